@@ -1,0 +1,17 @@
+// The engine's exports. JS writes a problem into memory once (prepare, the input pointers, setup),
+// then calls methods; each method leaves its offsets in the OUT block and returns the peak.
+import { IN_ALIGN, IN_END, IN_FIXED, IN_SIZE, IN_START, OUT, PAIRS } from './problem';
+
+export { prepare, setup } from './problem';
+export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
+export { lsStart, lsRun, lsEmit, lsIterations } from './search';
+export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
+
+export function inSize(): usize { return IN_SIZE; }
+export function inStart(): usize { return IN_START; }
+export function inEnd(): usize { return IN_END; }
+export function inAlign(): usize { return IN_ALIGN; }
+export function inFixed(): usize { return IN_FIXED; }
+export function out(): usize { return OUT; }
+/** Pairs of buffers that overlap in time. */
+export function conflictPairs(): f64 { return <f64>PAIRS; }

@@ -1,0 +1,39 @@
+// A bump allocator over linear memory. Everything for one problem lives here; prepare() resets it.
+// No managed objects are used anywhere in the engine, so the runtime never allocates behind our back.
+
+let top: usize = 0;
+
+/** Drops every block: the next problem starts from an empty heap. */
+export function resetHeap(): void {
+  top = (__heap_base + 15) & ~15;
+}
+
+/** A block of `bytes`, 16-byte aligned; grows memory as needed. Returns 0 when memory is exhausted. */
+export function alloc(bytes: usize): usize {
+  if (top == 0) resetHeap();
+  const ptr = top;
+  const next = (ptr + bytes + 15) & ~15;
+  const have = (<usize>memory.size()) << 16;
+  if (next > have) {
+    const pages = <i32>((next - have + 0xffff) >> 16);
+    if (memory.grow(pages) < 0) return 0;
+  }
+  top = next;
+  return ptr;
+}
+
+/** Where the next block would start: save it and pass it to release() to free scratch blocks. */
+export function mark(): usize {
+  if (top == 0) resetHeap();
+  return top;
+}
+
+/** Frees every block allocated since `at` (a value from mark()). */
+export function release(at: usize): void {
+  top = at;
+}
+
+/** Fills `count` i32s at `ptr` with `value`. */
+export function fillI32(ptr: usize, count: i32, value: i32): void {
+  for (let i = 0; i < count; i++) store<i32>(ptr + (<usize>i << 2), value);
+}

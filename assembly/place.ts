@@ -1,0 +1,86 @@
+// Placing one buffer among the buffers already placed that overlap it in time, and decoding a
+// whole order that way. The greedy methods and the local search all stand on this.
+import {
+  ADJ, ADJ_AT, FIXED_TOP, SCRATCH_A, SCRATCH_B, OFF,
+  alignOf, alignUp, isPlaced, offsetOf, setOffset, setPlaced, size,
+} from './problem';
+import { sortByKey } from './sort';
+
+/** Take the lowest gap that fits. */
+export const FIRST_FIT: i32 = 0;
+/** Take the smallest gap that fits (lowest on ties). */
+export const BEST_FIT: i32 = 1;
+
+/** Gives buffer b an offset: a gap between placed neighbours that fits it, else on top of them all. */
+export function placeOne(b: i32, rule: i32): i64 {
+  const nb = SCRATCH_A;
+  let k = 0;
+  const stop = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
+  for (let p = load<i32>(ADJ_AT + (<usize>b << 2)); p < stop; p++) {
+    const c = load<i32>(ADJ + (<usize>p << 2));
+    if (isPlaced(c)) {
+      store<i32>(nb + (<usize>k << 2), c);
+      k++;
+    }
+  }
+  sortByKey(nb, k, SCRATCH_B, OFF);
+  const s = size(b);
+  const a = alignOf(b);
+  let cur: i64 = 0;
+  let best: i64 = -1;
+  let bestGap: i64 = i64.MAX_VALUE;
+  for (let i = 0; i < k; i++) {
+    const c = load<i32>(nb + (<usize>i << 2));
+    const lo = offsetOf(c);
+    if (lo > cur) {
+      const cand = alignUp(cur, a);
+      if (cand + s <= lo) {
+        const gap = lo - cur;
+        if (rule == FIRST_FIT) {
+          best = cand;
+          break;
+        }
+        if (gap < bestGap) {
+          bestGap = gap;
+          best = cand;
+        }
+      }
+    }
+    const hi = lo + size(c);
+    if (hi > cur) cur = hi;
+  }
+  if (best < 0) best = alignUp(cur, a);
+  setOffset(b, best);
+  setPlaced(b, true);
+  return best + s;
+}
+
+/** Position in the order at which the last decode first reached its peak; -1 when a fixed buffer sets it. */
+export let PEAK_POS: i32 = -1;
+
+/**
+ * Places order[from..m) one by one (order[0..from) and the fixed buffers must be placed already).
+ * tops[pos] holds the running peak after position pos. Returns the peak.
+ */
+export function decodeFrom(order: usize, m: i32, from: i32, rule: i32, tops: usize): i64 {
+  for (let i = from; i < m; i++) setPlaced(load<i32>(order + (<usize>i << 2)), false);
+  let peak: i64 = from > 0 ? load<i64>(tops + (<usize>(from - 1) << 3)) : FIXED_TOP;
+  for (let i = from; i < m; i++) {
+    const top = placeOne(load<i32>(order + (<usize>i << 2)), rule);
+    if (top > peak) peak = top;
+    store<i64>(tops + (<usize>i << 3), peak);
+  }
+  PEAK_POS = -1;
+  if (peak > FIXED_TOP) {
+    // tops never decreases: the first position that reaches the peak is the one that set it.
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (load<i64>(tops + (<usize>mid << 3)) >= peak) hi = mid;
+      else lo = mid + 1;
+    }
+    PEAK_POS = lo;
+  }
+  return peak;
+}

@@ -1,0 +1,34 @@
+import type { MethodResult, PlanStatus, Problem } from '../problem/types.js';
+import type { SolveResult } from '../solve/solve.js';
+
+/** The plan as `--json` prints it. Keys beyond these may be added, never taken away. */
+export interface PlanJson {
+  peak: number;
+  liveBound: number;
+  status: PlanStatus;
+  method: string;
+  bound: number;
+  gap: number;
+  capacity?: number;
+  fits?: boolean;
+  methods: MethodResult[];
+  buffers: { id: string; offset: number; size: number; start: number; end: number }[];
+}
+
+export function planToJson(problem: Problem, result: SolveResult): PlanJson {
+  const out: PlanJson = {
+    peak: result.peak,
+    liveBound: result.liveBound,
+    status: result.status,
+    method: result.method,
+    bound: result.bound,
+    gap: result.gap,
+    methods: result.methods.map((m) => ({ method: m.method, peak: m.peak, timeMs: Math.round(m.timeMs * 1000) / 1000 })),
+    buffers: problem.buffers.map((b, i) => ({ id: b.id, offset: result.offsets[i]!, size: b.size, start: b.start, end: b.end })),
+  };
+  if (problem.capacity !== undefined) {
+    out.capacity = problem.capacity;
+    out.fits = result.fits ?? result.peak <= problem.capacity;
+  }
+  return out;
+}

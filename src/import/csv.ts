@@ -1,0 +1,98 @@
+import { InputError } from '../problem/errors.js';
+import type { Buffer, Problem } from '../problem/types.js';
+
+const COLUMN_NAMES: Record<string, string> = {
+  id: 'id',
+  buffer: 'id',
+  buffer_id: 'id',
+  lower: 'lower',
+  start: 'lower',
+  begin: 'lower',
+  upper: 'upper',
+  end: 'end',
+  size: 'size',
+  alignment: 'alignment',
+  offset: 'offset',
+  hint: 'hint',
+  weight: 'weight',
+  spillable: 'spillable',
+  gaps: 'gaps',
+};
+
+/**
+ * Reads MiniMalloc's CSV: a header naming `id,lower,upper,size` (aliases buffer/buffer_id, start/begin,
+ * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
+ * `upper` is exclusive. Ids stay strings. Errors name the file, line and column.
+ */
+export function parseCsv(text: string, file = '<csv>'): Problem {
+  const lines = text.split(/\r?\n/);
+  let row = 0;
+  while (row < lines.length && lines[row]!.trim() === '') row++;
+  if (row >= lines.length) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
+  const header = lines[row]!.split(',').map((h) => h.trim().toLowerCase());
+  const cols = new Map<string, number>();
+  header.forEach((h, i) => {
+    const name = COLUMN_NAMES[h];
+    if (name === undefined) {
+      throw new InputError(`${file}:${row + 1}: unknown column "${h}" (expected id, lower, upper, size, alignment, offset)`, { file });
+    }
+    if (cols.has(name)) throw new InputError(`${file}:${row + 1}: column "${h}" given twice`, { file });
+    cols.set(name, i);
+  });
+  if (cols.has('gaps')) throw new InputError(`${file}: the "gaps" column is not supported`, { file, field: 'gaps' });
+  for (const need of ['id', 'lower', 'size']) {
+    if (!cols.has(need)) throw new InputError(`${file}:${row + 1}: header lacks the "${need}" column`, { file });
+  }
+  if (cols.has('upper') === cols.has('end')) {
+    throw new InputError(`${file}:${row + 1}: header needs exactly one of "upper" (exclusive) or "end" (inclusive)`, { file });
+  }
+
+  const buffers: Buffer[] = [];
+  for (let r = row + 1; r < lines.length; r++) {
+    const line = lines[r]!;
+    if (line.trim() === '') continue;
+    const cells = line.split(',').map((c) => c.trim());
+    const where = `${file}:${r + 1}`;
+    if (cells.length !== header.length) {
+      throw new InputError(`${where}: ${cells.length} fields, the header has ${header.length}`, { file });
+    }
+    const id = cells[cols.get('id')!]!;
+    const cell = (name: string): string | undefined => {
+      const i = cols.get(name);
+      return i === undefined ? undefined : cells[i];
+    };
+    const int = (name: string, optional = false): number | undefined => {
+      const v = cell(name);
+      if (v === undefined || (optional && (v === '' || v === '-1'))) return undefined;
+      if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
+        throw new InputError(`${where}: buffer "${id}": ${name} "${v}" is not a safe integer`, { file, buffer: id, field: name });
+      }
+      return Number(v);
+    };
+    const b: Buffer = {
+      id,
+      start: int('lower')!,
+      end: cols.has('upper') ? int('upper')! : int('end')! + 1,
+      size: int('size')!,
+    };
+    const align = int('alignment', true);
+    if (align !== undefined) b.align = align;
+    const offset = int('offset', true);
+    if (offset !== undefined) b.offset = offset;
+    const weight = cell('weight');
+    if (weight !== undefined && weight !== '') {
+      const w = Number(weight);
+      if (!Number.isFinite(w)) throw new InputError(`${where}: buffer "${id}": weight "${weight}" is not a number`, { file, buffer: id, field: 'weight' });
+      b.weight = w;
+    }
+    const spill = cell('spillable');
+    if (spill !== undefined && spill !== '') {
+      if (!/^(true|false|1|0)$/i.test(spill)) {
+        throw new InputError(`${where}: buffer "${id}": spillable "${spill}" is not true/false`, { file, buffer: id, field: 'spillable' });
+      }
+      b.spillable = /^(true|1)$/i.test(spill);
+    }
+    buffers.push(b);
+  }
+  return { buffers };
+}

@@ -1,0 +1,40 @@
+import { parseSize } from '../format/bytes.js';
+import { InputError } from '../problem/errors.js';
+import type { Problem } from '../problem/types.js';
+
+/**
+ * Reads a Problem from JSON: `{ "buffers": [{ "id", "size", "start", "end", ... }], "capacity"? }`
+ * or a bare array of buffers. `capacity` may be a number of bytes or a string such as "2MiB".
+ * Ids that are numbers are kept as their decimal strings. Field checks are validateProblem's.
+ */
+export function parseJson(text: string, file = '<json>'): Problem {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, { file });
+  }
+  const obj: { buffers?: unknown; capacity?: unknown } = Array.isArray(data) ? { buffers: data } : (data as object);
+  if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.buffers)) {
+    throw new InputError(`${file}: expected an object with a "buffers" array, or an array of buffers`, { file });
+  }
+  const buffers = (obj.buffers as unknown[]).map((b) => {
+    if (b !== null && typeof b === 'object' && typeof (b as { id?: unknown }).id === 'number') {
+      return { ...(b as object), id: String((b as { id: number }).id) };
+    }
+    return b;
+  }) as Problem['buffers'];
+  const problem: Problem = { buffers };
+  if (obj.capacity !== undefined) {
+    if (typeof obj.capacity === 'string') {
+      try {
+        problem.capacity = parseSize(obj.capacity);
+      } catch (e) {
+        throw new InputError(`${file}: capacity ${(e as Error).message}`, { file, field: 'capacity' });
+      }
+    } else {
+      problem.capacity = obj.capacity as number;
+    }
+  }
+  return problem;
+}

@@ -1,0 +1,29 @@
+/**
+ * arenapack: plan where every buffer of a neural network's working memory lives, prove how good
+ * the plan is, and check it. Data flows one way: import -> Problem -> solve -> Plan -> verify -> export.
+ */
+export type { Buffer, Bytes, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
+export { InputError } from './problem/errors.js';
+export { validateProblem } from './problem/validate.js';
+export { verifyPlan, type Verdict } from './problem/verify.js';
+export { largestBuffer, liveBound, lowerBound, totalBytes } from './problem/bounds.js';
+
+export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
+export {
+  ASSIGN_METHODS,
+  METHOD_HELP,
+  PLACE_METHODS,
+  type AssignMethod,
+  type MethodName,
+  type PlaceMethod,
+} from './solve/methods.js';
+
+export { importProblem } from './import/index.js';
+export { parseCsv } from './import/csv.js';
+export { parseJson } from './import/json.js';
+
+export { problemToCsv, solutionToCsv } from './export/csv.js';
+export { planToJson, type PlanJson } from './export/plan-json.js';
+export { formatReport } from './export/report.js';
+
+export { formatBytes, parseSize } from './format/bytes.js';

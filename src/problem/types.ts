@@ -1,0 +1,70 @@
+/**
+ * The data arenapack works on. Units: sizes, offsets and capacities are bytes (safe integers);
+ * times are operator steps (safe integers). This module depends on nothing.
+ */
+
+/** Bytes: a non-negative safe integer. */
+export type Bytes = number;
+/** An operator step; a buffer is live on the half-open range [start, end). */
+export type Step = number;
+
+/** One block of memory that must exist from `start` up to (not including) `end`. */
+export interface Buffer {
+  /** Unique name (MiniMalloc CSV `id`, a tensor index, ...). */
+  id: string;
+  /** Bytes needed; a positive safe integer. */
+  size: Bytes;
+  /** First step at which the buffer is live. */
+  start: Step;
+  /** First step at which it is no longer live (exclusive); `start < end`. */
+  end: Step;
+  /** Offsets must be multiples of this power of two; default 1. */
+  align?: number;
+  /** A pre-assigned offset the plan must keep. */
+  offset?: Bytes;
+  /** Bytes of DDR traffic saved when the buffer stays on chip (fit); default `size`. */
+  weight?: number;
+  /** Whether the buffer may leave the chip when it does not fit (fit); default true. */
+  spillable?: boolean;
+}
+
+/** A set of buffers to place, optionally under an on-chip capacity. */
+export interface Problem {
+  buffers: Buffer[];
+  /** Bytes of on-chip memory available. */
+  capacity?: Bytes;
+}
+
+/** How good a plan is known to be. */
+export type PlanStatus =
+  /** peak equals a proven lower bound: nothing better exists. */
+  | 'optimal'
+  /** a valid plan (that fits the capacity, when one is given); `gap` says how far from the bound. */
+  | 'feasible'
+  /** proven: no plan fits the capacity. */
+  | 'infeasible'
+  /** no plan within the capacity was found, and none was proven impossible. */
+  | 'unknown';
+
+/** Where every buffer lives. */
+export interface Plan {
+  /** Offset of `problem.buffers[i]`, in the problem's order. */
+  offsets: Bytes[];
+  /** Arena size the plan needs: max over buffers of offset + size. */
+  peak: Bytes;
+  /** The method that produced the offsets. */
+  method: string;
+  status: PlanStatus;
+  /** Best proven lower bound on the peak (the live bound, or better). */
+  bound: Bytes;
+  /** (peak - bound) / bound; 0 when proven optimal. */
+  gap: number;
+}
+
+/** One method's outcome, as the report lists it. */
+export interface MethodResult {
+  method: string;
+  peak: Bytes;
+  /** Wall time of the method, milliseconds. */
+  timeMs: number;
+}

@@ -1,0 +1,86 @@
+import { InputError } from './errors.js';
+import type { Buffer, Problem } from './types.js';
+
+const isSafeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+function fail(b: { id?: unknown } | undefined, index: number, field: string, msg: string): never {
+  const name = b && typeof b.id === 'string' ? `buffer "${b.id}"` : `buffer #${index}`;
+  throw new InputError(`${name}: ${field} ${msg}`, {
+    buffer: b && typeof b.id === 'string' ? b.id : `#${index}`,
+    field,
+  });
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/**
+ * Checks that a problem can be planned; throws an InputError naming the buffer and the field
+ * at fault. Returns the problem unchanged.
+ */
+export function validateProblem(problem: Problem): Problem {
+  if (problem === null || typeof problem !== 'object' || !Array.isArray(problem.buffers)) {
+    throw new InputError('a problem needs a "buffers" array');
+  }
+  if (problem.capacity !== undefined && !(isSafeInt(problem.capacity) && problem.capacity > 0)) {
+    throw new InputError(`capacity must be a positive safe integer of bytes, got ${show(problem.capacity)}`, {
+      field: 'capacity',
+    });
+  }
+  const seen = new Map<string, number>();
+  let total = 0;
+  problem.buffers.forEach((b: Buffer, i) => {
+    if (b === null || typeof b !== 'object') fail(undefined, i, 'entry', 'must be an object');
+    if (typeof b.id !== 'string' || b.id.length === 0) fail(undefined, i, 'id', `must be a non-empty string, got ${show(b.id)}`);
+    const prev = seen.get(b.id);
+    if (prev !== undefined) fail(b, i, 'id', `is used twice (buffers #${prev} and #${i})`);
+    seen.set(b.id, i);
+    if (!isSafeInt(b.size) || b.size <= 0) fail(b, i, 'size', `must be a positive safe integer of bytes, got ${show(b.size)}`);
+    if (!isSafeInt(b.start)) fail(b, i, 'start', `must be a safe integer step, got ${show(b.start)}`);
+    if (!isSafeInt(b.end)) fail(b, i, 'end', `must be a safe integer step, got ${show(b.end)}`);
+    if (b.start >= b.end) fail(b, i, 'end', `must be greater than start (live range [${b.start}, ${b.end}) is empty)`);
+    const align = b.align ?? 1;
+    if (!isPow2(align)) {
+      fail(b, i, 'align', `must be a power of two, got ${show(b.align)}`);
+    }
+    if (b.offset !== undefined) {
+      if (!isSafeInt(b.offset) || b.offset < 0) fail(b, i, 'offset', `must be a non-negative safe integer, got ${show(b.offset)}`);
+      if (b.offset % align !== 0) fail(b, i, 'offset', `${b.offset} is not a multiple of its alignment ${align}`);
+      if (!Number.isSafeInteger(b.offset + b.size)) fail(b, i, 'offset', 'plus size exceeds 2^53-1 bytes');
+    }
+    if (b.weight !== undefined && !(typeof b.weight === 'number' && Number.isFinite(b.weight) && b.weight >= 0)) {
+      fail(b, i, 'weight', `must be a non-negative number, got ${show(b.weight)}`);
+    }
+    if (b.spillable !== undefined && typeof b.spillable !== 'boolean') {
+      fail(b, i, 'spillable', `must be true or false, got ${show(b.spillable)}`);
+    }
+    total += b.size + align - 1 + (b.offset ?? 0);
+  });
+  if (!Number.isSafeInteger(total)) {
+    throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
+  }
+  checkFixedCollisions(problem.buffers);
+  return problem;
+}
+
+function isPow2(v: number): boolean {
+  // Bitwise operators work on 32 bits; larger powers of two are checked through log2.
+  return v > 0 && Number.isSafeInteger(v) && 2 ** Math.round(Math.log2(v)) === v;
+}
+
+function checkFixedCollisions(buffers: Buffer[]): void {
+  const fixed = buffers.filter((b) => b.offset !== undefined);
+  for (let i = 0; i < fixed.length; i++) {
+    const a = fixed[i]!;
+    for (let j = i + 1; j < fixed.length; j++) {
+      const c = fixed[j]!;
+      const timeOverlap = a.start < c.end && c.start < a.end;
+      const addrOverlap = a.offset! < c.offset! + c.size && c.offset! < a.offset! + a.size;
+      if (timeOverlap && addrOverlap) {
+        throw new InputError(
+          `buffer "${a.id}": fixed offset ${a.offset} collides with buffer "${c.id}" at ${c.offset} (both live at step ${Math.max(a.start, c.start)})`,
+          { buffer: a.id, field: 'offset' },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Problem } from './types.js';
+
+/** What the verifier found. */
+export interface Verdict {
+  valid: boolean;
+  /** One line per fault, naming the buffers. Empty when valid. */
+  errors: string[];
+  /** The peak recomputed from the offsets. */
+  peak: number;
+}
+
+/**
+ * Checks a placement against its problem, knowing nothing of how it was found: every buffer has
+ * an aligned non-negative integer offset (its fixed one, if it has one), and buffers live at the same
+ * time never share an address. When `claimedPeak` is given it must equal the recomputed peak.
+ * Self-contained on purpose: it shares no code with the solvers or the bounds.
+ */
+export function verifyPlan(problem: Problem, offsets: readonly number[], claimedPeak?: number): Verdict {
+  const errors: string[] = [];
+  const bs = problem.buffers;
+  const maxErrors = 20;
+  const add = (m: string): void => {
+    if (errors.length < maxErrors) errors.push(m);
+  };
+  if (offsets.length !== bs.length) {
+    add(`plan has ${offsets.length} offsets for ${bs.length} buffers`);
+    return { valid: false, errors, peak: NaN };
+  }
+  let peak = 0;
+  bs.forEach((b, i) => {
+    const o = offsets[i];
+    if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
+      add(`buffer "${b.id}": offset ${String(o)} is not a non-negative safe integer`);
+      return;
+    }
+    const a = b.align ?? 1;
+    if (o % a !== 0) add(`buffer "${b.id}": offset ${o} is not a multiple of its alignment ${a}`);
+    if (b.offset !== undefined && b.offset !== o) add(`buffer "${b.id}": fixed offset ${b.offset} was moved to ${o}`);
+    if (o + b.size > peak) peak = o + b.size;
+  });
+  if (errors.length > 0) return { valid: false, errors, peak: NaN };
+
+  // Sweep over time: when a buffer starts, compare it with every buffer still live.
+  const order = bs.map((_, i) => i).sort((x, y) => bs[x]!.start - bs[y]!.start || x - y);
+  let live: number[] = [];
+  for (const i of order) {
+    const b = bs[i]!;
+    live = live.filter((j) => bs[j]!.end > b.start);
+    const lo = offsets[i]!;
+    const hi = lo + b.size;
+    for (const j of live) {
+      const c = bs[j]!;
+      const clo = offsets[j]!;
+      if (lo < clo + c.size && clo < hi) {
+        add(
+          `buffers "${c.id}" [${clo}, ${clo + c.size}) and "${b.id}" [${lo}, ${hi}) overlap in memory while both live at step ${b.start}`,
+        );
+      }
+    }
+    live.push(i);
+  }
+  if (claimedPeak !== undefined && claimedPeak !== peak) add(`plan claims peak ${claimedPeak} but its offsets reach ${peak}`);
+  return { valid: errors.length === 0, errors, peak };
+}

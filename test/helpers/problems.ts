@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import type { Buffer, Problem } from '../../src/problem/types.js';
+
+export interface GenOptions {
+  maxBuffers?: number;
+  /** Largest size; sizes are drawn from small sizes and, sometimes, up to this. */
+  maxSize?: number;
+  withAlign?: boolean;
+  withFixed?: boolean;
+}
+
+/**
+ * Random problems with the shapes that break planners: equal sizes, ranges that touch
+ * ([a,b) then [b,c)), alignments 1..64, sizes up to 2^40, and a few fixed offsets.
+ */
+export function arbProblem(opts: GenOptions = {}): fc.Arbitrary<Problem> {
+  const maxBuffers = opts.maxBuffers ?? 24;
+  const maxSize = opts.maxSize ?? 2 ** 40;
+  const size = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 64 }) },
+    { weight: 2, arbitrary: fc.constantFrom(16, 32, 48, 64) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: maxSize }) },
+  );
+  const buffer = fc.record({
+    size,
+    start: fc.integer({ min: 0, max: 12 }),
+    len: fc.integer({ min: 1, max: 8 }),
+    align: opts.withAlign === false ? fc.constant(1) : fc.constantFrom(1, 1, 1, 2, 4, 8, 16, 32, 64),
+  });
+  return fc
+    .record({
+      list: fc.array(buffer, { minLength: 1, maxLength: maxBuffers }),
+      equalSizes: fc.boolean(),
+      fixed: opts.withFixed === false ? fc.constant(0) : fc.integer({ min: 0, max: 2 }),
+    })
+    .map(({ list, equalSizes, fixed }) => {
+      const buffers: Buffer[] = list.map((b, i) => ({
+        id: `b${i}`,
+        size: equalSizes ? 32 : b.size,
+        start: b.start,
+        end: b.start + b.len,
+        ...(b.align > 1 ? { align: b.align } : {}),
+      }));
+      // Fixed offsets stacked from 0 so they can never collide with each other.
+      let top = 0;
+      for (let i = 0; i < Math.min(fixed, buffers.length); i++) {
+        const b = buffers[i]!;
+        const a = b.align ?? 1;
+        b.offset = Math.ceil(top / a) * a;
+        top = b.offset + b.size;
+      }
+      return { buffers };
+    });
+}
+
+/** A seeded pseudo-random generator for fixtures outside fast-check (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
