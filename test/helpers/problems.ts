@@ -64,3 +64,17 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A model-like problem of n buffers: one produced per step, most read a few steps later, some
+ * (skip connections) much later; sizes log-uniform from 1 KiB to 1 MiB. Deterministic for a seed.
+ */
+export function randomProblem(n: number, seed: number): Problem {
+  const r = rng(seed);
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const life = r() < 0.9 ? 1 + Math.floor(r() * 6) : 10 + Math.floor(r() * 90);
+    buffers.push({ id: String(i), size: Math.round(1024 * 1024 ** r()), start: i, end: i + 1 + life });
+  }
+  return { buffers };
+}
