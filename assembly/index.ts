@@ -5,6 +5,7 @@ import { IN_ALIGN, IN_END, IN_FIXED, IN_SIZE, IN_START, OUT, PAIRS } from './pro
 export { prepare, setup } from './problem';
 export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
 export { lsStart, lsRun, lsEmit, lsIterations } from './search';
+export { bbPrepare, bbRun, bbNodes, bbEmit } from './exact';
 export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
 
 export function inSize(): usize { return IN_SIZE; }

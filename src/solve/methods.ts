@@ -5,6 +5,10 @@ export const PLACE_METHODS = ['naive', 'inorder', 'greedy-size', 'greedy-conflic
 /** Assignment methods: buffers share slots, slots are stacked. */
 export const ASSIGN_METHODS = ['slots-inorder', 'slots-greedy-size', 'slots-greedy-breadth'] as const;
 
+/** Portfolios: several methods under one time budget. */
+export const PORTFOLIOS = ['auto', 'heuristic', 'search', 'exact'] as const;
+
+export type Portfolio = (typeof PORTFOLIOS)[number];
 export type PlaceMethod = (typeof PLACE_METHODS)[number];
 export type AssignMethod = (typeof ASSIGN_METHODS)[number];
 /** Every method `solve` can run by name. */
@@ -21,8 +25,8 @@ export const KERNELS: Record<Exclude<MethodName, 'local-search'>, Kernel> = {
   'slots-greedy-breadth': 'slotsGreedyBreadth',
 };
 
-/** The order `auto` runs them in; on equal peaks the earlier one is kept. */
-export const AUTO_ORDER: readonly MethodName[] = [
+/** The order the portfolios run the heuristics in; on equal peaks the earlier one is kept. */
+export const HEURISTIC_ORDER: readonly MethodName[] = [
   'greedy-size',
   'greedy-conflicts',
   'inorder',
@@ -44,6 +48,17 @@ export const METHOD_HELP: Record<MethodName, string> = {
   'slots-greedy-size': 'shared slots, largest buffer first into the smallest free slot',
   'slots-greedy-breadth': 'shared slots, busiest step first (Pisarchyk & Lee 2020)',
 };
+
+export const PORTFOLIO_HELP: Record<Portfolio, string> = {
+  auto: 'every heuristic, then the exact search for the rest of the time limit unless the live bound is met (default)',
+  heuristic: 'every heuristic, the lowest peak kept; no search',
+  search: 'the exact branch-and-bound alone, from the greedy-size plan',
+  exact: 'as auto, with a default time limit of 60 s to finish the proof',
+};
+
+export function isPortfolio(name: string): name is Portfolio {
+  return (PORTFOLIOS as readonly string[]).includes(name);
+}
 
 export function isMethodName(name: string): name is MethodName {
   return (PLACE_METHODS as readonly string[]).includes(name) || (ASSIGN_METHODS as readonly string[]).includes(name);

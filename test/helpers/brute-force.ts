@@ -42,3 +42,50 @@ export function bruteForceMinPeak(problem: Problem): number {
   permute(movable, fixed, fixedTop);
   return best;
 }
+
+/**
+ * The minimum total slot size (assign) of a small problem with no fixed offsets, by trying every
+ * partition of the buffers into groups that never live together; a group costs its largest size.
+ */
+export function bruteForceMinSlots(problem: Problem): number {
+  const bs = problem.buffers;
+  if (bs.length > 9) throw new Error('brute force is for 9 buffers at most');
+  const overlaps = (i: number, j: number): boolean => bs[i]!.start < bs[j]!.end && bs[j]!.start < bs[i]!.end;
+  let best = Infinity;
+  const groups: number[][] = [];
+  const walk = (i: number, cost: number): void => {
+    if (cost >= best) return;
+    if (i === bs.length) {
+      best = cost;
+      return;
+    }
+    for (const g of groups) {
+      if (g.some((j) => overlaps(i, j))) continue;
+      const before = Math.max(...g.map((j) => bs[j]!.size));
+      g.push(i);
+      walk(i + 1, cost + Math.max(0, bs[i]!.size - before));
+      g.pop();
+    }
+    groups.push([i]);
+    walk(i + 1, cost + bs[i]!.size);
+    groups.pop();
+  };
+  walk(0, 0);
+  return best;
+}
+
+/** Knapsack by brute force: the most weight kept such that the kept live bytes fit at every step. */
+export function bruteForceFit(problem: Problem, capacity: number): number {
+  const bs = problem.buffers;
+  if (bs.length > 14) throw new Error('brute force is for 14 buffers at most');
+  const steps = [...new Set(bs.map((b) => b.start))];
+  let best = -1;
+  for (let mask = 0; mask < 1 << bs.length; mask++) {
+    if (bs.some((b, i) => b.spillable === false && !(mask & (1 << i)))) continue;
+    const fits = steps.every((t) => bs.reduce((s, b, i) => s + (mask & (1 << i) && b.start <= t && t < b.end ? b.size : 0), 0) <= capacity);
+    if (!fits) continue;
+    const w = bs.reduce((s, b, i) => s + (mask & (1 << i) ? (b.weight ?? b.size) : 0), 0);
+    if (w > best) best = w;
+  }
+  return best;
+}

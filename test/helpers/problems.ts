@@ -78,3 +78,27 @@ export function randomProblem(n: number, seed: number): Problem {
   }
   return { buffers };
 }
+
+/**
+ * A problem with a perfect packing: a rectangle of `steps` x `height` bytes cut at random, again
+ * and again, in time or in memory (16-byte steps), into n buffers. Its optimum equals its live
+ * bound, `height`, and finding it is hard for greedy methods (like MiniMalloc's challenging set).
+ */
+export function tightProblem(n: number, seed: number, steps = 64, height = 4096): Problem {
+  const r = rng(seed);
+  const rects: [number, number, number, number][] = [[0, steps, 0, height]];
+  while (rects.length < n) {
+    rects.sort((a, b) => (b[1] - b[0]) * (b[3] - b[2]) - (a[1] - a[0]) * (a[3] - a[2]));
+    const [t0, t1, m0, m1] = rects.shift()!;
+    if (r() < 0.5 && t1 - t0 > 1) {
+      const c = t0 + 1 + Math.floor(r() * (t1 - t0 - 1));
+      rects.push([t0, c, m0, m1], [c, t1, m0, m1]);
+    } else if (m1 - m0 > 16) {
+      const c = m0 + 16 * (1 + Math.floor(r() * ((m1 - m0) / 16 - 1)));
+      rects.push([t0, t1, m0, c], [t0, t1, c, m1]);
+    } else {
+      rects.push([t0, t1, m0, m1]);
+    }
+  }
+  return { buffers: rects.map(([t0, t1, m0, m1], i) => ({ id: `b${i}`, size: m1 - m0, start: t0, end: t1 })) };
+}

@@ -39,8 +39,10 @@ describe('every method on random problems', () => {
       fc.property(arbProblem(), (problem) => {
         const r = solve(problem, quick);
         expectValid(problem, r.offsets, r.peak);
-        expect(r.peak).toBe(Math.min(...r.methods.map((m) => m.peak)));
+        expect(r.peak).toBe(Math.min(...r.methods.map((m) => m.peak).filter(Number.isFinite)));
         expect(r.status).toBe(r.peak === r.bound ? 'optimal' : 'feasible');
+        // auto searches until the plan is proven optimal (these are small): nothing is left open.
+        expect(r.status).toBe('optimal');
         expect(r.bound).toBeGreaterThanOrEqual(r.liveBound);
       }),
       { numRuns: 100, seed: 7 },

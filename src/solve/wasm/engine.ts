@@ -24,6 +24,31 @@ interface Exports {
   lsRun(iterations: number, target: number): number;
   lsEmit(): number;
   lsIterations(): number;
+  bbPrepare(): number;
+  bbRun(cap: number, order: number, limit: number): number;
+  bbNodes(): number;
+  bbEmit(): number;
+}
+
+/** What the exact search knows when it stops. */
+export interface SearchOutcome {
+  /** The best plan found (peak <= the cap it was given), if any. */
+  plan?: { offsets: number[]; peak: number };
+  /** True when the whole tree was explored: no plan with peak <= `provenAbove` exists... */
+  exhausted: boolean;
+  /** ...so every plan's peak is > provenAbove (with a plan: provenAbove = plan.peak - 1, it is optimal). */
+  provenAbove: number;
+  /** True when the search stopped because a plan reached the target (a known lower bound). */
+  reachedTarget: boolean;
+  nodes: number;
+}
+
+/** Progress of a running search, for progress lines and callbacks. */
+export interface SearchProgress {
+  nodes: number;
+  /** Best peak found so far, or undefined. */
+  best?: number;
+  elapsedMs: number;
 }
 
 /** The engine's single-shot kernels: each leaves a plan in memory and returns its peak. */
@@ -55,10 +80,14 @@ let compiled: WebAssembly.Module | undefined;
 export class Engine {
   private readonly x: Exports;
   private n = 0;
+  /** Answers the engine's tick: true to go on. */
+  private onTick: (nodes: number) => boolean = () => true;
 
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
-    this.x = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
+    // The engine's one import: asked every few thousand search nodes; non-zero stops the search.
+    const env = { tick: (nodes: number): number => (this.onTick(nodes) ? 0 : 1) };
+    this.x = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
   }
 
   /** Writes the problem into WASM memory and builds its conflict graph there. */
@@ -117,6 +146,60 @@ export class Engine {
     }
     const peak = this.x.lsEmit();
     return { offsets: this.offsets(), peak, iterations: this.x.lsIterations() };
+  }
+
+  /**
+   * Exact search for the lowest peak <= cap, stopping at `target` (a proven lower bound). Runs are
+   * restarted with three static orders and node limits that double (as MiniMalloc does), so one
+   * unlucky early choice does not trap the search; each plan found lowers the cap to its peak - 1.
+   * A run that explores its whole tree proves that no plan fits the cap it had.
+   * `more(progress)` is asked every few thousand nodes and ends the search by returning false.
+   */
+  search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity): SearchOutcome {
+    if (this.x.bbPrepare() === 0) throw new Error('arenapack: out of memory in the exact search');
+    const t0 = performance.now();
+    let nodes = 0; // nodes of finished runs
+    let plan: { offsets: number[]; peak: number } | undefined;
+    let curCap = cap;
+    let stopped = false;
+    this.onTick = (runNodes) => {
+      const total = nodes + runNodes;
+      const best = plan?.peak;
+      if (total >= maxNodes || !more({ nodes: total, ...(best !== undefined ? { best } : {}), elapsedMs: performance.now() - t0 })) {
+        stopped = true;
+      }
+      return !stopped;
+    };
+    const out = (exhausted: boolean): SearchOutcome => {
+      this.onTick = () => true;
+      return {
+        ...(plan ? { plan } : {}),
+        exhausted,
+        provenAbove: exhausted ? curCap : target - 1,
+        reachedTarget: plan !== undefined && plan.peak <= target,
+        nodes,
+      };
+    };
+    for (;;) {
+      let limit = Math.max(2 * this.n, 256);
+      let found = false;
+      while (!found) {
+        for (let order = 0; order < 3 && !found; order++) {
+          const state = this.x.bbRun(curCap, order, Math.min(limit, maxNodes - nodes));
+          nodes += this.x.bbNodes();
+          if (state === 1) return out(true); // the whole tree: nothing fits curCap
+          if (state === 2) {
+            plan = { offsets: [], peak: this.x.bbEmit() };
+            plan.offsets = this.offsets();
+            found = true;
+          }
+          if (stopped || nodes >= maxNodes) return out(false);
+        }
+        limit *= 2;
+      }
+      if (plan!.peak <= target) return out(false);
+      curCap = plan!.peak - 1;
+    }
   }
 
   private offsets(): number[] {

@@ -1,0 +1,390 @@
+// Exact placement by branch-and-bound over canonical solutions (in the spirit of MiniMalloc).
+//
+// Every plan can be pushed down until each movable buffer sits at offset 0 or right on top of a
+// buffer it overlaps in time (aligned up). Taking the buffers of such a plan by (offset, index),
+// each one's offset is the highest top among the placed buffers it overlaps ("its floor"), so
+// the search only chooses the order: at each node, which buffer comes next. Offsets along a path
+// never decrease. Pruning:
+//   - capacity: a buffer whose floor plus size exceeds C can never fit;
+//   - sections: in every time section, the buffers still to place there sit above both that
+//     section's floor and the current level L, so max(floor, L) + their bytes must fit under C;
+//   - dominance: an unplaced buffer that would fit entirely below L can never be placed canonically
+//     any more (nothing will ever go below L again), so the node leads only to non-canonical plans.
+// Candidates are tried by (offset, static rank); among buffers at the same offset only increasing
+// ranks are allowed (they never overlap in time, so any order gives the same plan). When the
+// placed buffers cut time so that no unplaced buffer crosses some step, the parts on either side
+// are independent: each is solved on its own, and a part that fails fails the node at once
+// (no backtracking into the choices of its independent neighbours).
+// A run stops at the first plan within C (FOUND), when the tree is exhausted (a proof that no plan
+// fits C), or at its node limit / when tick() says stop (ABORTED). The caller restarts runs with
+// other static orders and growing node limits, and tightens C after each plan.
+import { alloc, mark } from './memory';
+import {
+  ADJ, ADJ_AT, N, OFF,
+  alignOf, alignUp, emit, endOf, fixedOf, isPlaced, setOffset, setPlaced, size, startOf,
+} from './problem';
+import { SECTIONS, SEC_HI, SEC_LO, buildSections } from './sections';
+import { sortIndices } from './sort';
+import { tick } from './clock';
+
+const NOT_FOUND: i32 = 1;
+const FOUND: i32 = 2;
+const ABORTED: i32 = 3;
+
+let cap: i64 = 0; // plans must have peak <= cap
+let nodes: f64 = 0;
+let nodeLimit: f64 = 0;
+let stop: bool = false;
+let haveSolution: bool = false;
+
+let CAND: usize = 0; // i64 per buffer: highest top among placed buffers it overlaps
+let FLOOR: usize = 0; // i64 per section: top of the highest placed buffer there
+let REM: usize = 0; // i64 per section: bytes of unplaced buffers live there
+let LOW: usize = 0; // i64 per section: scratch, the lowest offset an unplaced buffer there can take
+let CUTS: usize = 0; // i32 per boundary s|s+1: unplaced buffers live across it
+let SOL: usize = 0; // i64 per buffer: the offsets of the plan found
+let TR_I: usize = 0; // trail of CAND and FLOOR changes: index (sections tagged with bit 30)
+let TR_V: usize = 0; // ... and old value
+let trail: i32 = 0;
+let POOL: usize = 0; // candidate lists, one per level of the recursion, as a stack
+let poolCap: i32 = 0;
+let poolTop: i32 = 0;
+let KEY_O: usize = 0; // i64 per buffer: the offset it would take now (candidate sort key)
+let RANK: usize = 0; // i32 per buffer: position in the static order (candidate tie-break)
+let TOTAL: usize = 0; // i64 per buffer: the most bytes live in any of its sections
+let TMP: usize = 0;
+let IDX: usize = 0;
+
+const SECTION_TAG: i32 = 1 << 30;
+
+@inline function i32at(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function i32set(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+@inline function i64at(p: usize, i: i32): i64 { return load<i64>(p + (<usize>i << 3)); }
+@inline function i64set(p: usize, i: i32, v: i64): void { store<i64>(p + (<usize>i << 3), v); }
+
+/** Grows the block that ends the heap (the pool) so it holds `need` i32. */
+function ensurePool(need: i32): bool {
+  if (need <= poolCap) return true;
+  let next = poolCap * 2;
+  if (next < need) next = need;
+  const end = POOL + (<usize>next << 2);
+  const have = (<usize>memory.size()) << 16;
+  if (end > have) {
+    const pages = <i32>((end - have + 0xffff) >> 16);
+    if (memory.grow(pages) < 0) return false;
+  }
+  poolCap = next;
+  return true;
+}
+
+/** Records an old value. The trail holds every change along one path: each buffer is placed at most once. */
+function push(i: i32, v: i64): void {
+  i32set(TR_I, trail, i);
+  i64set(TR_V, trail, v);
+  trail++;
+}
+
+function undoTo(markAt: i32): void {
+  while (trail > markAt) {
+    trail--;
+    const i = i32at(TR_I, trail);
+    const v = i64at(TR_V, trail);
+    if (i & SECTION_TAG) i64set(FLOOR, i & ~SECTION_TAG, v);
+    else i64set(CAND, i, v);
+  }
+}
+
+/** Places b at offset o; returns false when a section overflows (the caller then undoes it). */
+function place(b: i32, o: i64): bool {
+  setPlaced(b, true);
+  setOffset(b, o);
+  const top = o + size(b);
+  const stop = i32at(ADJ_AT, b + 1);
+  for (let p = i32at(ADJ_AT, b); p < stop; p++) {
+    const c = i32at(ADJ, p);
+    if (!isPlaced(c) && i64at(CAND, c) < top) {
+      push(c, i64at(CAND, c));
+      i64set(CAND, c, top);
+    }
+  }
+  let ok = true;
+  const hi = i32at(SEC_HI, b);
+  for (let s = i32at(SEC_LO, b); s < hi; s++) {
+    push(s | SECTION_TAG, i64at(FLOOR, s));
+    i64set(FLOOR, s, top);
+    const rem = i64at(REM, s) - size(b);
+    i64set(REM, s, rem);
+    if (top + rem > cap) ok = false;
+  }
+  // Boundaries inside b's span lose one crossing buffer.
+  for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) - 1);
+  return ok;
+}
+
+function unplace(b: i32): void {
+  setPlaced(b, false);
+  const hi = i32at(SEC_HI, b);
+  for (let s = i32at(SEC_LO, b); s < hi; s++) i64set(REM, s, i64at(REM, s) + size(b));
+  for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) + 1);
+}
+
+/** Next candidates: lower offset first, then by static rank. */
+function byCandidate(a: i32, b: i32): i32 {
+  const oa = i64at(KEY_O, a);
+  const ob = i64at(KEY_O, b);
+  if (oa != ob) return oa < ob ? -1 : 1;
+  return i32at(RANK, a) - i32at(RANK, b);
+}
+
+let heuristic: i32 = 0;
+
+/** Static orders (several, for restarts): 0 area then total, 1 total then area, 2 size then length. */
+function byStatic(a: i32, b: i32): i32 {
+  const areaA = <f64>size(a) * (endOf(a) - startOf(a));
+  const areaB = <f64>size(b) * (endOf(b) - startOf(b));
+  const ta = i64at(TOTAL, a);
+  const tb = i64at(TOTAL, b);
+  if (heuristic == 0) {
+    if (areaA != areaB) return areaA > areaB ? -1 : 1;
+    if (ta != tb) return ta > tb ? -1 : 1;
+  } else if (heuristic == 1) {
+    if (ta != tb) return ta > tb ? -1 : 1;
+    if (areaA != areaB) return areaA > areaB ? -1 : 1;
+  } else {
+    if (size(a) != size(b)) return size(a) > size(b) ? -1 : 1;
+    const la = endOf(a) - startOf(a);
+    const lb = endOf(b) - startOf(b);
+    if (la != lb) return la > lb ? -1 : 1;
+  }
+  return a - b;
+}
+
+@inline function inPart(b: i32, lo: i32, hi: i32): bool {
+  return i32at(SEC_LO, b) >= lo && i32at(SEC_HI, b) <= hi;
+}
+
+/**
+ * Lists the children of a node of the part [lo, hi) into the pool: the buffers that may come next
+ * at level L after the buffer of rank `lastRank`. Returns the count; 0 when the part is complete;
+ * -1 when the node is dead.
+ */
+function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
+  // Offsets now, dead ends, and the lowest height an unplaced buffer could end at: a candidate at
+  // or above that height would leave a gap where that buffer fits for good (dominated).
+  let minHeight: i64 = i64.MAX_VALUE;
+  let left = 0;
+  for (let s = lo; s < hi; s++) i64set(LOW, s, i64.MAX_VALUE);
+  for (let j = 0; j < count; j++) {
+    const b = i32at(POOL, list + j);
+    if (isPlaced(b)) continue;
+    left++;
+    const f = fixedOf(b);
+    let o: i64;
+    let h: i64;
+    if (f >= 0) {
+      if (i64at(CAND, b) > f || f + size(b) > cap || f < L || (f == L && i32at(RANK, b) < lastRank)) return -1;
+      o = f;
+      h = f + 1; // nothing may be placed above a fixed buffer's offset before it
+    } else {
+      o = alignUp(i64at(CAND, b), alignOf(b));
+      h = o + size(b);
+      if (h > cap || h <= L) return -1;
+    }
+    i64set(KEY_O, b, o);
+    if (h < minHeight) minHeight = h;
+    // The lowest offset any unplaced buffer of a section can take is a floor for that section.
+    const shi = i32at(SEC_HI, b);
+    for (let s = i32at(SEC_LO, b); s < shi; s++) if (o < i64at(LOW, s)) i64set(LOW, s, o);
+  }
+  if (left == 0) return 0;
+  // Sections: what is left in each must fit above max(floor, L, the lowest unplaced offset there).
+  for (let s = lo; s < hi; s++) {
+    const rem = i64at(REM, s);
+    if (rem > 0) {
+      let f = i64at(FLOOR, s);
+      if (L > f) f = L;
+      const low = i64at(LOW, s);
+      if (low > f) f = low;
+      if (f + rem > cap) return -1;
+    }
+  }
+  const start = poolTop;
+  if (!ensurePool(poolTop + left)) return -1;
+  let k = 0;
+  for (let j = 0; j < count; j++) {
+    const b = i32at(POOL, list + j);
+    if (isPlaced(b)) continue;
+    const o = i64at(KEY_O, b);
+    if (o >= minHeight) continue;
+    if (o > L || (o == L && i32at(RANK, b) > lastRank)) {
+      i32set(POOL, start + k, b);
+      k++;
+    }
+  }
+  if (k == 0) return -1;
+  sortIndices(POOL + (<usize>start << 2), k, TMP, byCandidate);
+  poolTop = start + k;
+  return k;
+}
+
+/** Solves the part [lo, hi), whose buffers are POOL[list .. list+count), from level L: tries each candidate, recursing. */
+function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
+  nodes++;
+  if (nodes >= nodeLimit) return ABORTED;
+  if ((<i64>nodes & 4095) == 0 && tick(nodes) != 0) stop = true;
+  if (stop) return ABORTED;
+  const saved = poolTop;
+  const k = expand(lo, hi, list, count, L, lastRank);
+  if (k == 0) return FOUND;
+  if (k < 0) return NOT_FOUND;
+  let result = NOT_FOUND;
+  for (let i = 0; i < k && result == NOT_FOUND; i++) {
+    const x = i32at(POOL, saved + i);
+    // KEY_O of x may have been overwritten deeper down; recompute from the (restored) state.
+    const off = fixedOf(x) >= 0 ? fixedOf(x) : alignUp(i64at(CAND, x), alignOf(x));
+    const markAt = trail;
+    if (place(x, off)) {
+      // Did x cut the part? Then its sides are independent.
+      let cut = false;
+      const xhi = i32at(SEC_HI, x) - 1;
+      for (let s = i32at(SEC_LO, x); s < xhi; s++) {
+        if (s >= lo && s + 1 < hi && i32at(CUTS, s) == 0) {
+          cut = true;
+          break;
+        }
+      }
+      result = cut ? solveParts(lo, hi, list, count) : search(lo, hi, list, count, off, i32at(RANK, x));
+      if (result == FOUND) i64set(SOL, x, off);
+    }
+    undoTo(markAt);
+    unplace(x);
+  }
+  poolTop = saved;
+  return result;
+}
+
+/**
+ * Splits [lo, hi) at boundaries no unplaced buffer crosses and solves each side on its own.
+ * The unplaced buffers of [lo, hi) are among POOL[list .. list+count) (all buffers when count < 0).
+ */
+function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
+  const saved = poolTop;
+  let a = lo;
+  for (let s = lo; s < hi; s++) {
+    if (s + 1 < hi && i32at(CUTS, s) != 0) continue;
+    // [a, s+1) is a part: list its unplaced buffers above the pool's top.
+    const start = poolTop;
+    if (!ensurePool(poolTop + (count < 0 ? N : count))) return ABORTED;
+    let m = 0;
+    const n = count < 0 ? N : count;
+    for (let j = 0; j < n; j++) {
+      const b = count < 0 ? j : i32at(POOL, list + j);
+      if (!isPlaced(b) && inPart(b, a, s + 1)) {
+        i32set(POOL, start + m, b);
+        m++;
+      }
+    }
+    if (m > 0) {
+      poolTop = start + m;
+      const r = search(a, s + 1, start, m, 0, -1);
+      poolTop = saved;
+      if (r != FOUND) return r;
+    }
+    a = s + 1;
+  }
+  poolTop = saved;
+  return FOUND;
+}
+
+/**
+ * Builds what every run on the loaded problem needs (sections, per-buffer and per-section state,
+ * the trail and the candidate pool, which must stay the last block of the heap). Returns 0 when
+ * memory is exhausted. Any other method called afterwards invalidates it.
+ */
+export function bbPrepare(): i32 {
+  const n = <usize>max(N, 1);
+  if (!buildSections()) return 0;
+  const sections = <usize>max(SECTIONS, 1);
+  CAND = alloc(n << 3);
+  FLOOR = alloc(sections << 3);
+  REM = alloc(sections << 3);
+  LOW = alloc(sections << 3);
+  CUTS = alloc(sections << 2);
+  SOL = alloc(n << 3);
+  KEY_O = alloc(n << 3);
+  RANK = alloc(n << 2);
+  TOTAL = alloc(n << 3);
+  TMP = alloc(n << 2);
+  IDX = alloc(n << 2);
+  // Trail: each placement changes at most deg(b) candidates and its sections.
+  let total: i64 = 0;
+  for (let b = 0; b < N; b++) {
+    total += <i64>(i32at(ADJ_AT, b + 1) - i32at(ADJ_AT, b)) + <i64>(i32at(SEC_HI, b) - i32at(SEC_LO, b));
+  }
+  const trailCap = <usize>min(total + 16, <i64>0x3fffffff);
+  TR_I = alloc(trailCap << 2);
+  TR_V = alloc(trailCap << 3);
+  if (TR_V == 0) return 0;
+  resetState();
+  // TOTAL[b]: the most bytes live in any section b spans.
+  for (let b = 0; b < N; b++) {
+    let t: i64 = 0;
+    const hi = i32at(SEC_HI, b);
+    for (let s = i32at(SEC_LO, b); s < hi; s++) if (i64at(REM, s) > t) t = i64at(REM, s);
+    i64set(TOTAL, b, t);
+  }
+  POOL = mark();
+  poolCap = 0;
+  poolTop = 0;
+  haveSolution = false;
+  return ensurePool(N + 1) ? 1 : 0;
+}
+
+function resetState(): void {
+  for (let b = 0; b < N; b++) {
+    i64set(CAND, b, 0);
+    setPlaced(b, false);
+  }
+  for (let s = 0; s < SECTIONS; s++) {
+    i64set(FLOOR, s, 0);
+    i64set(REM, s, 0);
+    i32set(CUTS, s, 0);
+  }
+  for (let b = 0; b < N; b++) {
+    const hi = i32at(SEC_HI, b);
+    for (let s = i32at(SEC_LO, b); s < hi; s++) i64set(REM, s, i64at(REM, s) + size(b));
+    for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) + 1);
+  }
+  trail = 0;
+  poolTop = 0;
+}
+
+/**
+ * One run: looks for a plan with peak <= capLimit, trying candidates in static order `order`
+ * (0..2), for at most `limit` nodes. Returns 1 when none exists (the tree was exhausted), 2 when one
+ * was found (bbEmit writes it), 3 when the run stopped at its limit or because tick() said so.
+ */
+export function bbRun(capLimit: f64, order: i32, limit: f64): i32 {
+  cap = <i64>capLimit;
+  heuristic = order;
+  nodes = 0;
+  nodeLimit = limit;
+  stop = false;
+  resetState();
+  for (let b = 0; b < N; b++) i32set(IDX, b, b);
+  sortIndices(IDX, N, TMP, byStatic);
+  for (let r = 0; r < N; r++) i32set(RANK, i32at(IDX, r), r);
+  const r = solveParts(0, SECTIONS, 0, -1);
+  if (r == FOUND) haveSolution = true;
+  return r;
+}
+
+/** Nodes explored by the last run. */
+export function bbNodes(): f64 { return nodes; }
+
+/** Writes the last plan found to OUT; returns its peak (or -1 when none was found). */
+export function bbEmit(): f64 {
+  if (!haveSolution) return -1;
+  for (let b = 0; b < N; b++) i64set(OFF, b, i64at(SOL, b));
+  return emit();
+}

@@ -1,0 +1,85 @@
+import type { Problem } from '../../problem/types.js';
+import { loadGlpk, LpBuilder, outcomeOf, solveMip, type LP, type MipOutcome } from './glpk.js';
+import { liveSets } from './sections.js';
+
+/** The slot model's answer: a slot per movable buffer, and what GLPK proved. */
+export interface SlotAssignment {
+  /** slotOf[i] for problem.buffers[i]; -1 for buffers with a fixed offset (they keep it). */
+  slotOf: number[];
+  /** Sum of slot sizes (each slot as large as its largest tenant). */
+  total: number;
+  outcome: MipOutcome;
+}
+
+/**
+ * assign as a MIP (DESIGN.md §1): movable buffers sorted largest first; buffer p may open slot p or
+ * join an earlier slot k that buffer k opened, so slot k's size is buffer k's size; no two tenants of
+ * a slot live together. Minimises the sum of slot sizes.
+ */
+export function assignModel(problem: Problem, lp: LpBuilder): { lp: LP; order: number[] } {
+  const bs = problem.buffers;
+  const order = bs
+    .map((_, i) => i)
+    .filter((i) => bs[i]!.offset === undefined)
+    .sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
+  const pos = new Map(order.map((b, p) => [b, p]));
+  const x = (p: number, k: number): string => `x_${p}_${k}`;
+  lp.minimize(order.map((b, k) => ({ name: x(k, k), coef: bs[b]!.size })));
+  order.forEach((_, p) => {
+    lp.eq(`one_${p}`, Array.from({ length: p + 1 }, (_, k) => ({ name: x(p, k), coef: 1 })), 1);
+    for (let k = 0; k <= p; k++) {
+      lp.binary(x(p, k));
+      if (k < p) lp.le(`open_${p}_${k}`, [{ name: x(p, k), coef: 1 }, { name: x(k, k), coef: -1 }], 0);
+    }
+  });
+  liveSets(problem).forEach((set, t) => {
+    const ps = set.map((b) => pos.get(b)).filter((p): p is number => p !== undefined);
+    if (ps.length < 2) return;
+    const lowest = Math.min(...ps);
+    const highest = Math.max(...ps);
+    for (let k = 0; k <= highest; k++) {
+      const terms = ps.filter((p) => p >= k).map((p) => ({ name: x(p, k), coef: 1 }));
+      if (terms.length >= 2 || (terms.length === 1 && k < lowest)) lp.le(`live_${t}_${k}`, terms, 1);
+    }
+  });
+  return { lp: lp.build(), order };
+}
+
+/** Solves the slot model with GLPK within the time limit. */
+export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Promise<SlotAssignment> {
+  const glpk = await loadGlpk();
+  const { lp, order } = assignModel(problem, new LpBuilder(glpk, 'assign'));
+  const result = solveMip(glpk, lp, timeLimitMs);
+  const outcome = outcomeOf(glpk, result);
+  const slotOf = problem.buffers.map(() => -1);
+  if (outcome === 'optimal' || outcome === 'feasible') {
+    order.forEach((b, p) => {
+      for (let k = 0; k <= p; k++) if (Math.round(result.result.vars[`x_${p}_${k}`] ?? 0) === 1) slotOf[b] = k;
+    });
+  }
+  const total = order.reduce((sum, b, k) => sum + (slotOf[b] === k ? problem.buffers[b]!.size : 0), 0);
+  return { slotOf, total, outcome };
+}
+
+/** Slots stacked in slot order above every fixed buffer, each aligned for its tenants. */
+export function slotsToOffsets(problem: Problem, slotOf: number[]): number[] {
+  const bs = problem.buffers;
+  let base = 0;
+  for (const b of bs) if (b.offset !== undefined) base = Math.max(base, b.offset + b.size);
+  const slots = Math.max(-1, ...slotOf) + 1;
+  const size = new Array<number>(slots).fill(0);
+  const align = new Array<number>(slots).fill(1);
+  bs.forEach((b, i) => {
+    const k = slotOf[i]!;
+    if (k < 0) return;
+    size[k] = Math.max(size[k]!, b.size);
+    align[k] = Math.max(align[k]!, b.align ?? 1);
+  });
+  const at: number[] = [];
+  for (let k = 0; k < slots; k++) {
+    const o = Math.ceil(base / align[k]!) * align[k]!;
+    at.push(o);
+    base = o + size[k]!;
+  }
+  return bs.map((b, i) => (b.offset !== undefined ? b.offset : at[slotOf[i]!]!));
+}

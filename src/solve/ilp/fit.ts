@@ -1,0 +1,98 @@
+import type { Problem } from '../../problem/types.js';
+import { solve, type SolveOptions, type SolveResult } from '../solve.js';
+import { loadGlpk, LpBuilder, outcomeOf, solveMip, type LP } from './glpk.js';
+import { liveSets } from './sections.js';
+
+/** What `fit` decided: which buffers stay on chip, where they live, and what spilling costs. */
+export interface FitResult {
+  /** Indices (into problem.buffers) kept on chip, and their plan (over that sub-problem). */
+  kept: number[];
+  plan?: SolveResult;
+  /** Ids of the buffers that go to DDR. */
+  spilled: string[];
+  /** Bytes of the spilled buffers, and their weight: the DDR traffic spilling costs. */
+  spilledBytes: number;
+  ddrTraffic: number;
+  /** Weight kept on chip. */
+  keptWeight: number;
+  /**
+   * optimal: the kept weight is the most any plan within the capacity keeps (GLPK optimal, and every
+   * set it proposed that did not fit was proven not to fit); feasible: a valid choice, not proven
+   * best; infeasible: even the buffers that may not spill do not fit.
+   */
+  status: 'optimal' | 'feasible' | 'infeasible';
+  /** Knapsack rounds: each one that failed to place cut its set away. */
+  rounds: number;
+}
+
+const weightOf = (problem: Problem, i: number): number => problem.buffers[i]!.weight ?? problem.buffers[i]!.size;
+const mustStay = (problem: Problem, i: number): boolean =>
+  problem.buffers[i]!.spillable === false || problem.buffers[i]!.offset !== undefined;
+
+/**
+ * fit's knapsack (DESIGN.md §1): y_b = 1 keeps b on chip; at every step the kept live bytes fit
+ * the capacity; buffers that may not spill (or have a fixed offset) are kept; maximise the kept
+ * weight. `cuts` are kept sets already shown not to place: each is forbidden.
+ */
+export function fitModel(problem: Problem, capacity: number, lp: LpBuilder, cuts: number[][] = []): LP {
+  const bs = problem.buffers;
+  const y = (i: number): string => `y_${i}`;
+  lp.maximizeObjective(bs.map((_, i) => ({ name: y(i), coef: weightOf(problem, i) })));
+  bs.forEach((_, i) => {
+    lp.binary(y(i));
+    if (mustStay(problem, i)) lp.bound(y(i), 1, 1);
+  });
+  liveSets(problem).forEach((set, t) => {
+    lp.le(`live_${t}`, set.map((i) => ({ name: y(i), coef: bs[i]!.size })), capacity);
+  });
+  cuts.forEach((set, c) => lp.le(`cut_${c}`, set.map((i) => ({ name: y(i), coef: 1 })), set.length - 1));
+  return lp.build();
+}
+
+/**
+ * Chooses what stays on chip under `capacity` and places it: the knapsack by GLPK, the placement
+ * by solve() (heuristics and the exact search). A kept set that cannot be placed is cut away and
+ * the knapsack solved again.
+ */
+export async function fitCapacity(
+  problem: Problem,
+  capacity: number,
+  options: SolveOptions & { maxRounds?: number } = {},
+): Promise<FitResult> {
+  const glpk = await loadGlpk();
+  const t0 = performance.now();
+  const timeLimitMs = options.timeLimitMs ?? 10_000;
+  const maxRounds = options.maxRounds ?? 20;
+  const cuts: number[][] = [];
+  let provenSoFar = true;
+  for (let round = 1; round <= maxRounds; round++) {
+    const left = Math.max(100, timeLimitMs - (performance.now() - t0));
+    const result = solveMip(glpk, fitModel(problem, capacity, new LpBuilder(glpk, 'fit'), cuts), left / 2);
+    const outcome = outcomeOf(glpk, result);
+    if (outcome === 'infeasible') {
+      return { kept: [], spilled: problem.buffers.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round };
+    }
+    if (outcome === 'unknown') break;
+    if (outcome === 'feasible') provenSoFar = false;
+    const kept = problem.buffers.map((_, i) => i).filter((i) => Math.round(result.result.vars[`y_${i}`] ?? 0) === 1);
+    const sub: Problem = { buffers: kept.map((i) => problem.buffers[i]!), capacity };
+    const plan = solve(sub, { ...options, method: options.method ?? 'auto', timeLimitMs: left / 2 });
+    if (plan.fits) {
+      const spilledIdx = problem.buffers.map((_, i) => i).filter((i) => !kept.includes(i));
+      return {
+        kept,
+        plan,
+        spilled: spilledIdx.map((i) => problem.buffers[i]!.id),
+        spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
+        ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
+        keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
+        status: provenSoFar ? 'optimal' : 'feasible',
+        rounds: round,
+      };
+    }
+    // Not placed: proven impossible (infeasible) keeps the optimality claim; a time-out does not.
+    if (plan.status !== 'infeasible') provenSoFar = false;
+    cuts.push(kept);
+  }
+  throw new Error(`fit: no placeable set of buffers found within ${maxRounds} rounds or the time limit`);
+}
