@@ -23,7 +23,7 @@ import {
   ADJ, ADJ_AT, N, OFF,
   alignOf, alignUp, emit, endOf, fixedOf, isPlaced, setOffset, setPlaced, size, startOf,
 } from './problem';
-import { SECTIONS, SEC_HI, SEC_LO, buildSections } from './sections';
+import { SECTIONS, SEC_AT, SEC_BUF, SEC_HI, SEC_LO, buildSections } from './sections';
 import { sortIndices } from './sort';
 import { tick } from './clock';
 
@@ -40,7 +40,9 @@ let haveSolution: bool = false;
 let CAND: usize = 0; // i64 per buffer: highest top among placed buffers it overlaps
 let FLOOR: usize = 0; // i64 per section: top of the highest placed buffer there
 let REM: usize = 0; // i64 per section: bytes of unplaced buffers live there
-let LOW: usize = 0; // i64 per section: scratch, the lowest offset an unplaced buffer there can take
+let STAMP: usize = 0; // i32 per section: == stampNow when already queued for a floor update
+let stampNow: i32 = 0;
+let AFFECTED: usize = 0; // i32 list of sections whose floor may rise
 let CUTS: usize = 0; // i32 per boundary s|s+1: unplaced buffers live across it
 let SOL: usize = 0; // i64 per buffer: the offsets of the plan found
 let TR_I: usize = 0; // trail of CAND and FLOOR changes: index (sections tagged with bit 30)
@@ -94,17 +96,37 @@ function undoTo(markAt: i32): void {
   }
 }
 
-/** Places b at offset o; returns false when a section overflows (the caller then undoes it). */
+@inline function queue(s: i32, count: i32): i32 {
+  if (i32at(STAMP, s) == stampNow) return count;
+  i32set(STAMP, s, stampNow);
+  i32set(AFFECTED, count, s);
+  return count + 1;
+}
+
+@inline function offsetOfUnplaced(b: i32): i64 {
+  const f = fixedOf(b);
+  return f >= 0 ? f : alignUp(i64at(CAND, b), alignOf(b));
+}
+
+/**
+ * Places b at offset o; returns false when a section overflows (the caller then undoes it).
+ * Section floors become b's top where b lives, and rise to the lowest offset any unplaced buffer
+ * there can still take (in the sections of b and of every neighbour whose offset rose).
+ */
 function place(b: i32, o: i64): bool {
   setPlaced(b, true);
   setOffset(b, o);
   const top = o + size(b);
+  stampNow++;
+  let count = 0;
   const stop = i32at(ADJ_AT, b + 1);
   for (let p = i32at(ADJ_AT, b); p < stop; p++) {
     const c = i32at(ADJ, p);
     if (!isPlaced(c) && i64at(CAND, c) < top) {
       push(c, i64at(CAND, c));
       i64set(CAND, c, top);
+      const chi = i32at(SEC_HI, c);
+      for (let s = i32at(SEC_LO, c); s < chi; s++) count = queue(s, count);
     }
   }
   let ok = true;
@@ -112,9 +134,30 @@ function place(b: i32, o: i64): bool {
   for (let s = i32at(SEC_LO, b); s < hi; s++) {
     push(s | SECTION_TAG, i64at(FLOOR, s));
     i64set(FLOOR, s, top);
-    const rem = i64at(REM, s) - size(b);
-    i64set(REM, s, rem);
-    if (top + rem > cap) ok = false;
+    i64set(REM, s, i64at(REM, s) - size(b));
+    count = queue(s, count);
+  }
+  for (let i = 0; i < count; i++) {
+    const s = i32at(AFFECTED, i);
+    // The lowest offset an unplaced buffer here can take; stop as soon as one is at or below the floor.
+    const floor = i64at(FLOOR, s);
+    let low: i64 = i64.MAX_VALUE;
+    const end = i32at(SEC_AT, s + 1);
+    for (let q = i32at(SEC_AT, s); q < end; q++) {
+      const c = i32at(SEC_BUF, q);
+      if (!isPlaced(c)) {
+        const oc = offsetOfUnplaced(c);
+        if (oc < low) {
+          low = oc;
+          if (low <= floor) break;
+        }
+      }
+    }
+    if (low != i64.MAX_VALUE && low > floor) {
+      push(s | SECTION_TAG, i64at(FLOOR, s));
+      i64set(FLOOR, s, low);
+    }
+    if (i64at(FLOOR, s) + i64at(REM, s) > cap && i64at(REM, s) > 0) ok = false;
   }
   // Boundaries inside b's span lose one crossing buffer.
   for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) - 1);
@@ -173,7 +216,6 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   // or above that height would leave a gap where that buffer fits for good (dominated).
   let minHeight: i64 = i64.MAX_VALUE;
   let left = 0;
-  for (let s = lo; s < hi; s++) i64set(LOW, s, i64.MAX_VALUE);
   for (let j = 0; j < count; j++) {
     const b = i32at(POOL, list + j);
     if (isPlaced(b)) continue;
@@ -192,20 +234,14 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     }
     i64set(KEY_O, b, o);
     if (h < minHeight) minHeight = h;
-    // The lowest offset any unplaced buffer of a section can take is a floor for that section.
-    const shi = i32at(SEC_HI, b);
-    for (let s = i32at(SEC_LO, b); s < shi; s++) if (o < i64at(LOW, s)) i64set(LOW, s, o);
   }
   if (left == 0) return 0;
-  // Sections: what is left in each must fit above max(floor, L, the lowest unplaced offset there).
+  // Sections: what is left in each must fit above max(floor, L).
   for (let s = lo; s < hi; s++) {
     const rem = i64at(REM, s);
     if (rem > 0) {
-      let f = i64at(FLOOR, s);
-      if (L > f) f = L;
-      const low = i64at(LOW, s);
-      if (low > f) f = low;
-      if (f + rem > cap) return -1;
+      const f = i64at(FLOOR, s);
+      if ((f > L ? f : L) + rem > cap) return -1;
     }
   }
   const start = poolTop;
@@ -231,7 +267,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
 function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
   nodes++;
   if (nodes >= nodeLimit) return ABORTED;
-  if ((<i64>nodes & 4095) == 0 && tick(nodes) != 0) stop = true;
+  if ((<i64>nodes & 63) == 0 && tick(nodes) != 0) stop = true;
   if (stop) return ABORTED;
   const saved = poolTop;
   const k = expand(lo, hi, list, count, L, lastRank);
@@ -308,7 +344,10 @@ export function bbPrepare(): i32 {
   CAND = alloc(n << 3);
   FLOOR = alloc(sections << 3);
   REM = alloc(sections << 3);
-  LOW = alloc(sections << 3);
+  STAMP = alloc(sections << 2);
+  AFFECTED = alloc(sections << 2);
+  for (let s = 0; <usize>s < sections; s++) i32set(STAMP, s, 0);
+  stampNow = 0;
   CUTS = alloc(sections << 2);
   SOL = alloc(n << 3);
   KEY_O = alloc(n << 3);
@@ -350,6 +389,7 @@ function resetState(): void {
     i64set(REM, s, 0);
     i32set(CUTS, s, 0);
   }
+  // (Floors start at 0: every unplaced buffer can still take offset 0.)
   for (let b = 0; b < N; b++) {
     const hi = i32at(SEC_HI, b);
     for (let s = i32at(SEC_LO, b); s < hi; s++) i64set(REM, s, i64at(REM, s) + size(b));

@@ -49,7 +49,8 @@ const MAX_PAIRS: i64 = 64 << 20;
 @inline export function setOffset(b: i32, o: i64): void { store<i64>(OFF + (<usize>b << 3), o); }
 @inline export function isPlaced(b: i32): bool { return load<u8>(PLACED + <usize>b) != 0; }
 @inline export function setPlaced(b: i32, v: bool): void { store<u8>(PLACED + <usize>b, v ? 1 : 0); }
-@inline export function alignUp(o: i64, a: i64): i64 { return (o + a - 1) / a * a; }
+/** Rounds o up to a multiple of a, a power of two (validated before it reaches the engine). */
+@inline export function alignUp(o: i64, a: i64): i64 { return (o + a - 1) & ~(a - 1); }
 
 /** Allocates the input arrays for n buffers; returns 0 when memory is exhausted, else 1. */
 export function prepare(n: i32): i32 {

@@ -6,6 +6,9 @@ import { N, endOf, startOf } from './problem';
 export let SECTIONS: i32 = 0;
 export let SEC_LO: usize = 0;
 export let SEC_HI: usize = 0;
+/** Buffers live in each section, CSR: those of s are SEC_BUF[SEC_AT[s] .. SEC_AT[s+1]). */
+export let SEC_AT: usize = 0;
+export let SEC_BUF: usize = 0;
 
 /** Lowest index i in the sorted f64 array pts[0..m) with pts[i] >= v. */
 function lowerBound(pts: usize, m: i32, v: f64): i32 {
@@ -69,6 +72,33 @@ export function buildSections(): bool {
   for (let b = 0; b < n; b++) {
     store<i32>(SEC_LO + (<usize>b << 2), lowerBound(src, u, startOf(b)));
     store<i32>(SEC_HI + (<usize>b << 2), lowerBound(src, u, endOf(b)));
+  }
+  const S = SECTIONS;
+  SEC_AT = alloc(<usize>(S + 1) << 2);
+  if (SEC_AT == 0) return false;
+  for (let s = 0; s <= S; s++) store<i32>(SEC_AT + (<usize>s << 2), 0);
+  let total = 0;
+  for (let b = 0; b < n; b++) {
+    const hi = load<i32>(SEC_HI + (<usize>b << 2));
+    for (let s = load<i32>(SEC_LO + (<usize>b << 2)); s < hi; s++) {
+      store<i32>(SEC_AT + (<usize>(s + 1) << 2), load<i32>(SEC_AT + (<usize>(s + 1) << 2)) + 1);
+      total++;
+    }
+  }
+  for (let s = 0; s < S; s++) {
+    store<i32>(SEC_AT + (<usize>(s + 1) << 2), load<i32>(SEC_AT + (<usize>(s + 1) << 2)) + load<i32>(SEC_AT + (<usize>s << 2)));
+  }
+  SEC_BUF = alloc(<usize>max(total, 1) << 2);
+  const fill = alloc(<usize>max(S, 1) << 2);
+  if (fill == 0) return false;
+  for (let s = 0; s < S; s++) store<i32>(fill + (<usize>s << 2), load<i32>(SEC_AT + (<usize>s << 2)));
+  for (let b = 0; b < n; b++) {
+    const hi = load<i32>(SEC_HI + (<usize>b << 2));
+    for (let s = load<i32>(SEC_LO + (<usize>b << 2)); s < hi; s++) {
+      const at = load<i32>(fill + (<usize>s << 2));
+      store<i32>(SEC_BUF + (<usize>at << 2), b);
+      store<i32>(fill + (<usize>s << 2), at + 1);
+    }
   }
   return true;
 }

@@ -1,16 +1,26 @@
-// npm run bench [-- core]: the tables the issues ask for. Timings live here, never in the tests.
+// npm run bench [-- core|exact|models|all] [-- seconds]: the tables the issues ask for.
+// Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
+import { benchExact } from './exact.js';
+import { benchModels } from './models.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
 const which = process.argv[2] ?? 'core';
-const suites: Record<string, () => void> = {
+/** Time limit of each exact solve in `exact`, seconds (default 10). */
+const seconds = Number(process.argv[3] ?? 10);
+const suites: Record<string, () => void | Promise<void>> = {
   core: () => {
     benchChallenging(shared);
     benchRandom();
     benchWasmVsTs(shared);
   },
+  exact: () => benchExact(shared, seconds * 1000),
+  models: () => benchModels(shared),
+};
+suites.all = async () => {
+  for (const name of ['core', 'exact', 'models']) await suites[name]!();
 };
 const suite = suites[which];
 if (!suite) {
@@ -18,4 +28,4 @@ if (!suite) {
   process.exit(2);
 }
 console.log(`arenapack bench ${which} — node ${process.version}, ${new Date().toISOString()}`);
-suite();
+await suite();

@@ -1,118 +1,137 @@
 #!/usr/bin/env node
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, UsageError, writeAtomic } from './cli-io.js';
+import {
+  runConvert,
+  runInspect,
+  runPlanModel,
+  withModelFlags,
+  type ConvertOptions,
+  type InspectOptions,
+  type PlanOptions,
+} from './cli-model.js';
 import { solutionToCsv } from './export/csv.js';
 import { planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
-import { parseSize } from './format/bytes.js';
 import { importProblem } from './import/index.js';
+import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
-import { ASSIGN_METHODS, PLACE_METHODS, type MethodName } from './solve/methods.js';
-import { solve } from './solve/solve.js';
+import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
+import { solve, type SolveResult } from './solve/solve.js';
+import { fitCapacity, type FitResult } from './solve/ilp/fit.js';
+import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
+import { progressReporter } from './cli-progress.js';
+import { formatBytes } from './format/bytes.js';
 
-/** Exit codes: 0 planned (and fits, when a capacity is given); 1 internal error; 2 bad input or usage; 3 does not fit. */
-const EXIT_INPUT = 2;
-const EXIT_NO_FIT = 3;
+/** Flags that only mean something for a model file (the --no-... ones are set when false). */
+const MODEL_ONLY: [keyof PlanOptions, string][] = [
+  ['prepared', '--no-prepared'],
+  ['shareReshapes', '--no-share-reshapes'],
+  ['align', '--align'],
+  ['includeWeights', '--include-weights'],
+  ['batch', '--batch'],
+  ['inputShape', '--input-shape'],
+  ['svg', '--svg'],
+  ['header', '--header'],
+  ['writeTflite', '--write-tflite'],
+];
 
-class UsageError extends Error {}
+function spillText(fit: FitResult): string {
+  if (fit.status === 'infeasible') return '  spill: even the buffers that may not spill do not fit\n';
+  return (
+    `  spill (${fit.status === 'optimal' ? 'proven best' : 'feasible'} choice, ${fit.how === 'knapsack' ? 'GLPK knapsack + placement' : 'greedy: the knapsack rounds ran out of time'}): ` +
+    `${fit.spilled.length} buffers, ${formatBytes(fit.spilledBytes)} to DDR, DDR traffic ${fit.ddrTraffic}; ` +
+    `kept ${fit.kept.length} buffers in ${formatBytes(fit.plan?.peak ?? 0)}\n` +
+    (fit.spilled.length > 0 ? `  spilled: ${fit.spilled.slice(0, 20).join(', ')}${fit.spilled.length > 20 ? ', ...' : ''}\n` : '')
+  );
+}
 
-/** Writes a file whole or not at all: a temporary file renamed into place. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+async function runPlan(file: string, opts: PlanOptions): Promise<number> {
+  const bytes = readInput(file);
+  if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
+  for (const [key, flag] of MODEL_ONLY) {
+    const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
+    if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
   }
-}
-
-function sizeOption(value: string): number {
-  try {
-    return parseSize(value);
-  } catch (e) {
-    throw new UsageError(`--capacity: ${(e as Error).message}`);
-  }
-}
-
-function secondsOption(value: string): number {
-  const s = Number(value);
-  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive number of seconds`);
-  return s;
-}
-
-function intOption(flag: string) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(`${flag}: "${value}" is not a non-negative integer`);
-    return v;
-  };
-}
-
-interface PlanOptions {
-  method: MethodName | 'auto';
-  capacity?: number;
-  timeLimit?: number;
-  seed?: number;
-  iterations?: number;
-  json?: boolean;
-  out?: string;
-}
-
-function readInput(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
-  }
-}
-
-function runPlan(file: string, opts: PlanOptions): number {
-  const problem = importProblem(readInput(file), file);
+  const problem = importProblem(new TextDecoder().decode(bytes), file);
   if (opts.capacity !== undefined) problem.capacity = opts.capacity;
-  const result = solve(problem, {
-    method: opts.method,
-    timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
-    seed: opts.seed,
-    iterations: opts.iterations,
-  });
-  const json = planToJson(problem, result);
-  if (opts.out !== undefined) {
-    const text = opts.out.toLowerCase().endsWith('.csv')
-      ? solutionToCsv(problem, result.offsets)
-      : JSON.stringify(json, null, 2) + '\n';
-    writeAtomic(opts.out, text);
+  const timeLimitMs = opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
+  let result: SolveResult;
+  if (opts.method === 'glpk') {
+    if (problem.buffers.length > GLPK_PLACE_LIMIT) {
+      process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
+    }
+    result = await solveWithGlpk(problem, timeLimitMs);
+  } else {
+    const progress = progressReporter(file);
+    result = solve(problem, { method: opts.method, timeLimitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
+    progress.done();
   }
+  // When the whole set does not fit: what should spill to DDR, chosen by the knapsack.
+  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs }) : undefined;
+  const json = {
+    ...planToJson(problem, result),
+    proof: result.proof,
+    ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),
+  };
+  const outputs: [string, string][] = [];
+  if (opts.out !== undefined) {
+    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, result.offsets) : JSON.stringify(json, null, 2) + '\n';
+    outputs.push([opts.out, text]);
+  }
+  if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
+  for (const [path, text] of outputs) writeAtomic(path, text);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(formatReport(problem, result, file));
+  else process.stdout.write(formatReport(problem, result, file) + (fit ? spillText(fit) : ''));
   return result.fits === false ? EXIT_NO_FIT : 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('arenapack')
     .description('Fit the working memory of a neural network into on-chip SRAM.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program
+  const plan = program
     .command('plan')
-    .description('plan the buffers of FILE (.csv MiniMalloc, .json Problem) and report the arena it needs')
-    .argument('<file>', 'problem file: .csv (id,lower,upper,size) or .json')
+    .description('plan the buffers of FILE (.csv MiniMalloc, .json Problem, .tflite or .onnx model) and report the arena it needs')
+    .argument('<file>', 'problem file: .csv (id,lower,upper,size), .json, or a .tflite / .onnx model')
     .addOption(
-      new Option('--method <method>', 'method to run').choices(['auto', ...PLACE_METHODS, ...ASSIGN_METHODS]).default('auto'),
+      new Option('--method <method>', 'a portfolio (auto, heuristic, search, exact), glpk, or one heuristic')
+        .choices([...PORTFOLIOS, 'glpk', ...PLACE_METHODS, ...ASSIGN_METHODS])
+        .default('auto'),
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
-    .option('--time-limit <seconds>', 'cap on the local search (default 1)', secondsOption)
+    .option('--time-limit <seconds>', 'time limit of the whole solve (default 2; 60 with --method exact)', secondsOption)
     .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
     .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
-    .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution, anything else as JSON')
-    .action((file: string, opts: PlanOptions) => {
-      code = runPlan(file, opts);
-    });
+    .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
+    .option('--svg <file>', 'models: write a picture of the layout (SVG)')
+    .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
+    .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
+    .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
+  withModelFlags(plan).action(async (file: string, opts: PlanOptions) => {
+    code = await runPlan(file, opts);
+  });
+  const inspect = program
+    .command('inspect')
+    .description('list the tensors of a model: kind, type, shape, bytes, live range and buffer')
+    .argument('<model>', '.tflite or .onnx model')
+    .option('--json', 'print the tensors as JSON');
+  withModelFlags(inspect).action((file: string, opts: InspectOptions) => {
+    code = runInspect(file, opts);
+  });
+  const convert = program
+    .command('convert')
+    .description('write the planning problem of a model as MiniMalloc CSV (subgraph k > 0 to FILE.sgk.csv)')
+    .argument('<model>', '.tflite or .onnx model')
+    .requiredOption('--csv <file>', 'the CSV to write (subgraph 0)');
+  withModelFlags(convert).action((file: string, opts: ConvertOptions) => {
+    code = runConvert(file, opts);
+  });
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
@@ -127,4 +146,4 @@ export function main(argv: string[]): number {
   return code;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

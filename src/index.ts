@@ -27,3 +27,16 @@ export { planToJson, type PlanJson } from './export/plan-json.js';
 export { formatReport } from './export/report.js';
 
 export { formatBytes, parseSize } from './format/bytes.js';
+
+export type { ImportedModel, ModelImportOptions, ModelSubgraph, ModelTensor, TensorKind } from './import/model.js';
+export { importModelFile, modelFormat } from './import/model-file.js';
+export { importTflite } from './import/tflite/index.js';
+export { readTflite } from './import/tflite/reader.js';
+export { planModel, type ModelPlan } from './plan-model.js';
+export { modelPlanToJson, type ModelPlanJson, type SubgraphPlanJson } from './export/model-json.js';
+export { formatModelReport } from './export/model-report.js';
+export { cHeader } from './export/c-header.js';
+export { layoutSvg } from './export/svg.js';
+export { tensorOffsets, subgraphBases } from './export/tensor-offsets.js';
+export { offlinePlanValues, writeOfflinePlan } from './export/tflm-offline-plan.js';
+export { sha256Hex } from './format/sha256.js';

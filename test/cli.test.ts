@@ -1,11 +1,15 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/import/csv.js';
+import { importTflite } from '../src/import/tflite/index.js';
+import { readTflite } from '../src/import/tflite/reader.js';
 import { verifyPlan } from '../src/problem/verify.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'build', 'js', 'cli.js');
@@ -84,5 +88,135 @@ describe('arenapack plan', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(msg);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('arenapack on models (.tflite)', () => {
+  const chain = join(dir, 'chain.tflite');
+  writeFileSync(chain, buildTflite(FIXTURES.chain()));
+  const two = join(dir, 'two.tflite');
+  writeFileSync(two, buildTflite(FIXTURES.twoSubgraphs()));
+  const dynamic = join(dir, 'dyn.tflite');
+  writeFileSync(dynamic, buildTflite(FIXTURES.dynamic()));
+
+  it('plan: the report per subgraph; exit 3 when a subgraph does not fit', () => {
+    const r = run('plan', two, '--align', '1', '--capacity', '2KiB');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/two\.tflite — subgraph 0 "main": 4 buffers/);
+    expect(r.out).toMatch(/two\.tflite — subgraph 1 "body": 3 buffers/);
+    expect(r.out).toMatch(/live bound +1\.25 KiB \(1280 B\)/);
+    expect(r.out).toMatch(/no reuse +1\.51 KiB \(1546 B\)/);
+    expect(r.out).toMatch(/before +/);
+    expect(r.out).toMatch(/after +1\.25 KiB \(1280 B\)/);
+    const tight = run('plan', two, '--align', '1', '--capacity', '1000');
+    expect(tight.code).toBe(3);
+    expect(tight.out).toMatch(/does NOT fit/);
+    // Each subgraph fits 1300 B, the two stacked (1328 B) do not: exit 3 too.
+    const stacked = run('plan', two, '--align', '1', '--capacity', '1300');
+    expect(stacked.out).toMatch(/2 subgraphs stacked in one arena .*: 1\.30 KiB \(1328 B\); capacity 1\.27 KiB: does NOT fit/);
+    expect(stacked.code).toBe(3);
+  });
+
+  it('--json: subgraph 0 at the top level, ids = tensor indices with names, every subgraph listed; plans verify', () => {
+    const r = run('plan', two, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    for (const k of ['peak', 'liveBound', 'status', 'method', 'buffers', 'subgraphs']) expect(j).toHaveProperty(k);
+    expect(j.buffers.map((b: { id: string; name: string }) => `${b.id}:${b.name}`)).toEqual(['0:input', '2:conv', '3:relu', '4:logits']);
+    expect(j.subgraphs).toHaveLength(2);
+    const model = importTflite(new Uint8Array(readFileSync(two)), two);
+    model.subgraphs.forEach((sg, s) => {
+      const offsets = j.subgraphs[s].buffers.map((b: { offset: number }) => b.offset);
+      expect(verifyPlan(sg.problem, offsets, j.subgraphs[s].peak).valid).toBe(true);
+      expect(offsets.every((o: number) => o % 16 === 0)).toBe(true);
+    });
+  });
+
+  it('--svg, --header, --write-tflite: all written, the .tflite carries the JSON plan', () => {
+    const svg = join(dir, 'p.svg');
+    const h = join(dir, 'p.h');
+    const tfl = join(dir, 'p.tflite');
+    const r = run('plan', two, '--svg', svg, '--header', h, '--write-tflite', tfl, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg /);
+    const bytes = new Uint8Array(readFileSync(two));
+    expect(readFileSync(h, 'utf8')).toContain(`"${createHash('sha256').update(bytes).digest('hex')}"`);
+    const back = readTflite(new Uint8Array(readFileSync(tfl)), tfl);
+    const md = back.metadata.find((m) => m.name === 'OfflineMemoryAllocation')!;
+    const d = back.buffers[md.buffer]!.data;
+    const values = Array.from({ length: d.length / 4 }, (_, i) => new DataView(d.buffer, d.byteOffset).getInt32(4 * i, true));
+    const base1 = Math.ceil(j.subgraphs[0].peak / 16) * 16;
+    const expected = [0, 2, 8, -1, -1, -1, -1, -1, -1, -1, -1];
+    j.subgraphs.forEach((sg: { buffers: { id: string; offset: number }[] }, s: number) => {
+      for (const b of sg.buffers) expected[3 + (s === 0 ? 0 : 5) + Number(b.id)] = (s === 0 ? 0 : base1) + b.offset;
+    });
+    expect(values).toEqual(expected);
+    // The written model plans again.
+    expect(run('plan', tfl).code).toBe(0);
+  });
+
+  it('inspect lists tensors; convert writes one MiniMalloc CSV per subgraph', () => {
+    const r = run('inspect', chain);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+3\s+activation\s+FLOAT32\s+\[1,8,8,4\]\s+1024\s+\[1, 3\)\s+#3\s+relu$/m);
+    const csv = join(dir, 'two.csv');
+    const c = run('convert', two, '--csv', csv, '--align', '1');
+    expect(c.code).toBe(0);
+    expect(c.out).toContain(join(dir, 'two.sg1.csv'));
+    const p0 = parseCsv(readFileSync(csv, 'utf8'));
+    expect(p0.buffers.map((b) => [b.id, b.size, b.start, b.end])).toEqual([
+      ['0', 256, 0, 1],
+      ['2', 256, 0, 2],
+      ['3', 1024, 1, 3],
+      ['4', 10, 2, 3],
+    ]);
+    expect(parseCsv(readFileSync(join(dir, 'two.sg1.csv'), 'utf8')).buffers).toHaveLength(3);
+    const j = JSON.parse(run('plan', csv, '--json').out);
+    expect(j.liveBound).toBe(1280);
+  });
+
+  it.each([
+    [['plan', 'DYN'], /dyn\.tflite: subgraph 0, tensor 0 "in" has a dynamic shape \[-1, 4\]: give the batch size/],
+    [['plan', 'BADID'], /badid\.tflite: header: not a TFLite model: file identifier/],
+    [['plan', 'TRUNC'], /trunc\.tflite: .*lies outside the file/],
+    [['plan', 'M.onnx'], /M\.onnx: not a valid ONNX model/],
+    [['plan', 'DYN', '--align', '3'], /--align: "3" is not a power of two/],
+    [['plan', 'DYN', '--batch', '0'], /--batch: "0" is not a positive integer/],
+    [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
+    [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
+    [['inspect', 'DYN'], /dynamic shape/],
+    [['convert', 'DYN', '--csv', 'OUTCSV'], /dynamic shape/],
+  ])('%j: a clear error, exit 2, no file written', (args, msg) => {
+    writeFileSync(join(dir, 'badid.tflite'), buildTflite(FIXTURES.chain()).map((b, i) => (i === 7 ? 0x32 : b)));
+    writeFileSync(join(dir, 'trunc.tflite'), buildTflite(FIXTURES.chain()).slice(0, 100));
+    writeFileSync(join(dir, 'M.onnx'), new Uint8Array(16));
+    writeFileSync(join(dir, 'ok.csv'), CSV);
+    const outs = ['svg', 'h', 'tflite', 'json'].map((e) => join(dir, `never-${Math.random().toString(36).slice(2)}.${e}`));
+    const csvOut = join(dir, `never-${Math.random().toString(36).slice(2)}.csv`);
+    const names: Record<string, string> = { DYN: dynamic, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), OUTCSV: csvOut };
+    const argv = args.map((a) => names[a] ?? a);
+    const extra = argv[0] === 'plan' && argv[1] !== names.CSV ? ['--svg', outs[0]!, '--header', outs[1]!, '--write-tflite', outs[2]!, '--out', outs[3]!] : [];
+    const r = run(...argv, ...extra);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg);
+    for (const o of [...outs, csvOut]) expect(existsSync(o)).toBe(false);
+  });
+
+  it('--out: the model JSON, or subgraph 0 as a MiniMalloc solution CSV', () => {
+    const outCsv = join(dir, 'model-sol.csv');
+    expect(run('plan', chain, '--out', outCsv).code).toBe(0);
+    const sol = parseCsv(readFileSync(outCsv, 'utf8'));
+    const problem = importTflite(new Uint8Array(readFileSync(chain)), chain).subgraphs[0]!.problem;
+    expect(sol.buffers.map((b) => b.id)).toEqual(problem.buffers.map((b) => b.id));
+    expect(verifyPlan(problem, sol.buffers.map((b) => b.offset!)).valid).toBe(true);
+    const outJson = join(dir, 'model-plan.json');
+    expect(run('plan', chain, '--out', outJson).code).toBe(0);
+    expect(JSON.parse(readFileSync(outJson, 'utf8')).subgraphs).toHaveLength(1);
+  });
+
+  it('--batch fixes a dynamic batch', () => {
+    const j = JSON.parse(run('plan', dynamic, '--batch', '3', '--align', '1', '--json').out);
+    expect(j.buffers.map((b: { size: number }) => b.size)).toEqual([48, 24]);
   });
 });

@@ -10,7 +10,7 @@ const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - b
 const STATUS_TEXT = {
   optimal: 'proven optimal (peak = lower bound)',
   feasible: 'feasible',
-  infeasible: 'infeasible: the live bytes alone exceed the capacity',
+  infeasible: 'infeasible: proven that no plan fits the capacity',
   unknown: 'no plan found within the capacity (none proven impossible)',
 } as const;
 
@@ -21,13 +21,11 @@ export function formatReport(problem: Problem, result: SolveResult, title: strin
   out.push(`  live bound      ${exact(result.liveBound)}`);
   out.push(`  largest buffer  ${formatBytes(result.largest)}`);
   out.push('');
-  const rows = result.methods.map((m) => [
-    m.method,
-    formatBytes(m.peak),
-    String(m.peak),
-    pct(m.peak, result.bound),
-    `${m.timeMs.toFixed(1)} ms`,
-  ]);
+  const rows = result.methods.map((m) =>
+    Number.isFinite(m.peak)
+      ? [m.method, formatBytes(m.peak), String(m.peak), pct(m.peak, result.bound), `${m.timeMs.toFixed(1)} ms`]
+      : [m.method, 'no plan', '-', '-', `${m.timeMs.toFixed(1)} ms`],
+  );
   const head = ['method', 'peak', 'bytes', 'over bound', 'time'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -41,6 +39,7 @@ export function formatReport(problem: Problem, result: SolveResult, title: strin
   } else {
     out.push(`  status: ${STATUS_TEXT[result.status]}`);
   }
+  out.push(`  proof: ${result.proof}${result.searchNodes !== undefined ? `; exact search ${result.searchNodes} nodes` : ''}`);
   if (problem.capacity !== undefined) {
     const c = problem.capacity;
     if (result.peak <= c) out.push(`  capacity ${formatBytes(c)}: fits, ${formatBytes(c - result.peak)} to spare`);

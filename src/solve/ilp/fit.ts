@@ -23,6 +23,8 @@ export interface FitResult {
   status: 'optimal' | 'feasible' | 'infeasible';
   /** Knapsack rounds: each one that failed to place cut its set away. */
   rounds: number;
+  /** How the set was chosen: the GLPK knapsack, or the greedy fallback when its rounds ran out. */
+  how: 'knapsack' | 'greedy';
 }
 
 const weightOf = (problem: Problem, i: number): number => problem.buffers[i]!.weight ?? problem.buffers[i]!.size;
@@ -62,6 +64,7 @@ export async function fitCapacity(
   const glpk = await loadGlpk();
   const t0 = performance.now();
   const timeLimitMs = options.timeLimitMs ?? 10_000;
+  // 'infeasible' below means: the buffers that may not spill cannot all stay, even by the knapsack.
   const maxRounds = options.maxRounds ?? 20;
   const cuts: number[][] = [];
   let provenSoFar = true;
@@ -70,7 +73,7 @@ export async function fitCapacity(
     const result = solveMip(glpk, fitModel(problem, capacity, new LpBuilder(glpk, 'fit'), cuts), left / 2);
     const outcome = outcomeOf(glpk, result);
     if (outcome === 'infeasible') {
-      return { kept: [], spilled: problem.buffers.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round };
+      return { kept: [], spilled: problem.buffers.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round, how: 'knapsack' };
     }
     if (outcome === 'unknown') break;
     if (outcome === 'feasible') provenSoFar = false;
@@ -88,11 +91,48 @@ export async function fitCapacity(
         keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
         status: provenSoFar ? 'optimal' : 'feasible',
         rounds: round,
+        how: 'knapsack',
       };
     }
     // Not placed: proven impossible (infeasible) keeps the optimality claim; a time-out does not.
     if (plan.status !== 'infeasible') provenSoFar = false;
     cuts.push(kept);
+    if (performance.now() - t0 > timeLimitMs) break;
   }
-  throw new Error(`fit: no placeable set of buffers found within ${maxRounds} rounds or the time limit`);
+  return greedySpill(problem, capacity, options);
+}
+
+/**
+ * The fallback when the knapsack rounds run out of time: start from every buffer and spill, one at
+ * a time, the spillable buffer of least weight per byte among those the current plan puts above
+ * the capacity, until the heuristics place the rest within it. Always ends; not proven best.
+ */
+function greedySpill(problem: Problem, capacity: number, options: SolveOptions): FitResult {
+  const bs = problem.buffers;
+  let kept = bs.map((_, i) => i);
+  for (let round = 0; ; round++) {
+    const sub: Problem = { buffers: kept.map((i) => bs[i]!), capacity };
+    const plan = solve(sub, { ...options, method: 'greedy-size' });
+    if (plan.fits) {
+      const spilledIdx = bs.map((_, i) => i).filter((i) => !kept.includes(i));
+      return {
+        kept,
+        plan,
+        spilled: spilledIdx.map((i) => bs[i]!.id),
+        spilledBytes: spilledIdx.reduce((s, i) => s + bs[i]!.size, 0),
+        ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
+        keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
+        status: 'feasible',
+        rounds: round,
+        how: 'greedy',
+      };
+    }
+    const over = kept.filter((i, k) => plan.offsets[k]! + bs[i]!.size > capacity && !mustStay(problem, i));
+    const pool = over.length > 0 ? over : kept.filter((i) => !mustStay(problem, i));
+    if (pool.length === 0) {
+      return { kept: [], spilled: bs.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round, how: 'greedy' };
+    }
+    const drop = pool.reduce((a, b) => (weightOf(problem, b) / bs[b]!.size < weightOf(problem, a) / bs[a]!.size ? b : a));
+    kept = kept.filter((i) => i !== drop);
+  }
 }

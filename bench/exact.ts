@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importProblem } from '../src/import/index.js';
+import type { Problem } from '../src/problem/types.js';
+import { verifyPlan } from '../src/problem/verify.js';
+import { placeWithGlpk } from '../src/solve/ilp/place.js';
+import { solve } from '../src/solve/solve.js';
+import { tightProblem } from '../test/helpers/problems.js';
+import { ms, printTable } from './table.js';
+
+function row(name: string, p: Problem, limitMs: number): string[] {
+  const h = solve(p, { method: 'heuristic', timeLimitMs: 1000 });
+  const t = performance.now();
+  const e = solve(p, { method: 'exact', timeLimitMs: limitMs });
+  const took = performance.now() - t;
+  if (!verifyPlan(p, e.offsets, e.peak).valid) throw new Error(`${name}: invalid exact plan`);
+  const fits = p.capacity === undefined ? '-' : e.peak <= p.capacity ? 'yes' : 'no';
+  return [
+    name,
+    String(p.buffers.length),
+    String(e.liveBound),
+    String(h.peak),
+    String(e.peak),
+    fits,
+    e.status,
+    `${(e.gap * 100).toFixed(2)}%`,
+    String(e.searchNodes ?? 0),
+    ms(took),
+  ];
+}
+
+const HEAD = ['instance', 'n', 'live bound', 'heuristic peak', 'exact peak', 'fits cap', 'status', 'gap', 'search nodes', 'time ms'];
+
+/** `npm run bench -- exact`: MiniMalloc's challenging set at 1 MiB, perfect packings, GLPK on small ones. */
+export async function benchExact(shared: string, limitMs: number): Promise<void> {
+  const dir = join(shared, 'benchmarks', 'minimalloc', 'challenging');
+  if (existsSync(dir)) {
+    let total = 0;
+    let fit = 0;
+    const rows = readdirSync(dir)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()
+      .map((f) => {
+        const p = importProblem(readFileSync(join(dir, f), 'utf8'), f);
+        p.capacity = Number(f.split('.')[1]);
+        const r = row(f.split('.')[0]!, p, limitMs);
+        total += Number(r[9]);
+        if (r[5] === 'yes') fit++;
+        return r;
+      });
+    printTable(`MiniMalloc challenging at capacity 1 MiB, exact search with ${limitMs / 1000} s each`, HEAD, rows);
+    console.log(`fit 1 MiB: ${fit} of ${rows.length}; total time ${(total / 1000).toFixed(1)} s. MiniMalloc (C++): 11 of 11, ~50 s here.`);
+  } else {
+    console.log(`\n(SKIPPED: ${dir} is absent: no MiniMalloc table)`);
+  }
+  const rows = [60, 90, 120, 200].flatMap((n) => [1, 2].map((seed) => row(`perfect ${n}/${seed}`, tightProblem(n, seed), limitMs)));
+  printTable('Perfect packings cut into n pieces (optimum = live bound = 4096)', HEAD, rows);
+
+  const small: string[][] = [];
+  for (const n of [6, 8, 10, 12]) {
+    const p = tightProblem(n, 7, 16, 256);
+    const t0 = performance.now();
+    const wasm = solve(p, { method: 'exact', timeLimitMs: limitMs });
+    const tw = performance.now() - t0;
+    const t1 = performance.now();
+    const ilp = await placeWithGlpk(p, wasm.liveBound, solve(p, { method: 'naive' }).peak, 30_000);
+    const tg = performance.now() - t1;
+    small.push([`perfect ${n}`, String(n), String(wasm.peak), wasm.status, ms(tw), String(ilp.peak ?? '-'), ilp.outcome, ms(tg)]);
+  }
+  printTable('WASM search against GLPK (big-M place model) on small problems', ['instance', 'n', 'WASM peak', 'WASM status', 'WASM ms', 'GLPK peak', 'GLPK status', 'GLPK ms'], small);
+}

@@ -1,0 +1,67 @@
+/** What the command line needs around the commands: reading, writing whole files, parsing flags. */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parseSize } from './format/bytes.js';
+import { InputError } from './problem/errors.js';
+
+/** Exit codes: 0 planned (and fits, when a capacity is given); 1 internal error; 2 bad input or usage; 3 does not fit. */
+export const EXIT_INPUT = 2;
+export const EXIT_NO_FIT = 3;
+
+/** A command line that cannot be run as given (exit 2). */
+export class UsageError extends Error {}
+
+/** Writes a file whole or not at all: a temporary file renamed into place. */
+export function writeAtomic(path: string, text: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function sizeOption(value: string): number {
+  try {
+    return parseSize(value);
+  } catch (e) {
+    throw new UsageError(`--capacity: ${(e as Error).message}`);
+  }
+}
+
+export function secondsOption(value: string): number {
+  const s = Number(value);
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive number of seconds`);
+  return s;
+}
+
+export function intOption(flag: string) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(`${flag}: "${value}" is not a non-negative integer`);
+    return v;
+  };
+}
+
+export function readInput(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+  }
+}
+
+export function alignOption(value: string): number {
+  const v = Number(value);
+  if (!(Number.isSafeInteger(v) && v > 0 && 2 ** Math.round(Math.log2(v)) === v)) {
+    throw new UsageError(`--align: "${value}" is not a power of two (1, 2, 4, 8, 16, ...)`);
+  }
+  return v;
+}
+
+export function batchOption(value: string): number {
+  const v = Number(value);
+  if (!(Number.isSafeInteger(v) && v > 0)) throw new UsageError(`--batch: "${value}" is not a positive integer`);
+  return v;
+}

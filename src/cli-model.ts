@@ -1,0 +1,151 @@
+/** The command line's model commands: plan (of a model file), inspect and convert. */
+import type { Command } from 'commander';
+import { cHeader } from './export/c-header.js';
+import { problemToCsv, solutionToCsv } from './export/csv.js';
+import { formatInspect } from './export/inspect.js';
+import { modelPlanToJson } from './export/model-json.js';
+import { formatModelReport } from './export/model-report.js';
+import { layoutSvg } from './export/svg.js';
+import { modelArenaSize, tensorOffsets } from './export/tensor-offsets.js';
+import { writeOfflinePlan } from './export/tflm-offline-plan.js';
+import { sha256Hex } from './format/sha256.js';
+import type { ImportedModel, ModelImportOptions } from './import/model.js';
+import { importModelFile } from './import/model-file.js';
+import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
+import { planModel } from './plan-model.js';
+import type { MethodName, Portfolio } from './solve/methods.js';
+import { progressReporter } from './cli-progress.js';
+import { alignOption, batchOption, EXIT_NO_FIT, readInput, UsageError, writeAtomic } from './cli-io.js';
+
+/** Options of the model importers, as the command line gives them. */
+export interface ModelFlags {
+  align?: number;
+  includeWeights?: boolean;
+  batch?: number;
+  /** false with --no-prepared. */
+  prepared?: boolean;
+  /** false with --no-share-reshapes. */
+  shareReshapes?: boolean;
+  /** ONNX: shapes of symbolic inputs, from repeated --input-shape NAME=1x3x224x224. */
+  inputShape?: string[];
+}
+
+export interface PlanOptions extends ModelFlags {
+  method: MethodName | Portfolio | 'glpk';
+  capacity?: number;
+  timeLimit?: number;
+  seed?: number;
+  iterations?: number;
+  json?: boolean;
+  out?: string;
+  svg?: string;
+  header?: string;
+  writeTflite?: string;
+  emitLp?: string;
+}
+
+function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
+  const o: ModelImportOptions & OnnxImportOptions = { keepPrepared: opts.prepared !== false, shareReshapes: opts.shareReshapes !== false };
+  if (opts.inputShape !== undefined && opts.inputShape.length > 0) o.inputShapes = parseInputShapes(opts.inputShape);
+  if (opts.align !== undefined) o.align = opts.align;
+  if (opts.includeWeights) o.includeWeights = true;
+  if (opts.batch !== undefined) o.batch = opts.batch;
+  return o;
+}
+
+function readModel(file: string, opts: ModelFlags): { bytes: Uint8Array; model: ImportedModel } {
+  const bytes = readInput(file);
+  return { bytes, model: importModelFile(bytes, file, importOptions(opts)) };
+}
+
+/** Plans every subgraph of a model, then writes every requested output (only once all are computed). */
+export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions): number {
+  const model = importModelFile(bytes, file, importOptions(opts));
+  if (opts.writeTflite !== undefined && model.format !== 'tflite') {
+    throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
+  }
+  if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
+  if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
+  const progress = progressReporter(file);
+  const { results, baselines } = planModel(
+    model,
+    {
+      method: opts.method,
+      timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
+      seed: opts.seed,
+      iterations: opts.iterations,
+      onProgress: progress.update,
+    },
+    opts.capacity,
+  );
+  progress.done();
+  const json = modelPlanToJson(model, results);
+  const outputs: [string, string | Uint8Array][] = [];
+  if (opts.out !== undefined) {
+    const sg = model.subgraphs[0]!;
+    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : JSON.stringify(json, null, 2) + '\n';
+    outputs.push([opts.out, text]);
+  }
+  if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
+  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(bytes) })]);
+  if (opts.writeTflite !== undefined) outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, tensorOffsets(model, results))]);
+  for (const [path, content] of outputs) writeAtomic(path, content);
+  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else process.stdout.write(formatModelReport(model, results, baselines));
+  const stackedTooBig = opts.capacity !== undefined && modelArenaSize(results) > opts.capacity;
+  return results.some((r) => r.fits === false) || stackedTooBig ? EXIT_NO_FIT : 0;
+}
+
+export interface InspectOptions extends ModelFlags {
+  json?: boolean;
+}
+
+export function runInspect(file: string, opts: InspectOptions): number {
+  const { model } = readModel(file, opts);
+  if (opts.json) {
+    const subgraphs = model.subgraphs.map((sg) => ({
+      index: sg.index,
+      name: sg.name,
+      tensorCount: sg.tensorCount,
+      operatorCount: sg.operatorCount,
+      notes: sg.notes,
+      tensors: sg.tensors ?? [],
+    }));
+    process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
+  } else process.stdout.write(formatInspect(model));
+  return 0;
+}
+
+/** `out.csv` for subgraph 0; `out.sg1.csv`, `out.sg2.csv`, ... for the others. */
+export function subgraphCsvName(path: string, s: number): string {
+  if (s === 0) return path;
+  const dot = path.toLowerCase().endsWith('.csv') ? path.length - 4 : path.length;
+  return `${path.slice(0, dot)}.sg${s}${path.slice(dot)}`;
+}
+
+export interface ConvertOptions extends ModelFlags {
+  csv: string;
+}
+
+export function runConvert(file: string, opts: ConvertOptions): number {
+  const { model } = readModel(file, opts);
+  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(opts.csv, s), problemToCsv(sg.problem)]);
+  for (const [path, text] of outputs) writeAtomic(path, text);
+  for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);
+  return 0;
+}
+
+/** The importer's flags, shared by plan, inspect and convert. */
+export function withModelFlags(cmd: Command): Command {
+  return cmd
+    .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
+    .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
+    .option('--batch <n>', 'models: size of a dynamic (-1) batch dimension', batchOption)
+    .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
+    .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
+    .option(
+      '--input-shape <name=dims>',
+      'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',
+      (v: string, all: string[] = []) => [...all, v],
+    );
+}

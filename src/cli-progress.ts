@@ -1,0 +1,22 @@
+/** The exact search's progress line on stderr: in place on a terminal, every few seconds otherwise. */
+import { formatBytes } from './format/bytes.js';
+import type { SearchProgress } from './solve/wasm/engine.js';
+
+export function progressReporter(label: string): { update: (p: SearchProgress & { bound: number }) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (p.elapsedMs < 1000 || p.elapsedMs - last < (tty ? 200 : 5000)) return;
+      last = p.elapsedMs;
+      const best = p.best !== undefined ? formatBytes(p.best) : 'none yet';
+      const line = `${label}: search ${p.nodes} nodes, best ${best}, bound ${formatBytes(p.bound)}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (shown && tty) process.stderr.write('\n');
+    },
+  };
+}

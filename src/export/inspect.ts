@@ -1,0 +1,31 @@
+import type { ImportedModel } from '../import/model.js';
+
+/** `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and buffer. */
+export function formatInspect(model: ImportedModel): string {
+  const out: string[] = [];
+  for (const sg of model.subgraphs) {
+    out.push(`${model.file} — subgraph ${sg.index}${sg.name ? ` "${sg.name}"` : ''}: ${sg.tensorCount} tensors, ${sg.operatorCount} operators (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
+    const head = ['tensor', 'kind', 'type', 'shape', 'bytes', 'live', 'buffer', 'name'];
+    const rows: string[][] = (sg.tensors ?? []).map((t) => [
+      String(t.index),
+      t.kind,
+      t.type,
+      `[${t.shape.join(',')}]`,
+      t.bytes !== undefined ? String(t.bytes) : '?',
+      t.start !== undefined ? `[${t.start}, ${t.end})` : '-',
+      t.buffer !== undefined ? `#${sg.problem.buffers[t.buffer]!.id}` : '-',
+      t.name,
+    ]);
+    if (sg.tensors === undefined) {
+      sg.problem.buffers.forEach((b, i) => rows.push([b.id, 'planned', '', '', String(b.size), `[${b.start}, ${b.end})`, `#${b.id}`, sg.names[i]!]));
+    }
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]): string =>
+      '  ' + r.map((c, i) => (i === r.length - 1 ? c : i === 0 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+    out.push(line(head));
+    for (const r of rows) out.push(line(r));
+    for (const n of sg.notes) out.push(`  note: ${n}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

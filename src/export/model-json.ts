@@ -1,0 +1,50 @@
+import type { ImportedModel, ModelSubgraph } from '../import/model.js';
+import type { SolveResult } from '../solve/solve.js';
+import { planToJson, type PlanJson } from './plan-json.js';
+
+/** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
+export interface ModelBufferJson {
+  id: string;
+  name: string;
+  offset: number;
+  size: number;
+  start: number;
+  end: number;
+  /** Every tensor living in this buffer (the owner first; more than one when shape-only ops share it). */
+  tensors: number[];
+}
+
+/** One subgraph's plan: the keys of a CSV plan, plus which subgraph and what it holds. */
+export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
+  index: number;
+  name: string;
+  tensorCount: number;
+  operatorCount: number;
+  notes: string[];
+  buffers: ModelBufferJson[];
+}
+
+/** `--json` for a model: subgraph 0's plan at the top level, every subgraph's in `subgraphs`. */
+export interface ModelPlanJson extends SubgraphPlanJson {
+  model: string;
+  format: ImportedModel['format'];
+  subgraphs: SubgraphPlanJson[];
+}
+
+export function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
+  const base = planToJson(sg.problem, result);
+  return {
+    ...base,
+    index: sg.index,
+    name: sg.name,
+    tensorCount: sg.tensorCount,
+    operatorCount: sg.operatorCount,
+    notes: sg.notes,
+    buffers: base.buffers.map((b, i) => ({ ...b, name: sg.names[i]!, tensors: sg.tensorsOf[i]! })),
+  };
+}
+
+export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[]): ModelPlanJson {
+  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
+  return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs };
+}

@@ -1,0 +1,47 @@
+import { formatBytes } from '../format/bytes.js';
+import type { ImportedModel, ModelSubgraph } from '../import/model.js';
+import type { SolveResult } from '../solve/solve.js';
+import { formatReport } from './report.js';
+import { modelArenaSize } from './tensor-offsets.js';
+
+/** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
+export interface Baselines {
+  /** `naive`: every buffer its own memory. */
+  naive: number;
+  /** `slots-inorder`: shared slots in execution order. */
+  before: number;
+}
+
+const pct = (x: number, of: number): string => (of > 0 ? `${((x / of) * 100).toFixed(2)}%` : '-');
+
+function counts(sg: ModelSubgraph): string {
+  const planned = sg.tensorsOf.reduce((a, ts) => a + ts.length, 0);
+  const constants = sg.tensors?.filter((t) => t.kind === 'constant').length;
+  return `${sg.tensorCount} tensors (${planned} planned in ${sg.problem.buffers.length} buffers${constants !== undefined ? `, ${constants} constant` : ''}), ${sg.operatorCount} operators`;
+}
+
+/** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
+export function formatModelReport(model: ImportedModel, results: readonly SolveResult[], baselines: readonly Baselines[]): string {
+  const parts = model.subgraphs.map((sg, s) => {
+    const r = results[s]!;
+    const b = baselines[s]!;
+    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}`;
+    const [first, ...rest] = formatReport(sg.problem, r, title).trimEnd().split('\n');
+    const lines = [first!, `  tensors         ${counts(sg)}`, ...rest];
+    lines.push(`  no reuse        ${formatBytes(b.naive)} (${b.naive} B)`);
+    lines.push(`  before          ${formatBytes(b.before)} (${b.before} B)  slots-inorder, the usual "before"`);
+    lines.push(
+      `  after           ${formatBytes(r.peak)} (${r.peak} B)  ${r.method}: ${pct(b.before - r.peak, b.before)} less than before, ` +
+        `overhead ${pct(r.peak - r.liveBound, r.liveBound)} over the live bound`,
+    );
+    for (const n of sg.notes) lines.push(`  note: ${n}`);
+    return lines.join('\n') + '\n';
+  });
+  if (model.subgraphs.length > 1) {
+    const total = modelArenaSize(results);
+    const cap = model.subgraphs[0]!.problem.capacity;
+    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits` : `; capacity ${formatBytes(cap)}: does NOT fit`;
+    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytes(total)} (${total} B)${fit}\n`);
+  }
+  return parts.join('\n');
+}

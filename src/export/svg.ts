@@ -1,0 +1,91 @@
+import { formatBytes } from '../format/bytes.js';
+import type { ImportedModel } from '../import/model.js';
+import type { Plan } from '../problem/types.js';
+
+const W = 960;
+const PLOT_H = 360;
+const LEFT = 90;
+const RIGHT = 20;
+const TOP = 40;
+const BOTTOM = 40;
+const PANEL_H = TOP + PLOT_H + BOTTOM;
+
+const num = (x: number): string => String(Math.round(x * 100) / 100);
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Bytes live at every step, and the first step where the most are. */
+function liveProfile(buffers: readonly { size: number; start: number; end: number }[]): { live: number[]; peakStep: number } {
+  const steps = Math.max(1, ...buffers.map((b) => b.end));
+  const delta = new Array<number>(steps + 1).fill(0);
+  for (const b of buffers) {
+    delta[b.start]! += b.size;
+    delta[b.end]! -= b.size;
+  }
+  const live: number[] = [];
+  let acc = 0;
+  let peakStep = 0;
+  for (let t = 0; t < steps; t++) {
+    acc += delta[t]!;
+    live.push(acc);
+    if (acc > live[peakStep]!) peakStep = t;
+  }
+  return { live, peakStep };
+}
+
+/**
+ * The layout as SVG, one panel per subgraph: steps across, addresses up, one rectangle per buffer
+ * with a tooltip (<title>: name, size, live range, offset), dashed lines at the live bound and the
+ * capacity (when given and in view), the step with the most live bytes marked. Same plan, same bytes.
+ */
+export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak'>[], capacity?: number): string {
+  const out: string[] = [];
+  const height = PANEL_H * model.subgraphs.length;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="${W}" height="${height}" fill="white"/>`);
+  model.subgraphs.forEach((sg, s) => {
+    const plan = plans[s]!;
+    const bufs = sg.problem.buffers;
+    const { live, peakStep } = liveProfile(bufs);
+    const bound = Math.max(0, ...live);
+    const steps = live.length;
+    const capInView = capacity !== undefined && capacity <= 1.5 * Math.max(plan.peak, 1);
+    const top = Math.max(plan.peak, bound, capInView ? capacity : 0, 1);
+    const y0 = PANEL_H * s + TOP;
+    const plotW = W - LEFT - RIGHT;
+    const sx = plotW / steps;
+    const y = (addr: number): number => y0 + PLOT_H - (addr / top) * PLOT_H;
+    out.push(`<g id="subgraph-${s}">`);
+    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: arena ${formatBytes(plan.peak)} (${plan.peak} B), live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
+    out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(title)}</text>`);
+    out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PLOT_H}" fill="none" stroke="#888"/>`);
+    bufs.forEach((b, i) => {
+      const o = plan.offsets[i]!;
+      const names = sg.tensorsOf[i]!.map((t) => sg.tensors?.[t]?.name ?? String(t));
+      const hue = Math.round((i * 137.508) % 360);
+      const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), offset ${o}`;
+      out.push(
+        `<rect x="${num(LEFT + b.start * sx)}" y="${num(y(o + b.size))}" width="${num((b.end - b.start) * sx)}" height="${num((b.size / top) * PLOT_H)}" ` +
+          `fill="hsl(${hue},55%,65%)" stroke="#333" stroke-width="0.3"><title>${esc(tip)}</title></rect>`,
+      );
+    });
+    const hline = (v: number, color: string, label: string): void => {
+      out.push(`<line x1="${LEFT}" y1="${num(y(v))}" x2="${W - RIGHT}" y2="${num(y(v))}" stroke="${color}" stroke-dasharray="6 3"/>`);
+      out.push(`<text x="${LEFT - 4}" y="${num(y(v) + 4)}" text-anchor="end" fill="${color}">${esc(label)}</text>`);
+    };
+    hline(bound, '#1a7f37', `bound ${formatBytes(bound)}`);
+    hline(plan.peak, '#333', `peak ${formatBytes(plan.peak)}`);
+    if (capacity !== undefined) {
+      if (capInView) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`);
+      else out.push(`<text x="${W - RIGHT}" y="${y0 - 4}" text-anchor="end" fill="#cf222e">capacity ${esc(formatBytes(capacity))} (above the plot)</text>`);
+    }
+    const px = LEFT + (peakStep + 0.5) * sx;
+    out.push(`<line x1="${num(px)}" y1="${y0}" x2="${num(px)}" y2="${y0 + PLOT_H}" stroke="#1a7f37" stroke-width="1.5" stroke-dasharray="2 2"/>`);
+    out.push(`<text x="${num(px)}" y="${y0 + PLOT_H + 28}" text-anchor="middle" fill="#1a7f37">peak step ${peakStep}</text>`);
+    out.push(`<text x="${LEFT}" y="${y0 + PLOT_H + 14}">step 0</text>`);
+    out.push(`<text x="${W - RIGHT}" y="${y0 + PLOT_H + 14}" text-anchor="end">step ${steps}</text>`);
+    out.push(`<text x="${LEFT - 4}" y="${y0 + PLOT_H}" text-anchor="end">0</text>`);
+    out.push('</g>');
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,49 @@
+import type { ImportedModel } from '../import/model.js';
+import type { Plan } from '../problem/types.js';
+
+/** Alignment of each subgraph's base in a model-wide plan (TFLM's buffer alignment). */
+export const SUBGRAPH_ALIGN = 16;
+
+const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+/**
+ * Where each subgraph's plan starts in one model-wide arena: subgraphs are stacked (subgraph k after
+ * the peaks of subgraphs 0..k-1, each base aligned to 16), so a subgraph called from another one
+ * (WHILE, IF, CALL_ONCE) never overwrites its caller's tensors. One subgraph: base 0.
+ */
+export function subgraphBases(plans: readonly Pick<Plan, 'peak'>[]): number[] {
+  const bases: number[] = [];
+  let next = 0;
+  for (const p of plans) {
+    bases.push(next);
+    next = alignUp(next + p.peak, SUBGRAPH_ALIGN);
+  }
+  return bases;
+}
+
+/** Bytes of the model-wide arena: the end of the last subgraph's plan. */
+export function modelArenaSize(plans: readonly Pick<Plan, 'peak'>[]): number {
+  const bases = subgraphBases(plans);
+  return plans.length === 0 ? 0 : bases[plans.length - 1]! + plans[plans.length - 1]!.peak;
+}
+
+/**
+ * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
+ * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
+ * constants (even when planned with --include-weights) and tensors not planned.
+ */
+export function tensorOffsets(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak'>[]): number[][] {
+  if (plans.length !== model.subgraphs.length) throw new Error(`${plans.length} plans for ${model.subgraphs.length} subgraphs`);
+  const bases = subgraphBases(plans);
+  return model.subgraphs.map((sg, s) => {
+    const out = new Array<number>(sg.tensorCount).fill(-1);
+    const plan = plans[s]!;
+    sg.tensorsOf.forEach((tensors, b) => {
+      for (const t of tensors) {
+        if (sg.tensors?.[t]?.kind === 'constant') continue;
+        out[t] = bases[s]! + plan.offsets[b]!;
+      }
+    });
+    return out;
+  });
+}

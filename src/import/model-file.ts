@@ -1,0 +1,29 @@
+import { InputError } from '../problem/errors.js';
+import type { ImportedModel, ModelImportOptions } from './model.js';
+import { importOnnx, type OnnxImportOptions } from './onnx/index.js';
+import { importTflite } from './tflite/index.js';
+
+/** The model formats arenapack knows, by extension. */
+export const MODEL_EXTENSIONS = ['.tflite', '.onnx'] as const;
+
+/** Whether the file is a TFLite flatbuffer: "TFL3" at bytes 4..7. */
+function hasTfliteIdentifier(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[4] === 0x54 && bytes[5] === 0x46 && bytes[6] === 0x4c && bytes[7] === 0x33;
+}
+
+/** Which model format a file is: by extension first, then by the TFLite identifier; undefined = not a model. */
+export function modelFormat(file: string, bytes?: Uint8Array): 'tflite' | 'onnx' | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.tflite')) return 'tflite';
+  if (lower.endsWith('.onnx')) return 'onnx';
+  if (bytes !== undefined && hasTfliteIdentifier(bytes)) return 'tflite';
+  return undefined;
+}
+
+/** Reads a model file with the importer of its format. */
+export function importModelFile(bytes: Uint8Array, file: string, options: ModelImportOptions & OnnxImportOptions = {}): ImportedModel {
+  const format = modelFormat(file, bytes);
+  if (format === 'tflite') return importTflite(bytes, file, options);
+  if (format === 'onnx') return importOnnx(bytes, file, options);
+  throw new InputError(`${file}: not a model file (expected ${MODEL_EXTENSIONS.join(' or ')})`, { file });
+}

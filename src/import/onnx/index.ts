@@ -1,0 +1,81 @@
+/**
+ * The ONNX importer: a `.onnx` file in, one plan problem per graph out (the main graph, then the
+ * branches of every If), with every activation's size from static shape inference.
+ */
+import { InputError } from '../../problem/errors.js';
+import type { ImportedModel, ModelImportOptions } from '../model.js';
+import { decodeOnnx } from './decode.js';
+import { inferShapes } from './infer.js';
+import { buildSubgraphs } from './problem.js';
+
+export { decodeOnnx } from './decode.js';
+export { inferShapes, type GraphShapes } from './infer.js';
+export type { TensorInfo } from './shapes/context.js';
+
+export interface OnnxImportOptions extends ModelImportOptions {
+  /** Shapes of graph inputs by name, for inputs with symbolic or unknown dimensions. */
+  inputShapes?: Record<string, number[]>;
+}
+
+/**
+ * Reads an ONNX model and builds the problems to plan. Throws an InputError naming the file and
+ * the node, tensor or input at fault (bytes that are no ONNX model, a shape that cannot be inferred,
+ * value_info that disagrees with inference, a symbolic input dimension without a given shape).
+ */
+export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): ImportedModel {
+  const align = options.align ?? 16;
+  if (!Number.isSafeInteger(align) || align < 1 || (align & (align - 1)) !== 0 || align > 2 ** 30) {
+    throw new InputError(`${file}: alignment must be a power of two, got ${String(align)}`, { file, field: 'align' });
+  }
+  if (options.batch !== undefined && !(Number.isSafeInteger(options.batch) && options.batch >= 1)) {
+    throw new InputError(`${file}: batch must be a positive integer, got ${String(options.batch)}`, { file, field: 'batch' });
+  }
+  try {
+    const model = decodeOnnx(bytes, file);
+    const shapes = inferShapes(model, { inputShapes: options.inputShapes, batch: options.batch });
+    const subgraphs = buildSubgraphs(shapes, {
+      align,
+      includeWeights: options.includeWeights ?? false,
+      shareViews: options.shareReshapes ?? true,
+    });
+    return { format: 'onnx', file, subgraphs };
+  } catch (e) {
+    if (e instanceof InputError && e.file === undefined) {
+      e.message = `${file}: ${e.message}`;
+      e.file = file;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Parses the CLI's `--input-shape name=1x3x224x224` (dimensions separated by `x` or `,`; nothing
+ * after `=` for a scalar). The name is everything before the last `=`, so names may contain `:`.
+ */
+export function parseInputShape(text: string): { name: string; shape: number[] } {
+  const at = text.lastIndexOf('=');
+  if (at <= 0) throw new InputError(`input shape "${text}" should look like name=1x3x224x224`, { field: 'input-shape' });
+  const name = text.slice(0, at);
+  const dims = text.slice(at + 1).trim();
+  const shape =
+    dims === ''
+      ? []
+      : dims.split(/[x,]/).map((d) => {
+          if (!/^\d+$/.test(d.trim()) || !Number.isSafeInteger(Number(d))) {
+            throw new InputError(`input shape "${text}": "${d}" is not a dimension (a non-negative integer)`, { field: 'input-shape' });
+          }
+          return Number(d);
+        });
+  return { name, shape };
+}
+
+/** Several `--input-shape` flags as the `inputShapes` option; a name given twice is an error. */
+export function parseInputShapes(texts: readonly string[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const t of texts) {
+    const { name, shape } = parseInputShape(t);
+    if (Object.prototype.hasOwnProperty.call(out, name)) throw new InputError(`input shape for "${name}" is given twice`, { field: 'input-shape' });
+    out[name] = shape;
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+/** Turns an inferred graph into the buffers to plan: sizes from shapes, live ranges from the node order. */
+import { InputError } from '../../problem/errors.js';
+import type { Buffer } from '../../problem/types.js';
+import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
+import { bytesOf, dataTypeName } from './dtype.js';
+import { viewAliases } from './alias.js';
+import { readsOf } from './graph.js';
+import type { GraphShapes } from './infer.js';
+import { elements, show } from './shapes/context.js';
+
+export interface BuildOptions {
+  /** Alignment of every buffer in bytes (a power of two). */
+  align: number;
+  /** Also plan the constants the run reads as whole-run buffers. */
+  includeWeights: boolean;
+  /** Let the output of a view op (Reshape, Squeeze, ...) share its input's buffer when the input dies there. */
+  shareViews: boolean;
+}
+
+/**
+ * Numbers a graph's tensors: its inputs, its initializers, then the outputs of the nodes in
+ * execution order. This index is the buffer id.
+ */
+export function tensorNames(shapes: GraphShapes): string[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const add = (n: string): void => {
+    if (n && !seen.has(n)) {
+      seen.add(n);
+      names.push(n);
+    }
+  };
+  shapes.graph.inputs.forEach((v) => add(v.name));
+  shapes.graph.initializers.forEach((t) => add(t.name));
+  for (const i of shapes.order) shapes.graph.nodes[i]!.outputs.forEach(add);
+  return names;
+}
+
+/** The bytes of a tensor, a positive safe integer; undefined for an empty tensor. */
+function bytes(shapes: GraphShapes, name: string): number | undefined {
+  const info = shapes.infos.get(name)!;
+  const n = elements(info.shape);
+  const b = bytesOf(info.dtype, n);
+  const where = `${shapes.where}tensor "${name}"`;
+  if (b === undefined) {
+    throw new InputError(`${where} has element type ${dataTypeName(info.dtype)}, whose size is not fixed, so it cannot be planned`, { buffer: name });
+  }
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(b)) {
+    throw new InputError(`${where} of shape ${show(info.shape)} needs more than 2^53-1 bytes`, { buffer: name });
+  }
+  return b === 0 ? undefined : b;
+}
+
+/**
+ * The plan problem of one graph (subgraph index `index`), and its tensor list. Kinds: `input`,
+ * `output`, `activation`; `constant` for initializers and Constant outputs; `prepared` for outputs of
+ * nodes whose inputs are all constant (folded shapes, ConstantOfShape weights). Constants and
+ * prepared tensors are planned (whole run) only with `includeWeights`, and only those the run reads.
+ */
+export function buildSubgraph(shapes: GraphShapes, index: number, options: BuildOptions): ModelSubgraph {
+  const { graph, order } = shapes;
+  const names = tensorNames(shapes);
+  const indexOf = new Map(names.map((n, k) => [n, k]));
+  const steps = Math.max(order.length, 1);
+  const start = new Map<string, number>();
+  const lastRead = new Map<string, number>();
+  graph.inputs.forEach((v) => start.set(v.name, 0));
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  // Tensors read by nodes that compute at run time (folded nodes, Shape included, run before it), or
+  // that leave the graph.
+  const readByRun = new Set(outputs);
+  order.forEach((i, step) => {
+    const node = graph.nodes[i]!;
+    for (const o of node.outputs) if (o) start.set(o, step);
+    if (node.outputs.every((o) => !o || shapes.constants.has(o))) return;
+    for (const r of readsOf(node)) {
+      lastRead.set(r, step);
+      readByRun.add(r);
+    }
+  });
+
+  const buffers: Buffer[] = [];
+  const tensorsOf: number[][] = [];
+  const bufferNames: string[] = [];
+  const inputs = new Set(graph.inputs.map((v) => v.name));
+  const initializers = new Set(graph.initializers.map((t) => t.name));
+  const fromConstantNode = new Set(order.flatMap((i) => (graph.nodes[i]!.opType === 'Constant' ? graph.nodes[i]!.outputs : [])));
+  const tensors: ModelTensor[] = [];
+  const safeBytes = (name: string): number | undefined => {
+    const info = shapes.infos.get(name)!;
+    const b = bytesOf(info.dtype, elements(info.shape));
+    return b !== undefined && Number.isSafeInteger(b) && b > 0 ? b : undefined;
+  };
+  const aliases = options.shareViews ? viewAliases(shapes, lastRead, outputs, safeBytes) : new Map<string, string>();
+  const bufferOf = new Map<string, number>();
+  let viewCount = 0;
+  let empty = 0;
+  let constantBytes = 0;
+  let constantCount = 0;
+  const add = (tensor: ModelTensor, from: number, to: number): void => {
+    const size = bytes(shapes, tensor.name);
+    if (size === undefined) {
+      empty++;
+      return;
+    }
+    tensor.buffer = buffers.length;
+    tensor.start = from;
+    tensor.end = to;
+    buffers.push({ id: String(tensor.index), size, start: from, end: to, align: options.align });
+    tensorsOf.push([tensor.index]);
+    bufferNames.push(tensor.name);
+  };
+  for (const name of names) {
+    const info = shapes.infos.get(name);
+    if (!info) continue;
+    const constant = shapes.constants.has(name);
+    const kind: TensorKind = constant
+      ? initializers.has(name) || fromConstantNode.has(name)
+        ? 'constant'
+        : 'prepared'
+      : inputs.has(name)
+        ? 'input'
+        : outputs.has(name)
+          ? 'output'
+          : 'activation';
+    const tensor: ModelTensor = { index: indexOf.get(name)!, name, kind, type: dataTypeName(info.dtype), shape: info.shape.slice() };
+    const known = bytesOf(info.dtype, elements(info.shape));
+    if (known !== undefined && Number.isSafeInteger(known)) tensor.bytes = known;
+    tensors.push(tensor);
+    if (constant) {
+      // Constants the run reads (or hands out) are the model's weights, held for the whole run.
+      if (!readByRun.has(name)) continue;
+      constantCount++;
+      constantBytes += tensor.bytes ?? 0;
+      if (options.includeWeights) add(tensor, 0, steps);
+      continue;
+    }
+    const from = start.get(name) ?? 0;
+    const read = lastRead.get(name);
+    const to = outputs.has(name) ? steps : Math.max(from + 1, read === undefined ? from + 1 : read + 1);
+    const owner = aliases.get(name);
+    const shared = owner === undefined ? undefined : bufferOf.get(owner);
+    if (shared !== undefined) {
+      // A view of a tensor that dies here: one buffer, live until the last tensor of the chain dies.
+      const b = buffers[shared]!;
+      b.end = Math.max(b.end, to);
+      tensorsOf[shared]!.push(tensor.index);
+      Object.assign(tensor, { buffer: shared, start: from, end: to });
+      viewCount++;
+      continue;
+    }
+    add(tensor, from, to);
+    if (tensor.buffer !== undefined) bufferOf.set(name, tensor.buffer);
+  }
+
+  const notes: string[] = [];
+  if (shapes.sorted) notes.push('the stored node order was not topological: nodes were sorted (stable, by position in the file)');
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  notes.push(
+    `${count(constantCount, 'constant tensor')} (initializers, Constant outputs, folded shapes) read by the run, ` +
+      `${constantBytes} B: ${options.includeWeights ? 'planned as whole-run buffers' : 'not planned (--include-weights plans them)'}`,
+  );
+  if (shapes.folded > 0) notes.push(`${count(shapes.folded, 'node')} with only constant inputs: outputs folded into constants`);
+  if (shapes.fromValueInfo.length > 0) notes.push(`output shapes taken from value_info for ${shapes.fromValueInfo.join(', ')}`);
+  if (shapes.checked > 0) notes.push(`${count(shapes.checked, 'inferred shape')} checked against the model's value_info`);
+  if (viewCount > 0) notes.push(`${count(viewCount, 'view')} (Reshape, Squeeze, Unsqueeze, Flatten, Identity) share the buffer of an input that dies there`);
+  notes.push(...shapes.notes);
+  if (empty > 0) notes.push(`${count(empty, 'tensor')} with no elements (no memory)`);
+  if (shapes.outer.length > 0) {
+    const shown = shapes.outer.slice(0, 8).map((n) => `"${n}"`);
+    if (shapes.outer.length > 8) shown.push(`and ${shapes.outer.length - 8} more`);
+    notes.push(`reads ${count(shapes.outer.length, 'tensor')} of the enclosing graph, held by the enclosing graph's plan: ${shown.join(', ')}`);
+  }
+  if (shapes.children.length > 0) {
+    notes.push('subgraphs (If branches) are planned as subgraphs of their own, in arenas of their own, while their node runs');
+  }
+  return {
+    index,
+    name: shapes.path || graph.name || 'main',
+    problem: { buffers },
+    tensorsOf,
+    names: bufferNames,
+    tensorCount: names.length,
+    operatorCount: order.length,
+    notes,
+    tensors,
+  };
+}
+
+/** The main graph, then every subgraph depth first, as ModelSubgraphs numbered in that order. */
+export function buildSubgraphs(root: GraphShapes, options: BuildOptions): ModelSubgraph[] {
+  const out: ModelSubgraph[] = [];
+  const visit = (s: GraphShapes): void => {
+    out.push(buildSubgraph(s, out.length, options));
+    s.children.forEach(visit);
+  };
+  visit(root);
+  return out;
+}

@@ -1,0 +1,117 @@
+import { InputError } from '../../problem/errors.js';
+import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
+import { FlatView, type TableRef } from './table.js';
+import type {
+  TfliteBuffer,
+  TfliteMetadata,
+  TfliteModel,
+  TfliteOperator,
+  TfliteOperatorCode,
+  TfliteSubgraph,
+  TfliteTensor,
+} from './types.js';
+
+/** Checks the size and the "TFL3" identifier; returns the root Model table. */
+export function modelTable(view: FlatView): TableRef {
+  if (view.size < 8) view.fail('header', `${view.size} bytes is too short for a TFLite model (truncated?)`);
+  if (!view.bb.__has_identifier(TFLITE_IDENTIFIER)) {
+    const id = new TextDecoder('latin1').decode(view.bytes.subarray(4, 8));
+    view.fail('header', `not a TFLite model: file identifier ${JSON.stringify(id)} at bytes 4..7, expected "TFL3"`);
+  }
+  return view.table(view.bb.readUint32(0), 'model');
+}
+
+/** Reads the planner's view of a .tflite file; any fault is an InputError naming the file and place. */
+export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
+  const view = new FlatView(bytes, file);
+  const m = modelTable(view);
+  const buffers = view.tables(m, MODEL.buffers, 'buffers').map((pos, i) => readBuffer(view, pos, i));
+  const operatorCodes = view.tables(m, MODEL.operator_codes, 'operator codes').map((pos, i) => {
+    const t = view.table(pos, `operator code ${i}`);
+    const code: TfliteOperatorCode = {
+      builtin: Math.max(view.i32(t, OPERATOR_CODE.builtin_code, 0), view.i8(t, OPERATOR_CODE.deprecated_builtin_code, 0)),
+      version: view.i32(t, OPERATOR_CODE.version, 1),
+    };
+    const custom = view.string(t, OPERATOR_CODE.custom_code, 'custom code');
+    if (custom !== undefined) code.custom = custom;
+    return code;
+  });
+  const metadata = view.tables(m, MODEL.metadata, 'metadata').map((pos, i): TfliteMetadata => {
+    const t = view.table(pos, `metadata ${i}`);
+    const md = { name: view.string(t, METADATA.name, 'name') ?? '', buffer: view.u32(t, METADATA.buffer, 0) };
+    if (md.buffer >= buffers.length) view.fail(t.where, `buffer ${md.buffer} is out of range (${buffers.length} buffers)`);
+    return md;
+  });
+  const counts = { buffers: buffers.length, codes: operatorCodes.length };
+  const subgraphs = view.tables(m, MODEL.subgraphs, 'subgraphs').map((pos, s) => readSubgraph(view, pos, s, counts));
+  if (subgraphs.length === 0) view.fail('model', 'has no subgraphs');
+  return { file, version: view.u32(m, MODEL.version, 0), operatorCodes, subgraphs, buffers, metadata };
+}
+
+function readBuffer(view: FlatView, pos: number, i: number): TfliteBuffer {
+  const t = view.table(pos, `buffer ${i}`);
+  const v = view.byteVector(t, BUFFER.data, 'data');
+  const offset = view.u64(t, BUFFER.offset, 'offset');
+  const size = view.u64(t, BUFFER.size, 'size');
+  if (offset > 1) view.need(offset, size, t.where, 'data stored after the flatbuffer');
+  return {
+    data: v ? view.bytes.subarray(v.start, v.start + v.length) : new Uint8Array(0),
+    dataPos: v ? v.start : 0,
+    offset,
+    size,
+  };
+}
+
+function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers: number; codes: number }): TfliteSubgraph {
+  const where = `subgraph ${s}`;
+  const t = view.table(pos, where);
+  const tensors = view.tables(t, SUBGRAPH.tensors, 'tensors').map((p, i) => readTensor(view, p, `${where}, tensor ${i}`, counts.buffers));
+  const n = tensors.length;
+  const checkIndices = (list: number[], what: string, optional: boolean): number[] => {
+    for (const x of list) {
+      if (!(x >= 0 && x < n) && !(optional && x === -1)) view.fail(where, `${what} refers to tensor ${x}, out of range (${n} tensors)`);
+    }
+    return list;
+  };
+  const inputs = checkIndices(view.ints(t, SUBGRAPH.inputs, 'inputs'), 'graph input', false);
+  const outputs = checkIndices(view.ints(t, SUBGRAPH.outputs, 'outputs'), 'graph output', false);
+  const operators = view.tables(t, SUBGRAPH.operators, 'operators').map((p, i): TfliteOperator => {
+    const w = `${where}, operator ${i}`;
+    const o = view.table(p, w);
+    const op: TfliteOperator = {
+      opcodeIndex: view.u32(o, OPERATOR.opcode_index, 0),
+      inputs: view.ints(o, OPERATOR.inputs, 'inputs'),
+      outputs: view.ints(o, OPERATOR.outputs, 'outputs'),
+      intermediates: view.ints(o, OPERATOR.intermediates, 'intermediates'),
+    };
+    if (op.opcodeIndex >= counts.codes) view.fail(w, `opcode index ${op.opcodeIndex} is out of range (${counts.codes} operator codes)`);
+    checkIndices(op.inputs, `${w}: input`, true);
+    checkIndices(op.outputs, `${w}: output`, false);
+    checkIndices(op.intermediates, `${w}: intermediate`, false);
+    return op;
+  });
+  return { name: view.string(t, SUBGRAPH.name, 'name') ?? '', tensors, inputs, outputs, operators };
+}
+
+function readTensor(view: FlatView, pos: number, where: string, nBuffers: number): TfliteTensor {
+  const t = view.table(pos, where);
+  const name = view.string(t, TENSOR.name, 'name') ?? '';
+  const w = name ? `${where} "${name}"` : where;
+  const tensor: TfliteTensor = {
+    name,
+    shape: view.ints(t, TENSOR.shape, 'shape'),
+    type: view.i8(t, TENSOR.type, 0),
+    buffer: view.u32(t, TENSOR.buffer, 0),
+    isVariable: view.u8(t, TENSOR.is_variable, 0) !== 0,
+    externalBuffer: view.u32(t, TENSOR.external_buffer, 0),
+  };
+  if (view.has(t, TENSOR.shape_signature)) tensor.shapeSignature = view.ints(t, TENSOR.shape_signature, 'shape signature');
+  if (tensor.buffer !== 0 && tensor.buffer >= nBuffers) {
+    throw new InputError(`${view.file}: ${w}: buffer ${tensor.buffer} is out of range (${nBuffers} buffers)`, {
+      file: view.file,
+      buffer: w,
+      field: 'buffer',
+    });
+  }
+  return tensor;
+}

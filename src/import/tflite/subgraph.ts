@@ -1,0 +1,163 @@
+import { InputError } from '../../problem/errors.js';
+import type { Buffer } from '../../problem/types.js';
+import type { ModelSubgraph, ModelTensor } from '../model.js';
+import { shapeAliases } from './aliases.js';
+import { tensorLifetimes, type TensorLife } from './lifetimes.js';
+import { SizeError, staticShape, tensorBytes, typeName } from './tensor-size.js';
+import type { TfliteModel } from './types.js';
+
+/** The importer's options with their defaults applied. */
+export interface SubgraphOptions {
+  align: number;
+  includeWeights: boolean;
+  batch?: number;
+  keepPrepared: boolean;
+  shareReshapes: boolean;
+}
+
+const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'variable', 'intermediate', 'prepared']);
+
+/**
+ * One subgraph as a Problem: one buffer per non-constant tensor (or per group of tensors sharing
+ * memory through a shape-only operator), with the live ranges of tensorLifetimes, every buffer
+ * aligned to `align`. Constants become whole-run buffers (one per data buffer) with `includeWeights`.
+ */
+export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOptions): ModelSubgraph {
+  const sg = model.subgraphs[s]!;
+  const steps = Math.max(sg.operators.length, 1);
+  const lives = tensorLifetimes(model, s);
+  const isPlanned = (l: TensorLife): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared);
+  const fail = (t: number, message: string): never => {
+    const name = sg.tensors[t]!.name;
+    const where = `subgraph ${s}, tensor ${t}${name ? ` "${name}"` : ''}`;
+    throw new InputError(`${model.file}: ${where} ${message}`, { file: model.file, buffer: where });
+  };
+
+  const shapes: number[][] = [];
+  const bytes: (number | undefined)[] = [];
+  sg.tensors.forEach((tensor, t) => {
+    const life = lives[t]!;
+    if (life.kind === 'constant') {
+      const b = model.buffers[tensor.buffer];
+      shapes.push(tensor.shape);
+      const stored = b ? (b.data.length > 0 ? b.data.length : b.size) : 0;
+      bytes.push(stored > 0 ? stored : trySize(tensor.type, tensor.shape));
+      return;
+    }
+    try {
+      const dims = staticShape(tensor, opts.batch);
+      shapes.push(dims);
+      bytes.push(tensorBytes(tensor.type, dims));
+    } catch (e) {
+      if (!(e instanceof SizeError)) throw e;
+      if (isPlanned(life)) fail(t, e.message);
+      shapes.push(tensor.shape);
+      bytes.push(undefined);
+    }
+  });
+
+  const owner = opts.shareReshapes ? shapeAliases(model, s, lives, bytes) : sg.tensors.map((_, t) => t);
+  const root = (t: number): number => (owner[t] === t ? t : root(owner[t]!));
+
+  // Groups keyed by their owner tensor (activations) or by "w" + data buffer (weights).
+  const groups = new Map<string, { owner: number; tensors: number[]; size: number; start: number; end: number }>();
+  const join = (key: string, t: number, size: number, start: number, end: number): void => {
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { owner: t, tensors: [t], size, start, end });
+    else {
+      g.tensors.push(t);
+      g.size = Math.max(g.size, size);
+      g.start = Math.min(g.start, start);
+      g.end = Math.max(g.end, end);
+    }
+  };
+  let empty = 0;
+  sg.tensors.forEach((tensor, t) => {
+    const life = lives[t]!;
+    const size = bytes[t];
+    if (life.kind === 'constant') {
+      if (opts.includeWeights && size !== undefined && size > 0) {
+        join(tensor.externalBuffer !== 0 ? `x${tensor.externalBuffer}` : `w${tensor.buffer}`, t, size, 0, steps);
+      }
+      return;
+    }
+    if (!isPlanned(life) || size === undefined) return;
+    if (size === 0) {
+      empty++;
+      return;
+    }
+    join(`a${root(t)}`, t, size, life.start!, life.end!);
+  });
+
+  const list = [...groups.values()].sort((a, b) => a.owner - b.owner);
+  const bufferOf = new Map<number, number>();
+  const buffers: Buffer[] = list.map((g, i) => {
+    for (const t of g.tensors) bufferOf.set(t, i);
+    const b: Buffer = { id: String(g.owner), size: g.size, start: g.start, end: g.end };
+    if (opts.align !== 1) b.align = opts.align;
+    return b;
+  });
+
+  const tensors = sg.tensors.map((tensor, t): ModelTensor => {
+    const mt: ModelTensor = { index: t, name: tensor.name, kind: lives[t]!.kind, type: typeName(tensor.type), shape: shapes[t]! };
+    if (bytes[t] !== undefined) mt.bytes = bytes[t];
+    const b = bufferOf.get(t);
+    if (b !== undefined) mt.buffer = b;
+    const life = lives[t]!;
+    if (life.start !== undefined) {
+      mt.start = life.start;
+      mt.end = life.end!;
+    }
+    return mt;
+  });
+
+  return {
+    index: s,
+    name: sg.name,
+    problem: { buffers },
+    tensorsOf: list.map((g) => g.tensors),
+    names: list.map((g) => sg.tensors[g.owner]!.name),
+    tensorCount: sg.tensors.length,
+    operatorCount: sg.operators.length,
+    notes: subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
+    tensors,
+  };
+}
+
+function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {
+  return lives[t]!.kind === 'constant';
+}
+
+function trySize(type: number, shape: number[]): number | undefined {
+  try {
+    return tensorBytes(type, shape);
+  } catch {
+    return undefined;
+  }
+}
+
+function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], aliased: number, empty: number, opts: SubgraphOptions): string[] {
+  const notes: string[] = [];
+  const of = (kind: string): ModelTensor[] => tensors.filter((t) => t.kind === kind);
+  const sum = (ts: ModelTensor[]): number => ts.reduce((a, t) => a + (t.bytes ?? 0), 0);
+  const prepared = of('prepared');
+  if (prepared.length > 0) {
+    notes.push(
+      `${prepared.length} tensors prepared once from constants (DEQUANTIZE, DENSIFY, ...), ${sum(prepared)} B: ` +
+        (opts.keepPrepared ? 'planned as whole-run buffers' : 'left out of the arena'),
+    );
+  }
+  const variables = of('variable');
+  if (variables.length > 0) notes.push(`${variables.length} variable tensors (state), ${sum(variables)} B: live the whole run`);
+  const internal = of('intermediate');
+  if (internal.length > 0) notes.push(`${internal.length} operator intermediates, ${sum(internal)} B: live while their operator runs`);
+  if (aliased > 0) notes.push(`${aliased} buffers shared by RESHAPE / SQUEEZE / EXPAND_DIMS outputs and their dying inputs`);
+  const unwritten = lives.filter((l) => l.unwritten).length;
+  if (unwritten > 0) notes.push(`${unwritten} tensors read but never written (no graph input): live from step 0`);
+  const unused = of('unused');
+  if (unused.length > 0) notes.push(`${unused.length} tensors no operator touches: not planned`);
+  if (empty > 0) notes.push(`${empty} tensors of 0 bytes: not planned`);
+  const constants = of('constant');
+  if (opts.includeWeights && constants.length > 0) notes.push(`${constants.length} constant tensors planned as whole-run buffers (--include-weights)`);
+  return notes;
+}

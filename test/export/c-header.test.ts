@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { cHeader, cIdentifier } from '../../src/export/c-header.js';
+import type { ImportedModel } from '../../src/import/model.js';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { solve } from '../../src/solve/solve.js';
+import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
+
+const SHA = 'ab'.repeat(32);
+
+function header(model: ImportedModel): { text: string; peaks: number[] } {
+  const plans = model.subgraphs.map((sg) => {
+    const r = solve(sg.problem, { iterations: 200 });
+    expect(verifyPlan(sg.problem, r.offsets, r.peak).valid).toBe(true);
+    return r;
+  });
+  return { text: cHeader(model, plans, { sha256: SHA }), peaks: plans.map((p) => p.peak) };
+}
+
+describe('cHeader', () => {
+  it('cIdentifier: valid C identifiers', () => {
+    expect(cIdentifier('model/conv2d;Relu:0')).toBe('MODEL_CONV2D_RELU_0');
+    expect(cIdentifier('1st')).toBe('_1ST');
+    expect(cIdentifier('*/')).toBe('');
+  });
+
+  it('arena size, sha256, one offset per planned tensor, valid unique identifiers, deterministic', () => {
+    const model = importTflite(buildTflite(FIXTURES.reshape()), 'r.tflite');
+    const { text, peaks } = header(model);
+    expect(text).toContain(`#define ARENAPACK_MODEL_SHA256 "${SHA}"`);
+    expect(text).toContain(`#define ARENAPACK_ARENA_SIZE ${peaks[0]}`);
+    expect(text).toMatch(/^#ifndef ARENAPACK_PLAN_H$/m);
+    const defines = [...text.matchAll(/^#define (\w+) (\S+)/gm)].map((m): [string, string] => [m[1]!, m[2]!]);
+    const names = defines.map(([n]) => n);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/);
+    const offsets = defines.filter(([n]) => n.endsWith('_OFFSET'));
+    // tensors 0, 1, 3, 4, 5 are planned (2 is the constant shape): five offsets, 3 and 4 equal.
+    expect(offsets.map(([n]) => /_T(\d+)_/.exec(n)![1])).toEqual(['0', '1', '3', '4', '5']);
+    expect(offsets[2]![1]).toBe(offsets[3]![1]);
+    expect(offsets[0]![0]).toBe('ARENAPACK_SG0_T0_IN_OFFSET');
+    expect(header(model).text).toBe(text);
+  });
+
+  it('names that sanitise alike, very long names and comment breakers stay unique and harmless', () => {
+    const spec = FIXTURES.chain();
+    const sg = spec.subgraphs[0]!;
+    sg.tensors[2]!.name = 'x'.repeat(200) + '*/ #define EVIL 1';
+    sg.tensors[3]!.name = 'x'.repeat(200) + '*/ #define EVIL 2';
+    const { text } = header(importTflite(buildTflite(spec), 'c.tflite'));
+    expect(text).not.toContain('*/ #define');
+    const names = [...text.matchAll(/^#define (\w+)/gm)].map((m) => m[1]!);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.every((n) => n.length <= 63)).toBe(true);
+    expect(text.match(/EVIL/g)?.length).toBe(2); // only inside comments
+    for (const line of text.split('\n').filter((l) => l.includes('EVIL'))) expect(line).toMatch(/\/\*.*EVIL.*\*\/$/);
+  });
+
+  it('two subgraphs: bases and sizes per subgraph, total arena', () => {
+    const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite');
+    const { text, peaks } = header(model);
+    const base1 = Math.ceil(peaks[0]! / 16) * 16;
+    expect(text).toContain(`#define ARENAPACK_SG1_BASE ${base1}`);
+    expect(text).toContain(`#define ARENAPACK_SG1_SIZE ${peaks[1]}`);
+    expect(text).toContain(`#define ARENAPACK_ARENA_SIZE ${base1 + peaks[1]!}`);
+    expect(text).toMatch(/#define ARENAPACK_SG1_T0_B_IN_OFFSET \d+/);
+  });
+});

@@ -1,0 +1,378 @@
+import * as flatbuffers from 'flatbuffers';
+
+/**
+ * Builds small .tflite files with the flatbuffers Builder, for tests. The field numbers below are
+ * copied by hand from TFLite's schema.fbs, independently of src/import/tflite/schema.ts, so a wrong
+ * slot there shows up as a failing test here.
+ */
+const F = {
+  model: { version: 0, operator_codes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6, nFields: 10 },
+  subgraph: { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4, nFields: 6 },
+  tensor: { shape: 0, type: 1, buffer: 2, name: 3, is_variable: 5, shape_signature: 7, nFields: 11 },
+  operator: { opcode_index: 0, inputs: 1, outputs: 2, intermediates: 8, nFields: 14 },
+  opcode: { deprecated_builtin_code: 0, custom_code: 1, version: 2, builtin_code: 3, nFields: 4 },
+  buffer: { data: 0, offset: 1, size: 2, nFields: 3 },
+  metadata: { name: 0, buffer: 1, nFields: 2 },
+};
+
+/** TensorType codes used by the fixtures. */
+export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, INT16: 7, INT8: 9, INT4: 17, INT2: 19 } as const;
+/** BuiltinOperator codes used by the fixtures. */
+export const OP = {
+  ADD: 0,
+  CONV_2D: 3,
+  DEQUANTIZE: 6,
+  FULLY_CONNECTED: 9,
+  RELU: 19,
+  RESHAPE: 22,
+  SVDF: 27,
+  SQUEEZE: 43,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
+  EXPAND_DIMS: 70,
+  WHILE: 119,
+  DENSIFY: 124,
+  /** Above 127: stored in builtin_code with deprecated_builtin_code = 127. */
+  STABLEHLO_ADD: 163,
+} as const;
+
+export interface TensorSpec {
+  name?: string;
+  shape: number[];
+  type?: number;
+  /** Constant data: the tensor becomes a weight. */
+  data?: Uint8Array;
+  variable?: boolean;
+  shapeSignature?: number[];
+  /** Points the tensor at this buffer index instead of its own (for sharing weights / bad indices). */
+  buffer?: number;
+}
+
+export interface OpSpec {
+  /** A builtin code, or a custom operator's name. */
+  op: number | string;
+  inputs: number[];
+  outputs: number[];
+  intermediates?: number[];
+  /** Overrides the operator code index (for out-of-range tests). */
+  opcodeIndex?: number;
+}
+
+export interface SubgraphSpec {
+  name?: string;
+  tensors: TensorSpec[];
+  inputs: number[];
+  outputs: number[];
+  operators: OpSpec[];
+}
+
+export interface ModelSpec {
+  subgraphs: SubgraphSpec[];
+  metadata?: { name: string; data: Uint8Array }[];
+  description?: string;
+  /** A buffer whose data lies past the flatbuffer (the > 2 GB form): appended bytes, pointed to by offset/size. */
+  externalData?: Uint8Array;
+}
+
+function intVector(b: flatbuffers.Builder, xs: readonly number[]): number {
+  b.startVector(4, xs.length, 4);
+  for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
+  return b.endVector();
+}
+
+function offsetVector(b: flatbuffers.Builder, xs: readonly number[]): number {
+  b.startVector(4, xs.length, 4);
+  for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
+  return b.endVector();
+}
+
+function byteVector(b: flatbuffers.Builder, data: Uint8Array): number {
+  b.startVector(1, data.length, 16);
+  for (let i = data.length - 1; i >= 0; i--) b.addInt8(data[i]!);
+  return b.endVector();
+}
+
+/** Builds the model; buffer 0 is the empty sentinel, every tensor gets its own buffer (empty unless `data`). */
+export function buildTflite(spec: ModelSpec): Uint8Array {
+  const b = new flatbuffers.Builder(1024);
+  const buffers: { data?: Uint8Array; external?: boolean }[] = [{}];
+  const codes: (number | string)[] = [];
+  const codeIndex = (op: number | string): number => {
+    let i = codes.indexOf(op);
+    if (i < 0) i = codes.push(op) - 1;
+    return i;
+  };
+  const subgraphs = spec.subgraphs.map((sg) => {
+    const tensors = sg.tensors.map((t, i) => {
+      const buffer = t.buffer ?? buffers.push(t.data ? { data: t.data } : {}) - 1;
+      const name = b.createString(t.name ?? `t${i}`);
+      const shape = intVector(b, t.shape);
+      const sig = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
+      b.startObject(F.tensor.nFields);
+      b.addFieldOffset(F.tensor.shape, shape, 0);
+      b.addFieldInt8(F.tensor.type, t.type ?? T.INT8, 0);
+      b.addFieldInt32(F.tensor.buffer, buffer, 0);
+      b.addFieldOffset(F.tensor.name, name, 0);
+      if (t.variable) b.addFieldInt8(F.tensor.is_variable, 1, 0);
+      if (sig) b.addFieldOffset(F.tensor.shape_signature, sig, 0);
+      return b.endObject();
+    });
+    const operators = sg.operators.map((o) => {
+      const inputs = intVector(b, o.inputs);
+      const outputs = intVector(b, o.outputs);
+      const inter = o.intermediates ? intVector(b, o.intermediates) : 0;
+      b.startObject(F.operator.nFields);
+      b.addFieldInt32(F.operator.opcode_index, o.opcodeIndex ?? codeIndex(o.op), 0);
+      b.addFieldOffset(F.operator.inputs, inputs, 0);
+      b.addFieldOffset(F.operator.outputs, outputs, 0);
+      if (inter) b.addFieldOffset(F.operator.intermediates, inter, 0);
+      return b.endObject();
+    });
+    const tv = offsetVector(b, tensors);
+    const iv = intVector(b, sg.inputs);
+    const ov = intVector(b, sg.outputs);
+    const opv = offsetVector(b, operators);
+    const name = sg.name !== undefined ? b.createString(sg.name) : 0;
+    b.startObject(F.subgraph.nFields);
+    b.addFieldOffset(F.subgraph.tensors, tv, 0);
+    b.addFieldOffset(F.subgraph.inputs, iv, 0);
+    b.addFieldOffset(F.subgraph.outputs, ov, 0);
+    b.addFieldOffset(F.subgraph.operators, opv, 0);
+    if (name) b.addFieldOffset(F.subgraph.name, name, 0);
+    return b.endObject();
+  });
+  const metaBuffers = (spec.metadata ?? []).map((m) => buffers.push({ data: m.data }) - 1);
+  const externalIndex = spec.externalData ? buffers.push({ external: true }) - 1 : -1;
+  const opcodes = codes.map((c) => {
+    const custom = typeof c === 'string' ? b.createString(c) : 0;
+    const code = typeof c === 'string' ? 32 : c;
+    b.startObject(F.opcode.nFields);
+    b.addFieldInt8(F.opcode.deprecated_builtin_code, Math.min(code, 127), 0);
+    if (custom) b.addFieldOffset(F.opcode.custom_code, custom, 0);
+    b.addFieldInt32(F.opcode.version, 1, 1);
+    b.addFieldInt32(F.opcode.builtin_code, code, 0);
+    return b.endObject();
+  });
+  // The external buffer's offset is patched once the flatbuffer's length is known (placeholder 2).
+  const bufferTables = buffers.map((buf) => {
+    const data = buf.data ? byteVector(b, buf.data) : 0;
+    b.startObject(F.buffer.nFields);
+    if (data) b.addFieldOffset(F.buffer.data, data, 0);
+    if (buf.external) {
+      b.addFieldInt64(F.buffer.offset, 0x7eadbeefn, 0n);
+      b.addFieldInt64(F.buffer.size, BigInt(spec.externalData!.length), 0n);
+    }
+    return b.endObject();
+  });
+  const metas = (spec.metadata ?? []).map((m, i) => {
+    const name = b.createString(m.name);
+    b.startObject(F.metadata.nFields);
+    b.addFieldOffset(F.metadata.name, name, 0);
+    b.addFieldInt32(F.metadata.buffer, metaBuffers[i]!, 0);
+    return b.endObject();
+  });
+  const opv = offsetVector(b, opcodes);
+  const sgv = offsetVector(b, subgraphs);
+  const bv = offsetVector(b, bufferTables);
+  const mv = metas.length > 0 ? offsetVector(b, metas) : 0;
+  const desc = spec.description !== undefined ? b.createString(spec.description) : 0;
+  b.startObject(F.model.nFields);
+  b.addFieldInt32(F.model.version, 3, 0);
+  b.addFieldOffset(F.model.operator_codes, opv, 0);
+  b.addFieldOffset(F.model.subgraphs, sgv, 0);
+  if (desc) b.addFieldOffset(F.model.description, desc, 0);
+  b.addFieldOffset(F.model.buffers, bv, 0);
+  if (mv) b.addFieldOffset(F.model.metadata, mv, 0);
+  b.finish(b.endObject(), 'TFL3');
+  const fb = b.asUint8Array();
+  if (!spec.externalData || externalIndex < 0) return fb.slice();
+  // Append the external data at a 16-aligned position and patch the placeholder offset.
+  const at = Math.ceil(fb.length / 16) * 16;
+  const out = new Uint8Array(at + spec.externalData.length);
+  out.set(fb);
+  out.set(spec.externalData, at);
+  const dv = new DataView(out.buffer);
+  for (let p = 0; p + 8 <= fb.length; p += 4) {
+    if (dv.getBigUint64(p, true) === 0x7eadbeefn) {
+      dv.setBigUint64(p, BigInt(at), true);
+      break;
+    }
+  }
+  return out;
+}
+
+const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+
+/** Small models whose ranges and sizes the tests compute by hand (see each comment). */
+export const FIXTURES = {
+  /** input(256 B) -CONV-> t2(256) -RELU-> t3(FLOAT32, 1024) -FC-> output t4(10); weights t1 (16 B). */
+  chain: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'input', shape: [1, 8, 8, 4] },
+          { name: 'weights', shape: [4, 1, 1, 4], data: bytes(16) },
+          { name: 'conv', shape: [1, 8, 8, 4] },
+          { name: 'relu', shape: [1, 8, 8, 4], type: T.FLOAT32 },
+          { name: 'logits', shape: [1, 10] },
+        ],
+        inputs: [0],
+        outputs: [4],
+        operators: [
+          { op: OP.CONV_2D, inputs: [0, 1, -1], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+          { op: OP.FULLY_CONNECTED, inputs: [3, 1], outputs: [4] },
+        ],
+      },
+    ],
+  }),
+  /** x(16) -A-> a(FLOAT32 [8], 32) -B-> b(16); ADD(x, b) -> out(16): x lives across the branch. */
+  residual: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'x', shape: [16] },
+          { name: 'a', shape: [8], type: T.FLOAT32 },
+          { name: 'b', shape: [16] },
+          { name: 'out', shape: [16] },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: 'MyCustomOp', inputs: [1], outputs: [2] },
+          { op: OP.ADD, inputs: [0, 2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /** SVDF with a state variable (INT16 [8] = 16 B, initial data in its buffer): live the whole run. */
+  variable: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [4] },
+          { name: 'state', shape: [8], type: T.INT16, variable: true, data: bytes(16, 0) },
+          { name: 'svdf', shape: [4] },
+          { name: 'out', shape: [4] },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.SVDF, inputs: [0, 1], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /** LSTM with intermediates: t1 (INT16 [2,3], 12 B) during op 0; t2 has shape [0] (0 B, skipped). */
+  intermediate: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [2, 3] },
+          { name: 'gate', shape: [2, 3], type: T.INT16 },
+          { name: 'empty', shape: [0], type: T.FLOAT32 },
+          { name: 'lstm', shape: [2, 3] },
+          { name: 'out', shape: [2, 3] },
+        ],
+        inputs: [0],
+        outputs: [4],
+        operators: [
+          { op: OP.UNIDIRECTIONAL_SEQUENCE_LSTM, inputs: [0, -1, -1], outputs: [3], intermediates: [1, 2] },
+          { op: OP.RELU, inputs: [3], outputs: [4] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * Prepared tensors: DENSIFY(t4 sparse) -> t5 (FLOAT16 [4,4], 32 B) -DEQUANTIZE-> t6 (64 B);
+   * DEQUANTIZE(t0 fp16 weights) -> t2 (64 B); FC(t1, t2) -> t3 (16 B); FC(t3, t6) -> t7 output (16 B).
+   */
+  dequantize: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'w16', shape: [4, 4], type: T.FLOAT16, data: bytes(32) },
+          { name: 'in', shape: [1, 4], type: T.FLOAT32 },
+          { name: 'w32', shape: [4, 4], type: T.FLOAT32 },
+          { name: 'fc1', shape: [1, 4], type: T.FLOAT32 },
+          { name: 'sparse', shape: [4, 4], type: T.FLOAT16, data: bytes(8) },
+          { name: 'dense16', shape: [4, 4], type: T.FLOAT16 },
+          { name: 'dense32', shape: [4, 4], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 4], type: T.FLOAT32 },
+        ],
+        inputs: [1],
+        outputs: [7],
+        operators: [
+          { op: OP.DENSIFY, inputs: [4], outputs: [5] },
+          { op: OP.DEQUANTIZE, inputs: [5], outputs: [6] },
+          { op: OP.DEQUANTIZE, inputs: [0], outputs: [2] },
+          { op: OP.FULLY_CONNECTED, inputs: [1, 2], outputs: [3] },
+          { op: OP.FULLY_CONNECTED, inputs: [3, 6], outputs: [7] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * RELU(in) -> t1; RESHAPE(t1, shape t2) -> t3 (t1 is read again later: no sharing);
+   * SQUEEZE(t3) -> t4 (t3 dies there: t4 shares t3's buffer); ADD(t4, t1) -> t5 output. All 32 B.
+   */
+  reshape: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 4, 4, 2] },
+          { name: 'relu', shape: [1, 4, 4, 2] },
+          { name: 'shape', shape: [2], type: T.INT32, data: new Uint8Array([1, 0, 0, 0, 32, 0, 0, 0]) },
+          { name: 'flat', shape: [1, 32] },
+          { name: 'squeezed', shape: [32] },
+          { name: 'sum', shape: [1, 32] },
+        ],
+        inputs: [0],
+        outputs: [5],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.RESHAPE, inputs: [1, 2], outputs: [3] },
+          { op: OP.SQUEEZE, inputs: [3], outputs: [4] },
+          { op: OP.ADD, inputs: [4, 1], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /** Two subgraphs: the chain as subgraph 0, and a 2-op body (FLOAT32 [4] = 16 B each) as subgraph 1. */
+  twoSubgraphs: (): ModelSpec => ({
+    subgraphs: [
+      FIXTURES.chain().subgraphs[0]!,
+      {
+        name: 'body',
+        tensors: [
+          { name: 'b_in', shape: [4], type: T.FLOAT32 },
+          { name: 'b_mid', shape: [4], type: T.FLOAT32 },
+          { name: 'b_out', shape: [4], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [2],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.STABLEHLO_ADD, inputs: [1, 0], outputs: [2] },
+        ],
+      },
+    ],
+  }),
+  /** A dynamic batch: FLOAT32 [1,4] stored, [-1,4] signature (16 B per batch row). */
+  dynamic: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 4], shapeSignature: [-1, 4], type: T.FLOAT32 },
+          { name: 'w', shape: [2, 4], type: T.FLOAT32, data: bytes(32) },
+          { name: 'out', shape: [1, 2], shapeSignature: [-1, 2], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [2],
+        operators: [{ op: OP.FULLY_CONNECTED, inputs: [0, 1], outputs: [2] }],
+      },
+    ],
+  }),
+};

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/problem/errors.js';
+import { isConstant, tensorLifetimes } from '../../../src/import/tflite/lifetimes.js';
+import { readTflite } from '../../../src/import/tflite/reader.js';
+import { buildTflite, FIXTURES, OP, type ModelSpec } from '../../helpers/tflite-builder.js';
+
+const lives = (spec: ModelSpec, s = 0) => tensorLifetimes(readTflite(buildTflite(spec), 'l.tflite'), s);
+
+describe('tensorLifetimes', () => {
+  it('kinds and ranges of the chain', () => {
+    expect(lives(FIXTURES.chain())).toEqual([
+      { kind: 'input', start: 0, end: 1, lastRead: 0 },
+      { kind: 'constant' },
+      { kind: 'activation', start: 0, end: 2, lastRead: 1 },
+      { kind: 'activation', start: 1, end: 3, lastRead: 2 },
+      { kind: 'output', start: 2, end: 3 },
+    ]);
+  });
+
+  it('an operator with no inputs does not make its outputs prepared; a produced but unread tensor lives during its op', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.tensors.push({ name: 'side', shape: [4] });
+    spec.subgraphs[0]!.operators.splice(1, 0, { op: 'Source', inputs: [], outputs: [5] });
+    const l = lives(spec);
+    expect(l[5]).toEqual({ kind: 'activation', start: 1, end: 2 });
+  });
+
+  it('prepared: outputs of operators reading only constants (and prepared tensors) live the whole run', () => {
+    const l = lives(FIXTURES.dequantize());
+    expect(l.map((x) => x.kind)).toEqual(['constant', 'input', 'prepared', 'activation', 'constant', 'prepared', 'prepared', 'output']);
+    expect(l[5]).toEqual({ kind: 'prepared', start: 0, end: 5 });
+  });
+
+  it('a tensor read before its producer runs is an InputError naming it and both operators', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.operators[0]!.inputs = [3, 1];
+    expect(() => lives(spec)).toThrow(InputError);
+    expect(() => lives(spec)).toThrow(/l\.tflite: subgraph 0, tensor 3 "relu": read by operator 0 before its producer, operator 1, runs/);
+  });
+
+  it('a tensor written by two operators is an InputError', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.operators[1]!.outputs = [2];
+    expect(() => lives(spec)).toThrow(/tensor 2 "conv": written by operators 0 and 1/);
+  });
+
+  it('no operators: inputs and outputs live for one step', () => {
+    const spec: ModelSpec = { subgraphs: [{ tensors: [{ shape: [4] }], inputs: [0], outputs: [0], operators: [] }] };
+    expect(lives(spec)).toEqual([{ kind: 'input', start: 0, end: 1 }]);
+  });
+
+  it('isConstant: data in the buffer; a variable never is', () => {
+    const m = readTflite(buildTflite(FIXTURES.variable()), 'v.tflite');
+    expect(isConstant(m, m.subgraphs[0]!, 1)).toBe(false);
+    const c = readTflite(buildTflite(FIXTURES.chain()), 'c.tflite');
+    expect(c.subgraphs[0]!.tensors.map((_, t) => isConstant(c, c.subgraphs[0]!, t))).toEqual([false, true, false, false, false]);
+    expect(OP.RELU).toBe(19);
+  });
+});
