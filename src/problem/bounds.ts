@@ -38,3 +38,38 @@ export function totalBytes(problem: Problem): Bytes {
 export function lowerBound(problem: Problem): Bytes {
   return Math.max(liveBound(problem), largestBuffer(problem));
 }
+
+/**
+ * A live bound that counts alignment, when every movable buffer shares one alignment a (models
+ * planned with TFLM's 16 bytes, say). Buffers live at one step sit at multiples of a, so each but
+ * the topmost takes at least its size rounded up to a: the peak is at least the sum of rounded
+ * sizes minus the largest rounding among them. Falls back to the plain live bound otherwise.
+ */
+export function alignedLiveBound(problem: Problem): Bytes {
+  const bs = problem.buffers;
+  if (bs.length === 0) return 0;
+  const a = bs[0]!.align ?? 1;
+  if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined)) return liveBound(problem);
+  const events: [number, number][] = [];
+  bs.forEach((b, i) => events.push([b.start, i + 1], [b.end, -(i + 1)]));
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const padCount = new Array<number>(a).fill(0);
+  let sum = 0;
+  let best = 0;
+  for (const [, e] of events) {
+    const b = bs[Math.abs(e) - 1]!;
+    const rounded = Math.ceil(b.size / a) * a;
+    const pad = rounded - b.size;
+    if (e > 0) {
+      sum += rounded;
+      padCount[pad]!++;
+      let maxPad = a - 1;
+      while (maxPad > 0 && padCount[maxPad] === 0) maxPad--;
+      if (sum - maxPad > best) best = sum - maxPad;
+    } else {
+      sum -= rounded;
+      padCount[pad]!--;
+    }
+  }
+  return best;
+}

@@ -1,4 +1,4 @@
-import { largestBuffer, liveBound } from '../problem/bounds.js';
+import { alignedLiveBound, largestBuffer, liveBound } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
@@ -73,8 +73,9 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const iterations = options.iterations ?? 20000;
   const live = liveBound(problem);
   const largest = largestBuffer(problem);
-  let bound = Math.max(live, largest);
-  let proof = bound === live ? 'live bound' : 'largest buffer';
+  const aligned = alignedLiveBound(problem);
+  let bound = Math.max(live, aligned, largest);
+  let proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : 'largest buffer';
   const capacity = problem.capacity;
 
   engine ??= new Engine();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { largestBuffer, liveBound, lowerBound, totalBytes } from '../../src/problem/bounds.js';
+import { alignedLiveBound, largestBuffer, liveBound, lowerBound, totalBytes } from '../../src/problem/bounds.js';
 
 describe('bounds', () => {
   const p = {
@@ -25,5 +25,42 @@ describe('bounds', () => {
       { id: 'x', size: big, start: 0, end: 2 },
       { id: 'y', size: big + 1, start: 1, end: 3 },
     ] })).toBe(2 * big + 1);
+  });
+});
+
+describe('alignedLiveBound', () => {
+  it('counts the rounding of all but the topmost buffer when all share one alignment', () => {
+    const p = {
+      buffers: [
+        { id: 'a', size: 20, start: 0, end: 2, align: 16 },
+        { id: 'b', size: 10, start: 0, end: 2, align: 16 },
+      ],
+    };
+    // Best: b (10) at 0, a at 16 -> 36; the plain live bound says 30.
+    expect(liveBound(p)).toBe(30);
+    expect(alignedLiveBound(p)).toBe(36);
+  });
+  it('is the plain live bound with mixed alignments or alignment 1', () => {
+    const p = {
+      buffers: [
+        { id: 'a', size: 20, start: 0, end: 2, align: 16 },
+        { id: 'b', size: 10, start: 0, end: 2, align: 8 },
+      ],
+    };
+    expect(alignedLiveBound(p)).toBe(30);
+    expect(alignedLiveBound({ buffers: [{ id: 'x', size: 3, start: 0, end: 1 }] })).toBe(3);
+  });
+  it('never exceeds the brute-force optimum', async () => {
+    const { bruteForceMinPeak } = await import('../helpers/brute-force.js');
+    const { rng } = await import('../helpers/problems.js');
+    const r = rng(8);
+    for (let k = 0; k < 300; k++) {
+      const a = [2, 4, 8, 16][Math.floor(r() * 4)]!;
+      const buffers = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, i) => {
+        const start = Math.floor(r() * 5);
+        return { id: `b${i}`, size: 1 + Math.floor(r() * 40), start, end: start + 1 + Math.floor(r() * 4), align: a };
+      });
+      expect(alignedLiveBound({ buffers })).toBeLessThanOrEqual(bruteForceMinPeak({ buffers }));
+    }
   });
 });
