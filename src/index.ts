@@ -13,10 +13,22 @@ export {
   ASSIGN_METHODS,
   METHOD_HELP,
   PLACE_METHODS,
+  PORTFOLIOS,
   type AssignMethod,
+  type Portfolio,
   type MethodName,
   type PlaceMethod,
 } from './solve/methods.js';
+
+export {
+  assignWithGlpk,
+  fitCapacity,
+  placeModelLp,
+  solveWithGlpk,
+  type FitResult,
+  type SlotAssignment,
+} from './solve/ilp/index.js';
+export type { SearchProgress } from './solve/wasm/engine.js';
 
 export { importProblem } from './import/index.js';
 export { parseCsv } from './import/csv.js';
