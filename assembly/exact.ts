@@ -181,23 +181,29 @@ function byCandidate(a: i32, b: i32): i32 {
 
 let heuristic: i32 = 0;
 
-/** Static orders (several, for restarts): 0 area then total, 1 total then area, 2 size then length. */
+/**
+ * Static orders (several, for restarts), by keys W = lifetime length, A = area (size x lifetime),
+ * T = the most bytes live in any of its sections, all largest first: 0 W A T, 1 T A W, 2 T W A.
+ */
 function byStatic(a: i32, b: i32): i32 {
-  const areaA = <f64>size(a) * (endOf(a) - startOf(a));
-  const areaB = <f64>size(b) * (endOf(b) - startOf(b));
+  const wa = endOf(a) - startOf(a);
+  const wb = endOf(b) - startOf(b);
+  const areaA = <f64>size(a) * wa;
+  const areaB = <f64>size(b) * wb;
   const ta = i64at(TOTAL, a);
   const tb = i64at(TOTAL, b);
   if (heuristic == 0) {
+    if (wa != wb) return wa > wb ? -1 : 1;
     if (areaA != areaB) return areaA > areaB ? -1 : 1;
     if (ta != tb) return ta > tb ? -1 : 1;
   } else if (heuristic == 1) {
     if (ta != tb) return ta > tb ? -1 : 1;
     if (areaA != areaB) return areaA > areaB ? -1 : 1;
+    if (wa != wb) return wa > wb ? -1 : 1;
   } else {
-    if (size(a) != size(b)) return size(a) > size(b) ? -1 : 1;
-    const la = endOf(a) - startOf(a);
-    const lb = endOf(b) - startOf(b);
-    if (la != lb) return la > lb ? -1 : 1;
+    if (ta != tb) return ta > tb ? -1 : 1;
+    if (wa != wb) return wa > wb ? -1 : 1;
+    if (areaA != areaB) return areaA > areaB ? -1 : 1;
   }
   return a - b;
 }
