@@ -327,8 +327,25 @@ function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
       }
     }
     if (m > 0) {
-      poolTop = start + m;
+      // Rank the part's buffers afresh (their section totals are what is left now), as MiniMalloc
+      // does for each sub-problem; the old ranks come back afterwards, for the node above.
+      const keep = start + m;
+      const order = keep + m;
+      poolTop = order + m;
+      if (!ensurePool(poolTop)) return ABORTED;
+      for (let j = 0; j < m; j++) {
+        const b = i32at(POOL, start + j);
+        i32set(POOL, keep + j, i32at(RANK, b));
+        i32set(POOL, order + j, b);
+        let t: i64 = 0;
+        const bhi = i32at(SEC_HI, b);
+        for (let q = i32at(SEC_LO, b); q < bhi; q++) if (i64at(REM, q) > t) t = i64at(REM, q);
+        i64set(TOTAL, b, t);
+      }
+      sortIndices(POOL + (<usize>order << 2), m, TMP, byStatic);
+      for (let r = 0; r < m; r++) i32set(RANK, i32at(POOL, order + r), r);
       const r = search(a, s + 1, start, m, 0, -1);
+      for (let j = 0; j < m; j++) i32set(RANK, i32at(POOL, start + j), i32at(POOL, keep + j));
       poolTop = saved;
       if (r != FOUND) return r;
     }
