@@ -9,6 +9,8 @@ export interface SlotAssignment {
   /** Sum of slot sizes (each slot as large as its largest tenant). */
   total: number;
   outcome: MipOutcome;
+  /** A lower bound on the sum of slot sizes: `total` when optimal, else the LP relaxation's value. */
+  bound: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function assignModel(problem: Problem, lp: LpBuilder): { lp: LP; order: n
   return { lp: lp.build(), order };
 }
 
-/** Solves the slot model with GLPK within the time limit. */
+/** Solves the slot model with GLPK within the time limit; when not proven optimal, bounds it by the LP relaxation. */
 export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Promise<SlotAssignment> {
   const glpk = await loadGlpk();
   const { lp, order } = assignModel(problem, new LpBuilder(glpk, 'assign'));
@@ -58,7 +60,12 @@ export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Pro
     });
   }
   const total = order.reduce((sum, b, k) => sum + (slotOf[b] === k ? problem.buffers[b]!.size : 0), 0);
-  return { slotOf, total, outcome };
+  let bound = total;
+  if (outcome !== 'optimal') {
+    const relaxed = glpk.solve({ ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, { msglev: glpk.GLP_MSG_OFF });
+    bound = outcomeOf(glpk, relaxed) === 'optimal' ? Math.ceil(relaxed.result.z - 1e-6) : 0;
+  }
+  return { slotOf, total, outcome, bound };
 }
 
 /** Slots stacked in slot order above every fixed buffer, each aligned for its tenants. */

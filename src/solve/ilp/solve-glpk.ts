@@ -5,13 +5,16 @@ import { verifyPlan } from '../../problem/verify.js';
 import { solve, statusOf, type SolveResult } from '../solve.js';
 import { loadGlpk, LpBuilder } from './glpk.js';
 import { placeModel, placeWithGlpk } from './place.js';
+import { assignWithGlpk, slotsToOffsets } from './assign.js';
 
 /** GLPK's big-M model stalls past about this many buffers (DESIGN.md): the CLI warns beyond it. */
 export const GLPK_PLACE_LIMIT = 12;
 
 /**
- * place by GLPK's big-M model, for small problems and cross-checks. The greedy-size plan gives
- * the big M and stands when GLPK finds nothing better in time. The plan is verified like any other.
+ * place by GLPK's big-M model, for small problems and cross-checks, and assign by GLPK's slot model
+ * (its row reads `glpk-assign`, or `glpk-assign (LP bound N)` when not proven optimal: N bounds the sum
+ * of slot sizes). The greedy-size plan gives the big M and stands when GLPK finds nothing better in
+ * time. The plan kept is verified like any other.
  */
 export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Promise<SolveResult> {
   const t0 = performance.now();
@@ -23,9 +26,20 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
   const t = performance.now();
   const ilp = await placeWithGlpk(problem, bound, greedy.peak, timeLimitMs);
   const methods = [...greedy.methods, { method: 'glpk', peak: ilp.peak ?? NaN, timeMs: performance.now() - t }];
+  const ta = performance.now();
+  const slots = await assignWithGlpk(problem, timeLimitMs);
+  const slotOffsets = slots.outcome === 'optimal' || slots.outcome === 'feasible' ? slotsToOffsets(problem, slots.slotOf) : undefined;
+  const slotPeak = slotOffsets ? Math.max(0, ...problem.buffers.map((b, i) => slotOffsets[i]! + b.size)) : NaN;
+  const assignName = slots.outcome === 'optimal' ? 'glpk-assign' : `glpk-assign (LP bound ${slots.bound})`;
+  methods.push({ method: assignName, peak: slotPeak, timeMs: performance.now() - ta });
   let offsets = greedy.offsets;
   let peak = greedy.peak;
   let method = 'greedy-size';
+  if (slotOffsets !== undefined && slotPeak < peak) {
+    offsets = slotOffsets;
+    peak = slotPeak;
+    method = 'glpk-assign';
+  }
   if (ilp.peak !== undefined && ilp.offsets !== undefined && ilp.peak <= peak) {
     offsets = ilp.offsets;
     peak = ilp.peak;
