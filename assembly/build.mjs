@@ -17,6 +17,7 @@ const { error, stderr } = await asc.main([
   '--noAssert',
   '-O3',
   '--initialMemory', '2',
+  ...(process.env.ASC_DEBUG ? ['--debug'] : []),
 ]);
 if (error) {
   process.stderr.write(stderr.toString());
