@@ -125,8 +125,10 @@ function place(b: i32, o: i64): bool {
     if (!isPlaced(c) && i64at(CAND, c) < top) {
       push(c, i64at(CAND, c));
       i64set(CAND, c, top);
+      // Only where c's new offset is above the floor can c's rise lift that floor.
+      const oc = offsetOfUnplaced(c);
       const chi = i32at(SEC_HI, c);
-      for (let s = i32at(SEC_LO, c); s < chi; s++) count = queue(s, count);
+      for (let s = i32at(SEC_LO, c); s < chi; s++) if (i64at(FLOOR, s) < oc) count = queue(s, count);
     }
   }
   let ok = true;
