@@ -9,15 +9,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmFile = join(root, 'build', 'arenapack.wasm');
 mkdirSync(dirname(wasmFile), { recursive: true });
 
+// Options live in asconfig.json: the stub runtime (no GC), no imports but env.tick, -O3, no asserts.
 const { error, stderr } = await asc.main([
-  join(root, 'assembly', 'index.ts'),
-  '--outFile', wasmFile,
-  '--runtime', 'stub',
-  '--use', 'abort=',
-  '--noAssert',
-  '-O3',
-  '--initialMemory', '2',
-  ...(process.env.ASC_DEBUG ? ['--debug'] : []),
+  '--config', join(root, 'asconfig.json'),
+  '--target', process.env.ASC_DEBUG ? 'debug' : 'release',
 ]);
 if (error) {
   process.stderr.write(stderr.toString());
