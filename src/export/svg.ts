@@ -4,7 +4,7 @@ import type { Plan } from '../problem/types.js';
 
 const W = 960;
 const PLOT_H = 360;
-const LEFT = 90;
+const LEFT = 150;
 const RIGHT = 20;
 const TOP = 40;
 const BOTTOM = 40;
@@ -72,8 +72,12 @@ export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offs
       out.push(`<line x1="${LEFT}" y1="${num(y(v))}" x2="${W - RIGHT}" y2="${num(y(v))}" stroke="${color}" stroke-dasharray="6 3"/>`);
       out.push(`<text x="${LEFT - 4}" y="${num(y(v) + 4)}" text-anchor="end" fill="${color}">${esc(label)}</text>`);
     };
-    hline(bound, '#1a7f37', `bound ${formatBytes(bound)}`);
-    hline(plan.peak, '#333', `peak ${formatBytes(plan.peak)}`);
+    if (bound === plan.peak) {
+      hline(plan.peak, '#1a7f37', `peak = bound ${formatBytes(plan.peak)}`);
+    } else {
+      hline(bound, '#1a7f37', `bound ${formatBytes(bound)}`);
+      hline(plan.peak, '#333', `peak ${formatBytes(plan.peak)}`);
+    }
     if (capacity !== undefined) {
       if (capInView) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`);
       else out.push(`<text x="${W - RIGHT}" y="${y0 - 4}" text-anchor="end" fill="#cf222e">capacity ${esc(formatBytes(capacity))} (above the plot)</text>`);

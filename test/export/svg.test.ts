@@ -34,8 +34,8 @@ describe('layoutSvg', () => {
   it('rectangles sit at their offsets: the 1024 B buffer spans steps 1..3 across', () => {
     const svg = layoutSvg(model, plans);
     const rect = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*><title>relu/.exec(svg)!;
-    const plotW = 960 - 90 - 20;
-    expect(Number(rect[1])).toBeCloseTo(90 + plotW / 3, 1);
+    const plotW = 960 - 150 - 20;
+    expect(Number(rect[1])).toBeCloseTo(150 + plotW / 3, 1);
     expect(Number(rect[3])).toBeCloseTo((2 * plotW) / 3, 1);
     expect(Number(rect[4])).toBeCloseTo((1024 / plans[0]!.peak) * 360, 1);
   });
