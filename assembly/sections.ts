@@ -1,5 +1,6 @@
-// Time sections: the elementary intervals between consecutive distinct start/end steps. Buffer b
-// covers sections SEC_LO[b] .. SEC_HI[b]-1; buffers overlap in time exactly when they share one.
+// Time sections: the elementary intervals between consecutive distinct start/end steps that end
+// where a buffer ends (the others hold a subset of the next one's live buffers). Buffer b covers
+// sections SEC_LO[b] .. SEC_HI[b]-1; buffers overlap in time exactly when they share one.
 import { alloc } from './memory';
 import { N, endOf, startOf } from './problem';
 
@@ -68,10 +69,27 @@ export function buildSections(): bool {
       u++;
     }
   }
-  SECTIONS = max(u - 1, 0);
+  // Keep only the intervals that end where some buffer ends: the live set grows at starts and
+  // shrinks at ends, so these are the maximal ones (as MiniMalloc's sweep does). kept[i] counts the
+  // kept intervals before interval i.
+  const kept = alloc(<usize>(u + 1) << 2);
+  if (kept == 0) return false;
+  for (let i = 0; i <= u; i++) store<i32>(kept + (<usize>i << 2), 0);
   for (let b = 0; b < n; b++) {
-    store<i32>(SEC_LO + (<usize>b << 2), lowerBound(src, u, startOf(b)));
-    store<i32>(SEC_HI + (<usize>b << 2), lowerBound(src, u, endOf(b)));
+    const e = lowerBound(src, u, endOf(b)); // interval e-1 ends at this buffer's end
+    store<i32>(kept + (<usize>e << 2), 1);
+  }
+  let count = 0;
+  for (let i = 0; i <= u; i++) {
+    // On entry kept[i] flags whether interval i-1 is kept; on exit it counts kept intervals before i.
+    const flag = i > 0 ? load<i32>(kept + (<usize>i << 2)) : 0;
+    count += flag;
+    store<i32>(kept + (<usize>i << 2), count);
+  }
+  SECTIONS = count;
+  for (let b = 0; b < n; b++) {
+    store<i32>(SEC_LO + (<usize>b << 2), load<i32>(kept + (<usize>lowerBound(src, u, startOf(b)) << 2)));
+    store<i32>(SEC_HI + (<usize>b << 2), load<i32>(kept + (<usize>lowerBound(src, u, endOf(b)) << 2)));
   }
   const S = SECTIONS;
   SEC_AT = alloc(<usize>(S + 1) << 2);
