@@ -1,0 +1,59 @@
+/** createSolver() for Node: solve() in worker_threads workers, through comlink's Node adapter. */
+import { wrap } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerHandle } from './pool.js';
+import type { WorkerApi } from './protocol.js';
+import { solverOver, type Solver, type SolverOptions } from './solver.js';
+
+export { crashWorker, type Solver, type SolverOptions, type WorkerSolveOptions } from './solver.js';
+
+/**
+ * The worker's script. Built code (build/js, the bundles) has node-worker.js beside this file.
+ * Run from the .ts sources (vitest, tsx), the worker loads node-worker.ts through tsx instead.
+ */
+function startWorker(): Worker {
+  // Workers inherit the process's flags, but refuse some (node --input-type=module -e ...).
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./node-worker.js', import.meta.url), { execArgv });
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./node-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(boot, { eval: true, execArgv });
+}
+
+function spawnNodeWorker(): WorkerHandle {
+  const worker = startWorker();
+  const listeners: ((reason: Error) => void)[] = [];
+  let ended = false;
+  const die = (reason: Error): void => {
+    if (ended) return;
+    ended = true;
+    for (const l of listeners) l(reason);
+  };
+  worker.on('error', (e: Error) => die(new Error(`arenapack: the solver worker crashed: ${e.message}`)));
+  worker.on('exit', (code: number) => die(new Error(`arenapack: the solver worker exited (code ${code})`)));
+  worker.unref();
+  return {
+    api: wrap<WorkerApi>(nodeEndpoint(worker)),
+    onDeath: (l) => listeners.push(l),
+    terminate: () => {
+      ended = true;
+      void worker.terminate();
+    },
+    hold: (busy) => (busy ? worker.ref() : worker.unref()),
+  };
+}
+
+/**
+ * solve() in a pool of worker threads (default 2): the main thread stays free, several problems
+ * solve at once, and a call can be cancelled with an AbortSignal even deep in the exact search.
+ * Call close() when done (idle workers do not keep the process alive).
+ */
+export function createSolver(options: SolverOptions = {}): Solver {
+  return solverOver(spawnNodeWorker, options);
+}

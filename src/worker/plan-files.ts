@@ -1,0 +1,117 @@
+/**
+ * `arenapack plan a.csv b.tflite … --jobs N`: plans several files at once in a pool of worker
+ * threads and prints one report per file, in the order given, each as soon as it and those before
+ * it are done. Reading and importing stay on the main thread (cheap); every solve runs in a worker.
+ */
+import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
+import { modelPlanToJson } from '../export/model-json.js';
+import { formatModelReport, type Baselines } from '../export/model-report.js';
+import { planToJson } from '../export/plan-json.js';
+import { formatReport } from '../export/report.js';
+import { modelArenaSize } from '../export/tensor-offsets.js';
+import { importProblem } from '../import/index.js';
+import { importModelFile, modelFormat } from '../import/model-file.js';
+import type { ModelImportOptions } from '../import/model.js';
+import type { OnnxImportOptions } from '../import/onnx/index.js';
+import { InputError } from '../problem/errors.js';
+import type { Problem } from '../problem/types.js';
+import type { MethodName, Portfolio } from '../solve/methods.js';
+import type { SolveResult } from '../solve/solve.js';
+import { createSolver, type Solver } from './node.js';
+
+export interface PlanFilesOptions {
+  /** Worker threads solving at once (default 2). */
+  jobs?: number;
+  method?: MethodName | Portfolio;
+  capacity?: number;
+  timeLimitMs?: number;
+  seed?: number;
+  iterations?: number;
+  /** Print one JSON array (an entry per file: its plan or its error) instead of the reports. */
+  json?: boolean;
+  /** How model files are read (the CLI's --align, --batch, --input-shape …). */
+  model?: ModelImportOptions & OnnxImportOptions;
+}
+
+/** Where the output goes (the process's streams by default; tests collect it). */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** One file's outcome: its report (or JSON) and its exit code (0, 1 internal, 2 input, 3 does not fit). */
+interface FileOutcome {
+  text: string;
+  json: unknown;
+  code: number;
+  error?: string;
+}
+
+const processOutput: Output = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+};
+
+async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promise<FileOutcome> {
+  const bytes = readInput(file);
+  const opts = {
+    ...(o.method !== undefined ? { method: o.method } : {}),
+    ...(o.timeLimitMs !== undefined ? { timeLimitMs: o.timeLimitMs } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+  };
+  const withCap = (p: Problem): Problem => (o.capacity !== undefined ? { ...p, capacity: o.capacity } : p);
+  if (modelFormat(file, bytes) !== undefined) {
+    const model = importModelFile(bytes, file, o.model ?? {});
+    const results = await Promise.all(model.subgraphs.map((sg) => solver.solve(withCap(sg.problem), opts)));
+    const baselines = await Promise.all(
+      model.subgraphs.map(async (sg, s): Promise<Baselines> => {
+        const peakOf = async (method: 'naive' | 'slots-inorder'): Promise<number> =>
+          results[s]!.methods.find((m) => m.method === method)?.peak ?? (await solver.solve(sg.problem, { method })).peak;
+        return { naive: await peakOf('naive'), before: await peakOf('slots-inorder') };
+      }),
+    );
+    const tooBig = o.capacity !== undefined && modelArenaSize(results) > o.capacity;
+    return {
+      text: formatModelReport(model, results, baselines),
+      json: modelPlanToJson(model, results),
+      code: results.some((r) => r.fits === false) || tooBig ? EXIT_NO_FIT : 0,
+    };
+  }
+  const problem = withCap(importProblem(new TextDecoder().decode(bytes), file));
+  const result: SolveResult = await solver.solve(problem, opts);
+  return { text: formatReport(problem, result, file), json: planToJson(problem, result), code: result.fits === false ? EXIT_NO_FIT : 0 };
+}
+
+function failure(file: string, e: unknown): FileOutcome {
+  const input = e instanceof InputError;
+  const message = input ? (e as Error).message : `${file}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  return { text: '', json: { file, error: message }, code: input ? EXIT_INPUT : 1, error: message };
+}
+
+/**
+ * Plans every file (CSV, JSON, TFLite, ONNX) in a pool of `jobs` workers; prints the reports (or one
+ * JSON array) in file order, errors on `err`. Returns the exit code: 0 when every file planned (and
+ * fit the capacity), else the code of the first file that did not (1 internal, 2 input, 3 no fit).
+ */
+export async function planFiles(files: readonly string[], options: PlanFilesOptions = {}, output: Output = processOutput): Promise<number> {
+  const jobs = options.jobs ?? 2;
+  if (!(Number.isSafeInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs: "${jobs}" is not a positive integer`);
+  const solver = createSolver({ size: jobs });
+  try {
+    const pending = files.map((file) => planOne(solver, file, options).catch((e: unknown) => failure(file, e)));
+    const json: unknown[] = [];
+    let code = 0;
+    for (const [i, p] of pending.entries()) {
+      const r = await p;
+      if (r.error !== undefined) output.err(`arenapack: ${r.error}\n`);
+      else if (!options.json) output.out((i > 0 ? '\n' : '') + r.text);
+      json.push(r.error !== undefined ? r.json : { file: files[i], plan: r.json });
+      if (code === 0) code = r.code;
+    }
+    if (options.json) output.out(JSON.stringify(json, null, 2) + '\n');
+    return code;
+  } finally {
+    solver.close();
+  }
+}

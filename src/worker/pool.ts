@@ -1,0 +1,165 @@
+import type { Remote } from 'comlink';
+import { abortReason } from './errors.js';
+import type { WorkerApi } from './protocol.js';
+
+/** One live worker, however it was started (worker_threads or a Web Worker). */
+export interface WorkerHandle {
+  api: Remote<WorkerApi>;
+  /** Called at most once, when the worker dies on its own (uncaught error, exit); not after terminate(). */
+  onDeath(listener: (reason: Error) => void): void;
+  terminate(): void;
+  /** Whether the worker keeps the process alive (Node: ref/unref); a no-op in browsers. */
+  hold(busy: boolean): void;
+}
+
+/** Starts a worker. */
+export type Spawn = () => WorkerHandle;
+
+/**
+ * A call for some worker of the pool: gets the worker's API, answers a promise. `recycle()` asks
+ * for the worker to be replaced after the call (its state can't be trusted any more).
+ */
+export type Task<T> = (api: Remote<WorkerApi>, recycle: () => void) => Promise<T>;
+
+interface Slot {
+  worker?: WorkerHandle;
+  /** Rejects the running call when its worker dies. */
+  fail?: (reason: Error) => void;
+}
+
+interface Job {
+  task: Task<unknown>;
+  signal: AbortSignal | undefined;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  /** Takes the job out of the queue when its signal aborts first. */
+  leaveQueue?: () => void;
+}
+
+/**
+ * A few workers, started on first use, each running one call at a time; further calls wait in
+ * order. A call whose signal aborts rejects at once and its worker is terminated (a solve stuck in
+ * WASM can't be interrupted otherwise) and replaced on the next call; so is a worker that dies.
+ * comlink leaves a call pending when its worker goes away: every call is raced here against the
+ * abort and the worker's death.
+ */
+export class Pool {
+  private readonly idle: Slot[] = [];
+  private readonly queue: Job[] = [];
+  /** Slots running a call now. */
+  private readonly running = new Set<Slot>();
+  private closed = false;
+
+  constructor(
+    private readonly spawn: Spawn,
+    readonly size: number,
+  ) {
+    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`pool size must be a positive integer, not ${size}`);
+    for (let i = 0; i < size; i++) this.idle.push({});
+  }
+
+  run<T>(task: Task<T>, signal?: AbortSignal): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('arenapack: the solver is closed'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { task: task as Task<unknown>, signal, resolve: resolve as (v: unknown) => void, reject };
+      if (signal) {
+        job.leaveQueue = () => {
+          const i = this.queue.indexOf(job);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            reject(abortReason(signal));
+          }
+        };
+        signal.addEventListener('abort', job.leaveQueue, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Terminates every worker; calls still running or queued reject. */
+  close(): void {
+    this.closed = true;
+    const err = new Error('arenapack: the solver was closed');
+    for (const job of this.queue.splice(0)) job.reject(err);
+    for (const slot of this.running) {
+      slot.fail?.(err);
+      this.retire(slot);
+    }
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.idle.length > 0) {
+      const job = this.queue.shift()!;
+      const slot = this.idle.pop()!;
+      void this.start(slot, job);
+    }
+  }
+
+  private async start(slot: Slot, job: Job): Promise<void> {
+    if (job.leaveQueue) job.signal?.removeEventListener('abort', job.leaveQueue);
+    this.running.add(slot);
+    let settled = false;
+    let recycle = false;
+    let onAbort: (() => void) | undefined;
+    const finish = (): void => {
+      settled = true;
+      slot.fail = undefined;
+      if (onAbort) job.signal?.removeEventListener('abort', onAbort);
+      slot.worker?.hold(false);
+      if (recycle) this.retire(slot);
+      this.running.delete(slot);
+      if (!this.closed) {
+        this.idle.push(slot);
+        this.pump();
+      }
+    };
+    try {
+      const worker = (slot.worker ??= this.birth(slot));
+      worker.hold(true);
+      const stop = new Promise<never>((_, reject) => {
+        slot.fail = reject;
+        if (job.signal) {
+          onAbort = () => {
+            reject(abortReason(job.signal!));
+            this.retire(slot);
+          };
+          job.signal.addEventListener('abort', onAbort, { once: true });
+        }
+      });
+      stop.catch(() => undefined); // the race below reports it; a late one has nobody to tell
+      const asked = job.task(worker.api, () => {
+        recycle = true;
+      });
+      const value = await Promise.race([asked, stop]);
+      if (!settled) {
+        finish();
+        job.resolve(value);
+      }
+    } catch (e) {
+      if (!settled) {
+        finish();
+        job.reject(e);
+      }
+    }
+  }
+
+  /** Starts a worker for the slot; its death fails the slot's running call and frees the slot. */
+  private birth(slot: Slot): WorkerHandle {
+    const worker = this.spawn();
+    worker.onDeath((reason) => {
+      if (slot.worker !== worker) return;
+      slot.worker = undefined;
+      slot.fail?.(reason);
+    });
+    return worker;
+  }
+
+  /** Ends the slot's worker; the next call on the slot starts a fresh one. */
+  private retire(slot: Slot): void {
+    const w = slot.worker;
+    slot.worker = undefined;
+    w?.terminate();
+  }
+}

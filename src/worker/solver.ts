@@ -1,0 +1,63 @@
+import { proxy } from 'comlink';
+import type { Problem } from '../problem/types.js';
+import type { SolveOptions, SolveResult } from '../solve/solve.js';
+import { fromWire, poisonsWorker } from './errors.js';
+import { Pool, type Spawn } from './pool.js';
+import type { CrashKind, WireSolveOptions } from './protocol.js';
+
+/** solve()'s options, and a signal that cancels the call. */
+export interface WorkerSolveOptions extends SolveOptions {
+  /** Aborting rejects the call with an AbortError and ends (then replaces) its worker. */
+  signal?: AbortSignal;
+}
+
+/** How many workers and how to start them. */
+export interface SolverOptions {
+  /** Workers that solve at once (default 2); each is started on first use. */
+  size?: number;
+}
+
+/** solve() behind a small pool of workers: same problem, same options, same plan, but async. */
+export interface Solver {
+  /** Plans the problem in a free worker (or when one frees up); rejects with solve()'s errors. */
+  solve(problem: Problem, options?: WorkerSolveOptions): Promise<SolveResult>;
+  /** Number of workers in the pool. */
+  readonly size: number;
+  /** Terminates every worker; calls still running or waiting reject. */
+  close(): void;
+}
+
+const pools = new WeakMap<Solver, Pool>();
+
+/** Builds a Solver over any way of starting workers (Node's or the browser's). */
+export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
+  const pool = new Pool(spawn, options.size ?? 2);
+  const solver: Solver = {
+    size: pool.size,
+    solve(problem: Problem, opts: WorkerSolveOptions = {}): Promise<SolveResult> {
+      const { signal, onProgress, ...rest } = opts;
+      const wire: WireSolveOptions = rest;
+      return pool.run(async (api, recycle) => {
+        const outcome = await api.solve(problem, wire, onProgress ? proxy(onProgress) : undefined);
+        if (outcome.ok) return outcome.result;
+        if (poisonsWorker(outcome.error)) recycle();
+        throw fromWire(outcome.error);
+      }, signal);
+    },
+    close(): void {
+      pool.close();
+    },
+  };
+  pools.set(solver, pool);
+  return solver;
+}
+
+/**
+ * Test hook: makes one worker of the pool die (an uncaught exception, or exiting), as a crash in
+ * WASM or an out-of-memory would. The returned promise rejects with the crash.
+ */
+export function crashWorker(solver: Solver, kind: CrashKind): Promise<never> {
+  const pool = pools.get(solver);
+  if (!pool) throw new Error('not a solver made by createSolver()');
+  return pool.run((api) => api.crash(kind));
+}

@@ -1,0 +1,252 @@
+/**
+ * The page in Debian's Chromium, driven by playwright-core: upload, plan in a worker, compare with
+ * Node's solve(), cancel a long exact search, screenshot to test-output/page.png. Needs the bundle
+ * (build/web, made by npm run build / npm run bundle) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cHeader } from '../../src/export/c-header.js';
+import { problemToCsv } from '../../src/export/csv.js';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { sha256Hex } from '../../src/format/sha256.js';
+import { parseCsv } from '../../src/import/csv.js';
+import { importModelFile } from '../../src/import/model-file.js';
+import { planModel } from '../../src/plan-model.js';
+import type { Problem } from '../../src/problem/types.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { solve } from '../../src/solve/solve.js';
+import { serveStatic } from '../../web/serve.js';
+import { exampleCsv } from '../../web/src/example.js';
+import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
+import { randomProblem, tightProblem } from '../helpers/problems.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const buildDir = join(root, 'build');
+const webDir = join(buildDir, 'web');
+const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let server: Server | undefined;
+let context: BrowserContext | undefined;
+let profile: string | undefined;
+let page: Page;
+let url: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium not found at ${chromiumPath}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`,
+    );
+  }
+  for (const f of ['web/index.html', 'dist/browser/arenapack.js']) {
+    if (!existsSync(join(buildDir, f))) throw new Error(`build/${f} is missing: run \`npm run bundle\` (npm test builds it)`);
+  }
+  // build/ is served: the page at /web/, the browser bundle at /dist/browser/.
+  ({ server, url } = await serveStatic(buildDir));
+  profile = mkdtempSync(join(tmpdir(), 'arenapack-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: ARGS, viewport: { width: 1320, height: 1000 } });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(45_000); // the long exact search starts after the heuristics, slower on a loaded machine
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${url}web/`);
+  await page.waitForSelector('#file', { state: 'attached' });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function upload(name: string, data: string | Uint8Array): Promise<void> {
+  const before = await page.locator('#message').textContent();
+  await page.setInputFiles('#file', { name, mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
+  // Wait for this file's outcome: a plan, a cancel or an error, not the previous message.
+  await page.waitForFunction(
+    ([prev, file]) => {
+      const m = document.getElementById('message')!.textContent ?? '';
+      const error = document.getElementById('message')!.classList.contains('error');
+      return m !== prev && (m.startsWith(`Planned ${file!}`) || m.startsWith('Cancelled') || error);
+    },
+    [before, name],
+  );
+}
+
+/** Drops a file on the drop zone, as a user dragging it from the desktop would. */
+async function drop(name: string, text: string): Promise<void> {
+  const before = await page.locator('#message').textContent();
+  await page.evaluate(
+    ([n, t]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t!], n!, { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [name, text],
+  );
+  await page.waitForFunction(([prev, file]) => {
+    const m = document.getElementById('message')!.textContent ?? '';
+    return m !== prev && m.startsWith(`Planned ${file}`);
+  }, [before, name]);
+}
+
+/** Clicks a download link and returns the bytes the browser saved. */
+async function download(file: string): Promise<Buffer> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${file}"]`)]);
+  expect(dl.suggestedFilename()).toBe(file);
+  return readFileSync((await dl.path())!);
+}
+
+/** The plan JSON the page offers for download. */
+async function downloadedPlan(): Promise<{ peak: number; buffers: { offset: number }[] }> {
+  const href = await page.locator('#downloads a[data-file$=".plan.json"]').getAttribute('href');
+  expect(href).toMatch(/^blob:/);
+  return JSON.parse(await page.evaluate((h) => fetch(h!).then((r) => r.text()), href));
+}
+
+async function shownPeak(): Promise<number> {
+  return Number(await page.locator('#peak').getAttribute('data-bytes'));
+}
+
+describe('the browser bundle in Chromium', () => {
+  it('build/dist/browser plans in a module Web Worker like solve() in Node, and aborts a long search', async () => {
+    const problem = randomProblem(200, 9);
+    const hard = tightProblem(200, 1);
+    // Plain JavaScript run in the page (a string: vitest would rewrite a dynamic import in a function).
+    const script = `(async () => {
+      const m = await import('/dist/browser/arenapack.js');
+      const [p, h] = ${JSON.stringify([problem, hard])};
+      const solver = m.createSolver({ size: 1 });
+      try {
+        const r = await solver.solve(p, { method: 'greedy-size' });
+        const ac = new AbortController();
+        let progress = 0;
+        const long = solver.solve(h, { method: 'exact', timeLimitMs: 120000, signal: ac.signal, onProgress: () => void progress++ });
+        while (progress === 0) await new Promise((w) => setTimeout(w, 20));
+        ac.abort();
+        const aborted = await long.then(() => 'finished', (e) => e.name);
+        const again = await solver.solve(p, { method: 'greedy-size' });
+        return { offsets: r.offsets, peak: r.peak, aborted, againPeak: again.peak };
+      } finally {
+        solver.close();
+      }
+    })()`;
+    const out = (await page.evaluate(script)) as { offsets: number[]; peak: number; aborted: string; againPeak: number };
+    const node = solve(problem, { method: 'greedy-size' });
+    expect(out.offsets).toEqual(node.offsets);
+    expect(verifyPlan(problem, out.offsets, out.peak).valid).toBe(true);
+    expect(out.aborted).toBe('AbortError');
+    expect(out.againPeak).toBe(node.peak);
+  });
+});
+
+describe('the page in Chromium', () => {
+  it('plans an uploaded CSV in a worker: the same peak as solve() in Node, and a valid plan to download', async () => {
+    const problem = randomProblem(300, 5);
+    await page.selectOption('#method', 'greedy-size');
+    await upload('random300.csv', problemToCsv(problem));
+    expect(await page.locator('#message').textContent()).toMatch(/^Planned random300\.csv/);
+    const node = solve({ ...problem, capacity: 2 * 1024 * 1024 }, { method: 'greedy-size' });
+    expect(await shownPeak()).toBe(node.peak);
+    const plan = await downloadedPlan();
+    const offsets = plan.buffers.map((b) => b.offset);
+    expect(offsets).toEqual(node.offsets);
+    expect(verifyPlan(problem, offsets, plan.peak).valid).toBe(true);
+    expect(await page.locator('#methods-body tr').count()).toBe(2);
+    expect(await page.locator('#layout rect.buf').count()).toBe(300);
+    // The fit follows the capacity selector without planning again.
+    await page.selectOption('#capacity', 'custom');
+    await page.fill('#custom', `${node.peak - 1}`);
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('false');
+    expect(await page.locator('#spill').textContent()).toMatch(/would spill/);
+    await page.selectOption('#capacity', '4194304');
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe(node.peak <= 4 * 1024 * 1024 ? 'true' : 'false');
+  });
+
+  it('plans an uploaded .tflite model like planModel() in Node, with the C header and the planned .tflite to download', async () => {
+    const bytes = buildTflite(FIXTURES.chain());
+    await page.selectOption('#method', 'auto');
+    await upload('chain.tflite', bytes);
+    expect(await page.locator('#message').textContent()).toMatch(/^Planned chain\.tflite/);
+    const model = importModelFile(bytes, 'chain.tflite');
+    const node = planModel(model, { method: 'auto' }, 4 * 1024 * 1024).results[0]!;
+    expect(await shownPeak()).toBe(node.peak);
+    const plan = await downloadedPlan();
+    const offsets = plan.buffers.map((b) => b.offset);
+    expect(verifyPlan(model.subgraphs[0]!.problem, offsets, plan.peak).valid).toBe(true);
+    const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
+    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.planned.tflite', 'chain.layout.svg']);
+    // The lazily made downloads hold what the Node exporters write for the same plan.
+    const nodeResults = planModel(model, { method: 'auto' }, 4 * 1024 * 1024).results;
+    const header = await download('chain_arena.h');
+    expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes) }));
+    const planned = await download('chain.planned.tflite');
+    expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults)));
+  });
+
+  it('shows the importer\'s error for a bad file, naming the buffer', async () => {
+    await upload('bad.csv', 'id,lower,upper,size\nok,0,2,8\nneg,1,3,-4\n');
+    expect(await page.locator('#message').getAttribute('class')).toMatch(/error/);
+    expect(await page.locator('#message').textContent()).toMatch(/bad\.csv.*neg/);
+  });
+
+  it('stays responsive during a long exact search and cancels it; the next plan works', async () => {
+    const hard: Problem = tightProblem(200, 1);
+    await page.selectOption('#method', 'exact');
+    await page.selectOption('#time', '60000');
+    await page.setInputFiles('#file', { name: 'tight200.csv', mimeType: 'text/csv', buffer: Buffer.from(problemToCsv(hard)) });
+    // Progress reaches the page while the worker searches: the node count moves on.
+    await page.waitForFunction(() => Number(document.getElementById('progress-text')!.dataset['nodes'] ?? 0) > 0);
+    const first = Number(await page.locator('#progress-text').getAttribute('data-nodes'));
+    await page.waitForFunction((n) => Number(document.getElementById('progress-text')!.dataset['nodes']) > n, first);
+    expect(await page.locator('#progress').isVisible()).toBe(true);
+    await page.click('#cancel');
+    await page.waitForFunction(() => (document.getElementById('message')!.textContent ?? '').startsWith('Cancelled'));
+    expect(await page.locator('#progress').isVisible()).toBe(false);
+    // The pool replaced the terminated worker (and a dropped file plans like a chosen one).
+    const small = randomProblem(40, 2);
+    await page.selectOption('#method', 'greedy-size');
+    await page.selectOption('#time', '2000');
+    await drop('small40.csv', problemToCsv(small));
+    expect(await shownPeak()).toBe(solve(small, { method: 'greedy-size' }).peak);
+    const plan = await downloadedPlan();
+    expect(verifyPlan(small, plan.buffers.map((b) => b.offset), plan.peak).valid).toBe(true);
+  });
+
+  it('shows the example with tooltips and the live set at the peak (screenshot in test-output/page.png)', async () => {
+    await page.selectOption('#method', 'auto');
+    await page.selectOption('#capacity', '2097152');
+    await page.click('#example');
+    await page.waitForFunction(() => (document.getElementById('message')!.textContent ?? '').startsWith('Planned example-cnn.csv'));
+    const example = parseCsv(exampleCsv(), 'example-cnn.csv');
+    const plan = await downloadedPlan();
+    expect(verifyPlan(example, plan.buffers.map((b) => b.offset), plan.peak).valid).toBe(true);
+    const live = await page.locator('#layout rect.buf.live').count();
+    expect(live).toBeGreaterThan(0);
+    expect(await page.locator('#layout').getAttribute('class')).toMatch(/peak/);
+    await page.locator('#layout rect.buf.live').first().hover();
+    expect(await page.locator('#tip').isVisible()).toBe(true);
+    expect(await page.locator('#tip').textContent()).toMatch(/live steps \[\d+, \d+\)/);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-output/page.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});

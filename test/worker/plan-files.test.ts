@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { problemToCsv } from '../../src/export/csv.js';
+import { importModelFile } from '../../src/import/model-file.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { solve } from '../../src/solve/solve.js';
+import { planFiles } from '../../src/worker/plan-files.js';
+import { randomProblem } from '../helpers/problems.js';
+import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'arenapack-plan-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, data: string | Uint8Array): string => {
+  const path = join(dir, name);
+  writeFileSync(path, data);
+  return path;
+};
+
+const p1 = randomProblem(120, 1);
+const p2 = randomProblem(80, 2);
+const a = write('a.csv', problemToCsv(p1));
+const b = write('b.csv', problemToCsv(p2));
+const modelBytes = buildTflite(FIXTURES.chain());
+const m = write('chain.tflite', modelBytes);
+const bad = write('bad.csv', 'id,lower,upper,size\nx,0,2,8\nneg,1,3,-4\n');
+
+function collect(): { out: string[]; err: string[]; output: { out(t: string): void; err(t: string): void } } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, output: { out: (t) => out.push(t), err: (t) => err.push(t) } };
+}
+
+describe('planFiles (arenapack plan a b … --jobs N)', () => {
+  it('prints one report per file in the order given, and exits 0 when all planned', async () => {
+    const c = collect();
+    const code = await planFiles([a, b, m], { jobs: 2, method: 'greedy-size' }, c.output);
+    expect(code).toBe(0);
+    expect(c.err).toEqual([]);
+    expect(c.out).toHaveLength(3);
+    expect(c.out[0]).toContain(a);
+    expect(c.out[1]).toContain(b);
+    expect(c.out[2]).toContain('chain.tflite — subgraph 0');
+    expect(c.out[0]).toContain(`(${solve(p1, { method: 'greedy-size' }).peak} B)`);
+  });
+
+  it('--json: one array of plans, each valid and equal to inline solve()', async () => {
+    const c = collect();
+    const code = await planFiles([a, b, m], { jobs: 2, method: 'greedy-size', json: true }, c.output);
+    expect(code).toBe(0);
+    const entries = JSON.parse(c.out.join('')) as { file: string; plan: { peak: number; buffers: { offset: number }[] } }[];
+    expect(entries.map((e) => e.file)).toEqual([a, b, m]);
+    const problems = [p1, p2, importModelFile(modelBytes, m).subgraphs[0]!.problem];
+    entries.forEach((e, i) => {
+      const offsets = e.plan.buffers.map((x) => x.offset);
+      expect(verifyPlan(problems[i]!, offsets, e.plan.peak).valid).toBe(true);
+      expect(offsets).toEqual(solve(problems[i]!, { method: 'greedy-size' }).offsets);
+    });
+  });
+
+  it('reports a bad file on stderr, plans the others, and exits non-zero', async () => {
+    const c = collect();
+    const code = await planFiles([a, bad, join(dir, 'missing.csv'), b], { jobs: 1 }, c.output);
+    expect(code).toBe(2);
+    expect(c.out).toHaveLength(2);
+    expect(c.err).toHaveLength(2);
+    expect(c.err[0]).toMatch(/bad\.csv.*neg/);
+    expect(c.err[1]).toMatch(/missing\.csv: cannot read/);
+  });
+
+  it('exits 3 when a plan does not fit the capacity', async () => {
+    const c = collect();
+    const code = await planFiles([b], { capacity: 1024, json: true }, c.output);
+    expect(code).toBe(3);
+    const [entry] = JSON.parse(c.out.join('')) as { plan: { peak: number; fits: boolean; buffers: { offset: number }[] } }[];
+    expect(entry!.plan.fits).toBe(false);
+    expect(verifyPlan(p2, entry!.plan.buffers.map((x) => x.offset), entry!.plan.peak).valid).toBe(true);
+  });
+});

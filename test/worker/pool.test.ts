@@ -1,0 +1,153 @@
+import type { Remote } from 'comlink';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/problem/errors.js';
+import { fromWire, toWire } from '../../src/worker/errors.js';
+import { Pool, type WorkerHandle } from '../../src/worker/pool.js';
+import type { WorkerApi } from '../../src/worker/protocol.js';
+
+/** A fake worker: records calls; the test settles them or kills the worker. */
+class FakeWorker implements WorkerHandle {
+  static born: FakeWorker[] = [];
+  readonly api = {} as Remote<WorkerApi>;
+  terminated = false;
+  held = false;
+  private listeners: ((e: Error) => void)[] = [];
+  constructor() {
+    FakeWorker.born.push(this);
+  }
+  onDeath(l: (e: Error) => void): void {
+    this.listeners.push(l);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  hold(busy: boolean): void {
+    this.held = busy;
+  }
+  die(message: string): void {
+    for (const l of this.listeners) l(new Error(message));
+  }
+}
+
+/** A task that resolves when the test says so, and tells which worker ran it. */
+function deferred(): { task: (api: Remote<WorkerApi>) => Promise<string>; resolve: (v: string) => void; started: () => boolean } {
+  let resolve: (v: string) => void = () => undefined;
+  let started = false;
+  const p = new Promise<string>((r) => (resolve = r));
+  return {
+    task: () => {
+      started = true;
+      return p;
+    },
+    resolve: (v) => resolve(v),
+    started: () => started,
+  };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+describe('Pool', () => {
+  it('runs at most `size` calls at once, the rest in order, on workers started on first use', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 2);
+    expect(FakeWorker.born).toHaveLength(0);
+    const d = [deferred(), deferred(), deferred()];
+    const ps = d.map((x) => pool.run(x.task));
+    await tick();
+    expect(d.map((x) => x.started())).toEqual([true, true, false]);
+    expect(FakeWorker.born).toHaveLength(2);
+    expect(FakeWorker.born.every((w) => w.held)).toBe(true);
+    d[0]!.resolve('a');
+    await tick();
+    expect(d[2]!.started()).toBe(true);
+    d[1]!.resolve('b');
+    d[2]!.resolve('c');
+    expect(await Promise.all(ps)).toEqual(['a', 'b', 'c']);
+    expect(FakeWorker.born).toHaveLength(2); // reused, not respawned
+    expect(FakeWorker.born.every((w) => !w.held)).toBe(true); // idle workers don't hold the process
+  });
+
+  it('abort rejects at once, terminates the busy worker and replaces it on the next call', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 1);
+    const ac = new AbortController();
+    const stuck = deferred();
+    const p = pool.run(stuck.task, ac.signal);
+    await tick();
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(FakeWorker.born[0]!.terminated).toBe(true);
+    stuck.resolve('late'); // a late answer changes nothing
+    const next = deferred();
+    const q = pool.run(next.task);
+    await tick();
+    expect(FakeWorker.born).toHaveLength(2);
+    next.resolve('ok');
+    expect(await q).toBe('ok');
+  });
+
+  it('rejects with the signal reason when it has one', async () => {
+    const pool = new Pool(() => new FakeWorker(), 1);
+    const ac = new AbortController();
+    const p = pool.run(deferred().task, ac.signal);
+    await tick();
+    ac.abort(new Error('user pressed stop'));
+    await expect(p).rejects.toThrow('user pressed stop');
+  });
+
+  it('a worker that dies rejects its call; a worker that dies idle is replaced silently', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 1);
+    const p = pool.run(deferred().task);
+    await tick();
+    FakeWorker.born[0]!.die('worker exited (code 70)');
+    await expect(p).rejects.toThrow('worker exited (code 70)');
+    const d = deferred();
+    const q = pool.run(d.task);
+    await tick();
+    expect(FakeWorker.born).toHaveLength(2);
+    d.resolve('fine');
+    expect(await q).toBe('fine');
+    FakeWorker.born[1]!.die('idle death');
+    const e = deferred();
+    const r = pool.run(e.task);
+    await tick();
+    expect(FakeWorker.born).toHaveLength(3);
+    e.resolve('again');
+    expect(await r).toBe('again');
+  });
+
+  it('recycle() replaces the worker after its call', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 1);
+    expect(await pool.run(async (_api, recycle) => (recycle(), 'x'))).toBe('x');
+    expect(FakeWorker.born[0]!.terminated).toBe(true);
+    expect(await pool.run(async () => 'y')).toBe('y');
+    expect(FakeWorker.born).toHaveLength(2);
+  });
+
+  it('close() rejects running and queued calls and terminates the workers', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 1);
+    const a = pool.run(deferred().task);
+    const b = pool.run(deferred().task);
+    await tick();
+    pool.close();
+    await expect(a).rejects.toThrow(/closed/);
+    await expect(b).rejects.toThrow(/closed/);
+    expect(FakeWorker.born[0]!.terminated).toBe(true);
+    await expect(pool.run(async () => 1)).rejects.toThrow(/closed/);
+  });
+});
+
+describe('errors across the worker boundary', () => {
+  it('keep the class, message and InputError fields', () => {
+    const e = fromWire(structuredClone(toWire(new InputError('a.csv: buffer "x": size must be positive', { file: 'a.csv', buffer: 'x', field: 'size' }))));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e).toMatchObject({ message: 'a.csv: buffer "x": size must be positive', file: 'a.csv', buffer: 'x', field: 'size' });
+    const r = fromWire(structuredClone(toWire(new RangeError('too big'))));
+    expect(r).toBeInstanceOf(Error);
+    expect(r).toMatchObject({ name: 'RangeError', message: 'too big' });
+    expect(fromWire(toWire('a string')).message).toBe('a string');
+  });
+});

@@ -1,0 +1,60 @@
+/** Download links for the plan: JSON always; for models the C header and the .tflite with the offline plan. */
+import { cHeader } from '../../src/export/c-header.js';
+import { modelPlanToJson } from '../../src/export/model-json.js';
+import { planToJson } from '../../src/export/plan-json.js';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { sha256Hex } from '../../src/format/sha256.js';
+import type { SolveResult } from '../../src/solve/solve.js';
+import type { Input } from './input.js';
+
+let urls: string[] = [];
+
+const stem = (file: string): string => file.replace(/\.[^.]+$/, '');
+
+const blobUrl = (data: string | Uint8Array, type: string): string => {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
+  urls.push(url);
+  return url;
+};
+
+/**
+ * A download link. `make` runs on the first click (hashing and rewriting a large model is not free),
+ * or at once when `eager`.
+ */
+function link(name: string, label: string, make: () => string | Uint8Array, type: string, eager = false): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.download = name;
+  a.textContent = label;
+  a.dataset['file'] = name;
+  a.href = eager ? blobUrl(make(), type) : '#';
+  if (!eager) {
+    // The browser reads href after the click handlers ran: the first click fills it in.
+    a.addEventListener('click', () => {
+      if (a.getAttribute('href') === '#') a.href = blobUrl(make(), type);
+    });
+  }
+  return a;
+}
+
+/** Replaces the links with ones for this plan; `svg` is the picture as shown. */
+export function showDownloads(input: Input, results: readonly SolveResult[], svg: string): void {
+  for (const u of urls) URL.revokeObjectURL(u);
+  urls = [];
+  const box = document.getElementById('downloads')!;
+  box.replaceChildren();
+  const base = stem(input.file);
+  if (input.model) {
+    const model = input.model;
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results), null, 2) + '\n', 'application/json', true));
+    box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes) }), 'text/x-c'));
+    if (model.format === 'tflite') {
+      const rewrite = (): Uint8Array => writeOfflinePlan(input.bytes, input.file, tensorOffsets(model, results));
+      box.append(link(`${base}.planned.tflite`, '.tflite with offline plan', rewrite, 'application/octet-stream'));
+    }
+  } else {
+    const json = (): string => JSON.stringify(planToJson(input.parts[0]!.problem, results[0]!), null, 2) + '\n';
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', json, 'application/json', true));
+  }
+  box.append(link(`${base}.layout.svg`, 'Layout (SVG)', () => svg, 'image/svg+xml', true));
+}

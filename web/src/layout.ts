@@ -1,0 +1,132 @@
+/** The plan as an interactive SVG: steps across, addresses up; hover, zoom, and the peak's live set. */
+import { formatBytes } from '../../src/format/bytes.js';
+import type { Problem } from '../../src/problem/types.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const BASE_W = 1100;
+const BASE_H = 440;
+const LEFT = 84;
+const RIGHT = 16;
+const TOP = 14;
+const BOTTOM = 30;
+
+export interface LayoutInput {
+  problem: Problem;
+  offsets: readonly number[];
+  peak: number;
+  labels: readonly string[];
+  capacity?: number;
+}
+
+/** The first step with the most live bytes, and the buffers live there. */
+export function peakStep(problem: Problem): { step: number; live: Set<number>; bytes: number } {
+  const events = new Map<number, number>();
+  for (const b of problem.buffers) {
+    events.set(b.start, (events.get(b.start) ?? 0) + b.size);
+    events.set(b.end, (events.get(b.end) ?? 0) - b.size);
+  }
+  let acc = 0;
+  let best = -1;
+  let step = 0;
+  for (const t of [...events.keys()].sort((a, b) => a - b)) {
+    acc += events.get(t)!;
+    if (acc > best) {
+      best = acc;
+      step = t;
+    }
+  }
+  const live = new Set<number>();
+  problem.buffers.forEach((b, i) => {
+    if (b.start <= step && step < b.end) live.add(i);
+  });
+  return { step, live, bytes: Math.max(best, 0) };
+}
+
+const el = <K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] => {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+};
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Draws the layout `fitWidth` pixels wide times `zoom` (zoom 1 fits the box); returns the SVG
+ * element (rect i has data-i = i).
+ */
+export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W): SVGSVGElement {
+  const { problem, offsets, peak, capacity } = input;
+  const bufs = problem.buffers;
+  const t0 = Math.min(...bufs.map((b) => b.start));
+  const t1 = Math.max(...bufs.map((b) => b.end));
+  const w = Math.round(Math.max(fitWidth, 480) * zoom);
+  const h = Math.round(BASE_H * zoom);
+  const plotW = w - LEFT - RIGHT;
+  const plotH = h - TOP - BOTTOM;
+  const capInView = capacity !== undefined && capacity <= peak * 1.25;
+  const top = Math.max(peak, capInView ? capacity : 0, 1);
+  const x = (t: number): number => LEFT + ((t - t0) / Math.max(t1 - t0, 1)) * plotW;
+  const y = (addr: number): number => TOP + plotH - (addr / top) * plotH;
+  const svg = el('svg', { xmlns: SVG, width: w, height: h, viewBox: `0 0 ${w} ${h}`, 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  svg.append(el('rect', { x: LEFT, y: TOP, width: plotW, height: plotH, fill: '#ffffff', stroke: '#c9ced8' }));
+  // Address ticks: 0, quarters of the top.
+  for (let k = 0; k <= 4; k++) {
+    const a = (top * k) / 4;
+    svg.append(el('line', { x1: LEFT - 4, x2: LEFT + plotW, y1: r2(y(a)), y2: r2(y(a)), stroke: '#eceef3' }));
+    const label = el('text', { x: LEFT - 8, y: r2(y(a) + 4), 'text-anchor': 'end', class: 'axis', fill: '#5d6678' });
+    label.textContent = formatBytes(Math.round(a));
+    svg.append(label);
+  }
+  const stepLabel = el('text', { x: LEFT + plotW, y: h - 8, 'text-anchor': 'end', class: 'axis', fill: '#5d6678' });
+  stepLabel.textContent = `steps ${t0} – ${t1}`;
+  const originLabel = el('text', { x: LEFT, y: h - 8, class: 'axis', fill: '#5d6678' });
+  originLabel.textContent = `step ${t0}`;
+  svg.append(stepLabel, originLabel);
+  const g = el('g', {});
+  bufs.forEach((b, i) => {
+    const hue = Math.round((i * 137.508) % 360);
+    const o = offsets[i]!;
+    g.append(
+      el('rect', {
+        class: 'buf',
+        'data-i': i,
+        x: r2(x(b.start)),
+        y: r2(y(o + b.size)),
+        width: r2(Math.max(x(b.end) - x(b.start), 0.5)),
+        height: r2(Math.max((b.size / top) * plotH, 0.5)),
+        fill: `hsl(${hue}, 62%, 68%)`,
+        stroke: '#333',
+        'stroke-width': 0.4,
+      }),
+    );
+  });
+  svg.append(g);
+  const hline = (v: number, color: string, text: string, dy: number): void => {
+    svg.append(el('line', { x1: LEFT, x2: LEFT + plotW, y1: r2(y(v)), y2: r2(y(v)), stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }));
+    const t = el('text', { x: LEFT + plotW - 4, y: r2(y(v) + dy), 'text-anchor': 'end', fill: color, 'font-weight': 600 });
+    t.textContent = text;
+    svg.append(t);
+  };
+  hline(peak, '#1d2330', `peak ${formatBytes(peak)}`, -5);
+  if (capacity !== undefined && capInView && capacity !== peak) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`, capacity > peak ? -5 : 13);
+  const ps = peakStep(problem);
+  svg.append(el('line', { x1: r2(x(ps.step + 0.5)), x2: r2(x(ps.step + 0.5)), y1: TOP, y2: TOP + plotH, stroke: '#2f5bea', 'stroke-width': 1, 'stroke-dasharray': '2 3' }));
+  const sx = x(ps.step + 0.5);
+  const nearRight = sx > LEFT + plotW * 0.75;
+  const stepText = el('text', { x: r2(sx + (nearRight ? -5 : 5)), y: TOP + plotH - 6, 'text-anchor': nearRight ? 'end' : 'start', class: 'axis', fill: '#2f5bea', 'font-weight': 600 });
+  stepText.textContent = `most live: step ${ps.step}`;
+  svg.append(stepText);
+  ps.live.forEach((i) => g.children[i]?.classList.add('live'));
+  return svg;
+}
+
+/** The tooltip's text for buffer i. */
+export function describe(input: LayoutInput, i: number): string {
+  const b = input.problem.buffers[i]!;
+  const o = input.offsets[i]!;
+  return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytes(b.size)} (${b.size} B)<br>live steps [${b.start}, ${b.end})<br>offset ${o} – ${o + b.size} (${formatBytes(o)})`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

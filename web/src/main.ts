@@ -1,0 +1,252 @@
+/** The page: read a file, plan it in a worker (progress, cancel), show and export the plan. */
+import { formatBytes, parseSize } from '../../src/format/bytes.js';
+import type { SolveResult } from '../../src/solve/solve.js';
+import { createSolver } from '../../src/worker/browser.js';
+import { showDownloads } from './downloads.js';
+import { exampleCsv } from './example.js';
+import type { Input } from './input.js';
+import { describe, drawLayout, type LayoutInput } from './layout.js';
+import { readOffThread } from './reader.js';
+import { showFacts, showFit, showMethods, showSummary } from './report.js';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const solver = createSolver({ size: 2 });
+
+interface State {
+  input: Input;
+  results: SolveResult[];
+  part: number;
+}
+
+let state: State | undefined;
+let running: AbortController | undefined;
+let zoom = 1;
+
+function message(text: string, error = false): void {
+  const m = $('message');
+  m.textContent = text;
+  m.className = error ? 'message error' : 'message';
+}
+
+/** The capacity chosen, in bytes; undefined for none; throws on a bad custom size. */
+function capacity(): number | undefined {
+  const v = $<HTMLSelectElement>('capacity').value;
+  if (v === '') return undefined;
+  if (v === 'custom') return parseSize($<HTMLInputElement>('custom').value.trim());
+  return Number(v);
+}
+
+function layoutInput(): LayoutInput | undefined {
+  if (!state) return undefined;
+  const part = state.input.parts[state.part]!;
+  const r = state.results[state.part]!;
+  const cap = safeCapacity();
+  return { problem: part.problem, offsets: r.offsets, peak: r.peak, labels: part.labels, ...(cap !== undefined ? { capacity: cap } : {}) };
+}
+
+function safeCapacity(): number | undefined {
+  try {
+    return capacity();
+  } catch {
+    return undefined;
+  }
+}
+
+function renderLayout(): string {
+  const li = layoutInput();
+  const box = $('layout');
+  if (!li) return '';
+  const svg = drawLayout(li, zoom, box.clientWidth - 2);
+  box.replaceChildren(svg);
+  box.classList.toggle('peak', $<HTMLInputElement>('highlight').checked);
+  $('zoom-level').textContent = `${Math.round(zoom * 100)}%`;
+  return new XMLSerializer().serializeToString(svg);
+}
+
+function renderFit(): void {
+  if (!state) return;
+  let cap: number | undefined;
+  try {
+    cap = capacity();
+  } catch (e) {
+    message((e as Error).message, true);
+    return;
+  }
+  showFit(state.input.parts[state.part]!.problem, state.results[state.part]!, cap);
+}
+
+function render(): void {
+  if (!state) return;
+  const { input, results } = state;
+  const r = results[state.part]!;
+  $('results').hidden = false;
+  showSummary(r);
+  renderFit();
+  showMethods(r);
+  showFacts(input.facts);
+  const title = input.parts.length > 1 ? `Layout — ${input.parts[state.part]!.title}` : 'Layout';
+  $('layout-title').textContent = title;
+  const svg = renderLayout();
+  showDownloads(input, results, svg);
+}
+
+function showProgress(on: boolean): void {
+  $('progress').hidden = !on;
+  $<HTMLButtonElement>('replan').disabled = on || !pending;
+}
+
+async function plan(input: Input): Promise<void> {
+  running?.abort();
+  const ac = new AbortController();
+  running = ac;
+  let cap: number | undefined;
+  try {
+    cap = capacity();
+  } catch (e) {
+    message((e as Error).message, true);
+    return;
+  }
+  const method = $<HTMLSelectElement>('method').value as 'auto';
+  const timeLimitMs = Number($<HTMLSelectElement>('time').value);
+  const started = performance.now();
+  const fill = $('bar-fill');
+  const text = $('progress-text');
+  let detail = '';
+  const tick = (): void => {
+    if (running !== ac) return;
+    const elapsed = performance.now() - started;
+    fill.style.width = `${Math.min(100, (elapsed / timeLimitMs) * 100).toFixed(1)}%`;
+    text.textContent = `${(elapsed / 1000).toFixed(1)} s of ${timeLimitMs / 1000} s${detail}`;
+    requestAnimationFrame(tick);
+  };
+  showProgress(true);
+  message(`Planning ${input.file}…`);
+  requestAnimationFrame(tick);
+  try {
+    const results = await Promise.all(
+      input.parts.map((part) =>
+        solver.solve(cap === undefined ? part.problem : { ...part.problem, capacity: cap }, {
+          method,
+          timeLimitMs,
+          signal: ac.signal,
+          onProgress: (p) => {
+            const best = p.best !== undefined ? `, best ${formatBytes(p.best)}` : '';
+            detail = ` · exact search: ${p.nodes.toLocaleString('en-US')} nodes${best}, bound ${formatBytes(p.bound)}`;
+            text.dataset['nodes'] = String(p.nodes);
+          },
+        }),
+      ),
+    );
+    if (running !== ac) return;
+    state = { input, results, part: 0 };
+    const sel = $<HTMLSelectElement>('subgraph');
+    sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));
+    $('subgraph-wrap').hidden = input.parts.length < 2;
+    render();
+    const total = performance.now() - started;
+    message(`Planned ${input.file} in ${total < 1000 ? `${total.toFixed(0)} ms` : `${(total / 1000).toFixed(2)} s`} (in a worker).`);
+  } catch (e) {
+    if (running !== ac) return;
+    if ((e as Error).name === 'AbortError') message('Cancelled. The worker was stopped; nothing else changed.');
+    else message((e as Error).message, true);
+  } finally {
+    if (running === ac) {
+      running = undefined;
+      showProgress(false);
+    }
+  }
+}
+
+async function open(file: string, bytes: Uint8Array): Promise<void> {
+  $('file-name').textContent = `${file} · ${formatBytes(bytes.length)}`;
+  let input: Input;
+  message(`Reading ${file}…`);
+  try {
+    input = await readOffThread(file, bytes);
+  } catch (e) {
+    message((e as Error).message, true);
+    return;
+  }
+  pending = input;
+  await plan(input);
+}
+
+/** The last input read, to plan again with other settings. */
+let pending: Input | undefined;
+
+async function openFile(f: File): Promise<void> {
+  await open(f.name, new Uint8Array(await f.arrayBuffer()));
+}
+
+const drop = $('drop');
+$<HTMLInputElement>('file').addEventListener('change', (e) => {
+  const f = (e.target as HTMLInputElement).files?.[0];
+  if (f) void openFile(f);
+  (e.target as HTMLInputElement).value = '';
+});
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const f = e.dataTransfer?.files[0];
+  if (f) void openFile(f);
+});
+$('example').addEventListener('click', () => void open('example-cnn.csv', new TextEncoder().encode(exampleCsv())));
+$('replan').addEventListener('click', () => {
+  if (pending) void plan(pending);
+});
+$('cancel').addEventListener('click', () => running?.abort());
+$('capacity').addEventListener('change', () => {
+  $('custom-wrap').hidden = $<HTMLSelectElement>('capacity').value !== 'custom';
+  renderFit();
+  renderLayout();
+});
+$('custom').addEventListener('input', () => {
+  renderFit();
+  renderLayout();
+});
+$('subgraph').addEventListener('change', () => {
+  if (!state) return;
+  state.part = Number($<HTMLSelectElement>('subgraph').value);
+  render();
+});
+$('highlight').addEventListener('change', () => $('layout').classList.toggle('peak', $<HTMLInputElement>('highlight').checked));
+const setZoom = (z: number): void => {
+  zoom = Math.min(16, Math.max(0.5, z));
+  renderLayout();
+};
+$('zoom-in').addEventListener('click', () => setZoom(zoom * 1.5));
+$('zoom-out').addEventListener('click', () => setZoom(zoom / 1.5));
+$('zoom-reset').addEventListener('click', () => setZoom(1));
+
+// Hover: one listener for all blocks.
+const layout = $('layout');
+const tip = $('tip');
+layout.addEventListener(
+  'wheel',
+  (e) => {
+    if (!e.ctrlKey) return;
+    e.preventDefault();
+    setZoom(zoom * (e.deltaY < 0 ? 1.25 : 0.8));
+  },
+  { passive: false },
+);
+layout.addEventListener('mousemove', (e) => {
+  const t = e.target as Element;
+  const li = layoutInput();
+  const i = t.getAttribute('data-i');
+  if (i === null || !li) {
+    tip.hidden = true;
+    return;
+  }
+  tip.innerHTML = describe(li, Number(i));
+  tip.hidden = false;
+  tip.style.left = `${Math.min(e.clientX + 14, window.innerWidth - 390)}px`;
+  tip.style.top = `${e.clientY + 14}px`;
+});
+layout.addEventListener('mouseleave', () => (tip.hidden = true));

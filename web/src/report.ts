@@ -1,0 +1,100 @@
+/** The numbers beside the picture: summary cards, the methods table, the facts. */
+import { formatBytes } from '../../src/format/bytes.js';
+import type { Problem } from '../../src/problem/types.js';
+import type { SolveResult } from '../../src/solve/solve.js';
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+const time = (ms: number): string => (ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`);
+
+const STATUS: Record<SolveResult['status'], [string, string]> = {
+  optimal: ['proven optimal', 'good'],
+  feasible: ['feasible', 'warn'],
+  infeasible: ['cannot fit', 'bad'],
+  unknown: ['no fit found', 'bad'],
+};
+
+export function showSummary(result: SolveResult): void {
+  const peak = byId('peak');
+  peak.textContent = formatBytes(result.peak);
+  peak.dataset['bytes'] = String(result.peak);
+  byId('peak-bytes').textContent = `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
+  byId('bound').textContent = formatBytes(result.bound);
+  byId('overhead').textContent =
+    result.peak === result.bound ? 'the plan meets it' : `plan is ${pct(result.gap)} above it (live bound ${formatBytes(result.liveBound)})`;
+  const [label, cls] = STATUS[result.status];
+  const status = byId('status');
+  status.textContent = label;
+  status.className = `big ${cls}`;
+  status.dataset['status'] = result.status;
+  byId('proof').textContent = result.status === 'optimal' ? `by ${result.proof}` : `gap ${pct(result.gap)} · ${result.proof}`;
+}
+
+/** Fits or not under `capacity`, and what lies above it in this plan. */
+export function showFit(problem: Problem, result: SolveResult, capacity: number | undefined): void {
+  const fits = byId('fits');
+  const spill = byId('spill');
+  if (capacity === undefined) {
+    fits.textContent = '—';
+    fits.className = 'big';
+    spill.textContent = 'choose a capacity to check the fit';
+    return;
+  }
+  const ok = result.peak <= capacity;
+  fits.textContent = ok ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
+  fits.className = `big ${ok ? 'good' : 'bad'}`;
+  fits.dataset['fits'] = String(ok);
+  if (ok) {
+    spill.textContent = `${formatBytes(capacity - result.peak)} to spare`;
+    return;
+  }
+  let n = 0;
+  let bytes = 0;
+  problem.buffers.forEach((b, i) => {
+    if (result.offsets[i]! + b.size > capacity) {
+      n++;
+      bytes += b.size;
+    }
+  });
+  spill.textContent = `${formatBytes(result.peak - capacity)} short; ${n} buffer${n === 1 ? '' : 's'} (${formatBytes(bytes)}) lie above it and would spill to DDR`;
+}
+
+export function showMethods(result: SolveResult): void {
+  const body = byId('methods-body');
+  body.replaceChildren();
+  for (const m of result.methods) {
+    const tr = document.createElement('tr');
+    if (m.method === result.method) tr.className = 'best';
+    const over = Number.isFinite(m.peak) && result.liveBound > 0 ? pct((m.peak - result.liveBound) / result.liveBound) : '—';
+    const cells = [m.method, Number.isFinite(m.peak) ? formatBytes(m.peak) : 'no plan', over, time(m.timeMs)];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = c;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  const total = document.createElement('tr');
+  const cells = [`total (${result.status})`, formatBytes(result.peak), pct((result.peak - result.liveBound) / Math.max(result.liveBound, 1)), time(result.timeMs)];
+  for (const c of cells) {
+    const td = document.createElement('td');
+    td.textContent = c;
+    td.style.borderTop = '1px solid #dde1e8';
+    total.append(td);
+  }
+  body.append(total);
+}
+
+export function showFacts(facts: readonly [string, string][]): void {
+  const dl = byId('facts');
+  dl.replaceChildren();
+  for (const [k, v] of facts) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    dl.append(dt, dd);
+  }
+}
