@@ -8,13 +8,17 @@ import { Engine, type SearchProgress } from './wasm/engine.js';
 export interface SolveOptions {
   /** A portfolio (`auto` default, `heuristic`, `search`, `exact`) or one method by name. */
   method?: MethodName | Portfolio;
-  /** Wall-clock limit of the whole solve, milliseconds (default 2000; 60000 for `exact`). */
+  /**
+   * Wall-clock cap of the whole solve, milliseconds (default 10000; 60000 for `exact`). The move and
+   * node budgets normally end a solve first, which keeps plans deterministic; when the cap ends it
+   * instead, the plan depends on the machine's speed.
+   */
   timeLimitMs?: number;
   /** Seed of the local search (default 1). Same seed, same plan. */
   seed?: number;
   /** Moves the local search tries at most (default 20000). */
   iterations?: number;
-  /** Nodes the exact search explores at most (default: no limit but the time). */
+  /** Nodes the exact search explores at most (default 500000 for `auto` and `search`; none for `exact`). */
   maxNodes?: number;
   /** Called every few thousand nodes of the exact search. */
   onProgress?: (p: SearchProgress & { bound: number }) => void;
@@ -39,6 +43,9 @@ export interface SolveResult extends Plan {
 }
 
 let engine: Engine | undefined;
+
+/** The exact search's default node budget in `auto` and `search`: about a second on 200 buffers. */
+const DEFAULT_MAX_NODES = 500_000;
 
 const now = (): number => performance.now();
 
@@ -67,7 +74,8 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   validateProblem(problem);
   const method = options.method ?? 'auto';
   if (!isPortfolio(method) && !isMethodName(method)) throw new Error(`unknown method "${String(method)}"`);
-  const timeLimitMs = options.timeLimitMs ?? (method === 'exact' ? 60_000 : 2000);
+  const timeLimitMs = options.timeLimitMs ?? (method === 'exact' ? 60_000 : 10_000);
+  const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_MAX_NODES);
   const deadline = t0 + timeLimitMs;
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 20000;
@@ -104,7 +112,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     for (const name of HEURISTIC_ORDER) {
       if (name === 'local-search' && best!.peak <= bound) continue;
       // The local search takes at most a fifth of the budget when a search may follow.
-      runHeuristic(name, method === 'heuristic' ? deadline - now() : (deadline - now()) / 5);
+      runHeuristic(name, method === 'heuristic' ? deadline - now() : (deadline - now()) / 2);
     }
   }
 
@@ -112,24 +120,38 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const wantSearch = method === 'auto' || method === 'exact' || method === 'search';
   if (wantSearch && best!.peak > bound && !(capacity !== undefined && bound > capacity)) {
     const t = now();
-    // First make it fit the capacity when the heuristics did not, then lower the peak.
-    const cap = capacity !== undefined && best!.peak > capacity ? capacity : best!.peak - 1;
-    const outcome = eng.search(
-      cap,
-      bound,
-      (p) => {
-        options.onProgress?.({ ...p, bound });
-        return now() < deadline;
-      },
-      options.maxNodes,
-    );
-    searchNodes = outcome.nodes;
-    if (outcome.plan) keep('search', outcome.plan, t);
-    else methods.push({ method: 'search', peak: NaN, timeMs: now() - t });
-    if (outcome.exhausted && outcome.provenAbove + 1 > bound) {
-      bound = outcome.provenAbove + 1;
-      proof = `exact search: no plan with peak <= ${outcome.provenAbove} (${outcome.nodes} nodes)`;
+    const more = (p: SearchProgress): boolean => {
+      options.onProgress?.({ ...p, nodes: (searchNodes ?? 0) + p.nodes, bound });
+      return now() < deadline;
+    };
+    // Phases: first the capacity when the heuristics did not meet it; else the lower bound itself with
+    // half the budget (tight instances are often met exactly, and a plan there ends the solve); then
+    // down from the best plan, each plan found lowering the cap.
+    const phases: number[] = [];
+    if (capacity !== undefined && best!.peak > capacity) phases.push(capacity);
+    else phases.push(bound, -1);
+    let found = false;
+    for (let i = 0; i < phases.length && now() < deadline; i++) {
+      const cap = phases[i] === -1 ? best!.peak - 1 : phases[i]!;
+      if (cap < bound) break;
+      const left = maxNodes - (searchNodes ?? 0);
+      if (left <= 0) break;
+      const budget = i < phases.length - 1 ? Math.ceil(left / 2) : left;
+      const outcome = eng.search(cap, bound, more, budget);
+      searchNodes = (searchNodes ?? 0) + outcome.nodes;
+      if (outcome.plan) {
+        keep('search', outcome.plan, t);
+        found = true;
+      }
+      if (outcome.exhausted && outcome.provenAbove + 1 > bound) {
+        bound = outcome.provenAbove + 1;
+        proof = `exact search: no plan with peak <= ${outcome.provenAbove} (${searchNodes} nodes)`;
+      }
+      if (best!.peak <= bound) break;
+      // A capacity met: go on lowering the peak from the plan found.
+      if (i === phases.length - 1 && capacity !== undefined && found && phases[0] === capacity) phases.push(-1);
     }
+    if (!found) methods.push({ method: 'search', peak: NaN, timeMs: now() - t });
   }
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;
