@@ -551,6 +551,42 @@ describe('ONNX import: If subgraphs', () => {
     const subs = load(spec('const'));
     expect(subs.map((s) => s.name)).toEqual(['g', 'branch/else_branch']);
   });
+  it('leaves out, with a warning, only a branch whose shapes do not fit; a branch with no shape rule is an error', () => {
+    const misfit = graph({
+      name: 'bad',
+      inputs: [],
+      outputs: [vi('bad_out', null)],
+      // [4, 8] + [3] does not broadcast: this branch cannot run with x of shape [4, 8].
+      initializers: [tensor('three', [3], [1, 2, 3])],
+      nodes: [node('Add', ['x', 'three'], ['bad_out'])],
+    });
+    const noRule = graph({ name: 'odd', inputs: [], outputs: [vi('odd_out', null)], nodes: [node('GatherElements', ['x', 'x'], ['odd_out'])] });
+    const withElse = (g: ReturnType<typeof graph>): GraphSpec => ({
+      inputs: [vi('x', [4, 8]), vi('c', [], BOOL)],
+      outputs: [vi('y', [4, 8])],
+      nodes: [node('If', ['c'], ['y'], [graphAttr('then_branch', branch('then', 'Neg')), graphAttr('else_branch', g)], 'branch')],
+    });
+    const subs = load(withElse(misfit));
+    expect(subs.map((s) => s.name)).toEqual(['g', 'branch/then_branch']);
+    expect(subs[0]!.notes.join('\n')).toMatch(/WARNING: else_branch is not planned: its shapes do not fit these inputs/);
+    expect(() => importOnnx(model(withElse(noRule)), 'm.onnx')).toThrow(/GatherElements has no shape rule/);
+  });
+  it('checks every inferred dimension: a negative or fractional one is an error naming the node', () => {
+    const expand: GraphSpec = {
+      inputs: [vi('x', [1])],
+      outputs: [vi('y', null)],
+      initializers: [tensor('to', [2], [-2, -2], INT64)],
+      nodes: [node('Expand', ['x', 'to'], ['y'], [], 'grow')],
+    };
+    expect(() => importOnnx(model(expand), 'e.onnx')).toThrow(/node "grow" \(Expand, #0\): output 0 "y" comes out as \[-2, -2\], which is not a shape/);
+    const topk: GraphSpec = {
+      inputs: [vi('x', [1, 8])],
+      outputs: [vi('v', null), vi('i', null)],
+      initializers: [tensor('k', [1], [100000], INT64)],
+      nodes: [node('TopK', ['x', 'k'], ['v', 'i'], [], 'top')],
+    };
+    expect(() => importOnnx(model(topk), 't.onnx')).toThrow(/K = 100000 is not within axis 1/);
+  });
   it('refuses Loop bodies with a clear message', () => {
     const loop: GraphSpec = {
       inputs: [vi('n', [], INT64), vi('c', [], BOOL), vi('v', [3])],

@@ -3,6 +3,7 @@
  * static shape (and its values, when they are known and small), checked against value_info.
  */
 import { InputError } from '../../problem/errors.js';
+import { ShapeMismatchError } from './errors.js';
 import { dataTypeName } from './dtype.js';
 import { executionOrder, nodeLabel, outerReferences, readsOf } from './graph.js';
 import { ShapeError, show, type OpContext, type TensorInfo } from './shapes/context.js';
@@ -46,7 +47,7 @@ export interface InferOptions {
 }
 
 /** Ops never folded into constants even when every input is constant. */
-const NEVER_FOLDED = new Set(['If', 'Loop', 'Scan', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+const NEVER_FOLDED = new Set(['If', 'Loop', 'Scan', 'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
 /** Ops whose outputs are known before the run whatever their inputs, since every shape is static. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
@@ -184,6 +185,7 @@ class Inference {
       };
       let outs: (TensorInfo | undefined)[] = [];
       let problem: string | undefined;
+      let mismatch = false;
       const rule = node.domain === '' || node.domain === 'ai.onnx' ? SHAPE_RULES[node.opType] : undefined;
       if (rule) {
         try {
@@ -191,6 +193,7 @@ class Inference {
         } catch (e) {
           if (!(e instanceof ShapeError)) throw e;
           problem = e.message;
+          mismatch = !e.runtime;
         }
       } else {
         problem = `op_type ${node.opType}${node.domain ? ` of domain ${node.domain}` : ''} has no shape rule in this importer`;
@@ -205,7 +208,8 @@ class Inference {
           });
           result.fromValueInfo.push(label);
         } else {
-          throw new InputError(`${label}: cannot infer the output shape: ${problem}`, { buffer: node.outputs[0] ?? '' });
+          const Err = mismatch ? ShapeMismatchError : InputError;
+          throw new Err(`${label}: cannot infer the output shape: ${problem}`, { buffer: node.outputs[0] ?? '' });
         }
       }
       const foldable =
@@ -214,6 +218,10 @@ class Inference {
         if (!name) return;
         const info = outs[k];
         if (!info) throw new InputError(`${label}: cannot infer the shape of output ${k} "${name}"`, { buffer: name });
+        // Every rule's answer is checked here once: each dimension a size (a whole number >= 0).
+        if (info.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+          throw new ShapeMismatchError(`${label}: output ${k} "${name}" comes out as ${show(info.shape)}, which is not a shape`, { buffer: name });
+        }
         const v = declared.get(name);
         if (v) this.check(label, name, info, v, result);
         infos.set(name, info);
@@ -230,7 +238,7 @@ class Inference {
   /** A declared shape must agree with the inferred one on rank and on every static dimension. */
   private check(label: string, name: string, info: TensorInfo, v: OnnxValueInfo, result: GraphShapes): void {
     if (v.elemType !== undefined && v.elemType !== info.dtype) {
-      throw new InputError(
+      throw new ShapeMismatchError(
         `${label}: output "${name}" is declared ${dataTypeName(v.elemType)} in value_info but inferred as ${dataTypeName(info.dtype)}`,
         { buffer: name },
       );
@@ -238,7 +246,7 @@ class Inference {
     if (!v.shape) return;
     const agree = v.shape.length === info.shape.length && v.shape.every((d, k) => typeof d !== 'number' || d === info.shape[k]);
     if (!agree) {
-      throw new InputError(
+      throw new ShapeMismatchError(
         `${label}: output "${name}" is declared ${shapeText(v.shape)} in value_info but inferred as ${show(info.shape)}`,
         { buffer: name },
       );

@@ -11,9 +11,13 @@ export interface TensorInfo {
   value?: number[];
 }
 
-/** A shape rule's complaint; the driver adds the node's name, op_type and index. */
+/**
+ * A shape rule's complaint; the driver adds the node's name, op_type and index. `runtime` marks a
+ * shape that depends on values known only at run time (not a mismatch of the given shapes).
+ */
 export class ShapeError extends Error {
   override name = 'ShapeError';
+  runtime = false;
 }
 
 /** The view a shape rule gets of its node. */
@@ -79,8 +83,12 @@ export function attrTensorInfo(ctx: OpContext, name: string): TensorInfo | undef
 /** The values of input k, which must be known (a constant or folded); `what` says what it holds. */
 export function constValue(ctx: OpContext, k: number, what: string): number[] {
   const t = ctx.need(k);
-  if (t.value === undefined) fail(`input ${k} (${what}) is computed at run time, so the output shape is not static`);
-  return t.value!;
+  if (t.value === undefined) {
+    const e = new ShapeError(`input ${k} (${what}) is computed at run time, so the output shape is not static`);
+    e.runtime = true;
+    throw e;
+  }
+  return t.value;
 }
 
 /** An axis in [-rank, rank) made non-negative; a ShapeError otherwise. */

@@ -54,6 +54,7 @@ const topK: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const a = axis(attrInt(ctx, 'axis', -1), x.shape.length);
   const k = ctx.opset < 10 ? (attrInt(ctx, 'k') ?? fail('attribute "k" is missing')) : constValue(ctx, 1, 'K')[0]!;
+  if (!Number.isSafeInteger(k) || k < 0 || k > x.shape[a]!) fail(`K = ${k} is not within axis ${a} of ${show(x.shape)}`);
   const shape = x.shape.map((d, j) => (j === a ? k : d));
   return [{ dtype: x.dtype, shape }, { dtype: DataType.INT64, shape }];
 };
@@ -65,6 +66,7 @@ function recurrent(gates: number): ShapeRule {
     const w = ctx.need(1);
     if (x.shape.length !== 3 || w.shape.length !== 3) fail(`X ${show(x.shape)} and W ${show(w.shape)} should be 3-D`);
     const hidden = attrInt(ctx, 'hidden_size') ?? w.shape[1]! / gates;
+    if (!Number.isSafeInteger(hidden) || hidden <= 0) fail(`hidden size ${hidden} (W ${show(w.shape)} for ${gates} gates) is not a whole number`);
     const dirs = w.shape[0]!;
     const layout = attrInt(ctx, 'layout', 0);
     const [seq, batch] = layout === 0 ? [x.shape[0]!, x.shape[1]!] : [x.shape[1]!, x.shape[0]!];

@@ -1,5 +1,5 @@
 /** Every shape rule by op_type (default ONNX domain), plus the control-flow rules. */
-import { InputError } from '../../../problem/errors.js';
+import { ShapeMismatchError } from '../errors.js';
 import type { OnnxGraph } from '../types.js';
 import { CONV_RULES } from './conv.js';
 import { fail, show, type ShapeRule, type TensorInfo } from './context.js';
@@ -13,30 +13,35 @@ import { SOURCE_RULES } from './source.js';
 /**
  * If: when the condition is known at import time (folded from shapes), only the branch it selects
  * is inferred and planned. Otherwise both are, each becomes a subgraph of its own in the plan, and
- * they must agree on the output shapes; a branch whose shapes cannot be inferred with these input
- * shapes cannot run with them either (Silero VAD's 8 kHz branch given a 16 kHz frame, say): it is
- * left out with a note, and only when both fail is the node an error.
+ * they must agree on the output shapes; a branch whose shapes do not fit these input shapes (a rule
+ * finds them incompatible, or value_info disagrees: Silero VAD's 8 kHz branch given a 16 kHz frame,
+ * say) cannot run with them: it is left out with a warning note, and only when both fail is the node
+ * an error. A branch that fails for another reason (no shape rule, a run-time-valued shape) is an error.
  */
 const ifRule: ShapeRule = (ctx) => {
   const cond = ctx.need(0);
   const thenBranch = ctx.node.attributes.get('then_branch')?.g ?? fail('attribute "then_branch" is missing');
   const elseBranch = ctx.node.attributes.get('else_branch')?.g ?? fail('attribute "else_branch" is missing');
   if (cond.value !== undefined) return cond.value[0] ? ctx.subgraph('then_branch', thenBranch) : ctx.subgraph('else_branch', elseBranch);
-  const attempt = (attribute: string, g: OnnxGraph): TensorInfo[] | InputError => {
+  // Only a shape mismatch drops a branch; a missing rule or a run-time-valued shape is an error.
+  const attempt = (attribute: string, g: OnnxGraph): TensorInfo[] | ShapeMismatchError => {
     try {
       return ctx.subgraph(attribute, g);
     } catch (e) {
-      if (e instanceof InputError) return e;
+      if (e instanceof ShapeMismatchError) return e;
       throw e;
     }
   };
   const a = attempt('then_branch', thenBranch);
   const b = attempt('else_branch', elseBranch);
-  if (a instanceof InputError && b instanceof InputError) throw a;
-  if (a instanceof InputError || b instanceof InputError) {
-    const [bad, err] = a instanceof InputError ? ['then_branch', a] : ['else_branch', b as InputError];
-    ctx.note(`${bad} is not planned: it cannot run with these input shapes (${err.message})`);
-    return (a instanceof InputError ? b : a) as TensorInfo[];
+  if (a instanceof ShapeMismatchError && b instanceof ShapeMismatchError) throw a;
+  if (a instanceof ShapeMismatchError || b instanceof ShapeMismatchError) {
+    const [bad, err] = a instanceof ShapeMismatchError ? ['then_branch', a] : ['else_branch', b as ShapeMismatchError];
+    ctx.note(
+      `WARNING: ${bad} is not planned: its shapes do not fit these inputs (${err.message}); ` +
+        'if it can run with them after all, the arena needs more than this plan',
+    );
+    return (a instanceof ShapeMismatchError ? b : a) as TensorInfo[];
   }
   a.forEach((t, k) => {
     const u = b[k];

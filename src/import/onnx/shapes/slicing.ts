@@ -42,6 +42,7 @@ const split: ShapeRule = (ctx) => {
   let parts: number[] | undefined = ctx.opset >= 13 ? (ctx.input(1) ? constValue(ctx, 1, 'split') : undefined) : attrInts(ctx, 'split');
   if (parts === undefined || parts.length === 0) {
     const count = attrInt(ctx, 'num_outputs', n);
+    if (count !== n) fail(`num_outputs ${count} does not match the node's ${n} outputs`);
     const chunk = Math.ceil(dim / count);
     parts = Array.from({ length: count }, (_, k) => Math.max(0, Math.min(chunk, dim - k * chunk)));
   }
