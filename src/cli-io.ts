@@ -1,5 +1,5 @@
 /** What the command line needs around the commands: reading, writing whole files, parsing flags. */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseSize } from './format/bytes.js';
 import { InputError } from './problem/errors.js';
 
@@ -12,14 +12,40 @@ export class UsageError extends Error {}
 
 /** Writes a file whole or not at all: a temporary file renamed into place. */
 export function writeAtomic(path: string, text: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+  writeAllAtomic([[path, text]]);
+}
+
+/**
+ * Writes several files all or none: every one to a temporary file first, then each renamed into
+ * place. When a write fails, the temporary files are removed and nothing is left behind; the error
+ * names the path (exit 2, like any input fault).
+ */
+export function writeAllAtomic(outputs: readonly (readonly [string, string | Uint8Array])[]): void {
+  const temps: string[] = [];
+  const fail = (path: string, e: unknown): never => {
+    for (const t of temps) rmSync(t, { force: true });
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new InputError(`${path}: cannot write (${code})`, { file: path });
+  };
+  for (const [path] of outputs) {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) fail(path, Object.assign(new Error(), { code: 'EISDIR' }));
   }
+  for (const [path, content] of outputs) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, content);
+      temps.push(tmp);
+    } catch (e) {
+      fail(path, e);
+    }
+  }
+  outputs.forEach(([path], i) => {
+    try {
+      renameSync(temps[i]!, path);
+    } catch (e) {
+      fail(path, e);
+    }
+  });
 }
 
 export function sizeOption(value: string): number {

@@ -1,19 +1,32 @@
-import type { Problem } from '../problem/types.js';
+import { InputError } from '../problem/errors.js';
+import type { Buffer, Problem } from '../problem/types.js';
 
 function checkId(id: string): string {
-  if (/[,\r\n]/.test(id)) throw new Error(`buffer "${id}": an id with a comma or line break cannot be written as CSV`);
+  if (/[,\r\n"]/.test(id)) {
+    throw new InputError(`buffer "${id}": an id with a comma, quote or line break cannot be written as MiniMalloc CSV`, {
+      buffer: id,
+      field: 'id',
+    });
+  }
   return id;
 }
 
+/** Optional columns, written when any buffer has the field: the problem's own columns come back. */
+const OPTIONAL: [string, (b: Buffer) => unknown, (b: Buffer) => string][] = [
+  ['alignment', (b) => (b.align ?? 1) !== 1, (b) => String(b.align ?? 1)],
+  ['weight', (b) => b.weight !== undefined, (b) => (b.weight === undefined ? '' : String(b.weight))],
+  ['spillable', (b) => b.spillable !== undefined, (b) => (b.spillable === undefined ? '' : String(b.spillable))],
+];
+
 function rows(problem: Problem, offsets?: readonly number[]): string {
-  const withAlign = problem.buffers.some((b) => (b.align ?? 1) !== 1);
-  const withOffset = offsets !== undefined || problem.buffers.some((b) => b.offset !== undefined);
-  const head = ['id', 'lower', 'upper', 'size', ...(withAlign ? ['alignment'] : []), ...(withOffset ? ['offset'] : [])];
+  const bs = problem.buffers;
+  const extra = OPTIONAL.filter(([, has]) => bs.some((b) => has(b)));
+  const withOffset = offsets !== undefined || bs.some((b) => b.offset !== undefined);
+  const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : [])];
   const lines = [head.join(',')];
-  problem.buffers.forEach((b, i) => {
-    const cells = [checkId(b.id), b.start, b.end, b.size];
-    if (withAlign) cells.push(b.align ?? 1);
-    if (withOffset) cells.push(offsets ? offsets[i]! : (b.offset ?? ''));
+  bs.forEach((b, i) => {
+    const cells = [checkId(b.id), String(b.start), String(b.end), String(b.size), ...extra.map(([, , cell]) => cell(b))];
+    if (withOffset) cells.push(offsets ? String(offsets[i]!) : b.offset === undefined ? '' : String(b.offset));
     lines.push(cells.join(','));
   });
   return lines.join('\n') + '\n';

@@ -38,6 +38,14 @@ describe('cHeader', () => {
     // tensors 0, 1, 3, 4, 5 are planned (2 is the constant shape): five offsets, 3 and 4 equal.
     expect(offsets.map(([n]) => /_T(\d+)_/.exec(n)![1])).toEqual(['0', '1', '3', '4', '5']);
     expect(offsets[2]![1]).toBe(offsets[3]![1]);
+    // And each value is that tensor's buffer's offset in the plan.
+    const sg = model.subgraphs[0]!;
+    const plan = solve(sg.problem, { iterations: 200 });
+    for (const [n, v] of offsets) {
+      const t = Number(/_T(\d+)_/.exec(n)![1]);
+      const b = sg.tensorsOf.findIndex((ts) => ts.includes(t));
+      expect(Number(v)).toBe(plan.offsets[b]);
+    }
     expect(offsets[0]![0]).toBe('ARENAPACK_SG0_T0_IN_OFFSET');
     expect(header(model).text).toBe(text);
   });

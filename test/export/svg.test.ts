@@ -38,6 +38,9 @@ describe('layoutSvg', () => {
     expect(Number(rect[1])).toBeCloseTo(150 + plotW / 3, 1);
     expect(Number(rect[3])).toBeCloseTo((2 * plotW) / 3, 1);
     expect(Number(rect[4])).toBeCloseTo((1024 / plans[0]!.peak) * 360, 1);
+    // y: addresses go up from the plot's bottom (40 + 360), so the top edge sits at offset + size.
+    const top = plans[0]!.offsets[2]! + 1024;
+    expect(Number(rect[2])).toBeCloseTo(40 + 360 - (top / plans[0]!.peak) * 360, 1);
   });
 
   it('a capacity far above the peak is noted, not drawn; deterministic', () => {

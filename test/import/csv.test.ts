@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/problem/errors.js';
 import { problemToCsv, solutionToCsv } from '../../src/export/csv.js';
 import { parseCsv } from '../../src/import/csv.js';
 import { importProblem } from '../../src/import/index.js';
@@ -43,6 +44,16 @@ describe('MiniMalloc CSV', () => {
     const sol = solutionToCsv(p, [0, 8]);
     expect(sol).toBe('id,lower,upper,size,alignment,offset\na,0,3,4,1,0\nb,1,5,8,8,8\n');
     expect(parseCsv(sol).buffers.map((b) => b.offset)).toEqual([0, 8]);
-    expect(() => problemToCsv({ buffers: [{ id: 'a,b', size: 1, start: 0, end: 1 }] })).toThrow(/comma/);
+    expect(() => problemToCsv({ buffers: [{ id: 'a,b', size: 1, start: 0, end: 1 }] })).toThrow(InputError);
+    expect(() => problemToCsv({ buffers: [{ id: 'a,b', size: 1, start: 0, end: 1 }] })).toThrow(/buffer "a,b": an id with a comma/);
+  });
+  it('keeps the weight and spillable columns in a solution', () => {
+    const p = parseCsv('id,lower,upper,size,weight,spillable\na,0,3,4,10,false\nb,1,5,8,,\n');
+    const sol = solutionToCsv(p, [0, 4]);
+    expect(sol).toBe('id,lower,upper,size,weight,spillable,offset\na,0,3,4,10,false,0\nb,1,5,8,,,4\n');
+    expect(parseCsv(sol).buffers).toEqual([
+      { id: 'a', start: 0, end: 3, size: 4, weight: 10, spillable: false, offset: 0 },
+      { id: 'b', start: 1, end: 5, size: 8, offset: 4 },
+    ]);
   });
 });

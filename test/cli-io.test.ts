@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeAllAtomic } from '../src/cli-io.js';
+import { InputError } from '../src/problem/errors.js';
+
+describe('writeAllAtomic', () => {
+  it('writes every file, or none when one cannot be written, and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenapack-io-'));
+    writeAllAtomic([
+      [join(dir, 'a.json'), '{}'],
+      [join(dir, 'b.svg'), new Uint8Array([60, 47, 62])],
+    ]);
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('{}');
+    expect(readFileSync(join(dir, 'b.svg'), 'utf8')).toBe('</>');
+
+    mkdirSync(join(dir, 'is-a-dir'));
+    for (const bad of [join(dir, 'no', 'such', 'dir.h'), join(dir, 'is-a-dir')]) {
+      const first = join(dir, `first-${bad.length}.json`);
+      expect(() => writeAllAtomic([[first, '{}'], [bad, 'x']])).toThrow(InputError);
+      expect(() => writeAllAtomic([[first, '{}'], [bad, 'x']])).toThrow(/cannot write \((ENOENT|EISDIR)\)/);
+      expect(existsSync(first)).toBe(false);
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
