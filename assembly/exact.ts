@@ -15,6 +15,7 @@
 // placed buffers cut time so that no unplaced buffer crosses some step, the parts on either side
 // are independent: each is solved on its own, and a part that fails fails the node at once
 // (no backtracking into the choices of its independent neighbours).
+// A candidate with no unplaced neighbour that fails ends its node ("hatless" pruning).
 // A run stops at the first plan within C (FOUND), when the tree is exhausted (a proof that no plan
 // fits C), or at its node limit / when tick() says stop (ABORTED). The caller restarts runs with
 // other static orders and growing node limits, and tightens C after each plan.
@@ -302,9 +303,21 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     }
     undoTo(markAt);
     unplace(x);
+    // A buffer with no unplaced neighbour has an offset nothing can change any more: in the
+    // subtrees of the candidates after it (higher offset, or same offset and later rank) it could
+    // never be placed canonically. Once its own subtree has failed, this node has (MiniMalloc's
+    // "hatless" pruning).
+    if (result == NOT_FOUND && hatless(x)) break;
   }
   poolTop = saved;
   return result;
+}
+
+/** Whether every buffer overlapping b in time is placed. */
+function hatless(b: i32): bool {
+  const stop = i32at(ADJ_AT, b + 1);
+  for (let p = i32at(ADJ_AT, b); p < stop; p++) if (!isPlaced(i32at(ADJ, p))) return false;
+  return true;
 }
 
 /**
