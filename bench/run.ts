@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
 import { benchModels } from './models.js';
+import { benchOrder } from './order.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
 const which = process.argv[2] ?? 'core';
@@ -18,6 +19,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   },
   exact: () => benchExact(shared, seconds * 1000),
   models: () => benchModels(shared),
+  order: () => benchOrder(shared),
 };
 suites.all = async () => {
   for (const name of ['core', 'exact', 'models']) await suites[name]!();

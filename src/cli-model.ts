@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { cHeader } from './export/c-header.js';
 import { problemToCsv, solutionToCsv } from './export/csv.js';
 import { formatInspect } from './export/inspect.js';
-import { modelPlanToJson } from './export/model-json.js';
+import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
+import { formatReorderReport } from './export/reorder-report.js';
 import { layoutSvg } from './export/svg.js';
 import { modelArenaSize, tensorOffsets } from './export/tensor-offsets.js';
 import { writeOfflinePlan } from './export/tflm-offline-plan.js';
@@ -12,7 +13,8 @@ import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile } from './import/model-file.js';
 import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
-import { planModel } from './plan-model.js';
+import { reorderModel, type ReorderedModel } from './order/model.js';
+import { planModel, type ModelPlan } from './plan-model.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
 import { alignOption, batchOption, EXIT_NO_FIT, readInput, UsageError, writeAtomic } from './cli-io.js';
@@ -42,6 +44,8 @@ export interface PlanOptions extends ModelFlags {
   header?: string;
   writeTflite?: string;
   emitLp?: string;
+  /** Find an operator order with a lower live bound and plan that order (TFLite). */
+  reorder?: boolean;
 }
 
 function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
@@ -60,17 +64,58 @@ function readModel(file: string, opts: ModelFlags): { bytes: Uint8Array; model: 
 
 /** Plans every subgraph of a model, then writes every requested output (only once all are computed). */
 export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions): number {
-  const model = importModelFile(bytes, file, importOptions(opts));
+  if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
+  if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
+  const method = opts.method; // not 'glpk' from here on
+  const reordered = opts.reorder ? reorderOperators(file, bytes, opts) : undefined;
+  const model = reordered?.reordered ?? importModelFile(bytes, file, importOptions(opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
-  if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
-  if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
+  const { results, baselines } = planWithProgress(file, model, opts, method);
+  const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
+  const json = modelPlanToJson(model, results);
+  if (reordered && stored) {
+    json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
+    Object.assign(json, storedJson(stored, 0));
+  }
+  const orders = reordered?.results.map((r) => r.order);
+  const outputs: [string, string | Uint8Array][] = [];
+  if (opts.out !== undefined) {
+    const sg = model.subgraphs[0]!;
+    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : JSON.stringify(json, null, 2) + '\n';
+    outputs.push([opts.out, text]);
+  }
+  if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
+  const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, tensorOffsets(model, results), orders) : undefined;
+  // With --reorder the offsets hold for the model written in the new order, so the header names that file.
+  const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
+  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
+  if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
+  for (const [path, content] of outputs) writeAtomic(path, content);
+  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else {
+    process.stdout.write(formatModelReport(model, results, baselines));
+    if (reordered && stored) process.stdout.write('\n' + formatReorderReport(model, stored.results, results, reordered.results));
+  }
+  const stackedTooBig = opts.capacity !== undefined && modelArenaSize(results) > opts.capacity;
+  return results.some((r) => r.fits === false) || stackedTooBig ? EXIT_NO_FIT : 0;
+}
+
+/** --reorder: a header of offsets in the new order is only right for a model written in that order. */
+function reorderOperators(file: string, bytes: Uint8Array, opts: PlanOptions): ReorderedModel {
+  if (opts.header !== undefined && opts.writeTflite === undefined) {
+    throw new UsageError('--reorder with --header: the offsets follow the new operator order, so write the model in it too (--write-tflite FILE, TFLite)');
+  }
+  return reorderModel(bytes, file, importOptions(opts));
+}
+
+function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio): ModelPlan {
   const progress = progressReporter(file);
-  const { results, baselines } = planModel(
+  const plan = planModel(
     model,
     {
-      method: opts.method,
+      method,
       timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
       seed: opts.seed,
       iterations: opts.iterations,
@@ -79,21 +124,13 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
     opts.capacity,
   );
   progress.done();
-  const json = modelPlanToJson(model, results);
-  const outputs: [string, string | Uint8Array][] = [];
-  if (opts.out !== undefined) {
-    const sg = model.subgraphs[0]!;
-    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : JSON.stringify(json, null, 2) + '\n';
-    outputs.push([opts.out, text]);
-  }
-  if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
-  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(bytes) })]);
-  if (opts.writeTflite !== undefined) outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, tensorOffsets(model, results))]);
-  for (const [path, content] of outputs) writeAtomic(path, content);
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(formatModelReport(model, results, baselines));
-  const stackedTooBig = opts.capacity !== undefined && modelArenaSize(results) > opts.capacity;
-  return results.some((r) => r.fits === false) || stackedTooBig ? EXIT_NO_FIT : 0;
+  return plan;
+}
+
+/** The stored order's figures, next to the reordered plan in the JSON. */
+function storedJson(stored: ModelPlan, s: number): Required<Pick<SubgraphPlanJson, 'storedOrder'>> {
+  const r = stored.results[s]!;
+  return { storedOrder: { liveBound: r.liveBound, peak: r.peak, method: r.method } };
 }
 
 export interface InspectOptions extends ModelFlags {

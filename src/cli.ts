@@ -34,6 +34,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['svg', '--svg'],
   ['header', '--header'],
   ['writeTflite', '--write-tflite'],
+  ['reorder', '--reorder'],
 ];
 
 function spillText(fit: FitResult): string {
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--svg <file>', 'models: write a picture of the layout (SVG)')
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
+    .option('--reorder', 'models: run the operators in an order with a lower live bound, and plan that order')
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
   withModelFlags(plan).action(async (file: string, opts: PlanOptions) => {
     code = await runPlan(file, opts);

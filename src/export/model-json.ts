@@ -22,6 +22,10 @@ export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
   operatorCount: number;
   notes: string[];
   buffers: ModelBufferJson[];
+  /** The operator order the plan follows (order[k] runs at step k), when not the stored one (--reorder). */
+  order?: number[];
+  /** With --reorder: the live bound and best plan of the stored order, for comparison. */
+  storedOrder?: { liveBound: number; peak: number; method: string };
 }
 
 /** `--json` for a model: subgraph 0's plan at the top level, every subgraph's in `subgraphs`. */
@@ -41,6 +45,7 @@ export function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): Subg
     operatorCount: sg.operatorCount,
     notes: sg.notes,
     buffers: base.buffers.map((b, i) => ({ ...b, name: sg.names[i]!, tensors: sg.tensorsOf[i]! })),
+    ...(sg.order !== undefined ? { order: sg.order } : {}),
   };
 }
 

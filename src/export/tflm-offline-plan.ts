@@ -3,6 +3,7 @@ import { readTflite, modelTable } from '../import/tflite/reader.js';
 import { BUFFER, MODEL, MODEL_LAST_SLOT, OFFLINE_PLAN_METADATA, OPERATOR, SUBGRAPH, TFLITE_IDENTIFIER } from '../import/tflite/schema.js';
 import { FlatView } from '../import/tflite/table.js';
 import { Prefix } from './flatbuffer-prefix.js';
+import { reorders, writeSubgraphs } from './subgraph-order.js';
 
 /**
  * TFLite Micro's offline memory plan, written into a copy of the .tflite file.
@@ -12,7 +13,8 @@ import { Prefix } from './flatbuffer-prefix.js';
  * buffers vector (the old buffers plus the plan's), a metadata vector with an "OfflineMemoryAllocation"
  * entry, and the plan's int32 data. The old root offset and identifier stay behind as dead bytes; every
  * other old byte keeps its meaning (data stored past the flatbuffer of models over 2 GB is re-pointed).
- * An existing plan is replaced: its buffer is reused when nothing else refers to it.
+ * An existing plan is replaced: its buffer is reused when nothing else refers to it. With `orders`,
+ * subgraphs whose operators run in a new order get new SubGraph tables (see subgraph-order.ts).
  */
 
 /** The int32 values of the metadata buffer: [version 0, subgraphs, total tensors, offset per tensor...]. */
@@ -26,8 +28,16 @@ export function offlinePlanValues(offsets: readonly (readonly number[])[], file?
   return [0, offsets.length, flat.length, ...flat];
 }
 
-/** Writes a copy of the model with the offline plan `offsets` (per subgraph, per tensor; -1 = runtime placed). */
-export function writeOfflinePlan(bytes: Uint8Array, file: string, offsets: readonly (readonly number[])[]): Uint8Array {
+/**
+ * Writes a copy of the model with the offline plan `offsets` (per subgraph, per tensor; -1 = runtime
+ * placed) and, when given, the operators of subgraph s in `orders[s]` (orders[s][k] runs at step k).
+ */
+export function writeOfflinePlan(
+  bytes: Uint8Array,
+  file: string,
+  offsets: readonly (readonly number[])[],
+  orders?: readonly (readonly number[] | undefined)[],
+): Uint8Array {
   const model = readTflite(bytes, file);
   if (offsets.length !== model.subgraphs.length || offsets.some((o, s) => o.length !== model.subgraphs[s]!.tensors.length)) {
     throw new Error('offline plan: the offsets do not match the model\'s subgraphs and tensors');
@@ -52,6 +62,7 @@ export function writeOfflinePlan(bytes: Uint8Array, file: string, offsets: reado
   const needSentinel = nBuffers === 0;
   const planBuffer = reuse ? model.metadata[existing]!.buffer : needSentinel ? 1 : nBuffers;
   const newMetadata = !reuse;
+  const newSubgraphs = reorders(orders);
 
   const oldBuffers = view.tables(root, MODEL.buffers, 'buffers');
   const oldMeta = view.tables(root, MODEL.metadata, 'metadata');
@@ -64,10 +75,11 @@ export function writeOfflinePlan(bytes: Uint8Array, file: string, offsets: reado
   const vt = w.vtable(present);
   const table = w.table(vt);
   w.local.push({ at: rootAt, to: table });
-  const later: Record<'buffers' | 'metadata', number> = { buffers: -1, metadata: -1 };
+  const later: Record<'buffers' | 'metadata' | 'subgraphs', number> = { buffers: -1, metadata: -1, subgraphs: -1 };
   present.forEach((p, s) => {
     if (!p) return;
     if (s === MODEL.buffers) later.buffers = w.u32(0);
+    else if (s === MODEL.subgraphs && newSubgraphs) later.subgraphs = w.u32(0);
     else if (s === MODEL.metadata && newMetadata) later.metadata = w.u32(0);
     else if (s === MODEL.version) w.u32(view.u32(root, s, 0));
     else {
@@ -111,6 +123,8 @@ export function writeOfflinePlan(bytes: Uint8Array, file: string, offsets: reado
     w.bytes(name);
     w.bytes(new Uint8Array([0]));
   }
+
+  if (newSubgraphs) writeSubgraphs(w, view, root, MODEL.subgraphs, later.subgraphs, orders!);
 
   // The sentinel (empty) buffer when the model had none, then the plan's buffer and its data.
   if (needSentinel) w.local.push({ at: bufferSlots.shift()!, to: w.table(w.vtable([])) });

@@ -43,6 +43,8 @@ export interface ModelSubgraph {
   tensorCount: number;
   /** Number of operators (nodes), in execution order. */
   operatorCount: number;
+  /** The operator order the live ranges follow (order[k] runs at step k), when given at import (`orders`). */
+  order?: number[];
   /** Facts the report should show (tensors prepared once, aliases, skipped tensors...). */
   notes: string[];
   /** Every tensor of the subgraph, in index order (optional: importers may leave it out). */
@@ -73,4 +75,11 @@ export interface ModelImportOptions {
    * operator (default true): one buffer for both.
    */
   shareReshapes?: boolean;
+  /**
+   * The operator order of each subgraph (orders[s][k] = the operator run at step k: its index in the
+   * TFLite subgraph, or the node's index in the ONNX graph), a permutation of its operators; live
+   * ranges follow it (tensor indices do not change). Absent, or undefined for a subgraph: the stored
+   * order. A tensor read before its producer runs in that order is an InputError.
+   */
+  orders?: readonly (readonly number[] | undefined)[];
 }

@@ -7,15 +7,17 @@ export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Squeeze', 'Uns
 /**
  * For each output of a view op (Reshape, Squeeze, Unsqueeze, Flatten, Identity) whose data input is
  * an activation of this graph that dies at that op and is no graph output: the tensor whose memory
- * it takes (the first of a chain of such views). One buffer then holds the whole chain.
+ * it takes (the first of a chain of such views). One buffer then holds the whole chain. `order` is
+ * the node order the steps of `lastRead` follow (default the stored one).
  */
 export function viewAliases(
   shapes: GraphShapes,
   lastRead: ReadonlyMap<string, number>,
   outputs: ReadonlySet<string>,
   bytes: (name: string) => number | undefined,
+  order: readonly number[] = shapes.order,
 ): Map<string, string> {
-  const { graph, order, infos, constants } = shapes;
+  const { graph, infos, constants } = shapes;
   const root = new Map<string, string>();
   order.forEach((i, step) => {
     const node = graph.nodes[i]!;

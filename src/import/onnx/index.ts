@@ -33,11 +33,11 @@ export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportO
   try {
     const model = decodeOnnx(bytes, file);
     const shapes = inferShapes(model, { inputShapes: options.inputShapes, batch: options.batch });
-    const subgraphs = buildSubgraphs(shapes, {
-      align,
-      includeWeights: options.includeWeights ?? false,
-      shareViews: options.shareReshapes ?? true,
-    });
+    const subgraphs = buildSubgraphs(
+      shapes,
+      { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true },
+      options.orders,
+    );
     return { format: 'onnx', file, subgraphs };
   } catch (e) {
     if (e instanceof InputError && e.file === undefined) {

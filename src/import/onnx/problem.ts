@@ -5,6 +5,7 @@ import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
 import { bytesOf, dataTypeName } from './dtype.js';
 import { viewAliases } from './alias.js';
 import { readsOf } from './graph.js';
+import { checkNodeOrder } from './node-order.js';
 import type { GraphShapes } from './infer.js';
 import { elements, show } from './shapes/context.js';
 
@@ -56,9 +57,13 @@ function bytes(shapes: GraphShapes, name: string): number | undefined {
  * `output`, `activation`; `constant` for initializers and Constant outputs; `prepared` for outputs of
  * nodes whose inputs are all constant (folded shapes, ConstantOfShape weights). Constants and
  * prepared tensors are planned (whole run) only with `includeWeights`, and only those the run reads.
+ * `nodeOrder` (node indices; default `shapes.order`) is the order the steps follow; tensor indices
+ * stay those of the stored order.
  */
-export function buildSubgraph(shapes: GraphShapes, index: number, options: BuildOptions): ModelSubgraph {
-  const { graph, order } = shapes;
+export function buildSubgraph(shapes: GraphShapes, index: number, options: BuildOptions, nodeOrder?: readonly number[]): ModelSubgraph {
+  const { graph } = shapes;
+  if (nodeOrder !== undefined) checkNodeOrder(shapes, nodeOrder, index);
+  const order = nodeOrder ?? shapes.order;
   const names = tensorNames(shapes);
   const indexOf = new Map(names.map((n, k) => [n, k]));
   const steps = Math.max(order.length, 1);
@@ -91,7 +96,7 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     const b = bytesOf(info.dtype, elements(info.shape));
     return b !== undefined && Number.isSafeInteger(b) && b > 0 ? b : undefined;
   };
-  const aliases = options.shareViews ? viewAliases(shapes, lastRead, outputs, safeBytes) : new Map<string, string>();
+  const aliases = options.shareViews ? viewAliases(shapes, lastRead, outputs, safeBytes, order) : new Map<string, string>();
   const bufferOf = new Map<string, number>();
   let viewCount = 0;
   let empty = 0;
@@ -174,7 +179,7 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
   if (shapes.children.length > 0) {
     notes.push('subgraphs (If branches) are planned as subgraphs of their own, in arenas of their own, while their node runs');
   }
-  return {
+  const out: ModelSubgraph = {
     index,
     name: shapes.path || graph.name || 'main',
     problem: { buffers },
@@ -185,15 +190,25 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     notes,
     tensors,
   };
+  if (nodeOrder !== undefined) out.order = [...nodeOrder];
+  return out;
 }
 
-/** The main graph, then every subgraph depth first, as ModelSubgraphs numbered in that order. */
-export function buildSubgraphs(root: GraphShapes, options: BuildOptions): ModelSubgraph[] {
-  const out: ModelSubgraph[] = [];
+/** Every graph, depth first: the main graph, then the subgraphs of its nodes (the numbering of ModelSubgraphs). */
+export function graphsDepthFirst(root: GraphShapes): GraphShapes[] {
+  const out: GraphShapes[] = [];
   const visit = (s: GraphShapes): void => {
-    out.push(buildSubgraph(s, out.length, options));
+    out.push(s);
     s.children.forEach(visit);
   };
   visit(root);
   return out;
+}
+
+/**
+ * The main graph, then every subgraph depth first, as ModelSubgraphs numbered in that order;
+ * `orders[k]` (node indices) is the order of the k-th, when given.
+ */
+export function buildSubgraphs(root: GraphShapes, options: BuildOptions, orders?: readonly (readonly number[] | undefined)[]): ModelSubgraph[] {
+  return graphsDepthFirst(root).map((s, k) => buildSubgraph(s, k, options, orders?.[k]));
 }

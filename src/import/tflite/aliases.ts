@@ -9,13 +9,21 @@ const SHAREABLE = new Set(['input', 'activation', 'output']);
  * RESHAPE / SQUEEZE / EXPAND_DIMS outputs that can live in their input's memory: the input dies at
  * that operator (it is not read later, is no graph output, variable or prepared tensor) and both have
  * the same bytes. Returns owner[t]: the tensor whose buffer t lives in (itself when not aliased);
- * chains of such operators end up in the first input's buffer.
+ * chains of such operators end up in the first input's buffer. `order[k]` is the operator at step k
+ * (default: the stored order), as in tensorLifetimes.
  */
-export function shapeAliases(model: TfliteModel, s: number, lives: readonly TensorLife[], bytes: readonly (number | undefined)[]): number[] {
+export function shapeAliases(
+  model: TfliteModel,
+  s: number,
+  lives: readonly TensorLife[],
+  bytes: readonly (number | undefined)[],
+  order?: readonly number[],
+): number[] {
   const sg = model.subgraphs[s]!;
   const owner = sg.tensors.map((_, t) => t);
   const outputs = new Set(sg.outputs);
-  sg.operators.forEach((op, i) => {
+  sg.operators.forEach((_, i) => {
+    const op = sg.operators[order === undefined ? i : order[i]!]!;
     const code = model.operatorCodes[op.opcodeIndex]!;
     if (code.custom !== undefined || !SHAPE_ONLY_OPS.has(code.builtin)) return;
     const x = op.inputs[0];

@@ -27,5 +27,5 @@ function checkOptions(file: string, options: ModelImportOptions): SubgraphOption
 export function importTflite(bytes: Uint8Array, file: string, options: ModelImportOptions = {}): ImportedModel {
   const opts = checkOptions(file, options);
   const model = readTflite(bytes, file);
-  return { format: 'tflite', file, subgraphs: model.subgraphs.map((_, s) => tfliteSubgraph(model, s, opts)) };
+  return { format: 'tflite', file, subgraphs: model.subgraphs.map((_, s) => tfliteSubgraph(model, s, opts, options.orders?.[s])) };
 }

@@ -23,14 +23,16 @@ export function isConstant(model: TfliteModel, sg: TfliteSubgraph, t: number): b
 }
 
 /**
- * Kinds and live ranges of a subgraph's tensors, operators in stored order, operator i at step i:
+ * Kinds and live ranges of a subgraph's tensors, operator `order[k]` at step k (default: the stored
+ * order, operator i at step i):
  * a tensor is live from its producer's step (graph inputs from 0) to the step after its last reader
  * (graph outputs to the end); variables the whole run; intermediates during their operator.
  * Outputs of operators whose inputs are all constant (or themselves such outputs) are `prepared`:
  * computed once, live the whole run. A tensor read before its producer runs is an InputError.
  */
-export function tensorLifetimes(model: TfliteModel, s: number): TensorLife[] {
+export function tensorLifetimes(model: TfliteModel, s: number, order?: readonly number[]): TensorLife[] {
   const sg = model.subgraphs[s]!;
+  const opAt = (step: number): number => (order === undefined ? step : order[step]!);
   const n = sg.tensors.length;
   const steps = Math.max(sg.operators.length, 1);
   const constant = sg.tensors.map((_, t) => isConstant(model, sg, t));
@@ -41,7 +43,8 @@ export function tensorLifetimes(model: TfliteModel, s: number): TensorLife[] {
   const prepared = new Array<boolean>(n).fill(false);
   const where = (t: number): string => `${model.file}: subgraph ${s}, tensor ${t}${sg.tensors[t]!.name ? ` "${sg.tensors[t]!.name}"` : ''}`;
 
-  sg.operators.forEach((op, i) => {
+  for (let i = 0; i < sg.operators.length; i++) {
+    const op = sg.operators[opAt(i)]!;
     const inputs = op.inputs.filter((t) => t >= 0);
     for (const t of inputs) {
       firstRead[t] ??= i;
@@ -50,7 +53,7 @@ export function tensorLifetimes(model: TfliteModel, s: number): TensorLife[] {
     const fromConstants = inputs.length > 0 && inputs.every((t) => constant[t] || prepared[t]);
     for (const t of op.outputs) {
       if (producer[t] !== undefined && !sg.tensors[t]!.isVariable) {
-        throw new InputError(`${where(t)}: written by operators ${producer[t]} and ${i}; a tensor has one producer`, {
+        throw new InputError(`${where(t)}: written by operators ${opAt(producer[t]!)} and ${opAt(i)}; a tensor has one producer`, {
           file: model.file,
           buffer: `subgraph ${s}, tensor ${t}`,
         });
@@ -59,7 +62,7 @@ export function tensorLifetimes(model: TfliteModel, s: number): TensorLife[] {
       if (fromConstants && !constant[t] && !sg.tensors[t]!.isVariable) prepared[t] = true;
     }
     for (const t of op.intermediates) internal[t] ??= i;
-  });
+  }
 
   const inputs = new Set(sg.inputs);
   const outputs = new Set(sg.outputs);
@@ -73,7 +76,7 @@ export function tensorLifetimes(model: TfliteModel, s: number): TensorLife[] {
     if (p === undefined && r === undefined && k === undefined && !inputs.has(t) && !outputs.has(t)) return { kind: 'unused' };
     if (p !== undefined && r !== undefined && r < p && !inputs.has(t)) {
       throw new InputError(
-        `${where(t)}: read by operator ${r} before its producer, operator ${p}, runs (the stored operator order is not an execution order, or the graph has a cycle)`,
+        `${where(t)}: read by operator ${opAt(r)} before its producer, operator ${opAt(p)}, runs (the ${order === undefined ? 'stored ' : ''}operator order is not an execution order, or the graph has a cycle)`,
         { file: model.file, buffer: `subgraph ${s}, tensor ${t}` },
       );
     }

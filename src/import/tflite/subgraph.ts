@@ -21,11 +21,13 @@ const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'variable', 'int
  * One subgraph as a Problem: one buffer per non-constant tensor (or per group of tensors sharing
  * memory through a shape-only operator), with the live ranges of tensorLifetimes, every buffer
  * aligned to `align`. Constants become whole-run buffers (one per data buffer) with `includeWeights`.
+ * `order[k]` is the operator run at step k (a permutation of the operators; default the stored order).
  */
-export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOptions): ModelSubgraph {
+export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOptions, order?: readonly number[]): ModelSubgraph {
   const sg = model.subgraphs[s]!;
   const steps = Math.max(sg.operators.length, 1);
-  const lives = tensorLifetimes(model, s);
+  if (order !== undefined) checkPermutation(model.file, s, order, sg.operators.length);
+  const lives = tensorLifetimes(model, s, order);
   const isPlanned = (l: TensorLife): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared);
   const fail = (t: number, message: string): never => {
     const name = sg.tensors[t]!.name;
@@ -56,7 +58,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     }
   });
 
-  const owner = opts.shareReshapes ? shapeAliases(model, s, lives, bytes) : sg.tensors.map((_, t) => t);
+  const owner = opts.shareReshapes ? shapeAliases(model, s, lives, bytes, order) : sg.tensors.map((_, t) => t);
   const root = (t: number): number => (owner[t] === t ? t : root(owner[t]!));
 
   // Groups keyed by their owner tensor (activations) or by "w" + data buffer (weights).
@@ -111,7 +113,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     return mt;
   });
 
-  return {
+  const out: ModelSubgraph = {
     index: s,
     name: sg.name,
     problem: { buffers },
@@ -122,6 +124,20 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     notes: subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
     tensors,
   };
+  if (order !== undefined) out.order = [...order];
+  return out;
+}
+
+/** An operator order must name every operator of the subgraph exactly once. */
+function checkPermutation(file: string, s: number, order: readonly number[], n: number): void {
+  const seen = new Uint8Array(n);
+  const ok = order.length === n && order.every((i) => Number.isInteger(i) && i >= 0 && i < n && seen[i]!++ === 0);
+  if (!ok) {
+    throw new InputError(`${file}: subgraph ${s}: the operator order must list each of its ${n} operators exactly once`, {
+      file,
+      buffer: `subgraph ${s}`,
+    });
+  }
 }
 
 function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {

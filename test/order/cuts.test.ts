@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { readTflite } from '../../src/import/tflite/reader.js';
+import { blocks, cutOperators } from '../../src/order/cuts.js';
+import { tfliteOpGraph } from '../../src/order/from-tflite.js';
+import { operatorFloor } from '../../src/order/floor.js';
+import type { OpGraph } from '../../src/order/graph.js';
+import { hoistable } from '../../src/order/hoist.js';
+import { branches } from '../helpers/order-fixtures.js';
+import { buildTflite, FIXTURES, type ModelSpec } from '../helpers/tflite-builder.js';
+
+function graphOf(spec: ModelSpec): OpGraph {
+  const bytes = buildTflite(spec);
+  return tfliteOpGraph(readTflite(bytes, 'g.tflite'), 0, importTflite(bytes, 'g.tflite', { align: 1 }).subgraphs[0]!, true);
+}
+
+describe('cuts and blocks', () => {
+  it('every operator of a chain is a cut', () => {
+    const g = graphOf(FIXTURES.chain());
+    expect(cutOperators(g)).toEqual([0, 1, 2]);
+    expect(blocks(g)).toEqual([[0], [1], [2]]);
+  });
+
+  it('two branches: only the join is a cut; the branches form one block', () => {
+    const g = graphOf(branches());
+    expect(cutOperators(g)).toEqual([4]);
+    expect(blocks(g)).toEqual([[0, 1, 2, 3], [4]]);
+  });
+
+  it('the graph of the branches: sizes, dependencies, whole-run bytes', () => {
+    const g = graphOf(branches());
+    expect(g.preds).toEqual([[], [], [0], [1], [2, 3]]);
+    expect(g.tensors.map((t) => t.size)).toEqual([16, 64, 64, 8, 8, 8]);
+    expect(g.tensors[0]).toMatchObject({ fromStart: true, toEnd: false, users: [0, 1] });
+    expect(g.tensors[5]).toMatchObject({ fromStart: false, toEnd: true, creators: [4] });
+    expect([g.base, g.firstStep, g.pinned]).toEqual([0, 0, []]);
+    // The floor: B1 (or A1) holds x and its output, 80 B, in every order; the best order needs 88.
+    expect(operatorFloor(g)).toBe(80);
+  });
+
+  it('a variable is a whole-run byte count and pins the operators touching it', () => {
+    const g = graphOf(FIXTURES.variable());
+    expect(g.base).toBe(16);
+    expect(g.pinned).toEqual([0]);
+  });
+
+  it('operators computing from weights alone are hoisted, and left out of the cuts', () => {
+    // DENSIFY, DEQUANTIZE, DEQUANTIZE make prepared (whole-run) tensors; the two FULLY_CONNECTED read the input.
+    const g = graphOf(FIXTURES.dequantize());
+    expect([...hoistable(g)]).toEqual([1, 1, 1, 0, 0]);
+    expect(cutOperators(g)).toEqual([4]);
+    expect(cutOperators(g, hoistable(g))).toEqual([3, 4]);
+    expect(blocks(g, hoistable(g))).toEqual([[3], [4]]);
+    expect(g.base).toBe(64 + 32 + 64);
+  });
+
+  it('a RESHAPE gives a share rule from its input to its output', () => {
+    const g = graphOf(FIXTURES.reshape());
+    expect(g.shares).toHaveLength(2);
+    expect(g.shares.map((r) => r.op)).toEqual([1, 2]);
+  });
+});
