@@ -11,13 +11,13 @@ import { modelArenaSize, tensorOffsets } from './export/tensor-offsets.js';
 import { writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
-import { importModelFile } from './import/model-file.js';
+import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
-import { alignOption, batchOption, EXIT_NO_FIT, readInput, UsageError, writeAtomic } from './cli-io.js';
+import { alignOption, batchOption, EXIT_NO_FIT, readInput, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -48,7 +48,7 @@ export interface PlanOptions extends ModelFlags {
   reorder?: boolean;
 }
 
-function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
+export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
   const o: ModelImportOptions & OnnxImportOptions = { keepPrepared: opts.prepared !== false, shareReshapes: opts.shareReshapes !== false };
   if (opts.inputShape !== undefined && opts.inputShape.length > 0) o.inputShapes = parseInputShapes(opts.inputShape);
   if (opts.align !== undefined) o.align = opts.align;
@@ -57,13 +57,22 @@ function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions
   return o;
 }
 
+/** Flags that mean nothing for the file's format are refused rather than ignored. */
+function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): void {
+  if (opts.inputShape !== undefined && opts.inputShape.length > 0 && modelFormat(file, bytes) === 'tflite') {
+    throw new UsageError(`--input-shape applies to ONNX models, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
+  }
+}
+
 function readModel(file: string, opts: ModelFlags): { bytes: Uint8Array; model: ImportedModel } {
   const bytes = readInput(file);
+  checkFormatFlags(file, bytes, opts);
   return { bytes, model: importModelFile(bytes, file, importOptions(opts)) };
 }
 
 /** Plans every subgraph of a model, then writes every requested output (only once all are computed). */
 export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions): number {
+  checkFormatFlags(file, bytes, opts);
   if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
   if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
   const method = opts.method; // not 'glpk' from here on
@@ -92,7 +101,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
-  for (const [path, content] of outputs) writeAtomic(path, content);
+  writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
     process.stdout.write(formatModelReport(model, results, baselines));
@@ -167,7 +176,7 @@ export interface ConvertOptions extends ModelFlags {
 export function runConvert(file: string, opts: ConvertOptions): number {
   const { model } = readModel(file, opts);
   const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(opts.csv, s), problemToCsv(sg.problem)]);
-  for (const [path, text] of outputs) writeAtomic(path, text);
+  writeAllAtomic(outputs);
   for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);
   return 0;
 }

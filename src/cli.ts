@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, UsageError, writeAtomic } from './cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, UsageError, writeAllAtomic } from './cli-io.js';
+import { planFiles } from './worker/plan-files.js';
 import {
+  importOptions,
   runConvert,
   runInspect,
   runPlanModel,
@@ -81,7 +83,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
     outputs.push([opts.out, text]);
   }
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
-  for (const [path, text] of outputs) writeAtomic(path, text);
+  writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else process.stdout.write(formatReport(problem, result, file) + (fit ? spillText(fit) : ''));
   return result.fits === false ? EXIT_NO_FIT : 0;
@@ -96,14 +98,15 @@ export async function main(argv: string[]): Promise<number> {
   const plan = program
     .command('plan')
     .description('plan the buffers of FILE (.csv MiniMalloc, .json Problem, .tflite or .onnx model) and report the arena it needs')
-    .argument('<file>', 'problem file: .csv (id,lower,upper,size), .json, or a .tflite / .onnx model')
+    .argument('<files...>', 'problem files: .csv (id,lower,upper,size), .json, or .tflite / .onnx models; several plan at once (--jobs)')
     .addOption(
       new Option('--method <method>', 'a portfolio (auto, heuristic, search, exact), glpk, or one heuristic')
         .choices([...PORTFOLIOS, 'glpk', ...PLACE_METHODS, ...ASSIGN_METHODS])
         .default('auto'),
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
-    .option('--time-limit <seconds>', 'time limit of the whole solve (default 2; 60 with --method exact)', secondsOption)
+    .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
+    .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
     .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
     .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
@@ -113,8 +116,31 @@ export async function main(argv: string[]): Promise<number> {
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
     .option('--reorder', 'models: run the operators in an order with a lower live bound, and plan that order')
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
-  withModelFlags(plan).action(async (file: string, opts: PlanOptions) => {
-    code = await runPlan(file, opts);
+  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number }) => {
+    if (files.length === 1 && opts.jobs === undefined) {
+      code = await runPlan(files[0]!, opts);
+      return;
+    }
+    const single: [string, unknown][] = [
+      ['--out', opts.out],
+      ['--svg', opts.svg],
+      ['--header', opts.header],
+      ['--write-tflite', opts.writeTflite],
+      ['--emit-lp', opts.emitLp],
+      ['--reorder', opts.reorder],
+    ];
+    for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
+    if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+    code = await planFiles(files, {
+      jobs: opts.jobs,
+      method: opts.method,
+      capacity: opts.capacity,
+      timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
+      seed: opts.seed,
+      iterations: opts.iterations,
+      json: opts.json,
+      model: importOptions(opts),
+    });
   });
   const inspect = program
     .command('inspect')

@@ -220,3 +220,47 @@ describe('arenapack on models (.tflite)', () => {
     expect(j.buffers.map((b: { size: number }) => b.size)).toEqual([48, 24]);
   });
 });
+
+describe('arenapack plan: several files, format flags, the stacked arena, all-or-nothing outputs', () => {
+  const chain = join(dir, 'multi-chain.tflite');
+  writeFileSync(chain, buildTflite(FIXTURES.chain()));
+  const two = join(dir, 'multi-two.tflite');
+  writeFileSync(two, buildTflite(FIXTURES.twoSubgraphs()));
+
+  it('--jobs plans several files, one report each in the order given; a bad one makes the exit code', () => {
+    const csv = file('multi.csv', CSV);
+    const ok = run('plan', csv, chain, '--jobs', '2', '--json');
+    expect(ok.code).toBe(0);
+    const reports = JSON.parse(ok.out) as { file: string; plan: { peak: number; buffers: { offset: number }[] } }[];
+    expect(reports.map((r) => r.file)).toEqual([csv, chain]);
+    expect(reports[0]!.plan.peak).toBe(12);
+    expect(verifyPlan(parseCsv(CSV), reports[0]!.plan.buffers.map((b) => b.offset), 12).valid).toBe(true);
+    const bad = run('plan', csv, join(dir, 'missing.csv'), '--jobs', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/missing\.csv: cannot read/);
+    expect(run('plan', csv, chain, '--out', join(dir, 'x.json')).err).toMatch(/--out takes a single input file/);
+  });
+
+  it('refuses --input-shape on a TFLite model instead of ignoring it', () => {
+    const r = run('plan', chain, '--input-shape', 'x=1x2');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--input-shape applies to ONNX models/);
+  });
+
+  it('--json gives the stacked arena of all subgraphs and whether it fits', () => {
+    const j = JSON.parse(run('plan', two, '--json').out);
+    expect(j.arena.bases[0]).toBe(0);
+    expect(j.arena.size).toBeGreaterThanOrEqual(j.subgraphs.reduce((s: number, g: { peak: number }) => s + g.peak, 0));
+    const tight = run('plan', two, '--json', '--capacity', String(j.arena.size - 1));
+    expect(tight.code).toBe(3);
+    expect(JSON.parse(tight.out).arena.fits).toBe(false);
+  });
+
+  it('writes every output file or none: a bad path leaves no --out behind', () => {
+    const out = join(dir, `none-${Date.now()}.json`);
+    const r = run('plan', chain, '--out', out, '--svg', join(dir, 'no', 'such', 'dir.svg'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/dir\.svg: cannot write \(ENOENT\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { modelArenaSize, subgraphBases } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
 import { planToJson, type PlanJson } from './plan-json.js';
@@ -33,6 +34,11 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   model: string;
   format: ImportedModel['format'];
   subgraphs: SubgraphPlanJson[];
+  /**
+   * The one arena a runtime holds (the header's and the offline plan's): subgraphs stacked, each at
+   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not).
+   */
+  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean };
 }
 
 export function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
@@ -51,5 +57,12 @@ export function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): Subg
 
 export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[]): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
-  return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs };
+  const size = modelArenaSize(results);
+  const capacity = model.subgraphs[0]?.problem.capacity;
+  const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
+  if (capacity !== undefined) {
+    arena.capacity = capacity;
+    arena.fits = size <= capacity && results.every((r) => r.fits !== false);
+  }
+  return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }
