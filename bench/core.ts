@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importProblem } from '../src/import/index.js';
 import { liveBound } from '../src/problem/bounds.js';
@@ -9,6 +9,7 @@ import { conflictGraph, decodeBestFit, greedySizeReference, sizeOrder } from '..
 import { solve } from '../src/solve/solve.js';
 import { Engine } from '../src/solve/wasm/engine.js';
 import { randomProblem } from '../test/helpers/problems.js';
+import { challengingProblems } from './challenging.js';
 import { ms, printTable, ratio, timeMs } from './table.js';
 
 const SHOWN: MethodName[] = ['naive', 'slots-inorder', 'slots-greedy-breadth', 'inorder', 'greedy-conflicts', 'greedy-size'];
@@ -30,19 +31,9 @@ function methodRow(name: string, problem: Problem, lsMs: number): string[] {
 const head = ['instance', 'n', 'live bound', ...SHOWN.map((m) => `${m} (peak/LB time)`), `local-search 1s`, 'fits'];
 
 export function benchChallenging(shared: string): void {
-  const dir = join(shared, 'benchmarks', 'minimalloc', 'challenging');
-  if (!existsSync(dir)) {
-    console.log(`\n(SKIPPED: ${dir} is absent: no MiniMalloc table)`);
-    return;
-  }
-  const rows = readdirSync(dir)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => {
-      const p = importProblem(readFileSync(join(dir, f), 'utf8'), f);
-      p.capacity = Number(f.split('.')[1]);
-      return methodRow(f.split('.')[0]!, p, 1000);
-    });
+  const problems = challengingProblems(shared);
+  if (!problems) return;
+  const rows = problems.map(([name, p]) => methodRow(name, p, 1000));
   printTable('MiniMalloc challenging, capacity 1 MiB: peak / live bound and time per method', head, rows);
   console.log('Reference: MiniMalloc (exact, C++) fits all eleven in 1 MiB; greedy-by-size 1.29-1.41x the bound.');
 }

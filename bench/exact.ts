@@ -1,11 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { importProblem } from '../src/import/index.js';
 import type { Problem } from '../src/problem/types.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { placeWithGlpk } from '../src/solve/ilp/place.js';
 import { solve } from '../src/solve/solve.js';
 import { tightProblem } from '../test/helpers/problems.js';
+import { challengingProblems } from './challenging.js';
 import { ms, printTable } from './table.js';
 
 function row(name: string, p: Problem, limitMs: number): string[] {
@@ -33,25 +31,18 @@ const HEAD = ['instance', 'n', 'live bound', 'heuristic peak', 'exact peak', 'fi
 
 /** `npm run bench -- exact`: MiniMalloc's challenging set at 1 MiB, perfect packings, GLPK on small ones. */
 export async function benchExact(shared: string, limitMs: number): Promise<void> {
-  const dir = join(shared, 'benchmarks', 'minimalloc', 'challenging');
-  if (existsSync(dir)) {
+  const problems = challengingProblems(shared);
+  if (problems) {
     let total = 0;
     let fit = 0;
-    const rows = readdirSync(dir)
-      .filter((f) => f.endsWith('.csv'))
-      .sort()
-      .map((f) => {
-        const p = importProblem(readFileSync(join(dir, f), 'utf8'), f);
-        p.capacity = Number(f.split('.')[1]);
-        const r = row(f.split('.')[0]!, p, limitMs);
-        total += Number(r[9]);
-        if (r[5] === 'yes') fit++;
-        return r;
-      });
+    const rows = problems.map(([name, p]) => {
+      const r = row(name, p, limitMs);
+      total += Number(r[9]);
+      if (r[5] === 'yes') fit++;
+      return r;
+    });
     printTable(`MiniMalloc challenging at capacity 1 MiB, exact search with ${limitMs / 1000} s each`, HEAD, rows);
     console.log(`fit 1 MiB: ${fit} of ${rows.length}; total time ${(total / 1000).toFixed(1)} s. MiniMalloc (C++): 11 of 11, ~50 s here.`);
-  } else {
-    console.log(`\n(SKIPPED: ${dir} is absent: no MiniMalloc table)`);
   }
   const rows = [60, 90, 120, 200].flatMap((n) => [1, 2].map((seed) => row(`perfect ${n}/${seed}`, tightProblem(n, seed), limitMs)));
   printTable('Perfect packings cut into n pieces (optimum = live bound = 4096)', HEAD, rows);
