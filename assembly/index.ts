@@ -7,6 +7,7 @@ export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
 export { lsStart, lsRun, lsEmit, lsIterations } from './search';
 export { bbPrepare, bbRun, bbNodes, bbEmit } from './exact';
 export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
+export { odPrepare, odInts, odSizes, odOrder, odPeak, odHasOrder, odSolve, odRelease } from './order-dp';
 
 export function inSize(): usize { return IN_SIZE; }
 export function inStart(): usize { return IN_START; }

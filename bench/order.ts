@@ -7,6 +7,7 @@ import { InputError } from '../src/problem/errors.js';
 import type { Problem } from '../src/problem/types.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { solve } from '../src/solve/solve.js';
+import { benchDpCorpus, benchDpRandom } from './order-dp.js';
 import { printTable } from './table.js';
 
 const KIB = 1024;
@@ -98,7 +99,7 @@ function benchFolder(dir: string, ext: string): void {
       `the stored order proven best already on ${s.storedBest} (${s.atFloor} of them at the operator floor, where no order can be lower).` +
       `\nOrder proven best (at the floor, or every block solved exactly) on ${s.proven} of ${s.n}.` +
       `\nHeuristics alone (greedy + local search, no DP): same bound as with the DP on ${s.sameHeuristic} of ${s.n}, ${(s.heuristicMs / 1000).toFixed(2)} s in all.` +
-      `\nDP on every block (no floor shortcut), TypeScript: ${s.dpStates} states in ${(s.dpMs / 1000).toFixed(2)} s (whole reorder, imports included).`,
+      `\nDP on every block (no floor shortcut), WebAssembly: ${s.dpStates} states in ${(s.dpMs / 1000).toFixed(2)} s (whole reorder, imports included).`,
   );
   if (failed.length > 0) console.log(`\nNot reordered (the importer cannot plan them) (${failed.length}):\n  ${failed.join('\n  ')}`);
 }
@@ -111,6 +112,10 @@ export function benchOrder(shared: string): void {
   ] as const) {
     const dir = join(shared, 'models', sub);
     if (!existsSync(dir)) console.log(`\n(SKIPPED: ${dir} is absent)`);
-    else benchFolder(dir, ext);
+    else {
+      benchFolder(dir, ext);
+      benchDpCorpus(dir, ext, (f, bytes) => load(f, bytes, { noDp: true }), (f) => ONNX_OPTIONS[f] ?? {});
+    }
   }
+  benchDpRandom();
 }

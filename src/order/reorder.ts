@@ -2,19 +2,21 @@
  * A topological order of a graph's operators with a lower live bound: operators that compute from
  * weights alone run first (hoist.ts), the rest is cut into blocks (cuts.ts); each block of several
  * operators gets the best of its stored order, a greedy order improved by local search, and the exact
- * dynamic program when it finishes within its state budget. The stored order is kept unless the new
- * one has a lower bound, and the same input gives the same order.
+ * dynamic program (in WebAssembly, dp-wasm.ts; dp.ts is its TypeScript reference) when it finishes
+ * within its state budget. The stored order is kept unless the new one has a lower bound, and the
+ * same input gives the same order.
  */
 import type { Bytes } from '../problem/types.js';
 import { blocks } from './cuts.js';
 import { dpOrder } from './dp.js';
+import { dpOrderWasm } from './dp-wasm.js';
 import { operatorFloor } from './floor.js';
 import type { OpGraph } from './graph.js';
 import { greedyOrder } from './greedy.js';
 import { hoistable } from './hoist.js';
 import { localSearch } from './local-search.js';
 import { orderBound, partPeak } from './memory.js';
-import { buildPart } from './part.js';
+import { buildPart, type Part } from './part.js';
 
 export interface ReorderOptions {
   /** Distinct states the dynamic program may create per block (default 200000). */
@@ -25,6 +27,8 @@ export interface ReorderOptions {
   noDp?: boolean;
   /** Run the dynamic program even on blocks already at the operator floor (to measure it). */
   noFloor?: boolean;
+  /** Run the TypeScript dynamic program (dp.ts, the reference) instead of the WebAssembly one (same results). */
+  tsDp?: boolean;
 }
 
 export interface ReorderResult {
@@ -67,7 +71,6 @@ export function reorder(g: OpGraph, options: ReorderOptions = {}): ReorderResult
   const floor = operatorFloor(g);
   // Operators that compute from weights alone run first (hoist.ts); the rest splits at cuts.
   const hoist = hoistable(g);
-  const before = hoist.slice();
   const order: number[] = [];
   for (let v = 0; v < g.opCount; v++) if (hoist[v] === 1) order.push(v);
   let count = 0;
@@ -75,24 +78,15 @@ export function reorder(g: OpGraph, options: ReorderOptions = {}): ReorderResult
   let floored = 0;
   let largest = 0;
   let states = 0;
-  for (const ops of blocks(g, hoist)) {
-    if (ops.length === 1) order.push(ops[0]!);
+  for (const { ops, part } of blockParts(g, hoist)) {
+    if (part === undefined) order.push(ops[0]!);
     else {
       count++;
       largest = Math.max(largest, ops.length);
-      const part = buildPart(g, ops, before, order.length === 0);
-      const identity = ops.map((_, i) => i);
-      let best = identity;
-      let bestPeak = partPeak(part, identity);
-      const heuristic = localSearch(part, greedyOrder(part), maxEvals);
-      const hPeak = partPeak(part, heuristic);
-      if (hPeak < bestPeak) {
-        best = heuristic;
-        bestPeak = hPeak;
-      }
+      let { order: best, peak: bestPeak } = heuristicOrder(part, maxEvals);
       if (bestPeak <= floor && !options.noFloor) floored++;
       else if (!options.noDp) {
-        const dp = dpOrder(part, { maxStates, upper: bestPeak });
+        const dp = (options.tsDp ? dpOrder : dpOrderWasm)(part, { maxStates, upper: bestPeak });
         states += dp.states;
         if (dp.complete) exact++;
         if (dp.order !== undefined && dp.peak < bestPeak) {
@@ -102,7 +96,6 @@ export function reorder(g: OpGraph, options: ReorderOptions = {}): ReorderResult
       }
       for (const v of best) order.push(ops[v]!);
     }
-    for (const v of ops) before[v] = 1;
   }
   // Hoisted operators go back near their stored places (fewer moves) unless that costs bytes.
   let bound = orderBound(g, order);
@@ -118,6 +111,29 @@ export function reorder(g: OpGraph, options: ReorderOptions = {}): ReorderResult
   if (bound >= storedBound) return { order: stored, storedBound, bound: storedBound, ...facts, moved: 0, timeMs: performance.now() - t0 };
   const moved = order.length - longestIncreasing(order);
   return { order, storedBound, bound, ...facts, moved, timeMs: performance.now() - t0 };
+}
+
+/**
+ * The blocks of the graph (cuts.ts) in order, each of several operators with its part: the hoisted
+ * operators and the earlier blocks run before it.
+ */
+export function* blockParts(g: OpGraph, hoist: Uint8Array): Generator<{ ops: number[]; part: Part | undefined }> {
+  const before = hoist.slice();
+  let placed = before.reduce((a, x) => a + x, 0);
+  for (const ops of blocks(g, hoist)) {
+    yield { ops, part: ops.length > 1 ? buildPart(g, ops, before, placed === 0) : undefined };
+    placed += ops.length;
+    for (const v of ops) before[v] = 1;
+  }
+}
+
+/** The better of a part's stored order and a greedy order improved by local search (the stored one on ties). */
+export function heuristicOrder(part: Part, maxEvals: number): { order: number[]; peak: Bytes } {
+  const identity = part.ops.map((_, i) => i);
+  const peak = partPeak(part, identity);
+  const heuristic = localSearch(part, greedyOrder(part), maxEvals);
+  const hPeak = partPeak(part, heuristic);
+  return hPeak < peak ? { order: heuristic, peak: hPeak } : { order: identity, peak };
 }
 
 /**

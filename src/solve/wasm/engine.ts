@@ -28,6 +28,35 @@ interface Exports {
   bbRun(cap: number, order: number, limit: number): number;
   bbNodes(): number;
   bbEmit(): number;
+  odPrepare(ints: number, ops: number, tensors: number): number;
+  odInts(): number;
+  odSizes(): number;
+  odOrder(): number;
+  odPeak(): number;
+  odHasOrder(): number;
+  odSolve(start: number, first: number, upper: number, maxStates: number): number;
+  odRelease(): void;
+}
+
+/** A part for the dynamic program over downsets (assembly/order-dp.ts gives the layout of `ints`). */
+export interface OrderDpInput {
+  ints: Int32Array;
+  /** Bytes of each local tensor. */
+  sizes: Float64Array;
+  /** Local operators. */
+  ops: number;
+  start: number;
+  first: number;
+  upper: number;
+  maxStates: number;
+}
+
+/** What the dynamic program returns: as src/order/dp.ts's DpResult. */
+export interface OrderDpOutput {
+  complete: boolean;
+  order?: number[];
+  peak: number;
+  states: number;
 }
 
 /** What the exact search knows when it stops. */
@@ -199,6 +228,28 @@ export class Engine {
       }
       if (plan!.peak <= target) return out(false);
       curCap = plan!.peak - 1;
+    }
+  }
+
+  /**
+   * The dynamic program over the downsets of one part (assembly/order-dp.ts). Its blocks sit above
+   * the loaded problem's and are freed before it returns, so a loaded problem stays usable.
+   */
+  orderDp(input: OrderDpInput): OrderDpOutput {
+    const x = this.x;
+    try {
+      if (x.odPrepare(input.ints.length, input.ops, input.sizes.length) === 0) throw new Error('arenapack: out of memory in the operator-order search');
+      new Int32Array(x.memory.buffer, x.odInts(), input.ints.length).set(input.ints);
+      new Float64Array(x.memory.buffer, x.odSizes(), input.sizes.length).set(input.sizes);
+      const states = x.odSolve(input.start, input.first, input.upper, input.maxStates);
+      if (states === 0) throw new Error('arenapack: out of memory in the operator-order search');
+      if (states < 0) return { complete: false, peak: input.upper, states: -states };
+      const peak = x.odPeak();
+      if (x.odHasOrder() === 0) return { complete: true, peak, states };
+      const order = Array.from(new Int32Array(x.memory.buffer, x.odOrder(), input.ops));
+      return { complete: true, order, peak, states };
+    } finally {
+      x.odRelease();
     }
   }
 
