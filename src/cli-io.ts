@@ -2,6 +2,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseSize } from './format/bytes.js';
 import { InputError } from './problem/errors.js';
+import { isPowerOfTwo } from './problem/validate.js';
 
 /** Exit codes: 0 planned (and fits, when a capacity is given); 1 internal error; 2 bad input or usage; 3 does not fit. */
 export const EXIT_INPUT = 2;
@@ -80,7 +81,7 @@ export function readInput(file: string): Uint8Array {
 
 export function alignOption(value: string): number {
   const v = Number(value);
-  if (!(Number.isSafeInteger(v) && v > 0 && 2 ** Math.round(Math.log2(v)) === v)) {
+  if (!isPowerOfTwo(v)) {
     throw new UsageError(`--align: "${value}" is not a power of two (1, 2, 4, 8, 16, ...)`);
   }
   return v;

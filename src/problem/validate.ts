@@ -39,7 +39,7 @@ export function validateProblem(problem: Problem): Problem {
     if (!isSafeInt(b.end)) fail(b, i, 'end', `must be a safe integer step, got ${show(b.end)}`);
     if (b.start >= b.end) fail(b, i, 'end', `must be greater than start (live range [${b.start}, ${b.end}) is empty)`);
     const align = b.align ?? 1;
-    if (!isPow2(align)) {
+    if (!isPowerOfTwo(align)) {
       fail(b, i, 'align', `must be a power of two, got ${show(b.align)}`);
     }
     if (b.offset !== undefined) {
@@ -62,9 +62,9 @@ export function validateProblem(problem: Problem): Problem {
   return problem;
 }
 
-function isPow2(v: number): boolean {
-  // Bitwise operators work on 32 bits; larger powers of two are checked through log2.
-  return v > 0 && Number.isSafeInteger(v) && 2 ** Math.round(Math.log2(v)) === v;
+/** Whether v is a power of two below 2^53 (bitwise operators would stop at 2^30). */
+export function isPowerOfTwo(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && 2 ** Math.round(Math.log2(v)) === v;
 }
 
 function checkFixedCollisions(buffers: Buffer[]): void {

@@ -3,6 +3,7 @@
  * branches of every If), with every activation's size from static shape inference.
  */
 import { InputError } from '../../problem/errors.js';
+import { checkImportOptions } from '../options.js';
 import type { ImportedModel, ModelImportOptions } from '../model.js';
 import { decodeOnnx } from './decode.js';
 import { inferShapes } from './infer.js';
@@ -23,13 +24,7 @@ export interface OnnxImportOptions extends ModelImportOptions {
  * value_info that disagrees with inference, a symbolic input dimension without a given shape).
  */
 export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): ImportedModel {
-  const align = options.align ?? 16;
-  if (!Number.isSafeInteger(align) || align < 1 || (align & (align - 1)) !== 0 || align > 2 ** 30) {
-    throw new InputError(`${file}: alignment must be a power of two, got ${String(align)}`, { file, field: 'align' });
-  }
-  if (options.batch !== undefined && !(Number.isSafeInteger(options.batch) && options.batch >= 1)) {
-    throw new InputError(`${file}: batch must be a positive integer, got ${String(options.batch)}`, { file, field: 'batch' });
-  }
+  const { align } = checkImportOptions(options, file);
   try {
     const model = decodeOnnx(bytes, file);
     const shapes = inferShapes(model, { inputShapes: options.inputShapes, batch: options.batch });
