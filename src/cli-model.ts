@@ -1,6 +1,7 @@
 /** The command line's model commands: plan (of a model file), inspect and convert. */
 import type { Command } from 'commander';
 import { cHeader } from './export/c-header.js';
+import { planFileText } from './export/plan-json.js';
 import { problemToCsv, solutionToCsv } from './export/csv.js';
 import { formatInspect } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
@@ -92,7 +93,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) {
     const sg = model.subgraphs[0]!;
-    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : JSON.stringify(json, null, 2) + '\n';
+    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : planFileText(json);
     outputs.push([opts.out, text]);
   }
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);

@@ -13,7 +13,7 @@ import {
   type PlanOptions,
 } from './cli-model.js';
 import { solutionToCsv } from './export/csv.js';
-import { planToJson } from './export/plan-json.js';
+import { planFileText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
 import { importProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
@@ -79,7 +79,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   };
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) {
-    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, result.offsets) : JSON.stringify(json, null, 2) + '\n';
+    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, result.offsets) : planFileText(json);
     outputs.push([opts.out, text]);
   }
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);

@@ -264,3 +264,17 @@ describe('arenapack plan: several files, format flags, the stacked arena, all-or
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('arenapack plan --out is deterministic', () => {
+  it('the same input writes the same bytes (no wall times in the file)', () => {
+    const f = file('det.csv', CSV);
+    const a = join(dir, 'det-a.json');
+    const b = join(dir, 'det-b.json');
+    expect(run('plan', f, '--out', a).code).toBe(0);
+    expect(run('plan', f, '--out', b).code).toBe(0);
+    const text = readFileSync(a, 'utf8');
+    expect(readFileSync(b, 'utf8')).toBe(text);
+    expect(text).not.toMatch(/timeMs/);
+    expect(JSON.parse(text).methods.length).toBeGreaterThan(1);
+  });
+});

@@ -32,3 +32,11 @@ export function planToJson(problem: Problem, result: SolveResult): PlanJson {
   }
   return out;
 }
+
+/**
+ * The plan JSON as a file: the same keys without the methods' wall times, so that the same input
+ * writes the same bytes (the timings stay in `--json` on stdout).
+ */
+export function planFileText(json: object): string {
+  return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
+}
