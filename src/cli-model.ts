@@ -1,8 +1,8 @@
 /** The command line's model commands: plan (of a model file), inspect and convert. */
 import type { Command } from 'commander';
 import { cHeader } from './export/c-header.js';
-import { planFileText } from './export/plan-json.js';
-import { problemToCsv, solutionToCsv } from './export/csv.js';
+import { planOutText } from './export/plan-json.js';
+import { problemToCsv } from './export/csv.js';
 import { formatInspect } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
@@ -91,11 +91,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   const orders = reordered?.results.map((r) => r.order);
   const outputs: [string, string | Uint8Array][] = [];
-  if (opts.out !== undefined) {
-    const sg = model.subgraphs[0]!;
-    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(sg.problem, results[0]!.offsets) : planFileText(json);
-    outputs.push([opts.out, text]);
-  }
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, tensorOffsets(model, results), orders) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.

@@ -12,8 +12,7 @@ import {
   type InspectOptions,
   type PlanOptions,
 } from './cli-model.js';
-import { solutionToCsv } from './export/csv.js';
-import { planFileText, planToJson } from './export/plan-json.js';
+import { planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
 import { importProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
@@ -78,10 +77,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
     ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),
   };
   const outputs: [string, string][] = [];
-  if (opts.out !== undefined) {
-    const text = opts.out.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, result.offsets) : planFileText(json);
-    outputs.push([opts.out, text]);
-  }
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, problem, result.offsets, json)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');

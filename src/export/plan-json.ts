@@ -1,3 +1,4 @@
+import { solutionToCsv } from './csv.js';
 import type { MethodResult, PlanStatus, Problem } from '../problem/types.js';
 import type { SolveResult } from '../solve/solve.js';
 
@@ -39,4 +40,9 @@ export function planToJson(problem: Problem, result: SolveResult): PlanJson {
  */
 export function planFileText(json: object): string {
   return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
+}
+
+/** The `--out` file: a `.csv` name gets the MiniMalloc solution CSV, any other the plan JSON file. */
+export function planOutText(path: string, problem: Problem, offsets: readonly number[], json: object): string {
+  return path.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, offsets) : planFileText(json);
 }

@@ -34,9 +34,26 @@ export function totalBytes(problem: Problem): Bytes {
   return sum;
 }
 
-/** The best lower bound these cheap bounds give. */
+/** The cheap lower bounds of a problem, the best of them, and which one it is (for the proof line). */
+export interface Bounds {
+  live: Bytes;
+  largest: Bytes;
+  bound: Bytes;
+  proof: 'live bound' | 'live bound with alignment' | 'largest buffer';
+}
+
+export function bounds(problem: Problem): Bounds {
+  const live = liveBound(problem);
+  const aligned = alignedLiveBound(problem);
+  const largest = largestBuffer(problem);
+  const bound = Math.max(live, aligned, largest);
+  const proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : 'largest buffer';
+  return { live, largest, bound, proof };
+}
+
+/** The best lower bound these cheap bounds give: live bound (with alignment when it applies) or largest buffer. */
 export function lowerBound(problem: Problem): Bytes {
-  return Math.max(liveBound(problem), largestBuffer(problem));
+  return bounds(problem).bound;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { alignedLiveBound, largestBuffer, liveBound } from '../problem/bounds.js';
+import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
@@ -79,11 +79,10 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const deadline = t0 + timeLimitMs;
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 20000;
-  const live = liveBound(problem);
-  const largest = largestBuffer(problem);
-  const aligned = alignedLiveBound(problem);
-  let bound = Math.max(live, aligned, largest);
-  let proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : 'largest buffer';
+  const cheap = bounds(problem);
+  const { live, largest } = cheap;
+  let bound = cheap.bound;
+  let proof: string = cheap.proof;
   const capacity = problem.capacity;
 
   engine ??= new Engine();

@@ -39,6 +39,7 @@ describe('alignedLiveBound', () => {
     // Best: b (10) at 0, a at 16 -> 36; the plain live bound says 30.
     expect(liveBound(p)).toBe(30);
     expect(alignedLiveBound(p)).toBe(36);
+    expect(lowerBound(p)).toBe(36);
   });
   it('is the plain live bound with mixed alignments or alignment 1', () => {
     const p = {

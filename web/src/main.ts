@@ -45,6 +45,16 @@ function layoutInput(): LayoutInput | undefined {
   return { problem: part.problem, offsets: r.offsets, peak: r.peak, labels: part.labels, ...(cap !== undefined ? { capacity: cap } : {}) };
 }
 
+/** The capacity, or null (with the parse error shown) when the custom size is not a size. */
+function checkedCapacity(): number | undefined | null {
+  try {
+    return capacity();
+  } catch (e) {
+    message((e as Error).message, true);
+    return null;
+  }
+}
+
 function safeCapacity(): number | undefined {
   try {
     return capacity();
@@ -66,13 +76,8 @@ function renderLayout(): string {
 
 function renderFit(): void {
   if (!state) return;
-  let cap: number | undefined;
-  try {
-    cap = capacity();
-  } catch (e) {
-    message((e as Error).message, true);
-    return;
-  }
+  const cap = checkedCapacity();
+  if (cap === null) return;
   showFit(state.input.parts[state.part]!.problem, state.results[state.part]!, cap);
 }
 
@@ -100,13 +105,8 @@ async function plan(input: Input): Promise<void> {
   running?.abort();
   const ac = new AbortController();
   running = ac;
-  let cap: number | undefined;
-  try {
-    cap = capacity();
-  } catch (e) {
-    message((e as Error).message, true);
-    return;
-  }
+  const cap = checkedCapacity();
+  if (cap === null) return;
   const method = $<HTMLSelectElement>('method').value as 'auto';
   const timeLimitMs = Number($<HTMLSelectElement>('time').value);
   const started = performance.now();

@@ -37,6 +37,12 @@ export function tensorNames(shapes: GraphShapes): string[] {
   return names;
 }
 
+/** A tensor's bytes when its element type has a fixed size and the count is a safe integer. */
+function knownBytes(info: { dtype: number; shape: readonly number[] }): number | undefined {
+  const b = bytesOf(info.dtype, elements(info.shape));
+  return b !== undefined && Number.isSafeInteger(b) ? b : undefined;
+}
+
 /** The bytes of a tensor, a positive safe integer; undefined for an empty tensor. */
 function bytes(shapes: GraphShapes, name: string): number | undefined {
   const info = shapes.infos.get(name)!;
@@ -92,9 +98,8 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
   const fromConstantNode = new Set(order.flatMap((i) => (graph.nodes[i]!.opType === 'Constant' ? graph.nodes[i]!.outputs : [])));
   const tensors: ModelTensor[] = [];
   const safeBytes = (name: string): number | undefined => {
-    const info = shapes.infos.get(name)!;
-    const b = bytesOf(info.dtype, elements(info.shape));
-    return b !== undefined && Number.isSafeInteger(b) && b > 0 ? b : undefined;
+    const b = knownBytes(shapes.infos.get(name)!);
+    return b !== undefined && b > 0 ? b : undefined;
   };
   const aliases = options.shareViews ? viewAliases(shapes, lastRead, outputs, safeBytes, order) : new Map<string, string>();
   const bufferOf = new Map<string, number>();
@@ -129,8 +134,8 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
           ? 'output'
           : 'activation';
     const tensor: ModelTensor = { index: indexOf.get(name)!, name, kind, type: dataTypeName(info.dtype), shape: info.shape.slice() };
-    const known = bytesOf(info.dtype, elements(info.shape));
-    if (known !== undefined && Number.isSafeInteger(known)) tensor.bytes = known;
+    const known = knownBytes(info);
+    if (known !== undefined) tensor.bytes = known;
     tensors.push(tensor);
     if (constant) {
       // Constants the run reads (or hands out) are the model's weights, held for the whole run.

@@ -27,6 +27,37 @@ export interface FitResult {
   how: 'knapsack' | 'greedy';
 }
 
+type How = FitResult['how'];
+
+/** A choice that places: what stays, its plan, and what spilling it costs. */
+function chosen(problem: Problem, kept: number[], plan: SolveResult, status: 'optimal' | 'feasible', rounds: number, how: How): FitResult {
+  const stays = new Set(kept);
+  const spilledIdx = problem.buffers.map((_, i) => i).filter((i) => !stays.has(i));
+  return {
+    kept,
+    plan,
+    spilled: spilledIdx.map((i) => problem.buffers[i]!.id),
+    spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
+    ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
+    keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
+    status,
+    rounds,
+    how,
+  };
+}
+
+/** Even the buffers that may not spill do not fit. */
+const nothingFits = (problem: Problem, rounds: number, how: How): FitResult => ({
+  kept: [],
+  spilled: problem.buffers.map((b) => b.id),
+  spilledBytes: 0,
+  ddrTraffic: 0,
+  keptWeight: 0,
+  status: 'infeasible',
+  rounds,
+  how,
+});
+
 const weightOf = (problem: Problem, i: number): number => problem.buffers[i]!.weight ?? problem.buffers[i]!.size;
 const mustStay = (problem: Problem, i: number): boolean =>
   problem.buffers[i]!.spillable === false || problem.buffers[i]!.offset !== undefined;
@@ -73,27 +104,14 @@ export async function fitCapacity(
     const result = solveMip(glpk, fitModel(problem, capacity, new LpBuilder(glpk, 'fit'), cuts), left / 2);
     const outcome = outcomeOf(glpk, result);
     if (outcome === 'infeasible') {
-      return { kept: [], spilled: problem.buffers.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round, how: 'knapsack' };
+      return nothingFits(problem, round, 'knapsack');
     }
     if (outcome === 'unknown') break;
     if (outcome === 'feasible') provenSoFar = false;
     const kept = problem.buffers.map((_, i) => i).filter((i) => Math.round(result.result.vars[`y_${i}`] ?? 0) === 1);
     const sub: Problem = { buffers: kept.map((i) => problem.buffers[i]!), capacity };
     const plan = solve(sub, { ...options, method: options.method ?? 'auto', timeLimitMs: left / 2 });
-    if (plan.fits) {
-      const spilledIdx = problem.buffers.map((_, i) => i).filter((i) => !kept.includes(i));
-      return {
-        kept,
-        plan,
-        spilled: spilledIdx.map((i) => problem.buffers[i]!.id),
-        spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
-        ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
-        keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
-        status: provenSoFar ? 'optimal' : 'feasible',
-        rounds: round,
-        how: 'knapsack',
-      };
-    }
+    if (plan.fits) return chosen(problem, kept, plan, provenSoFar ? 'optimal' : 'feasible', round, 'knapsack');
     // Not placed: proven impossible (infeasible) keeps the optimality claim; a time-out does not.
     if (plan.status !== 'infeasible') provenSoFar = false;
     cuts.push(kept);
@@ -113,24 +131,11 @@ function greedySpill(problem: Problem, capacity: number, options: SolveOptions):
   for (let round = 0; ; round++) {
     const sub: Problem = { buffers: kept.map((i) => bs[i]!), capacity };
     const plan = solve(sub, { ...options, method: 'greedy-size' });
-    if (plan.fits) {
-      const spilledIdx = bs.map((_, i) => i).filter((i) => !kept.includes(i));
-      return {
-        kept,
-        plan,
-        spilled: spilledIdx.map((i) => bs[i]!.id),
-        spilledBytes: spilledIdx.reduce((s, i) => s + bs[i]!.size, 0),
-        ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
-        keptWeight: kept.reduce((s, i) => s + weightOf(problem, i), 0),
-        status: 'feasible',
-        rounds: round,
-        how: 'greedy',
-      };
-    }
+    if (plan.fits) return chosen(problem, kept, plan, 'feasible', round, 'greedy');
     const over = kept.filter((i, k) => plan.offsets[k]! + bs[i]!.size > capacity && !mustStay(problem, i));
     const pool = over.length > 0 ? over : kept.filter((i) => !mustStay(problem, i));
     if (pool.length === 0) {
-      return { kept: [], spilled: bs.map((b) => b.id), spilledBytes: 0, ddrTraffic: 0, keptWeight: 0, status: 'infeasible', rounds: round, how: 'greedy' };
+      return nothingFits(problem, round, 'greedy');
     }
     const drop = pool.reduce((a, b) => (weightOf(problem, b) / bs[b]!.size < weightOf(problem, a) / bs[a]!.size ? b : a));
     kept = kept.filter((i) => i !== drop);

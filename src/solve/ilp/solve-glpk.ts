@@ -1,4 +1,4 @@
-import { largestBuffer, liveBound } from '../../problem/bounds.js';
+import { bounds } from '../../problem/bounds.js';
 import type { Problem } from '../../problem/types.js';
 import { validateProblem } from '../../problem/validate.js';
 import { verifyPlan } from '../../problem/verify.js';
@@ -19,9 +19,9 @@ export const GLPK_PLACE_LIMIT = 12;
 export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Promise<SolveResult> {
   const t0 = performance.now();
   validateProblem(problem);
-  const live = liveBound(problem);
-  const largest = largestBuffer(problem);
-  let bound = Math.max(live, largest);
+  const cheap = bounds(problem);
+  const { live, largest } = cheap;
+  let bound = cheap.bound;
   const greedy = solve(problem, { method: 'greedy-size' });
   const t = performance.now();
   const ilp = await placeWithGlpk(problem, bound, greedy.peak, timeLimitMs);
@@ -45,7 +45,7 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
     peak = ilp.peak;
     method = 'glpk';
   }
-  let proof = bound === live ? 'live bound' : 'largest buffer';
+  let proof: string = cheap.proof;
   if (ilp.outcome === 'optimal' && ilp.peak !== undefined && ilp.peak > bound) {
     bound = ilp.peak;
     proof = 'GLPK: optimal MIP solution';
@@ -76,7 +76,7 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
 export async function placeModelLp(problem: Problem): Promise<string> {
   validateProblem(problem);
   const glpk = await loadGlpk();
-  const bound = Math.max(liveBound(problem), largestBuffer(problem));
+  const { bound } = bounds(problem);
   const greedy = solve(problem, { method: 'greedy-size' });
   return glpk.write(placeModel(problem, new LpBuilder(glpk, 'arenapack_place'), bound, greedy.peak, problem.capacity));
 }

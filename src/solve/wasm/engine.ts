@@ -67,8 +67,6 @@ export interface SearchOutcome {
   exhausted: boolean;
   /** ...so every plan's peak is > provenAbove (with a plan: provenAbove = plan.peak - 1, it is optimal). */
   provenAbove: number;
-  /** True when the search stopped because a plan reached the target (a known lower bound). */
-  reachedTarget: boolean;
   nodes: number;
 }
 
@@ -205,7 +203,6 @@ export class Engine {
         ...(plan ? { plan } : {}),
         exhausted,
         provenAbove: exhausted ? curCap : target - 1,
-        reachedTarget: plan !== undefined && plan.peak <= target,
         nodes,
       };
     };
