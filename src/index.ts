@@ -6,7 +6,7 @@ export type { Buffer, Bytes, MethodResult, Plan, PlanStatus, Problem, Step } fro
 export { InputError } from './problem/errors.js';
 export { validateProblem } from './problem/validate.js';
 export { verifyPlan, type Verdict } from './problem/verify.js';
-export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, totalBytes, type Bounds } from './problem/bounds.js';
+export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
 export {

@@ -1,5 +1,6 @@
 import { formatBytes } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
+import { peakStep as peakStepOf } from '../problem/bounds.js';
 import type { Plan } from '../problem/types.js';
 
 const W = 960;
@@ -12,25 +13,6 @@ const PANEL_H = TOP + PLOT_H + BOTTOM;
 
 const num = (x: number): string => String(Math.round(x * 100) / 100);
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** Bytes live at every step, and the first step where the most are. */
-function liveProfile(buffers: readonly { size: number; start: number; end: number }[]): { live: number[]; peakStep: number } {
-  const steps = Math.max(1, ...buffers.map((b) => b.end));
-  const delta = new Array<number>(steps + 1).fill(0);
-  for (const b of buffers) {
-    delta[b.start]! += b.size;
-    delta[b.end]! -= b.size;
-  }
-  const live: number[] = [];
-  let acc = 0;
-  let peakStep = 0;
-  for (let t = 0; t < steps; t++) {
-    acc += delta[t]!;
-    live.push(acc);
-    if (acc > live[peakStep]!) peakStep = t;
-  }
-  return { live, peakStep };
-}
 
 /**
  * The layout as SVG, one panel per subgraph: steps across, addresses up, one rectangle per buffer
@@ -45,9 +27,8 @@ export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offs
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     const bufs = sg.problem.buffers;
-    const { live, peakStep } = liveProfile(bufs);
-    const bound = Math.max(0, ...live);
-    const steps = live.length;
+    const { step: peakStep, bytes: bound } = peakStepOf(sg.problem);
+    const steps = Math.max(1, ...bufs.map((b) => b.end));
     const capInView = capacity !== undefined && capacity <= 1.5 * Math.max(plan.peak, 1);
     const top = Math.max(plan.peak, bound, capInView ? capacity : 0, 1);
     const y0 = PANEL_H * s + TOP;

@@ -1,10 +1,15 @@
-import type { Bytes, Problem } from './types.js';
+import type { Bytes, Problem, Step } from './types.js';
 
 /**
  * The live bound: the largest number of bytes live at one step (alignment ignored).
  * No plan's peak can be lower; a plan that reaches it is optimal.
  */
 export function liveBound(problem: Problem): Bytes {
+  return peakStep(problem).bytes;
+}
+
+/** The first step at which the most bytes are live, and how many (0 and 0 for no buffers). */
+export function peakStep(problem: Problem): { step: Step; bytes: Bytes } {
   const events: [number, number][] = [];
   for (const b of problem.buffers) {
     events.push([b.start, b.size], [b.end, -b.size]);
@@ -12,12 +17,16 @@ export function liveBound(problem: Problem): Bytes {
   // At equal steps, ends (negative) come before starts: [start, end) ranges that touch do not overlap.
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let live = 0;
-  let best = 0;
-  for (const [, delta] of events) {
+  let bytes = 0;
+  let step = 0;
+  for (const [t, delta] of events) {
     live += delta;
-    if (live > best) best = live;
+    if (live > bytes) {
+      bytes = live;
+      step = t;
+    }
   }
-  return best;
+  return { step, bytes };
 }
 
 /** The largest single buffer: also a lower bound on the peak. */

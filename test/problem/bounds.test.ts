@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignedLiveBound, largestBuffer, liveBound, lowerBound, totalBytes } from '../../src/problem/bounds.js';
+import { alignedLiveBound, largestBuffer, liveBound, lowerBound, peakStep, totalBytes } from '../../src/problem/bounds.js';
 
 describe('bounds', () => {
   const p = {
@@ -13,6 +13,12 @@ describe('bounds', () => {
   };
   it('live bound counts only buffers live at the same step; touching ranges do not add', () => {
     expect(liveBound(p)).toBe(12);
+  });
+  it('peakStep: the first step with the most live bytes', () => {
+    // a, c and e are live at steps 0..2; at step 3, a has ended and b started: 12 again, but later.
+    expect(peakStep(p)).toEqual({ step: 0, bytes: 12 });
+    expect(peakStep({ buffers: [{ id: 'x', size: 1, start: 0, end: 5 }, { id: 'y', size: 2, start: 3, end: 4 }] })).toEqual({ step: 3, bytes: 3 });
+    expect(peakStep({ buffers: [] })).toEqual({ step: 0, bytes: 0 });
   });
   it('largest and total', () => {
     expect(largestBuffer(p)).toBe(4);

@@ -1,5 +1,6 @@
 /** The plan as an interactive SVG: steps across, addresses up; hover, zoom, and the peak's live set. */
 import { formatBytes } from '../../src/format/bytes.js';
+import { peakStep as peakStepOf } from '../../src/problem/bounds.js';
 import type { Problem } from '../../src/problem/types.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -20,26 +21,12 @@ export interface LayoutInput {
 
 /** The first step with the most live bytes, and the buffers live there. */
 export function peakStep(problem: Problem): { step: number; live: Set<number>; bytes: number } {
-  const events = new Map<number, number>();
-  for (const b of problem.buffers) {
-    events.set(b.start, (events.get(b.start) ?? 0) + b.size);
-    events.set(b.end, (events.get(b.end) ?? 0) - b.size);
-  }
-  let acc = 0;
-  let best = -1;
-  let step = 0;
-  for (const t of [...events.keys()].sort((a, b) => a - b)) {
-    acc += events.get(t)!;
-    if (acc > best) {
-      best = acc;
-      step = t;
-    }
-  }
+  const { step, bytes } = peakStepOf(problem);
   const live = new Set<number>();
   problem.buffers.forEach((b, i) => {
     if (b.start <= step && step < b.end) live.add(i);
   });
-  return { step, live, bytes: Math.max(best, 0) };
+  return { step, live, bytes };
 }
 
 const el = <K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] => {
