@@ -1,4 +1,4 @@
-import { formatBytes } from '../format/bytes.js';
+import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
 import { formatReport } from './report.js';
@@ -28,10 +28,10 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
     const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}`;
     const [first, ...rest] = formatReport(sg.problem, r, title).trimEnd().split('\n');
     const lines = [first!, `  tensors         ${counts(sg)}`, ...rest];
-    lines.push(`  no reuse        ${formatBytes(b.naive)} (${b.naive} B)`);
-    lines.push(`  before          ${formatBytes(b.before)} (${b.before} B)  slots-inorder, the usual "before"`);
+    lines.push(`  no reuse        ${formatBytesExact(b.naive)}`);
+    lines.push(`  before          ${formatBytesExact(b.before)}  slots-inorder, the usual "before"`);
     lines.push(
-      `  after           ${formatBytes(r.peak)} (${r.peak} B)  ${r.method}: ${pct(b.before - r.peak, b.before)} less than before, ` +
+      `  after           ${formatBytesExact(r.peak)}  ${r.method}: ${pct(b.before - r.peak, b.before)} less than before, ` +
         `overhead ${pct(r.peak - r.liveBound, r.liveBound)} over the live bound`,
     );
     for (const n of sg.notes) lines.push(`  note: ${n}`);
@@ -41,7 +41,7 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
     const total = modelArenaSize(results);
     const cap = model.subgraphs[0]!.problem.capacity;
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytes(total)} (${total} B)${fit}\n`);
+    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   return parts.join('\n');
 }

@@ -1,10 +1,9 @@
 /** The lines `plan MODEL --reorder` adds to the report: the stored order against the new one. */
-import { formatBytes } from '../format/bytes.js';
+import { formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import type { ReorderResult } from '../order/reorder.js';
 import type { SolveResult } from '../solve/solve.js';
 
-const exact = (b: number): string => `${formatBytes(b)} (${b} B)`;
 const lower = (now: number, was: number): string => (was > 0 ? `${(((was - now) / was) * 100).toFixed(2)}% lower` : '-');
 
 /**
@@ -29,10 +28,10 @@ export function formatReorderReport(
           `${r.exactBlocks} solved exactly by dynamic programming (${r.states} states); ${r.timeMs.toFixed(1)} ms`;
     return [
       `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: operator order`,
-      `  stored order    live bound ${exact(a.liveBound)}, best peak ${exact(a.peak)} (${a.method})`,
-      `  reordered       live bound ${exact(b.liveBound)}, best peak ${exact(b.peak)} (${b.method})`,
+      `  stored order    live bound ${formatBytesExact(a.liveBound)}, best peak ${formatBytesExact(a.peak)} (${a.method})`,
+      `  reordered       live bound ${formatBytesExact(b.liveBound)}, best peak ${formatBytesExact(b.peak)} (${b.method})`,
       `                  live bound ${lower(b.liveBound, a.liveBound)}, best peak ${lower(b.peak, a.peak)}; ${moved} of ${r.order.length} operators moved`,
-      `  floor           ${exact(r.floor)}: one operator's own tensors and the whole-run bytes; no order is below it`,
+      `  floor           ${formatBytesExact(r.floor)}: one operator's own tensors and the whole-run bytes; no order is below it`,
       `  search          ${how}`,
       `  order           ${r.optimal ? 'proven best (no order keeping the dependencies and pinned operators has a lower live bound)' : 'best found (not proven)'}`,
     ].join('\n') + '\n';

@@ -1,9 +1,9 @@
-import { formatBytes } from '../format/bytes.js';
+import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { Problem } from '../problem/types.js';
 import { METHOD_HELP, type MethodName } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
 
-const exact = (b: number): string => (b >= 1024 ? `${formatBytes(b)} (${b} B)` : formatBytes(b));
+const exact = (b: number): string => (b >= 1024 ? formatBytesExact(b) : formatBytes(b));
 
 const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - bound) / bound) * 100).toFixed(1)}%` : '-');
 

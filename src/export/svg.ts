@@ -1,4 +1,4 @@
-import { formatBytes } from '../format/bytes.js';
+import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import type { Plan } from '../problem/types.js';
@@ -36,7 +36,7 @@ export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offs
     const sx = plotW / steps;
     const y = (addr: number): number => y0 + PLOT_H - (addr / top) * PLOT_H;
     out.push(`<g id="subgraph-${s}">`);
-    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: arena ${formatBytes(plan.peak)} (${plan.peak} B), live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
+    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: arena ${formatBytesExact(plan.peak)}, live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
     out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(title)}</text>`);
     out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PLOT_H}" fill="none" stroke="#888"/>`);
     bufs.forEach((b, i) => {

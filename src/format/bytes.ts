@@ -39,3 +39,8 @@ export function formatBytes(bytes: number): string {
   if (abs < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
   return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
+
+/** 147456 -> "144.00 KiB (147456 B)": the readable size and the exact bytes. */
+export function formatBytesExact(bytes: number): string {
+  return `${formatBytes(bytes)} (${bytes} B)`;
+}

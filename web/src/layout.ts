@@ -1,5 +1,5 @@
 /** The plan as an interactive SVG: steps across, addresses up; hover, zoom, and the peak's live set. */
-import { formatBytes } from '../../src/format/bytes.js';
+import { formatBytes, formatBytesExact } from '../../src/format/bytes.js';
 import { peakStep as peakStepOf } from '../../src/problem/bounds.js';
 import type { Problem } from '../../src/problem/types.js';
 
@@ -111,7 +111,7 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
 export function describe(input: LayoutInput, i: number): string {
   const b = input.problem.buffers[i]!;
   const o = input.offsets[i]!;
-  return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytes(b.size)} (${b.size} B)<br>live steps [${b.start}, ${b.end})<br>offset ${o} – ${o + b.size} (${formatBytes(o)})`;
+  return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytesExact(b.size)}<br>live steps [${b.start}, ${b.end})<br>offset ${o} – ${o + b.size} (${formatBytes(o)})`;
 }
 
 export function escapeHtml(s: string): string {
