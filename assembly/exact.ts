@@ -13,8 +13,11 @@
 // Candidates are tried by (offset, static rank); among buffers at the same offset only increasing
 // ranks are allowed (they never overlap in time, so any order gives the same plan). When the
 // placed buffers cut time so that no unplaced buffer crosses some step, the parts on either side
-// are independent: each is solved on its own, and a part that fails fails the node at once
-// (no backtracking into the choices of its independent neighbours).
+// are independent: each is solved on its own, from level 0 again, and a part that fails fails the
+// node at once (no backtracking into the choices of its independent neighbours). The node's own
+// section check at its level L is made before it splits: the parts cannot make it any more.
+// A node is counted only when the bounds let it through (as MiniMalloc counts), so node limits
+// mean the same in both.
 // A candidate with no unplaced neighbour that fails ends its node ("hatless" pruning).
 // A run stops at the first plan within C (FOUND), when the tree is exhausted (a proof that no plan
 // fits C), or at its node limit / when tick() says stop (ABORTED). The caller restarts runs with
@@ -215,10 +218,13 @@ function byStatic(a: i32, b: i32): i32 {
   return i32at(SEC_LO, b) >= lo && i32at(SEC_HI, b) <= hi;
 }
 
+const DEAD: i32 = -1; // no child can lead to a plan
+const REJECTED: i32 = -2; // the bounds say no plan fits: the node is not even counted
+
 /**
  * Lists the children of a node of the part [lo, hi) into the pool: the buffers that may come next
  * at level L after the buffer of rank `lastRank`. Returns the count; 0 when the part is complete;
- * -1 when the node is dead.
+ * DEAD or REJECTED when there is none.
  */
 function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
   // Offsets now, dead ends, and the lowest height an unplaced buffer could end at: a candidate at
@@ -233,28 +239,24 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     let o: i64;
     let h: i64;
     if (f >= 0) {
-      if (i64at(CAND, b) > f || f + size(b) > cap || f < L || (f == L && i32at(RANK, b) < lastRank)) return -1;
+      if (i64at(CAND, b) > f || f + size(b) > cap) return REJECTED;
+      if (f < L || (f == L && i32at(RANK, b) < lastRank)) return DEAD;
       o = f;
       h = f + 1; // nothing may be placed above a fixed buffer's offset before it
     } else {
       o = alignUp(i64at(CAND, b), alignOf(b));
       h = o + size(b);
-      if (h > cap || h <= L) return -1;
+      if (h > cap) return REJECTED;
+      if (h <= L) return DEAD;
     }
     i64set(KEY_O, b, o);
     if (h < minHeight) minHeight = h;
   }
   if (left == 0) return 0;
   // Sections: what is left in each must fit above max(floor, L).
-  for (let s = lo; s < hi; s++) {
-    const rem = i64at(REM, s);
-    if (rem > 0) {
-      const f = i64at(FLOOR, s);
-      if ((f > L ? f : L) + rem > cap) return -1;
-    }
-  }
+  if (!sectionsFit(lo, hi, L)) return REJECTED;
   const start = poolTop;
-  if (!ensurePool(poolTop + left)) return -1;
+  if (!ensurePool(poolTop + left)) return DEAD;
   let k = 0;
   for (let j = 0; j < count; j++) {
     const b = i32at(POOL, list + j);
@@ -266,7 +268,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
       k++;
     }
   }
-  if (k == 0) return -1;
+  if (k == 0) return DEAD;
   sortIndices(POOL + (<usize>start << 2), k, TMP, byCandidate);
   poolTop = start + k;
   return k;
@@ -274,12 +276,17 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
 
 /** Solves the part [lo, hi), whose buffers are POOL[list .. list+count), from level L: tries each candidate, recursing. */
 function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
-  nodes++;
-  if (nodes >= nodeLimit) return ABORTED;
-  if ((<i64>nodes & 63) == 0 && tick(nodes) != 0) stop = true;
   if (stop) return ABORTED;
   const saved = poolTop;
   const k = expand(lo, hi, list, count, L, lastRank);
+  // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
+  if (k == REJECTED) return NOT_FOUND;
+  if (nodes >= nodeLimit) {
+    poolTop = saved;
+    return ABORTED;
+  }
+  nodes++;
+  if ((<i64>nodes & 63) == 0 && tick(nodes) != 0) stop = true;
   if (k == 0) return FOUND;
   if (k < 0) return NOT_FOUND;
   let result = NOT_FOUND;
@@ -298,7 +305,10 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
           break;
         }
       }
-      result = cut ? solveParts(lo, hi, list, count) : search(lo, hi, list, count, off, i32at(RANK, x));
+      // (The parts start again from level 0, so the check at level `off` is made here, before
+      // splitting, as MiniMalloc does: without it the parts would miss the node's monotonic bound.)
+      if (!cut) result = search(lo, hi, list, count, off, i32at(RANK, x));
+      else if (sectionsFit(lo, hi, off)) result = solveParts(lo, hi, list, count);
       if (result == FOUND) i64set(SOL, x, off);
     }
     undoTo(markAt);
@@ -311,6 +321,18 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   }
   poolTop = saved;
   return result;
+}
+
+/** Whether what is left in each section of [lo, hi) fits between max(its floor, L) and the cap. */
+function sectionsFit(lo: i32, hi: i32, L: i64): bool {
+  for (let s = lo; s < hi; s++) {
+    const rem = i64at(REM, s);
+    if (rem > 0) {
+      const f = i64at(FLOOR, s);
+      if ((f > L ? f : L) + rem > cap) return false;
+    }
+  }
+  return true;
 }
 
 /** Whether every buffer overlapping b in time is placed. */
