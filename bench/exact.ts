@@ -1,9 +1,12 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Problem } from '../src/problem/types.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { placeWithGlpk } from '../src/solve/ilp/place.js';
 import { solve } from '../src/solve/solve.js';
 import { tightProblem } from '../test/helpers/problems.js';
 import { challengingProblems } from './challenging.js';
+import { load } from './models.js';
 import { ms, printTable } from './table.js';
 
 function row(name: string, p: Problem, limitMs: number): string[] {
@@ -59,4 +62,70 @@ export async function benchExact(shared: string, limitMs: number): Promise<void>
     small.push([`perfect ${n}`, String(n), String(wasm.peak), wasm.status, ms(tw), String(ilp.peak ?? '-'), ilp.outcome, ms(tg)]);
   }
   printTable('WASM search against GLPK (big-M place model) on small problems', ['instance', 'n', 'WASM peak', 'WASM status', 'WASM ms', 'GLPK peak', 'GLPK status', 'GLPK ms'], small);
+  await benchExactModels(shared);
+}
+
+/**
+ * Every subgraph of every corpus model (default import, batch 1 where dynamic): the best heuristic,
+ * then `search` (greedy-size, then the WASM search with 1 s), and GLPK's place model where n <= 12.
+ */
+export async function benchExactModels(shared: string): Promise<void> {
+  const rows: string[][] = [];
+  let problems = 0;
+  let proven = 0;
+  let within = 0;
+  let slowest = 0;
+  for (const kind of ['tflite', 'onnx']) {
+    const dir = join(shared, 'models', kind);
+    if (!existsSync(dir)) {
+      console.log(`\n(SKIPPED: ${dir} is absent)`);
+      continue;
+    }
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(`.${kind}`)).sort()) {
+      let subgraphs;
+      try {
+        subgraphs = load(f, new Uint8Array(readFileSync(join(dir, f)))).subgraphs;
+      } catch {
+        continue; // the models table lists what does not import, and why
+      }
+      for (const [i, sg] of subgraphs.entries()) {
+        const p = sg.problem;
+        if (p.buffers.length === 0) continue;
+        const h = solve(p, { method: 'heuristic', timeLimitMs: 1000 });
+        const t = performance.now();
+        const e = solve(p, { method: 'search', timeLimitMs: 1000 });
+        const took = performance.now() - t;
+        if (!verifyPlan(p, e.offsets, e.peak).valid) throw new Error(`${f} subgraph ${i}: invalid plan`);
+        const search = e.methods.find((m) => m.method === 'search');
+        let glpk = ['-', '-'];
+        if (p.buffers.length <= 12) {
+          const t1 = performance.now();
+          const ilp = await placeWithGlpk(p, e.liveBound, h.peak, 30_000);
+          glpk = [String(ilp.peak ?? ilp.outcome), ms(performance.now() - t1)];
+        }
+        problems++;
+        if (e.status === 'optimal') proven++;
+        if (e.status === 'optimal' && took < 1000) within++;
+        slowest = Math.max(slowest, took);
+        rows.push([
+          `${f}${subgraphs.length > 1 ? ` #${i}` : ''}`,
+          String(p.buffers.length),
+          String(e.liveBound),
+          String(h.peak),
+          String(e.peak),
+          e.status,
+          search ? ms(search.timeMs) : '- (greedy met the bound)',
+          ms(took),
+          ...glpk,
+        ]);
+      }
+    }
+  }
+  if (rows.length === 0) return;
+  printTable(
+    'Model corpus (every subgraph; align 16): best heuristic against greedy-size + WASM search (1 s); GLPK place model where n <= 12',
+    ['problem', 'n', 'live bound', 'heuristic peak', 'exact peak', 'status', 'search ms', 'solve ms', 'GLPK peak', 'GLPK ms'],
+    rows,
+  );
+  console.log(`\nProven optimal: ${proven} of ${problems}; proven within 1 s: ${within} of ${problems}; slowest solve ${ms(slowest)} ms.`);
 }

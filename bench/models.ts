@@ -33,7 +33,7 @@ interface Row {
 }
 
 /** Default import (align 16, prepared tensors kept, RESHAPE sharing), batch 1 where the batch is dynamic. */
-function load(file: string, bytes: Uint8Array): ImportedModel {
+export function load(file: string, bytes: Uint8Array): ImportedModel {
   try {
     return importModelFile(bytes, file);
   } catch (e) {
