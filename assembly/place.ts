@@ -60,15 +60,18 @@ export let PEAK_POS: i32 = -1;
 
 /**
  * Places order[from..m) one by one (order[0..from) and the fixed buffers must be placed already).
- * tops[pos] holds the running peak after position pos. Returns the peak.
+ * tops[pos] holds the running peak after position pos. Returns the peak. With `giveUpAbove`, stops
+ * as soon as the running peak exceeds it and returns that peak (the rest of the order is then left
+ * unplaced, and PEAK_POS is not set): the caller only wanted to know whether it stays below.
  */
-export function decodeFrom(order: usize, m: i32, from: i32, rule: i32, tops: usize): i64 {
+export function decodeFrom(order: usize, m: i32, from: i32, rule: i32, tops: usize, giveUpAbove: i64 = i64.MAX_VALUE): i64 {
   for (let i = from; i < m; i++) setPlaced(load<i32>(order + (<usize>i << 2)), false);
   let peak: i64 = from > 0 ? load<i64>(tops + (<usize>(from - 1) << 3)) : FIXED_TOP;
   for (let i = from; i < m; i++) {
     const top = placeOne(load<i32>(order + (<usize>i << 2)), rule);
     if (top > peak) peak = top;
     store<i64>(tops + (<usize>i << 3), peak);
+    if (peak > giveUpAbove) return peak;
   }
   PEAK_POS = -1;
   if (peak > FIXED_TOP) {

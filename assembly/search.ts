@@ -111,7 +111,9 @@ export function lsRun(iterations: i32, target: f64): f64 {
       set32(ORDER, j, t);
       from = i;
     }
-    const peak = decodeFrom(ORDER, M, from, BEST_FIT, TOPS);
+    // A move is kept only when the peak does not rise, and the running peak never falls: the
+    // decode can stop as soon as it passes the current peak (the same moves are kept either way).
+    const peak = decodeFrom(ORDER, M, from, BEST_FIT, TOPS, curPeak);
     if (peak <= curPeak) {
       curPeak = peak;
       curPeakPos = PEAK_POS;
