@@ -58,6 +58,9 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
   return o;
 }
 
+/** The alignment TensorFlow Lite Micro gives tensor data in its arena. */
+const TFLM_ALIGN = 16;
+
 /** Flags that mean nothing for the file's format are refused rather than ignored. */
 function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): void {
   if (opts.inputShape !== undefined && opts.inputShape.length > 0 && modelFormat(file, bytes) === 'tflite') {
@@ -93,12 +96,20 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
-  const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, tensorOffsets(model, results), orders) : undefined;
+  const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
+  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
+  const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGN !== 0).length;
+  if (unaligned > 0) {
+    process.stderr.write(
+      `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGN} (planned with --align ${opts.align}); ` +
+        `TensorFlow Lite Micro expects ${TFLM_ALIGN}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGN}\n`,
+    );
+  }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
     process.stdout.write(formatModelReport(model, results, baselines));

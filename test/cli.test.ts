@@ -9,7 +9,7 @@ import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
 import { readTflite } from '../src/import/tflite/reader.js';
 import { verifyPlan } from '../src/problem/verify.js';
-import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { buildTflite, FIXTURES, OP } from './helpers/tflite-builder.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'build', 'js', 'cli.js');
@@ -130,6 +130,28 @@ describe('arenapack on models (.tflite)', () => {
       expect(verifyPlan(sg.problem, offsets, j.subgraphs[s].peak).valid).toBe(true);
       expect(offsets.every((o: number) => o % 16 === 0)).toBe(true);
     });
+  });
+
+  it('--write-tflite warns when --align leaves offsets TFLite Micro cannot use as they are', () => {
+    // in (3 B) -RELU-> a (3 B) -RELU-> b (3 B): with --align 1, a sits at offset 3.
+    const odd = join(dir, 'odd.tflite');
+    const t = (name: string) => ({ name, shape: [1, 3] });
+    writeFileSync(odd, buildTflite({
+      subgraphs: [{
+        tensors: [t('in'), t('a'), t('b')],
+        inputs: [0],
+        outputs: [2],
+        operators: [{ op: OP.RELU, inputs: [0], outputs: [1] }, { op: OP.RELU, inputs: [1], outputs: [2] }],
+      }],
+    }));
+    const tfl = join(dir, 'unaligned.tflite');
+    const r = run('plan', odd, '--align', '1', '--write-tflite', tfl);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/WARNING: .*unaligned\.tflite: 1 tensor offset\(s\) are not multiples of 16 \(planned with --align 1\)/);
+    expect(existsSync(tfl)).toBe(true);
+    const aligned = run('plan', odd, '--write-tflite', tfl);
+    expect(aligned.code).toBe(0);
+    expect(aligned.err).not.toMatch(/WARNING/);
   });
 
   it('--svg, --header, --write-tflite: all written, the .tflite carries the JSON plan', () => {
