@@ -38,6 +38,10 @@ const ABORTED: i32 = 3;
 let cap: i64 = 0; // plans must have peak <= cap
 let nodes: f64 = 0;
 let nodeLimit: f64 = 0;
+// Work: the elementary steps a run has taken (neighbours, sections and section members visited).
+// Unlike time it does not depend on the machine, so a budget of work ends a search deterministically.
+let work: f64 = 0;
+let workLimit: f64 = 0;
 let stop: bool = false;
 let haveSolution: bool = false;
 
@@ -124,6 +128,7 @@ function place(b: i32, o: i64): bool {
   stampNow++;
   let count = 0;
   const stop = i32at(ADJ_AT, b + 1);
+  let steps = stop - i32at(ADJ_AT, b);
   for (let p = i32at(ADJ_AT, b); p < stop; p++) {
     const c = i32at(ADJ, p);
     if (!isPlaced(c) && i64at(CAND, c) < top) {
@@ -132,6 +137,7 @@ function place(b: i32, o: i64): bool {
       // Only where c's new offset is above the floor can c's rise lift that floor.
       const oc = offsetOfUnplaced(c);
       const chi = i32at(SEC_HI, c);
+      steps += chi - i32at(SEC_LO, c);
       for (let s = i32at(SEC_LO, c); s < chi; s++) if (i64at(FLOOR, s) < oc) count = queue(s, count);
     }
   }
@@ -150,6 +156,7 @@ function place(b: i32, o: i64): bool {
     let low: i64 = i64.MAX_VALUE;
     const end = i32at(SEC_AT, s + 1);
     for (let q = i32at(SEC_AT, s); q < end; q++) {
+      steps++;
       const c = i32at(SEC_BUF, q);
       if (!isPlaced(c)) {
         const oc = offsetOfUnplaced(c);
@@ -167,6 +174,7 @@ function place(b: i32, o: i64): bool {
   }
   // Boundaries inside b's span lose one crossing buffer.
   for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) - 1);
+  work += <f64>(steps + 2 * (hi - i32at(SEC_LO, b)));
   return ok;
 }
 
@@ -252,6 +260,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     i64set(KEY_O, b, o);
     if (h < minHeight) minHeight = h;
   }
+  work += <f64>(count + hi - lo);
   if (left == 0) return 0;
   // Sections: what is left in each must fit above max(floor, L).
   if (!sectionsFit(lo, hi, L)) return REJECTED;
@@ -281,7 +290,7 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   const k = expand(lo, hi, list, count, L, lastRank);
   // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
   if (k == REJECTED) return NOT_FOUND;
-  if (nodes >= nodeLimit) {
+  if (nodes >= nodeLimit || work >= workLimit) {
     poolTop = saved;
     return ABORTED;
   }
@@ -461,14 +470,16 @@ function resetState(): void {
 
 /**
  * One run: looks for a plan with peak <= capLimit, trying candidates in static order `order`
- * (0..2), for at most `limit` nodes. Returns 1 when none exists (the tree was exhausted), 2 when one
+ * (0..2), for at most `limit` nodes and `workBudget` work. Returns 1 when none exists (the tree was exhausted), 2 when one
  * was found (bbEmit writes it), 3 when the run stopped at its limit or because tick() said so.
  */
-export function bbRun(capLimit: f64, order: i32, limit: f64): i32 {
+export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i32 {
   cap = <i64>capLimit;
   heuristic = order;
   nodes = 0;
   nodeLimit = limit;
+  work = 0;
+  workLimit = workBudget;
   stop = false;
   resetState();
   for (let b = 0; b < N; b++) i32set(IDX, b, b);
@@ -481,6 +492,9 @@ export function bbRun(capLimit: f64, order: i32, limit: f64): i32 {
 
 /** Nodes explored by the last run. */
 export function bbNodes(): f64 { return nodes; }
+
+/** Work done by the last run (see `work`). */
+export function bbWork(): f64 { return work; }
 
 /** Writes the last plan found to OUT; returns its peak (or -1 when none was found). */
 export function bbEmit(): f64 {

@@ -11,11 +11,18 @@ export const FIRST_FIT: i32 = 0;
 /** Take the smallest gap that fits (lowest on ties). */
 export const BEST_FIT: i32 = 1;
 
+/**
+ * Neighbours visited by placeOne so far: a measure of work that, unlike time, does not depend on
+ * the machine (the local search's budget of work is counted in it).
+ */
+export let PLACE_WORK: f64 = 0;
+
 /** Gives buffer b an offset: a gap between placed neighbours that fits it, else on top of them all. */
 export function placeOne(b: i32, rule: i32): i64 {
   const nb = SCRATCH_A;
   let k = 0;
   const stop = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
+  PLACE_WORK += <f64>(stop - load<i32>(ADJ_AT + (<usize>b << 2)) + 1);
   for (let p = load<i32>(ADJ_AT + (<usize>b << 2)); p < stop; p++) {
     const c = load<i32>(ADJ + (<usize>p << 2));
     if (isPlaced(c)) {
@@ -24,6 +31,7 @@ export function placeOne(b: i32, rule: i32): i64 {
     }
   }
   sortByKey(nb, k, SCRATCH_B, OFF);
+  PLACE_WORK += <f64>(k * (32 - clz(k)));
   const s = size(b);
   const a = alignOf(b);
   let cur: i64 = 0;
@@ -66,6 +74,7 @@ export let PEAK_POS: i32 = -1;
  */
 export function decodeFrom(order: usize, m: i32, from: i32, rule: i32, tops: usize, giveUpAbove: i64 = i64.MAX_VALUE): i64 {
   for (let i = from; i < m; i++) setPlaced(load<i32>(order + (<usize>i << 2)), false);
+  PLACE_WORK += <f64>(m - from);
   let peak: i64 = from > 0 ? load<i64>(tops + (<usize>(from - 1) << 3)) : FIXED_TOP;
   for (let i = from; i < m; i++) {
     const top = placeOne(load<i32>(order + (<usize>i << 2)), rule);

@@ -3,7 +3,7 @@
 import { alloc } from './memory';
 import { N, OFF, emit, resetPlacement, setPlaced } from './problem';
 import { orderByConflicts, orderBySize } from './orders';
-import { BEST_FIT, PEAK_POS, decodeFrom } from './place';
+import { BEST_FIT, PEAK_POS, PLACE_WORK, decodeFrom } from './place';
 
 let M: i32 = 0;
 let ORDER: usize = 0;
@@ -17,6 +17,7 @@ let curPeakPos: i32 = -1;
 let bestPeak: i64 = 0;
 let rng: u32 = 1;
 let iterationsDone: f64 = 0;
+let workAtStart: f64 = 0;
 
 function rand(n: i32): i32 {
   // xorshift32: deterministic for a given seed.
@@ -78,6 +79,7 @@ export function lsStart(seed: f64): f64 {
   const s = <u32>(<u64>seed & 0xffffffff);
   rng = s == 0 ? 0x9e3779b9 : s;
   iterationsDone = 0;
+  workAtStart = PLACE_WORK;
   return <f64>curPeak;
 }
 
@@ -114,6 +116,7 @@ export function lsRun(iterations: i32, target: f64): f64 {
     // A move is kept only when the peak does not rise, and the running peak never falls: the
     // decode can stop as soon as it passes the current peak (the same moves are kept either way).
     const peak = decodeFrom(ORDER, M, from, BEST_FIT, TOPS, curPeak);
+    PLACE_WORK += <f64>(2 * (M - from)); // saving or restoring the tail
     if (peak <= curPeak) {
       curPeak = peak;
       curPeakPos = PEAK_POS;
@@ -142,6 +145,11 @@ export function lsRun(iterations: i32, target: f64): f64 {
 /** Moves tried so far. */
 export function lsIterations(): f64 {
   return iterationsDone;
+}
+
+/** Work done by the moves so far (neighbours visited while decoding; see place.ts). */
+export function lsWork(): f64 {
+  return PLACE_WORK - workAtStart;
 }
 
 /** Writes the best order's plan to OUT; returns its peak. */

@@ -46,6 +46,15 @@ let engine: Engine | undefined;
 
 /** The exact search's default node budget in `auto` and `search`: about a second on 200 buffers. */
 const DEFAULT_MAX_NODES = 500_000;
+/**
+ * Default budgets of work (elementary steps, counted the same on every machine) that go with the
+ * default move and node budgets: on problems whose moves or nodes are costly they end the local search
+ * (~1-3.5 s on the machine the figures in the README come from) and the exact search (~4-7 s) before
+ * the time cap would, so the plan still does not depend on the machine. An explicit `iterations` or
+ * `maxNodes` lifts the matching one.
+ */
+const DEFAULT_LS_WORK = 400e6;
+const DEFAULT_SEARCH_WORK = 3500e6;
 
 const now = (): number => performance.now();
 
@@ -79,6 +88,8 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const deadline = t0 + timeLimitMs;
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 20000;
+  const lsWork = options.iterations === undefined ? DEFAULT_LS_WORK : Infinity;
+  const searchWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_SEARCH_WORK : Infinity;
   const cheap = bounds(problem);
   const { live, largest } = cheap;
   let bound = cheap.bound;
@@ -98,7 +109,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     const t = now();
     const res =
       name === 'local-search'
-        ? eng.localSearch(seed, bound, iterations, () => now() - t < lsBudgetMs)
+        ? eng.localSearch(seed, bound, iterations, () => now() - t < lsBudgetMs, lsWork)
         : eng.run(KERNELS[name]);
     keep(name, res, t);
   };
@@ -130,14 +141,17 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     if (capacity !== undefined && best!.peak > capacity) phases.push(capacity);
     else phases.push(bound, -1);
     let found = false;
+    let workDone = 0;
     for (let i = 0; i < phases.length && now() < deadline; i++) {
       const cap = phases[i] === -1 ? best!.peak - 1 : phases[i]!;
       if (cap < bound) break;
       const left = maxNodes - (searchNodes ?? 0);
-      if (left <= 0) break;
-      const budget = i < phases.length - 1 ? Math.ceil(left / 2) : left;
-      const outcome = eng.search(cap, bound, more, budget);
+      const workLeft = searchWork - workDone;
+      if (left <= 0 || workLeft <= 0) break;
+      const half = i < phases.length - 1;
+      const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft);
       searchNodes = (searchNodes ?? 0) + outcome.nodes;
+      workDone += outcome.work;
       if (outcome.plan) {
         keep('search', outcome.plan, t);
         found = true;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
+import { Engine } from '../../src/solve/wasm/engine.js';
 import { bruteForceMinPeak } from '../helpers/brute-force.js';
 import { arbProblem, tightProblem } from '../helpers/problems.js';
 
@@ -53,5 +54,34 @@ describe('exact search (WASM branch-and-bound)', () => {
       if (r.status === 'feasible') expect(r.gap).toBeCloseTo((r.peak - 4096) / 4096, 12);
       else expect(r.status).toBe('optimal');
     }
+  });
+
+  it('a budget of work ends the search and the local search at the same point on every run', () => {
+    const problem = tightProblem(120, 1);
+    const engine = new Engine();
+    const runSearch = (maxWork: number) => {
+      engine.load(problem);
+      return engine.search(4096, 4096, () => true, Infinity, maxWork);
+    };
+    const small = runSearch(20e6);
+    const again = runSearch(20e6);
+    const more = runSearch(60e6);
+    // It stopped because of the work (a node's work is far below 1e6 here), not the tree's end.
+    expect(small.exhausted).toBe(false);
+    expect(small.work).toBeGreaterThanOrEqual(20e6);
+    expect(small.work).toBeLessThan(21e6);
+    expect(again).toEqual(small);
+    expect(more.nodes).toBeGreaterThan(small.nodes);
+    for (const r of [small, more]) if (r.plan) expect(verifyPlan(problem, r.plan.offsets, r.plan.peak).errors).toEqual([]);
+
+    const runLs = (maxWork: number) => {
+      engine.load(problem);
+      return engine.localSearch(1, 0, 1e9, () => true, maxWork);
+    };
+    const ls = runLs(30e6);
+    expect(ls.iterations).toBeLessThan(1e9);
+    expect(runLs(30e6)).toEqual(ls);
+    expect(runLs(90e6).iterations).toBeGreaterThan(ls.iterations);
+    expect(verifyPlan(problem, ls.offsets, ls.peak).errors).toEqual([]);
   });
 });

@@ -24,9 +24,11 @@ interface Exports {
   lsRun(iterations: number, target: number): number;
   lsEmit(): number;
   lsIterations(): number;
+  lsWork(): number;
   bbPrepare(): number;
-  bbRun(cap: number, order: number, limit: number): number;
+  bbRun(cap: number, order: number, limit: number, work: number): number;
   bbNodes(): number;
+  bbWork(): number;
   bbEmit(): number;
   odPrepare(ints: number, ops: number, tensors: number): number;
   odInts(): number;
@@ -68,6 +70,8 @@ export interface SearchOutcome {
   /** ...so every plan's peak is > provenAbove (with a plan: provenAbove = plan.peak - 1, it is optimal). */
   provenAbove: number;
   nodes: number;
+  /** Work done (see bbWork): a measure of effort that does not depend on the machine. */
+  work: number;
 }
 
 /** Progress of a running search, for progress lines and callbacks. */
@@ -158,18 +162,27 @@ export class Engine {
 
   /**
    * Local search from the better greedy order. `more(iterationsSoFar)` is asked between chunks of
-   * moves and ends the search by returning false; the search also ends at `target`.
+   * moves and ends the search by returning false; the search also ends at `target`, after
+   * `iterations` moves, or at the first chunk boundary past `maxWork` (see `lsWork`).
    */
-  localSearch(seed: number, target: number, iterations: number, more: () => boolean): { offsets: number[]; peak: number; iterations: number } {
+  localSearch(
+    seed: number,
+    target: number,
+    iterations: number,
+    more: () => boolean,
+    maxWork = Infinity,
+  ): { offsets: number[]; peak: number; iterations: number } {
     if (this.x.lsStart(seed) < 0) throw new Error('arenapack: out of memory in the local search');
-    const chunk = 64;
+    // Budgets are checked between chunks of moves; a move costs about a decode of the order's tail,
+    // so chunks shrink on big problems (by the size alone: the stopping point stays deterministic).
+    const chunk = Math.max(1, Math.min(64, Math.floor(64_000 / Math.max(this.n, 1))));
     let done = 0;
     let best = Infinity;
     while (done < iterations) {
       const step = Math.min(chunk, iterations - done);
       best = this.x.lsRun(step, target);
       done += step;
-      if (best <= target || !more()) break;
+      if (best <= target || this.x.lsWork() >= maxWork || !more()) break;
     }
     const peak = this.x.lsEmit();
     return { offsets: this.offsets(), peak, iterations: this.x.lsIterations() };
@@ -182,10 +195,11 @@ export class Engine {
    * A run that explores its whole tree proves that no plan fits the cap it had.
    * `more(progress)` is asked every few thousand nodes and ends the search by returning false.
    */
-  search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity): SearchOutcome {
+  search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity, maxWork = Infinity): SearchOutcome {
     if (this.x.bbPrepare() === 0) throw new Error('arenapack: out of memory in the exact search');
     const t0 = performance.now();
     let nodes = 0; // nodes of finished runs
+    let work = 0; // and their work (see bbWork)
     let plan: { offsets: number[]; peak: number } | undefined;
     let curCap = cap;
     let stopped = false;
@@ -204,6 +218,7 @@ export class Engine {
         exhausted,
         provenAbove: exhausted ? curCap : target - 1,
         nodes,
+        work,
       };
     };
     for (;;) {
@@ -211,15 +226,16 @@ export class Engine {
       let found = false;
       while (!found) {
         for (let order = 0; order < 3 && !found; order++) {
-          const state = this.x.bbRun(curCap, order, Math.min(limit, maxNodes - nodes));
+          const state = this.x.bbRun(curCap, order, Math.min(limit, maxNodes - nodes), maxWork - work);
           nodes += this.x.bbNodes();
+          work += this.x.bbWork();
           if (state === 1) return out(true); // the whole tree: nothing fits curCap
           if (state === 2) {
             plan = { offsets: [], peak: this.x.bbEmit() };
             plan.offsets = this.offsets();
             found = true;
           }
-          if (stopped || nodes >= maxNodes) return out(false);
+          if (stopped || nodes >= maxNodes || work >= maxWork) return out(false);
         }
         limit *= 2;
       }
