@@ -16,12 +16,13 @@
 // are independent: each is solved on its own, from level 0 again, and a part that fails fails the
 // node at once (no backtracking into the choices of its independent neighbours). The node's own
 // section check at its level L is made before it splits: the parts cannot make it any more.
-// A node is counted only when the bounds let it through (as MiniMalloc counts), so node limits
-// mean the same in both.
+// A node is counted only when the bounds let it through (as MiniMalloc counts nodes; its pruning
+// rules differ from ours in details, so counts are close, not equal).
 // A candidate with no unplaced neighbour that fails ends its node ("hatless" pruning).
 // A run stops at the first plan within C (FOUND), when the tree is exhausted (a proof that no plan
-// fits C), or at its node limit / when tick() says stop (ABORTED). The caller restarts runs with
-// other static orders and growing node limits, and tightens C after each plan.
+// fits C), or (ABORTED) at its node or work limit, when tick() says stop, or when memory runs out.
+// The caller restarts runs with other static orders and growing node limits, and tightens C after
+// each plan.
 import { alloc, mark } from './memory';
 import {
   ADJ, ADJ_AT, N, OFF,
@@ -42,6 +43,8 @@ let nodeLimit: f64 = 0;
 // Unlike time it does not depend on the machine, so a budget of work ends a search deterministically.
 let work: f64 = 0;
 let workLimit: f64 = 0;
+let tries: i64 = 0; // children tried (see search)
+let outOfMemory: bool = false;
 let stop: bool = false;
 let haveSolution: bool = false;
 
@@ -128,7 +131,7 @@ function place(b: i32, o: i64): bool {
   stampNow++;
   let count = 0;
   const stop = i32at(ADJ_AT, b + 1);
-  let steps = stop - i32at(ADJ_AT, b);
+  let steps: i64 = <i64>(stop - i32at(ADJ_AT, b));
   for (let p = i32at(ADJ_AT, b); p < stop; p++) {
     const c = i32at(ADJ, p);
     if (!isPlaced(c) && i64at(CAND, c) < top) {
@@ -137,7 +140,7 @@ function place(b: i32, o: i64): bool {
       // Only where c's new offset is above the floor can c's rise lift that floor.
       const oc = offsetOfUnplaced(c);
       const chi = i32at(SEC_HI, c);
-      steps += chi - i32at(SEC_LO, c);
+      steps += <i64>(chi - i32at(SEC_LO, c));
       for (let s = i32at(SEC_LO, c); s < chi; s++) if (i64at(FLOOR, s) < oc) count = queue(s, count);
     }
   }
@@ -174,7 +177,7 @@ function place(b: i32, o: i64): bool {
   }
   // Boundaries inside b's span lose one crossing buffer.
   for (let s = i32at(SEC_LO, b); s < hi - 1; s++) i32set(CUTS, s, i32at(CUTS, s) - 1);
-  work += <f64>(steps + 2 * (hi - i32at(SEC_LO, b)));
+  work += <f64>(steps + <i64>(2 * (hi - i32at(SEC_LO, b))));
   return ok;
 }
 
@@ -228,6 +231,7 @@ function byStatic(a: i32, b: i32): i32 {
 
 const DEAD: i32 = -1; // no child can lead to a plan
 const REJECTED: i32 = -2; // the bounds say no plan fits: the node is not even counted
+const OUT_OF_MEMORY: i32 = -3; // the candidate pool could not grow: the run stops (no proof)
 
 /**
  * Lists the children of a node of the part [lo, hi) into the pool: the buffers that may come next
@@ -247,15 +251,27 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     let o: i64;
     let h: i64;
     if (f >= 0) {
-      if (i64at(CAND, b) > f || f + size(b) > cap) return REJECTED;
-      if (f < L || (f == L && i32at(RANK, b) < lastRank)) return DEAD;
+      if (i64at(CAND, b) > f || f + size(b) > cap) {
+        work += <f64>(j + 1);
+        return REJECTED;
+      }
+      if (f < L || (f == L && i32at(RANK, b) < lastRank)) {
+        work += <f64>(j + 1);
+        return DEAD;
+      }
       o = f;
       h = f + 1; // nothing may be placed above a fixed buffer's offset before it
     } else {
       o = alignUp(i64at(CAND, b), alignOf(b));
       h = o + size(b);
-      if (h > cap) return REJECTED;
-      if (h <= L) return DEAD;
+      if (h > cap) {
+        work += <f64>(j + 1);
+        return REJECTED;
+      }
+      if (h <= L) {
+        work += <f64>(j + 1);
+        return DEAD;
+      }
     }
     i64set(KEY_O, b, o);
     if (h < minHeight) minHeight = h;
@@ -265,7 +281,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   // Sections: what is left in each must fit above max(floor, L).
   if (!sectionsFit(lo, hi, L)) return REJECTED;
   const start = poolTop;
-  if (!ensurePool(poolTop + left)) return DEAD;
+  if (!ensurePool(poolTop + left)) return OUT_OF_MEMORY;
   let k = 0;
   for (let j = 0; j < count; j++) {
     const b = i32at(POOL, list + j);
@@ -285,21 +301,36 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
 
 /** Solves the part [lo, hi), whose buffers are POOL[list .. list+count), from level L: tries each candidate, recursing. */
 function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
-  if (stop) return ABORTED;
+  if (stop || work >= workLimit) return ABORTED;
   const saved = poolTop;
   const k = expand(lo, hi, list, count, L, lastRank);
   // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
   if (k == REJECTED) return NOT_FOUND;
-  if (nodes >= nodeLimit || work >= workLimit) {
+  if (k == OUT_OF_MEMORY) {
+    outOfMemory = true;
+    stop = true;
+    return ABORTED;
+  }
+  if (k == 0) {
+    nodes++;
+    return FOUND;
+  }
+  if (nodes >= nodeLimit) {
     poolTop = saved;
     return ABORTED;
   }
   nodes++;
-  if ((<i64>nodes & 63) == 0 && tick(nodes) != 0) stop = true;
-  if (k == 0) return FOUND;
   if (k < 0) return NOT_FOUND;
   let result = NOT_FOUND;
   for (let i = 0; i < k && result == NOT_FOUND; i++) {
+    // Time, cancellation and progress: asked every 64 children tried, counted or not, so the
+    // questions come at bounded intervals even when the bounds reject most children.
+    tries++;
+    if ((tries & 63) == 0 && tick(nodes) != 0) stop = true;
+    if (stop) {
+      result = ABORTED;
+      break;
+    }
     const x = i32at(POOL, saved + i);
     // KEY_O of x may have been overwritten deeper down; recompute from the (restored) state.
     const off = fixedOf(x) >= 0 ? fixedOf(x) : alignUp(i64at(CAND, x), alignOf(x));
@@ -332,6 +363,12 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   return result;
 }
 
+function memoryOut(): i32 {
+  outOfMemory = true;
+  stop = true;
+  return ABORTED;
+}
+
 /** Whether what is left in each section of [lo, hi) fits between max(its floor, L) and the cap. */
 function sectionsFit(lo: i32, hi: i32, L: i64): bool {
   for (let s = lo; s < hi; s++) {
@@ -362,7 +399,7 @@ function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
     if (s + 1 < hi && i32at(CUTS, s) != 0) continue;
     // [a, s+1) is a part: list its unplaced buffers above the pool's top.
     const start = poolTop;
-    if (!ensurePool(poolTop + (count < 0 ? N : count))) return ABORTED;
+    if (!ensurePool(poolTop + (count < 0 ? N : count))) return memoryOut();
     let m = 0;
     const n = count < 0 ? N : count;
     for (let j = 0; j < n; j++) {
@@ -378,7 +415,7 @@ function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
       const keep = start + m;
       const order = keep + m;
       poolTop = order + m;
-      if (!ensurePool(poolTop)) return ABORTED;
+      if (!ensurePool(poolTop)) return memoryOut();
       for (let j = 0; j < m; j++) {
         const b = i32at(POOL, start + j);
         i32set(POOL, keep + j, i32at(RANK, b));
@@ -480,6 +517,8 @@ export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i
   nodeLimit = limit;
   work = 0;
   workLimit = workBudget;
+  tries = 0;
+  outOfMemory = false;
   stop = false;
   resetState();
   for (let b = 0; b < N; b++) i32set(IDX, b, b);
@@ -495,6 +534,9 @@ export function bbNodes(): f64 { return nodes; }
 
 /** Work done by the last run (see `work`). */
 export function bbWork(): f64 { return work; }
+
+/** 1 when the last run stopped because memory ran out (its ABORTED proves nothing). */
+export function bbOutOfMemory(): i32 { return outOfMemory ? 1 : 0; }
 
 /** Writes the last plan found to OUT; returns its peak (or -1 when none was found). */
 export function bbEmit(): f64 {

@@ -5,7 +5,7 @@ import { IN_ALIGN, IN_END, IN_FIXED, IN_SIZE, IN_START, OUT, PAIRS } from './pro
 export { prepare, setup } from './problem';
 export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
 export { lsStart, lsRun, lsEmit, lsIterations, lsWork } from './search';
-export { bbPrepare, bbRun, bbNodes, bbWork, bbEmit } from './exact';
+export { bbPrepare, bbRun, bbNodes, bbWork, bbOutOfMemory, bbEmit } from './exact';
 export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
 export { odPrepare, odInts, odSizes, odOrder, odPeak, odHasOrder, odSolve, odRelease } from './order-dp';
 

@@ -133,7 +133,7 @@ describe('arenapack on models (.tflite)', () => {
   });
 
   it('--write-tflite warns when --align leaves offsets TFLite Micro cannot use as they are', () => {
-    // in (3 B) -RELU-> a (3 B) -RELU-> b (3 B): with --align 1, a sits at offset 3.
+    // in (3 B) -RELU-> a (3 B) -RELU-> b (3 B): with --align 1, a sits at offset 3 (or in and b do).
     const odd = join(dir, 'odd.tflite');
     const t = (name: string) => ({ name, shape: [1, 3] });
     writeFileSync(odd, buildTflite({
@@ -147,7 +147,7 @@ describe('arenapack on models (.tflite)', () => {
     const tfl = join(dir, 'unaligned.tflite');
     const r = run('plan', odd, '--align', '1', '--write-tflite', tfl);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/WARNING: .*unaligned\.tflite: 1 tensor offset\(s\) are not multiples of 16 \(planned with --align 1\)/);
+    expect(r.err).toMatch(/WARNING: .*unaligned\.tflite: [12] tensor offset\(s\) are not multiples of 16 \(planned with --align 1\)/);
     expect(existsSync(tfl)).toBe(true);
     const aligned = run('plan', odd, '--write-tflite', tfl);
     expect(aligned.code).toBe(0);

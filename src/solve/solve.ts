@@ -16,9 +16,16 @@ export interface SolveOptions {
   timeLimitMs?: number;
   /** Seed of the local search (default 1). Same seed, same plan. */
   seed?: number;
-  /** Moves the local search tries at most (default 20000). */
+  /**
+   * Moves the local search tries at most (default 20000, with a budget of work that ends it sooner
+   * where moves are costly; giving `iterations`, even 20000, removes that work budget).
+   */
   iterations?: number;
-  /** Nodes the exact search explores at most (default 500000 for `auto` and `search`; none for `exact`). */
+  /**
+   * Nodes the exact search explores at most (default 500000 for `auto` and `search`, with a budget of
+   * work that ends it sooner where nodes are costly; giving `maxNodes` removes that work budget; no
+   * limit for `exact`).
+   */
   maxNodes?: number;
   /** Called every few thousand nodes of the exact search. */
   onProgress?: (p: SearchProgress & { bound: number }) => void;
@@ -121,7 +128,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   } else {
     for (const name of HEURISTIC_ORDER) {
       if (name === 'local-search' && best!.peak <= bound) continue;
-      // The local search takes at most a fifth of the budget when a search may follow.
+      // The local search takes at most half the time left when a search may follow.
       runHeuristic(name, method === 'heuristic' ? deadline - now() : (deadline - now()) / 2);
     }
   }

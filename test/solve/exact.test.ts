@@ -79,7 +79,7 @@ describe('exact search (WASM branch-and-bound)', () => {
       return engine.localSearch(1, 0, 1e9, () => true, maxWork);
     };
     const ls = runLs(30e6);
-    expect(ls.iterations).toBeLessThan(1e9);
+    expect(ls.iterations).toBeGreaterThan(0);
     expect(runLs(30e6)).toEqual(ls);
     expect(runLs(90e6).iterations).toBeGreaterThan(ls.iterations);
     expect(verifyPlan(problem, ls.offsets, ls.peak).errors).toEqual([]);

@@ -29,6 +29,7 @@ interface Exports {
   bbRun(cap: number, order: number, limit: number, work: number): number;
   bbNodes(): number;
   bbWork(): number;
+  bbOutOfMemory(): number;
   bbEmit(): number;
   odPrepare(ints: number, ops: number, tensors: number): number;
   odInts(): number;
@@ -229,6 +230,10 @@ export class Engine {
           const state = this.x.bbRun(curCap, order, Math.min(limit, maxNodes - nodes), maxWork - work);
           nodes += this.x.bbNodes();
           work += this.x.bbWork();
+          if (this.x.bbOutOfMemory()) {
+            this.onTick = () => true;
+            throw new Error('arenapack: out of memory in the exact search');
+          }
           if (state === 1) return out(true); // the whole tree: nothing fits curCap
           if (state === 2) {
             plan = { offsets: [], peak: this.x.bbEmit() };
