@@ -137,9 +137,10 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const wantSearch = method === 'auto' || method === 'exact' || method === 'search';
   if (wantSearch && best!.peak > bound && !(capacity !== undefined && bound > capacity)) {
     const t = now();
+    let phaseEnd = deadline;
     const more = (p: SearchProgress): boolean => {
       options.onProgress?.({ ...p, nodes: (searchNodes ?? 0) + p.nodes, bound });
-      return now() < deadline;
+      return now() < phaseEnd;
     };
     // Phases: first the capacity when the heuristics did not meet it; else the lower bound itself with
     // half the budget (tight instances are often met exactly, and a plan there ends the solve); then
@@ -156,6 +157,8 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
       const workLeft = searchWork - workDone;
       if (left <= 0 || workLeft <= 0) break;
       const half = i < phases.length - 1;
+      // With no node or work budget (`exact`) only time can split the budget: half of what is left.
+      phaseEnd = half && left === Infinity && workLeft === Infinity ? now() + (deadline - now()) / 2 : deadline;
       const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft);
       searchNodes = (searchNodes ?? 0) + outcome.nodes;
       workDone += outcome.work;
