@@ -8,7 +8,7 @@ import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
 import { layoutSvg } from './export/svg.js';
-import { modelArenaSize, tensorOffsets } from './export/tensor-offsets.js';
+import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
 import { writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
@@ -115,8 +115,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
     process.stdout.write(formatModelReport(model, results, baselines));
     if (reordered && stored) process.stdout.write('\n' + formatReorderReport(model, stored.results, results, reordered.results));
   }
-  const stackedTooBig = opts.capacity !== undefined && modelArenaSize(results) > opts.capacity;
-  return results.some((r) => r.fits === false) || stackedTooBig ? EXIT_NO_FIT : 0;
+  return arenaFits(results, opts.capacity) === false ? EXIT_NO_FIT : 0;
 }
 
 /** --reorder: a header of offsets in the new order is only right for a model written in that order. */

@@ -1,4 +1,4 @@
-import { modelArenaSize, subgraphBases } from './tensor-offsets.js';
+import { arenaFits, modelArenaSize, subgraphBases } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
 import { planToJson, type PlanJson } from './plan-json.js';
@@ -62,7 +62,7 @@ export function modelPlanToJson(model: ImportedModel, results: readonly SolveRes
   const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
   if (capacity !== undefined) {
     arena.capacity = capacity;
-    arena.fits = size <= capacity && results.every((r) => r.fits !== false);
+    arena.fits = arenaFits(results, capacity)!;
   }
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }

@@ -28,6 +28,15 @@ export function modelArenaSize(plans: readonly Pick<Plan, 'peak'>[]): number {
 }
 
 /**
+ * With a capacity: whether every subgraph's plan fits it and so does the arena they stack into
+ * (the CLI exits 3 when not); undefined without one.
+ */
+export function arenaFits(plans: readonly (Pick<Plan, 'peak'> & { fits?: boolean })[], capacity: number | undefined): boolean | undefined {
+  if (capacity === undefined) return undefined;
+  return modelArenaSize(plans) <= capacity && plans.every((p) => p.fits !== false);
+}
+
+/**
  * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
  * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
  * constants (even when planned with --include-weights) and tensors not planned.

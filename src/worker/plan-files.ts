@@ -5,16 +5,16 @@
  */
 import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
-import { formatModelReport, type Baselines } from '../export/model-report.js';
+import { formatModelReport } from '../export/model-report.js';
 import { planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
-import { modelArenaSize } from '../export/tensor-offsets.js';
+import { arenaFits } from '../export/tensor-offsets.js';
+import { planModelWith } from '../plan-model.js';
 import { importProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
-import type { Problem } from '../problem/types.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
 import { createSolver, type Solver } from './node.js';
@@ -60,25 +60,17 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
   };
-  const withCap = (p: Problem): Problem => (o.capacity !== undefined ? { ...p, capacity: o.capacity } : p);
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
-    const results = await Promise.all(model.subgraphs.map((sg) => solver.solve(withCap(sg.problem), opts)));
-    const baselines = await Promise.all(
-      model.subgraphs.map(async (sg, s): Promise<Baselines> => {
-        const peakOf = async (method: 'naive' | 'slots-inorder'): Promise<number> =>
-          results[s]!.methods.find((m) => m.method === method)?.peak ?? (await solver.solve(sg.problem, { method })).peak;
-        return { naive: await peakOf('naive'), before: await peakOf('slots-inorder') };
-      }),
-    );
-    const tooBig = o.capacity !== undefined && modelArenaSize(results) > o.capacity;
+    const { results, baselines } = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity);
     return {
       text: formatModelReport(model, results, baselines),
       json: modelPlanToJson(model, results),
-      code: results.some((r) => r.fits === false) || tooBig ? EXIT_NO_FIT : 0,
+      code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
     };
   }
-  const problem = withCap(importProblem(new TextDecoder().decode(bytes), file));
+  const problem = importProblem(new TextDecoder().decode(bytes), file);
+  if (o.capacity !== undefined) problem.capacity = o.capacity;
   const result: SolveResult = await solver.solve(problem, opts);
   return { text: formatReport(problem, result, file), json: planToJson(problem, result), code: result.fits === false ? EXIT_NO_FIT : 0 };
 }

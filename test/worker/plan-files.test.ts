@@ -78,4 +78,21 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
     expect(entry!.plan.fits).toBe(false);
     expect(verifyPlan(p2, entry!.plan.buffers.map((x) => x.offset), entry!.plan.peak).valid).toBe(true);
   });
+
+  it('a model under a capacity: the same report and JSON (capacity, fits, arena) as planning it alone', async () => {
+    const model = importModelFile(modelBytes, m);
+    const peak = solve(model.subgraphs[0]!.problem).peak;
+    for (const [capacity, code] of [[peak, 0], [peak - 1, 3]] as const) {
+      const c = collect();
+      expect(await planFiles([m], { capacity, json: true }, c.output)).toBe(code);
+      const [entry] = JSON.parse(c.out.join('')) as { plan: { peak: number; capacity: number; fits: boolean; arena: { capacity: number; fits: boolean }; buffers: { offset: number }[] } }[];
+      expect(entry!.plan.capacity).toBe(capacity);
+      expect(entry!.plan.fits).toBe(code === 0);
+      expect(entry!.plan.arena).toMatchObject({ capacity, fits: code === 0 });
+      expect(verifyPlan(model.subgraphs[0]!.problem, entry!.plan.buffers.map((x) => x.offset), entry!.plan.peak).valid).toBe(true);
+      const t = collect();
+      await planFiles([m], { capacity }, t.output);
+      expect(t.out.join('')).toMatch(code === 0 ? /capacity .*: fits/ : /capacity .*: does NOT fit/);
+    }
+  });
 });
