@@ -66,7 +66,6 @@ let KEY_O: usize = 0; // i64 per buffer: the offset it would take now (candidate
 let RANK: usize = 0; // i32 per buffer: position in the static order (candidate tie-break)
 let TOTAL: usize = 0; // i64 per buffer: the most bytes live in any of its sections
 let TMP: usize = 0;
-let IDX: usize = 0;
 
 const SECTION_TAG: i32 = 1 << 30;
 
@@ -306,11 +305,7 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   const k = expand(lo, hi, list, count, L, lastRank);
   // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
   if (k == REJECTED) return NOT_FOUND;
-  if (k == OUT_OF_MEMORY) {
-    outOfMemory = true;
-    stop = true;
-    return ABORTED;
-  }
+  if (k == OUT_OF_MEMORY) return memoryOut();
   if (k == 0) {
     nodes++;
     return FOUND;
@@ -333,7 +328,7 @@ function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     }
     const x = i32at(POOL, saved + i);
     // KEY_O of x may have been overwritten deeper down; recompute from the (restored) state.
-    const off = fixedOf(x) >= 0 ? fixedOf(x) : alignUp(i64at(CAND, x), alignOf(x));
+    const off = offsetOfUnplaced(x);
     const markAt = trail;
     if (place(x, off)) {
       // Did x cut the part? Then its sides are independent.
@@ -460,7 +455,6 @@ export function bbPrepare(): i32 {
   RANK = alloc(n << 2);
   TOTAL = alloc(n << 3);
   TMP = alloc(n << 2);
-  IDX = alloc(n << 2);
   // Trail: each placement changes at most deg(b) candidates and its sections.
   let total: i64 = 0;
   for (let b = 0; b < N; b++) {
@@ -470,14 +464,6 @@ export function bbPrepare(): i32 {
   TR_I = alloc(trailCap << 2);
   TR_V = alloc(trailCap << 3);
   if (TR_V == 0) return 0;
-  resetState();
-  // TOTAL[b]: the most bytes live in any section b spans.
-  for (let b = 0; b < N; b++) {
-    let t: i64 = 0;
-    const hi = i32at(SEC_HI, b);
-    for (let s = i32at(SEC_LO, b); s < hi; s++) if (i64at(REM, s) > t) t = i64at(REM, s);
-    i64set(TOTAL, b, t);
-  }
   POOL = mark();
   poolCap = 0;
   poolTop = 0;
@@ -521,9 +507,7 @@ export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i
   outOfMemory = false;
   stop = false;
   resetState();
-  for (let b = 0; b < N; b++) i32set(IDX, b, b);
-  sortIndices(IDX, N, TMP, byStatic);
-  for (let r = 0; r < N; r++) i32set(RANK, i32at(IDX, r), r);
+  // (solveParts ranks the buffers of each part it finds, the whole problem included.)
   const r = solveParts(0, SECTIONS, 0, -1);
   if (r == FOUND) haveSolution = true;
   return r;

@@ -108,7 +108,7 @@ export function buildSections(): bool {
   }
   SEC_BUF = alloc(<usize>max(total, 1) << 2);
   const fill = alloc(<usize>max(S, 1) << 2);
-  if (fill == 0) return false;
+  if (fill == 0) return false; // (allocs fail for good once one has: SEC_BUF too)
   for (let s = 0; s < S; s++) store<i32>(fill + (<usize>s << 2), load<i32>(SEC_AT + (<usize>s << 2)));
   for (let b = 0; b < n; b++) {
     const hi = load<i32>(SEC_HI + (<usize>b << 2));

@@ -142,9 +142,9 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
       options.onProgress?.({ ...p, nodes: (searchNodes ?? 0) + p.nodes, bound });
       return now() < phaseEnd;
     };
-    // Phases: first the capacity when the heuristics did not meet it; else the lower bound itself with
-    // half the budget (tight instances are often met exactly, and a plan there ends the solve); then
-    // down from the best plan, each plan found lowering the cap.
+    // Phases: the capacity when the heuristics did not meet it (the search then goes on down from each
+    // plan it finds); else the lower bound itself with half the budget (tight instances are often met
+    // exactly, and a plan there ends the solve), then down from the best plan.
     const phases: number[] = [];
     if (capacity !== undefined && best!.peak > capacity) phases.push(capacity);
     else phases.push(bound, -1);
@@ -152,7 +152,6 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     let workDone = 0;
     for (let i = 0; i < phases.length && now() < deadline; i++) {
       const cap = phases[i] === -1 ? best!.peak - 1 : phases[i]!;
-      if (cap < bound) break;
       const left = maxNodes - (searchNodes ?? 0);
       const workLeft = searchWork - workDone;
       if (left <= 0 || workLeft <= 0) break;
@@ -171,8 +170,6 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
         proof = `exact search: no plan with peak <= ${outcome.provenAbove} (${searchNodes} nodes)`;
       }
       if (best!.peak <= bound) break;
-      // A capacity met: go on lowering the peak from the plan found.
-      if (i === phases.length - 1 && capacity !== undefined && found && phases[0] === capacity) phases.push(-1);
     }
     if (!found) methods.push({ method: 'search', peak: NaN, timeMs: now() - t });
   }

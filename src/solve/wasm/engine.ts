@@ -112,6 +112,11 @@ let compiled: WebAssembly.Module | undefined;
 export class Engine {
   private readonly x: Exports;
   private n = 0;
+  /**
+   * Whether the exact search's structures (bbPrepare) are built for the loaded problem and still
+   * the last blocks of the heap: any other method allocates after them, load() drops them.
+   */
+  private searchReady = false;
   /** Answers the engine's tick: true to go on. */
   private onTick: (nodes: number) => boolean = () => true;
 
@@ -124,6 +129,7 @@ export class Engine {
 
   /** Writes the problem into WASM memory and builds its conflict graph there. */
   load(problem: Problem): void {
+    this.searchReady = false;
     const bs = problem.buffers;
     const n = bs.length;
     if (this.x.prepare(n) === 0) throw new Error(`arenapack: out of memory for ${n} buffers`);
@@ -156,6 +162,7 @@ export class Engine {
 
   /** Runs one kernel; returns its offsets (problem order) and peak. */
   run(kernel: Kernel): { offsets: number[]; peak: number } {
+    this.searchReady = false;
     const peak = this.x[kernel]();
     if (peak < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
     return { offsets: this.offsets(), peak };
@@ -173,6 +180,7 @@ export class Engine {
     more: () => boolean,
     maxWork = Infinity,
   ): { offsets: number[]; peak: number; iterations: number } {
+    this.searchReady = false;
     if (this.x.lsStart(seed) < 0) throw new Error('arenapack: out of memory in the local search');
     // Budgets are checked between chunks of moves; a move costs about a decode of the order's tail,
     // so chunks shrink on big problems (by the size alone: the stopping point stays deterministic).
@@ -197,7 +205,9 @@ export class Engine {
    * `more(progress)` is asked every few thousand nodes and ends the search by returning false.
    */
   search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity, maxWork = Infinity): SearchOutcome {
-    if (this.x.bbPrepare() === 0) throw new Error('arenapack: out of memory in the exact search');
+    // Built once per loaded problem: solve() searches twice (the bound, then down from the best).
+    if (!this.searchReady && this.x.bbPrepare() === 0) throw new Error('arenapack: out of memory in the exact search');
+    this.searchReady = true;
     const t0 = performance.now();
     let nodes = 0; // nodes of finished runs
     let work = 0; // and their work (see bbWork)
@@ -254,6 +264,7 @@ export class Engine {
    * the loaded problem's and are freed before it returns, so a loaded problem stays usable.
    */
   orderDp(input: OrderDpInput): OrderDpOutput {
+    this.searchReady = false;
     const x = this.x;
     try {
       if (x.odPrepare(input.ints.length, input.ops, input.sizes.length) === 0) throw new Error('arenapack: out of memory in the operator-order search');
