@@ -53,7 +53,7 @@ export interface Bounds {
 
 export function bounds(problem: Problem): Bounds {
   const live = liveBound(problem);
-  const aligned = alignedLiveBound(problem);
+  const aligned = alignedLive(problem) ?? live;
   const largest = largestBuffer(problem);
   const bound = Math.max(live, aligned, largest);
   const proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : 'largest buffer';
@@ -72,10 +72,15 @@ export function lowerBound(problem: Problem): Bytes {
  * sizes minus the largest rounding among them. Falls back to the plain live bound otherwise.
  */
 export function alignedLiveBound(problem: Problem): Bytes {
+  return alignedLive(problem) ?? liveBound(problem);
+}
+
+/** alignedLiveBound() where the alignment applies; undefined where it does not. */
+function alignedLive(problem: Problem): Bytes | undefined {
   const bs = problem.buffers;
   if (bs.length === 0) return 0;
   const a = bs[0]!.align ?? 1;
-  if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined)) return liveBound(problem);
+  if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined)) return undefined;
   const events: [number, number][] = [];
   bs.forEach((b, i) => events.push([b.start, i + 1], [b.end, -(i + 1)]));
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

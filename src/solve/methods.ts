@@ -49,13 +49,6 @@ export const METHOD_HELP: Record<MethodName, string> = {
   'slots-greedy-breadth': 'shared slots, busiest step first (Pisarchyk & Lee 2020)',
 };
 
-export const PORTFOLIO_HELP: Record<Portfolio, string> = {
-  auto: 'every heuristic, then the exact search for the rest of the time limit unless the live bound is met (default)',
-  heuristic: 'every heuristic, the lowest peak kept; no search',
-  search: 'the exact branch-and-bound alone, from the greedy-size plan',
-  exact: 'as auto, with a default time limit of 60 s to finish the proof',
-};
-
 export function isPortfolio(name: string): name is Portfolio {
   return (PORTFOLIOS as readonly string[]).includes(name);
 }

@@ -67,7 +67,7 @@ const mustStay = (problem: Problem, i: number): boolean =>
  * the capacity; buffers that may not spill (or have a fixed offset) are kept; maximise the kept
  * weight. `cuts` are kept sets already shown not to place: each is forbidden.
  */
-export function fitModel(problem: Problem, capacity: number, lp: LpBuilder, cuts: number[][] = []): LP {
+export function fitModel(problem: Problem, capacity: number, lp: LpBuilder, cuts: number[][] = [], sets = liveSets(problem)): LP {
   const bs = problem.buffers;
   const y = (i: number): string => `y_${i}`;
   lp.maximizeObjective(bs.map((_, i) => ({ name: y(i), coef: weightOf(problem, i) })));
@@ -75,7 +75,7 @@ export function fitModel(problem: Problem, capacity: number, lp: LpBuilder, cuts
     lp.binary(y(i));
     if (mustStay(problem, i)) lp.bound(y(i), 1, 1);
   });
-  liveSets(problem).forEach((set, t) => {
+  sets.forEach((set, t) => {
     lp.le(`live_${t}`, set.map((i) => ({ name: y(i), coef: bs[i]!.size })), capacity);
   });
   cuts.forEach((set, c) => lp.le(`cut_${c}`, set.map((i) => ({ name: y(i), coef: 1 })), set.length - 1));
@@ -98,10 +98,11 @@ export async function fitCapacity(
   // 'infeasible' below means: the buffers that may not spill cannot all stay, even by the knapsack.
   const maxRounds = options.maxRounds ?? 20;
   const cuts: number[][] = [];
+  const sets = liveSets(problem); // the same every round
   let provenSoFar = true;
   for (let round = 1; round <= maxRounds; round++) {
     const left = Math.max(100, timeLimitMs - (performance.now() - t0));
-    const result = solveMip(glpk, fitModel(problem, capacity, new LpBuilder(glpk, 'fit'), cuts), left / 2);
+    const result = solveMip(glpk, fitModel(problem, capacity, new LpBuilder(glpk, 'fit'), cuts, sets), left / 2);
     const outcome = outcomeOf(glpk, result);
     if (outcome === 'infeasible') {
       return nothingFits(problem, round, 'knapsack');

@@ -51,12 +51,6 @@ export class LpBuilder {
     return this;
   }
 
-  /** sum(terms) >= lb */
-  ge(name: string, terms: Term[], lb: number): this {
-    this.rows.push({ name, vars: terms, bnds: { type: this.glpk.GLP_LO, ub: 0, lb } });
-    return this;
-  }
-
   /** sum(terms) = v */
   eq(name: string, terms: Term[], v: number): this {
     this.rows.push({ name, vars: terms, bnds: { type: this.glpk.GLP_FX, ub: v, lb: v } });
