@@ -11,11 +11,6 @@ export const EXIT_NO_FIT = 3;
 /** A command line that cannot be run as given (exit 2). */
 export class UsageError extends Error {}
 
-/** Writes a file whole or not at all: a temporary file renamed into place. */
-export function writeAtomic(path: string, text: string | Uint8Array): void {
-  writeAllAtomic([[path, text]]);
-}
-
 /**
  * Writes several files all or none: every one to a temporary file first, then each renamed into
  * place. When a write fails, the temporary files are removed and nothing is left behind; the error
@@ -92,3 +87,7 @@ export function batchOption(value: string): number {
   if (!(Number.isSafeInteger(v) && v > 0)) throw new UsageError(`--batch: "${value}" is not a positive integer`);
   return v;
 }
+
+/** --time-limit in seconds, as solve() takes it (milliseconds). */
+export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
+  opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;

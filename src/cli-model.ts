@@ -18,7 +18,7 @@ import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
-import { alignOption, batchOption, EXIT_NO_FIT, readInput, UsageError, writeAllAtomic } from './cli-io.js';
+import { alignOption, batchOption, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -132,7 +132,7 @@ function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions,
     model,
     {
       method,
-      timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
+      timeLimitMs: timeLimitMs(opts),
       seed: opts.seed,
       iterations: opts.iterations,
       onProgress: progress.update,

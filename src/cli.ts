@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, UsageError, writeAllAtomic } from './cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -57,23 +57,22 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   }
   const problem = importProblem(new TextDecoder().decode(bytes), file);
   if (opts.capacity !== undefined) problem.capacity = opts.capacity;
-  const timeLimitMs = opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
+  const limitMs = timeLimitMs(opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, timeLimitMs);
+    result = await solveWithGlpk(problem, limitMs);
   } else {
     const progress = progressReporter(file);
-    result = solve(problem, { method: opts.method, timeLimitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
+    result = solve(problem, { method: opts.method, timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
     progress.done();
   }
   // When the whole set does not fit: what should spill to DDR, chosen by the knapsack.
-  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs }) : undefined;
+  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs: limitMs }) : undefined;
   const json = {
     ...planToJson(problem, result),
-    proof: result.proof,
     ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),
   };
   const outputs: [string, string][] = [];
@@ -131,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       jobs: opts.jobs,
       method: opts.method,
       capacity: opts.capacity,
-      timeLimitMs: opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined,
+      timeLimitMs: timeLimitMs(opts),
       seed: opts.seed,
       iterations: opts.iterations,
       json: opts.json,

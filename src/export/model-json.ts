@@ -41,7 +41,7 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean };
 }
 
-export function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
+function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
   const base = planToJson(sg.problem, result);
   return {
     ...base,

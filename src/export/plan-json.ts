@@ -10,6 +10,8 @@ export interface PlanJson {
   method: string;
   bound: number;
   gap: number;
+  /** What proves the bound (and so the status). */
+  proof: string;
   capacity?: number;
   fits?: boolean;
   methods: MethodResult[];
@@ -24,6 +26,7 @@ export function planToJson(problem: Problem, result: SolveResult): PlanJson {
     method: result.method,
     bound: result.bound,
     gap: result.gap,
+    proof: result.proof,
     methods: result.methods.map((m) => ({ method: m.method, peak: m.peak, timeMs: Math.round(m.timeMs * 1000) / 1000 })),
     buffers: problem.buffers.map((b, i) => ({ id: b.id, offset: result.offsets[i]!, size: b.size, start: b.start, end: b.end })),
   };
@@ -38,7 +41,7 @@ export function planToJson(problem: Problem, result: SolveResult): PlanJson {
  * The plan JSON as a file: the same keys without the methods' wall times, so that the same input
  * writes the same bytes (the timings stay in `--json` on stdout).
  */
-export function planFileText(json: object): string {
+function planFileText(json: object): string {
   return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
 }
 

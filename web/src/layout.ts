@@ -114,6 +114,6 @@ export function describe(input: LayoutInput, i: number): string {
   return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytesExact(b.size)}<br>live steps [${b.start}, ${b.end})<br>offset ${o} – ${o + b.size} (${formatBytes(o)})`;
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

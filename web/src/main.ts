@@ -103,10 +103,15 @@ function showProgress(on: boolean): void {
 
 async function plan(input: Input): Promise<void> {
   running?.abort();
+  const cap = checkedCapacity();
+  if (cap === null) {
+    // No new plan starts: nothing is running any more (the aborted one leaves the progress to us).
+    running = undefined;
+    showProgress(false);
+    return;
+  }
   const ac = new AbortController();
   running = ac;
-  const cap = checkedCapacity();
-  if (cap === null) return;
   const method = $<HTMLSelectElement>('method').value as 'auto';
   const timeLimitMs = Number($<HTMLSelectElement>('time').value);
   const started = performance.now();
