@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
+import type { ModelImportOptions } from '../src/import/model.js';
 import { readTflite } from '../src/import/tflite/reader.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES, OP } from './helpers/tflite-builder.js';
+import { readOfflinePlanOf } from './helpers/offline-plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'build', 'js', 'cli.js');
@@ -18,6 +20,19 @@ const dir = mkdtempSync(join(tmpdir(), 'arenapack-cli-'));
 function run(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+interface PlanJsonLike {
+  peak: number;
+  buffers: { offset: number }[];
+}
+
+/** Every subgraph's plan in a model's --json output passes the verifier on the model as imported with `options`. */
+function verifyModelJson(model: string, j: { subgraphs: PlanJsonLike[] }, options: ModelImportOptions = {}): void {
+  importTflite(new Uint8Array(readFileSync(model)), model, options).subgraphs.forEach((sg, s) => {
+    const plan = j.subgraphs[s]!;
+    expect(verifyPlan(sg.problem, plan.buffers.map((b) => b.offset), plan.peak).errors).toEqual([]);
+  });
 }
 
 function file(name: string, text: string): string {
@@ -161,13 +176,11 @@ describe('arenapack on models (.tflite)', () => {
     const r = run('plan', two, '--svg', svg, '--header', h, '--write-tflite', tfl, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
+    verifyModelJson(two, j);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg /);
     const bytes = new Uint8Array(readFileSync(two));
     expect(readFileSync(h, 'utf8')).toContain(`"${createHash('sha256').update(bytes).digest('hex')}"`);
-    const back = readTflite(new Uint8Array(readFileSync(tfl)), tfl);
-    const md = back.metadata.find((m) => m.name === 'OfflineMemoryAllocation')!;
-    const d = back.buffers[md.buffer]!.data;
-    const values = Array.from({ length: d.length / 4 }, (_, i) => new DataView(d.buffer, d.byteOffset).getInt32(4 * i, true));
+    const values = readOfflinePlanOf(new Uint8Array(readFileSync(tfl)), tfl);
     const base1 = Math.ceil(j.subgraphs[0].peak / 16) * 16;
     const expected = [0, 2, 8, -1, -1, -1, -1, -1, -1, -1, -1];
     j.subgraphs.forEach((sg: { buffers: { id: string; offset: number }[] }, s: number) => {
@@ -196,6 +209,7 @@ describe('arenapack on models (.tflite)', () => {
     expect(parseCsv(readFileSync(join(dir, 'two.sg1.csv'), 'utf8')).buffers).toHaveLength(3);
     const j = JSON.parse(run('plan', csv, '--json').out);
     expect(j.liveBound).toBe(1280);
+    expect(verifyPlan(p0, j.buffers.map((b: { offset: number }) => b.offset), j.peak).errors).toEqual([]);
   });
 
   it.each([
@@ -218,7 +232,8 @@ describe('arenapack on models (.tflite)', () => {
     const csvOut = join(dir, `never-${Math.random().toString(36).slice(2)}.csv`);
     const names: Record<string, string> = { DYN: dynamic, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), OUTCSV: csvOut };
     const argv = args.map((a) => names[a] ?? a);
-    const extra = argv[0] === 'plan' && argv[1] !== names.CSV ? ['--svg', outs[0]!, '--header', outs[1]!, '--write-tflite', outs[2]!, '--out', outs[3]!] : [];
+    // Every plan asks for an output file (a CSV, whose other flags are refused, just --out); inspect writes none.
+    const extra = argv[0] !== 'plan' ? [] : argv[1] === names.CSV ? ['--out', outs[3]!] : ['--svg', outs[0]!, '--header', outs[1]!, '--write-tflite', outs[2]!, '--out', outs[3]!];
     const r = run(...argv, ...extra);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(msg);
@@ -240,6 +255,7 @@ describe('arenapack on models (.tflite)', () => {
   it('--batch fixes a dynamic batch', () => {
     const j = JSON.parse(run('plan', dynamic, '--batch', '3', '--align', '1', '--json').out);
     expect(j.buffers.map((b: { size: number }) => b.size)).toEqual([48, 24]);
+    verifyModelJson(dynamic, j, { batch: 3, align: 1 });
   });
 });
 
@@ -253,10 +269,11 @@ describe('arenapack plan: several files, format flags, the stacked arena, all-or
     const csv = file('multi.csv', CSV);
     const ok = run('plan', csv, chain, '--jobs', '2', '--json');
     expect(ok.code).toBe(0);
-    const reports = JSON.parse(ok.out) as { file: string; plan: { peak: number; buffers: { offset: number }[] } }[];
+    const reports = JSON.parse(ok.out) as { file: string; plan: PlanJsonLike & { subgraphs: PlanJsonLike[] } }[];
     expect(reports.map((r) => r.file)).toEqual([csv, chain]);
     expect(reports[0]!.plan.peak).toBe(12);
     expect(verifyPlan(parseCsv(CSV), reports[0]!.plan.buffers.map((b) => b.offset), 12).valid).toBe(true);
+    verifyModelJson(chain, reports[1]!.plan);
     const bad = run('plan', csv, join(dir, 'missing.csv'), '--jobs', '2');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/missing\.csv: cannot read/);
@@ -271,8 +288,12 @@ describe('arenapack plan: several files, format flags, the stacked arena, all-or
 
   it('--json gives the stacked arena of all subgraphs and whether it fits', () => {
     const j = JSON.parse(run('plan', two, '--json').out);
+    verifyModelJson(two, j);
     expect(j.arena.bases[0]).toBe(0);
-    expect(j.arena.size).toBeGreaterThanOrEqual(j.subgraphs.reduce((s: number, g: { peak: number }) => s + g.peak, 0));
+    // Stacked: each subgraph's plan ends before the next one's base, the last one at the arena's end.
+    j.subgraphs.forEach((g: { peak: number }, s: number) => {
+      expect(j.arena.bases[s] + g.peak).toBeLessThanOrEqual(s + 1 < j.subgraphs.length ? j.arena.bases[s + 1] : j.arena.size);
+    });
     const tight = run('plan', two, '--json', '--capacity', String(j.arena.size - 1));
     expect(tight.code).toBe(3);
     expect(JSON.parse(tight.out).arena.fits).toBe(false);

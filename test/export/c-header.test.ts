@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cHeader, cIdentifier } from '../../src/export/c-header.js';
 import type { ImportedModel } from '../../src/import/model.js';
+import type { SolveResult } from '../../src/solve/solve.js';
 import { importTflite } from '../../src/import/tflite/index.js';
-import { verifyPlan } from '../../src/problem/verify.js';
-import { solve } from '../../src/solve/solve.js';
 import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
+import { solveVerified } from '../helpers/plan.js';
 
 const SHA = 'ab'.repeat(32);
 
-function header(model: ImportedModel): { text: string; peaks: number[] } {
-  const plans = model.subgraphs.map((sg) => {
-    const r = solve(sg.problem, { iterations: 200 });
-    expect(verifyPlan(sg.problem, r.offsets, r.peak).valid).toBe(true);
-    return r;
-  });
-  return { text: cHeader(model, plans, { sha256: SHA }), peaks: plans.map((p) => p.peak) };
+function header(model: ImportedModel): { text: string; peaks: number[]; plans: SolveResult[] } {
+  const plans = model.subgraphs.map((sg) => solveVerified(sg.problem, { iterations: 200 }));
+  return { text: cHeader(model, plans, { sha256: SHA }), peaks: plans.map((p) => p.peak), plans };
 }
 
 describe('cHeader', () => {
@@ -26,7 +22,7 @@ describe('cHeader', () => {
 
   it('arena size, sha256, one offset per planned tensor, valid unique identifiers, deterministic', () => {
     const model = importTflite(buildTflite(FIXTURES.reshape()), 'r.tflite');
-    const { text, peaks } = header(model);
+    const { text, peaks, plans } = header(model);
     expect(text).toContain(`#define ARENAPACK_MODEL_SHA256 "${SHA}"`);
     expect(text).toContain(`#define ARENAPACK_ARENA_SIZE ${peaks[0]}`);
     expect(text).toMatch(/^#ifndef ARENAPACK_PLAN_H$/m);
@@ -40,7 +36,7 @@ describe('cHeader', () => {
     expect(offsets[2]![1]).toBe(offsets[3]![1]);
     // And each value is that tensor's buffer's offset in the plan.
     const sg = model.subgraphs[0]!;
-    const plan = solve(sg.problem, { iterations: 200 });
+    const plan = plans[0]!;
     for (const [n, v] of offsets) {
       const t = Number(/_T(\d+)_/.exec(n)![1]);
       const b = sg.tensorsOf.findIndex((ts) => ts.includes(t));

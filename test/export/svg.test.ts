@@ -4,6 +4,7 @@ import { importTflite } from '../../src/import/tflite/index.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
+import { solveVerified } from '../helpers/plan.js';
 
 describe('layoutSvg', () => {
   const model = importTflite(buildTflite(FIXTURES.chain()), 'c<&>.tflite', { align: 1 });
@@ -51,7 +52,7 @@ describe('layoutSvg', () => {
 
   it('one panel per subgraph', () => {
     const two = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite');
-    const svg = layoutSvg(two, two.subgraphs.map((sg) => solve(sg.problem, { method: 'greedy-size' })));
+    const svg = layoutSvg(two, two.subgraphs.map((sg) => solveVerified(sg.problem, { method: 'greedy-size' })));
     expect(svg).toContain('<g id="subgraph-0">');
     expect(svg).toContain('<g id="subgraph-1">');
     expect(svg).toContain('height="880"');

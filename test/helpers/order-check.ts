@@ -33,7 +33,7 @@ export function orderFaults(model: TfliteModel, s: number, order: readonly numbe
   return faults;
 }
 
-/** Every order of subgraph `s` that orderFaults accepts, by brute force (small graphs only); stops past `limit`. */
+/** Every order of subgraph `s` that orderFaults accepts, by brute force (small graphs only); throws past `limit`. */
 export function allValidOrders(model: TfliteModel, s: number, limit = 50_000): number[][] {
   const n = model.subgraphs[s]!.operators.length;
   // Prune a prefix as soon as it has a fault: append v, check, undo.
@@ -45,7 +45,7 @@ export function allValidOrders(model: TfliteModel, s: number, limit = 50_000): n
     return orderFaults(model, s, [...prefix, ...rest]).every((f) => !prefixFault(f, prefix));
   };
   const visit = (): void => {
-    if (out.length >= limit) return;
+    if (out.length >= limit) throw new Error(`allValidOrders: over ${limit} orders, too many to list (a smaller graph, please)`);
     if (prefix.length === n) {
       if (orderFaults(model, s, prefix).length === 0) out.push([...prefix]);
       return;

@@ -5,6 +5,7 @@ import { liveBound } from '../../src/problem/bounds.js';
 import { InputError } from '../../src/problem/errors.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
+import { rng } from '../helpers/problems.js';
 import {
   BOOL,
   INT64,
@@ -607,13 +608,14 @@ describe('ONNX import: malformed files', () => {
   });
   it('answers corrupted bytes with a plan or an InputError, never another exception', () => {
     const good = model(SMALL_CNN);
-    let seed = 7;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // (A float LCG lost its low bits past 2^53 and hit the same few bytes again and again.)
+    const rnd = rng(7);
     let imported = 0;
     let refused = 0;
-    for (let t = 0; t < 200; t++) {
+    for (let t = 0; t < 600; t++) {
       const bytes = good.slice();
-      for (let k = 0; k < 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      // 1 to 3 bytes: almost every such model is refused, but some still import (the plan path runs).
+      for (let k = 0; k <= t % 3; k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
       try {
         planAll(importOnnx(bytes, 'fuzz.onnx').subgraphs);
         imported++;
@@ -623,8 +625,9 @@ describe('ONNX import: malformed files', () => {
         refused++;
       }
     }
-    expect(imported + refused).toBe(200);
+    expect(imported + refused).toBe(600);
     expect(refused).toBeGreaterThan(0);
+    expect(imported).toBeGreaterThan(0);
   });
 
   it('rejects a negative dimension and a tensor produced twice', () => {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importOnnx } from '../../src/import/onnx/index.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { verifyPlan } from '../../src/problem/verify.js';
+import { readOfflinePlan } from '../helpers/offline-plan.js';
 import { branches, branchesOnnx } from '../helpers/order-fixtures.js';
 import { buildTflite } from '../helpers/tflite-builder.js';
 
@@ -66,6 +68,11 @@ describe('arenapack plan --reorder', () => {
     const header = readFileSync(h, 'utf8');
     expect(header).toContain(createHash('sha256').update(bytes).digest('hex'));
     expect(header).not.toContain(createHash('sha256').update(readFileSync(model)).digest('hex'));
+    // The written model (operators in the new order) and its offline plan: the plan holds there.
+    const sg = importTflite(bytes, out).subgraphs[0]!;
+    const values = readOfflinePlan(b)!;
+    const offsets = sg.tensorsOf.map((tensors) => values[3 + tensors[0]!]!);
+    expect(verifyPlan(sg.problem, offsets).errors).toEqual([]);
   });
 
   it('usage errors: not a .tflite, or a header without the model it belongs to; nothing written', () => {
@@ -93,5 +100,7 @@ describe('arenapack plan --reorder', () => {
     expect([[0, 2, 1, 3, 4], [1, 3, 0, 2, 4]]).toContainEqual(j.order);
     expect(j.storedOrder.liveBound).toBe(144);
     expect(j.liveBound).toBe(88);
+    const sg = importOnnx(new Uint8Array(readFileSync(onnxModel)), onnxModel, { orders: [j.order] }).subgraphs[0]!;
+    expect(verifyPlan(sg.problem, j.buffers.map((b: { offset: number }) => b.offset), j.peak).errors).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ import { branchesOnnx as branches } from '../helpers/order-fixtures.js';
 import { randomOnnx } from '../helpers/random-onnx.js';
 import { sharedDir } from '../helpers/shared.js';
 
+const onnxDir = sharedDir('models/onnx');
+
 const OPTS = { align: 16, includeWeights: false, shareViews: true };
 
 /** Independent of src/order: the node orders in which every node runs after the producers of what it reads. */
@@ -81,9 +83,8 @@ describe('reordering ONNX graphs', () => {
     expect(() => importOnnx(bytes, 'b.onnx', { orders: [[2, 0, 1, 3, 4]] })).toThrow(InputError);
   });
 
-  it('never raises the live bound on the models of ../shared/models/onnx', () => {
-    const dir = sharedDir('models/onnx');
-    if (dir === undefined) return;
+  it.skipIf(onnxDir === undefined)('never raises the live bound on the models of ../shared/models/onnx', () => {
+    const dir = onnxDir!;
     const options: Record<string, OnnxImportOptions> = {
       'onnxjs_super_resolution_10.onnx': { batch: 1 },
       'onnxjs_teams_msra_190729.onnx': { inputShapes: { bgrm: [1, 4, 256, 256] } },

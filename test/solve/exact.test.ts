@@ -51,8 +51,9 @@ describe('exact search (WASM branch-and-bound)', () => {
       expect(took).toBeLessThan(limit * 1.1 + 100);
       expect(verifyPlan(problem, r.offsets, r.peak).valid).toBe(true);
       expect(r.bound).toBe(4096);
-      if (r.status === 'feasible') expect(r.gap).toBeCloseTo((r.peak - 4096) / 4096, 12);
-      else expect(r.status).toBe('optimal');
+      // Far from reach in a second (10 s of search still ends 15% above): feasible, with its gap.
+      expect(r.status).toBe('feasible');
+      expect(r.gap).toBeCloseTo((r.peak - 4096) / 4096, 12);
     }
   });
 
@@ -61,7 +62,8 @@ describe('exact search (WASM branch-and-bound)', () => {
     const engine = new Engine();
     const runSearch = (maxWork: number) => {
       engine.load(problem);
-      return engine.search(4096, 4096, () => true, Infinity, maxWork);
+      // Cap 4700: plans exist (4560 is found) and the optimum, 4096, is far beyond 20M steps.
+      return engine.search(4700, 4096, () => true, Infinity, maxWork);
     };
     const small = runSearch(20e6);
     const again = runSearch(20e6);
@@ -72,7 +74,10 @@ describe('exact search (WASM branch-and-bound)', () => {
     expect(small.work).toBeLessThan(21e6);
     expect(again).toEqual(small);
     expect(more.nodes).toBeGreaterThan(small.nodes);
-    for (const r of [small, more]) if (r.plan) expect(verifyPlan(problem, r.plan.offsets, r.plan.peak).errors).toEqual([]);
+    for (const r of [small, more]) {
+      expect(r.plan).toBeDefined();
+      expect(verifyPlan(problem, r.plan!.offsets, r.plan!.peak).errors).toEqual([]);
+    }
 
     const runLs = (maxWork: number) => {
       engine.load(problem);
