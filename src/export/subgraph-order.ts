@@ -5,6 +5,7 @@
  * new order; the other subgraphs keep their old tables. Tensors, and so tensor indices, never change.
  */
 import { SUBGRAPH } from '../import/tflite/schema.js';
+import { isPermutation } from '../problem/validate.js';
 import type { FlatView, TableRef } from '../import/tflite/table.js';
 import type { Prefix } from './flatbuffer-prefix.js';
 
@@ -39,8 +40,7 @@ export function writeSubgraphs(w: Prefix, view: FlatView, root: TableRef, slot: 
     }
     const ops = view.tables(t, SUBGRAPH.operators, 'operators');
     const order = orders[s]!;
-    const seen = new Uint8Array(ops.length);
-    if (order.length !== ops.length || !order.every((op) => op >= 0 && op < ops.length && seen[op]!++ === 0)) {
+    if (!isPermutation(order, ops.length)) {
       throw new Error(`subgraph ${s}: the order is not a permutation of its ${ops.length} operators`);
     }
     const present = Array.from({ length: Math.min(view.slots(t), DEBUG_METADATA_INDEX + 1) }, (_, f) => view.field(t, f, 4) !== 0);

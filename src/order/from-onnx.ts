@@ -3,23 +3,10 @@
  * Operator k is the node at step k of the stored order (`shapes.order[k]`).
  */
 import type { ModelSubgraph, TensorKind } from '../import/model.js';
-import { VIEW_OPS } from '../import/onnx/alias.js';
-import { readsOf } from '../import/onnx/graph.js';
+import { viewPair } from '../import/onnx/alias.js';
+import { CONTROL_OR_RANDOM, isFolded, readsOf } from '../import/onnx/graph.js';
 import type { GraphShapes } from '../import/onnx/infer.js';
 import type { OpGraph, OrderTensor, ShareRule } from './graph.js';
-
-/** Nodes kept in their relative order: control flow, randomness (anything outside the default domain too). */
-const SIDE_EFFECTS: ReadonlySet<string> = new Set([
-  'If',
-  'Loop',
-  'Scan',
-  'RandomNormal',
-  'RandomUniform',
-  'RandomNormalLike',
-  'RandomUniformLike',
-  'Multinomial',
-  'Bernoulli',
-]);
 
 /** Kinds whose bytes move with the order (constants and prepared tensors, when planned, are whole-run). */
 const MOVING: ReadonlySet<TensorKind> = new Set(['input', 'output', 'activation']);
@@ -45,8 +32,9 @@ export function onnxOpGraph(shapes: GraphShapes, imported: ModelSubgraph, shareV
       if (p !== undefined && p < k) predSets[k]!.add(p);
     }
     // Folded nodes (every output a constant) read nothing at run time, as the importer counts reads.
-    if (!node.outputs.every((o) => !o || constants.has(o))) for (const r of reads) readers.set(r, [...(readers.get(r) ?? []), k]);
-    if ((node.domain !== '' && node.domain !== 'ai.onnx') || SIDE_EFFECTS.has(node.opType)) pinned.push(k);
+    if (!isFolded(node, constants)) for (const r of reads) readers.set(r, [...(readers.get(r) ?? []), k]);
+    // Kept in their relative order: control flow, randomness, anything outside the default domain.
+    if ((node.domain !== '' && node.domain !== 'ai.onnx') || CONTROL_OR_RANDOM.has(node.opType)) pinned.push(k);
   });
   for (let k = 1; k < pinned.length; k++) predSets[pinned[k]!]!.add(pinned[k - 1]!);
 
@@ -78,11 +66,11 @@ export function onnxOpGraph(shapes: GraphShapes, imported: ModelSubgraph, shareV
   const shares: ShareRule[] = [];
   if (shareViews) {
     nodes.forEach((node, k) => {
-      const x = node.inputs[0];
-      const y = node.outputs[0];
-      if (!VIEW_OPS.has(node.opType) || node.domain !== '' || !x || !y || outputs.has(x) || node.inputs.slice(1).includes(x)) return;
-      const from = local.get(x);
-      const to = local.get(y);
+      // The same rule as the importer's (who dies where is the search's to decide).
+      const pair = viewPair(node, outputs);
+      if (pair === undefined) return;
+      const from = local.get(pair[0]);
+      const to = local.get(pair[1]);
       if (from !== undefined && to !== undefined && tensors[from]!.size === tensors[to]!.size) shares.push({ op: k, from, to });
     });
   }

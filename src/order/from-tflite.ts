@@ -1,6 +1,7 @@
 /** The operator graph of one TFLite subgraph, with the sizes and kinds the importer gave its tensors. */
 import type { ModelSubgraph, TensorKind } from '../import/model.js';
-import { BUILTIN, SHAPE_ONLY_OPS } from '../import/tflite/schema.js';
+import { shapeOnlyPair } from '../import/tflite/aliases.js';
+import { BUILTIN } from '../import/tflite/schema.js';
 import type { TfliteModel } from '../import/tflite/types.js';
 import type { OpGraph, OrderTensor, ShareRule } from './graph.js';
 
@@ -25,8 +26,6 @@ const SIDE_EFFECTS: ReadonlySet<number> = new Set([
 
 /** Kinds whose bytes move with the order. */
 const MOVING: ReadonlySet<TensorKind> = new Set(['input', 'output', 'activation', 'intermediate']);
-/** Kinds whose memory a shape-only operator's output may share (as in src/import/tflite/aliases.ts). */
-const SHAREABLE: ReadonlySet<TensorKind> = new Set(['input', 'activation', 'output']);
 
 /**
  * The graph of subgraph `s` of `model`, as imported (stored order) in `imported`. `shareReshapes`
@@ -93,18 +92,11 @@ export function tfliteOpGraph(model: TfliteModel, s: number, imported: ModelSubg
   const shares: ShareRule[] = [];
   if (shareReshapes) {
     sg.operators.forEach((op, i) => {
-      const code = model.operatorCodes[op.opcodeIndex]!;
-      if (code.custom !== undefined || !SHAPE_ONLY_OPS.has(code.builtin)) return;
-      const x = op.inputs[0];
-      const y = op.outputs[0];
-      if (x === undefined || y === undefined || x < 0 || x === y || outputs.has(x)) return;
-      const kx = info[x]!.kind;
-      const ky = info[y]!.kind;
-      if (!SHAREABLE.has(kx) || !SHAREABLE.has(ky) || ky === 'input') return;
-      const bx = info[x]!.bytes;
-      if (bx === undefined || bx !== info[y]!.bytes) return;
-      const from = local.get(x);
-      const to = local.get(y);
+      // The same rule as the importer's (who dies where is the search's to decide).
+      const pair = shapeOnlyPair(model, op, (t) => info[t]!.kind, (t) => info[t]!.bytes, outputs);
+      if (pair === undefined) return;
+      const from = local.get(pair[0]);
+      const to = local.get(pair[1]);
       if (from !== undefined && to !== undefined) shares.push({ op: i, from, to });
     });
   }

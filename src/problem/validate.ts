@@ -84,3 +84,9 @@ function checkFixedCollisions(buffers: Buffer[]): void {
     }
   }
 }
+
+/** Whether `order` lists each of 0..n-1 exactly once (an order of n operators, say). */
+export function isPermutation(order: readonly number[], n: number): boolean {
+  const seen = new Uint8Array(n);
+  return order.length === n && order.every((i) => Number.isInteger(i) && i >= 0 && i < n && seen[i]!++ === 0);
+}

@@ -1,8 +1,22 @@
 /** Which tensors may share their input's memory: views that only change the shape. */
 import type { GraphShapes } from './infer.js';
+import type { OnnxNode } from './types.js';
 
 /** Ops whose output holds exactly the bytes of input 0 under another shape. */
-export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
+const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
+
+/**
+ * The (data input, output) of a view node whose output may take its input's memory as far as the
+ * node goes (the input is no graph output and the node reads it once); whether the input dies
+ * there, and the sizes, are the caller's part (the importer and the order search each know them).
+ */
+export function viewPair(node: OnnxNode, outputs: ReadonlySet<string>): [string, string] | undefined {
+  const x = node.inputs[0];
+  const y = node.outputs[0];
+  if (!VIEW_OPS.has(node.opType) || node.domain !== '' || !x || !y) return undefined;
+  if (outputs.has(x) || node.inputs.slice(1).includes(x)) return undefined;
+  return [x, y];
+}
 
 /**
  * For each output of a view op (Reshape, Squeeze, Unsqueeze, Flatten, Identity) whose data input is
@@ -20,12 +34,10 @@ export function viewAliases(
   const { graph, infos, constants } = shapes;
   const root = new Map<string, string>();
   order.forEach((i, step) => {
-    const node = graph.nodes[i]!;
-    const x = node.inputs[0];
-    const y = node.outputs[0];
-    if (!VIEW_OPS.has(node.opType) || node.domain !== '' || !x || !y) return;
-    if (!infos.has(x) || constants.has(x) || constants.has(y) || outputs.has(x)) return;
-    if (lastRead.get(x) !== step || node.inputs.slice(1).includes(x)) return;
+    const pair = viewPair(graph.nodes[i]!, outputs);
+    if (pair === undefined) return;
+    const [x, y] = pair;
+    if (!infos.has(x) || constants.has(x) || constants.has(y) || lastRead.get(x) !== step) return;
     const size = bytes(x);
     if (size === undefined || size !== bytes(y)) return;
     root.set(y, root.get(x) ?? x);

@@ -64,11 +64,6 @@ export function dataTypeName(code: number): string {
   return NAMES[code] ?? `type ${code}`;
 }
 
-/** Bits per element, or undefined when the type has no fixed size (STRING, unknown codes). */
-export function bitsOf(code: number): number | undefined {
-  return BITS[code];
-}
-
 /** Bytes that `elements` elements of the type occupy (sub-byte types packed, rounded up). */
 export function bytesOf(code: number, elements: number): number | undefined {
   const bits = BITS[code];

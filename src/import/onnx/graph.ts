@@ -36,6 +36,27 @@ export function outerReferences(graph: OnnxGraph): string[] {
   return out;
 }
 
+/**
+ * Control flow and randomness: never folded into constants (infer.ts), and kept in their relative
+ * order when operators are reordered (src/order/from-onnx.ts).
+ */
+export const CONTROL_OR_RANDOM: ReadonlySet<string> = new Set([
+  'If',
+  'Loop',
+  'Scan',
+  'RandomNormal',
+  'RandomUniform',
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'Multinomial',
+  'Bernoulli',
+]);
+
+/** Whether a node is folded: every output it has is a constant, so it reads nothing at run time. */
+export function isFolded(node: OnnxNode, constants: ReadonlySet<string> | ReadonlyMap<string, unknown>): boolean {
+  return node.outputs.every((o) => !o || constants.has(o));
+}
+
 /** Every tensor name a node reads: its inputs, then what its subgraphs take from the enclosing scope. */
 export function readsOf(node: OnnxNode): string[] {
   const names = node.inputs.filter((x) => x !== '');

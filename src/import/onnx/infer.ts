@@ -5,7 +5,7 @@
 import { InputError } from '../../problem/errors.js';
 import { ShapeMismatchError } from './errors.js';
 import { dataTypeName } from './dtype.js';
-import { executionOrder, nodeLabel, outerReferences, readsOf } from './graph.js';
+import { CONTROL_OR_RANDOM, executionOrder, nodeLabel, outerReferences, readsOf } from './graph.js';
 import { ShapeError, show, type OpContext, type TensorInfo } from './shapes/context.js';
 import { SHAPE_RULES } from './shapes/rules.js';
 import type { DeclaredDim, OnnxGraph, OnnxModel, OnnxNode, OnnxValueInfo } from './types.js';
@@ -46,8 +46,6 @@ export interface InferOptions {
   batch?: number;
 }
 
-/** Ops never folded into constants even when every input is constant. */
-const NEVER_FOLDED = new Set(['If', 'Loop', 'Scan', 'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
 /** Ops whose outputs are known before the run whatever their inputs, since every shape is static. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
@@ -213,7 +211,7 @@ class Inference {
         }
       }
       const foldable =
-        SHAPE_ONLY.has(node.opType) || (!NEVER_FOLDED.has(node.opType) && readsOf(node).every((name) => isConstant(name)));
+        SHAPE_ONLY.has(node.opType) || (!CONTROL_OR_RANDOM.has(node.opType) && readsOf(node).every((name) => isConstant(name)));
       node.outputs.forEach((name, k) => {
         if (!name) return;
         const info = outs[k];

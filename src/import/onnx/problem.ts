@@ -4,7 +4,7 @@ import type { Buffer } from '../../problem/types.js';
 import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
 import { bytesOf, dataTypeName } from './dtype.js';
 import { viewAliases } from './alias.js';
-import { readsOf } from './graph.js';
+import { isFolded, readsOf } from './graph.js';
 import { checkNodeOrder } from './node-order.js';
 import type { GraphShapes } from './infer.js';
 import { elements, show } from './shapes/context.js';
@@ -83,7 +83,7 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
   order.forEach((i, step) => {
     const node = graph.nodes[i]!;
     for (const o of node.outputs) if (o) start.set(o, step);
-    if (node.outputs.every((o) => !o || shapes.constants.has(o))) return;
+    if (isFolded(node, shapes.constants)) return;
     for (const r of readsOf(node)) {
       lastRead.set(r, step);
       readByRun.add(r);

@@ -1,9 +1,33 @@
 import type { TensorLife } from './lifetimes.js';
 import { SHAPE_ONLY_OPS } from './schema.js';
-import type { TfliteModel } from './types.js';
+import type { TfliteModel, TfliteOperator } from './types.js';
 
 /** Kinds whose memory may be shared by a shape-only operator's output. */
-const SHAREABLE = new Set(['input', 'activation', 'output']);
+const SHAREABLE: ReadonlySet<string> = new Set(['input', 'activation', 'output']);
+
+/**
+ * The (input, output) of a RESHAPE / SQUEEZE / EXPAND_DIMS whose output may live in its input's
+ * memory as far as the tensors go (kinds, graph outputs, equal bytes); whether the input dies at
+ * that operator is the caller's part (the importer and the order search each know it their way).
+ */
+export function shapeOnlyPair(
+  model: TfliteModel,
+  op: TfliteOperator,
+  kindOf: (t: number) => string,
+  bytesOf: (t: number) => number | undefined,
+  outputs: ReadonlySet<number>,
+): [number, number] | undefined {
+  const code = model.operatorCodes[op.opcodeIndex]!;
+  if (code.custom !== undefined || !SHAPE_ONLY_OPS.has(code.builtin)) return undefined;
+  const x = op.inputs[0];
+  const y = op.outputs[0];
+  if (x === undefined || y === undefined || x < 0 || x === y || outputs.has(x)) return undefined;
+  const kx = kindOf(x);
+  const ky = kindOf(y);
+  if (!SHAREABLE.has(kx) || !SHAREABLE.has(ky) || ky === 'input') return undefined;
+  const bx = bytesOf(x);
+  return bx === undefined || bx !== bytesOf(y) ? undefined : [x, y];
+}
 
 /**
  * RESHAPE / SQUEEZE / EXPAND_DIMS outputs that can live in their input's memory: the input dies at
@@ -24,17 +48,9 @@ export function shapeAliases(
   const outputs = new Set(sg.outputs);
   sg.operators.forEach((_, i) => {
     const op = sg.operators[order === undefined ? i : order[i]!]!;
-    const code = model.operatorCodes[op.opcodeIndex]!;
-    if (code.custom !== undefined || !SHAPE_ONLY_OPS.has(code.builtin)) return;
-    const x = op.inputs[0];
-    const y = op.outputs[0];
-    if (x === undefined || y === undefined || x < 0 || x === y) return;
-    const lx = lives[x]!;
-    const ly = lives[y]!;
-    if (!SHAREABLE.has(lx.kind) || !SHAREABLE.has(ly.kind) || ly.kind === 'input') return;
-    if (lx.lastRead !== i || outputs.has(x)) return;
-    if (bytes[x] === undefined || bytes[x] !== bytes[y]) return;
-    owner[y] = owner[x]!;
+    const pair = shapeOnlyPair(model, op, (t) => lives[t]!.kind, (t) => bytes[t], outputs);
+    if (pair === undefined || lives[pair[0]]!.lastRead !== i) return;
+    owner[pair[1]] = owner[pair[0]]!;
   });
   return owner;
 }

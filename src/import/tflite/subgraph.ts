@@ -1,5 +1,6 @@
 import { InputError } from '../../problem/errors.js';
 import type { Buffer } from '../../problem/types.js';
+import { isPermutation } from '../../problem/validate.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
 import { shapeAliases } from './aliases.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
@@ -130,9 +131,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
 
 /** An operator order must name every operator of the subgraph exactly once. */
 function checkPermutation(file: string, s: number, order: readonly number[], n: number): void {
-  const seen = new Uint8Array(n);
-  const ok = order.length === n && order.every((i) => Number.isInteger(i) && i >= 0 && i < n && seen[i]!++ === 0);
-  if (!ok) {
+  if (!isPermutation(order, n)) {
     throw new InputError(`${file}: subgraph ${s}: the operator order must list each of its ${n} operators exactly once`, {
       file,
       buffer: `subgraph ${s}`,

@@ -119,13 +119,13 @@ export class FlatView {
     return { start: pos + 4, length };
   }
 
-  /** A vector of int32 (or uint32 when `unsigned`) field; [] when absent. */
-  ints(t: TableRef, slot: number, what: string, unsigned = false): number[] {
+  /** A vector of int32 field; [] when absent. */
+  ints(t: TableRef, slot: number, what: string): number[] {
     const pos = this.ref(t, slot, what);
     if (pos === 0) return [];
     const { start, length } = this.vectorAt(pos, 4, t.where, what);
     const out = new Array<number>(length);
-    for (let i = 0; i < length; i++) out[i] = unsigned ? this.bb.readUint32(start + 4 * i) : this.bb.readInt32(start + 4 * i);
+    for (let i = 0; i < length; i++) out[i] = this.bb.readInt32(start + 4 * i);
     return out;
   }
 

@@ -46,6 +46,16 @@ export const elements = (shape: readonly number[]): number => shape.reduce((a, b
 
 export const show = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
+/** The inputs a node gives, in order, leaving out the optional ones it omits (""). */
+export function presentInputs(ctx: OpContext): TensorInfo[] {
+  const xs: TensorInfo[] = [];
+  for (let k = 0; k < ctx.node.inputs.length; k++) {
+    const t = ctx.input(k);
+    if (t) xs.push(t);
+  }
+  return xs;
+}
+
 /** Keeps a folded value only when it is small enough to be worth carrying. */
 export function withValue(info: TensorInfo, value: number[] | undefined): TensorInfo {
   if (value !== undefined && value.length === elements(info.shape) && value.length <= FOLD_LIMIT) return { ...info, value };

@@ -2,7 +2,7 @@
 import { DataType } from '../types.js';
 import { FOLD_LIMIT } from '../decode.js';
 import { isIntegral } from '../dtype.js';
-import { attrInt, broadcast, broadcastIndex, elements, withValue, type OpContext, type ShapeRule, type TensorInfo } from './context.js';
+import { attrInt, broadcast, broadcastIndex, elements, presentInputs, withValue, type OpContext, type ShapeRule, type TensorInfo } from './context.js';
 
 type Unary = (x: number) => number;
 
@@ -90,20 +90,12 @@ const BINARY: Record<string, [(a: number, b: number, integral: boolean) => numbe
   Xor: [(a, b) => (!a !== !b ? 1 : 0), true],
 };
 
-function present(ctx: OpContext): TensorInfo[] {
-  const xs: TensorInfo[] = [];
-  for (let k = 0; k < ctx.node.inputs.length; k++) {
-    const t = ctx.input(k);
-    if (t) xs.push(t);
-  }
-  return xs;
-}
 
 function binary(op: string): ShapeRule {
   const [fn, bool] = BINARY[op]!;
   const foldable = op !== 'BitShift' && op !== 'Mean';
   return (ctx) => {
-    const xs = present(ctx);
+    const xs = presentInputs(ctx);
     const first = ctx.need(0);
     // Opsets before 7: `broadcast=1` aligns B at `axis` of A, and the output has A's shape.
     const legacy = ctx.opset < 7 && attrInt(ctx, 'broadcast', 0) === 1;

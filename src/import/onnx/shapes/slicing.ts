@@ -1,13 +1,9 @@
 /** Shape rules of operators that cut, join, pick or repeat elements: Concat, Split, Slice, Gather, Pad, Expand, Tile. */
 import { FOLD_LIMIT } from '../decode.js';
-import { attrInt, attrInts, axis, broadcast, constValue, elements, fail, fold, show, size, strides, withValue, type ShapeRule, type TensorInfo } from './context.js';
+import { attrInt, attrInts, axis, broadcast, constValue, elements, fail, fold, presentInputs, show, size, strides, withValue, type ShapeRule, type TensorInfo } from './context.js';
 
 const concat: ShapeRule = (ctx) => {
-  const xs: TensorInfo[] = [];
-  for (let k = 0; k < ctx.node.inputs.length; k++) {
-    const t = ctx.input(k);
-    if (t) xs.push(t);
-  }
+  const xs = presentInputs(ctx);
   if (xs.length === 0) fail('no inputs');
   const first = xs[0]!;
   const r = first.shape.length;

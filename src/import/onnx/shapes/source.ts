@@ -1,4 +1,5 @@
 /** Shape rules of operators that make tensors from attributes or from shapes: Constant, Shape, Range... */
+import { FOLD_LIMIT } from '../decode.js';
 import { DataType } from '../types.js';
 import { attrInt, attrInts, attrTensorInfo, constValue, elements, fail, show, size, withValue, type ShapeRule, type TensorInfo } from './context.js';
 
@@ -24,7 +25,7 @@ const constantOfShape: ShapeRule = (ctx) => {
   const v = fill.value?.[0];
   const n = elements(shape);
   const out: TensorInfo = { dtype: fill.dtype, shape };
-  return [v !== undefined && n <= 4096 ? withValue(out, new Array<number>(n).fill(v)) : out];
+  return [v !== undefined && n <= FOLD_LIMIT ? withValue(out, new Array<number>(n).fill(v)) : out];
 };
 
 /** Shape (with opset 15's start/end): always known, since every shape here is static. */
@@ -44,7 +45,7 @@ const range: ShapeRule = (ctx) => {
   const [start, limit, delta] = [0, 1, 2].map((k) => constValue(ctx, k, ['start', 'limit', 'delta'][k]!)[0]!) as [number, number, number];
   if (delta === 0) fail('delta is 0');
   const n = size(Math.max(Math.ceil((limit - start) / delta), 0), 'the number of elements');
-  const value = n <= 4096 ? Array.from({ length: n }, (_, k) => start + k * delta) : undefined;
+  const value = n <= FOLD_LIMIT ? Array.from({ length: n }, (_, k) => start + k * delta) : undefined;
   return [withValue({ dtype: ctx.need(0).dtype, shape: [n] }, value)];
 };
 
