@@ -13,7 +13,7 @@ import type { OpGraph, OrderTensor, ShareRule } from '../src/order/graph.js';
 import { wholePart } from '../src/order/memory.js';
 import type { ReorderedModel } from '../src/order/model.js';
 import type { Part } from '../src/order/part.js';
-import { blockParts, heuristicOrder } from '../src/order/reorder.js';
+import { blockParts, DEFAULT_MAX_EVALS, DEFAULT_MAX_STATES, heuristicOrder } from '../src/order/reorder.js';
 import { hoistable } from '../src/order/hoist.js';
 import { printTable } from './table.js';
 
@@ -51,7 +51,7 @@ function compare(label: string, jobs: readonly Job[], runs: number, extra: strin
 function blockJobs(g: OpGraph, maxStates: number): Job[] {
   const jobs: Job[] = [];
   for (const { part } of blockParts(g, hoistable(g))) {
-    if (part !== undefined) jobs.push({ part, options: { maxStates, upper: heuristicOrder(part, 2000).peak } });
+    if (part !== undefined) jobs.push({ part, options: { maxStates, upper: heuristicOrder(part, DEFAULT_MAX_EVALS).peak } });
   }
   return jobs;
 }
@@ -82,7 +82,7 @@ export function benchDpCorpus(dir: string, ext: string, load: (f: string, bytes:
     } catch {
       continue; // not importable: the main table lists it
     }
-    const jobs = blockJobs(g, 200_000);
+    const jobs = blockJobs(g, DEFAULT_MAX_STATES);
     if (jobs.length === 0) continue;
     const complete = jobs.filter((j) => dpOrder(j.part, j.options).complete).length;
     const largest = Math.max(...jobs.map((j) => j.part.ops.length));

@@ -64,8 +64,8 @@ export interface ReorderResult {
 /** Reorders the operators of `g` to lower its live bound (see the top of this file). */
 export function reorder(g: OpGraph, options: ReorderOptions = {}): ReorderResult {
   const t0 = performance.now();
-  const maxStates = options.maxStates ?? 200_000;
-  const maxEvals = options.maxEvals ?? 2000;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const maxEvals = options.maxEvals ?? DEFAULT_MAX_EVALS;
   const stored = Array.from({ length: g.opCount }, (_, i) => i);
   const storedBound = orderBound(g, stored);
   const floor = operatorFloor(g);
@@ -126,6 +126,10 @@ export function* blockParts(g: OpGraph, hoist: Uint8Array): Generator<{ ops: num
     for (const v of ops) before[v] = 1;
   }
 }
+
+/** The budgets reorder() uses per block unless told otherwise. */
+export const DEFAULT_MAX_STATES = 200_000;
+export const DEFAULT_MAX_EVALS = 2000;
 
 /** The better of a part's stored order and a greedy order improved by local search (the stored one on ties). */
 export function heuristicOrder(part: Part, maxEvals: number): { order: number[]; peak: Bytes } {
