@@ -1,9 +1,9 @@
 /** Reordering every subgraph of a model (TFLite or ONNX), and the model imported again in the new orders. */
 import type { ImportedModel, ModelImportOptions } from '../import/model.js';
 import { modelFormat } from '../import/model-file.js';
-import { decodeOnnx, importOnnx, inferShapes, type OnnxImportOptions } from '../import/onnx/index.js';
+import { onnxModelFrom, readOnnxShapes, type OnnxImportOptions } from '../import/onnx/index.js';
 import { graphsDepthFirst } from '../import/onnx/problem.js';
-import { importTflite } from '../import/tflite/index.js';
+import { tfliteModelFrom } from '../import/tflite/index.js';
 import { readTflite } from '../import/tflite/reader.js';
 import { liveBound } from '../problem/bounds.js';
 import { InputError } from '../problem/errors.js';
@@ -36,24 +36,27 @@ export function reorderModel(bytes: Uint8Array, file: string, options: OnnxImpor
  */
 export function reorderTflite(bytes: Uint8Array, file: string, options: ModelImportOptions = {}, reorderOptions: ReorderOptions = {}): ReorderedModel {
   const { orders: _ignored, ...importOptions } = options;
-  const stored = importTflite(bytes, file, importOptions);
+  // Read once; the problems are built twice (stored order, new order).
   const model = readTflite(bytes, file);
+  const stored = tfliteModelFrom(model, file, importOptions);
   const results = stored.subgraphs.map((sg, s) => reorder(tfliteOpGraph(model, s, sg, options.shareReshapes ?? true), reorderOptions));
-  const reordered = importTflite(bytes, file, { ...importOptions, orders: results.map((r) => r.order) });
+  const reordered = tfliteModelFrom(model, file, { ...importOptions, orders: results.map((r) => r.order) });
   return checked(file, stored, reordered, results);
 }
 
 /** The same for an .onnx model: every graph (the main one, then If branches), orders as node indices. */
 export function reorderOnnx(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}, reorderOptions: ReorderOptions = {}): ReorderedModel {
   const { orders: _ignored, ...importOptions } = options;
-  const stored = importOnnx(bytes, file, importOptions);
-  const graphs = graphsDepthFirst(inferShapes(decodeOnnx(bytes, file), { inputShapes: options.inputShapes, batch: options.batch }));
+  // Decoded and inferred once; the problems are built twice (stored order, new order).
+  const shapes = readOnnxShapes(bytes, file, importOptions);
+  const stored = onnxModelFrom(shapes, file, importOptions);
+  const graphs = graphsDepthFirst(shapes);
   const results = stored.subgraphs.map((sg, s) => {
-    const shapes = graphs[s]!;
-    const r = reorder(onnxOpGraph(shapes, sg, options.shareReshapes ?? true), reorderOptions);
-    return { ...r, order: r.order.map((k) => shapes.order[k]!) };
+    const graph = graphs[s]!;
+    const r = reorder(onnxOpGraph(graph, sg, options.shareReshapes ?? true), reorderOptions);
+    return { ...r, order: r.order.map((k) => graph.order[k]!) };
   });
-  const reordered = importOnnx(bytes, file, { ...importOptions, orders: results.map((r) => r.order) });
+  const reordered = onnxModelFrom(shapes, file, { ...importOptions, orders: results.map((r) => r.order) });
   return checked(file, stored, reordered, results);
 }
 

@@ -6,7 +6,7 @@ import { InputError } from '../../problem/errors.js';
 import { checkImportOptions } from '../options.js';
 import type { ImportedModel, ModelImportOptions } from '../model.js';
 import { decodeOnnx } from './decode.js';
-import { inferShapes } from './infer.js';
+import { inferShapes, type GraphShapes } from './infer.js';
 import { buildSubgraphs } from './problem.js';
 
 export { decodeOnnx } from './decode.js';
@@ -24,16 +24,28 @@ export interface OnnxImportOptions extends ModelImportOptions {
  * value_info that disagrees with inference, a symbolic input dimension without a given shape).
  */
 export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): ImportedModel {
+  return onnxModelFrom(readOnnxShapes(bytes, file, options), file, options);
+}
+
+/** The first half of importOnnx: decoding and shape inference (errors name the file). */
+export function readOnnxShapes(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): GraphShapes {
+  checkImportOptions(options, file);
+  return namingFile(file, () => inferShapes(decodeOnnx(bytes, file), { inputShapes: options.inputShapes, batch: options.batch }));
+}
+
+/** The second half: the problems of every graph, in `options.orders` where given (`shapes` is left as it is). */
+export function onnxModelFrom(shapes: GraphShapes, file: string, options: OnnxImportOptions = {}): ImportedModel {
   const { align } = checkImportOptions(options, file);
+  const subgraphs = namingFile(file, () =>
+    buildSubgraphs(shapes, { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true }, options.orders),
+  );
+  return { format: 'onnx', file, subgraphs };
+}
+
+/** Runs `f`; an InputError that names no file gets this one. */
+function namingFile<T>(file: string, f: () => T): T {
   try {
-    const model = decodeOnnx(bytes, file);
-    const shapes = inferShapes(model, { inputShapes: options.inputShapes, batch: options.batch });
-    const subgraphs = buildSubgraphs(
-      shapes,
-      { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true },
-      options.orders,
-    );
-    return { format: 'onnx', file, subgraphs };
+    return f();
   } catch (e) {
     if (e instanceof InputError && e.file === undefined) {
       e.message = `${file}: ${e.message}`;
