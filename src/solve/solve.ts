@@ -176,27 +176,42 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;
 
-  const verdict = verifyPlan(problem, b.offsets, b.peak);
+  const result = finishPlan(problem, b, { bound, proof, live, largest }, methods, t0);
+  if (searchNodes !== undefined) result.searchNodes = searchNodes;
+  return result;
+}
+
+/**
+ * The end of every solve (this one and GLPK's): the independent verifier on the plan kept, the bound
+ * checked against it, the status and gap, and whether it fits the capacity.
+ */
+export function finishPlan(
+  problem: Problem,
+  best: { offsets: number[]; peak: number; method: string },
+  proven: { bound: number; proof: string; live: number; largest: number },
+  methods: MethodResult[],
+  t0: number,
+): SolveResult {
+  const { bound, proof } = proven;
+  const verdict = verifyPlan(problem, best.offsets, best.peak);
   if (!verdict.valid) {
-    throw new Error(`internal error: ${b.method} produced an invalid plan:\n  ${verdict.errors.join('\n  ')}`);
+    throw new Error(`internal error: ${best.method} produced an invalid plan:\n  ${verdict.errors.join('\n  ')}`);
   }
   // A plan can only undercut the bound if the bound were wrong: never label such a plan optimal.
-  if (b.peak < bound) throw new Error(`internal error: peak ${b.peak} below the proven bound ${bound} (${proof})`);
-  const status = statusOf(b.peak, bound, capacity);
+  if (best.peak < bound) throw new Error(`internal error: peak ${best.peak} below the proven bound ${bound} (${proof})`);
   const result: SolveResult = {
-    offsets: b.offsets,
-    peak: b.peak,
-    method: b.method,
-    status,
+    offsets: best.offsets,
+    peak: best.peak,
+    method: best.method,
+    status: statusOf(best.peak, bound, problem.capacity),
     bound,
-    gap: bound > 0 ? (b.peak - bound) / bound : 0,
-    liveBound: live,
-    largest,
+    gap: bound > 0 ? (best.peak - bound) / bound : 0,
+    liveBound: proven.live,
+    largest: proven.largest,
     methods,
     proof,
     timeMs: now() - t0,
   };
-  if (searchNodes !== undefined) result.searchNodes = searchNodes;
-  if (capacity !== undefined) result.fits = b.peak <= capacity;
+  if (problem.capacity !== undefined) result.fits = best.peak <= problem.capacity;
   return result;
 }

@@ -1,8 +1,7 @@
 import { bounds } from '../../problem/bounds.js';
 import type { Problem } from '../../problem/types.js';
 import { validateProblem } from '../../problem/validate.js';
-import { verifyPlan } from '../../problem/verify.js';
-import { solve, statusOf, type SolveResult } from '../solve.js';
+import { finishPlan, solve, type SolveResult } from '../solve.js';
 import { loadGlpk, LpBuilder } from './glpk.js';
 import { placeModel, placeWithGlpk } from './place.js';
 import { assignWithGlpk, slotsToOffsets } from './assign.js';
@@ -50,23 +49,7 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
     bound = ilp.peak;
     proof = 'GLPK: optimal MIP solution';
   }
-  const verdict = verifyPlan(problem, offsets, peak);
-  if (!verdict.valid) throw new Error(`internal error: ${method} produced an invalid plan:\n  ${verdict.errors.join('\n  ')}`);
-  const result: SolveResult = {
-    offsets,
-    peak,
-    method,
-    status: statusOf(peak, bound, problem.capacity),
-    bound,
-    gap: bound > 0 ? (peak - bound) / bound : 0,
-    liveBound: live,
-    largest,
-    methods,
-    proof,
-    timeMs: performance.now() - t0,
-  };
-  if (problem.capacity !== undefined) result.fits = peak <= problem.capacity;
-  return result;
+  return finishPlan(problem, { offsets, peak, method }, { bound, proof, live, largest }, methods, t0);
 }
 
 /**
