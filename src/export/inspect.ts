@@ -1,10 +1,11 @@
 import type { ImportedModel } from '../import/model.js';
+import { subgraphTitle } from './labels.js';
 
 /** `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and buffer. */
 export function formatInspect(model: ImportedModel): string {
   const out: string[] = [];
   for (const sg of model.subgraphs) {
-    out.push(`${model.file} — subgraph ${sg.index}${sg.name ? ` "${sg.name}"` : ''}: ${sg.tensorCount} tensors, ${sg.operatorCount} operators (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
+    out.push(`${subgraphTitle(model.file, sg)}: ${sg.tensorCount} tensors, ${sg.operatorCount} operators (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
     const head = ['tensor', 'kind', 'type', 'shape', 'bytes', 'live', 'buffer', 'name'];
     const rows: string[][] = (sg.tensors ?? []).map((t) => [
       String(t.index),

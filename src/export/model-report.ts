@@ -1,6 +1,7 @@
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
+import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
 import { modelArenaSize } from './tensor-offsets.js';
 
@@ -25,7 +26,7 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
   const parts = model.subgraphs.map((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
-    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}`;
+    const title = subgraphTitle(model.file, sg);
     const [first, ...rest] = formatReport(sg.problem, r, title).trimEnd().split('\n');
     const lines = [first!, `  tensors         ${counts(sg)}`, ...rest];
     lines.push(`  no reuse        ${formatBytesExact(b.naive)}`);

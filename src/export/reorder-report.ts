@@ -1,6 +1,7 @@
 /** The lines `plan MODEL --reorder` adds to the report: the stored order against the new one. */
 import { formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
+import { subgraphTitle } from './labels.js';
 import type { ReorderResult } from '../order/reorder.js';
 import type { SolveResult } from '../solve/solve.js';
 
@@ -27,7 +28,7 @@ export function formatReorderReport(
         : `${r.blocks} block${r.blocks === 1 ? '' : 's'} between cut operators (largest ${r.largestBlock} operators): ${r.flooredBlocks} at or under the floor (stored order or greedy + local search), ` +
           `${r.exactBlocks} solved exactly by dynamic programming (${r.states} states); ${r.timeMs.toFixed(1)} ms`;
     return [
-      `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: operator order`,
+      `${subgraphTitle(model.file, sg)}: operator order`,
       `  stored order    live bound ${formatBytesExact(a.liveBound)}, best peak ${formatBytesExact(a.peak)} (${a.method})`,
       `  reordered       live bound ${formatBytesExact(b.liveBound)}, best peak ${formatBytesExact(b.peak)} (${b.method})`,
       `                  live bound ${lower(b.liveBound, a.liveBound)}, best peak ${lower(b.peak, a.peak)}; ${moved} of ${r.order.length} operators moved`,

@@ -2,6 +2,7 @@ import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import type { Plan } from '../problem/types.js';
+import { bufferHue, subgraphTitle } from './labels.js';
 
 const W = 960;
 const PLOT_H = 360;
@@ -36,13 +37,13 @@ export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offs
     const sx = plotW / steps;
     const y = (addr: number): number => y0 + PLOT_H - (addr / top) * PLOT_H;
     out.push(`<g id="subgraph-${s}">`);
-    const title = `${model.file} — subgraph ${s}${sg.name ? ` "${sg.name}"` : ''}: arena ${formatBytesExact(plan.peak)}, live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
+    const title = `${subgraphTitle(model.file, sg)}: arena ${formatBytesExact(plan.peak)}, live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
     out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(title)}</text>`);
     out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PLOT_H}" fill="none" stroke="#888"/>`);
     bufs.forEach((b, i) => {
       const o = plan.offsets[i]!;
       const names = sg.tensorsOf[i]!.map((t) => sg.tensors?.[t]?.name ?? String(t));
-      const hue = Math.round((i * 137.508) % 360);
+      const hue = bufferHue(i);
       const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), offset ${o}`;
       out.push(
         `<rect x="${num(LEFT + b.start * sx)}" y="${num(y(o + b.size))}" width="${num((b.end - b.start) * sx)}" height="${num((b.size / top) * PLOT_H)}" ` +

@@ -2,6 +2,7 @@
 import { formatBytes, formatBytesExact } from '../../src/format/bytes.js';
 import { peakStep as peakStepOf } from '../../src/problem/bounds.js';
 import type { Problem } from '../../src/problem/types.js';
+import { bufferHue } from '../../src/export/labels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const BASE_W = 1100;
@@ -71,7 +72,7 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
   svg.append(stepLabel, originLabel);
   const g = el('g', {});
   bufs.forEach((b, i) => {
-    const hue = Math.round((i * 137.508) % 360);
+    const hue = bufferHue(i);
     const o = offsets[i]!;
     g.append(
       el('rect', {

@@ -1,0 +1,12 @@
+/** How the reports and pictures name subgraphs and colour buffers (one wording everywhere). */
+import type { ModelSubgraph } from '../import/model.js';
+
+/** `file — subgraph s "name"`: a subgraph as the reports, the SVG and `inspect` title it. */
+export function subgraphTitle(file: string, sg: Pick<ModelSubgraph, 'index' | 'name'>): string {
+  return `${file} — subgraph ${sg.index}${sg.name ? ` "${sg.name}"` : ''}`;
+}
+
+/** A buffer's hue in the pictures: steps of the golden angle, so neighbours in the list differ. */
+export function bufferHue(i: number): number {
+  return Math.round((i * 137.508) % 360);
+}
