@@ -2,13 +2,14 @@ import { InputError } from '../problem/errors.js';
 import type { ImportedModel, ModelImportOptions } from './model.js';
 import { importOnnx, type OnnxImportOptions } from './onnx/index.js';
 import { importTflite } from './tflite/index.js';
+import { TFLITE_IDENTIFIER } from './tflite/schema.js';
 
 /** The model formats arenapack knows, by extension. */
 export const MODEL_EXTENSIONS = ['.tflite', '.onnx'] as const;
 
-/** Whether the file is a TFLite flatbuffer: "TFL3" at bytes 4..7. */
+/** Whether the file is a TFLite flatbuffer: its identifier ("TFL3") at bytes 4..7. */
 function hasTfliteIdentifier(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[4] === 0x54 && bytes[5] === 0x46 && bytes[6] === 0x4c && bytes[7] === 0x33;
+  return bytes.length >= 8 && [...TFLITE_IDENTIFIER].every((c, i) => bytes[4 + i] === c.charCodeAt(0));
 }
 
 /** Which model format a file is: by extension first, then by the TFLite identifier; undefined = not a model. */
