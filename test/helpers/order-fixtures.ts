@@ -1,5 +1,10 @@
 import { model, node, vi, weights } from './onnx-builder.js';
-import { OP, type ModelSpec } from './tflite-builder.js';
+import { buildTflite, OP, type ModelSpec } from './tflite-builder.js';
+import type { ModelImportOptions } from '../../src/import/model.js';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { readTflite } from '../../src/import/tflite/reader.js';
+import { tfliteOpGraph } from '../../src/order/from-tflite.js';
+import type { OpGraph } from '../../src/order/graph.js';
 
 /**
  * Two branches from input x (16 B): A1: x -> a1 (64 B) -> A2: a2 (8 B); B1: x -> b1 (64 B) -> B2: b2 (8 B);
@@ -56,4 +61,10 @@ export function branchesOnnx(): Uint8Array {
     outputs: [vi('out', [1, 2])],
     initializers: [weights('wa1', [4, 16]), weights('wb1', [4, 16]), weights('wa2', [16, 2]), weights('wb2', [16, 2])],
   });
+}
+
+/** Subgraph 0 of a built model as the order search sees it (views shared, as the importer's default). */
+export function opGraphOf(spec: ModelSpec, options: ModelImportOptions = {}): OpGraph {
+  const bytes = buildTflite(spec);
+  return tfliteOpGraph(readTflite(bytes, 'g.tflite'), 0, importTflite(bytes, 'g.tflite', options).subgraphs[0]!, true);
 }

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
 import { blocks, cutOperators } from '../../src/order/cuts.js';
-import { tfliteOpGraph } from '../../src/order/from-tflite.js';
 import { operatorFloor } from '../../src/order/floor.js';
 import type { OpGraph } from '../../src/order/graph.js';
 import { hoistable } from '../../src/order/hoist.js';
-import { branches } from '../helpers/order-fixtures.js';
-import { buildTflite, FIXTURES, type ModelSpec } from '../helpers/tflite-builder.js';
+import { branches, opGraphOf } from '../helpers/order-fixtures.js';
+import { FIXTURES, type ModelSpec } from '../helpers/tflite-builder.js';
 
-function graphOf(spec: ModelSpec): OpGraph {
-  const bytes = buildTflite(spec);
-  return tfliteOpGraph(readTflite(bytes, 'g.tflite'), 0, importTflite(bytes, 'g.tflite', { align: 1 }).subgraphs[0]!, true);
-}
+const graphOf = (spec: ModelSpec): OpGraph => opGraphOf(spec, { align: 1 });
 
 describe('cuts and blocks', () => {
   it('every operator of a chain is a cut', () => {

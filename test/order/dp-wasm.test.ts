@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
 import { dpOrder, type DpOptions } from '../../src/order/dp.js';
 import { dpOrderWasm, encodePart } from '../../src/order/dp-wasm.js';
-import { tfliteOpGraph } from '../../src/order/from-tflite.js';
 import type { OpGraph, OrderTensor, ShareRule } from '../../src/order/graph.js';
 import { partPeak, wholePart } from '../../src/order/memory.js';
 import { buildPart, type Part } from '../../src/order/part.js';
@@ -17,8 +14,8 @@ import { InputError } from '../../src/problem/errors.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
 import { randomProblem } from '../helpers/problems.js';
 import { randomGraph } from '../helpers/random-graph.js';
+import { opGraphOf } from '../helpers/order-fixtures.js';
 import { sharedDir } from '../helpers/shared.js';
-import { buildTflite } from '../helpers/tflite-builder.js';
 
 const tfliteDir = sharedDir('models/tflite');
 
@@ -108,8 +105,7 @@ describe('the dynamic program in WebAssembly equals the TypeScript one', () => {
   it('reorder gives the same result with either dynamic program on random models', () => {
     fc.assert(
       fc.property(randomGraph(2, 30), fc.integer({ min: 2, max: 50 }), (spec, budget) => {
-        const bytes = buildTflite(spec);
-        const g = tfliteOpGraph(readTflite(bytes, 'r.tflite'), 0, importTflite(bytes, 'r.tflite').subgraphs[0]!, true);
+        const g = opGraphOf(spec);
         for (const options of [{ noFloor: true }, { noFloor: true, maxStates: budget }, {}]) {
           expect(withoutTime(reorder(g, options))).toEqual(withoutTime(reorder(g, { ...options, tsDp: true })));
         }
