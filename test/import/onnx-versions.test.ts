@@ -316,6 +316,52 @@ describe('ONNX shape rules over their operators\' versions (ONNX Runtime as the 
     ['IsNaN of DOUBLE (BOOL)', 13, one('IsNaN', ['x'], ['y'], [], { inputs: [DOUBLE_X] })],
   ];
 
+  // Shape rules' other branches: auto_pad, dilations, output_padding, aspect-ratio policies, defaults.
+  const IM = vi('im', [1, 3, 10, 9]);
+  const W = tensor('w', [4, 3, 3, 2], new Array(72).fill(0.5));
+  const SHAPE_CASES: [string, number, Spec][] = [
+    // (ORT refuses dilations with SAME_UPPER / SAME_LOWER.)
+    ['Conv with SAME_UPPER and strides', 11, one('Conv', ['im', 'w'], ['y'], [str('auto_pad', 'SAME_UPPER'), ints('strides', [2, 3])], { inputs: [IM], initializers: [W] })],
+    ['Conv with pads, strides and dilations', 11, one('Conv', ['im', 'w'], ['y'], [ints('pads', [1, 0, 2, 1]), ints('strides', [2, 3]), ints('dilations', [2, 3])], { inputs: [IM], initializers: [W] })],
+    ['Conv with VALID and groups', 22, one('Conv', ['im', 'w'], ['y'], [str('auto_pad', 'VALID'), int('group', 3)], { inputs: [vi('im', [1, 6, 10, 9])], initializers: [tensor('w', [3, 2, 3, 2], new Array(36).fill(1))] })],
+    ['Conv 1-D', 11, one('Conv', ['s', 'w'], ['y'], [ints('pads', [2, 1]), ints('strides', [2])], { inputs: [vi('s', [2, 3, 11])], initializers: [tensor('w', [5, 3, 4], new Array(60).fill(1))] })],
+    ['ConvTranspose with output_padding and dilations', 11, one('ConvTranspose', ['im', 'w'], ['y'], [ints('strides', [3, 2]), ints('output_padding', [1, 1]), ints('dilations', [1, 2])], { inputs: [IM], initializers: [tensor('w', [3, 2, 3, 3], new Array(54).fill(1))] })],
+    ['ConvTranspose with output_shape', 11, one('ConvTranspose', ['im', 'w'], ['y'], [ints('strides', [2, 2]), ints('output_shape', [21, 19])], { inputs: [IM], initializers: [tensor('w', [3, 2, 3, 3], new Array(54).fill(1))] })],
+    ['ConvTranspose with SAME_UPPER', 11, one('ConvTranspose', ['im', 'w'], ['y'], [ints('strides', [2, 2]), str('auto_pad', 'SAME_UPPER')], { inputs: [IM], initializers: [tensor('w', [3, 2, 3, 3], new Array(54).fill(1))] })],
+    ['MaxPool with dilations and ceil_mode', 12, one('MaxPool', ['im'], ['y', 'i'], [ints('kernel_shape', [3, 2]), ints('strides', [2, 2]), ints('dilations', [2, 2]), int('ceil_mode', 1)], { inputs: [IM] })],
+    ['MaxPool with SAME_LOWER', 12, one('MaxPool', ['im'], ['y'], [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), str('auto_pad', 'SAME_LOWER')], { inputs: [IM] })],
+    ['AveragePool-19 with dilations, pads and ceil_mode', 19, one('AveragePool', ['im'], ['y'], [ints('kernel_shape', [3, 3]), ints('strides', [3, 2]), ints('dilations', [2, 1]), ints('pads', [1, 1, 1, 1]), int('ceil_mode', 1)], { inputs: [IM] })],
+    ['AveragePool with ceil_mode whose last window starts in the end pad', 11, one('AveragePool', ['im'], ['y'], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2]), ints('pads', [0, 0, 1, 1]), int('ceil_mode', 1)], { inputs: [vi('im', [1, 1, 4, 4])] })],
+    ['Resize-18 with sizes, axes and not_larger', 18, one('Resize', ['im', '', '', 'sz'], ['y'], [ints('axes', [2, 3]), str('keep_aspect_ratio_policy', 'not_larger')], { inputs: [IM], initializers: [i64('sz', [25, 30])] })],
+    ['Resize-18 with sizes and not_smaller', 18, one('Resize', ['im', '', '', 'sz'], ['y'], [ints('axes', [2, 3]), str('keep_aspect_ratio_policy', 'not_smaller')], { inputs: [IM], initializers: [i64('sz', [25, 30])] })],
+    ['Resize-13 with scales', 13, one('Resize', ['im', '', 'sc'], ['y'], [], { inputs: [IM], initializers: [f32('sc', [1, 1, 1.7, 0.5])] })],
+    ['Reshape-14 with allowzero', 14, one('Reshape', ['z', 's'], ['y'], [int('allowzero', 1)], { inputs: [vi('z', [2, 0, 3])], initializers: [i64('s', [0, 3, 4])] })],
+    ['ReduceMean-18 without axes (all) and keepdims', 18, one('ReduceMean', ['x'], ['y'], [])],
+    ['ReduceSum-13 with noop_with_empty_axes', 13, one('ReduceSum', ['x'], ['y'], [int('noop_with_empty_axes', 1)])],
+    ['Squeeze-13 without axes', 13, one('Squeeze', ['u'], ['y'], [], { inputs: [vi('u', [1, 3, 1, 2])] })],
+    ['Flatten at axis 0', 13, one('Flatten', ['x'], ['y'], [int('axis', 0)])],
+    ['Flatten at axis -1', 13, one('Flatten', ['x'], ['y'], [int('axis', -1)])],
+    ['Transpose without perm', 13, one('Transpose', ['x'], ['y'])],
+    ['Gather at a negative axis with a scalar index', 13, one('Gather', ['x', 'ix'], ['y'], [int('axis', -1)], { initializers: [i64('ix', [4], [])] })],
+    ['Concat at a negative axis', 13, one('Concat', ['x', 'z'], ['y'], [int('axis', -2)], { inputs: [X, vi('z', [2, 3, 1, 5])] })],
+    ['Split-18 into 4 uneven parts', 18, one('Split', ['u'], ['a', 'b', 'c', 'd'], [int('axis', -1), int('num_outputs', 4)], { inputs: [vi('u', [2, 10])] })],
+    ['Slice-13 with negative steps and clamped ends', 13, one('Slice', ['x', 'st', 'en', 'ax', 'sp'], ['y'], [], { initializers: [i64('st', [100, 0]), i64('en', [-100, 9]), i64('ax', [-1, 1]), i64('sp', [-3, 2])] })],
+    ['MatMul of 1-D by N-D', 13, one('MatMul', ['a', 'b'], ['y'], [], { inputs: [vi('a', [4]), vi('b', [2, 4, 5])] })],
+    ['MatMul of N-D by 1-D', 13, one('MatMul', ['a', 'b'], ['y'], [], { inputs: [vi('a', [2, 3, 4]), vi('b', [4])] })],
+    ['Gemm with transA', 13, one('Gemm', ['a', 'b'], ['y'], [int('transA', 1)], { inputs: [vi('a', [4, 3]), vi('b', [4, 6])] })],
+    ['Expand to a smaller rank', 13, one('Expand', ['x', 's'], ['y'], [], { initializers: [i64('s', [3, 1, 1])] })],
+    ['LSTM bidirectional', 14, one('LSTM', ['s', 'w', 'r'], ['y', 'yh', 'yc'], [int('hidden_size', 2), str('direction', 'bidirectional')], { inputs: [vi('s', [5, 2, 3])], initializers: [f32('w', new Array(48).fill(0.1), [2, 8, 3]), f32('r', new Array(32).fill(0.1), [2, 8, 2])] })],
+    ['DepthToSpace CRD', 13, one('DepthToSpace', ['u'], ['y'], [int('blocksize', 3), str('mode', 'CRD')], { inputs: [vi('u', [1, 18, 2, 3])] })],
+  ];
+
+  it.each(SHAPE_CASES)('%s (opset %i): every output has ORT\'s shape and element type', async (_what, opset, spec) => {
+    const bytes = model(spec, opset);
+    expect(await ortCannotLoad(bytes)).toBeUndefined();
+    const r = await compareWithOrt(bytes, 'shapes.onnx', {});
+    expect(r.mismatches).toEqual([]);
+    expect(r.compared).toBe(spec.nodes[0]!.output!.length);
+  });
+
   it.each(TYPE_CASES)('%s (opset %i): every output has ORT\'s shape and element type', async (_what, opset, spec) => {
     const bytes = model(spec, opset);
     expect(await ortCannotLoad(bytes)).toBeUndefined();
