@@ -150,7 +150,7 @@ const dropout: ShapeRule = (ctx) => {
 
 /**
  * BatchNormalization: Y like X. The training outputs have the shape of the `mean` input ([C], or
- * [C, D1, ...] with Batchnormalization-7's spatial=0): before version 14, mean, var, saved_mean and
+ * [C, D1, ...] with BatchNormalization-7's spatial=0): before version 14, mean, var, saved_mean and
  * saved_var of type T (X's type); from 14, running_mean and running_var of the type of input_mean and
  * input_var (type constraint U in 14, T2 in 15).
  */
