@@ -31,11 +31,11 @@ const OTHER_SHAPES: { file: string; options: OnnxImportOptions; values?: Record<
 describe.skipIf(dir === undefined)('ONNX corpus against ONNX Runtime (../shared/models/onnx)', () => {
   const files = dir ? readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort() : [];
   const bytes = (f: string): Uint8Array => readFileSync(join(dir!, f));
-  const tally = { models: 0, tensors: 0, branches: 0, skipped: [] as string[] };
+  const tally = { models: 0, tensors: 0, branches: 0, differences: 0, skipped: [] as string[] };
 
   afterAll(() => {
     console.log(
-      `ORT oracle: ${tally.models} model runs, ${tally.tensors} tensors compared (${tally.branches} If branches followed), 0 differences; ` +
+      `ORT oracle: ${tally.models} model runs, ${tally.tensors} tensors compared (${tally.branches} If branches followed), ${tally.differences} differences; ` +
         `ORT could not run ${tally.skipped.length}: ${tally.skipped.join('; ') || 'none'}`,
     );
   });
@@ -51,6 +51,7 @@ describe.skipIf(dir === undefined)('ONNX corpus against ONNX Runtime (../shared/
       return;
     }
     const r = await compareWithOrt(b, f, CORPUS_OPTIONS[f] ?? {}, 1, CORPUS_VALUES[f] ?? {});
+    tally.differences += r.mismatches.length;
     expect(r.mismatches).toEqual([]);
     expect(r.compared).toBeGreaterThan(0);
     tally.models++;
@@ -62,6 +63,7 @@ describe.skipIf(dir === undefined)('ONNX corpus against ONNX Runtime (../shared/
     '%s with %s: every tensor has ORT\'s shape and element type',
     async (f, _shapes, c) => {
       const r = await compareWithOrt(bytes(f), f, c.options, 2, c.values ?? {});
+      tally.differences += r.mismatches.length;
       expect(r.mismatches).toEqual([]);
       tally.models++;
       tally.tensors += r.compared;
