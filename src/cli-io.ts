@@ -1,5 +1,7 @@
 /** What the command line needs around the commands: reading, writing whole files, parsing flags. */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { isPrefix, MAX_PREFIX } from './export/c-header.js';
 import { parseSize } from './format/bytes.js';
 import { InputError } from './problem/errors.js';
 import { isPowerOfTwo } from './problem/validate.js';
@@ -66,12 +68,111 @@ export function intOption(flag: string) {
   };
 }
 
+/**
+ * The largest input read, in bytes: 2 GiB for a model (protobuf's own limit for an ONNX file), 256 MiB
+ * for a CSV or JSON problem (its text must fit in one JavaScript string, at most about 512 Mi characters).
+ */
+export const MAX_MODEL_BYTES = 2 ** 31;
+export const MAX_TEXT_BYTES = 2 ** 28;
+
+const isText = (file: string): boolean => /\.(csv|json)$/i.test(file);
+
+/** What a file system object that is not a regular file is, for the message. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads an input file whole. Only a regular file of at most MAX_MODEL_BYTES (MAX_TEXT_BYTES for .csv
+ * and .json) is read: a FIFO, a device such as /dev/zero or a directory is refused before any byte is
+ * read (the file is opened non-blocking, so a FIFO without a writer does not hang the open). Throws
+ * InputError naming the file (exit 2).
+ */
 export function readInput(file: string): Uint8Array {
+  const fail = (why: string): never => {
+    throw new InputError(`${file}: ${why}`, { file });
+  };
+  let fd: number;
   try {
-    return new Uint8Array(readFileSync(file));
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+    return fail(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) fail(`is ${kindOf(st)}, not a regular file: arenapack reads model and problem files only`);
+    const limit = isText(file) ? MAX_TEXT_BYTES : MAX_MODEL_BYTES;
+    if (st.size > limit) fail(`is ${st.size} bytes, more than the ${limit} bytes arenapack reads from a ${isText(file) ? 'CSV or JSON problem' : 'model'}`);
+    const bytes = new Uint8Array(st.size);
+    let at = 0;
+    try {
+      for (let n = 1; at < bytes.length && n > 0; at += n) n = readSync(fd, bytes, at, bytes.length - at, at);
+    } catch (e) {
+      fail(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return at === bytes.length ? bytes : bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A path as the file system sees it: the real path of the file, or of its folder when it does not exist yet. */
+function realPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return resolve(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+/** device:inode of an existing file (one file under two names, through a hard link), else undefined. */
+function fileIdentity(path: string): string | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st === undefined ? undefined : `${st.dev}:${st.ino}`;
+}
+
+/**
+ * Refuses, before anything is computed or written, an output that would overwrite an input file or
+ * another output of the same run: paths are compared as real paths (symbolic links and `..` resolved)
+ * and, for files that exist, by device and inode (hard links). `outputs` pairs each flag with its path
+ * (undefined = not given). Throws UsageError naming both flags (exit 2).
+ */
+export function checkOutputPaths(inputs: readonly string[], outputs: readonly (readonly [string, string | undefined])[]): void {
+  const seen: { what: string; real: string; id: string | undefined }[] = inputs.map((f) => ({ what: `the input ${f}`, real: realPath(f), id: fileIdentity(f) }));
+  const inputCount = seen.length;
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const real = realPath(path);
+    const id = fileIdentity(path);
+    const clash = seen.findIndex((s) => s.real === real || (id !== undefined && s.id === id));
+    if (clash >= 0) {
+      const other = seen[clash]!;
+      throw new UsageError(
+        clash < inputCount
+          ? `${flag} ${path} is ${other.what}: arenapack never overwrites its input (choose another output file)`
+          : `${flag} ${path} is the same file as ${other.what}: each output needs its own file`,
+      );
+    }
+    seen.push({ what: `${flag} ${path}`, real, id });
+  }
+}
+
+/** --prefix: the header's macro prefix, a C identifier (see isPrefix in export/c-header.ts). */
+export function prefixOption(value: string): string {
+  if (!isPrefix(value)) {
+    throw new UsageError(`--prefix: "${value}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter (letters, digits, _)`);
+  }
+  return value;
 }
 
 export function alignOption(value: string): number {

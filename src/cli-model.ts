@@ -8,6 +8,7 @@ import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
 import { layoutSvg } from './export/svg.js';
+import { terminalSafe } from './format/printable.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
 import { writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
@@ -18,7 +19,7 @@ import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
-import { alignOption, batchOption, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -43,6 +44,8 @@ export interface PlanOptions extends ModelFlags {
   out?: string;
   svg?: string;
   header?: string;
+  /** Macro prefix of the header (--prefix); default from the model's file name. */
+  prefix?: string;
   writeTflite?: string;
   emitLp?: string;
   /** Find an operator order with a lower live bound and plan that order (TFLite). */
@@ -79,6 +82,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   checkFormatFlags(file, bytes, opts);
   if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
   if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
+  if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method; // not 'glpk' from here on
   const reordered = opts.reorder ? reorderOperators(file, bytes, opts) : undefined;
   const model = reordered?.reordered ?? importModelFile(bytes, file, importOptions(opts));
@@ -100,7 +104,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
+  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
   const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGN !== 0).length;
@@ -112,8 +116,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(formatModelReport(model, results, baselines));
-    if (reordered && stored) process.stdout.write('\n' + formatReorderReport(model, stored.results, results, reordered.results));
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines)));
+    if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
   }
   return arenaFits(results, opts.capacity) === false ? EXIT_NO_FIT : 0;
 }
@@ -165,7 +169,7 @@ export function runInspect(file: string, opts: InspectOptions): number {
       tensors: sg.tensors ?? [],
     }));
     process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
-  } else process.stdout.write(formatInspect(model));
+  } else process.stdout.write(terminalSafe(formatInspect(model)));
   return 0;
 }
 
@@ -181,8 +185,10 @@ export interface ConvertOptions extends ModelFlags {
 }
 
 export function runConvert(file: string, opts: ConvertOptions): number {
+  checkOutputPaths([file], [['--csv', opts.csv]]);
   const { model } = readModel(file, opts);
   const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(opts.csv, s), problemToCsv(sg.problem)]);
+  checkOutputPaths([file], outputs.map(([path]) => ['--csv', path] as const));
   writeAllAtomic(outputs);
   for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);
   return 0;

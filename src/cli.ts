@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -14,7 +14,8 @@ import {
 } from './cli-model.js';
 import { planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
-import { importProblem } from './import/index.js';
+import { terminalSafe } from './format/printable.js';
+import { allOffsets, emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
@@ -34,6 +35,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['inputShape', '--input-shape'],
   ['svg', '--svg'],
   ['header', '--header'],
+  ['prefix', '--prefix'],
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
 ];
@@ -49,14 +51,26 @@ function spillText(fit: FitResult): string {
 }
 
 async function runPlan(file: string, opts: PlanOptions): Promise<number> {
+  checkOutputPaths(
+    [file],
+    [
+      ['--out', opts.out],
+      ['--svg', opts.svg],
+      ['--header', opts.header],
+      ['--prefix', opts.prefix],
+      ['--write-tflite', opts.writeTflite],
+      ['--emit-lp', opts.emitLp],
+    ],
+  );
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
     if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
   }
-  const problem = importProblem(new TextDecoder().decode(bytes), file);
-  if (opts.capacity !== undefined) problem.capacity = opts.capacity;
+  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const problem = read.problem;
+  if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   const limitMs = timeLimitMs(opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
@@ -72,15 +86,15 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   // When the whole set does not fit: what should spill to DDR, chosen by the knapsack.
   const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs: limitMs }) : undefined;
   const json = {
-    ...planToJson(problem, result),
+    ...planToJson(read.all, { ...result, offsets: allOffsets(read, result.offsets) }),
     ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),
   };
   const outputs: [string, string][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, problem, result.offsets, json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, allOffsets(read, result.offsets), json)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(formatReport(problem, result, file) + (fit ? spillText(fit) : ''));
+  else process.stdout.write(terminalSafe(formatReport(problem, result, file) + emptyBuffersNote(read) + (fit ? spillText(fit) : '')));
   return result.fits === false ? EXIT_NO_FIT : 0;
 }
 
@@ -108,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
     .option('--svg <file>', 'models: write a picture of the layout (SVG)')
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
+    .option('--prefix <name>', 'models: prefix of the header\'s macros and include guard (default: the model file\'s name, e.g. PERSON_DETECT)', prefixOption)
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
     .option('--reorder', 'models: run the operators in an order with a lower live bound, and plan that order')
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
@@ -120,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
       ['--out', opts.out],
       ['--svg', opts.svg],
       ['--header', opts.header],
+      ['--prefix', opts.prefix],
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
@@ -160,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof InputError || e instanceof UsageError) {
-      process.stderr.write(`arenapack: ${e.message}\n`);
+      process.stderr.write(`arenapack: ${terminalSafe(e.message)}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(`arenapack: ${(e as Error).stack ?? String(e)}\n`);

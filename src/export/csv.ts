@@ -1,14 +1,11 @@
-import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 
-function checkId(id: string): string {
-  if (/[,\r\n"]/.test(id)) {
-    throw new InputError(`buffer "${id}": an id with a comma, quote or line break cannot be written as MiniMalloc CSV`, {
-      buffer: id,
-      field: 'id',
-    });
-  }
-  return id;
+/**
+ * A field as RFC 4180 writes it: in double quotes, its quotes doubled, when it holds a comma, a quote or
+ * a line break, or starts or ends with whitespace (which the reader would trim); else as it is.
+ */
+export function csvField(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Optional columns, written when any buffer has the field: the problem's own columns come back. */
@@ -25,7 +22,7 @@ function rows(problem: Problem, offsets?: readonly number[]): string {
   const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : [])];
   const lines = [head.join(',')];
   bs.forEach((b, i) => {
-    const cells = [checkId(b.id), String(b.start), String(b.end), String(b.size), ...extra.map(([, , cell]) => cell(b))];
+    const cells = [csvField(b.id), String(b.start), String(b.end), String(b.size), ...extra.map(([, , cell]) => cell(b))];
     if (withOffset) cells.push(offsets ? String(offsets[i]!) : b.offset === undefined ? '' : String(b.offset));
     lines.push(cells.join(','));
   });

@@ -1,4 +1,5 @@
 import type { ImportedModel } from '../import/model.js';
+import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 
 /** `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and buffer. */
@@ -14,18 +15,18 @@ export function formatInspect(model: ImportedModel): string {
       `[${t.shape.join(',')}]`,
       t.bytes !== undefined ? String(t.bytes) : '?',
       t.start !== undefined ? `[${t.start}, ${t.end})` : '-',
-      t.buffer !== undefined ? `#${sg.problem.buffers[t.buffer]!.id}` : '-',
-      t.name,
+      t.buffer !== undefined ? `#${printable(sg.problem.buffers[t.buffer]!.id)}` : '-',
+      printable(t.name),
     ]);
     if (sg.tensors === undefined) {
-      sg.problem.buffers.forEach((b, i) => rows.push([b.id, 'planned', '', '', String(b.size), `[${b.start}, ${b.end})`, `#${b.id}`, sg.names[i]!]));
+      sg.problem.buffers.forEach((b, i) => rows.push([printable(b.id), 'planned', '', '', String(b.size), `[${b.start}, ${b.end})`, `#${printable(b.id)}`, printable(sg.names[i]!)]));
     }
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]): string =>
       '  ' + r.map((c, i) => (i === r.length - 1 ? c : i === 0 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
     out.push(line(head));
     for (const r of rows) out.push(line(r));
-    for (const n of sg.notes) out.push(`  note: ${n}`);
+    for (const n of sg.notes) out.push(`  note: ${printable(n)}`);
     out.push('');
   }
   return out.join('\n');

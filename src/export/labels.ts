@@ -1,9 +1,11 @@
 /** How the reports and pictures name subgraphs and colour buffers (one wording everywhere). */
+import { printable } from '../format/printable.js';
 import type { ModelSubgraph } from '../import/model.js';
 
-/** `file — subgraph s "name"`: a subgraph as the reports, the SVG and `inspect` title it. */
+
+/** `file — subgraph s "name"`: a subgraph as the reports, the SVG and `inspect` title it (names printable()). */
 export function subgraphTitle(file: string, sg: Pick<ModelSubgraph, 'index' | 'name'>): string {
-  return `${file} — subgraph ${sg.index}${sg.name ? ` "${sg.name}"` : ''}`;
+  return `${printable(file)} — subgraph ${sg.index}${sg.name ? ` "${printable(sg.name)}"` : ''}`;
 }
 
 /** A buffer's hue in the pictures: steps of the golden angle, so neighbours in the list differ. */

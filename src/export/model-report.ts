@@ -1,6 +1,7 @@
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
+import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
 import { modelArenaSize } from './tensor-offsets.js';
@@ -35,7 +36,7 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
       `  after           ${formatBytesExact(r.peak)}  ${r.method}: ${pct(b.before - r.peak, b.before)} less than before, ` +
         `overhead ${pct(r.peak - r.liveBound, r.liveBound)} over the live bound`,
     );
-    for (const n of sg.notes) lines.push(`  note: ${n}`);
+    for (const n of sg.notes) lines.push(`  note: ${printable(n)}`);
     return lines.join('\n') + '\n';
   });
   if (model.subgraphs.length > 1) {

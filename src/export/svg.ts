@@ -2,6 +2,7 @@ import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import type { Plan } from '../problem/types.js';
+import { printable } from '../format/printable.js';
 import { bufferHue, subgraphTitle } from './labels.js';
 
 const W = 960;
@@ -13,7 +14,7 @@ const BOTTOM = 40;
 const PANEL_H = TOP + PLOT_H + BOTTOM;
 
 const num = (x: number): string => String(Math.round(x * 100) / 100);
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string => printable(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The layout as SVG, one panel per subgraph: steps across, addresses up, one rectangle per buffer

@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/browser/esm/sync';
+import { printable } from '../format/printable.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 
@@ -19,22 +21,46 @@ const COLUMN_NAMES: Record<string, string> = {
   gaps: 'gaps',
 };
 
+/** A record of the file: its cells (trimmed, quotes removed) and the line it ends on (1-based). */
+interface CsvRecord {
+  cells: string[];
+  line: number;
+}
+
+/**
+ * The file's records by RFC 4180 (csv-parse, synchronous, without Node streams so it runs in browsers):
+ * quoted fields may hold commas, doubled quotes and line breaks; whitespace around a field is trimmed;
+ * a UTF-8 byte-order mark is skipped; records with no text at all are left out.
+ */
+function csvRecords(text: string, file: string): CsvRecord[] {
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, { bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof rows;
+  } catch (e) {
+    const line = (e as { lines?: unknown }).lines;
+    const message = ((e as Error).message ?? String(e)).replace(/^Invalid (Record|Opening Quote|Closing Quote)?:? ?/, '');
+    throw new InputError(`${file}${typeof line === 'number' ? `:${line}` : ''}: not valid CSV (${message})`, { file });
+  }
+  return rows.map((r) => ({ cells: r.record, line: r.info.lines })).filter((r) => r.cells.some((c) => c !== ''));
+}
+
 /**
  * Reads MiniMalloc's CSV: a header naming `id,lower,upper,size` (aliases buffer/buffer_id, start/begin,
  * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
- * `upper` is exclusive. Ids stay strings. Errors name the file, line and column.
+ * `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
+ * as it is (size 0): importProblem sets it aside. Errors name the file, line and column.
  */
 export function parseCsv(text: string, file = '<csv>'): Problem {
-  const lines = text.split(/\r?\n/);
-  let row = 0;
-  while (row < lines.length && lines[row]!.trim() === '') row++;
-  if (row >= lines.length) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
-  const header = lines[row]!.split(',').map((h) => h.trim().toLowerCase());
+  const records = csvRecords(text, file);
+  if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
+  const headRecord = records[0]!;
+  const row = headRecord.line - 1;
+  const header = headRecord.cells.map((h) => h.toLowerCase());
   const cols = new Map<string, number>();
   header.forEach((h, i) => {
     const name = COLUMN_NAMES[h];
     if (name === undefined) {
-      throw new InputError(`${file}:${row + 1}: unknown column "${h}" (expected id, lower, upper, size, alignment, offset)`, { file });
+      throw new InputError(`${file}:${row + 1}: unknown column "${printable(h)}" (expected id, lower, upper, size, alignment, offset)`, { file });
     }
     if (cols.has(name)) throw new InputError(`${file}:${row + 1}: column "${h}" given twice`, { file });
     cols.set(name, i);
@@ -48,11 +74,8 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
   }
 
   const buffers: Buffer[] = [];
-  for (let r = row + 1; r < lines.length; r++) {
-    const line = lines[r]!;
-    if (line.trim() === '') continue;
-    const cells = line.split(',').map((c) => c.trim());
-    const where = `${file}:${r + 1}`;
+  for (const { cells, line } of records.slice(1)) {
+    const where = `${file}:${line}`;
     if (cells.length !== header.length) {
       throw new InputError(`${where}: ${cells.length} fields, the header has ${header.length}`, { file });
     }

@@ -1,5 +1,5 @@
 import { InputError } from '../problem/errors.js';
-import type { Problem } from '../problem/types.js';
+import type { Buffer, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
@@ -7,18 +7,20 @@ import { parseJson } from './json.js';
 /** The input formats arenapack reads, by file extension. */
 export const INPUT_FORMATS = ['.csv (MiniMalloc)', '.json (Problem)'] as const;
 
-/**
- * Reads a problem from a file's text, choosing the format by the file name's extension, and
- * validates it. Errors name the file.
- */
-export function importProblem(text: string, file: string): Problem {
-  const lower = file.toLowerCase();
-  let problem: Problem;
-  if (lower.endsWith('.csv')) problem = parseCsv(text, file);
-  else if (lower.endsWith('.json')) problem = parseJson(text, file);
-  else throw new InputError(`${file}: unknown input format (expected ${INPUT_FORMATS.join(' or ')})`, { file });
+/** A problem as a file gives it, with its 0-byte buffers set aside: they take no memory, so they are not planned. */
+export interface ReadProblem {
+  /** The buffers to plan (every buffer of at least one byte, in file order), validated. */
+  problem: Problem;
+  /** Every buffer of the file in file order, 0-byte ones included (size 0); the outputs list these. */
+  all: Problem;
+  /** Indices into `all.buffers` of the 0-byte buffers. */
+  empty: number[];
+}
+
+/** Prefixes an InputError's message with the file name. */
+function inFile<T>(file: string, run: () => T): T {
   try {
-    return validateProblem(problem);
+    return run();
   } catch (e) {
     if (e instanceof InputError) {
       e.message = `${file}: ${e.message}`;
@@ -26,4 +28,62 @@ export function importProblem(text: string, file: string): Problem {
     }
     throw e;
   }
+}
+
+const isZeroSize = (b: unknown): boolean => b !== null && typeof b === 'object' && (b as { size?: unknown }).size === 0;
+
+/**
+ * Reads a problem from a file's text, choosing the format by the file name's extension, sets its
+ * 0-byte buffers aside (models' importers skip 0-byte tensors the same way) and validates the rest.
+ * A 0-byte buffer must still have a unique id and a live range with start < end; it gets offset 0 in
+ * the outputs (allOffsets). Errors (InputError) name the file.
+ */
+export function readProblem(text: string, file: string): ReadProblem {
+  const lower = file.toLowerCase();
+  let all: Problem;
+  if (lower.endsWith('.csv')) all = parseCsv(text, file);
+  else if (lower.endsWith('.json')) all = parseJson(text, file);
+  else throw new InputError(`${file}: unknown input format (expected ${INPUT_FORMATS.join(' or ')})`, { file });
+  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }));
+  const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
+  const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
+  return inFile(file, () => {
+    validateProblem(problem);
+    if (empty.length > 0) {
+      // The 0-byte buffers pass the same checks as a 1-byte buffer would, without a fixed offset's collisions.
+      validateProblem({ buffers: empty.map((i) => ({ ...all.buffers[i]!, size: 1, offset: undefined })) as Buffer[] });
+      const ids = new Set(problem.buffers.map((b) => b.id));
+      for (const i of empty) {
+        const id = all.buffers[i]!.id;
+        if (ids.has(id)) throw new InputError(`buffer "${id}": id is used twice (buffer #${i} has 0 bytes)`, { buffer: id, field: 'id' });
+      }
+    }
+    return { problem, all, empty };
+  });
+}
+
+/**
+ * Reads a problem from a file's text, choosing the format by the file name's extension, and
+ * validates it. 0-byte buffers are left out (see readProblem, which keeps them for the outputs).
+ * Errors name the file.
+ */
+export function importProblem(text: string, file: string): Problem {
+  return readProblem(text, file).problem;
+}
+
+/** Offsets of every buffer of `read.all`, from the offsets of `read.problem`'s buffers: 0 for a 0-byte buffer. */
+export function allOffsets(read: ReadProblem, offsets: readonly number[]): number[] {
+  if (read.empty.length === 0) return [...offsets];
+  const out: number[] = [];
+  let k = 0;
+  read.all.buffers.forEach((b) => out.push(isZeroSize(b) ? 0 : offsets[k++]!));
+  return out;
+}
+
+/** The report's line about 0-byte buffers ('' when there are none): how many, and the first few ids. */
+export function emptyBuffersNote(read: ReadProblem): string {
+  const n = read.empty.length;
+  if (n === 0) return '';
+  const ids = read.empty.slice(0, 10).map((i) => read.all.buffers[i]!.id);
+  return `  note: ${n} buffer${n === 1 ? '' : 's'} of 0 bytes not planned (offset 0 in the outputs): ${ids.join(', ')}${n > 10 ? ', ...' : ''}\n`;
 }

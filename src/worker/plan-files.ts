@@ -10,7 +10,7 @@ import { planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
 import { arenaFits } from '../export/tensor-offsets.js';
 import { planModelWith } from '../plan-model.js';
-import { importProblem } from '../import/index.js';
+import { allOffsets, emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
@@ -18,6 +18,7 @@ import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
 import { createSolver, type Solver } from './node.js';
+import { terminalSafe } from '../format/printable.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
@@ -69,10 +70,15 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
       code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
     };
   }
-  const problem = importProblem(new TextDecoder().decode(bytes), file);
-  if (o.capacity !== undefined) problem.capacity = o.capacity;
+  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const problem = read.problem;
+  if (o.capacity !== undefined) problem.capacity = read.all.capacity = o.capacity;
   const result: SolveResult = await solver.solve(problem, opts);
-  return { text: formatReport(problem, result, file), json: planToJson(problem, result), code: result.fits === false ? EXIT_NO_FIT : 0 };
+  return {
+    text: formatReport(problem, result, file) + emptyBuffersNote(read),
+    json: planToJson(read.all, { ...result, offsets: allOffsets(read, result.offsets) }),
+    code: result.fits === false ? EXIT_NO_FIT : 0,
+  };
 }
 
 function failure(file: string, e: unknown): FileOutcome {
@@ -96,8 +102,8 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
     let code = 0;
     for (const [i, p] of pending.entries()) {
       const r = await p;
-      if (r.error !== undefined) output.err(`arenapack: ${r.error}\n`);
-      else if (!options.json) output.out((i > 0 ? '\n' : '') + r.text);
+      if (r.error !== undefined) output.err(`arenapack: ${terminalSafe(r.error)}\n`);
+      else if (!options.json) output.out(terminalSafe((i > 0 ? '\n' : '') + r.text));
       json.push(r.error !== undefined ? r.json : { file: files[i], plan: r.json });
       if (code === 0) code = r.code;
     }

@@ -23,9 +23,10 @@ describe('cHeader', () => {
   it('arena size, sha256, one offset per planned tensor, valid unique identifiers, deterministic', () => {
     const model = importTflite(buildTflite(FIXTURES.reshape()), 'r.tflite');
     const { text, peaks, plans } = header(model);
-    expect(text).toContain(`#define ARENAPACK_MODEL_SHA256 "${SHA}"`);
-    expect(text).toContain(`#define ARENAPACK_ARENA_SIZE ${peaks[0]}`);
-    expect(text).toMatch(/^#ifndef ARENAPACK_PLAN_H$/m);
+    // The prefix and the guard come from the file name: r.tflite -> R.
+    expect(text).toContain(`#define R_MODEL_SHA256 "${SHA}"`);
+    expect(text).toContain(`#define R_ARENA_SIZE ${peaks[0]}`);
+    expect(text).toMatch(/^#ifndef R_PLAN_H$/m);
     const defines = [...text.matchAll(/^#define (\w+) (\S+)/gm)].map((m): [string, string] => [m[1]!, m[2]!]);
     const names = defines.map(([n]) => n);
     expect(new Set(names).size).toBe(names.length);
@@ -42,7 +43,7 @@ describe('cHeader', () => {
       const b = sg.tensorsOf.findIndex((ts) => ts.includes(t));
       expect(Number(v)).toBe(plan.offsets[b]);
     }
-    expect(offsets[0]![0]).toBe('ARENAPACK_SG0_T0_IN_OFFSET');
+    expect(offsets[0]![0]).toBe('R_SG0_T0_IN_OFFSET');
     expect(header(model).text).toBe(text);
   });
 
@@ -64,9 +65,9 @@ describe('cHeader', () => {
     const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite');
     const { text, peaks } = header(model);
     const base1 = Math.ceil(peaks[0]! / 16) * 16;
-    expect(text).toContain(`#define ARENAPACK_SG1_BASE ${base1}`);
-    expect(text).toContain(`#define ARENAPACK_SG1_SIZE ${peaks[1]}`);
-    expect(text).toContain(`#define ARENAPACK_ARENA_SIZE ${base1 + peaks[1]!}`);
-    expect(text).toMatch(/#define ARENAPACK_SG1_T0_B_IN_OFFSET \d+/);
+    expect(text).toContain(`#define T_SG1_BASE ${base1}`);
+    expect(text).toContain(`#define T_SG1_SIZE ${peaks[1]}`);
+    expect(text).toContain(`#define T_ARENA_SIZE ${base1 + peaks[1]!}`);
+    expect(text).toMatch(/#define T_SG1_T0_B_IN_OFFSET \d+/);
   });
 });

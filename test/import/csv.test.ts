@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/problem/errors.js';
 import { problemToCsv, solutionToCsv } from '../../src/export/csv.js';
 import { parseCsv } from '../../src/import/csv.js';
-import { importProblem } from '../../src/import/index.js';
+import { allOffsets, emptyBuffersNote, importProblem, readProblem } from '../../src/import/index.js';
 
 describe('MiniMalloc CSV', () => {
   it('reads id,lower,upper,size with upper exclusive and ids as strings', () => {
@@ -44,8 +44,41 @@ describe('MiniMalloc CSV', () => {
     const sol = solutionToCsv(p, [0, 8]);
     expect(sol).toBe('id,lower,upper,size,alignment,offset\na,0,3,4,1,0\nb,1,5,8,8,8\n');
     expect(parseCsv(sol).buffers.map((b) => b.offset)).toEqual([0, 8]);
-    expect(() => problemToCsv({ buffers: [{ id: 'a,b', size: 1, start: 0, end: 1 }] })).toThrow(InputError);
-    expect(() => problemToCsv({ buffers: [{ id: 'a,b', size: 1, start: 0, end: 1 }] })).toThrow(/buffer "a,b": an id with a comma/);
+  });
+  it('reads quoted fields (RFC 4180) and quotes ids that need it on the way back', () => {
+    const text = 'id,lower,upper,size\n"a,b",0,3,4\n"say ""hi""",1,2,8\n"two\nlines",2,4,4\n" pad ",0,1,1\nplain,0,1,"16"\n';
+    const p = parseCsv(text, 'q.csv');
+    expect(p.buffers.map((b) => b.id)).toEqual(['a,b', 'say "hi"', 'two\nlines', ' pad ', 'plain']);
+    expect(p.buffers[4]!.size).toBe(16);
+    const back = problemToCsv(p);
+    expect(back.split('\n')[1]).toBe('"a,b",0,3,4');
+    expect(back.split('\n')[2]).toBe('"say ""hi""",1,2,8');
+    expect(parseCsv(back).buffers).toEqual(p.buffers);
+    const offsets = [0, 4, 12, 0, 16];
+    const sol = solutionToCsv(p, offsets);
+    expect(parseCsv(sol).buffers.map((b) => [b.id, b.offset])).toEqual(p.buffers.map((b, i) => [b.id, offsets[i]]));
+    // A line break inside quotes does not shift the line numbers of later errors.
+    expect(() => parseCsv('id,lower,upper,size\n"x\ny",0,1,4\nbad,0,1,z\n', 'l.csv')).toThrow(/l\.csv:4: buffer "bad": size "z"/);
+  });
+  it('rejects malformed quoting with the file and line, as an InputError', () => {
+    expect(() => parseCsv('id,lower,upper,size\n"open,0,1,4\n', 'o.csv')).toThrow(InputError);
+    expect(() => parseCsv('id,lower,upper,size\n"open,0,1,4\n', 'o.csv')).toThrow(/^o\.csv:\d+: not valid CSV/);
+    expect(() => parseCsv('id,lower,upper,size\na"b,0,1,4\n', 'o.csv')).toThrow(/^o\.csv:2: not valid CSV/);
+  });
+  it('accepts 0-byte buffers: set aside, not planned, offset 0 in the outputs', () => {
+    const read = readProblem('id,lower,upper,size\na,0,3,8\nz,0,3,0\nb,1,4,4\n', 'z.csv');
+    expect(read.problem.buffers.map((b) => b.id)).toEqual(['a', 'b']);
+    expect(read.all.buffers.map((b) => b.id)).toEqual(['a', 'z', 'b']);
+    expect(read.empty).toEqual([1]);
+    expect(allOffsets(read, [0, 8])).toEqual([0, 0, 8]);
+    expect(emptyBuffersNote(read)).toMatch(/1 buffer of 0 bytes not planned .*: z/);
+    expect(importProblem('id,lower,upper,size\na,0,3,8\nz,0,3,0\n', 'z.csv').buffers.map((b) => b.id)).toEqual(['a']);
+    const json = readProblem('{"buffers":[{"id":"z","size":0,"start":0,"end":2},{"id":"a","size":4,"start":0,"end":2}]}', 'z.json');
+    expect(json.empty).toEqual([0]);
+    // A 0-byte buffer is still checked: its range, its id.
+    expect(() => readProblem('id,lower,upper,size\nz,3,3,0\n', 'e.csv')).toThrow(/e\.csv: buffer "z": end must be greater than start/);
+    expect(() => readProblem('id,lower,upper,size\nz,0,3,4\nz,0,3,0\n', 'e.csv')).toThrow(/e\.csv: buffer "z": id is used twice/);
+    expect(() => readProblem('id,lower,upper,size\nz,0,3,-1\n', 'e.csv')).toThrow(/size must be a positive/);
   });
   it('keeps the weight and spillable columns in a solution', () => {
     const p = parseCsv('id,lower,upper,size,weight,spillable\na,0,3,4,10,false\nb,1,5,8,,\n');

@@ -1,0 +1,37 @@
+/** Names from files shown safely: in a terminal, a picture, a C comment. */
+
+/**
+ * Characters that must not reach a terminal, a picture or a C file as they are: C0 controls (ESC, BEL,
+ * line breaks, NUL, ...), DEL, C1 controls (U+0080..U+009F, which some terminals obey like ESC
+ * sequences), the Unicode line and paragraph separators, and the bidirectional overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069) that reorder what is shown.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** One character as an escape a reader can see: `\x1b`, `\n`, `\u202e`. */
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * A name (tensor, buffer, subgraph, file) as text that shows what it holds and does nothing else: every
+ * control character (see UNPRINTABLE) becomes a visible escape such as `\x1b` or `\n`. Other text is
+ * unchanged, so ordinary names print as they are.
+ */
+export function printable(name: string): string {
+  return name.replace(UNPRINTABLE, escapeChar);
+}
+
+/**
+ * A whole report for a terminal: as printable(), except that line breaks stay line breaks. The command
+ * line passes every report and message through it, so a name that escaped printable() somewhere still
+ * cannot send an escape sequence to the terminal.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNPRINTABLE_BUT_NEWLINE, escapeChar);
+}
