@@ -20,10 +20,7 @@ export interface SlotAssignment {
  */
 export function assignModel(problem: Problem, lp: LpBuilder): { lp: LP; order: number[] } {
   const bs = problem.buffers;
-  const order = bs
-    .map((_, i) => i)
-    .filter((i) => bs[i]!.offset === undefined)
-    .sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
+  const order = slotOrder(problem);
   const pos = new Map(order.map((b, p) => [b, p]));
   const x = (p: number, k: number): string => `x_${p}_${k}`;
   lp.minimize(order.map((b, k) => ({ name: x(k, k), coef: bs[b]!.size })));
@@ -47,19 +44,71 @@ export function assignModel(problem: Problem, lp: LpBuilder): { lp: LP; order: n
   return { lp: lp.build(), order };
 }
 
-/** Solves the slot model with GLPK within the time limit; when not proven optimal, bounds it by the LP relaxation. */
+/** The movable buffers largest first (ties by index): the order of assignModel's slots. */
+function slotOrder(problem: Problem): number[] {
+  const bs = problem.buffers;
+  return bs
+    .map((_, i) => i)
+    .filter((i) => bs[i]!.offset === undefined)
+    .sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
+}
+
+/**
+ * Greedy by size (Pisarchyk & Lee 2020) in assignModel's terms: buffers largest first; each joins the
+ * smallest slot (all are at least its size: they were opened by larger buffers) none of whose tenants
+ * lives at the same time, else opens its own slot (slot k = the k-th buffer of the order). Deterministic,
+ * a valid assignment for every problem; O(n^2) in the movable buffers (GLPK's models are for small ones).
+ */
+export function greedySlots(problem: Problem): number[] {
+  const bs = problem.buffers;
+  const order = slotOrder(problem);
+  const slotOf = bs.map(() => -1);
+  const tenants: number[][] = [];
+  order.forEach((b, p) => {
+    const buf = bs[b]!;
+    let best = -1;
+    for (let k = 0; k < p; k++) {
+      const ts = tenants[k];
+      if (ts === undefined || ts.some((t) => bs[t]!.start < buf.end && buf.start < bs[t]!.end)) continue;
+      if (best < 0 || bs[order[k]!]!.size < bs[order[best]!]!.size) best = k;
+    }
+    const k = best >= 0 ? best : p;
+    (tenants[k] ??= []).push(b);
+    slotOf[b] = k;
+  });
+  return slotOf;
+}
+
+/** Sum of slot sizes of an assignment in assignModel's terms (slot k as large as the k-th buffer of the order). */
+function slotTotal(problem: Problem, order: readonly number[], slotOf: readonly number[]): number {
+  return order.reduce((sum, b, k) => sum + (slotOf[b] === k ? problem.buffers[b]!.size : 0), 0);
+}
+
+/**
+ * Solves the slot model with GLPK within the time limit; when not proven optimal, bounds it by the LP
+ * relaxation. The answer is never worse than greedySlots: when GLPK's time runs out with no solution
+ * (which happens on a loaded machine, glpk.js returning GLP_UNDEF), or with a worse one, the greedy
+ * assignment is returned (outcome `feasible`), so a valid assignment always comes back.
+ */
 export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Promise<SlotAssignment> {
   const glpk = await loadGlpk();
   const { lp, order } = assignModel(problem, new LpBuilder(glpk, 'assign'));
   const result = solveMip(glpk, lp, timeLimitMs);
-  const outcome = outcomeOf(glpk, result);
-  const slotOf = problem.buffers.map(() => -1);
+  let outcome = outcomeOf(glpk, result);
+  let slotOf = problem.buffers.map(() => -1);
   if (outcome === 'optimal' || outcome === 'feasible') {
     order.forEach((b, p) => {
       for (let k = 0; k <= p; k++) if (Math.round(result.result.vars[`x_${p}_${k}`] ?? 0) === 1) slotOf[b] = k;
     });
   }
-  const total = order.reduce((sum, b, k) => sum + (slotOf[b] === k ? problem.buffers[b]!.size : 0), 0);
+  if (outcome !== 'optimal' && outcome !== 'infeasible') {
+    const greedy = greedySlots(problem);
+    if (outcome !== 'feasible' || slotTotal(problem, order, greedy) < slotTotal(problem, order, slotOf)) {
+      slotOf = greedy;
+      outcome = 'feasible';
+    }
+  }
+  const total = slotTotal(problem, order, slotOf);
   let bound = total;
   if (outcome !== 'optimal') {
     const relaxed = glpk.solve({ ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, { msglev: glpk.GLP_MSG_OFF });

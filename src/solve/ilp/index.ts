@@ -1,4 +1,4 @@
-export { assignModel, assignWithGlpk, slotsToOffsets, type SlotAssignment } from './assign.js';
+export { assignModel, assignWithGlpk, greedySlots, slotsToOffsets, type SlotAssignment } from './assign.js';
 export { fitCapacity, fitModel, type FitResult } from './fit.js';
 export { loadGlpk, LpBuilder } from './glpk.js';
 export { placeModel, placeWithGlpk, type IlpPlacement } from './place.js';
