@@ -1,7 +1,10 @@
 /**
- * The page in Debian's Chromium, driven by playwright-core: upload, plan in a worker, compare with
- * Node's solve(), cancel a long exact search, screenshot to test-output/page.png. Needs the bundle
- * (build/web, made by npm run build / npm run bundle) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+ * The page in Chromium, driven by playwright-core: upload, plan in a worker, compare with Node's
+ * solve(), cancel a long exact search, screenshot to test-output/page.png. Needs the bundle (build/web,
+ * made by npm run build / npm run bundle) and a Chromium: CHROMIUM_PATH when set, else the system's
+ * (Debian's package, ARENAPACK_SYSTEM_CHROMIUM or /usr/bin/chromium; CI installs it), else the one the
+ * npm registry supplies (the @sparticuz/chromium devDependency, unpacked to /tmp on first use), so
+ * `npm test` also passes on a fresh machine. ARENAPACK_SYSTEM_CHROMIUM=/nonexistent forces that fallback.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -16,6 +19,7 @@ import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import { parseCsv } from '../../src/import/csv.js';
+import { importProblem } from '../../src/import/index.js';
 import { importModelFile } from '../../src/import/model-file.js';
 import { planModel } from '../../src/plan-model.js';
 import type { Problem } from '../../src/problem/types.js';
@@ -29,7 +33,26 @@ import { randomProblem, tightProblem } from '../helpers/problems.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = join(root, 'build');
 const webDir = join(buildDir, 'web');
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const explicitChromium = process.env['CHROMIUM_PATH'];
+const systemChromium = process.env['ARENAPACK_SYSTEM_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** The browser to drive and where it comes from (see the file's comment for the order). */
+async function findChromium(): Promise<{ path: string; from: string }> {
+  if (explicitChromium !== undefined && explicitChromium !== '') {
+    if (!existsSync(explicitChromium)) throw new Error(`CHROMIUM_PATH=${explicitChromium}: no such file`);
+    return { path: explicitChromium, from: 'CHROMIUM_PATH' };
+  }
+  if (existsSync(systemChromium)) return { path: systemChromium, from: 'the system package' };
+  try {
+    const { default: npmChromium } = await import('@sparticuz/chromium');
+    return { path: await npmChromium.executablePath(), from: 'the npm package @sparticuz/chromium' };
+  } catch (e) {
+    throw new Error(
+      `no Chromium: none at ${systemChromium} and the npm package @sparticuz/chromium failed (${(e as Error).message}); ` +
+        'install Debian\'s package (apt-get install -y chromium, as .ci/run does), run npm install, or set CHROMIUM_PATH',
+    );
+  }
+}
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -49,18 +72,15 @@ let url: string;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`,
-    );
-  }
+  const chromiumBrowser = await findChromium();
+  console.info(`the page test drives ${chromiumBrowser.path} (${chromiumBrowser.from})`);
   for (const f of ['web/index.html', 'dist/browser/arenapack.js']) {
     if (!existsSync(join(buildDir, f))) throw new Error(`build/${f} is missing: run \`npm run bundle\` (npm test builds it)`);
   }
   // build/ is served: the page at /web/, the browser bundle at /dist/browser/.
   ({ server, url } = await serveStatic(buildDir));
   profile = mkdtempSync(join(tmpdir(), 'arenapack-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: ARGS, viewport: { width: 1320, height: 1000 } });
+  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumBrowser.path, headless: true, args: ARGS, viewport: { width: 1320, height: 1000 } });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(45_000); // the long exact search starts after the heuristics, slower on a loaded machine
   page.on('console', (m) => {
@@ -69,7 +89,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(`${url}web/`);
   await page.waitForSelector('#file', { state: 'attached' });
-});
+}, 120_000); // unpacking the npm Chromium and a first launch on a loaded machine take a while
 
 afterAll(async () => {
   await context?.close();
@@ -200,6 +220,20 @@ describe('the page in Chromium', () => {
     expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes) }));
     const planned = await download('chain.planned.tflite');
     expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults)));
+  });
+
+  it('reads quoted CSV fields and 0-byte buffers in the browser bundle (csv-parse), names with control characters shown escaped', async () => {
+    const text = 'id,lower,upper,size\n"a,b\x1b[2J",0,2,16\nz,0,2,0\n"say ""c""",1,3,8\n';
+    await page.selectOption('#method', 'greedy-size');
+    await upload('quoted.csv', text);
+    expect(await page.locator('#message').textContent()).toMatch(/^Planned quoted\.csv/);
+    const problem = importProblem(text, 'quoted.csv');
+    expect(problem.buffers.map((b) => b.id)).toEqual(['a,b\x1b[2J', 'say "c"']);
+    expect(await shownPeak()).toBe(solve(problem, { method: 'greedy-size' }).peak);
+    await page.locator('#layout rect.buf').first().hover();
+    const tip = (await page.locator('#tip').textContent()) ?? '';
+    expect(tip).toContain('a,b\\x1b[2J');
+    expect(tip).not.toContain('\x1b');
   });
 
   it('shows the importer\'s error for a bad file, naming the buffer', async () => {

@@ -4,6 +4,7 @@ import type { ImportedModel } from '../../src/import/model.js';
 import { importModelFile, modelFormat } from '../../src/import/model-file.js';
 import { InputError } from '../../src/problem/errors.js';
 import type { Problem } from '../../src/problem/types.js';
+import { printable } from '../../src/format/printable.js';
 
 /** One problem to plan: a subgraph of a model, or the whole buffer list. */
 export interface Part {
@@ -36,9 +37,9 @@ export function readInput(file: string, bytes: Uint8Array): Input {
       batchNote = ['batch', '1 (the model leaves it dynamic)'];
     }
     const parts = model.subgraphs.map((sg): Part => ({
-      title: `subgraph ${sg.index}${sg.name ? ` “${sg.name}”` : ''}`,
+      title: `subgraph ${sg.index}${sg.name ? ` “${printable(sg.name)}”` : ''}`,
       problem: sg.problem,
-      labels: sg.tensorsOf.map((ts, i) => ts.map((t) => sg.tensors?.[t]?.name ?? sg.names[i] ?? String(t)).join(' = ')),
+      labels: sg.tensorsOf.map((ts, i) => printable(ts.map((t) => sg.tensors?.[t]?.name ?? sg.names[i] ?? String(t)).join(' = '))),
     }));
     const sg0 = model.subgraphs[0];
     const facts: [string, string][] = [
@@ -48,7 +49,7 @@ export function readInput(file: string, bytes: Uint8Array): Input {
     if (batchNote) facts.push(batchNote);
     if (sg0) {
       facts.push(['operators', String(sg0.operatorCount)], ['tensors', `${sg0.tensorCount} (${sg0.problem.buffers.length} planned buffers)`]);
-      for (const note of sg0.notes) facts.push(['note', note]);
+      for (const note of sg0.notes) facts.push(['note', printable(note)]);
     }
     return { file, bytes, model, parts, facts };
   }
@@ -57,7 +58,7 @@ export function readInput(file: string, bytes: Uint8Array): Input {
     throw new InputError(`${file}: not a file arenapack reads (expected .tflite, .onnx, .csv or .json)`, { file });
   }
   const problem = importProblem(new TextDecoder().decode(bytes), file);
-  const parts: Part[] = [{ title: 'buffers', problem, labels: problem.buffers.map((b) => b.id) }];
+  const parts: Part[] = [{ title: 'buffers', problem, labels: problem.buffers.map((b) => printable(b.id)) }];
   const steps = Math.max(...problem.buffers.map((b) => b.end)) - Math.min(...problem.buffers.map((b) => b.start));
   return { file, bytes, parts, facts: [['format', lower.endsWith('.csv') ? 'MiniMalloc CSV' : 'JSON problem'], ['buffers', String(problem.buffers.length)], ['steps', String(steps)]] };
 }

@@ -1,5 +1,6 @@
 /** The page: read a file, plan it in a worker (progress, cancel), show and export the plan. */
 import { formatBytes, parseSize } from '../../src/format/bytes.js';
+import { printable, terminalSafe } from '../../src/format/printable.js';
 import type { SolveResult } from '../../src/solve/solve.js';
 import { createSolver } from '../../src/worker/browser.js';
 import { showDownloads } from './downloads.js';
@@ -25,7 +26,7 @@ let zoom = 1;
 
 function message(text: string, error = false): void {
   const m = $('message');
-  m.textContent = text;
+  m.textContent = terminalSafe(text); // names from the file show their control characters escaped
   m.className = error ? 'message error' : 'message';
 }
 
@@ -164,7 +165,7 @@ async function plan(input: Input): Promise<void> {
 }
 
 async function open(file: string, bytes: Uint8Array): Promise<void> {
-  $('file-name').textContent = `${file} · ${formatBytes(bytes.length)}`;
+  $('file-name').textContent = `${printable(file)} · ${formatBytes(bytes.length)}`;
   let input: Input;
   message(`Reading ${file}…`);
   try {
