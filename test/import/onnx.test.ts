@@ -636,6 +636,40 @@ describe('ONNX import: malformed files', () => {
     const twice = model({ inputs: [vi('x', [2])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'], [], 'r1'), node('Neg', ['x'], ['y'], [], 'r2')] });
     expect(() => importOnnx(twice, 't.onnx')).toThrow(/node "r2" \(Neg, #1\): tensor "y" is also produced by node "r1" \(Relu, #0\)/);
   });
+  it('rejects duplicate value names (ONNX single assignment): inputs, initializers, node outputs, naming the place', () => {
+    const relu = (out: string, name = 'r'): ReturnType<typeof node> => node('Relu', ['x'], [out], [], name);
+    const cases: [GraphSpec, RegExp][] = [
+      [{ inputs: [vi('x', [2]), vi('x', [2])], outputs: [vi('y', null)], nodes: [relu('y')] }, /^d\.onnx: graph input "x" is listed twice \(inputs #0 and #1\)/],
+      [
+        { inputs: [vi('x', [2])], outputs: [vi('y', null)], initializers: [tensor('w', [2], [1, 2]), tensor('w', [2], [3, 4])], nodes: [node('Add', ['x', 'w'], ['y'], [], 'a')] },
+        /^d\.onnx: initializer "w" is defined twice \(initializers #0 and #1\)/,
+      ],
+      [
+        { inputs: [vi('x', [2])], outputs: [vi('w', null)], initializers: [tensor('w', [2], [1, 2])], nodes: [relu('w', 'r1')] },
+        /^d\.onnx: node "r1" \(Relu, #0\): writes "w", which is initializer #0 \(a constant\)/,
+      ],
+      [{ inputs: [vi('x', [2])], outputs: [vi('x', null)], nodes: [relu('x', 'r2')] }, /^d\.onnx: node "r2" \(Relu, #0\): writes "x", which is graph input #0/],
+    ];
+    for (const [spec, message] of cases) {
+      expect(() => importOnnx(model(spec), 'd.onnx')).toThrow(InputError);
+      expect(() => importOnnx(model(spec), 'd.onnx')).toThrow(message);
+    }
+    // An initializer listed as a graph input too (IR < 4: a default value) is allowed.
+    const ok = model({ inputs: [vi('x', [2]), vi('w', [2])], outputs: [vi('y', null)], initializers: [tensor('w', [2], [1, 2])], nodes: [node('Add', ['x', 'w'], ['y'])] });
+    expect(importOnnx(ok, 'ok.onnx').subgraphs[0]!.problem.buffers.length).toBeGreaterThan(0);
+  });
+  it('rejects duplicate names inside an If branch, naming the branch', () => {
+    const branch = (nodes: ReturnType<typeof node>[], initializers: ReturnType<typeof tensor>[] = []): ReturnType<typeof graph> =>
+      graph({ nodes, outputs: [vi('b', null)], initializers });
+    const then = branch([node('Neg', ['x'], ['b'])], [tensor('k', [1], [1]), tensor('k', [1], [2])]);
+    const other = branch([node('Relu', ['x'], ['b'])]);
+    const m = model({
+      inputs: [vi('x', [2]), vi('c', [], BOOL)],
+      outputs: [vi('y', null)],
+      nodes: [node('If', ['c'], ['y'], [graphAttr('then_branch', then), graphAttr('else_branch', other)], 'if')],
+    });
+    expect(() => importOnnx(m, 'if.onnx')).toThrow(/if\.onnx: node "if" \(If, #0\) then_branch: initializer "k" is defined twice/);
+  });
   it('checks the declared element type against the inferred one', () => {
     const spec: GraphSpec = { inputs: [vi('x', [2])], outputs: [vi('y', [2], INT64)], nodes: [node('Relu', ['x'], ['y'], [], 'r')] };
     expect(() => importOnnx(model(spec), 't.onnx')).toThrow(/node "r" \(Relu, #0\): output "y" is declared INT64 in value_info but inferred as FLOAT/);

@@ -6,6 +6,7 @@ import { InputError } from '../../problem/errors.js';
 import { ShapeMismatchError } from './errors.js';
 import { dataTypeName } from './dtype.js';
 import { CONTROL_OR_RANDOM, executionOrder, nodeLabel, outerReferences, readsOf } from './graph.js';
+import { checkValueNames } from './names.js';
 import { ShapeError, show, type OpContext, type TensorInfo } from './shapes/context.js';
 import { SHAPE_RULES } from './shapes/rules.js';
 import { OP_VERSIONS, opVersion } from './shapes/versions.js';
@@ -104,6 +105,7 @@ class Inference {
   run(graph: OnnxGraph, scope: readonly Map<string, TensorInfo>[], outerConstants: ReadonlySet<string>, path: string, where: string): GraphShapes {
     const outerNames = new Set<string>();
     for (const m of scope) for (const k of m.keys()) outerNames.add(k);
+    checkValueNames(graph, where);
     const { order, sorted } = executionOrder(graph, outerNames, where);
     const infos = new Map<string, TensorInfo>();
     const constants = new Set<string>();

@@ -1,6 +1,7 @@
 import { InputError } from '../../problem/errors.js';
 import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
+import { checkOperatorOutputs } from './dataflow.js';
 import type {
   TfliteBuffer,
   TfliteMetadata,
@@ -45,6 +46,7 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
   const counts = { buffers: buffers.length, codes: operatorCodes.length };
   const subgraphs = view.tables(m, MODEL.subgraphs, 'subgraphs').map((pos, s) => readSubgraph(view, pos, s, counts));
   if (subgraphs.length === 0) view.fail('model', 'has no subgraphs');
+  subgraphs.forEach((sg, s) => checkOperatorOutputs(sg, s, buffers, file));
   return { file, version: view.u32(m, MODEL.version, 0), operatorCodes, subgraphs, buffers, metadata };
 }
 

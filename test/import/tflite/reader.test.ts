@@ -115,3 +115,26 @@ describe('readTflite on malformed files: a clear InputError naming the file and 
     fails(bad, /model: table at byte \d+ \(\+4\) lies outside the file/);
   });
 });
+
+describe('readTflite: operators that overwrite what they may not', () => {
+  /** FIXTURES.chain with one operator's outputs replaced: 0 input, 1 weights, 2 conv, 3 relu, 4 logits. */
+  function chainWith(op: number, outputs: number[], inputs?: number[]): Uint8Array {
+    const spec = FIXTURES.chain();
+    const o = spec.subgraphs[0]!.operators[op]!;
+    o.outputs = outputs;
+    if (inputs) o.inputs = inputs;
+    return buildTflite(spec);
+  }
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['reads its own output', chainWith(1, [3], [3]), /^m\.tflite: subgraph 0, operator 1: reads its own output tensor 3 "relu"$/],
+    ['writes a graph input', chainWith(1, [0]), /^m\.tflite: subgraph 0, operator 1: writes tensor 0 "input", a graph input$/],
+    ['writes a constant', chainWith(1, [1]), /^m\.tflite: subgraph 0, operator 1: writes tensor 1 "weights", a constant \(its buffer holds data\)$/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    it(`an operator that ${what}: InputError naming the operator and tensor`, () => {
+      expect(() => readTflite(bytes, 'm.tflite')).toThrow(InputError);
+      expect(() => readTflite(bytes, 'm.tflite')).toThrow(message);
+    });
+  }
+});
+
