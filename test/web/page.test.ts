@@ -36,16 +36,23 @@ const webDir = join(buildDir, 'web');
 const explicitChromium = process.env['CHROMIUM_PATH'];
 const systemChromium = process.env['ARENAPACK_SYSTEM_CHROMIUM'] ?? '/usr/bin/chromium';
 
-/** The browser to drive and where it comes from (see the file's comment for the order). */
-async function findChromium(): Promise<{ path: string; from: string }> {
+/**
+ * The browser to drive, where it comes from (see the file's comment for the order) and the environment
+ * it needs: the npm Chromium links to NSS and expat, which a machine without Debian's chromium may lack,
+ * so their copies from the same package (its al2023 libraries) come first on LD_LIBRARY_PATH.
+ */
+async function findChromium(): Promise<{ path: string; from: string; env?: Record<string, string> }> {
   if (explicitChromium !== undefined && explicitChromium !== '') {
     if (!existsSync(explicitChromium)) throw new Error(`CHROMIUM_PATH=${explicitChromium}: no such file`);
     return { path: explicitChromium, from: 'CHROMIUM_PATH' };
   }
   if (existsSync(systemChromium)) return { path: systemChromium, from: 'the system package' };
   try {
-    const { default: npmChromium } = await import('@sparticuz/chromium');
-    return { path: await npmChromium.executablePath(), from: 'the npm package @sparticuz/chromium' };
+    const { default: npmChromium, inflate } = await import('@sparticuz/chromium');
+    const path = await npmChromium.executablePath();
+    const libs = join(await inflate(join(root, 'node_modules/@sparticuz/chromium/bin/al2023.tar.br')), 'lib');
+    const env = { ...process.env, LD_LIBRARY_PATH: [libs, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } as Record<string, string>;
+    return { path, from: 'the npm package @sparticuz/chromium', env };
   } catch (e) {
     throw new Error(
       `no Chromium: none at ${systemChromium} and the npm package @sparticuz/chromium failed (${(e as Error).message}); ` +
@@ -80,7 +87,13 @@ beforeAll(async () => {
   // build/ is served: the page at /web/, the browser bundle at /dist/browser/.
   ({ server, url } = await serveStatic(buildDir));
   profile = mkdtempSync(join(tmpdir(), 'arenapack-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumBrowser.path, headless: true, args: ARGS, viewport: { width: 1320, height: 1000 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumBrowser.path,
+    ...(chromiumBrowser.env ? { env: chromiumBrowser.env } : {}),
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1320, height: 1000 },
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(45_000); // the long exact search starts after the heuristics, slower on a loaded machine
   page.on('console', (m) => {
