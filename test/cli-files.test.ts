@@ -4,11 +4,12 @@
  * C headers of two models in one translation unit, and names carrying control characters.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MAX_MODEL_BYTES, MAX_TEXT_BYTES } from '../src/cli-io.js';
 import { readProblem } from '../src/import/index.js';
 import { importTflite } from '../src/import/tflite/index.js';
 import { verifyPlan } from '../src/problem/verify.js';
@@ -56,6 +57,22 @@ describe('input files', () => {
     symlinkSync('/dev/zero', link);
     expect(run(['plan', link], 20_000).err).toMatch(/zero\.tflite: is a character device/);
     expect(existsSync(join(dir, 'z.csv'))).toBe(false);
+  });
+
+  it('a file over the size limit is refused before reading, naming its size and the limit (sparse files: no disk used)', () => {
+    const big = mkdtempSync(join(tmpdir(), 'arenapack-big-'));
+    const csv = join(big, 'huge.csv');
+    const model = join(big, 'huge.tflite');
+    writeFileSync(csv, '');
+    truncateSync(csv, MAX_TEXT_BYTES + 1);
+    writeFileSync(model, '');
+    truncateSync(model, MAX_MODEL_BYTES + 1);
+    for (const [f, limit] of [[csv, MAX_TEXT_BYTES], [model, MAX_MODEL_BYTES]] as const) {
+      const r = run(['plan', f], 20_000);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`is ${limit + 1} bytes, more than the ${limit} bytes arenapack reads`);
+    }
+    rmSync(big, { recursive: true, force: true });
   });
 
   it('a directory is refused with its kind', () => {
