@@ -37,7 +37,8 @@ const inlineNodeAdapter = {
 };
 
 /**
- * Browser code must not reach Node: fail the build if it does. The ILP methods load 'glpk.js/node'
+ * Browser code must not reach Node: fail the build if it does (csv-parse/sync becomes its browser build).
+ * The ILP methods load 'glpk.js/node'
  * lazily; in the browser bundles that import becomes a stub whose promise rejects with a clear
  * message, so no bundler ever sees glpk.js (GPL-3.0, Node build) through the browser entry.
  */
@@ -46,6 +47,8 @@ const browserOnly = {
   name: 'no-node-in-browser',
   resolveId(id, importer) {
     if (id === 'glpk.js' || id.startsWith('glpk.js/')) return GLPK_STUB;
+    // csv-parse's sync API for Node uses the global Buffer; its browser build of the same API does not.
+    if (id === 'csv-parse/sync') return this.resolve('csv-parse/browser/esm/sync', importer, { skipSelf: true });
     if (id.startsWith('node:') || builtinModules.includes(id)) {
       this.error(`browser bundle: ${importer ?? '?'} imports the Node builtin "${id}"`);
     }

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/browser/esm/sync';
+import { parse } from 'csv-parse/sync';
 import { printable } from '../format/printable.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
@@ -28,7 +28,8 @@ interface CsvRecord {
 }
 
 /**
- * The file's records by RFC 4180 (csv-parse, synchronous, without Node streams so it runs in browsers):
+ * The file's records by RFC 4180 (csv-parse's synchronous API, no streams; the browser bundles get its
+ * browser build, see rollup.config.mjs):
  * quoted fields may hold commas, doubled quotes and line breaks; whitespace around a field is trimmed;
  * a UTF-8 byte-order mark is skipped; records with no text at all are left out.
  */
