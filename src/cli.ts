@@ -57,7 +57,6 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
       ['--out', opts.out],
       ['--svg', opts.svg],
       ['--header', opts.header],
-      ['--prefix', opts.prefix],
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
     ],

@@ -243,6 +243,7 @@ describe('the page in Chromium', () => {
     const problem = importProblem(text, 'quoted.csv');
     expect(problem.buffers.map((b) => b.id)).toEqual(['a,b\x1b[2J', 'say "c"']);
     expect(await shownPeak()).toBe(solve(problem, { method: 'greedy-size' }).peak);
+    expect(await page.locator('#facts').textContent()).toMatch(/1 buffer of 0 bytes not planned .*: z/);
     await page.locator('#layout rect.buf').first().hover();
     const tip = (await page.locator('#tip').textContent()) ?? '';
     expect(tip).toContain('a,b\\x1b[2J');

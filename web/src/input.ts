@@ -1,5 +1,5 @@
 /** Reads what the user dropped: a model (.tflite, .onnx) or a buffer list (.csv, .json). */
-import { importProblem } from '../../src/import/index.js';
+import { emptyBuffersNote, readProblem } from '../../src/import/index.js';
 import type { ImportedModel } from '../../src/import/model.js';
 import { importModelFile, modelFormat } from '../../src/import/model-file.js';
 import { InputError } from '../../src/problem/errors.js';
@@ -57,8 +57,12 @@ export function readInput(file: string, bytes: Uint8Array): Input {
   if (!lower.endsWith('.csv') && !lower.endsWith('.json')) {
     throw new InputError(`${file}: not a file arenapack reads (expected .tflite, .onnx, .csv or .json)`, { file });
   }
-  const problem = importProblem(new TextDecoder().decode(bytes), file);
+  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const problem = read.problem;
   const parts: Part[] = [{ title: 'buffers', problem, labels: problem.buffers.map((b) => printable(b.id)) }];
   const steps = Math.max(...problem.buffers.map((b) => b.end)) - Math.min(...problem.buffers.map((b) => b.start));
-  return { file, bytes, parts, facts: [['format', lower.endsWith('.csv') ? 'MiniMalloc CSV' : 'JSON problem'], ['buffers', String(problem.buffers.length)], ['steps', String(steps)]] };
+  const facts: [string, string][] = [['format', lower.endsWith('.csv') ? 'MiniMalloc CSV' : 'JSON problem'], ['buffers', String(problem.buffers.length)], ['steps', String(steps)]];
+  const empty = emptyBuffersNote(read).trim().replace(/^note: /, '');
+  if (empty !== '') facts.push(['note', printable(empty)]);
+  return { file, bytes, parts, facts };
 }
