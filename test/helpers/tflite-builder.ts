@@ -8,8 +8,9 @@ import * as flatbuffers from 'flatbuffers';
 const F = {
   model: { version: 0, operator_codes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6, nFields: 10 },
   subgraph: { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4, nFields: 6 },
-  tensor: { shape: 0, type: 1, buffer: 2, name: 3, is_variable: 5, shape_signature: 7, nFields: 11 },
-  operator: { opcode_index: 0, inputs: 1, outputs: 2, intermediates: 8, nFields: 14 },
+  tensor: { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, is_variable: 5, shape_signature: 7, nFields: 11 },
+  quantization: { scale: 2, zero_point: 3, nFields: 7 },
+  operator: { opcode_index: 0, inputs: 1, outputs: 2, builtin_options_type: 3, builtin_options: 4, custom_options: 5, intermediates: 8, nFields: 14 },
   opcode: { deprecated_builtin_code: 0, custom_code: 1, version: 2, builtin_code: 3, nFields: 4 },
   buffer: { data: 0, offset: 1, size: 2, nFields: 3 },
   metadata: { name: 0, buffer: 1, nFields: 2 },
@@ -45,6 +46,15 @@ export interface TensorSpec {
   shapeSignature?: number[];
   /** Points the tensor at this buffer index instead of its own (for sharing weights / bad indices). */
   buffer?: number;
+  /** Affine quantization (per-tensor: one scale and zero point). */
+  quantization?: { scale: number[]; zeroPoint: number[] };
+}
+
+/** One scalar field of an options table: its slot in schema.fbs, width and value. */
+export interface OptionField {
+  slot: number;
+  kind: 'i8' | 'i32' | 'f32';
+  value: number;
 }
 
 export interface OpSpec {
@@ -55,6 +65,10 @@ export interface OpSpec {
   intermediates?: number[];
   /** Overrides the operator code index (for out-of-range tests). */
   opcodeIndex?: number;
+  /** builtin_options: the BuiltinOptions union type and the table's scalar fields. */
+  builtinOptions?: { type: number; fields: OptionField[] };
+  /** custom_options bytes (a flexbuffer for TFLM's Signal operators). */
+  customOptions?: Uint8Array;
 }
 
 export interface SubgraphSpec {
@@ -91,6 +105,30 @@ function byteVector(b: flatbuffers.Builder, data: Uint8Array): number {
   return b.endVector();
 }
 
+function quantization(b: flatbuffers.Builder, q: { scale: number[]; zeroPoint: number[] }): number {
+  b.startVector(4, q.scale.length, 4);
+  for (let i = q.scale.length - 1; i >= 0; i--) b.addFloat32(q.scale[i]!);
+  const scale = b.endVector();
+  b.startVector(8, q.zeroPoint.length, 8);
+  for (let i = q.zeroPoint.length - 1; i >= 0; i--) b.addInt64(BigInt(q.zeroPoint[i]!));
+  const zp = b.endVector();
+  b.startObject(F.quantization.nFields);
+  b.addFieldOffset(F.quantization.scale, scale, 0);
+  b.addFieldOffset(F.quantization.zero_point, zp, 0);
+  return b.endObject();
+}
+
+/** An options table with the given scalar fields (each written even when it equals the default). */
+function optionsTable(b: flatbuffers.Builder, fields: readonly OptionField[]): number {
+  b.startObject(Math.max(0, ...fields.map((f) => f.slot + 1)));
+  for (const f of fields) {
+    if (f.kind === 'i8') b.addFieldInt8(f.slot, f.value, f.value + 1);
+    else if (f.kind === 'i32') b.addFieldInt32(f.slot, f.value, f.value + 1);
+    else b.addFieldFloat32(f.slot, f.value, f.value + 1);
+  }
+  return b.endObject();
+}
+
 /** Builds the model; buffer 0 is the empty sentinel, every tensor gets its own buffer (empty unless `data`). */
 export function buildTflite(spec: ModelSpec): Uint8Array {
   const b = new flatbuffers.Builder(1024);
@@ -107,6 +145,7 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       const name = b.createString(t.name ?? `t${i}`);
       const shape = intVector(b, t.shape);
       const sig = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
+      const quant = t.quantization ? quantization(b, t.quantization) : 0;
       b.startObject(F.tensor.nFields);
       b.addFieldOffset(F.tensor.shape, shape, 0);
       b.addFieldInt8(F.tensor.type, t.type ?? T.INT8, 0);
@@ -114,17 +153,25 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       b.addFieldOffset(F.tensor.name, name, 0);
       if (t.variable) b.addFieldInt8(F.tensor.is_variable, 1, 0);
       if (sig) b.addFieldOffset(F.tensor.shape_signature, sig, 0);
+      if (quant) b.addFieldOffset(F.tensor.quantization, quant, 0);
       return b.endObject();
     });
     const operators = sg.operators.map((o) => {
       const inputs = intVector(b, o.inputs);
       const outputs = intVector(b, o.outputs);
       const inter = o.intermediates ? intVector(b, o.intermediates) : 0;
+      const options = o.builtinOptions ? optionsTable(b, o.builtinOptions.fields) : 0;
+      const custom = o.customOptions ? byteVector(b, o.customOptions) : 0;
       b.startObject(F.operator.nFields);
       b.addFieldInt32(F.operator.opcode_index, o.opcodeIndex ?? codeIndex(o.op), 0);
       b.addFieldOffset(F.operator.inputs, inputs, 0);
       b.addFieldOffset(F.operator.outputs, outputs, 0);
       if (inter) b.addFieldOffset(F.operator.intermediates, inter, 0);
+      if (options) {
+        b.addFieldInt8(F.operator.builtin_options_type, o.builtinOptions!.type, 0);
+        b.addFieldOffset(F.operator.builtin_options, options, 0);
+      }
+      if (custom) b.addFieldOffset(F.operator.custom_options, custom, 0);
       return b.endObject();
     });
     const tv = offsetVector(b, tensors);

@@ -1,0 +1,57 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { readTflite } from '../../src/import/tflite/reader.js';
+import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
+import { scratchFixtures } from '../helpers/scratch-fixtures.js';
+import { sharedDir } from '../helpers/shared.js';
+import { buildTflite } from '../helpers/tflite-builder.js';
+import { tflmHeads, tflmPython } from '../helpers/tflm-python.js';
+
+const python = tflmPython();
+const models = sharedDir('models/tflite');
+const dir = mkdtempSync(join(tmpdir(), 'arenapack-tflm-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The simulated head of a model file: reference scratch placed by TFLM's greedy planner. */
+function simulate(bytes: Uint8Array, file: string, withScratch = true): { head: number; scratch: number[][] } {
+  const model = readTflite(bytes, file);
+  const options = readOperatorOptions(bytes, file);
+  const scratch = modelScratch(model, options, 'reference');
+  const used = withScratch ? scratch : { ...scratch, operators: [] };
+  return { head: tflmHead(model, options, used).head, scratch: scratch.operators.map((o) => o.requests.map((r) => r.bytes)) };
+}
+
+describe('reference scratch sizes and TFLM placement, measured in TFLM (tflite-micro)', () => {
+  it.skipIf(!python)('single-operator fixtures: the head TFLM uses equals the simulated head, and the scratch shows in it', () => {
+    const fixtures = scratchFixtures();
+    const files = fixtures.map((f) => {
+      const path = join(dir, `${f.name}.tflite`);
+      writeFileSync(path, buildTflite(f.spec));
+      return path;
+    });
+    const measured = tflmHeads(python!, files);
+    fixtures.forEach((f, i) => {
+      const bytes = readFileSync(files[i]!);
+      const sim = simulate(bytes, f.name);
+      expect(sim.scratch, f.name).toEqual([f.scratch]);
+      expect(measured[i]!.error, f.name).toBeUndefined();
+      expect({ name: f.name, head: measured[i]!.head }).toEqual({ name: f.name, head: sim.head });
+      // The fixture is built so that the scratch decides the head: without it the figure differs.
+      expect(simulate(bytes, f.name, false).head, f.name).toBeLessThan(sim.head);
+    });
+  });
+
+  it.skipIf(!python || !models)('corpus: on every model TFLM runs, its own planner\'s head equals the simulated one (tensors and scratch)', () => {
+    const files = readdirSync(models!).filter((f) => f.endsWith('.tflite')).sort().map((f) => join(models!, f));
+    const measured = tflmHeads(python!, files).filter((m) => m.error === undefined);
+    expect(measured.length).toBeGreaterThan(30);
+    const rows = measured.map((m) => {
+      const sim = simulate(readFileSync(m.file), m.file);
+      return { file: m.file.split('/').pop(), tflm: m.head, simulated: sim.head };
+    });
+    expect(rows.filter((r) => r.tflm !== r.simulated)).toEqual([]);
+  });
+});
