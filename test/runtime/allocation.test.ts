@@ -52,6 +52,15 @@ describe('tflmAllocation (micro_allocation_info.cc)', () => {
     ]);
   });
 
+  it('a variable given an offline offset is planned in the head (as the runtime does); with -1 it is not', () => {
+    const spec = body('main');
+    spec.tensors.push({ shape: [8], type: T.FLOAT32, variable: true });
+    spec.operators[0]!.inputs.push(2);
+    const model = readTflite(buildTflite({ subgraphs: [spec] }), 'v.tflite');
+    expect(tflmAllocation(model, [], (_s, t) => (t === 2 ? 128 : -1)).buffers).toContainEqual({ size: 32, first: -1, last: 1, offline: 128 });
+    expect(tflmAllocation(model, [], () => -1).buffers).toHaveLength(2);
+  });
+
   it('offline offsets are kept per tensor; -1 leaves a tensor to the planner', () => {
     const model = readTflite(buildTflite({ subgraphs: [body('main')] }), 'm.tflite');
     const alloc = tflmAllocation(model, [], (_s, t) => (t === 0 ? 64 : -1));

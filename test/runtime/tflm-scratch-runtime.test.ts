@@ -2,9 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
+import { shapeForScratch } from '../../src/runtime/tflm/shape-plan.js';
+import { solve } from '../../src/solve/solve.js';
 import { scratchFixtures } from '../helpers/scratch-fixtures.js';
 import { sharedDir } from '../helpers/shared.js';
 import { buildTflite } from '../helpers/tflite-builder.js';
@@ -52,6 +57,31 @@ describe('reference scratch sizes and TFLM placement, measured in TFLM (tflite-m
       const sim = simulate(readFileSync(m.file), m.file);
       return { file: m.file.split('/').pop(), tflm: m.head, simulated: sim.head };
     });
+    expect(rows.filter((r) => r.tflm !== r.simulated)).toEqual([]);
+  });
+});
+
+describe('TFLM places scratch around arenapack\'s offline plan as simulated', () => {
+  it.skipIf(!python || !models)('corpus: the head TFLM uses with the scratch-shaped plan equals the simulated head', () => {
+    const files = readdirSync(models!).filter((f) => f.endsWith('.tflite')).sort().map((f) => join(models!, f));
+    const runs = tflmHeads(python!, files).filter((m) => m.error === undefined);
+    const written: { path: string; simulated: number; labels: string[] }[] = [];
+    for (const m of runs) {
+      const bytes = new Uint8Array(readFileSync(m.file));
+      const tflite = readTflite(bytes, m.file);
+      const options = readOperatorOptions(bytes, m.file);
+      const scratch = modelScratch(tflite, options);
+      const imported = importTflite(bytes, m.file, { batch: 1 });
+      const plans = imported.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
+      const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(imported, ps);
+      const shaped = shapeForScratch({ tflite, options, scratch, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
+      const path = join(dir, `shaped-${m.file.split('/').pop()!}`);
+      writeFileSync(path, writeOfflinePlan(bytes, m.file, offsets(shaped.chosen.plans)));
+      written.push({ path, simulated: shaped.chosen.head.head, labels: shaped.candidates.map((c) => `${c.label} ${c.head}`) });
+    }
+    const measured = tflmHeads(python!, written.map((w) => w.path));
+    const rows = written.map((w, i) => ({ file: w.path.split('/').pop(), tflm: measured[i]!.head ?? measured[i]!.error, simulated: w.simulated }));
+    expect(rows.length).toBeGreaterThan(30);
     expect(rows.filter((r) => r.tflm !== r.simulated)).toEqual([]);
   });
 });

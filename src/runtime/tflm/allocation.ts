@@ -9,8 +9,10 @@ import type { PlannerBuffer } from './greedy-planner.js';
  * (tensorflow/lite/micro/micro_allocation_info.cc and micro_allocator.cc, CreatePlan):
  * every tensor of every subgraph in index order, then every scratch request in the order the
  * kernels made them (subgraph by subgraph, operator by operator). A tensor is planned when it has
- * no data in the file, is not a variable and has bytes (its *stored* shape); every size is rounded up
- * to 16. Lifetimes are in *allocation scopes*: subgraph 0 opens scope 0; each operator opens the next
+ * no data in the file and has bytes (its *stored* shape), and is not a variable — unless the offline
+ * plan gives the variable an offset: the runtime then plans it in the head like any tensor, dead
+ * after its last reader (measured in tflite-micro 0.dev20261023; the source read allocates variables
+ * in the persistent tail). Every size is rounded up to 16. Lifetimes are in *allocation scopes*: subgraph 0 opens scope 0; each operator opens the next
  * scope, and a control-flow operator (IF, WHILE, CALL_ONCE) walks the subgraphs it calls, one new
  * scope per subgraph, before its own inputs are marked read. Graph inputs are created at the
  * subgraph's first scope, operator outputs at their operator's scope, every input read at the
@@ -101,7 +103,8 @@ export function tflmAllocation(
   const out: TflmAllocation = { buffers: [], sources: [] };
   model.subgraphs.forEach((sg, s) => {
     sg.tensors.forEach((tensor, t) => {
-      if (tensor.isVariable || isConstant(model, sg, t)) return;
+      const at = offline(s, t);
+      if (isConstant(model, sg, t) || (tensor.isVariable && (at === undefined || at < 0))) return;
       let bytes: number;
       try {
         bytes = tensorBytes(tensor.type, tensor.shape);
@@ -112,7 +115,6 @@ export function tflmAllocation(
       }
       if (bytes === 0) return;
       const b: PlannerBuffer = { size: alignUp(bytes), first: first[s]![t]!, last: last[s]![t]! };
-      const at = offline(s, t);
       if (at !== undefined && at >= 0) b.offline = at;
       out.buffers.push(b);
       out.sources.push({ kind: 'tensor', subgraph: s, tensor: t });
