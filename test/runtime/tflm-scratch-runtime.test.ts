@@ -8,7 +8,9 @@ import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js'
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
+import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { shapeForScratch } from '../../src/runtime/tflm/shape-plan.js';
+import { reorderModel } from '../../src/order/model.js';
 import { solve } from '../../src/solve/solve.js';
 import { scratchFixtures } from '../helpers/scratch-fixtures.js';
 import { sharedDir } from '../helpers/shared.js';
@@ -83,5 +85,29 @@ describe('TFLM places scratch around arenapack\'s offline plan as simulated', ()
     const rows = written.map((w, i) => ({ file: w.path.split('/').pop(), tflm: measured[i]!.head ?? measured[i]!.error, simulated: w.simulated }));
     expect(rows.length).toBeGreaterThan(30);
     expect(rows.filter((r) => r.tflm !== r.simulated)).toEqual([]);
+  });
+});
+
+describe('planForTflm with --reorder, measured in TFLM', () => {
+  it.skipIf(!python || !models)('corpus models with scratch: the reordered, scratch-shaped model runs with the head reported', () => {
+    const files = readdirSync(models!).filter((f) => f.endsWith('.tflite')).sort().map((f) => join(models!, f));
+    const runs = tflmHeads(python!, files).filter((m) => m.error === undefined);
+    const written: { path: string; head: number; own: number }[] = [];
+    for (const m of runs) {
+      const bytes = new Uint8Array(readFileSync(m.file));
+      if (modelScratch(readTflite(bytes, m.file), readOperatorOptions(bytes, m.file)).operators.length === 0) continue;
+      const { reordered, results } = reorderModel(bytes, m.file, { batch: 1 });
+      const orders = results.map((r) => r.order);
+      const plans = reordered.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
+      const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(reordered, ps);
+      const facts = planForTflm({ bytes, file: m.file, subgraphs: reordered.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets, orders });
+      const path = join(dir, `reordered-${m.file.split('/').pop()!}`);
+      writeFileSync(path, writeOfflinePlan(bytes, m.file, offsets(facts.plans), orders));
+      written.push({ path, head: facts.head, own: m.head! });
+    }
+    expect(written.length).toBeGreaterThanOrEqual(10);
+    const measured = tflmHeads(python!, written.map((w) => w.path));
+    const rows = written.map((w, i) => ({ file: w.path.split('/').pop(), tflm: measured[i]!.head ?? measured[i]!.error, reported: w.head }));
+    expect(rows.filter((r) => r.tflm !== r.reported)).toEqual([]);
   });
 });
