@@ -7,6 +7,7 @@ import { formatInspect } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
+import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
 import { writeOfflinePlan } from './export/tflm-offline-plan.js';
@@ -16,6 +17,9 @@ import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
+import type { KernelLibrary } from './runtime/tflm/head.js';
+import { planForTflm } from './runtime/tflm/model-head.js';
+import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
 import { alignOption, batchOption, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
@@ -47,6 +51,8 @@ export interface PlanOptions extends ModelFlags {
   emitLp?: string;
   /** Find an operator order with a lower live bound and plan that order (TFLite). */
   reorder?: boolean;
+  /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
+  kernels?: KernelLibrary;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
@@ -85,14 +91,32 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
-  const { results, baselines } = planWithProgress(file, model, opts, method);
+  if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
+  const planned = planWithProgress(file, model, opts, method);
+  const { baselines } = planned;
   const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
+  const orders = reordered?.results.map((r) => r.order);
+  // TFLite: TFLM adds its kernels' scratch around the offline plan; keep the plan whose head is smallest.
+  const tflm =
+    model.format === 'tflite'
+      ? planForTflm({
+          bytes,
+          file,
+          subgraphs: model.subgraphs,
+          plans: planned.results,
+          solve: (problem) => solve(problem, solveOptions(opts, method)),
+          offsets: (plans) => tensorOffsets(model, plans),
+          kernels: opts.kernels ?? 'reference',
+          ...(orders ? { orders } : {}),
+        })
+      : undefined;
+  const results = tflm?.plans ?? planned.results;
   const json = modelPlanToJson(model, results);
+  if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
     Object.assign(json, storedJson(stored, 0));
   }
-  const orders = reordered?.results.map((r) => r.order);
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
@@ -100,7 +124,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
+  const header = { sha256: sha256Hex(headerModel), ...(tflm ? { arenaSize: tflm.head } : {}) };
+  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
   const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGN !== 0).length;
@@ -114,6 +139,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   else {
     process.stdout.write(formatModelReport(model, results, baselines));
     if (reordered && stored) process.stdout.write('\n' + formatReorderReport(model, stored.results, results, reordered.results));
+    if (tflm) process.stdout.write('\n' + formatTflmReport(file, tflm));
   }
   return arenaFits(results, opts.capacity) === false ? EXIT_NO_FIT : 0;
 }
@@ -126,19 +152,14 @@ function reorderOperators(file: string, bytes: Uint8Array, opts: PlanOptions): R
   return reorderModel(bytes, file, importOptions(opts));
 }
 
+/** The solve options the command line gives (without progress). */
+function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveOptions {
+  return { method, timeLimitMs: timeLimitMs(opts), seed: opts.seed, iterations: opts.iterations };
+}
+
 function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio): ModelPlan {
   const progress = progressReporter(file);
-  const plan = planModel(
-    model,
-    {
-      method,
-      timeLimitMs: timeLimitMs(opts),
-      seed: opts.seed,
-      iterations: opts.iterations,
-      onProgress: progress.update,
-    },
-    opts.capacity,
-  );
+  const plan = planModel(model, { ...solveOptions(opts, method), onProgress: progress.update }, opts.capacity);
   progress.done();
   return plan;
 }

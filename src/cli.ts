@@ -36,6 +36,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['header', '--header'],
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
+  ['kernels', '--kernels'],
 ];
 
 function spillText(fit: FitResult): string {
@@ -110,6 +111,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
     .option('--reorder', 'models: run the operators in an order with a lower live bound, and plan that order')
+    .addOption(
+      new Option('--kernels <library>', "TFLite: whose kernel scratch TFLM adds to the head: reference (TFLM's, default) or cmsis-nn (Cortex-M with DSP)").choices([
+        'reference',
+        'cmsis-nn',
+      ]),
+    )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
   withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number }) => {
     if (files.length === 1 && opts.jobs === undefined) {
@@ -123,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
+      ['--kernels', opts.kernels],
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');

@@ -30,6 +30,11 @@ export interface HeaderOptions {
   sha256: string;
   /** Prefix of every macro (default ARENAPACK). */
   prefix?: string;
+  /**
+   * The arena size to print instead of the stacked plans' end: the head TFLM uses with the offline
+   * plan and its kernels' scratch (src/runtime/tflm), for TFLite models.
+   */
+  arenaSize?: number;
 }
 
 /**
@@ -50,8 +55,10 @@ export function cHeader(model: ImportedModel, plans: readonly Pick<Plan, 'offset
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${opts.sha256}"`,
-    `/* Bytes of the arena (all subgraphs, stacked). */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${modelArenaSize(plans)}`,
+    opts.arenaSize !== undefined
+      ? `/* Bytes of the arena's planned part (head) TFLM uses: all subgraphs stacked, plus the kernels' scratch it places at run time. */`
+      : `/* Bytes of the arena (all subgraphs, stacked). */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${opts.arenaSize ?? modelArenaSize(plans)}`,
   ];
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
