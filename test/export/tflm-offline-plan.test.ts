@@ -82,7 +82,7 @@ describe('writeOfflinePlan', () => {
   });
 
   // ('dynamic' needs --batch; planned() reads models with the default options.)
-  it.each((Object.keys(FIXTURES) as (keyof typeof FIXTURES)[]).filter((name) => name !== 'dynamic'))('%s: the same model back, and exactly the plan', (name) => {
+  it.each((Object.keys(FIXTURES) as (keyof typeof FIXTURES)[]).filter((name) => name !== 'unknownDim'))('%s: the same model back, and exactly the plan', (name) => {
     const { bytes, offsets } = planned(FIXTURES[name]());
     const { planBuffer } = roundTrip(bytes, 'm.tflite', offsets);
     expect(planBuffer).toBe(readTflite(bytes, 'm.tflite').buffers.length);

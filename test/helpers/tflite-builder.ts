@@ -26,6 +26,7 @@ export const OP = {
   FULLY_CONNECTED: 9,
   RELU: 19,
   RESHAPE: 22,
+  SOFTMAX: 25,
   SVDF: 27,
   SQUEEZE: 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
@@ -248,6 +249,8 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
 }
 
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+/** Little-endian int32 data (a shape tensor's values). */
+export const int32s = (xs: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(xs).buffer);
 
 /** Small models whose ranges and sizes the tests compute by hand (see each comment). */
 export const FIXTURES = {
@@ -404,6 +407,43 @@ export const FIXTURES = {
           { op: OP.RELU, inputs: [0], outputs: [1] },
           { op: OP.STABLEHLO_ADD, inputs: [1, 0], outputs: [2] },
         ],
+      },
+    ],
+  }),
+  /**
+   * A placeholder shape: RESHAPE of FLOAT32 [1,2,3,4] by the constant shape [-1, 6] into an output
+   * stored as [1, 1] (signature [-1, -1]), then RELU: full TFLite computes [4, 6] for both; TFLM
+   * rejects the file as stored (element counts differ at the RESHAPE).
+   */
+  placeholder: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 2, 3, 4], shapeSignature: [-1, 2, 3, 4], type: T.FLOAT32 },
+          { name: 'shape', shape: [2], type: T.INT32, data: int32s([-1, 6]) },
+          { name: 'r', shape: [1, 1], shapeSignature: [-1, -1], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 1], shapeSignature: [-1, -1], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.RESHAPE, inputs: [0, 1], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /** An unknown dimension stored as -1 past the batch (FLOAT32 [1, -1]): no static size. */
+  unknownDim: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, -1], shapeSignature: [1, -1], type: T.FLOAT32 },
+          { name: 'out', shape: [1, -1], shapeSignature: [1, -1], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [1],
+        operators: [{ op: OP.RELU, inputs: [0], outputs: [1] }],
       },
     ],
   }),

@@ -1,10 +1,13 @@
 import { InputError } from '../../problem/errors.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
+import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
+import { builtinName } from './builtin-names.js';
 import { shapeAliases } from './aliases.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
-import { SizeError, staticShape, tensorBytes, typeName } from './tensor-size.js';
+import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
+import { SizeError, tensorBytes, typeName } from './tensor-size.js';
 import type { TfliteModel } from './types.js';
 
 /** The importer's options with their defaults applied. */
@@ -16,7 +19,8 @@ export interface SubgraphOptions {
   shareReshapes: boolean;
 }
 
-const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'variable', 'intermediate', 'prepared']);
+/** Kinds planned in the arena. Variables are not: TFLM keeps them in its persistent area (see subgraphNotes). */
+const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'intermediate', 'prepared']);
 
 /**
  * One subgraph as a Problem: one buffer per non-constant tensor (or per group of tensors sharing
@@ -36,6 +40,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     throw new InputError(`${model.file}: ${where} ${message}`, { file: model.file, buffer: where });
   };
 
+  const runtime = runtimeShapes(model, s, opts.batch);
   const shapes: number[][] = [];
   const bytes: (number | undefined)[] = [];
   sg.tensors.forEach((tensor, t) => {
@@ -47,13 +52,14 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       bytes.push(stored > 0 ? stored : trySize(tensor.type, tensor.shape));
       return;
     }
+    const dims = runtime.shapes[t]!;
     try {
-      const dims = staticShape(tensor, opts.batch);
+      if (dims.some((d) => d < 0)) storedShape(tensor, opts.batch); // throws the SizeError naming the dimension
       shapes.push(dims);
       bytes.push(tensorBytes(tensor.type, dims));
     } catch (e) {
       if (!(e instanceof SizeError)) throw e;
-      if (isPlanned(life)) fail(t, e.message);
+      if (isPlanned(life) || life.kind === 'variable') fail(t, e.message);
       shapes.push(tensor.shape);
       bytes.push(undefined);
     }
@@ -103,6 +109,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
 
   const tensors = sg.tensors.map((tensor, t): ModelTensor => {
     const mt: ModelTensor = { index: t, name: tensor.name, kind: lives[t]!.kind, type: typeName(tensor.type), shape: shapes[t]! };
+    if (!sameDims(shapes[t]!, tensor.shape)) mt.storedShape = tensor.shape.slice();
     if (bytes[t] !== undefined) mt.bytes = bytes[t];
     const b = bufferOf.get(t);
     if (b !== undefined) mt.buffer = b;
@@ -122,8 +129,13 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     names: list.map((g) => sg.tensors[g.owner]!.name),
     tensorCount: sg.tensors.length,
     operatorCount: sg.operators.length,
-    notes: subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
+    notes: [
+      ...shapeNotes(model, s, runtime, opts),
+      ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
+    ],
     tensors,
+    operators: graphOperators(model, s),
+    variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0),
   };
   if (order !== undefined) out.order = [...order];
   return out;
@@ -137,6 +149,49 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
       buffer: `subgraph ${s}`,
     });
   }
+}
+
+/** TFLM rounds every buffer of its arena up to this many bytes (MicroArenaBufferAlignment()). */
+const TFLM_ALIGN = 16;
+const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** The subgraph's operators as the model graph lists them (type names from the operator codes). */
+export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
+  return model.subgraphs[s]!.operators.map((op, i): GraphOperator => {
+    const code = model.operatorCodes[op.opcodeIndex]!;
+    return {
+      index: i,
+      type: code.custom ?? builtinName(code.builtin),
+      builtin: code.builtin,
+      name: '',
+      inputs: op.inputs.slice(),
+      outputs: op.outputs.slice(),
+      intermediates: op.intermediates.slice(),
+    };
+  });
+}
+
+/** What the report says about shapes: dynamic signatures planned at their stored shape, placeholders resolved. */
+function shapeNotes(model: TfliteModel, s: number, r: RuntimeShapes, opts: SubgraphOptions): string[] {
+  const notes: string[] = [];
+  if (r.dynamic.length > 0) {
+    notes.push(
+      r.batched.length > 0
+        ? `${r.dynamic.length} tensors have a dynamic shape signature: batch ${opts.batch} (--batch) where the batch is dynamic, other dimensions as stored`
+        : `${r.dynamic.length} tensors have a dynamic shape signature (-1): planned at their stored shape, as TFLM allocates them (--batch N for another batch)`,
+    );
+  }
+  if (r.resolved.length > 0) {
+    const sg = model.subgraphs[s]!;
+    const first = r.resolved[0]!;
+    notes.push(
+      `${r.resolved.length} tensors have a stored shape that contradicts their producer (e.g. tensor ${first} "${sg.tensors[first]!.name}" stored ` +
+        `[${sg.tensors[first]!.shape.join(', ')}], computed [${r.shapes[first]!.join(', ')}]): planned at the shapes full TFLite computes; ` +
+        `TFLM rejects the model as stored — --write-tflite writes these shapes into the model it writes`,
+    );
+  }
+  return notes;
 }
 
 function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {
@@ -163,7 +218,12 @@ function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], ali
     );
   }
   const variables = of('variable');
-  if (variables.length > 0) notes.push(`${variables.length} variable tensors (state), ${sum(variables)} B: live the whole run`);
+  if (variables.length > 0) {
+    notes.push(
+      `${variables.length} variable tensors (state), ${sum(variables)} B: not in the planned arena (offline plan -1); ` +
+        `TFLM keeps them in its persistent area (tail), ${variables.reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0)} B rounded to 16`,
+    );
+  }
   const internal = of('intermediate');
   if (internal.length > 0) notes.push(`${internal.length} operator intermediates, ${sum(internal)} B: live while their operator runs`);
   if (aliased > 0) notes.push(`${aliased} buffers shared by RESHAPE / SQUEEZE / EXPAND_DIMS outputs and their dying inputs`);
