@@ -1,4 +1,5 @@
 import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
+import { builtinName } from '../../import/tflite/builtin-names.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
 import { tflmAllocation, type PlannedScratch } from './allocation.js';
 
@@ -24,7 +25,7 @@ export const KERNEL_RULES: Readonly<Record<KernelLibrary, ScratchRule>> = {
 export interface OperatorScratch {
   subgraph: number;
   operator: number;
-  /** The operator's type, e.g. "builtin 44" or the custom name. */
+  /** The operator's type: its builtin name ("SVDF") or the custom name. */
   type: string;
   requests: ScratchRequest[];
 }
@@ -46,7 +47,7 @@ export function plannedScratch(scratch: ModelScratch): PlannedScratch[] {
 function typeOf(model: TfliteModel, opcodeIndex: number): { builtin: number; custom?: string; label: string } {
   const code = model.operatorCodes[opcodeIndex]!;
   if (code.custom !== undefined) return { builtin: code.builtin, custom: code.custom, label: code.custom };
-  return { builtin: code.builtin, label: `builtin ${code.builtin}` };
+  return { builtin: code.builtin, label: builtinName(code.builtin) };
 }
 
 /** Every operator's scratch requests under `kernels` (`options` from readOperatorOptions). */

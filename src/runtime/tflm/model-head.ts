@@ -24,6 +24,21 @@ export interface TflmPlanFacts<P extends Plan> {
   scratch: ModelScratch;
 }
 
+/**
+ * The model with every tensor at the shape the runtime allocates (the model graph's: placeholder
+ * shapes resolved, --batch applied), so scratch sizes and tensor bytes follow them.
+ */
+function withRuntimeShapes(tflite: TfliteModel, subgraphs: readonly PlannedSubgraph[]): TfliteModel {
+  if (subgraphs.every((sg) => sg.tensors === undefined)) return tflite;
+  return {
+    ...tflite,
+    subgraphs: tflite.subgraphs.map((sg, s) => {
+      const shapes = subgraphs[s]?.tensors;
+      return shapes ? { ...sg, tensors: sg.tensors.map((t, i) => (shapes[i] ? { ...t, shape: [...shapes[i]!.shape] } : t)) } : sg;
+    }),
+  };
+}
+
 /** The model's operators in `orders` (orders[s][k] runs at step k), with their options along. */
 function inOrder(tflite: TfliteModel, options: OperatorOptions[][], orders?: readonly (readonly number[] | undefined)[]): { tflite: TfliteModel; options: OperatorOptions[][] } {
   if (!orders || orders.every((o) => o === undefined)) return { tflite, options };
@@ -73,7 +88,8 @@ export function planForTflm<P extends Plan>(args: {
   orders?: readonly (readonly number[] | undefined)[];
 }): TflmPlanFacts<P> {
   const kernels = args.kernels ?? 'reference';
-  const read = inOrder(readTflite(args.bytes, args.file), readOperatorOptions(args.bytes, args.file), args.orders);
+  const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
+  const read = inOrder(tflite, readOperatorOptions(args.bytes, args.file), args.orders);
   const scratch = modelScratch(read.tflite, read.options, kernels);
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;

@@ -23,6 +23,8 @@ export interface PlannedSubgraph {
   problem: Problem;
   /** order[k] = the operator run at step k; absent = the stored order. */
   order?: readonly number[];
+  /** Every tensor's shape as the runtime allocates it (the model graph's), when known. */
+  tensors?: readonly { shape: readonly number[] }[];
 }
 
 /** One candidate and the head TFLM would use with it. */
