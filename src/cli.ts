@@ -130,7 +130,6 @@ export async function main(argv: string[]): Promise<number> {
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
-      ['--kernels', opts.kernels],
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
@@ -143,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       iterations: opts.iterations,
       json: opts.json,
       model: importOptions(opts),
+      ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
     });
   });
   const inspect = program

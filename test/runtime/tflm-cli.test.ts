@@ -64,11 +64,23 @@ describe('arenapack plan on a TFLite model: the TFLM head with kernel scratch', 
     expect(r.out).toMatch(/operator 1 \(SignalRfft\): 256 B zero-padded frame/);
   });
 
-  it('--kernels is refused for a CSV, and for several files', () => {
+  it('--kernels is refused for a CSV and an unknown library', () => {
     const csv = join(dir, 'p.csv');
     writeFileSync(csv, 'id,lower,upper,size\na,0,2,4\n');
     expect(run('plan', csv, '--kernels', 'reference').code).toBe(2);
-    expect(run('plan', csv, csv, '--kernels', 'reference').code).toBe(2);
     expect(run('plan', model(), '--kernels', 'other').code).toBe(2);
+  });
+
+  it('several files (--jobs): each TFLite model gets the same TFLM section and plan as alone', () => {
+    const path = model();
+    const alone = JSON.parse(run('plan', path, '--json', '--kernels', 'cmsis-nn').out);
+    const r = run('plan', path, path, '--json', '--jobs', '2', '--kernels', 'cmsis-nn');
+    expect(r.code, r.err).toBe(0);
+    const [a, b] = JSON.parse(r.out);
+    for (const j of [a, b]) {
+      expect(j.plan.tflm).toEqual(alone.tflm);
+      expect(j.plan.buffers).toEqual(alone.buffers);
+    }
+    expect(run('plan', path, path, '--jobs', '2').out).toMatch(/head with scratch/);
   });
 });

@@ -4,7 +4,7 @@ import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
 import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
-import { shapeForScratch, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
+import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
 
 /**
  * A TFLite model's plan made ready for TFLM: its kernels' scratch (per kernel library), the plan
@@ -72,31 +72,35 @@ export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, or
   };
 }
 
-/**
- * Scratch, shaped plan and TFLM head for a TFLite model's plans. `subgraphs` are the planned
- * problems (in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
- * buffers added; `offsets` gives the offline plan's offsets per tensor as the exporter writes them.
- */
-export function planForTflm<P extends Plan>(args: {
+/** What planForTflm and planForTflmAsync take; `solve` returns a plan or a promise of one. */
+export interface TflmPlanArgs<P extends Plan, S> {
   bytes: Uint8Array;
   file: string;
   subgraphs: readonly PlannedSubgraph[];
   plans: readonly P[];
-  solve: (problem: Problem, subgraph: number) => P;
+  solve: (problem: Problem, subgraph: number) => S;
   offsets: (plans: readonly P[]) => number[][];
   kernels?: KernelLibrary;
   orders?: readonly (readonly number[] | undefined)[];
-}): TflmPlanFacts<P> {
+}
+
+/** The model as the planner runs it, its scratch, and the problems of the re-planned candidates. */
+function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const kernels = args.kernels ?? 'reference';
   const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
   const read = inOrder(tflite, readOperatorOptions(args.bytes, args.file), args.orders);
   const scratch = modelScratch(read.tflite, read.options, kernels);
+  // read.tflite runs its operators in step order already: scratch steps are operator indices there.
+  const candidates = scratchCandidates(args.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
+  return { kernels, read, scratch, candidates };
+}
+
+function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
+  const { kernels, read, scratch } = prep;
+  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned, offsets: args.offsets });
+  const plans = shaped.chosen.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!));
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
-  // read.tflite runs its operators in step order already: scratch steps are operator indices there.
-  const subgraphs = args.subgraphs.map((sg) => ({ problem: sg.problem }));
-  const shaped = shapeForScratch({ ...read, scratch, subgraphs, plans: args.plans, solve: args.solve, offsets: args.offsets });
-  const plans = shaped.chosen.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!));
   return {
     plans,
     kernels,
@@ -109,4 +113,27 @@ export function planForTflm<P extends Plan>(args: {
       unknown: scratch.unknown.map((u) => ({ ...u, operator: stored(u.subgraph, u.operator) })),
     },
   };
+}
+
+/**
+ * Scratch, shaped plan and TFLM head for a TFLite model's plans. `subgraphs` are the planned
+ * problems (in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
+ * buffers added; `offsets` gives the offline plan's offsets per tensor as the exporter writes them.
+ */
+export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanFacts<P> {
+  const prep = prepare(args);
+  const replanned = prep.candidates.map((c) => ({ label: c.label, plans: c.problems.map((p, s) => (p === undefined ? args.plans[s]! : args.solve(p, s))) }));
+  return finish(args, prep, replanned);
+}
+
+/** planForTflm with an asynchronous `solve` (a pool of workers): the candidates' solves run at once. */
+export async function planForTflmAsync<P extends Plan>(args: TflmPlanArgs<P, Promise<P>>): Promise<TflmPlanFacts<P>> {
+  const prep = prepare(args);
+  const replanned = await Promise.all(
+    prep.candidates.map(async (c) => ({
+      label: c.label,
+      plans: await Promise.all(c.problems.map((p, s) => (p === undefined ? Promise.resolve(args.plans[s]!) : args.solve(p, s)))),
+    })),
+  );
+  return finish(args, prep, replanned);
 }

@@ -68,18 +68,32 @@ export function withScratchBuffers(problem: Problem, s: number, scratch: ModelSc
   return extra.length === 0 ? problem : { ...problem, buffers: [...problem.buffers, ...extra] };
 }
 
+/** The re-planned candidates: per subgraph, the problem to solve, or undefined to keep its plan. */
+export function scratchCandidates(
+  subgraphs: readonly PlannedSubgraph[],
+  scratch: ModelScratch,
+): { label: ScratchCandidate<Plan>['label']; problems: (Problem | undefined)[] }[] {
+  if (scratch.operators.length === 0) return [];
+  return [false, true].map((atBottom) => ({
+    label: atBottom ? 'plan with scratch at 0' : 'plan with scratch',
+    problems: subgraphs.map((sg, s) => {
+      const problem = withScratchBuffers(sg.problem, s, scratch, sg.order, atBottom);
+      return problem === sg.problem ? undefined : problem;
+    }),
+  }));
+}
+
 /**
- * Simulates TFLM with each candidate and keeps the one with the smaller head (the first on a tie).
- * `solve` plans a problem (and verifies the plan); `offsets` turns per-subgraph plans into the
- * offline plan's offsets per tensor (-1 = placed by the runtime), as the exporter writes them.
+ * Simulates TFLM with each candidate (the plans as they are first) and keeps the one with the
+ * smaller head (the first on a tie). `offsets` turns per-subgraph plans into the offline plan's
+ * offsets per tensor (-1 = placed by the runtime), as the exporter writes them.
  */
-export function shapeForScratch<P extends Plan>(args: {
+export function chooseCandidate<P extends Plan>(args: {
   tflite: TfliteModel;
   options: readonly OperatorOptions[][];
   scratch: ModelScratch;
-  subgraphs: readonly PlannedSubgraph[];
   plans: readonly P[];
-  solve: (problem: Problem, subgraph: number) => P;
+  replanned: readonly { label: ScratchCandidate<P>['label']; plans: P[] }[];
   offsets: (plans: readonly P[]) => number[][];
 }): ScratchShaped<P> {
   const simulate = (label: ScratchCandidate<P>['label'], plans: P[]): ScratchCandidate<P> => {
@@ -90,16 +104,27 @@ export function shapeForScratch<P extends Plan>(args: {
     });
     return { label, plans, head };
   };
-  const candidates = [simulate('plan without scratch', [...args.plans])];
-  if (args.scratch.operators.length > 0) {
-    for (const atBottom of [false, true]) {
-      const plans = args.subgraphs.map((sg, s) => {
-        const problem = withScratchBuffers(sg.problem, s, args.scratch, sg.order, atBottom);
-        return problem === sg.problem ? args.plans[s]! : args.solve(problem, s);
-      });
-      candidates.push(simulate(atBottom ? 'plan with scratch at 0' : 'plan with scratch', plans));
-    }
-  }
+  const candidates = [simulate('plan without scratch', [...args.plans]), ...args.replanned.map((c) => simulate(c.label, c.plans))];
   const chosen = candidates.reduce((best, c) => (c.head.head < best.head.head ? c : best));
   return { chosen, candidates: candidates.map((c) => ({ label: c.label, head: c.head.head })) };
+}
+
+/**
+ * scratchCandidates + chooseCandidate with a synchronous `solve` (which plans a problem and
+ * verifies the plan).
+ */
+export function shapeForScratch<P extends Plan>(args: {
+  tflite: TfliteModel;
+  options: readonly OperatorOptions[][];
+  scratch: ModelScratch;
+  subgraphs: readonly PlannedSubgraph[];
+  plans: readonly P[];
+  solve: (problem: Problem, subgraph: number) => P;
+  offsets: (plans: readonly P[]) => number[][];
+}): ScratchShaped<P> {
+  const replanned = scratchCandidates(args.subgraphs, args.scratch).map((c) => ({
+    label: c.label,
+    plans: c.problems.map((p, s) => (p === undefined ? args.plans[s]! : args.solve(p, s))),
+  }));
+  return chooseCandidate({ ...args, replanned });
 }
