@@ -9,7 +9,7 @@ import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
 import { layoutSvg } from './export/svg.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
-import { writeOfflinePlan } from './export/tflm-offline-plan.js';
+import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
@@ -97,7 +97,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
-  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
+  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel) })]);
