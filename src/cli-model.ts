@@ -10,7 +10,7 @@ import { formatReorderReport } from './export/reorder-report.js';
 import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
-import { writeOfflinePlan } from './export/tflm-offline-plan.js';
+import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
@@ -111,7 +111,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results);
+  const json = modelPlanToJson(model, results, tflm?.head);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
@@ -121,10 +121,10 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
-  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
+  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), ...(tflm ? { arenaSize: tflm.head } : {}) };
+  const header = { sha256: sha256Hex(headerModel), ...(tflm ? { tflmHead: tflm.head } : {}) };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
@@ -137,7 +137,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(formatModelReport(model, results, baselines));
+    process.stdout.write(formatModelReport(model, results, baselines, tflm?.head));
     if (reordered && stored) process.stdout.write('\n' + formatReorderReport(model, stored.results, results, reordered.results));
     if (tflm) process.stdout.write('\n' + formatTflmReport(file, tflm));
   }

@@ -1,5 +1,6 @@
 import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
+import { tflmArena } from '../runtime/tflm/arena.js';
 import { modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
@@ -22,6 +23,28 @@ function unique(name: string, used: Set<string>): string {
   return candidate;
 }
 
+/**
+ * The arena size lines. TFLite (TFLM): the head TFLM will use (every tensor rounded up to 16, as it
+ * plans), its tail (persistent: variables, structs per tensor and operator) as an estimate for a
+ * 32-bit target, and ARENA_SIZE = the two together. ONNX: the planned arena.
+ */
+function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
+  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs, stacked). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
+  const a = tflmArena(model, offsets, tflmHead);
+  return [
+    tflmHead !== undefined
+      ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. */`
+      : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
+    `#define ${unique(`${prefix}_HEAD_SIZE`, used)} ${a.head}`,
+    `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,
+    `#define ${unique(`${prefix}_VARIABLES_SIZE`, used)} ${a.variables}`,
+    `/* ESTIMATE of TFLM's tail for a 32-bit target: the variables + structs per tensor and operator (kernels' own data not counted); measure it on the target. */`,
+    `#define ${unique(`${prefix}_TAIL_ESTIMATE`, used)} ${a.tailEstimate}`,
+    `/* The arena to give TFLM (kTensorArenaSize): head + tail estimate. */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${a.total}`,
+  ];
+}
+
 /** Text safe inside a C comment. */
 const comment = (s: string): string => s.replace(/\*\//g, '* /').replace(/[\r\n]+/g, ' ');
 
@@ -31,10 +54,10 @@ export interface HeaderOptions {
   /** Prefix of every macro (default ARENAPACK). */
   prefix?: string;
   /**
-   * The arena size to print instead of the stacked plans' end: the head TFLM uses with the offline
-   * plan and its kernels' scratch (src/runtime/tflm), for TFLite models.
+   * TFLite: the head TFLM uses with the offline plan and its kernels' scratch placed around it
+   * (src/runtime/tflm/model-head.ts); default: the planned tensors' head alone.
    */
-  arenaSize?: number;
+  tflmHead?: number;
 }
 
 /**
@@ -55,10 +78,7 @@ export function cHeader(model: ImportedModel, plans: readonly Pick<Plan, 'offset
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${opts.sha256}"`,
-    opts.arenaSize !== undefined
-      ? `/* Bytes of the arena's planned part (head) TFLM uses: all subgraphs stacked, plus the kernels' scratch it places at run time. */`
-      : `/* Bytes of the arena (all subgraphs, stacked). */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${opts.arenaSize ?? modelArenaSize(plans)}`,
+    ...arenaLines(model, offsets, modelArenaSize(plans), prefix, used, opts.tflmHead),
   ];
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;

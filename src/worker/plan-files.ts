@@ -82,10 +82,10 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results);
+    const json = modelPlanToJson(model, results, tflm?.head);
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     return {
-      text: formatModelReport(model, results, planned.baselines) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
     };

@@ -70,6 +70,11 @@ export interface OpSpec {
   builtinOptions?: { type: number; fields: OptionField[] };
   /** custom_options bytes (a flexbuffer for TFLM's Signal operators). */
   customOptions?: Uint8Array;
+  /**
+   * builtin_options: the union member's number (schema.fbs, e.g. SVDFOptions 6, WhileOptions 93) and
+   * int32 fields by slot (a byte or bool field of value 0 can be left out: its default).
+   */
+  options?: { type: number; ints: Record<number, number> };
 }
 
 export interface SubgraphSpec {
@@ -163,6 +168,13 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       const inter = o.intermediates ? intVector(b, o.intermediates) : 0;
       const options = o.builtinOptions ? optionsTable(b, o.builtinOptions.fields) : 0;
       const custom = o.customOptions ? byteVector(b, o.customOptions) : 0;
+      let opts = 0;
+      if (o.options) {
+        const slots = Object.keys(o.options.ints).map(Number);
+        b.startObject(Math.max(0, ...slots) + 1);
+        for (const slot of slots) b.addFieldInt32(slot, o.options.ints[slot]!, 0);
+        opts = b.endObject();
+      }
       b.startObject(F.operator.nFields);
       b.addFieldInt32(F.operator.opcode_index, o.opcodeIndex ?? codeIndex(o.op), 0);
       b.addFieldOffset(F.operator.inputs, inputs, 0);
@@ -171,6 +183,9 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       if (options) {
         b.addFieldInt8(F.operator.builtin_options_type, o.builtinOptions!.type, 0);
         b.addFieldOffset(F.operator.builtin_options, options, 0);
+      } else if (opts) {
+        b.addFieldInt8(F.operator.builtin_options_type, o.options!.type, 0);
+        b.addFieldOffset(F.operator.builtin_options, opts, 0);
       }
       if (custom) b.addFieldOffset(F.operator.custom_options, custom, 0);
       return b.endObject();
@@ -249,6 +264,8 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
 }
 
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+/** Little-endian float32 data. */
+export const floats = (xs: readonly number[]): Uint8Array => new Uint8Array(Float32Array.from(xs).buffer);
 /** Little-endian int32 data (a shape tensor's values). */
 export const int32s = (xs: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(xs).buffer);
 
@@ -428,6 +445,52 @@ export const FIXTURES = {
         outputs: [3],
         operators: [
           { op: OP.RESHAPE, inputs: [0, 1], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * For the runtime check (TFLM runs it): FLOAT32 SVDF (rank 1, 2 units, memory 4) whose state is a
+   * variable [1, 8] that every Invoke updates, then RELU. TFLM's reference SVDF asks for scratch
+   * (batch x filters x 4 = 8 B).
+   */
+  svdfState: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 3], type: T.FLOAT32 },
+          { name: 'feature', shape: [2, 3], type: T.FLOAT32, data: floats([0.5, -0.25, 1, 0.75, 0.5, -1]) },
+          { name: 'time', shape: [2, 4], type: T.FLOAT32, data: floats([1, 0.5, 0.25, 0.125, -1, 0.5, -0.25, 2]) },
+          { name: 'state', shape: [1, 8], type: T.FLOAT32, variable: true, data: floats([0, 0, 0, 0, 0, 0, 0, 0]) },
+          { name: 'svdf', shape: [1, 2], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 2], type: T.FLOAT32 },
+          { name: 'bias', shape: [2], type: T.FLOAT32, data: floats([0.125, -0.5]) },
+        ],
+        inputs: [0],
+        outputs: [5],
+        operators: [
+          { op: OP.SVDF, inputs: [0, 1, 2, 6, 3], outputs: [4], options: { type: 6, ints: { 0: 1 } } },
+          { op: OP.RELU, inputs: [4], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /** For the runtime check: FLOAT32 [1, 8] -> RELU -> ADD (with the input) -> RELU: reuse without scratch. */
+  plainFloat: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'b', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.ADD, inputs: [1, 0], outputs: [2] },
           { op: OP.RELU, inputs: [2], outputs: [3] },
         ],
       },

@@ -34,7 +34,7 @@ function model(): string {
 }
 
 describe('arenapack plan on a TFLite model: the TFLM head with kernel scratch', () => {
-  it('--json: tflm.head is the head TFLM\'s planner gives with the written offsets and the scratch; --header prints it as the arena size', () => {
+  it('--json: tflm.head is the head TFLM\'s planner gives with the written offsets and the scratch; --header prints it as the head size, arena.tflm.head too', () => {
     const path = model();
     const header = join(dir, 'plan.h');
     const r = run('plan', path, '--json', '--header', header);
@@ -53,7 +53,8 @@ describe('arenapack plan on a TFLite model: the TFLM head with kernel scratch', 
     const options = readOperatorOptions(bytes, path);
     expect(tflmHead(tflite, options, modelScratch(tflite, options), (_s, t) => atTensor.get(t)).head).toBe(j.tflm.head);
     expect(j.tflm.head).toBe(Math.min(...j.tflm.candidates.map((c: { head: number }) => c.head)));
-    expect(readFileSync(header, 'utf8')).toContain(`#define ARENAPACK_ARENA_SIZE ${j.tflm.head}\n`);
+    expect(readFileSync(header, 'utf8')).toContain(`#define ARENAPACK_HEAD_SIZE ${j.tflm.head}\n`);
+    expect(j.arena.tflm.head).toBe(j.tflm.head);
   });
 
   it('the report names the head, the kernels and each operator\'s scratch; --kernels cmsis-nn labels its sizes', () => {

@@ -20,16 +20,23 @@ import type { TfliteModel, TfliteOperator, TfliteSubgraph, TfliteTensor } from '
 
 const OP = {
   ADD: 0,
+  AVERAGE_POOL_2D: 1,
   CONCATENATION: 2,
+  CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
   LOGISTIC: 14,
+  MAX_POOL_2D: 17,
   MUL: 18,
   RELU: 19,
   RELU6: 21,
   RESHAPE: 22,
   SOFTMAX: 25,
   TANH: 28,
+  PAD: 34,
+  BATCH_TO_SPACE_ND: 37,
+  SPACE_TO_BATCH_ND: 38,
   SUB: 41,
   SQUEEZE: 43,
   STRIDED_SLICE: 45,
@@ -38,6 +45,7 @@ const OP = {
   EXPAND_DIMS: 70,
   SHAPE: 77,
   PACK: 83,
+  PADV2: 60,
   QUANTIZE: 114,
   HARD_SWISH: 117,
 } as const;
@@ -59,6 +67,14 @@ const SAME_SHAPE: ReadonlySet<number> = new Set([
 const BROADCAST: ReadonlySet<number> = new Set([OP.ADD, OP.MUL, OP.SUB]);
 /** Operators that only change the shape: their output's element count must equal their input's. */
 const RESHAPING: ReadonlySet<number> = new Set([OP.RESHAPE, OP.SQUEEZE, OP.EXPAND_DIMS]);
+/**
+ * Operators whose output shape full TFLite computes in Prepare from constant inputs, checked
+ * against the stored one on every model (a converter may store batch 1 for a SPACE_TO_BATCH_ND
+ * output of batch 25: TFLM then writes past the tensor).
+ */
+const COMPUTED: ReadonlySet<number> = new Set([OP.SPACE_TO_BATCH_ND, OP.BATCH_TO_SPACE_ND]);
+/** Operators that treat each batch on its own: a new batch in the input is the output's new batch. */
+const PER_BATCH: ReadonlySet<number> = new Set([OP.CONV_2D, OP.DEPTHWISE_CONV_2D, OP.AVERAGE_POOL_2D, OP.MAX_POOL_2D, OP.PAD, OP.PADV2]);
 
 /** The shapes of one subgraph as the runtime allocates them. */
 export interface RuntimeShapes {
@@ -149,8 +165,8 @@ export function runtimeShapes(model: TfliteModel, s: number, batch?: number): Ru
     if (y === undefined || x === undefined || x < 0) return;
     const inputChanged = op.inputs.some((t) => t >= 0 && changed.has(t));
     const contradicts = RESHAPING.has(builtin) && product(shapes[y]!) !== product(shapes[x]!);
-    if (!inputChanged && !contradicts) return;
-    const out = rule.output();
+    if (!inputChanged && !contradicts && !COMPUTED.has(builtin)) return;
+    const out = rule.output(sg.tensors[y]!.shape);
     if (out === undefined) {
       const why = contradicts
         ? `its output's stored shape [${shapes[y]!.join(', ')}] holds ${product(shapes[y]!)} elements, its input ${product(shapes[x]!)}`
@@ -255,10 +271,21 @@ class ShapeRule {
     return out;
   }
 
-  /** The output shape this operator computes, or undefined when there is no rule for it here. */
-  output(): number[] | undefined {
+  /**
+   * The output shape this operator computes, or undefined when there is no rule for it here;
+   * `stored` is the output's stored shape (kept, with the new batch, by per-batch operators).
+   */
+  output(stored: readonly number[]): number[] | undefined {
     const x = this.shapeOf(0)!;
     const b = this.builtin;
+    if (b === OP.SPACE_TO_BATCH_ND) return this.spaceToBatch(x);
+    if (b === OP.BATCH_TO_SPACE_ND) return this.batchToSpace(x);
+    if (PER_BATCH.has(b)) {
+      const input = this.op.inputs[0]!;
+      const storedIn = this.sg.tensors[input]!.shape;
+      const onlyBatch = x.length === storedIn.length && x.length === stored.length && x.every((d, k) => k === 0 || d === storedIn[k]);
+      return onlyBatch ? [x[0]!, ...stored.slice(1)] : undefined;
+    }
     if (b === OP.SHAPE) return [x.length];
     if (SAME_SHAPE.has(b)) return x.slice();
     if (BROADCAST.has(b)) return this.broadcast(x, this.shapeOf(1) ?? []);
@@ -268,6 +295,33 @@ class ShapeRule {
     if (b === OP.CONCATENATION) return this.concatenation();
     if (b === OP.FULLY_CONNECTED) return this.fullyConnected(x);
     return undefined;
+  }
+
+  /** The block shape (input 1) and the pairs of input 2 (paddings or crops), constants of a 4-D op. */
+  private blocks(x: readonly number[]): { block: number[]; pairs: number[] } {
+    const block = this.valueOf(1);
+    const pairs = this.valueOf(2);
+    if (x.length !== 4 || block?.length !== 2 || pairs?.length !== 4 || block.some((v) => v <= 0)) {
+      this.fail('its block shape and paddings / crops must be constants of a 4-D input');
+    }
+    return { block, pairs };
+  }
+
+  /** tensorflow/lite/kernels/space_to_batch_nd.cc: [n * bh * bw, (h + pads) / bh, (w + pads) / bw, c]. */
+  private spaceToBatch(x: readonly number[]): number[] {
+    const { block, pairs } = this.blocks(x);
+    const h = x[1]! + pairs[0]! + pairs[1]!;
+    const w = x[2]! + pairs[2]! + pairs[3]!;
+    if (h % block[0]! !== 0 || w % block[1]! !== 0) this.fail(`padded size ${h}x${w} is not a multiple of the block ${block.join('x')}`);
+    return [x[0]! * block[0]! * block[1]!, h / block[0]!, w / block[1]!, x[3]!];
+  }
+
+  /** tensorflow/lite/kernels/batch_to_space_nd.cc: [n / (bh * bw), h * bh - crops, w * bw - crops, c]. */
+  private batchToSpace(x: readonly number[]): number[] {
+    const { block, pairs } = this.blocks(x);
+    const k = block[0]! * block[1]!;
+    if (x[0]! % k !== 0) this.fail(`batch ${x[0]} is not a multiple of the block ${block.join('x')}`);
+    return [x[0]! / k, x[1]! * block[0]! - pairs[0]! - pairs[1]!, x[2]! * block[1]! - pairs[2]! - pairs[3]!, x[3]!];
   }
 
   /** tensorflow/lite/kernels/reshape.cc: the shape tensor (or new_shape), one -1 stretched. */

@@ -1,0 +1,136 @@
+/**
+ * arenapack's plans in the real runtime: TensorFlow Lite Micro (the tflite-micro package, reference
+ * kernels, this host). For every TFLite model the runtime can run (found by trying: the corpus in
+ * ../shared when present, and fixture models built here), the model arenapack writes
+ * (--write-tflite, default and --reorder) must compute bit-identical outputs over 3 Invokes with
+ * seeded inputs, TFLM's head with the plan must equal the head arenapack reports, and it must not be
+ * larger than TFLM's own planner's head; the reported head includes the kernel scratch TFLM places
+ * around the plan (src/runtime/tflm, reference kernels). Models with an operator whose scratch
+ * arenapack does not know (a custom operator without a rule) are reported as PENDING with their
+ * figures when the heads differ. Models TFLM rejects as stored because of placeholder shapes are compared with the
+ * same model with only the computed shapes written (TFLM placing every tensor).
+ *
+ * The runtime comes from .venv (scripts/setup-python.sh, run here when .venv is missing: ~20 s from
+ * PyPI). When it cannot be set up the test FAILS saying why, unless ARENAPACK_SKIP_TFLM=1, which skips
+ * it visibly.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/problem/errors.js';
+import { sharedDir } from '../helpers/shared.js';
+import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
+import { runInTflm, shapesOnly, tflmPython, writtenForTflm, type TflmRun, type WrittenPlan } from '../helpers/tflm.js';
+
+const skip = process.env.ARENAPACK_SKIP_TFLM === '1';
+if (skip) console.warn('SKIPPED: ARENAPACK_SKIP_TFLM=1: arenapack plans are not checked in TensorFlow Lite Micro');
+
+const corpusDir = sharedDir('models/tflite');
+/** Fixture models TFLM must be able to run (else the check would prove nothing without ../shared). */
+const FIXTURE_MODELS = {
+  'fixture_plain_float.tflite': FIXTURES.plainFloat,
+  'fixture_svdf_state.tflite': FIXTURES.svdfState,
+  'fixture_placeholder.tflite': FIXTURES.placeholder,
+  'fixture_dynamic_batch.tflite': FIXTURES.dynamic,
+} as const;
+const corpus = corpusDir ? readdirSync(corpusDir).filter((f) => f.endsWith('.tflite')).sort() : [];
+const names = [...Object.keys(FIXTURE_MODELS), ...corpus];
+/** Models TFLM cannot run as stored but must run as arenapack writes them. */
+const MUST_RUN_WRITTEN = new Set(['fixture_placeholder.tflite', 'ultraface_rfb_320.tflite']);
+
+interface Case {
+  name: string;
+  original: string;
+  /** The model with only its computed shapes written, when it has placeholders. */
+  shapesOnly?: string;
+  variants: { label: 'default' | 'reorder'; path: string; plan: WrittenPlan }[];
+  /** arenapack refused the model (an InputError): the message. */
+  refused?: string;
+}
+
+describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack reports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-tflm-'));
+  const cases = new Map<string, Case>();
+  let runs = new Map<string, TflmRun>();
+  let runtimeError: string | undefined;
+  const summary: string[] = [];
+  const pending: string[] = [];
+
+  beforeAll(() => {
+    const py = tflmPython();
+    if ('error' in py) {
+      runtimeError = py.error;
+      return;
+    }
+    const files: string[] = [];
+    for (const name of names) {
+      const bytes = name in FIXTURE_MODELS ? buildTflite(FIXTURE_MODELS[name as keyof typeof FIXTURE_MODELS]()) : new Uint8Array(readFileSync(join(corpusDir!, name)));
+      const original = join(dir, name);
+      writeFileSync(original, bytes);
+      const c: Case = { name, original, variants: [] };
+      files.push(original);
+      try {
+        const patched = shapesOnly(bytes, name);
+        if (patched) {
+          c.shapesOnly = join(dir, `${name}.shapes.tflite`);
+          writeFileSync(c.shapesOnly, patched);
+          files.push(c.shapesOnly);
+        }
+        for (const label of ['default', 'reorder'] as const) {
+          const plan = writtenForTflm(bytes, name, label === 'reorder');
+          const path = join(dir, `${name}.${label}.tflite`);
+          writeFileSync(path, plan.bytes);
+          c.variants.push({ label, path, plan });
+          files.push(path);
+        }
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        c.refused = e.message;
+      }
+      cases.set(name, c);
+    }
+    runs = runInTflm(py.python, files);
+  }, 900_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (summary.length > 0) console.log(`TFLM check:\n  ${summary.join('\n  ')}`);
+    if (pending.length > 0) console.log(`PENDING (scratch of operators arenapack has no rule for):\n  ${pending.join('\n  ')}`);
+  });
+
+  it('the runtime is there (.venv with tflite-micro, set up by scripts/setup-python.sh)', () => {
+    expect(runtimeError, runtimeError).toBeUndefined();
+  });
+
+  it.for(names)('%s', (name, ctx) => {
+    if (runtimeError !== undefined) ctx.skip();
+    const c = cases.get(name)!;
+    const original = runs.get(c.original)!;
+    const base = original.error === undefined ? original : c.shapesOnly !== undefined ? runs.get(c.shapesOnly)! : original;
+    if (MUST_RUN_WRITTEN.has(name)) {
+      expect(original.error, 'TFLM rejects the model as stored').toMatch(/num_input_elements != num_output_elements/);
+      expect(base.error, 'with the computed shapes written TFLM runs it').toBeUndefined();
+    }
+    if (base.error !== undefined) {
+      summary.push(`${name}: TFLM cannot run it (${base.error.slice(0, 120)})`);
+      if (name in FIXTURE_MODELS) expect.fail(`fixture ${name} must run in TFLM: ${base.error}`);
+      ctx.skip();
+    }
+    expect(c.refused, `arenapack refuses a model TFLM runs: ${c.refused}`).toBeUndefined();
+    const scratch = c.variants[0]!.plan.unknownScratch;
+    for (const v of c.variants) {
+      const run = runs.get(v.path)!;
+      expect(run.error, `${name} (${v.label}) in TFLM`).toBeUndefined();
+      expect(run.outputs, `${name} (${v.label}): outputs after 3 Invokes`).toEqual(base.outputs);
+      const figures = `TFLM head ${run.head} B with the plan, arenapack reports ${v.plan.head} B, TFLM's own planner ${base.head} B`;
+      if (run.head !== v.plan.head && scratch.length > 0) {
+        pending.push(`${name} (${v.label}, ${scratch.join(', ')}): ${figures}`);
+        continue;
+      }
+      expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
+      expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
+      summary.push(`${name} (${v.label}): ${figures}`);
+    }
+  });
+});
