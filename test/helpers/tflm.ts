@@ -116,17 +116,3 @@ export function shapesOnly(bytes: Uint8Array, file: string): Uint8Array | undefi
   if (patches.every((p) => p.size === 0)) return undefined;
   return writeOfflinePlan(bytes, file, model.subgraphs.map((sg) => new Array<number>(sg.tensorCount).fill(-1)), undefined, patches);
 }
-
-/**
- * Operators whose TFLM kernels ask for scratch in the arena (RequestScratchBufferInArena: reference
- * kernels of LSTM, SVDF, reductions, transposed convolution, FFT; custom Signal operators): their
- * head is not arenapack's to match until kernel scratch is planned (pending, with figures).
- */
-const SCRATCH_TYPES = new Set(['SVDF', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD', 'TRANSPOSE_CONV', 'RFFT2D']);
-
-/** The operator types of `model` that may ask TFLM for kernel scratch (custom operators included). */
-export function scratchOperators(model: ImportedModel): string[] {
-  const types = new Set<string>();
-  for (const sg of model.subgraphs) for (const op of sg.operators ?? []) if (SCRATCH_TYPES.has(op.type) || op.builtin === 32) types.add(op.type);
-  return [...types].sort();
-}

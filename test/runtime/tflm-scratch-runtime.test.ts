@@ -15,9 +15,17 @@ import { solve } from '../../src/solve/solve.js';
 import { scratchFixtures } from '../helpers/scratch-fixtures.js';
 import { sharedDir } from '../helpers/shared.js';
 import { buildTflite } from '../helpers/tflite-builder.js';
-import { tflmHeads, tflmPython } from '../helpers/tflm-python.js';
+import { runInTflm, tflmPython, type TflmRun } from '../helpers/tflm.js';
 
-const python = tflmPython();
+const py = process.env.ARENAPACK_SKIP_TFLM === '1' ? { error: 'ARENAPACK_SKIP_TFLM=1' } : tflmPython();
+/** The runtime's Python; without it these checks skip (test/runtime/tflm.test.ts fails and says why). */
+const python = 'python' in py ? py.python : undefined;
+
+/** TFLM's head and tail for each file, in order (no Invoke: the allocation is what is measured). */
+function tflmHeads(pythonPath: string, files: readonly string[]): TflmRun[] {
+  const runs = runInTflm(pythonPath, files, 0);
+  return files.map((f) => runs.get(f)!);
+}
 const models = sharedDir('models/tflite');
 const dir = mkdtempSync(join(tmpdir(), 'arenapack-tflm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
