@@ -36,6 +36,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['header', '--header'],
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
+  ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
 
 function spillText(fit: FitResult): string {
