@@ -35,6 +35,8 @@ export interface ModelFlags {
   shareReshapes?: boolean;
   /** ONNX: shapes of symbolic inputs, from repeated --input-shape NAME=1x3x224x224. */
   inputShape?: string[];
+  /** TFLite: plan every tensor anew instead of keeping the model's own offline plan. */
+  replaceOfflinePlan?: boolean;
 }
 
 export interface PlanOptions extends ModelFlags {
@@ -61,6 +63,7 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
   if (opts.align !== undefined) o.align = opts.align;
   if (opts.includeWeights) o.includeWeights = true;
   if (opts.batch !== undefined) o.batch = opts.batch;
+  if (opts.replaceOfflinePlan) o.replaceOfflinePlan = true;
   return o;
 }
 
@@ -217,6 +220,7 @@ export function withModelFlags(cmd: Command): Command {
     .option('--batch <n>', 'models: size of a dynamic (-1) batch dimension', batchOption)
     .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
+    .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',

@@ -37,6 +37,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
   ['kernels', '--kernels'],
+  ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
 
 function spillText(fit: FitResult): string {

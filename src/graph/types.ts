@@ -32,6 +32,11 @@ export interface GraphTensor {
   storedShape?: number[];
   /** Bytes of `shape`; undefined when unknown (e.g. a string constant). */
   bytes?: number;
+  /**
+   * An offset the model's own offline plan gives the tensor (e.g. Vela's), kept instead of planning it:
+   * bytes from the start of TFLM's head (model-wide, as the offline plan stores it).
+   */
+  fixedOffset?: number;
   /** Index into the subgraph problem's buffers when the tensor is planned. */
   buffer?: number;
   /** Live range [start, end) in steps when the tensor has one. */

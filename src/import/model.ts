@@ -69,4 +69,10 @@ export interface ModelImportOptions {
    * order. A tensor read before its producer runs in that order is an InputError.
    */
   orders?: readonly (readonly number[] | undefined)[];
+  /**
+   * TFLite: a model that already carries an offline plan (OfflineMemoryAllocation, e.g. Vela's) keeps
+   * it by default — its tensors keep their offsets, the rest is planned around them; true plans every
+   * tensor anew and replaces it.
+   */
+  replaceOfflinePlan?: boolean;
 }

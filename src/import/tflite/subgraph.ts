@@ -7,7 +7,7 @@ import { builtinName } from './builtin-names.js';
 import { shapeAliases } from './aliases.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
 import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
-import { SizeError, tensorBytes, typeName } from './tensor-size.js';
+import { SizeError, tensorBytes, tryTensorBytes, typeName } from './tensor-size.js';
 import type { TfliteModel } from './types.js';
 
 /** The importer's options with their defaults applied. */
@@ -17,6 +17,12 @@ export interface SubgraphOptions {
   batch?: number;
   keepPrepared: boolean;
   shareReshapes: boolean;
+  /**
+   * The model's own offline plan, kept: this subgraph's offsets (-1 = not placed by it) and, in
+   * subgraph 0, the bytes reserved for it at offset 0 for the whole run (its extent), so planned
+   * tensors never overlap the tensors it places.
+   */
+  kept?: { offsets: readonly number[]; reserve: number };
 }
 
 /** Kinds planned in the arena. Variables are not: TFLM keeps them in its persistent area (see subgraphNotes). */
@@ -33,7 +39,11 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
   const steps = Math.max(sg.operators.length, 1);
   if (order !== undefined) checkPermutation(model.file, s, order, sg.operators.length);
   const lives = tensorLifetimes(model, s, order);
-  const isPlanned = (l: TensorLife): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared);
+  const keptAt = (t: number): number | undefined => {
+    const o = opts.kept?.offsets[t];
+    return o !== undefined && o >= 0 ? o : undefined;
+  };
+  const isPlanned = (l: TensorLife, t: number): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared) && keptAt(t) === undefined;
   const fail = (t: number, message: string): never => {
     const name = sg.tensors[t]!.name;
     const where = `subgraph ${s}, tensor ${t}${name ? ` "${name}"` : ''}`;
@@ -49,7 +59,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       const b = model.buffers[tensor.buffer];
       shapes.push(tensor.shape);
       const stored = b ? (b.data.length > 0 ? b.data.length : b.size) : 0;
-      bytes.push(stored > 0 ? stored : trySize(tensor.type, tensor.shape));
+      bytes.push(stored > 0 ? stored : tryTensorBytes(tensor.type, tensor.shape));
       return;
     }
     const dims = runtime.shapes[t]!;
@@ -59,7 +69,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       bytes.push(tensorBytes(tensor.type, dims));
     } catch (e) {
       if (!(e instanceof SizeError)) throw e;
-      if (isPlanned(life) || life.kind === 'variable') fail(t, e.message);
+      if (isPlanned(life, t) || life.kind === 'variable') fail(t, e.message);
       shapes.push(tensor.shape);
       bytes.push(undefined);
     }
@@ -90,7 +100,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       }
       return;
     }
-    if (!isPlanned(life) || size === undefined) return;
+    if (!isPlanned(life, t) || size === undefined) return;
     if (size === 0) {
       empty++;
       return;
@@ -107,9 +117,23 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     return b;
   });
 
+  const reserve = opts.kept?.reserve ?? 0;
+  const tensorsOf = list.map((g) => g.tensors);
+  const names = list.map((g) => sg.tensors[g.owner]!.name);
+  if (reserve > 0) {
+    // The kept offline plan's tensors (Vela's may overlap on purpose) as one fixed whole-run block.
+    const b: Buffer = { id: 'offline-plan', size: reserve, start: 0, end: steps, offset: 0 };
+    if (opts.align !== 1) b.align = opts.align;
+    buffers.push(b);
+    tensorsOf.push([]);
+    names.push('the model\'s own offline plan (kept)');
+  }
+
   const tensors = sg.tensors.map((tensor, t): ModelTensor => {
     const mt: ModelTensor = { index: t, name: tensor.name, kind: lives[t]!.kind, type: typeName(tensor.type), shape: shapes[t]! };
     if (!sameDims(shapes[t]!, tensor.shape)) mt.storedShape = tensor.shape.slice();
+    const fixed = keptAt(t);
+    if (fixed !== undefined) mt.fixedOffset = fixed;
     if (bytes[t] !== undefined) mt.bytes = bytes[t];
     const b = bufferOf.get(t);
     if (b !== undefined) mt.buffer = b;
@@ -125,11 +149,12 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     index: s,
     name: sg.name,
     problem: { buffers },
-    tensorsOf: list.map((g) => g.tensors),
-    names: list.map((g) => sg.tensors[g.owner]!.name),
+    tensorsOf,
+    names,
     tensorCount: sg.tensors.length,
     operatorCount: sg.operators.length,
     notes: [
+      ...keptNotes(tensors, reserve),
       ...shapeNotes(model, s, runtime, opts),
       ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
     ],
@@ -172,6 +197,17 @@ export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
   });
 }
 
+/** What the report says about a kept offline plan. */
+function keptNotes(tensors: readonly ModelTensor[], reserve: number): string[] {
+  const kept = tensors.filter((t) => t.fixedOffset !== undefined);
+  if (kept.length === 0 && reserve === 0) return [];
+  return [
+    `the model carries its own offline plan (OfflineMemoryAllocation, e.g. Vela's): kept — ${kept.length} tensors keep their offsets` +
+      (reserve > 0 ? `, ${reserve} B reserved at offset 0 for the whole run` : '') +
+      '; the rest is planned around it (--replace-offline-plan plans every tensor anew)',
+  ];
+}
+
 /** What the report says about shapes: dynamic signatures planned at their stored shape, placeholders resolved. */
 function shapeNotes(model: TfliteModel, s: number, r: RuntimeShapes, opts: SubgraphOptions): string[] {
   const notes: string[] = [];
@@ -196,14 +232,6 @@ function shapeNotes(model: TfliteModel, s: number, r: RuntimeShapes, opts: Subgr
 
 function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {
   return lives[t]!.kind === 'constant';
-}
-
-function trySize(type: number, shape: number[]): number | undefined {
-  try {
-    return tensorBytes(type, shape);
-  } catch {
-    return undefined;
-  }
 }
 
 function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], aliased: number, empty: number, opts: SubgraphOptions): string[] {

@@ -25,3 +25,12 @@ export function tensorBytes(type: number, dims: readonly number[]): number {
   if (!Number.isSafeInteger(bits)) throw new SizeError(`has ${elements} elements: more bytes than can be counted exactly`);
   return Math.ceil(bits / 8);
 }
+
+/** tensorBytes(), or undefined where the size is not static. */
+export function tryTensorBytes(type: number, dims: readonly number[]): number | undefined {
+  try {
+    return tensorBytes(type, dims);
+  } catch {
+    return undefined;
+  }
+}
