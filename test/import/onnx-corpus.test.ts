@@ -1,36 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeOnnx, importOnnx, inferShapes, type GraphShapes, type OnnxImportOptions } from '../../src/import/onnx/index.js';
+import { decodeOnnx, importOnnx, inferShapes, type GraphShapes } from '../../src/import/onnx/index.js';
 import { liveBound } from '../../src/problem/bounds.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
+import { CORPUS_ERRORS, CORPUS_OPTIONS } from '../helpers/onnx-corpus.js';
 import { sharedDir } from '../helpers/shared.js';
 
 const dir = sharedDir('models/onnx');
 
-/** Models whose inputs have symbolic dimensions: the shapes a user gives (`--input-shape`, `--batch`). */
-const OPTIONS: Record<string, OnnxImportOptions> = {
-  // input [batch_size, 1, 224, 224]
-  'onnxjs_super_resolution_10.onnx': { batch: 1 },
-  // bgrm [batch_size, 4, height, width]
-  'onnxjs_teams_msra_190729.onnx': { inputShapes: { bgrm: [1, 4, 256, 256] } },
-  // input [batch, sequence], h and c [2, batch, 64]: a 512-sample frame at 16 kHz
-  'npm_silero_vad_legacy.onnx': { inputShapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] } },
-  // input [?, ?], state [2, ?, 128]: 64 samples of context + a 512-sample frame at 16 kHz
-  'npm_silero_vad_v5.onnx': { inputShapes: { input: [1, 576], state: [2, 1, 128] } },
-  // image [num_bytes]: the bytes of an encoded image file
-  'ortexamples_superres_prepost_op18.onnx': { inputShapes: { image: [100_000] } },
-};
-
-/** Models that cannot be planned, and why: the error each must give. */
-const EXPECTED_ERRORS: Record<string, RegExp> = {
-  // The image is decoded by a custom op (onnxruntime-extensions): its size depends on the file's bytes.
-  'ortexamples_superres_prepost_op18.onnx':
-    /node "pre_process_0" \(DecodeImage of com.microsoft.extensions, #0\): cannot infer the output shape: op_type DecodeImage of domain com.microsoft.extensions has no shape rule/,
-};
-
-/** Without the options above, the symbolic inputs are named. */
+/** Without the options CORPUS_OPTIONS gives, the symbolic inputs are named. */
 const WITHOUT_OPTIONS: Record<string, RegExp> = {
   'onnxjs_super_resolution_10.onnx': /graph input "input" \[batch_size, 1, 224, 224\] has the symbolic dimension "batch_size" at axis 0: give --input-shape input=Nx1x224x224 or --batch N/,
   'onnxjs_teams_msra_190729.onnx': /graph input "bgrm" \[batch_size, 4, height, width\] has the symbolic dimension "batch_size" at axis 0/,
@@ -48,7 +28,7 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
 
   it('has the files this test lists', () => {
     expect(files.length).toBeGreaterThanOrEqual(26);
-    for (const f of [...Object.keys(OPTIONS), ...Object.keys(EXPECTED_ERRORS)]) expect(files).toContain(f);
+    for (const f of [...Object.keys(CORPUS_OPTIONS), ...Object.keys(CORPUS_ERRORS)]) expect(files).toContain(f);
   });
 
   it('infers every shape the models declare in value_info (the oracle), with no shape taken from value_info', () => {
@@ -56,8 +36,8 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
     let models = 0;
     let compared = 0;
     for (const f of files) {
-      if (EXPECTED_ERRORS[f]) continue;
-      const root = inferShapes(decodeOnnx(bytes(f), f), OPTIONS[f] ?? {});
+      if (CORPUS_ERRORS[f]) continue;
+      const root = inferShapes(decodeOnnx(bytes(f), f), CORPUS_OPTIONS[f] ?? {});
       let declared = 0;
       for (const g of graphs(root)) {
         expect(g.fromValueInfo, f).toEqual([]);
@@ -84,12 +64,12 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
     let imported = 0;
     let planned = 0;
     for (const f of files) {
-      const expected = EXPECTED_ERRORS[f];
+      const expected = CORPUS_ERRORS[f];
       if (expected) {
-        expect(() => importOnnx(bytes(f), f, OPTIONS[f] ?? {}), f).toThrow(expected);
+        expect(() => importOnnx(bytes(f), f, CORPUS_OPTIONS[f] ?? {}), f).toThrow(expected);
         continue;
       }
-      const m = importOnnx(bytes(f), f, OPTIONS[f] ?? {});
+      const m = importOnnx(bytes(f), f, CORPUS_OPTIONS[f] ?? {});
       imported++;
       expect(m.subgraphs.length, f).toBeGreaterThanOrEqual(1);
       expect(m.subgraphs[0]!.problem.buffers.length, f).toBeGreaterThan(0);
@@ -103,7 +83,7 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
       }
     }
     console.log(`ONNX corpus: ${imported} of ${files.length} models imported, ${planned} subgraphs planned and verified`);
-    expect(imported).toBe(files.length - Object.keys(EXPECTED_ERRORS).length);
+    expect(imported).toBe(files.length - Object.keys(CORPUS_ERRORS).length);
   });
 
   it('plans the activations REPORT.md counts for the models whose value_info lists every tensor', () => {
@@ -115,15 +95,15 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
     const checked: string[] = [];
     for (const f of files) {
       const row = report.split('\n').find((l) => l.startsWith(`| ${f} |`));
-      if (!row || EXPECTED_ERRORS[f]) continue;
+      if (!row || CORPUS_ERRORS[f]) continue;
       const cells = row.split('|').map((c) => c.trim());
       const valueInfoCount = Number(cells[10]);
       if (!(valueInfoCount > 0)) continue;
       const knownKiB = Number(cells[11]);
-      const root = inferShapes(decodeOnnx(bytes(f), f), OPTIONS[f] ?? {});
+      const root = inferShapes(decodeOnnx(bytes(f), f), CORPUS_OPTIONS[f] ?? {});
       const declared = new Set([...root.graph.valueInfo, ...root.graph.outputs].map((v) => v.name));
       const inputs = new Set(root.graph.inputs.map((v) => v.name));
-      const sub = importOnnx(bytes(f), f, { ...OPTIONS[f], align: 1, shareReshapes: false }).subgraphs[0]!;
+      const sub = importOnnx(bytes(f), f, { ...CORPUS_OPTIONS[f], align: 1, shareReshapes: false }).subgraphs[0]!;
       let total = 0;
       sub.problem.buffers.forEach((b, k) => {
         if (!inputs.has(sub.names[k]!) || declared.has(sub.names[k]!)) total += b.size;
@@ -137,6 +117,37 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
     }
     console.log(`ONNX activations equal REPORT.md's known_act_KiB for ${checked.length} models`);
     expect(checked.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('plans the Dropout masks of the opset-9 models at the input\'s type (FLOAT, 4 bytes an element: Dropout-7), and verifies the plans', () => {
+    const models = ['onnxlight_squeezenet.onnx', 'onnxlight_bvlc_alexnet.onnx', 'onnxlight_vgg19.onnx', 'onnxlight_inception_v1.onnx'];
+    const masks: string[] = [];
+    let total = 0;
+    for (const f of models) {
+      const decoded = decodeOnnx(bytes(f), f);
+      expect(decoded.opsets.get(''), f).toBe(9);
+      const names = decoded.graph.nodes.filter((n) => n.opType === 'Dropout' && n.outputs[1]).map((n) => n.outputs[1]!);
+      expect(names.length, f).toBeGreaterThan(0);
+      const sub = importOnnx(bytes(f), f, { align: 1 }).subgraphs[0]!;
+      const root = inferShapes(decoded);
+      for (const name of names) {
+        const k = sub.names.indexOf(name);
+        expect(k, `${f} ${name}`).toBeGreaterThanOrEqual(0);
+        const info = root.infos.get(name)!;
+        const elements = info.shape.reduce((a, d) => a * d, 1);
+        expect(info.dtype, `${f} ${name}`).toBe(1);
+        expect(sub.problem.buffers[k]!.size, `${f} ${name}`).toBe(elements * 4);
+        total += elements * 4;
+        masks.push(`${f} ${name} ${elements * 4} B`);
+      }
+      const plan = solve(sub.problem, { iterations: 200 });
+      expect(verifyPlan(sub.problem, plan.offsets, plan.peak).errors, f).toEqual([]);
+    }
+    // SqueezeNet's r62 is float32 [1, 512, 13, 13]; the four models' six masks are 311,808 B more than as BOOL.
+    expect(masks).toContain('onnxlight_squeezenet.onnx r62 346112 B');
+    expect(masks.length).toBe(6);
+    expect(total).toBe(415_744);
+    expect(total - total / 4).toBe(311_808);
   });
 
   it('names the symbolic input when its shape is not given', () => {

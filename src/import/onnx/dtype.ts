@@ -64,6 +64,13 @@ export function dataTypeName(code: number): string {
   return NAMES[code] ?? `type ${code}`;
 }
 
+/** The code of a type's name (`FLOAT` -> 1), as Cast-1 spells its `to` attribute; undefined when unknown. */
+export function dataTypeCode(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  for (const [code, n] of Object.entries(NAMES)) if (n === upper && n !== 'UNDEFINED') return Number(code);
+  return undefined;
+}
+
 /** Bytes that `elements` elements of the type occupy (sub-byte types packed, rounded up). */
 export function bytesOf(code: number, elements: number): number | undefined {
   const bits = BITS[code];

@@ -8,6 +8,7 @@ import { dataTypeName } from './dtype.js';
 import { CONTROL_OR_RANDOM, executionOrder, nodeLabel, outerReferences, readsOf } from './graph.js';
 import { ShapeError, show, type OpContext, type TensorInfo } from './shapes/context.js';
 import { SHAPE_RULES } from './shapes/rules.js';
+import { OP_VERSIONS, opVersion } from './shapes/versions.js';
 import type { DeclaredDim, OnnxGraph, OnnxModel, OnnxNode, OnnxValueInfo } from './types.js';
 
 /** What inference found in one graph. */
@@ -156,9 +157,13 @@ class Inference {
     for (const i of order) {
       const node = graph.nodes[i]!;
       const label = nodeLabel(node, i, where);
+      const opset = this.opset(node);
+      const rule = node.domain === '' || node.domain === 'ai.onnx' ? SHAPE_RULES[node.opType] : undefined;
+      const version = rule ? opVersion(node.opType, opset) : undefined;
       const ctx: OpContext = {
         node,
-        opset: this.opset(node),
+        opset,
+        version: version ?? 0,
         input: (k) => {
           const name = node.inputs[k];
           return name ? lookup(name) : undefined;
@@ -184,8 +189,9 @@ class Inference {
       let outs: (TensorInfo | undefined)[] = [];
       let problem: string | undefined;
       let mismatch = false;
-      const rule = node.domain === '' || node.domain === 'ai.onnx' ? SHAPE_RULES[node.opType] : undefined;
-      if (rule) {
+      if (rule && version === undefined) {
+        problem = `op_type ${node.opType} is not defined in opset ${opset} (its first version is opset ${OP_VERSIONS[node.opType]?.[0] ?? '?'})`;
+      } else if (rule) {
         try {
           outs = rule(ctx);
         } catch (e) {

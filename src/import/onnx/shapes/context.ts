@@ -23,8 +23,13 @@ export class ShapeError extends Error {
 /** The view a shape rule gets of its node. */
 export interface OpContext {
   node: OnnxNode;
-  /** Opset version of the node's domain. */
+  /** Opset version of the node's domain that the model imports. */
   opset: number;
+  /**
+   * The since_version of the operator's schema in that opset (versions.ts): what the rules key
+   * version-dependent behaviour on (an attribute that became an input, an output's type).
+   */
+  version: number;
   /** Input k, or undefined when it is omitted ('' or past the end). */
   input(k: number): TensorInfo | undefined;
   /** Input k; a ShapeError when it is omitted. */

@@ -11,6 +11,9 @@ interface Window {
   autoPad: string;
 }
 
+/** The version from which each pooling operator has `dilations` and `ceil_mode` (Conv has dilations in all). */
+const POOL_OPTIONS_FROM: Readonly<Record<string, number>> = { MaxPool: 10, AveragePool: 19, LpPool: 18 };
+
 function window(ctx: OpContext, x: TensorInfo, kernel: number[] | undefined): Window {
   const spatial = x.shape.length - 2;
   if (spatial < 1) fail(`input shape ${show(x.shape)} has no spatial axes`);
@@ -24,7 +27,7 @@ function window(ctx: OpContext, x: TensorInfo, kernel: number[] | undefined): Wi
   return {
     kernel: k!,
     strides: fill(attrInts(ctx, 'strides'), spatial, 1, 'strides'),
-    dilations: fill(attrInts(ctx, 'dilations'), spatial, 1, 'dilations'),
+    dilations: fill(ctx.version >= (POOL_OPTIONS_FROM[ctx.node.opType] ?? 1) ? attrInts(ctx, 'dilations') : undefined, spatial, 1, 'dilations'),
     pads: fill(attrInts(ctx, 'pads'), 2 * spatial, 0, 'pads'),
     autoPad: attrString(ctx, 'auto_pad', 'NOTSET'),
   };
@@ -88,10 +91,14 @@ const convTranspose: ShapeRule = (ctx) => {
   return [{ dtype: x.dtype, shape: [x.shape[0]!, channels, ...out] }];
 };
 
-/** MaxPool, AveragePool, LpPool: channels kept; MaxPool's optional Indices output is INT64. */
+/**
+ * MaxPool, AveragePool, LpPool: channels kept; MaxPool's optional Indices output (from version 8) is
+ * INT64. `ceil_mode` counts from MaxPool-10, AveragePool-10 and LpPool-18.
+ */
 const pool: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  const out = slide(x, window(ctx, x, undefined), attrInt(ctx, 'ceil_mode', 0) === 1);
+  const ceilFrom = ctx.node.opType === 'LpPool' ? 18 : 10;
+  const out = slide(x, window(ctx, x, undefined), ctx.version >= ceilFrom && attrInt(ctx, 'ceil_mode', 0) === 1);
   const shape = [x.shape[0]!, x.shape[1]!, ...out];
   return [{ dtype: x.dtype, shape }, { dtype: DataType.INT64, shape }];
 };

@@ -1,8 +1,8 @@
 /** Shape rules of elementwise operators: unary, broadcasting binary / variadic, Where, Cast. */
 import { DataType } from '../types.js';
 import { FOLD_LIMIT } from '../decode.js';
-import { isIntegral } from '../dtype.js';
-import { attrInt, broadcast, broadcastIndex, elements, presentInputs, withValue, type OpContext, type ShapeRule, type TensorInfo } from './context.js';
+import { dataTypeCode, isIntegral } from '../dtype.js';
+import { attrInt, axis, broadcast, broadcastIndex, elements, fail, presentInputs, withValue, type OpContext, type ShapeRule, type TensorInfo } from './context.js';
 
 type Unary = (x: number) => number;
 
@@ -97,8 +97,9 @@ function binary(op: string): ShapeRule {
   return (ctx) => {
     const xs = presentInputs(ctx);
     const first = ctx.need(0);
-    // Opsets before 7: `broadcast=1` aligns B at `axis` of A, and the output has A's shape.
-    const legacy = ctx.opset < 7 && attrInt(ctx, 'broadcast', 0) === 1;
+    // Versions before 7 (Add, Sub, Mul, Div, Pow, the comparisons, And/Or/Xor): `broadcast=1` aligns B
+    // at `axis` of A, and the output has A's shape.
+    const legacy = ctx.version < 7 && attrInt(ctx, 'broadcast', 0) === 1;
     const shape = legacy ? first.shape.slice() : broadcast(xs.map((x) => x.shape));
     const out: TensorInfo = { dtype: bool ? DataType.BOOL : first.dtype, shape };
     const n = elements(shape);
@@ -122,9 +123,11 @@ const where: ShapeRule = (ctx) => {
   return [withValue(out, value)];
 };
 
+/** Cast: the type `to` names: a TensorProto.DataType code, or in Cast-1 its name as a string ("FLOAT"). */
 const cast: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  const to = attrInt(ctx, 'to', x.dtype);
+  const named = ctx.version < 6 ? ctx.node.attributes.get('to')?.s : undefined;
+  const to = named !== undefined ? (dataTypeCode(named) ?? fail(`attribute "to" names no element type: "${named}"`)) : (attrInt(ctx, 'to') ?? fail('attribute "to" is missing'));
   const conv = (v: number): number => (to === DataType.BOOL ? (v ? 1 : 0) : isIntegral(to) ? Math.trunc(v) : v);
   return [withValue({ dtype: to, shape: x.shape.slice() }, x.value?.map(conv))];
 };
@@ -134,26 +137,41 @@ const castLike: ShapeRule = (ctx) => {
   return [{ dtype: ctx.need(1).dtype, shape: x.shape.slice() }];
 };
 
-/** Dropout: the output (and the optional mask, boolean) have the input's shape. */
+/**
+ * Dropout: the output and the optional mask have the input's shape. The mask is BOOL from version 10
+ * (type constraint T1 = tensor(bool); T2 from 12); in versions 1, 6 and 7 (opsets 1-9) it is of type
+ * T, the input's type (ONNX Changelog, Dropout-7 and Dropout-10).
+ */
 const dropout: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  return [withValue({ dtype: x.dtype, shape: x.shape.slice() }, x.value), { dtype: DataType.BOOL, shape: x.shape.slice() }];
+  const mask: TensorInfo = { dtype: ctx.version >= 10 ? DataType.BOOL : x.dtype, shape: x.shape.slice() };
+  return [withValue({ dtype: x.dtype, shape: x.shape.slice() }, x.value), mask];
 };
 
-/** BatchNormalization: Y like X; the training outputs (running mean and variance) have shape [C]. */
+/**
+ * BatchNormalization: Y like X. The training outputs have the shape of the `mean` input ([C], or
+ * [C, D1, ...] with BatchNormalization-7's spatial=0): before version 14, mean, var, saved_mean and
+ * saved_var of type T (X's type); from 14, running_mean and running_var of the type of input_mean and
+ * input_var (type constraint U in 14, T2 in 15).
+ */
 const batchNorm: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  const c: TensorInfo = { dtype: x.dtype, shape: [x.shape[1] ?? 1] };
-  return [{ dtype: x.dtype, shape: x.shape.slice() }, c, c, c, c];
+  const stat = (k: number): TensorInfo => {
+    const m = ctx.input(k);
+    return { dtype: ctx.version >= 14 && m ? m.dtype : x.dtype, shape: m ? m.shape.slice() : [x.shape[1] ?? 1] };
+  };
+  return [{ dtype: x.dtype, shape: x.shape.slice() }, stat(3), stat(4), stat(3), stat(4)];
 };
 
-/** LayerNormalization: Y like X; Mean and InvStdDev keep the dims before `axis`, 1 after. */
+/**
+ * LayerNormalization: Y like X; Mean and InvStdDev keep the dims before `axis`, 1 after, and are of
+ * the type `stash_type` names (default 1, FLOAT; type constraint U).
+ */
 const layerNorm: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const r = x.shape.length;
-  let a = attrInt(ctx, 'axis', -1);
-  if (a < 0) a += r;
-  const stat: TensorInfo = { dtype: DataType.FLOAT, shape: x.shape.map((d, k) => (k < a ? d : 1)) };
+  const a = axis(attrInt(ctx, 'axis', -1), r);
+  const stat: TensorInfo = { dtype: attrInt(ctx, 'stash_type', DataType.FLOAT), shape: x.shape.map((d, k) => (k < a ? d : 1)) };
   return [{ dtype: x.dtype, shape: x.shape.slice() }, stat, stat];
 };
 

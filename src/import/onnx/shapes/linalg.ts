@@ -26,17 +26,20 @@ const matmul: ShapeRule = (ctx) => {
   return [{ dtype: a.dtype, shape }];
 };
 
-/** Reductions: axes from the attribute, or from the second input (ReduceSum from opset 13, the rest from 18). */
+/**
+ * Reductions: axes from the attribute, or from the second input (ReduceSum from version 13, the rest
+ * from 18, which also bring `noop_with_empty_axes`).
+ */
 function reduce(op: string): ShapeRule {
   const inputFrom = op === 'ReduceSum' ? 13 : 18;
   return (ctx) => {
     const x = ctx.need(0);
     const r = x.shape.length;
-    const given = ctx.opset >= inputFrom ? (ctx.input(1) ? constValue(ctx, 1, 'axes') : undefined) : attrInts(ctx, 'axes');
+    const given = ctx.version >= inputFrom ? (ctx.input(1) ? constValue(ctx, 1, 'axes') : undefined) : attrInts(ctx, 'axes');
     const keep = attrInt(ctx, 'keepdims', 1) === 1;
     let axes: number[];
     if (given && given.length > 0) axes = given.map((a) => axis(a, r));
-    else if (attrInt(ctx, 'noop_with_empty_axes', 0) === 1) return [{ dtype: x.dtype, shape: x.shape.slice() }];
+    else if (ctx.version >= inputFrom && attrInt(ctx, 'noop_with_empty_axes', 0) === 1) return [{ dtype: x.dtype, shape: x.shape.slice() }];
     else axes = x.shape.map((_, k) => k);
     const shape = keep ? x.shape.map((d, k) => (axes.includes(k) ? 1 : d)) : x.shape.filter((_, k) => !axes.includes(k));
     return [{ dtype: x.dtype, shape }];
@@ -53,13 +56,13 @@ const argReduce: ShapeRule = (ctx) => {
 const topK: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const a = axis(attrInt(ctx, 'axis', -1), x.shape.length);
-  const k = ctx.opset < 10 ? (attrInt(ctx, 'k') ?? fail('attribute "k" is missing')) : constValue(ctx, 1, 'K')[0]!;
+  const k = ctx.version < 10 ? (attrInt(ctx, 'k') ?? fail('attribute "k" is missing')) : constValue(ctx, 1, 'K')[0]!;
   if (!Number.isSafeInteger(k) || k < 0 || k > x.shape[a]!) fail(`K = ${k} is not within axis ${a} of ${show(x.shape)}`);
   const shape = x.shape.map((d, j) => (j === a ? k : d));
   return [{ dtype: x.dtype, shape }, { dtype: DataType.INT64, shape }];
 };
 
-/** LSTM (4 gates), GRU (3), RNN (1): Y, Y_h (and LSTM's Y_c), with `layout` 0 (sequence first) or 1. */
+/** LSTM (4 gates), GRU (3), RNN (1): Y, Y_h (and LSTM's Y_c), with `layout` (from version 14) 0 (sequence first) or 1. */
 function recurrent(gates: number): ShapeRule {
   return (ctx: OpContext) => {
     const x = ctx.need(0);
@@ -68,7 +71,7 @@ function recurrent(gates: number): ShapeRule {
     const hidden = attrInt(ctx, 'hidden_size') ?? w.shape[1]! / gates;
     if (!Number.isSafeInteger(hidden) || hidden <= 0) fail(`hidden size ${hidden} (W ${show(w.shape)} for ${gates} gates) is not a whole number`);
     const dirs = w.shape[0]!;
-    const layout = attrInt(ctx, 'layout', 0);
+    const layout = ctx.version >= 14 ? attrInt(ctx, 'layout', 0) : 0;
     const [seq, batch] = layout === 0 ? [x.shape[0]!, x.shape[1]!] : [x.shape[1]!, x.shape[0]!];
     const y: TensorInfo = { dtype: x.dtype, shape: layout === 0 ? [seq, dirs, batch, hidden] : [batch, seq, dirs, hidden] };
     const state: TensorInfo = { dtype: x.dtype, shape: layout === 0 ? [dirs, batch, hidden] : [batch, dirs, hidden] };

@@ -30,13 +30,14 @@ function scaled(x: TensorInfo, scales: number[], axes: number[]): number[] {
 const resize: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const r = x.shape.length;
-  const axes = (attrInts(ctx, 'axes') ?? x.shape.map((_, k) => k)).map((a) => axis(a, r));
-  if (ctx.opset < 11) return [{ dtype: x.dtype, shape: scaled(x, constValue(ctx, 1, 'scales'), axes) }];
+  // `axes` and `keep_aspect_ratio_policy` from version 18; version 10 takes scales as input 1 (no roi).
+  const axes = ((ctx.version >= 18 ? attrInts(ctx, 'axes') : undefined) ?? x.shape.map((_, k) => k)).map((a) => axis(a, r));
+  if (ctx.version < 11) return [{ dtype: x.dtype, shape: scaled(x, constValue(ctx, 1, 'scales'), axes) }];
   const scales = ctx.input(2) ? constValue(ctx, 2, 'scales') : [];
   if (scales.length > 0) return [{ dtype: x.dtype, shape: scaled(x, scales, axes) }];
   const sizes = ctx.input(3) ? constValue(ctx, 3, 'sizes') : fail('neither scales nor sizes is given');
   if (sizes.length !== axes.length) fail(`sizes ${show(sizes)} do not match the axes of ${show(x.shape)}`);
-  const policy = ctx.node.attributes.get('keep_aspect_ratio_policy')?.s ?? 'stretch';
+  const policy = (ctx.version >= 18 ? ctx.node.attributes.get('keep_aspect_ratio_policy')?.s : undefined) ?? 'stretch';
   const shape = x.shape.slice();
   if (policy === 'stretch') axes.forEach((a, k) => (shape[a] = size(sizes[k]!, 'sizes')));
   else {
@@ -47,9 +48,17 @@ const resize: ShapeRule = (ctx) => {
   return [{ dtype: x.dtype, shape }];
 };
 
+/** Upsample: scales from `height_scale`/`width_scale` (version 1, 4-D), the `scales` attribute (7), input 1 (9, 10). */
 const upsample: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  const scales = ctx.opset < 9 ? (ctx.node.attributes.get('scales')?.floats ?? fail('attribute "scales" is missing')) : constValue(ctx, 1, 'scales');
+  if (ctx.version < 7) {
+    const a = ctx.node.attributes;
+    const hs = a.get('height_scale')?.f ?? fail('attribute "height_scale" is missing');
+    const ws = a.get('width_scale')?.f ?? fail('attribute "width_scale" is missing');
+    if (x.shape.length !== 4) fail(`input ${show(x.shape)} is not 4-D`);
+    return [{ dtype: x.dtype, shape: scaled(x, [hs, ws], [2, 3]) }];
+  }
+  const scales = ctx.version < 9 ? (ctx.node.attributes.get('scales')?.floats ?? fail('attribute "scales" is missing')) : constValue(ctx, 1, 'scales');
   return [{ dtype: x.dtype, shape: scaled(x, scales, x.shape.map((_, k) => k)) }];
 };
 

@@ -7,7 +7,7 @@ const concat: ShapeRule = (ctx) => {
   if (xs.length === 0) fail('no inputs');
   const first = xs[0]!;
   const r = first.shape.length;
-  const a = axis(attrInt(ctx, 'axis') ?? (ctx.opset < 4 ? 1 : fail('attribute "axis" is missing')), r);
+  const a = axis(attrInt(ctx, 'axis') ?? (ctx.version < 4 ? 1 : fail('attribute "axis" is missing')), r);
   const shape = first.shape.slice();
   shape[a] = 0;
   for (const x of xs) {
@@ -35,10 +35,14 @@ const split: ShapeRule = (ctx) => {
   const a = axis(attrInt(ctx, 'axis', 0), x.shape.length);
   const n = ctx.node.outputs.length;
   const dim = x.shape[a]!;
-  let parts: number[] | undefined = ctx.opset >= 13 ? (ctx.input(1) ? constValue(ctx, 1, 'split') : undefined) : attrInts(ctx, 'split');
+  // The sizes: an input from version 13 (and in Split-1, either), the attribute in versions 1-11.
+  const fromInput = ctx.version >= 13 || (ctx.version === 1 && ctx.input(1) !== undefined);
+  let parts: number[] | undefined = fromInput ? (ctx.input(1) ? constValue(ctx, 1, 'split') : undefined) : attrInts(ctx, 'split');
   if (parts === undefined || parts.length === 0) {
-    const count = attrInt(ctx, 'num_outputs', n);
+    const count = ctx.version >= 18 ? attrInt(ctx, 'num_outputs', n) : n;
     if (count !== n) fail(`num_outputs ${count} does not match the node's ${n} outputs`);
+    // Equal parts; from version 18 the last may be smaller.
+    if (ctx.version < 18 && dim % count !== 0) fail(`axis ${a} of ${show(x.shape)} does not split into ${count} equal parts`);
     const chunk = Math.ceil(dim / count);
     parts = Array.from({ length: count }, (_, k) => Math.max(0, Math.min(chunk, dim - k * chunk)));
   }
@@ -52,7 +56,7 @@ const slice: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const r = x.shape.length;
   let starts: number[], ends: number[], axes: number[] | undefined, steps: number[] | undefined;
-  if (ctx.opset < 10) {
+  if (ctx.version < 10) {
     starts = attrInts(ctx, 'starts') ?? fail('attribute "starts" is missing');
     ends = attrInts(ctx, 'ends') ?? fail('attribute "ends" is missing');
     axes = attrInts(ctx, 'axes');
@@ -122,8 +126,12 @@ const gather: ShapeRule = (ctx) => {
 const pad: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const r = x.shape.length;
-  const pads = ctx.opset < 11 ? (attrInts(ctx, 'pads') ?? attrInts(ctx, 'paddings') ?? fail('attribute "pads" is missing')) : constValue(ctx, 1, 'pads');
-  const axes = ctx.input(3) ? constValue(ctx, 3, 'axes').map((v) => axis(v, r)) : x.shape.map((_, k) => k);
+  // The attribute `paddings` in Pad-1, `pads` in versions 2 to 10; an input from 11; `axes` (input 3) from 18.
+  const pads =
+    ctx.version >= 11
+      ? constValue(ctx, 1, 'pads')
+      : (attrInts(ctx, ctx.version < 2 ? 'paddings' : 'pads') ?? fail(`attribute "${ctx.version < 2 ? 'paddings' : 'pads'}" is missing`));
+  const axes = ctx.version >= 18 && ctx.input(3) ? constValue(ctx, 3, 'axes').map((v) => axis(v, r)) : x.shape.map((_, k) => k);
   if (pads.length !== 2 * axes.length) fail(`pads ${show(pads)} should have ${2 * axes.length} values`);
   const shape = x.shape.slice();
   axes.forEach((a, k) => {
@@ -138,8 +146,14 @@ const expand: ShapeRule = (ctx) => {
   return [{ dtype: x.dtype, shape }];
 };
 
+/** Tile: `repeats` per axis; Tile-1 takes `tiles` and `axis` inputs instead (one axis repeated). */
 const tile: ShapeRule = (ctx) => {
   const x = ctx.need(0);
+  if (ctx.version < 6) {
+    const tiles = constValue(ctx, 1, 'tiles')[0]!;
+    const a = axis(constValue(ctx, 2, 'axis')[0]!, x.shape.length);
+    return [{ dtype: x.dtype, shape: x.shape.map((d, k) => (k === a ? size(d * tiles, `axis ${k}`) : d)) }];
+  }
   const repeats = constValue(ctx, 1, 'repeats');
   if (repeats.length !== x.shape.length) fail(`repeats ${show(repeats)} do not match ${show(x.shape)}`);
   return [{ dtype: x.dtype, shape: x.shape.map((d, k) => size(d * repeats[k]!, `axis ${k}`)) }];

@@ -28,13 +28,14 @@ const constantOfShape: ShapeRule = (ctx) => {
   return [v !== undefined && n <= FOLD_LIMIT ? withValue(out, new Array<number>(n).fill(v)) : out];
 };
 
-/** Shape (with opset 15's start/end): always known, since every shape here is static. */
+/** Shape (with `start`/`end` from version 15): always known, since every shape here is static. */
 const shapeOf: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const r = x.shape.length;
   const clip = (v: number): number => Math.max(0, Math.min(r, v < 0 ? v + r : v));
-  const start = clip(attrInt(ctx, 'start', 0));
-  const end = clip(attrInt(ctx, 'end', r));
+  const ranged = ctx.version >= 15;
+  const start = clip(ranged ? attrInt(ctx, 'start', 0) : 0);
+  const end = clip(ranged ? attrInt(ctx, 'end', r) : r);
   const value = x.shape.slice(start, Math.max(start, end));
   return [{ dtype: DataType.INT64, shape: [value.length], value }];
 };

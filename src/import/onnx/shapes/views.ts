@@ -5,7 +5,7 @@ const same = (x: TensorInfo, shape: number[]): TensorInfo => withValue({ dtype: 
 
 const reshape: ShapeRule = (ctx) => {
   const x = ctx.need(0);
-  const target = ctx.opset < 5 ? (attrInts(ctx, 'shape') ?? fail('attribute "shape" is missing')) : constValue(ctx, 1, 'shape');
+  const target = ctx.version < 5 ? (attrInts(ctx, 'shape') ?? fail('attribute "shape" is missing')) : constValue(ctx, 1, 'shape');
   const allowZero = attrInt(ctx, 'allowzero', 0) === 1;
   let unknown = -1;
   const shape = target.map((d, k) => {
@@ -39,9 +39,9 @@ const flatten: ShapeRule = (ctx) => {
   return [same(x, [elements(x.shape.slice(0, a)), elements(x.shape.slice(a))])];
 };
 
-/** Squeeze / Unsqueeze axes: the attribute before opset 13, the second input from 13 on. */
+/** Squeeze / Unsqueeze axes: the attribute before version 13, the second input from 13 on. */
 function axesOf(ctx: OpContext): number[] | undefined {
-  if (ctx.opset >= 13) return ctx.input(1) ? constValue(ctx, 1, 'axes') : undefined;
+  if (ctx.version >= 13) return ctx.input(1) ? constValue(ctx, 1, 'axes') : undefined;
   return attrInts(ctx, 'axes');
 }
 
