@@ -7,16 +7,20 @@ import { formatInspect } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
+import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { terminalSafe } from './format/printable.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
-import { writeOfflinePlan } from './export/tflm-offline-plan.js';
+import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
+import type { KernelLibrary } from './runtime/tflm/head.js';
+import { planForTflm } from './runtime/tflm/model-head.js';
+import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
 import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
@@ -32,6 +36,8 @@ export interface ModelFlags {
   shareReshapes?: boolean;
   /** ONNX: shapes of symbolic inputs, from repeated --input-shape NAME=1x3x224x224. */
   inputShape?: string[];
+  /** TFLite: plan every tensor anew instead of keeping the model's own offline plan. */
+  replaceOfflinePlan?: boolean;
 }
 
 export interface PlanOptions extends ModelFlags {
@@ -50,6 +56,8 @@ export interface PlanOptions extends ModelFlags {
   emitLp?: string;
   /** Find an operator order with a lower live bound and plan that order (TFLite). */
   reorder?: boolean;
+  /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
+  kernels?: KernelLibrary;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
@@ -58,6 +66,7 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
   if (opts.align !== undefined) o.align = opts.align;
   if (opts.includeWeights) o.includeWeights = true;
   if (opts.batch !== undefined) o.batch = opts.batch;
+  if (opts.replaceOfflinePlan) o.replaceOfflinePlan = true;
   return o;
 }
 
@@ -89,22 +98,41 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
-  const { results, baselines } = planWithProgress(file, model, opts, method);
+  if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
+  const planned = planWithProgress(file, model, opts, method);
+  const { baselines } = planned;
   const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
-  const json = modelPlanToJson(model, results);
+  const orders = reordered?.results.map((r) => r.order);
+  // TFLite: TFLM adds its kernels' scratch around the offline plan; keep the plan whose head is smallest.
+  const tflm =
+    model.format === 'tflite'
+      ? planForTflm({
+          bytes,
+          file,
+          subgraphs: model.subgraphs,
+          plans: planned.results,
+          solve: (problem) => solve(problem, solveOptions(opts, method)),
+          offsets: (plans) => tensorOffsets(model, plans),
+          kernels: opts.kernels ?? 'reference',
+          ...(orders ? { orders } : {}),
+        })
+      : undefined;
+  const results = tflm?.plans ?? planned.results;
+  const json = modelPlanToJson(model, results, tflm?.head);
+  if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
     Object.assign(json, storedJson(stored, 0));
   }
-  const orders = reordered?.results.map((r) => r.order);
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
-  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
+  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
+  const header = { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}) };
+  if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
   const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGN !== 0).length;
@@ -116,8 +144,9 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines)));
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, tflm?.head)));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
+    if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
   return arenaFits(results, opts.capacity) === false ? EXIT_NO_FIT : 0;
 }
@@ -130,19 +159,14 @@ function reorderOperators(file: string, bytes: Uint8Array, opts: PlanOptions): R
   return reorderModel(bytes, file, importOptions(opts));
 }
 
+/** The solve options the command line gives (without progress). */
+function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveOptions {
+  return { method, timeLimitMs: timeLimitMs(opts), seed: opts.seed, iterations: opts.iterations };
+}
+
 function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio): ModelPlan {
   const progress = progressReporter(file);
-  const plan = planModel(
-    model,
-    {
-      method,
-      timeLimitMs: timeLimitMs(opts),
-      seed: opts.seed,
-      iterations: opts.iterations,
-      onProgress: progress.update,
-    },
-    opts.capacity,
-  );
+  const plan = planModel(model, { ...solveOptions(opts, method), onProgress: progress.update }, opts.capacity);
   progress.done();
   return plan;
 }
@@ -202,6 +226,7 @@ export function withModelFlags(cmd: Command): Command {
     .option('--batch <n>', 'models: size of a dynamic (-1) batch dimension', batchOption)
     .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
+    .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',

@@ -38,6 +38,8 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['prefix', '--prefix'],
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
+  ['kernels', '--kernels'],
+  ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
 
 function spillText(fit: FitResult): string {
@@ -124,6 +126,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--prefix <name>', 'models: prefix of the header\'s macros and include guard (default: the model file\'s name, e.g. PERSON_DETECT)', prefixOption)
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
     .option('--reorder', 'models: run the operators in an order with a lower live bound, and plan that order')
+    .addOption(
+      new Option('--kernels <library>', "TFLite: whose kernel scratch TFLM adds to the head: reference (TFLM's, default) or cmsis-nn (Cortex-M with DSP)").choices([
+        'reference',
+        'cmsis-nn',
+      ]),
+    )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
   withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number }) => {
     if (files.length === 1 && opts.jobs === undefined) {
@@ -150,6 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       iterations: opts.iterations,
       json: opts.json,
       model: importOptions(opts),
+      ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
     });
   });
   const inspect = program

@@ -113,6 +113,8 @@ describe('arenapack on models (.tflite)', () => {
   writeFileSync(two, buildTflite(FIXTURES.twoSubgraphs()));
   const dynamic = join(dir, 'dyn.tflite');
   writeFileSync(dynamic, buildTflite(FIXTURES.dynamic()));
+  const unknownDim = join(dir, 'unk.tflite');
+  writeFileSync(unknownDim, buildTflite(FIXTURES.unknownDim()));
 
   it('plan: the report per subgraph; exit 3 when a subgraph does not fit', () => {
     const r = run('plan', two, '--align', '1', '--capacity', '2KiB');
@@ -213,7 +215,7 @@ describe('arenapack on models (.tflite)', () => {
   });
 
   it.each([
-    [['plan', 'DYN'], /dyn\.tflite: subgraph 0, tensor 0 "in" has a dynamic shape \[-1, 4\]: give the batch size/],
+    [['plan', 'UNK'], /unk\.tflite: subgraph 0, tensor 0 "in" has an unknown dimension 1 in its stored shape \[1, -1\]/],
     [['plan', 'BADID'], /badid\.tflite: header: not a TFLite model: file identifier/],
     [['plan', 'TRUNC'], /trunc\.tflite: .*lies outside the file/],
     [['plan', 'M.onnx'], /M\.onnx: not a valid ONNX model/],
@@ -221,8 +223,8 @@ describe('arenapack on models (.tflite)', () => {
     [['plan', 'DYN', '--batch', '0'], /--batch: "0" is not a positive integer/],
     [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
     [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
-    [['inspect', 'DYN'], /dynamic shape/],
-    [['convert', 'DYN', '--csv', 'OUTCSV'], /dynamic shape/],
+    [['inspect', 'UNK'], /unknown dimension/],
+    [['convert', 'UNK', '--csv', 'OUTCSV'], /unknown dimension/],
   ])('%j: a clear error, exit 2, no file written', (args, msg) => {
     writeFileSync(join(dir, 'badid.tflite'), buildTflite(FIXTURES.chain()).map((b, i) => (i === 7 ? 0x32 : b)));
     writeFileSync(join(dir, 'trunc.tflite'), buildTflite(FIXTURES.chain()).slice(0, 100));
@@ -230,7 +232,7 @@ describe('arenapack on models (.tflite)', () => {
     writeFileSync(join(dir, 'ok.csv'), CSV);
     const outs = ['svg', 'h', 'tflite', 'json'].map((e) => join(dir, `never-${Math.random().toString(36).slice(2)}.${e}`));
     const csvOut = join(dir, `never-${Math.random().toString(36).slice(2)}.csv`);
-    const names: Record<string, string> = { DYN: dynamic, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), OUTCSV: csvOut };
+    const names: Record<string, string> = { DYN: dynamic, UNK: unknownDim, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), OUTCSV: csvOut };
     const argv = args.map((a) => names[a] ?? a);
     // Every plan asks for an output file (a CSV, whose other flags are refused, just --out); inspect writes none.
     const extra = argv[0] !== 'plan' ? [] : argv[1] === names.CSV ? ['--out', outs[3]!] : ['--svg', outs[0]!, '--header', outs[1]!, '--write-tflite', outs[2]!, '--out', outs[3]!];

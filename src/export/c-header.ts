@@ -2,6 +2,7 @@ import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
+import { tflmArena } from '../runtime/tflm/arena.js';
 import { modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
@@ -73,11 +74,38 @@ export function isPrefix(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) && name.length <= MAX_PREFIX;
 }
 
+/**
+ * The arena size lines. TFLite (TFLM): the head TFLM will use (every tensor rounded up to 16, as it
+ * plans), its tail (persistent: variables, structs per tensor and operator) as an estimate for a
+ * 32-bit target, and ARENA_SIZE = the two together. ONNX: the planned arena.
+ */
+function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
+  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs, stacked). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
+  const a = tflmArena(model, offsets, tflmHead);
+  return [
+    tflmHead !== undefined
+      ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. */`
+      : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
+    `#define ${unique(`${prefix}_HEAD_SIZE`, used)} ${a.head}`,
+    `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,
+    `#define ${unique(`${prefix}_VARIABLES_SIZE`, used)} ${a.variables}`,
+    `/* ESTIMATE of TFLM's tail for a 32-bit target: the variables + structs per tensor and operator (kernels' own data not counted); measure it on the target. */`,
+    `#define ${unique(`${prefix}_TAIL_ESTIMATE`, used)} ${a.tailEstimate}`,
+    `/* The arena to give TFLM (kTensorArenaSize): head + tail estimate. */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${a.total}`,
+  ];
+}
+
 export interface HeaderOptions {
   /** SHA-256 (hex) of the model file the plan was made for. */
   sha256: string;
   /** Prefix of every macro and of the include guard (default: headerPrefix(model.file)); see isPrefix. */
   prefix?: string;
+  /**
+   * TFLite: the head TFLM uses with the offline plan and its kernels' scratch placed around it
+   * (src/runtime/tflm/model-head.ts); default: the planned tensors' head alone.
+   */
+  tflmHead?: number;
 }
 
 /**
@@ -103,8 +131,7 @@ export function cHeader(model: ImportedModel, plans: readonly Pick<Plan, 'offset
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
-    `/* Bytes of the arena (all subgraphs, stacked). */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${modelArenaSize(plans)}`,
+    ...arenaLines(model, offsets, modelArenaSize(plans), prefix, used, opts.tflmHead),
   ];
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;

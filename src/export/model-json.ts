@@ -1,7 +1,8 @@
-import { arenaFits, modelArenaSize, subgraphBases } from './tensor-offsets.js';
+import { arenaFits, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { SolveResult } from '../solve/solve.js';
 import { planToJson, type PlanJson } from './plan-json.js';
+import { tflmArena, type TflmArena } from '../runtime/tflm/arena.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
 export interface ModelBufferJson {
@@ -37,8 +38,10 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   /**
    * The one arena a runtime holds (the header's and the offline plan's): subgraphs stacked, each at
    * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not).
+   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16), the variables and an estimate
+   * of its tail for a 32-bit target (src/runtime/tflm/arena.ts).
    */
-  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean };
+  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; tflm?: TflmArena };
 }
 
 function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
@@ -55,7 +58,8 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPla
   };
 }
 
-export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[]): ModelPlanJson {
+/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
+export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[], tflmHead?: number): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
   const size = modelArenaSize(results);
   const capacity = model.subgraphs[0]?.problem.capacity;
@@ -64,5 +68,6 @@ export function modelPlanToJson(model: ImportedModel, results: readonly SolveRes
     arena.capacity = capacity;
     arena.fits = arenaFits(results, capacity)!;
   }
+  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }

@@ -4,7 +4,8 @@ import type { SolveResult } from '../solve/solve.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
-import { modelArenaSize } from './tensor-offsets.js';
+import { tflmArena } from '../runtime/tflm/arena.js';
+import { modelArenaSize, tensorOffsets } from './tensor-offsets.js';
 
 /** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
 export interface Baselines {
@@ -23,7 +24,8 @@ function counts(sg: ModelSubgraph): string {
 }
 
 /** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
-export function formatModelReport(model: ImportedModel, results: readonly SolveResult[], baselines: readonly Baselines[]): string {
+/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
+export function formatModelReport(model: ImportedModel, results: readonly SolveResult[], baselines: readonly Baselines[], tflmHead?: number): string {
   const parts = model.subgraphs.map((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
@@ -44,6 +46,15 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
     const cap = model.subgraphs[0]!.problem.capacity;
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits` : `; capacity ${formatBytes(cap)}: does NOT fit`;
     parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
+  }
+  if (model.format === 'tflite') {
+    const a = tflmArena(model, tensorOffsets(model, results), tflmHead);
+    const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
+    parts.push(
+      `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +
+        ` + tail ~${formatBytesExact(a.tailEstimate)} (ESTIMATE for a 32-bit target: variables ${a.variables} B, structs per tensor and operator; kernels' own data not counted)` +
+        ` = ~${formatBytesExact(a.total)}\n`,
+    );
   }
   return parts.join('\n');
 }

@@ -39,7 +39,8 @@ export function arenaFits(plans: readonly (Pick<Plan, 'peak'> & { fits?: boolean
 /**
  * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
  * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
- * constants (even when planned with --include-weights) and tensors not planned.
+ * constants (even when planned with --include-weights) and tensors not planned. Tensors a kept
+ * offline plan places (ModelTensor.fixedOffset) keep that offset.
  */
 export function tensorOffsets(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak'>[]): number[][] {
   if (plans.length !== model.subgraphs.length) throw new Error(`${plans.length} plans for ${model.subgraphs.length} subgraphs`);
@@ -47,6 +48,8 @@ export function tensorOffsets(model: ImportedModel, plans: readonly Pick<Plan, '
   return model.subgraphs.map((sg, s) => {
     const out = new Array<number>(sg.tensorCount).fill(-1);
     const plan = plans[s]!;
+    // Tensors the model's own offline plan places (kept) keep its offsets, model-wide as stored.
+    for (const t of sg.tensors ?? []) if (t.fixedOffset !== undefined) out[t.index] = t.fixedOffset;
     sg.tensorsOf.forEach((tensors, b) => {
       for (const t of tensors) {
         if (sg.tensors?.[t]?.kind === 'constant') continue;

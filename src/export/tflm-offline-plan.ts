@@ -1,6 +1,7 @@
 import { InputError } from '../problem/errors.js';
 import { readTflite, modelTable } from '../import/tflite/reader.js';
-import { BUFFER, MODEL, MODEL_LAST_SLOT, OFFLINE_PLAN_METADATA, OPERATOR, SUBGRAPH, TFLITE_IDENTIFIER } from '../import/tflite/schema.js';
+import type { ImportedModel } from '../import/model.js';
+import { BUFFER, MODEL, MODEL_LAST_SLOT, OFFLINE_PLAN_METADATA, OPERATOR, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from '../import/tflite/schema.js';
 import { FlatView } from '../import/tflite/table.js';
 import { Prefix } from './flatbuffer-prefix.js';
 import { reorders, writeSubgraphs } from './subgraph-order.js';
@@ -28,15 +29,34 @@ export function offlinePlanValues(offsets: readonly (readonly number[])[], file?
   return [0, offsets.length, flat.length, ...flat];
 }
 
+/** Per subgraph, the tensors whose shape the written model must carry instead of the stored one: tensor index -> dims. */
+export type ShapePatches = readonly ReadonlyMap<number, readonly number[]>[];
+
+/**
+ * The shapes the plan was made for where they differ from the stored ones (placeholders computed from
+ * their producer, a --batch): TFLM allocates the stored shape, so the written model must carry these.
+ * Constants are never patched.
+ */
+export function shapePatches(model: ImportedModel): ShapePatches {
+  return model.subgraphs.map((sg) => {
+    const out = new Map<number, readonly number[]>();
+    for (const t of sg.tensors ?? []) if (t.storedShape !== undefined && t.kind !== 'constant') out.set(t.index, t.shape);
+    return out;
+  });
+}
+
 /**
  * Writes a copy of the model with the offline plan `offsets` (per subgraph, per tensor; -1 = runtime
- * placed) and, when given, the operators of subgraph s in `orders[s]` (orders[s][k] runs at step k).
+ * placed), when given the operators of subgraph s in `orders[s]` (orders[s][k] runs at step k), and
+ * the shapes in `shapes` written over the stored ones (same rank: the int32s of a tensor's shape
+ * vector are replaced in place; another rank, or a shape vector two tensors share, is an InputError).
  */
 export function writeOfflinePlan(
   bytes: Uint8Array,
   file: string,
   offsets: readonly (readonly number[])[],
   orders?: readonly (readonly number[] | undefined)[],
+  shapes?: ShapePatches,
 ): Uint8Array {
   const model = readTflite(bytes, file);
   if (offsets.length !== model.subgraphs.length || offsets.some((o, s) => o.length !== model.subgraphs[s]!.tensors.length)) {
@@ -137,7 +157,29 @@ export function writeOfflinePlan(
   for (const v of values) w.i32(v);
   const out = w.finish(bytes);
   repointLargeData(view, out, out.length - bytes.length);
+  if (shapes !== undefined) patchShapes(view, out, out.length - bytes.length, shapes);
   return out;
+}
+
+/** Writes `shapes` over the stored shape vectors (their copies at `shift` in `out`). */
+function patchShapes(view: FlatView, out: Uint8Array, shift: number, shapes: ShapePatches): void {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const root = modelTable(view);
+  view.tables(root, MODEL.subgraphs, 'subgraphs').forEach((p, s) => {
+    const patches = shapes[s];
+    if (patches === undefined || patches.size === 0) return;
+    const sg = view.table(p, `subgraph ${s}`);
+    const vectors = view.tables(sg, SUBGRAPH.tensors, 'tensors').map((tp, t) => view.ref(view.table(tp, `subgraph ${s}, tensor ${t}`), TENSOR.shape, 'shape'));
+    for (const [t, dims] of patches) {
+      const where = `subgraph ${s}, tensor ${t}`;
+      const pos = vectors[t];
+      if (pos === undefined || pos === 0) view.fail(where, 'has no shape vector to write its computed shape into');
+      const rank = view.bb.readUint32(pos);
+      if (rank !== dims.length) view.fail(where, `its computed shape [${dims.join(', ')}] has another rank than the stored one (${rank}): cannot write it in place`);
+      if (vectors.some((q, u) => u !== t && q === pos)) view.fail(where, 'shares its shape vector with another tensor: cannot write its computed shape in place');
+      dims.forEach((d, k) => dv.setInt32(shift + pos + 4 + 4 * k, d, true));
+    }
+  });
 }
 
 /** Adds the prefix's length to file offsets of data stored past the flatbuffer (models over 2 GB). */

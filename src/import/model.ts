@@ -1,32 +1,9 @@
+import type { GraphOperator, GraphTensor, TensorKind } from '../graph/types.js';
 import type { Problem } from '../problem/types.js';
 
-/**
- * What a tensor is to the planner: `constant` (weights in the file, placed by the runtime),
- * `input` / `output` (of the graph), `activation` (produced and read by operators), `variable`
- * (state kept across runs: whole run), `intermediate` (internal to one operator), `prepared`
- * (computed once from constants, e.g. DEQUANTIZE of float16 weights, DENSIFY), `unused` (no operator
- * touches it and it is no graph input or output).
- */
-export type TensorKind = 'constant' | 'input' | 'output' | 'activation' | 'variable' | 'intermediate' | 'prepared' | 'unused';
-
-/** One tensor of a subgraph as the importer saw it (for `inspect` and reports). */
-export interface ModelTensor {
-  /** Index in its subgraph. */
-  index: number;
-  name: string;
-  kind: TensorKind;
-  /** Element type, e.g. "INT8", "FLOAT32". */
-  type: string;
-  /** Dimensions as planned (dynamic ones resolved), or as stored when the size is unknown. */
-  shape: number[];
-  /** Bytes; undefined when unknown (e.g. a string constant). */
-  bytes?: number;
-  /** Index into `problem.buffers` when the tensor is planned. */
-  buffer?: number;
-  /** Live range [start, end) in steps when the tensor has one. */
-  start?: number;
-  end?: number;
-}
+/** A tensor as the importers hand it on: the model graph's tensor (src/graph/types.ts). */
+export type ModelTensor = GraphTensor;
+export type { TensorKind };
 
 /** What a model importer (TFLite, ONNX) hands to planning and export: one problem per subgraph. */
 export interface ModelSubgraph {
@@ -49,6 +26,16 @@ export interface ModelSubgraph {
   notes: string[];
   /** Every tensor of the subgraph, in index order (optional: importers may leave it out). */
   tensors?: ModelTensor[];
+  /**
+   * Every operator of the subgraph in stored order, with its type and tensors (the model graph's
+   * operators; TFLite: always; ONNX: the nodes); kernel scratch requests go in `operators[i].scratch`.
+   */
+  operators?: GraphOperator[];
+  /**
+   * Bytes of the variable tensors (state): not in the planned arena; TFLM keeps them in its
+   * persistent area (tail), each rounded up to 16 bytes. 0 when none.
+   */
+  variableBytes?: number;
 }
 
 export interface ImportedModel {
@@ -82,4 +69,10 @@ export interface ModelImportOptions {
    * order. A tensor read before its producer runs in that order is an InputError.
    */
   orders?: readonly (readonly number[] | undefined)[];
+  /**
+   * TFLite: a model that already carries an offline plan (OfflineMemoryAllocation, e.g. Vela's) keeps
+   * it by default — its tensors keep their offsets, the rest is planned around them; true plans every
+   * tensor anew and replaces it.
+   */
+  replaceOfflinePlan?: boolean;
 }

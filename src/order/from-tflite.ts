@@ -69,8 +69,9 @@ export function tfliteOpGraph(model: TfliteModel, s: number, imported: ModelSubg
   let base = 0;
   let firstStep = 0;
   imported.problem.buffers.forEach((b, i) => {
-    const kind = info[imported.tensorsOf[i]![0]!]!.kind;
-    if (!MOVING.has(kind)) base += b.size;
+    const owner = imported.tensorsOf[i]![0];
+    // A buffer of no tensor (the block a kept offline plan reserves) is whole-run.
+    if (owner === undefined || !MOVING.has(info[owner]!.kind)) base += b.size;
   });
   const tensors: OrderTensor[] = [];
   const local = new Map<number, number>();

@@ -8,7 +8,10 @@ import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
-import { arenaFits } from '../export/tensor-offsets.js';
+import { arenaFits, tensorOffsets } from '../export/tensor-offsets.js';
+import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
+import type { KernelLibrary } from '../runtime/tflm/head.js';
+import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith } from '../plan-model.js';
 import { allOffsets, emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
@@ -32,6 +35,8 @@ export interface PlanFilesOptions {
   json?: boolean;
   /** How model files are read (the CLI's --align, --batch, --input-shape …). */
   model?: ModelImportOptions & OnnxImportOptions;
+  /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
+  kernels?: KernelLibrary;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -63,10 +68,26 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   };
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
-    const { results, baselines } = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity);
+    const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity);
+    // TFLite: the plan shaped for TFLM's kernel scratch, as for one file (cli-model.ts).
+    const tflm =
+      model.format === 'tflite'
+        ? await planForTflmAsync({
+            bytes,
+            file,
+            subgraphs: model.subgraphs,
+            plans: planned.results,
+            solve: (p) => solver.solve(p, opts),
+            offsets: (plans) => tensorOffsets(model, plans),
+            kernels: o.kernels ?? 'reference',
+          })
+        : undefined;
+    const results = tflm?.plans ?? planned.results;
+    const json = modelPlanToJson(model, results, tflm?.head);
+    if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     return {
-      text: formatModelReport(model, results, baselines),
-      json: modelPlanToJson(model, results),
+      text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      json,
       code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
     };
   }

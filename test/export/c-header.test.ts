@@ -23,9 +23,14 @@ describe('cHeader', () => {
   it('arena size, sha256, one offset per planned tensor, valid unique identifiers, deterministic', () => {
     const model = importTflite(buildTflite(FIXTURES.reshape()), 'r.tflite');
     const { text, peaks, plans } = header(model);
-    // The prefix and the guard come from the file name: r.tflite -> R.
     expect(text).toContain(`#define R_MODEL_SHA256 "${SHA}"`);
-    expect(text).toContain(`#define R_ARENA_SIZE ${peaks[0]}`);
+    // The prefix and the guard come from the file name: r.tflite -> R.
+    // TFLite: the head TFLM will use = the peak rounded up to 16 (offsets are multiples of 16, every size rounded as TFLM does).
+    const head = Math.ceil(peaks[0]! / 16) * 16;
+    expect(text).toContain(`#define R_HEAD_SIZE ${head}`);
+    const tail = Number(/#define R_TAIL_ESTIMATE (\d+)/.exec(text)![1]);
+    expect(tail).toBeGreaterThan(0);
+    expect(text).toContain(`#define R_ARENA_SIZE ${head + tail}`);
     expect(text).toMatch(/^#ifndef R_PLAN_H$/m);
     const defines = [...text.matchAll(/^#define (\w+) (\S+)/gm)].map((m): [string, string] => [m[1]!, m[2]!]);
     const names = defines.map(([n]) => n);
@@ -67,7 +72,15 @@ describe('cHeader', () => {
     const base1 = Math.ceil(peaks[0]! / 16) * 16;
     expect(text).toContain(`#define T_SG1_BASE ${base1}`);
     expect(text).toContain(`#define T_SG1_SIZE ${peaks[1]}`);
-    expect(text).toContain(`#define T_ARENA_SIZE ${base1 + peaks[1]!}`);
+    expect(text).toContain(`#define T_HEAD_SIZE ${Math.ceil((base1 + peaks[1]!) / 16) * 16}`);
     expect(text).toMatch(/#define T_SG1_T0_B_IN_OFFSET \d+/);
+  });
+
+  it('a variable: offset -1 territory (no define), its bytes in VARIABLES_SIZE and in the tail estimate', () => {
+    const model = importTflite(buildTflite(FIXTURES.variable()), 'v.tflite');
+    const { text } = header(model);
+    expect(text).toContain('#define V_VARIABLES_SIZE 16');
+    expect(text).not.toMatch(/_T1_STATE_OFFSET/);
+    expect(Number(/#define V_TAIL_ESTIMATE (\d+)/.exec(text)![1])).toBeGreaterThanOrEqual(16);
   });
 });

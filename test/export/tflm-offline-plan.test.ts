@@ -82,7 +82,7 @@ describe('writeOfflinePlan', () => {
   });
 
   // ('dynamic' needs --batch; planned() reads models with the default options.)
-  it.each((Object.keys(FIXTURES) as (keyof typeof FIXTURES)[]).filter((name) => name !== 'dynamic'))('%s: the same model back, and exactly the plan', (name) => {
+  it.each((Object.keys(FIXTURES) as (keyof typeof FIXTURES)[]).filter((name) => name !== 'unknownDim'))('%s: the same model back, and exactly the plan', (name) => {
     const { bytes, offsets } = planned(FIXTURES[name]());
     const { planBuffer } = roundTrip(bytes, 'm.tflite', offsets);
     expect(planBuffer).toBe(readTflite(bytes, 'm.tflite').buffers.length);
@@ -115,7 +115,8 @@ describe('writeOfflinePlan', () => {
     const shared = buildTflite(spec);
     const before = readTflite(shared, 'm.tflite');
     expect(before.metadata[0]!.buffer).toBe(5);
-    const model = importTflite(shared, 'm.tflite');
+    // The 16 zero bytes are no valid plan to keep: plan anew.
+    const model = importTflite(shared, 'm.tflite', { replaceOfflinePlan: true });
     const offsets = tensorOffsets(model, model.subgraphs.map((sg) => solveVerified(sg.problem, { method: 'greedy-size' })));
     const { planBuffer } = roundTrip(shared, 'm.tflite', offsets);
     expect(planBuffer).toBe(before.buffers.length);

@@ -8,15 +8,16 @@ import * as flatbuffers from 'flatbuffers';
 const F = {
   model: { version: 0, operator_codes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6, nFields: 10 },
   subgraph: { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4, nFields: 6 },
-  tensor: { shape: 0, type: 1, buffer: 2, name: 3, is_variable: 5, shape_signature: 7, nFields: 11 },
-  operator: { opcode_index: 0, inputs: 1, outputs: 2, intermediates: 8, nFields: 14 },
+  tensor: { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, is_variable: 5, shape_signature: 7, nFields: 11 },
+  quantization: { scale: 2, zero_point: 3, nFields: 7 },
+  operator: { opcode_index: 0, inputs: 1, outputs: 2, builtin_options_type: 3, builtin_options: 4, custom_options: 5, intermediates: 8, nFields: 14 },
   opcode: { deprecated_builtin_code: 0, custom_code: 1, version: 2, builtin_code: 3, nFields: 4 },
   buffer: { data: 0, offset: 1, size: 2, nFields: 3 },
   metadata: { name: 0, buffer: 1, nFields: 2 },
 };
 
 /** TensorType codes used by the fixtures. */
-export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, INT16: 7, INT8: 9, INT4: 17, INT2: 19 } as const;
+export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, BOOL: 6, INT16: 7, INT8: 9, INT4: 17, INT2: 19 } as const;
 /** BuiltinOperator codes used by the fixtures. */
 export const OP = {
   ADD: 0,
@@ -25,6 +26,8 @@ export const OP = {
   FULLY_CONNECTED: 9,
   RELU: 19,
   RESHAPE: 22,
+  SOFTMAX: 25,
+  LESS: 58,
   SVDF: 27,
   SQUEEZE: 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
@@ -45,6 +48,15 @@ export interface TensorSpec {
   shapeSignature?: number[];
   /** Points the tensor at this buffer index instead of its own (for sharing weights / bad indices). */
   buffer?: number;
+  /** Affine quantization (per-tensor: one scale and zero point). */
+  quantization?: { scale: number[]; zeroPoint: number[] };
+}
+
+/** One scalar field of an options table: its slot in schema.fbs, width and value. */
+export interface OptionField {
+  slot: number;
+  kind: 'i8' | 'i32' | 'f32';
+  value: number;
 }
 
 export interface OpSpec {
@@ -55,6 +67,15 @@ export interface OpSpec {
   intermediates?: number[];
   /** Overrides the operator code index (for out-of-range tests). */
   opcodeIndex?: number;
+  /** builtin_options: the BuiltinOptions union type and the table's scalar fields. */
+  builtinOptions?: { type: number; fields: OptionField[] };
+  /** custom_options bytes (a flexbuffer for TFLM's Signal operators). */
+  customOptions?: Uint8Array;
+  /**
+   * builtin_options: the union member's number (schema.fbs, e.g. SVDFOptions 6, WhileOptions 93) and
+   * int32 fields by slot (a byte or bool field of value 0 can be left out: its default).
+   */
+  options?: { type: number; ints: Record<number, number> };
 }
 
 export interface SubgraphSpec {
@@ -91,6 +112,30 @@ function byteVector(b: flatbuffers.Builder, data: Uint8Array): number {
   return b.endVector();
 }
 
+function quantization(b: flatbuffers.Builder, q: { scale: number[]; zeroPoint: number[] }): number {
+  b.startVector(4, q.scale.length, 4);
+  for (let i = q.scale.length - 1; i >= 0; i--) b.addFloat32(q.scale[i]!);
+  const scale = b.endVector();
+  b.startVector(8, q.zeroPoint.length, 8);
+  for (let i = q.zeroPoint.length - 1; i >= 0; i--) b.addInt64(BigInt(q.zeroPoint[i]!));
+  const zp = b.endVector();
+  b.startObject(F.quantization.nFields);
+  b.addFieldOffset(F.quantization.scale, scale, 0);
+  b.addFieldOffset(F.quantization.zero_point, zp, 0);
+  return b.endObject();
+}
+
+/** An options table with the given scalar fields (each written even when it equals the default). */
+function optionsTable(b: flatbuffers.Builder, fields: readonly OptionField[]): number {
+  b.startObject(Math.max(0, ...fields.map((f) => f.slot + 1)));
+  for (const f of fields) {
+    if (f.kind === 'i8') b.addFieldInt8(f.slot, f.value, f.value + 1);
+    else if (f.kind === 'i32') b.addFieldInt32(f.slot, f.value, f.value + 1);
+    else b.addFieldFloat32(f.slot, f.value, f.value + 1);
+  }
+  return b.endObject();
+}
+
 /** Builds the model; buffer 0 is the empty sentinel, every tensor gets its own buffer (empty unless `data`). */
 export function buildTflite(spec: ModelSpec): Uint8Array {
   const b = new flatbuffers.Builder(1024);
@@ -107,6 +152,7 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       const name = b.createString(t.name ?? `t${i}`);
       const shape = intVector(b, t.shape);
       const sig = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
+      const quant = t.quantization ? quantization(b, t.quantization) : 0;
       b.startObject(F.tensor.nFields);
       b.addFieldOffset(F.tensor.shape, shape, 0);
       b.addFieldInt8(F.tensor.type, t.type ?? T.INT8, 0);
@@ -114,17 +160,35 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
       b.addFieldOffset(F.tensor.name, name, 0);
       if (t.variable) b.addFieldInt8(F.tensor.is_variable, 1, 0);
       if (sig) b.addFieldOffset(F.tensor.shape_signature, sig, 0);
+      if (quant) b.addFieldOffset(F.tensor.quantization, quant, 0);
       return b.endObject();
     });
     const operators = sg.operators.map((o) => {
       const inputs = intVector(b, o.inputs);
       const outputs = intVector(b, o.outputs);
       const inter = o.intermediates ? intVector(b, o.intermediates) : 0;
+      const options = o.builtinOptions ? optionsTable(b, o.builtinOptions.fields) : 0;
+      const custom = o.customOptions ? byteVector(b, o.customOptions) : 0;
+      let opts = 0;
+      if (o.options) {
+        const slots = Object.keys(o.options.ints).map(Number);
+        b.startObject(Math.max(0, ...slots) + 1);
+        for (const slot of slots) b.addFieldInt32(slot, o.options.ints[slot]!, 0);
+        opts = b.endObject();
+      }
       b.startObject(F.operator.nFields);
       b.addFieldInt32(F.operator.opcode_index, o.opcodeIndex ?? codeIndex(o.op), 0);
       b.addFieldOffset(F.operator.inputs, inputs, 0);
       b.addFieldOffset(F.operator.outputs, outputs, 0);
       if (inter) b.addFieldOffset(F.operator.intermediates, inter, 0);
+      if (options) {
+        b.addFieldInt8(F.operator.builtin_options_type, o.builtinOptions!.type, 0);
+        b.addFieldOffset(F.operator.builtin_options, options, 0);
+      } else if (opts) {
+        b.addFieldInt8(F.operator.builtin_options_type, o.options!.type, 0);
+        b.addFieldOffset(F.operator.builtin_options, opts, 0);
+      }
+      if (custom) b.addFieldOffset(F.operator.custom_options, custom, 0);
       return b.endObject();
     });
     const tv = offsetVector(b, tensors);
@@ -201,6 +265,10 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
 }
 
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+/** Little-endian float32 data. */
+export const floats = (xs: readonly number[]): Uint8Array => new Uint8Array(Float32Array.from(xs).buffer);
+/** Little-endian int32 data (a shape tensor's values). */
+export const int32s = (xs: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(xs).buffer);
 
 /** Small models whose ranges and sizes the tests compute by hand (see each comment). */
 export const FIXTURES = {
@@ -357,6 +425,143 @@ export const FIXTURES = {
           { op: OP.RELU, inputs: [0], outputs: [1] },
           { op: OP.STABLEHLO_ADD, inputs: [1, 0], outputs: [2] },
         ],
+      },
+    ],
+  }),
+  /**
+   * A placeholder shape: RESHAPE of FLOAT32 [1,2,3,4] by the constant shape [-1, 6] into an output
+   * stored as [1, 1] (signature [-1, -1]), then RELU: full TFLite computes [4, 6] for both; TFLM
+   * rejects the file as stored (element counts differ at the RESHAPE).
+   */
+  placeholder: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 2, 3, 4], shapeSignature: [-1, 2, 3, 4], type: T.FLOAT32 },
+          { name: 'shape', shape: [2], type: T.INT32, data: int32s([-1, 6]) },
+          { name: 'r', shape: [1, 1], shapeSignature: [-1, -1], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 1], shapeSignature: [-1, -1], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.RESHAPE, inputs: [0, 1], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * For the runtime check (TFLM runs it): FLOAT32 SVDF (rank 1, 2 units, memory 4) whose state is a
+   * variable [1, 8] that every Invoke updates, then RELU. TFLM's reference SVDF asks for scratch
+   * (batch x filters x 4 = 8 B).
+   */
+  svdfState: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 3], type: T.FLOAT32 },
+          { name: 'feature', shape: [2, 3], type: T.FLOAT32, data: floats([0.5, -0.25, 1, 0.75, 0.5, -1]) },
+          { name: 'time', shape: [2, 4], type: T.FLOAT32, data: floats([1, 0.5, 0.25, 0.125, -1, 0.5, -0.25, 2]) },
+          { name: 'state', shape: [1, 8], type: T.FLOAT32, variable: true, data: floats([0, 0, 0, 0, 0, 0, 0, 0]) },
+          { name: 'svdf', shape: [1, 2], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 2], type: T.FLOAT32 },
+          { name: 'bias', shape: [2], type: T.FLOAT32, data: floats([0.125, -0.5]) },
+        ],
+        inputs: [0],
+        outputs: [5],
+        operators: [
+          { op: OP.SVDF, inputs: [0, 1, 2, 6, 3], outputs: [4], options: { type: 6, ints: { 0: 1 } } },
+          { op: OP.RELU, inputs: [4], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /**
+   * For the runtime check: a WHILE loop (subgraph 0) with its condition (subgraph 1: i < 3) and body
+   * (subgraph 2: i + 1, x + x, RELU), FLOAT32 x [1, 8]: TFLM plans all three subgraphs in one arena.
+   */
+  whileLoop: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'i_out', shape: [1], type: T.INT32 },
+          { name: 'x_out', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'y', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [4],
+        operators: [
+          { op: OP.WHILE, inputs: [0, 1], outputs: [2, 3], options: { type: 93, ints: { 0: 1, 1: 2 } } },
+          { op: OP.RELU, inputs: [3], outputs: [4] },
+        ],
+      },
+      {
+        name: 'cond',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'limit', shape: [1], type: T.INT32, data: int32s([3]) },
+          { name: 'go', shape: [1], type: T.BOOL },
+        ],
+        inputs: [0, 1],
+        outputs: [3],
+        operators: [{ op: OP.LESS, inputs: [0, 2], outputs: [3] }],
+      },
+      {
+        name: 'body',
+        tensors: [
+          { name: 'i', shape: [1], type: T.INT32 },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'one', shape: [1], type: T.INT32, data: int32s([1]) },
+          { name: 'i2', shape: [1], type: T.INT32 },
+          { name: 'x2', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'x3', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [3, 5],
+        operators: [
+          { op: OP.ADD, inputs: [0, 2], outputs: [3] },
+          { op: OP.ADD, inputs: [1, 1], outputs: [4] },
+          { op: OP.RELU, inputs: [4], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /** For the runtime check: FLOAT32 [1, 8] -> RELU -> ADD (with the input) -> RELU: reuse without scratch. */
+  plainFloat: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'b', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [3],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.ADD, inputs: [1, 0], outputs: [2] },
+          { op: OP.RELU, inputs: [2], outputs: [3] },
+        ],
+      },
+    ],
+  }),
+  /** An unknown dimension stored as -1 past the batch (FLOAT32 [1, -1]): no static size. */
+  unknownDim: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, -1], shapeSignature: [1, -1], type: T.FLOAT32 },
+          { name: 'out', shape: [1, -1], shapeSignature: [1, -1], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [1],
+        operators: [{ op: OP.RELU, inputs: [0], outputs: [1] }],
       },
     ],
   }),

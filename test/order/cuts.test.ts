@@ -32,9 +32,9 @@ describe('cuts and blocks', () => {
     expect(operatorFloor(g)).toBe(80);
   });
 
-  it('a variable is a whole-run byte count and pins the operators touching it', () => {
+  it('a variable is not in the arena (TFLM keeps it in its tail) and pins the operators touching it', () => {
     const g = graphOf(FIXTURES.variable());
-    expect(g.base).toBe(16);
+    expect(g.base).toBe(0);
     expect(g.pinned).toEqual([0]);
   });
 

@@ -33,7 +33,7 @@ function check(bytes: Uint8Array, file: string, r: ReorderedModel): void {
 describe('reordering never raises the live bound', () => {
   it('on every fixture of the importer tests (variables, intermediates, prepared tensors, shared reshapes, subgraphs, no operators)', () => {
     const empty: ModelSpec = { subgraphs: [{ tensors: [{ shape: [4] }, { shape: [8] }], inputs: [0], outputs: [0, 1], operators: [] }] };
-    for (const [name, spec] of [...Object.entries(FIXTURES).map(([k, f]) => [k, f()] as const), ['empty', empty] as const]) {
+    for (const [name, spec] of [...Object.entries(FIXTURES).filter(([k]) => k !== 'unknownDim').map(([k, f]) => [k, f()] as const), ['empty', empty] as const]) {
       const bytes = buildTflite(spec);
       for (const options of [{ batch: 1 }, { batch: 1, align: 1, shareReshapes: false, keepPrepared: false, includeWeights: true }]) {
         // reorderTflite itself checks both bounds against the importer's live ranges.

@@ -2,7 +2,10 @@ import { checkImportOptions } from '../options.js';
 import type { ImportedModel, ModelImportOptions } from '../model.js';
 import { readTflite } from './reader.js';
 import type { TfliteModel } from './types.js';
+import { existingOfflinePlan } from './offline-plan.js';
+import { OFFLINE_PLAN_METADATA } from './schema.js';
 import { tfliteSubgraph, type SubgraphOptions } from './subgraph.js';
+import { tryTensorBytes } from './tensor-size.js';
 
 function checkOptions(file: string, options: ModelImportOptions): SubgraphOptions {
   const { align } = checkImportOptions(options, file);
@@ -25,5 +28,22 @@ export function importTflite(bytes: Uint8Array, file: string, options: ModelImpo
 /** importTflite() on a model already read (readTflite), in `options.orders` where given. */
 export function tfliteModelFrom(model: TfliteModel, file: string, options: ModelImportOptions = {}): ImportedModel {
   const opts = checkOptions(file, options);
-  return { format: 'tflite', file, subgraphs: model.subgraphs.map((_, s) => tfliteSubgraph(model, s, opts, options.orders?.[s])) };
+  const kept = options.replaceOfflinePlan ? undefined : existingOfflinePlan(model);
+  const subgraphs = model.subgraphs.map((_, s) => tfliteSubgraph(model, s, kept ? { ...opts, kept: { offsets: kept[s]!, reserve: s === 0 ? keptExtent(model, kept) : 0 } } : opts, options.orders?.[s]));
+  if (options.replaceOfflinePlan && model.metadata.some((m) => m.name === OFFLINE_PLAN_METADATA)) {
+    subgraphs[0]!.notes.push('the model\'s own offline plan (OfflineMemoryAllocation) is replaced (--replace-offline-plan): every tensor planned anew');
+  }
+  return { format: 'tflite', file, subgraphs };
+}
+
+/** The top of the kept offline plan: the highest offset + bytes (stored shape) of a tensor it places. */
+function keptExtent(model: TfliteModel, kept: number[][]): number {
+  let top = 0;
+  model.subgraphs.forEach((sg, s) =>
+    sg.tensors.forEach((t, i) => {
+      const o = kept[s]![i]!;
+      if (o >= 0) top = Math.max(top, o + (tryTensorBytes(t.type, t.shape) ?? 0));
+    }),
+  );
+  return top;
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../../problem/errors.js';
-import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
+import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   TfliteOperatorCode,
   TfliteSubgraph,
   TfliteTensor,
+  ShapeOptions,
 } from './types.js';
 
 /** Checks the size and the "TFL3" identifier; returns the root Model table. */
@@ -86,6 +87,8 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
       outputs: view.ints(o, OPERATOR.outputs, 'outputs'),
       intermediates: view.ints(o, OPERATOR.intermediates, 'intermediates'),
     };
+    const options = shapeOptions(view, o);
+    if (options !== undefined) op.options = options;
     if (op.opcodeIndex >= counts.codes) view.fail(w, `opcode index ${op.opcodeIndex} is out of range (${counts.codes} operator codes)`);
     checkIndices(op.inputs, `${w}: input`, true);
     checkIndices(op.outputs, `${w}: output`, false);
@@ -116,4 +119,41 @@ function readTensor(view: FlatView, pos: number, where: string, nBuffers: number
     });
   }
   return tensor;
+}
+
+/** The options of `o` that the shape rules read (see ShapeOptions), or undefined for other operators. */
+function shapeOptions(view: FlatView, o: TableRef): ShapeOptions | undefined {
+  const type = view.u8(o, OPERATOR.builtin_options_type, 0);
+  const pos = view.ref(o, OPERATOR.builtin_options, 'builtin options');
+  if (pos === 0) return undefined;
+  const S = SHAPE_OPTIONS;
+  const t = (): TableRef => view.table(pos, `${o.where}: builtin options`);
+  switch (type) {
+    case S.FullyConnectedOptions.type:
+      return { keepNumDims: view.u8(t(), S.FullyConnectedOptions.keep_num_dims, 0) !== 0 };
+    case S.ConcatenationOptions.type:
+      return { axis: view.i32(t(), S.ConcatenationOptions.axis, 0) };
+    case S.PackOptions.type:
+      return { axis: view.i32(t(), S.PackOptions.axis, 0) };
+    case S.ReshapeOptions.type: {
+      const r = t();
+      return view.has(r, S.ReshapeOptions.new_shape) ? { newShape: view.ints(r, S.ReshapeOptions.new_shape, 'new shape') } : {};
+    }
+    case S.SqueezeOptions.type:
+      return { squeezeDims: view.ints(t(), S.SqueezeOptions.squeeze_dims, 'squeeze dims') };
+    case S.StridedSliceOptions.type: {
+      const r = t();
+      const F = S.StridedSliceOptions;
+      return {
+        beginMask: view.i32(r, F.begin_mask, 0),
+        endMask: view.i32(r, F.end_mask, 0),
+        ellipsisMask: view.i32(r, F.ellipsis_mask, 0),
+        newAxisMask: view.i32(r, F.new_axis_mask, 0),
+        shrinkAxisMask: view.i32(r, F.shrink_axis_mask, 0),
+        offset: view.u8(r, F.offset, 0) !== 0,
+      };
+    }
+    default:
+      return undefined;
+  }
 }

@@ -42,6 +42,8 @@ export const OPERATOR = {
   opcode_index: 0, // uint
   inputs: 1, // [int], -1 = optional input left out
   outputs: 2, // [int]
+  builtin_options_type: 3, // BuiltinOptions union type (ubyte), 0 = NONE
+  builtin_options: 4, // the union's table
   intermediates: 8, // [int]
   large_custom_options_offset: 9, // ulong, from the start of the file, valid when > 1
 } as const;
@@ -59,6 +61,19 @@ export const BUFFER = {
   data: 0, // [ubyte] (force_align: 16)
   offset: 1, // ulong, from the start of the file, valid when > 1 (models over 2 GB)
   size: 2, // ulong
+} as const;
+
+/**
+ * Members of `union BuiltinOptions` whose fields the shape rules read (their 1-based position in
+ * schema.fbs), with the slots of those fields.
+ */
+export const SHAPE_OPTIONS = {
+  FullyConnectedOptions: { type: 8, keep_num_dims: 2 },
+  ConcatenationOptions: { type: 10, axis: 0 },
+  ReshapeOptions: { type: 17, new_shape: 0 },
+  SqueezeOptions: { type: 30, squeeze_dims: 0 },
+  StridedSliceOptions: { type: 32, begin_mask: 0, end_mask: 1, ellipsis_mask: 2, new_axis_mask: 3, shrink_axis_mask: 4, offset: 5 },
+  PackOptions: { type: 59, values_count: 0, axis: 1 },
 } as const;
 
 /** table Metadata */

@@ -1,10 +1,13 @@
 import { InputError } from '../../problem/errors.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
+import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
+import { builtinName } from './builtin-names.js';
 import { shapeAliases } from './aliases.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
-import { SizeError, staticShape, tensorBytes, typeName } from './tensor-size.js';
+import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
+import { SizeError, tensorBytes, tryTensorBytes, typeName } from './tensor-size.js';
 import type { TfliteModel } from './types.js';
 
 /** The importer's options with their defaults applied. */
@@ -14,9 +17,16 @@ export interface SubgraphOptions {
   batch?: number;
   keepPrepared: boolean;
   shareReshapes: boolean;
+  /**
+   * The model's own offline plan, kept: this subgraph's offsets (-1 = not placed by it) and, in
+   * subgraph 0, the bytes reserved for it at offset 0 for the whole run (its extent), so planned
+   * tensors never overlap the tensors it places.
+   */
+  kept?: { offsets: readonly number[]; reserve: number };
 }
 
-const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'variable', 'intermediate', 'prepared']);
+/** Kinds planned in the arena. Variables are not: TFLM keeps them in its persistent area (see subgraphNotes). */
+const PLANNED_KINDS = new Set(['input', 'output', 'activation', 'intermediate', 'prepared']);
 
 /**
  * One subgraph as a Problem: one buffer per non-constant tensor (or per group of tensors sharing
@@ -29,13 +39,18 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
   const steps = Math.max(sg.operators.length, 1);
   if (order !== undefined) checkPermutation(model.file, s, order, sg.operators.length);
   const lives = tensorLifetimes(model, s, order);
-  const isPlanned = (l: TensorLife): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared);
+  const keptAt = (t: number): number | undefined => {
+    const o = opts.kept?.offsets[t];
+    return o !== undefined && o >= 0 ? o : undefined;
+  };
+  const isPlanned = (l: TensorLife, t: number): boolean => PLANNED_KINDS.has(l.kind) && (l.kind !== 'prepared' || opts.keepPrepared) && keptAt(t) === undefined;
   const fail = (t: number, message: string): never => {
     const name = sg.tensors[t]!.name;
     const where = `subgraph ${s}, tensor ${t}${name ? ` "${name}"` : ''}`;
     throw new InputError(`${model.file}: ${where} ${message}`, { file: model.file, buffer: where });
   };
 
+  const runtime = runtimeShapes(model, s, opts.batch);
   const shapes: number[][] = [];
   const bytes: (number | undefined)[] = [];
   sg.tensors.forEach((tensor, t) => {
@@ -44,16 +59,17 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       const b = model.buffers[tensor.buffer];
       shapes.push(tensor.shape);
       const stored = b ? (b.data.length > 0 ? b.data.length : b.size) : 0;
-      bytes.push(stored > 0 ? stored : trySize(tensor.type, tensor.shape));
+      bytes.push(stored > 0 ? stored : tryTensorBytes(tensor.type, tensor.shape));
       return;
     }
+    const dims = runtime.shapes[t]!;
     try {
-      const dims = staticShape(tensor, opts.batch);
+      if (dims.some((d) => d < 0)) storedShape(tensor, opts.batch); // throws the SizeError naming the dimension
       shapes.push(dims);
       bytes.push(tensorBytes(tensor.type, dims));
     } catch (e) {
       if (!(e instanceof SizeError)) throw e;
-      if (isPlanned(life)) fail(t, e.message);
+      if (isPlanned(life, t) || life.kind === 'variable') fail(t, e.message);
       shapes.push(tensor.shape);
       bytes.push(undefined);
     }
@@ -84,7 +100,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       }
       return;
     }
-    if (!isPlanned(life) || size === undefined) return;
+    if (!isPlanned(life, t) || size === undefined) return;
     if (size === 0) {
       empty++;
       return;
@@ -101,8 +117,23 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     return b;
   });
 
+  const reserve = opts.kept?.reserve ?? 0;
+  const tensorsOf = list.map((g) => g.tensors);
+  const names = list.map((g) => sg.tensors[g.owner]!.name);
+  if (reserve > 0) {
+    // The kept offline plan's tensors (Vela's may overlap on purpose) as one fixed whole-run block.
+    const b: Buffer = { id: 'offline-plan', size: reserve, start: 0, end: steps, offset: 0 };
+    if (opts.align !== 1) b.align = opts.align;
+    buffers.push(b);
+    tensorsOf.push([]);
+    names.push('the model\'s own offline plan (kept)');
+  }
+
   const tensors = sg.tensors.map((tensor, t): ModelTensor => {
     const mt: ModelTensor = { index: t, name: tensor.name, kind: lives[t]!.kind, type: typeName(tensor.type), shape: shapes[t]! };
+    if (!sameDims(shapes[t]!, tensor.shape)) mt.storedShape = tensor.shape.slice();
+    const fixed = keptAt(t);
+    if (fixed !== undefined) mt.fixedOffset = fixed;
     if (bytes[t] !== undefined) mt.bytes = bytes[t];
     const b = bufferOf.get(t);
     if (b !== undefined) mt.buffer = b;
@@ -118,12 +149,18 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     index: s,
     name: sg.name,
     problem: { buffers },
-    tensorsOf: list.map((g) => g.tensors),
-    names: list.map((g) => sg.tensors[g.owner]!.name),
+    tensorsOf,
+    names,
     tensorCount: sg.tensors.length,
     operatorCount: sg.operators.length,
-    notes: subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
+    notes: [
+      ...keptNotes(tensors, reserve),
+      ...shapeNotes(model, s, runtime, opts),
+      ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
+    ],
     tensors,
+    operators: graphOperators(model, s),
+    variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0),
   };
   if (order !== undefined) out.order = [...order];
   return out;
@@ -139,16 +176,62 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
   }
 }
 
-function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {
-  return lives[t]!.kind === 'constant';
+/** TFLM rounds every buffer of its arena up to this many bytes (MicroArenaBufferAlignment()). */
+const TFLM_ALIGN = 16;
+const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** The subgraph's operators as the model graph lists them (type names from the operator codes). */
+export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
+  return model.subgraphs[s]!.operators.map((op, i): GraphOperator => {
+    const code = model.operatorCodes[op.opcodeIndex]!;
+    return {
+      index: i,
+      type: code.custom ?? builtinName(code.builtin),
+      builtin: code.builtin,
+      name: '',
+      inputs: op.inputs.slice(),
+      outputs: op.outputs.slice(),
+      intermediates: op.intermediates.slice(),
+    };
+  });
 }
 
-function trySize(type: number, shape: number[]): number | undefined {
-  try {
-    return tensorBytes(type, shape);
-  } catch {
-    return undefined;
+/** What the report says about a kept offline plan. */
+function keptNotes(tensors: readonly ModelTensor[], reserve: number): string[] {
+  const kept = tensors.filter((t) => t.fixedOffset !== undefined);
+  if (kept.length === 0 && reserve === 0) return [];
+  return [
+    `the model carries its own offline plan (OfflineMemoryAllocation, e.g. Vela's): kept — ${kept.length} tensors keep their offsets` +
+      (reserve > 0 ? `, ${reserve} B reserved at offset 0 for the whole run` : '') +
+      '; the rest is planned around it (--replace-offline-plan plans every tensor anew)',
+  ];
+}
+
+/** What the report says about shapes: dynamic signatures planned at their stored shape, placeholders resolved. */
+function shapeNotes(model: TfliteModel, s: number, r: RuntimeShapes, opts: SubgraphOptions): string[] {
+  const notes: string[] = [];
+  if (r.dynamic.length > 0) {
+    notes.push(
+      r.batched.length > 0
+        ? `${r.dynamic.length} tensors have a dynamic shape signature: batch ${opts.batch} (--batch) where the batch is dynamic, other dimensions as stored`
+        : `${r.dynamic.length} tensors have a dynamic shape signature (-1): planned at their stored shape, as TFLM allocates them (--batch N for another batch)`,
+    );
   }
+  if (r.resolved.length > 0) {
+    const sg = model.subgraphs[s]!;
+    const first = r.resolved[0]!;
+    notes.push(
+      `${r.resolved.length} tensors have a stored shape that contradicts their producer (e.g. tensor ${first} "${sg.tensors[first]!.name}" stored ` +
+        `[${sg.tensors[first]!.shape.join(', ')}], computed [${r.shapes[first]!.join(', ')}]): planned at the shapes full TFLite computes; ` +
+        `TFLM rejects the model as stored — --write-tflite writes these shapes into the model it writes`,
+    );
+  }
+  return notes;
+}
+
+function isWeightGroup(lives: readonly TensorLife[], t: number): boolean {
+  return lives[t]!.kind === 'constant';
 }
 
 function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], aliased: number, empty: number, opts: SubgraphOptions): string[] {
@@ -163,7 +246,12 @@ function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], ali
     );
   }
   const variables = of('variable');
-  if (variables.length > 0) notes.push(`${variables.length} variable tensors (state), ${sum(variables)} B: live the whole run`);
+  if (variables.length > 0) {
+    notes.push(
+      `${variables.length} variable tensors (state), ${sum(variables)} B: not in the planned arena (offline plan -1); ` +
+        `TFLM keeps them in its persistent area (tail), ${variables.reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0)} B rounded to 16`,
+    );
+  }
   const internal = of('intermediate');
   if (internal.length > 0) notes.push(`${internal.length} operator intermediates, ${sum(internal)} B: live while their operator runs`);
   if (aliased > 0) notes.push(`${aliased} buffers shared by RESHAPE / SQUEEZE / EXPAND_DIMS outputs and their dying inputs`);

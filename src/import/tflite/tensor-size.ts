@@ -1,5 +1,4 @@
 import { TENSOR_TYPES } from './schema.js';
-import type { TfliteTensor } from './types.js';
 
 /** Why a tensor has no static size; the caller turns it into an InputError naming the tensor. */
 export class SizeError extends Error {}
@@ -7,22 +6,6 @@ export class SizeError extends Error {}
 /** The name of a TensorType code. */
 export function typeName(type: number): string {
   return TENSOR_TYPES[type]?.name ?? `type ${type}`;
-}
-
-/**
- * The tensor's dimensions with dynamic ones (-1 in shape_signature or shape) resolved: the batch
- * dimension (0) takes `batch` when given; any other unknown dimension is an error.
- */
-export function staticShape(t: TfliteTensor, batch?: number): number[] {
-  const sig = t.shapeSignature && t.shapeSignature.length === t.shape.length ? t.shapeSignature : undefined;
-  return t.shape.map((d, i) => {
-    const dynamic = d < 0 || (sig !== undefined && sig[i]! < 0);
-    if (!dynamic) return d;
-    const shown = `[${(sig ?? t.shape).join(', ')}]`;
-    if (i === 0 && batch !== undefined) return batch;
-    if (i === 0) throw new SizeError(`has a dynamic shape ${shown}: give the batch size (--batch N / { batch })`);
-    throw new SizeError(`has a dynamic shape ${shown}: dimension ${i} is unknown and only the batch dimension (0) can be fixed`);
-  });
 }
 
 /**
@@ -41,4 +24,13 @@ export function tensorBytes(type: number, dims: readonly number[]): number {
   const bits = elements * info.bits;
   if (!Number.isSafeInteger(bits)) throw new SizeError(`has ${elements} elements: more bytes than can be counted exactly`);
   return Math.ceil(bits / 8);
+}
+
+/** tensorBytes(), or undefined where the size is not static. */
+export function tryTensorBytes(type: number, dims: readonly number[]): number | undefined {
+  try {
+    return tensorBytes(type, dims);
+  } catch {
+    return undefined;
+  }
 }

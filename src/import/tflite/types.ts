@@ -15,6 +15,28 @@ export interface TfliteTensor {
   externalBuffer: number;
 }
 
+/**
+ * The options of an operator that the shape rules read (shapes.ts), decoded from its
+ * builtin_options table; fields absent from the file are left out.
+ */
+export interface ShapeOptions {
+  /** ConcatenationOptions.axis, PackOptions.axis. */
+  axis?: number;
+  /** ReshapeOptions.new_shape. */
+  newShape?: number[];
+  /** SqueezeOptions.squeeze_dims. */
+  squeezeDims?: number[];
+  /** FullyConnectedOptions.keep_num_dims. */
+  keepNumDims?: boolean;
+  /** StridedSliceOptions masks (bit i = dimension i) and offset. */
+  beginMask?: number;
+  endMask?: number;
+  ellipsisMask?: number;
+  newAxisMask?: number;
+  shrinkAxisMask?: number;
+  offset?: boolean;
+}
+
 export interface TfliteOperator {
   opcodeIndex: number;
   /** Tensor indices; -1 = optional input left out. */
@@ -22,6 +44,8 @@ export interface TfliteOperator {
   outputs: number[];
   /** Tensors internal to the operator (live only while it runs). */
   intermediates: number[];
+  /** The options the shape rules read, for FULLY_CONNECTED, CONCATENATION, RESHAPE, SQUEEZE, STRIDED_SLICE and PACK. */
+  options?: ShapeOptions;
 }
 
 export interface TfliteOperatorCode {

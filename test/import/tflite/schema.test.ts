@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUFFER, BUILTIN, METADATA, MODEL, MODEL_LAST_SLOT, OPERATOR, OPERATOR_CODE, SUBGRAPH, TENSOR, TENSOR_TYPES } from '../../../src/import/tflite/schema.js';
+import { BUFFER, BUILTIN, METADATA, MODEL, MODEL_LAST_SLOT, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TENSOR_TYPES } from '../../../src/import/tflite/schema.js';
+import { BUILTIN_NAMES } from '../../../src/import/tflite/builtin-names.js';
 import { sharedDir } from '../../helpers/shared.js';
 
 const dir = sharedDir('schemas/tflite');
@@ -16,7 +17,7 @@ function slotsOf(fbs: string, unions: Set<string>): Map<string, Map<string, numb
       const f = /^\s*(\w+)\s*:\s*([\w.[\]]+)/.exec(line.replace(/\/\/.*/, ''));
       if (!f) continue;
       const type = f[2]!;
-      if (unions.has(type)) slot++;
+      if (unions.has(type)) fields.set(`${f[1]!}_type`, slot++); // flatc's name for a union's type slot
       fields.set(f[1]!, slot++);
     }
     tables.set(m[1]!, fields);
@@ -51,5 +52,16 @@ describe.skipIf(dir === undefined)('schema.ts against schema.fbs', () => {
     const codes = [...body.matchAll(/(\w+)\s*=\s*(\d+)/g)].map((m) => [m[1], Number(m[2])]);
     expect(codes).toEqual(TENSOR_TYPES.map((t, i) => [t.name, i]));
     for (const [name, code] of Object.entries(BUILTIN)) expect(fbs).toMatch(new RegExp(`\\b${name} = ${code},`));
+  });
+
+  it('SHAPE_OPTIONS: union member numbers and field slots; BUILTIN_NAMES: the BuiltinOperator enum', () => {
+    const union = /^union\s+BuiltinOptions\s*\{([\s\S]*?)^\}/m.exec(fbs)![1]!.split(/[\s,]+/).filter((x) => /^\w+$/.test(x));
+    for (const [name, spec] of Object.entries(SHAPE_OPTIONS)) {
+      expect([name, union.indexOf(name) + 1]).toEqual([name, spec.type]);
+      const fields = tables.get(name)!;
+      for (const [field, slot] of Object.entries(spec)) if (field !== 'type') expect([name, field, fields.get(field)]).toEqual([name, field, slot]);
+    }
+    const ops = /^enum\s+BuiltinOperator\s*:\s*\w+\s*\{([\s\S]*?)^\}/m.exec(fbs)![1]!;
+    for (const m of ops.matchAll(/^\s*(\w+)\s*=\s*(\d+)/gm)) expect([Number(m[2]), BUILTIN_NAMES[Number(m[2])]]).toEqual([Number(m[2]), m[1]]);
   });
 });

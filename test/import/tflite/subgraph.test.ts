@@ -4,7 +4,7 @@ import type { ModelImportOptions, ModelSubgraph } from '../../../src/import/mode
 import { liveBound } from '../../../src/problem/bounds.js';
 import { verifyPlan } from '../../../src/problem/verify.js';
 import { solve } from '../../../src/solve/solve.js';
-import { buildTflite, FIXTURES, type ModelSpec } from '../../helpers/tflite-builder.js';
+import { buildTflite, FIXTURES, OP, type ModelSpec } from '../../helpers/tflite-builder.js';
 
 function sg0(spec: ModelSpec, opts: ModelImportOptions = {}): ModelSubgraph {
   return importTflite(buildTflite(spec), 'f.tflite', { align: 1, ...opts }).subgraphs[0]!;
@@ -42,11 +42,13 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     planAndVerify(sg);
   });
 
-  it('variable: live the whole run even with initial data in its buffer', () => {
+  it('variable: not planned in the arena (TFLM keeps it in its persistent tail), its bytes reported apart', () => {
     const sg = sg0(FIXTURES.variable());
-    expect(table(sg)).toEqual({ '0': [4, 0, 1, [0]], '1': [16, 0, 2, [1]], '2': [4, 0, 2, [2]], '3': [4, 1, 2, [3]] });
+    expect(table(sg)).toEqual({ '0': [4, 0, 1, [0]], '2': [4, 0, 2, [2]], '3': [4, 1, 2, [3]] });
     expect(sg.tensors![1]!.kind).toBe('variable');
-    expect(sg.notes.join('\n')).toMatch(/1 variable tensors \(state\), 16 B/);
+    expect(sg.tensors![1]!.buffer).toBeUndefined();
+    expect(sg.variableBytes).toBe(16);
+    expect(sg.notes.join('\n')).toMatch(/1 variable tensors \(state\), 16 B: not in the planned arena \(offline plan -1\)/);
     planAndVerify(sg);
   });
 
@@ -116,11 +118,34 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     expect(sg0(FIXTURES.chain(), { align: 64 }).problem.buffers[0]!.align).toBe(64);
   });
 
-  it('dynamic batch: a clear error naming the tensor, or the batch given', () => {
-    expect(() => sg0(FIXTURES.dynamic())).toThrow(/f\.tflite: subgraph 0, tensor 0 "in" has a dynamic shape \[-1, 4\]: give the batch size/);
+  it('dynamic batch: the stored shape (as TFLM allocates it) with a note, or the batch given', () => {
+    const stored = sg0(FIXTURES.dynamic());
+    expect(table(stored)).toEqual({ '0': [16, 0, 1, [0]], '2': [8, 0, 1, [2]] });
+    expect(stored.notes.join('\n')).toMatch(/2 tensors have a dynamic shape signature \(-1\): planned at their stored shape, as TFLM allocates them/);
     const sg = sg0(FIXTURES.dynamic(), { batch: 3 });
     expect(table(sg)).toEqual({ '0': [48, 0, 1, [0]], '2': [24, 0, 1, [2]] });
     expect(sg.tensors![0]!.shape).toEqual([3, 4]);
+    expect(sg.tensors![0]!.storedShape).toEqual([1, 4]);
+  });
+
+  it('a stored shape that contradicts its producer is computed as full TFLite prepares it (RESHAPE with -1, then RELU)', () => {
+    const sg = sg0(FIXTURES.placeholder(), { align: 1 });
+    // By hand: in [1,2,3,4] FLOAT32 = 96 B; r = reshape(in, [-1, 6]) = [4, 6] = 96 B, sharing in's buffer
+    // (in dies at the RESHAPE); out = relu(r) = [4, 6] = 96 B. Live bound: 96 + 96 at step 1.
+    expect(sg.tensors!.map((t) => t.shape)).toEqual([[1, 2, 3, 4], [2], [4, 6], [4, 6]]);
+    expect(sg.tensors![2]!.storedShape).toEqual([1, 1]);
+    expect(table(sg)).toEqual({ '0': [96, 0, 2, [0, 2]], '3': [96, 1, 2, [3]] });
+    expect(liveBound(sg.problem)).toBe(192);
+    expect(sg.notes.join('\n')).toMatch(/2 tensors have a stored shape that contradicts their producer .*TFLM rejects the model as stored/);
+  });
+
+  it('a placeholder shape reaching an operator without a shape rule is an error naming it', () => {
+    const spec = FIXTURES.placeholder();
+    spec.subgraphs[0]!.operators[1]!.op = OP.CONV_2D;
+    expect(() => sg0(spec)).toThrow(/f\.tflite: subgraph 0, operator 1 \(CONV_2D\): it reads a tensor whose stored shape was replaced .* no shape rule for CONV_2D/);
+    const noShape = FIXTURES.placeholder();
+    noShape.subgraphs[0]!.tensors[1] = { name: 'shape', shape: [2], type: 2 }; // computed at run time: no data
+    expect(() => sg0(noShape)).toThrow(/operator 0 \(RESHAPE\): its shape tensor is computed at run time/);
   });
 
   it('a string activation is a clear error naming it', () => {

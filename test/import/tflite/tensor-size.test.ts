@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SizeError, staticShape, tensorBytes, typeName } from '../../../src/import/tflite/tensor-size.js';
-import type { TfliteTensor } from '../../../src/import/tflite/types.js';
-
-const tensor = (shape: number[], shapeSignature?: number[]): TfliteTensor => {
-  const t: TfliteTensor = { name: 'x', shape, type: 0, buffer: 0, isVariable: false, externalBuffer: 0 };
-  if (shapeSignature) t.shapeSignature = shapeSignature;
-  return t;
-};
+import { SizeError, tensorBytes, typeName } from '../../../src/import/tflite/tensor-size.js';
 
 describe('tensorBytes', () => {
   it.each([
@@ -46,19 +39,5 @@ describe('tensorBytes', () => {
 
   it('sizes past 2^53 are refused', () => {
     expect(() => tensorBytes(11, [2 ** 30, 2 ** 30])).toThrow(SizeError);
-  });
-});
-
-describe('staticShape', () => {
-  it('keeps static shapes; -1 in the batch dimension needs the batch', () => {
-    expect(staticShape(tensor([1, 4]))).toEqual([1, 4]);
-    expect(staticShape(tensor([1, 4], [1, 4]))).toEqual([1, 4]);
-    expect(() => staticShape(tensor([1, 4], [-1, 4]))).toThrow(/has a dynamic shape \[-1, 4\]: give the batch size/);
-    expect(staticShape(tensor([1, 4], [-1, 4]), 8)).toEqual([8, 4]);
-    expect(staticShape(tensor([-1, 4]), 2)).toEqual([2, 4]);
-  });
-
-  it('other unknown dimensions stay an error even with a batch', () => {
-    expect(() => staticShape(tensor([1, 1, 2], [-1, -1, 2]), 1)).toThrow(/dimension 1 is unknown and only the batch dimension \(0\) can be fixed/);
   });
 });

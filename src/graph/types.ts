@@ -1,0 +1,98 @@
+/**
+ * The model graph: one subgraph of a model as operators and tensors, whatever the file format
+ * (DESIGN.md §2). The readers (src/import/tflite, src/import/onnx) produce it; live ranges, the
+ * problem, the operator graph for reordering, the runtime's additions (scratch, variables, rounding)
+ * and the reports are functions of it. Sizes are bytes; steps are operator positions in the run.
+ */
+
+/**
+ * What a tensor is to the planner: `constant` (weights in the file, placed by the runtime),
+ * `input` / `output` (of the graph), `activation` (produced and read by operators), `variable`
+ * (state kept across runs, held by the runtime outside the planned arena), `intermediate` (internal
+ * to one operator), `prepared` (computed once from constants, e.g. DEQUANTIZE of float16 weights,
+ * DENSIFY), `unused` (no operator touches it and it is no graph input or output).
+ */
+export type TensorKind = 'constant' | 'input' | 'output' | 'activation' | 'variable' | 'intermediate' | 'prepared' | 'unused';
+
+/** One tensor of a subgraph. */
+export interface GraphTensor {
+  /** Index in its subgraph (TFLite: the tensor index; ONNX: the importer's numbering). */
+  index: number;
+  name: string;
+  kind: TensorKind;
+  /** Element type, e.g. "INT8", "FLOAT32". */
+  type: string;
+  /**
+   * Dimensions as the runtime allocates them: TFLite's stored `shape` (with `--batch N` in a dynamic
+   * batch dimension), or the shape computed from its producer where the stored one is a placeholder
+   * (see `storedShape`); ONNX: the inferred shape. As stored when the size is unknown.
+   */
+  shape: number[];
+  /** The shape stored in the file, when `shape` differs from it (resolved from its producer, or --batch). */
+  storedShape?: number[];
+  /** Bytes of `shape`; undefined when unknown (e.g. a string constant). */
+  bytes?: number;
+  /**
+   * An offset the model's own offline plan gives the tensor (e.g. Vela's), kept instead of planning it:
+   * bytes from the start of TFLM's head (model-wide, as the offline plan stores it).
+   */
+  fixedOffset?: number;
+  /** Index into the subgraph problem's buffers when the tensor is planned. */
+  buffer?: number;
+  /** Live range [start, end) in steps when the tensor has one. */
+  start?: number;
+  end?: number;
+}
+
+/**
+ * One request of an operator for memory of its own while it runs (TFLM: a kernel's
+ * `RequestScratchBufferInArena` in Prepare). Filled in by src/runtime for a given kernel library.
+ */
+export interface ScratchRequest {
+  /** Bytes requested (TFLM rounds each up to 16 in the arena). */
+  bytes: number;
+  /** What the buffer holds, after the kernel's own name for it. */
+  label: string;
+}
+
+/** One operator of a subgraph, at its stored position. */
+export interface GraphOperator {
+  /** Position in the stored order (TFLite: operator index; ONNX: node index). */
+  index: number;
+  /** The operator type: a TFLite builtin name ("CONV_2D"), a custom code, or an ONNX op_type. */
+  type: string;
+  /** TFLite: the builtin code (32 = CUSTOM); absent for ONNX. */
+  builtin?: number;
+  /** The operator's name where the format has one (ONNX node name; TFLite has none: ""). */
+  name: string;
+  /** Tensor indices read; -1 = optional input left out. */
+  inputs: number[];
+  /** Tensor indices written. */
+  outputs: number[];
+  /** Tensors internal to the operator (live only while it runs). */
+  intermediates: number[];
+  /**
+   * Kernel scratch this operator asks for, as a runtime's kernel library sizes it (src/runtime);
+   * undefined = not computed (or unknown for this operator), [] = none.
+   */
+  scratch?: ScratchRequest[];
+}
+
+/** A subgraph as operators and tensors: what every later pass reads. */
+export interface SubgraphGraph {
+  /** Position of the subgraph in the model (0 = the main graph). */
+  index: number;
+  name: string;
+  /** Every tensor, in index order. */
+  tensors: GraphTensor[];
+  /** Every operator, in stored order. */
+  operators: GraphOperator[];
+  /** Graph inputs and outputs (tensor indices). */
+  inputs: number[];
+  outputs: number[];
+}
+
+/** A short label of an operator for messages and reports: `operator 3 (CONV_2D "name")`. */
+export function operatorLabel(op: Pick<GraphOperator, 'index' | 'type' | 'name'>): string {
+  return `operator ${op.index} (${op.type}${op.name ? ` "${op.name}"` : ''})`;
+}

@@ -1,0 +1,115 @@
+import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
+import { builtinName } from '../../import/tflite/builtin-names.js';
+import type { TfliteModel } from '../../import/tflite/types.js';
+import { tflmAllocation, type PlannedScratch } from './allocation.js';
+
+import { cmsisNnScratch } from './cmsis-nn-scratch.js';
+import { greedyPlan } from './greedy-planner.js';
+import type { KernelOperator, ScratchRequest, ScratchRule } from './operator.js';
+import { referenceScratch } from './reference-scratch.js';
+
+/**
+ * The head TFLM will use for a model: its kernels' scratch requests (per kernel library) placed
+ * online by TFLM's greedy planner around the tensors (offline-planned or not).
+ */
+
+/** The kernel library whose scratch sizes are assumed: TFLM's reference kernels, or CMSIS-NN's. */
+export type KernelLibrary = 'reference' | 'cmsis-nn';
+
+export const KERNEL_RULES: Readonly<Record<KernelLibrary, ScratchRule>> = {
+  reference: referenceScratch,
+  'cmsis-nn': cmsisNnScratch,
+};
+
+/** One operator's scratch requests. */
+export interface OperatorScratch {
+  subgraph: number;
+  operator: number;
+  /** The operator's type: its builtin name ("SVDF") or the custom name. */
+  type: string;
+  requests: ScratchRequest[];
+}
+
+/** A model's scratch under one kernel library. */
+export interface ModelScratch {
+  kernels: KernelLibrary;
+  /** Operators that request scratch, in TFLM's Prepare order (subgraph, then operator). */
+  operators: OperatorScratch[];
+  /** Operators whose scratch is unknown (custom operators without a rule): planned as none. */
+  unknown: { subgraph: number; operator: number; type: string }[];
+}
+
+/** The requests as the planner takes them, in TFLM's request order. */
+export function plannedScratch(scratch: ModelScratch): PlannedScratch[] {
+  return scratch.operators.flatMap((o) => o.requests.map((r) => ({ subgraph: o.subgraph, operator: o.operator, bytes: r.bytes })));
+}
+
+function typeOf(model: TfliteModel, opcodeIndex: number): { builtin: number; custom?: string; label: string } {
+  const code = model.operatorCodes[opcodeIndex]!;
+  if (code.custom !== undefined) return { builtin: code.builtin, custom: code.custom, label: code.custom };
+  return { builtin: code.builtin, label: builtinName(code.builtin) };
+}
+
+/** Every operator's scratch requests under `kernels` (`options` from readOperatorOptions). */
+export function modelScratch(model: TfliteModel, options: readonly OperatorOptions[][], kernels: KernelLibrary = 'reference'): ModelScratch {
+  const rule = KERNEL_RULES[kernels];
+  const out: ModelScratch = { kernels, operators: [], unknown: [] };
+  model.subgraphs.forEach((sg, s) => {
+    const tensor = (t: number): KernelOperator['outputs'][number] => ({ type: sg.tensors[t]!.type, shape: sg.tensors[t]!.shape });
+    sg.operators.forEach((op, i) => {
+      const type = typeOf(model, op.opcodeIndex);
+      const k: KernelOperator = {
+        builtin: type.builtin,
+        options: options[s]?.[i] ?? { builtinType: 0 },
+        inputs: op.inputs.map((t) => (t >= 0 ? tensor(t) : undefined)),
+        outputs: op.outputs.map(tensor),
+        file: model.file,
+        where: `subgraph ${s}, operator ${i} (${type.label})`,
+      };
+      if (type.custom !== undefined) k.custom = type.custom;
+      const requests = rule(k);
+      if (requests === undefined) out.unknown.push({ subgraph: s, operator: i, type: type.label });
+      else if (requests.length > 0) out.operators.push({ subgraph: s, operator: i, type: type.label, requests });
+    });
+  });
+  return out;
+}
+
+/** Where TFLM puts the scratch and the head it needs. */
+export interface TflmHead {
+  /** Bytes of the head's planned part: max(offset + size) over tensors and scratch. */
+  head: number;
+  /** The top of the tensors alone (offline or planned). */
+  tensorTop: number;
+  /** Offsets of the scratch requests, in plannedScratch() order. */
+  scratchOffsets: number[];
+}
+
+/** The subgraphs a control-flow operator calls, from its options. */
+function calledBy(options: readonly OperatorOptions[][]) {
+  return (s: number, i: number): number[] => {
+    const b = options[s]?.[i]?.builtin;
+    return b !== undefined && 'subgraphs' in b ? b.subgraphs : [];
+  };
+}
+
+/**
+ * Simulates TFLM's planning of `model`: tensors at `offline(s, t)` where it gives an offset (the
+ * offline plan), the others and every scratch buffer placed by the greedy planner.
+ */
+export function tflmHead(
+  model: TfliteModel,
+  options: readonly OperatorOptions[][],
+  scratch: ModelScratch,
+  offline?: (subgraph: number, tensor: number) => number | undefined,
+): TflmHead {
+  const alloc = tflmAllocation(model, plannedScratch(scratch), offline, calledBy(options));
+  const plan = greedyPlan(alloc.buffers);
+  let tensorTop = 0;
+  const scratchOffsets: number[] = [];
+  alloc.sources.forEach((src, i) => {
+    if (src.kind === 'scratch') scratchOffsets.push(plan.offsets[i]!);
+    else tensorTop = Math.max(tensorTop, plan.offsets[i]! + alloc.buffers[i]!.size);
+  });
+  return { head: plan.size, tensorTop, scratchOffsets };
+}

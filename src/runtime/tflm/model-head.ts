@@ -1,0 +1,139 @@
+import { readOperatorOptions, type OperatorOptions } from '../../import/tflite/builtin-options.js';
+import { readTflite } from '../../import/tflite/reader.js';
+import type { TfliteModel } from '../../import/tflite/types.js';
+import type { Plan, Problem } from '../../problem/types.js';
+import { verifyPlan } from '../../problem/verify.js';
+import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
+import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
+
+/**
+ * A TFLite model's plan made ready for TFLM: its kernels' scratch (per kernel library), the plan
+ * shaped so the head TFLM uses is as small as arenapack can make it, and that head.
+ */
+
+/** The TFLM facts a report, the JSON and the header show. */
+export interface TflmPlanFacts<P extends Plan> {
+  /** Per-subgraph plans of the tensors (the chosen candidate, restricted to the tensors' buffers). */
+  plans: P[];
+  kernels: KernelLibrary;
+  /** The head TFLM's planner reaches with this offline plan and the scratch: the arena's planned part. */
+  head: number;
+  /** Which candidate was kept, and every candidate's head. */
+  chosen: ScratchCandidate<P>['label'];
+  candidates: { label: ScratchCandidate<P>['label']; head: number }[];
+  scratch: ModelScratch;
+}
+
+/**
+ * The model with every tensor at the shape the runtime allocates (the model graph's: placeholder
+ * shapes resolved, --batch applied), so scratch sizes and tensor bytes follow them.
+ */
+function withRuntimeShapes(tflite: TfliteModel, subgraphs: readonly PlannedSubgraph[]): TfliteModel {
+  if (subgraphs.every((sg) => sg.tensors === undefined)) return tflite;
+  return {
+    ...tflite,
+    subgraphs: tflite.subgraphs.map((sg, s) => {
+      const shapes = subgraphs[s]?.tensors;
+      return shapes ? { ...sg, tensors: sg.tensors.map((t, i) => (shapes[i] ? { ...t, shape: [...shapes[i]!.shape] } : t)) } : sg;
+    }),
+  };
+}
+
+/** The model's operators in `orders` (orders[s][k] runs at step k), with their options along. */
+function inOrder(tflite: TfliteModel, options: OperatorOptions[][], orders?: readonly (readonly number[] | undefined)[]): { tflite: TfliteModel; options: OperatorOptions[][] } {
+  if (!orders || orders.every((o) => o === undefined)) return { tflite, options };
+  return {
+    tflite: { ...tflite, subgraphs: tflite.subgraphs.map((sg, s) => (orders[s] ? { ...sg, operators: orders[s]!.map((i) => sg.operators[i]!) } : sg)) },
+    options: options.map((ops, s) => (orders[s] ? orders[s]!.map((i) => ops[i]!) : ops)),
+  };
+}
+
+/**
+ * A plan of `problem.buffers` taken from a plan of the problem with scratch buffers appended: the
+ * tensors' offsets, their top as the peak; status and gap against `original`'s bound (the tensors'
+ * own). Verified against the tensors' problem.
+ */
+export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, original: P): P {
+  const n = problem.buffers.length;
+  if (withScratch === original || withScratch.offsets.length === n) return withScratch;
+  const offsets = withScratch.offsets.slice(0, n);
+  const peak = problem.buffers.reduce((top, b, i) => Math.max(top, offsets[i]! + b.size), 0);
+  const check = verifyPlan(problem, offsets, peak);
+  if (!check.valid) throw new Error(`scratch-shaped plan is not valid for the tensors: ${check.errors.join('; ')}`);
+  const bound = original.bound;
+  return {
+    ...withScratch,
+    offsets,
+    peak,
+    method: `${withScratch.method} (room for scratch)`,
+    bound,
+    status: peak === bound ? 'optimal' : 'feasible',
+    gap: bound > 0 ? (peak - bound) / bound : 0,
+  };
+}
+
+/** What planForTflm and planForTflmAsync take; `solve` returns a plan or a promise of one. */
+export interface TflmPlanArgs<P extends Plan, S> {
+  bytes: Uint8Array;
+  file: string;
+  subgraphs: readonly PlannedSubgraph[];
+  plans: readonly P[];
+  solve: (problem: Problem, subgraph: number) => S;
+  offsets: (plans: readonly P[]) => number[][];
+  kernels?: KernelLibrary;
+  orders?: readonly (readonly number[] | undefined)[];
+}
+
+/** The model as the planner runs it, its scratch, and the problems of the re-planned candidates. */
+function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
+  const kernels = args.kernels ?? 'reference';
+  const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
+  const read = inOrder(tflite, readOperatorOptions(args.bytes, args.file), args.orders);
+  const scratch = modelScratch(read.tflite, read.options, kernels);
+  // read.tflite runs its operators in step order already: scratch steps are operator indices there.
+  const candidates = scratchCandidates(args.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
+  return { kernels, read, scratch, candidates };
+}
+
+function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
+  const { kernels, read, scratch } = prep;
+  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned, offsets: args.offsets });
+  const plans = shaped.chosen.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!));
+  // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
+  const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
+  return {
+    plans,
+    kernels,
+    head: shaped.chosen.head.head,
+    chosen: shaped.chosen.label,
+    candidates: shaped.candidates,
+    scratch: {
+      kernels,
+      operators: scratch.operators.map((o) => ({ ...o, operator: stored(o.subgraph, o.operator) })),
+      unknown: scratch.unknown.map((u) => ({ ...u, operator: stored(u.subgraph, u.operator) })),
+    },
+  };
+}
+
+/**
+ * Scratch, shaped plan and TFLM head for a TFLite model's plans. `subgraphs` are the planned
+ * problems (in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
+ * buffers added; `offsets` gives the offline plan's offsets per tensor as the exporter writes them.
+ */
+export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanFacts<P> {
+  const prep = prepare(args);
+  const replanned = prep.candidates.map((c) => ({ label: c.label, plans: c.problems.map((p, s) => (p === undefined ? args.plans[s]! : args.solve(p, s))) }));
+  return finish(args, prep, replanned);
+}
+
+/** planForTflm with an asynchronous `solve` (a pool of workers): the candidates' solves run at once. */
+export async function planForTflmAsync<P extends Plan>(args: TflmPlanArgs<P, Promise<P>>): Promise<TflmPlanFacts<P>> {
+  const prep = prepare(args);
+  const replanned = await Promise.all(
+    prep.candidates.map(async (c) => ({
+      label: c.label,
+      plans: await Promise.all(c.problems.map((p, s) => (p === undefined ? Promise.resolve(args.plans[s]!) : args.solve(p, s)))),
+    })),
+  );
+  return finish(args, prep, replanned);
+}

@@ -1,0 +1,118 @@
+/**
+ * TensorFlow Lite Micro as the tests' (and bench's) real runtime: the `tflite-micro` Python package in
+ * the repository's .venv (scripts/setup-python.sh), driven by scripts/tflm_run.py; and the models
+ * arenapack writes for it (--write-tflite, default and --reorder), made in process.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import type { ImportedModel } from '../../src/import/model.js';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { reorderTflite } from '../../src/order/model.js';
+import { plannedHead } from '../../src/runtime/tflm/arena.js';
+import { planForTflm } from '../../src/runtime/tflm/model-head.js';
+import { solve } from '../../src/solve/solve.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PYTHON = join(ROOT, '.venv', 'bin', 'python');
+const RUNNER = join(ROOT, 'scripts', 'tflm_run.py');
+
+/**
+ * The .venv's Python with tflite-micro, set up by scripts/setup-python.sh when it is missing (about
+ * 20 s from PyPI); `error` says what failed when it cannot be had.
+ */
+export function tflmPython(): { python: string } | { error: string } {
+  const probe = (): boolean =>
+    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'from tflite_micro.python.tflite_micro import runtime'], { encoding: 'utf8' }).status === 0;
+  if (probe()) return { python: PYTHON };
+  const setup = spawnSync('bash', [join(ROOT, 'scripts', 'setup-python.sh')], { encoding: 'utf8', timeout: 600_000 });
+  if (setup.status === 0 && probe()) return { python: PYTHON };
+  return { error: `scripts/setup-python.sh failed (exit ${setup.status}${setup.signal ? `, ${setup.signal}` : ''}): ${(setup.stderr || setup.stdout || '').trim().split('\n').slice(-3).join(' | ')}` };
+}
+
+/** One model run in TFLM: the arena's head and tail (bytes) and the outputs' hashes after each Invoke. */
+export interface TflmRun {
+  file: string;
+  head?: number;
+  tail?: number;
+  /** outputs[i][k]: a hash of output k's bytes after Invoke i. */
+  outputs?: string[][];
+  shapes?: number[][];
+  /** Why TFLM refused (or crashed on) the model. */
+  error?: string;
+}
+
+/**
+ * Runs `files` in TFLM (3 Invokes, seeded inputs) in as few Python processes as it can: one, unless
+ * the runtime crashes on a model — that model is reported as crashed and the rest run in a new process.
+ */
+export function runInTflm(python: string, files: readonly string[], invokes = 3): Map<string, TflmRun> {
+  const out = new Map<string, TflmRun>();
+  let rest = [...files];
+  while (rest.length > 0) {
+    const r = spawnSync(python, [RUNNER, '--invokes', String(invokes), ...rest], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 });
+    for (const line of r.stdout.split('\n').filter((l) => l.trim())) {
+      const run = JSON.parse(line) as TflmRun;
+      out.set(run.file, run);
+    }
+    const next = rest.findIndex((f) => !out.has(f));
+    if (next < 0) break;
+    if (r.status === 0) throw new Error(`tflm_run.py gave no result for ${rest[next]}: ${r.stderr}`);
+    out.set(rest[next]!, { file: rest[next]!, error: `the runtime crashed (${r.signal ?? `exit ${r.status}`})` });
+    rest = rest.slice(next + 1);
+  }
+  return out;
+}
+
+/** A model written for TFLM by arenapack, with the head arenapack reports for it. */
+export interface WrittenPlan {
+  bytes: Uint8Array;
+  /** The head arenapack reports (planned tensors rounded to 16, and the kernels' scratch TFLM places around them), bytes. */
+  head: number;
+  model: ImportedModel;
+  /** Operators whose scratch arenapack does not know (custom operators without a rule): their types. */
+  unknownScratch: string[];
+}
+
+/**
+ * What `arenapack plan FILE --write-tflite OUT [--reorder]` writes, made in process: every subgraph
+ * planned by the heuristic portfolio (solve() verifies each plan), the plan shaped for TFLM's kernel
+ * scratch (planForTflm, reference kernels), computed shapes written.
+ */
+export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean): WrittenPlan {
+  const r = reorder ? reorderTflite(bytes, file) : undefined;
+  const model = r?.reordered ?? importTflite(bytes, file);
+  const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
+  const orders = r?.results.map((x) => x.order);
+  const offsetsOf = (ps: readonly { offsets: number[]; peak: number }[]): number[][] => tensorOffsets(model, ps);
+  const facts = planForTflm({
+    bytes,
+    file,
+    subgraphs: model.subgraphs,
+    plans,
+    solve: (p) => solve(p, { method: 'heuristic' }),
+    offsets: offsetsOf,
+    ...(orders ? { orders } : {}),
+  });
+  const offsets = offsetsOf(facts.plans);
+  return {
+    bytes: writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)),
+    head: Math.max(plannedHead(model, offsets), facts.head),
+    model,
+    unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
+  };
+}
+
+/**
+ * The model with only its computed shapes written (offline plan all -1: TFLM places every tensor
+ * itself), the baseline for a model TFLM rejects as stored; undefined when no shape needs writing.
+ */
+export function shapesOnly(bytes: Uint8Array, file: string): Uint8Array | undefined {
+  const model = importTflite(bytes, file);
+  const patches = shapePatches(model);
+  if (patches.every((p) => p.size === 0)) return undefined;
+  return writeOfflinePlan(bytes, file, model.subgraphs.map((sg) => new Array<number>(sg.tensorCount).fill(-1)), undefined, patches);
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { greedyPlan, type PlannerBuffer } from '../../src/runtime/tflm/greedy-planner.js';
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const overlap = (a: PlannerBuffer, b: PlannerBuffer): boolean => a.first <= b.last && b.first <= a.last;
+
+/**
+ * Brute reasoning, written from TFLM's description rather than its loop: offline buffers keep their
+ * offsets; online ones are taken largest first, ties by *later* addition first (TFLM fills the
+ * online part of its array from the tail, then bubble-sorts it stably); each goes to the lowest
+ * offset (tried byte by byte) where it collides with no earlier-placed buffer live at the same time.
+ */
+function bruteForce(buffers: readonly PlannerBuffer[]): number[] {
+  const offsets = new Array<number>(buffers.length).fill(-1);
+  const done: number[] = [];
+  const ids = buffers.map((_, i) => i);
+  const online = ids.filter((i) => buffers[i]!.offline === undefined).sort((a, b) => buffers[b]!.size - buffers[a]!.size || b - a);
+  for (const i of ids.filter((i) => buffers[i]!.offline !== undefined)) {
+    offsets[i] = buffers[i]!.offline!;
+    done.push(i);
+  }
+  for (const i of online) {
+    const want = buffers[i]!;
+    for (let x = 0; ; x++) {
+      const clash = done.some((j) => overlap(buffers[j]!, want) && x < offsets[j]! + buffers[j]!.size && offsets[j]! < x + want.size);
+      if (!clash) {
+        offsets[i] = x;
+        break;
+      }
+    }
+    done.push(i);
+  }
+  return offsets;
+}
+
+function randomBuffers(r: () => number, withOffline: boolean): PlannerBuffer[] {
+  const n = 1 + Math.floor(r() * 9);
+  return Array.from({ length: n }, () => {
+    const first = Math.floor(r() * 6);
+    const b: PlannerBuffer = { size: 16 * (1 + Math.floor(r() * 4)), first, last: first + Math.floor(r() * 4) };
+    if (withOffline && r() < 0.4) b.offline = 16 * Math.floor(r() * 8);
+    return b;
+  });
+}
+
+describe('greedyPlan (TFLM GreedyMemoryPlanner)', () => {
+  it('places every online buffer at the lowest free offset among earlier-placed live buffers (2,000 random cases vs brute force)', () => {
+    const r = rng(11);
+    for (let k = 0; k < 2000; k++) {
+      const buffers = randomBuffers(r, k % 2 === 1);
+      const got = greedyPlan(buffers);
+      const want = bruteForce(buffers);
+      expect(got.offsets, JSON.stringify(buffers)).toEqual(want);
+      expect(got.size).toBe(Math.max(...buffers.map((b, i) => want[i]! + b.size)));
+    }
+  });
+
+  it('never overlaps two online buffers live at the same time, and keeps every offline offset', () => {
+    const r = rng(5);
+    for (let k = 0; k < 500; k++) {
+      const buffers = randomBuffers(r, true);
+      const { offsets } = greedyPlan(buffers);
+      buffers.forEach((a, i) => {
+        if (a.offline !== undefined) expect(offsets[i]).toBe(a.offline);
+        buffers.forEach((b, j) => {
+          if (j <= i || a.offline !== undefined || !overlap(a, b)) return;
+          const apart = offsets[i]! + a.size <= offsets[j]! || offsets[j]! + b.size <= offsets[i]!;
+          expect(apart, JSON.stringify({ buffers, offsets })).toBe(true);
+        });
+      });
+    }
+  });
+
+  it('breaks size ties by the later-added buffer first, as TFLM does', () => {
+    // Two 32-byte buffers and a 16-byte one live together: the second-added 32 goes to 0.
+    expect(greedyPlan([
+      { size: 32, first: 0, last: 1 },
+      { size: 32, first: 0, last: 1 },
+      { size: 16, first: 0, last: 1 },
+    ]).offsets).toEqual([32, 0, 64]);
+  });
+
+  it('puts scratch in a gap the offline plan leaves, or above the top', () => {
+    const offline: PlannerBuffer[] = [
+      { size: 64, first: 0, last: 1, offline: 0 },
+      { size: 32, first: 1, last: 2, offline: 96 },
+    ];
+    // At step 1 the gap [64, 96) is free: a 32-byte scratch fits, a 48-byte one goes on top (128).
+    expect(greedyPlan([...offline, { size: 32, first: 1, last: 1 }]).offsets[2]).toBe(64);
+    const above = greedyPlan([...offline, { size: 48, first: 1, last: 1 }]);
+    expect(above.offsets[2]).toBe(128);
+    expect(above.size).toBe(176);
+  });
+
+  it('returns size 0 for no buffers', () => {
+    expect(greedyPlan([])).toEqual({ offsets: [], size: 0 });
+  });
+});

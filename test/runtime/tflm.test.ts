@@ -1,0 +1,170 @@
+/**
+ * arenapack's plans in the real runtime: TensorFlow Lite Micro (the tflite-micro package, reference
+ * kernels, this host). For every TFLite model the runtime can run (found by trying: the corpus in
+ * ../shared when present, and fixture models built here), the model arenapack writes
+ * (--write-tflite, default and --reorder) must compute bit-identical outputs over 3 Invokes with
+ * seeded inputs, TFLM's head with the plan must equal the head arenapack reports, and it must not be
+ * larger than TFLM's own planner's head; the reported head includes the kernel scratch TFLM places
+ * around the plan (src/runtime/tflm, reference kernels). Models with an operator whose scratch
+ * arenapack does not know (a custom operator without a rule) are reported as PENDING with their
+ * figures when the heads differ. Models TFLM rejects as stored because of placeholder shapes are compared with the
+ * same model with only the computed shapes written (TFLM placing every tensor).
+ *
+ * The runtime comes from .venv (scripts/setup-python.sh, run here when .venv is missing: ~20 s from
+ * PyPI). When it cannot be set up the test FAILS saying why, unless ARENAPACK_SKIP_TFLM=1, which skips
+ * it visibly.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { InputError } from '../../src/problem/errors.js';
+import { sharedDir } from '../helpers/shared.js';
+import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
+import { runInTflm, shapesOnly, tflmPython, writtenForTflm, type TflmRun, type WrittenPlan } from '../helpers/tflm.js';
+
+const skip = process.env.ARENAPACK_SKIP_TFLM === '1';
+if (skip) console.warn('SKIPPED: ARENAPACK_SKIP_TFLM=1: arenapack plans are not checked in TensorFlow Lite Micro');
+
+const corpusDir = sharedDir('models/tflite');
+/** Fixture models TFLM must be able to run (else the check would prove nothing without ../shared). */
+const FIXTURE_MODELS = {
+  'fixture_plain_float.tflite': FIXTURES.plainFloat,
+  'fixture_svdf_state.tflite': FIXTURES.svdfState,
+  'fixture_placeholder.tflite': FIXTURES.placeholder,
+  'fixture_dynamic_batch.tflite': FIXTURES.dynamic,
+  'fixture_while_loop.tflite': FIXTURES.whileLoop,
+} as const;
+const corpus = corpusDir ? readdirSync(corpusDir).filter((f) => f.endsWith('.tflite')).sort() : [];
+const names = [...Object.keys(FIXTURE_MODELS), ...corpus];
+/**
+ * Models with several subgraphs: arenapack stacks the subgraphs' plans (each after the previous
+ * one's peak), where TFLM's own planner overlaps a called subgraph with its caller's dead tensors; a
+ * head above TFLM's own is listed (KNOWN GAP) with its figures instead of failing. Outputs and
+ * head = reported head are still required.
+ */
+const STACKED = new Set(['fixture_while_loop.tflite']);
+/** Models TFLM cannot run as stored but must run as arenapack writes them. */
+const MUST_RUN_WRITTEN = new Set(['fixture_placeholder.tflite', 'ultraface_rfb_320.tflite']);
+
+interface Case {
+  name: string;
+  original: string;
+  /** The model with only its computed shapes written, when it has placeholders. */
+  shapesOnly?: string;
+  variants: { label: 'default' | 'reorder'; path: string; plan: WrittenPlan }[];
+  /** arenapack refused the model (an InputError): the message. */
+  refused?: string;
+}
+
+describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack reports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-tflm-'));
+  const cases = new Map<string, Case>();
+  let runs = new Map<string, TflmRun>();
+  let runtimeError: string | undefined;
+  const summary: string[] = [];
+  const pending: string[] = [];
+  const gaps: string[] = [];
+  /** The WHILE fixture with a hand-made plan: subgraph 2's tensor 3 far out, to see how TFLM indexes the offsets. */
+  let probe: { path: string; far: number } | undefined;
+
+  beforeAll(() => {
+    const py = tflmPython();
+    if ('error' in py) {
+      runtimeError = py.error;
+      return;
+    }
+    const files: string[] = [];
+    for (const name of names) {
+      const bytes = name in FIXTURE_MODELS ? buildTflite(FIXTURE_MODELS[name as keyof typeof FIXTURE_MODELS]()) : new Uint8Array(readFileSync(join(corpusDir!, name)));
+      const original = join(dir, name);
+      writeFileSync(original, bytes);
+      const c: Case = { name, original, variants: [] };
+      files.push(original);
+      try {
+        const patched = shapesOnly(bytes, name);
+        if (patched) {
+          c.shapesOnly = join(dir, `${name}.shapes.tflite`);
+          writeFileSync(c.shapesOnly, patched);
+          files.push(c.shapesOnly);
+        }
+        for (const label of ['default', 'reorder'] as const) {
+          const plan = writtenForTflm(bytes, name, label === 'reorder');
+          const path = join(dir, `${name}.${label}.tflite`);
+          writeFileSync(path, plan.bytes);
+          c.variants.push({ label, path, plan });
+          files.push(path);
+        }
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        c.refused = e.message;
+      }
+      cases.set(name, c);
+    }
+    // How TFLM indexes the offline plan of several subgraphs: the offsets of every subgraph's tensors
+    // concatenated ([subgraph 0's..., subgraph 1's..., ...], micro_allocation_info.cc), so a far
+    // offset given to subgraph 2's tensor 3 must raise the head to it (were it read as subgraph 0's
+    // tensor 3, the head would stay small).
+    const far = 4096;
+    probe = { path: join(dir, 'probe_while.tflite'), far };
+    const wl = buildTflite(FIXTURES.whileLoop());
+    writeFileSync(probe.path, writeOfflinePlan(wl, 'probe', [[64, 0, 80, 32, 0], [128, 96, -1, 144], [192, 160, -1, far, 192, 160]]));
+    files.push(probe.path);
+    runs = runInTflm(py.python, files);
+  }, 900_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (summary.length > 0) console.log(`TFLM check:\n  ${summary.join('\n  ')}`);
+    if (gaps.length > 0) console.log(`KNOWN GAP (subgraphs stacked; TFLM's own planner overlaps them):\n  ${gaps.join('\n  ')}`);
+    if (pending.length > 0) console.log(`PENDING (scratch of operators arenapack has no rule for):\n  ${pending.join('\n  ')}`);
+  });
+
+  it('the runtime is there (.venv with tflite-micro, set up by scripts/setup-python.sh)', () => {
+    expect(runtimeError, runtimeError).toBeUndefined();
+  });
+
+  it('TFLM reads the offline plan of several subgraphs concatenated, as arenapack writes it (WHILE: cond, body)', (ctx) => {
+    if (runtimeError !== undefined) ctx.skip();
+    const run = runs.get(probe!.path)!;
+    expect(run.error).toBeUndefined();
+    // Subgraph 2's tensor 3 is an INT32 [1] (4 B, 16 rounded) at `far`.
+    expect(run.head).toBe(probe!.far + 16);
+  });
+
+  it.for(names)('%s', (name, ctx) => {
+    if (runtimeError !== undefined) ctx.skip();
+    const c = cases.get(name)!;
+    const original = runs.get(c.original)!;
+    const base = original.error === undefined ? original : c.shapesOnly !== undefined ? runs.get(c.shapesOnly)! : original;
+    if (MUST_RUN_WRITTEN.has(name)) {
+      expect(original.error, 'TFLM rejects the model as stored').toMatch(/num_input_elements != num_output_elements/);
+      expect(base.error, 'with the computed shapes written TFLM runs it').toBeUndefined();
+    }
+    if (base.error !== undefined) {
+      summary.push(`${name}: TFLM cannot run it (${base.error.slice(0, 120)})`);
+      if (name in FIXTURE_MODELS) expect.fail(`fixture ${name} must run in TFLM: ${base.error}`);
+      ctx.skip();
+    }
+    expect(c.refused, `arenapack refuses a model TFLM runs: ${c.refused}`).toBeUndefined();
+    const scratch = c.variants[0]!.plan.unknownScratch;
+    for (const v of c.variants) {
+      const run = runs.get(v.path)!;
+      expect(run.error, `${name} (${v.label}) in TFLM`).toBeUndefined();
+      expect(run.outputs, `${name} (${v.label}): outputs after 3 Invokes`).toEqual(base.outputs);
+      const figures = `TFLM head ${run.head} B with the plan, arenapack reports ${v.plan.head} B, TFLM's own planner ${base.head} B`;
+      if (run.head !== v.plan.head && scratch.length > 0) {
+        pending.push(`${name} (${v.label}, ${scratch.join(', ')}): ${figures}`);
+        continue;
+      }
+      expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
+      if (STACKED.has(name) && run.head! > base.head!) {
+        gaps.push(`${name} (${v.label}): ${figures}`);
+        continue;
+      }
+      expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
+      summary.push(`${name} (${v.label}): ${figures}`);
+    }
+  });
+});
