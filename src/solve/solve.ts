@@ -2,6 +2,7 @@ import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
+import { solveInParts, splitInTime, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Engine, type SearchProgress } from './wasm/engine.js';
 
@@ -47,6 +48,8 @@ export interface SolveResult extends Plan {
   searchNodes?: number;
   /** Wall time of the whole solve, milliseconds. */
   timeMs: number;
+  /** When the problem was split in time and solved part by part (src/solve/decompose.ts): each part. */
+  parts?: PartSummary[];
 }
 
 let engine: Engine | undefined;
@@ -84,8 +87,21 @@ interface Best {
  * Plans a problem: validates it, runs the chosen methods in WASM, keeps the lowest peak, checks
  * the plan with the independent verifier and labels it: optimal when it meets the live bound or the
  * exact search exhausted everything below it; infeasible when nothing fits the capacity (proven).
+ * The portfolios that search (`auto`, `search`, `exact`) first split the problem at the steps no
+ * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
+  const method = options.method ?? 'auto';
+  if (method === 'auto' || method === 'search' || method === 'exact') {
+    validateProblem(problem);
+    const parts = splitInTime(problem);
+    if (parts.length > 1) return solveInParts(problem, parts, options, { solve: solveWhole, finishPlan });
+  }
+  return solveWhole(problem, options);
+}
+
+/** solve() on the problem as one piece. */
+function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   const t0 = now();
   validateProblem(problem);
   const method = options.method ?? 'auto';

@@ -1,0 +1,257 @@
+/**
+ * Decomposition before any search: a problem whose buffers fall into groups that never live at the
+ * same time is solved group by group ("parts"), and the parts' plans are put side by side.
+ *
+ * Why it is sound. Two buffers interact only when they overlap in time, so the connected components
+ * of the time-overlap graph can be placed independently. For intervals these components are exactly
+ * the runs of buffers between the *time cuts* — steps that no buffer crosses (a buffer [s, e) crosses
+ * t when s < t < e) — so one sweep over the starts finds them. Each part keeps offsets from 0, as if
+ * alone: parts never overlap in time, so their plans never collide, and because nothing is shifted,
+ * fixed offsets and alignments stay exactly as the part's plan has them. The peak of the whole is the
+ * max of the parts' peaks; a lower bound of a part is a lower bound of the whole (the whole contains
+ * the part), so the best bound is the max of the parts' bounds. The whole is proven optimal exactly
+ * when that max bound reaches the max peak: parts below the max need no proof at all.
+ *
+ * Why it pays (issue #15): the exact search restarts with one static buffer order for the whole
+ * problem; when one part fits only under one order and another only under another, no restart fits
+ * both. Solved apart, each part gets its own orders, restarts and budgets.
+ */
+import { bounds } from '../problem/bounds.js';
+import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
+import { HEURISTIC_ORDER, type MethodName } from './methods.js';
+import type { SolveOptions, SolveResult } from './solve.js';
+
+/** A group of buffers independent of every other group: no buffer of it overlaps one outside it in time. */
+export interface Part {
+  /** Indices into `problem.buffers`, increasing. */
+  indices: number[];
+  /** First step of the part (its earliest start). */
+  start: Step;
+  /** Step after its last one (its latest end); the next part starts at or after it. */
+  end: Step;
+}
+
+/**
+ * Splits a problem at every step no buffer crosses: the connected components of its time-overlap
+ * graph, in time order. One part (all indices) when nothing splits; none for no buffers.
+ * Deterministic: depends only on the buffers' ranges and order.
+ */
+export function splitInTime(problem: Problem): Part[] {
+  const bs = problem.buffers;
+  const order = bs.map((_, i) => i).sort((x, y) => bs[x]!.start - bs[y]!.start || x - y);
+  const parts: Part[] = [];
+  let cur: Part | undefined;
+  for (const i of order) {
+    const b = bs[i]!;
+    // [start, end) ranges that touch (end == start) do not overlap: the step between them is a cut.
+    if (cur === undefined || b.start >= cur.end) {
+      cur = { indices: [], start: b.start, end: b.end };
+      parts.push(cur);
+    }
+    cur.indices.push(i);
+    if (b.end > cur.end) cur.end = b.end;
+  }
+  for (const p of parts) p.indices.sort((x, y) => x - y);
+  return parts;
+}
+
+/** What one part's solve gave, as the result's `parts` lists it. */
+export interface PartSummary {
+  /** Buffers in the part. */
+  buffers: number;
+  /** Steps [start, end) the part spans. */
+  start: Step;
+  end: Step;
+  /** The part's own peak (bytes) and a proven lower bound on it (bytes). */
+  peak: number;
+  bound: number;
+  /** The method whose plan the part kept, and what proves its bound. */
+  method: string;
+  proof: string;
+  /** Exact-search nodes over every solve of the part. */
+  searchNodes: number;
+  /** Wall time of every solve of the part, milliseconds. */
+  timeMs: number;
+}
+
+/** What solveInParts needs from solve.ts (passed in, so that the two modules do not import each other). */
+export interface PartSolver {
+  solve(problem: Problem, options: SolveOptions): SolveResult;
+  finishPlan(
+    problem: Problem,
+    best: { offsets: number[]; peak: number; method: string },
+    proven: { bound: number; proof: string; live: number; largest: number },
+    methods: MethodResult[],
+    t0: number,
+  ): SolveResult;
+}
+
+/** The name the combined plan goes by in the report. */
+export const DECOMPOSED = 'decomposed';
+
+/** Id of the floor buffer added to a part; buffer ids of the part never matter to its solve. */
+const FLOOR_ID = '\u0000floor';
+
+/**
+ * The part as a problem of its own, with a *floor*: one extra buffer of `floor` bytes alone at a step
+ * after the part. Every plan of it then has peak >= floor, so the portfolio stops as soon as the
+ * part's own buffers reach the floor (a level the whole needs anyway, or the capacity that is the
+ * first goal) instead of searching below it, with no option added to solve(). A bound B it proves
+ * with B > floor is a bound of the part alone (peak' = max(floor, peak) >= B > floor forces peak >= B).
+ * The floor buffer takes the part's common alignment, so the aligned live bound still applies.
+ */
+function withFloor(problem: Problem, part: Part, floor: number, capacity: number | undefined): Problem {
+  const buffers: Buffer[] = part.indices.map((i) => problem.buffers[i]!);
+  const a = buffers[0]!.align ?? 1;
+  const common = buffers.every((b) => (b.align ?? 1) === a && b.offset === undefined);
+  if (floor > 0) buffers.push({ id: FLOOR_ID, size: floor, start: part.end, end: part.end + 1, ...(common && a > 1 ? { align: a } : {}) });
+  return capacity === undefined ? { buffers } : { buffers, capacity };
+}
+
+interface PartState {
+  part: Part;
+  /** Cheap bound of the part alone. */
+  cheap: number;
+  offsets: number[];
+  peak: number;
+  bound: number;
+  method: string;
+  proof: string;
+  searchNodes: number;
+  timeMs: number;
+}
+
+/**
+ * Plans a problem part by part (`parts` from splitInTime, more than one) with the portfolio
+ * `options.method` (`auto`, `search` or `exact`), then combines and verifies the whole plan.
+ *
+ * - The report rows: the single-shot heuristics on the whole problem (the baselines keep their
+ *   meaning; `naive` is still "no reuse at all"), then the combined plan as `decomposed`. The plan
+ *   kept is the lowest of these (on equal peaks the earlier row).
+ * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
+ *   the capacity when one is given (the first goal is then to fit it). A part gets the time left
+ *   divided by the parts left, so time an easy part does not use passes on; the node and work budgets
+ *   of `auto` and `search` apply to each part as they would to a problem of its own.
+ * - Pass 2 (with a capacity, once every part fits it): the part holding the max peak P is solved
+ *   again under capacity P - 1 with the floor at the best bound B, while time is left: a lower plan
+ *   lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that gets
+ *   neither ends the pass (the max can no longer go down).
+ * - Bound: the max over parts of what each proves of itself (its cheap bound, or a search proof above
+ *   its floor). Status from finishPlan: optimal only if that max reaches the combined peak.
+ * Deterministic as solve() is: the parts, their order and their options depend only on the input
+ * (the time shares matter only when time, not a budget, ends a part's solve).
+ */
+export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solver: PartSolver): SolveResult {
+  const t0 = performance.now();
+  const method = options.method ?? 'auto';
+  const timeLimitMs = options.timeLimitMs ?? (method === 'exact' ? 60_000 : 10_000);
+  const deadline = t0 + timeLimitMs;
+  const capacity = problem.capacity;
+  const cheap = bounds(problem);
+
+  // The report's rows: the single-shot heuristics on the whole problem, as the portfolio runs them.
+  const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
+  const methods: MethodResult[] = [];
+  let best: { offsets: number[]; peak: number; method: string } | undefined;
+  for (const name of names) {
+    const r = solver.solve(problem, { method: name });
+    methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
+    if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
+  }
+
+  const states: PartState[] = parts.map((part) => {
+    const c = bounds({ buffers: part.indices.map((i) => problem.buffers[i]!) });
+    return { part, cheap: c.bound, offsets: [], peak: Infinity, bound: c.bound, method: '', proof: c.proof, searchNodes: 0, timeMs: 0 };
+  });
+  // The whole's cheap bound can exceed every part's (never for intervals alone: kept for safety).
+  let bestBound = Math.max(cheap.bound, ...states.map((s) => s.cheap));
+  let nodesBefore = 0;
+
+  /** Solves one part with a floor and a capacity; keeps a lower plan and a stronger proof. */
+  const run = (s: PartState, floor: number, cap: number | undefined, share: number): 'lower' | 'proven' | 'none' => {
+    const sub = withFloor(problem, s.part, floor, cap);
+    const base = nodesBefore;
+    const { onProgress } = options;
+    const r = solver.solve(sub, {
+      ...options,
+      timeLimitMs: Math.max(1, share),
+      ...(onProgress ? { onProgress: (p) => onProgress({ ...p, nodes: base + p.nodes, bound: bestBound }) } : {}),
+    });
+    const n = s.part.indices.length;
+    const offsets = r.offsets.slice(0, n);
+    let peak = 0;
+    s.part.indices.forEach((i, k) => (peak = Math.max(peak, offsets[k]! + problem.buffers[i]!.size)));
+    s.searchNodes += r.searchNodes ?? 0;
+    nodesBefore += r.searchNodes ?? 0;
+    s.timeMs += r.timeMs;
+    let outcome: 'lower' | 'proven' | 'none' = 'none';
+    if (peak < s.peak) {
+      s.offsets = offsets;
+      s.peak = peak;
+      s.method = r.method;
+      outcome = 'lower';
+    }
+    // Only a bound above the floor speaks about the part itself (see withFloor).
+    if (r.bound > floor && r.bound > s.bound) {
+      s.bound = r.bound;
+      s.proof = r.proof;
+      if (cap !== undefined && r.bound > cap) outcome = 'proven';
+    }
+    return outcome;
+  };
+
+  // Pass 1: every part, to the capacity when given, else to the floor every plan needs.
+  const floor1 = capacity !== undefined ? Math.max(capacity, bestBound) : bestBound;
+  states.forEach((s, i) => {
+    run(s, floor1, capacity, (deadline - performance.now()) / (states.length - i));
+    if (s.bound > bestBound) bestBound = s.bound;
+  });
+
+  // Pass 2: lower the max while the part holding it improves.
+  if (capacity !== undefined && floor1 > bestBound) {
+    const tried = new Set<PartState>();
+    while (performance.now() < deadline) {
+      const top = Math.max(...states.map((s) => s.peak));
+      if (top > capacity || top <= bestBound) break;
+      const s = states.find((x) => x.peak === top)!;
+      if (tried.has(s)) break;
+      tried.add(s);
+      const waiting = states.filter((x) => x.peak > bestBound && !tried.has(x)).length + 1;
+      const outcome = run(s, bestBound, top - 1, (deadline - performance.now()) / waiting);
+      if (s.bound > bestBound) bestBound = s.bound;
+      if (outcome !== 'lower') break;
+    }
+  }
+
+  const offsets = new Array<number>(problem.buffers.length).fill(0);
+  let peak = 0;
+  for (const s of states) {
+    s.part.indices.forEach((i, k) => (offsets[i] = s.offsets[k]!));
+    peak = Math.max(peak, s.peak);
+  }
+  const timeMs = states.reduce((t, s) => t + s.timeMs, 0);
+  methods.push({ method: DECOMPOSED, peak, timeMs });
+  if (peak < best!.peak) best = { offsets, peak, method: DECOMPOSED };
+
+  // What proves the bound: the whole's cheap bound when it is the best, else the part that proves more.
+  const holder = states.find((s) => s.bound === bestBound);
+  const proof =
+    bestBound === cheap.bound || holder === undefined
+      ? `${cheap.proof} (${parts.length} parts split in time)`
+      : `part ${states.indexOf(holder) + 1} of ${parts.length} (steps ${holder.part.start}..${holder.part.end}): ${holder.proof}`;
+  const result = solver.finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+  const searchNodes = states.reduce((t, s) => t + s.searchNodes, 0);
+  if (searchNodes > 0) result.searchNodes = searchNodes;
+  result.parts = states.map((s) => ({
+    buffers: s.part.indices.length,
+    start: s.part.start,
+    end: s.part.end,
+    peak: s.peak,
+    bound: s.bound,
+    method: s.method,
+    proof: s.proof,
+    searchNodes: s.searchNodes,
+    timeMs: s.timeMs,
+  }));
+  return result;
+}
