@@ -127,7 +127,8 @@ interface PartState {
  *
  * - The report rows: the single-shot heuristics on the whole problem (the baselines keep their
  *   meaning; `naive` is still "no reuse at all"), then the combined plan as `decomposed`. The plan
- *   kept is the lowest of these (on equal peaks the earlier row).
+ *   kept is the lowest of these (on equal peaks the earlier row). When one of them already meets the
+ *   lower bound, nothing is split (the plan is then the one solve() of the whole would give).
  * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
  *   the capacity when one is given (the first goal is then to fit it). A part gets the time left
  *   divided by the parts left, so time an easy part does not use passes on; the node and work budgets
@@ -157,6 +158,11 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
     const r = solver.solve(problem, { method: name });
     methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
     if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
+  }
+
+  // A heuristic that meets the lower bound leaves nothing to search: no part needs solving.
+  if (best!.peak <= cheap.bound) {
+    return solver.finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
   }
 
   const states: PartState[] = parts.map((part) => {
