@@ -74,16 +74,42 @@ export interface PartSummary {
   timeMs: number;
 }
 
-/** What solveInParts needs from solve.ts (passed in, so that the two modules do not import each other). */
-export interface PartSolver {
-  solve(problem: Problem, options: SolveOptions): SolveResult;
-  finishPlan(
-    problem: Problem,
-    best: { offsets: number[]; peak: number; method: string },
-    proven: { bound: number; proof: string; live: number; largest: number },
-    methods: MethodResult[],
-    t0: number,
-  ): SolveResult;
+/** solve.ts's finishPlan (passed in, so that the two modules do not import each other). */
+export type FinishPlan = (
+  problem: Problem,
+  best: { offsets: number[]; peak: number; method: string },
+  proven: { bound: number; proof: string; live: number; largest: number },
+  methods: MethodResult[],
+  t0: number,
+) => SolveResult;
+
+/** One solve of the whole (a single heuristic) or of a part the plan of parts asks for. */
+export interface PartAsk {
+  problem: Problem;
+  options: SolveOptions;
+  /** The solve of a part: the driver sets its `timeLimitMs` when it starts (see timeShare). */
+  timed: boolean;
+}
+
+/**
+ * The plan of parts as a sequence of batches: it yields the solves it needs (the solves of one batch are
+ * independent and may run at once, in any order), receives their results in the same order, and
+ * returns the combined, verified result. solveInParts runs it inline, the worker pool in parallel.
+ */
+export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
+
+/**
+ * Time limit of a solve that starts now (ms, at least 1): the time left divided among the solves of its
+ * batch not yet started, `running` of which (the workers) run at once; time a solve does not use
+ * passes on to the later ones.
+ */
+export function timeShare(deadline: number, notStarted: number, running = 1): number {
+  return Math.max(1, ((deadline - performance.now()) * Math.min(running, notStarted)) / Math.max(1, notStarted));
+}
+
+/** The absolute deadline (performance.now() ms) of a solve with these options started at t0. */
+export function deadlineOf(options: SolveOptions, t0: number): number {
+  return t0 + (options.timeLimitMs ?? (options.method === 'exact' ? 60_000 : 10_000));
 }
 
 /** The name the combined plan goes by in the report. */
@@ -142,11 +168,49 @@ interface PartState {
  * Deterministic as solve() is: the parts, their order and their options depend only on the input
  * (the time shares matter only when time, not a budget, ends a part's solve).
  */
-export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solver: PartSolver): SolveResult {
+export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solve: (p: Problem, o: SolveOptions) => SolveResult, finishPlan: FinishPlan): SolveResult {
   const t0 = performance.now();
+  const deadline = deadlineOf(options, t0);
+  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  let next = steps.next([]);
+  while (!next.done) {
+    const asks = next.value;
+    next = steps.next(asks.map((a, i) => solve(a.problem, a.timed ? { ...a.options, timeLimitMs: timeShare(deadline, asks.length - i) } : a.options)));
+  }
+  return next.value;
+}
+
+/**
+ * solveInParts with the solves of each batch run at once by `run` (a pool of `workers` workers, say):
+ * `run(ask, timeLimit)` calls `timeLimit()` when the solve starts, for its `timeLimitMs` (undefined
+ * for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
+ * where budgets, not time, end the solves, the plan is the same byte for byte.
+ */
+export async function solveInPartsAsync(
+  problem: Problem,
+  parts: Part[],
+  options: SolveOptions,
+  run: (ask: PartAsk, timeLimit: () => number | undefined) => Promise<SolveResult>,
+  finishPlan: FinishPlan,
+  workers: number,
+): Promise<SolveResult> {
+  const t0 = performance.now();
+  const deadline = deadlineOf(options, t0);
+  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  let next = steps.next([]);
+  while (!next.done) {
+    const asks = next.value;
+    let notStarted = asks.length;
+    const results = await Promise.all(asks.map((a) => run(a, () => (a.timed ? timeShare(deadline, notStarted--, workers) : undefined))));
+    next = steps.next(results);
+  }
+  return next.value;
+}
+
+/** The steps of solveInParts (see there), for any driver: inline, or the parts in parallel workers. */
+export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number): PartsPlan {
   const method = options.method ?? 'auto';
-  const timeLimitMs = options.timeLimitMs ?? (method === 'exact' ? 60_000 : 10_000);
-  const deadline = t0 + timeLimitMs;
+  const deadline = deadlineOf(options, t0);
   const capacity = problem.capacity;
   const cheap = bounds(problem);
 
@@ -154,15 +218,16 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  for (const name of names) {
-    const r = solver.solve(problem, { method: name });
+  const rows = yield names.map((name) => ({ problem, options: { method: name }, timed: false }));
+  rows.forEach((r, i) => {
+    const name = names[i]!;
     methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
     if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
-  }
+  });
 
   // A heuristic that meets the lower bound leaves nothing to search: no part needs solving.
   if (best!.peak <= cheap.bound) {
-    return solver.finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+    return finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
   }
 
   const states: PartState[] = parts.map((part) => {
@@ -171,24 +236,32 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
   });
   // The whole's cheap bound can exceed every part's (never for intervals alone: kept for safety).
   let bestBound = Math.max(cheap.bound, ...states.map((s) => s.cheap));
-  let nodesBefore = 0;
+  // Nodes of the solves done, and of each one running (progress lines add them up).
+  let nodesDone = 0;
+  const running = new Map<PartState, number>();
 
-  /** Solves one part with a floor and a capacity; keeps a lower plan and a stronger proof. */
-  const run = (s: PartState, floor: number, cap: number | undefined, share: number): 'lower' | 'proven' | 'none' => {
-    const sub = withFloor(problem, s.part, floor, cap);
-    const base = nodesBefore;
-    const { onProgress } = options;
-    const r = solver.solve(sub, {
-      ...options,
-      timeLimitMs: Math.max(1, share),
-      ...(onProgress ? { onProgress: (p) => onProgress({ ...p, nodes: base + p.nodes, bound: bestBound }) } : {}),
-    });
+  /** The solve of one part with a floor and a capacity (the driver sets its time limit). */
+  const ask = (s: PartState, floor: number, cap: number | undefined): PartAsk => {
+    const { onProgress, timeLimitMs: _whole, ...rest } = options;
+    const report = onProgress
+      ? (p: Parameters<typeof onProgress>[0]): void => {
+          running.set(s, p.nodes);
+          let nodes = nodesDone;
+          for (const n of running.values()) nodes += n;
+          onProgress({ ...p, nodes, bound: bestBound });
+        }
+      : undefined;
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, timed: true };
+  };
+  /** Takes a part's result: keeps a lower plan and a stronger proof. */
+  const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {
+    running.delete(s);
     const n = s.part.indices.length;
     const offsets = r.offsets.slice(0, n);
     let peak = 0;
     s.part.indices.forEach((i, k) => (peak = Math.max(peak, offsets[k]! + problem.buffers[i]!.size)));
     s.searchNodes += r.searchNodes ?? 0;
-    nodesBefore += r.searchNodes ?? 0;
+    nodesDone += r.searchNodes ?? 0;
     s.timeMs += r.timeMs;
     let outcome: 'lower' | 'proven' | 'none' = 'none';
     if (peak < s.peak) {
@@ -203,15 +276,14 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
       s.proof = r.proof;
       if (cap !== undefined && r.bound > cap) outcome = 'proven';
     }
+    if (s.bound > bestBound) bestBound = s.bound;
     return outcome;
   };
 
-  // Pass 1: every part, to the capacity when given, else to the floor every plan needs.
+  // Pass 1: every part (one batch), to the capacity when given, else to the floor every plan needs.
   const floor1 = capacity !== undefined ? Math.max(capacity, bestBound) : bestBound;
-  states.forEach((s, i) => {
-    run(s, floor1, capacity, (deadline - performance.now()) / (states.length - i));
-    if (s.bound > bestBound) bestBound = s.bound;
-  });
+  const first = yield states.map((s) => ask(s, floor1, capacity));
+  states.forEach((s, i) => take(s, first[i]!, floor1, capacity));
 
   // Pass 2: lower the max while the part holding it improves.
   if (capacity !== undefined && floor1 > bestBound) {
@@ -222,10 +294,9 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
       const s = states.find((x) => x.peak === top)!;
       if (tried.has(s)) break;
       tried.add(s);
-      const waiting = states.filter((x) => x.peak > bestBound && !tried.has(x)).length + 1;
-      const outcome = run(s, bestBound, top - 1, (deadline - performance.now()) / waiting);
-      if (s.bound > bestBound) bestBound = s.bound;
-      if (outcome !== 'lower') break;
+      const floor = bestBound;
+      const [r] = yield [ask(s, floor, top - 1)];
+      if (take(s, r!, floor, top - 1) !== 'lower') break;
     }
   }
 
@@ -245,7 +316,7 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
     bestBound === cheap.bound || holder === undefined
       ? `${cheap.proof} (${parts.length} parts split in time)`
       : `part ${states.indexOf(holder) + 1} of ${parts.length} (steps ${holder.part.start}..${holder.part.end}): ${holder.proof}`;
-  const result = solver.finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+  const result = finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0);
   const searchNodes = states.reduce((t, s) => t + s.searchNodes, 0);
   if (searchNodes > 0) result.searchNodes = searchNodes;
   result.parts = states.map((s) => ({

@@ -28,6 +28,11 @@ export interface SolveOptions {
    * limit for `exact`).
    */
   maxNodes?: number;
+  /**
+   * Whether `auto`, `search` and `exact` first split the problem at the steps no buffer crosses and
+   * solve the parts apart (default true; src/solve/decompose.ts). false solves it as one piece.
+   */
+  split?: boolean;
   /** Called every few thousand nodes of the exact search. */
   onProgress?: (p: SearchProgress & { bound: number }) => void;
 }
@@ -92,10 +97,10 @@ interface Best {
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
   const method = options.method ?? 'auto';
-  if (method === 'auto' || method === 'search' || method === 'exact') {
+  if (options.split !== false && (method === 'auto' || method === 'search' || method === 'exact')) {
     validateProblem(problem);
     const parts = splitInTime(problem);
-    if (parts.length > 1) return solveInParts(problem, parts, options, { solve: solveWhole, finishPlan });
+    if (parts.length > 1) return solveInParts(problem, parts, options, solveWhole, finishPlan);
   }
   return solveWhole(problem, options);
 }

@@ -5,6 +5,7 @@ import { verifyPlan } from '../../src/problem/verify.js';
 import { DECOMPOSED, splitInTime } from '../../src/solve/decompose.js';
 import { solve } from '../../src/solve/solve.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
+import { createSolver } from '../../src/worker/node.js';
 import { bruteForceMinPeak } from '../helpers/brute-force.js';
 import { arbProblem, tightProblem } from '../helpers/problems.js';
 
@@ -139,6 +140,31 @@ describe('solving part by part', () => {
     expect([r.peak, r.status, r.method]).toEqual([4096, 'optimal', DECOMPOSED]);
     // Every part searched within the budget (each part has one of its own).
     for (const part of r.parts!) expect(part.searchNodes).toBeLessThan(budget);
+  });
+});
+
+describe('the parts in parallel workers', () => {
+  it('gives the plan inline solve() gives, byte for byte, with the parts solved at once', async () => {
+    const solver = createSolver({ size: 2 });
+    try {
+      const cases: [Problem, 'search' | 'auto'][] = [
+        [blocks([tightProblem(100, 11), tightProblem(100, 14)]), 'search'],
+        [{ ...blocks([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]), capacity: 4096 }, 'auto'],
+      ];
+      for (const [p, method] of cases) {
+        const inline = solve(p, { method, maxNodes: 50_000, iterations: 2000 });
+        const seen: number[] = [];
+        const viaPool = await solver.solve(p, { method, maxNodes: 50_000, iterations: 2000, onProgress: (q) => seen.push(q.nodes) });
+        expect(verifyPlan(p, viaPool.offsets, viaPool.peak).errors).toEqual([]);
+        expect(viaPool.parts).toBeDefined();
+        const plan = (r: typeof inline) => ({ offsets: r.offsets, peak: r.peak, status: r.status, bound: r.bound, method: r.method, proof: r.proof, parts: r.parts!.map((x) => [x.peak, x.bound, x.searchNodes]) });
+        expect(plan(viaPool)).toEqual(plan(inline));
+      }
+      // Bad input is refused before any worker runs, as inline.
+      await expect(solver.solve({ buffers: [{ id: 'x', size: -1, start: 0, end: 1 }] }, { method: 'auto' })).rejects.toThrow(/x/);
+    } finally {
+      solver.close();
+    }
   });
 });
 
