@@ -89,6 +89,10 @@ describe('solving part by part', () => {
           const naive = r.methods.find((m) => m.method === 'naive');
           if (naive) expect(naive.peak).toBe(solve(problem, { method: 'naive' }).peak);
         }
+        // The undecomposed search (one piece) reaches the same optimum.
+        const whole = solve(problem, { method: 'exact', split: false, timeLimitMs: 30_000 });
+        expect(whole.parts).toBeUndefined();
+        expect([whole.peak, whole.status]).toEqual([opt, 'optimal']);
       }),
       { numRuns: 150, seed: 15 },
     );
@@ -134,6 +138,11 @@ describe('solving part by part', () => {
     const whole = eng.search(4096, 4096, () => true, budget);
     expect(whole.plan).toBeUndefined();
     expect(whole.nodes).toBeGreaterThanOrEqual(budget);
+
+    // The same through solve() as one piece: the budget ends it above the optimum.
+    const one = solve(p, { method: 'search', maxNodes: budget, split: false });
+    expect(verifyPlan(p, one.offsets, one.peak).valid).toBe(true);
+    expect(one.peak).toBeGreaterThan(4096);
 
     const r = solve(p, { method: 'search', maxNodes: budget });
     expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
