@@ -18,6 +18,7 @@
  */
 import { bounds } from '../problem/bounds.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
+import { validateProblem } from '../problem/validate.js';
 import { HEURISTIC_ORDER, type MethodName } from './methods.js';
 import type { SolveOptions, SolveResult } from './solve.js';
 
@@ -53,6 +54,19 @@ export function splitInTime(problem: Problem): Part[] {
   }
   for (const p of parts) p.indices.sort((x, y) => x - y);
   return parts;
+}
+
+/**
+ * The parts to solve apart, or undefined to solve the problem as one piece: only the portfolios that
+ * search (`auto`, `search`, `exact`) split, unless `split` is false, and only a problem of 2 parts or
+ * more. Validates the problem first (InputError, as solve() throws it).
+ */
+export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | undefined {
+  const method = options.method ?? 'auto';
+  if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  validateProblem(problem);
+  const parts = splitInTime(problem);
+  return parts.length > 1 ? parts : undefined;
 }
 
 /** What one part's solve gave, as the result's `parts` lists it. */

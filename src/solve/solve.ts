@@ -2,7 +2,7 @@ import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
-import { solveInParts, splitInTime, type PartSummary } from './decompose.js';
+import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Engine, type SearchProgress } from './wasm/engine.js';
 
@@ -96,13 +96,8 @@ interface Best {
  * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
-  const method = options.method ?? 'auto';
-  if (options.split !== false && (method === 'auto' || method === 'search' || method === 'exact')) {
-    validateProblem(problem);
-    const parts = splitInTime(problem);
-    if (parts.length > 1) return solveInParts(problem, parts, options, solveWhole, finishPlan);
-  }
-  return solveWhole(problem, options);
+  const parts = partsToSolve(problem, options);
+  return parts ? solveInParts(problem, parts, options, solveWhole, finishPlan) : solveWhole(problem, options);
 }
 
 /** solve() on the problem as one piece. */

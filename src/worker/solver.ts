@@ -1,7 +1,6 @@
 import { proxy } from 'comlink';
 import type { Problem } from '../problem/types.js';
-import { validateProblem } from '../problem/validate.js';
-import { solveInPartsAsync, splitInTime } from '../solve/decompose.js';
+import { partsToSolve, solveInPartsAsync, type PartAsk } from '../solve/decompose.js';
 import { finishPlan, type SolveOptions, type SolveResult } from '../solve/solve.js';
 import { fromWire, poisonsWorker } from './errors.js';
 import { Pool, type Spawn } from './pool.js';
@@ -49,24 +48,19 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
         }, signal);
       // The portfolios that search split the problem in time (src/solve/decompose.ts): with more than
       // one worker, the parts are solved at once.
-      const method = options.method ?? 'auto';
-      if (pool.size > 1 && options.split !== false && (method === 'auto' || method === 'search' || method === 'exact')) {
-        try {
-          validateProblem(problem);
-        } catch (e) {
-          return Promise.reject(e);
-        }
-        const parts = splitInTime(problem);
-        if (parts.length > 1) {
-          const run = (ask: { problem: Problem; options: SolveOptions }, timeLimit: () => number | undefined): Promise<SolveResult> =>
-            one(ask.problem, () => {
-              const t = timeLimit();
-              return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
-            });
-          return solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size);
-        }
+      let parts;
+      try {
+        parts = pool.size > 1 ? partsToSolve(problem, options) : undefined;
+      } catch (e) {
+        return Promise.reject(e);
       }
-      return one(problem, () => options);
+      if (parts === undefined) return one(problem, () => options);
+      const run = (ask: PartAsk, timeLimit: () => number | undefined): Promise<SolveResult> =>
+        one(ask.problem, () => {
+          const t = timeLimit();
+          return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
+        });
+      return solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size);
     },
     close(): void {
       pool.close();
