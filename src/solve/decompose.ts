@@ -101,8 +101,11 @@ export type FinishPlan = (
 export interface PartAsk {
   problem: Problem;
   options: SolveOptions;
-  /** The solve of a part: the driver sets its `timeLimitMs` when it starts (see timeShare). */
-  timed: boolean;
+  /**
+   * The solve of a part weighs its buffers: the driver sets its `timeLimitMs` when it starts, a share of
+   * the time left by weight (see timeShare). 0: a solve that takes no time limit.
+   */
+  weight: number;
 }
 
 /**
@@ -113,12 +116,13 @@ export interface PartAsk {
 export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
 
 /**
- * Time limit of a solve that starts now (ms, at least 1): the time left divided among the solves of its
- * batch not yet started, `running` of which (the workers) run at once; time a solve does not use
- * passes on to the later ones.
+ * Time limit of a solve that starts now (ms, at least 1): the time left, shared by weight (buffers)
+ * among the solves of its batch not yet started (`weightLeft`, this one's included), `running` of
+ * which run at once (the workers). Time a solve does not use passes on to the later ones, and a part
+ * of a few buffers takes a few milliseconds of the share, not an equal part of it.
  */
-export function timeShare(deadline: number, notStarted: number, running = 1): number {
-  return Math.max(1, ((deadline - performance.now()) * Math.min(running, notStarted)) / Math.max(1, notStarted));
+export function timeShare(deadline: number, weight: number, weightLeft: number, running = 1): number {
+  return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * weight) / Math.max(weight, weightLeft)));
 }
 
 /** The absolute deadline (performance.now() ms) of a solve with these options started at t0. */
@@ -170,8 +174,8 @@ interface PartState {
  *   kept is the lowest of these (on equal peaks the earlier row). When one of them already meets the
  *   lower bound, nothing is split (the plan is then the one solve() of the whole would give).
  * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
- *   the capacity when one is given (the first goal is then to fit it). A part gets the time left
- *   divided by the parts left, so time an easy part does not use passes on; the node and work budgets
+ *   the capacity when one is given (the first goal is then to fit it). A part gets a share of the time
+ *   left by its buffers among the parts left (timeShare), so time an easy part does not use passes on; the node and work budgets
  *   of `auto` and `search` apply to each part as they would to a problem of its own.
  * - Pass 2 (with a capacity, once every part fits it): the part holding the max peak P is solved
  *   again under capacity P - 1 with the floor at the best bound B, while time is left: a lower plan
@@ -189,7 +193,14 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    next = steps.next(asks.map((a, i) => solve(a.problem, a.timed ? { ...a.options, timeLimitMs: timeShare(deadline, asks.length - i) } : a.options)));
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    next = steps.next(
+      asks.map((a) => {
+        const options = a.weight > 0 ? { ...a.options, timeLimitMs: timeShare(deadline, a.weight, weightLeft) } : a.options;
+        weightLeft -= a.weight;
+        return solve(a.problem, options);
+      }),
+    );
   }
   return next.value;
 }
@@ -214,8 +225,14 @@ export async function solveInPartsAsync(
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    let notStarted = asks.length;
-    const results = await Promise.all(asks.map((a) => run(a, () => (a.timed ? timeShare(deadline, notStarted--, workers) : undefined))));
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    const limitOf = (a: PartAsk): number | undefined => {
+      if (a.weight === 0) return undefined;
+      const t = timeShare(deadline, a.weight, weightLeft, workers);
+      weightLeft -= a.weight;
+      return t;
+    };
+    const results = await Promise.all(asks.map((a) => run(a, () => limitOf(a))));
     next = steps.next(results);
   }
   return next.value;
@@ -232,7 +249,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  const rows = yield names.map((name) => ({ problem, options: { method: name }, timed: false }));
+  const rows = yield names.map((name) => ({ problem, options: { method: name }, weight: 0 }));
   rows.forEach((r, i) => {
     const name = names[i]!;
     methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
@@ -265,7 +282,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           onProgress({ ...p, nodes, bound: bestBound });
         }
       : undefined;
-    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, timed: true };
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length };
   };
   /** Takes a part's result: keeps a lower plan and a stronger proof. */
   const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {
