@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|models|order|workers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|scaled|models|order|workers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,11 +6,12 @@ import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
+import { benchScaled } from './scaled.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
 const which = process.argv[2] ?? 'core';
-/** Time limit of each exact solve in `exact`, seconds (default 10). */
+/** Time limit of each exact solve in `exact` (per part in `scaled`), seconds (default 10). */
 const seconds = Number(process.argv[3] ?? 10);
 const suites: Record<string, () => void | Promise<void>> = {
   core: () => {
@@ -19,12 +20,13 @@ const suites: Record<string, () => void | Promise<void>> = {
     benchWasmVsTs(shared);
   },
   exact: () => benchExact(shared, seconds * 1000),
+  scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
   workers: () => benchWorkers(shared),
 };
 suites.all = async () => {
-  for (const name of ['core', 'exact', 'models', 'order', 'workers']) await suites[name]!();
+  for (const name of ['core', 'exact', 'scaled', 'models', 'order', 'workers']) await suites[name]!();
 };
 const suite = suites[which];
 if (!suite) {

@@ -2,6 +2,7 @@ import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
+import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Engine, type SearchProgress } from './wasm/engine.js';
 
@@ -27,6 +28,11 @@ export interface SolveOptions {
    * limit for `exact`).
    */
   maxNodes?: number;
+  /**
+   * Whether `auto`, `search` and `exact` first split the problem at the steps no buffer crosses and
+   * solve the parts apart (default true; src/solve/decompose.ts). false solves it as one piece.
+   */
+  split?: boolean;
   /** Called every few thousand nodes of the exact search. */
   onProgress?: (p: SearchProgress & { bound: number }) => void;
 }
@@ -47,6 +53,8 @@ export interface SolveResult extends Plan {
   searchNodes?: number;
   /** Wall time of the whole solve, milliseconds. */
   timeMs: number;
+  /** When the problem was split in time and solved part by part (src/solve/decompose.ts): each part. */
+  parts?: PartSummary[];
 }
 
 let engine: Engine | undefined;
@@ -84,8 +92,16 @@ interface Best {
  * Plans a problem: validates it, runs the chosen methods in WASM, keeps the lowest peak, checks
  * the plan with the independent verifier and labels it: optimal when it meets the live bound or the
  * exact search exhausted everything below it; infeasible when nothing fits the capacity (proven).
+ * The portfolios that search (`auto`, `search`, `exact`) first split the problem at the steps no
+ * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
+  const parts = partsToSolve(problem, options);
+  return parts ? solveInParts(problem, parts, options, solveWhole, finishPlan) : solveWhole(problem, options);
+}
+
+/** solve() on the problem as one piece. */
+function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   const t0 = now();
   validateProblem(problem);
   const method = options.method ?? 'auto';

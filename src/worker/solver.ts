@@ -1,6 +1,7 @@
 import { proxy } from 'comlink';
 import type { Problem } from '../problem/types.js';
-import type { SolveOptions, SolveResult } from '../solve/solve.js';
+import { partsToSolve, solveInPartsAsync, type PartAsk } from '../solve/decompose.js';
+import { finishPlan, type SolveOptions, type SolveResult } from '../solve/solve.js';
 import { fromWire, poisonsWorker } from './errors.js';
 import { Pool, type Spawn } from './pool.js';
 import type { CrashKind, WireSolveOptions } from './protocol.js';
@@ -35,14 +36,31 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
   const solver: Solver = {
     size: pool.size,
     solve(problem: Problem, opts: WorkerSolveOptions = {}): Promise<SolveResult> {
-      const { signal, onProgress, ...rest } = opts;
-      const wire: WireSolveOptions = rest;
-      return pool.run(async (api, recycle) => {
-        const outcome = await api.solve(problem, wire, onProgress ? proxy(onProgress) : undefined);
-        if (outcome.ok) return outcome.result;
-        if (poisonsWorker(outcome.error)) recycle();
-        throw fromWire(outcome.error);
-      }, signal);
+      const { signal, ...options } = opts;
+      /** One solve in a free worker; its options are read when it starts. */
+      const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> =>
+        pool.run(async (api, recycle) => {
+          const { onProgress, ...wire } = optionsAtStart();
+          const outcome = await api.solve(p, wire satisfies WireSolveOptions, onProgress ? proxy(onProgress) : undefined);
+          if (outcome.ok) return outcome.result;
+          if (poisonsWorker(outcome.error)) recycle();
+          throw fromWire(outcome.error);
+        }, signal);
+      // The portfolios that search split the problem in time (src/solve/decompose.ts): with more than
+      // one worker, the parts are solved at once.
+      let parts;
+      try {
+        parts = pool.size > 1 ? partsToSolve(problem, options) : undefined;
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (parts === undefined) return one(problem, () => options);
+      const run = (ask: PartAsk, timeLimit: () => number | undefined): Promise<SolveResult> =>
+        one(ask.problem, () => {
+          const t = timeLimit();
+          return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
+        });
+      return solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size);
     },
     close(): void {
       pool.close();

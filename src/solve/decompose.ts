@@ -1,0 +1,365 @@
+/**
+ * Decomposition before any search: a problem whose buffers fall into groups that never live at the
+ * same time is solved group by group ("parts"), and the parts' plans are put side by side.
+ *
+ * Why it is sound. Two buffers interact only when they overlap in time, so the connected components
+ * of the time-overlap graph can be placed independently. For intervals these components are exactly
+ * the runs of buffers between the *time cuts* — steps that no buffer crosses (a buffer [s, e) crosses
+ * t when s < t < e) — so one sweep over the starts finds them. Each part keeps offsets from 0, as if
+ * alone: parts never overlap in time, so their plans never collide, and because nothing is shifted,
+ * fixed offsets and alignments stay exactly as the part's plan has them. The peak of the whole is the
+ * max of the parts' peaks; a lower bound of a part is a lower bound of the whole (the whole contains
+ * the part), so the best bound is the max of the parts' bounds. The whole is proven optimal exactly
+ * when that max bound reaches the max peak: parts below the max need no proof at all.
+ *
+ * Why it pays (issue #15): the exact search restarts with one static buffer order for the whole
+ * problem; when one part fits only under one order and another only under another, no restart fits
+ * both. Solved apart, each part gets its own orders, restarts and budgets.
+ */
+import { bounds } from '../problem/bounds.js';
+import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
+import { validateProblem } from '../problem/validate.js';
+import { HEURISTIC_ORDER, type MethodName } from './methods.js';
+import type { SolveOptions, SolveResult } from './solve.js';
+
+/** A group of buffers independent of every other group: no buffer of it overlaps one outside it in time. */
+export interface Part {
+  /** Indices into `problem.buffers`, increasing. */
+  indices: number[];
+  /** First step of the part (its earliest start). */
+  start: Step;
+  /** Step after its last one (its latest end); the next part starts at or after it. */
+  end: Step;
+}
+
+/**
+ * Splits a problem at every step no buffer crosses: the connected components of its time-overlap
+ * graph, in time order. One part (all indices) when nothing splits; none for no buffers.
+ * Deterministic: depends only on the buffers' ranges and order.
+ */
+export function splitInTime(problem: Problem): Part[] {
+  const bs = problem.buffers;
+  const order = bs.map((_, i) => i).sort((x, y) => bs[x]!.start - bs[y]!.start || x - y);
+  const parts: Part[] = [];
+  let cur: Part | undefined;
+  for (const i of order) {
+    const b = bs[i]!;
+    // [start, end) ranges that touch (end == start) do not overlap: the step between them is a cut.
+    if (cur === undefined || b.start >= cur.end) {
+      cur = { indices: [], start: b.start, end: b.end };
+      parts.push(cur);
+    }
+    cur.indices.push(i);
+    if (b.end > cur.end) cur.end = b.end;
+  }
+  for (const p of parts) p.indices.sort((x, y) => x - y);
+  return parts;
+}
+
+/**
+ * The parts to solve apart, or undefined to solve the problem as one piece: only the portfolios that
+ * search (`auto`, `search`, `exact`) split, unless `split` is false, and only a problem of 2 parts or
+ * more. Validates the problem first (InputError, as solve() throws it).
+ */
+export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | undefined {
+  const method = options.method ?? 'auto';
+  if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  validateProblem(problem);
+  const parts = splitInTime(problem);
+  return parts.length > 1 ? parts : undefined;
+}
+
+/** What one part's solve gave, as the result's `parts` lists it. */
+export interface PartSummary {
+  /** Buffers in the part. */
+  buffers: number;
+  /** Steps [start, end) the part spans. */
+  start: Step;
+  end: Step;
+  /** The part's own peak (bytes) and a proven lower bound on it (bytes). */
+  peak: number;
+  bound: number;
+  /** The method whose plan the part kept, and what proves its bound. */
+  method: string;
+  proof: string;
+  /** Exact-search nodes over every solve of the part. */
+  searchNodes: number;
+  /** Wall time of every solve of the part, milliseconds. */
+  timeMs: number;
+}
+
+/** solve.ts's finishPlan (passed in, so that the two modules do not import each other). */
+export type FinishPlan = (
+  problem: Problem,
+  best: { offsets: number[]; peak: number; method: string },
+  proven: { bound: number; proof: string; live: number; largest: number },
+  methods: MethodResult[],
+  t0: number,
+) => SolveResult;
+
+/** One solve of the whole (a single heuristic) or of a part the plan of parts asks for. */
+export interface PartAsk {
+  problem: Problem;
+  options: SolveOptions;
+  /**
+   * The solve of a part weighs its buffers: the driver sets its `timeLimitMs` when it starts, a share of
+   * the time left by weight (see timeShare). 0: a solve that takes no time limit.
+   */
+  weight: number;
+}
+
+/**
+ * The plan of parts as a sequence of batches: it yields the solves it needs (the solves of one batch are
+ * independent and may run at once, in any order), receives their results in the same order, and
+ * returns the combined, verified result. solveInParts runs it inline, the worker pool in parallel.
+ */
+export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
+
+/**
+ * Time limit of a solve that starts now (ms, at least 1): the time left, shared by weight (buffers)
+ * among the solves of its batch not yet started (`weightLeft`, this one's included), `running` of
+ * which run at once (the workers). Time a solve does not use passes on to the later ones, and a part
+ * of a few buffers takes a few milliseconds of the share, not an equal part of it.
+ */
+export function timeShare(deadline: number, weight: number, weightLeft: number, running = 1): number {
+  return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * weight) / Math.max(weight, weightLeft)));
+}
+
+/** The absolute deadline (performance.now() ms) of a solve with these options started at t0. */
+export function deadlineOf(options: SolveOptions, t0: number): number {
+  return t0 + (options.timeLimitMs ?? (options.method === 'exact' ? 60_000 : 10_000));
+}
+
+/** The name the combined plan goes by in the report. */
+export const DECOMPOSED = 'decomposed';
+
+/** Id of the floor buffer added to a part; buffer ids of the part never matter to its solve. */
+const FLOOR_ID = '\u0000floor';
+
+/**
+ * The part as a problem of its own, with a *floor*: one extra buffer of `floor` bytes alone at a step
+ * after the part. Every plan of it then has peak >= floor, so the portfolio stops as soon as the
+ * part's own buffers reach the floor (a level the whole needs anyway, or the capacity that is the
+ * first goal) instead of searching below it, with no option added to solve(). A bound B it proves
+ * with B > floor is a bound of the part alone (peak' = max(floor, peak) >= B > floor forces peak >= B).
+ * The floor buffer takes the part's common alignment, so the aligned live bound still applies.
+ */
+function withFloor(problem: Problem, part: Part, floor: number, capacity: number | undefined): Problem {
+  const buffers: Buffer[] = part.indices.map((i) => problem.buffers[i]!);
+  const a = buffers[0]!.align ?? 1;
+  const common = buffers.every((b) => (b.align ?? 1) === a && b.offset === undefined);
+  if (floor > 0) buffers.push({ id: FLOOR_ID, size: floor, start: part.end, end: part.end + 1, ...(common && a > 1 ? { align: a } : {}) });
+  return capacity === undefined ? { buffers } : { buffers, capacity };
+}
+
+interface PartState {
+  part: Part;
+  /** Cheap bound of the part alone. */
+  cheap: number;
+  offsets: number[];
+  peak: number;
+  bound: number;
+  method: string;
+  proof: string;
+  searchNodes: number;
+  timeMs: number;
+}
+
+/**
+ * Plans a problem part by part (`parts` from splitInTime, more than one) with the portfolio
+ * `options.method` (`auto`, `search` or `exact`), then combines and verifies the whole plan.
+ *
+ * - The report rows: the single-shot heuristics on the whole problem (the baselines keep their
+ *   meaning; `naive` is still "no reuse at all"), then the combined plan as `decomposed`. The plan
+ *   kept is the lowest of these (on equal peaks the earlier row). When one of them already meets the
+ *   lower bound, nothing is split (the plan is then the one solve() of the whole would give).
+ * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
+ *   the capacity when one is given (the first goal is then to fit it). A part gets a share of the time
+ *   left by its buffers among the parts left (timeShare), so time an easy part does not use passes on; the node and work budgets
+ *   of `auto` and `search` apply to each part as they would to a problem of its own.
+ * - Pass 2 (with a capacity, once every part fits it): the part holding the max peak P is solved
+ *   again under capacity P - 1 with the floor at the best bound B, while time is left: a lower plan
+ *   lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that gets
+ *   neither ends the pass (the max can no longer go down).
+ * - Bound: the max over parts of what each proves of itself (its cheap bound, or a search proof above
+ *   its floor). Status from finishPlan: optimal only if that max reaches the combined peak.
+ * Deterministic as solve() is: the parts, their order and their options depend only on the input
+ * (the time shares matter only when time, not a budget, ends a part's solve).
+ */
+export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solve: (p: Problem, o: SolveOptions) => SolveResult, finishPlan: FinishPlan): SolveResult {
+  const t0 = performance.now();
+  const deadline = deadlineOf(options, t0);
+  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  let next = steps.next([]);
+  while (!next.done) {
+    const asks = next.value;
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    next = steps.next(
+      asks.map((a) => {
+        const options = a.weight > 0 ? { ...a.options, timeLimitMs: timeShare(deadline, a.weight, weightLeft) } : a.options;
+        weightLeft -= a.weight;
+        return solve(a.problem, options);
+      }),
+    );
+  }
+  return next.value;
+}
+
+/**
+ * solveInParts with the solves of each batch run at once by `run` (a pool of `workers` workers, say):
+ * `run(ask, timeLimit)` calls `timeLimit()` when the solve starts, for its `timeLimitMs` (undefined
+ * for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
+ * where budgets, not time, end the solves, the plan is the same byte for byte.
+ */
+export async function solveInPartsAsync(
+  problem: Problem,
+  parts: Part[],
+  options: SolveOptions,
+  run: (ask: PartAsk, timeLimit: () => number | undefined) => Promise<SolveResult>,
+  finishPlan: FinishPlan,
+  workers: number,
+): Promise<SolveResult> {
+  const t0 = performance.now();
+  const deadline = deadlineOf(options, t0);
+  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  let next = steps.next([]);
+  while (!next.done) {
+    const asks = next.value;
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    const limitOf = (a: PartAsk): number | undefined => {
+      if (a.weight === 0) return undefined;
+      const t = timeShare(deadline, a.weight, weightLeft, workers);
+      weightLeft -= a.weight;
+      return t;
+    };
+    const results = await Promise.all(asks.map((a) => run(a, () => limitOf(a))));
+    next = steps.next(results);
+  }
+  return next.value;
+}
+
+/** The steps of solveInParts (see there), for any driver: inline, or the parts in parallel workers. */
+export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number): PartsPlan {
+  const method = options.method ?? 'auto';
+  const deadline = deadlineOf(options, t0);
+  const capacity = problem.capacity;
+  const cheap = bounds(problem);
+
+  // The report's rows: the single-shot heuristics on the whole problem, as the portfolio runs them.
+  const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
+  const methods: MethodResult[] = [];
+  let best: { offsets: number[]; peak: number; method: string } | undefined;
+  const rows = yield names.map((name) => ({ problem, options: { method: name }, weight: 0 }));
+  rows.forEach((r, i) => {
+    const name = names[i]!;
+    methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
+    if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
+  });
+
+  // A heuristic that meets the lower bound leaves nothing to search: no part needs solving.
+  if (best!.peak <= cheap.bound) {
+    return finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+  }
+
+  const states: PartState[] = parts.map((part) => {
+    const c = bounds({ buffers: part.indices.map((i) => problem.buffers[i]!) });
+    return { part, cheap: c.bound, offsets: [], peak: Infinity, bound: c.bound, method: '', proof: c.proof, searchNodes: 0, timeMs: 0 };
+  });
+  // The whole's cheap bound can exceed every part's (never for intervals alone: kept for safety).
+  let bestBound = Math.max(cheap.bound, ...states.map((s) => s.cheap));
+  // Nodes of the solves done, and of each one running (progress lines add them up).
+  let nodesDone = 0;
+  const running = new Map<PartState, number>();
+
+  /** The solve of one part with a floor and a capacity (the driver sets its time limit). */
+  const ask = (s: PartState, floor: number, cap: number | undefined): PartAsk => {
+    const { onProgress, timeLimitMs: _whole, ...rest } = options;
+    const report = onProgress
+      ? (p: Parameters<typeof onProgress>[0]): void => {
+          running.set(s, p.nodes);
+          let nodes = nodesDone;
+          for (const n of running.values()) nodes += n;
+          onProgress({ ...p, nodes, bound: bestBound });
+        }
+      : undefined;
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length };
+  };
+  /** Takes a part's result: keeps a lower plan and a stronger proof. */
+  const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {
+    running.delete(s);
+    const n = s.part.indices.length;
+    const offsets = r.offsets.slice(0, n);
+    let peak = 0;
+    s.part.indices.forEach((i, k) => (peak = Math.max(peak, offsets[k]! + problem.buffers[i]!.size)));
+    s.searchNodes += r.searchNodes ?? 0;
+    nodesDone += r.searchNodes ?? 0;
+    s.timeMs += r.timeMs;
+    let outcome: 'lower' | 'proven' | 'none' = 'none';
+    if (peak < s.peak) {
+      s.offsets = offsets;
+      s.peak = peak;
+      s.method = r.method;
+      outcome = 'lower';
+    }
+    // Only a bound above the floor speaks about the part itself (see withFloor).
+    if (r.bound > floor && r.bound > s.bound) {
+      s.bound = r.bound;
+      s.proof = r.proof;
+      if (cap !== undefined && r.bound > cap) outcome = 'proven';
+    }
+    if (s.bound > bestBound) bestBound = s.bound;
+    return outcome;
+  };
+
+  // Pass 1: every part (one batch), to the capacity when given, else to the floor every plan needs.
+  const floor1 = capacity !== undefined ? Math.max(capacity, bestBound) : bestBound;
+  const first = yield states.map((s) => ask(s, floor1, capacity));
+  states.forEach((s, i) => take(s, first[i]!, floor1, capacity));
+
+  // Pass 2: lower the max while the part holding it improves.
+  if (capacity !== undefined && floor1 > bestBound) {
+    const tried = new Set<PartState>();
+    while (performance.now() < deadline) {
+      const top = Math.max(...states.map((s) => s.peak));
+      if (top > capacity || top <= bestBound) break;
+      const s = states.find((x) => x.peak === top)!;
+      if (tried.has(s)) break;
+      tried.add(s);
+      const floor = bestBound;
+      const [r] = yield [ask(s, floor, top - 1)];
+      if (take(s, r!, floor, top - 1) !== 'lower') break;
+    }
+  }
+
+  const offsets = new Array<number>(problem.buffers.length).fill(0);
+  let peak = 0;
+  for (const s of states) {
+    s.part.indices.forEach((i, k) => (offsets[i] = s.offsets[k]!));
+    peak = Math.max(peak, s.peak);
+  }
+  const timeMs = states.reduce((t, s) => t + s.timeMs, 0);
+  methods.push({ method: DECOMPOSED, peak, timeMs });
+  if (peak < best!.peak) best = { offsets, peak, method: DECOMPOSED };
+
+  // What proves the bound: the whole's cheap bound when it is the best, else the part that proves more.
+  const holder = states.find((s) => s.bound === bestBound);
+  const proof =
+    bestBound === cheap.bound || holder === undefined
+      ? `${cheap.proof} (${parts.length} parts split in time)`
+      : `part ${states.indexOf(holder) + 1} of ${parts.length} (steps ${holder.part.start}..${holder.part.end}): ${holder.proof}`;
+  const result = finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+  const searchNodes = states.reduce((t, s) => t + s.searchNodes, 0);
+  if (searchNodes > 0) result.searchNodes = searchNodes;
+  result.parts = states.map((s) => ({
+    buffers: s.part.indices.length,
+    start: s.part.start,
+    end: s.part.end,
+    peak: s.peak,
+    bound: s.bound,
+    method: s.method,
+    proof: s.proof,
+    searchNodes: s.searchNodes,
+    timeMs: s.timeMs,
+  }));
+  return result;
+}
