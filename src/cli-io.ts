@@ -4,7 +4,11 @@ import { parseSize } from './format/bytes.js';
 import { InputError } from './problem/errors.js';
 import { isPowerOfTwo } from './problem/validate.js';
 
-/** Exit codes: 0 planned (and fits, when a capacity is given); 1 internal error; 2 bad input or usage; 3 does not fit. */
+/**
+ * Exit codes: 0 planned (and, with a capacity, the plan emitted fits it: all on chip, or after
+ * spilling); 1 internal error; 2 bad input or usage; 3 no plan fits the capacity, not even after
+ * spilling (or with --no-spill, not all on chip).
+ */
 export const EXIT_INPUT = 2;
 export const EXIT_NO_FIT = 3;
 
@@ -91,3 +95,11 @@ export function batchOption(value: string): number {
 /** --time-limit in seconds, as solve() takes it (milliseconds). */
 export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
   opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
+
+/**
+ * The time the spill phase may take after a solve that used `usedMs` of the limit (`limitMs`, or
+ * solve()'s default of 10 s): what is left, at least 100 ms.
+ */
+export const spillTime = (limitMs: number | undefined, usedMs: number): { timeLimitMs: number } => ({
+  timeLimitMs: Math.max(100, (limitMs ?? 10_000) - usedMs),
+});

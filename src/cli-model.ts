@@ -36,6 +36,8 @@ export interface ModelFlags {
 export interface PlanOptions extends ModelFlags {
   method: MethodName | Portfolio | 'glpk';
   capacity?: number;
+  /** false with --no-spill: a plan that does not fit the capacity is not spilled (exit 3). */
+  spill?: boolean;
   timeLimit?: number;
   seed?: number;
   iterations?: number;
@@ -86,6 +88,15 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
   const { results, baselines } = planWithProgress(file, model, opts, method);
+  const spilled = results.findIndex((r) => r.spill !== undefined && r.spill.spilled.length > 0);
+  if (opts.writeTflite !== undefined && spilled >= 0) {
+    // TFLM's offline plan holds one arena offset per tensor: it has no notion of a second memory.
+    throw new UsageError(
+      `--write-tflite: subgraph ${spilled} spills ${results[spilled]!.spill!.spilled.length} buffer(s) to DDR to fit --capacity, ` +
+        `and TFLite Micro's offline plan has no place for a DDR arena; nothing was written. ` +
+        `Write the plan without --capacity (or with one it fits), or use --header / --out for the two arenas`,
+    );
+  }
   const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
   const json = modelPlanToJson(model, results);
   if (reordered && stored) {
@@ -94,7 +105,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   const orders = reordered?.results.map((r) => r.order);
   const outputs: [string, string | Uint8Array][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders) : undefined;
@@ -138,6 +149,7 @@ function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions,
       onProgress: progress.update,
     },
     opts.capacity,
+    { spill: opts.spill !== false },
   );
   progress.done();
   return plan;

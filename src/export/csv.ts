@@ -1,5 +1,5 @@
 import { InputError } from '../problem/errors.js';
-import type { Buffer, Problem } from '../problem/types.js';
+import type { Buffer, Memory, Problem } from '../problem/types.js';
 
 function checkId(id: string): string {
   if (/[,\r\n"]/.test(id)) {
@@ -18,15 +18,16 @@ const OPTIONAL: [string, (b: Buffer) => unknown, (b: Buffer) => string][] = [
   ['spillable', (b) => b.spillable !== undefined, (b) => (b.spillable === undefined ? '' : String(b.spillable))],
 ];
 
-function rows(problem: Problem, offsets?: readonly number[]): string {
+function rows(problem: Problem, offsets?: readonly number[], memory?: readonly Memory[]): string {
   const bs = problem.buffers;
   const extra = OPTIONAL.filter(([, has]) => bs.some((b) => has(b)));
   const withOffset = offsets !== undefined || bs.some((b) => b.offset !== undefined);
-  const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : [])];
+  const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : []), ...(memory ? ['memory'] : [])];
   const lines = [head.join(',')];
   bs.forEach((b, i) => {
     const cells = [checkId(b.id), String(b.start), String(b.end), String(b.size), ...extra.map(([, , cell]) => cell(b))];
     if (withOffset) cells.push(offsets ? String(offsets[i]!) : b.offset === undefined ? '' : String(b.offset));
+    if (memory) cells.push(memory[i]!);
     lines.push(cells.join(','));
   });
   return lines.join('\n') + '\n';
@@ -37,7 +38,10 @@ export function problemToCsv(problem: Problem): string {
   return rows(problem);
 }
 
-/** A solution as MiniMalloc CSV: the problem's columns plus each buffer's `offset`. */
-export function solutionToCsv(problem: Problem, offsets: readonly number[]): string {
-  return rows(problem, offsets);
+/**
+ * A solution as MiniMalloc CSV: the problem's columns plus each buffer's `offset`; with `memory` (a
+ * spilled plan) also a `memory` column, `chip` or `ddr`, the offset being within that memory's arena.
+ */
+export function solutionToCsv(problem: Problem, offsets: readonly number[], memory?: readonly Memory[]): string {
+  return rows(problem, offsets, memory);
 }

@@ -17,12 +17,15 @@ const COLUMN_NAMES: Record<string, string> = {
   weight: 'weight',
   spillable: 'spillable',
   gaps: 'gaps',
+  memory: 'memory',
 };
 
 /**
  * Reads MiniMalloc's CSV: a header naming `id,lower,upper,size` (aliases buffer/buffer_id, start/begin,
  * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
- * `upper` is exclusive. Ids stay strings. Errors name the file, line and column.
+ * `upper` is exclusive. Ids stay strings. Errors name the file, line and column. A spilled solution's
+ * `memory` column (`chip` / `ddr`) is read back too: a `ddr` row's offset is in the DDR arena, so it is
+ * not taken as a fixed (on-chip) offset.
  */
 export function parseCsv(text: string, file = '<csv>'): Problem {
   const lines = text.split(/\r?\n/);
@@ -77,8 +80,12 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
     };
     const align = int('alignment', true);
     if (align !== undefined) b.align = align;
+    const memory = cell('memory');
+    if (memory !== undefined && !/^(chip|ddr|)$/i.test(memory)) {
+      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip or ddr`, { file, buffer: id, field: 'memory' });
+    }
     const offset = int('offset', true);
-    if (offset !== undefined) b.offset = offset;
+    if (offset !== undefined && memory?.toLowerCase() !== 'ddr') b.offset = offset;
     const weight = cell('weight');
     if (weight !== undefined && weight !== '') {
       const w = Number(weight);

@@ -3,7 +3,7 @@
  * threads and prints one report per file, in the order given, each as soon as it and those before
  * it are done. Reading and importing stay on the main thread (cheap); every solve runs in a worker.
  */
-import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, readInput, spillTime, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planToJson } from '../export/plan-json.js';
@@ -17,6 +17,7 @@ import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
+import { planWithSpillAsync, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
 
 export interface PlanFilesOptions {
@@ -29,6 +30,8 @@ export interface PlanFilesOptions {
   iterations?: number;
   /** Print one JSON array (an entry per file: its plan or its error) instead of the reports. */
   json?: boolean;
+  /** With a capacity: spill what does not fit to DDR (default true). */
+  spill?: boolean;
   /** How model files are read (the CLI's --align, --batch, --input-shape …). */
   model?: ModelImportOptions & OnnxImportOptions;
 }
@@ -62,7 +65,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   };
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
-    const { results, baselines } = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity);
+    const { results, baselines } = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false });
     return {
       text: formatModelReport(model, results, baselines),
       json: modelPlanToJson(model, results),
@@ -71,7 +74,9 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   }
   const problem = importProblem(new TextDecoder().decode(bytes), file);
   if (o.capacity !== undefined) problem.capacity = o.capacity;
-  const result: SolveResult = await solver.solve(problem, opts);
+  const whole: SolveResult = await solver.solve(problem, opts);
+  const result: PlanResult =
+    o.spill === false ? whole : await planWithSpillAsync(problem, whole, { ...opts, ...spillTime(o.timeLimitMs, whole.timeMs) }, problem.capacity, (p, so) => solver.solve(p, so));
   return { text: formatReport(problem, result, file), json: planToJson(problem, result), code: result.fits === false ? EXIT_NO_FIT : 0 };
 }
 
