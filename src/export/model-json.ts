@@ -1,6 +1,6 @@
-import { arenaFits, modelArenaSize, subgraphBases } from './tensor-offsets.js';
+import { arenaFits, ddrPeaks, modelArenaSize, subgraphBases } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
-import type { SolveResult } from '../solve/solve.js';
+import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
@@ -36,12 +36,13 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   subgraphs: SubgraphPlanJson[];
   /**
    * The one arena a runtime holds (the header's and the offline plan's): subgraphs stacked, each at
-   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not).
+   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
+   * spilling, `ddr`: the DDR arena the spilled buffers live in, stacked the same way.
    */
-  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean };
+  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] } };
 }
 
-function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
+function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult): SubgraphPlanJson {
   const base = planToJson(sg.problem, result);
   return {
     ...base,
@@ -55,7 +56,7 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPla
   };
 }
 
-export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[]): ModelPlanJson {
+export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[]): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
   const size = modelArenaSize(results);
   const capacity = model.subgraphs[0]?.problem.capacity;
@@ -63,6 +64,7 @@ export function modelPlanToJson(model: ImportedModel, results: readonly SolveRes
   if (capacity !== undefined) {
     arena.capacity = capacity;
     arena.fits = arenaFits(results, capacity)!;
+    if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }

@@ -9,11 +9,7 @@ import { bestKeptSet } from '../../src/solve/spill-choice.js';
 import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
 import { bruteForceFit } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
-
-/** The spill.csv (#10): 88 KiB live at step 2, 64 KiB on chip; c1 is the one to spill. */
-export const SPILL_CSV = 'id,lower,upper,size\nimg,0,2,24576\nc1,1,3,40960\nc2,2,4,32768\nres,1,5,16384\nhead,4,6,8192\n';
-/** The cap.csv (#10): live bound 112 B, greedy-size needs 144 B. */
-export const CAP_CSV = 'id,lower,upper,size\na,0,3,32\nb,0,1,64\nc,1,2,48\nd,1,4,16\ne,2,4,40\nf,3,5,56\ng,4,5,24\n';
+import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
 
 /** solve() then the spill phase, as the command line runs them; the plan goes through the two-memory verifier. */
 function plan(problem: Problem, capacity: number, options: SolveOptions = {}): PlanResult {
