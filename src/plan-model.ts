@@ -69,15 +69,8 @@ export async function planModelWith(
 ): Promise<ModelPlan> {
   setCapacity(model, capacity);
   const wholes = await Promise.all(model.subgraphs.map((sg) => solveOne(sg.problem, options)));
-  const results: PlanResult[] = [];
-  for (const [s, whole] of wholes.entries()) {
-    const sg = model.subgraphs[s]!;
-    results.push(
-      capacity === undefined || how.spill === false
-        ? whole
-        : await planWithSpillAsync(sg.problem, whole, spillOptions(options, whole), capacityLeft(results, capacity), solveOne),
-    );
-  }
+  const problems = model.subgraphs.map((sg) => sg.problem);
+  const results = capacity === undefined || how.spill === false ? wholes : await spillSubgraphsWith(problems, wholes, options, capacity, solveOne);
   const baselines = await Promise.all(
     model.subgraphs.map(async (sg, s): Promise<Baselines> => {
       const peakOf = async (method: BaselineMethod): Promise<number> =>
@@ -86,4 +79,23 @@ export async function planModelWith(
     }),
   );
   return { results, baselines };
+}
+
+/**
+ * The spill phase of planModelWith(), for callers that solved the subgraphs themselves (the page):
+ * each subgraph's plan `wholes[s]` (solved with `options` under `capacity`), spilled in order within
+ * the on-chip bytes the earlier subgraphs leave. The same plans as planModel().
+ */
+export async function spillSubgraphsWith(
+  problems: readonly Problem[],
+  wholes: readonly SolveResult[],
+  options: SolveOptions,
+  capacity: number,
+  solveOne: (problem: Problem, options: SolveOptions) => Promise<SolveResult>,
+): Promise<PlanResult[]> {
+  const results: PlanResult[] = [];
+  for (const [s, whole] of wholes.entries()) {
+    results.push(await planWithSpillAsync(problems[s]!, whole, spillOptions(options, whole), capacityLeft(results, capacity), solveOne));
+  }
+  return results;
 }

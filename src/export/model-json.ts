@@ -42,8 +42,8 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] } };
 }
 
-function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult): SubgraphPlanJson {
-  const base = planToJson(sg.problem, result);
+function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined): SubgraphPlanJson {
+  const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result);
   return {
     ...base,
     index: sg.index,
@@ -56,10 +56,10 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult): SubgraphPlan
   };
 }
 
-export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[]): ModelPlanJson {
-  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
+/** `capacity`: the one the model was planned under (default: the one on its subgraphs' problems). */
+export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity): ModelPlanJson {
+  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
   const size = modelArenaSize(results);
-  const capacity = model.subgraphs[0]?.problem.capacity;
   const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
   if (capacity !== undefined) {
     arena.capacity = capacity;
