@@ -58,6 +58,8 @@ export interface SolveRequest {
 
 /** Choices (and placements) tried before the greedy fallback. */
 const MAX_ROUNDS = 20;
+/** Placements failed before the choice is made under a lowered capacity. */
+const FAILURES_BEFORE_SHRINK = 3;
 
 const now = (): number => performance.now();
 
@@ -85,8 +87,13 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (idx.length === 0) return undefined;
     return yield { problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: left() / 2 } };
   };
+  // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
+  // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
+  // down by one buffer per round). From then on the choice is not proven best.
+  let knapsack = capacity;
+  let failures = 0;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const choice = bestKeptSet(problem, capacity, cuts);
+    const choice = bestKeptSet(problem, knapsack, cuts);
     if (choice.kept === undefined) {
       if (round === 1 && choice.complete) {
         return { ...whole, spillFailure: 'even the buffers that may not spill do not fit the capacity' };
@@ -96,8 +103,13 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (!choice.complete) proven = false;
     const chip = yield* place(choice.kept);
     if (chip === undefined || chip.fits) return yield* finish(choice.kept, chip, proven ? 'optimal' : 'feasible', 'search', round);
-    if (chip.status !== 'infeasible') proven = false;
     cuts.add(spillKey(choice.kept));
+    // Not placed: proven impossible (infeasible) keeps the claim; a heuristic's failure does not.
+    if (chip.status !== 'infeasible') proven = false;
+    if (++failures >= FAILURES_BEFORE_SHRINK) {
+      proven = false;
+      knapsack = Math.max(0, knapsack - (chip.peak - capacity));
+    }
     if (now() - t0 > limit) break;
   }
   // The greedy fallback: spill, one at a time, the spillable buffer of least weight per byte among
@@ -113,7 +125,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const pool = above.length > 0 ? above : spillable;
     if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
     const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
-    kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
+    // One at a time while there is time; then every one above the capacity at once (always ends).
+    if (now() - t0 > limit && above.length > 0) for (const i of above) kept[i] = false;
+    else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
   }
 
   /** The DDR arena and the plan over both memories, checked by the verifier. */
