@@ -158,7 +158,8 @@ function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions,
 /** The stored order's figures, next to the reordered plan in the JSON. */
 function storedJson(stored: ModelPlan, s: number): Required<Pick<SubgraphPlanJson, 'storedOrder'>> {
   const r = stored.results[s]!;
-  return { storedOrder: { liveBound: r.liveBound, peak: r.peak, method: r.method } };
+  const oneArena = r.spill?.whole ?? r; // after spilling: the plan of every buffer, as for the new order
+  return { storedOrder: { liveBound: r.liveBound, peak: oneArena.peak, method: oneArena.method } };
 }
 
 export interface InspectOptions extends ModelFlags {

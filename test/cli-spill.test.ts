@@ -14,6 +14,8 @@ import { importTflite } from '../src/import/tflite/index.js';
 import type { Memory, Problem } from '../src/problem/types.js';
 import { verifySpilledPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
+import { importOnnx } from '../src/import/onnx/index.js';
 import { CAP_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -189,5 +191,31 @@ describe('plan --capacity on a model that does not fit', () => {
     // With a capacity it fits, the offline plan is written as before.
     expect(run('plan', chain, '--capacity', '4KiB', '--write-tflite', out).code).toBe(0);
     expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe('plan --capacity on an ONNX model that does not fit', () => {
+  // x -> Relu a -> Relu b -> Add(a, b) y: a, b and y (256 B each) live together at step 2: 768 B.
+  const bytes = onnxModel({
+    inputs: [vi('x', [1, 64])],
+    outputs: [vi('y', null)],
+    nodes: [node('Relu', ['x'], ['a'], [], 'r1'), node('Relu', ['a'], ['b'], [], 'r2'), node('Add', ['a', 'b'], ['y'], [], 'add')],
+  });
+  const path = file('three.onnx', bytes);
+
+  it('spills one activation to DDR under 600 B, the plan verifies; exit 0; --no-spill exits 3', () => {
+    const r = run('plan', path, '--capacity', '600', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as JsonPlan & { format: string; arena: { fits: boolean; size: number } };
+    expect(j.format).toBe('onnx');
+    expect(j.status).toBe('spilled');
+    expect(j.spilled).toHaveLength(1);
+    expect(j.arena.fits).toBe(true);
+    expect(j.arena.size).toBeLessThanOrEqual(600);
+    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j, 600);
+    const text = run('plan', path, '--capacity', '600');
+    expect(text.out).toMatch(/status: fits after spilling/);
+    expect(text.out).toContain(`spilled: ${j.spilled[0]}\n`);
+    expect(run('plan', path, '--capacity', '600', '--no-spill').code).toBe(3);
   });
 });

@@ -39,6 +39,9 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
     `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), DDR traffic ${spill.ddrTraffic}`,
   );
   out.push(`  spilled: ${spill.spilled.slice(0, 20).join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
+  if (spill.choice === 'feasible' && result.methods.length === 1) {
+    out.push(`  note: placed by ${result.method} alone; a portfolio (--method auto) may keep more on chip`);
+  }
 }
 
 /**
