@@ -256,6 +256,10 @@ describe('the page in Chromium', () => {
     expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
     expect(await page.locator('#fits').getAttribute('data-spilled')).toBe('c1');
     expect(await page.locator('#proof').textContent()).toMatch(/proven best choice/);
+    expect(await page.locator('#layout svg#layout-chip rect.buf').count()).toBe(4);
+    expect(await page.locator('#layout svg#layout-ddr rect.buf').count()).toBe(1);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-output/page-spilled.png'), fullPage: true });
     const cli = cliJson('spill.csv', SPILL_CSV, '--capacity', '64KiB', '--time-limit', '10');
     const shown = (await downloadedPlan()) as unknown as Record<string, unknown>;
     expect(planOf(shown)).toEqual(planOf(cli));

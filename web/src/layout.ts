@@ -50,8 +50,9 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
   const all = input.problem.buffers.map((_, i) => i);
   if (input.memory === undefined) return drawPanel(input, all, input.peak, input.capacity, zoom, fitWidth);
   const memory = input.memory;
-  const chip = drawPanel(input, all.filter((i) => memory[i] === 'chip'), input.peak, input.capacity, zoom, fitWidth, 'on chip');
-  const ddr = drawPanel(input, all.filter((i) => memory[i] === 'ddr'), input.ddrPeak ?? 0, undefined, zoom, fitWidth, 'DDR (spilled)');
+  // Two panels in the height of one (the box scrolls beyond it): each half as tall.
+  const chip = drawPanel(input, all.filter((i) => memory[i] === 'chip'), input.peak, input.capacity, zoom, fitWidth, 'on chip', 0.6);
+  const ddr = drawPanel(input, all.filter((i) => memory[i] === 'ddr'), input.ddrPeak ?? 0, undefined, zoom, fitWidth, 'DDR (spilled)', 0.6);
   const w = Number(chip.getAttribute('width'));
   const h = Number(chip.getAttribute('height'));
   const svg = el('svg', { xmlns: SVG, width: w, height: 2 * h, viewBox: `0 0 ${w} ${2 * h}`, 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
@@ -63,13 +64,22 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
 }
 
 /** One arena: the buffers `idx` (data-i = their index in the problem) up to `peak`. */
-function drawPanel(input: LayoutInput, idx: readonly number[], peak: number, capacity: number | undefined, zoom: number, fitWidth: number, name?: string): SVGSVGElement {
+function drawPanel(
+  input: LayoutInput,
+  idx: readonly number[],
+  peak: number,
+  capacity: number | undefined,
+  zoom: number,
+  fitWidth: number,
+  name?: string,
+  heightScale = 1,
+): SVGSVGElement {
   const { problem, offsets } = input;
   const bufs = problem.buffers;
   const t0 = Math.min(...bufs.map((b) => b.start));
   const t1 = Math.max(...bufs.map((b) => b.end));
   const w = Math.round(Math.max(fitWidth, 480) * zoom);
-  const h = Math.round(BASE_H * zoom);
+  const h = Math.round(BASE_H * zoom * heightScale);
   const plotW = w - LEFT - RIGHT;
   const plotH = h - TOP - BOTTOM;
   const capInView = capacity !== undefined && capacity <= peak * 1.25;

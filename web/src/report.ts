@@ -23,9 +23,17 @@ export function showSummary(result: SolveResult): void {
   peak.textContent = formatBytes(result.peak);
   peak.dataset['bytes'] = String(result.peak);
   byId('peak-bytes').textContent = `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
-  byId('bound').textContent = formatBytes(result.bound);
-  byId('overhead').textContent =
-    result.peak === result.bound ? 'the plan meets it' : `plan is ${pct(result.gap)} above it (live bound ${formatBytes(result.liveBound)})`;
+  if (result.spill) {
+    // After spilling the plan is the on-chip arena; the bound shown stays that of every buffer.
+    byId('bound').textContent = formatBytes(result.spill.whole.bound);
+    byId('overhead').textContent = `of every buffer (all on chip: ${formatBytes(result.spill.whole.peak)}); on chip, ${
+      result.gap === 0 ? 'the plan meets its bound' : `${pct(result.gap)} above its bound ${formatBytes(result.bound)}`
+    }`;
+  } else {
+    byId('bound').textContent = formatBytes(result.bound);
+    byId('overhead').textContent =
+      result.peak === result.bound ? 'the plan meets it' : `plan is ${pct(result.gap)} above it (live bound ${formatBytes(result.liveBound)})`;
+  }
   const [label, cls] = STATUS[result.status];
   const status = byId('status');
   status.textContent = label;
@@ -91,7 +99,9 @@ export function showMethods(result: SolveResult): void {
     body.append(tr);
   }
   const total = document.createElement('tr');
-  const cells = [`total (${result.status})`, formatBytes(result.peak), pct((result.peak - result.liveBound) / Math.max(result.liveBound, 1)), time(result.timeMs)];
+  const cells = result.spill
+    ? ['on chip, after spilling', formatBytes(result.peak), '—', time(result.timeMs)]
+    : [`total (${result.status})`, formatBytes(result.peak), pct((result.peak - result.liveBound) / Math.max(result.liveBound, 1)), time(result.timeMs)];
   for (const c of cells) {
     const td = document.createElement('td');
     td.textContent = c;
