@@ -96,10 +96,3 @@ export function batchOption(value: string): number {
 export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
   opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
 
-/**
- * The time the spill phase may take after a solve that used `usedMs` of the limit (`limitMs`, or
- * solve()'s default of 10 s): what is left, at least 100 ms.
- */
-export const spillTime = (limitMs: number | undefined, usedMs: number): { timeLimitMs: number } => ({
-  timeLimitMs: Math.max(100, (limitMs ?? 10_000) - usedMs),
-});

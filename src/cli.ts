@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, spillTime, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, intOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -19,7 +19,7 @@ import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
 import { solve, type SolveResult } from './solve/solve.js';
-import { planWithSpill, type PlanResult } from './solve/spill.js';
+import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
 
@@ -62,12 +62,11 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   const plan: PlanResult =
     opts.spill === false
       ? result
-      : planWithSpill(problem, result, {
-          ...(opts.method !== 'glpk' ? { method: opts.method } : {}),
-          ...spillTime(limitMs, result.timeMs),
-          seed: opts.seed,
-          iterations: opts.iterations,
-        });
+      : planWithSpill(
+          problem,
+          result,
+          spillOptions({ ...(opts.method !== 'glpk' ? { method: opts.method } : {}), timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations }, result),
+        );
   const json = planToJson(problem, plan);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, problem, plan, json)]);

@@ -3,7 +3,7 @@ import { subgraphBases } from './export/tensor-offsets.js';
 import type { ImportedModel } from './import/model.js';
 import type { Plan, Problem } from './problem/types.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
-import { planWithSpill, planWithSpillAsync, type PlanResult } from './solve/spill.js';
+import { planWithSpill, planWithSpillAsync, spillOptions, type PlanResult } from './solve/spill.js';
 
 /** Every subgraph's plan (from solve(), which verifies it; spilled when it did not fit) and the peaks of its baselines. */
 export interface ModelPlan {
@@ -33,11 +33,6 @@ const ranAlready = (r: SolveResult, method: BaselineMethod): number | undefined 
  */
 function capacityLeft(done: readonly Pick<Plan, 'peak'>[], capacity: number): number {
   return Math.max(0, capacity - subgraphBases([...done, { peak: 0 }])[done.length]!);
-}
-
-/** The spill phase's options: the user's, with the time the whole solve left. */
-function spillOptions(options: SolveOptions, whole: SolveResult): SolveOptions {
-  return { ...options, timeLimitMs: Math.max(100, (options.timeLimitMs ?? 10_000) - whole.timeMs) };
 }
 
 /**

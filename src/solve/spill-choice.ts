@@ -53,15 +53,14 @@ export const spillKey = (kept: readonly boolean[]): string =>
     .join(',');
 
 /**
- * The kept set of most weight such that at every step the kept live bytes are at most `capacity`,
+ * The kept set of most weight such that at every step the kept live bytes are at most `bytes`,
  * every must-stay buffer is kept, and the set is none of `cuts` (keys by spillKey: sets already shown
  * not to place). Ties go to the first set in a fixed order (larger buffers kept first), so the same
- * input gives the same set. The bound: what is kept, plus the undecided weight, minus at the step that
+ * input gives the same set. Sizes count as alignedSizes() says. The bound: what is kept, plus the undecided weight, minus at the step that
  * needs it most the least weight whose bytes cover that step's excess (fractional, cheapest per byte).
  */
-export function bestKeptSet(problem: Problem, capacity: number, cuts: ReadonlySet<string> = new Set(), maxWork = DEFAULT_CHOICE_WORK): KeptChoice {
-  const { sizes: bs, capacity: cap } = alignedSizes(problem, capacity);
-  capacity = cap;
+export function bestKeptSet(problem: Problem, bytes: number, cuts: ReadonlySet<string> = new Set(), maxWork = DEFAULT_CHOICE_WORK): KeptChoice {
+  const { sizes: bs, capacity } = alignedSizes(problem, bytes);
   const n = bs.length;
   // Live sets change only where a buffer starts: those steps, and the ones over the capacity.
   const starts = [...new Set(bs.map((b) => b.start))].sort((a, b) => a - b);

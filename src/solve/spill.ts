@@ -172,6 +172,15 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
 }
 
 /**
+ * The spill phase's options after a solve of every buffer (`whole`) made with `options`: the same
+ * method, seed and budgets, and the time the solve left of the limit (solve()'s default of 10 s when
+ * none), at least 100 ms: --time-limit covers both.
+ */
+export function spillOptions(options: SolveOptions, whole: SolveResult): SolveOptions {
+  return { ...options, timeLimitMs: Math.max(100, (options.timeLimitMs ?? 10_000) - whole.timeMs) };
+}
+
+/**
  * The plan under the problem's capacity (or `capacity`): `whole` itself when it fits (or no capacity
  * is given), else the spilled plan. Runs the solves inline with `solveOne` (default solve()).
  */

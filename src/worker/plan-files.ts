@@ -3,7 +3,7 @@
  * threads and prints one report per file, in the order given, each as soon as it and those before
  * it are done. Reading and importing stay on the main thread (cheap); every solve runs in a worker.
  */
-import { EXIT_INPUT, EXIT_NO_FIT, readInput, spillTime, UsageError } from '../cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planToJson } from '../export/plan-json.js';
@@ -17,7 +17,7 @@ import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
-import { planWithSpillAsync, type PlanResult } from '../solve/spill.js';
+import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
 
 export interface PlanFilesOptions {
@@ -76,7 +76,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   if (o.capacity !== undefined) problem.capacity = o.capacity;
   const whole: SolveResult = await solver.solve(problem, opts);
   const result: PlanResult =
-    o.spill === false ? whole : await planWithSpillAsync(problem, whole, { ...opts, ...spillTime(o.timeLimitMs, whole.timeMs) }, problem.capacity, (p, so) => solver.solve(p, so));
+    o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));
   return { text: formatReport(problem, result, file), json: planToJson(problem, result), code: result.fits === false ? EXIT_NO_FIT : 0 };
 }
 
