@@ -59,7 +59,7 @@ export interface SolveRequest {
 /** Choices (and placements) tried before the greedy fallback. */
 const MAX_ROUNDS = 20;
 /** Placements failed before the choice is made under a lowered capacity. */
-const FAILURES_BEFORE_SHRINK = 3;
+const FAILURES_BEFORE_SHRINK = 5;
 
 const now = (): number => performance.now();
 
