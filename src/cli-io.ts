@@ -6,7 +6,11 @@ import { parseSize } from './format/bytes.js';
 import { InputError } from './problem/errors.js';
 import { isPowerOfTwo } from './problem/validate.js';
 
-/** Exit codes: 0 planned (and fits, when a capacity is given); 1 internal error; 2 bad input or usage; 3 does not fit. */
+/**
+ * Exit codes: 0 planned (and, with a capacity, the plan emitted fits it: all on chip, or after
+ * spilling); 1 internal error; 2 bad input or usage; 3 no plan fits the capacity, not even after
+ * spilling (or with --no-spill, not all on chip).
+ */
 export const EXIT_INPUT = 2;
 export const EXIT_NO_FIT = 3;
 
@@ -192,3 +196,4 @@ export function batchOption(value: string): number {
 /** --time-limit in seconds, as solve() takes it (milliseconds). */
 export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
   opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
+

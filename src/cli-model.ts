@@ -43,6 +43,8 @@ export interface ModelFlags {
 export interface PlanOptions extends ModelFlags {
   method: MethodName | Portfolio | 'glpk';
   capacity?: number;
+  /** false with --no-spill: a plan that does not fit the capacity is not spilled (exit 3). */
+  spill?: boolean;
   timeLimit?: number;
   seed?: number;
   iterations?: number;
@@ -101,11 +103,21 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
   const planned = planWithProgress(file, model, opts, method);
   const { baselines } = planned;
+  const spilled = planned.results.findIndex((r) => r.spill !== undefined && r.spill.spilled.length > 0);
+  if (opts.writeTflite !== undefined && spilled >= 0) {
+    // TFLM's offline plan holds one arena offset per tensor: it has no notion of a second memory.
+    throw new UsageError(
+      `--write-tflite: subgraph ${spilled} spills ${planned.results[spilled]!.spill!.spilled.length} buffer(s) to DDR to fit --capacity, ` +
+        `and TFLite Micro's offline plan has no place for a DDR arena; nothing was written. ` +
+        `Write the plan without --capacity (or with one it fits), or use --header / --out for the two arenas`,
+    );
+  }
   const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
   const orders = reordered?.results.map((r) => r.order);
   // TFLite: TFLM adds its kernels' scratch around the offline plan; keep the plan whose head is smallest.
+  // (Not after spilling: the head then holds only what stays on chip, and TFLM cannot run a DDR arena.)
   const tflm =
-    model.format === 'tflite'
+    model.format === 'tflite' && spilled < 0
       ? planForTflm({
           bytes,
           file,
@@ -118,14 +130,14 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results, tflm?.head);
+  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
     Object.assign(json, storedJson(stored, 0));
   }
   const outputs: [string, string | Uint8Array][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!.offsets, json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
@@ -166,7 +178,7 @@ function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveO
 
 function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio): ModelPlan {
   const progress = progressReporter(file);
-  const plan = planModel(model, { ...solveOptions(opts, method), onProgress: progress.update }, opts.capacity);
+  const plan = planModel(model, { ...solveOptions(opts, method), onProgress: progress.update }, opts.capacity, { spill: opts.spill !== false });
   progress.done();
   return plan;
 }
@@ -174,7 +186,8 @@ function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions,
 /** The stored order's figures, next to the reordered plan in the JSON. */
 function storedJson(stored: ModelPlan, s: number): Required<Pick<SubgraphPlanJson, 'storedOrder'>> {
   const r = stored.results[s]!;
-  return { storedOrder: { liveBound: r.liveBound, peak: r.peak, method: r.method } };
+  const oneArena = r.spill?.whole ?? r; // after spilling: the plan of every buffer, as for the new order
+  return { storedOrder: { liveBound: r.liveBound, peak: oneArena.peak, method: oneArena.method } };
 }
 
 export interface InspectOptions extends ModelFlags {

@@ -12,18 +12,17 @@ import {
   type InspectOptions,
   type PlanOptions,
 } from './cli-model.js';
-import { planOutText, planToJson } from './export/plan-json.js';
+import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
 import { terminalSafe } from './format/printable.js';
-import { allOffsets, emptyBuffersNote, readProblem } from './import/index.js';
+import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
 import { solve, type SolveResult } from './solve/solve.js';
-import { fitCapacity, type FitResult } from './solve/ilp/fit.js';
+import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
-import { formatBytes } from './format/bytes.js';
 
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
@@ -41,16 +40,6 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['kernels', '--kernels'],
   ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
-
-function spillText(fit: FitResult): string {
-  if (fit.status === 'infeasible') return '  spill: even the buffers that may not spill do not fit\n';
-  return (
-    `  spill (${fit.status === 'optimal' ? 'proven best' : 'feasible'} choice, ${fit.how === 'knapsack' ? 'GLPK knapsack + placement' : 'greedy: the knapsack rounds ran out of time'}): ` +
-    `${fit.spilled.length} buffers, ${formatBytes(fit.spilledBytes)} to DDR, DDR traffic ${fit.ddrTraffic}; ` +
-    `kept ${fit.kept.length} buffers in ${formatBytes(fit.plan?.peak ?? 0)}\n` +
-    (fit.spilled.length > 0 ? `  spilled: ${fit.spilled.slice(0, 20).join(', ')}${fit.spilled.length > 20 ? ', ...' : ''}\n` : '')
-  );
-}
 
 async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   checkOutputPaths(
@@ -84,19 +73,25 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
     result = solve(problem, { method: opts.method, timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
     progress.done();
   }
-  // When the whole set does not fit: what should spill to DDR, chosen by the knapsack.
-  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs: limitMs }) : undefined;
-  const json = {
-    ...planToJson(read.all, { ...result, offsets: allOffsets(read, result.offsets) }),
-    ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),
-  };
+  // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
+  const plan: PlanResult =
+    opts.spill === false
+      ? result
+      : planWithSpill(
+          problem,
+          result,
+          spillOptions({ ...(opts.method !== 'glpk' ? { method: opts.method } : {}), timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations }, result),
+        );
+  // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
+  const whole = planOfAll(read, plan);
+  const json = planToJson(read.all, whole);
   const outputs: [string, string][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, allOffsets(read, result.offsets), json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(formatReport(problem, result, file) + emptyBuffersNote(read) + (fit ? spillText(fit) : '')));
-  return result.fits === false ? EXIT_NO_FIT : 0;
+  else process.stdout.write(terminalSafe(formatReport(problem, plan, file) + emptyBuffersNote(read)));
+  return plan.fits === false ? EXIT_NO_FIT : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -115,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
         .default('auto'),
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
+    .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
     .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
     .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
@@ -157,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: opts.seed,
       iterations: opts.iterations,
       json: opts.json,
+      spill: opts.spill !== false,
       model: importOptions(opts),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
     });

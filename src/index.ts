@@ -2,13 +2,15 @@
  * arenapack: plan where every buffer of a neural network's working memory lives, prove how good
  * the plan is, and check it. Data flows one way: import -> Problem -> solve -> Plan -> verify -> export.
  */
-export type { Buffer, Bytes, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
+export type { Buffer, Bytes, Memory, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
 export { InputError } from './problem/errors.js';
 export { validateProblem } from './problem/validate.js';
-export { verifyPlan, type Verdict } from './problem/verify.js';
+export { verifyPlan, verifySpilledPlan, type SpilledClaim, type Verdict } from './problem/verify.js';
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
+export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';
+export { bestKeptSet, type KeptChoice } from './solve/spill-choice.js';
 export {
   ASSIGN_METHODS,
   METHOD_HELP,

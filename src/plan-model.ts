@@ -1,12 +1,20 @@
 import type { Baselines } from './export/model-report.js';
+import { subgraphBases } from './export/tensor-offsets.js';
 import type { ImportedModel } from './import/model.js';
-import type { Problem } from './problem/types.js';
+import type { Plan, Problem } from './problem/types.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
+import { planWithSpill, planWithSpillAsync, spillOptions, type PlanResult } from './solve/spill.js';
 
-/** Every subgraph's plan (from solve(), which verifies it) and the peaks of its baselines. */
+/** Every subgraph's plan (from solve(), which verifies it; spilled when it did not fit) and the peaks of its baselines. */
 export interface ModelPlan {
-  results: SolveResult[];
+  results: PlanResult[];
   baselines: Baselines[];
+}
+
+/** How a model is planned under a capacity. */
+export interface ModelPlanOptions {
+  /** Spill what does not fit to DDR (default true); false keeps every buffer on chip, fitting or not. */
+  spill?: boolean;
 }
 
 type BaselineMethod = 'naive' | 'slots-inorder';
@@ -19,32 +27,70 @@ function setCapacity(model: ImportedModel, capacity: number | undefined): void {
 /** A baseline's peak when the solve already ran that method (`auto` runs both). */
 const ranAlready = (r: SolveResult, method: BaselineMethod): number | undefined => r.methods.find((m) => m.method === method)?.peak;
 
-/** Plans every subgraph of an imported model, under `capacity` when given. */
-export function planModel(model: ImportedModel, options: SolveOptions = {}, capacity?: number): ModelPlan {
+/**
+ * The on-chip bytes left for subgraph `s` once subgraphs 0..s-1 are stacked below it (see
+ * subgraphBases): subgraph 0 has the whole capacity, each later one what the earlier ones left.
+ */
+function capacityLeft(done: readonly Pick<Plan, 'peak'>[], capacity: number): number {
+  return Math.max(0, capacity - subgraphBases([...done, { peak: 0 }])[done.length]!);
+}
+
+/**
+ * Plans every subgraph of an imported model, under `capacity` when given. A subgraph whose plan does
+ * not fit the on-chip bytes left to it (subgraph 0 first: the stacked arena must fit) spills to DDR.
+ */
+export function planModel(model: ImportedModel, options: SolveOptions = {}, capacity?: number, how: ModelPlanOptions = {}): ModelPlan {
   setCapacity(model, capacity);
-  const results = model.subgraphs.map((sg) => solve(sg.problem, options));
+  const wholes = model.subgraphs.map((sg) => solve(sg.problem, options));
+  const results: PlanResult[] = [];
+  wholes.forEach((whole, s) => {
+    const sg = model.subgraphs[s]!;
+    results.push(capacity === undefined || how.spill === false ? whole : planWithSpill(sg.problem, whole, spillOptions(options, whole), capacityLeft(results, capacity)));
+  });
   const baselines = model.subgraphs.map((sg, s): Baselines => {
-    const peakOf = (method: BaselineMethod): number => ranAlready(results[s]!, method) ?? solve(sg.problem, { method }).peak;
+    const peakOf = (method: BaselineMethod): number => ranAlready(wholes[s]!, method) ?? solve(sg.problem, { method }).peak;
     return { naive: peakOf('naive'), before: peakOf('slots-inorder') };
   });
   return { results, baselines };
 }
 
-/** planModel() with the solves done by `solveOne` (a pool of workers, say), all at once. */
+/** planModel() with the solves done by `solveOne` (a pool of workers, say): the same plans. */
 export async function planModelWith(
   model: ImportedModel,
   solveOne: (problem: Problem, options: SolveOptions) => Promise<SolveResult>,
   options: SolveOptions = {},
   capacity?: number,
+  how: ModelPlanOptions = {},
 ): Promise<ModelPlan> {
   setCapacity(model, capacity);
-  const results = await Promise.all(model.subgraphs.map((sg) => solveOne(sg.problem, options)));
+  const wholes = await Promise.all(model.subgraphs.map((sg) => solveOne(sg.problem, options)));
+  const problems = model.subgraphs.map((sg) => sg.problem);
+  const results = capacity === undefined || how.spill === false ? wholes : await spillSubgraphsWith(problems, wholes, options, capacity, solveOne);
   const baselines = await Promise.all(
     model.subgraphs.map(async (sg, s): Promise<Baselines> => {
       const peakOf = async (method: BaselineMethod): Promise<number> =>
-        ranAlready(results[s]!, method) ?? (await solveOne(sg.problem, { method })).peak;
+        ranAlready(wholes[s]!, method) ?? (await solveOne(sg.problem, { method })).peak;
       return { naive: await peakOf('naive'), before: await peakOf('slots-inorder') };
     }),
   );
   return { results, baselines };
+}
+
+/**
+ * The spill phase of planModelWith(), for callers that solved the subgraphs themselves (the page):
+ * each subgraph's plan `wholes[s]` (solved with `options` under `capacity`), spilled in order within
+ * the on-chip bytes the earlier subgraphs leave. The same plans as planModel().
+ */
+export async function spillSubgraphsWith(
+  problems: readonly Problem[],
+  wholes: readonly SolveResult[],
+  options: SolveOptions,
+  capacity: number,
+  solveOne: (problem: Problem, options: SolveOptions) => Promise<SolveResult>,
+): Promise<PlanResult[]> {
+  const results: PlanResult[] = [];
+  for (const [s, whole] of wholes.entries()) {
+    results.push(await planWithSpillAsync(problems[s]!, whole, spillOptions(options, whole), capacityLeft(results, capacity), solveOne));
+  }
+  return results;
 }

@@ -63,16 +63,23 @@ describe('arenapack plan', () => {
     expect(j.liveBound).toBe(12);
     expect(j.status).toBe('optimal');
     expect(j.fits).toBe(true);
-    expect(Object.keys(j.buffers[0]).sort()).toEqual(['end', 'id', 'offset', 'size', 'start']);
+    expect(Object.keys(j.buffers[0]).sort()).toEqual(['end', 'id', 'memory', 'offset', 'size', 'start']);
+    expect(j.spilled).toEqual([]);
     const problem = parseCsv(CSV);
     expect(verifyPlan(problem, j.buffers.map((b: { offset: number }) => b.offset), j.peak).valid).toBe(true);
   });
 
-  it('exits 3 when the plan does not fit the capacity', () => {
-    const r = run('plan', file('q.csv', CSV), '--capacity', '11');
+  it('exits 3 when no plan fits the capacity: with --no-spill, or when what may not spill does not fit', () => {
+    const r = run('plan', file('q.csv', CSV), '--capacity', '11', '--no-spill');
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/does NOT fit/);
     expect(r.out).toMatch(/infeasible/);
+    // Spilling is the default: the same capacity fits after spilling (exit 0).
+    expect(run('plan', file('q.csv', CSV), '--capacity', '11').code).toBe(0);
+    const pinned = file('pinned.csv', 'id,lower,upper,size,spillable\na,0,2,8,false\nb,1,3,8,false\nc,0,3,4,\n');
+    const none = run('plan', pinned, '--capacity', '12');
+    expect(none.code).toBe(3);
+    expect(none.out).toMatch(/spill: even the buffers that may not spill do not fit the capacity/);
   });
 
   it('writes --out as a MiniMalloc solution CSV or as JSON', () => {
@@ -125,11 +132,11 @@ describe('arenapack on models (.tflite)', () => {
     expect(r.out).toMatch(/no reuse +1\.51 KiB \(1546 B\)/);
     expect(r.out).toMatch(/before +/);
     expect(r.out).toMatch(/after +1\.25 KiB \(1280 B\)/);
-    const tight = run('plan', two, '--align', '1', '--capacity', '1000');
+    const tight = run('plan', two, '--align', '1', '--capacity', '1000', '--no-spill');
     expect(tight.code).toBe(3);
     expect(tight.out).toMatch(/does NOT fit/);
     // Each subgraph fits 1300 B, the two stacked (1328 B) do not: exit 3 too.
-    const stacked = run('plan', two, '--align', '1', '--capacity', '1300');
+    const stacked = run('plan', two, '--align', '1', '--capacity', '1300', '--no-spill');
     expect(stacked.out).toMatch(/2 subgraphs stacked in one arena .*: 1\.30 KiB \(1328 B\); capacity 1\.27 KiB: does NOT fit/);
     expect(stacked.code).toBe(3);
   });
@@ -296,7 +303,7 @@ describe('arenapack plan: several files, format flags, the stacked arena, all-or
     j.subgraphs.forEach((g: { peak: number }, s: number) => {
       expect(j.arena.bases[s] + g.peak).toBeLessThanOrEqual(s + 1 < j.subgraphs.length ? j.arena.bases[s + 1] : j.arena.size);
     });
-    const tight = run('plan', two, '--json', '--capacity', String(j.arena.size - 1));
+    const tight = run('plan', two, '--json', '--no-spill', '--capacity', String(j.arena.size - 1));
     expect(tight.code).toBe(3);
     expect(JSON.parse(tight.out).arena.fits).toBe(false);
   });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import { planModel } from '../src/plan-model.js';
-import { verifyPlan } from '../src/problem/verify.js';
+import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
+import { modelArenaSize } from '../src/export/tensor-offsets.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
 describe('planModel', () => {
   it('plans every subgraph under the capacity and gives the baselines, also for a single method', () => {
     const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 });
-    const { results, baselines } = planModel(model, { method: 'greedy-size' }, 1000);
+    const { results, baselines } = planModel(model, { method: 'greedy-size' }, 1000, { spill: false });
     expect(results).toHaveLength(2);
     model.subgraphs.forEach((sg, s) => {
       expect(sg.problem.capacity).toBe(1000);
@@ -18,5 +19,23 @@ describe('planModel', () => {
     expect(baselines[0]).toEqual({ naive: 256 + 256 + 1024 + 10, before: expect.any(Number) });
     expect(baselines[0]!.before).toBeGreaterThanOrEqual(results[0]!.liveBound);
     expect(baselines[1]!.naive).toBe(48);
+  });
+
+  it('spills per subgraph: subgraph 0 within the capacity, each later one within what the earlier ones left', () => {
+    const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 });
+    // Subgraph 0 needs 1280 B, subgraph 1 48 B: under 1300 B, 0 fits, 1 has 20 B left after it (base 1280).
+    const { results } = planModel(model, { method: 'auto' }, 1300);
+    expect(results[0]!.spill).toBeUndefined();
+    expect(results[0]!.peak).toBe(1280);
+    const r1 = results[1]!;
+    expect(r1.status).toBe('spilled');
+    expect(r1.spill!.capacity).toBe(1300 - 1280);
+    const v = verifySpilledPlan(model.subgraphs[1]!.problem, r1.spill!.memory, r1.offsets, r1.spill!.capacity, { chipPeak: r1.peak, ddrPeak: r1.spill!.ddrPeak });
+    expect(v.errors).toEqual([]);
+    expect(modelArenaSize(results)).toBeLessThanOrEqual(1300);
+    // Under 1000 B subgraph 0 spills too; the stacked on-chip arena fits.
+    const tight = planModel(importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 }), {}, 1000).results;
+    expect(tight[0]!.status).toBe('spilled');
+    expect(modelArenaSize(tight)).toBeLessThanOrEqual(1000);
   });
 });

@@ -3,7 +3,8 @@ import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 import { tflmArena } from '../runtime/tflm/arena.js';
-import { modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { ddrPeaks, ddrTensorOffsets, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import type { SpillInfo } from '../solve/spill.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
 const MAX_IDENT = 63;
@@ -115,13 +116,21 @@ export interface HeaderOptions {
  * first line names the model by its base name (never a path of this machine). Names from the model
  * only appear in comments, escaped. Deterministic: same plan, same bytes.
  */
-export function cHeader(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak' | 'method' | 'status'>[], opts: HeaderOptions): string {
+export function cHeader(
+  model: ImportedModel,
+  plans: readonly (Pick<Plan, 'offsets' | 'peak' | 'method' | 'status'> & { spill?: Pick<SpillInfo, 'memory' | 'ddrPeak'> })[],
+  opts: HeaderOptions,
+): string {
   const prefix = opts.prefix ?? headerPrefix(model.file);
   if (!isPrefix(prefix)) {
     throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   }
   const offsets = tensorOffsets(model, plans);
   const bases = subgraphBases(plans);
+  // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.
+  const spilled = plans.some((p) => p.spill !== undefined);
+  const ddrOffsets = spilled ? ddrTensorOffsets(model, plans) : undefined;
+  const ddrBases = subgraphBases(ddrPeaks(plans));
   const used = new Set<string>();
   const guard = unique(`${prefix}_PLAN_H`, used);
   const lines: string[] = [
@@ -133,18 +142,29 @@ export function cHeader(model: ImportedModel, plans: readonly Pick<Plan, 'offset
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
     ...arenaLines(model, offsets, modelArenaSize(plans), prefix, used, opts.tflmHead),
   ];
+  if (spilled) {
+    lines.push(`/* Bytes of the DDR arena the spilled tensors live in (all subgraphs, stacked); their offsets are *_DDR_OFFSET. */`);
+    lines.push(`#define ${unique(`${prefix}_DDR_ARENA_SIZE`, used)} ${modelArenaSize(ddrPeaks(plans))}`);
+  }
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     lines.push('');
     lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${sg.problem.buffers.length} buffers, ${plan.peak} bytes by ${plan.method} (${plan.status}) */`);
     lines.push(`#define ${unique(`${prefix}_SG${s}_BASE`, used)} ${bases[s]}`);
     lines.push(`#define ${unique(`${prefix}_SG${s}_SIZE`, used)} ${plan.peak}`);
+    if (plan.spill !== undefined) {
+      lines.push(`#define ${unique(`${prefix}_SG${s}_DDR_BASE`, used)} ${ddrBases[s]}`);
+      lines.push(`#define ${unique(`${prefix}_SG${s}_DDR_SIZE`, used)} ${plan.spill.ddrPeak}`);
+    }
     const names = sg.tensors;
-    offsets[s]!.forEach((offset, t) => {
+    offsets[s]!.forEach((chipOffset, t) => {
+      const ddr = ddrOffsets?.[s]![t]! ?? -1;
+      const offset = chipOffset >= 0 ? chipOffset : ddr;
       if (offset < 0) return;
       const name = names?.[t]?.name ?? '';
       const base = `${prefix}_SG${s}_T${t}${name ? `_${cIdentifier(name)}` : ''}`;
-      const id = unique(`${base.slice(0, MAX_IDENT - 7)}_OFFSET`, used);
+      const suffix = chipOffset >= 0 ? '_OFFSET' : '_DDR_OFFSET';
+      const id = unique(`${base.slice(0, MAX_IDENT - suffix.length)}${suffix}`, used);
       const size = names?.[t]?.bytes;
       lines.push(`#define ${id} ${offset}${name || size !== undefined ? ` /* ${comment(name)}${size !== undefined ? `, ${size} B` : ''} */` : ''}`);
     });

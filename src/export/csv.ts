@@ -1,4 +1,4 @@
-import type { Buffer, Problem } from '../problem/types.js';
+import type { Buffer, Memory, Problem } from '../problem/types.js';
 
 /**
  * A field as RFC 4180 writes it: in double quotes, its quotes doubled, when it holds a comma, a quote or
@@ -15,15 +15,16 @@ const OPTIONAL: [string, (b: Buffer) => unknown, (b: Buffer) => string][] = [
   ['spillable', (b) => b.spillable !== undefined, (b) => (b.spillable === undefined ? '' : String(b.spillable))],
 ];
 
-function rows(problem: Problem, offsets?: readonly number[]): string {
+function rows(problem: Problem, offsets?: readonly number[], memory?: readonly Memory[]): string {
   const bs = problem.buffers;
   const extra = OPTIONAL.filter(([, has]) => bs.some((b) => has(b)));
   const withOffset = offsets !== undefined || bs.some((b) => b.offset !== undefined);
-  const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : [])];
+  const head = ['id', 'lower', 'upper', 'size', ...extra.map(([name]) => name), ...(withOffset ? ['offset'] : []), ...(memory ? ['memory'] : [])];
   const lines = [head.join(',')];
   bs.forEach((b, i) => {
     const cells = [csvField(b.id), String(b.start), String(b.end), String(b.size), ...extra.map(([, , cell]) => cell(b))];
     if (withOffset) cells.push(offsets ? String(offsets[i]!) : b.offset === undefined ? '' : String(b.offset));
+    if (memory) cells.push(memory[i]!);
     lines.push(cells.join(','));
   });
   return lines.join('\n') + '\n';
@@ -34,7 +35,10 @@ export function problemToCsv(problem: Problem): string {
   return rows(problem);
 }
 
-/** A solution as MiniMalloc CSV: the problem's columns plus each buffer's `offset`. */
-export function solutionToCsv(problem: Problem, offsets: readonly number[]): string {
-  return rows(problem, offsets);
+/**
+ * A solution as MiniMalloc CSV: the problem's columns plus each buffer's `offset`; with `memory` (a
+ * spilled plan) also a `memory` column, `chip` or `ddr`, the offset being within that memory's arena.
+ */
+export function solutionToCsv(problem: Problem, offsets: readonly number[], memory?: readonly Memory[]): string {
+  return rows(problem, offsets, memory);
 }

@@ -1,6 +1,6 @@
-import { arenaFits, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { arenaFits, ddrPeaks, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
-import type { SolveResult } from '../solve/solve.js';
+import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
 import { tflmArena, type TflmArena } from '../runtime/tflm/arena.js';
 
@@ -37,15 +37,16 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   subgraphs: SubgraphPlanJson[];
   /**
    * The one arena a runtime holds (the header's and the offline plan's): subgraphs stacked, each at
-   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not).
+   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
+   * spilling, `ddr`: the DDR arena the spilled buffers live in, stacked the same way.
    * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16), the variables and an estimate
    * of its tail for a 32-bit target (src/runtime/tflm/arena.ts).
    */
-  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; tflm?: TflmArena };
+  arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }
 
-function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPlanJson {
-  const base = planToJson(sg.problem, result);
+function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined): SubgraphPlanJson {
+  const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result);
   return {
     ...base,
     index: sg.index,
@@ -58,15 +59,18 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: SolveResult): SubgraphPla
   };
 }
 
-/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
-export function modelPlanToJson(model: ImportedModel, results: readonly SolveResult[], tflmHead?: number): ModelPlanJson {
-  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!));
+/**
+ * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
+ * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
+ */
+export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity, tflmHead?: number): ModelPlanJson {
+  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
   const size = modelArenaSize(results);
-  const capacity = model.subgraphs[0]?.problem.capacity;
   const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
   if (capacity !== undefined) {
     arena.capacity = capacity;
     arena.fits = arenaFits(results, capacity)!;
+    if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };

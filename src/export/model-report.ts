@@ -1,6 +1,6 @@
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
-import type { SolveResult } from '../solve/solve.js';
+import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
@@ -25,7 +25,7 @@ function counts(sg: ModelSubgraph): string {
 
 /** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
 /** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
-export function formatModelReport(model: ImportedModel, results: readonly SolveResult[], baselines: readonly Baselines[], tflmHead?: number): string {
+export function formatModelReport(model: ImportedModel, results: readonly PlanResult[], baselines: readonly Baselines[], tflmHead?: number): string {
   const parts = model.subgraphs.map((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
@@ -34,9 +34,11 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
     const lines = [first!, `  tensors         ${counts(sg)}`, ...rest];
     lines.push(`  no reuse        ${formatBytesExact(b.naive)}`);
     lines.push(`  before          ${formatBytesExact(b.before)}  slots-inorder, the usual "before"`);
+    // "after" compares plans of every buffer in one arena: after spilling, the one that did not fit.
+    const after = r.spill?.whole ?? r;
     lines.push(
-      `  after           ${formatBytesExact(r.peak)}  ${r.method}: ${pct(b.before - r.peak, b.before)} less than before, ` +
-        `overhead ${pct(r.peak - r.liveBound, r.liveBound)} over the live bound`,
+      `  after           ${formatBytesExact(after.peak)}  ${after.method}: ${pct(b.before - after.peak, b.before)} less than before, ` +
+        `overhead ${pct(after.peak - r.liveBound, r.liveBound)} over the live bound${r.spill ? ' (all on chip, before spilling)' : ''}`,
     );
     for (const n of sg.notes) lines.push(`  note: ${printable(n)}`);
     return lines.join('\n') + '\n';
@@ -44,7 +46,8 @@ export function formatModelReport(model: ImportedModel, results: readonly SolveR
   if (model.subgraphs.length > 1) {
     const total = modelArenaSize(results);
     const cap = model.subgraphs[0]!.problem.capacity;
-    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits` : `; capacity ${formatBytes(cap)}: does NOT fit`;
+    const spilled = results.some((r) => r.spill !== undefined) ? ' after spilling' : '';
+    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
     parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {

@@ -1,11 +1,14 @@
+import { allOffsets, allValues, type ReadProblem } from '../import/index.js';
 import { solutionToCsv } from './csv.js';
-import type { MethodResult, PlanStatus, Problem } from '../problem/types.js';
-import type { SolveResult } from '../solve/solve.js';
+import type { Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
+import type { PlanResult, SpillInfo } from '../solve/spill.js';
 
 /** The plan as `--json` prints it. Keys beyond these may be added, never taken away. */
 export interface PlanJson {
+  /** Bytes of the arena the plan needs: after spilling, the on-chip arena. */
   peak: number;
   liveBound: number;
+  /** `spilled`: fits after spilling (see `spill.choice`). */
   status: PlanStatus;
   method: string;
   bound: number;
@@ -13,12 +16,32 @@ export interface PlanJson {
   /** What proves the bound (and so the status). */
   proof: string;
   capacity?: number;
+  /** Whether the plan emitted fits the capacity (after spilling, when it spilled). */
   fits?: boolean;
+  /** With a capacity: ids of the buffers in DDR (empty when all fits on chip). */
+  spilled?: string[];
+  /** When something spills: their bytes, and their weight (the DDR traffic spilling costs). */
+  spilledBytes?: number;
+  ddrTraffic?: number;
+  /** When something spills: how the choice was made and the DDR arena. */
+  spill?: Omit<SpillInfo, 'memory' | 'spilled' | 'spilledBytes' | 'ddrTraffic'>;
+  /** Why no spill plan was found (the plan is then the one-arena plan, which does not fit). */
+  spillFailure?: string;
   methods: MethodResult[];
-  buffers: { id: string; offset: number; size: number; start: number; end: number }[];
+  /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
+  buffers: { id: string; offset: number; size: number; start: number; end: number; memory?: Memory }[];
 }
 
-export function planToJson(problem: Problem, result: SolveResult): PlanJson {
+/** A plan of read.problem as a plan of every buffer of the file (read.all): 0-byte buffers at offset 0, on chip. */
+export function planOfAll(read: ReadProblem, plan: PlanResult): PlanResult {
+  if (read.empty.length === 0) return plan;
+  const spill = plan.spill === undefined ? {} : { spill: { ...plan.spill, memory: allValues(read, plan.spill.memory, 'chip') } };
+  return { ...plan, offsets: allOffsets(read, plan.offsets), ...spill };
+}
+
+export function planToJson(problem: Problem, result: PlanResult): PlanJson {
+  const memory = result.spill?.memory;
+  const capacity = result.spill?.capacity ?? problem.capacity;
   const out: PlanJson = {
     peak: result.peak,
     liveBound: result.liveBound,
@@ -28,11 +51,26 @@ export function planToJson(problem: Problem, result: SolveResult): PlanJson {
     gap: result.gap,
     proof: result.proof,
     methods: result.methods.map((m) => ({ method: m.method, peak: m.peak, timeMs: Math.round(m.timeMs * 1000) / 1000 })),
-    buffers: problem.buffers.map((b, i) => ({ id: b.id, offset: result.offsets[i]!, size: b.size, start: b.start, end: b.end })),
+    buffers: problem.buffers.map((b, i) => ({
+      id: b.id,
+      offset: result.offsets[i]!,
+      size: b.size,
+      start: b.start,
+      end: b.end,
+      ...(capacity !== undefined ? { memory: memory?.[i] ?? 'chip' } : {}),
+    })),
   };
-  if (problem.capacity !== undefined) {
-    out.capacity = problem.capacity;
-    out.fits = result.fits ?? result.peak <= problem.capacity;
+  if (capacity !== undefined) {
+    out.capacity = capacity;
+    out.fits = result.fits ?? result.peak <= capacity;
+    out.spilled = result.spill?.spilled ?? [];
+    if (result.spill) {
+      const { memory: _m, spilled: _s, spilledBytes, ddrTraffic, ...rest } = result.spill;
+      out.spilledBytes = spilledBytes;
+      out.ddrTraffic = ddrTraffic;
+      out.spill = rest;
+    }
+    if (result.spillFailure !== undefined) out.spillFailure = result.spillFailure;
   }
   return out;
 }
@@ -45,7 +83,10 @@ function planFileText(json: object): string {
   return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
 }
 
-/** The `--out` file: a `.csv` name gets the MiniMalloc solution CSV, any other the plan JSON file. */
-export function planOutText(path: string, problem: Problem, offsets: readonly number[], json: object): string {
-  return path.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, offsets) : planFileText(json);
+/**
+ * The `--out` file: a `.csv` name gets the MiniMalloc solution CSV (with a `memory` column when the
+ * plan spilled), any other the plan JSON file.
+ */
+export function planOutText(path: string, problem: Problem, result: Pick<PlanResult, 'offsets' | 'spill'>, json: object): string {
+  return path.toLowerCase().endsWith('.csv') ? solutionToCsv(problem, result.offsets, result.spill?.memory) : planFileText(json);
 }

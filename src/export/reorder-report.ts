@@ -3,7 +3,7 @@ import { formatBytesExact } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import { subgraphTitle } from './labels.js';
 import type { ReorderResult } from '../order/reorder.js';
-import type { SolveResult } from '../solve/solve.js';
+import type { PlanResult } from '../solve/spill.js';
 
 const lower = (now: number, was: number): string => (was > 0 ? `${(((was - now) / was) * 100).toFixed(2)}% lower` : '-');
 
@@ -13,13 +13,14 @@ const lower = (now: number, was: number): string => (was > 0 ? `${(((was - now) 
  */
 export function formatReorderReport(
   model: ImportedModel,
-  stored: readonly SolveResult[],
-  reordered: readonly SolveResult[],
+  stored: readonly PlanResult[],
+  reordered: readonly PlanResult[],
   orders: readonly ReorderResult[],
 ): string {
   const parts = model.subgraphs.map((sg, s) => {
-    const a = stored[s]!;
-    const b = reordered[s]!;
+    // Orders compare plans of every buffer in one arena (after spilling: the one that did not fit).
+    const a = { ...stored[s]!, ...stored[s]!.spill?.whole };
+    const b = { ...reordered[s]!, ...reordered[s]!.spill?.whole };
     const r = orders[s]!;
     const moved = r.moved;
     const how =

@@ -3,6 +3,7 @@ import type { ImportedModel } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import type { Plan } from '../problem/types.js';
 import { printable } from '../format/printable.js';
+import type { SpillInfo } from '../solve/spill.js';
 import { bufferHue, subgraphTitle } from './labels.js';
 
 const W = 960;
@@ -16,54 +17,93 @@ const PANEL_H = TOP + PLOT_H + BOTTOM;
 const num = (x: number): string => String(Math.round(x * 100) / 100);
 const esc = (s: string): string => printable(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** One panel: the buffers `idx` of a subgraph at `offsets` (their own arena), and what to mark. */
+interface Panel {
+  s: number;
+  title: string;
+  idx: number[];
+  peak: number;
+  /** Live bound and the step with the most live bytes, of these buffers. */
+  bound: number;
+  peakStep: number;
+  /** The capacity line (on chip only). */
+  capacity?: number;
+}
+
 /**
  * The layout as SVG, one panel per subgraph: steps across, addresses up, one rectangle per buffer
  * with a tooltip (<title>: name, size, live range, offset), dashed lines at the live bound and the
- * capacity (when given and in view), the step with the most live bytes marked. Same plan, same bytes.
+ * capacity (when given and in view), the step with the most live bytes marked. A subgraph that spilled
+ * gets two panels: its on-chip arena (within the capacity) and its DDR arena. Same plan, same bytes.
  */
-export function layoutSvg(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak'>[], capacity?: number): string {
-  const out: string[] = [];
-  const height = PANEL_H * model.subgraphs.length;
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="11">`);
-  out.push(`<rect width="${W}" height="${height}" fill="white"/>`);
+export function layoutSvg(model: ImportedModel, plans: readonly (Pick<Plan, 'offsets' | 'peak'> & { spill?: Pick<SpillInfo, 'memory' | 'ddrPeak' | 'capacity'> })[], capacity?: number): string {
+  const panels: Panel[] = [];
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     const bufs = sg.problem.buffers;
-    const { step: peakStep, bytes: bound } = peakStepOf(sg.problem);
+    const all = bufs.map((_, i) => i);
+    const marks = (idx: number[]): { bound: number; peakStep: number } => {
+      const { step, bytes } = peakStepOf({ buffers: idx.map((i) => bufs[i]!) });
+      return { bound: bytes, peakStep: step };
+    };
+    const head = subgraphTitle(model.file, sg);
+    if (plan.spill === undefined) {
+      const m = marks(all);
+      const title = `${head}: arena ${formatBytesExact(plan.peak)}, live bound ${formatBytes(m.bound)}, ${bufs.length} buffers`;
+      panels.push({ s, title, idx: all, peak: plan.peak, ...m, ...(capacity !== undefined ? { capacity } : {}) });
+      return;
+    }
+    const chip = all.filter((i) => plan.spill!.memory[i] === 'chip');
+    const ddr = all.filter((i) => plan.spill!.memory[i] === 'ddr');
+    const mc = marks(chip);
+    panels.push({ s, title: `${head}: on chip ${formatBytesExact(plan.peak)}, ${chip.length} buffers, after spilling ${ddr.length}`, idx: chip, peak: plan.peak, ...mc, capacity: plan.spill.capacity });
+    panels.push({ s, title: `${head}: DDR ${formatBytesExact(plan.spill.ddrPeak)}, ${ddr.length} buffers spilled`, idx: ddr, peak: plan.spill.ddrPeak, ...marks(ddr) });
+  });
+  const out: string[] = [];
+  const height = PANEL_H * panels.length;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="${W}" height="${height}" fill="white"/>`);
+  panels.forEach((panel, p) => {
+    const { s } = panel;
+    const sg = model.subgraphs[s]!;
+    const plan = plans[s]!;
+    const bufs = sg.problem.buffers;
+    const { peakStep, bound, capacity: cap } = panel;
     const steps = Math.max(1, ...bufs.map((b) => b.end));
-    const capInView = capacity !== undefined && capacity <= 1.5 * Math.max(plan.peak, 1);
-    const top = Math.max(plan.peak, bound, capInView ? capacity : 0, 1);
-    const y0 = PANEL_H * s + TOP;
+    const capInView = cap !== undefined && cap <= 1.5 * Math.max(panel.peak, 1);
+    const top = Math.max(panel.peak, bound, capInView ? cap : 0, 1);
+    const y0 = PANEL_H * p + TOP;
     const plotW = W - LEFT - RIGHT;
     const sx = plotW / steps;
     const y = (addr: number): number => y0 + PLOT_H - (addr / top) * PLOT_H;
-    out.push(`<g id="subgraph-${s}">`);
-    const title = `${subgraphTitle(model.file, sg)}: arena ${formatBytesExact(plan.peak)}, live bound ${formatBytes(bound)}, ${bufs.length} buffers, ${steps} steps`;
-    out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(title)}</text>`);
+    const ddr = plan.spill !== undefined && panel.capacity === undefined;
+    out.push(`<g id="subgraph-${s}${plan.spill !== undefined ? (ddr ? '-ddr' : '-chip') : ''}">`);
+    out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(`${panel.title}, ${steps} steps`)}</text>`);
     out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PLOT_H}" fill="none" stroke="#888"/>`);
-    bufs.forEach((b, i) => {
+    for (const i of panel.idx) {
+      const b = bufs[i]!;
       const o = plan.offsets[i]!;
       const names = sg.tensorsOf[i]!.map((t) => sg.tensors?.[t]?.name ?? String(t));
       const hue = bufferHue(i);
-      const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), offset ${o}`;
+      const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), ${ddr ? 'DDR ' : ''}offset ${o}`;
       out.push(
         `<rect x="${num(LEFT + b.start * sx)}" y="${num(y(o + b.size))}" width="${num((b.end - b.start) * sx)}" height="${num((b.size / top) * PLOT_H)}" ` +
           `fill="hsl(${hue},55%,65%)" stroke="#333" stroke-width="0.3"><title>${esc(tip)}</title></rect>`,
       );
-    });
+    }
     const hline = (v: number, color: string, label: string): void => {
       out.push(`<line x1="${LEFT}" y1="${num(y(v))}" x2="${W - RIGHT}" y2="${num(y(v))}" stroke="${color}" stroke-dasharray="6 3"/>`);
       out.push(`<text x="${LEFT - 4}" y="${num(y(v) + 4)}" text-anchor="end" fill="${color}">${esc(label)}</text>`);
     };
-    if (bound === plan.peak) {
-      hline(plan.peak, '#1a7f37', `peak = bound ${formatBytes(plan.peak)}`);
+    if (bound === panel.peak) {
+      hline(panel.peak, '#1a7f37', `peak = bound ${formatBytes(panel.peak)}`);
     } else {
       hline(bound, '#1a7f37', `bound ${formatBytes(bound)}`);
-      hline(plan.peak, '#333', `peak ${formatBytes(plan.peak)}`);
+      hline(panel.peak, '#333', `peak ${formatBytes(panel.peak)}`);
     }
-    if (capacity !== undefined) {
-      if (capInView) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`);
-      else out.push(`<text x="${W - RIGHT}" y="${y0 - 4}" text-anchor="end" fill="#cf222e">capacity ${esc(formatBytes(capacity))} (above the plot)</text>`);
+    if (cap !== undefined) {
+      if (capInView) hline(cap, '#cf222e', `capacity ${formatBytes(cap)}`);
+      else out.push(`<text x="${W - RIGHT}" y="${y0 - 4}" text-anchor="end" fill="#cf222e">capacity ${esc(formatBytes(cap))} (above the plot)</text>`);
     }
     const px = LEFT + (peakStep + 0.5) * sx;
     out.push(`<line x1="${num(px)}" y1="${y0}" x2="${num(px)}" y2="${y0 + PLOT_H}" stroke="#1a7f37" stroke-width="1.5" stroke-dasharray="2 2"/>`);

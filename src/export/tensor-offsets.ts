@@ -1,5 +1,5 @@
 import type { ImportedModel } from '../import/model.js';
-import type { Plan } from '../problem/types.js';
+import type { Memory, Plan } from '../problem/types.js';
 
 /** Alignment of each subgraph's base in a model-wide plan (TFLM's buffer alignment). */
 export const SUBGRAPH_ALIGN = 16;
@@ -36,21 +36,22 @@ export function arenaFits(plans: readonly (Pick<Plan, 'peak'> & { fits?: boolean
   return modelArenaSize(plans) <= capacity && plans.every((p) => p.fits !== false);
 }
 
-/**
- * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
- * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
- * constants (even when planned with --include-weights) and tensors not planned. Tensors a kept
- * offline plan places (ModelTensor.fixedOffset) keep that offset.
- */
-export function tensorOffsets(model: ImportedModel, plans: readonly Pick<Plan, 'offsets' | 'peak'>[]): number[][] {
+/** A subgraph's plan as the tensor maps read it: after spilling, `spill.memory` says which arena each buffer is in. */
+type TensorPlan = Pick<Plan, 'offsets' | 'peak'> & { spill?: { memory: readonly Memory[]; ddrPeak: number } };
+
+/** The DDR arena's bytes of each subgraph's plan (0 when nothing spilled), to stack like the on-chip arena. */
+export const ddrPeaks = (plans: readonly TensorPlan[]): Pick<Plan, 'peak'>[] => plans.map((p) => ({ peak: p.spill?.ddrPeak ?? 0 }));
+
+function offsetsIn(model: ImportedModel, plans: readonly TensorPlan[], memory: Memory): number[][] {
   if (plans.length !== model.subgraphs.length) throw new Error(`${plans.length} plans for ${model.subgraphs.length} subgraphs`);
-  const bases = subgraphBases(plans);
+  const bases = subgraphBases(memory === 'chip' ? plans : ddrPeaks(plans));
   return model.subgraphs.map((sg, s) => {
     const out = new Array<number>(sg.tensorCount).fill(-1);
     const plan = plans[s]!;
     // Tensors the model's own offline plan places (kept) keep its offsets, model-wide as stored.
-    for (const t of sg.tensors ?? []) if (t.fixedOffset !== undefined) out[t.index] = t.fixedOffset;
+    if (memory === 'chip') for (const t of sg.tensors ?? []) if (t.fixedOffset !== undefined) out[t.index] = t.fixedOffset;
     sg.tensorsOf.forEach((tensors, b) => {
+      if ((plan.spill?.memory[b] ?? 'chip') !== memory) return;
       for (const t of tensors) {
         if (sg.tensors?.[t]?.kind === 'constant') continue;
         out[t] = bases[s]! + plan.offsets[b]!;
@@ -58,4 +59,23 @@ export function tensorOffsets(model: ImportedModel, plans: readonly Pick<Plan, '
     });
     return out;
   });
+}
+
+/**
+ * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
+ * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
+ * constants (even when planned with --include-weights) and tensors not planned, and -1 too for tensors
+ * spilled to DDR (see ddrTensorOffsets). Tensors a kept offline plan places (ModelTensor.fixedOffset)
+ * keep that offset.
+ */
+export function tensorOffsets(model: ImportedModel, plans: readonly TensorPlan[]): number[][] {
+  return offsetsIn(model, plans, 'chip');
+}
+
+/**
+ * After spilling: the offset of every tensor spilled to DDR in the model-wide DDR arena (each
+ * subgraph's DDR arena stacked like the on-chip one), -1 for every other tensor.
+ */
+export function ddrTensorOffsets(model: ImportedModel, plans: readonly TensorPlan[]): number[][] {
+  return offsetsIn(model, plans, 'ddr');
 }

@@ -19,6 +19,7 @@ const COLUMN_NAMES: Record<string, string> = {
   weight: 'weight',
   spillable: 'spillable',
   gaps: 'gaps',
+  memory: 'memory',
 };
 
 /** A record of the file: its cells (trimmed, quotes removed) and the line it ends on (1-based). */
@@ -49,7 +50,9 @@ function csvRecords(text: string, file: string): CsvRecord[] {
  * Reads MiniMalloc's CSV: a header naming `id,lower,upper,size` (aliases buffer/buffer_id, start/begin,
  * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
  * `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
- * as it is (size 0): importProblem sets it aside. Errors name the file, line and column.
+ * as it is (size 0): importProblem sets it aside. Errors name the file, line and column. A spilled
+ * solution's `memory` column (`chip` / `ddr`) is read back too: a `ddr` row's offset is in the DDR arena,
+ * so it is not taken as a fixed (on-chip) offset.
  */
 export function parseCsv(text: string, file = '<csv>'): Problem {
   const records = csvRecords(text, file);
@@ -101,8 +104,12 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
     };
     const align = int('alignment', true);
     if (align !== undefined) b.align = align;
+    const memory = cell('memory');
+    if (memory !== undefined && !/^(chip|ddr|)$/i.test(memory)) {
+      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip or ddr`, { file, buffer: id, field: 'memory' });
+    }
     const offset = int('offset', true);
-    if (offset !== undefined) b.offset = offset;
+    if (offset !== undefined && memory?.toLowerCase() !== 'ddr') b.offset = offset;
     const weight = cell('weight');
     if (weight !== undefined && weight !== '') {
       const w = Number(weight);

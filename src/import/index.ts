@@ -73,10 +73,15 @@ export function importProblem(text: string, file: string): Problem {
 
 /** Offsets of every buffer of `read.all`, from the offsets of `read.problem`'s buffers: 0 for a 0-byte buffer. */
 export function allOffsets(read: ReadProblem, offsets: readonly number[]): number[] {
-  if (read.empty.length === 0) return [...offsets];
-  const out: number[] = [];
+  return allValues(read, offsets, 0);
+}
+
+/** Per-buffer values of read.problem spread over read.all.buffers, `empty` for the 0-byte ones. */
+export function allValues<T>(read: ReadProblem, values: readonly T[], empty: T): T[] {
+  if (read.empty.length === 0) return [...values];
+  const out: T[] = [];
   let k = 0;
-  read.all.buffers.forEach((b) => out.push(isZeroSize(b) ? 0 : offsets[k++]!));
+  read.all.buffers.forEach((b) => out.push(isZeroSize(b) ? empty : values[k++]!));
   return out;
 }
 

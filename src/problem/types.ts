@@ -44,7 +44,16 @@ export type PlanStatus =
   /** proven: no plan fits the capacity. */
   | 'infeasible'
   /** no plan within the capacity was found, and none was proven impossible. */
-  | 'unknown';
+  | 'unknown'
+  /**
+   * the buffers together do not fit the capacity; a chosen set stays on chip within it and the rest
+   * is spilled to a DDR arena (set by planWithSpill, never by solve(); the plan's `spill.choice` says
+   * whether that choice is proven best).
+   */
+  | 'spilled';
+
+/** Where a buffer lives in a plan under a capacity: the on-chip arena, or the DDR arena it spills to. */
+export type Memory = 'chip' | 'ddr';
 
 /** Where every buffer lives. */
 export interface Plan {

@@ -1,4 +1,4 @@
-import type { Problem } from './types.js';
+import type { Memory, Problem } from './types.js';
 
 /** What the verifier found. */
 export interface Verdict {
@@ -61,4 +61,61 @@ export function verifyPlan(problem: Problem, offsets: readonly number[], claimed
   }
   if (claimedPeak !== undefined && claimedPeak !== peak) add(`plan claims peak ${claimedPeak} but its offsets reach ${peak}`);
   return { valid: errors.length === 0, errors, peak };
+}
+
+/** The two arenas of a spilled plan, as a caller claims them. */
+export interface SpilledClaim {
+  /** Bytes of the on-chip arena: must be within the capacity. */
+  chipPeak: number;
+  /** Bytes of the DDR arena. */
+  ddrPeak: number;
+}
+
+/**
+ * Checks a plan over two memories: every buffer lives in exactly one (`memory[i]` is `chip` or `ddr`);
+ * buffers that may not spill (`spillable: false`) or have a fixed offset are on chip; the on-chip
+ * buffers form a valid placement (verifyPlan on them alone) whose peak is within `capacity`; the DDR
+ * buffers form a valid placement of their own (reuse there too). `offsets[i]` is buffer i's offset in
+ * its memory's arena. When `claimed` is given, both peaks must equal the recomputed ones.
+ */
+export function verifySpilledPlan(
+  problem: Problem,
+  memory: readonly Memory[],
+  offsets: readonly number[],
+  capacity: number,
+  claimed?: SpilledClaim,
+): Verdict & { ddrPeak: number } {
+  const bs = problem.buffers;
+  const errors: string[] = [];
+  if (memory.length !== bs.length || offsets.length !== bs.length) {
+    errors.push(`plan has ${memory.length} memories and ${offsets.length} offsets for ${bs.length} buffers`);
+    return { valid: false, errors, peak: NaN, ddrPeak: NaN };
+  }
+  const chip: number[] = [];
+  const ddr: number[] = [];
+  bs.forEach((b, i) => {
+    const m = memory[i];
+    if (m === 'chip') chip.push(i);
+    else if (m === 'ddr') {
+      ddr.push(i);
+      if (b.spillable === false) errors.push(`buffer "${b.id}" may not spill but is in DDR`);
+      if (b.offset !== undefined) errors.push(`buffer "${b.id}" has a fixed offset but is in DDR`);
+    } else errors.push(`buffer "${b.id}": memory ${String(m)} is neither chip nor ddr`);
+  });
+  const part = (idx: number[], name: string): Verdict => {
+    const v = verifyPlan(
+      { buffers: idx.map((i) => bs[i]!) },
+      idx.map((i) => offsets[i]!),
+    );
+    for (const e of v.errors) errors.push(`${name}: ${e}`);
+    return v;
+  };
+  const onChip = part(chip, 'on chip');
+  const inDdr = part(ddr, 'DDR');
+  if (onChip.valid && onChip.peak > capacity) errors.push(`on chip: peak ${onChip.peak} exceeds the capacity ${capacity}`);
+  if (claimed !== undefined) {
+    if (onChip.valid && claimed.chipPeak !== onChip.peak) errors.push(`plan claims an on-chip peak of ${claimed.chipPeak} but its offsets reach ${onChip.peak}`);
+    if (inDdr.valid && claimed.ddrPeak !== inDdr.peak) errors.push(`plan claims a DDR peak of ${claimed.ddrPeak} but its offsets reach ${inDdr.peak}`);
+  }
+  return { valid: errors.length === 0, errors, peak: onChip.peak, ddrPeak: inDdr.peak };
 }

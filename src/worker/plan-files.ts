@@ -6,20 +6,21 @@
 import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
-import { planToJson } from '../export/plan-json.js';
+import { planOfAll, planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
 import { arenaFits, tensorOffsets } from '../export/tensor-offsets.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith } from '../plan-model.js';
-import { allOffsets, emptyBuffersNote, readProblem } from '../import/index.js';
+import { emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
 import type { SolveResult } from '../solve/solve.js';
+import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
 import { terminalSafe } from '../format/printable.js';
 
@@ -33,6 +34,8 @@ export interface PlanFilesOptions {
   iterations?: number;
   /** Print one JSON array (an entry per file: its plan or its error) instead of the reports. */
   json?: boolean;
+  /** With a capacity: spill what does not fit to DDR (default true). */
+  spill?: boolean;
   /** How model files are read (the CLI's --align, --batch, --input-shape …). */
   model?: ModelImportOptions & OnnxImportOptions;
   /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
@@ -68,10 +71,11 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   };
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
-    const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity);
+    const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false });
+    const spilled = planned.results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0);
     // TFLite: the plan shaped for TFLM's kernel scratch, as for one file (cli-model.ts).
     const tflm =
-      model.format === 'tflite'
+      model.format === 'tflite' && !spilled
         ? await planForTflmAsync({
             bytes,
             file,
@@ -83,7 +87,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results, tflm?.head);
+    const json = modelPlanToJson(model, results, o.capacity, tflm?.head);
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     return {
       text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
@@ -94,10 +98,12 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
   if (o.capacity !== undefined) problem.capacity = read.all.capacity = o.capacity;
-  const result: SolveResult = await solver.solve(problem, opts);
+  const whole: SolveResult = await solver.solve(problem, opts);
+  const result: PlanResult =
+    o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));
   return {
     text: formatReport(problem, result, file) + emptyBuffersNote(read),
-    json: planToJson(read.all, { ...result, offsets: allOffsets(read, result.offsets) }),
+    json: planToJson(read.all, planOfAll(read, result)),
     code: result.fits === false ? EXIT_NO_FIT : 0,
   };
 }

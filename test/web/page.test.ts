@@ -6,7 +6,8 @@
  * npm registry supplies (the @sparticuz/chromium devDependency, unpacked to /tmp on first use), so
  * `npm test` also passes on a fresh machine. ARENAPACK_SYSTEM_CHROMIUM=/nonexistent forces that fallback.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,8 @@ import { planModel } from '../../src/plan-model.js';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
+import { planWithSpill } from '../../src/solve/spill.js';
+import { SPILL_CSV } from '../helpers/spill-inputs.js';
 import { serveStatic } from '../../web/serve.js';
 import { exampleCsv } from '../../web/src/example.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
@@ -141,6 +144,32 @@ async function drop(name: string, text: string): Promise<void> {
   }, [before, name]);
 }
 
+/** Runs `action` (a change of capacity) and waits until the page shows the plan made under `capacity` (bytes). */
+async function withCapacity(capacity: string, action: () => Promise<unknown>): Promise<void> {
+  await action();
+  await page.waitForFunction((c) => document.getElementById('message')!.dataset['capacity'] === c, capacity);
+}
+
+/** The command line's --json for a file written to a temporary folder. */
+function cliJson(name: string, data: string | Uint8Array, ...args: string[]): Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-page-cli-'));
+  try {
+    const path = join(dir, name);
+    writeFileSync(path, data);
+    const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, '--json', ...args], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The keys of a plan JSON that say what the plan is (not how long it took). */
+const planOf = (j: Record<string, unknown>): unknown => {
+  const keep = ['peak', 'status', 'method', 'capacity', 'fits', 'spilled', 'spilledBytes', 'ddrTraffic', 'spill', 'buffers'];
+  return Object.fromEntries(keep.filter((k) => k in j).map((k) => [k, j[k]]));
+};
+
 /** Clicks a download link and returns the bytes the browser saved. */
 async function download(file: string): Promise<Buffer> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${file}"]`)]);
@@ -195,9 +224,11 @@ describe('the page in Chromium', () => {
   it('plans an uploaded CSV in a worker: the same peak as solve() in Node, and a valid plan to download', async () => {
     const problem = randomProblem(300, 5);
     await page.selectOption('#method', 'greedy-size');
+    await page.selectOption('#capacity', '4194304'); // it fits 4 MiB (not 2 MiB: that would spill, see below)
     await upload('random300.csv', problemToCsv(problem));
     expect(await page.locator('#message').textContent()).toMatch(/^Planned random300\.csv/);
-    const node = solve({ ...problem, capacity: 2 * 1024 * 1024 }, { method: 'greedy-size' });
+    const node = solve({ ...problem, capacity: 4 * 1024 * 1024 }, { method: 'greedy-size' });
+    expect(node.fits).toBe(true);
     expect(await shownPeak()).toBe(node.peak);
     const plan = await downloadedPlan();
     const offsets = plan.buffers.map((b) => b.offset);
@@ -205,12 +236,24 @@ describe('the page in Chromium', () => {
     expect(verifyPlan(problem, offsets, plan.peak).valid).toBe(true);
     expect(await page.locator('#methods-body tr').count()).toBe(2);
     expect(await page.locator('#layout rect.buf').count()).toBe(300);
-    // The fit follows the capacity selector without planning again.
-    await page.selectOption('#capacity', 'custom');
-    await page.fill('#custom', `${node.peak - 1}`);
-    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('false');
-    expect(await page.locator('#spill').textContent()).toMatch(/would spill/);
-    await page.selectOption('#capacity', '4194304');
+    // A new capacity plans again; one below the peak spills as the command line does (src/solve/spill.ts).
+    const tight = node.peak - 1;
+    await withCapacity(String(tight), async () => {
+      await page.selectOption('#capacity', 'custom');
+      await page.fill('#custom', String(tight));
+    });
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('true');
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    expect(await page.locator('#spill').textContent()).toMatch(/spill to a DDR arena/);
+    const spilled = planWithSpill({ ...problem, capacity: tight }, solve({ ...problem, capacity: tight }, { method: 'greedy-size', timeLimitMs: 2000 }), {
+      method: 'greedy-size',
+      timeLimitMs: 2000,
+    });
+    expect(await page.locator('#fits').getAttribute('data-spilled')).toBe(spilled.spill!.spilled.join(','));
+    const shown = await downloadedPlan();
+    expect(shown.buffers.map((b) => b.offset)).toEqual(spilled.offsets);
+    expect(await page.locator('#layout svg#layout-ddr rect.buf').count()).toBe(spilled.spill!.spilled.length);
+    await withCapacity('4194304', () => page.selectOption('#capacity', '4194304'));
     expect(await page.locator('#fits').getAttribute('data-fits')).toBe(node.peak <= 4 * 1024 * 1024 ? 'true' : 'false');
   });
 
@@ -250,6 +293,38 @@ describe('the page in Chromium', () => {
     expect(tip).not.toContain('\x1b');
   });
 
+  it('spills as the command line does: the issue\'s spill.csv under 64 KiB and a model, the same plans as `arenapack plan --json`', async () => {
+    await page.selectOption('#method', 'auto');
+    await page.selectOption('#time', '10000');
+    await withCapacity('65536', async () => {
+      await page.selectOption('#capacity', 'custom');
+      await page.fill('#custom', '64KiB');
+    });
+    await upload('spill.csv', SPILL_CSV);
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    expect(await page.locator('#fits').getAttribute('data-spilled')).toBe('c1');
+    expect(await page.locator('#proof').textContent()).toMatch(/proven best choice/);
+    expect(await page.locator('#layout svg#layout-chip rect.buf').count()).toBe(4);
+    expect(await page.locator('#layout svg#layout-ddr rect.buf').count()).toBe(1);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-output/page-spilled.png'), fullPage: true });
+    const cli = cliJson('spill.csv', SPILL_CSV, '--capacity', '64KiB', '--time-limit', '10');
+    const shown = (await downloadedPlan()) as unknown as Record<string, unknown>;
+    expect(planOf(shown)).toEqual(planOf(cli));
+    // A model: chain.tflite under 600 B spills its 1 KiB tensor, on the page as on the command line.
+    const bytes = buildTflite(FIXTURES.chain());
+    await withCapacity('600', () => page.fill('#custom', '600'));
+    await upload('chain.tflite', bytes);
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    const modelCli = cliJson('chain.tflite', bytes, '--capacity', '600', '--time-limit', '10') as { subgraphs: Record<string, unknown>[] };
+    const modelShown = (await downloadedPlan()) as unknown as { subgraphs: Record<string, unknown>[] };
+    expect(modelShown.subgraphs.map(planOf)).toEqual(modelCli.subgraphs.map(planOf));
+    const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
+    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.layout.svg']); // no offline plan for a spilled plan
+    await page.selectOption('#time', '2000');
+    await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
+  });
+
   it('shows the importer\'s error for a bad file, naming the buffer', async () => {
     await upload('bad.csv', 'id,lower,upper,size\nok,0,2,8\nneg,1,3,-4\n');
     expect(await page.locator('#message').getAttribute('class')).toMatch(/error/);
@@ -274,9 +349,13 @@ describe('the page in Chromium', () => {
     await page.selectOption('#method', 'greedy-size');
     await page.selectOption('#time', '2000');
     await drop('small40.csv', problemToCsv(small));
-    expect(await shownPeak()).toBe(solve(small, { method: 'greedy-size' }).peak);
+    // Under the page's 2 MiB it spills, as the command line would.
+    const capped = { ...small, capacity: 2 * 1024 * 1024 };
+    const options = { method: 'greedy-size', timeLimitMs: 2000 } as const;
+    const expected = planWithSpill(capped, solve(capped, options), options);
+    expect(await shownPeak()).toBe(expected.peak);
     const plan = await downloadedPlan();
-    expect(verifyPlan(small, plan.buffers.map((b) => b.offset), plan.peak).valid).toBe(true);
+    expect(plan.buffers.map((b) => b.offset)).toEqual(expected.offsets);
   });
 
   it('shows the example with tooltips and the live set at the peak (screenshot in test-output/page.png)', async () => {

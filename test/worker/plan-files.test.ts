@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problemToCsv } from '../../src/export/csv.js';
 import { importModelFile } from '../../src/import/model-file.js';
-import { verifyPlan } from '../../src/problem/verify.js';
+import { planModel } from '../../src/plan-model.js';
+import type { Memory } from '../../src/problem/types.js';
+import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
+import { planWithSpill } from '../../src/solve/spill.js';
 import { planFiles } from '../../src/worker/plan-files.js';
 import { randomProblem } from '../helpers/problems.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
@@ -72,11 +75,21 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
 
   it('exits 3 when a plan does not fit the capacity', async () => {
     const c = collect();
-    const code = await planFiles([b], { capacity: 1024, json: true }, c.output);
+    const code = await planFiles([b], { capacity: 1024, json: true, spill: false }, c.output);
     expect(code).toBe(3);
     const [entry] = JSON.parse(c.out.join('')) as { plan: { peak: number; fits: boolean; buffers: { offset: number }[] } }[];
     expect(entry!.plan.fits).toBe(false);
     expect(verifyPlan(p2, entry!.plan.buffers.map((x) => x.offset), entry!.plan.peak).valid).toBe(true);
+    // Spilling (the default) fits it: exit 0, the same plan as inline, verified over both memories.
+    const s = collect();
+    expect(await planFiles([b], { capacity: 1024, json: true }, s.output)).toBe(0);
+    const [spilled] = JSON.parse(s.out.join('')) as { plan: { peak: number; status: string; buffers: { offset: number; memory: Memory }[]; spill: { ddrPeak: number } } }[];
+    expect(spilled!.plan.status).toBe('spilled');
+    const bs = spilled!.plan.buffers;
+    const v = verifySpilledPlan(p2, bs.map((x) => x.memory), bs.map((x) => x.offset), 1024, { chipPeak: spilled!.plan.peak, ddrPeak: spilled!.plan.spill.ddrPeak });
+    expect(v.errors).toEqual([]);
+    const capped = { ...p2, capacity: 1024 };
+    expect(bs.map((x) => x.offset)).toEqual(planWithSpill(capped, solve(capped)).offsets);
   });
 
   it('a model under a capacity: the same report and JSON (capacity, fits, arena) as planning it alone', async () => {
@@ -84,15 +97,23 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
     const peak = solve(model.subgraphs[0]!.problem).peak;
     for (const [capacity, code] of [[peak, 0], [peak - 1, 3]] as const) {
       const c = collect();
-      expect(await planFiles([m], { capacity, json: true }, c.output)).toBe(code);
+      expect(await planFiles([m], { capacity, json: true, spill: false }, c.output)).toBe(code);
       const [entry] = JSON.parse(c.out.join('')) as { plan: { peak: number; capacity: number; fits: boolean; arena: { capacity: number; fits: boolean }; buffers: { offset: number }[] } }[];
       expect(entry!.plan.capacity).toBe(capacity);
       expect(entry!.plan.fits).toBe(code === 0);
       expect(entry!.plan.arena).toMatchObject({ capacity, fits: code === 0 });
       expect(verifyPlan(model.subgraphs[0]!.problem, entry!.plan.buffers.map((x) => x.offset), entry!.plan.peak).valid).toBe(true);
       const t = collect();
-      await planFiles([m], { capacity }, t.output);
+      await planFiles([m], { capacity, spill: false }, t.output);
       expect(t.out.join('')).toMatch(code === 0 ? /capacity .*: fits/ : /capacity .*: does NOT fit/);
     }
+    // With spilling (the default) the tight capacity fits after spilling, as planModel() inline plans it.
+    const c = collect();
+    expect(await planFiles([m], { capacity: peak - 1, json: true }, c.output)).toBe(0);
+    const [entry] = JSON.parse(c.out.join('')) as { plan: { status: string; arena: { fits: boolean }; buffers: { offset: number }[] } }[];
+    expect(entry!.plan.status).toBe('spilled');
+    expect(entry!.plan.arena.fits).toBe(true);
+    const inline = planModel(importModelFile(modelBytes, m), {}, peak - 1).results[0]!;
+    expect(entry!.plan.buffers.map((x) => x.offset)).toEqual(inline.offsets);
   });
 });

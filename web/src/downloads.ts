@@ -5,7 +5,7 @@ import { planToJson } from '../../src/export/plan-json.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
-import type { SolveResult } from '../../src/solve/solve.js';
+import type { PlanResult } from '../../src/solve/spill.js';
 import type { Input } from './input.js';
 
 let urls: string[] = [];
@@ -37,8 +37,8 @@ function link(name: string, label: string, make: () => string | Uint8Array, type
   return a;
 }
 
-/** Replaces the links with ones for this plan; `svg` is the picture as shown. */
-export function showDownloads(input: Input, results: readonly SolveResult[], svg: string): void {
+/** Replaces the links with ones for this plan (made under `capacity`); `svg` is the picture as shown. */
+export function showDownloads(input: Input, results: readonly PlanResult[], capacity: number | undefined, svg: string): void {
   for (const u of urls) URL.revokeObjectURL(u);
   urls = [];
   const box = document.getElementById('downloads')!;
@@ -46,14 +46,16 @@ export function showDownloads(input: Input, results: readonly SolveResult[], svg
   const base = stem(input.file);
   if (input.model) {
     const model = input.model;
-    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results), null, 2) + '\n', 'application/json', true));
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results, capacity), null, 2) + '\n', 'application/json', true));
     box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes) }), 'text/x-c'));
-    if (model.format === 'tflite') {
+    // TFLM's offline plan has one arena: a plan that spilled to DDR has no offline plan (as on the command line).
+    if (model.format === 'tflite' && results.every((r) => r.spill === undefined)) {
       const rewrite = (): Uint8Array => writeOfflinePlan(input.bytes, input.file, tensorOffsets(model, results));
       box.append(link(`${base}.planned.tflite`, '.tflite with offline plan', rewrite, 'application/octet-stream'));
     }
   } else {
-    const json = (): string => JSON.stringify(planToJson(input.parts[0]!.problem, results[0]!), null, 2) + '\n';
+    const problem = input.parts[0]!.problem;
+    const json = (): string => JSON.stringify(planToJson(capacity !== undefined ? { ...problem, capacity } : problem, results[0]!), null, 2) + '\n';
     box.append(link(`${base}.plan.json`, 'Plan (JSON)', json, 'application/json', true));
   }
   box.append(link(`${base}.layout.svg`, 'Layout (SVG)', () => svg, 'image/svg+xml', true));

@@ -1,7 +1,7 @@
 /** The plan as an interactive SVG: steps across, addresses up; hover, zoom, and the peak's live set. */
 import { formatBytes, formatBytesExact } from '../../src/format/bytes.js';
 import { peakStep as peakStepOf } from '../../src/problem/bounds.js';
-import type { Problem } from '../../src/problem/types.js';
+import type { Memory, Problem } from '../../src/problem/types.js';
 import { bufferHue } from '../../src/export/labels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -18,6 +18,9 @@ export interface LayoutInput {
   peak: number;
   labels: readonly string[];
   capacity?: number;
+  /** After spilling: where each buffer lives (offsets are within that memory's arena), and the DDR arena's bytes. */
+  memory?: readonly Memory[];
+  ddrPeak?: number;
 }
 
 /** The first step with the most live bytes, and the buffers live there. */
@@ -40,15 +43,43 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * Draws the layout `fitWidth` pixels wide times `zoom` (zoom 1 fits the box); returns the SVG
- * element (rect i has data-i = i).
+ * element (rect i has data-i = i). A plan that spilled gets two panels, one above the other: the
+ * on-chip arena (with the capacity) and the DDR arena.
  */
 export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W): SVGSVGElement {
-  const { problem, offsets, peak, capacity } = input;
+  const all = input.problem.buffers.map((_, i) => i);
+  if (input.memory === undefined) return drawPanel(input, all, input.peak, input.capacity, zoom, fitWidth);
+  const memory = input.memory;
+  // Two panels in the height of one (the box scrolls beyond it): each half as tall.
+  const chip = drawPanel(input, all.filter((i) => memory[i] === 'chip'), input.peak, input.capacity, zoom, fitWidth, 'on chip', 0.6);
+  const ddr = drawPanel(input, all.filter((i) => memory[i] === 'ddr'), input.ddrPeak ?? 0, undefined, zoom, fitWidth, 'DDR (spilled)', 0.6);
+  const w = Number(chip.getAttribute('width'));
+  const h = Number(chip.getAttribute('height'));
+  const svg = el('svg', { xmlns: SVG, width: w, height: 2 * h, viewBox: `0 0 ${w} ${2 * h}`, 'font-family': 'system-ui, sans-serif', 'font-size': 11 });
+  chip.setAttribute('id', 'layout-chip');
+  ddr.setAttribute('id', 'layout-ddr');
+  ddr.setAttribute('y', String(h));
+  svg.append(chip, ddr);
+  return svg;
+}
+
+/** One arena: the buffers `idx` (data-i = their index in the problem) up to `peak`. */
+function drawPanel(
+  input: LayoutInput,
+  idx: readonly number[],
+  peak: number,
+  capacity: number | undefined,
+  zoom: number,
+  fitWidth: number,
+  name?: string,
+  heightScale = 1,
+): SVGSVGElement {
+  const { problem, offsets } = input;
   const bufs = problem.buffers;
   const t0 = Math.min(...bufs.map((b) => b.start));
   const t1 = Math.max(...bufs.map((b) => b.end));
   const w = Math.round(Math.max(fitWidth, 480) * zoom);
-  const h = Math.round(BASE_H * zoom);
+  const h = Math.round(BASE_H * zoom * heightScale);
   const plotW = w - LEFT - RIGHT;
   const plotH = h - TOP - BOTTOM;
   const capInView = capacity !== undefined && capacity <= peak * 1.25;
@@ -71,7 +102,8 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
   originLabel.textContent = `step ${t0}`;
   svg.append(stepLabel, originLabel);
   const g = el('g', {});
-  bufs.forEach((b, i) => {
+  idx.forEach((i) => {
+    const b = bufs[i]!;
     const hue = bufferHue(i);
     const o = offsets[i]!;
     g.append(
@@ -97,14 +129,22 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
   };
   hline(peak, '#1d2330', `peak ${formatBytes(peak)}`, -5);
   if (capacity !== undefined && capInView && capacity !== peak) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`, capacity > peak ? -5 : 13);
-  const ps = peakStep(problem);
+  const subset = peakStep({ buffers: idx.map((i) => bufs[i]!) });
+  const ps = { step: subset.step, live: new Set([...subset.live].map((k) => idx[k]!)) };
+  if (name !== undefined) {
+    const label = el('text', { x: LEFT + 6, y: TOP + 14, fill: '#1d2330', 'font-weight': 600 });
+    label.textContent = `${name}: ${formatBytes(peak)}, ${idx.length} buffer${idx.length === 1 ? '' : 's'}`;
+    svg.append(label);
+  }
   svg.append(el('line', { x1: r2(x(ps.step + 0.5)), x2: r2(x(ps.step + 0.5)), y1: TOP, y2: TOP + plotH, stroke: '#2f5bea', 'stroke-width': 1, 'stroke-dasharray': '2 3' }));
   const sx = x(ps.step + 0.5);
   const nearRight = sx > LEFT + plotW * 0.75;
   const stepText = el('text', { x: r2(sx + (nearRight ? -5 : 5)), y: TOP + plotH - 6, 'text-anchor': nearRight ? 'end' : 'start', class: 'axis', fill: '#2f5bea', 'font-weight': 600 });
   stepText.textContent = `most live: step ${ps.step}`;
   svg.append(stepText);
-  ps.live.forEach((i) => g.children[i]?.classList.add('live'));
+  idx.forEach((i, k) => {
+    if (ps.live.has(i)) g.children[k]?.classList.add('live');
+  });
   return svg;
 }
 
@@ -112,7 +152,8 @@ export function drawLayout(input: LayoutInput, zoom: number, fitWidth = BASE_W):
 export function describe(input: LayoutInput, i: number): string {
   const b = input.problem.buffers[i]!;
   const o = input.offsets[i]!;
-  return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytesExact(b.size)}<br>live steps [${b.start}, ${b.end})<br>offset ${o} – ${o + b.size} (${formatBytes(o)})`;
+  const where = input.memory?.[i] === 'ddr' ? 'DDR offset' : 'offset';
+  return `<b>${escapeHtml(input.labels[i] ?? b.id)}</b><br>${formatBytesExact(b.size)}<br>live steps [${b.start}, ${b.end})<br>${where} ${o} – ${o + b.size} (${formatBytes(o)})`;
 }
 
 function escapeHtml(s: string): string {

@@ -2,6 +2,10 @@
 import { formatBytes, parseSize } from '../../src/format/bytes.js';
 import { printable, terminalSafe } from '../../src/format/printable.js';
 import type { SolveResult } from '../../src/solve/solve.js';
+import { spillSubgraphsWith } from '../../src/plan-model.js';
+import type { Problem } from '../../src/problem/types.js';
+import type { SolveOptions } from '../../src/solve/solve.js';
+import type { PlanResult } from '../../src/solve/spill.js';
 import { createSolver } from '../../src/worker/browser.js';
 import { showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
@@ -16,13 +20,17 @@ const solver = createSolver({ size: 2 });
 
 interface State {
   input: Input;
-  results: SolveResult[];
+  /** Each part's plan under the capacity it was planned for (spilled when it did not fit). */
+  results: PlanResult[];
+  capacity: number | undefined;
   part: number;
 }
 
 let state: State | undefined;
 let running: AbortController | undefined;
 let zoom = 1;
+/** Plans shown so far (data-plans on #message: a test waits for the next one). */
+let plansShown = 0;
 
 function message(text: string, error = false): void {
   const m = $('message');
@@ -42,8 +50,15 @@ function layoutInput(): LayoutInput | undefined {
   if (!state) return undefined;
   const part = state.input.parts[state.part]!;
   const r = state.results[state.part]!;
-  const cap = safeCapacity();
-  return { problem: part.problem, offsets: r.offsets, peak: r.peak, labels: part.labels, ...(cap !== undefined ? { capacity: cap } : {}) };
+  const cap = r.spill?.capacity ?? state.capacity;
+  return {
+    problem: part.problem,
+    offsets: r.offsets,
+    peak: r.peak,
+    labels: part.labels,
+    ...(cap !== undefined ? { capacity: cap } : {}),
+    ...(r.spill ? { memory: r.spill.memory, ddrPeak: r.spill.ddrPeak } : {}),
+  };
 }
 
 /** The capacity, or null (with the parse error shown) when the custom size is not a size. */
@@ -53,14 +68,6 @@ function checkedCapacity(): number | undefined | null {
   } catch (e) {
     message((e as Error).message, true);
     return null;
-  }
-}
-
-function safeCapacity(): number | undefined {
-  try {
-    return capacity();
-  } catch {
-    return undefined;
   }
 }
 
@@ -77,9 +84,7 @@ function renderLayout(): string {
 
 function renderFit(): void {
   if (!state) return;
-  const cap = checkedCapacity();
-  if (cap === null) return;
-  showFit(state.input.parts[state.part]!.problem, state.results[state.part]!, cap);
+  showFit(state.results[state.part]!, state.capacity);
 }
 
 function render(): void {
@@ -94,7 +99,7 @@ function render(): void {
   const title = input.parts.length > 1 ? `Layout — ${input.parts[state.part]!.title}` : 'Layout';
   $('layout-title').textContent = title;
   const svg = renderLayout();
-  showDownloads(input, results, svg);
+  showDownloads(input, results, state.capacity, svg);
 }
 
 function showProgress(on: boolean): void {
@@ -130,11 +135,12 @@ async function plan(input: Input): Promise<void> {
   message(`Planning ${input.file}…`);
   requestAnimationFrame(tick);
   try {
-    const results = await Promise.all(
-      input.parts.map((part) =>
-        solver.solve(cap === undefined ? part.problem : { ...part.problem, capacity: cap }, {
-          method,
-          timeLimitMs,
+    const problems = input.parts.map((part): Problem => (cap === undefined ? part.problem : { ...part.problem, capacity: cap }));
+    const options: SolveOptions = { method, timeLimitMs };
+    const wholes = await Promise.all(
+      problems.map((problem) =>
+        solver.solve(problem, {
+          ...options,
           signal: ac.signal,
           onProgress: (p) => {
             const best = p.best !== undefined ? `, best ${formatBytes(p.best)}` : '';
@@ -144,14 +150,19 @@ async function plan(input: Input): Promise<void> {
         }),
       ),
     );
+    // What does not fit spills to DDR: the command line's procedure (src/solve/spill.ts), same plan.
+    const results: PlanResult[] =
+      cap === undefined ? wholes : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
-    state = { input, results, part: 0 };
+    state = { input, results, capacity: cap, part: 0 };
     const sel = $<HTMLSelectElement>('subgraph');
     sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));
     $('subgraph-wrap').hidden = input.parts.length < 2;
     render();
     const total = performance.now() - started;
     message(`Planned ${input.file} in ${total < 1000 ? `${total.toFixed(0)} ms` : `${(total / 1000).toFixed(2)} s`} (in a worker).`);
+    $('message').dataset['plans'] = String(++plansShown);
+    $('message').dataset['capacity'] = cap === undefined ? '' : String(cap);
   } catch (e) {
     if (running !== ac) return;
     if ((e as Error).name === 'AbortError') message('Cancelled. The worker was stopped; nothing else changed.');
@@ -207,14 +218,13 @@ $('replan').addEventListener('click', () => {
   if (pending) void plan(pending);
 });
 $('cancel').addEventListener('click', () => running?.abort());
+// A new capacity plans again: what fits, and what spills, depends on it (as on the command line).
 $('capacity').addEventListener('change', () => {
   $('custom-wrap').hidden = $<HTMLSelectElement>('capacity').value !== 'custom';
-  renderFit();
-  renderLayout();
+  if (pending) void plan(pending);
 });
 $('custom').addEventListener('input', () => {
-  renderFit();
-  renderLayout();
+  if (pending) void plan(pending);
 });
 $('subgraph').addEventListener('change', () => {
   if (!state) return;

@@ -1,7 +1,8 @@
 /** The numbers beside the picture: summary cards, the methods table, the facts. */
 import { formatBytes } from '../../src/format/bytes.js';
-import type { Problem } from '../../src/problem/types.js';
-import type { SolveResult } from '../../src/solve/solve.js';
+import type { PlanResult } from '../../src/solve/spill.js';
+
+type SolveResult = PlanResult;
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -14,6 +15,7 @@ const STATUS: Record<SolveResult['status'], [string, string]> = {
   feasible: ['feasible', 'warn'],
   infeasible: ['cannot fit', 'bad'],
   unknown: ['no fit found', 'bad'],
+  spilled: ['fits after spilling', 'warn'],
 };
 
 export function showSummary(result: SolveResult): void {
@@ -21,44 +23,64 @@ export function showSummary(result: SolveResult): void {
   peak.textContent = formatBytes(result.peak);
   peak.dataset['bytes'] = String(result.peak);
   byId('peak-bytes').textContent = `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
-  byId('bound').textContent = formatBytes(result.bound);
-  byId('overhead').textContent =
-    result.peak === result.bound ? 'the plan meets it' : `plan is ${pct(result.gap)} above it (live bound ${formatBytes(result.liveBound)})`;
+  if (result.spill) {
+    // After spilling the plan is the on-chip arena; the bound shown stays that of every buffer.
+    byId('bound').textContent = formatBytes(result.spill.whole.bound);
+    byId('overhead').textContent = `of every buffer (all on chip: ${formatBytes(result.spill.whole.peak)}); on chip, ${
+      result.gap === 0 ? 'the plan meets its bound' : `${pct(result.gap)} above its bound ${formatBytes(result.bound)}`
+    }`;
+  } else {
+    byId('bound').textContent = formatBytes(result.bound);
+    byId('overhead').textContent =
+      result.peak === result.bound ? 'the plan meets it' : `plan is ${pct(result.gap)} above it (live bound ${formatBytes(result.liveBound)})`;
+  }
   const [label, cls] = STATUS[result.status];
   const status = byId('status');
   status.textContent = label;
   status.className = `big ${cls}`;
   status.dataset['status'] = result.status;
-  byId('proof').textContent = result.status === 'optimal' ? `by ${result.proof}` : `gap ${pct(result.gap)} · ${result.proof}`;
+  byId('proof').textContent =
+    result.status === 'optimal'
+      ? `by ${result.proof}`
+      : result.spill
+        ? `${result.spill.choice === 'optimal' ? 'proven best choice' : 'feasible choice, not proven best'} of what spills · on chip: ${result.proof}`
+        : `gap ${pct(result.gap)} · ${result.proof}`;
 }
 
-/** Fits or not under `capacity`, and what lies above it in this plan. */
-export function showFit(problem: Problem, result: SolveResult, capacity: number | undefined): void {
+/**
+ * Fits or not under the capacity the plan was made for: all on chip, after spilling (what spilled to
+ * DDR, as the command line reports it), or not at all.
+ */
+export function showFit(result: SolveResult, capacity: number | undefined): void {
   const fits = byId('fits');
   const spill = byId('spill');
+  delete fits.dataset['spilled'];
   if (capacity === undefined) {
     fits.textContent = '—';
     fits.className = 'big';
+    delete fits.dataset['fits'];
     spill.textContent = 'choose a capacity to check the fit';
     return;
   }
-  const ok = result.peak <= capacity;
-  fits.textContent = ok ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
-  fits.className = `big ${ok ? 'good' : 'bad'}`;
+  const ok = result.fits !== false;
   fits.dataset['fits'] = String(ok);
-  if (ok) {
-    spill.textContent = `${formatBytes(capacity - result.peak)} to spare`;
+  if (result.spill) {
+    const sp = result.spill;
+    fits.textContent = `fits ${formatBytes(sp.capacity)} after spilling`;
+    fits.className = 'big warn';
+    fits.dataset['spilled'] = sp.spilled.join(',');
+    const names = sp.spilled.slice(0, 8).join(', ') + (sp.spilled.length > 8 ? ', …' : '');
+    spill.textContent =
+      `all on chip needs ${formatBytes(sp.whole.peak)}; ${sp.spilled.length} buffer${sp.spilled.length === 1 ? '' : 's'} ` +
+      `(${formatBytes(sp.spilledBytes)}) spill to a DDR arena of ${formatBytes(sp.ddrPeak)}: ${names}; on chip ${formatBytes(result.peak)}, ` +
+      `${sp.choice === 'optimal' ? 'proven best choice' : 'feasible choice, not proven best'}`;
     return;
   }
-  let n = 0;
-  let bytes = 0;
-  problem.buffers.forEach((b, i) => {
-    if (result.offsets[i]! + b.size > capacity) {
-      n++;
-      bytes += b.size;
-    }
-  });
-  spill.textContent = `${formatBytes(result.peak - capacity)} short; ${n} buffer${n === 1 ? '' : 's'} (${formatBytes(bytes)}) lie above it and would spill to DDR`;
+  fits.textContent = ok ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
+  fits.className = `big ${ok ? 'good' : 'bad'}`;
+  spill.textContent = ok
+    ? `${formatBytes(capacity - result.peak)} to spare`
+    : `${formatBytes(result.peak - capacity)} short; ${result.spillFailure ?? 'no plan found within it'}`;
 }
 
 export function showMethods(result: SolveResult): void {
@@ -77,7 +99,9 @@ export function showMethods(result: SolveResult): void {
     body.append(tr);
   }
   const total = document.createElement('tr');
-  const cells = [`total (${result.status})`, formatBytes(result.peak), pct((result.peak - result.liveBound) / Math.max(result.liveBound, 1)), time(result.timeMs)];
+  const cells = result.spill
+    ? ['on chip, after spilling', formatBytes(result.peak), '—', time(result.timeMs)]
+    : [`total (${result.status})`, formatBytes(result.peak), pct((result.peak - result.liveBound) / Math.max(result.liveBound, 1)), time(result.timeMs)];
   for (const c of cells) {
     const td = document.createElement('td');
     td.textContent = c;

@@ -73,7 +73,8 @@ export function fitModel(problem: Problem, capacity: number, lp: LpBuilder, cuts
   lp.maximizeObjective(bs.map((_, i) => ({ name: y(i), coef: weightOf(problem, i) })));
   bs.forEach((_, i) => {
     lp.binary(y(i));
-    if (mustStay(problem, i)) lp.bound(y(i), 1, 1);
+    // A row, not a column bound: glpk.js resets a binary column's bounds to [0, 1].
+    if (mustStay(problem, i)) lp.eq(`stay_${i}`, [{ name: y(i), coef: 1 }], 1);
   });
   sets.forEach((set, t) => {
     lp.le(`live_${t}`, set.map((i) => ({ name: y(i), coef: bs[i]!.size })), capacity);

@@ -1,0 +1,214 @@
+/**
+ * Spilling: when the buffers together do not fit the capacity, a plan over two memories. A chosen
+ * set stays on chip (bestKeptSet: the most weight whose live bytes fit at every step), placed within
+ * the capacity by the same solve() and method; a set that cannot be placed is cut away and the choice
+ * made again; the rest goes to a DDR arena, placed with reuse by the same solve() too. The plan is
+ * checked by verifySpilledPlan. One procedure for the command line, workers and the page: it is
+ * written as a generator of solve requests, driven synchronously (solve() inline) or asynchronously
+ * (a pool of workers), so both give the same plan.
+ */
+import type { Memory, PlanStatus, Problem } from '../problem/types.js';
+import { verifySpilledPlan } from '../problem/verify.js';
+import { isMethodName } from './methods.js';
+import { solve, type SolveOptions, type SolveResult } from './solve.js';
+import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
+
+/** What spilling decided, beside the on-chip plan. */
+export interface SpillInfo {
+  /** memory[i]: where problem.buffers[i] lives; the plan's offsets[i] is within that memory's arena. */
+  memory: Memory[];
+  /** The on-chip capacity the kept set was placed within (the problem's, or what earlier subgraphs left). */
+  capacity: number;
+  /** Bytes of the DDR arena (the spilled buffers placed with reuse), and the method that placed them. */
+  ddrPeak: number;
+  ddrMethod: string;
+  /** Ids of the spilled buffers, their bytes, and their weight: the DDR traffic spilling costs. */
+  spilled: string[];
+  spilledBytes: number;
+  ddrTraffic: number;
+  /**
+   * optimal: no other placeable choice keeps more weight on chip (the choice search finished and
+   * every better set it proposed was proven not to place); feasible: a valid choice, not proven best.
+   */
+  choice: 'optimal' | 'feasible';
+  /** How the set was chosen: the exact choice search, or the greedy fallback when its rounds ran out. */
+  how: 'search' | 'greedy';
+  /** Choices made: each one that failed to place was cut away. */
+  rounds: number;
+  /** The plan of every buffer in one arena, which did not fit. */
+  whole: { peak: number; method: string; status: PlanStatus; bound: number };
+}
+
+/**
+ * A plan as the outputs take it: solve()'s result, or after spilling (status `spilled`) the on-chip
+ * plan (offsets of the DDR buffers are in the DDR arena; `peak`, `method`, `bound`, `gap`, `proof` are
+ * the on-chip arena's) with `spill`. `liveBound`, `largest` and `methods` stay those of every buffer.
+ * `spillFailure` says why no spill plan was found (then the plan is the one-arena plan, not fitting).
+ */
+export interface PlanResult extends SolveResult {
+  spill?: SpillInfo;
+  spillFailure?: string;
+}
+
+/** One solve the spill procedure asks for. */
+export interface SolveRequest {
+  problem: Problem;
+  options: SolveOptions;
+}
+
+/** Choices (and placements) tried before the greedy fallback. */
+const MAX_ROUNDS = 20;
+/** Placements failed before the choice is made under a lowered capacity. */
+const FAILURES_BEFORE_SHRINK = 5;
+
+const now = (): number => performance.now();
+
+const subProblem = (problem: Problem, idx: readonly number[], capacity?: number): Problem => ({
+  buffers: idx.map((i) => problem.buffers[i]!),
+  ...(capacity !== undefined ? { capacity } : {}),
+});
+
+/**
+ * The spill procedure for `problem` under `capacity`, given `whole` (solve()'s plan of every buffer,
+ * which does not fit). Yields the solves it needs; returns the plan. `options` are the user's (method,
+ * seed, ...); `timeLimitMs` caps the whole procedure.
+ */
+export function* spillPlanner(problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions): Generator<SolveRequest, PlanResult, SolveResult> {
+  const t0 = now();
+  const limit = options.timeLimitMs ?? 10_000;
+  const left = (): number => Math.max(50, limit - (now() - t0));
+  const method = options.method ?? 'auto';
+  const n = problem.buffers.length;
+  const all = problem.buffers.map((_, i) => i);
+  const cuts = new Set<string>();
+  let proven = true;
+  const place = function* (kept: boolean[]): Generator<SolveRequest, SolveResult | undefined, SolveResult> {
+    const idx = all.filter((i) => kept[i]);
+    if (idx.length === 0) return undefined;
+    return yield { problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: left() / 2 } };
+  };
+  // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
+  // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
+  // down by one buffer per round). From then on the choice is not proven best.
+  let knapsack = capacity;
+  let failures = 0;
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const choice = bestKeptSet(problem, knapsack, cuts);
+    if (choice.kept === undefined) {
+      if (round === 1 && choice.complete) {
+        return { ...whole, spillFailure: 'even the buffers that may not spill do not fit the capacity' };
+      }
+      break;
+    }
+    if (!choice.complete) proven = false;
+    const chip = yield* place(choice.kept);
+    if (chip === undefined || chip.fits) return yield* finish(choice.kept, chip, proven ? 'optimal' : 'feasible', 'search', round);
+    cuts.add(spillKey(choice.kept));
+    // Not placed: proven impossible (infeasible) keeps the claim; a heuristic's failure does not.
+    if (chip.status !== 'infeasible') proven = false;
+    if (++failures >= FAILURES_BEFORE_SHRINK) {
+      proven = false;
+      knapsack = Math.max(0, knapsack - (chip.peak - capacity));
+    }
+    if (now() - t0 > limit) break;
+  }
+  // The greedy fallback: spill, one at a time, the spillable buffer of least weight per byte among
+  // those the current plan puts above the capacity, until the rest is placed within it.
+  const greedyMethod = isMethodName(method) ? method : 'greedy-size';
+  const kept = problem.buffers.map(() => true);
+  for (let round = 1; ; round++) {
+    const idx = all.filter((i) => kept[i]);
+    const chip = idx.length === 0 ? undefined : yield { problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } };
+    if (chip === undefined || chip.fits) return yield* finish(kept, chip, 'feasible', 'greedy', round);
+    const spillable = idx.filter((i) => !mustStay(problem, i));
+    const above = idx.filter((i, k) => chip.offsets[k]! + problem.buffers[i]!.size > capacity && !mustStay(problem, i));
+    const pool = above.length > 0 ? above : spillable;
+    if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
+    const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
+    // One at a time while there is time; then every one above the capacity at once (always ends).
+    if (now() - t0 > limit && above.length > 0) for (const i of above) kept[i] = false;
+    else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
+  }
+
+  /** The DDR arena and the plan over both memories, checked by the verifier. */
+  function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number): Generator<SolveRequest, PlanResult, SolveResult> {
+    const spilledIdx = all.filter((i) => !kept[i]);
+    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, method, timeLimitMs: left() } };
+    const memory: Memory[] = all.map((i) => (kept[i] ? 'chip' : 'ddr'));
+    const offsets = new Array<number>(n).fill(0);
+    all.filter((i) => kept[i]).forEach((i, k) => (offsets[i] = chip!.offsets[k]!));
+    spilledIdx.forEach((i, k) => (offsets[i] = ddr!.offsets[k]!));
+    const chipPeak = chip?.peak ?? 0;
+    const ddrPeak = ddr?.peak ?? 0;
+    const verdict = verifySpilledPlan(problem, memory, offsets, capacity, { chipPeak, ddrPeak });
+    if (!verdict.valid) throw new Error(`internal error: the spilled plan is invalid:\n  ${verdict.errors.join('\n  ')}`);
+    const spill: SpillInfo = {
+      memory,
+      capacity,
+      ddrPeak,
+      ddrMethod: ddr?.method ?? '-',
+      spilled: spilledIdx.map((i) => problem.buffers[i]!.id),
+      spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
+      ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
+      choice,
+      how,
+      rounds,
+      whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
+    };
+    return {
+      ...whole,
+      offsets,
+      peak: chipPeak,
+      method: chip?.method ?? '-',
+      status: 'spilled',
+      bound: chip?.bound ?? 0,
+      gap: chip?.gap ?? 0,
+      proof: chip?.proof ?? 'nothing stays on chip',
+      fits: true,
+      timeMs: whole.timeMs + (now() - t0),
+      spill,
+    };
+  }
+}
+
+/**
+ * The spill phase's options after a solve of every buffer (`whole`) made with `options`: the same
+ * method, seed and budgets, and the time the solve left of the limit (solve()'s default of 10 s when
+ * none), at least 100 ms: --time-limit covers both.
+ */
+export function spillOptions(options: SolveOptions, whole: SolveResult): SolveOptions {
+  return { ...options, timeLimitMs: Math.max(100, (options.timeLimitMs ?? 10_000) - whole.timeMs) };
+}
+
+/**
+ * The plan under the problem's capacity (or `capacity`): `whole` itself when it fits (or no capacity
+ * is given), else the spilled plan. Runs the solves inline with `solveOne` (default solve()).
+ */
+export function planWithSpill(
+  problem: Problem,
+  whole: SolveResult,
+  options: SolveOptions = {},
+  capacity = problem.capacity,
+  solveOne: (p: Problem, o: SolveOptions) => SolveResult = solve,
+): PlanResult {
+  if (capacity === undefined || whole.peak <= capacity) return whole;
+  const run = spillPlanner(problem, capacity, whole, options);
+  let step = run.next();
+  while (!step.done) step = run.next(solveOne(step.value.problem, step.value.options));
+  return step.value;
+}
+
+/** planWithSpill() with the solves done by `solveOne` (a pool of workers, say): the same plan. */
+export async function planWithSpillAsync(
+  problem: Problem,
+  whole: SolveResult,
+  options: SolveOptions,
+  capacity: number | undefined,
+  solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>,
+): Promise<PlanResult> {
+  if (capacity === undefined || whole.peak <= capacity) return whole;
+  const run = spillPlanner(problem, capacity, whole, options);
+  let step = run.next();
+  while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
+  return step.value;
+}

@@ -1,0 +1,221 @@
+/**
+ * Issue #10, "Spilling emits the wrong plan" and "A single method with a capacity contradicts itself":
+ * the command line's report, --json, --out (CSV and JSON), --svg and --header tell one story, the plan
+ * emitted is the one described, and the exit code follows it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/import/csv.js';
+import { importTflite } from '../src/import/tflite/index.js';
+import type { Memory, Problem } from '../src/problem/types.js';
+import { verifySpilledPlan } from '../src/problem/verify.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
+import { importOnnx } from '../src/import/onnx/index.js';
+import { CAP_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'build', 'js', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'arenapack-spill-'));
+
+function run(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function file(name: string, text: string | Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+interface JsonBuffer {
+  id: string;
+  offset: number;
+  memory: Memory;
+}
+interface JsonPlan {
+  peak: number;
+  status: string;
+  fits: boolean;
+  method: string;
+  capacity: number;
+  spilled: string[];
+  spilledBytes: number;
+  spill: { choice: string; ddrPeak: number; capacity: number };
+  buffers: JsonBuffer[];
+}
+
+/** A JSON plan through the two-memory verifier, against the problem it was made for. */
+function verifyJson(problem: Problem, j: JsonPlan, capacity: number): void {
+  const v = verifySpilledPlan(
+    problem,
+    j.buffers.map((b) => b.memory),
+    j.buffers.map((b) => b.offset),
+    capacity,
+    { chipPeak: j.peak, ddrPeak: j.spill.ddrPeak },
+  );
+  expect(v.errors).toEqual([]);
+}
+
+describe('plan --capacity on a CSV that does not fit', () => {
+  const spill = file('spill.csv', SPILL_CSV);
+  const problem = parseCsv(SPILL_CSV, 'spill.csv');
+
+  it('spill.csv under 64 KiB: the report, --json and --out all give the spilled plan; exit 0', () => {
+    const text = run('plan', spill, '--capacity', '64KiB');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/all on chip: greedy-size — 88\.00 KiB \(90112 B\): does NOT fit 64\.00 KiB/);
+    expect(text.out).toMatch(/status: fits after spilling \(proven best choice/);
+    expect(text.out).toMatch(/on chip: 48\.00 KiB \(49152 B\) by \S+, 4 buffers within 64\.00 KiB/);
+    expect(text.out).toMatch(/DDR: +40\.00 KiB \(40960 B\) by \S+, 1 buffer spilled/);
+    expect(text.out).toMatch(/spilled: c1\n/);
+    const outJson = join(dir, 'spill.plan.json');
+    const outCsv = join(dir, 'spill.plan.csv');
+    const json = run('plan', spill, '--capacity', '64KiB', '--json', '--out', outJson);
+    expect(json.code).toBe(0);
+    const j = JSON.parse(json.out) as JsonPlan;
+    expect(j.status).toBe('spilled');
+    expect(j.fits).toBe(true);
+    expect(j.capacity).toBe(65536);
+    expect(j.spilled).toEqual(['c1']);
+    expect(j.spill.choice).toBe('optimal');
+    expect(j.peak).toBe(49152);
+    for (const b of j.buffers) {
+      expect(b.memory).toBe(b.id === 'c1' ? 'ddr' : 'chip');
+      if (b.memory === 'chip') expect(b.offset + problem.buffers.find((x) => x.id === b.id)!.size).toBeLessThanOrEqual(65536);
+    }
+    verifyJson(problem, j, 65536);
+    // The file holds the same plan (without wall times).
+    const fromFile = JSON.parse(readFileSync(outJson, 'utf8')) as JsonPlan;
+    expect(fromFile.buffers).toEqual(j.buffers);
+    expect(fromFile.status).toBe('spilled');
+    expect(run('plan', spill, '--capacity', '64KiB', '--out', outCsv).code).toBe(0);
+    const csv = readFileSync(outCsv, 'utf8');
+    expect(csv.split('\n')[0]).toBe('id,lower,upper,size,offset,memory');
+    expect(csv).toMatch(/^c1,1,3,40960,0,ddr$/m);
+    // The CSV reads back: on-chip offsets become fixed, the DDR one does not (it is in another arena).
+    const back = parseCsv(csv, 'spill.plan.csv');
+    for (const b of back.buffers) expect(b.offset).toBe(b.id === 'c1' ? undefined : j.buffers.find((x) => x.id === b.id)!.offset);
+    const again = JSON.parse(run('plan', outCsv, '--capacity', '64KiB', '--json').out) as JsonPlan;
+    expect(again.buffers).toEqual(j.buffers);
+  });
+
+  it('--no-spill keeps the all-on-chip check: exit 3, nothing spilled', () => {
+    const r = run('plan', spill, '--capacity', '64KiB', '--no-spill', '--json');
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.out) as JsonPlan;
+    expect(j.fits).toBe(false);
+    expect(j.spilled).toEqual([]);
+    expect(j.status).toBe('infeasible');
+  });
+
+  it('cap.csv with --method greedy-size --capacity 112: one story, in the report, the JSON and the exit code', () => {
+    const cap = file('cap.csv', CAP_CSV);
+    const capProblem = parseCsv(CAP_CSV, 'cap.csv');
+    const text = run('plan', cap, '--method', 'greedy-size', '--capacity', '112');
+    const json = run('plan', cap, '--method', 'greedy-size', '--capacity', '112', '--json');
+    expect(text.code).toBe(0);
+    expect(json.code).toBe(0);
+    const j = JSON.parse(json.out) as JsonPlan;
+    verifyJson(capProblem, j, 112);
+    expect(j.status).toBe('spilled');
+    expect(j.method).toBe('greedy-size');
+    // The report describes exactly the plan emitted: its on-chip peak, what spilled, an unproven choice.
+    expect(text.out).toMatch(/all on chip: greedy-size — 144 B: does NOT fit 112 B, 32 B over/);
+    expect(text.out).toContain(`on chip: ${j.peak} B by greedy-size`);
+    expect(text.out).toContain(`spilled: ${j.spilled.join(', ')}\n`);
+    expect(text.out).toMatch(/fits after spilling \(feasible choice, not proven best/);
+    expect(text.out).not.toMatch(/0 buffers/);
+    // The portfolio finds the 112-byte plan of all seven: it fits, nothing spills, exit 0.
+    const auto = run('plan', cap, '--capacity', '112', '--json');
+    expect(auto.code).toBe(0);
+    const a = JSON.parse(auto.out) as JsonPlan;
+    expect(a.peak).toBe(112);
+    expect(a.fits).toBe(true);
+    expect(a.spilled).toEqual([]);
+  });
+
+  it('--jobs (worker threads) gives the same spilled plan as a single run', () => {
+    const single = JSON.parse(run('plan', spill, '--capacity', '64KiB', '--json').out) as JsonPlan;
+    const r = run('plan', spill, file('cap2.csv', CAP_CSV), '--jobs', '2', '--capacity', '64KiB', '--json');
+    expect(r.code).toBe(0);
+    const [first] = JSON.parse(r.out) as { plan: JsonPlan }[];
+    expect(first!.plan.buffers).toEqual(single.buffers);
+    expect(first!.plan.spilled).toEqual(['c1']);
+  });
+});
+
+describe('plan --capacity on a model that does not fit', () => {
+  const chain = file('chain.tflite', buildTflite(FIXTURES.chain()));
+  // chain: input 256 B, conv 256 B, relu 1024 B, logits 10 B (aligned to 16); relu alone exceeds 600 B.
+  const model = importTflite(new Uint8Array(readFileSync(chain)), chain);
+
+  it('spills per subgraph: --json, --svg (two panels), --header (the DDR arena); exit 0', () => {
+    const svg = join(dir, 'chain.svg');
+    const header = join(dir, 'chain.h');
+    const r = run('plan', chain, '--capacity', '600', '--json', '--svg', svg, '--header', header);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as JsonPlan & { subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number } } };
+    expect(j.status).toBe('spilled');
+    expect(j.arena.fits).toBe(true);
+    expect(j.arena.size).toBeLessThanOrEqual(600);
+    const relu = j.buffers.find((b) => b.id === '3')!;
+    expect(relu.memory).toBe('ddr');
+    verifyJson(model.subgraphs[0]!.problem, j.subgraphs[0]!, 600);
+    expect(j.arena.ddr.size).toBe(j.spill.ddrPeak);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toContain('<g id="subgraph-0-chip">');
+    expect(picture).toContain('<g id="subgraph-0-ddr">');
+    expect(picture).toMatch(/relu \(tensor 3\): 1024 B, steps \[1, 3\), DDR offset 0/);
+    const h = readFileSync(header, 'utf8');
+    expect(h).toMatch(/#define ARENAPACK_ARENA_SIZE (\d+)/);
+    expect(Number(/#define ARENAPACK_ARENA_SIZE (\d+)/.exec(h)![1])).toBeLessThanOrEqual(600);
+    expect(h).toContain(`#define CHAIN_DDR_ARENA_SIZE ${j.arena.ddr.size}`);
+    expect(h).toMatch(/#define CHAIN_SG0_T3_RELU_DDR_OFFSET 0\b/);
+    expect(h).not.toMatch(/T3_RELU_OFFSET/);
+  });
+
+  it('refuses --write-tflite of a spilled plan (TFLM\'s offline plan has no DDR arena), writing nothing', () => {
+    const out = join(dir, 'never.tflite');
+    const json = join(dir, 'never.json');
+    const r = run('plan', chain, '--capacity', '600', '--write-tflite', out, '--out', json);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--write-tflite: subgraph 0 spills 1 buffer\(s\) to DDR .* no place for a DDR arena; nothing was written/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(json)).toBe(false);
+    // With a capacity it fits, the offline plan is written as before.
+    expect(run('plan', chain, '--capacity', '4KiB', '--write-tflite', out).code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe('plan --capacity on an ONNX model that does not fit', () => {
+  // x -> Relu a -> Relu b -> Add(a, b) y: a, b and y (256 B each) live together at step 2: 768 B.
+  const bytes = onnxModel({
+    inputs: [vi('x', [1, 64])],
+    outputs: [vi('y', null)],
+    nodes: [node('Relu', ['x'], ['a'], [], 'r1'), node('Relu', ['a'], ['b'], [], 'r2'), node('Add', ['a', 'b'], ['y'], [], 'add')],
+  });
+  const path = file('three.onnx', bytes);
+
+  it('spills one activation to DDR under 600 B, the plan verifies; exit 0; --no-spill exits 3', () => {
+    const r = run('plan', path, '--capacity', '600', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as JsonPlan & { format: string; arena: { fits: boolean; size: number } };
+    expect(j.format).toBe('onnx');
+    expect(j.status).toBe('spilled');
+    expect(j.spilled).toHaveLength(1);
+    expect(j.arena.fits).toBe(true);
+    expect(j.arena.size).toBeLessThanOrEqual(600);
+    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j, 600);
+    const text = run('plan', path, '--capacity', '600');
+    expect(text.out).toMatch(/status: fits after spilling/);
+    expect(text.out).toContain(`spilled: ${j.spilled[0]}\n`);
+    expect(run('plan', path, '--capacity', '600', '--no-spill').code).toBe(3);
+  });
+});

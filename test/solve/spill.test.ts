@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/import/csv.js';
+import type { Memory, Problem } from '../../src/problem/types.js';
+import { verifySpilledPlan } from '../../src/problem/verify.js';
+import { fitCapacity } from '../../src/solve/ilp/fit.js';
+import { solve, type SolveOptions } from '../../src/solve/solve.js';
+import { bestKeptSet } from '../../src/solve/spill-choice.js';
+import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
+import { bruteForceFit } from '../helpers/brute-force.js';
+import { arbProblem } from '../helpers/problems.js';
+import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
+
+/** solve() then the spill phase, as the command line runs them; the plan goes through the two-memory verifier. */
+function plan(problem: Problem, capacity: number, options: SolveOptions = {}): PlanResult {
+  const p = { ...problem, capacity };
+  const r = planWithSpill(p, solve(p, options), options);
+  if (r.spill) {
+    const v = verifySpilledPlan(problem, r.spill.memory, r.offsets, capacity, { chipPeak: r.peak, ddrPeak: r.spill.ddrPeak });
+    expect(v.errors).toEqual([]);
+  }
+  return r;
+}
+
+const keptWeight = (problem: Problem, memory: readonly Memory[]): number =>
+  problem.buffers.reduce((s, b, i) => s + (memory[i] === 'chip' ? (b.weight ?? b.size) : 0), 0);
+
+describe('spilling', () => {
+  it('spill.csv under 64 KiB: c1 spills, the kept buffers lie within 64 KiB, the DDR arena holds c1, proven best', () => {
+    const problem = parseCsv(SPILL_CSV, 'spill.csv');
+    const r = plan(problem, 65536);
+    expect(r.status).toBe('spilled');
+    expect(r.fits).toBe(true);
+    expect(r.spill!.spilled).toEqual(['c1']);
+    expect(r.spill!.choice).toBe('optimal');
+    expect(r.spill!.memory).toEqual(['chip', 'ddr', 'chip', 'chip', 'chip']);
+    problem.buffers.forEach((b, i) => {
+      if (r.spill!.memory[i] === 'chip') expect(r.offsets[i]! + b.size).toBeLessThanOrEqual(65536);
+    });
+    expect(r.peak).toBe(49152); // c2 + res live at steps 2..3
+    expect(r.spill!.ddrPeak).toBe(40960);
+    expect(r.spill!.spilledBytes).toBe(40960);
+    expect(r.spill!.ddrTraffic).toBe(40960);
+    expect(r.spill!.whole.peak).toBe(90112);
+  });
+
+  it('cap.csv with greedy-size under 112 B: one story, the plan emitted fits and is the one described', () => {
+    const problem = parseCsv(CAP_CSV, 'cap.csv');
+    const r = plan(problem, 112, { method: 'greedy-size' });
+    // greedy-size needs 144 B for all seven; with greedy-size the spill phase keeps six within 112 B.
+    expect(r.spill!.whole.peak).toBe(144);
+    expect(r.status).toBe('spilled');
+    expect(r.fits).toBe(true);
+    expect(r.method).toBe('greedy-size');
+    expect(r.peak).toBeLessThanOrEqual(112);
+    expect(r.spill!.spilled.length).toBeGreaterThan(0);
+    // Not proven: greedy-size failing to place a set is no proof that it cannot be placed.
+    expect(r.spill!.choice).toBe('feasible');
+    // A portfolio places all seven in 112 B (the live bound): nothing spills.
+    const auto = plan(problem, 112);
+    expect(auto.spill).toBeUndefined();
+    expect(auto.peak).toBe(112);
+    expect(auto.fits).toBe(true);
+  });
+
+  it('the choice search keeps the most weight that fits, equal to brute force and to GLPK', async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        arbProblem({ maxBuffers: 10, maxSize: 200, withFixed: false }),
+        fc.double({ min: 0.3, max: 0.9 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 10, maxLength: 10 }),
+        fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+        async (base, share, weights, stay) => {
+          const problem: Problem = {
+            buffers: base.buffers.map((b, i) => ({ ...b, ...(i % 3 === 0 ? { weight: weights[i]! } : {}), ...(stay[i] && i % 4 === 1 ? { spillable: false } : {}) })),
+          };
+          const live = solve(problem, { method: 'greedy-size' }).liveBound;
+          const capacity = Math.max(1, Math.floor(live * share));
+          const best = bruteForceFit(problem, capacity);
+          const choice = bestKeptSet(problem, capacity);
+          expect(choice.complete).toBe(true);
+          if (best < 0) {
+            expect(choice.kept).toBeUndefined();
+            return;
+          }
+          expect(choice.weight).toBe(best);
+          expect(keptWeight(problem, choice.kept!.map((k) => (k ? 'chip' : 'ddr')))).toBe(best);
+          const glpk = await fitCapacity(problem, capacity, { timeLimitMs: 20_000, maxRounds: 1 });
+          if (glpk.status === 'optimal' && glpk.rounds === 1) {
+            expect(glpk.keptWeight).toBe(best);
+            compared++;
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+    expect(compared).toBeGreaterThanOrEqual(30);
+  });
+
+  it('every spilled plan verifies; a proven choice keeps as much weight as brute force allows', () => {
+    let proven = 0;
+    fc.assert(
+      // Brute force counts raw bytes: no alignment here (see the aligned case below).
+      fc.property(arbProblem({ maxBuffers: 10, maxSize: 200, withFixed: true, withAlign: false }), fc.double({ min: 0.2, max: 0.95 }), (problem, share) => {
+        const live = solve(problem, { method: 'greedy-size' }).liveBound;
+        const capacity = Math.max(1, Math.floor(live * share));
+        const r = plan(problem, capacity);
+        if (r.spill === undefined) {
+          // Either it fits whole, or nothing can: the fixed buffers alone do not fit.
+          if (r.fits === false) expect(r.spillFailure).toBeDefined();
+          return;
+        }
+        // Brute force knows `spillable` only: a buffer with a fixed offset stays on chip too.
+        const best = bruteForceFit({ buffers: problem.buffers.map((b) => (b.offset !== undefined ? { ...b, spillable: false } : b)) }, capacity);
+        const kept = keptWeight(problem, r.spill.memory);
+        expect(kept).toBeLessThanOrEqual(best);
+        if (r.spill.choice === 'optimal' && r.spill.rounds === 1) {
+          expect(kept).toBe(best);
+          proven++;
+        }
+      }),
+      { numRuns: 80, seed: 12 },
+    );
+    expect(proven).toBeGreaterThanOrEqual(20);
+  });
+
+  it('run inline or through an asynchronous solver (workers, the page), the same plan', async () => {
+    const problem = { ...parseCsv(CAP_CSV, 'cap.csv'), capacity: 100 };
+    const whole = solve(problem, { method: 'greedy-size' });
+    const inline = planWithSpill(problem, whole, { method: 'greedy-size' });
+    const viaPromise = await planWithSpillAsync(problem, whole, { method: 'greedy-size' }, 100, async (p, o) => solve(p, o));
+    const strip = (r: PlanResult): unknown => ({ ...r, timeMs: 0 });
+    expect(strip(viaPromise)).toEqual(strip(inline));
+  });
+
+  it('with one alignment for all, the choice counts sizes rounded up to it: a proven choice in one round', () => {
+    // 20 + 20 raw bytes fit 40, but at offsets multiple of 16 the second one ends at 52: one must spill.
+    const problem: Problem = {
+      buffers: [
+        { id: 'a', size: 20, start: 0, end: 2, align: 16 },
+        { id: 'b', size: 20, start: 1, end: 3, align: 16 },
+        { id: 'c', size: 8, start: 2, end: 4, align: 16 },
+      ],
+    };
+    expect(bruteForceFit(problem, 40)).toBe(48); // raw bytes: everything stays
+    const r = plan(problem, 40);
+    expect(r.spill!.spilled).toEqual(['b']); // a tie with a: the larger-first order keeps a
+    expect(r.spill!.choice).toBe('optimal');
+    expect(r.spill!.rounds).toBe(1);
+  });
+
+  it('buffers that may not spill stay on chip; when they alone do not fit, no spill plan and the reason', () => {
+    const problem: Problem = {
+      buffers: [
+        { id: 'keep', size: 64, start: 0, end: 4, spillable: false },
+        { id: 'x', size: 64, start: 1, end: 3 },
+        { id: 'y', size: 16, start: 2, end: 5 },
+      ],
+    };
+    const r = plan(problem, 96);
+    expect(r.spill!.memory[0]).toBe('chip');
+    expect(r.spill!.spilled).toEqual(['x']);
+    const none = plan(problem, 48);
+    expect(none.spill).toBeUndefined();
+    expect(none.fits).toBe(false);
+    expect(none.spillFailure).toMatch(/may not spill/);
+  });
+});
+
+describe('verifySpilledPlan', () => {
+  const problem: Problem = {
+    buffers: [
+      { id: 'a', size: 8, start: 0, end: 2 },
+      { id: 'b', size: 8, start: 1, end: 3, spillable: false },
+      { id: 'c', size: 8, start: 1, end: 3 },
+    ],
+  };
+  it('accepts a valid two-arena plan and rejects each fault, naming it', () => {
+    expect(verifySpilledPlan(problem, ['chip', 'chip', 'ddr'], [0, 8, 0], 16, { chipPeak: 16, ddrPeak: 8 }).valid).toBe(true);
+    const fault = (memory: Memory[], offsets: number[], cap: number, claim = { chipPeak: 16, ddrPeak: 8 }): string =>
+      verifySpilledPlan(problem, memory, offsets, cap, claim).errors.join('\n');
+    expect(fault(['chip', 'chip', 'ddr'], [0, 8, 0], 15)).toMatch(/exceeds the capacity 15/);
+    expect(fault(['chip', 'ddr', 'chip'], [0, 0, 8], 16)).toMatch(/"b" may not spill/);
+    expect(fault(['chip', 'chip', 'chip'], [0, 8, 4], 16)).toMatch(/on chip: buffers .* overlap/);
+    expect(fault(['ddr', 'chip', 'ddr'], [0, 0, 4], 16, { chipPeak: 8, ddrPeak: 12 })).toMatch(/DDR: buffers "a" .* "c" .* overlap/);
+    expect(fault(['chip', 'chip', 'rom' as Memory], [0, 8, 0], 16)).toMatch(/"c": memory rom/);
+    expect(fault(['chip', 'chip'], [0, 8], 16)).toMatch(/2 memories and 2 offsets for 3 buffers/);
+    expect(fault(['chip', 'chip', 'ddr'], [0, 8, 0], 16, { chipPeak: 16, ddrPeak: 9 })).toMatch(/DDR peak of 9/);
+  });
+});
