@@ -18,7 +18,8 @@ import { importProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
-import { solve, type SolveResult } from './solve/solve.js';
+import { Deadline } from './solve/deadline.js';
+import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { fitCapacity, type FitResult } from './solve/ilp/fit.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
@@ -49,6 +50,8 @@ function spillText(fit: FitResult): string {
 }
 
 async function runPlan(file: string, opts: PlanOptions): Promise<number> {
+  // One deadline for the whole command: reading, solving and choosing what to spill share it.
+  const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
   for (const [key, flag] of MODEL_ONLY) {
@@ -57,20 +60,19 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   }
   const problem = importProblem(new TextDecoder().decode(bytes), file);
   if (opts.capacity !== undefined) problem.capacity = opts.capacity;
-  const limitMs = timeLimitMs(opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, limitMs);
+    result = await solveWithGlpk(problem, deadline.leftMs());
   } else {
     const progress = progressReporter(file);
-    result = solve(problem, { method: opts.method, timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
+    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
     progress.done();
   }
   // When the whole set does not fit: what should spill to DDR, chosen by the knapsack.
-  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs: limitMs }) : undefined;
+  const fit = problem.capacity !== undefined && result.fits === false ? await fitCapacity(problem, problem.capacity, { timeLimitMs: deadline.leftMs() }) : undefined;
   const json = {
     ...planToJson(problem, result),
     ...(problem.capacity !== undefined ? { spilled: fit?.spilled ?? [], ...(fit ? { spilledBytes: fit.spilledBytes, ddrTraffic: fit.ddrTraffic } : {}) } : {}),

@@ -9,6 +9,7 @@ export { verifyPlan, type Verdict } from './problem/verify.js';
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
+export { Deadline, type Clock } from './solve/deadline.js';
 export {
   ASSIGN_METHODS,
   METHOD_HELP,
