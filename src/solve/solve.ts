@@ -143,7 +143,6 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const eng = engine;
   const maxPairs = options.maxPairs ?? DEFAULT_MAX_PAIRS;
   eng.load(problem, maxPairs);
-  const n = problem.buffers.length;
   const methods: MethodResult[] = [];
   let best: Best | undefined;
   /** Work of one greedy decode of the whole order (see LS_MIN_MOVES), once greedy-size has run. */
@@ -168,7 +167,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   } else {
     for (const name of HEURISTIC_ORDER) {
       if (name === 'local-search' && best!.peak <= bound) continue;
-      const why = scaleLimit(name, n, eng.conflictPairs());
+      const why = scaleLimit(name, eng.conflictPairs(), eng.canSearch());
       if (why !== undefined && best !== undefined) {
         notes.push(`${name} left out: ${why}`);
         continue;
