@@ -6,7 +6,7 @@ import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
-import { benchScale } from './scale.js';
+import { benchScale, benchTimeLimit } from './scale.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
@@ -23,7 +23,10 @@ const suites: Record<string, () => void | Promise<void>> = {
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
   workers: () => benchWorkers(shared),
-  scale: () => benchScale(),
+  scale: () => {
+    benchTimeLimit();
+    benchScale();
+  },
 };
 suites.all = async () => {
   for (const name of ['core', 'exact', 'models', 'order', 'workers']) await suites[name]!();
