@@ -124,7 +124,8 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   validateProblem(problem);
   const method = options.method ?? 'auto';
   if (!isPortfolio(method) && !isMethodName(method)) throw new Error(`unknown method "${String(method)}"`);
-  const timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(method);
+  // Given a deadline and no time limit, the deadline alone ends the solve (the CLI's --time-limit).
+  const timeLimitMs = options.timeLimitMs ?? (options.deadline !== undefined ? Infinity : defaultTimeLimitMs(method));
   const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_MAX_NODES);
   // One end for every phase below: the time limit from now, or the command's deadline if earlier.
   const end = new Deadline(Math.min(t0 + timeLimitMs, options.deadline?.endMs ?? Infinity), clock);

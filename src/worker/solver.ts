@@ -1,6 +1,6 @@
 import { proxy } from 'comlink';
 import type { Problem } from '../problem/types.js';
-import { defaultTimeLimitMs, type SolveOptions, type SolveResult } from '../solve/solve.js';
+import type { SolveOptions, SolveResult } from '../solve/solve.js';
 import { fromWire, poisonsWorker } from './errors.js';
 import { Pool, type Spawn } from './pool.js';
 import type { CrashKind, WireSolveOptions } from './protocol.js';
@@ -38,8 +38,7 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
       const { signal, onProgress, deadline, ...rest } = opts;
       return pool.run(async (api, recycle) => {
         // A deadline crosses as the time left when the call starts (a call may wait for a worker).
-        const limit = rest.timeLimitMs ?? defaultTimeLimitMs(rest.method);
-        const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(limit, deadline.leftMs()) } : rest;
+        const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
         const outcome = await api.solve(problem, wire, onProgress ? proxy(onProgress) : undefined);
         if (outcome.ok) return outcome.result;
         if (poisonsWorker(outcome.error)) recycle();

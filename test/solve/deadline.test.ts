@@ -59,6 +59,15 @@ describe('solve() keeps to one deadline across its phases (a fake clock: no test
     expect(r.timeMs).toBeLessThanOrEqual(60);
   });
 
+  it("a deadline without a time limit is the only end: solve()'s own 10 s default does not cut it short", () => {
+    const c = tickingClock(1000); // a second per reading
+    const d = Deadline.in(60_000, c.clock);
+    const r = solve(p, { method: 'heuristic', deadline: d, iterations: 1e9 });
+    expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+    expect(c.last()).toBeGreaterThan(d.endMs);
+    expect(c.last() - d.endMs).toBeLessThanOrEqual(8000);
+  });
+
   it('with no time left, the first heuristic still gives a verified plan and the rest are noted', () => {
     const r = solve(p, { method: 'auto', deadline: new Deadline(0, () => 5) });
     expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);
