@@ -26,8 +26,9 @@
 import { alloc, mark } from './memory';
 import {
   ADJ, ADJ_AT, N, OFF,
-  alignOf, alignUp, emit, endOf, fixedOf, isPlaced, setOffset, setPlaced, size, startOf,
+  alignOf, alignUp, emit, endOf, fixedOf, isPlaced, offsetOf, setOffset, setPlaced, size, startOf,
 } from './problem';
+import { HAS_PAIRS } from './neighbours';
 import { SECTIONS, SEC_AT, SEC_BUF, SEC_HI, SEC_LO, buildSections } from './sections';
 import { sortIndices } from './sort';
 import { tick } from './clock';
@@ -59,7 +60,7 @@ let SOL: usize = 0; // i64 per buffer: the offsets of the plan found
 let TR_I: usize = 0; // trail of CAND and FLOOR changes: index (sections tagged with bit 30)
 let TR_V: usize = 0; // ... and old value
 let trail: i32 = 0;
-let POOL: usize = 0; // candidate lists, one per level of the recursion, as a stack
+let POOL: usize = 0; // candidate lists, one per frame of the search (see solveAll), as a stack
 let poolCap: i32 = 0;
 let poolTop: i32 = 0;
 let KEY_O: usize = 0; // i64 per buffer: the offset it would take now (candidate sort key)
@@ -298,66 +299,6 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   return k;
 }
 
-/** Solves the part [lo, hi), whose buffers are POOL[list .. list+count), from level L: tries each candidate, recursing. */
-function search(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
-  if (stop || work >= workLimit) return ABORTED;
-  const saved = poolTop;
-  const k = expand(lo, hi, list, count, L, lastRank);
-  // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
-  if (k == REJECTED) return NOT_FOUND;
-  if (k == OUT_OF_MEMORY) return memoryOut();
-  if (k == 0) {
-    nodes++;
-    return FOUND;
-  }
-  if (nodes >= nodeLimit) {
-    poolTop = saved;
-    return ABORTED;
-  }
-  nodes++;
-  if (k < 0) return NOT_FOUND;
-  let result = NOT_FOUND;
-  for (let i = 0; i < k && result == NOT_FOUND; i++) {
-    // Time, cancellation and progress: asked every 64 children tried, counted or not, so the
-    // questions come at bounded intervals even when the bounds reject most children.
-    tries++;
-    if ((tries & 63) == 0 && tick(nodes) != 0) stop = true;
-    if (stop) {
-      result = ABORTED;
-      break;
-    }
-    const x = i32at(POOL, saved + i);
-    // KEY_O of x may have been overwritten deeper down; recompute from the (restored) state.
-    const off = offsetOfUnplaced(x);
-    const markAt = trail;
-    if (place(x, off)) {
-      // Did x cut the part? Then its sides are independent.
-      let cut = false;
-      const xhi = i32at(SEC_HI, x) - 1;
-      for (let s = i32at(SEC_LO, x); s < xhi; s++) {
-        if (s >= lo && s + 1 < hi && i32at(CUTS, s) == 0) {
-          cut = true;
-          break;
-        }
-      }
-      // (The parts start again from level 0, so the check at level `off` is made here, before
-      // splitting, as MiniMalloc does: without it the parts would miss the node's monotonic bound.)
-      if (!cut) result = search(lo, hi, list, count, off, i32at(RANK, x));
-      else if (sectionsFit(lo, hi, off)) result = solveParts(lo, hi, list, count);
-      if (result == FOUND) i64set(SOL, x, off);
-    }
-    undoTo(markAt);
-    unplace(x);
-    // A buffer with no unplaced neighbour has an offset nothing can change any more: in the
-    // subtrees of the candidates after it (higher offset, or same offset and later rank) it could
-    // never be placed canonically. Once its own subtree has failed, this node has (MiniMalloc's
-    // "hatless" pruning).
-    if (result == NOT_FOUND && hatless(x)) break;
-  }
-  poolTop = saved;
-  return result;
-}
-
 function memoryOut(): i32 {
   outOfMemory = true;
   stop = true;
@@ -383,18 +324,199 @@ function hatless(b: i32): bool {
   return true;
 }
 
+// The search as an explicit stack of frames (no recursion: a path is as deep as the buffers it
+// places, up to N, and the engine's native stack is small). Two kinds of frame call each other:
+//   - a node (SEARCH) of the part [lo, hi): lists its children (expand), then tries them in turn,
+//     placing each and going down into the child node, or into the parts the child cut (PARTS);
+//   - PARTS of [lo, hi): splits it where no unplaced buffer crosses a boundary and solves each side
+//     from level 0 in turn, stopping at the first side that fails.
+// Each frame undoes what it changed before it returns its result (FOUND, NOT_FOUND, ABORTED) to the
+// frame below; a FOUND child leaves its offsets in SOL.
+const SEARCH: i32 = 0;
+const PARTS: i32 = 1;
+// Frame fields (i32 each). Both kinds: kind, lo, hi, list, count, saved (poolTop on entry).
+const F_KIND: i32 = 0;
+const F_LO: i32 = 1;
+const F_HI: i32 = 2;
+const F_LIST: i32 = 3;
+const F_COUNT: i32 = 4;
+const F_SAVED: i32 = 5;
+// SEARCH: k children at POOL[saved ..), the one being tried (index i, buffer x), the trail mark
+// before x was placed, and the node's result so far.
+const F_K: i32 = 6;
+const F_I: i32 = 7;
+const F_X: i32 = 8;
+const F_MARK: i32 = 9;
+const F_RESULT: i32 = 10;
+// PARTS: the part being solved starts at section a; s is its last section; its buffers are
+// POOL[start .. start+m), their old ranks at POOL[start+m .. start+2m).
+const F_A: i32 = 6;
+const F_S: i32 = 7;
+const F_START: i32 = 8;
+const F_M: i32 = 9;
+const FRAME: i32 = 12;
+
+let FRAMES: usize = 0; // the frame stack: FRAME i32 per frame
+let depth: i32 = 0; // frames on the stack
+let frame: usize = 0; // the top frame
+
+@inline function fget(field: i32): i32 { return load<i32>(frame + (<usize>field << 2)); }
+@inline function fset(field: i32, v: i32): void { store<i32>(frame + (<usize>field << 2), v); }
+
+function pushFrame(kind: i32, lo: i32, hi: i32, list: i32, count: i32): void {
+  frame = FRAMES + <usize>depth * <usize>(FRAME << 2);
+  depth++;
+  fset(F_KIND, kind);
+  fset(F_LO, lo);
+  fset(F_HI, hi);
+  fset(F_LIST, list);
+  fset(F_COUNT, count);
+}
+
+function popFrame(): void {
+  depth--;
+  const top: i32 = depth > 0 ? depth - 1 : 0;
+  frame = FRAMES + <usize>top * <usize>(FRAME << 2);
+}
+
 /**
- * Splits [lo, hi) at boundaries no unplaced buffer crosses and solves each side on its own.
- * The unplaced buffers of [lo, hi) are among POOL[list .. list+count) (all buffers when count < 0).
+ * Enters a node of the part [lo, hi) at level L after the buffer of rank `lastRank`: lists its
+ * children. Returns -1 when the node has children to try (its frame is then on the stack, at its
+ * first child), else its result at once (no frame left behind).
  */
-function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
+function enterNode(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
+  if (stop || work >= workLimit) return ABORTED;
   const saved = poolTop;
-  let a = lo;
-  for (let s = lo; s < hi; s++) {
+  const k = expand(lo, hi, list, count, L, lastRank);
+  // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
+  if (k == REJECTED) return NOT_FOUND;
+  if (k == OUT_OF_MEMORY) return memoryOut();
+  if (k == 0) {
+    nodes++;
+    return FOUND;
+  }
+  if (nodes >= nodeLimit) {
+    poolTop = saved;
+    return ABORTED;
+  }
+  nodes++;
+  if (k < 0) return NOT_FOUND;
+  pushFrame(SEARCH, lo, hi, list, count);
+  fset(F_SAVED, saved);
+  fset(F_K, k);
+  fset(F_I, 0);
+  fset(F_RESULT, NOT_FOUND);
+  return -1;
+}
+
+/**
+ * Goes on with the node on top of the stack (its child i has just returned, or is next to try):
+ * tries children in turn until one must be searched below, which it enters (returns -1: go on
+ * with the new top frame), or until the node is done: then it pops the node and returns its result.
+ */
+function stepNode(): i32 {
+  const lo = fget(F_LO);
+  const hi = fget(F_HI);
+  const list = fget(F_LIST);
+  const count = fget(F_COUNT);
+  const saved = fget(F_SAVED);
+  const k = fget(F_K);
+  let result = fget(F_RESULT);
+  for (let i = fget(F_I); i < k && result == NOT_FOUND; i++) {
+    // Time, cancellation and progress: asked every 64 children tried, counted or not, so the
+    // questions come at bounded intervals even when the bounds reject most children.
+    tries++;
+    if ((tries & 63) == 0 && tick(nodes) != 0) stop = true;
+    if (stop) {
+      result = ABORTED;
+      break;
+    }
+    const x = i32at(POOL, saved + i);
+    // KEY_O of x may have been overwritten deeper down; recompute from the (restored) state.
+    const off = offsetOfUnplaced(x);
+    const markAt = trail;
+    if (place(x, off)) {
+      // Did x cut the part? Then its sides are independent.
+      let cut = false;
+      const xhi = i32at(SEC_HI, x) - 1;
+      for (let s = i32at(SEC_LO, x); s < xhi; s++) {
+        if (s >= lo && s + 1 < hi && i32at(CUTS, s) == 0) {
+          cut = true;
+          break;
+        }
+      }
+      // (The parts start again from level 0, so the check at level `off` is made here, before
+      // splitting, as MiniMalloc does: without it the parts would miss the node's monotonic bound.)
+      let down = false;
+      if (!cut) down = true;
+      else if (sectionsFit(lo, hi, off)) down = true;
+      if (down) {
+        fset(F_I, i);
+        fset(F_X, x);
+        fset(F_MARK, markAt);
+        if (!cut) {
+          const r = enterNode(lo, hi, list, count, off, i32at(RANK, x));
+          if (r < 0) return -1;
+          result = r;
+        } else {
+          enterParts(lo, hi, list, count);
+          return -1;
+        }
+        if (result == FOUND) i64set(SOL, x, off);
+      }
+    }
+    undoTo(markAt);
+    unplace(x);
+    // A buffer with no unplaced neighbour has an offset nothing can change any more: in the
+    // subtrees of the candidates after it (higher offset, or same offset and later rank) it could
+    // never be placed canonically. Once its own subtree has failed, this node has (MiniMalloc's
+    // "hatless" pruning).
+    if (result == NOT_FOUND && hatless(x)) break;
+  }
+  poolTop = saved;
+  popFrame();
+  return result;
+}
+
+/** The node on top of the stack gets its child's result: SOL on success, then the child is undone. */
+function childReturned(r: i32): void {
+  const x = fget(F_X);
+  if (r == FOUND) i64set(SOL, x, offsetOf(x));
+  undoTo(fget(F_MARK));
+  unplace(x);
+  fset(F_RESULT, r);
+  // The node goes on with its next child, unless the hatless rule ends it (see stepNode).
+  fset(F_I, r == NOT_FOUND && hatless(x) ? fget(F_K) : fget(F_I) + 1);
+}
+
+/**
+ * Pushes the splitting of [lo, hi) at boundaries no unplaced buffer crosses, each side solved on its
+ * own. The unplaced buffers of [lo, hi) are among POOL[list .. list+count) (all buffers when count < 0).
+ */
+function enterParts(lo: i32, hi: i32, list: i32, count: i32): void {
+  pushFrame(PARTS, lo, hi, list, count);
+  fset(F_SAVED, poolTop);
+  fset(F_A, lo);
+  fset(F_S, lo);
+  fset(F_M, 0);
+}
+
+/**
+ * Goes on with the PARTS frame on top: finds its next part and enters a node for it (returns -1),
+ * or pops the frame and returns FOUND when every part is solved (or the first failure).
+ */
+function stepParts(): i32 {
+  const lo = fget(F_LO);
+  const hi = fget(F_HI);
+  const list = fget(F_LIST);
+  const count = fget(F_COUNT);
+  const saved = fget(F_SAVED);
+  let a = fget(F_A);
+  for (let s = fget(F_S); s < hi; s++) {
     if (s + 1 < hi && i32at(CUTS, s) != 0) continue;
     // [a, s+1) is a part: list its unplaced buffers above the pool's top.
     const start = poolTop;
-    if (!ensurePool(poolTop + (count < 0 ? N : count))) return memoryOut();
+    if (!ensurePool(poolTop + (count < 0 ? N : count))) return partsFailed(memoryOut());
     let m = 0;
     const n = count < 0 ? N : count;
     for (let j = 0; j < n; j++) {
@@ -410,7 +532,7 @@ function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
       const keep = start + m;
       const order = keep + m;
       poolTop = order + m;
-      if (!ensurePool(poolTop)) return memoryOut();
+      if (!ensurePool(poolTop)) return partsFailed(memoryOut());
       for (let j = 0; j < m; j++) {
         const b = i32at(POOL, start + j);
         i32set(POOL, keep + j, i32at(RANK, b));
@@ -422,23 +544,76 @@ function solveParts(lo: i32, hi: i32, list: i32, count: i32): i32 {
       }
       sortIndices(POOL + (<usize>order << 2), m, TMP, byStatic);
       for (let r = 0; r < m; r++) i32set(RANK, i32at(POOL, order + r), r);
-      const r = search(a, s + 1, start, m, 0, -1);
-      for (let j = 0; j < m; j++) i32set(RANK, i32at(POOL, start + j), i32at(POOL, keep + j));
-      poolTop = saved;
-      if (r != FOUND) return r;
+      fset(F_A, a);
+      fset(F_S, s);
+      fset(F_START, start);
+      fset(F_M, m);
+      const r = enterNode(a, s + 1, start, m, 0, -1);
+      if (r < 0) return -1;
+      if (!partReturned(r)) return partsFailed(r);
     }
     a = s + 1;
   }
   poolTop = saved;
+  popFrame();
   return FOUND;
+}
+
+/** The PARTS frame on top gets its part's result: the old ranks come back; false when the part failed. */
+function partReturned(r: i32): bool {
+  const start = fget(F_START);
+  const m = fget(F_M);
+  for (let j = 0; j < m; j++) i32set(RANK, i32at(POOL, start + j), i32at(POOL, start + m + j));
+  poolTop = fget(F_SAVED);
+  fset(F_M, 0);
+  if (r != FOUND) return false;
+  // The next part starts after this one's last section.
+  const s = fget(F_S);
+  fset(F_A, s + 1);
+  fset(F_S, s + 1);
+  return true;
+}
+
+/** Pops the PARTS frame on top after a failed part (or memory running out) and returns `r`. */
+function partsFailed(r: i32): i32 {
+  popFrame();
+  return r;
+}
+
+/**
+ * Solves the whole problem: PARTS of every section, run as a loop over the frame stack. Each frame
+ * that finishes hands its result to the frame below; the bottom one's is the run's.
+ */
+function solveAll(): i32 {
+  depth = 0;
+  enterParts(0, SECTIONS, 0, -1);
+  let r: i32 = -1; // -1: the top frame has work to do; else the result of the frame just popped
+  while (r < 0 || depth > 0) {
+    if (r < 0) {
+      r = fget(F_KIND) == SEARCH ? stepNode() : stepParts();
+      continue;
+    }
+    // Hand the result of the frame just popped to the frame below it.
+    if (fget(F_KIND) == SEARCH) {
+      childReturned(r);
+      r = -1;
+    } else if (partReturned(r)) {
+      r = -1;
+    } else {
+      r = partsFailed(r);
+    }
+  }
+  return r;
 }
 
 /**
  * Builds what every run on the loaded problem needs (sections, per-buffer and per-section state,
- * the trail and the candidate pool, which must stay the last block of the heap). Returns 0 when
- * memory is exhausted. Any other method called afterwards invalidates it.
+ * the trail, the frames and the candidate pool, which must stay the last block of the heap). Returns
+ * 1 when ready, 0 when memory is exhausted, 2 when setup() kept no conflict graph (too many pairs:
+ * the search reads the graph directly). Any other method called afterwards invalidates it.
  */
 export function bbPrepare(): i32 {
+  if (!HAS_PAIRS) return 2;
   const n = <usize>max(N, 1);
   if (!buildSections()) return 0;
   const sections = <usize>max(SECTIONS, 1);
@@ -463,7 +638,10 @@ export function bbPrepare(): i32 {
   const trailCap = <usize>min(total + 16, <i64>0x3fffffff);
   TR_I = alloc(trailCap << 2);
   TR_V = alloc(trailCap << 3);
-  if (TR_V == 0) return 0;
+  // Frames: a SEARCH frame below the top has placed a buffer, and so has the SEARCH frame under each
+  // PARTS frame but the first: at most 2N + 2 frames.
+  FRAMES = alloc(<usize>(N * 2 + 4) * <usize>(FRAME << 2));
+  if (TR_V == 0 || FRAMES == 0) return 0;
   POOL = mark();
   poolCap = 0;
   poolTop = 0;
@@ -507,8 +685,8 @@ export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i
   outOfMemory = false;
   stop = false;
   resetState();
-  // (solveParts ranks the buffers of each part it finds, the whole problem included.)
-  const r = solveParts(0, SECTIONS, 0, -1);
+  // (Each PARTS frame ranks the buffers of the parts it finds, the whole problem's included.)
+  const r = solveAll();
   if (r == FOUND) haveSolution = true;
   return r;
 }

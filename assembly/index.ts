@@ -1,9 +1,11 @@
 // The engine's exports. JS writes a problem into memory once (prepare, the input pointers, setup),
 // then calls methods; each method leaves its offsets in the OUT block and returns the peak.
 import { IN_ALIGN, IN_END, IN_FIXED, IN_SIZE, IN_START, OUT, PAIRS } from './problem';
+import { HAS_PAIRS } from './neighbours';
 
 export { prepare, setup } from './problem';
 export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
+export { placeWork } from './place';
 export { lsStart, lsRun, lsEmit, lsIterations, lsWork } from './search';
 export { bbPrepare, bbRun, bbNodes, bbWork, bbOutOfMemory, bbEmit } from './exact';
 export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
@@ -17,3 +19,5 @@ export function inFixed(): usize { return IN_FIXED; }
 export function out(): usize { return OUT; }
 /** Pairs of buffers that overlap in time. */
 export function conflictPairs(): f64 { return <f64>PAIRS; }
+/** 1 when setup() kept the conflict graph (the exact search needs it), 0 when its views stand in. */
+export function pairsKept(): i32 { return HAS_PAIRS ? 1 : 0; }

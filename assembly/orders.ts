@@ -1,5 +1,6 @@
 // The orders in which the greedy methods take buffers. Fixed buffers are left out: they are placed first.
-import { ADJ, ADJ_AT, BY_START, N, SCRATCH_B, fixedOf, size, startOf, endOf } from './problem';
+import { BY_START, N, SCRATCH_A, SCRATCH_B, fixedOf, size, startOf, endOf } from './problem';
+import { listNeighbours } from './neighbours';
 import { alloc } from './memory';
 import { sortIndices } from './sort';
 
@@ -59,8 +60,8 @@ export function orderByConflicts(dst: usize): i32 {
   CONFLICT_BYTES = alloc(<usize>max(N, 1) << 3);
   for (let b = 0; b < N; b++) {
     let sum = size(b);
-    const end = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
-    for (let p = load<i32>(ADJ_AT + (<usize>b << 2)); p < end; p++) sum += size(load<i32>(ADJ + (<usize>p << 2)));
+    const k = listNeighbours(b, SCRATCH_A);
+    for (let p = 0; p < k; p++) sum += size(load<i32>(SCRATCH_A + (<usize>p << 2)));
     store<i64>(CONFLICT_BYTES + (<usize>b << 3), sum);
   }
   const m = movable(dst);

@@ -1,7 +1,8 @@
 // Placing one buffer among the buffers already placed that overlap it in time, and decoding a
 // whole order that way. The greedy methods and the local search all stand on this.
+import { listNeighbours } from './neighbours';
 import {
-  ADJ, ADJ_AT, FIXED_TOP, SCRATCH_A, SCRATCH_B, OFF,
+  FIXED_TOP, SCRATCH_A, SCRATCH_B, OFF,
   alignOf, alignUp, isPlaced, offsetOf, setOffset, setPlaced, size,
 } from './problem';
 import { sortByKey } from './sort';
@@ -17,14 +18,19 @@ export const BEST_FIT: i32 = 1;
  */
 export let PLACE_WORK: f64 = 0;
 
+/** PLACE_WORK so far (JS reads it around one decode to cost a local-search move). */
+export function placeWork(): f64 {
+  return PLACE_WORK;
+}
+
 /** Gives buffer b an offset: a gap between placed neighbours that fits it, else on top of them all. */
 export function placeOne(b: i32, rule: i32): i64 {
   const nb = SCRATCH_A;
   let k = 0;
-  const stop = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
-  PLACE_WORK += <f64>(stop - load<i32>(ADJ_AT + (<usize>b << 2)) + 1);
-  for (let p = load<i32>(ADJ_AT + (<usize>b << 2)); p < stop; p++) {
-    const c = load<i32>(ADJ + (<usize>p << 2));
+  const all = listNeighbours(b, nb);
+  PLACE_WORK += <f64>(all + 1);
+  for (let p = 0; p < all; p++) {
+    const c = load<i32>(nb + (<usize>p << 2));
     if (isPlaced(c)) {
       store<i32>(nb + (<usize>k << 2), c);
       k++;

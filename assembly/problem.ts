@@ -1,6 +1,7 @@
 // The problem as the engine holds it: inputs written by JS once, then the conflict graph built
 // from them. Every heuristic and search reads these globals; nothing is copied per call.
 import { alloc, fillI32, resetHeap } from './memory';
+import { buildViews, countPairs, usePairs } from './neighbours';
 import { sortIndices } from './sort';
 
 /** Number of buffers. */
@@ -26,19 +27,23 @@ export let OFF: usize = 0;
 export let PLACED: usize = 0;
 /** Buffer indices by (start, index). */
 export let BY_START: usize = 0;
-/** Conflict graph in CSR form: neighbours of b are ADJ[ADJ_AT[b] .. ADJ_AT[b+1]). */
+/**
+ * Conflict graph in CSR form: neighbours of b are ADJ[ADJ_AT[b] .. ADJ_AT[b+1]). Built only up to
+ * the pair budget given to setup(); list neighbours with listNeighbours() (neighbours.ts), which
+ * works either way. The exact search reads it directly and needs it.
+ */
 export let ADJ_AT: usize = 0;
 export let ADJ: usize = 0;
-/** Number of conflict pairs (each stored twice in ADJ). */
+/** Number of conflict pairs (each stored twice in ADJ when it is built). */
 export let PAIRS: i64 = 0;
+/** Most pairs the conflict graph can hold, whatever setup() is given (8 bytes each: 4 GiB). */
+const MAX_PAIRS: f64 = <f64>(1 << 29);
 /** The lowest offset above every fixed buffer: where stacked plans start. */
 export let FIXED_TOP: i64 = 0;
 /** Scratch i32 blocks of N entries, free for any method to use between calls. */
 export let SCRATCH_A: usize = 0;
 export let SCRATCH_B: usize = 0;
 
-/** Most conflict pairs the graph may hold (2 x 4 bytes each): about 512 MiB of memory. */
-const MAX_PAIRS: i64 = 64 << 20;
 
 @inline export function size(b: i32): i64 { return load<i64>(SIZE + (<usize>b << 3)); }
 @inline export function alignOf(b: i32): i64 { return load<i64>(ALIGN + (<usize>b << 3)); }
@@ -76,9 +81,10 @@ function byStart(a: i32, b: i32): i32 {
 
 /**
  * Builds the working state from the inputs: i64 copies, the buffers by start, and the conflict
- * graph. Returns 0 on success, 1 when memory is exhausted, 2 when the graph has more than MAX_PAIRS pairs.
+ * graph when it has at most `maxPairs` pairs (8 bytes each); beyond, the sorted views of
+ * neighbours.ts stand in for it, in O(n) memory. Returns 0 on success, 1 when memory is exhausted.
  */
-export function setup(): i32 {
+export function setup(maxPairs: f64): i32 {
   const n = N;
   const bytes = <usize>max(n, 1) << 3;
   SIZE = alloc(bytes);
@@ -89,8 +95,7 @@ export function setup(): i32 {
   BY_START = alloc(<usize>max(n, 1) << 2);
   SCRATCH_A = alloc(<usize>max(n, 1) << 2);
   SCRATCH_B = alloc(<usize>max(n, 1) << 2);
-  ADJ_AT = alloc(<usize>(n + 1) << 2);
-  if (ADJ_AT == 0) return 1;
+  if (SCRATCH_B == 0) return 1;
   FIXED_TOP = 0;
   for (let b = 0; b < n; b++) {
     const p = <usize>b << 3;
@@ -104,22 +109,24 @@ export function setup(): i32 {
   }
   sortIndices(BY_START, n, SCRATCH_A, byStart);
 
+  PAIRS = countPairs();
+  // (ADJ_AT holds i32 positions: 2 x pairs must stay below 2^31.)
+  if (<f64>PAIRS > min(maxPairs, MAX_PAIRS)) return buildViews() ? 0 : 1;
+  usePairs();
+  ADJ_AT = alloc(<usize>(n + 1) << 2);
+  if (ADJ_AT == 0) return 1;
   // Pairs overlap in time when the later-starting one starts before the earlier one ends.
   fillI32(ADJ_AT, n + 1, 0);
-  let pairs: i64 = 0;
   for (let i = 0; i < n; i++) {
     const a = load<i32>(BY_START + (<usize>i << 2));
     const ea = endOf(a);
     for (let j = i + 1; j < n; j++) {
       const c = load<i32>(BY_START + (<usize>j << 2));
       if (startOf(c) >= ea) break;
-      pairs++;
       store<i32>(ADJ_AT + (<usize>a << 2), load<i32>(ADJ_AT + (<usize>a << 2)) + 1);
       store<i32>(ADJ_AT + (<usize>c << 2), load<i32>(ADJ_AT + (<usize>c << 2)) + 1);
     }
-    if (pairs > MAX_PAIRS) return 2;
   }
-  PAIRS = pairs;
   // Degrees to starting positions (exclusive prefix sums).
   let acc: i32 = 0;
   for (let b = 0; b <= n; b++) {

@@ -1,8 +1,9 @@
 // Assign: buffers share slots, a slot as large as its largest tenant, and tenants of one slot never
 // live at the same time. Slots are then stacked, so each plan is a placement like any other.
 import { alloc, fillI32 } from './memory';
+import { listNeighbours } from './neighbours';
 import {
-  ADJ, ADJ_AT, BY_START, FIXED_TOP, N,
+  BY_START, FIXED_TOP, N, SCRATCH_A,
   alignOf, alignUp, emit, endOf, fixedOf, resetPlacement, setOffset, size, startOf,
 } from './problem';
 import { bySizeDesc, orderBySize } from './orders';
@@ -47,9 +48,9 @@ function join(b: i32, k: i32): void {
 /** Marks the slots used by b's assigned neighbours: those slots are busy for b. */
 function markBusy(b: i32): void {
   stampNow++;
-  const stop = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
-  for (let p = load<i32>(ADJ_AT + (<usize>b << 2)); p < stop; p++) {
-    const k = slotOf(load<i32>(ADJ + (<usize>p << 2)));
+  const count = listNeighbours(b, SCRATCH_A);
+  for (let p = 0; p < count; p++) {
+    const k = slotOf(load<i32>(SCRATCH_A + (<usize>p << 2)));
     if (k >= 0) store<i32>(STAMP + (<usize>k << 2), stampNow);
   }
 }
@@ -137,9 +138,9 @@ export function slotsGreedyBreadth(): f64 {
     // Live at start(b): b and every neighbour that started no later.
     let sum = size(b);
     const t = startOf(b);
-    const stop = load<i32>(ADJ_AT + (<usize>(b + 1) << 2));
-    for (let q = load<i32>(ADJ_AT + (<usize>b << 2)); q < stop; q++) {
-      const c = load<i32>(ADJ + (<usize>q << 2));
+    const count = listNeighbours(b, SCRATCH_A);
+    for (let q = 0; q < count; q++) {
+      const c = load<i32>(SCRATCH_A + (<usize>q << 2));
       if (startOf(c) <= t) sum += size(c);
     }
     store<i32>(points + (<usize>p << 2), b);
@@ -154,9 +155,9 @@ export function slotsGreedyBreadth(): f64 {
     let k = 0;
     store<i32>(live, b0);
     k = 1;
-    const stop = load<i32>(ADJ_AT + (<usize>(b0 + 1) << 2));
-    for (let q = load<i32>(ADJ_AT + (<usize>b0 << 2)); q < stop; q++) {
-      const c = load<i32>(ADJ + (<usize>q << 2));
+    const count = listNeighbours(b0, SCRATCH_A);
+    for (let q = 0; q < count; q++) {
+      const c = load<i32>(SCRATCH_A + (<usize>q << 2));
       if (startOf(c) <= t) {
         store<i32>(live + (<usize>k << 2), c);
         k++;

@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|scaled|models|order|workers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|scaled|models|order|workers|scale|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { benchExact } from './exact.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
+import { benchScale, benchTimeLimit } from './scale.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
@@ -24,6 +25,10 @@ const suites: Record<string, () => void | Promise<void>> = {
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
   workers: () => benchWorkers(shared),
+  scale: () => {
+    benchTimeLimit();
+    benchScale();
+  },
 };
 suites.all = async () => {
   for (const name of ['core', 'exact', 'scaled', 'models', 'order', 'workers']) await suites[name]!();

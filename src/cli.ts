@@ -19,7 +19,8 @@ import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
-import { solve, type SolveResult } from './solve/solve.js';
+import { Deadline } from './solve/deadline.js';
+import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
@@ -52,6 +53,8 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
       ['--emit-lp', opts.emitLp],
     ],
   );
+  // One deadline for the whole command: reading, solving and choosing what to spill share it.
+  const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
   for (const [key, flag] of MODEL_ONLY) {
@@ -61,16 +64,15 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
-  const limitMs = timeLimitMs(opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, limitMs);
+    result = await solveWithGlpk(problem, deadline.leftMs());
   } else {
     const progress = progressReporter(file);
-    result = solve(problem, { method: opts.method, timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
+    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
     progress.done();
   }
   // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
@@ -80,7 +82,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
       : planWithSpill(
           problem,
           result,
-          spillOptions({ ...(opts.method !== 'glpk' ? { method: opts.method } : {}), timeLimitMs: limitMs, seed: opts.seed, iterations: opts.iterations }, result),
+          spillOptions({ ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }, result),
         );
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
   const whole = planOfAll(read, plan);

@@ -11,6 +11,7 @@ export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakSte
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
 export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';
 export { bestKeptSet, type KeptChoice } from './solve/spill-choice.js';
+export { Deadline, type Clock } from './solve/deadline.js';
 export {
   ASSIGN_METHODS,
   METHOD_HELP,

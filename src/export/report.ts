@@ -79,6 +79,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
     out.push(`  status: ${STATUS_TEXT[result.status]}`);
   }
   out.push(`  proof: ${result.proof}${result.searchNodes !== undefined ? `; exact search ${result.searchNodes} nodes` : ''}`);
+  for (const note of result.notes ?? []) out.push(`  note: ${note}`);
   if (problem.capacity !== undefined) {
     const c = problem.capacity;
     if (result.peak <= c) out.push(`  capacity ${formatBytes(c)}: fits, ${formatBytes(c - result.peak)} to spare`);

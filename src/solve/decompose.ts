@@ -19,6 +19,7 @@
 import { bounds } from '../problem/bounds.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
+import { defaultTimeLimitMs } from './deadline.js';
 import { HEURISTIC_ORDER, type MethodName } from './methods.js';
 import type { SolveOptions, SolveResult } from './solve.js';
 
@@ -125,9 +126,13 @@ export function timeShare(deadline: number, weight: number, weightLeft: number, 
   return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * weight) / Math.max(weight, weightLeft)));
 }
 
-/** The absolute deadline (performance.now() ms) of a solve with these options started at t0. */
+/**
+ * The absolute deadline (performance.now() ms) of a solve with these options started at t0: its time
+ * limit, or what its `deadline` leaves when that is earlier (as solve() reads them).
+ */
 export function deadlineOf(options: SolveOptions, t0: number): number {
-  return t0 + (options.timeLimitMs ?? (options.method === 'exact' ? 60_000 : 10_000));
+  const limit = options.timeLimitMs ?? (options.deadline !== undefined ? Infinity : defaultTimeLimitMs(options.method));
+  return t0 + Math.min(limit, options.deadline?.leftMs() ?? Infinity);
 }
 
 /** The name the combined plan goes by in the report. */
@@ -273,7 +278,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
 
   /** The solve of one part with a floor and a capacity (the driver sets its time limit). */
   const ask = (s: PartState, floor: number, cap: number | undefined): PartAsk => {
-    const { onProgress, timeLimitMs: _whole, ...rest } = options;
+    const { onProgress, timeLimitMs: _whole, deadline: _end, ...rest } = options;
     const report = onProgress
       ? (p: Parameters<typeof onProgress>[0]): void => {
           running.set(s, p.nodes);

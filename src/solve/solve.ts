@@ -4,7 +4,9 @@ import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
-import { Engine, type SearchProgress } from './wasm/engine.js';
+import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
+import { scaleLimit } from './scale.js';
+import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 
 export interface SolveOptions {
   /** A portfolio (`auto` default, `heuristic`, `search`, `exact`) or one method by name. */
@@ -35,6 +37,19 @@ export interface SolveOptions {
   split?: boolean;
   /** Called every few thousand nodes of the exact search. */
   onProgress?: (p: SearchProgress & { bound: number }) => void;
+  /**
+   * The end of the whole command this solve is a phase of (with `timeLimitMs`, the earlier one
+   * counts), and the clock every time check reads. The CLI makes one when it starts and hands what is
+   * left to each phase. It does not cross to a worker: createSolver() sends the milliseconds left
+   * when the call starts, as `timeLimitMs`.
+   */
+  deadline?: Deadline;
+  /**
+   * Pairs of buffers overlapping in time up to which the engine keeps them in memory (8 bytes a pair;
+   * default 2^24, 128 MiB). Past it the heuristics run from sorted views in O(n) memory, with the
+   * same plans, and the exact search is left out (a note says so).
+   */
+  maxPairs?: number;
 }
 
 /** A plan together with what was tried and what is proven. */
@@ -51,6 +66,11 @@ export interface SolveResult extends Plan {
   fits?: boolean;
   /** Nodes the exact search explored, when it ran. */
   searchNodes?: number;
+  /**
+   * What was left out or cut short, and why: methods that do not scale to the problem's size, and
+   * phases the time limit ended before they started. Absent when nothing was.
+   */
+  notes?: string[];
   /** Wall time of the whole solve, milliseconds. */
   timeMs: number;
   /** When the problem was split in time and solved part by part (src/solve/decompose.ts): each part. */
@@ -64,14 +84,24 @@ const DEFAULT_MAX_NODES = 500_000;
 /**
  * Default budgets of work (elementary steps, counted the same on every machine) that go with the
  * default move and node budgets: on problems whose moves or nodes are costly they end the local search
- * (~1-3.5 s on the machine the figures in the README come from) and the exact search (~4-7 s) before
- * the time cap would, so the plan still does not depend on the machine. An explicit `iterations` or
+ * (at most ~1.5 s on the 2-core machine the README's figures come from, ~2.5 s with both cores busy)
+ * and the exact search (~3 s, ~5 s busy) well before the default 10 s cap would, so the plan does not
+ * depend on the machine or on how many solves share it (`--jobs`). An explicit `iterations` or
  * `maxNodes` lifts the matching one.
  */
-const DEFAULT_LS_WORK = 400e6;
-const DEFAULT_SEARCH_WORK = 3500e6;
+const DEFAULT_LS_WORK = 150e6;
+const DEFAULT_SEARCH_WORK = 1500e6;
+/**
+ * The local search is left out when one move may cost more than this share of its work budget (a
+ * move re-places up to the whole order): it could try only a handful of moves. Deterministic: the
+ * cost is the greedy decode's work, counted by the engine.
+ */
+const LS_MIN_MOVES = 20;
 
-const now = (): number => performance.now();
+const performanceClock: Clock = () => performance.now();
+
+/** The time limit of a solve that gives none (ms): 60 s for `exact`, else 10 s. */
+export { defaultTimeLimitMs } from './deadline.js';
 
 /** Labels a plan by what is proven about it. */
 export function statusOf(peak: number, bound: number, capacity?: number): PlanStatus {
@@ -102,13 +132,17 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
 
 /** solve() on the problem as one piece. */
 function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
+  const clock = options.deadline?.clock ?? performanceClock;
+  const now = clock;
   const t0 = now();
   validateProblem(problem);
   const method = options.method ?? 'auto';
   if (!isPortfolio(method) && !isMethodName(method)) throw new Error(`unknown method "${String(method)}"`);
-  const timeLimitMs = options.timeLimitMs ?? (method === 'exact' ? 60_000 : 10_000);
+  // Given a deadline and no time limit, the deadline alone ends the solve (the CLI's --time-limit).
+  const timeLimitMs = options.timeLimitMs ?? (options.deadline !== undefined ? Infinity : defaultTimeLimitMs(method));
   const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_MAX_NODES);
-  const deadline = t0 + timeLimitMs;
+  // One end for every phase below: the time limit from now, or the command's deadline if earlier.
+  const end = new Deadline(Math.min(t0 + timeLimitMs, options.deadline?.endMs ?? Infinity), clock);
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 20000;
   const lsWork = options.iterations === undefined ? DEFAULT_LS_WORK : Infinity;
@@ -118,83 +152,150 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   let bound = cheap.bound;
   let proof: string = cheap.proof;
   const capacity = problem.capacity;
+  const notes: string[] = [];
 
   engine ??= new Engine();
   const eng = engine;
-  eng.load(problem);
+  const maxPairs = options.maxPairs ?? DEFAULT_MAX_PAIRS;
+  eng.load(problem, maxPairs);
   const methods: MethodResult[] = [];
   let best: Best | undefined;
+  /** Work of one greedy decode of the whole order (see LS_MIN_MOVES), once greedy-size has run. */
+  let decodeWork: number | undefined;
   const keep = (name: string, res: { offsets: number[]; peak: number }, t: number): void => {
     methods.push({ method: name, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { offsets: res.offsets, peak: res.peak, method: name };
   };
-  const runHeuristic = (name: MethodName, lsBudgetMs: number): void => {
+  const runHeuristic = (name: MethodName, until: Deadline): void => {
     const t = now();
+    const w = eng.placeWork();
     const res =
-      name === 'local-search'
-        ? eng.localSearch(seed, bound, iterations, () => now() - t < lsBudgetMs, lsWork)
-        : eng.run(KERNELS[name]);
+      name === 'local-search' ? eng.localSearch(seed, bound, iterations, () => !until.passed(), lsWork) : eng.run(KERNELS[name]);
+    if (name === 'greedy-size') decodeWork = eng.placeWork() - w;
     keep(name, res, t);
   };
 
   if (isMethodName(method)) {
-    runHeuristic(method, timeLimitMs);
+    runHeuristic(method, end);
   } else if (method === 'search') {
-    runHeuristic('greedy-size', Infinity);
+    runHeuristic('greedy-size', end);
   } else {
     for (const name of HEURISTIC_ORDER) {
       if (name === 'local-search' && best!.peak <= bound) continue;
+      const why = scaleLimit(name, eng.conflictPairs(), eng.canSearch());
+      if (why !== undefined && best !== undefined) {
+        notes.push(`${name} left out: ${why}`);
+        continue;
+      }
+      if (name === 'local-search' && decodeWork !== undefined && decodeWork * LS_MIN_MOVES > lsWork) {
+        notes.push(`local-search left out: one move can cost ${decodeWork.toExponential(1)} steps of work, over 1/${LS_MIN_MOVES} of its budget`);
+        continue;
+      }
+      if (best !== undefined && end.passed()) {
+        notes.push(`${name} left out: the time limit was reached`);
+        continue;
+      }
       // The local search takes at most half the time left when a search may follow.
-      runHeuristic(name, method === 'heuristic' ? deadline - now() : (deadline - now()) / 2);
+      runHeuristic(name, method === 'heuristic' ? end : end.share(0.5));
     }
   }
 
   let searchNodes: number | undefined;
   const wantSearch = method === 'auto' || method === 'exact' || method === 'search';
   if (wantSearch && best!.peak > bound && !(capacity !== undefined && bound > capacity)) {
-    const t = now();
-    let phaseEnd = deadline;
-    const more = (p: SearchProgress): boolean => {
-      options.onProgress?.({ ...p, nodes: (searchNodes ?? 0) + p.nodes, bound });
-      return now() < phaseEnd;
-    };
-    // Phases: the capacity when the heuristics did not meet it (the search then goes on down from each
-    // plan it finds); else the lower bound itself with half the budget (tight instances are often met
-    // exactly, and a plan there ends the solve), then down from the best plan.
-    const phases: number[] = [];
-    if (capacity !== undefined && best!.peak > capacity) phases.push(capacity);
-    else phases.push(bound, -1);
-    let found = false;
-    let workDone = 0;
-    for (let i = 0; i < phases.length && now() < deadline; i++) {
-      const cap = phases[i] === -1 ? best!.peak - 1 : phases[i]!;
-      const left = maxNodes - (searchNodes ?? 0);
-      const workLeft = searchWork - workDone;
-      if (left <= 0 || workLeft <= 0) break;
-      const half = i < phases.length - 1;
-      // With no node or work budget (`exact`) only time can split the budget: half of what is left.
-      phaseEnd = half && left === Infinity && workLeft === Infinity ? now() + (deadline - now()) / 2 : deadline;
-      const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft);
-      searchNodes = (searchNodes ?? 0) + outcome.nodes;
-      workDone += outcome.work;
-      if (outcome.plan) {
-        keep('search', outcome.plan, t);
-        found = true;
+    if (!eng.canSearch()) {
+      notes.push(
+        `search left out: ${eng.conflictPairs()} pairs of buffers overlap in time, more than the ${maxPairs} its conflict graph may hold`,
+      );
+    } else if (end.passed()) {
+      notes.push('search left out: the time limit was reached');
+    } else {
+      const r = runSearch(eng, options, { bound, best: best!, capacity, maxNodes, searchWork, end, keep, now });
+      searchNodes = r.nodes;
+      if (r.proof !== undefined && r.proof.above + 1 > bound) {
+        bound = r.proof.above + 1;
+        proof = `exact search: no plan with peak <= ${r.proof.above} (${r.proof.nodes} nodes)`;
       }
-      if (outcome.exhausted && outcome.provenAbove + 1 > bound) {
-        bound = outcome.provenAbove + 1;
-        proof = `exact search: no plan with peak <= ${outcome.provenAbove} (${searchNodes} nodes)`;
-      }
-      if (best!.peak <= bound) break;
+      if (!r.found) methods.push({ method: 'search', peak: NaN, timeMs: r.timeMs });
     }
-    if (!found) methods.push({ method: 'search', peak: NaN, timeMs: now() - t });
   }
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;
 
-  const result = finishPlan(problem, b, { bound, proof, live, largest }, methods, t0);
+  const result = finishPlan(problem, b, { bound, proof, live, largest }, methods, t0, clock);
   if (searchNodes !== undefined) result.searchNodes = searchNodes;
+  if (notes.length > 0) result.notes = notes;
   return result;
+}
+
+/** What the exact search phases of solve() found. */
+interface SearchPhases {
+  nodes: number;
+  found: boolean;
+  /** Set when a run exhausted its tree: no plan has peak <= `above` (found after `nodes` nodes in all). */
+  proof?: { above: number; nodes: number };
+  timeMs: number;
+}
+
+/**
+ * The exact search phases of solve(): the capacity when the heuristics did not meet it (the search then
+ * goes on down from each plan it finds); else the lower bound itself with half the budget (tight
+ * instances are often met exactly, and a plan there ends the solve), then down from the best plan.
+ * Every phase ends by `end` at the latest.
+ */
+function runSearch(
+  eng: Engine,
+  options: SolveOptions,
+  ctx: {
+    bound: number;
+    best: Best;
+    capacity: number | undefined;
+    maxNodes: number;
+    searchWork: number;
+    end: Deadline;
+    keep: (name: string, res: { offsets: number[]; peak: number }, t: number) => void;
+    now: Clock;
+  },
+): SearchPhases {
+  const { capacity, maxNodes, searchWork, end, now } = ctx;
+  let bound = ctx.bound;
+  let bestPeak = ctx.best.peak;
+  const t = now();
+  let nodes = 0;
+  let proof: { above: number; nodes: number } | undefined;
+  let phaseEnd = end;
+  const more = (p: SearchProgress): boolean => {
+    options.onProgress?.({ ...p, nodes: nodes + p.nodes, bound });
+    return !phaseEnd.passed();
+  };
+  const phases: number[] = [];
+  if (capacity !== undefined && bestPeak > capacity) phases.push(capacity);
+  else phases.push(bound, -1);
+  let found = false;
+  let workDone = 0;
+  for (let i = 0; i < phases.length && !end.passed(); i++) {
+    const cap = phases[i] === -1 ? bestPeak - 1 : phases[i]!;
+    const left = maxNodes - nodes;
+    const workLeft = searchWork - workDone;
+    if (left <= 0 || workLeft <= 0) break;
+    const half = i < phases.length - 1;
+    // With no node or work budget (`exact`) only time can split the budget: half of what is left.
+    phaseEnd = half && left === Infinity && workLeft === Infinity ? end.share(0.5) : end;
+    const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft);
+    nodes += outcome.nodes;
+    workDone += outcome.work;
+    if (outcome.plan) {
+      ctx.keep('search', outcome.plan, t);
+      bestPeak = Math.min(bestPeak, outcome.plan.peak);
+      found = true;
+    }
+    if (outcome.exhausted && outcome.provenAbove + 1 > bound) {
+      bound = outcome.provenAbove + 1;
+      proof = { above: outcome.provenAbove, nodes };
+    }
+    if (bestPeak <= bound) break;
+  }
+  return { nodes, found, ...(proof !== undefined ? { proof } : {}), timeMs: now() - t };
 }
 
 /**
@@ -207,6 +308,7 @@ export function finishPlan(
   proven: { bound: number; proof: string; live: number; largest: number },
   methods: MethodResult[],
   t0: number,
+  clock: Clock = performanceClock,
 ): SolveResult {
   const { bound, proof } = proven;
   const verdict = verifyPlan(problem, best.offsets, best.peak);
@@ -226,7 +328,7 @@ export function finishPlan(
     largest: proven.largest,
     methods,
     proof,
-    timeMs: now() - t0,
+    timeMs: clock() - t0,
   };
   if (problem.capacity !== undefined) result.fits = best.peak <= problem.capacity;
   return result;

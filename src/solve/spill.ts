@@ -9,6 +9,7 @@
  */
 import type { Memory, PlanStatus, Problem } from '../problem/types.js';
 import { verifySpilledPlan } from '../problem/verify.js';
+import { defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
 import { solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
@@ -173,11 +174,12 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
 
 /**
  * The spill phase's options after a solve of every buffer (`whole`) made with `options`: the same
- * method, seed and budgets, and the time the solve left of the limit (solve()'s default of 10 s when
- * none), at least 100 ms: --time-limit covers both.
+ * method, seed and budgets, and the time the solve left of the limit (solve()'s default when none),
+ * at least 100 ms: --time-limit covers both. With a `deadline` (the command's), what it leaves.
  */
 export function spillOptions(options: SolveOptions, whole: SolveResult): SolveOptions {
-  return { ...options, timeLimitMs: Math.max(100, (options.timeLimitMs ?? 10_000) - whole.timeMs) };
+  const left = options.deadline !== undefined ? options.deadline.leftMs() : (options.timeLimitMs ?? defaultTimeLimitMs(options.method)) - whole.timeMs;
+  return { ...options, timeLimitMs: Math.max(100, Math.min(left, options.timeLimitMs ?? Infinity)) };
 }
 
 /**

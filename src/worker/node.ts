@@ -14,16 +14,24 @@ export { crashWorker, type Solver, type SolverOptions, type WorkerSolveOptions }
 /**
  * The worker's script. Built code (build/js, the bundles) has node-worker.js beside this file.
  * Run from the .ts sources (vitest, tsx), the worker loads node-worker.ts through tsx instead.
+ *
+ * The worker gets no `execArgv`: it then inherits the process's flags, Node leaving out on its own
+ * those a worker cannot take (V8 and process options: --max-old-space-size, --expose-gc, --stack-size,
+ * --title ...), where naming any of them in `execArgv` makes every `new Worker` throw
+ * (ERR_WORKER_INVALID_EXEC_ARGV). The script is started from a line of code (`eval`) that imports it,
+ * because an inherited --input-type (node --input-type=module -e ...) refuses a worker started from a
+ * file; dynamic import() works in code of either input type.
  */
 function startWorker(): Worker {
-  // Workers inherit the process's flags, but refuse some (node --input-type=module -e ...).
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./node-worker.js', import.meta.url), { execArgv });
+  if (!import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./node-worker.js', import.meta.url).href;
+    return new Worker(`import(${JSON.stringify(entry)})`, { eval: true });
+  }
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./node-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true, execArgv });
+  return new Worker(boot, { eval: true });
 }
 
 function spawnNodeWorker(): WorkerHandle {

@@ -2,8 +2,8 @@ import type { Problem } from '../problem/types.js';
 import type { SolveOptions, SolveResult } from '../solve/solve.js';
 import type { WireError } from './errors.js';
 
-/** solve()'s options that cross to a worker: everything but the callback. */
-export type WireSolveOptions = Omit<SolveOptions, 'onProgress'>;
+/** solve()'s options that cross to a worker: everything but the callback and the deadline (a clock). */
+export type WireSolveOptions = Omit<SolveOptions, 'onProgress' | 'deadline'>;
 
 /** One progress report of a running solve (see SolveOptions.onProgress). */
 export type Progress = Parameters<NonNullable<SolveOptions['onProgress']>>[0];

@@ -40,8 +40,10 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
       /** One solve in a free worker; its options are read when it starts. */
       const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> =>
         pool.run(async (api, recycle) => {
-          const { onProgress, ...wire } = optionsAtStart();
-          const outcome = await api.solve(p, wire satisfies WireSolveOptions, onProgress ? proxy(onProgress) : undefined);
+          const { onProgress, deadline, ...rest } = optionsAtStart();
+          // A deadline crosses as the time left when the call starts (a call may wait for a worker).
+          const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
+          const outcome = await api.solve(p, wire, onProgress ? proxy(onProgress) : undefined);
           if (outcome.ok) return outcome.result;
           if (poisonsWorker(outcome.error)) recycle();
           throw fromWire(outcome.error);

@@ -102,3 +102,19 @@ export function tightProblem(n: number, seed: number, steps = 64, height = 4096)
   }
   return { buffers: rects.map(([t0, t1, m0, m1], i) => ({ id: `b${i}`, size: m1 - m0, start: t0, end: t1 })) };
 }
+
+/**
+ * The scale runs' random problem (issue #10): n buffers of 1 B..64 KiB, each live for 1..16 steps,
+ * starting anywhere in 0..`steps` (2,500 for 10,000 buffers). Unlike randomProblem, many buffers live
+ * at once (about 8.5 n / steps). Deterministic for a seed.
+ */
+export function scatteredProblem(n: number, seed: number, steps = Math.round(n / 4)): Problem {
+  const r = rng(seed);
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = Math.floor(r() * (steps + 1));
+    const size = 1 + Math.floor(r() * 65536);
+    buffers.push({ id: `b${i}`, size, start, end: start + 1 + Math.floor(r() * 16) });
+  }
+  return { buffers };
+}

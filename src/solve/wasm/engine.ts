@@ -5,7 +5,7 @@ import { wasmBase64 } from './binary.js';
 interface Exports {
   memory: WebAssembly.Memory;
   prepare(n: number): number;
-  setup(): number;
+  setup(maxPairs: number): number;
   inSize(): number;
   inStart(): number;
   inEnd(): number;
@@ -13,6 +13,8 @@ interface Exports {
   inFixed(): number;
   out(): number;
   conflictPairs(): number;
+  pairsKept(): number;
+  placeWork(): number;
   naive(): number;
   inorder(): number;
   greedySize(): number;
@@ -106,6 +108,12 @@ function decodeBase64(text: string): Uint8Array {
 let compiled: WebAssembly.Module | undefined;
 
 /**
+ * Pairs of buffers overlapping in time up to which the engine keeps the conflict graph (8 bytes a
+ * pair: 128 MiB). Past it the exact search does not run; the heuristics run without the graph.
+ */
+export const DEFAULT_MAX_PAIRS = 2 ** 24;
+
+/**
  * One WASM instance holding one problem at a time. The problem crosses into WASM memory once
  * (load); every method then runs on it in place, and only the offsets come back.
  */
@@ -127,8 +135,13 @@ export class Engine {
     this.x = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
   }
 
-  /** Writes the problem into WASM memory and builds its conflict graph there. */
-  load(problem: Problem): void {
+  /**
+   * Writes the problem into WASM memory and builds its conflict graph there, when it has at most
+   * `maxPairs` pairs of buffers overlapping in time (8 bytes of memory a pair; default
+   * DEFAULT_MAX_PAIRS); beyond, the heuristics find neighbours from sorted views in O(n) memory and
+   * the exact search cannot run (canSearch()). Either way every heuristic gives the same plan.
+   */
+  load(problem: Problem, maxPairs = DEFAULT_MAX_PAIRS): void {
     this.searchReady = false;
     const bs = problem.buffers;
     const n = bs.length;
@@ -147,12 +160,18 @@ export class Engine {
       align[i] = b.align ?? 1;
       fixed[i] = b.offset ?? -1;
     }
-    const code = this.x.setup();
-    if (code === 1) throw new Error(`arenapack: out of memory building the conflict graph of ${n} buffers`);
-    if (code === 2) {
-      throw new Error(`arenapack: too many pairs of buffers overlap in time (over 2^26) for the heuristics`);
-    }
+    if (this.x.setup(maxPairs) === 1) throw new Error(`arenapack: out of memory setting up ${n} buffers`);
     this.n = n;
+  }
+
+  /** Whether the exact search can run on the loaded problem (its conflict graph was kept). */
+  canSearch(): boolean {
+    return this.x.pairsKept() === 1;
+  }
+
+  /** Work the placements have done so far (see lsWork): the cost of a decode, measured around it. */
+  placeWork(): number {
+    return this.x.placeWork();
   }
 
   /** Pairs of buffers that overlap in time in the loaded problem. */
@@ -206,7 +225,11 @@ export class Engine {
    */
   search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity, maxWork = Infinity): SearchOutcome {
     // Built once per loaded problem: solve() searches twice (the bound, then down from the best).
-    if (!this.searchReady && this.x.bbPrepare() === 0) throw new Error('arenapack: out of memory in the exact search');
+    if (!this.searchReady) {
+      const ready = this.x.bbPrepare();
+      if (ready === 2) throw new Error('arenapack: the exact search needs the conflict graph, not kept for this problem (canSearch())');
+      if (ready === 0) throw new Error('arenapack: out of memory in the exact search');
+    }
     this.searchReady = true;
     const t0 = performance.now();
     let nodes = 0; // nodes of finished runs

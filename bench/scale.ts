@@ -1,0 +1,104 @@
+// `npm run bench -- scale`: plans of 10^4..10^6 buffers (issue #10's random CSV: 1 B..64 KiB, live
+// 1..16 steps, 4 buffers starting per step), each case in a process of its own (bench/scale-case.ts)
+// so that its peak memory (max RSS) is its own. Time = solve() alone; verify = the independent verifier.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { problemToCsv } from '../src/export/csv.js';
+import { liveBound } from '../src/problem/bounds.js';
+import { scatteredProblem } from '../test/helpers/problems.js';
+import { printTable } from './table.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tsx = join(here, '..', 'node_modules', '.bin', 'tsx');
+
+interface CaseOut {
+  n: number;
+  method: string;
+  peak: number;
+  liveBound: number;
+  status: string;
+  best: string;
+  methods: string[];
+  notes: string[];
+  timeMs: number;
+  verifyMs: number;
+  valid: boolean;
+  maxRssMiB: number;
+}
+
+export function benchScale(): void {
+  const cases: [string, number, string][] = [
+    ['scattered', 10_000, 'greedy-size'],
+    ['scattered', 10_000, 'auto'],
+    ['scattered', 100_000, 'greedy-size'],
+    ['scattered', 100_000, 'heuristic'],
+    ['scattered', 1_000_000, 'greedy-size'],
+    ['scattered', 1_000_000, 'heuristic'],
+  ];
+  const rows: string[][] = [];
+  const notes = new Set<string>();
+  for (const [kind, n, method] of cases) {
+    const r = spawnSync(tsx, [join(here, 'scale-case.ts'), kind, String(n), method, '10'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) {
+      rows.push([kind, String(n), method, `failed (exit ${r.status}): ${(r.stderr || '').split('\n').find((l) => l.trim()) ?? ''}`]);
+      continue;
+    }
+    const o = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as CaseOut;
+    for (const x of o.notes) notes.add(`${n}: ${x}`);
+    rows.push([
+      kind,
+      String(n),
+      method,
+      String(o.peak),
+      `${((o.peak / o.liveBound - 1) * 100).toFixed(1)}%`,
+      o.best,
+      String(o.methods.length),
+      (o.timeMs / 1000).toFixed(2),
+      (o.verifyMs / 1000).toFixed(2),
+      o.valid ? 'yes' : 'NO',
+      o.maxRssMiB.toFixed(0),
+    ]);
+  }
+  printTable(
+    "Scale: issue #10's random CSV (1 B..64 KiB, live 1..16 steps, n/4 start steps), --time-limit 10",
+    ['problem', 'n', 'method', 'peak', 'over LB', 'best', 'methods run', 'solve s', 'verify s', 'valid', 'max RSS MiB'],
+    rows,
+  );
+  for (const x of notes) console.log(`note ${x}`);
+}
+
+/**
+ * The whole command against --time-limit (issue #10: 11.7 s for a 10 s limit with --method heuristic,
+ * and a second limit for the spill phase): `arenapack plan` on the random CSV, wall time of the process
+ * (node's start, reading, solving, spilling, writing the report).
+ */
+export function benchTimeLimit(): void {
+  const cli = join(here, '..', 'build', 'js', 'cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-bench-scale-'));
+  const rows: string[][] = [];
+  try {
+    for (const [n, method, limit, capShare] of [
+      [10_000, 'heuristic', 10, 0],
+      [100_000, 'heuristic', 10, 0],
+      [100_000, 'heuristic', 2, 0],
+      [10_000, 'auto', 10, 0.8],
+      [100_000, 'auto', 10, 0.8],
+    ] as [number, string, number, number][]) {
+      const p = scatteredProblem(n, 1);
+      const file = join(dir, `p${n}.csv`);
+      writeFileSync(file, problemToCsv(p));
+      const args = [cli, 'plan', file, '--method', method, '--time-limit', String(limit)];
+      if (capShare > 0) args.push('--capacity', String(Math.floor(liveBound(p) * capShare)));
+      const t = performance.now();
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 180_000 });
+      const s = (performance.now() - t) / 1000;
+      rows.push([String(n), method, capShare > 0 ? `${capShare * 100}% of LB` : '-', String(limit), s.toFixed(2), `${((s / limit - 1) * 100).toFixed(0)}%`, r.status === null ? 'killed at 180 s' : String(r.status)]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'exit'], rows);
+}

@@ -1,0 +1,56 @@
+/** A clock in milliseconds: `performance.now()` unless a test injects its own. */
+export type Clock = () => number;
+
+const performanceClock: Clock = () => performance.now();
+
+/**
+ * One point in time by which a whole command must end. It is made once, when the command starts,
+ * and handed to every phase (reading, the heuristics, the local search, the exact search, the
+ * spill choice); each asks it how much time is left instead of starting a limit of its own, so the
+ * phases together keep to `--time-limit`.
+ */
+export class Deadline {
+  /**
+   * @param endMs the end, in the clock's milliseconds
+   * @param clock where time is read (tests pass a fake one: no test waits on the real clock)
+   */
+  constructor(
+    readonly endMs: number,
+    readonly clock: Clock = performanceClock,
+  ) {}
+
+  /** A deadline `ms` milliseconds from now on `clock`. */
+  static in(ms: number, clock: Clock = performanceClock): Deadline {
+    return new Deadline(clock() + ms, clock);
+  }
+
+  /** Now, on this deadline's clock (ms). */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Milliseconds left; 0 once passed. */
+  leftMs(): number {
+    return Math.max(0, this.endMs - this.clock());
+  }
+
+  /** Whether the end has come. */
+  passed(): boolean {
+    return this.clock() >= this.endMs;
+  }
+
+  /** The earlier of this deadline and `ms` milliseconds from now (same clock). */
+  within(ms: number): Deadline {
+    return new Deadline(Math.min(this.endMs, this.clock() + ms), this.clock);
+  }
+
+  /** A deadline `share` (0..1) of the time left from now: a phase that must leave time to the next. */
+  share(share: number): Deadline {
+    return this.within(this.leftMs() * share);
+  }
+}
+
+/** The time limit of a solve when none is given (ms): 60 s for `exact`, which exists to prove, else 10 s. */
+export function defaultTimeLimitMs(method: string | undefined): number {
+  return method === 'exact' ? 60_000 : 10_000;
+}

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Problem } from '../../src/problem/types.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { KERNELS } from '../../src/solve/methods.js';
+import { solve } from '../../src/solve/solve.js';
+import { Engine } from '../../src/solve/wasm/engine.js';
+import { arbProblem, scatteredProblem, tightProblem } from '../helpers/problems.js';
+
+describe('scale: no recursion that grows with the input', () => {
+  it('plans the 10,000-buffer problem of issue #10 (the exact search goes 10,000 buffers deep), verified', () => {
+    // 10,000 buffers of 1 B..64 KiB, live 1..16 steps, starting in 0..2,500: the search used to
+    // recurse once per buffer placed and overflowed the engine's stack (RangeError inline).
+    const p = scatteredProblem(10_000, 1, 2500);
+    const r = solve(p, { method: 'search', maxNodes: 30_000, timeLimitMs: 600_000 });
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    expect(r.searchNodes).toBeGreaterThan(10_000);
+    expect(r.peak).toBeGreaterThanOrEqual(r.liveBound);
+  });
+});
+
+describe('scale: neighbours without the conflict graph', () => {
+  const heuristics = ['naive', 'inorder', 'greedy-size', 'greedy-conflicts', 'slots-inorder', 'slots-greedy-size', 'slots-greedy-breadth'] as const;
+
+  /** Every heuristic's plan and the local search's, with the graph kept (default) or not (0 pairs allowed). */
+  function plans(p: Problem, maxPairs?: number): unknown[] {
+    const e = new Engine();
+    e.load(p, maxPairs);
+    const out: unknown[] = heuristics.map((h) => e.run(KERNELS[h]));
+    out.push(e.localSearch(3, 0, 300, () => true));
+    return out;
+  }
+
+  it('every heuristic gives the same plan from the sorted views as from the conflict graph', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxBuffers: 40 }), (p) => {
+        expect(plans(p, 0)).toEqual(plans(p));
+      }),
+      { numRuns: 100, seed: 10 },
+    );
+    for (const p of [scatteredProblem(1000, 4, 100), tightProblem(120, 2)]) expect(plans(p, 0)).toEqual(plans(p));
+  });
+
+  it('past the pair budget the heuristics still plan (verified) and the exact search is left out with a note', () => {
+    const p = scatteredProblem(4000, 5, 100); // about 340 buffers live at once: ~650,000 pairs
+    const e = new Engine();
+    e.load(p, 1000);
+    expect(e.canSearch()).toBe(false);
+    expect(e.conflictPairs()).toBeGreaterThan(1000);
+    const r = solve(p, { method: 'auto', maxPairs: 1000 });
+    expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+    expect(r.notes?.some((x) => x.startsWith('search left out:'))).toBe(true);
+    expect(r.searchNodes).toBeUndefined();
+    // The costly heuristics are left out (noted); the others give the plans they give with the graph kept.
+    expect(r.notes?.filter((x) => / left out: .* too costly at this size$/.test(x)).map((x) => x.split(' ')[0])).toEqual([
+      'greedy-conflicts',
+      'slots-greedy-size',
+      'slots-greedy-breadth',
+    ]);
+    const kept = solve(p, { method: 'heuristic' });
+    for (const m of r.methods) expect(kept.methods.find((k) => k.method === m.method)?.peak).toBe(m.peak);
+  });
+});
