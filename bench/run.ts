@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|models|order|workers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|models|order|tflm|workers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
+import { benchTflm } from './tflm.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
@@ -21,10 +22,11 @@ const suites: Record<string, () => void | Promise<void>> = {
   exact: () => benchExact(shared, seconds * 1000),
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
+  tflm: () => benchTflm(shared),
   workers: () => benchWorkers(shared),
 };
 suites.all = async () => {
-  for (const name of ['core', 'exact', 'models', 'order', 'workers']) await suites[name]!();
+  for (const name of ['core', 'exact', 'models', 'order', 'tflm', 'workers']) await suites[name]!();
 };
 const suite = suites[which];
 if (!suite) {
