@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/problem/errors.js';
 import { tailEstimate } from '../src/runtime/tflm/arena.js';
-import { runInTflm, scratchOperators, shapesOnly, tflmPython, writtenForTflm, type WrittenPlan } from '../test/helpers/tflm.js';
+import type { ImportedModel } from '../src/import/model.js';
+import { runInTflm, shapesOnly, tflmPython, writtenForTflm, type WrittenPlan } from '../test/helpers/tflm.js';
 import { printTable } from './table.js';
 
 interface Row {
@@ -18,6 +19,13 @@ interface Row {
   tail: number;
   estimate: number;
   note: string;
+}
+
+/** The operator types of `model` that ask for kernel scratch (the model graph's scratch requests). */
+function scratchOperators(model: ImportedModel): string[] {
+  const types = new Set<string>();
+  for (const sg of model.subgraphs) for (const op of sg.operators ?? []) if ((op.scratch?.length ?? 0) > 0) types.add(op.type);
+  return [...types].sort();
 }
 
 export function benchTflm(shared: string): void {
