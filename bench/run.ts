@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|scaled|models|order|workers|scale|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|scaled|models|order|tflm|workers|scale|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
 import { benchScale, benchTimeLimit } from './scale.js';
+import { benchTflm } from './tflm.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
@@ -24,6 +25,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
+  tflm: () => benchTflm(shared),
   workers: () => benchWorkers(shared),
   scale: () => {
     benchTimeLimit();
@@ -31,7 +33,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   },
 };
 suites.all = async () => {
-  for (const name of ['core', 'exact', 'scaled', 'models', 'order', 'workers']) await suites[name]!();
+  for (const name of ['core', 'exact', 'scaled', 'models', 'order', 'tflm', 'workers']) await suites[name]!();
 };
 const suite = suites[which];
 if (!suite) {

@@ -204,6 +204,7 @@ export function runInspect(file: string, opts: InspectOptions): number {
       operatorCount: sg.operatorCount,
       notes: sg.notes,
       tensors: sg.tensors ?? [],
+      operators: sg.operators ?? [],
     }));
     process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
   } else process.stdout.write(terminalSafe(formatInspect(model)));

@@ -1,8 +1,17 @@
-import type { ImportedModel } from '../import/model.js';
+import type { ImportedModel, ModelTensor } from '../import/model.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 
-/** `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and buffer. */
+/** " (stored [1,1,2])" when an output's stored shape differs from the one planned. */
+function t0(tensors: readonly ModelTensor[] | undefined, outputs: readonly number[]): string {
+  const changed = outputs.map((t) => tensors?.[t]).filter((t): t is ModelTensor => t?.storedShape !== undefined);
+  return changed.map((t) => `  (tensor ${t.index} stored [${t.storedShape!.join(',')}], planned [${t.shape.join(',')}])`).join('');
+}
+
+/**
+ * `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and
+ * buffer; then every operator with its type, name and tensors (and where a shape was computed).
+ */
 export function formatInspect(model: ImportedModel): string {
   const out: string[] = [];
   for (const sg of model.subgraphs) {
@@ -26,6 +35,14 @@ export function formatInspect(model: ImportedModel): string {
       '  ' + r.map((c, i) => (i === r.length - 1 ? c : i === 0 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
     out.push(line(head));
     for (const r of rows) out.push(line(r));
+    if (sg.operators !== undefined && sg.operators.length > 0) {
+      out.push('  operators (step = stored position):');
+      const list = (ts: readonly number[]): string => ts.map((t) => (t < 0 ? '-' : String(t))).join(',');
+      for (const op of sg.operators) {
+        const stored = t0(sg.tensors, op.outputs);
+        out.push(`  ${String(op.index).padStart(4)}  ${printable(op.type)}${op.name ? ` "${printable(op.name)}"` : ''}  [${list(op.inputs)}] -> [${list(op.outputs)}]${stored}`);
+      }
+    }
     for (const n of sg.notes) out.push(`  note: ${printable(n)}`);
     out.push('');
   }

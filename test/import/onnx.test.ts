@@ -94,6 +94,18 @@ describe('ONNX import: buffers and live ranges', () => {
     ]);
   });
 
+  it("lists the nodes as the model graph's operators: op type, name, tensor indices", () => {
+    const [g] = load(SMALL_CNN);
+    expect(g!.operators!.map((o) => [o.index, o.type, o.name, o.inputs, o.outputs])).toEqual([
+      [0, 'Conv', 'conv', [0, 1, 2], [5]],
+      [1, 'Relu', 'relu', [5], [6]],
+      [2, 'MaxPool', 'pool', [6], [7]],
+      [3, 'Add', 'bias', [7, 3], [8]],
+      [4, 'Reshape', 'flat', [8, 4], [9]],
+      [5, 'Concat', 'cat', [9, 9], [10]],
+    ]);
+  });
+
   it('plans weights as whole-run buffers with includeWeights, and takes the alignment option', () => {
     const [g] = load(SMALL_CNN, { includeWeights: true, align: 1, shareReshapes: false });
     const w = g!.problem.buffers.filter((b) => ['1', '2', '3', '4'].includes(b.id));

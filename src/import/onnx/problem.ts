@@ -1,6 +1,7 @@
 /** Turns an inferred graph into the buffers to plan: sizes from shapes, live ranges from the node order. */
 import { InputError } from '../../problem/errors.js';
 import type { Buffer } from '../../problem/types.js';
+import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
 import { bytesOf, dataTypeName } from './dtype.js';
 import { viewAliases } from './alias.js';
@@ -194,9 +195,27 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     operatorCount: order.length,
     notes,
     tensors,
+    operators: graphOperators(shapes, indexOf),
   };
   if (nodeOrder !== undefined) out.order = [...nodeOrder];
   return out;
+}
+
+/**
+ * The graph's nodes as the model graph's operators, at their stored positions: type = op_type (with
+ * its domain when not ai.onnx), tensor indices of tensorNames(); -1 for an omitted input or one of the
+ * enclosing graph (not numbered here).
+ */
+function graphOperators(shapes: GraphShapes, indexOf: ReadonlyMap<string, number>): GraphOperator[] {
+  const at = (name: string): number => (name ? (indexOf.get(name) ?? -1) : -1);
+  return shapes.graph.nodes.map((node, i) => ({
+    index: i,
+    type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType,
+    name: node.name,
+    inputs: node.inputs.map(at),
+    outputs: node.outputs.map(at),
+    intermediates: [],
+  }));
 }
 
 /** Every graph, depth first: the main graph, then the subgraphs of its nodes (the numbering of ModelSubgraphs). */

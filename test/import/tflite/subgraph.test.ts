@@ -148,6 +148,18 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     expect(() => sg0(noShape)).toThrow(/operator 0 \(RESHAPE\): its shape tensor is computed at run time/);
   });
 
+  it("lists the operators as the model graph's: builtin names (codes above 127 too), custom codes, tensors", () => {
+    const sg = sg0(FIXTURES.placeholder());
+    expect(sg.operators!.map((o) => [o.index, o.type, o.builtin, o.inputs, o.outputs, o.intermediates])).toEqual([
+      [0, 'RESHAPE', 22, [0, 1], [2], []],
+      [1, 'RELU', 19, [2], [3], []],
+    ]);
+    const spec = FIXTURES.plainFloat();
+    spec.subgraphs[0]!.operators[1]!.op = OP.STABLEHLO_ADD;
+    spec.subgraphs[0]!.operators[2]!.op = 'MyOp';
+    expect(sg0(spec).operators!.map((o) => o.type)).toEqual(['RELU', 'STABLEHLO_ADD', 'MyOp']);
+  });
+
   it('a string activation is a clear error naming it', () => {
     const spec = FIXTURES.chain();
     spec.subgraphs[0]!.tensors[2]!.type = 5;

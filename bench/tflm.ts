@@ -1,0 +1,108 @@
+// npm run bench -- tflm: TensorFlow Lite Micro's head per model, with its own planner and with
+// arenapack's plan (default and --reorder), all measured in TFLM (the tflite-micro package in .venv,
+// reference kernels, this host); the tail measured beside arenapack's 32-bit estimate.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../src/problem/errors.js';
+import { tailEstimate } from '../src/runtime/tflm/arena.js';
+import type { ImportedModel } from '../src/import/model.js';
+import { runInTflm, shapesOnly, tflmPython, writtenForTflm, type WrittenPlan } from '../test/helpers/tflm.js';
+import { printTable } from './table.js';
+
+interface Row {
+  model: string;
+  own: number;
+  plan: number;
+  reorder: number;
+  reported: number;
+  tail: number;
+  estimate: number;
+  note: string;
+}
+
+/** The operator types of `model` that ask for kernel scratch (the model graph's scratch requests). */
+function scratchOperators(model: ImportedModel): string[] {
+  const types = new Set<string>();
+  for (const sg of model.subgraphs) for (const op of sg.operators ?? []) if ((op.scratch?.length ?? 0) > 0) types.add(op.type);
+  return [...types].sort();
+}
+
+export function benchTflm(shared: string): void {
+  const src = join(shared, 'models', 'tflite');
+  if (!existsSync(src)) {
+    console.log(`\n(SKIPPED: ${src} is absent: no TFLM table)`);
+    return;
+  }
+  const py = tflmPython();
+  if ('error' in py) {
+    console.log(`\n(SKIPPED: no TFLM runtime: ${py.error})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-bench-tflm-'));
+  try {
+    const jobs: { name: string; base: string; plans: [string, WrittenPlan][] }[] = [];
+    const files: string[] = [];
+    for (const name of readdirSync(src).filter((f) => f.endsWith('.tflite')).sort()) {
+      const bytes = new Uint8Array(readFileSync(join(src, name)));
+      let base = join(src, name);
+      const plans: [string, WrittenPlan][] = [];
+      try {
+        const patched = shapesOnly(bytes, name);
+        if (patched) {
+          base = join(dir, `${name}.shapes.tflite`);
+          writeFileSync(base, patched);
+        }
+        for (const reorder of [false, true]) {
+          const p = join(dir, `${name}.${reorder ? 'reorder' : 'default'}.tflite`);
+          const plan = writtenForTflm(bytes, name, reorder);
+          writeFileSync(p, plan.bytes);
+          plans.push([p, plan]);
+        }
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        continue;
+      }
+      jobs.push({ name, base, plans });
+      files.push(base, ...plans.map(([p]) => p));
+    }
+    const runs = runInTflm(py.python, files);
+    const rows: Row[] = [];
+    for (const j of jobs) {
+      const own = runs.get(j.base)!;
+      if (own.error !== undefined) continue;
+      const [d, r] = j.plans.map(([p]) => runs.get(p)!);
+      const model = j.plans[0]![1].model;
+      const scratch = scratchOperators(model);
+      const notes = [scratch.length > 0 ? `scratch: ${scratch.slice(0, 3).join(', ')}${scratch.length > 3 ? ', ...' : ''}` : '', model.subgraphs.length > 1 ? `${model.subgraphs.length} subgraphs` : '']
+        .filter(Boolean)
+        .join('; ');
+      if (d!.error !== undefined || r!.error !== undefined) throw new Error(`${j.name}: TFLM runs the original but not arenapack's plan: ${d!.error ?? r!.error}`);
+      rows.push({
+        model: j.name.replace(/\.tflite$/, ''),
+        own: own.head!,
+        plan: d!.head!,
+        reorder: r!.head!,
+        reported: j.plans[0]![1].head,
+        tail: d!.tail!,
+        estimate: tailEstimate(model, 64),
+        note: notes,
+      });
+    }
+    const cmp = (x: number, y: number): string => (x < y ? 'smaller' : x === y ? 'equal' : 'LARGER');
+    printTable(
+      `TFLM head per model (bytes), measured in TFLM (tflite-micro, reference kernels, x86-64 host): its own planner vs arenapack's offline plan`,
+      ['model', 'TFLM own', 'arenapack', 'arenapack --reorder', 'reported', 'vs own', 'tail measured', 'tail est. (64-bit)', 'note'],
+      rows.map((x) => [x.model, String(x.own), String(x.plan), String(x.reorder), String(x.reported), cmp(Math.min(x.plan, x.reorder), x.own), String(x.tail), String(x.estimate), x.note]),
+    );
+    const sum = (f: (x: Row) => number): number => rows.reduce((a, x) => a + f(x), 0);
+    const count = (f: (x: Row) => number, c: string): number => rows.filter((x) => cmp(f(x), x.own) === c).length;
+    console.log(`\n${rows.length} models TFLM runs. Sum of heads: TFLM own ${sum((x) => x.own)} B; arenapack ${sum((x) => x.plan)} B; with --reorder ${sum((x) => x.reorder)} B.`);
+    for (const [label, f] of [['arenapack', (x: Row) => x.plan], ['arenapack --reorder', (x: Row) => x.reorder]] as const) {
+      console.log(`${label}: smaller on ${count(f, 'smaller')}, equal on ${count(f, 'equal')}, larger on ${count(f, 'LARGER')} (the larger ones request kernel scratch or have several subgraphs: see the note).`);
+    }
+    console.log(`Reported head = measured head on ${rows.filter((x) => x.reported === x.plan).length} of ${rows.length} (the others: kernel scratch placed by TFLM around the plan).`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
