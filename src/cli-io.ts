@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, rena
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
 import { parseSize } from './format/bytes.js';
+import { terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
 import { isPowerOfTwo } from './problem/validate.js';
 
@@ -16,6 +17,14 @@ export const EXIT_NO_FIT = 3;
 
 /** A command line that cannot be run as given (exit 2). */
 export class UsageError extends Error {}
+
+/**
+ * The stderr line of an error the command did not expect (exit 1): its stack, or its text when it has
+ * none, through terminalSafe, since its message may quote a name from the input.
+ */
+export function internalErrorText(e: unknown): string {
+  return `arenapack: ${terminalSafe((e instanceof Error ? e.stack : undefined) ?? String(e))}\n`;
+}
 
 /**
  * Writes several files all or none: every one to a temporary file first, then each renamed into

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -186,7 +186,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`arenapack: ${terminalSafe(e.message)}\n`);
       return EXIT_INPUT;
     }
-    process.stderr.write(`arenapack: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(internalErrorText(e));
     return 1;
   }
   return code;

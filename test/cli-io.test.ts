@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeAllAtomic } from '../src/cli-io.js';
+import { internalErrorText, writeAllAtomic } from '../src/cli-io.js';
 import { InputError } from '../src/problem/errors.js';
 
 describe('writeAllAtomic', () => {
@@ -23,5 +23,16 @@ describe('writeAllAtomic', () => {
       expect(existsSync(first)).toBe(false);
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('internalErrorText', () => {
+  it('escapes control characters in an unexpected error, its message and its stack', () => {
+    const text = internalErrorText(new Error('bad tensor "x\x1b[2J\u202e"'));
+    expect(text.startsWith('arenapack: Error: bad tensor "x\\x1b[2J\\u202e"')).toBe(true);
+    expect(text).not.toMatch(/[\x1b\u202e]/);
+    expect(text.endsWith('\n')).toBe(true);
+    // Not an Error: its text, escaped the same way.
+    expect(internalErrorText('odd\x07')).toBe('arenapack: odd\\x07\n');
   });
 });

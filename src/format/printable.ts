@@ -3,11 +3,15 @@
 /**
  * Characters that must not reach a terminal, a picture or a C file as they are: C0 controls (ESC, BEL,
  * line breaks, NUL, ...), DEL, C1 controls (U+0080..U+009F, which some terminals obey like ESC
- * sequences), the Unicode line and paragraph separators, and the bidirectional overrides and isolates
- * (U+202A..U+202E, U+2066..U+2069) that reorder what is shown.
+ * sequences), the Unicode line and paragraph separators, the bidirectional marks (U+200E, U+200F,
+ * U+061C), overrides and isolates (U+202A..U+202E, U+2066..U+2069) that reorder what is shown, the
+ * noncharacters U+FFFE and U+FFFF (not allowed in XML, so they would break the SVG), and lone
+ * surrogates (half of a pair: not a character, not encodable as UTF-8).
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPRINTABLE_BUT_NEWLINE =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** One character as an escape a reader can see: `\x1b`, `\n`, `\u202e`. */
 function escapeChar(c: string): string {
