@@ -384,6 +384,14 @@ describe('ONNX shape rules over their operators\' versions (ONNX Runtime as the 
     }
   });
 
+  it('reads Reshape\'s allowzero only from Reshape-14, where it was added: before, a 0 copies the input\'s dimension', () => {
+    const spec = one('Reshape', ['z', 's'], ['y'], [int('allowzero', 1)], { inputs: [vi('z', [2, 5, 3])], initializers: [i64('s', [0, 3, 5])] });
+    // Reshape-13 has no allowzero (an unknown attribute there): the 0 copies the 2.
+    expect(inferShapes(decodeOnnx(model(spec, 13), 'r13.onnx')).infos.get('y')).toMatchObject({ shape: [2, 3, 5] });
+    // Reshape-14 with allowzero = 1: the 0 is a 0, which 30 elements cannot take.
+    expect(() => inferShapes(decodeOnnx(model(spec, 14), 'r14.onnx'))).toThrow(/cannot reshape \[2, ?5, ?3\]/);
+  });
+
   it('refuses an operator in an opset before its first version, naming the node', () => {
     const bytes = model(one('Gelu', ['x'], ['y']), 13);
     expect(() => inferShapes(decodeOnnx(bytes, 'g.onnx'))).toThrow(/node \(Gelu, #0\): cannot infer the output shape: op_type Gelu is not defined in opset 13 \(its first version is opset 20\)/);

@@ -6,7 +6,8 @@ const same = (x: TensorInfo, shape: number[]): TensorInfo => withValue({ dtype: 
 const reshape: ShapeRule = (ctx) => {
   const x = ctx.need(0);
   const target = ctx.version < 5 ? (attrInts(ctx, 'shape') ?? fail('attribute "shape" is missing')) : constValue(ctx, 1, 'shape');
-  const allowZero = attrInt(ctx, 'allowzero', 0) === 1;
+  // `allowzero` exists from Reshape-14 on (ONNX Operators.md); before it, a 0 always copies the input's dimension.
+  const allowZero = ctx.version >= 14 && attrInt(ctx, 'allowzero', 0) === 1;
   let unknown = -1;
   const shape = target.map((d, k) => {
     if (d === 0 && !allowZero) {
