@@ -103,10 +103,10 @@ export interface PartAsk {
   problem: Problem;
   options: SolveOptions;
   /**
-   * The solve of a part weighs its buffers: the driver sets its `timeLimitMs` when it starts, a share of
-   * the time left by weight (see timeShare). 0: a solve that takes no time limit.
+   * Whether the driver sets the solve's `timeLimitMs` when it starts, to the time left (see timeLeft):
+   * true for the parts, false for the single heuristics (which take no time limit).
    */
-  weight: number;
+  timed: boolean;
 }
 
 /**
@@ -117,13 +117,14 @@ export interface PartAsk {
 export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
 
 /**
- * Time limit of a solve that starts now (ms, at least 1): the time left, shared by weight (buffers)
- * among the solves of its batch not yet started (`weightLeft`, this one's included), `running` of
- * which run at once (the workers). Time a solve does not use passes on to the later ones, and a part
- * of a few buffers takes a few milliseconds of the share, not an equal part of it.
+ * Time limit of a solve of a part that starts now (ms, at least 1): all the time left to the deadline.
+ * Each part gets the whole of it, not a share, so the node and work budgets end the parts' solves as
+ * they would end a problem of its own, and the plan does not depend on the machine's speed, on how many
+ * parts run at once, or on other files' solves sharing the pool (`plan --jobs`). Only when the deadline
+ * itself is reached first (a time-capped solve) does the time a part gets matter.
  */
-export function timeShare(deadline: number, weight: number, weightLeft: number, running = 1): number {
-  return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * weight) / Math.max(weight, weightLeft)));
+export function timeLeft(deadline: number): number {
+  return Math.max(1, deadline - performance.now());
 }
 
 /**
@@ -138,8 +139,16 @@ export function deadlineOf(options: SolveOptions, t0: number): number {
 /** The name the combined plan goes by in the report. */
 export const DECOMPOSED = 'decomposed';
 
-/** Id of the floor buffer added to a part; buffer ids of the part never matter to its solve. */
+/** Id of the floor buffer added to a part, made unique among the part's ids (see floorId). */
 const FLOOR_ID = '\u0000floor';
+
+/** FLOOR_ID, with '+' appended until no buffer of the part has it (a user may name a buffer so). */
+function floorId(buffers: readonly Buffer[]): string {
+  const ids = new Set(buffers.map((b) => b.id));
+  let id = FLOOR_ID;
+  while (ids.has(id)) id += '+';
+  return id;
+}
 
 /**
  * The part as a problem of its own, with a *floor*: one extra buffer of `floor` bytes alone at a step
@@ -148,12 +157,22 @@ const FLOOR_ID = '\u0000floor';
  * first goal) instead of searching below it, with no option added to solve(). A bound B it proves
  * with B > floor is a bound of the part alone (peak' = max(floor, peak) >= B > floor forces peak >= B).
  * The floor buffer takes the part's common alignment, so the aligned live bound still applies.
+ *
+ * The part problem is re-validated by solve(), so it must stay valid: the floor's id is unique in the
+ * part (floorId); it lives at the step after the part, or, when that step is past 2^53-1, the step
+ * before it (a part that ends there is not the first, so that step is safe); and when the part's
+ * bytes plus the floor would pass 2^53-1 (the total validateProblem allows), no floor is added (the
+ * part is then searched down to its own bound: slower, as sound).
  */
 function withFloor(problem: Problem, part: Part, floor: number, capacity: number | undefined): Problem {
   const buffers: Buffer[] = part.indices.map((i) => problem.buffers[i]!);
   const a = buffers[0]!.align ?? 1;
   const common = buffers.every((b) => (b.align ?? 1) === a && b.offset === undefined);
-  if (floor > 0) buffers.push({ id: FLOOR_ID, size: floor, start: part.end, end: part.end + 1, ...(common && a > 1 ? { align: a } : {}) });
+  const total = buffers.reduce((t, b) => t + b.size, 0);
+  if (floor > 0 && Number.isSafeInteger(total + floor)) {
+    const at = part.end < Number.MAX_SAFE_INTEGER ? part.end : part.start - 1;
+    buffers.push({ id: floorId(buffers), size: floor, start: at, end: at + 1, ...(common && a > 1 ? { align: a } : {}) });
+  }
   return capacity === undefined ? { buffers } : { buffers, capacity };
 }
 
@@ -179,17 +198,18 @@ interface PartState {
  *   kept is the lowest of these (on equal peaks the earlier row). When one of them already meets the
  *   lower bound, nothing is split (the plan is then the one solve() of the whole would give).
  * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
- *   the capacity when one is given (the first goal is then to fit it). A part gets a share of the time
- *   left by its buffers among the parts left (timeShare), so time an easy part does not use passes on; the node and work budgets
- *   of `auto` and `search` apply to each part as they would to a problem of its own.
+ *   the capacity when one is given (the first goal is then to fit it). A part gets all the time left
+ *   (timeLeft): the node and work budgets of `auto` and `search` (and a caller's `maxNodes` and
+ *   `iterations`) apply to each part as they would to a problem of its own, and end its solve.
  * - Pass 2 (with a capacity, once every part fits it): the part holding the max peak P is solved
- *   again under capacity P - 1 with the floor at the best bound B, while time is left: a lower plan
- *   lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that gets
- *   neither ends the pass (the max can no longer go down).
+ *   again under capacity P - 1 with the floor at the best bound B, each part at most once: a lower
+ *   plan lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that
+ *   gets neither ends the pass (the max can no longer go down).
+ * - When a cheap bound already exceeds the capacity, no part is solved: the result is infeasible.
  * - Bound: the max over parts of what each proves of itself (its cheap bound, or a search proof above
  *   its floor). Status from finishPlan: optimal only if that max reaches the combined peak.
- * Deterministic as solve() is: the parts, their order and their options depend only on the input
- * (the time shares matter only when time, not a budget, ends a part's solve).
+ * Deterministic as solve() is: the parts, their order, their options and the number of solves depend
+ * only on the input (the time matters only when the deadline, not a budget, ends a part's solve).
  */
 export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solve: (p: Problem, o: SolveOptions) => SolveResult, finishPlan: FinishPlan): SolveResult {
   const t0 = performance.now();
@@ -198,22 +218,15 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
-    next = steps.next(
-      asks.map((a) => {
-        const options = a.weight > 0 ? { ...a.options, timeLimitMs: timeShare(deadline, a.weight, weightLeft) } : a.options;
-        weightLeft -= a.weight;
-        return solve(a.problem, options);
-      }),
-    );
+    next = steps.next(asks.map((a) => solve(a.problem, a.timed ? { ...a.options, timeLimitMs: timeLeft(deadline) } : a.options)));
   }
   return next.value;
 }
 
 /**
- * solveInParts with the solves of each batch run at once by `run` (a pool of `workers` workers, say):
- * `run(ask, timeLimit)` calls `timeLimit()` when the solve starts, for its `timeLimitMs` (undefined
- * for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
+ * solveInParts with the solves of each batch run at once by `run` (a pool of workers, say, possibly
+ * shared with other solves): `run(ask, timeLimit)` calls `timeLimit()` when the solve starts, for its
+ * `timeLimitMs` (undefined for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
  * where budgets, not time, end the solves, the plan is the same byte for byte.
  */
 export async function solveInPartsAsync(
@@ -222,7 +235,6 @@ export async function solveInPartsAsync(
   options: SolveOptions,
   run: (ask: PartAsk, timeLimit: () => number | undefined) => Promise<SolveResult>,
   finishPlan: FinishPlan,
-  workers: number,
 ): Promise<SolveResult> {
   const t0 = performance.now();
   const deadline = deadlineOf(options, t0);
@@ -230,14 +242,7 @@ export async function solveInPartsAsync(
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
-    const limitOf = (a: PartAsk): number | undefined => {
-      if (a.weight === 0) return undefined;
-      const t = timeShare(deadline, a.weight, weightLeft, workers);
-      weightLeft -= a.weight;
-      return t;
-    };
-    const results = await Promise.all(asks.map((a) => run(a, () => limitOf(a))));
+    const results = await Promise.all(asks.map((a) => run(a, () => (a.timed ? timeLeft(deadline) : undefined))));
     next = steps.next(results);
   }
   return next.value;
@@ -246,7 +251,6 @@ export async function solveInPartsAsync(
 /** The steps of solveInParts (see there), for any driver: inline, or the parts in parallel workers. */
 export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number): PartsPlan {
   const method = options.method ?? 'auto';
-  const deadline = deadlineOf(options, t0);
   const capacity = problem.capacity;
   const cheap = bounds(problem);
 
@@ -254,15 +258,16 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  const rows = yield names.map((name) => ({ problem, options: { method: name }, weight: 0 }));
+  const rows = yield names.map((name) => ({ problem, options: { method: name }, timed: false }));
   rows.forEach((r, i) => {
     const name = names[i]!;
     methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
     if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
   });
 
-  // A heuristic that meets the lower bound leaves nothing to search: no part needs solving.
-  if (best!.peak <= cheap.bound) {
+  // A heuristic that meets the lower bound leaves nothing to search, and a bound above the capacity
+  // proves it infeasible: no part needs solving either way.
+  if (best!.peak <= cheap.bound || (capacity !== undefined && cheap.bound > capacity)) {
     return finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
   }
 
@@ -287,7 +292,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           onProgress({ ...p, nodes, bound: bestBound });
         }
       : undefined;
-    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length };
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, timed: true };
   };
   /** Takes a part's result: keeps a lower plan and a stronger proof. */
   const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {
@@ -323,8 +328,9 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
 
   // Pass 2: lower the max while the part holding it improves.
   if (capacity !== undefined && floor1 > bestBound) {
+    // At most one try per part (a count, not the clock, ends the pass: the plan must not depend on speed).
     const tried = new Set<PartState>();
-    while (performance.now() < deadline) {
+    while (tried.size < states.length) {
       const top = Math.max(...states.map((s) => s.peak));
       if (top > capacity || top <= bestBound) break;
       const s = states.find((x) => x.peak === top)!;

@@ -21,13 +21,15 @@ export interface SolveOptions {
   seed?: number;
   /**
    * Moves the local search tries at most (default 20000, with a budget of work that ends it sooner
-   * where moves are costly; giving `iterations`, even 20000, removes that work budget).
+   * where moves are costly; giving `iterations`, even 20000, removes that work budget). When the
+   * problem is split in time (`split`), it applies to each part's solve, not to the whole.
    */
   iterations?: number;
   /**
    * Nodes the exact search explores at most (default 500000 for `auto` and `search`, with a budget of
    * work that ends it sooner where nodes are costly; giving `maxNodes` removes that work budget; no
-   * limit for `exact`).
+   * limit for `exact`). When the problem is split in time (`split`), it applies to each part's solve
+   * (and to each of pass 2's solves), so the whole may explore up to it times the solves made.
    */
   maxNodes?: number;
   /**

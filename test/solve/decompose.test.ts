@@ -1,9 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Buffer, Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { DECOMPOSED, splitInTime } from '../../src/solve/decompose.js';
-import { solve } from '../../src/solve/solve.js';
+import { DECOMPOSED, partsPlan, splitInTime, type PartAsk } from '../../src/solve/decompose.js';
+import { finishPlan, solve, type SolveResult } from '../../src/solve/solve.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
 import { createSolver } from '../../src/worker/node.js';
 import { bruteForceMinPeak } from '../helpers/brute-force.js';
@@ -152,7 +157,150 @@ describe('solving part by part', () => {
   });
 });
 
+describe('soundness of the floors and of pass 2', () => {
+  const arbBlocks = fc
+    .array(arbProblem({ maxBuffers: 3, maxSize: 300 }), { minLength: 2, maxLength: 4 })
+    .filter((ps) => ps.reduce((n, p) => n + p.buffers.length, 0) <= 8)
+    .map((ps) => blocks(ps));
+
+  it('under a loose capacity (opt + 1, opt + k, the sum of sizes) reaches the optimum, with an honest bound and status', () => {
+    let split = 0;
+    fc.assert(
+      fc.property(arbBlocks, fc.integer({ min: 2, max: 500 }), (problem, k) => {
+        const opt = bruteForceMinPeak(problem);
+        const sum = problem.buffers.reduce((t, b) => t + b.size, 0);
+        for (const capacity of [opt + 1, opt + k, sum]) {
+          for (const method of ['exact', 'auto'] as const) {
+            const r = solve({ ...problem, capacity }, { method, timeLimitMs: 30_000 });
+            if (r.parts !== undefined) split++;
+            expect(verifyPlan(problem, r.offsets, r.peak).errors).toEqual([]);
+            expect(r.peak).toBe(opt);
+            expect(r.fits).toBe(true);
+            // A floor at the capacity must never pass for a bound of the part (the guard r.bound > floor).
+            expect(r.bound).toBeLessThanOrEqual(r.peak);
+            expect(r.status === 'optimal').toBe(r.bound === r.peak);
+            for (const part of r.parts ?? []) expect(part.bound).toBeLessThanOrEqual(part.peak);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 17 },
+    );
+    expect(split).toBeGreaterThan(150);
+  });
+
+  /** Runs partsPlan inline, recording every batch it asks for and the results it got. */
+  function drive(problem: Problem, options: Parameters<typeof solve>[1]): { batches: [PartAsk, SolveResult][][]; result: SolveResult } {
+    const parts = splitInTime(problem);
+    const steps = partsPlan(problem, parts, options!, finishPlan, performance.now());
+    const batches: [PartAsk, SolveResult][][] = [];
+    let next = steps.next([]);
+    while (!next.done) {
+      const results = next.value.map((a) => solve(a.problem, a.options));
+      batches.push(next.value.map((a, i) => [a, results[i]!]));
+      next = steps.next(results);
+    }
+    return { batches, result: next.value };
+  }
+
+  it('pass 2 lowers the part holding the max when pass 1 stopped at a capacity far above it', () => {
+    const p = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+    const capacity = p.buffers.reduce((t, b) => t + b.size, 0);
+    const { batches, result } = drive({ ...p, capacity }, { method: 'auto', maxNodes: 50_000 });
+    // Rows, pass 1 (both parts, stopped by the floor at the capacity), then pass 2 (one part at a time).
+    expect(batches[1]!.length).toBe(2);
+    const pass1 = batches[1]!.map(([a, r]) => Math.max(...a.problem.buffers.slice(0, a.problem.buffers.length - 1).map((b, k) => r.offsets[k]! + b.size)));
+    const pass2 = batches.slice(2);
+    expect(pass2.length).toBeGreaterThanOrEqual(1);
+    for (const batch of pass2) expect(batch.length).toBe(1);
+    // The first solve of pass 2 is the top part's, under one byte less than its pass-1 peak, and it lowered it.
+    const [ask, r] = pass2[0]![0]!;
+    const top = Math.max(...pass1);
+    expect(ask.problem.capacity).toBe(top - 1);
+    const n = ask.problem.buffers.length - 1;
+    expect(Math.max(...ask.problem.buffers.slice(0, n).map((b, k) => r.offsets[k]! + b.size))).toBeLessThan(top);
+    expect(result.peak).toBeLessThan(top);
+    expect(verifyPlan(p, result.offsets, result.peak).errors).toEqual([]);
+    expect([result.fits, result.method]).toEqual([true, DECOMPOSED]);
+  });
+
+  it('is infeasible at once, with no part solved, when the cheap bound is above the capacity', () => {
+    const p = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+    const free = solve(p, { method: 'auto', maxNodes: 20_000 });
+    expect(free.parts).toBeDefined();
+    const r = solve({ ...p, capacity: free.liveBound - 1 }, { method: 'auto', maxNodes: 20_000 });
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    expect([r.status, r.fits, r.parts, r.searchNodes]).toEqual(['infeasible', false, undefined, undefined]);
+  });
+});
+
+describe('the floor buffer stays internal', () => {
+  const base = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+  const options = { method: 'auto', maxNodes: 20_000, iterations: 2000 } as const;
+
+  it('lets a user name a buffer as the floor buffer is named', () => {
+    const ref = solve(base, options);
+    expect(ref.parts).toBeDefined();
+    for (const ids of [['\u0000floor'], ['\u0000floor', '\u0000floor+']]) {
+      const p: Problem = { buffers: base.buffers.map((b, i) => (i < ids.length ? { ...b, id: ids[i]! } : b)) };
+      const r = solve(p, options);
+      expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+      expect([r.offsets, r.parts?.length]).toEqual([ref.offsets, 2]);
+    }
+  });
+
+  it('plans parts that end at step 2^53-1', () => {
+    const last = Math.max(...base.buffers.map((b) => b.end));
+    const shift = Number.MAX_SAFE_INTEGER - last;
+    const p: Problem = { buffers: base.buffers.map((b) => ({ ...b, start: b.start + shift, end: b.end + shift })) };
+    const r = solve(p, options);
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    expect(r.parts?.length).toBe(2);
+    expect(r.peak).toBe(solve(base, options).peak);
+  });
+
+  it('plans under a capacity of 2^53-1 bytes, where a part plus a floor at the capacity would pass 2^53-1', () => {
+    const p: Problem = { ...base, capacity: Number.MAX_SAFE_INTEGER };
+    const r = solve(p, options);
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    expect([r.fits, r.parts?.length]).toEqual([true, 2]);
+    expect(r.bound).toBeLessThanOrEqual(r.peak);
+  });
+});
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'js', 'cli.js');
+
 describe('the parts in parallel workers', () => {
+  it('gives the plan inline solve() gives under the default budgets: in workers, and with plan --jobs 2 sharing one pool', async () => {
+    // No maxNodes or iterations: the default node and work budgets, not time shares, must end each part.
+    const problems = [
+      blocks([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]),
+      blocks([tightProblem(100, 11), tightProblem(100, 14)]),
+    ];
+    const inline = problems.map((p) => solve(p, { method: 'auto' }));
+    for (const r of inline) expect(r.parts).toBeDefined();
+    const solver = createSolver({ size: 2 });
+    try {
+      const pooled = await Promise.all(problems.map((p) => solver.solve(p, { method: 'auto' })));
+      pooled.forEach((r, i) => expect([r.offsets, r.peak, r.bound]).toEqual([inline[i]!.offsets, inline[i]!.peak, inline[i]!.bound]));
+    } finally {
+      solver.close();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'arenapack-decompose-'));
+    const files = problems.map((p, i) => {
+      const f = join(dir, `p${i}.csv`);
+      writeFileSync(f, `id,lower,upper,size\n${p.buffers.map((b) => `${b.id},${b.start},${b.end},${b.size}`).join('\n')}\n`);
+      return f;
+    });
+    const r = spawnSync(process.execPath, [cli, 'plan', ...files, '--jobs', '2', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { plan: { peak: number; buffers: { offset: number }[] } }[];
+    out.forEach((o, i) => {
+      expect(o.plan.peak).toBe(inline[i]!.peak);
+      expect(o.plan.buffers.map((b) => b.offset)).toEqual(inline[i]!.offsets);
+    });
+  });
+
+
   it('gives the plan inline solve() gives, byte for byte, with the parts solved at once', async () => {
     const solver = createSolver({ size: 2 });
     try {
