@@ -103,10 +103,16 @@ export interface PartAsk {
   problem: Problem;
   options: SolveOptions;
   /**
-   * Whether the driver sets the solve's `timeLimitMs` when it starts, to the time left (see timeLeft):
-   * true for the parts, false for the single heuristics (which take no time limit).
+   * How the driver sets the solve's `timeLimitMs` when it starts (see partTimeLimit): the parts weigh
+   * their buffers; 0 for the single heuristics, which take no time limit.
    */
-  timed: boolean;
+  weight: number;
+  /**
+   * Only time ends this solve's search (`exact` with no `maxNodes`): it gets a share of the time left
+   * by weight, so that one hard part cannot take all of it. Otherwise budgets end it and it gets all
+   * the time left.
+   */
+  timeOnly: boolean;
 }
 
 /**
@@ -125,6 +131,19 @@ export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
  */
 export function timeLeft(deadline: number): number {
   return Math.max(1, deadline - performance.now());
+}
+
+/**
+ * Time limit of a solve that starts now (ms, at least 1; undefined for one that takes none): all the
+ * time left (timeLeft) when budgets end it; when only time does (`timeOnly`), the time left shared by
+ * weight (buffers) among the solves of its batch not yet started (`weightLeft`, this one's included),
+ * `running` of which run at once, so that time a part does not use passes on to the later ones. The
+ * plan of such a solve depends on the machine's speed anyway (the `exact` search without a budget).
+ */
+export function partTimeLimit(deadline: number, ask: PartAsk, weightLeft: number, running: number): number | undefined {
+  if (ask.weight === 0) return undefined;
+  if (!ask.timeOnly) return timeLeft(deadline);
+  return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * ask.weight) / Math.max(ask.weight, weightLeft)));
 }
 
 /**
@@ -199,8 +218,9 @@ interface PartState {
  *   lower bound, nothing is split (the plan is then the one solve() of the whole would give).
  * - Pass 1: each part in time order, with the floor G = the largest cheap bound among the parts, or
  *   the capacity when one is given (the first goal is then to fit it). A part gets all the time left
- *   (timeLeft): the node and work budgets of `auto` and `search` (and a caller's `maxNodes` and
- *   `iterations`) apply to each part as they would to a problem of its own, and end its solve.
+ *   (partTimeLimit): the node and work budgets of `auto` and `search` (and a caller's `maxNodes` and
+ *   `iterations`) apply to each part as they would to a problem of its own, and end its solve. Only
+ *   `exact` without `maxNodes`, which nothing but time ends, shares the time left by buffers.
  * - Pass 2 (with a capacity, once every part fits it): the part holding the max peak P is solved
  *   again under capacity P - 1 with the floor at the best bound B, each part at most once: a lower
  *   plan lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that
@@ -218,15 +238,22 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    next = steps.next(asks.map((a) => solve(a.problem, a.timed ? { ...a.options, timeLimitMs: timeLeft(deadline) } : a.options)));
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    next = steps.next(
+      asks.map((a) => {
+        const t = partTimeLimit(deadline, a, weightLeft, 1);
+        weightLeft -= a.weight;
+        return solve(a.problem, t === undefined ? a.options : { ...a.options, timeLimitMs: t });
+      }),
+    );
   }
   return next.value;
 }
 
 /**
- * solveInParts with the solves of each batch run at once by `run` (a pool of workers, say, possibly
- * shared with other solves): `run(ask, timeLimit)` calls `timeLimit()` when the solve starts, for its
- * `timeLimitMs` (undefined for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
+ * solveInParts with the solves of each batch run at once by `run` (a pool of `workers` workers, say,
+ * possibly shared with other solves): `run(ask, timeLimit)` calls `timeLimit()` when the solve starts,
+ * for its `timeLimitMs` (undefined for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
  * where budgets, not time, end the solves, the plan is the same byte for byte.
  */
 export async function solveInPartsAsync(
@@ -235,6 +262,7 @@ export async function solveInPartsAsync(
   options: SolveOptions,
   run: (ask: PartAsk, timeLimit: () => number | undefined) => Promise<SolveResult>,
   finishPlan: FinishPlan,
+  workers: number,
 ): Promise<SolveResult> {
   const t0 = performance.now();
   const deadline = deadlineOf(options, t0);
@@ -242,7 +270,13 @@ export async function solveInPartsAsync(
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
-    const results = await Promise.all(asks.map((a) => run(a, () => (a.timed ? timeLeft(deadline) : undefined))));
+    let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
+    const limitOf = (a: PartAsk): number | undefined => {
+      const t = partTimeLimit(deadline, a, weightLeft, workers);
+      weightLeft -= a.weight;
+      return t;
+    };
+    const results = await Promise.all(asks.map((a) => run(a, () => limitOf(a))));
     next = steps.next(results);
   }
   return next.value;
@@ -258,7 +292,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  const rows = yield names.map((name) => ({ problem, options: { method: name }, timed: false }));
+  const rows = yield names.map((name) => ({ problem, options: { method: name }, weight: 0, timeOnly: false }));
   rows.forEach((r, i) => {
     const name = names[i]!;
     methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
@@ -281,6 +315,8 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   let nodesDone = 0;
   const running = new Map<PartState, number>();
 
+  // Only time ends the search of `exact` without maxNodes (as in solve()); budgets end every other.
+  const timeOnly = method === 'exact' && options.maxNodes === undefined;
   /** The solve of one part with a floor and a capacity (the driver sets its time limit). */
   const ask = (s: PartState, floor: number, cap: number | undefined): PartAsk => {
     const { onProgress, timeLimitMs: _whole, deadline: _end, ...rest } = options;
@@ -292,7 +328,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           onProgress({ ...p, nodes, bound: bestBound });
         }
       : undefined;
-    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, timed: true };
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly };
   };
   /** Takes a part's result: keeps a lower plan and a stronger proof. */
   const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {

@@ -49,8 +49,8 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
           throw fromWire(outcome.error);
         }, signal);
       // The portfolios that search split the problem in time (src/solve/decompose.ts): with more than
-      // one worker, the parts are solved at once. Each part gets all the time left when it starts
-      // (not a share of the pool), so other solves sharing the pool (plan --jobs) do not change it.
+      // one worker, the parts are solved at once. Each part whose budgets end it gets all the time left
+      // when it starts (not a share), so other solves sharing the pool (plan --jobs) do not change it.
       let parts;
       try {
         parts = pool.size > 1 ? partsToSolve(problem, options) : undefined;
@@ -63,7 +63,7 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
           const t = timeLimit();
           return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
         });
-      return solveInPartsAsync(problem, parts, options, run, finishPlan);
+      return solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size);
     },
     close(): void {
       pool.close();
