@@ -20,6 +20,7 @@ import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm } from './runtime/tflm/model-head.js';
+import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
@@ -95,6 +96,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method; // not 'glpk' from here on
+  const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
   const reordered = opts.reorder ? reorderOperators(file, bytes, opts) : undefined;
   const model = reordered?.reordered ?? importModelFile(bytes, file, importOptions(opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
@@ -123,7 +125,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
           file,
           subgraphs: model.subgraphs,
           plans: planned.results,
-          solve: (problem) => solve(problem, solveOptions(opts, method)),
+          // The candidates' solves share what is left of the command's time limit.
+          solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: deadline.share(share) }),
           offsets: (plans) => tensorOffsets(model, plans),
           kernels: opts.kernels ?? 'reference',
           ...(orders ? { orders } : {}),

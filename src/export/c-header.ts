@@ -3,6 +3,7 @@ import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 import { tflmArena } from '../runtime/tflm/arena.js';
+import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
 import { ddrPeaks, ddrTensorOffsets, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
 
@@ -85,7 +86,7 @@ function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[
   const a = tflmArena(model, offsets, tflmHead);
   return [
     tflmHead !== undefined
-      ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. */`
+      ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. Scratch that holds pointers (ADD_N) is sized for the ${HOST_POINTER_BYTES}-byte pointers of the 64-bit host runtime it is checked in; a 32-bit target's (${TARGET32_POINTER_BYTES} bytes) ask half as much there. */`
       : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
     `#define ${unique(`${prefix}_HEAD_SIZE`, used)} ${a.head}`,
     `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,

@@ -19,6 +19,7 @@ import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
+import { Deadline, defaultTimeLimitMs } from '../solve/deadline.js';
 import type { SolveResult } from '../solve/solve.js';
 import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
@@ -63,6 +64,7 @@ const processOutput: Output = {
 
 async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promise<FileOutcome> {
   const bytes = readInput(file);
+  const deadline = Deadline.in(o.timeLimitMs ?? defaultTimeLimitMs(o.method));
   const opts = {
     ...(o.method !== undefined ? { method: o.method } : {}),
     ...(o.timeLimitMs !== undefined ? { timeLimitMs: o.timeLimitMs } : {}),
@@ -81,7 +83,8 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
             file,
             subgraphs: model.subgraphs,
             plans: planned.results,
-            solve: (p) => solver.solve(p, opts),
+            // The candidates' solves run at once and share what is left of the file's time limit.
+            solve: (p) => solver.solve(p, { ...opts, deadline }),
             offsets: (plans) => tensorOffsets(model, plans),
             kernels: o.kernels ?? 'reference',
           })

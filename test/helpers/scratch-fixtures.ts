@@ -17,7 +17,7 @@ export interface ScratchFixture {
 
 /** BuiltinOptions union members and builtin operator codes used here (schema.fbs). */
 const OPTIONS = { SVDFOptions: 6, ReducerOptions: 27 } as const;
-const CODE = { SVDF: 27, MEAN: 40, REDUCE_MAX: 82 } as const;
+const CODE = { SVDF: 27, MEAN: 40, REDUCE_MAX: 82, ADD_N: 106 } as const;
 
 const zeros = (n: number): Uint8Array => new Uint8Array(n);
 const int32s = (xs: number[]): Uint8Array => new Uint8Array(Int32Array.from(xs).buffer);
@@ -134,7 +134,20 @@ function rfftFloat(): ScratchFixture {
   return { name: 'rfft_float', spec, scratch: [fft * 4] };
 }
 
+/**
+ * ADD_N of `n` [1, 32, 32] tensors of `type`: a pointer per input, 8 B each on the x86-64 host
+ * runtime (add_n.cc CalculateOpData: sizeof(T*) x inputs).
+ */
+function addN(name: string, type: number, n: number): ScratchFixture {
+  const quant = type === T.INT8 ? { quantization: q } : {};
+  const tensors: TensorSpec[] = Array.from({ length: n }, (_, i) => ({ name: `in${i}`, shape: [1, 32, 32], type, ...quant }));
+  tensors.push({ name: 'output', shape: [1, 32, 32], type, ...quant });
+  const ins = Array.from({ length: n }, (_, i) => i);
+  const spec = single(name, tensors, { op: CODE.ADD_N, inputs: ins, outputs: [n] }, ins, [n]);
+  return { name, spec, scratch: [8 * n] };
+}
+
 /** Every fixture, fresh. */
 export function scratchFixtures(): ScratchFixture[] {
-  return [svdfFloat(), meanInt8(), meanFloat(), reduceMaxFloat(), rfftFloat()];
+  return [svdfFloat(), meanInt8(), meanFloat(), reduceMaxFloat(), rfftFloat(), addN('add_n_float', T.FLOAT32, 3), addN('add_n_int8', T.INT8, 5)];
 }

@@ -12,9 +12,10 @@ const I16 = 7;
 const I8 = 9;
 const t = (type: number, ...shape: number[]): KernelTensor => ({ type, shape });
 
-function op(builtin: number, inputs: (KernelTensor | undefined)[], outputs: KernelTensor[], builtinOptions?: BuiltinOptions, custom?: string, customBytes?: Uint8Array): KernelOperator {
+function op(builtin: number, inputs: (KernelTensor | undefined)[], outputs: KernelTensor[], builtinOptions?: BuiltinOptions, custom?: string, customBytes?: Uint8Array, pointerBytes = 8): KernelOperator {
   const o: KernelOperator = {
     builtin,
+    pointerBytes,
     options: { builtinType: builtinOptions ? 1 : 0, ...(builtinOptions ? { builtin: builtinOptions } : {}), ...(customBytes ? { custom: customBytes } : {}) },
     inputs,
     outputs,
@@ -74,6 +75,22 @@ describe('reference kernels: scratch per operator, by hand from the kernels\' Pr
     expect(bytes(referenceScratch(tc(F32)))).toEqual([]);
   });
 
+  it('TRANSPOSE_CONV int16 with an int16 bias: the int64 accumulators, then an int64 per bias element', () => {
+    const tc = (bias: KernelTensor | undefined) => op(67, [t(I32, 4), t(I8, 4, 3, 3, 2), t(I16, 1, 4, 4, 2), bias], [t(I16, 1, 8, 8, 4)]);
+    expect(bytes(referenceScratch(tc(t(I16, 4))))).toEqual([256 * 8, 4 * 8]);
+    expect(bytes(referenceScratch(tc(t(7 + 2, 4))))).toEqual([256 * 8]);
+    expect(bytes(referenceScratch(tc(undefined)))).toEqual([256 * 8]);
+  });
+
+  it('ADD_N: one pointer per input for float and int8 (8 B on the x86-64 host, 4 on a 32-bit target); none for other types', () => {
+    const addN = (type: number, n: number, pointerBytes: number) => op(106, new Array(n).fill(t(type, 2, 3)), [t(type, 2, 3)], undefined, undefined, undefined, pointerBytes);
+    expect(bytes(referenceScratch(addN(F32, 3, 8)))).toEqual([24]);
+    expect(bytes(referenceScratch(addN(I8, 5, 8)))).toEqual([40]);
+    expect(bytes(referenceScratch(addN(F32, 3, 4)))).toEqual([12]);
+    expect(bytes(referenceScratch(addN(I32, 3, 8)))).toEqual([]);
+    expect(bytes(cmsisNnScratch(addN(I8, 2, 4)))).toEqual([8]);
+  });
+
   it('SignalRfft: fft_length elements of the input type; other Signal ops none; unknown custom ops undefined', () => {
     const rfft = op(32, [t(I16, 1, 400)], [t(I16, 1, 514)], undefined, 'SignalRfft', encode({ T: I16, fft_length: 512 }));
     expect(bytes(referenceScratch(rfft))).toEqual([1024]);
@@ -82,8 +99,13 @@ describe('reference kernels: scratch per operator, by hand from the kernels\' Pr
     expect(() => referenceScratch(op(32, [t(I16, 1, 400)], [t(I16, 1, 514)], undefined, 'SignalRfft'))).toThrow(InputError);
   });
 
-  it('other builtins ask for nothing; sizes are rounded to 16 each in the arena', () => {
+  it('other builtins ask for nothing, unlike ADD_N beside them; sizes are rounded to 16 each in the arena', () => {
     expect(referenceScratch(op(3, [t(I8, 1, 8, 8, 3), t(I8, 8, 3, 3, 3)], [t(I8, 1, 8, 8, 8)], window('Conv2DOptions', 'SAME')))).toEqual([]);
+    // ADD, FULLY_CONNECTED, RELU, RESHAPE, SOFTMAX, CONCATENATION, MUL, SUB: no RequestScratchBufferInArena in their reference kernels.
+    for (const code of [0, 9, 19, 22, 25, 2, 18, 41]) {
+      expect(referenceScratch(op(code, [t(F32, 2, 3), t(F32, 2, 3)], [t(F32, 2, 3)])), `builtin ${code}`).toEqual([]);
+    }
+    expect(referenceScratch(op(106, [t(F32, 2, 3), t(F32, 2, 3)], [t(F32, 2, 3)]))).not.toEqual([]);
     expect(roundedScratchBytes([{ bytes: 8, label: '' }, { bytes: 17, label: '' }])).toBe(48);
   });
 });

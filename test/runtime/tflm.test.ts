@@ -7,7 +7,8 @@
  * larger than TFLM's own planner's head; the reported head includes the kernel scratch TFLM places
  * around the plan (src/runtime/tflm, reference kernels). Models with an operator whose scratch
  * arenapack does not know (a custom operator without a rule) are reported as PENDING with their
- * figures when the heads differ. Models TFLM rejects as stored because of placeholder shapes are compared with the
+ * figures when TFLM's head is above the reported one (unknown scratch only adds buffers); below it,
+ * or above TFLM's own planner's head, they fail like any other. Models TFLM rejects as stored because of placeholder shapes are compared with the
  * same model with only the computed shapes written (TFLM placing every tensor).
  *
  * The runtime comes from .venv (scripts/setup-python.sh, run here when .venv is missing: ~20 s from
@@ -154,16 +155,21 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
       expect(run.error, `${name} (${v.label}) in TFLM`).toBeUndefined();
       expect(run.outputs, `${name} (${v.label}): outputs after 3 Invokes`).toEqual(base.outputs);
       const figures = `TFLM head ${run.head} B with the plan, arenapack reports ${v.plan.head} B, TFLM's own planner ${base.head} B`;
-      if (run.head !== v.plan.head && scratch.length > 0) {
-        pending.push(`${name} (${v.label}, ${scratch.join(', ')}): ${figures}`);
-        continue;
-      }
-      expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
+      // Never above TFLM's own planner's head, whatever the scratch (but for the known gap of stacked subgraphs).
       if (STACKED.has(name) && run.head! > base.head!) {
+        expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
         gaps.push(`${name} (${v.label}): ${figures}`);
         continue;
       }
       expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
+      // Scratch arenapack has no rule for only adds buffers TFLM places around the plan: it can explain
+      // a head above the reported one, never one below it.
+      if (run.head !== v.plan.head && scratch.length > 0) {
+        expect(run.head!, `${name} (${v.label}, ${scratch.join(', ')}): unknown scratch cannot lower the head; ${figures}`).toBeGreaterThan(v.plan.head);
+        pending.push(`${name} (${v.label}, ${scratch.join(', ')}): ${figures}`);
+        continue;
+      }
+      expect(run.head, `${name} (${v.label}): ${figures}`).toBe(v.plan.head);
       summary.push(`${name} (${v.label}): ${figures}`);
     }
   });

@@ -38,9 +38,18 @@ export function plannedHead(model: ImportedModel, offsets: readonly (readonly nu
   return head;
 }
 
-/** Bytes of the variable tensors of every subgraph in TFLM's tail, each rounded up to 16. */
-export function variableBytes(model: ImportedModel): number {
-  return model.subgraphs.reduce((a, sg) => a + (sg.variableBytes ?? 0), 0);
+/**
+ * Bytes of the variable tensors of every subgraph in TFLM's tail, each rounded up to 16. With
+ * `offsets` (as in plannedHead), a variable the offline plan places (offset >= 0, e.g. a kept
+ * offline plan's: ModelTensor.fixedOffset) lives in the head instead and is not counted
+ * (micro_allocator.cc AllocateVariables: only variables without an offline offset go to the
+ * persistent tail).
+ */
+export function variableBytes(model: ImportedModel, offsets?: readonly (readonly number[])[]): number {
+  return model.subgraphs.reduce((a, sg, s) => {
+    if (offsets === undefined || sg.tensors === undefined) return a + (sg.variableBytes ?? 0);
+    return a + sg.tensors.filter((t) => t.kind === 'variable' && (offsets[s]?.[t.index] ?? -1) < 0).reduce((b, t) => b + alignUp(t.bytes ?? 0), 0);
+  }, 0);
 }
 
 /** A target's pointer size: TFLM's tail structs grow with it. */
@@ -64,10 +73,11 @@ const STRUCTS: Record<PointerBits, { evalTensor: number; node: number; ioTensor:
  * of graph inputs and outputs, and a fixed part. Kernels' own persistent data (per-channel
  * quantization multipliers of convolutions, lookup tables) is not counted, so the estimate is low for
  * quantized models: measure it on the host (npm run bench -- tflm) where the figure matters.
+ * `offsets` as in variableBytes: variables the offline plan places are in the head, not here.
  */
-export function tailEstimate(model: ImportedModel, bits: PointerBits = 32): number {
+export function tailEstimate(model: ImportedModel, bits: PointerBits = 32, offsets?: readonly (readonly number[])[]): number {
   const k = STRUCTS[bits];
-  let bytes = k.fixed + variableBytes(model);
+  let bytes = k.fixed + variableBytes(model, offsets);
   for (const sg of model.subgraphs) {
     const io = (sg.tensors ?? []).filter((t) => t.kind === 'input' || t.kind === 'output').length;
     bytes += alignUp(sg.tensorCount * k.evalTensor) + alignUp(sg.operatorCount * k.node) + io * k.ioTensor;
@@ -79,7 +89,7 @@ export function tailEstimate(model: ImportedModel, bits: PointerBits = 32): numb
 export interface TflmArena {
   /** The planned head TFLM will use (tensors rounded to 16), bytes. */
   head: number;
-  /** Variables, in the tail (each rounded to 16), bytes. */
+  /** Variables in the tail (each rounded to 16; those the offline plan places are in the head), bytes. */
   variables: number;
   /** Estimate of the rest of the tail for a 32-bit target (structs per tensor and operator), bytes. */
   tailEstimate: number;
@@ -93,7 +103,7 @@ export interface TflmArena {
  */
 export function tflmArena(model: ImportedModel, offsets: readonly (readonly number[])[], headWithScratch?: number): TflmArena {
   const head = Math.max(plannedHead(model, offsets), headWithScratch ?? 0);
-  const tail = tailEstimate(model, 32);
-  return { head, variables: variableBytes(model), tailEstimate: tail, total: head + tail };
+  const tail = tailEstimate(model, 32, offsets);
+  return { head, variables: variableBytes(model, offsets), tailEstimate: tail, total: head + tail };
 }
 

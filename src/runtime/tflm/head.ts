@@ -5,7 +5,7 @@ import { tflmAllocation, type PlannedScratch } from './allocation.js';
 
 import { cmsisNnScratch } from './cmsis-nn-scratch.js';
 import { greedyPlan } from './greedy-planner.js';
-import type { KernelOperator, ScratchRequest, ScratchRule } from './operator.js';
+import { HOST_POINTER_BYTES, type KernelOperator, type ScratchRequest, type ScratchRule } from './operator.js';
 import { referenceScratch } from './reference-scratch.js';
 
 /**
@@ -50,8 +50,12 @@ function typeOf(model: TfliteModel, opcodeIndex: number): { builtin: number; cus
   return { builtin: code.builtin, label: builtinName(code.builtin) };
 }
 
-/** Every operator's scratch requests under `kernels` (`options` from readOperatorOptions). */
-export function modelScratch(model: TfliteModel, options: readonly OperatorOptions[][], kernels: KernelLibrary = 'reference'): ModelScratch {
+/**
+ * Every operator's scratch requests under `kernels` (`options` from readOperatorOptions), for a
+ * machine whose pointers are `pointerBytes` wide (default: the x86-64 host runtime's 8, which the
+ * heads are checked against; a 32-bit target's are 4, see operator.ts).
+ */
+export function modelScratch(model: TfliteModel, options: readonly OperatorOptions[][], kernels: KernelLibrary = 'reference', pointerBytes = HOST_POINTER_BYTES): ModelScratch {
   const rule = KERNEL_RULES[kernels];
   const out: ModelScratch = { kernels, operators: [], unknown: [] };
   model.subgraphs.forEach((sg, s) => {
@@ -63,6 +67,7 @@ export function modelScratch(model: TfliteModel, options: readonly OperatorOptio
         options: options[s]?.[i] ?? { builtinType: 0 },
         inputs: op.inputs.map((t) => (t >= 0 ? tensor(t) : undefined)),
         outputs: op.outputs.map(tensor),
+        pointerBytes,
         file: model.file,
         where: `subgraph ${s}, operator ${i} (${type.label})`,
       };

@@ -3,6 +3,7 @@ import { readTflite } from '../../import/tflite/reader.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
+import { statusOf } from '../../solve/solve.js';
 import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
 import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
 
@@ -21,6 +22,8 @@ export interface TflmPlanFacts<P extends Plan> {
   /** Which candidate was kept, and every candidate's head. */
   chosen: ScratchCandidate<P>['label'];
   candidates: { label: ScratchCandidate<P>['label']; head: number }[];
+  /** Each candidate's per-subgraph plans as they would be exported (candidates' order), whose head `candidates` reports. */
+  candidatePlans: P[][];
   scratch: ModelScratch;
 }
 
@@ -50,8 +53,11 @@ function inOrder(tflite: TfliteModel, options: OperatorOptions[][], orders?: rea
 
 /**
  * A plan of `problem.buffers` taken from a plan of the problem with scratch buffers appended: the
- * tensors' offsets, their top as the peak; status and gap against `original`'s bound (the tensors'
- * own). Verified against the tensors' problem.
+ * tensors' offsets, their top as the peak. Everything else proven about the plan (bound, live
+ * bound, largest buffer, methods, proof) is `original`'s, the tensors' own solve: the bounds of the
+ * problem with scratch do not bound the tensors. Status and gap against that bound, as
+ * src/solve/solve.ts finishPlan labels a plan (statusOf); `fits` is peak <= capacity when
+ * `original` has it. Verified against the tensors' problem; throws Error when the offsets overlap.
  */
 export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, original: P): P {
   const n = problem.buffers.length;
@@ -61,15 +67,16 @@ export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, or
   const check = verifyPlan(problem, offsets, peak);
   if (!check.valid) throw new Error(`scratch-shaped plan is not valid for the tensors: ${check.errors.join('; ')}`);
   const bound = original.bound;
-  return {
-    ...withScratch,
+  const part: P = {
+    ...original,
     offsets,
     peak,
     method: `${withScratch.method} (room for scratch)`,
-    bound,
-    status: peak === bound ? 'optimal' : 'feasible',
+    status: statusOf(peak, bound, problem.capacity),
     gap: bound > 0 ? (peak - bound) / bound : 0,
   };
+  if ('fits' in original && problem.capacity !== undefined) Object.assign(part, { fits: peak <= problem.capacity });
+  return part;
 }
 
 /** What planForTflm and planForTflmAsync take; `solve` returns a plan or a promise of one. */
@@ -78,7 +85,13 @@ export interface TflmPlanArgs<P extends Plan, S> {
   file: string;
   subgraphs: readonly PlannedSubgraph[];
   plans: readonly P[];
-  solve: (problem: Problem, subgraph: number) => S;
+  /**
+   * Plans a candidate's problem. `share` (0..1]: the part of the command's time left that this solve
+   * may take, so the candidates' solves together keep to the one time limit (planForTflm runs them
+   * one after another: the k-th of n gets 1/(n-k+1) of what is left; planForTflmAsync starts them
+   * at once: 1 each).
+   */
+  solve: (problem: Problem, subgraph: number, share: number) => S;
   offsets: (plans: readonly P[]) => number[][];
   kernels?: KernelLibrary;
   orders?: readonly (readonly number[] | undefined)[];
@@ -97,8 +110,11 @@ function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
 
 function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
   const { kernels, read, scratch } = prep;
-  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned, offsets: args.offsets });
-  const plans = shaped.chosen.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!));
+  // The candidates as they are exported (the tensors' part, its top as the peak), so the simulation
+  // stacks the subgraphs where the exported offsets put them.
+  const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!)) }));
+  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
+  const plans = shaped.chosen.plans;
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
   return {
@@ -107,6 +123,7 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
     head: shaped.chosen.head.head,
     chosen: shaped.chosen.label,
     candidates: shaped.candidates,
+    candidatePlans: [[...args.plans], ...exported.map((c) => c.plans)],
     scratch: {
       kernels,
       operators: scratch.operators.map((o) => ({ ...o, operator: stored(o.subgraph, o.operator) })),
@@ -122,7 +139,8 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
  */
 export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanFacts<P> {
   const prep = prepare(args);
-  const replanned = prep.candidates.map((c) => ({ label: c.label, plans: c.problems.map((p, s) => (p === undefined ? args.plans[s]! : args.solve(p, s))) }));
+  let left = prep.candidates.reduce((n, c) => n + c.problems.filter((p) => p !== undefined).length, 0);
+  const replanned = prep.candidates.map((c) => ({ label: c.label, plans: c.problems.map((p, s) => (p === undefined ? args.plans[s]! : args.solve(p, s, 1 / left--))) }));
   return finish(args, prep, replanned);
 }
 
@@ -132,7 +150,7 @@ export async function planForTflmAsync<P extends Plan>(args: TflmPlanArgs<P, Pro
   const replanned = await Promise.all(
     prep.candidates.map(async (c) => ({
       label: c.label,
-      plans: await Promise.all(c.problems.map((p, s) => (p === undefined ? Promise.resolve(args.plans[s]!) : args.solve(p, s)))),
+      plans: await Promise.all(c.problems.map((p, s) => (p === undefined ? Promise.resolve(args.plans[s]!) : args.solve(p, s, 1)))),
     })),
   );
   return finish(args, prep, replanned);

@@ -23,10 +23,22 @@ export interface KernelOperator {
   /** Inputs in order; undefined where the model leaves an optional input out (-1). */
   inputs: readonly (KernelTensor | undefined)[];
   outputs: readonly KernelTensor[];
+  /**
+   * Bytes of a pointer on the machine the kernels run on (sizeof(T*)): 8 on the x86-64 host runtime
+   * (TFLM's Python interpreter), 4 on a 32-bit target such as Cortex-M. Kernels that keep arrays of
+   * pointers in scratch (ADD_N) size them by it.
+   */
+  pointerBytes: number;
   /** The file and place, for error messages ("subgraph 0, operator 3 (SVDF)"). */
   file: string;
   where: string;
 }
+
+/** sizeof(T*) on the x86-64 host runtime TFLM's Python interpreter runs, the one heads are checked in. */
+export const HOST_POINTER_BYTES = 8;
+
+/** sizeof(T*) on a 32-bit target (Cortex-M, most MCUs). */
+export const TARGET32_POINTER_BYTES = 4;
 
 /** One `RequestScratchBufferInArena` call: bytes asked for, and what the kernel uses them for. */
 export interface ScratchRequest {

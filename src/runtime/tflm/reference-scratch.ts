@@ -5,7 +5,7 @@ import { elements, type KernelOperator, type KernelTensor, type ScratchRequest, 
 /**
  * Scratch buffers TFLM's **reference** kernels request in Prepare (`RequestScratchBufferInArena`),
  * one function per operator, after the kernels in tensorflow/tflite-micro:
- * `tensorflow/lite/micro/kernels/{reduce_common,svdf_common,unidirectional_sequence_lstm,transpose_conv}.cc`
+ * `tensorflow/lite/micro/kernels/{reduce_common,svdf_common,unidirectional_sequence_lstm,transpose_conv,add_n}.cc`
  * and `signal/micro/kernels/rfft.cc`. Every builtin operator not listed requests none in the
  * reference kernels; a custom operator not listed is unknown (the caller names it in a note).
  * The sizes of the operators in the corpus are checked against the runtime (test/runtime/tflm-*.test.ts).
@@ -103,14 +103,28 @@ export const lstmScratch: ScratchRule = (op) => {
 
 /**
  * TRANSPOSE_CONV (transpose_conv.cc, Prepare): int8 input: an int32 per output element; int16
- * input: an int64 per output element; float: none. Input 2 is the data input.
+ * input: an int64 per output element, then (CalculateOpData, called after) an int64 per bias
+ * element when the bias (input 3) is int16, to widen it; float: none. Input 2 is the data input.
  */
 export const transposeConvScratch: ScratchRule = (op) => {
   const x = input(op, 2, 'input');
   const n = elements(output(op, 0).shape);
   if (x.type === TYPE.INT8) return [{ bytes: n * 4, label: 'int32 accumulators' }];
-  if (x.type === TYPE.INT16) return [{ bytes: n * 8, label: 'int64 accumulators' }];
-  return [];
+  if (x.type !== TYPE.INT16) return [];
+  const out: ScratchRequest[] = [{ bytes: n * 8, label: 'int64 accumulators' }];
+  const bias = op.inputs[3];
+  if (bias !== undefined && bias.type === TYPE.INT16) out.push({ bytes: elements(bias.shape) * 8, label: 'int64 bias' });
+  return out;
+};
+
+/**
+ * ADD_N (add_n.cc, CalculateOpData): FLOAT32 and INT8 keep one pointer per input in scratch
+ * (sizeof(T*) x inputs, so `op.pointerBytes` wide); TFLM rejects other types in Prepare.
+ */
+export const addNScratch: ScratchRule = (op) => {
+  const y = output(op, 0);
+  if (y.type !== TYPE.FLOAT32 && y.type !== TYPE.INT8) return [];
+  return [{ bytes: op.pointerBytes * op.inputs.length, label: 'input pointers' }];
 };
 
 /** A field of a Signal operator's flexbuffer options map. */
@@ -137,6 +151,7 @@ export const BUILTIN_CODES = {
   SUM: 74,
   REDUCE_MAX: 82,
   REDUCE_MIN: 89,
+  ADD_N: 106,
 } as const;
 
 const REFERENCE_BUILTIN: ReadonlyMap<number, ScratchRule> = new Map([
@@ -147,6 +162,7 @@ const REFERENCE_BUILTIN: ReadonlyMap<number, ScratchRule> = new Map([
   [BUILTIN_CODES.TRANSPOSE_CONV, transposeConvScratch],
   [BUILTIN_CODES.REDUCE_MAX, reduceMaxMinScratch],
   [BUILTIN_CODES.REDUCE_MIN, reduceMaxMinScratch],
+  [BUILTIN_CODES.ADD_N, addNScratch],
 ]);
 
 /**
