@@ -1,10 +1,10 @@
 // `npm run bench -- scaled [seconds]`: instances made of k challenging instances side by side in time
 // (issue #15), solved whole by the portfolio, against the sum of their parts solved alone.
-import type { Buffer, Problem } from '../src/problem/types.js';
+import type { Problem } from '../src/problem/types.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { solve, type SolveOptions, type SolveResult } from '../src/solve/solve.js';
 import { createSolver } from '../src/worker/node.js';
-import { rng } from '../test/helpers/problems.js';
+import { rng, sideBySide } from '../test/helpers/problems.js';
 import { challengingProblems } from './challenging.js';
 import { ms, printTable } from './table.js';
 
@@ -14,24 +14,10 @@ export interface ScaledPart {
   mirrored: boolean;
 }
 
-/**
- * Lays problems side by side in time: each starts where the one before ends, so no buffer crosses a
- * join; a mirrored part runs backwards ([s, e) becomes [T - e, T - s) within its span). Ids get the
- * part's index as a prefix. The capacity is the first problem's.
- */
-export function sideBySide(problems: Problem[], mirrored: boolean[]): Problem {
-  const buffers: Buffer[] = [];
-  let at = 0;
-  problems.forEach((p, k) => {
-    const lo = Math.min(...p.buffers.map((b) => b.start));
-    const hi = Math.max(...p.buffers.map((b) => b.end));
-    for (const b of p.buffers) {
-      const [s, e] = mirrored[k] ? [hi - b.end, hi - b.start] : [b.start - lo, b.end - lo];
-      buffers.push({ ...b, id: `${k}:${b.id}`, start: at + s, end: at + e });
-    }
-    at += hi - lo;
-  });
-  return { buffers, ...(problems[0]?.capacity !== undefined ? { capacity: problems[0].capacity } : {}) };
+/** The problems side by side in time (sideBySide), under the first one's capacity. */
+function scaledProblem(problems: Problem[], mirrored: boolean[]): Problem {
+  const capacity = problems[0]?.capacity;
+  return { ...sideBySide(problems, mirrored), ...(capacity !== undefined ? { capacity } : {}) };
 }
 
 /**
@@ -73,7 +59,7 @@ export async function benchScaled(shared: string, limitMs: number): Promise<void
   const aloneFit = async (part: ScaledPart): Promise<{ ms: number; fits: boolean }> => {
     const key = `${part.name}${part.mirrored ? '~' : ''}`;
     if (!alone.has(key)) {
-      const p = sideBySide([byName.get(part.name)!], [part.mirrored]);
+      const p = scaledProblem([byName.get(part.name)!], [part.mirrored]);
       alone.set(key, await firstFit(p, limitMs, inline));
     }
     return alone.get(key)!;
@@ -88,7 +74,7 @@ export async function benchScaled(shared: string, limitMs: number): Promise<void
   // ARENAPACK_SCALED_ONLY=issue: the issue's case alone.
   const only = process.env.ARENAPACK_SCALED_ONLY === 'issue' ? cases.slice(0, 1) : cases;
   for (const [label, recipe] of only) {
-    const p = sideBySide(
+    const p = scaledProblem(
       recipe.map((x) => byName.get(x.name)!),
       recipe.map((x) => x.mirrored),
     );

@@ -118,3 +118,23 @@ export function scatteredProblem(n: number, seed: number, steps = Math.round(n /
   }
   return { buffers };
 }
+
+/**
+ * Lays problems side by side in time: each starts where the one before ends, so no buffer crosses a
+ * join; a mirrored part runs backwards ([s, e) becomes [T - e, T - s) within its span). Ids get the
+ * part's index as a prefix (`k:id`). No capacity: callers add their own.
+ */
+export function sideBySide(problems: readonly Problem[], mirrored: readonly boolean[] = []): Problem {
+  const buffers: Buffer[] = [];
+  let at = 0;
+  problems.forEach((p, k) => {
+    const lo = Math.min(...p.buffers.map((b) => b.start));
+    const hi = Math.max(...p.buffers.map((b) => b.end));
+    for (const b of p.buffers) {
+      const [s, e] = mirrored[k] ? [hi - b.end, hi - b.start] : [b.start - lo, b.end - lo];
+      buffers.push({ ...b, id: `${k}:${b.id}`, start: at + s, end: at + e });
+    }
+    at += hi - lo;
+  });
+  return { buffers };
+}

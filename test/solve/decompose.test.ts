@@ -5,30 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Buffer, Problem } from '../../src/problem/types.js';
+import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { DECOMPOSED, partsPlan, splitInTime, type PartAsk } from '../../src/solve/decompose.js';
 import { finishPlan, solve, type SolveResult } from '../../src/solve/solve.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
 import { createSolver } from '../../src/worker/node.js';
 import { bruteForceMinPeak } from '../helpers/brute-force.js';
-import { arbProblem, tightProblem } from '../helpers/problems.js';
+import { arbProblem, sideBySide, tightProblem } from '../helpers/problems.js';
 
-/** Problems side by side in time, each after the last one's end (ids prefixed by the block). */
-function blocks(problems: Problem[], mirrored: boolean[] = []): Problem {
-  const buffers: Buffer[] = [];
-  let at = 0;
-  problems.forEach((p, k) => {
-    const lo = Math.min(...p.buffers.map((b) => b.start));
-    const hi = Math.max(...p.buffers.map((b) => b.end));
-    for (const b of p.buffers) {
-      const [s, e] = mirrored[k] ? [hi - b.end, hi - b.start] : [b.start - lo, b.end - lo];
-      buffers.push({ ...b, id: `${k}:${b.id}`, start: at + s, end: at + e });
-    }
-    at += hi - lo;
-  });
-  return { buffers };
-}
 
 describe('splitInTime', () => {
   it('cuts where ranges only touch and keeps chains of overlaps together', () => {
@@ -75,7 +60,7 @@ describe('solving part by part', () => {
     .array(arbProblem({ maxBuffers: 3, maxSize: 300 }), { minLength: 2, maxLength: 4 })
     .filter((ps) => ps.reduce((n, p) => n + p.buffers.length, 0) <= 8)
     .chain((ps) => fc.tuple(fc.constant(ps), fc.array(fc.boolean(), { minLength: ps.length, maxLength: ps.length })))
-    .map(([ps, mirrored]) => blocks(ps, mirrored));
+    .map(([ps, mirrored]) => sideBySide(ps, mirrored));
 
   it('reaches the undecomposed optimum (brute force) and proves it, on problems of independent blocks', () => {
     let split = 0;
@@ -120,7 +105,7 @@ describe('solving part by part', () => {
   });
 
   it('gives the same plan byte for byte on every run, and lists the parts', () => {
-    const p = blocks([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]);
+    const p = sideBySide([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]);
     const a = solve(p, { method: 'auto' });
     const b = solve(p, { method: 'auto' });
     expect(a.offsets).toEqual(b.offsets);
@@ -136,7 +121,7 @@ describe('solving part by part', () => {
     // Perfect packings (optimum 4096) cut into 100 pieces: with 20,000 nodes per run, seed 11 fits only
     // under static orders 0 and 2, seed 14 only under order 1 (measured with the engine's bbRun). One
     // search of the whole restarts with one order for both, so each run leaves one of them unsolved.
-    const p = blocks([tightProblem(100, 11), tightProblem(100, 14)]);
+    const p = sideBySide([tightProblem(100, 11), tightProblem(100, 14)]);
     const budget = 50_000;
     const eng = new Engine();
     eng.load(p);
@@ -161,7 +146,7 @@ describe('soundness of the floors and of pass 2', () => {
   const arbBlocks = fc
     .array(arbProblem({ maxBuffers: 3, maxSize: 300 }), { minLength: 2, maxLength: 4 })
     .filter((ps) => ps.reduce((n, p) => n + p.buffers.length, 0) <= 8)
-    .map((ps) => blocks(ps));
+    .map((ps) => sideBySide(ps));
 
   it('under a loose capacity (opt + 1, opt + k, the sum of sizes) reaches the optimum, with an honest bound and status', () => {
     let split = 0;
@@ -203,7 +188,7 @@ describe('soundness of the floors and of pass 2', () => {
   }
 
   it('pass 2 lowers the part holding the max when pass 1 stopped at a capacity far above it', () => {
-    const p = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+    const p = sideBySide([tightProblem(40, 3), tightProblem(30, 4)]);
     const capacity = p.buffers.reduce((t, b) => t + b.size, 0);
     const { batches, result } = drive({ ...p, capacity }, { method: 'auto', maxNodes: 50_000 });
     // Rows, pass 1 (both parts, stopped by the floor at the capacity), then pass 2 (one part at a time).
@@ -224,7 +209,7 @@ describe('soundness of the floors and of pass 2', () => {
   });
 
   it('is infeasible at once, with no part solved, when the cheap bound is above the capacity', () => {
-    const p = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+    const p = sideBySide([tightProblem(40, 3), tightProblem(30, 4)]);
     const free = solve(p, { method: 'auto', maxNodes: 20_000 });
     expect(free.parts).toBeDefined();
     const r = solve({ ...p, capacity: free.liveBound - 1 }, { method: 'auto', maxNodes: 20_000 });
@@ -234,7 +219,7 @@ describe('soundness of the floors and of pass 2', () => {
 });
 
 describe('the floor buffer stays internal', () => {
-  const base = blocks([tightProblem(40, 3), tightProblem(30, 4)]);
+  const base = sideBySide([tightProblem(40, 3), tightProblem(30, 4)]);
   const options = { method: 'auto', maxNodes: 20_000, iterations: 2000 } as const;
 
   it('lets a user name a buffer as the floor buffer is named', () => {
@@ -273,8 +258,8 @@ describe('the parts in parallel workers', () => {
   it('gives the plan inline solve() gives under the default budgets: in workers, and with plan --jobs 2 sharing one pool', async () => {
     // No maxNodes or iterations: the default node and work budgets, not time shares, must end each part.
     const problems = [
-      blocks([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]),
-      blocks([tightProblem(100, 11), tightProblem(100, 14)]),
+      sideBySide([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]),
+      sideBySide([tightProblem(100, 11), tightProblem(100, 14)]),
     ];
     const inline = problems.map((p) => solve(p, { method: 'auto' }));
     for (const r of inline) expect(r.parts).toBeDefined();
@@ -305,8 +290,8 @@ describe('the parts in parallel workers', () => {
     const solver = createSolver({ size: 2 });
     try {
       const cases: [Problem, 'search' | 'auto'][] = [
-        [blocks([tightProblem(100, 11), tightProblem(100, 14)]), 'search'],
-        [{ ...blocks([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]), capacity: 4096 }, 'auto'],
+        [sideBySide([tightProblem(100, 11), tightProblem(100, 14)]), 'search'],
+        [{ ...sideBySide([tightProblem(40, 3), tightProblem(30, 4), tightProblem(20, 5)], [false, true, false]), capacity: 4096 }, 'auto'],
       ];
       for (const [p, method] of cases) {
         const inline = solve(p, { method, maxNodes: 50_000, iterations: 2000 });
