@@ -20,6 +20,7 @@ import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm } from './runtime/tflm/model-head.js';
+import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
 import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
@@ -73,8 +74,6 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
   return o;
 }
 
-/** The alignment TensorFlow Lite Micro gives tensor data in its arena. */
-const TFLM_ALIGN = 16;
 
 /** Flags that mean nothing for the file's format are refused rather than ignored. */
 function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): void {
@@ -150,11 +149,11 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
-  const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGN !== 0).length;
+  const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
   if (unaligned > 0) {
     process.stderr.write(
-      `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGN} (planned with --align ${opts.align}); ` +
-        `TensorFlow Lite Micro expects ${TFLM_ALIGN}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGN}\n`,
+      `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${opts.align}); ` +
+        `TensorFlow Lite Micro expects ${TFLM_ALIGNMENT}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGNMENT}\n`,
     );
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');

@@ -1,10 +1,10 @@
+import { alignUp } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
+import { TFLM_ALIGNMENT } from '../runtime/tflm/allocation.js';
 import type { Memory, Plan } from '../problem/types.js';
 
 /** Alignment of each subgraph's base in a model-wide plan (TFLM's buffer alignment). */
-export const SUBGRAPH_ALIGN = 16;
-
-const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+export const SUBGRAPH_ALIGN = TFLM_ALIGNMENT;
 
 /**
  * Where each subgraph's plan starts in one model-wide arena: subgraphs are stacked (subgraph k after

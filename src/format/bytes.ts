@@ -44,3 +44,8 @@ export function formatBytes(bytes: number): string {
 export function formatBytesExact(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
 }
+
+/** `bytes` rounded up to a multiple of `align` (a positive integer), bytes. */
+export function alignUp(bytes: number, align: number): number {
+  return Math.ceil(bytes / align) * align;
+}

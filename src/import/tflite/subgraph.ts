@@ -1,4 +1,5 @@
 import { InputError } from '../../problem/errors.js';
+import { tflmAligned } from '../../runtime/tflm/allocation.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
 import type { GraphOperator } from '../../graph/types.js';
@@ -160,7 +161,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     ],
     tensors,
     operators: graphOperators(model, s),
-    variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0),
+    variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0),
   };
   if (order !== undefined) out.order = [...order];
   return out;
@@ -176,9 +177,6 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
   }
 }
 
-/** TFLM rounds every buffer of its arena up to this many bytes (MicroArenaBufferAlignment()). */
-const TFLM_ALIGN = 16;
-const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
 const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The subgraph's operators as the model graph lists them (type names from the operator codes). */
@@ -249,7 +247,7 @@ function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], ali
   if (variables.length > 0) {
     notes.push(
       `${variables.length} variable tensors (state), ${sum(variables)} B: not in the planned arena (offline plan -1); ` +
-        `TFLM keeps them in its persistent area (tail), ${variables.reduce((a, t) => a + alignUp(t.bytes ?? 0, TFLM_ALIGN), 0)} B rounded to 16`,
+        `TFLM keeps them in its persistent area (tail), ${variables.reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0)} B rounded to 16`,
     );
   }
   const internal = of('intermediate');

@@ -1,6 +1,7 @@
 import { isConstant } from '../../import/tflite/lifetimes.js';
 import { tensorBytes, SizeError } from '../../import/tflite/tensor-size.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
+import { alignUp } from '../../format/bytes.js';
 import { InputError } from '../../problem/errors.js';
 import type { PlannerBuffer } from './greedy-planner.js';
 
@@ -20,7 +21,7 @@ import type { PlannerBuffer } from './greedy-planner.js';
  * from its operator's scope to the end of the subgraphs it calls.
  */
 
-/** TFLM's MicroArenaBufferAlignment(). */
+/** TFLM's MicroArenaBufferAlignment(): every buffer of its arena is rounded up to this many bytes. */
 export const TFLM_ALIGNMENT = 16;
 
 /** One scratch request as the planner sees it. */
@@ -42,8 +43,9 @@ const BUILTIN_IF = 118;
 const BUILTIN_WHILE = 119;
 const BUILTIN_CALL_ONCE = 129;
 
-export function alignUp(bytes: number, align = TFLM_ALIGNMENT): number {
-  return Math.ceil(bytes / align) * align;
+/** `bytes` rounded up as TFLM rounds every buffer of its arena (to TFLM_ALIGNMENT), bytes. */
+export function tflmAligned(bytes: number): number {
+  return alignUp(bytes, TFLM_ALIGNMENT);
 }
 
 /** The subgraphs a control-flow operator calls, in the order TFLM walks them. */
@@ -114,14 +116,14 @@ export function tflmAllocation(
         throw new InputError(`${model.file}: ${where} ${e.message}`, { file: model.file, buffer: where });
       }
       if (bytes === 0) return;
-      const b: PlannerBuffer = { size: alignUp(bytes), first: first[s]![t]!, last: last[s]![t]! };
+      const b: PlannerBuffer = { size: tflmAligned(bytes), first: first[s]![t]!, last: last[s]![t]! };
       if (at !== undefined && at >= 0) b.offline = at;
       out.buffers.push(b);
       out.sources.push({ kind: 'tensor', subgraph: s, tensor: t });
     });
   });
   scratch.forEach((r, k) => {
-    out.buffers.push({ size: alignUp(r.bytes), first: scratchFirst[k]!, last: scratchLast[k]! });
+    out.buffers.push({ size: tflmAligned(r.bytes), first: scratchFirst[k]!, last: scratchLast[k]! });
     out.sources.push({ kind: 'scratch', request: k });
   });
   return out;

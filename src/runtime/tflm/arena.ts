@@ -1,4 +1,5 @@
 import type { ImportedModel } from '../../import/model.js';
+import { tflmAligned } from './allocation.js';
 
 
 /**
@@ -14,13 +15,6 @@ import type { ImportedModel } from '../../import/model.js';
  *   so arenapack can only estimate it.
  */
 
-/** TFLM's MicroArenaBufferAlignment(): every buffer of the arena is rounded up to this many bytes. */
-export const TFLM_BUFFER_ALIGN = 16;
-
-/** `bytes` rounded up to a multiple of `align`. */
-export function alignUp(bytes: number, align = TFLM_BUFFER_ALIGN): number {
-  return Math.ceil(bytes / align) * align;
-}
 
 /**
  * The head TFLM allocates for the planned tensors of `model` placed at `offsets` (the model-wide
@@ -32,7 +26,7 @@ export function plannedHead(model: ImportedModel, offsets: readonly (readonly nu
   model.subgraphs.forEach((sg, s) => {
     for (const t of sg.tensors ?? []) {
       const o = offsets[s]?.[t.index] ?? -1;
-      if (o >= 0 && t.bytes !== undefined) head = Math.max(head, o + alignUp(t.bytes));
+      if (o >= 0 && t.bytes !== undefined) head = Math.max(head, o + tflmAligned(t.bytes));
     }
   });
   return head;
@@ -48,7 +42,7 @@ export function plannedHead(model: ImportedModel, offsets: readonly (readonly nu
 export function variableBytes(model: ImportedModel, offsets?: readonly (readonly number[])[]): number {
   return model.subgraphs.reduce((a, sg, s) => {
     if (offsets === undefined || sg.tensors === undefined) return a + (sg.variableBytes ?? 0);
-    return a + sg.tensors.filter((t) => t.kind === 'variable' && (offsets[s]?.[t.index] ?? -1) < 0).reduce((b, t) => b + alignUp(t.bytes ?? 0), 0);
+    return a + sg.tensors.filter((t) => t.kind === 'variable' && (offsets[s]?.[t.index] ?? -1) < 0).reduce((b, t) => b + tflmAligned(t.bytes ?? 0), 0);
   }, 0);
 }
 
@@ -80,9 +74,9 @@ export function tailEstimate(model: ImportedModel, bits: PointerBits = 32, offse
   let bytes = k.fixed + variableBytes(model, offsets);
   for (const sg of model.subgraphs) {
     const io = (sg.tensors ?? []).filter((t) => t.kind === 'input' || t.kind === 'output').length;
-    bytes += alignUp(sg.tensorCount * k.evalTensor) + alignUp(sg.operatorCount * k.node) + io * k.ioTensor;
+    bytes += tflmAligned(sg.tensorCount * k.evalTensor) + tflmAligned(sg.operatorCount * k.node) + io * k.ioTensor;
   }
-  return alignUp(bytes);
+  return tflmAligned(bytes);
 }
 
 /** What a user types in as TFLM's arena (kTensorArenaSize), in parts. */

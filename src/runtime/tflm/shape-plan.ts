@@ -1,7 +1,7 @@
 import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Buffer, Plan, Problem } from '../../problem/types.js';
-import { alignUp, TFLM_ALIGNMENT } from './allocation.js';
+import { tflmAligned, TFLM_ALIGNMENT } from './allocation.js';
 import { tflmHead, type ModelScratch, type TflmHead } from './head.js';
 
 /**
@@ -55,7 +55,7 @@ export function withScratchBuffers(problem: Problem, s: number, scratch: ModelSc
   for (const o of scratch.operators) {
     if (o.subgraph !== s) continue;
     const step = order ? stepOf.get(o.operator)! : o.operator;
-    const mine = o.requests.map((r, k): Buffer => ({ id: `${SCRATCH_ID}${o.operator}:${k}`, size: alignUp(r.bytes), start: step, end: step + 1, align: TFLM_ALIGNMENT }));
+    const mine = o.requests.map((r, k): Buffer => ({ id: `${SCRATCH_ID}${o.operator}:${k}`, size: tflmAligned(r.bytes), start: step, end: step + 1, align: TFLM_ALIGNMENT }));
     if (atBottom) {
       let at = 0;
       for (const b of [...mine].sort((a, b) => b.size - a.size)) {
