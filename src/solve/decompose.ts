@@ -195,17 +195,12 @@ function withFloor(problem: Problem, part: Part, floor: number, capacity: number
   return capacity === undefined ? { buffers } : { buffers, capacity };
 }
 
-interface PartState {
+/** A part while it is solved: what its summary will say, and the offsets of its best plan. */
+interface PartState extends Pick<PartSummary, 'peak' | 'bound' | 'method' | 'proof' | 'searchNodes' | 'timeMs'> {
   part: Part;
   /** Cheap bound of the part alone. */
   cheap: number;
   offsets: number[];
-  peak: number;
-  bound: number;
-  method: string;
-  proof: string;
-  searchNodes: number;
-  timeMs: number;
 }
 
 /**

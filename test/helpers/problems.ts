@@ -138,3 +138,12 @@ export function sideBySide(problems: readonly Problem[], mirrored: readonly bool
   });
   return { buffers };
 }
+
+/** The parts of a solve's result that do not depend on the clock (to compare runs inline and in workers). */
+export const planOf = (r: { offsets: number[]; peak: number; method: string; status: string; bound: number }) => ({
+  offsets: r.offsets,
+  peak: r.peak,
+  method: r.method,
+  status: r.status,
+  bound: r.bound,
+});

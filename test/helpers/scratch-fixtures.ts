@@ -76,17 +76,20 @@ function meanInt8(): ScratchFixture {
   return { name: 'mean_int8', spec, scratch: [16, 8, 64 * 4] };
 }
 
-/** MEAN, float, [1, 8, 8, 16] over H and W -> temp index (16 B) and resolved axes (8 B) only. */
-function meanFloat(): ScratchFixture {
+/**
+ * A float reducer (MEAN, REDUCE_MAX, ...) of [1, 8, 8, 16] over H and W, keep_dims -> an int per input
+ * dimension and per axis (temp index 16 B, resolved axes 8 B).
+ */
+function reduceFloat(name: string, op: number): ScratchFixture {
   const spec = single(
-    'mean_float',
+    name,
     [
       { name: 'input', shape: [1, 8, 8, 16], type: T.FLOAT32 },
       { name: 'axis', shape: [2], type: T.INT32, data: int32s([1, 2]) },
       { name: 'output', shape: [1, 1, 1, 16], type: T.FLOAT32 },
     ],
     {
-      op: CODE.MEAN,
+      op,
       inputs: [0, 1],
       outputs: [2],
       builtinOptions: { type: OPTIONS.ReducerOptions, fields: [{ slot: 0, kind: 'i8', value: 1 }] },
@@ -94,28 +97,7 @@ function meanFloat(): ScratchFixture {
     [0],
     [2],
   );
-  return { name: 'mean_float', spec, scratch: [16, 8] };
-}
-
-/** REDUCE_MAX, float, [1, 8, 8, 16] over 2 axes -> an int per input dimension and per axis (16 B, 8 B). */
-function reduceMaxFloat(): ScratchFixture {
-  const spec = single(
-    'reduce_max_float',
-    [
-      { name: 'input', shape: [1, 8, 8, 16], type: T.FLOAT32 },
-      { name: 'axis', shape: [2], type: T.INT32, data: int32s([1, 2]) },
-      { name: 'output', shape: [1, 1, 1, 16], type: T.FLOAT32 },
-    ],
-    {
-      op: CODE.REDUCE_MAX,
-      inputs: [0, 1],
-      outputs: [2],
-      builtinOptions: { type: OPTIONS.ReducerOptions, fields: [{ slot: 0, kind: 'i8', value: 1 }] },
-    },
-    [0],
-    [2],
-  );
-  return { name: 'reduce_max_float', spec, scratch: [16, 8] };
+  return { name, spec, scratch: [16, 8] };
 }
 
 /** SignalRfft, float, fft_length 64 over frames of 48 -> fft_length floats (256 B). */
@@ -149,5 +131,5 @@ function addN(name: string, type: number, n: number): ScratchFixture {
 
 /** Every fixture, fresh. */
 export function scratchFixtures(): ScratchFixture[] {
-  return [svdfFloat(), meanInt8(), meanFloat(), reduceMaxFloat(), rfftFloat(), addN('add_n_float', T.FLOAT32, 3), addN('add_n_int8', T.INT8, 5)];
+  return [svdfFloat(), meanInt8(), reduceFloat('mean_float', CODE.MEAN), reduceFloat('reduce_max_float', CODE.REDUCE_MAX), rfftFloat(), addN('add_n_float', T.FLOAT32, 3), addN('add_n_int8', T.INT8, 5)];
 }

@@ -10,7 +10,7 @@ import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
 import { planFiles } from '../../src/worker/plan-files.js';
 import { createSolver } from '../../src/worker/node.js';
-import { randomProblem, scatteredProblem, tightProblem } from '../helpers/problems.js';
+import { planOf, randomProblem, scatteredProblem, tightProblem } from '../helpers/problems.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const built = pathToFileURL(join(root, 'build', 'js', 'node.js')).href;
@@ -24,14 +24,6 @@ const write = (name: string, text: string): string => {
   return path;
 };
 
-/** The parts of a result that do not depend on the clock. */
-const planOf = (r: { offsets: number[]; peak: number; method: string; status: string; bound: number }) => ({
-  offsets: r.offsets,
-  peak: r.peak,
-  method: r.method,
-  status: r.status,
-  bound: r.bound,
-});
 
 describe('workers under node flags (the pool used to hand process.execArgv to every worker)', () => {
   // Flags a worker refuses when they are named in its execArgv (V8 and process options), and

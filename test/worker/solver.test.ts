@@ -4,7 +4,7 @@ import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { crashWorker, createSolver } from '../../src/worker/node.js';
-import { randomProblem, tightProblem } from '../helpers/problems.js';
+import { planOf, randomProblem, tightProblem } from '../helpers/problems.js';
 
 const solver = createSolver({ size: 2 });
 afterAll(() => solver.close());
@@ -20,14 +20,6 @@ const small: Problem = {
   ],
 };
 
-/** The parts of a result that do not depend on the clock. */
-const planOf = (r: { offsets: number[]; peak: number; method: string; status: string; bound: number }) => ({
-  offsets: r.offsets,
-  peak: r.peak,
-  method: r.method,
-  status: r.status,
-  bound: r.bound,
-});
 
 describe('createSolver (worker_threads)', () => {
   it('returns the same plans as inline solve(), for each method', async () => {

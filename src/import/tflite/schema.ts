@@ -81,12 +81,28 @@ export const METADATA = { name: 0, buffer: 1 } as const;
 
 /** The builtin operator codes the planner treats specially (enum BuiltinOperator). */
 export const BUILTIN = {
+  AVERAGE_POOL_2D: 1,
+  CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
+  FULLY_CONNECTED: 9,
   RESHAPE: 22,
+  SVDF: 27,
   CUSTOM: 32,
+  MEAN: 40,
   SQUEEZE: 43,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
+  TRANSPOSE_CONV: 67,
   EXPAND_DIMS: 70,
+  SUM: 74,
+  REDUCE_MAX: 82,
+  REDUCE_MIN: 89,
+  ADD_N: 106,
+  IF: 118,
+  WHILE: 119,
   DENSIFY: 124,
+  BATCH_MATMUL: 126,
+  CALL_ONCE: 129,
   /** deprecated_builtin_code holds this when the real code is in builtin_code. */
   PLACEHOLDER_FOR_GREATER_OP_CODES: 127,
 } as const;

@@ -1,6 +1,7 @@
 import { isConstant } from '../../import/tflite/lifetimes.js';
 import { tensorBytes, SizeError } from '../../import/tflite/tensor-size.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
+import { BUILTIN } from '../../import/tflite/schema.js';
 import { alignUp } from '../../format/bytes.js';
 import { InputError } from '../../problem/errors.js';
 import type { PlannerBuffer } from './greedy-planner.js';
@@ -38,10 +39,6 @@ export interface TflmAllocation {
   /** For buffers[i]: the tensor (subgraph, index) or the scratch request (index into `scratch`). */
   sources: ({ kind: 'tensor'; subgraph: number; tensor: number } | { kind: 'scratch'; request: number })[];
 }
-
-const BUILTIN_IF = 118;
-const BUILTIN_WHILE = 119;
-const BUILTIN_CALL_ONCE = 129;
 
 /** `bytes` rounded up as TFLM rounds every buffer of its arena (to TFLM_ALIGNMENT), bytes. */
 export function tflmAligned(bytes: number): number {
@@ -83,7 +80,7 @@ export function tflmAllocation(
       for (const t of op.outputs) created(s, t);
       const start = scope;
       const code = model.operatorCodes[op.opcodeIndex]!.builtin;
-      if (code === BUILTIN_IF || code === BUILTIN_WHILE || code === BUILTIN_CALL_ONCE) {
+      if (code === BUILTIN.IF || code === BUILTIN.WHILE || code === BUILTIN.CALL_ONCE) {
         for (const callee of called(s, i)) {
           scope++;
           mark(callee, depth + 1);

@@ -1,7 +1,8 @@
 import { InputError } from '../../problem/errors.js';
 import type { WindowOptions } from '../../import/tflite/builtin-options.js';
 import type { KernelOperator, KernelTensor, ScratchRequest, ScratchRule } from './operator.js';
-import { BUILTIN_CODES, referenceScratch } from './reference-scratch.js';
+import { referenceScratch } from './reference-scratch.js';
+import { BUILTIN } from '../../import/tflite/schema.js';
 
 /**
  * Scratch buffers of TFLM's **CMSIS-NN** kernels (tensorflow/lite/micro/kernels/cmsis_nn/*.cc),
@@ -18,7 +19,6 @@ import { BUILTIN_CODES, referenceScratch } from './reference-scratch.js';
  */
 
 const TYPE = { INT8: 9, INT16: 7 } as const;
-const OP = { AVERAGE_POOL_2D: 1, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, FULLY_CONNECTED: 9, BATCH_MATMUL: 126 } as const;
 
 function bad(op: KernelOperator, message: string): never {
   throw new InputError(`${op.file}: ${op.where}: ${message}`, { file: op.file, buffer: op.where });
@@ -104,13 +104,13 @@ export const cmsisAvgPoolScratch: ScratchRule = (op) => {
 export const cmsisFullyConnectedScratch: ScratchRule = (op) => (op.inputs[0]?.type === TYPE.INT16 ? undefined : []);
 
 /** Operators CMSIS-NN overrides whose scratch sizes are not modelled here (unknown). */
-const NOT_MODELLED = new Set<number>([BUILTIN_CODES.UNIDIRECTIONAL_SEQUENCE_LSTM, BUILTIN_CODES.TRANSPOSE_CONV, OP.BATCH_MATMUL]);
+const NOT_MODELLED = new Set<number>([BUILTIN.UNIDIRECTIONAL_SEQUENCE_LSTM, BUILTIN.TRANSPOSE_CONV, BUILTIN.BATCH_MATMUL]);
 
 const CMSIS_BUILTIN: ReadonlyMap<number, ScratchRule> = new Map([
-  [OP.CONV_2D, cmsisConvScratch],
-  [OP.DEPTHWISE_CONV_2D, cmsisDepthwiseScratch],
-  [OP.AVERAGE_POOL_2D, cmsisAvgPoolScratch],
-  [OP.FULLY_CONNECTED, cmsisFullyConnectedScratch],
+  [BUILTIN.CONV_2D, cmsisConvScratch],
+  [BUILTIN.DEPTHWISE_CONV_2D, cmsisDepthwiseScratch],
+  [BUILTIN.AVERAGE_POOL_2D, cmsisAvgPoolScratch],
+  [BUILTIN.FULLY_CONNECTED, cmsisFullyConnectedScratch],
 ]);
 
 /**

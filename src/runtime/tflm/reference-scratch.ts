@@ -1,5 +1,6 @@
 import { InputError } from '../../problem/errors.js';
 import { decodeFlexbuffer } from '../../import/tflite/builtin-options.js';
+import { BUILTIN } from '../../import/tflite/schema.js';
 import { elements, type KernelOperator, type KernelTensor, type ScratchRequest, type ScratchRule } from './operator.js';
 
 /**
@@ -142,27 +143,15 @@ export const rfftScratch: ScratchRule = (op) => [
   { bytes: customInt(op, 'fft_length') * elementBytes(op, input(op, 0, 'input').type, 'input'), label: 'zero-padded frame' },
 ];
 
-/** BuiltinOperator codes with a rule (schema.fbs). */
-export const BUILTIN_CODES = {
-  SVDF: 27,
-  MEAN: 40,
-  UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
-  TRANSPOSE_CONV: 67,
-  SUM: 74,
-  REDUCE_MAX: 82,
-  REDUCE_MIN: 89,
-  ADD_N: 106,
-} as const;
-
 const REFERENCE_BUILTIN: ReadonlyMap<number, ScratchRule> = new Map([
-  [BUILTIN_CODES.SVDF, svdfScratch],
-  [BUILTIN_CODES.MEAN, meanOrSumScratch],
-  [BUILTIN_CODES.SUM, meanOrSumScratch],
-  [BUILTIN_CODES.UNIDIRECTIONAL_SEQUENCE_LSTM, lstmScratch],
-  [BUILTIN_CODES.TRANSPOSE_CONV, transposeConvScratch],
-  [BUILTIN_CODES.REDUCE_MAX, reduceMaxMinScratch],
-  [BUILTIN_CODES.REDUCE_MIN, reduceMaxMinScratch],
-  [BUILTIN_CODES.ADD_N, addNScratch],
+  [BUILTIN.SVDF, svdfScratch],
+  [BUILTIN.MEAN, meanOrSumScratch],
+  [BUILTIN.SUM, meanOrSumScratch],
+  [BUILTIN.UNIDIRECTIONAL_SEQUENCE_LSTM, lstmScratch],
+  [BUILTIN.TRANSPOSE_CONV, transposeConvScratch],
+  [BUILTIN.REDUCE_MAX, reduceMaxMinScratch],
+  [BUILTIN.REDUCE_MIN, reduceMaxMinScratch],
+  [BUILTIN.ADD_N, addNScratch],
 ]);
 
 /**
@@ -176,14 +165,13 @@ const REFERENCE_CUSTOM: ReadonlyMap<string, ScratchRule> = new Map<string, Scrat
     'SignalOverlapAdd', 'SignalStacker'].map((name): [string, ScratchRule] => [name, () => []]),
 ]);
 
-const CUSTOM = 32;
 
 /**
  * The scratch requests of TFLM's reference kernels for `op` (see the rules above); undefined for a
  * custom operator whose kernel is not known here.
  */
 export const referenceScratch: ScratchRule = (op) => {
-  if (op.builtin === CUSTOM) return REFERENCE_CUSTOM.get(op.custom ?? '')?.(op);
+  if (op.builtin === BUILTIN.CUSTOM) return REFERENCE_CUSTOM.get(op.custom ?? '')?.(op);
   return REFERENCE_BUILTIN.get(op.builtin)?.(op) ?? [];
 };
 
