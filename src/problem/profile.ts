@@ -1,0 +1,163 @@
+import type { Bytes, Problem, Step } from './types.js';
+
+/**
+ * A quantity over the steps of a problem as change points: `values[i]` holds from `steps[i]` up to
+ * (not including) `steps[i + 1]`; the last entry holds up to `end`. Steps before `steps[0]` and from
+ * `end` on have value 0. Both arrays have the same length (0 for a problem with no buffers).
+ */
+export interface StepProfile {
+  steps: Step[];
+  values: Bytes[];
+  /** First step after the last buffer's live range (0 for no buffers). */
+  end: Step;
+}
+
+/** Lazy-deletion max-heap of numbers (values with multiplicity). */
+class MaxHeap {
+  private readonly items: number[] = [];
+  private readonly removed = new Map<number, number>();
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! >= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  remove(v: number): void {
+    this.removed.set(v, (this.removed.get(v) ?? 0) + 1);
+  }
+  /** Largest value still present, or 0. */
+  top(): number {
+    const a = this.items;
+    while (a.length > 0) {
+      const v = a[0]!;
+      const r = this.removed.get(v) ?? 0;
+      if (r === 0) return v;
+      if (r === 1) this.removed.delete(v);
+      else this.removed.set(v, r - 1);
+      this.pop();
+    }
+    return 0;
+  }
+  private pop(): void {
+    const a = this.items;
+    const last = a.pop()!;
+    if (a.length === 0) return;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]! > a[m]!) m = l;
+      if (r < a.length && a[r]! > a[m]!) m = r;
+      if (m === i) return;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+  }
+}
+
+/** The steps where some buffer starts or ends, ascending, without repeats. */
+function changeSteps(problem: Problem): Step[] {
+  const s = new Set<Step>();
+  for (const b of problem.buffers) {
+    s.add(b.start);
+    s.add(b.end);
+  }
+  return [...s].sort((x, y) => x - y);
+}
+
+/** Drops change points whose value equals the previous one. */
+function compact(steps: Step[], values: Bytes[], end: Step): StepProfile {
+  const outS: Step[] = [];
+  const outV: Bytes[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i]! >= end) break;
+    if (outV.length > 0 && outV[outV.length - 1] === values[i]) continue;
+    outS.push(steps[i]!);
+    outV.push(values[i]!);
+  }
+  return { steps: outS, values: outV, end };
+}
+
+/**
+ * Bytes live at every step (alignment ignored): the memory profile whose maximum is the live bound
+ * (src/problem/bounds.ts). O(n log n) in the number of buffers; independent of the steps' magnitude.
+ */
+export function liveProfile(problem: Problem): StepProfile {
+  const steps = changeSteps(problem);
+  const delta = new Map<Step, number>();
+  for (const b of problem.buffers) {
+    delta.set(b.start, (delta.get(b.start) ?? 0) + b.size);
+    delta.set(b.end, (delta.get(b.end) ?? 0) - b.size);
+  }
+  const values: Bytes[] = [];
+  let live = 0;
+  for (const t of steps) {
+    live += delta.get(t)!;
+    values.push(live);
+  }
+  return compact(steps, values, steps.length > 0 ? steps[steps.length - 1]! : 0);
+}
+
+/**
+ * A plan's high-water mark at every step: the highest `offset + size` among the buffers live there
+ * (the arena the plan needs is its maximum). `offsets[i]` is the offset of `problem.buffers[i]` (bytes).
+ * @throws RangeError when `offsets` does not have one entry per buffer.
+ */
+export function highWaterProfile(problem: Problem, offsets: readonly Bytes[]): StepProfile {
+  const bs = problem.buffers;
+  if (offsets.length !== bs.length) throw new RangeError(`highWaterProfile: ${offsets.length} offsets for ${bs.length} buffers`);
+  const order = bs.map((_, i) => i);
+  const byStart = [...order].sort((a, b) => bs[a]!.start - bs[b]!.start || a - b);
+  const byEnd = order.sort((a, b) => bs[a]!.end - bs[b]!.end || a - b);
+  const steps = changeSteps(problem);
+  const heap = new MaxHeap();
+  const values: Bytes[] = [];
+  let s = 0;
+  let e = 0;
+  for (const t of steps) {
+    while (e < byEnd.length && bs[byEnd[e]!]!.end <= t) {
+      const i = byEnd[e++]!;
+      heap.remove(offsets[i]! + bs[i]!.size);
+    }
+    while (s < byStart.length && bs[byStart[s]!]!.start <= t) {
+      const i = byStart[s++]!;
+      heap.push(offsets[i]! + bs[i]!.size);
+    }
+    values.push(heap.top());
+  }
+  return compact(steps, values, steps.length > 0 ? steps[steps.length - 1]! : 0);
+}
+
+/** The value of a profile at `step`. */
+export function profileAt(profile: StepProfile, step: Step): Bytes {
+  if (step < 0 || step >= profile.end) return 0;
+  let lo = 0;
+  let hi = profile.steps.length - 1;
+  if (hi < 0 || step < profile.steps[0]!) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (profile.steps[mid]! <= step) lo = mid;
+    else hi = mid - 1;
+  }
+  return profile.values[lo]!;
+}
+
+/**
+ * The indices of the buffers live at `step` (start <= step < end), largest first (ties: lower index
+ * first) — "the tensors at the peak" of a report.
+ */
+export function liveAt(problem: Problem, step: Step): number[] {
+  const bs = problem.buffers;
+  const out: number[] = [];
+  bs.forEach((b, i) => {
+    if (b.start <= step && step < b.end) out.push(i);
+  });
+  return out.sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
+}
