@@ -4,7 +4,7 @@ import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 import { tflmArena } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
-import { ddrPeaks, ddrTensorOffsets, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
@@ -82,7 +82,7 @@ export function isPrefix(name: string): boolean {
  * 32-bit target, and ARENA_SIZE = the two together. ONNX: the planned arena.
  */
 function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
-  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs, stacked). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
+  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
   const a = tflmArena(model, offsets, tflmHead);
   return [
     tflmHead !== undefined
@@ -113,7 +113,7 @@ export interface HeaderOptions {
 /**
  * A C header with the plan: the arena size, the model's sha256 (to detect a stale header), and per
  * tensor planned an `#define <PREFIX>_SG<s>_T<index>_<NAME>_OFFSET <bytes>`; offsets are from the start
- * of the arena (subgraphs stacked, see tensor-offsets.ts). The guard is `<PREFIX>_PLAN_H` and the
+ * of the arena (each subgraph at its base: tensor-offsets.ts modelArena). The guard is `<PREFIX>_PLAN_H` and the
  * first line names the model by its base name (never a path of this machine). Names from the model
  * only appear in comments, escaped. Deterministic: same plan, same bytes.
  */
@@ -127,7 +127,8 @@ export function cHeader(
     throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   }
   const offsets = tensorOffsets(model, plans);
-  const bases = subgraphBases(plans);
+  const layout = modelArena(model, plans);
+  const bases = layout.bases;
   // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.
   const spilled = plans.some((p) => p.spill !== undefined);
   const ddrOffsets = spilled ? ddrTensorOffsets(model, plans) : undefined;
@@ -141,7 +142,7 @@ export function cHeader(
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
-    ...arenaLines(model, offsets, modelArenaSize(plans), prefix, used, opts.tflmHead),
+    ...arenaLines(model, offsets, layout.size, prefix, used, opts.tflmHead),
   ];
   if (spilled) {
     lines.push(`/* Bytes of the DDR arena the spilled tensors live in (all subgraphs, stacked); their offsets are *_DDR_OFFSET. */`);

@@ -5,7 +5,7 @@ import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
 import { tflmArena } from '../runtime/tflm/arena.js';
-import { modelArenaSize, tensorOffsets } from './tensor-offsets.js';
+import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
 /** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
 export interface Baselines {
@@ -44,11 +44,11 @@ export function formatModelReport(model: ImportedModel, results: readonly PlanRe
     return lines.join('\n') + '\n';
   });
   if (model.subgraphs.length > 1) {
-    const total = modelArenaSize(results);
+    const { size: total, layout } = modelArena(model, results);
     const cap = model.subgraphs[0]!.problem.capacity;
     const spilled = results.some((r) => r.spill !== undefined) ? ' after spilling' : '';
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
+    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena, each run by an operator right above what its caller has live then, as TFLM's lifetimes allow"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {
     const a = tflmArena(model, tensorOffsets(model, results), tflmHead);

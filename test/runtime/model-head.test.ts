@@ -101,7 +101,7 @@ describe('planForTflm on a model of several subgraphs', () => {
     expect(scratch.operators.map((o) => [o.subgraph, o.type])).toEqual([[0, 'MEAN']]);
     const headOf = (ps: readonly (typeof plans)[number][]): number => {
       const table = tensorOffsets(model, ps);
-      return tflmHead(tflite, options, scratch, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head;
+      return tflmHead(tflite, scratch, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head;
     };
     expect(headOf(facts.plans)).toBe(facts.head);
     expect(facts.candidates.map((c) => c.label)).toEqual(['plan without scratch', 'plan with scratch', 'plan with scratch at 0']);

@@ -52,12 +52,12 @@ describe('shapeForScratch', () => {
     const imported = importTflite(bytes, 'f.tflite');
     const plans = imported.subgraphs.map((s) => solve(s.problem, { method: 'heuristic' }));
     const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(imported, ps);
-    const shaped = shapeForScratch({ tflite, options, scratch: sc, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
+    const shaped = shapeForScratch({ tflite, scratch: sc, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
     expect(shaped.candidates.map((c) => c.label)).toEqual(['plan without scratch', 'plan with scratch', 'plan with scratch at 0']);
     expect(shaped.chosen.head.head).toBe(Math.min(...shaped.candidates.map((c) => c.head)));
     for (const p of shaped.chosen.plans) expect(p.offsets.length).toBeGreaterThan(0);
     const table = offsets(shaped.chosen.plans);
-    expect(tflmHead(tflite, options, sc, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head).toBe(shaped.chosen.head.head);
+    expect(tflmHead(tflite, sc, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head).toBe(shaped.chosen.head.head);
     // The scratch-aware plan is a valid plan of the problem with the scratch buffers.
     const withScratch = withScratchBuffers(imported.subgraphs[0]!.problem, 0, sc, undefined, true);
     const atBottom = solve(withScratch, { method: 'heuristic' });

@@ -51,7 +51,7 @@ describe('arenapack plan on a TFLite model: the TFLM head with kernel scratch', 
     j.buffers.forEach((b: { offset: number; tensors: number[] }) => b.tensors.forEach((t) => atTensor.set(t, b.offset)));
     const tflite = readTflite(bytes, path);
     const options = readOperatorOptions(bytes, path);
-    expect(tflmHead(tflite, options, modelScratch(tflite, options), (_s, t) => atTensor.get(t)).head).toBe(j.tflm.head);
+    expect(tflmHead(tflite, modelScratch(tflite, options), (_s, t) => atTensor.get(t)).head).toBe(j.tflm.head);
     expect(j.tflm.head).toBe(Math.min(...j.tflm.candidates.map((c: { head: number }) => c.head)));
     expect(readFileSync(header, 'utf8')).toContain(`#define RFFT_HEAD_SIZE ${j.tflm.head}\n`);
     expect(j.arena.tflm.head).toBe(j.tflm.head);

@@ -36,7 +36,7 @@ function simulate(bytes: Uint8Array, file: string, withScratch = true): { head: 
   const options = readOperatorOptions(bytes, file);
   const scratch = modelScratch(model, options, 'reference');
   const used = withScratch ? scratch : { ...scratch, operators: [] };
-  return { head: tflmHead(model, options, used).head, scratch: scratch.operators.map((o) => o.requests.map((r) => r.bytes)) };
+  return { head: tflmHead(model, used).head, scratch: scratch.operators.map((o) => o.requests.map((r) => r.bytes)) };
 }
 
 describe('reference scratch sizes and TFLM placement, measured in TFLM (tflite-micro)', () => {
@@ -84,7 +84,7 @@ describe('TFLM places scratch around arenapack\'s offline plan as simulated', ()
       const imported = importTflite(bytes, m.file, { batch: 1 });
       const plans = imported.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
       const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(imported, ps);
-      const shaped = shapeForScratch({ tflite, options, scratch, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
+      const shaped = shapeForScratch({ tflite, scratch, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
       const path = join(dir, `shaped-${m.file.split('/').pop()!}`);
       writeFileSync(path, writeOfflinePlan(bytes, m.file, offsets(shaped.chosen.plans)));
       written.push({ path, simulated: shaped.chosen.head.head, own: m.head! });

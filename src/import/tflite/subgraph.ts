@@ -5,6 +5,7 @@ import { isPermutation } from '../../problem/validate.js';
 import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
 import { builtinName } from './builtin-names.js';
+import { BUILTIN } from './schema.js';
 import { shapeAliases } from './aliases.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
 import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
@@ -179,11 +180,14 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
 
 const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** The operators that run subgraphs (TFLM: IF, WHILE, CALL_ONCE), whose options name them. */
+const CONTROL_FLOW = new Set<number>([BUILTIN.IF, BUILTIN.WHILE, BUILTIN.CALL_ONCE]);
+
 /** The subgraph's operators as the model graph lists them (type names from the operator codes). */
 export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
   return model.subgraphs[s]!.operators.map((op, i): GraphOperator => {
     const code = model.operatorCodes[op.opcodeIndex]!;
-    return {
+    const out: GraphOperator = {
       index: i,
       type: code.custom ?? builtinName(code.builtin),
       builtin: code.builtin,
@@ -192,6 +196,8 @@ export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
       outputs: op.outputs.slice(),
       intermediates: op.intermediates.slice(),
     };
+    if (op.calls !== undefined && CONTROL_FLOW.has(code.builtin)) out.calls = op.calls.slice();
+    return out;
   });
 }
 

@@ -46,6 +46,11 @@ export interface TfliteOperator {
   intermediates: number[];
   /** The options the shape rules read, for FULLY_CONNECTED, CONCATENATION, RESHAPE, SQUEEZE, STRIDED_SLICE and PACK. */
   options?: ShapeOptions;
+  /**
+   * The subgraph indices an IfOptions (then, else), WhileOptions (cond, body) or CallOnceOptions
+   * (init) table names, in that order; absent for other options.
+   */
+  calls?: number[];
 }
 
 export interface TfliteOperatorCode {

@@ -90,25 +90,17 @@ export interface TflmHead {
   scratchOffsets: number[];
 }
 
-/** The subgraphs a control-flow operator calls, from its options. */
-function calledBy(options: readonly OperatorOptions[][]) {
-  return (s: number, i: number): number[] => {
-    const b = options[s]?.[i]?.builtin;
-    return b !== undefined && 'subgraphs' in b ? b.subgraphs : [];
-  };
-}
-
 /**
  * Simulates TFLM's planning of `model`: tensors at `offline(s, t)` where it gives an offset (the
- * offline plan), the others and every scratch buffer placed by the greedy planner.
+ * offline plan), the others and every scratch buffer placed by the greedy planner; the subgraphs
+ * control-flow operators run are read from the model (TfliteOperator.calls).
  */
 export function tflmHead(
   model: TfliteModel,
-  options: readonly OperatorOptions[][],
   scratch: ModelScratch,
   offline?: (subgraph: number, tensor: number) => number | undefined,
 ): TflmHead {
-  const alloc = tflmAllocation(model, plannedScratch(scratch), offline, calledBy(options));
+  const alloc = tflmAllocation(model, plannedScratch(scratch), offline);
   const plan = greedyPlan(alloc.buffers);
   let tensorTop = 0;
   const scratchOffsets: number[] = [];

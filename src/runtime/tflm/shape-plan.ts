@@ -1,4 +1,3 @@
-import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Buffer, Plan, Problem } from '../../problem/types.js';
 import { tflmAligned, TFLM_ALIGNMENT } from './allocation.js';
@@ -90,7 +89,6 @@ export function scratchCandidates(
  */
 export function chooseCandidate<P extends Plan>(args: {
   tflite: TfliteModel;
-  options: readonly OperatorOptions[][];
   scratch: ModelScratch;
   plans: readonly P[];
   replanned: readonly { label: ScratchCandidate<P>['label']; plans: P[] }[];
@@ -98,7 +96,7 @@ export function chooseCandidate<P extends Plan>(args: {
 }): ScratchShaped<P> {
   const simulate = (label: ScratchCandidate<P>['label'], plans: P[]): ScratchCandidate<P> => {
     const table = args.offsets(plans);
-    const head = tflmHead(args.tflite, args.options, args.scratch, (s, t) => {
+    const head = tflmHead(args.tflite, args.scratch, (s, t) => {
       const at = table[s]?.[t];
       return at !== undefined && at >= 0 ? at : undefined;
     });
@@ -115,7 +113,6 @@ export function chooseCandidate<P extends Plan>(args: {
  */
 export function shapeForScratch<P extends Plan>(args: {
   tflite: TfliteModel;
-  options: readonly OperatorOptions[][];
   scratch: ModelScratch;
   subgraphs: readonly PlannedSubgraph[];
   plans: readonly P[];
