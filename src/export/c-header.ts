@@ -2,7 +2,7 @@ import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
-import { tflmArena } from '../runtime/tflm/arena.js';
+import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
 import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
@@ -78,23 +78,23 @@ export function isPrefix(name: string): boolean {
 
 /**
  * The arena size lines. TFLite (TFLM): the head TFLM will use (every tensor rounded up to 16, as it
- * plans), its tail (persistent: variables, structs per tensor and operator) as an estimate for a
- * 32-bit target, and ARENA_SIZE = the two together. ONNX: the planned arena.
+ * plans, and the kernel scratch it places around them), the variables (a part of its tail), and
+ * ARENA_SIZE(tail_bytes) = head + a tail the user measures (arenapack gives no unchecked figure for
+ * it: src/runtime/tflm/arena.ts). ONNX: the planned arena.
  */
 function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
   if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
   const a = tflmArena(model, offsets, tflmHead);
+  const head = unique(`${prefix}_HEAD_SIZE`, used);
   return [
     tflmHead !== undefined
       ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. Scratch that holds pointers (ADD_N) is sized for the ${HOST_POINTER_BYTES}-byte pointers of the 64-bit host runtime it is checked in; a 32-bit target's (${TARGET32_POINTER_BYTES} bytes) ask half as much there. */`
       : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
-    `#define ${unique(`${prefix}_HEAD_SIZE`, used)} ${a.head}`,
+    `#define ${head} ${a.head}`,
     `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,
     `#define ${unique(`${prefix}_VARIABLES_SIZE`, used)} ${a.variables}`,
-    `/* ESTIMATE of TFLM's tail for a 32-bit target: the variables + structs per tensor and operator (kernels' own data not counted); measure it on the target. */`,
-    `#define ${unique(`${prefix}_TAIL_ESTIMATE`, used)} ${a.tailEstimate}`,
-    `/* The arena to give TFLM (kTensorArenaSize): head + tail estimate. */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${a.total}`,
+    `/* The arena to give TFLM (kTensorArenaSize) is the head + TFLM's tail. ${TAIL_TO_MEASURE}; pass it here (bytes). */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)}(tail_bytes) (${head} + (tail_bytes))`,
   ];
 }
 

@@ -39,8 +39,9 @@ export interface ModelPlanJson extends SubgraphPlanJson {
    * The one arena a runtime holds (the header's and the offline plan's): each subgraph at its base
    * (tensor-offsets.ts modelArena: stacked, or by the calls of control-flow operators); with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
    * spilling, `ddr`: the DDR arena the spilled buffers live in, stacked the same way.
-   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16), the variables and an estimate
-   * of its tail for a 32-bit target (src/runtime/tflm/arena.ts).
+   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16, kernel scratch) and the
+   * variables (part of its tail); the rest of the tail is measured on the target, not estimated
+   * (src/runtime/tflm/arena.ts).
    */
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }

@@ -4,7 +4,7 @@ import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
-import { tflmArena } from '../runtime/tflm/arena.js';
+import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
 /** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
@@ -48,15 +48,14 @@ export function formatModelReport(model: ImportedModel, results: readonly PlanRe
     const cap = model.subgraphs[0]!.problem.capacity;
     const spilled = results.some((r) => r.spill !== undefined) ? ' after spilling' : '';
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena, each run by an operator right above what its caller has live then, as TFLM's lifetimes allow"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
+    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {
     const a = tflmArena(model, tensorOffsets(model, results), tflmHead);
     const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     parts.push(
       `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +
-        ` + tail ~${formatBytesExact(a.tailEstimate)} (ESTIMATE for a 32-bit target: variables ${a.variables} B, structs per tensor and operator; kernels' own data not counted)` +
-        ` = ~${formatBytesExact(a.total)}\n`,
+        ` + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}. kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}\n`,
     );
   }
   return parts.join('\n');

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
+import { variableBytes } from '../../src/runtime/tflm/arena.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
 import { InputError } from '../../src/problem/errors.js';
 import { sharedDir } from '../helpers/shared.js';
@@ -173,6 +174,8 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
       const figures = `TFLM head ${run.head} B with the plan, arenapack reports ${v.plan.head} B, TFLM's own planner ${base.head} B`;
       // Never above TFLM's own planner's head, whatever the scratch, whatever the subgraphs.
       expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
+      // The variables arenapack reports apart are a part of TFLM's tail (its persistent section).
+      expect(run.tail!, `${name} (${v.label}): tail vs variables`).toBeGreaterThanOrEqual(variableBytes(v.plan.model));
       const known = SUBGRAPH_HEADS[name];
       if (known !== undefined) expect({ own: base.head, plan: run.head }, `${name} (${v.label})`).toEqual(known);
       // Scratch arenapack has no rule for only adds buffers TFLM places around the plan: it can explain
