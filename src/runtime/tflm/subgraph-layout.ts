@@ -31,7 +31,7 @@ export interface LayoutPlan {
 
 /** How often TFLM's lifetime walk runs each subgraph, and from where (caller, step) when it runs it once. */
 interface Walk {
-  /** runs[s]: how many times the walk marks subgraph s (0 = never run). */
+  /** runs[s]: how many times the walk marks subgraph s (0 = never run; counted exactly up to 2, at least 2 beyond). */
   runs: number[];
   /** The caller and the step of the calling operator in the caller's run order, for subgraphs run once. */
   site: ({ caller: number; step: number } | undefined)[];
@@ -55,6 +55,8 @@ function walk(model: ImportedModel): Walk | undefined {
     if (active.has(s)) return false;
     if (out.runs[s]! === 0) out.order.push(s);
     out.runs[s]!++;
+    // A third run teaches nothing: its callees already run twice (and a cycle showed on the first).
+    if (out.runs[s]! > 2) return true;
     active.add(s);
     const steps = model.subgraphs[s]!.operatorCount;
     for (let k = 0; k < steps; k++) {
