@@ -117,9 +117,9 @@ export function benchTflm(shared: string): void {
     const count = (f: (x: Row) => number, c: string): number => rows.filter((x) => cmp(f(x), x.own) === c).length;
     console.log(`\n${rows.length} models TFLM runs. Sum of heads: TFLM own ${sum((x) => x.own)} B; arenapack ${sum((x) => x.plan)} B; with --reorder ${sum((x) => x.reorder)} B.`);
     for (const [label, f] of [['arenapack', (x: Row) => x.plan], ['arenapack --reorder', (x: Row) => x.reorder]] as const) {
-      console.log(`${label}: smaller on ${count(f, 'smaller')}, equal on ${count(f, 'equal')}, larger on ${count(f, 'LARGER')} (the larger ones request kernel scratch or have several subgraphs: see the note).`);
+      console.log(`${label}: smaller on ${count(f, 'smaller')}, equal on ${count(f, 'equal')}, larger on ${count(f, 'LARGER')}.`);
     }
-    console.log(`Reported head = measured head on ${rows.filter((x) => x.reported === x.plan).length} of ${rows.length} (the others: kernel scratch placed by TFLM around the plan).`);
+    console.log(`Reported head = measured head on ${rows.filter((x) => x.reported === x.plan).length} of ${rows.length}.`);
     const atBound = rows.filter((x) => x.own === x.bound && Math.min(x.plan, x.reorder) === x.own);
     console.log(
       `TFLM's own head is already the bound (planned buffers + scratch, rounded to 16, stored order) on ${atBound.length} of the ${rows.filter((x) => Math.min(x.plan, x.reorder) === x.own).length} models where arenapack is equal: no plan in that order is smaller.` +
