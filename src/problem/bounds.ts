@@ -1,3 +1,4 @@
+import { hasTies, tiedPeakStep } from './relative.js';
 import type { Bytes, Problem, Step } from './types.js';
 
 /**
@@ -8,8 +9,12 @@ export function liveBound(problem: Problem): Bytes {
   return peakStep(problem).bytes;
 }
 
-/** The first step at which the most bytes are live, and how many (0 and 0 for no buffers). */
+/**
+ * The first step at which the most bytes are live, and how many (0 and 0 for no buffers). With gaps or
+ * aliases only the bytes live count, an alias's once (tiedPeakStep, src/problem/relative.ts).
+ */
 export function peakStep(problem: Problem): { step: Step; bytes: Bytes } {
+  if (hasTies(problem)) return tiedPeakStep(problem);
   const events: [number, number][] = [];
   for (const b of problem.buffers) {
     events.push([b.start, b.size], [b.end, -b.size]);
@@ -80,7 +85,7 @@ function alignedLive(problem: Problem): Bytes | undefined {
   const bs = problem.buffers;
   if (bs.length === 0) return 0;
   const a = bs[0]!.align ?? 1;
-  if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined)) return undefined;
+  if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined) || hasTies(problem)) return undefined;
   const events: [number, number][] = [];
   bs.forEach((b, i) => events.push([b.start, i + 1], [b.end, -(i + 1)]));
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

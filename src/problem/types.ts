@@ -26,6 +26,31 @@ export interface Buffer {
   weight?: number;
   /** Whether the buffer may leave the chip when it does not fit (fit); default true. */
   spillable?: boolean;
+  /**
+   * Steps inside [start, end) where the buffer holds nothing, or only a window of its bytes (MiniMalloc's
+   * `gaps`); other buffers may use the rest of its bytes then. Disjoint; see src/problem/relative.ts.
+   */
+  gaps?: Gap[];
+  /** A preferred offset: heuristics try it first where it is free; never a constraint (MiniMalloc CSV `hint`). */
+  hint?: Bytes;
+  /**
+   * The id of a buffer this one is a view of: its offset is that buffer's offset plus `aliasOffset`, its
+   * bytes inside that buffer's (see src/problem/relative.ts). Buffers tied this way may share bytes.
+   */
+  aliasOf?: string;
+  /** Bytes from the start of `aliasOf` to this buffer's start; default 0. Only with `aliasOf`. */
+  aliasOffset?: Bytes;
+}
+
+/**
+ * Steps [start, end) inside a buffer's live range where it is idle: with no `window` none of its bytes are
+ * live; with `window` only bytes [lo, hi) of it (counted from the buffer's offset) are (MiniMalloc's
+ * `lo-hi@a:b`).
+ */
+export interface Gap {
+  start: Step;
+  end: Step;
+  window?: { lo: Bytes; hi: Bytes };
 }
 
 /** A set of buffers to place, optionally under an on-chip capacity. */

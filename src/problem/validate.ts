@@ -1,4 +1,5 @@
 import { InputError } from './errors.js';
+import { validateTies } from './relative.js';
 import type { Buffer, Problem } from './types.js';
 
 const isSafeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -15,7 +16,7 @@ const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) 
 
 /**
  * Checks that a problem can be planned; throws an InputError naming the buffer and the field
- * at fault. Returns the problem unchanged.
+ * at fault (gaps, hints and aliases: validateTies, src/problem/relative.ts). Returns the problem unchanged.
  */
 export function validateProblem(problem: Problem): Problem {
   if (problem === null || typeof problem !== 'object' || !Array.isArray(problem.buffers)) {
@@ -59,6 +60,7 @@ export function validateProblem(problem: Problem): Problem {
     throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
   }
   checkFixedCollisions(problem.buffers);
+  validateTies(problem);
   return problem;
 }
 

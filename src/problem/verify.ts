@@ -1,4 +1,5 @@
 import type { Memory, Problem } from './types.js';
+import { verifyTiedPlan } from './verify-tied.js';
 
 /** What the verifier found. */
 export interface Verdict {
@@ -13,9 +14,13 @@ export interface Verdict {
  * Checks a placement against its problem, knowing nothing of how it was found: every buffer has
  * an aligned non-negative integer offset (its fixed one, if it has one), and buffers live at the same
  * time never share an address. When `claimedPeak` is given it must equal the recomputed peak.
- * Self-contained on purpose: it shares no code with the solvers or the bounds.
+ * Self-contained on purpose: it shares no code with the solvers or the bounds. A problem with gaps or
+ * aliases is checked by verifyTiedPlan (src/problem/verify-tied.ts), which also checks those.
  */
 export function verifyPlan(problem: Problem, offsets: readonly number[], claimedPeak?: number): Verdict {
+  if (problem.buffers.some((b) => b.aliasOf !== undefined || (b.gaps !== undefined && b.gaps.length > 0))) {
+    return verifyTiedPlan(problem, offsets, claimedPeak);
+  }
   const errors: string[] = [];
   const bs = problem.buffers;
   const maxErrors = 20;
