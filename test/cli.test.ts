@@ -97,7 +97,7 @@ describe('arenapack plan', () => {
     [['plan', 'missing.csv'], /missing.csv: cannot read \(ENOENT\)/],
     [['plan', 'BAD', '--capacity', 'lots'], /--capacity: "lots" is not a size/],
     [['plan', 'BAD'], /bad.csv:3: buffer "b2": size "x" is not a safe integer/],
-    [['plan', 'DUP'], /dup.csv: buffer "a": id is used twice/],
+    [['plan', 'DUP'], /dup.csv:3: buffer "a": id is used twice/],
     [['plan', 'BAD', '--method', 'magic'], /argument 'magic' is invalid/],
     [['plan', 'BAD', '--time-limit', '-1'], /--time-limit/],
     [['frobnicate'], /unknown command/],

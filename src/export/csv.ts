@@ -1,3 +1,4 @@
+import { formatGaps } from '../format/gaps.js';
 import type { Buffer, Memory, Problem } from '../problem/types.js';
 
 /**
@@ -13,6 +14,10 @@ const OPTIONAL: [string, (b: Buffer) => unknown, (b: Buffer) => string][] = [
   ['alignment', (b) => (b.align ?? 1) !== 1, (b) => String(b.align ?? 1)],
   ['weight', (b) => b.weight !== undefined, (b) => (b.weight === undefined ? '' : String(b.weight))],
   ['spillable', (b) => b.spillable !== undefined, (b) => (b.spillable === undefined ? '' : String(b.spillable))],
+  ['gaps', (b) => b.gaps !== undefined && b.gaps.length > 0, (b) => formatGaps(b.gaps ?? [])],
+  ['hint', (b) => b.hint !== undefined, (b) => (b.hint === undefined ? '' : String(b.hint))],
+  ['alias_of', (b) => b.aliasOf !== undefined, (b) => (b.aliasOf === undefined ? '' : csvField(b.aliasOf))],
+  ['alias_offset', (b) => b.aliasOf !== undefined, (b) => (b.aliasOf === undefined ? '' : String(b.aliasOffset ?? 0))],
 ];
 
 function rows(problem: Problem, offsets?: readonly number[], memory?: readonly Memory[]): string {

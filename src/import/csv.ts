@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { printable } from '../format/printable.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
+import { parseGaps } from '../format/gaps.js';
 
 const COLUMN_NAMES: Record<string, string> = {
   id: 'id',
@@ -19,6 +20,8 @@ const COLUMN_NAMES: Record<string, string> = {
   weight: 'weight',
   spillable: 'spillable',
   gaps: 'gaps',
+  alias_of: 'alias_of',
+  alias_offset: 'alias_offset',
   memory: 'memory',
 };
 
@@ -48,13 +51,16 @@ function csvRecords(text: string, file: string): CsvRecord[] {
 
 /**
  * Reads MiniMalloc's CSV: a header naming `id,lower,upper,size` (aliases buffer/buffer_id, start/begin,
- * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
- * `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
+ * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`,
+ * `gaps` (parseGaps: `lo-hi` / `lo-hi@a:b` items, `hi` inclusive too under `end`), `hint` (a preferred
+ * offset), `alias_of` and `alias_offset` (src/problem/relative.ts); empty cells (and -1 for `hint`) mean
+ * none. `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
  * as it is (size 0): importProblem sets it aside. Errors name the file, line and column. A spilled
  * solution's `memory` column (`chip` / `ddr`) is read back too: a `ddr` row's offset is in the DDR arena,
- * so it is not taken as a fixed (on-chip) offset.
+ * so it is not taken as a fixed (on-chip) offset. When `lines` is given, it gets each id's line (the last
+ * line with that id), for messages about a buffer found later (validateProblem's).
  */
-export function parseCsv(text: string, file = '<csv>'): Problem {
+export function parseCsv(text: string, file = '<csv>', lines?: Map<string, number>): Problem {
   const records = csvRecords(text, file);
   if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
   const headRecord = records[0]!;
@@ -64,12 +70,11 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
   header.forEach((h, i) => {
     const name = COLUMN_NAMES[h];
     if (name === undefined) {
-      throw new InputError(`${file}:${row + 1}: unknown column "${printable(h)}" (expected id, lower, upper, size, alignment, offset)`, { file });
+      throw new InputError(`${file}:${row + 1}: unknown column "${printable(h)}" (expected id, lower, upper, size, alignment, offset, hint, gaps, alias_of, alias_offset, weight, spillable)`, { file });
     }
     if (cols.has(name)) throw new InputError(`${file}:${row + 1}: column "${h}" given twice`, { file });
     cols.set(name, i);
   });
-  if (cols.has('gaps')) throw new InputError(`${file}: the "gaps" column is not supported`, { file, field: 'gaps' });
   for (const need of ['id', 'lower', 'size']) {
     if (!cols.has(need)) throw new InputError(`${file}:${row + 1}: header lacks the "${need}" column`, { file });
   }
@@ -123,7 +128,22 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
       }
       b.spillable = /^(true|1)$/i.test(spill);
     }
+    const gaps = cell('gaps');
+    if (gaps !== undefined && gaps !== '') {
+      try {
+        b.gaps = parseGaps(gaps, cols.has('end'));
+      } catch (e) {
+        throw new InputError(`${where}: buffer "${id}": ${(e as Error).message}`, { file, buffer: id, field: 'gaps' });
+      }
+    }
+    const hint = int('hint', true);
+    if (hint !== undefined) b.hint = hint;
+    const aliasOf = cell('alias_of');
+    if (aliasOf !== undefined && aliasOf !== '') b.aliasOf = aliasOf;
+    const aliasOffset = cell('alias_offset');
+    if (aliasOffset !== undefined && aliasOffset !== '') b.aliasOffset = int('alias_offset')!;
     buffers.push(b);
+    lines?.set(id, line);
   }
   return { buffers };
 }

@@ -17,13 +17,14 @@ export interface ReadProblem {
   empty: number[];
 }
 
-/** Prefixes an InputError's message with the file name. */
-function inFile<T>(file: string, run: () => T): T {
+/** Prefixes an InputError's message with the file name, and the buffer's line when `lines` knows it. */
+function inFile<T>(file: string, run: () => T, lines?: ReadonlyMap<string, number>): T {
   try {
     return run();
   } catch (e) {
     if (e instanceof InputError) {
-      e.message = `${file}: ${e.message}`;
+      const line = e.buffer === undefined ? undefined : lines?.get(e.buffer);
+      e.message = `${file}${line === undefined ? '' : `:${line}`}: ${e.message}`;
       e.file = file;
     }
     throw e;
@@ -36,22 +37,24 @@ const isZeroSize = (b: unknown): boolean => b !== null && typeof b === 'object' 
  * Reads a problem from a file's text, choosing the format by the file name's extension, sets its
  * 0-byte buffers aside (models' importers skip 0-byte tensors the same way) and validates the rest.
  * A 0-byte buffer must still have a unique id and a live range with start < end; it gets offset 0 in
- * the outputs (allOffsets). Errors (InputError) name the file.
+ * the outputs (allOffsets). Errors (InputError) name the file, and for a CSV the buffer's line.
  */
 export function readProblem(text: string, file: string): ReadProblem {
   const lower = file.toLowerCase();
   let all: Problem;
-  if (lower.endsWith('.csv')) all = parseCsv(text, file);
+  const lines = new Map<string, number>();
+  if (lower.endsWith('.csv')) all = parseCsv(text, file, lines);
   else if (lower.endsWith('.json')) all = parseJson(text, file);
   else throw new InputError(`${file}: unknown input format (expected ${INPUT_FORMATS.join(' or ')})`, { file });
-  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }));
+  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lines);
   const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
   return inFile(file, () => {
     validateProblem(problem);
     if (empty.length > 0) {
       // The 0-byte buffers pass the same checks as a 1-byte buffer would, without a fixed offset's collisions.
-      validateProblem({ buffers: empty.map((i) => ({ ...all.buffers[i]!, size: 1, offset: undefined })) as Buffer[] });
+      // Nothing can alias a 0-byte buffer, nor one alias anything: their aliases and gaps are not planned.
+      validateProblem({ buffers: empty.map((i) => ({ ...all.buffers[i]!, size: 1, offset: undefined, aliasOf: undefined, aliasOffset: undefined, gaps: undefined, hint: undefined })) as Buffer[] });
       const ids = new Set(problem.buffers.map((b) => b.id));
       for (const i of empty) {
         const id = all.buffers[i]!.id;
@@ -59,7 +62,7 @@ export function readProblem(text: string, file: string): ReadProblem {
       }
     }
     return { problem, all, empty };
-  });
+  }, lines);
 }
 
 /**

@@ -1,11 +1,14 @@
 import { parseSize } from '../format/bytes.js';
 import { InputError } from '../problem/errors.js';
 import type { Problem } from '../problem/types.js';
+import { parseGaps } from '../format/gaps.js';
 
 /**
  * Reads a Problem from JSON: `{ "buffers": [{ "id", "size", "start", "end", ... }], "capacity"? }`
  * or a bare array of buffers. `capacity` may be a number of bytes or a string such as "2MiB".
- * Ids that are numbers are kept as their decimal strings. Field checks are validateProblem's.
+ * Ids that are numbers are kept as their decimal strings. Gaps, hints and aliases (src/problem/relative.ts):
+ * `"gaps": [{ "start", "end", "window"?: { "lo", "hi" } }]` or MiniMalloc's string (`"2-4 6-8@0:16"`),
+ * `"hint"`, `"aliasOf"` and `"aliasOffset"` (or `alias_of`, `alias_offset`). Field checks are validateProblem's.
  */
 export function parseJson(text: string, file = '<json>'): Problem {
   let data: unknown;
@@ -19,10 +22,25 @@ export function parseJson(text: string, file = '<json>'): Problem {
     throw new InputError(`${file}: expected an object with a "buffers" array, or an array of buffers`, { file });
   }
   const buffers = (obj.buffers as unknown[]).map((b) => {
-    if (b !== null && typeof b === 'object' && typeof (b as { id?: unknown }).id === 'number') {
-      return { ...(b as object), id: String((b as { id: number }).id) };
+    if (b === null || typeof b !== 'object') return b;
+    const out: Record<string, unknown> = { ...(b as object) };
+    if (typeof out.id === 'number') out.id = String(out.id);
+    // MiniMalloc's CSV names, accepted as JSON fields too.
+    for (const [from, to] of [['alias_of', 'aliasOf'], ['alias_offset', 'aliasOffset']] as const) {
+      if (from in out) {
+        if (to in out) throw new InputError(`${file}: buffer ${JSON.stringify(out.id)}: give "${to}" or "${from}", not both`, { file, field: from });
+        out[to] = out[from];
+        delete out[from];
+      }
     }
-    return b;
+    if (typeof out.gaps === 'string') {
+      try {
+        out.gaps = parseGaps(out.gaps);
+      } catch (e) {
+        throw new InputError(`${file}: buffer ${JSON.stringify(out.id)}: ${(e as Error).message}`, { file, field: 'gaps' });
+      }
+    }
+    return out;
   }) as Problem['buffers'];
   const problem: Problem = { buffers };
   if (obj.capacity !== undefined) {

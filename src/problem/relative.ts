@@ -6,8 +6,9 @@
  *   (0 <= k, k + size(b) <= size(a)): b is a view of a's bytes, as an in-place operator's output or a
  *   concatenation's input placed in its output. Aliases chain (a may alias c); a chain ends at a *root*, a
  *   buffer that aliases nothing. Buffers tied this way share bytes on purpose: they are never compared
- *   with one another. An alias may not have a fixed offset of its own (its root's fixes it), and its
- *   offset from the root (k summed along the chain) must be a multiple of its alignment.
+ *   with one another. Its offset from the root (k summed along the chain) must be a multiple of its
+ *   alignment. A fixed offset on any buffer of a block fixes the block (a solution CSV read back fixes
+ *   them all): the fixed offsets of one block must agree with the aliases.
  * - A **gap** [start, end) of a buffer is a run of steps inside its live range where it holds nothing,
  *   or with a window [lo, hi) only those bytes of it (MiniMalloc's `lo-hi` and `lo-hi@lo:hi`). Other
  *   buffers may use the rest of its bytes then. Gaps of one buffer are disjoint and have start < end.
@@ -43,7 +44,7 @@ export interface Block {
   rects: Rect[];
   /** The base must be a multiple of this: the largest alignment in the block. */
   align: number;
-  /** The base when the root has a fixed offset. */
+  /** The base when a member has a fixed offset: that offset minus the member's delta. */
   fixed?: Bytes;
   /** The preferred base: the root's hint, else the first member's hint minus its delta (when aligned and >= 0). */
   hint?: Bytes;
@@ -102,7 +103,6 @@ export function blocksOf(problem: Problem): Block[] {
   bs.forEach((b, i) => {
     if (root[i] !== i) return;
     const block: Block = { root: i, members: [], rects: [], align: 1, height: 0 };
-    if (b.offset !== undefined) block.fixed = b.offset;
     byRoot.set(i, block);
     blocks.push(block);
   });
@@ -110,6 +110,7 @@ export function blocksOf(problem: Problem): Block[] {
     const block = byRoot.get(root[i]!)!;
     const d = delta[i]!;
     block.members.push({ index: i, delta: d });
+    if (b.offset !== undefined && block.fixed === undefined) block.fixed = b.offset - d;
     for (const r of liveRects(b)) block.rects.push({ start: r.start, end: r.end, lo: r.lo + d, hi: r.hi + d });
     block.align = Math.max(block.align, b.align ?? 1);
     block.height = Math.max(block.height, d + b.size);
@@ -216,7 +217,6 @@ export function validateTies(problem: Problem): void {
     if (k + b.size > target.size) {
       fail(b, 'alias_offset', `${k} puts its ${b.size} bytes outside "${target.id}" (${target.size} bytes): an alias lies inside what it aliases`);
     }
-    if (b.offset !== undefined) fail(b, 'offset', `is fixed, but an alias's offset follows "${b.aliasOf}": fix the offset of the buffer it aliases instead`);
   }
   // Cycles: walk each chain, marking the buffers on the current path.
   const state = new Uint8Array(bs.length); // 0 new, 1 on the path, 2 done
@@ -243,10 +243,54 @@ export function validateTies(problem: Problem): void {
     if (delta[i]! % a !== 0) {
       fail(b, 'alias_offset', `puts it ${delta[i]} bytes from the start of "${r.id}", not a multiple of its alignment ${a}`);
     }
-    if (r.offset !== undefined && (r.offset + delta[i]!) % a !== 0) {
-      fail(b, 'alias_offset', `puts it at ${r.offset + delta[i]!} (from the fixed offset of "${r.id}"), not a multiple of its alignment ${a}`);
-    }
   });
+  // Fixed offsets: one base per block, the same from every fixed member.
+  const fixedBy = new Map<number, number>();
+  bs.forEach((b, i) => {
+    if (b.offset === undefined) return;
+    const r = root[i]!;
+    const other = fixedBy.get(r);
+    if (other === undefined) {
+      fixedBy.set(r, i);
+      if (b.offset - delta[i]! < 0) fail(b, 'offset', `${b.offset} puts "${bs[r]!.id}", which it lies inside at +${delta[i]}, below 0`);
+      return;
+    }
+    const want = bs[other]!.offset! - delta[other]! + delta[i]!;
+    if (b.offset !== want) fail(b, 'offset', `${b.offset} disagrees with the fixed offset of "${bs[other]!.id}" and their aliases (${want})`);
+  });
+  for (const block of blocksOf(problem)) {
+    if (block.fixed === undefined) continue;
+    for (const m of block.members) {
+      const b = bs[m.index]!;
+      const a = b.align ?? 1;
+      if ((block.fixed + m.delta) % a !== 0) fail(b, 'offset', `is fixed at ${block.fixed + m.delta} (by its block's fixed offset), not a multiple of its alignment ${a}`);
+    }
+  }
+  checkFixedBlocks(problem);
+}
+
+/** Fixed blocks that hold one byte at one step: an InputError naming a buffer of each. */
+function checkFixedBlocks(problem: Problem): void {
+  const fixed = blocksOf(problem).filter((b) => b.fixed !== undefined);
+  for (let i = 0; i < fixed.length; i++) {
+    const x = fixed[i]!;
+    for (let j = i + 1; j < fixed.length; j++) {
+      const y = fixed[j]!;
+      for (const r of x.rects) {
+        for (const s of y.rects) {
+          const step = Math.max(r.start, s.start);
+          if (step < Math.min(r.end, s.end) && x.fixed! + r.lo < y.fixed! + s.hi && y.fixed! + s.lo < x.fixed! + r.hi) {
+            const a = problem.buffers[x.root]!;
+            const c = problem.buffers[y.root]!;
+            throw new InputError(`buffer "${a.id}": fixed offset ${x.fixed} collides with buffer "${c.id}" at ${y.fixed} (both live at step ${step})`, {
+              buffer: a.id,
+              field: 'offset',
+            });
+          }
+        }
+      }
+    }
+  }
 }
 
 function checkGaps(b: Buffer): void {

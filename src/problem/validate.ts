@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { validateTies } from './relative.js';
+import { hasTies, validateTies } from './relative.js';
 import type { Buffer, Problem } from './types.js';
 
 const isSafeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -59,7 +59,8 @@ export function validateProblem(problem: Problem): Problem {
   if (!Number.isSafeInteger(total)) {
     throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
   }
-  checkFixedCollisions(problem.buffers);
+  // With gaps or aliases, fixed buffers may share bytes: validateTies checks them by what is live.
+  if (!hasTies(problem)) checkFixedCollisions(problem.buffers);
   validateTies(problem);
   return problem;
 }

@@ -30,12 +30,12 @@ describe('MiniMalloc CSV', () => {
     ['id,lower,upper,size\na,0,1\n', /f.csv:2: 3 fields, the header has 4/],
     ['id,lower,upper,size\na,0,1,big\n', /f.csv:2: buffer "a": size "big" is not a safe integer/],
     ['id,lower,upper,size\na,0,1,99999999999999999999\n', /not a safe integer/],
-    ['id,lower,upper,size,gaps\n', /gaps/],
+    ['id,lower,upper,size,gaps\na,0,9,4,1-2-3\n', /f.csv:2: buffer "a": gap "1-2-3" is not lo-hi/],
   ])('rejects %j with the file and line', (text, msg) => {
     expect(() => parseCsv(text, 'f.csv')).toThrow(msg);
   });
   it('validates after parsing and names the file', () => {
-    expect(() => importProblem('id,lower,upper,size\na,3,3,4\n', 'm.csv')).toThrow(/m.csv: buffer "a": end must be greater than start/);
+    expect(() => importProblem('id,lower,upper,size\na,3,3,4\n', 'm.csv')).toThrow(/m.csv:2: buffer "a": end must be greater than start/);
     expect(() => importProblem('x', 'm.txt')).toThrow(/m.txt: unknown input format/);
   });
   it('writes problems and solutions that read back the same', () => {
@@ -76,8 +76,8 @@ describe('MiniMalloc CSV', () => {
     const json = readProblem('{"buffers":[{"id":"z","size":0,"start":0,"end":2},{"id":"a","size":4,"start":0,"end":2}]}', 'z.json');
     expect(json.empty).toEqual([0]);
     // A 0-byte buffer is still checked: its range, its id.
-    expect(() => readProblem('id,lower,upper,size\nz,3,3,0\n', 'e.csv')).toThrow(/e\.csv: buffer "z": end must be greater than start/);
-    expect(() => readProblem('id,lower,upper,size\nz,0,3,4\nz,0,3,0\n', 'e.csv')).toThrow(/e\.csv: buffer "z": id is used twice/);
+    expect(() => readProblem('id,lower,upper,size\nz,3,3,0\n', 'e.csv')).toThrow(/e\.csv:2: buffer "z": end must be greater than start/);
+    expect(() => readProblem('id,lower,upper,size\nz,0,3,4\nz,0,3,0\n', 'e.csv')).toThrow(/e\.csv:3: buffer "z": id is used twice/);
     expect(() => readProblem('id,lower,upper,size\nz,0,3,-1\n', 'e.csv')).toThrow(/size must be a positive/);
   });
   it('keeps the weight and spillable columns in a solution', () => {

@@ -23,13 +23,25 @@ describe('validation of gaps, hints and aliases', () => {
     ['an alias offset without alias_of', [buf('a', 0, 4, 8, { aliasOffset: 2 })], /buffer "a": alias_offset is given without alias_of/],
     ['an alias outside its target', [buf('a', 0, 4, 8), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: 6 })], /buffer "b": alias_offset 6 puts its 4 bytes outside "a" \(8 bytes\)/],
     ['a negative alias offset', [buf('a', 0, 4, 8), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: -1 })], /buffer "b": alias_offset must be a non-negative/],
-    ['a fixed alias', [buf('a', 0, 4, 8), buf('b', 0, 4, 4, { aliasOf: 'a', offset: 0 })], /buffer "b": offset is fixed, but an alias's offset follows "a"/],
+    ['fixed offsets that disagree with an alias', [buf('a', 0, 4, 8, { offset: 0 }), buf('b', 0, 4, 4, { aliasOf: 'a', offset: 2 })], /buffer "b": offset 2 disagrees with the fixed offset of "a" and their aliases \(0\)/],
+    ['a fixed alias that puts its root below 0', [buf('a', 0, 4, 8), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: 4, offset: 2 })], /buffer "b": offset 2 puts "a", which it lies inside at \+4, below 0/],
+    ['fixed buffers holding one byte at one step', [buf('a', 0, 4, 8, { offset: 0, gaps: [{ start: 1, end: 3, window: { lo: 0, hi: 2 } }] }), buf('b', 1, 3, 4, { offset: 1 })], /buffer "a": fixed offset 0 collides with buffer "b" at 1 \(both live at step 1\)/],
     ['a cycle', [buf('a', 0, 4, 8, { aliasOf: 'c' }), buf('b', 0, 4, 8, { aliasOf: 'a' }), buf('c', 0, 4, 8, { aliasOf: 'b' })], /alias_of is in a cycle of aliases \("a" -> "c" -> "b" -> "a"\)|cycle/],
     ['an alias breaking its alignment', [buf('a', 0, 4, 16), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: 2, align: 4 })], /buffer "b": alias_offset puts it 2 bytes from the start of "a", not a multiple of its alignment 4/],
-    ['an alias of a fixed root off its alignment', [buf('a', 0, 4, 16, { offset: 2, align: 2 }), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: 0, align: 4 })], /buffer "b": alias_offset puts it at 2 \(from the fixed offset of "a"\)/],
+    ['an alias of a fixed root off its alignment', [buf('a', 0, 4, 16, { offset: 2, align: 2 }), buf('b', 0, 4, 4, { aliasOf: 'a', aliasOffset: 0, align: 4 })], /buffer "b": offset is fixed at 2 \(by its block's fixed offset\), not a multiple of its alignment 4/],
   ])('rejects %s, naming the buffer', (_, buffers, msg) => {
     expect(() => validateProblem({ buffers })).toThrow(InputError);
     expect(() => validateProblem({ buffers })).toThrow(msg);
+  });
+
+  it('accepts fixed buffers that share only idle bytes, and an alias fixed in place of its root', () => {
+    const p: Problem = {
+      buffers: [buf('a', 0, 4, 8, { offset: 0, gaps: [{ start: 1, end: 3, window: { lo: 0, hi: 2 } }] }), buf('b', 1, 3, 4, { offset: 2 }), buf('c', 0, 4, 2, { aliasOf: 'a', aliasOffset: 6, offset: 6 })],
+    };
+    expect(validateProblem(p)).toBe(p);
+    const q: Problem = { buffers: [buf('a', 0, 4, 8), buf('c', 0, 4, 4, { aliasOf: 'a', aliasOffset: 4, offset: 12 })] };
+    expect(validateProblem(q)).toBe(q);
+    expect(blocksOf(q)[0]!.fixed).toBe(8);
   });
 
   it('accepts chains of aliases, gaps with windows and aligned hints', () => {
