@@ -18,6 +18,7 @@
  */
 import { bounds } from '../problem/bounds.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
+import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
 import { defaultTimeLimitMs } from './deadline.js';
 import { HEURISTIC_ORDER, type MethodName } from './methods.js';
@@ -66,6 +67,8 @@ export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | 
   const method = options.method ?? 'auto';
   if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
   validateProblem(problem);
+  // Aliases tie buffers across parts; the block heuristics plan such problems whole (solve.ts).
+  if (hasTies(problem)) return undefined;
   const parts = splitInTime(problem);
   return parts.length > 1 ? parts : undefined;
 }

@@ -1,11 +1,13 @@
 import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
+import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
+import { placeBlocks, solveBlocks } from './blocks.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 
 export interface SolveOptions {
@@ -155,6 +157,12 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   let proof: string = cheap.proof;
   const capacity = problem.capacity;
   const notes: string[] = [];
+  if (hasTies(problem)) {
+    const blocks = solveBlocks(problem, now, () => end.passed());
+    const result = finishPlan(problem, blocks.best, { bound, proof, live, largest }, blocks.methods, t0, clock);
+    result.notes = blocks.notes;
+    return result;
+  }
 
   engine ??= new Engine();
   const eng = engine;
@@ -177,6 +185,12 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
     keep(name, res, t);
   };
 
+  // Hints: a first plan that takes each buffer's hint where it is free; another method replaces it only
+  // with a strictly lower peak.
+  if (isPortfolio(method) && problem.buffers.some((b) => b.hint !== undefined)) {
+    const t = now();
+    keep('greedy-size-hints', placeBlocks(problem, 'blocks-greedy-size'), t);
+  }
   if (isMethodName(method)) {
     runHeuristic(method, end);
   } else if (method === 'search') {

@@ -1,5 +1,7 @@
 import { bounds } from '../../problem/bounds.js';
 import type { Problem } from '../../problem/types.js';
+import { InputError } from '../../problem/errors.js';
+import { hasTies } from '../../problem/relative.js';
 import { validateProblem } from '../../problem/validate.js';
 import { finishPlan, solve, type SolveResult } from '../solve.js';
 import { loadGlpk, LpBuilder } from './glpk.js';
@@ -18,6 +20,7 @@ export const GLPK_PLACE_LIMIT = 12;
 export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Promise<SolveResult> {
   const t0 = performance.now();
   validateProblem(problem);
+  refuseTies(problem);
   const cheap = bounds(problem);
   const { live, largest } = cheap;
   let bound = cheap.bound;
@@ -58,8 +61,16 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
  */
 export async function placeModelLp(problem: Problem): Promise<string> {
   validateProblem(problem);
+  refuseTies(problem);
   const glpk = await loadGlpk();
   const { bound } = bounds(problem);
   const greedy = solve(problem, { method: 'greedy-size' });
   return glpk.write(placeModel(problem, new LpBuilder(glpk, 'arenapack_place'), bound, greedy.peak, problem.capacity));
+}
+
+/** GLPK's models know buffers as single rectangles: a problem with gaps or aliases is refused (InputError). */
+function refuseTies(problem: Problem): void {
+  if (hasTies(problem)) {
+    throw new InputError('GLPK\'s models do not take gaps or aliases yet (issue #14): plan this problem with --method auto or heuristic', { field: 'method' });
+  }
 }
