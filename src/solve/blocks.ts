@@ -6,7 +6,7 @@
  * Deterministic: same problem, same plan.
  */
 import { blocksOf, type Block } from '../problem/relative.js';
-import type { Bytes, Problem } from '../problem/types.js';
+import type { Buffer, Bytes, Problem } from '../problem/types.js';
 
 /** The orders the block heuristics take, by the name of the method each one is. */
 export const BLOCK_ORDERS = {
@@ -88,6 +88,45 @@ export function placeBlocks(problem: Problem, method: BlockMethod, hints = true,
   return { offsets, peak };
 }
 
+/**
+ * Each block as one plain buffer: its height in bytes over every step any member is live, its alignment,
+ * fixed base and hint. A plan of this problem is a plan of the blocks (each block's bytes lie inside its
+ * rectangle), so every plain method — the WASM heuristics, the local search, the exact search, splitting
+ * in time — can plan problems with gaps and aliases, gaps unused; what it proves is about the rectangles,
+ * not the blocks.
+ */
+export function envelopeOf(problem: Problem, blocks: readonly Block[]): Problem {
+  const bs = problem.buffers;
+  return {
+    buffers: blocks.map((block) => {
+      const b: Buffer = {
+        id: bs[block.root]!.id,
+        size: block.height,
+        start: Math.min(...block.members.map((m) => bs[m.index]!.start)),
+        end: Math.max(...block.members.map((m) => bs[m.index]!.end)),
+      };
+      if (block.align !== 1) b.align = block.align;
+      if (block.fixed !== undefined) b.offset = block.fixed;
+      if (block.hint !== undefined) b.hint = block.hint;
+      return b;
+    }),
+    ...(problem.capacity !== undefined ? { capacity: problem.capacity } : {}),
+  };
+}
+
+/** Every buffer's offset from the bases of its blocks (`bases[k]`: block k's), and the peak. */
+export function fromBases(problem: Problem, blocks: readonly Block[], bases: readonly number[]): { offsets: number[]; peak: number } {
+  const offsets = new Array<number>(problem.buffers.length).fill(0);
+  let peak = 0;
+  blocks.forEach((block, k) => {
+    for (const m of block.members) {
+      offsets[m.index] = bases[k]! + m.delta;
+      peak = Math.max(peak, offsets[m.index]! + problem.buffers[m.index]!.size);
+    }
+  });
+  return { offsets, peak };
+}
+
 /** What the block heuristics found on a problem with gaps or aliases, for solve() to finish and label. */
 export interface BlocksOutcome {
   best: { offsets: number[]; peak: number; method: string };
@@ -96,14 +135,11 @@ export interface BlocksOutcome {
 }
 
 /**
- * The portfolio on a problem with gaps or aliases: every block heuristic (hints tried first), the
- * lowest peak kept, the first on ties. The WASM heuristics, the local search and the exact search do
- * not take blocks, so they are left out and a note says so; solve() then labels the plan against the
- * live bound of live bytes (optimal only when it meets it). `now` reads the clock for the methods' times;
- * once `passed()` the methods after the first are left out (each is O(n^2) in rectangles).
+ * The block heuristics on a problem with gaps or aliases: each one (hints tried first), the lowest peak
+ * kept, the first on ties. `now` reads the clock for the methods' times; once `passed()` the methods after
+ * the first are left out (each is O(n^2) in rectangles).
  */
-export function solveBlocks(problem: Problem, now: () => number, passed: () => boolean = () => false): BlocksOutcome {
-  const blocks = blocksOf(problem);
+export function solveBlocks(problem: Problem, blocks: Block[], now: () => number, passed: () => boolean = () => false): BlocksOutcome {
   const methods: BlocksOutcome['methods'] = [];
   let best: BlocksOutcome['best'] | undefined;
   const notes: string[] = [];
@@ -117,8 +153,5 @@ export function solveBlocks(problem: Problem, now: () => number, passed: () => b
     methods.push({ method, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { ...res, method };
   }
-  notes.unshift(
-    'gaps or aliases: planned by the block heuristics (each root with its aliases placed as one shape); the WASM heuristics, the local search and the exact search do not take them yet, so the status rests on the live bound of live bytes',
-  );
   return { best: best!, methods, notes };
 }

@@ -1,13 +1,14 @@
 import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
-import { hasTies } from '../problem/relative.js';
+import { InputError } from '../problem/errors.js';
+import { blocksOf, hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
-import { placeBlocks, solveBlocks } from './blocks.js';
+import { envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 
 export interface SolveOptions {
@@ -157,12 +158,7 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   let proof: string = cheap.proof;
   const capacity = problem.capacity;
   const notes: string[] = [];
-  if (hasTies(problem)) {
-    const blocks = solveBlocks(problem, now, () => end.passed());
-    const result = finishPlan(problem, blocks.best, { bound, proof, live, largest }, blocks.methods, t0, clock);
-    result.notes = blocks.notes;
-    return result;
-  }
+  if (hasTies(problem)) return solveTied(problem, options, { bound, proof, live, largest }, end, t0, clock);
 
   engine ??= new Engine();
   const eng = engine;
@@ -242,6 +238,58 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   if (searchNodes !== undefined) result.searchNodes = searchNodes;
   if (notes.length > 0) result.notes = notes;
   return result;
+}
+
+/**
+ * solve() on a problem with gaps or aliases (src/problem/relative.ts): the block heuristics on the blocks'
+ * real shapes, then solve() itself on their bounding rectangles (envelopeOf: every plain method, the exact
+ * search included, gaps unused) until `end`; the lowest peak is kept, the block heuristics' on ties. The
+ * status rests on the live bound of live bytes: what the search proves about the rectangles does not hold
+ * for the blocks.
+ */
+function solveTied(
+  problem: Problem,
+  options: SolveOptions,
+  proven: { bound: number; proof: string; live: number; largest: number },
+  end: Deadline,
+  t0: number,
+  clock: Clock,
+): SolveResult {
+  const blocks = blocksOf(problem);
+  const found = solveBlocks(problem, blocks, clock, () => end.passed());
+  const methods = found.methods;
+  let best = found.best;
+  const notes = found.notes;
+  const rects = envelopeOf(problem, blocks);
+  if (end.passed()) {
+    notes.push('rectangles left out: the time limit was reached');
+  } else if (fixedRectanglesCollide(rects)) {
+    notes.push('rectangles left out: fixed blocks share steps and bytes as rectangles (only in their gaps or windows)');
+  } else {
+    const t = clock();
+    const env = solve(rects, { ...options, timeLimitMs: undefined, deadline: end, onProgress: undefined });
+    const name = `rectangles: ${env.method}`;
+    methods.push({ method: name, peak: env.peak, timeMs: clock() - t });
+    if (env.peak < best.peak) best = { ...fromBases(problem, blocks, env.offsets), method: name };
+    for (const n of env.notes ?? []) notes.push(`rectangles: ${n}`);
+  }
+  notes.unshift(
+    'gaps or aliases: each root with its aliases is planned as one block, by the block heuristics on its real shape and by every other method on its bounding rectangle (gaps unused there); the status rests on the live bound of live bytes',
+  );
+  const result = finishPlan(problem, best, proven, methods, t0, clock);
+  result.notes = notes;
+  return result;
+}
+
+/** Whether the rectangles' problem is refused by validateProblem (fixed rectangles that collide). */
+function fixedRectanglesCollide(rects: Problem): boolean {
+  try {
+    validateProblem(rects);
+    return false;
+  } catch (e) {
+    if (e instanceof InputError) return true;
+    throw e;
+  }
 }
 
 /** What the exact search phases of solve() found. */
