@@ -2,9 +2,10 @@
  * arenapack: plan where every buffer of a neural network's working memory lives, prove how good
  * the plan is, and check it. Data flows one way: import -> Problem -> solve -> Plan -> verify -> export.
  */
-export type { Buffer, Bytes, Memory, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
+export type { Buffer, Bytes, Gap, Memory, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
 export { InputError } from './problem/errors.js';
 export { validateProblem } from './problem/validate.js';
+export { blocksOf, hasTies, liveRects, type Block, type Rect } from './problem/relative.js';
 export { verifyPlan, verifySpilledPlan, type SpilledClaim, type Verdict } from './problem/verify.js';
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 
@@ -38,6 +39,7 @@ export { parseCsv } from './import/csv.js';
 export { parseJson } from './import/json.js';
 
 export { problemToCsv, solutionToCsv } from './export/csv.js';
+export { formatGaps, parseGaps } from './format/gaps.js';
 export { planToJson, type PlanJson } from './export/plan-json.js';
 export { formatReport } from './export/report.js';
 

@@ -195,6 +195,7 @@ function fail(b: Buffer, field: string, msg: string): never {
  */
 export function validateTies(problem: Problem): void {
   const bs = problem.buffers;
+  if (!bs.some((b) => b.gaps !== undefined || b.hint !== undefined || b.aliasOf !== undefined || b.aliasOffset !== undefined)) return;
   const index = new Map(bs.map((b, i) => [b.id, i]));
   for (const b of bs) {
     if (b.gaps !== undefined) checkGaps(b);
@@ -235,6 +236,7 @@ export function validateTies(problem: Problem): void {
     }
     for (const j of path) state[j] = 2;
   });
+  if (!hasTies(problem)) return;
   const { root, delta } = rootsOf(problem);
   bs.forEach((b, i) => {
     if (root[i] === i) return;
@@ -269,27 +271,27 @@ export function validateTies(problem: Problem): void {
   checkFixedBlocks(problem);
 }
 
-/** Fixed blocks that hold one byte at one step: an InputError naming a buffer of each. */
+/** Fixed blocks that hold one byte at one step: an InputError naming the root of each (a sweep over time). */
 function checkFixedBlocks(problem: Problem): void {
-  const fixed = blocksOf(problem).filter((b) => b.fixed !== undefined);
-  for (let i = 0; i < fixed.length; i++) {
-    const x = fixed[i]!;
-    for (let j = i + 1; j < fixed.length; j++) {
-      const y = fixed[j]!;
-      for (const r of x.rects) {
-        for (const s of y.rects) {
-          const step = Math.max(r.start, s.start);
-          if (step < Math.min(r.end, s.end) && x.fixed! + r.lo < y.fixed! + s.hi && y.fixed! + s.lo < x.fixed! + r.hi) {
-            const a = problem.buffers[x.root]!;
-            const c = problem.buffers[y.root]!;
-            throw new InputError(`buffer "${a.id}": fixed offset ${x.fixed} collides with buffer "${c.id}" at ${y.fixed} (both live at step ${step})`, {
-              buffer: a.id,
-              field: 'offset',
-            });
-          }
-        }
-      }
+  const held: { block: Block; start: Step; end: Step; lo: Bytes; hi: Bytes }[] = [];
+  for (const block of blocksOf(problem)) {
+    if (block.fixed === undefined) continue;
+    for (const r of block.rects) held.push({ block, start: r.start, end: r.end, lo: block.fixed + r.lo, hi: block.fixed + r.hi });
+  }
+  held.sort((x, y) => x.start - y.start || x.block.root - y.block.root);
+  let live: typeof held = [];
+  for (const h of held) {
+    live = live.filter((c) => c.end > h.start);
+    const c = live.find((c) => c.block !== h.block && h.lo < c.hi && c.lo < h.hi);
+    if (c !== undefined) {
+      const a = problem.buffers[c.block.root]!;
+      const b = problem.buffers[h.block.root]!;
+      throw new InputError(`buffer "${a.id}": fixed offset ${c.block.fixed} collides with buffer "${b.id}" at ${h.block.fixed} (both live at step ${h.start})`, {
+        buffer: a.id,
+        field: 'offset',
+      });
     }
+    live.push(h);
   }
 }
 

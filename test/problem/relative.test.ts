@@ -145,6 +145,20 @@ describe('verifyPlan on gaps and aliases', () => {
         }
         const want = gridValid(p, offsets);
         expect(verifyPlan(p, offsets).valid, JSON.stringify({ p, offsets })).toBe(want);
+        if (k % 2 === 0) {
+          // The plan as fixed offsets (a solution read back): validation accepts exactly the valid ones.
+          const fixed: Problem = { buffers: p.buffers.map((b, i) => ({ ...b, offset: offsets[i]! })) };
+          const accepted = (() => {
+            try {
+              validateProblem(fixed);
+              return true;
+            } catch (e) {
+              if (e instanceof InputError) return false;
+              throw e;
+            }
+          })();
+          expect(accepted, JSON.stringify({ p, offsets })).toBe(want);
+        }
         if (want) valid++;
         else invalid++;
       }
