@@ -8,6 +8,12 @@
 import { blocksOf, type Block } from '../problem/relative.js';
 import type { Buffer, Bytes, Problem } from '../problem/types.js';
 
+/**
+ * Rectangles (a buffer's live runs between its gaps) up to which the block heuristics run: each places
+ * every block against all rectangles placed before it, O(n^2) (about 0.1 s at this size).
+ */
+export const BLOCKS_MAX_RECTS = 5000;
+
 /** The orders the block heuristics take, by the name of the method each one is. */
 export const BLOCK_ORDERS = {
   /** Tallest block first (then most area), like greedy-size. */

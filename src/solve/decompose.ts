@@ -67,7 +67,7 @@ export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | 
   const method = options.method ?? 'auto';
   if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
   validateProblem(problem);
-  // Aliases tie buffers across parts; the block heuristics plan such problems whole (solve.ts).
+  // Aliases tie buffers across parts: solve.ts plans such problems whole (their blocks' rectangles may split).
   if (hasTies(problem)) return undefined;
   const parts = splitInTime(problem);
   return parts.length > 1 ? parts : undefined;

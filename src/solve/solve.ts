@@ -8,7 +8,7 @@ import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
-import { envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
+import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 
 export interface SolveOptions {
@@ -184,8 +184,12 @@ function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
   // Hints: a first plan that takes each buffer's hint where it is free; another method replaces it only
   // with a strictly lower peak.
   if (isPortfolio(method) && problem.buffers.some((b) => b.hint !== undefined)) {
-    const t = now();
-    keep('greedy-size-hints', placeBlocks(problem, 'blocks-greedy-size'), t);
+    if (problem.buffers.length > BLOCKS_MAX_RECTS) {
+      notes.push(`greedy-size-hints left out: more than ${BLOCKS_MAX_RECTS} buffers (it is O(n^2))`);
+    } else {
+      const t = now();
+      keep('greedy-size-hints', placeBlocks(problem, 'blocks-greedy-size'), t);
+    }
   }
   if (isMethodName(method)) {
     runHeuristic(method, end);
@@ -256,27 +260,30 @@ function solveTied(
   clock: Clock,
 ): SolveResult {
   const blocks = blocksOf(problem);
-  const found = solveBlocks(problem, blocks, clock, () => end.passed());
-  const methods = found.methods;
-  let best = found.best;
-  const notes = found.notes;
   const rects = envelopeOf(problem, blocks);
-  if (end.passed()) {
+  const collide = fixedRectanglesCollide(rects);
+  // The block heuristics are O(n^2): past BLOCKS_MAX_RECTS the rectangles alone plan, unless they cannot.
+  const large = blocks.reduce((s, b) => s + b.rects.length, 0) > BLOCKS_MAX_RECTS && !collide;
+  const found = large ? undefined : solveBlocks(problem, blocks, clock, () => end.passed());
+  const methods = found?.methods ?? [];
+  let best = found?.best;
+  const notes = found?.notes ?? [`block heuristics left out: more than ${BLOCKS_MAX_RECTS} live runs (they are O(n^2))`];
+  if (best !== undefined && end.passed()) {
     notes.push('rectangles left out: the time limit was reached');
-  } else if (fixedRectanglesCollide(rects)) {
+  } else if (collide) {
     notes.push('rectangles left out: fixed blocks share steps and bytes as rectangles (only in their gaps or windows)');
   } else {
     const t = clock();
     const env = solve(rects, { ...options, timeLimitMs: undefined, deadline: end, onProgress: undefined });
     const name = `rectangles: ${env.method}`;
     methods.push({ method: name, peak: env.peak, timeMs: clock() - t });
-    if (env.peak < best.peak) best = { ...fromBases(problem, blocks, env.offsets), method: name };
+    if (best === undefined || env.peak < best.peak) best = { ...fromBases(problem, blocks, env.offsets), method: name };
     for (const n of env.notes ?? []) notes.push(`rectangles: ${n}`);
   }
   notes.unshift(
     'gaps or aliases: each root with its aliases is planned as one block, by the block heuristics on its real shape and by every other method on its bounding rectangle (gaps unused there); the status rests on the live bound of live bytes',
   );
-  const result = finishPlan(problem, best, proven, methods, t0, clock);
+  const result = finishPlan(problem, best!, proven, methods, t0, clock);
   result.notes = notes;
   return result;
 }
