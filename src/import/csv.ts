@@ -51,8 +51,8 @@ function csvRecords(text: string, file: string): CsvRecord[] {
  * and `end`, which is inclusive), optional `alignment`, `offset` (a fixed offset), `weight`, `spillable`.
  * `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
  * as it is (size 0): importProblem sets it aside. Errors name the file, line and column. A spilled
- * solution's `memory` column (`chip` / `ddr`) is read back too: a `ddr` row's offset is in the DDR arena,
- * so it is not taken as a fixed (on-chip) offset.
+ * solution's `memory` column (`chip` / `ddr`, or a tiered plan's memory names) is read back too: a row's
+ * offset in another memory than `chip` is in that memory's arena, so it is not taken as a fixed (on-chip) offset.
  */
 export function parseCsv(text: string, file = '<csv>'): Problem {
   const records = csvRecords(text, file);
@@ -105,11 +105,12 @@ export function parseCsv(text: string, file = '<csv>'): Problem {
     const align = int('alignment', true);
     if (align !== undefined) b.align = align;
     const memory = cell('memory');
-    if (memory !== undefined && !/^(chip|ddr|)$/i.test(memory)) {
-      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip or ddr`, { file, buffer: id, field: 'memory' });
+    if (memory !== undefined && !/^([A-Za-z_][\w.-]*)?$/.test(memory)) {
+      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
     }
     const offset = int('offset', true);
-    if (offset !== undefined && memory?.toLowerCase() !== 'ddr') b.offset = offset;
+    // Only an on-chip offset (no memory, or `chip`) is kept as fixed: others are in another memory's arena.
+    if (offset !== undefined && (memory === undefined || /^(chip|)$/i.test(memory))) b.offset = offset;
     const weight = cell('weight');
     if (weight !== undefined && weight !== '') {
       const w = Number(weight);
