@@ -16,7 +16,7 @@ import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
 import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
-import { planModelTiers, tierBase } from './plan-model-tiers.js';
+import { planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 /**
@@ -85,7 +85,7 @@ function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): obj
     memories,
     subgraphs: plans.map((plan, s) => {
       const sg = model.subgraphs[s]!;
-      const json = tieredPlanToJson(sg.problem, plan);
+      const json = tieredPlanToJson(withTraffic(sg), plan);
       json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }));
       return { index: sg.index, name: sg.name, ...json };
     }),
@@ -124,9 +124,9 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
     const first = memories[0]!.name;
     const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
     if (opts.out !== undefined) {
-      const sg0 = model.subgraphs[0]!;
+      const sg0 = withTraffic(model.subgraphs[0]!);
       const csv = opts.out.toLowerCase().endsWith('.csv');
-      outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0.problem, plans[0]!, tieredPlanToJson(sg0.problem, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
+      outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
     if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
     if (opts.writeTflite !== undefined) {
