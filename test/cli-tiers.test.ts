@@ -145,7 +145,7 @@ describe('plan MODEL --memory', () => {
     const header = join(dir, 'chain.h');
     const r = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--json', '--header', header);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { subgraphs: (TieredJson & { buffers: { name: string }[] })[]; memories: { name: string; used: number }[] };
+    const json = JSON.parse(r.out) as { subgraphs: (Omit<TieredJson, 'buffers'> & { buffers: (TieredJson['buffers'][number] & { name: string })[] })[]; memories: { name: string; used: number }[] };
     const plan = json.subgraphs[0]!;
     // input, conv and relu are read once (2 x size); logits, the output, by nobody (1 x size).
     expect(plan.buffers.map((b) => [b.name, b.weight])).toEqual([
