@@ -1,6 +1,6 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
 import { formatTieredReport, tieredOutText, tieredPlanToJson } from './export/tiers.js';
-import { parseSize } from './format/bytes.js';
+import { parseMemorySpec } from './format/memory-spec.js';
 import { terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
 import type { MemoryTier } from './problem/types.js';
@@ -11,6 +11,7 @@ import { planTiers, type TieredPlan } from './solve/tiers/index.js';
 import { importOptions, type PlanOptions } from './cli-model.js';
 import { timeLimitMs } from './cli-io.js';
 import { tieredHeader } from './export/tiers-header.js';
+import { tieredLayoutSvg } from './export/tiers-svg.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
@@ -19,30 +20,14 @@ import type { ImportedModel } from './import/model.js';
 import { planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
-/**
- * One `--memory` flag, added to the ones before it: `NAME=SIZE:COST`, `NAME=SIZE` (cost: the
- * memory's position, 1 for the first), `NAME:COST` or `NAME::COST` (no size: unbounded, the last
- * memory only). NAME: a letter, then letters, digits or `_`. SIZE as --capacity (`64KiB`, `2MiB`,
- * `4MB`, bytes); COST a non-negative number. Memories are listed fastest first.
- */
+/** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
 export function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[] {
-  const m = /^([A-Za-z][A-Za-z0-9_]*)(?:=([^:]*))?(?::{1,2}([^:]*))?$/.exec(value);
-  if (m === null) throw new UsageError(`--memory: "${value}" is not NAME=SIZE[:COST] (e.g. dtcm=64KiB:1, psram:20)`);
-  const [, name, size, cost] = m;
-  const mem: MemoryTier = { name: name!, cost: all.length + 1 };
-  if (size !== undefined && size !== '') {
-    try {
-      mem.capacity = parseSize(size);
-    } catch (e) {
-      throw new UsageError(`--memory ${name}: ${(e as Error).message}`);
-    }
+  try {
+    return [...all, parseMemorySpec(value, all.length)];
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);
   }
-  if (cost !== undefined) {
-    const c = Number(cost);
-    if (cost === '' || !Number.isFinite(c) || c < 0) throw new UsageError(`--memory ${name}: cost "${cost}" is not a non-negative number`);
-    mem.cost = c;
-  }
-  return [...all, mem];
 }
 
 /** What the tiers run takes from the plan command's options. */
@@ -96,7 +81,6 @@ function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): obj
 const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
   ['capacity', '--capacity'],
   ['reorder', '--reorder'],
-  ['svg', '--svg'],
   ['kernels', '--kernels'],
   ['emitLp', '--emit-lp'],
 ];
@@ -128,6 +112,7 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
       const csv = opts.out.toLowerCase().endsWith('.csv');
       outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
+    if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans)]);
     if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
     if (opts.writeTflite !== undefined) {
       if (elsewhere > 0) {
@@ -139,7 +124,7 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
       const offsets = tensorOffsets(model, plans.map((p) => ({ offsets: p.offsets, peak: p.usage[0]!.used })));
       outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model))]);
     }
-  } else if (opts.out !== undefined || opts.header !== undefined || opts.writeTflite !== undefined) {
+  } else if (opts.out !== undefined || opts.header !== undefined || opts.svg !== undefined || opts.writeTflite !== undefined) {
     const last = plans[plans.length - 1]!;
     throw new UsageError(`subgraph ${plans.length - 1}: no plan over the memories (${last.failure ?? last.status}); nothing was written`);
   }

@@ -25,23 +25,30 @@ export function withTraffic(sg: ModelSubgraph): Problem {
 export const tierBase = (plans: readonly TieredPlan[], m: number): number => subgraphBases([...plans.map((p) => ({ peak: p.usage[m]?.used ?? 0 })), { peak: 0 }])[plans.length]!;
 
 /**
- * Plans every subgraph of `model` over `memories`. A memory the earlier subgraphs filled is left out
- * of the later ones (their buffers may not use it). Stops at the first subgraph with no plan (its plan
- * says why); the plans so far are returned.
+ * Plans `problems` (the subgraphs of a model, in order) over `memories` with `planOne`, each within
+ * what the earlier ones leave of every memory. A memory the earlier ones filled is left out of the
+ * later ones (their buffers may not use it). Stops at the first problem with no plan (its plan says
+ * why); the plans so far are returned.
  */
-export async function planModelTiers(model: ImportedModel, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan[]> {
+export async function planStackedTiers(
+  problems: readonly Problem[],
+  memories: readonly MemoryTier[],
+  planOne: (problem: Problem, memories: readonly MemoryTier[]) => Promise<TieredPlan>,
+): Promise<TieredPlan[]> {
   const plans: TieredPlan[] = [];
-  for (const sg of model.subgraphs) {
+  for (const original of problems) {
     const left = memories.map((mem, m) => (mem.capacity === undefined ? undefined : mem.capacity - tierBase(plans, m)));
     const mems = memories.map((mem, m): MemoryTier => (left[m] === undefined ? { ...mem } : { ...mem, capacity: Math.max(1, left[m]!) }));
     const full = new Set(memories.flatMap((mem, m) => (left[m] !== undefined && left[m]! <= 0 ? [mem.name] : [])));
-    const problem = withTraffic(sg);
-    if (full.size > 0) {
-      for (const b of problem.buffers) b.memories = (b.memories ?? memories.map((mem) => mem.name)).filter((name) => !full.has(name));
-    }
-    const plan = await planTiers(problem, mems, options);
+    const problem = full.size === 0 ? original : { ...original, buffers: original.buffers.map((b) => ({ ...b, memories: (b.memories ?? memories.map((mem) => mem.name)).filter((name) => !full.has(name)) })) };
+    const plan = await planOne(problem, mems);
     plans.push(plan);
     if (plan.memory.length === 0) break;
   }
   return plans;
+}
+
+/** Every subgraph of `model` over `memories` (planStackedTiers), weights their traffic (withTraffic), exact where GLPK finishes (planTiers). */
+export function planModelTiers(model: ImportedModel, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan[]> {
+  return planStackedTiers(model.subgraphs.map(withTraffic), memories, (p, m) => planTiers(p, m, options));
 }

@@ -143,7 +143,8 @@ describe('plan MODEL --memory', () => {
 
   it('weights are traffic (size x (1 + readers)); --header gives each memory and each tensor its memory and offset; --write-tflite refused unless all is in the first', () => {
     const header = join(dir, 'chain.h');
-    const r = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--json', '--header', header);
+    const svg = join(dir, 'chain.svg');
+    const r = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--json', '--header', header, '--svg', svg);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out) as { subgraphs: (Omit<TieredJson, 'buffers'> & { buffers: (TieredJson['buffers'][number] & { name: string })[] })[]; memories: { name: string; used: number }[] };
     const plan = json.subgraphs[0]!;
@@ -167,6 +168,13 @@ describe('plan MODEL --memory', () => {
       expect(h).toContain(`#define ${id}_OFFSET ${plan.buffers[i]!.offset} `);
     }
     expect(plan.buffers.some((b) => b.memory === 'psram')).toBe(true);
+    // The SVG: one panel per memory holding buffers, one rectangle per buffer, dtcm's capacity line.
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toContain('<g id="subgraph-0-dtcm">');
+    expect(picture).toContain('<g id="subgraph-0-psram">');
+    expect(picture.match(/<rect x=[^>]*fill="hsl/g)?.length).toBe(plan.buffers.length);
+    expect(picture).toMatch(/capacity 1\.00 KiB/);
+    expect(picture).toMatch(/psram offset \d+/);
     const refused = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--write-tflite', join(dir, 'no.tflite'));
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/outside the first memory "dtcm".*--header/);

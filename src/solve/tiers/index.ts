@@ -41,3 +41,14 @@ export async function planTiers(problem: Problem, memories: readonly MemoryTier[
 export function planTiersWith(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions = {}, solveOne: (p: Problem, o: SolveOptions) => SolveResult = solve): TieredPlan {
   return drive(tiersPlanner(problem, memories, options), solveOne);
 }
+
+/**
+ * The plan without GLPK, each solve by the asynchronous `solveOne` (a pool of workers, the page):
+ * the same plan as planTiersWith() with the same solves.
+ */
+export async function planTiersAsync(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan> {
+  const run = tiersPlanner(problem, memories, options);
+  let step = run.next();
+  while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
+  return step.value;
+}

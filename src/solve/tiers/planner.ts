@@ -121,16 +121,16 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
   const k = memories.length;
   const n = problem.buffers.length;
   let bound = stepBound(inst);
-  if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(left() / 4));
+  if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(left() / 8));
   const baseline = fillFastestFirst(inst);
   const baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.memory);
 
   /** Places every memory's set; the results (undefined for an empty memory) and the memories that did not fit. */
-  function* place(memory: readonly number[]): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
+  function* place(memory: readonly number[], share = 2 * k): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
     const results: (SolveResult | undefined)[] = [];
     for (let m = 0; m < k; m++) {
       const idx = membersOf(memory, m);
-      results.push(idx.length === 0 ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / (2 * k) } });
+      results.push(idx.length === 0 ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / share } });
     }
     return { results, failed: results.flatMap((r, m) => (r !== undefined && r.fits === false ? [m] : [])) };
   }
@@ -214,8 +214,9 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
   const firstCheapest = inst.cost.every((c) => c >= inst.cost[0]!) && inst.allowed.every((a) => a[0]);
   let whole: SolveResult | undefined;
   if (firstCheapest) {
+    // Every buffer in one arena: the solve --capacity runs first (all the time there is, as there).
     const all = problem.buffers.map(() => 0);
-    const { results, failed } = yield* place(all);
+    const { results, failed } = yield* place(all, 1);
     if (failed.length === 0) return fromResults(all, results, 'all-first', 1);
     whole = results[0];
   }
@@ -248,7 +249,8 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     let provenCuts = true;
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       rounds = round;
-      const choice = exact.choose(cuts, left() / 2);
+      // Most of the time goes to the assignment: placements mostly end by their budgets, not the clock.
+      const choice = exact.choose(cuts, left() * 0.6);
       if (choice.outcome === 'infeasible') {
         if (provenCuts) return failure('infeasible', round === 1 ? 'no assignment of the buffers fits the memories\' capacities at every step' : 'no assignment left places in every memory (each was proven not to)', round);
         break;
