@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|scaled|models|order|tflm|workers|scale|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|scaled|models|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
 import { benchScale, benchTimeLimit } from './scale.js';
 import { benchTflm } from './tflm.js';
+import { benchTiers } from './tiers.js';
 import { benchWorkers } from './workers.js';
 
 const shared = process.env.ARENAPACK_SHARED ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
@@ -26,6 +27,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   models: () => benchModels(shared),
   order: () => benchOrder(shared),
   tflm: () => benchTflm(shared),
+  tiers: () => benchTiers(shared, seconds * 1000, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),
   workers: () => benchWorkers(shared),
   scale: () => {
     benchTimeLimit();

@@ -24,6 +24,8 @@ import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
+import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
+import type { MemoryTier } from './problem/types.js';
 
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
@@ -42,7 +44,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
 
-async function runPlan(file: string, opts: PlanOptions): Promise<number> {
+async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
     [file],
     [
@@ -56,13 +58,29 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   // One deadline for the whole command: reading, solving and choosing what to spill share it.
   const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
-  if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
+  if (modelFormat(file, bytes) !== undefined) {
+    if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
+    return runPlanModel(file, bytes, opts);
+  }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
     if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
+  // Memory tiers: from --memory flags, or the JSON problem's own "memories".
+  const memories = opts.memory ?? problem.memories;
+  if (memories !== undefined) {
+    const clash: [string, boolean][] = [
+      ['--capacity', opts.capacity !== undefined],
+      ['--no-spill', opts.spill === false],
+      ['--method glpk', opts.method === 'glpk'],
+      ['--emit-lp', opts.emitLp !== undefined],
+    ];
+    const given = clash.find(([, on]) => on);
+    if (given) throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): --capacity C is the two memories --memory chip=C:0 --memory ddr:1`);
+    return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
+  }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   let result: SolveResult;
   if (opts.method === 'glpk') {
@@ -112,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
         .default('auto'),
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
+    .option('--memory <name=size:cost>', 'memory tiers, fastest first, repeated: NAME=SIZE[:COST], the last may be NAME:COST (unbounded), e.g. --memory dtcm=64KiB:1 --memory sram=512KiB:2 --memory psram:20', memoryOption)
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
     .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
@@ -131,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
       ]),
     )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
-  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number }) => {
+  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[] }) => {
     if (files.length === 1 && opts.jobs === undefined) {
       code = await runPlan(files[0]!, opts);
       return;
@@ -144,6 +163,7 @@ export async function main(argv: string[]): Promise<number> {
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
+      ['--memory', opts.memory],
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');

@@ -2,17 +2,30 @@
  * arenapack: plan where every buffer of a neural network's working memory lives, prove how good
  * the plan is, and check it. Data flows one way: import -> Problem -> solve -> Plan -> verify -> export.
  */
-export type { Buffer, Bytes, Gap, Memory, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
+export type { Buffer, Bytes, Gap, Memory, MemoryTier, MethodResult, Plan, PlanStatus, Problem, Step } from './problem/types.js';
 export { InputError } from './problem/errors.js';
-export { validateProblem } from './problem/validate.js';
+export { validateMemories, validateProblem } from './problem/validate.js';
 export { blocksOf, hasTies, liveRects, type Block, type Rect } from './problem/relative.js';
-export { verifyPlan, verifySpilledPlan, type SpilledClaim, type Verdict } from './problem/verify.js';
+export { verifyPlan, verifySpilledPlan, verifyTieredPlan, type SpilledClaim, type Verdict } from './problem/verify.js';
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
 export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';
 export { bestKeptSet, type KeptChoice } from './solve/spill-choice.js';
 export { Deadline, type Clock } from './solve/deadline.js';
+export {
+  fillFastestFirst,
+  planTiers,
+  planTiersAsync,
+  planTiersWith,
+  stepBound,
+  tierInstance,
+  tiersPlanner,
+  type TierInstance,
+  type TieredPlan,
+  type TierUsage,
+  type TiersHow,
+} from './solve/tiers/index.js';
 export {
   ASSIGN_METHODS,
   METHOD_HELP,
@@ -50,6 +63,11 @@ export { importModelFile, modelFormat } from './import/model-file.js';
 export { importTflite } from './import/tflite/index.js';
 export { readTflite } from './import/tflite/reader.js';
 export { planModel, type ModelPlan } from './plan-model.js';
+export { planModelTiers, planStackedTiers, withTraffic } from './plan-model-tiers.js';
+export { formatTieredReport, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
+export { tieredHeader } from './export/tiers-header.js';
+export { tieredLayoutSvg } from './export/tiers-svg.js';
+export { parseMemoryList, parseMemorySpec } from './format/memory-spec.js';
 export { modelPlanToJson, type ModelPlanJson, type SubgraphPlanJson } from './export/model-json.js';
 export { formatModelReport } from './export/model-report.js';
 export { cHeader } from './export/c-header.js';

@@ -8,7 +8,7 @@ import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, 
 import type { SpillInfo } from '../solve/spill.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
-const MAX_IDENT = 63;
+export const MAX_IDENT = 63;
 
 /** The longest macro prefix: it leaves room for `_SG<s>_T<index>_` and a part of the tensor's name. */
 export const MAX_PREFIX = 32;
@@ -20,7 +20,7 @@ export function cIdentifier(text: string): string {
 }
 
 /** Makes each name unique among `used` (adding _2, _3, ... before the cut), within MAX_IDENT characters. */
-function unique(name: string, used: Set<string>): string {
+export function unique(name: string, used: Set<string>): string {
   let candidate = name.slice(0, MAX_IDENT);
   for (let k = 2; used.has(candidate); k++) {
     const tail = `_${k}`;
@@ -35,7 +35,7 @@ function unique(name: string, used: Set<string>): string {
  * ESC in a tensor name stays on its line and shows as `\n`, `\x1b`), and `*` `/` / `/` `*` split so the
  * comment neither ends early nor nests.
  */
-const comment = (s: string): string => printable(s).replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+export const comment = (s: string): string => printable(s).replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
 
 /**
  * Text as the body of a C string literal: `"` and `\` escaped, every character outside printable
@@ -54,7 +54,7 @@ export function cString(s: string): string {
 }
 
 /** The last part of a path, `/` or `\\` separated (the header runs in browsers too: no node:path). */
-function baseName(file: string): string {
+export function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
 }
 

@@ -1,5 +1,5 @@
 import { formatGaps } from '../format/gaps.js';
-import type { Buffer, Memory, Problem } from '../problem/types.js';
+import type { Buffer, Problem } from '../problem/types.js';
 
 /**
  * A field as RFC 4180 writes it: in double quotes, its quotes doubled, when it holds a comma, a quote or
@@ -20,7 +20,7 @@ const OPTIONAL: [string, (b: Buffer) => unknown, (b: Buffer) => string][] = [
   ['alias_offset', (b) => b.aliasOf !== undefined, (b) => (b.aliasOf === undefined ? '' : String(b.aliasOffset ?? 0))],
 ];
 
-function rows(problem: Problem, offsets?: readonly number[], memory?: readonly Memory[]): string {
+function rows(problem: Problem, offsets?: readonly number[], memory?: readonly string[]): string {
   const bs = problem.buffers;
   const extra = OPTIONAL.filter(([, has]) => bs.some((b) => has(b)));
   const withOffset = offsets !== undefined || bs.some((b) => b.offset !== undefined);
@@ -42,8 +42,8 @@ export function problemToCsv(problem: Problem): string {
 
 /**
  * A solution as MiniMalloc CSV: the problem's columns plus each buffer's `offset`; with `memory` (a
- * spilled plan) also a `memory` column, `chip` or `ddr`, the offset being within that memory's arena.
+ * spilled plan) also a `memory` column, `chip` or `ddr` (a tiered plan: the memory's name), the offset being within that memory's arena.
  */
-export function solutionToCsv(problem: Problem, offsets: readonly number[], memory?: readonly Memory[]): string {
+export function solutionToCsv(problem: Problem, offsets: readonly number[], memory?: readonly string[]): string {
   return rows(problem, offsets, memory);
 }

@@ -18,7 +18,7 @@ const num = (x: number): string => String(Math.round(x * 100) / 100);
 const esc = (s: string): string => printable(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** One panel: the buffers `idx` of a subgraph at `offsets` (their own arena), and what to mark. */
-interface Panel {
+export interface Panel {
   s: number;
   title: string;
   idx: number[];
@@ -28,6 +28,8 @@ interface Panel {
   peakStep: number;
   /** The capacity line (on chip only). */
   capacity?: number;
+  /** The memory the panel shows (spilled: `chip` / `ddr`; tiers: the memory's name), absent with one arena. */
+  memory?: string;
 }
 
 /**
@@ -56,9 +58,18 @@ export function layoutSvg(model: ImportedModel, plans: readonly (Pick<Plan, 'off
     const chip = all.filter((i) => plan.spill!.memory[i] === 'chip');
     const ddr = all.filter((i) => plan.spill!.memory[i] === 'ddr');
     const mc = marks(chip);
-    panels.push({ s, title: `${head}: on chip ${formatBytesExact(plan.peak)}, ${chip.length} buffers, after spilling ${ddr.length}`, idx: chip, peak: plan.peak, ...mc, capacity: plan.spill.capacity });
-    panels.push({ s, title: `${head}: DDR ${formatBytesExact(plan.spill.ddrPeak)}, ${ddr.length} buffers spilled`, idx: ddr, peak: plan.spill.ddrPeak, ...marks(ddr) });
+    panels.push({ s, title: `${head}: on chip ${formatBytesExact(plan.peak)}, ${chip.length} buffers, after spilling ${ddr.length}`, idx: chip, peak: plan.peak, ...mc, capacity: plan.spill.capacity, memory: 'chip' });
+    panels.push({ s, title: `${head}: DDR ${formatBytesExact(plan.spill.ddrPeak)}, ${ddr.length} buffers spilled`, idx: ddr, peak: plan.spill.ddrPeak, ...marks(ddr), memory: 'ddr' });
   });
+  return panelsSvg(model, (s) => plans[s]!.offsets, panels);
+}
+
+/**
+ * The SVG of `panels` (each the buffers of a subgraph in one arena: see Panel), the offsets of
+ * subgraph s's buffers given by `offsetsOf(s)` (each in its own memory's arena). One panel below the
+ * other, PANEL_H each.
+ */
+export function panelsSvg(model: ImportedModel, offsetsOf: (s: number) => readonly number[], panels: readonly Panel[]): string {
   const out: string[] = [];
   const height = PANEL_H * panels.length;
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="11">`);
@@ -66,7 +77,7 @@ export function layoutSvg(model: ImportedModel, plans: readonly (Pick<Plan, 'off
   panels.forEach((panel, p) => {
     const { s } = panel;
     const sg = model.subgraphs[s]!;
-    const plan = plans[s]!;
+    const offsets = offsetsOf(s);
     const bufs = sg.problem.buffers;
     const { peakStep, bound, capacity: cap } = panel;
     const steps = Math.max(1, ...bufs.map((b) => b.end));
@@ -76,16 +87,15 @@ export function layoutSvg(model: ImportedModel, plans: readonly (Pick<Plan, 'off
     const plotW = W - LEFT - RIGHT;
     const sx = plotW / steps;
     const y = (addr: number): number => y0 + PLOT_H - (addr / top) * PLOT_H;
-    const ddr = plan.spill !== undefined && panel.capacity === undefined;
-    out.push(`<g id="subgraph-${s}${plan.spill !== undefined ? (ddr ? '-ddr' : '-chip') : ''}">`);
+    out.push(`<g id="subgraph-${s}${panel.memory !== undefined ? `-${esc(panel.memory)}` : ''}">`);
     out.push(`<text x="${LEFT}" y="${y0 - 16}" font-size="13">${esc(`${panel.title}, ${steps} steps`)}</text>`);
     out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PLOT_H}" fill="none" stroke="#888"/>`);
     for (const i of panel.idx) {
       const b = bufs[i]!;
-      const o = plan.offsets[i]!;
+      const o = offsets[i]!;
       const names = sg.tensorsOf[i]!.map((t) => sg.tensors?.[t]?.name ?? String(t));
       const hue = bufferHue(i);
-      const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), ${ddr ? 'DDR ' : ''}offset ${o}`;
+      const tip = `${names.join(' = ')} (tensor ${sg.tensorsOf[i]!.join(', ')}): ${b.size} B, steps [${b.start}, ${b.end}), ${panel.memory === 'ddr' ? 'DDR ' : panel.memory !== undefined && panel.memory !== 'chip' ? `${panel.memory} ` : ''}offset ${o}`;
       out.push(
         `<rect x="${num(LEFT + b.start * sx)}" y="${num(y(o + b.size))}" width="${num((b.end - b.start) * sx)}" height="${num((b.size / top) * PLOT_H)}" ` +
           `fill="hsl(${hue},55%,65%)" stroke="#333" stroke-width="0.3"><title>${esc(tip)}</title></rect>`,

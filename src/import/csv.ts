@@ -56,9 +56,10 @@ function csvRecords(text: string, file: string): CsvRecord[] {
  * offset), `alias_of` and `alias_offset` (src/problem/relative.ts); empty cells (and -1 for `hint`) mean
  * none. `upper` is exclusive. Ids stay strings. Fields may be quoted (RFC 4180). A buffer of 0 bytes is read
  * as it is (size 0): importProblem sets it aside. Errors name the file, line and column. A spilled
- * solution's `memory` column (`chip` / `ddr`) is read back too: a `ddr` row's offset is in the DDR arena,
- * so it is not taken as a fixed (on-chip) offset. When `lines` is given, it gets each id's line (the last
- * line with that id), for messages about a buffer found later (validateProblem's).
+ * solution's `memory` column (`chip` / `ddr`, or a tiered plan's memory names) is read back too: a row's
+ * offset in another memory than `chip` is in that memory's arena, so it is not taken as a fixed (on-chip)
+ * offset. When `lines` is given, it gets each id's line (the last line with that id), for messages about a
+ * buffer found later (validateProblem's).
  */
 export function parseCsv(text: string, file = '<csv>', lines?: Map<string, number>): Problem {
   const records = csvRecords(text, file);
@@ -110,11 +111,12 @@ export function parseCsv(text: string, file = '<csv>', lines?: Map<string, numbe
     const align = int('alignment', true);
     if (align !== undefined) b.align = align;
     const memory = cell('memory');
-    if (memory !== undefined && !/^(chip|ddr|)$/i.test(memory)) {
-      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip or ddr`, { file, buffer: id, field: 'memory' });
+    if (memory !== undefined && !/^([A-Za-z_][\w.-]*)?$/.test(memory)) {
+      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
     }
     const offset = int('offset', true);
-    if (offset !== undefined && memory?.toLowerCase() !== 'ddr') b.offset = offset;
+    // Only an on-chip offset (no memory, or `chip`) is kept as fixed: others are in another memory's arena.
+    if (offset !== undefined && (memory === undefined || /^(chip|)$/i.test(memory))) b.offset = offset;
     const weight = cell('weight');
     if (weight !== undefined && weight !== '') {
       const w = Number(weight);

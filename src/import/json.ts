@@ -17,7 +17,7 @@ export function parseJson(text: string, file = '<json>'): Problem {
   } catch (e) {
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, { file });
   }
-  const obj: { buffers?: unknown; capacity?: unknown } = Array.isArray(data) ? { buffers: data } : (data as object);
+  const obj: { buffers?: unknown; capacity?: unknown; memories?: unknown } = Array.isArray(data) ? { buffers: data } : (data as object);
   if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.buffers)) {
     throw new InputError(`${file}: expected an object with a "buffers" array, or an array of buffers`, { file });
   }
@@ -54,5 +54,26 @@ export function parseJson(text: string, file = '<json>'): Problem {
       problem.capacity = obj.capacity as number;
     }
   }
+  if (obj.memories !== undefined) problem.memories = parseMemories(obj.memories, file);
   return problem;
+}
+
+/**
+ * A JSON problem's `memories`: `[{ "name", "capacity"?, "align"?, "cost" }]`, fastest first; a
+ * capacity may be bytes or a string such as "512KiB". Field checks are validateMemories'.
+ */
+function parseMemories(value: unknown, file: string): NonNullable<Problem['memories']> {
+  if (!Array.isArray(value)) throw new InputError(`${file}: "memories" must be an array of { name, capacity?, align?, cost }`, { file, field: 'memories' });
+  return value.map((m: unknown, k) => {
+    if (m === null || typeof m !== 'object') throw new InputError(`${file}: memory #${k} must be an object`, { file, field: 'memories' });
+    const mem = { ...(m as Record<string, unknown>) };
+    if (typeof mem.capacity === 'string') {
+      try {
+        mem.capacity = parseSize(mem.capacity);
+      } catch (e) {
+        throw new InputError(`${file}: memory #${k}: capacity ${(e as Error).message}`, { file, field: 'memories.capacity' });
+      }
+    }
+    return mem as unknown as NonNullable<Problem['memories']>[number];
+  });
 }

@@ -22,7 +22,7 @@ import { InputError } from './errors.js';
 import type { Buffer, Bytes, Gap, Problem, Step } from './types.js';
 
 /** Whether any buffer has gaps or aliases (then the problem is planned as blocks; hints alone do not count). */
-export function hasTies(problem: Problem): boolean {
+export function hasTies(problem: Pick<Problem, 'buffers'>): boolean {
   return problem.buffers.some((b) => (b.gaps !== undefined && b.gaps.length > 0) || b.aliasOf !== undefined);
 }
 

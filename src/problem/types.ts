@@ -22,10 +22,19 @@ export interface Buffer {
   align?: number;
   /** A pre-assigned offset the plan must keep. */
   offset?: Bytes;
-  /** Bytes of DDR traffic saved when the buffer stays on chip (fit); default `size`. */
+  /**
+   * Bytes of DDR traffic saved when the buffer stays on chip (fit); with memory tiers, its traffic
+   * per inference in bytes (a model tensor: size x (1 + readers)). Default `size`.
+   */
   weight?: number;
   /** Whether the buffer may leave the chip when it does not fit (fit); default true. */
   spillable?: boolean;
+  /**
+   * Memory tiers: the names of the memories (Problem.memories) this buffer may live in; default all.
+   * An input a DMA writes may be pinned to one, say. A buffer with `spillable: false` or a fixed
+   * offset lives in the first (fastest) memory.
+   */
+  memories?: string[];
   /**
    * Steps inside [start, end) where the buffer holds nothing, or only a window of its bytes (MiniMalloc's
    * `gaps`); other buffers may use the rest of its bytes then. Disjoint; see src/problem/relative.ts.
@@ -53,11 +62,35 @@ export interface Gap {
   window?: { lo: Bytes; hi: Bytes };
 }
 
+/**
+ * One memory of a device (a tier: DTCM, SRAM, PSRAM, DDR...). Listed fastest first; each buffer gets
+ * one memory and an offset inside that memory's arena (reuse and merging inside each, as in place).
+ */
+export interface MemoryTier {
+  /** Unique name, as buffers and outputs refer to it (`dtcm`, `sram`, `ddr`). */
+  name: string;
+  /** Bytes of the memory; absent = unbounded (allowed for the last memory only, e.g. DDR). */
+  capacity?: Bytes;
+  /** Offsets in this memory are multiples of this power of two (on top of each buffer's own); default 1. */
+  align?: number;
+  /**
+   * Relative cost of one byte of traffic in this memory (energy or time per byte: DTCM 1, SRAM 2,
+   * PSRAM 20, say); a non-negative finite number. The objective is the sum over buffers of
+   * weight x the cost of the buffer's memory.
+   */
+  cost: number;
+}
+
 /** A set of buffers to place, optionally under an on-chip capacity. */
 export interface Problem {
   buffers: Buffer[];
   /** Bytes of on-chip memory available. */
   capacity?: Bytes;
+  /**
+   * Memory tiers, fastest first (see MemoryTier): plan every buffer into one of them, minimising the
+   * traffic cost. `capacity` alone is the two-memory case (on chip, then DDR).
+   */
+  memories?: MemoryTier[];
 }
 
 /** How good a plan is known to be. */

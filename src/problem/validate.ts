@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { hasTies, validateTies } from './relative.js';
-import type { Buffer, Problem } from './types.js';
+import type { Buffer, MemoryTier, Problem } from './types.js';
 
 const isSafeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
@@ -54,8 +54,12 @@ export function validateProblem(problem: Problem): Problem {
     if (b.spillable !== undefined && typeof b.spillable !== 'boolean') {
       fail(b, i, 'spillable', `must be true or false, got ${show(b.spillable)}`);
     }
+    if (b.memories !== undefined && !(Array.isArray(b.memories) && b.memories.length > 0 && b.memories.every((m) => typeof m === 'string'))) {
+      fail(b, i, 'memories', `must be a non-empty array of memory names, got ${show(b.memories)}`);
+    }
     total += b.size + align - 1 + (b.offset ?? 0);
   });
+  if (problem.memories !== undefined) validateMemories(problem, problem.memories);
   if (!Number.isSafeInteger(total)) {
     throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
   }
@@ -63,6 +67,44 @@ export function validateProblem(problem: Problem): Problem {
   if (!hasTies(problem)) checkFixedCollisions(problem.buffers);
   validateTies(problem);
   return problem;
+}
+
+/**
+ * Checks memory tiers (Problem.memories) against the problem's buffers: at least one memory; names
+ * non-empty and unique; every memory but the last has a capacity (a positive safe integer of bytes);
+ * `align` a power of two; `cost` a non-negative finite number; each buffer's `memories` names known
+ * memories, and a buffer that must stay in the first memory (`spillable: false` or a fixed offset) may
+ * use it. Throws an InputError naming the memory or the buffer and the field. Returns the memories.
+ */
+export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: readonly MemoryTier[]): readonly MemoryTier[] {
+  if (!Array.isArray(memories) || memories.length === 0) throw new InputError('"memories" must be a non-empty array of memories', { field: 'memories' });
+  if (hasTies(problem)) throw new InputError('memory tiers do not handle buffers with gaps or aliases yet (issue #14): plan them with one memory, or --capacity (which reports why it does not spill them)', { field: 'memories' });
+  const names = new Set<string>();
+  memories.forEach((m, k) => {
+    const where = m !== null && typeof m === 'object' && typeof m.name === 'string' && m.name !== '' ? `memory "${m.name}"` : `memory #${k}`;
+    const bad = (field: string, msg: string): never => {
+      throw new InputError(`${where}: ${field} ${msg}`, { field: `memories.${field}` });
+    };
+    if (m === null || typeof m !== 'object') bad('entry', 'must be an object');
+    if (typeof m.name !== 'string' || m.name === '') bad('name', `must be a non-empty string, got ${show(m.name)}`);
+    if (names.has(m.name)) bad('name', 'is used twice');
+    names.add(m.name);
+    if (m.capacity === undefined) {
+      if (k < memories.length - 1) bad('capacity', 'is missing: only the last memory may be unbounded');
+    } else if (!(isSafeInt(m.capacity) && m.capacity > 0)) bad('capacity', `must be a positive safe integer of bytes, got ${show(m.capacity)}`);
+    if (m.align !== undefined && !isPowerOfTwo(m.align)) bad('align', `must be a power of two, got ${show(m.align)}`);
+    if (!(typeof m.cost === 'number' && Number.isFinite(m.cost) && m.cost >= 0)) bad('cost', `must be a non-negative number, got ${show(m.cost)}`);
+  });
+  problem.buffers.forEach((b, i) => {
+    for (const name of b.memories ?? []) {
+      if (!names.has(name)) fail(b, i, 'memories', `names memory ${show(name)}, which is not one of ${[...names].map(show).join(', ')}`);
+    }
+    const pinned = b.spillable === false || b.offset !== undefined;
+    if (pinned && b.memories !== undefined && !b.memories.includes(memories[0]!.name)) {
+      fail(b, i, 'memories', `leave out the first memory ${show(memories[0]!.name)}, where a buffer with ${b.offset !== undefined ? 'a fixed offset' : 'spillable: false'} must live`);
+    }
+  });
+  return memories;
 }
 
 /** Whether v is a power of two below 2^53 (bitwise operators would stop at 2^30). */

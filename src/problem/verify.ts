@@ -1,4 +1,4 @@
-import type { Memory, Problem } from './types.js';
+import type { Memory, MemoryTier, Problem } from './types.js';
 import { verifyTiedPlan } from './verify-tied.js';
 
 /** What the verifier found. */
@@ -123,4 +123,56 @@ export function verifySpilledPlan(
     if (inDdr.valid && claimed.ddrPeak !== inDdr.peak) errors.push(`plan claims a DDR peak of ${claimed.ddrPeak} but its offsets reach ${inDdr.peak}`);
   }
   return { valid: errors.length === 0, errors, peak: onChip.peak, ddrPeak: inDdr.peak };
+}
+
+/**
+ * Checks a plan over memory tiers, knowing nothing of how it was found: every buffer lives in exactly
+ * one memory (`memory[i]`, an index into `memories`) that it may use (its `memories` names; the first
+ * one when it has `spillable: false` or a fixed offset); the buffers of each memory form a valid
+ * placement of their own (verifyPlan on them alone, offsets multiples of the memory's `align` too)
+ * whose peak is within that memory's capacity. `offsets[i]` is buffer i's offset in its memory's arena.
+ * When `claimedPeaks` is given, each memory's peak must equal the recomputed one. `peaks[m]` is NaN
+ * when memory m's placement is invalid.
+ */
+export function verifyTieredPlan(
+  problem: Problem,
+  memories: readonly MemoryTier[],
+  memory: readonly number[],
+  offsets: readonly number[],
+  claimedPeaks?: readonly number[],
+): Omit<Verdict, 'peak'> & { peaks: number[] } {
+  const bs = problem.buffers;
+  const errors: string[] = [];
+  if (memory.length !== bs.length || offsets.length !== bs.length) {
+    errors.push(`plan has ${memory.length} memories and ${offsets.length} offsets for ${bs.length} buffers`);
+    return { valid: false, errors, peaks: memories.map(() => NaN) };
+  }
+  const members: number[][] = memories.map(() => []);
+  bs.forEach((b, i) => {
+    const m = memory[i]!;
+    if (!Number.isInteger(m) || m < 0 || m >= memories.length) {
+      errors.push(`buffer "${b.id}": memory ${String(m)} is not one of the ${memories.length} memories`);
+      return;
+    }
+    members[m]!.push(i);
+    const name = memories[m]!.name;
+    if (b.memories !== undefined && !b.memories.includes(name)) errors.push(`buffer "${b.id}" may not live in memory "${name}"`);
+    if (m !== 0 && b.spillable === false) errors.push(`buffer "${b.id}" may not spill but is in memory "${name}"`);
+    if (m !== 0 && b.offset !== undefined) errors.push(`buffer "${b.id}" has a fixed offset but is in memory "${name}"`);
+  });
+  const peaks = memories.map((mem, m) => {
+    const idx = members[m]!;
+    const align = mem.align ?? 1;
+    const v = verifyPlan(
+      { buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(bs[i]!.align ?? 1, align) })) },
+      idx.map((i) => offsets[i]!),
+    );
+    for (const e of v.errors) errors.push(`memory "${mem.name}": ${e}`);
+    if (!v.valid) return NaN;
+    if (mem.capacity !== undefined && v.peak > mem.capacity) errors.push(`memory "${mem.name}": peak ${v.peak} exceeds its capacity ${mem.capacity}`);
+    const claimed = claimedPeaks?.[m];
+    if (claimed !== undefined && claimed !== v.peak) errors.push(`memory "${mem.name}": plan claims a peak of ${claimed} but its offsets reach ${v.peak}`);
+    return v.peak;
+  });
+  return { valid: errors.length === 0, errors, peaks };
 }

@@ -325,6 +325,29 @@ describe('the page in Chromium', () => {
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
   });
 
+  it('plans over memory tiers (issue #13): presets, a custom list, the same two-memory plan as `arenapack plan --memory`', async () => {
+    await page.selectOption('#method', 'auto');
+    const presets = await page.locator('#memories option').evaluateAll((os) => os.map((o) => o.textContent));
+    expect(presets).toEqual(['one arena (capacity)', 'Cortex-M7: 64 KiB DTCM + 512 KiB SRAM + 8 MiB PSRAM', 'NPU: 2 MiB SRAM + DDR', 'custom…']);
+    await page.selectOption('#memories', 'custom');
+    await page.fill('#memories-custom', 'chip=64KiB:0, ddr:1');
+    await upload('spill.csv', SPILL_CSV);
+    expect(await page.locator('#tiers').isVisible()).toBe(true);
+    const cli = cliJson('spill.csv', SPILL_CSV, '--memory', 'chip=64KiB:0', '--memory', 'ddr:1') as { cost: number; status: string };
+    expect(Number(await page.locator('#tiers-status').getAttribute('data-cost'))).toBe(cli.cost);
+    expect(await page.locator('#tiers-status').getAttribute('data-status')).toBe(cli.status);
+    expect(await page.locator('#tiers-body tr').count()).toBe(2);
+    // Three memories on a model: the page's heuristic (no GLPK there) is valid and never below the command line's proven cost.
+    await page.fill('#memories-custom', 'dtcm=1KiB:1, sram=1KiB:2, psram:20');
+    const bytes = buildTflite(FIXTURES.chain());
+    await upload('chain.tflite', bytes);
+    const modelCli = cliJson('chain.tflite', bytes, '--memory', 'dtcm=1KiB:1', '--memory', 'sram=1KiB:2', '--memory', 'psram:20') as { cost: number };
+    expect(Number(await page.locator('#tiers-status').getAttribute('data-cost'))).toBeGreaterThanOrEqual(modelCli.cost);
+    expect(await page.locator('#tiers-svg svg g[id^="subgraph-0-"]').count()).toBeGreaterThanOrEqual(2);
+    await page.selectOption('#memories', '');
+    await page.waitForFunction(() => document.getElementById('tiers')!.hidden);
+  });
+
   it('shows the importer\'s error for a bad file, naming the buffer', async () => {
     await upload('bad.csv', 'id,lower,upper,size\nok,0,2,8\nneg,1,3,-4\n');
     expect(await page.locator('#message').getAttribute('class')).toMatch(/error/);

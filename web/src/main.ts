@@ -13,6 +13,7 @@ import type { Input } from './input.js';
 import { describe, drawLayout, type LayoutInput } from './layout.js';
 import { readOffThread } from './reader.js';
 import { showFacts, showFit, showMethods, showSummary } from './report.js';
+import { chosenMemories, planInputTiers, setUpMemories, showTiers } from './tiers.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -153,7 +154,11 @@ async function plan(input: Input): Promise<void> {
     // What does not fit spills to DDR: the command line's procedure (src/solve/spill.ts), same plan.
     const results: PlanResult[] =
       cap === undefined ? wholes : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
+    // Memory tiers, when chosen: the plan over them, shown beside the one-arena plan.
+    const memories = chosenMemories();
+    const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
+    showTiers(input, tiers);
     state = { input, results, capacity: cap, part: 0 };
     const sel = $<HTMLSelectElement>('subgraph');
     sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));
@@ -224,6 +229,9 @@ $('capacity').addEventListener('change', () => {
   if (pending) void plan(pending);
 });
 $('custom').addEventListener('input', () => {
+  if (pending) void plan(pending);
+});
+setUpMemories(() => {
   if (pending) void plan(pending);
 });
 $('subgraph').addEventListener('change', () => {

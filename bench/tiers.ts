@@ -1,0 +1,142 @@
+/**
+ * `npm run bench -- tiers [seconds]`: memory tiers (issue #13) on the model corpus. Every model of
+ * ../shared/models/{tflite,onnx} x memory configurations (an MCU with DTCM + SRAM + PSRAM; an NPU with
+ * 1 MiB and with 2 MiB of SRAM + DDR; an MCU scaled to the model: DTCM 10 % and SRAM 40 % of its live
+ * bound + PSRAM): the traffic cost of arenapack's plan and of the fill-fastest-first baseline
+ * (ExecuTorch's banked greedy), the lower bound, proven or not, and the time (limit per pair, default
+ * 10 s). Then the two-memory case: chip = 60 % of the live bound + DDR, on the problem --capacity plans
+ * (weight = size), must give --capacity's plan (memories and offsets).
+ * Every plan is checked by verifyTieredPlan inside the planner.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImportedModel } from '../src/import/model.js';
+import { planModel } from '../src/plan-model.js';
+import { planModelTiers, planStackedTiers } from '../src/plan-model-tiers.js';
+import { planTiers } from '../src/solve/tiers/index.js';
+import { liveBound } from '../src/problem/bounds.js';
+import type { MemoryTier } from '../src/problem/types.js';
+import { load } from './models.js';
+import { printTable } from './table.js';
+
+const KIB = 1024;
+const CONFIGS: [string, (live: number) => MemoryTier[]][] = [
+  ['MCU 64K+512K+PSRAM', () => [{ name: 'dtcm', capacity: 64 * KIB, cost: 1 }, { name: 'sram', capacity: 512 * KIB, cost: 2 }, { name: 'psram', cost: 20 }]],
+  ['NPU 1M+DDR', () => [{ name: 'sram', capacity: 1024 * KIB, cost: 1 }, { name: 'ddr', cost: 10 }]],
+  ['NPU 2M+DDR', () => [{ name: 'sram', capacity: 2048 * KIB, cost: 1 }, { name: 'ddr', cost: 10 }]],
+  [
+    'MCU 10%+40% LB+PSRAM',
+    (live) => [{ name: 'dtcm', capacity: Math.max(16, Math.floor(live * 0.1)), cost: 1 }, { name: 'sram', capacity: Math.max(16, Math.floor(live * 0.4)), cost: 2 }, { name: 'psram', cost: 20 }],
+  ],
+];
+
+const corpus = (shared: string): [string, string][] =>
+  (['tflite', 'onnx'] as const).flatMap((fmt) => {
+    const dir = join(shared, 'models', fmt);
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`.${fmt}`)).sort().map((f): [string, string] => [f, join(dir, f)]) : [];
+  });
+
+const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+
+export async function benchTiers(shared: string, limitMs: number, only?: RegExp): Promise<void> {
+  const files = corpus(shared).filter(([f]) => only === undefined || only.test(f));
+  if (files.length === 0) {
+    console.log(`\n(SKIPPED: no models under ${shared}/models)`);
+    return;
+  }
+  const rows: string[][] = [];
+  let pairs = 0;
+  let proven = 0;
+  let provenIn10 = 0;
+  let nontrivial = 0;
+  let provenNontrivial = 0;
+  let worse = 0;
+  let better = 0;
+  let noPlan = 0;
+  const equal: string[] = [];
+  const differ: string[] = [];
+  const sameCost: string[] = [];
+  const skipped: string[] = [];
+  for (const [f, path] of files) {
+    let model: ImportedModel;
+    try {
+      model = load(f, new Uint8Array(readFileSync(path)));
+    } catch (e) {
+      skipped.push(`${f} (${(e as Error).message.slice(0, 60)})`);
+      continue;
+    }
+    if (model.subgraphs.every((sg) => sg.problem.buffers.length === 0)) continue;
+    const live = Math.max(...model.subgraphs.map((sg) => liveBound(sg.problem)));
+    for (const [name, config] of CONFIGS) {
+      const memories = config(live);
+      const t0 = performance.now();
+      const plans = await planModelTiers(model, memories, { timeLimitMs: limitMs });
+      const ms = performance.now() - t0;
+      pairs++;
+      const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
+      if (!ok) {
+        noPlan++;
+        rows.push([f, name, String(sum(model.subgraphs.map((sg) => sg.problem.buffers.length))), 'no plan', '-', '-', '-', '-', plans[plans.length - 1]!.how, ms.toFixed(0)]);
+        continue;
+      }
+      const cost = sum(plans.map((p) => p.cost));
+      const base = sum(plans.map((p) => p.baselineCost));
+      const bound = sum(plans.map((p) => p.bound));
+      const isProven = plans.every((p) => p.status === 'optimal');
+      const trivial = plans.every((p) => p.how === 'all-first');
+      if (isProven) proven++;
+      if (isProven && ms <= 10_000) provenIn10++;
+      if (!trivial) {
+        nontrivial++;
+        if (isProven) provenNontrivial++;
+      }
+      if (cost > base) worse++;
+      if (cost < base) better++;
+      const how = [...new Set(plans.map((p) => p.how))].join('+');
+      rows.push([
+        f,
+        name,
+        String(sum(model.subgraphs.map((sg) => sg.problem.buffers.length))),
+        String(cost),
+        Number.isFinite(base) ? String(base) : 'none',
+        Number.isFinite(base) && base > 0 ? `${(((base - cost) / base) * 100).toFixed(1)}%` : '-',
+        String(Math.round(bound)),
+        isProven ? 'yes' : `gap ${((cost - bound) / Math.max(bound, 1) * 100).toFixed(2)}%`,
+        how,
+        ms.toFixed(0),
+      ]);
+    }
+    // The two-memory case: chip at 60 % of the live bound, DDR dearer, on the problem --capacity plans
+    // (weight = size, as fit keeps the most bytes): the plan --capacity gives.
+    const cap = Math.max(16, Math.floor(live * 0.6));
+    const tiers = await planStackedTiers(
+      model.subgraphs.map((sg) => sg.problem),
+      [{ name: 'chip', capacity: cap, cost: 0 }, { name: 'ddr', cost: 1 }],
+      (p, m) => planTiers(p, m, { timeLimitMs: limitMs }),
+    );
+    const spill = planModel(model, { timeLimitMs: limitMs }, cap);
+    const compare = spill.results.map((r, s) => {
+      const t = tiers[s];
+      if (t === undefined || t.memory.length === 0) return r.spill === undefined && r.fits === false ? 2 : 0;
+      const memory = r.spill ? r.spill.memory.map((m) => (m === 'chip' ? 0 : 1)) : r.offsets.map(() => 0);
+      const cost = sum(model.subgraphs[s]!.problem.buffers.map((b, i) => (memory[i] === 1 ? (b.weight ?? b.size) : 0)));
+      // 2: the same memories and offsets; 1: the same traffic cost; 0: not the same.
+      return JSON.stringify(memory) === JSON.stringify(t.memory) && JSON.stringify(r.offsets) === JSON.stringify(t.offsets) ? 2 : t.cost === cost ? 1 : 0;
+    });
+    const same = compare.every((c) => c === 2);
+    if (!same && compare.every((c) => c >= 1)) sameCost.push(f);
+    (same ? equal : differ).push(f);
+  }
+  printTable(
+    `Memory tiers: traffic cost (sum of weight x memory cost; weight = size x (1 + readers)), limit ${limitMs / 1000} s per pair`,
+    ['model', 'configuration', 'buffers', 'arenapack', 'baseline', 'saved', 'bound', 'proven', 'how', 'ms'],
+    rows,
+  );
+  const pct = (k: number, n: number): string => `${k}/${n} (${n === 0 ? '-' : ((100 * k) / n).toFixed(1)}%)`;
+  console.log(`\npairs: ${pairs}; with a plan: ${pairs - noPlan}`);
+  console.log(`never worse than fill-fastest-first: ${worse === 0 ? 'yes' : `NO (${worse} worse)`}; cheaper on ${pct(better, pairs - noPlan)}`);
+  console.log(`proven best: ${pct(proven, pairs)}; within 10 s: ${pct(provenIn10, pairs)}; of the pairs where not everything fits the first memory: ${pct(provenNontrivial, nontrivial)}`);
+  console.log(`two memories (chip = 60% of the live bound, DDR) equal to --capacity (memories and offsets): ${pct(equal.length, equal.length + differ.length)}`);
+  if (differ.length > 0) console.log(`  differ: ${differ.map((f) => `${f}${sameCost.includes(f) ? ' (same cost)' : ''}`).join(', ')}`);
+  if (skipped.length > 0) console.log(`skipped (not importable with default options): ${skipped.join('; ')}`);
+}

@@ -1,0 +1,150 @@
+/** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
+import { formatTieredReport, tieredOutText, tieredPlanToJson } from './export/tiers.js';
+import { parseMemorySpec } from './format/memory-spec.js';
+import { terminalSafe } from './format/printable.js';
+import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
+import type { MemoryTier } from './problem/types.js';
+import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
+import type { Deadline } from './solve/deadline.js';
+import type { SolveOptions } from './solve/solve.js';
+import { planTiers, type TieredPlan } from './solve/tiers/index.js';
+import { importOptions, type PlanOptions } from './cli-model.js';
+import { timeLimitMs } from './cli-io.js';
+import { tieredHeader } from './export/tiers-header.js';
+import { tieredLayoutSvg } from './export/tiers-svg.js';
+import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
+import { tensorOffsets } from './export/tensor-offsets.js';
+import { sha256Hex } from './format/sha256.js';
+import { importModelFile } from './import/model-file.js';
+import type { ImportedModel } from './import/model.js';
+import { planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
+import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
+
+/** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
+export function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[] {
+  try {
+    return [...all, parseMemorySpec(value, all.length)];
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);
+  }
+}
+
+/** What the tiers run takes from the plan command's options. */
+export interface TiersRunOptions {
+  solve: SolveOptions;
+  deadline: Deadline;
+  json?: boolean;
+  out?: string;
+}
+
+/**
+ * Plans a CSV/JSON problem over `memories` and writes the outputs: the report (or `--json`), and
+ * `--out` (a `.csv`: the solution with a `memory` column; else the JSON). Exit 3 when no plan fits.
+ */
+export async function runPlanTiers(file: string, read: ReadProblem, memories: readonly MemoryTier[], opts: TiersRunOptions): Promise<number> {
+  const plan = await planTiers(read.problem, memories, { ...opts.solve, timeLimitMs: opts.deadline.leftMs() });
+  // The outputs list every buffer of the file: 0-byte ones in the first memory, at offset 0.
+  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  const json = tieredPlanToJson(read.all, whole);
+  if (opts.out !== undefined) {
+    if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
+    writeAllAtomic([[opts.out, tieredOutText(opts.out, read.all, whole, json)]]);
+  }
+  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else process.stdout.write(terminalSafe(formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read)));
+  return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
+}
+
+/** The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per subgraph its plan. */
+function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
+  const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
+  const memories = plans[0]!.memories.map((mem, m) => ({ name: mem.name, capacity: mem.capacity ?? null, cost: mem.cost, used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null }));
+  const total = (key: 'cost' | 'bound'): number | null => (ok ? plans.reduce((s, p) => s + p[key], 0) : null);
+  return {
+    model: model.file,
+    format: model.format,
+    status: !ok ? plans[plans.length - 1]!.status : plans.every((p) => p.status === 'optimal') ? 'optimal' : 'feasible',
+    cost: total('cost'),
+    bound: total('bound'),
+    memories,
+    subgraphs: plans.map((plan, s) => {
+      const sg = model.subgraphs[s]!;
+      const json = tieredPlanToJson(withTraffic(sg), plan);
+      json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }));
+      return { index: sg.index, name: sg.name, ...json };
+    }),
+  };
+}
+
+/** Flags the tiers path of a model does not take (yet, or by nature). */
+const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
+  ['capacity', '--capacity'],
+  ['reorder', '--reorder'],
+  ['kernels', '--kernels'],
+  ['emitLp', '--emit-lp'],
+];
+
+/**
+ * `plan MODEL --memory ...`: every subgraph over the memories (planModelTiers), then the outputs:
+ * the report or `--json`, `--out` (JSON, or subgraph 0's solution CSV), `--header` (per memory bases,
+ * sizes and each tensor's memory and offset) and `--write-tflite` (TFLite Micro has one arena: only
+ * when every buffer is in the first memory; else refused, pointing to the header). Exit 3 without a plan.
+ */
+export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, memories: readonly MemoryTier[]): Promise<number> {
+  for (const [key, flag] of MODEL_TIERS_REFUSED) if (opts[key] !== undefined && opts[key] !== false) throw new UsageError(`${flag} does not go with --memory`);
+  if (opts.spill === false) throw new UsageError('--no-spill does not go with --memory');
+  if ((opts.method as string) === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems');
+  if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
+  const method = opts.method as Exclude<PlanOptions['method'], 'glpk'>;
+  const deadline = DeadlineClock.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
+  const model = importModelFile(bytes, file, importOptions(opts));
+  if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
+  const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() });
+  const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
+  const json = modelTiersJson(model, plans);
+  const outputs: [string, string | Uint8Array][] = [];
+  if (ok) {
+    const first = memories[0]!.name;
+    const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
+    if (opts.out !== undefined) {
+      const sg0 = withTraffic(model.subgraphs[0]!);
+      const csv = opts.out.toLowerCase().endsWith('.csv');
+      outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
+    }
+    if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans)]);
+    if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
+    if (opts.writeTflite !== undefined) {
+      if (elsewhere > 0) {
+        throw new UsageError(
+          `--write-tflite: ${elsewhere} buffer(s) live outside the first memory "${first}", and TFLite Micro's offline plan has one arena; nothing was written. ` +
+            `Use --header for each tensor's memory and offset (runtimes with several arenas), or give "${first}" room for everything`,
+        );
+      }
+      const offsets = tensorOffsets(model, plans.map((p) => ({ offsets: p.offsets, peak: p.usage[0]!.used })));
+      outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model))]);
+    }
+  } else if (opts.out !== undefined || opts.header !== undefined || opts.svg !== undefined || opts.writeTflite !== undefined) {
+    const last = plans[plans.length - 1]!;
+    throw new UsageError(`subgraph ${plans.length - 1}: no plan over the memories (${last.failure ?? last.status}); nothing was written`);
+  }
+  writeAllAtomic(outputs);
+  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else {
+    const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
+    const tail: string[] = [];
+    if (ok) {
+      tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor)`);
+      const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
+      if (model.format === 'tflite') {
+        tail.push(
+          elsewhere === 0
+            ? `TFLite Micro: everything is in "${memories[0]!.name}": --write-tflite writes the offline plan as usual`
+            : `TFLite Micro: ${elsewhere} buffer(s) live outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
+        );
+      }
+    }
+    process.stdout.write(terminalSafe(text + (tail.length > 0 ? '\n' + tail.join('\n') + '\n' : '')));
+  }
+  return ok ? 0 : EXIT_NO_FIT;
+}

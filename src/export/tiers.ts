@@ -1,0 +1,109 @@
+/**
+ * Outputs of a plan over memory tiers (src/solve/tiers): the JSON `--json` prints and `--out` writes,
+ * the MiniMalloc solution CSV with a `memory` column of memory names, and the text report.
+ */
+import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import type { Problem } from '../problem/types.js';
+import type { TieredPlan, TierUsage } from '../solve/tiers/planner.js';
+import { solutionToCsv } from './csv.js';
+
+/** A tiered plan as `--json` prints it. Keys beyond these may be added, never taken away. */
+export interface TieredPlanJson {
+  /** optimal: proven least traffic cost; feasible: a valid plan (see gap); infeasible / unknown: no plan. */
+  status: TieredPlan['status'];
+  /** Traffic cost: sum over buffers of weight x its memory's cost; null without a plan. */
+  cost: number | null;
+  /** A proven lower bound on the cost; null when none exists (infeasible). */
+  bound: number | null;
+  /** (cost - bound) / bound; null without a plan or with a bound of 0. */
+  gap: number | null;
+  how: TieredPlan['how'];
+  rounds: number;
+  /** The fill-fastest-first baseline's traffic cost (ExecuTorch's banked greedy), null when it finds no plan. */
+  baselineCost: number | null;
+  failure?: string;
+  /** Per memory, fastest first: `capacity` null when unbounded, `used` the arena's bytes, `bound` a lower bound on them. */
+  memories: (Omit<TierUsage, 'capacity'> & { capacity: number | null })[];
+  /** Per buffer (0-byte ones too, in the first memory at 0): its memory's name and its offset in that memory's arena. */
+  buffers: { id: string; offset: number; size: number; start: number; end: number; weight: number; memory: string }[];
+  timeMs: number;
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** The memory name of every buffer of `problem` (a plan of it, or every buffer of a file: `memory` spread over it). */
+export const memoryNames = (plan: TieredPlan, memory: readonly number[] = plan.memory): string[] => memory.map((m) => plan.memories[m]!.name);
+
+/** The JSON of `plan` for `problem` (whose buffers `plan.memory` / `plan.offsets` follow). */
+export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlanJson {
+  const names = plan.memory.length > 0 ? memoryNames(plan) : [];
+  return {
+    status: plan.status,
+    cost: finite(plan.cost),
+    bound: finite(plan.bound),
+    gap: finite(plan.gap),
+    how: plan.how,
+    rounds: plan.rounds,
+    baselineCost: finite(plan.baselineCost),
+    ...(plan.failure !== undefined ? { failure: plan.failure } : {}),
+    memories: plan.usage.map(({ name, capacity, ...rest }) => ({ name, capacity: capacity ?? null, ...rest })),
+    buffers: plan.memory.length === 0 ? [] : problem.buffers.map((b, i) => ({ id: b.id, offset: plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! })),
+    timeMs: Math.round(plan.timeMs * 1000) / 1000,
+  };
+}
+
+/** The `--out` file: `.csv` the solution CSV with a `memory` column, any other name the JSON without wall times. */
+export function tieredOutText(path: string, problem: Problem, plan: TieredPlan, json: TieredPlanJson): string {
+  if (path.toLowerCase().endsWith('.csv')) return solutionToCsv(problem, plan.offsets, memoryNames(plan));
+  return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
+}
+
+const HOW_TEXT: Record<TieredPlan['how'], string> = {
+  'all-first': 'everything fits the first memory',
+  'choice-search': 'two memories: the spill choice search',
+  glpk: 'GLPK assignment, each memory placed',
+  greedy: 'greedy by traffic per byte + local search',
+  'fill-fastest-first': 'the fill-fastest-first baseline',
+};
+
+const percent = (cost: number, bound: number): string => (bound > 0 ? `${(((cost - bound) / bound) * 100).toFixed(2)}%` : '-');
+
+/** The text report of a tiered plan: one row per memory, the traffic cost, its bound and the baseline's. */
+export function formatTieredReport(problem: Problem, plan: TieredPlan, title: string): string {
+  const out: string[] = [`${title}: ${problem.buffers.length} buffers over ${plan.memories.length} memories`, ''];
+  const rows = plan.usage.map((u) => [
+    u.name,
+    u.capacity === undefined ? 'unbounded' : formatBytes(u.capacity),
+    String(u.cost),
+    formatBytes(u.used),
+    String(u.buffers),
+    formatBytes(u.bytes),
+    String(u.traffic),
+    u.method,
+  ]);
+  const head = ['memory', 'capacity', 'cost', 'used', 'buffers', 'bytes', 'traffic', 'placed by'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => '  ' + r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  out.push(line(head));
+  for (const r of rows) out.push(line(r));
+  out.push('');
+  if (plan.memory.length === 0) {
+    out.push(`  status: ${plan.status === 'infeasible' ? 'infeasible' : 'unknown'}: ${plan.failure ?? 'no plan'}`);
+    return out.join('\n') + '\n';
+  }
+  out.push(`  traffic cost    ${plan.cost} (sum of weight x memory cost; lower bound ${plan.bound})`);
+  out.push(
+    plan.status === 'optimal'
+      ? `  status: proven best traffic cost (${HOW_TEXT[plan.how]}, ${plan.rounds} round${plan.rounds === 1 ? '' : 's'})`
+      : `  status: feasible, ${percent(plan.cost, plan.bound)} over the lower bound (${HOW_TEXT[plan.how]}, ${plan.rounds} round${plan.rounds === 1 ? '' : 's'})`,
+  );
+  out.push(
+    Number.isFinite(plan.baselineCost)
+      ? `  fill-fastest-first baseline: ${plan.baselineCost}${plan.baselineCost > plan.cost ? ` (${percent(plan.baselineCost, plan.cost)} more than this plan)` : ' (the same)'}`
+      : '  fill-fastest-first baseline: no plan',
+  );
+  plan.usage.forEach((u) => {
+    if (u.buffers > 0) out.push(`  ${u.name}: ${formatBytesExact(u.used)}${u.capacity !== undefined ? ` within ${formatBytes(u.capacity)}` : ''}, lower bound ${formatBytes(u.bound)}`);
+  });
+  return out.join('\n') + '\n';
+}

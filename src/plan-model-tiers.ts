@@ -1,0 +1,54 @@
+/**
+ * A model planned over memory tiers (issue #13): each subgraph's buffers get the traffic the model
+ * graph gives them (src/graph/traffic.ts) as their weight, and are planned by planTiers() in order,
+ * subgraph 0 first, each within what the earlier subgraphs leave of every memory (stacked per memory,
+ * each base aligned to 16, as subgraphBases stacks one arena).
+ */
+import { subgraphBases } from './export/tensor-offsets.js';
+import { bufferTraffic, readerCounts } from './graph/traffic.js';
+import type { ImportedModel, ModelSubgraph } from './import/model.js';
+import type { MemoryTier, Problem } from './problem/types.js';
+import type { SolveOptions } from './solve/solve.js';
+import { planTiers, type TieredPlan } from './solve/tiers/index.js';
+
+/** The subgraph's problem with each buffer's weight set to its traffic per inference (an explicit weight stays). */
+export function withTraffic(sg: ModelSubgraph): Problem {
+  const readers = readerCounts(sg.operators ?? [], sg.tensorCount);
+  const tensors = sg.tensors ?? [];
+  return {
+    ...sg.problem,
+    buffers: sg.problem.buffers.map((b, i) => ({ ...b, weight: b.weight ?? bufferTraffic(b.size, sg.tensorsOf[i] ?? [], readers, tensors) })),
+  };
+}
+
+/** Bytes of memory m the subgraphs before `s` take, stacked: where subgraph s's arena in m starts. */
+export const tierBase = (plans: readonly TieredPlan[], m: number): number => subgraphBases([...plans.map((p) => ({ peak: p.usage[m]?.used ?? 0 })), { peak: 0 }])[plans.length]!;
+
+/**
+ * Plans `problems` (the subgraphs of a model, in order) over `memories` with `planOne`, each within
+ * what the earlier ones leave of every memory. A memory the earlier ones filled is left out of the
+ * later ones (their buffers may not use it). Stops at the first problem with no plan (its plan says
+ * why); the plans so far are returned.
+ */
+export async function planStackedTiers(
+  problems: readonly Problem[],
+  memories: readonly MemoryTier[],
+  planOne: (problem: Problem, memories: readonly MemoryTier[]) => Promise<TieredPlan>,
+): Promise<TieredPlan[]> {
+  const plans: TieredPlan[] = [];
+  for (const original of problems) {
+    const left = memories.map((mem, m) => (mem.capacity === undefined ? undefined : mem.capacity - tierBase(plans, m)));
+    const mems = memories.map((mem, m): MemoryTier => (left[m] === undefined ? { ...mem } : { ...mem, capacity: Math.max(1, left[m]!) }));
+    const full = new Set(memories.flatMap((mem, m) => (left[m] !== undefined && left[m]! <= 0 ? [mem.name] : [])));
+    const problem = full.size === 0 ? original : { ...original, buffers: original.buffers.map((b) => ({ ...b, memories: (b.memories ?? memories.map((mem) => mem.name)).filter((name) => !full.has(name)) })) };
+    const plan = await planOne(problem, mems);
+    plans.push(plan);
+    if (plan.memory.length === 0) break;
+  }
+  return plans;
+}
+
+/** Every subgraph of `model` over `memories` (planStackedTiers), weights their traffic (withTraffic), exact where GLPK finishes (planTiers). */
+export function planModelTiers(model: ImportedModel, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan[]> {
+  return planStackedTiers(model.subgraphs.map(withTraffic), memories, (p, m) => planTiers(p, m, options));
+}

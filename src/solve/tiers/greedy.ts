@@ -1,0 +1,168 @@
+/**
+ * Heuristics for memory tiers, for when the exact assignment (GLPK) runs out of time or is not at
+ * hand: greedy by traffic per byte, then a local search of moves and swaps between memories, both
+ * over the per-step capacity rows (placement is checked after, by solve()); and the baseline the
+ * bench measures against: fill-fastest-first, what ExecuTorch's banked planner does.
+ */
+import { alignIn, pinned, type TierInstance } from './instance.js';
+
+/** Per memory, the counted bytes live in each live set: what the capacity rows see. */
+class Loads {
+  readonly load: Float64Array[];
+  constructor(private readonly inst: TierInstance) {
+    this.load = inst.memories.map(() => new Float64Array(inst.sets.length));
+  }
+  fits(i: number, m: number, freed = -1): boolean {
+    const { counted, rowCapacity, setsOf } = this.inst;
+    const cap = rowCapacity[m]!;
+    if (cap === Infinity) return true;
+    const l = this.load[m]!;
+    const freedSets = freed >= 0 ? new Set(setsOf[freed]) : undefined;
+    return setsOf[i]!.every((t) => l[t]! + counted[i]![m]! - (freedSets?.has(t) ? counted[freed]![m]! : 0) <= cap);
+  }
+  add(i: number, m: number, sign: 1 | -1): void {
+    const l = this.load[m]!;
+    for (const t of this.inst.setsOf[i]!) l[t] = l[t]! + sign * this.inst.counted[i]![m]!;
+  }
+}
+
+/** Memories in the order of their cost, cheapest first (ties: the faster, earlier one). */
+const byCost = (inst: TierInstance): number[] => inst.memories.map((_, m) => m).sort((x, y) => inst.cost[x]! - inst.cost[y]! || x - y);
+
+/**
+ * Greedy by traffic per byte: pinned buffers first, then the others densest traffic per byte first
+ * (ties: larger, then earlier), each into the cheapest memory it may use whose capacity rows still
+ * take it. Returns the memory of each buffer, or undefined when some buffer fits nowhere.
+ */
+export function greedyByDensity(inst: TierInstance): number[] | undefined {
+  const bs = inst.problem.buffers;
+  const loads = new Loads(inst);
+  const memory = new Array<number>(bs.length).fill(-1);
+  const order = bs
+    .map((_, i) => i)
+    .sort((x, y) => Number(pinned(inst.problem, y)) - Number(pinned(inst.problem, x)) || inst.weight[y]! / bs[y]!.size - inst.weight[x]! / bs[x]!.size || bs[y]!.size - bs[x]!.size || x - y);
+  const cheap = byCost(inst);
+  for (const i of order) {
+    const m = cheap.find((m) => inst.allowed[i]![m] && loads.fits(i, m));
+    if (m === undefined) return undefined;
+    memory[i] = m;
+    loads.add(i, m, 1);
+  }
+  return memory;
+}
+
+/**
+ * Improves an assignment within the capacity rows: moves a buffer to a cheaper memory that takes it,
+ * or swaps two buffers between memories when that lowers the cost, until no move or swap helps or
+ * `maxWork` pair checks are spent (deterministic: a budget of work, not of time). Changes `memory`.
+ */
+export function improveAssignment(inst: TierInstance, memory: number[], maxWork = 2e6): number[] {
+  const bs = inst.problem.buffers;
+  const { cost, weight, allowed } = inst;
+  const loads = new Loads(inst);
+  memory.forEach((m, i) => loads.add(i, m, 1));
+  const n = bs.length;
+  const overlaps = (i: number, j: number): boolean => bs[i]!.start < bs[j]!.end && bs[j]!.start < bs[i]!.end;
+  let work = 0;
+  for (let improved = true; improved && work < maxWork; ) {
+    improved = false;
+    for (let i = 0; i < n; i++) {
+      const from = memory[i]!;
+      for (let m = 0; m < inst.memories.length; m++) {
+        if (!allowed[i]![m] || cost[m]! >= cost[from]!) continue;
+        work++;
+        if (loads.fits(i, m)) {
+          loads.add(i, from, -1);
+          loads.add(i, m, 1);
+          memory[i] = m;
+          improved = true;
+          break;
+        }
+      }
+    }
+    // Swaps: i (in a dearer memory) and j (in a cheaper one), worth it when i carries more traffic.
+    for (let i = 0; i < n && work < maxWork; i++) {
+      for (let j = 0; j < n && work < maxWork; j++) {
+        const a = memory[i]!;
+        const b = memory[j]!;
+        if (cost[a]! <= cost[b]! || weight[i]! <= weight[j]! || !allowed[i]![b] || !allowed[j]![a] || !overlaps(i, j)) continue;
+        work++;
+        loads.add(j, b, -1);
+        loads.add(i, a, -1);
+        if (loads.fits(i, b) && loads.fits(j, a)) {
+          loads.add(i, b, 1);
+          loads.add(j, a, 1);
+          memory[i] = b;
+          memory[j] = a;
+          improved = true;
+        } else {
+          loads.add(j, b, 1);
+          loads.add(i, a, 1);
+        }
+      }
+    }
+  }
+  return memory;
+}
+
+/**
+ * Moves buffer `i` out of memory `from` (where its set did not place) to the next memory after it
+ * that it may use and whose capacity rows take it, or, failing that, any later one it may use.
+ * Returns false when there is none.
+ */
+export function demote(inst: TierInstance, memory: number[], i: number): boolean {
+  const loads = new Loads(inst);
+  memory.forEach((m, j) => loads.add(j, m, 1));
+  const from = memory[i]!;
+  const later = inst.memories.map((_, m) => m).filter((m) => m > from && inst.allowed[i]![m]);
+  const to = later.find((m) => loads.fits(i, m)) ?? later[later.length - 1];
+  if (to === undefined) return false;
+  memory[i] = to;
+  return true;
+}
+
+/** A plan of the baseline: each buffer's memory and offset in it, or undefined when a buffer fits nowhere. */
+export interface BaselinePlan {
+  memory: number[];
+  offsets: number[];
+}
+
+/**
+ * The fill-fastest-first baseline (ExecuTorch's banked greedy planner, written here for measurement):
+ * buffers largest first (ties: earlier start, then index), each into the first memory, fastest first,
+ * that it may use and where it fits: at the lowest aligned offset free of the buffers already there
+ * that overlap it in time, within the memory's capacity.
+ */
+export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+  const bs = inst.problem.buffers;
+  const memory = new Array<number>(bs.length).fill(-1);
+  const offsets = new Array<number>(bs.length).fill(0);
+  const placed: number[][] = inst.memories.map(() => []);
+  const order = bs.map((_, i) => i).sort((x, y) => Number(bs[y]!.offset !== undefined) - Number(bs[x]!.offset !== undefined) || bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
+  for (const i of order) {
+    const b = bs[i]!;
+    let done = false;
+    for (let m = 0; m < inst.memories.length && !done; m++) {
+      if (!inst.allowed[i]![m]) continue;
+      const mem = inst.memories[m]!;
+      const a = alignIn(inst.problem, i, mem);
+      const others = placed[m]!.filter((j) => bs[j]!.start < b.end && b.start < bs[j]!.end).sort((x, y) => offsets[x]! - offsets[y]!);
+      let at: number | undefined;
+      if (b.offset !== undefined) at = others.every((j) => b.offset! + b.size <= offsets[j]! || offsets[j]! + bs[j]!.size <= b.offset!) ? b.offset : undefined;
+      else {
+        at = 0;
+        for (const j of others) {
+          if (at + b.size <= offsets[j]!) break;
+          at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
+        }
+      }
+      if (at === undefined || (mem.capacity !== undefined && at + b.size > mem.capacity)) continue;
+      memory[i] = m;
+      offsets[i] = at;
+      placed[m]!.push(i);
+      done = true;
+    }
+    if (!done) return undefined;
+  }
+  return { memory, offsets };
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/import/csv.js';
+import { InputError } from '../../src/problem/errors.js';
+import type { Buffer, MemoryTier, Problem } from '../../src/problem/types.js';
+import { validateProblem } from '../../src/problem/validate.js';
+import { verifyTieredPlan } from '../../src/problem/verify.js';
+import { solve } from '../../src/solve/solve.js';
+import { planWithSpill } from '../../src/solve/spill.js';
+import { fillFastestFirst, planTiers, planTiersWith, tierInstance, costOf, type TieredPlan } from '../../src/solve/tiers/index.js';
+import { bruteForceMinPeak } from '../helpers/brute-force.js';
+import { rng } from '../helpers/problems.js';
+import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
+
+/** The plan goes through the independent verifier, memory by memory; its claims are the verifier's figures. */
+function checked(problem: Problem, plan: TieredPlan): TieredPlan {
+  if (plan.memory.length === 0) return plan;
+  const v = verifyTieredPlan(problem, plan.memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used));
+  expect(v.errors).toEqual([]);
+  const cost = problem.buffers.reduce((s, b, i) => s + (b.weight ?? b.size) * plan.memories[plan.memory[i]!]!.cost, 0);
+  expect(plan.cost).toBeCloseTo(cost, 6);
+  return plan;
+}
+
+/**
+ * The least traffic cost over every assignment of buffers to memories whose every memory's set places
+ * within its capacity (by bruteForceMinPeak: every order, lowest offset), or Infinity when none does.
+ * Written apart from the engine: its own allowed-memory rule and cost.
+ */
+function bruteForceTiers(problem: Problem, memories: readonly MemoryTier[]): number {
+  const bs = problem.buffers;
+  const n = bs.length;
+  const k = memories.length;
+  const may = (i: number, m: number): boolean =>
+    (bs[i]!.memories === undefined || bs[i]!.memories!.includes(memories[m]!.name)) && (m === 0 || (bs[i]!.spillable !== false && bs[i]!.offset === undefined));
+  const assignments: { memory: number[]; cost: number }[] = [];
+  for (let code = 0; code < k ** n; code++) {
+    const memory = bs.map((_, i) => Math.floor(code / k ** i) % k);
+    if (memory.some((m, i) => !may(i, m))) continue;
+    assignments.push({ memory, cost: memory.reduce((s, m, i) => s + (bs[i]!.weight ?? bs[i]!.size) * memories[m]!.cost, 0) });
+  }
+  assignments.sort((a, b) => a.cost - b.cost);
+  const memo = new Map<string, boolean>();
+  const places = (m: number, idx: number[]): boolean => {
+    const cap = memories[m]!.capacity;
+    if (cap === undefined || idx.length === 0) return true;
+    const key = `${m}:${idx.join(',')}`;
+    let ok = memo.get(key);
+    if (ok === undefined) {
+      const a = memories[m]!.align ?? 1;
+      ok = bruteForceMinPeak({ buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(a, bs[i]!.align ?? 1) })) }) <= cap;
+      memo.set(key, ok);
+    }
+    return ok;
+  };
+  for (const { memory, cost } of assignments) {
+    if (memories.every((_, m) => places(m, memory.flatMap((x, i) => (x === m ? [i] : []))))) return cost;
+  }
+  return Infinity;
+}
+
+/** A small random tiers problem: 3-8 buffers, 2-3 memories, some pinned, some restricted, some aligned. */
+function randomTiers(seed: number): { problem: Problem; memories: MemoryTier[] } {
+  const r = rng(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const n = int(3, 8);
+  const k = int(2, 3);
+  const names = ['tcm', 'sram', 'ddr'].slice(3 - k);
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = int(0, 5);
+    const b: Buffer = { id: `b${i}`, size: r() < 0.5 ? [16, 24, 32, 48, 64][int(0, 4)]! : int(1, 64), start, end: start + int(1, 4) };
+    if (r() < 0.7) b.weight = int(0, 300);
+    if (r() < 0.15) b.align = 8;
+    if (r() < 0.1) b.spillable = false;
+    else if (r() < 0.15) b.memories = names.filter(() => r() < 0.6).concat(names[k - 1]!);
+    buffers.push(b);
+  }
+  const problem: Problem = { buffers };
+  let live = 0;
+  for (let t = 0; t < 10; t++) live = Math.max(live, buffers.reduce((s, b) => s + (b.start <= t && t < b.end ? b.size : 0), 0));
+  let cost = 1;
+  const memories = names.map((name, m): MemoryTier => {
+    cost += int(0, 5);
+    const mem: MemoryTier = { name, cost };
+    if (m < k - 1 || r() < 0.2) mem.capacity = Math.max(8, Math.round(live * (0.3 + 0.8 * r())));
+    if (r() < 0.15) mem.align = 16;
+    return mem;
+  });
+  return { problem, memories };
+}
+
+describe('memory tiers: exact against brute force', () => {
+  it('on 60 random problems of <= 8 buffers and 2-3 memories, GLPK + placement + cuts give the least cost (or prove none), plans verified per memory', async () => {
+    let proven = 0;
+    let infeasible = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const { problem, memories } = randomTiers(seed);
+      const best = bruteForceTiers(problem, memories);
+      const plan = checked(problem, await planTiers(problem, memories));
+      if (best === Infinity) {
+        expect(plan.status, `seed ${seed}`).toBe('infeasible');
+        infeasible++;
+        continue;
+      }
+      expect(plan.cost, `seed ${seed}`).toBeCloseTo(best, 6);
+      expect(plan.bound, `seed ${seed}`).toBeLessThanOrEqual(best + 1e-6);
+      if (plan.status === 'optimal') proven++;
+      // The heuristic alone: a valid plan, never below the optimum, never above the baseline.
+      const heur = checked(problem, planTiersWith(problem, memories));
+      if (heur.memory.length > 0) {
+        expect(heur.cost, `seed ${seed}`).toBeGreaterThanOrEqual(best - 1e-6);
+        expect(heur.cost, `seed ${seed}`).toBeLessThanOrEqual(heur.baselineCost);
+      }
+      expect(heur.bound, `seed ${seed}`).toBeLessThanOrEqual(best + 1e-6);
+      expect(plan.cost).toBeLessThanOrEqual(plan.baselineCost + 1e-6);
+    }
+    // Small problems are proven (every cut an exact search's proof); some are infeasible by design.
+    expect(proven + infeasible).toBe(60);
+    expect(infeasible).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the fill-fastest-first baseline gives valid plans, never cheaper than the optimum', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { problem, memories } = randomTiers(seed);
+      const inst = tierInstance(problem, memories);
+      const base = fillFastestFirst(inst);
+      if (base === undefined) continue;
+      const peaks = memories.map((_, m) => Math.max(0, ...problem.buffers.flatMap((b, i) => (base.memory[i] === m ? [base.offsets[i]! + b.size] : []))));
+      expect(verifyTieredPlan(problem, memories, base.memory, base.offsets, peaks).errors).toEqual([]);
+      expect(costOf(inst, base.memory)).toBeGreaterThanOrEqual(bruteForceTiers(problem, memories) - 1e-6);
+    }
+  });
+});
+
+describe('memory tiers: two memories are --capacity', () => {
+  const cases: [string, string, number][] = [
+    ['spill.csv', SPILL_CSV, 65536],
+    ['cap.csv', CAP_CSV, 100],
+    ['cap.csv', CAP_CSV, 64],
+  ];
+  for (const [name, csv, capacity] of cases) {
+    it(`${name} under ${capacity} B: on chip + DDR gives the plan --capacity gives`, async () => {
+      const problem = parseCsv(csv, name);
+      const p = { ...problem, capacity };
+      const spilled = planWithSpill(p, solve(p));
+      const plan = checked(problem, await planTiers(problem, [{ name: 'chip', capacity, cost: 0 }, { name: 'ddr', cost: 1 }]));
+      const memory = spilled.spill ? spilled.spill.memory.map((m) => (m === 'chip' ? 0 : 1)) : problem.buffers.map(() => 0);
+      expect(plan.memory).toEqual(memory);
+      expect(plan.offsets).toEqual(spilled.offsets);
+      expect(plan.cost).toBe(spilled.spill?.ddrTraffic ?? 0);
+      expect(plan.status).toBe(spilled.spill === undefined || spilled.spill.choice === 'optimal' ? 'optimal' : 'feasible');
+    });
+  }
+});
+
+describe('memory tiers: the problem', () => {
+  const buffers: Buffer[] = [
+    { id: 'a', size: 64, start: 0, end: 2 },
+    { id: 'b', size: 64, start: 1, end: 3, weight: 1000 },
+  ];
+  it('buffers with gaps or aliases are refused with a clear error (not yet planned over tiers)', async () => {
+    const memories: MemoryTier[] = [{ name: 'sram', capacity: 64, cost: 1 }, { name: 'ddr', cost: 10 }];
+    const tied = { buffers: [{ ...buffers[0]!, size: 32 }, { ...buffers[1]!, size: 32, aliasOf: 'a' }] };
+    await expect(planTiers(tied, memories)).rejects.toThrow(/gaps or aliases/);
+    const gapped = { buffers: [{ id: 'g', size: 8, start: 0, end: 4, gaps: [{ start: 1, end: 2 }] }] };
+    await expect(planTiers(gapped, memories)).rejects.toThrow(InputError);
+  });
+  it('three memories: the heavy buffer takes the fast one, the other goes down a tier; proven', async () => {
+    const memories: MemoryTier[] = [
+      { name: 'dtcm', capacity: 64, cost: 1 },
+      { name: 'sram', capacity: 64, cost: 2 },
+      { name: 'psram', cost: 20 },
+    ];
+    const plan = checked({ buffers }, await planTiers({ buffers }, memories));
+    expect(plan.memory).toEqual([1, 0]);
+    expect(plan.cost).toBe(64 * 2 + 1000);
+    expect(plan.status).toBe('optimal');
+    expect(plan.usage.map((u) => u.used)).toEqual([64, 64, 0]);
+  });
+  it('a buffer limited to some memories stays in them', async () => {
+    const memories: MemoryTier[] = [
+      { name: 'dtcm', capacity: 128, cost: 1 },
+      { name: 'ddr', cost: 5 },
+    ];
+    const pinnedB = [buffers[0]!, { ...buffers[1]!, memories: ['ddr'] }];
+    const plan = checked({ buffers: pinnedB }, await planTiers({ buffers: pinnedB }, memories));
+    expect(plan.memory).toEqual([0, 1]);
+    expect(plan.status).toBe('optimal');
+  });
+  it('bad memories are InputErrors naming the memory or buffer and the field', () => {
+    const bad = (memories: unknown, bs: Buffer[] = buffers): string => {
+      try {
+        validateProblem({ buffers: bs, memories: memories as MemoryTier[] });
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(bad([])).toMatch(/non-empty array/);
+    expect(bad([{ name: 'a', cost: 1 }, { name: 'b', cost: 2 }])).toMatch(/memory "a": capacity is missing: only the last memory may be unbounded/);
+    expect(bad([{ name: 'a', capacity: 1, cost: 1 }, { name: 'a', cost: 2 }])).toMatch(/memory "a": name is used twice/);
+    expect(bad([{ name: 'a', capacity: -5, cost: 1 }])).toMatch(/capacity must be a positive safe integer/);
+    expect(bad([{ name: 'a', cost: -1 }])).toMatch(/memory "a": cost must be a non-negative number/);
+    expect(bad([{ name: 'a', cost: 1, align: 3 }])).toMatch(/align must be a power of two/);
+    expect(bad([{ name: 'a', cost: 1 }], [{ ...buffers[0]!, memories: ['sram'] }])).toMatch(/buffer "a": memories names memory "sram", which is not one of "a"/);
+    expect(bad([{ name: 'a', capacity: 8, cost: 1 }, { name: 'b', cost: 1 }], [{ ...buffers[0]!, spillable: false, memories: ['b'] }])).toMatch(/buffer "a": memories leave out the first memory "a"/);
+    expect(bad([{ name: 'a', cost: 1 }], [{ ...buffers[0]!, memories: 'a' as unknown as string[] }])).toMatch(/buffer "a": memories must be a non-empty array/);
+  });
+});
