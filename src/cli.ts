@@ -56,7 +56,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   // One deadline for the whole command: reading, solving and choosing what to spill share it.
   const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
-  if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts);
+  if (modelFormat(file, bytes) !== undefined) return runPlanModel(file, bytes, opts, deadline);
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
     if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
