@@ -7,6 +7,7 @@ import { fitCapacity } from '../../src/solve/ilp/fit.js';
 import { solve, type SolveOptions } from '../../src/solve/solve.js';
 import { bestKeptSet } from '../../src/solve/spill-choice.js';
 import { Deadline } from '../../src/solve/deadline.js';
+import { formatReport } from '../../src/export/report.js';
 import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
 import { bruteForceFit } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
@@ -201,6 +202,10 @@ describe('spilling under the command deadline', () => {
     expect(r.spill?.how).toBe('greedy');
     expect(r.spill?.choice).toBe('feasible');
     expect(r.notes?.at(-1)).toBe('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    // The report of a spilled plan names them too: the solve's phases left out and the spill's.
+    const report = formatReport({ ...problem, capacity: 65536 }, r, 'spill.csv');
+    expect(report).toContain('  note: inorder left out: the time limit was reached\n');
+    expect(report).toContain('  note: spill: the time limit ended the search for the set to keep');
     // With time, the same input gets the proven choice and no such note.
     const timed = plan(problem, 65536);
     expect(timed.spill?.choice).toBe('optimal');
