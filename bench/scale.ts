@@ -70,10 +70,16 @@ export function benchScale(): void {
   for (const x of notes) console.log(`note ${x}`);
 }
 
+/** Makes the child report its peak memory and CPU time on stderr as it exits (a last line `usage {...}`). */
+const USAGE_HOOK =
+  'data:text/javascript,' +
+  encodeURIComponent("process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nusage '+JSON.stringify({maxRss:u.maxRSS,cpu:(u.userCPUTime+u.systemCPUTime)/1e6})+'\\n')})");
+
 /**
  * The whole command against --time-limit (issue #10: 11.7 s for a 10 s limit with --method heuristic,
  * and a second limit for the spill phase): `arenapack plan` on the random CSV, wall time of the process
- * (node's start, reading, solving, spilling, writing the report).
+ * (node's start, reading, solving, spilling, writing the report), its CPU time (user + system: on a
+ * busy machine the wall time also counts the waits) and its peak memory (max RSS).
  */
 export function benchTimeLimit(): void {
   const cli = join(here, '..', 'build', 'js', 'cli.js');
@@ -86,19 +92,38 @@ export function benchTimeLimit(): void {
       [100_000, 'heuristic', 2, 0],
       [10_000, 'auto', 10, 0.8],
       [100_000, 'auto', 10, 0.8],
+      [1_000_000, 'greedy-size', 10, 0],
+      [1_000_000, 'heuristic', 10, 0],
+      [1_000_000, 'auto', 10, 0],
+      [1_000_000, 'auto', 10, 0.8],
     ] as [number, string, number, number][]) {
       const p = scatteredProblem(n, 1);
       const file = join(dir, `p${n}.csv`);
       writeFileSync(file, problemToCsv(p));
-      const args = [cli, 'plan', file, '--method', method, '--time-limit', String(limit)];
+      const args = ['--import', USAGE_HOOK, cli, 'plan', file, '--method', method, '--time-limit', String(limit)];
       if (capShare > 0) args.push('--capacity', String(Math.floor(liveBound(p) * capShare)));
       const t = performance.now();
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 180_000 });
       const s = (performance.now() - t) / 1000;
-      rows.push([String(n), method, capShare > 0 ? `${capShare * 100}% of LB` : '-', String(limit), s.toFixed(2), `${((s / limit - 1) * 100).toFixed(0)}%`, r.status === null ? 'killed at 180 s' : String(r.status)]);
+      const usage = /usage (\{.*\})\s*$/.exec(r.stderr ?? '');
+      const u = usage ? (JSON.parse(usage[1]!) as { maxRss: number; cpu: number }) : undefined;
+      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached|^  note: spill: the time limit/.test(l)).length;
+      rows.push([
+        String(n),
+        method,
+        capShare > 0 ? `${capShare * 100}% of LB` : '-',
+        String(limit),
+        s.toFixed(2),
+        `${((s / limit - 1) * 100).toFixed(0)}%`,
+        u ? u.cpu.toFixed(2) : '-',
+        u ? (u.maxRss / 1024).toFixed(0) : '-',
+        String(notes),
+        r.status === null ? 'killed at 180 s' : String(r.status),
+      ]);
+      rmSync(file);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'exit'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'cpu s', 'max RSS MiB', 'phases cut by the limit', 'exit'], rows);
 }

@@ -88,21 +88,27 @@ function readModel(file: string, opts: ModelFlags): { bytes: Uint8Array; model: 
   return { bytes, model: importModelFile(bytes, file, importOptions(opts)) };
 }
 
-/** Plans every subgraph of a model, then writes every requested output (only once all are computed). */
-export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions): number {
+/**
+ * Plans every subgraph of a model, then writes every requested output (only once all are computed).
+ * `deadline` is the command's (made when it started, before the file was read): the solves, the
+ * spill phase, the stored order's plan (--reorder) and TFLM's candidates share it.
+ */
+export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions, deadline?: Deadline): number {
   checkFormatFlags(file, bytes, opts);
   if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
   if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method; // not 'glpk' from here on
-  const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
+  const end = deadline ?? Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
   const reordered = opts.reorder ? reorderOperators(file, bytes, opts) : undefined;
   const model = reordered?.reordered ?? importModelFile(bytes, file, importOptions(opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
   if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
-  const planned = planWithProgress(file, model, opts, method);
+  // With --reorder, the new order's plan takes at most half the time left: the stored order's plan
+  // (for comparison) and TFLM's candidates come after it.
+  const planned = planWithProgress(file, model, opts, method, reordered ? end.share(0.5) : end);
   const { baselines } = planned;
   const spilled = planned.results.findIndex((r) => r.spill !== undefined && r.spill.spilled.length > 0);
   if (opts.writeTflite !== undefined && spilled >= 0) {
@@ -113,7 +119,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
         `Write the plan without --capacity (or with one it fits), or use --header / --out for the two arenas`,
     );
   }
-  const stored = reordered ? planWithProgress(file, reordered.stored, opts, method) : undefined;
+  const stored = reordered ? planWithProgress(file, reordered.stored, opts, method, model.format === 'tflite' ? end.share(0.5) : end) : undefined;
   const orders = reordered?.results.map((r) => r.order);
   // TFLite: TFLM adds its kernels' scratch around the offline plan; keep the plan whose head is smallest.
   // (Not after spilling: the head then holds only what stays on chip, and TFLM cannot run a DDR arena.)
@@ -125,7 +131,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
           subgraphs: model.subgraphs,
           plans: planned.results,
           // The candidates' solves share what is left of the command's time limit.
-          solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: deadline.share(share) }),
+          solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: end.share(share) }),
           offsets: (plans) => tensorOffsets(model, plans),
           kernels: opts.kernels ?? 'reference',
           ...(orders ? { orders } : {}),
@@ -178,9 +184,9 @@ function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveO
   return { method, timeLimitMs: timeLimitMs(opts), seed: opts.seed, iterations: opts.iterations };
 }
 
-function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio): ModelPlan {
+function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, deadline: Deadline): ModelPlan {
   const progress = progressReporter(file);
-  const plan = planModel(model, { ...solveOptions(opts, method), onProgress: progress.update }, opts.capacity, { spill: opts.spill !== false });
+  const plan = planModel(model, { ...solveOptions(opts, method), deadline, onProgress: progress.update }, opts.capacity, { spill: opts.spill !== false });
   progress.done();
   return plan;
 }

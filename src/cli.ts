@@ -60,7 +60,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
-    return runPlanModel(file, bytes, opts);
+    return runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
@@ -104,9 +104,10 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
         );
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
   const whole = planOfAll(read, plan);
-  const json = planToJson(read.all, whole);
+  // The JSON form of the plan (an object per buffer) only when an output needs it.
+  const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   const outputs: [string, string][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');

@@ -41,7 +41,9 @@ function capacityLeft(done: readonly Pick<Plan, 'peak'>[], capacity: number): nu
  */
 export function planModel(model: ImportedModel, options: SolveOptions = {}, capacity?: number, how: ModelPlanOptions = {}): ModelPlan {
   setCapacity(model, capacity);
-  const wholes = model.subgraphs.map((sg) => solve(sg.problem, options));
+  // Under a deadline, each subgraph's solve takes at most an equal share of the time left.
+  const count = model.subgraphs.length;
+  const wholes = model.subgraphs.map((sg, s) => solve(sg.problem, options.deadline ? { ...options, deadline: options.deadline.share(1 / (count - s)) } : options));
   const results: PlanResult[] = [];
   wholes.forEach((whole, s) => {
     const sg = model.subgraphs[s]!;

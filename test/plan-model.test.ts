@@ -4,8 +4,23 @@ import { planModel } from '../src/plan-model.js';
 import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
 import { modelArenaSize } from '../src/export/tensor-offsets.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { Deadline } from '../src/solve/deadline.js';
 
 describe('planModel', () => {
+  it("keeps to the command's deadline: with none left, every subgraph's plan comes from the first heuristic, verified, with the phases left out named", () => {
+    const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 });
+    const { results } = planModel(model, { method: 'auto', deadline: new Deadline(0, () => 5) }, 1000);
+    results.forEach((r, s) => {
+      expect(r.notes ?? []).toContain('inorder left out: the time limit was reached');
+      if (r.spill) {
+        expect(verifySpilledPlan(model.subgraphs[s]!.problem, r.spill.memory, r.offsets, r.spill.capacity, { chipPeak: r.peak, ddrPeak: r.spill.ddrPeak }).errors).toEqual([]);
+        expect(r.notes?.at(-1)).toMatch(/^spill: the time limit ended the search for the set to keep/);
+      } else expect(verifyPlan(model.subgraphs[s]!.problem, r.offsets, r.peak).valid).toBe(true);
+    });
+    expect(results[0]!.status).toBe('spilled');
+  });
+
+
   it('plans every subgraph under the capacity and gives the baselines, also for a single method', () => {
     const model = importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 });
     const { results, baselines } = planModel(model, { method: 'greedy-size' }, 1000, { spill: false });

@@ -1,4 +1,5 @@
 import { hasTies, tiedPeakStep } from './relative.js';
+import { indicesByKey } from './sweep.js';
 import type { Bytes, Problem, Step } from './types.js';
 
 /**
@@ -15,23 +16,53 @@ export function liveBound(problem: Problem): Bytes {
  */
 export function peakStep(problem: Problem): { step: Step; bytes: Bytes } {
   if (hasTies(problem)) return tiedPeakStep(problem);
-  const events: [number, number][] = [];
-  for (const b of problem.buffers) {
-    events.push([b.start, b.size], [b.end, -b.size]);
-  }
-  // At equal steps, ends (negative) come before starts: [start, end) ranges that touch do not overlap.
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let live = 0;
   let bytes = 0;
   let step = 0;
-  for (const [t, delta] of events) {
-    live += delta;
+  sweepSteps(problem, (t, live) => {
     if (live > bytes) {
       bytes = live;
       step = t;
     }
-  }
+  });
   return { step, bytes };
+}
+
+/**
+ * Walks the steps at which buffers start, in time order: at each, the buffers ending there leave
+ * (ranges are half-open: one ending at t and one starting at t never meet), then those starting there
+ * come, and `atStep(t, bytes live, buffers that came)` is called. O(n log n) (sweep.ts's orders).
+ * `enter` and `leave` are told of each buffer (its index) as it comes and goes.
+ */
+function sweepSteps(
+  problem: Problem,
+  atStep: (t: Step, live: Bytes) => void,
+  enter: (i: number) => void = () => {},
+  leave: (i: number) => void = () => {},
+): void {
+  const bs = problem.buffers;
+  const n = bs.length;
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    start[i] = bs[i]!.start;
+    end[i] = bs[i]!.end;
+  }
+  const byStart = indicesByKey(start);
+  const byEnd = indicesByKey(end);
+  let live = 0;
+  let e = 0;
+  for (let k = 0; k < n; ) {
+    const t = start[byStart[k]!]!;
+    for (; e < n && end[byEnd[e]!]! <= t; e++) {
+      live -= bs[byEnd[e]!]!.size;
+      leave(byEnd[e]!);
+    }
+    for (; k < n && start[byStart[k]!] === t; k++) {
+      live += bs[byStart[k]!]!.size;
+      enter(byStart[k]!);
+    }
+    atStep(t, live);
+  }
 }
 
 /** The largest single buffer: also a lower bound on the peak. */
@@ -86,26 +117,28 @@ function alignedLive(problem: Problem): Bytes | undefined {
   if (bs.length === 0) return 0;
   const a = bs[0]!.align ?? 1;
   if (a === 1 || a > 4096 || bs.some((b) => (b.align ?? 1) !== a || b.offset !== undefined) || hasTies(problem)) return undefined;
-  const events: [number, number][] = [];
-  bs.forEach((b, i) => events.push([b.start, i + 1], [b.end, -(i + 1)]));
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const padCount = new Array<number>(a).fill(0);
+  const padCount = new Float64Array(a);
   let sum = 0;
   let best = 0;
-  for (const [, e] of events) {
-    const b = bs[Math.abs(e) - 1]!;
-    const rounded = Math.ceil(b.size / a) * a;
-    const pad = rounded - b.size;
-    if (e > 0) {
-      sum += rounded;
-      padCount[pad]!++;
+  // Within a step, each buffer that comes raises the sum by its rounded size and the largest rounding
+  // by at most that rounding: the bound only grows, so its value after the step's last start is the
+  // step's largest.
+  const pad = (i: number): number => Math.ceil(bs[i]!.size / a) * a - bs[i]!.size;
+  sweepSteps(
+    problem,
+    () => {
       let maxPad = a - 1;
       while (maxPad > 0 && padCount[maxPad] === 0) maxPad--;
       if (sum - maxPad > best) best = sum - maxPad;
-    } else {
-      sum -= rounded;
-      padCount[pad]!--;
-    }
-  }
+    },
+    (i) => {
+      sum += bs[i]!.size + pad(i);
+      padCount[pad(i)]!++;
+    },
+    (i) => {
+      sum -= bs[i]!.size + pad(i);
+      padCount[pad(i)]!--;
+    },
+  );
   return best;
 }

@@ -1,5 +1,6 @@
 import { InputError } from './errors.js';
 import { hasTies, validateTies } from './relative.js';
+import { firstOverlap } from './sweep.js';
 import type { Buffer, MemoryTier, Problem } from './types.js';
 
 const isSafeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -27,20 +28,20 @@ export function validateProblem(problem: Problem): Problem {
       field: 'capacity',
     });
   }
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   let total = 0;
-  problem.buffers.forEach((b: Buffer, i) => {
+  const bs = problem.buffers;
+  for (let i = 0; i < bs.length; i++) {
+    const b: Buffer = bs[i]!;
     if (b === null || typeof b !== 'object') fail(undefined, i, 'entry', 'must be an object');
     if (typeof b.id !== 'string' || b.id.length === 0) fail(undefined, i, 'id', `must be a non-empty string, got ${show(b.id)}`);
-    const prev = seen.get(b.id);
-    if (prev !== undefined) fail(b, i, 'id', `is used twice (buffers #${prev} and #${i})`);
-    seen.set(b.id, i);
+    if (seen.size === seen.add(b.id).size) fail(b, i, 'id', `is used twice (buffers #${bs.findIndex((c) => c.id === b.id)} and #${i})`);
     if (!isSafeInt(b.size) || b.size <= 0) fail(b, i, 'size', `must be a positive safe integer of bytes, got ${show(b.size)}`);
     if (!isSafeInt(b.start)) fail(b, i, 'start', `must be a safe integer step, got ${show(b.start)}`);
     if (!isSafeInt(b.end)) fail(b, i, 'end', `must be a safe integer step, got ${show(b.end)}`);
     if (b.start >= b.end) fail(b, i, 'end', `must be greater than start (live range [${b.start}, ${b.end}) is empty)`);
     const align = b.align ?? 1;
-    if (!isPowerOfTwo(align)) {
+    if (align !== 1 && !isPowerOfTwo(align)) {
       fail(b, i, 'align', `must be a power of two, got ${show(b.align)}`);
     }
     if (b.offset !== undefined) {
@@ -58,7 +59,7 @@ export function validateProblem(problem: Problem): Problem {
       fail(b, i, 'memories', `must be a non-empty array of memory names, got ${show(b.memories)}`);
     }
     total += b.size + align - 1 + (b.offset ?? 0);
-  });
+  }
   if (problem.memories !== undefined) validateMemories(problem, problem.memories);
   if (!Number.isSafeInteger(total)) {
     throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
@@ -112,22 +113,24 @@ export function isPowerOfTwo(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && 2 ** Math.round(Math.log2(v)) === v;
 }
 
+/** Throws when two fixed buffers live at the same step share an address (a sweep, O(f log f) for f fixed). */
 function checkFixedCollisions(buffers: Buffer[]): void {
   const fixed = buffers.filter((b) => b.offset !== undefined);
-  for (let i = 0; i < fixed.length; i++) {
-    const a = fixed[i]!;
-    for (let j = i + 1; j < fixed.length; j++) {
-      const c = fixed[j]!;
-      const timeOverlap = a.start < c.end && c.start < a.end;
-      const addrOverlap = a.offset! < c.offset! + c.size && c.offset! < a.offset! + a.size;
-      if (timeOverlap && addrOverlap) {
-        throw new InputError(
-          `buffer "${a.id}": fixed offset ${a.offset} collides with buffer "${c.id}" at ${c.offset} (both live at step ${Math.max(a.start, c.start)})`,
-          { buffer: a.id, field: 'offset' },
-        );
-      }
-    }
-  }
+  const f = fixed.length;
+  const rect = { start: new Float64Array(f), end: new Float64Array(f), lo: new Float64Array(f), hi: new Float64Array(f) };
+  fixed.forEach((b, k) => {
+    rect.start[k] = b.start;
+    rect.end[k] = b.end;
+    rect.lo[k] = b.offset!;
+    rect.hi[k] = b.offset! + b.size;
+  });
+  const pair = firstOverlap(rect);
+  if (pair === undefined) return;
+  const [a, c] = [fixed[Math.min(...pair)]!, fixed[Math.max(...pair)]!];
+  throw new InputError(
+    `buffer "${a.id}": fixed offset ${a.offset} collides with buffer "${c.id}" at ${c.offset} (both live at step ${Math.max(a.start, c.start)})`,
+    { buffer: a.id, field: 'offset' },
+  );
 }
 
 /** Whether `order` lists each of 0..n-1 exactly once (an order of n operators, say). */

@@ -1,4 +1,5 @@
-import type { Memory, MemoryTier, Problem } from './types.js';
+import { firstOverlap } from './sweep.js';
+import type { Buffer, Memory, MemoryTier, Problem } from './types.js';
 import { verifyTiedPlan } from './verify-tied.js';
 
 /** What the verifier found. */
@@ -14,8 +15,9 @@ export interface Verdict {
  * Checks a placement against its problem, knowing nothing of how it was found: every buffer has
  * an aligned non-negative integer offset (its fixed one, if it has one), and buffers live at the same
  * time never share an address. When `claimedPeak` is given it must equal the recomputed peak.
- * Self-contained on purpose: it shares no code with the solvers or the bounds. A problem with gaps or
- * aliases is checked by verifyTiedPlan (src/problem/verify-tied.ts), which also checks those.
+ * Self-contained on purpose: it shares no code with the solvers (only the sorts and the ordered set of
+ * src/problem/sweep.ts, which make the check O(n log n); the collisions it finds are then listed pair by pair).
+ * A problem with gaps or aliases is checked by verifyTiedPlan (src/problem/verify-tied.ts), which also checks those.
  */
 export function verifyPlan(problem: Problem, offsets: readonly number[], claimedPeak?: number): Verdict {
   if (problem.buffers.some((b) => b.aliasOf !== undefined || (b.gaps !== undefined && b.gaps.length > 0))) {
@@ -32,24 +34,46 @@ export function verifyPlan(problem: Problem, offsets: readonly number[], claimed
     return { valid: false, errors, peak: NaN };
   }
   let peak = 0;
-  bs.forEach((b, i) => {
+  for (let i = 0; i < bs.length; i++) {
+    const b = bs[i]!;
     const o = offsets[i];
     if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
       add(`buffer "${b.id}": offset ${String(o)} is not a non-negative safe integer`);
-      return;
+      continue;
     }
     const a = b.align ?? 1;
     if (o % a !== 0) add(`buffer "${b.id}": offset ${o} is not a multiple of its alignment ${a}`);
     if (b.offset !== undefined && b.offset !== o) add(`buffer "${b.id}": fixed offset ${b.offset} was moved to ${o}`);
     if (o + b.size > peak) peak = o + b.size;
-  });
+  }
   if (errors.length > 0) return { valid: false, errors, peak: NaN };
 
-  // Sweep over time: when a buffer starts, compare it with every buffer still live.
+  // A sweep over time keeping the live buffers by address finds whether any two collide in
+  // O(n log n); only then are the collisions listed, pair by pair.
+  const n = bs.length;
+  const rect = { start: new Float64Array(n), end: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const b = bs[i]!;
+    rect.start[i] = b.start;
+    rect.end[i] = b.end;
+    rect.lo[i] = offsets[i]!;
+    rect.hi[i] = offsets[i]! + b.size;
+  }
+  if (firstOverlap(rect) !== undefined) listCollisions(bs, offsets, add);
+  if (claimedPeak !== undefined && claimedPeak !== peak) add(`plan claims peak ${claimedPeak} but its offsets reach ${peak}`);
+  return { valid: errors.length === 0, errors, peak };
+}
+
+/**
+ * Every pair of buffers live at the same step that share an address, one line each through `add`:
+ * a sweep over time comparing each buffer that starts with every buffer still live (O(n x live)).
+ */
+function listCollisions(bs: readonly Buffer[], offsets: readonly number[], add: (m: string) => void): void {
   const order = bs.map((_, i) => i).sort((x, y) => bs[x]!.start - bs[y]!.start || x - y);
   let live: number[] = [];
   for (const i of order) {
     const b = bs[i]!;
+    if (b.size <= 0) continue;
     live = live.filter((j) => bs[j]!.end > b.start);
     const lo = offsets[i]!;
     const hi = lo + b.size;
@@ -64,8 +88,6 @@ export function verifyPlan(problem: Problem, offsets: readonly number[], claimed
     }
     live.push(i);
   }
-  if (claimedPeak !== undefined && claimedPeak !== peak) add(`plan claims peak ${claimedPeak} but its offsets reach ${peak}`);
-  return { valid: errors.length === 0, errors, peak };
 }
 
 /** The two arenas of a spilled plan, as a caller claims them. */

@@ -17,6 +17,7 @@
  * both. Solved apart, each part gets its own orders, restarts and budgets.
  */
 import { bounds } from '../problem/bounds.js';
+import { indicesByKey } from '../problem/sweep.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
@@ -41,7 +42,7 @@ export interface Part {
  */
 export function splitInTime(problem: Problem): Part[] {
   const bs = problem.buffers;
-  const order = bs.map((_, i) => i).sort((x, y) => bs[x]!.start - bs[y]!.start || x - y);
+  const order = indicesByKey(Float64Array.from(bs, (b) => b.start));
   const parts: Part[] = [];
   let cur: Part | undefined;
   for (const i of order) {
@@ -54,19 +55,19 @@ export function splitInTime(problem: Problem): Part[] {
     cur.indices.push(i);
     if (b.end > cur.end) cur.end = b.end;
   }
-  for (const p of parts) p.indices.sort((x, y) => x - y);
+  for (const p of parts) p.indices = Array.from(Uint32Array.from(p.indices).sort());
   return parts;
 }
 
 /**
  * The parts to solve apart, or undefined to solve the problem as one piece: only the portfolios that
  * search (`auto`, `search`, `exact`) split, unless `split` is false, and only a problem of 2 parts or
- * more. Validates the problem first (InputError, as solve() throws it).
+ * more. Validates the problem first (InputError, as solve() throws it) unless the caller did (`validated`).
  */
-export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | undefined {
+export function partsToSolve(problem: Problem, options: SolveOptions, validated = false): Part[] | undefined {
   const method = options.method ?? 'auto';
   if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
-  validateProblem(problem);
+  if (!validated) validateProblem(problem);
   // Aliases tie buffers across parts: solve.ts plans such problems whole (their blocks' rectangles may split).
   if (hasTies(problem)) return undefined;
   const parts = splitInTime(problem);

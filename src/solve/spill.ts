@@ -10,7 +10,7 @@
 import type { Memory, PlanStatus, Problem } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
 import { verifySpilledPlan } from '../problem/verify.js';
-import { defaultTimeLimitMs } from './deadline.js';
+import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
 import { solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
@@ -79,8 +79,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   // A choice per buffer would cut blocks apart and count idle bytes: not done yet for gaps and aliases.
   if (hasTies(problem)) return { ...whole, spillFailure: 'spilling does not handle gaps or aliases yet (issue #14)' };
   const t0 = now();
-  const limit = options.timeLimitMs ?? 10_000;
-  const left = (): number => Math.max(50, limit - (now() - t0));
+  // The end: the command's deadline when there is one (spillOptions passes it on), else timeLimitMs from now.
+  const end = options.deadline?.within(options.timeLimitMs ?? Infinity) ?? Deadline.in(options.timeLimitMs ?? 10_000);
+  const left = (): number => Math.max(50, end.leftMs());
   const method = options.method ?? 'auto';
   const n = problem.buffers.length;
   const all = problem.buffers.map((_, i) => i);
@@ -96,7 +97,13 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   // down by one buffer per round). From then on the choice is not proven best.
   let knapsack = capacity;
   let failures = 0;
+  /** Sets tried when the time limit ended the search for the set to keep; undefined when it did not. */
+  let cutAfter: number | undefined;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
+    if (end.passed()) {
+      cutAfter = round - 1;
+      break;
+    }
     const choice = bestKeptSet(problem, knapsack, cuts);
     if (choice.kept === undefined) {
       if (round === 1 && choice.complete) {
@@ -114,7 +121,6 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       proven = false;
       knapsack = Math.max(0, knapsack - (chip.peak - capacity));
     }
-    if (now() - t0 > limit) break;
   }
   // The greedy fallback: spill, one at a time, the spillable buffer of least weight per byte among
   // those the current plan puts above the capacity, until the rest is placed within it.
@@ -130,7 +136,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
     const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
     // One at a time while there is time; then every one above the capacity at once (always ends).
-    if (now() - t0 > limit && above.length > 0) for (const i of above) kept[i] = false;
+    if (end.passed() && above.length > 0) for (const i of above) kept[i] = false;
     else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
   }
 
@@ -159,7 +165,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       rounds,
       whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
     };
-    return {
+    const result: PlanResult = {
       ...whole,
       offsets,
       peak: chipPeak,
@@ -172,6 +178,10 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       timeMs: whole.timeMs + (now() - t0),
       spill,
     };
+    if (cutAfter !== undefined) {
+      result.notes = [...(whole.notes ?? []), `spill: the time limit ended the search for the set to keep after ${cutAfter} set(s) tried; the buffers to spill were chosen greedily`];
+    }
+    return result;
   }
 }
 

@@ -62,14 +62,18 @@ const processOutput: Output = {
   err: (t) => void process.stderr.write(t),
 };
 
-async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promise<FileOutcome> {
+/**
+ * Plans one file. `deadline` is the command's, shared by every file: each solve (in a worker) gets the
+ * time it leaves when the solve starts, and the spill phase what is left after the solve.
+ */
+async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadline: Deadline): Promise<FileOutcome> {
   const bytes = readInput(file);
-  const deadline = Deadline.in(o.timeLimitMs ?? defaultTimeLimitMs(o.method));
   const opts = {
     ...(o.method !== undefined ? { method: o.method } : {}),
     ...(o.timeLimitMs !== undefined ? { timeLimitMs: o.timeLimitMs } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+    deadline,
   };
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
@@ -83,8 +87,8 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
             file,
             subgraphs: model.subgraphs,
             plans: planned.results,
-            // The candidates' solves run at once and share what is left of the file's time limit.
-            solve: (p) => solver.solve(p, { ...opts, deadline }),
+            // The candidates' solves run at once and share what is left of the command's time limit.
+            solve: (p) => solver.solve(p, opts),
             offsets: (plans) => tensorOffsets(model, plans),
             kernels: o.kernels ?? 'reference',
           })
@@ -127,7 +131,9 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
   if (!(Number.isSafeInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs: "${jobs}" is not a positive integer`);
   const solver = createSolver({ size: jobs });
   try {
-    const pending = files.map((file) => planOne(solver, file, options).catch((e: unknown) => failure(file, e)));
+    // One deadline for the whole command, as for a single file: --time-limit caps the command.
+    const deadline = Deadline.in(options.timeLimitMs ?? defaultTimeLimitMs(options.method));
+    const pending = files.map((file) => planOne(solver, file, options, deadline).catch((e: unknown) => failure(file, e)));
     const json: unknown[] = [];
     let code = 0;
     for (const [i, p] of pending.entries()) {

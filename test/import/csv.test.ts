@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/problem/errors.js';
 import { problemToCsv, solutionToCsv } from '../../src/export/csv.js';
-import { parseCsv } from '../../src/import/csv.js';
+import fc from 'fast-check';
+import { csvParseRecords, csvRecords, parseCsv } from '../../src/import/csv.js';
 import { allOffsets, emptyBuffersNote, importProblem, readProblem } from '../../src/import/index.js';
 
 describe('MiniMalloc CSV', () => {
@@ -88,5 +89,35 @@ describe('MiniMalloc CSV', () => {
       { id: 'a', start: 0, end: 3, size: 4, weight: 10, spillable: false, offset: 0 },
       { id: 'b', start: 1, end: 5, size: 8, offset: 4 },
     ]);
+  });
+});
+
+describe('CSV records: the plain-text path', () => {
+  // Texts of the pieces a CSV is made of; with quotes, non-ASCII or mixed line breaks they go to
+  // csv-parse, else to the split: both must give the same records and lines.
+  const piece = fc.constantFrom('a', '7', '-1', ',', ' ', '\t', '\n', '\r\n', '\r', '"', 'é', '\u00a0', '\ufeff', 'id,lower,upper,size');
+  const text = fc.array(piece, { maxLength: 40 }).map((ps) => ps.join(''));
+  const crlf = fc.array(fc.constantFrom('a', '7', ',', ' ', '\t', '\r\n'), { maxLength: 40 }).map((ps) => ps.join(''));
+  it('gives what csv-parse gives', () => {
+    for (const arb of [text, crlf, crlf.map((t) => `\ufeff${t}`)]) {
+      fc.assert(
+        fc.property(arb, (t) => {
+          let want: unknown;
+          try {
+            want = csvParseRecords(t, 'f.csv');
+          } catch (e) {
+            want = (e as Error).message;
+          }
+          let got: unknown;
+          try {
+            got = csvRecords(t, 'f.csv');
+          } catch (e) {
+            got = (e as Error).message;
+          }
+          expect(got).toEqual(want);
+        }),
+        { numRuns: 500 },
+      );
+    }
   });
 });

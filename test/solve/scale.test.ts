@@ -23,9 +23,9 @@ describe('scale: neighbours without the conflict graph', () => {
   const heuristics = ['naive', 'inorder', 'greedy-size', 'greedy-conflicts', 'slots-inorder', 'slots-greedy-size', 'slots-greedy-breadth'] as const;
 
   /** Every heuristic's plan and the local search's, with the graph kept (default) or not (0 pairs allowed). */
-  function plans(p: Problem, maxPairs?: number): unknown[] {
+  function plans(p: Problem, maxPairs?: number, renumberFrom?: number): unknown[] {
     const e = new Engine();
-    e.load(p, maxPairs);
+    e.load(p, maxPairs, renumberFrom);
     const out: unknown[] = heuristics.map((h) => e.run(KERNELS[h]));
     out.push(e.localSearch(3, 0, 300, () => true));
     return out;
@@ -39,6 +39,24 @@ describe('scale: neighbours without the conflict graph', () => {
       { numRuns: 100, seed: 10 },
     );
     for (const p of [scatteredProblem(1000, 4, 100), tightProblem(120, 2)]) expect(plans(p, 0)).toEqual(plans(p));
+  });
+
+  it('held in start order (as from RENUMBER_FROM buffers on), the greedy methods give the same plans, and every plan verifies', () => {
+    const greedy = ['inorder', 'greedy-size', 'greedy-conflicts'] as const;
+    fc.assert(
+      fc.property(arbProblem({ maxBuffers: 40 }), fc.boolean(), (p, views) => {
+        const own = new Engine();
+        own.load(p, views ? 0 : undefined, Infinity);
+        const byStart = new Engine();
+        byStart.load(p, views ? 0 : undefined, 0);
+        for (const h of greedy) expect(byStart.run(KERNELS[h])).toEqual(own.run(KERNELS[h]));
+        for (const [h, r] of plans(p, views ? 0 : undefined, 0).entries()) {
+          const { offsets, peak } = r as { offsets: number[]; peak: number };
+          expect([h, verifyPlan(p, offsets, peak).errors]).toEqual([h, []]);
+        }
+      }),
+      { numRuns: 100, seed: 11 },
+    );
   });
 
   it('past the pair budget the heuristics still plan (verified) and the exact search is left out with a note', () => {

@@ -6,6 +6,8 @@ import { verifySpilledPlan } from '../../src/problem/verify.js';
 import { fitCapacity } from '../../src/solve/ilp/fit.js';
 import { solve, type SolveOptions } from '../../src/solve/solve.js';
 import { bestKeptSet } from '../../src/solve/spill-choice.js';
+import { Deadline } from '../../src/solve/deadline.js';
+import { formatReport } from '../../src/export/report.js';
 import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
 import { bruteForceFit } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
@@ -187,5 +189,26 @@ describe('verifySpilledPlan', () => {
     expect(fault(['chip', 'chip', 'rom' as Memory], [0, 8, 0], 16)).toMatch(/"c": memory rom/);
     expect(fault(['chip', 'chip'], [0, 8], 16)).toMatch(/2 memories and 2 offsets for 3 buffers/);
     expect(fault(['chip', 'chip', 'ddr'], [0, 8, 0], 16, { chipPeak: 16, ddrPeak: 9 })).toMatch(/DDR peak of 9/);
+  });
+});
+
+describe('spilling under the command deadline', () => {
+  it('with no time left the set to keep is chosen greedily: a verified two-memory plan and a note saying so', () => {
+    const problem = parseCsv(SPILL_CSV, 'spill.csv');
+    const spent = new Deadline(0, () => 5);
+    const r = plan(problem, 65536, { deadline: spent });
+    expect(r.status).toBe('spilled');
+    expect(r.fits).toBe(true);
+    expect(r.spill?.how).toBe('greedy');
+    expect(r.spill?.choice).toBe('feasible');
+    expect(r.notes?.at(-1)).toBe('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    // The report of a spilled plan names them too: the solve's phases left out and the spill's.
+    const report = formatReport({ ...problem, capacity: 65536 }, r, 'spill.csv');
+    expect(report).toContain('  note: inorder left out: the time limit was reached\n');
+    expect(report).toContain('  note: spill: the time limit ended the search for the set to keep');
+    // With time, the same input gets the proven choice and no such note.
+    const timed = plan(problem, 65536);
+    expect(timed.spill?.choice).toBe('optimal');
+    expect(timed.notes ?? []).not.toContainEqual(expect.stringMatching(/^spill: the time limit/));
   });
 });

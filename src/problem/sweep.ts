@@ -1,0 +1,135 @@
+/**
+ * Sweeps over buffers in time without looking at every pair: the orders they start and end in, and
+ * the first two that overlap in memory while both live. O(n log n) time and O(n) memory, so that
+ * validation and the verifier keep up with a million buffers (issue #10). Depends on nothing else of
+ * the solver: the verifier stands on it.
+ */
+
+/**
+ * Indices 0..n-1 ordered by `keys` ascending, ties by index (a stable order). Integer keys over a
+ * range of at most 4n + 64 values (steps, usually) are counted into place in O(n + range); any other
+ * keys are sorted by comparison, O(n log n).
+ */
+export function indicesByKey(keys: Float64Array): Uint32Array {
+  const n = keys.length;
+  const idx = new Uint32Array(n);
+  if (n === 0) return idx;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+    if (!Number.isInteger(k)) integral = false;
+  }
+  const range = hi - lo + 1;
+  if (integral && range <= 4 * n + 64) {
+    const at = new Uint32Array(range + 1);
+    for (let i = 0; i < n; i++) at[keys[i]! - lo + 1]!++;
+    for (let k = 1; k <= range; k++) at[k]! += at[k - 1]!;
+    for (let i = 0; i < n; i++) idx[at[keys[i]! - lo]!++] = i;
+    return idx;
+  }
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx.sort((x, y) => keys[x]! - keys[y]! || x - y);
+}
+
+/**
+ * A set of ranks 0..n-1 with the nearest member below or above a rank, each O(log n): a tree of
+ * counts over the ranks (a leaf per rank, each inner node the sum of its two children).
+ */
+class RankSet {
+  private readonly leaves: number;
+  private readonly count: Int32Array;
+
+  constructor(n: number) {
+    let leaves = 1;
+    while (leaves < n) leaves *= 2;
+    this.leaves = leaves;
+    this.count = new Int32Array(2 * leaves);
+  }
+
+  add(r: number): void {
+    for (let i = r + this.leaves; i >= 1; i >>= 1) this.count[i]!++;
+  }
+
+  delete(r: number): void {
+    for (let i = r + this.leaves; i >= 1; i >>= 1) this.count[i]!--;
+  }
+
+  /** The largest member below r, or -1. */
+  below(r: number): number {
+    const c = this.count;
+    let i = r + this.leaves;
+    while (i > 1) {
+      if (i & 1 && c[i - 1]! > 0) {
+        i--;
+        while (i < this.leaves) i = c[2 * i + 1]! > 0 ? 2 * i + 1 : 2 * i;
+        return i - this.leaves;
+      }
+      i >>= 1;
+    }
+    return -1;
+  }
+
+  /** The smallest member above r, or -1. */
+  above(r: number): number {
+    const c = this.count;
+    let i = r + this.leaves;
+    while (i > 1) {
+      if (!(i & 1) && c[i + 1]! > 0) {
+        i++;
+        while (i < this.leaves) i = c[2 * i]! > 0 ? 2 * i : 2 * i + 1;
+        return i - this.leaves;
+      }
+      i >>= 1;
+    }
+    return -1;
+  }
+}
+
+/** Buffers as four columns: buffer i is live on steps [start[i], end[i]) at bytes [lo[i], hi[i]). */
+export interface Rectangles {
+  start: Float64Array;
+  end: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/**
+ * The first two buffers found that share an address while both live, or undefined when none do:
+ * a sweep over time that keeps the live buffers ordered by address. While the live ones are disjoint,
+ * a buffer that starts overlaps one of them exactly when it overlaps its nearest neighbour below or
+ * above in that order, so each start costs O(log n). Ranges are half-open in time and in memory
+ * (one that ends at step t and one that starts at t do not meet; an empty address range meets
+ * nothing). Which pair is found, when several overlap, is deterministic but not specified.
+ */
+export function firstOverlap(r: Rectangles): [number, number] | undefined {
+  const n = r.start.length;
+  const byStart = indicesByKey(r.start);
+  const byEnd = indicesByKey(r.end);
+  const byLo = indicesByKey(r.lo);
+  const rank = new Uint32Array(n);
+  for (let k = 0; k < n; k++) rank[byLo[k]!] = k;
+  const live = new RankSet(n);
+  const inSet = new Uint8Array(n);
+  let e = 0;
+  for (let k = 0; k < n; k++) {
+    const i = byStart[k]!;
+    const s = r.start[i]!;
+    for (; e < n && r.end[byEnd[e]!]! <= s; e++) {
+      const j = byEnd[e]!;
+      if (inSet[j]) live.delete(rank[j]!);
+      inSet[j] = 0;
+    }
+    if (r.hi[i]! <= r.lo[i]!) continue;
+    const below = live.below(rank[i]!);
+    if (below >= 0 && r.hi[byLo[below]!]! > r.lo[i]!) return [byLo[below]!, i];
+    const above = live.above(rank[i]!);
+    if (above >= 0 && r.lo[byLo[above]!]! < r.hi[i]!) return [byLo[above]!, i];
+    live.add(rank[i]!);
+    inSet[i] = 1;
+  }
+  return undefined;
+}
