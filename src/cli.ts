@@ -14,7 +14,8 @@ import {
 } from './cli-model.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
-import { baseName, problemTrace, traceText } from './export/trace.js';
+import { baseName } from './export/labels.js';
+import { problemTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';

@@ -14,6 +14,7 @@ import type { ImportedModel } from '../import/model.js';
 import { highWaterProfile, liveProfile, type StepProfile } from '../problem/profile.js';
 import type { Bytes, Problem } from '../problem/types.js';
 import { printable } from '../format/printable.js';
+import { baseName } from './labels.js';
 
 /** Microseconds per step on the trace's time axis: a step reads as 1 ms in the viewer. */
 export const TRACE_US_PER_STEP = 1000;
@@ -158,10 +159,6 @@ export function modelTrace(model: ImportedModel, plans: readonly TracePlan[]): T
   return planTrace(memories, baseName(model.file));
 }
 
-/** The file's name without its folders (a trace shared with others does not carry the machine's path). */
-export function baseName(file: string): string {
-  return file.replace(/^.*[/\\]/, '');
-}
 
 /** The trace as the file's text: JSON, one event per line. */
 export const traceText = (t: Trace): string =>
