@@ -252,8 +252,9 @@ function profileChart(live: StepProfile, high: StepProfile, y0: number, sx: numb
   const plotW = W - LEFT - RIGHT;
   out.push(`<g class="profile">`);
   out.push(`<rect x="${LEFT}" y="${y0}" width="${num(plotW)}" height="${PROFILE_H}" fill="#fafbfc" stroke="#ccc"/>`);
-  out.push(`<path class="live" d="${path(live)} Z" fill="#9db4f0" fill-opacity="0.7" stroke="none"/>`);
-  out.push(`<path class="high-water" d="${path(high)}" fill="none" stroke="#222" stroke-width="1.2"/>`);
+  // An arena with no buffers (all spilled) has no profile to draw.
+  if (live.steps.length > 0) out.push(`<path class="live" d="${path(live)} Z" fill="#9db4f0" fill-opacity="0.7" stroke="none"/>`);
+  if (high.steps.length > 0) out.push(`<path class="high-water" d="${path(high)}" fill="none" stroke="#222" stroke-width="1.2"/>`);
   out.push(`<text x="${LEFT + plotW + 6}" y="${y0 + 12}" font-weight="bold">memory profile</text>`);
   out.push(`<text x="${LEFT + plotW + 6}" y="${y0 + 26}" fill="#3b5bc4">▇ bytes live</text>`);
   out.push(`<text x="${LEFT + plotW + 6}" y="${y0 + 40}" fill="#222">— high-water mark</text>`);
@@ -345,6 +346,26 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
   return panels;
 }
 
+/** The panels of a buffer list's plan (CSV, JSON): on chip, and DDR when it spilled. `file` heads them. */
+export function problemPanels(problem: Problem, plan: PicturedPlan, file: string, capacity?: Bytes): PanelSpec[] {
+  const bufs = problem.buffers;
+  const all = bufs.map((_, i) => i);
+  const labels = bufs.map((b) => printable(b.id));
+  const base = { problem, offsets: plan.offsets, labels, roles: bufs.map((): BufferRole => 'activation'), head: baseName(file) };
+  const liveOf = (idx: number[]): Bytes => peakStepOf({ buffers: idx.map((i) => bufs[i]!) }).bytes;
+  if (plan.spill === undefined) {
+    const bound = Math.max(liveOf(all), plan.bound ?? 0);
+    const figures = `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${bufs.length} buffers`;
+    return [{ ...base, figures, id: 'buffers', idx: all, peak: plan.peak, bound, ...(capacity !== undefined ? { capacity } : {}) }];
+  }
+  const chip = all.filter((i) => plan.spill!.memory[i] === 'chip');
+  const ddr = all.filter((i) => plan.spill!.memory[i] === 'ddr');
+  return [
+    { ...base, figures: `on chip: ${formatBytesExact(plan.peak)}, ${chip.length} buffers, after spilling ${ddr.length} to DDR`, id: 'buffers-chip', idx: chip, peak: plan.peak, bound: liveOf(chip), capacity: plan.spill.capacity },
+    { ...base, memory: 'DDR', figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${ddr.length} buffers spilled`, id: 'buffers-ddr', idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) },
+  ];
+}
+
 /** The panels stacked into one picture. Same panels, same bytes. */
 export function panelsSvg(panels: readonly PanelSpec[]): string {
   const height = PANEL_H * panels.length;
@@ -363,6 +384,25 @@ export function panelsSvg(panels: readonly PanelSpec[]): string {
  */
 export function layoutSvg(model: ImportedModel, plans: readonly PicturedPlan[], capacity?: Bytes): string {
   return panelsSvg(modelPanels(model, plans, capacity));
+}
+
+/**
+ * The memory profile of the buffers `idx` of `problem` at `offsets` on its own (the page shows it
+ * beside the layout): bytes live per step as an area, the plan's high-water mark as a line.
+ */
+export function profileSvg(problem: Problem, idx: readonly number[], offsets: readonly Bytes[]): string {
+  const sub: Problem = { buffers: idx.map((i) => problem.buffers[i]!) };
+  const steps = Math.max(1, ...problem.buffers.map((b) => b.end));
+  const live = liveProfile(sub);
+  const high = highWaterProfile(sub, idx.map((i) => offsets[i]!));
+  const top = Math.max(1, ...live.values, ...high.values);
+  const h = PROFILE_H + 24;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="sans-serif" font-size="11" role="img" aria-label="memory profile: bytes live per step and the high-water mark">`,
+    ...profileChart(live, high, 4, (W - LEFT - RIGHT) / steps, top),
+    `<text x="${LEFT}" y="${PROFILE_H + 18}">step 0</text><text x="${W - RIGHT}" y="${PROFILE_H + 18}" text-anchor="end">step ${steps}</text>`,
+    '</svg>',
+  ].join('\n');
 }
 
 /** Geometry the tests check against. */

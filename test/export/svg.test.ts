@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/format/bytes.js';
-import { addressTicks, layoutSvg, modelPanels, panelsSvg, shortName, SVG_GEOMETRY } from '../../src/export/svg.js';
+import { addressTicks, layoutSvg, modelPanels, panelsSvg, problemPanels, shortName, SVG_GEOMETRY } from '../../src/export/svg.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import type { Problem } from '../../src/problem/types.js';
 import { highWaterProfile } from '../../src/problem/profile.js';
@@ -139,6 +139,17 @@ describe('layoutSvg', () => {
     const panels = modelPanels(model, [spilled], 600);
     expect(panels.map((p) => p.id)).toEqual(['subgraph-0-chip', 'subgraph-0-ddr']);
     expect(panels.map((p) => p.idx)).toEqual([[0, 1, 3], [2]]);
+  });
+
+  it('a buffer list: one panel, or on chip and DDR after spilling; an arena with no buffers draws no profile', () => {
+    const problem: Problem = { buffers: [{ id: 'a', size: 8, start: 0, end: 2 }, { id: 'b', size: 8, start: 1, end: 3 }] };
+    expect(problemPanels(problem, { offsets: [0, 8], peak: 16 }, '/x/p.csv').map((p) => [p.id, p.head])).toEqual([['buffers', 'p.csv']]);
+    const spilled = problemPanels(problem, { offsets: [0, 0], peak: 8, spill: { memory: ['chip', 'ddr'], ddrPeak: 8, capacity: 8 } }, 'p.csv', 8);
+    expect(spilled.map((p) => p.idx)).toEqual([[0], [1]]);
+    const empty = panelsSvg(problemPanels(problem, { offsets: [0, 0], peak: 0, spill: { memory: ['ddr', 'ddr'], ddrPeak: 16, capacity: 4 } }, 'p.csv', 4));
+    expect(empty).toContain('<g id="buffers-chip">');
+    expect(empty).not.toMatch(/d=" Z"/);
+    expect((empty.match(/class="high-water"/g) ?? []).length).toBe(1); // the DDR panel's only
   });
 
   it('shortName keeps the last two scopes of the first fused name', () => {
