@@ -150,10 +150,19 @@ async function drop(name: string, text: string): Promise<void> {
   }, [before, name]);
 }
 
-/** Runs `action` (a change of capacity) and waits until the page shows the plan made under `capacity` (bytes). */
+/**
+ * Runs `action` (a change of capacity) and waits until the page shows the plan made under `capacity`
+ * (bytes); then the status and the fit agree (no "no fit found" beside "fits").
+ */
 async function withCapacity(capacity: string, action: () => Promise<unknown>): Promise<void> {
   await action();
   await page.waitForFunction((c) => document.getElementById('message')!.dataset['capacity'] === c, capacity);
+  if (!(await page.locator('#results').isVisible())) return;
+  const status = await page.locator('#status').getAttribute('data-status');
+  const fits = await page.locator('#fits').getAttribute('data-fits');
+  if (status === 'unknown' || status === 'infeasible') expect(fits).toBe('false');
+  else expect(fits).toBe('true');
+  expect(Boolean(await page.locator('#fits').getAttribute('data-spilled'))).toBe(status === 'spilled');
 }
 
 /** The command line's --json for a file written to a temporary folder. */
@@ -348,6 +357,9 @@ describe('the page in Chromium', () => {
     // Progress reaches the page while the worker searches: the node count moves on.
     await page.waitForFunction(() => Number(document.getElementById('progress-text')!.dataset['nodes'] ?? 0) > 0);
     expect(await page.locator('#progress-text').getAttribute('data-phase')).toBe('search');
+    // Reports came from the start of the solve: the heuristics first, then the search (no local search
+    // under \`exact\`), each part of the problem reporting in turn.
+    expect((await page.locator('#progress-text').getAttribute('data-phases'))!.split(',')[0]).toBe('heuristics');
     expect(await page.locator('#progress-text').textContent()).toMatch(/ s of at most 60 s · search [\d,]+ nodes/);
     const first = Number(await page.locator('#progress-text').getAttribute('data-nodes'));
     await page.waitForFunction((n) => Number(document.getElementById('progress-text')!.dataset['nodes']) > n, first);

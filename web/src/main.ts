@@ -157,6 +157,7 @@ async function plan(input: Input): Promise<void> {
   let detail = ' · starting';
   text.dataset['phase'] = 'starting';
   delete text.dataset['nodes'];
+  delete text.dataset['phases'];
   const tick = (): void => {
     if (running !== ac) return;
     const elapsed = performance.now() - started;
@@ -181,6 +182,9 @@ async function plan(input: Input): Promise<void> {
             const nodes = p.phase === 'search' ? ` ${p.nodes.toLocaleString('en-US')} nodes` : '';
             detail = ` · ${p.phase}${nodes}${best}, bound ${formatBytes(p.bound)}`;
             text.dataset['phase'] = p.phase;
+            // The phases seen so far, in order (a test checks that reports start with the heuristics).
+            const seen = text.dataset['phases']?.split(',') ?? [];
+            if (seen.at(-1) !== p.phase) text.dataset['phases'] = [...seen, p.phase].join(',');
             text.dataset['nodes'] = String(p.nodes);
             text.dataset['events'] = String(Number(text.dataset['events'] ?? 0) + 1);
           },
