@@ -9,6 +9,7 @@ import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
 import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
+import { modelTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
@@ -53,6 +54,8 @@ export interface PlanOptions extends ModelFlags {
   json?: boolean;
   out?: string;
   svg?: string;
+  /** Write the plan as a Chrome / Perfetto trace (src/export/trace.ts). */
+  trace?: string;
   header?: string;
   /** Macro prefix of the header (--prefix); default from the model's file name. */
   prefix?: string;
@@ -147,6 +150,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
+  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(modelTrace(model, results))]);
   const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.

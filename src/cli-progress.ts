@@ -1,8 +1,8 @@
 /** The exact search's progress line on stderr: in place on a terminal, every few seconds otherwise. */
 import { formatBytes } from './format/bytes.js';
-import type { SearchProgress } from './solve/wasm/engine.js';
+import type { SolveProgress } from './solve/solve.js';
 
-export function progressReporter(label: string): { update: (p: SearchProgress & { bound: number }) => void; done: () => void } {
+export function progressReporter(label: string): { update: (p: SolveProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let last = 0;
   let shown = false;
@@ -11,7 +11,8 @@ export function progressReporter(label: string): { update: (p: SearchProgress & 
       if (p.elapsedMs < 1000 || p.elapsedMs - last < (tty ? 200 : 5000)) return;
       last = p.elapsedMs;
       const best = p.best !== undefined ? formatBytes(p.best) : 'none yet';
-      const line = `${label}: search ${p.nodes} nodes, best ${best}, bound ${formatBytes(p.bound)}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+      const what = p.phase === 'search' ? `search ${p.nodes} nodes` : p.phase;
+      const line = `${label}: ${what}, best ${best}, bound ${formatBytes(p.bound)}, ${(p.elapsedMs / 1000).toFixed(1)} s`;
       process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
       shown = true;
     },

@@ -14,6 +14,8 @@ import {
 } from './cli-model.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
+import { baseName } from './export/labels.js';
+import { problemTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
@@ -50,6 +52,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     [
       ['--out', opts.out],
       ['--svg', opts.svg],
+      ['--trace', opts.trace],
       ['--header', opts.header],
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
@@ -109,6 +112,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
+  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file) + emptyBuffersNote(read)));
@@ -140,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the plan as JSON instead of the report')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
     .option('--svg <file>', 'models: write a picture of the layout (SVG)')
+    .option('--trace <file>', 'write the plan as a Chrome / Perfetto trace (JSON): a track per memory, a slice per buffer over its steps')
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
     .option('--prefix <name>', 'models: prefix of the header\'s macros and include guard (default: the model file\'s name, e.g. PERSON_DETECT)', prefixOption)
     .option('--write-tflite <file>', 'models: write the .tflite with TFLite Micro\'s offline memory plan in its metadata')
@@ -159,6 +164,7 @@ export async function main(argv: string[]): Promise<number> {
     const single: [string, unknown][] = [
       ['--out', opts.out],
       ['--svg', opts.svg],
+      ['--trace', opts.trace],
       ['--header', opts.header],
       ['--prefix', opts.prefix],
       ['--write-tflite', opts.writeTflite],

@@ -186,7 +186,7 @@ describe('plan MODEL --memory', () => {
     const picture = readFileSync(svg, 'utf8');
     expect(picture).toContain('<g id="subgraph-0-dtcm">');
     expect(picture).toContain('<g id="subgraph-0-psram">');
-    expect(picture.match(/<rect x=[^>]*fill="hsl/g)?.length).toBe(plan.buffers.length);
+    expect(picture.match(/<rect class="buf /g)?.length).toBe(plan.buffers.length);
     expect(picture).toMatch(/capacity 1\.00 KiB/);
     expect(picture).toMatch(/psram offset \d+/);
     const refused = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--write-tflite', join(dir, 'no.tflite'));

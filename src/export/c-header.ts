@@ -2,6 +2,7 @@ import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
+import { baseName } from './labels.js';
 import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
 import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
@@ -51,11 +52,6 @@ export function cString(s: string): string {
     else out += `\\${byte.toString(8).padStart(3, '0')}`;
   }
   return out;
-}
-
-/** The last part of a path, `/` or `\\` separated (the header runs in browsers too: no node:path). */
-export function baseName(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file;
 }
 
 /**

@@ -12,3 +12,8 @@ export function subgraphTitle(file: string, sg: Pick<ModelSubgraph, 'index' | 'n
 export function bufferHue(i: number): number {
   return Math.round((i * 137.508) % 360);
 }
+
+/** A file's name without its folders: pictures and traces shared with others do not carry the machine's path. */
+export function baseName(file: string): string {
+  return file.replace(/^.*[/\\]/, '');
+}

@@ -7,7 +7,8 @@
 import type { ImportedModel } from '../import/model.js';
 import { tierBase } from '../plan-model-tiers.js';
 import type { TieredPlan } from '../solve/tiers/planner.js';
-import { baseName, cIdentifier, comment, cString, headerPrefix, isPrefix, MAX_IDENT, MAX_PREFIX, unique } from './c-header.js';
+import { cIdentifier, comment, cString, headerPrefix, isPrefix, MAX_IDENT, MAX_PREFIX, unique } from './c-header.js';
+import { baseName } from './labels.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 

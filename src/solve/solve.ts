@@ -40,8 +40,12 @@ export interface SolveOptions {
    * solve the parts apart (default true; src/solve/decompose.ts). false solves it as one piece.
    */
   split?: boolean;
-  /** Called every few thousand nodes of the exact search. */
-  onProgress?: (p: SearchProgress & { bound: number }) => void;
+  /**
+   * Called when the solve starts and at each change of phase (heuristics, local search, search), then
+   * about every PROGRESS_EVERY_MS of the local search and every few thousand nodes of the search.
+   * Nothing the callback does changes the plan.
+   */
+  onProgress?: (p: SolveProgress) => void;
   /**
    * The end of the whole command this solve is a phase of (with `timeLimitMs`, the earlier one
    * counts), and the clock every time check reads. The CLI makes one when it starts and hands what is
@@ -56,6 +60,21 @@ export interface SolveOptions {
    */
   maxPairs?: number;
 }
+
+/** What a running solve is doing: the single-shot heuristics, the local search, or the exact search. */
+export type SolvePhase = 'heuristics' | 'local search' | 'search';
+
+/**
+ * One progress report of a solve: its phase, milliseconds since the solve started (`elapsedMs`), the
+ * search's nodes so far (0 before it), the best peak found so far (bytes) and the lower bound.
+ */
+export interface SolveProgress extends SearchProgress {
+  phase: SolvePhase;
+  bound: number;
+}
+
+/** The local search reports at most this often (ms). */
+export const PROGRESS_EVERY_MS = 100;
 
 /** A plan together with what was tried and what is proven. */
 export interface SolveResult extends Plan {
@@ -173,11 +192,27 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     methods.push({ method: name, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { offsets: res.offsets, peak: res.peak, method: name };
   };
+  let phase: SolvePhase | undefined;
+  let reported = -Infinity;
+  /** A progress report now when the phase changes, else at most every PROGRESS_EVERY_MS. */
+  const report = (next: SolvePhase): void => {
+    if (options.onProgress === undefined) return;
+    const t = now();
+    if (next === phase && t - reported < PROGRESS_EVERY_MS) return;
+    phase = next;
+    reported = t;
+    options.onProgress({ phase: next, nodes: 0, elapsedMs: t - t0, bound, ...(best !== undefined ? { best: best.peak } : {}) });
+  };
+  report('heuristics');
   const runHeuristic = (name: MethodName, until: Deadline): void => {
     const t = now();
     const w = eng.placeWork();
-    const res =
-      name === 'local-search' ? eng.localSearch(seed, bound, iterations, () => !until.passed(), lsWork) : eng.run(KERNELS[name]);
+    report(name === 'local-search' ? 'local search' : 'heuristics');
+    const more = (): boolean => {
+      report('local search');
+      return !until.passed();
+    };
+    const res = name === 'local-search' ? eng.localSearch(seed, bound, iterations, more, lsWork) : eng.run(KERNELS[name]);
     if (name === 'greedy-size') decodeWork = eng.placeWork() - w;
     keep(name, res, t);
   };
@@ -227,7 +262,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     } else if (end.passed()) {
       notes.push('search left out: the time limit was reached');
     } else {
-      const r = runSearch(eng, options, { bound, best: best!, capacity, maxNodes, searchWork, end, keep, now });
+      const r = runSearch(eng, options, { bound, best: best!, capacity, maxNodes, searchWork, end, keep, now, t0 });
       searchNodes = r.nodes;
       if (r.proof !== undefined && r.proof.above + 1 > bound) {
         bound = r.proof.above + 1;
@@ -327,6 +362,8 @@ function runSearch(
     end: Deadline;
     keep: (name: string, res: { offsets: number[]; peak: number }, t: number) => void;
     now: Clock;
+    /** When the solve started (the clock's ms): progress reports time since then. */
+    t0: number;
   },
 ): SearchPhases {
   const { capacity, maxNodes, searchWork, end, now } = ctx;
@@ -337,9 +374,10 @@ function runSearch(
   let proof: { above: number; nodes: number } | undefined;
   let phaseEnd = end;
   const more = (p: SearchProgress): boolean => {
-    options.onProgress?.({ ...p, nodes: nodes + p.nodes, bound });
+    options.onProgress?.({ ...p, phase: 'search', nodes: nodes + p.nodes, bound, elapsedMs: now() - ctx.t0 });
     return !phaseEnd.passed();
   };
+  options.onProgress?.({ phase: 'search', nodes: 0, bound, best: bestPeak, elapsedMs: t - ctx.t0 });
   const phases: number[] = [];
   if (capacity !== undefined && bestPeak > capacity) phases.push(capacity);
   else phases.push(bound, -1);

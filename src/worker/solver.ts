@@ -36,7 +36,22 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
   const solver: Solver = {
     size: pool.size,
     solve(problem: Problem, opts: WorkerSolveOptions = {}): Promise<SolveResult> {
-      const { signal, ...options } = opts;
+      const { signal, onProgress: callerProgress, ...rest } = opts;
+      // Progress reaches the caller with the time since this call (a part may wait for a worker), and
+      // never once the call was aborted or has settled (reports already sent may still be queued).
+      const started = performance.now();
+      let settled = false;
+      const onProgress = callerProgress
+        ? (p: Parameters<typeof callerProgress>[0]): void => {
+            if (settled || signal?.aborted === true) return;
+            callerProgress({ ...p, elapsedMs: performance.now() - started });
+          }
+        : undefined;
+      const options: SolveOptions = onProgress ? { ...rest, onProgress } : rest;
+      const settle = <T>(p: Promise<T>): Promise<T> =>
+        p.finally(() => {
+          settled = true;
+        });
       /** One solve in a free worker; its options are read when it starts. */
       const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> =>
         pool.run(async (api, recycle) => {
@@ -57,13 +72,13 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
       } catch (e) {
         return Promise.reject(e);
       }
-      if (parts === undefined) return one(problem, () => options);
+      if (parts === undefined) return settle(one(problem, () => options));
       const run = (ask: PartAsk, timeLimit: () => number | undefined): Promise<SolveResult> =>
         one(ask.problem, () => {
           const t = timeLimit();
           return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
         });
-      return solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size);
+      return settle(solveInPartsAsync(problem, parts, options, run, finishPlan, pool.size));
     },
     close(): void {
       pool.close();

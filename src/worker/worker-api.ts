@@ -15,11 +15,14 @@ export function workerApi(exit: () => void): WorkerApi {
   return {
     solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void): WireOutcome {
       let last = -Infinity;
+      let lastPhase: Progress['phase'] | undefined;
       const forward = onProgress
         ? (p: Progress): void => {
             const t = performance.now();
-            if (t - last < PROGRESS_EVERY_MS) return;
+            // A new phase always goes out (the caller shows what runs); within one, at most every 50 ms.
+            if (p.phase === lastPhase && t - last < PROGRESS_EVERY_MS) return;
             last = t;
+            lastPhase = p.phase;
             // Fire and forget: the proxied call answers with a promise nobody needs.
             void Promise.resolve(onProgress(p)).catch(() => undefined);
           }

@@ -32,6 +32,12 @@ import { serveStatic } from '../../web/serve.js';
 import { exampleCsv } from '../../web/src/example.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
 import { randomProblem, tightProblem } from '../helpers/problems.js';
+import { model as onnxModel, node, vi } from '../helpers/onnx-builder.js';
+import { layoutSvg, stepOperator } from '../../src/export/svg.js';
+import { modelTrace, traceText } from '../../src/export/trace.js';
+import { peakStep } from '../../src/problem/bounds.js';
+import { liveAt } from '../../src/problem/profile.js';
+import { sharedDir } from '../helpers/shared.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = join(root, 'build');
@@ -144,10 +150,19 @@ async function drop(name: string, text: string): Promise<void> {
   }, [before, name]);
 }
 
-/** Runs `action` (a change of capacity) and waits until the page shows the plan made under `capacity` (bytes). */
+/**
+ * Runs `action` (a change of capacity) and waits until the page shows the plan made under `capacity`
+ * (bytes); then the status and the fit agree (no "no fit found" beside "fits").
+ */
 async function withCapacity(capacity: string, action: () => Promise<unknown>): Promise<void> {
   await action();
   await page.waitForFunction((c) => document.getElementById('message')!.dataset['capacity'] === c, capacity);
+  if (!(await page.locator('#results').isVisible())) return;
+  const status = await page.locator('#status').getAttribute('data-status');
+  const fits = await page.locator('#fits').getAttribute('data-fits');
+  if (status === 'unknown' || status === 'infeasible') expect(fits).toBe('false');
+  else expect(fits).toBe('true');
+  expect(Boolean(await page.locator('#fits').getAttribute('data-spilled'))).toBe(status === 'spilled');
 }
 
 /** The command line's --json for a file written to a temporary folder. */
@@ -269,13 +284,16 @@ describe('the page in Chromium', () => {
     const offsets = plan.buffers.map((b) => b.offset);
     expect(verifyPlan(model.subgraphs[0]!.problem, offsets, plan.peak).valid).toBe(true);
     const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
-    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.planned.tflite', 'chain.layout.svg']);
+    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.planned.tflite', 'chain.layout.svg', 'chain.trace.json']);
     // The lazily made downloads hold what the Node exporters write for the same plan.
     const nodeResults = planModel(model, { method: 'auto' }, 4 * 1024 * 1024).results;
     const header = await download('chain_arena.h');
     expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes) }));
     const planned = await download('chain.planned.tflite');
     expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults)));
+    // The picture is the command line's --svg; the trace is --trace's.
+    expect((await download('chain.layout.svg')).toString('utf8')).toBe(layoutSvg(model, nodeResults, 4 * 1024 * 1024));
+    expect((await download('chain.trace.json')).toString('utf8')).toBe(traceText(modelTrace(model, nodeResults)));
   });
 
   it('reads quoted CSV fields and 0-byte buffers in the browser bundle (csv-parse), names with control characters shown escaped', async () => {
@@ -320,7 +338,7 @@ describe('the page in Chromium', () => {
     const modelShown = (await downloadedPlan()) as unknown as { subgraphs: Record<string, unknown>[] };
     expect(modelShown.subgraphs.map(planOf)).toEqual(modelCli.subgraphs.map(planOf));
     const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
-    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.layout.svg']); // no offline plan for a spilled plan
+    expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.layout.svg', 'chain.trace.json']); // no offline plan for a spilled plan
     await page.selectOption('#time', '2000');
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
   });
@@ -361,6 +379,11 @@ describe('the page in Chromium', () => {
     await page.setInputFiles('#file', { name: 'tight200.csv', mimeType: 'text/csv', buffer: Buffer.from(problemToCsv(hard)) });
     // Progress reaches the page while the worker searches: the node count moves on.
     await page.waitForFunction(() => Number(document.getElementById('progress-text')!.dataset['nodes'] ?? 0) > 0);
+    expect(await page.locator('#progress-text').getAttribute('data-phase')).toBe('search');
+    // Reports came from the start of the solve: the heuristics first, then the search (no local search
+    // under \`exact\`), each part of the problem reporting in turn.
+    expect((await page.locator('#progress-text').getAttribute('data-phases'))!.split(',')[0]).toBe('heuristics');
+    expect(await page.locator('#progress-text').textContent()).toMatch(/ s of at most 60 s · search [\d,]+ nodes/);
     const first = Number(await page.locator('#progress-text').getAttribute('data-nodes'));
     await page.waitForFunction((n) => Number(document.getElementById('progress-text')!.dataset['nodes']) > n, first);
     expect(await page.locator('#progress').isVisible()).toBe(true);
@@ -399,4 +422,183 @@ describe('the page in Chromium', () => {
     await page.screenshot({ path: join(root, 'test-output/page.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
+});
+
+/** The number of plans the page has shown so far (data-plans on #message). */
+const plansShown = async (): Promise<number> => Number((await page.locator('#message').getAttribute('data-plans')) ?? 0);
+
+/** Runs `action` and waits for the page's next plan (or an error message). */
+async function nextPlan(action: () => Promise<unknown>): Promise<void> {
+  const before = await plansShown();
+  await action();
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('message')!.dataset['plans'] ?? 0) > n || document.getElementById('message')!.classList.contains('error'),
+    before,
+  );
+}
+
+describe('the page in Chromium: reports (issue 12)', () => {
+  it('a failing file after a good one clears the results: no cards, layout, tables or downloads of the last model', async () => {
+    await page.selectOption('#method', 'auto');
+    await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
+    await upload('chain.tflite', buildTflite(FIXTURES.chain()));
+    expect(await page.locator('#results').isVisible()).toBe(true);
+    expect(await page.locator('#downloads a[data-file="chain_arena.h"]').count()).toBe(1);
+    expect(await page.locator('#tensors-body tr').count()).toBe(4);
+    // A broken model: the reader fails. Nothing of chain.tflite stays on the page.
+    await upload('broken.tflite', new Uint8Array([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 1, 2, 3]));
+    expect(await page.locator('#message').getAttribute('class')).toMatch(/error/);
+    expect(await page.locator('#message').textContent()).toMatch(/broken\.tflite/);
+    expect(await page.locator('#results').isVisible()).toBe(false);
+    expect(await page.locator('#downloads a').count()).toBe(0);
+    expect(await page.locator('#layout rect.buf').count()).toBe(0);
+    expect(await page.locator('#tensors-body tr').count()).toBe(0);
+    expect(await page.locator('#peak').textContent()).toBe('');
+    expect(await page.locator('#replan').isDisabled()).toBe(true);
+    // And a bad CSV after a good CSV, the same.
+    await upload('ok.csv', 'id,lower,upper,size\na,0,2,8\nb,1,3,8\n');
+    expect(await page.locator('#results').isVisible()).toBe(true);
+    await upload('bad.csv', 'id,lower,upper,size\nok,0,2,8\nneg,1,3,-4\n');
+    expect(await page.locator('#results').isVisible()).toBe(false);
+    expect(await page.locator('#downloads a').count()).toBe(0);
+  });
+
+  it('names the peak: its step, the operator run there and the tensors live at it; a table of tensors sortable by size', async () => {
+    const bytes = buildTflite(FIXTURES.chain());
+    await upload('chain.tflite', bytes);
+    const sg = importModelFile(bytes, 'chain.tflite').subgraphs[0]!;
+    const { step } = peakStep(sg.problem);
+    const op = stepOperator(sg, step)!;
+    expect(op).toBe('operator 1 RELU');
+    expect(await page.locator('#peak-where').getAttribute('data-operator')).toBe(op);
+    expect(await page.locator('#peak-where').textContent()).toContain(`step ${step}, ${op}`);
+    const names = await page.locator('#peak-body tr td:first-child').allTextContents();
+    expect(names).toEqual(liveAt(sg.problem, step).map((i) => sg.names[i]));
+    // The tensors, largest first; sorted the other way round on a click of its header.
+    const sizes = async (): Promise<number[]> => (await page.locator('#tensors-body tr').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset['size']))));
+    const desc = await sizes();
+    expect(desc).toEqual([...sg.problem.buffers.map((b) => b.size)].sort((a, b) => b - a));
+    await page.click('[data-testid="sort-size"]');
+    expect(await sizes()).toEqual([...desc].reverse());
+    // The memory profile is drawn: the high-water line and the live area.
+    expect(await page.locator('#profile path.high-water').count()).toBe(1);
+    expect(await page.locator('#profile path.live').count()).toBe(1);
+  });
+
+  it('plans an ONNX model with symbolic input dimensions through the shape fields, as the command line with --input-shape', async () => {
+    const bytes = onnxModel({
+      inputs: [vi('img', ['N', 3, 'H', 'W'])],
+      outputs: [vi('y', null)],
+      nodes: [node('Relu', ['img'], ['a'], [], 'first'), node('Sigmoid', ['a'], ['b'], [], 'second'), node('Relu', ['b'], ['y'], [], 'third')],
+    });
+    await upload('sym.onnx', bytes);
+    // The fields: N, H and W open (prefilled 1), axis 1 fixed at 3.
+    expect(await page.locator('#shapes fieldset[data-input="img"] input').count()).toBe(4);
+    expect(await page.locator('[data-testid="dim-img-2"]').inputValue()).toBe('1');
+    expect(await page.locator('#shapes fieldset input[data-axis="1"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="dim-img-2"]', '16');
+    await page.fill('[data-testid="dim-img-3"]', '8');
+    await nextPlan(() => page.locator('[data-testid="dim-img-3"]').dispatchEvent('change'));
+    expect(await page.locator('#message').getAttribute('class')).not.toMatch(/error/);
+    const inNode = planModel(importModelFile(bytes, 'sym.onnx', { inputShapes: { img: [1, 3, 16, 8] } }), { method: 'auto' }, 2 * 1024 * 1024).results[0]!;
+    expect(await shownPeak()).toBe(inNode.peak);
+    expect(inNode.peak).toBeGreaterThanOrEqual(2 * 3 * 16 * 8 * 4); // two float tensors of 1x3x16x8 live at once
+    const cli = cliJson('sym.onnx', bytes, '--input-shape', 'img=1x3x16x8', '--capacity', '2MiB') as { peak?: number; subgraphs?: { peak: number }[] };
+    expect(await shownPeak()).toBe(cli.subgraphs?.[0]?.peak ?? cli.peak);
+    expect(await page.locator('#peak-where').getAttribute('data-operator')).toMatch(/^operator \d (Relu|Sigmoid) "(first|second|third)"$/);
+  });
+
+  it('the import options replan: weights in the arena add their buffers; a smaller alignment does not grow the plan', async () => {
+    const bytes = buildTflite(FIXTURES.chain());
+    await upload('chain.tflite', bytes);
+    const before = await page.locator('#tensors-body tr').count();
+    await nextPlan(() => page.check('#weights'));
+    expect(await page.locator('#tensors-body tr').count()).toBe(importModelFile(bytes, 'chain.tflite', { includeWeights: true }).subgraphs[0]!.problem.buffers.length);
+    expect(await page.locator('#tensors-body tr').count()).toBeGreaterThan(before);
+    await nextPlan(() => page.uncheck('#weights'));
+    await nextPlan(() => page.selectOption('#align', '1'));
+    const inNode = planModel(importModelFile(bytes, 'chain.tflite', { align: 1 }), { method: 'auto' }, 2 * 1024 * 1024).results[0]!;
+    expect(await shownPeak()).toBe(inNode.peak);
+    await nextPlan(() => page.selectOption('#align', '16'));
+  });
+
+  it('the keyboard path: Tab reaches the controls with a visible focus ring, the layout\'s blocks show their tensor, Enter sorts the table', async () => {
+    await page.focus('#example');
+    await nextPlan(() => page.keyboard.press('Enter'));
+    // The focus ring of a button reached by keyboard: a 3 px outline.
+    await page.focus('#zoom-out');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('zoom-in');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineWidth)).toBe('3px');
+    // Past the zoom buttons, Tab goes into the layout: the first block, its tooltip shown.
+    await page.focus('#zoom-reset');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('buf'))).toBe(true);
+    expect(await page.locator('#tip').isVisible()).toBe(true);
+    expect(await page.locator('#tip').textContent()).toMatch(/live steps \[\d+, \d+\)/);
+    const first = await page.evaluate(() => document.activeElement!.getAttribute('data-i'));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.getAttribute('data-i'))).not.toBe(first);
+    // The table's headers are buttons: Enter on "bytes" sorts.
+    await page.focus('[data-testid="sort-size"]');
+    const sortOf = (): Promise<string | null> => page.locator('#tensors th:has([data-testid="sort-size"])').getAttribute('aria-sort');
+    const was = await sortOf();
+    await page.keyboard.press('Enter');
+    expect(await sortOf()).toBe(was === 'descending' ? 'ascending' : 'descending');
+  });
+
+  it('dark mode and a 390 px wide screen (screenshots in test-output/)', async () => {
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(20, 23, 29)');
+    await page.screenshot({ path: join(root, 'test-output/page-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      // Nothing wider than the screen but the layout's own scrolling box.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: join(root, 'test-output/page-390.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1320, height: 1000 });
+    }
+  });
+
+  it('the SVG picture in Chromium: title inside the picture, bound / peak / capacity labels apart (screenshot test-output/layout.png)', async () => {
+    const dir = sharedDir('models/tflite');
+    const file = dir ? join(dir, 'mediapipe_face_landmark_with_attention.tflite') : undefined;
+    const bytes = file !== undefined && existsSync(file) ? new Uint8Array(readFileSync(file)) : buildTflite(FIXTURES.dequantize());
+    const name = file !== undefined && existsSync(file) ? file : '/some/folder/dequantize.tflite';
+    const model = importModelFile(bytes, name, { includeWeights: file === undefined });
+    const results = planModel(model, { method: 'heuristic' }, 2 * 1024 * 1024).results;
+    const svg = layoutSvg(model, results, 2 * 1024 * 1024);
+    expect(svg).not.toContain(dirname(name));
+    const shot = await context!.newPage();
+    try {
+      await shot.setViewportSize({ width: 960, height: 800 });
+      await shot.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
+      const boxes = await shot.evaluate(() => {
+        const r = (e: Element): { x: number; y: number; w: number; h: number } => {
+          const b = (e as SVGGraphicsElement).getBBox();
+          return { x: b.x, y: b.y, w: b.width, h: b.height };
+        };
+        const svgEl = document.querySelector('svg')!;
+        return {
+          width: Number(svgEl.getAttribute('width')),
+          titles: [...document.querySelectorAll('g > text:first-of-type')].map(r),
+          groups: [...document.querySelectorAll('g[id^="subgraph"]')].map((g) => [...g.querySelectorAll('text.line-label')].map(r)),
+        };
+      });
+      for (const t of boxes.titles) expect(t.x + t.w).toBeLessThanOrEqual(boxes.width);
+      for (const labels of boxes.groups) {
+        const sorted = [...labels].sort((a, b) => a.y - b.y);
+        for (let k = 1; k < sorted.length; k++) expect(sorted[k]!.y).toBeGreaterThanOrEqual(sorted[k - 1]!.y + sorted[k - 1]!.h - 1);
+        for (const l of labels) expect(l.x + l.w).toBeLessThanOrEqual(boxes.width);
+      }
+      mkdirSync(join(root, 'test-output'), { recursive: true });
+      await shot.screenshot({ path: join(root, 'test-output/layout.png'), fullPage: true });
+    } finally {
+      await shot.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -55,6 +55,50 @@ describe('createSolver (worker_threads)', () => {
     expect(seen.at(-1)!.nodes).toBeGreaterThan(0);
   });
 
+  it('reports from the start of a solve: the phases in order (heuristics, local search, search), time since the call', async () => {
+    const p = tightProblem(120, 2);
+    const seen: { phase: string; nodes: number; elapsedMs: number }[] = [];
+    const r = await solver.solve(p, { method: 'auto', split: false, iterations: 3000, maxNodes: 20_000, onProgress: (q) => seen.push(q) });
+    expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+    // The first report comes before any method ran: the heuristics phase, no nodes yet.
+    expect(seen[0]).toMatchObject({ phase: 'heuristics', nodes: 0 });
+    const order = ['heuristics', 'local search', 'search'];
+    const phases = seen.map((q) => q.phase).filter((ph, k, a) => k === 0 || a[k - 1] !== ph);
+    expect(phases).toEqual(order.filter((ph) => phases.includes(ph)));
+    // This problem is tight: the heuristics miss the bound, so the local search and the search both run.
+    expect(r.methods.map((m) => m.method)).toContain('local-search');
+    expect(phases).toContain('local search');
+    for (let k = 1; k < seen.length; k++) expect(seen[k]!.elapsedMs).toBeGreaterThanOrEqual(seen[k - 1]!.elapsedMs);
+    expect(seen.at(-1)!.elapsedMs).toBeLessThanOrEqual(r.timeMs + 1000); // measured from the call, not from the search
+  });
+
+  it('no progress callback after an abort', async () => {
+    const p = tightProblem(200, 1);
+    const ac = new AbortController();
+    let after = 0;
+    let aborted = false;
+    const run = solver.solve(p, {
+      method: 'exact',
+      timeLimitMs: 60_000,
+      signal: ac.signal,
+      onProgress: (q) => {
+        if (aborted) after++;
+        else if (q.phase === 'search' && q.nodes > 0) {
+          // Keep this thread busy while the worker goes on reporting: its reports queue up, then abort.
+          const until = Date.now() + 400;
+          while (Date.now() < until);
+          aborted = true;
+          ac.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    // Whatever the worker had already sent is dropped: give it time to arrive.
+    await new Promise((w) => setTimeout(w, 300));
+    expect(aborted).toBe(true);
+    expect(after).toBe(0);
+  });
+
   it('rejects bad input with a real InputError that names the buffer and field', async () => {
     const bad: Problem = { buffers: [{ id: 'a', size: 8, start: 0, end: 2 }, { id: 'oops', size: -4, start: 1, end: 3 }] };
     let inline: unknown;

@@ -3,6 +3,8 @@ import { cHeader } from '../../src/export/c-header.js';
 import { modelPlanToJson } from '../../src/export/model-json.js';
 import { planToJson } from '../../src/export/plan-json.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { layoutSvg, panelsSvg, problemPanels } from '../../src/export/svg.js';
+import { modelTrace, problemTrace, traceText } from '../../src/export/trace.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import type { PlanResult } from '../../src/solve/spill.js';
@@ -37,12 +39,20 @@ function link(name: string, label: string, make: () => string | Uint8Array, type
   return a;
 }
 
-/** Replaces the links with ones for this plan (made under `capacity`); `svg` is the picture as shown. */
-export function showDownloads(input: Input, results: readonly PlanResult[], capacity: number | undefined, svg: string): void {
+/** Removes every link and frees its data (a new file, or one that failed, offers nothing of the last). */
+export function clearDownloads(): void {
   for (const u of urls) URL.revokeObjectURL(u);
   urls = [];
+  document.getElementById('downloads')!.replaceChildren();
+}
+
+/**
+ * Replaces the links with ones for this plan (made under `capacity`). The SVG is the picture the
+ * command line's --svg draws (names, legend, memory profile), not the interactive layout.
+ */
+export function showDownloads(input: Input, results: readonly PlanResult[], capacity: number | undefined): void {
+  clearDownloads();
   const box = document.getElementById('downloads')!;
-  box.replaceChildren();
   const base = stem(input.file);
   if (input.model) {
     const model = input.model;
@@ -58,5 +68,10 @@ export function showDownloads(input: Input, results: readonly PlanResult[], capa
     const json = (): string => JSON.stringify(planToJson(capacity !== undefined ? { ...problem, capacity } : problem, results[0]!), null, 2) + '\n';
     box.append(link(`${base}.plan.json`, 'Plan (JSON)', json, 'application/json', true));
   }
-  box.append(link(`${base}.layout.svg`, 'Layout (SVG)', () => svg, 'image/svg+xml', true));
+  const picture = (): string =>
+    input.model ? layoutSvg(input.model, results, capacity) : panelsSvg(problemPanels(input.parts[0]!.problem, results[0]!, input.file, capacity));
+  box.append(link(`${base}.layout.svg`, 'Layout (SVG)', picture, 'image/svg+xml'));
+  const trace = (): string =>
+    traceText(input.model ? modelTrace(input.model, results) : problemTrace(input.parts[0]!.problem, results[0]!, input.file));
+  box.append(link(`${base}.trace.json`, 'Trace (Perfetto)', trace, 'application/json'));
 }

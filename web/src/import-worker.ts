@@ -1,5 +1,5 @@
 /** The page's reader in a module Web Worker: parsing a large model never blocks the page. */
 import { expose } from 'comlink';
-import { readInput } from './input.js';
+import { declaredInputs, readInput } from './input.js';
 
-expose({ readInput });
+expose({ readInput, declaredInputs });

@@ -1,7 +1,12 @@
-/** Reads what the user dropped: a model (.tflite, .onnx) or a buffer list (.csv, .json). */
+/** Reads what the user dropped: a model (.tflite, .onnx) or a buffer list (.csv, .json), with the import options. */
 import { emptyBuffersNote, readProblem } from '../../src/import/index.js';
-import type { ImportedModel } from '../../src/import/model.js';
+import type { ImportedModel, ModelImportOptions, ModelSubgraph } from '../../src/import/model.js';
 import { importModelFile, modelFormat } from '../../src/import/model-file.js';
+import { decodeOnnx } from '../../src/import/onnx/decode.js';
+import type { DeclaredDim } from '../../src/import/onnx/types.js';
+import type { OnnxImportOptions } from '../../src/import/onnx/index.js';
+import { reorderModel } from '../../src/order/model.js';
+import { stepOperator } from '../../src/export/svg.js';
 import { InputError } from '../../src/problem/errors.js';
 import type { Problem } from '../../src/problem/types.js';
 import { printable } from '../../src/format/printable.js';
@@ -12,6 +17,33 @@ export interface Part {
   problem: Problem;
   /** What each buffer holds, for the tooltip: tensor names, or the buffer's id. */
   labels: string[];
+  /** kinds[i]: the kind of buffer i's owner tensor (models), e.g. activation, prepared, constant. */
+  kinds?: string[];
+  /** stepNames[s]: what runs at step s (models: `operator 3 CONV_2D "name"`). */
+  stepNames?: string[];
+}
+
+/** The import options the page offers (the command line's model flags). */
+export type PageImportOptions = ModelImportOptions & OnnxImportOptions & {
+  /** Plan in an operator order with a lower live bound (--reorder). */
+  reorder?: boolean;
+};
+
+/** A graph input of an ONNX model as declared: its name and dimensions (numbers, symbolic names, unknown). */
+export interface DeclaredInput {
+  name: string;
+  dims: DeclaredDim[];
+}
+
+/**
+ * The main graph's inputs of an ONNX model that are not initializers, as declared (for the page's
+ * shape fields); [] for anything else. Throws the decoder's InputError for a broken file.
+ */
+export function declaredInputs(file: string, bytes: Uint8Array): DeclaredInput[] {
+  if (modelFormat(file, bytes) !== 'onnx') return [];
+  const g = decodeOnnx(bytes, file).graph;
+  const init = new Set(g.initializers.map((t) => t.name));
+  return g.inputs.filter((v) => !init.has(v.name)).map((v) => ({ name: v.name, dims: v.shape ?? [] }));
 }
 
 export interface Input {
@@ -24,22 +56,36 @@ export interface Input {
   facts: [string, string][];
 }
 
-export function readInput(file: string, bytes: Uint8Array): Input {
+/** The steps of a subgraph named by the operator run there. */
+function stepNames(sg: ModelSubgraph): string[] {
+  const steps = Math.max(0, ...sg.problem.buffers.map((b) => b.end));
+  return Array.from({ length: steps }, (_, s) => stepOperator(sg, s) ?? `step ${s}`);
+}
+
+/** Imports a model file with the page's options (reordered when asked). */
+function importWith(file: string, bytes: Uint8Array, options: PageImportOptions): ImportedModel {
+  const { reorder, ...o } = options;
+  return reorder ? reorderModel(bytes, file, o).reordered : importModelFile(bytes, file, o);
+}
+
+export function readInput(file: string, bytes: Uint8Array, options: PageImportOptions = {}): Input {
   if (modelFormat(file, bytes) !== undefined) {
     let model: ImportedModel;
     let batchNote: [string, string] | undefined;
     try {
-      model = importModelFile(bytes, file);
+      model = importWith(file, bytes, options);
     } catch (e) {
-      // A dynamic batch dimension: plan for one sample, and say so.
-      if (!(e instanceof InputError && /give the batch size/.test(e.message))) throw e;
-      model = importModelFile(bytes, file, { batch: 1 });
+      // A dynamic batch dimension and no batch given: plan for one sample, and say so.
+      if (!(e instanceof InputError && /give the batch size/.test(e.message)) || options.batch !== undefined) throw e;
+      model = importWith(file, bytes, { ...options, batch: 1 });
       batchNote = ['batch', '1 (the model leaves it dynamic)'];
     }
     const parts = model.subgraphs.map((sg): Part => ({
       title: `subgraph ${sg.index}${sg.name ? ` “${printable(sg.name)}”` : ''}`,
       problem: sg.problem,
       labels: sg.tensorsOf.map((ts, i) => printable(ts.map((t) => sg.tensors?.[t]?.name ?? sg.names[i] ?? String(t)).join(' = '))),
+      kinds: sg.tensorsOf.map((ts) => sg.tensors?.[ts[0]!]?.kind ?? 'activation'),
+      stepNames: stepNames(sg),
     }));
     const sg0 = model.subgraphs[0];
     const facts: [string, string][] = [

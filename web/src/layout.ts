@@ -117,6 +117,10 @@ function drawPanel(
         fill: `hsl(${hue}, 62%, 68%)`,
         stroke: '#333',
         'stroke-width': 0.4,
+        // Reachable by keyboard (Tab); a screen reader reads what the tooltip shows.
+        tabindex: 0,
+        role: 'img',
+        'aria-label': `${input.labels[i] ?? b.id}: ${formatBytesExact(b.size)}, steps ${b.start} to ${b.end}, ${input.memory?.[i] === 'ddr' ? 'DDR ' : ''}offset ${o}`,
       }),
     );
   });

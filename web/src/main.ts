@@ -6,12 +6,14 @@ import { spillSubgraphsWith } from '../../src/plan-model.js';
 import type { Problem } from '../../src/problem/types.js';
 import type { SolveOptions } from '../../src/solve/solve.js';
 import type { PlanResult } from '../../src/solve/spill.js';
+import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
 import { createSolver } from '../../src/worker/browser.js';
-import { showDownloads } from './downloads.js';
+import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy } from './details.js';
+import { clearDownloads, showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
-import type { Input } from './input.js';
+import type { DeclaredInput, Input, PageImportOptions } from './input.js';
 import { describe, drawLayout, type LayoutInput } from './layout.js';
-import { readOffThread } from './reader.js';
+import { inputsOffThread, readOffThread } from './reader.js';
 import { showFacts, showFit, showMethods, showSummary } from './report.js';
 import { chosenMemories, planInputTiers, setUpMemories, showTiers } from './tiers.js';
 
@@ -72,15 +74,14 @@ function checkedCapacity(): number | undefined | null {
   }
 }
 
-function renderLayout(): string {
+function renderLayout(): void {
   const li = layoutInput();
   const box = $('layout');
-  if (!li) return '';
+  if (!li) return;
   const svg = drawLayout(li, zoom, box.clientWidth - 2);
   box.replaceChildren(svg);
   box.classList.toggle('peak', $<HTMLInputElement>('highlight').checked);
   $('zoom-level').textContent = `${Math.round(zoom * 100)}%`;
-  return new XMLSerializer().serializeToString(svg);
 }
 
 function renderFit(): void {
@@ -88,19 +89,46 @@ function renderFit(): void {
   showFit(state.results[state.part]!, state.capacity);
 }
 
+function renderTensors(): void {
+  if (!state) return;
+  showTensors(state.input.parts[state.part]!, state.results[state.part]!);
+}
+
 function render(): void {
   if (!state) return;
   const { input, results } = state;
   const r = results[state.part]!;
+  const part = input.parts[state.part]!;
   $('results').hidden = false;
   showSummary(r);
   renderFit();
   showMethods(r);
   showFacts(input.facts);
+  showPeak(part, r);
+  renderTensors();
+  showProfile(part, r);
+  showHints(part, r, state.capacity);
   const title = input.parts.length > 1 ? `Layout — ${input.parts[state.part]!.title}` : 'Layout';
   $('layout-title').textContent = title;
-  const svg = renderLayout();
-  showDownloads(input, results, state.capacity, svg);
+  renderLayout();
+  showDownloads(input, results, state.capacity);
+}
+
+/**
+ * Forgets the plan shown: cards, layout, tables and downloads (a new file, or one that failed, must not
+ * leave the last model's results, nor its C header to download).
+ */
+function clearResults(): void {
+  state = undefined;
+  $('results').hidden = true;
+  clearDownloads();
+  clearDetails();
+  $('layout').replaceChildren();
+  $('methods-body').replaceChildren();
+  $('facts').replaceChildren();
+  for (const id of ['peak', 'peak-bytes', 'bound', 'overhead', 'status', 'proof', 'fits', 'spill']) $(id).textContent = '';
+  delete $('message').dataset['capacity'];
+  tip.hidden = true;
 }
 
 function showProgress(on: boolean): void {
@@ -120,16 +148,22 @@ async function plan(input: Input): Promise<void> {
   const ac = new AbortController();
   running = ac;
   const method = $<HTMLSelectElement>('method').value as 'auto';
-  const timeLimitMs = Number($<HTMLSelectElement>('time').value);
+  // No limit chosen: the command line's (10 s; 60 s for exact), with its node and move budgets.
+  const chosen = $<HTMLSelectElement>('time').value;
+  const timeLimitMs = chosen === '' ? undefined : Number(chosen);
+  const limit = timeLimitMs ?? defaultTimeLimitMs(method);
   const started = performance.now();
   const fill = $('bar-fill');
   const text = $('progress-text');
-  let detail = '';
+  let detail = ' · starting';
+  text.dataset['phase'] = 'starting';
+  delete text.dataset['nodes'];
+  delete text.dataset['phases'];
   const tick = (): void => {
     if (running !== ac) return;
     const elapsed = performance.now() - started;
-    fill.style.width = `${Math.min(100, (elapsed / timeLimitMs) * 100).toFixed(1)}%`;
-    text.textContent = `${(elapsed / 1000).toFixed(1)} s of ${timeLimitMs / 1000} s${detail}`;
+    fill.style.width = `${Math.min(100, (elapsed / limit) * 100).toFixed(1)}%`;
+    text.textContent = `${(elapsed / 1000).toFixed(1)} s of at most ${limit / 1000} s${detail}`;
     requestAnimationFrame(tick);
   };
   showProgress(true);
@@ -137,16 +171,23 @@ async function plan(input: Input): Promise<void> {
   requestAnimationFrame(tick);
   try {
     const problems = input.parts.map((part): Problem => (cap === undefined ? part.problem : { ...part.problem, capacity: cap }));
-    const options: SolveOptions = { method, timeLimitMs };
+    const options: SolveOptions = { method, ...(timeLimitMs !== undefined ? { timeLimitMs } : {}) };
     const wholes = await Promise.all(
       problems.map((problem) =>
         solver.solve(problem, {
           ...options,
           signal: ac.signal,
           onProgress: (p) => {
+            if (running !== ac) return;
             const best = p.best !== undefined ? `, best ${formatBytes(p.best)}` : '';
-            detail = ` · exact search: ${p.nodes.toLocaleString('en-US')} nodes${best}, bound ${formatBytes(p.bound)}`;
+            const nodes = p.phase === 'search' ? ` ${p.nodes.toLocaleString('en-US')} nodes` : '';
+            detail = ` · ${p.phase}${nodes}${best}, bound ${formatBytes(p.bound)}`;
+            text.dataset['phase'] = p.phase;
+            // The phases seen so far, in order (a test checks that reports start with the heuristics).
+            const seen = text.dataset['phases']?.split(',') ?? [];
+            if (seen.at(-1) !== p.phase) text.dataset['phases'] = [...seen, p.phase].join(',');
             text.dataset['nodes'] = String(p.nodes);
+            text.dataset['events'] = String(Number(text.dataset['events'] ?? 0) + 1);
           },
         }),
       ),
@@ -171,7 +212,10 @@ async function plan(input: Input): Promise<void> {
   } catch (e) {
     if (running !== ac) return;
     if ((e as Error).name === 'AbortError') message('Cancelled. The worker was stopped; nothing else changed.');
-    else message((e as Error).message, true);
+    else {
+      clearResults();
+      message((e as Error).message, true);
+    }
   } finally {
     if (running === ac) {
       running = undefined;
@@ -180,22 +224,119 @@ async function plan(input: Input): Promise<void> {
   }
 }
 
+/** The file open now, to read again when an import option changes. */
+let current: { file: string; bytes: Uint8Array } | undefined;
+/** Counts reads: a read that a newer one overtook shows nothing. */
+let reads = 0;
+
 async function open(file: string, bytes: Uint8Array): Promise<void> {
+  running?.abort();
+  clearResults();
+  pending = undefined;
+  current = { file, bytes };
   $('file-name').textContent = `${printable(file)} · ${formatBytes(bytes.length)}`;
+  const n = ++reads;
+  let inputs: DeclaredInput[] = [];
+  try {
+    inputs = await inputsOffThread(file, bytes);
+  } catch {
+    // The reader below says what is wrong with the file.
+  }
+  if (n !== reads) return;
+  showShapeFields(inputs);
+  await readAndPlan();
+}
+
+/** Reads the current file with the import options shown, then plans it; an error clears the results. */
+async function readAndPlan(): Promise<void> {
+  if (!current) return;
+  const { file, bytes } = current;
+  const n = ++reads;
+  running?.abort();
   let input: Input;
   message(`Reading ${file}…`);
   try {
-    input = await readOffThread(file, bytes);
+    input = await readOffThread(file, bytes, importOptions());
   } catch (e) {
+    if (n !== reads) return;
+    clearResults();
+    pending = undefined;
+    showProgress(false);
     message((e as Error).message, true);
     return;
   }
+  if (n !== reads) return;
   pending = input;
   await plan(input);
 }
 
 /** The last input read, to plan again with other settings. */
 let pending: Input | undefined;
+
+/**
+ * One field per dimension of each ONNX graph input: fixed dimensions shown, symbolic ones to fill
+ * (prefilled with 1, labelled with their name; fields of one name change together).
+ */
+function showShapeFields(inputs: readonly DeclaredInput[]): void {
+  const box = $('shapes');
+  box.replaceChildren();
+  const open = inputs.filter((v) => v.dims.some((d) => typeof d !== 'number'));
+  if (open.length === 0) return;
+  const note = document.createElement('p');
+  note.className = 'hint';
+  note.textContent = 'Input shapes: the model leaves these dimensions open; they are set to 1 until you give them.';
+  box.append(note);
+  for (const v of open) {
+    const row = document.createElement('fieldset');
+    row.className = 'shape';
+    row.dataset['input'] = v.name;
+    const legend = document.createElement('legend');
+    legend.textContent = printable(v.name);
+    row.append(legend);
+    v.dims.forEach((d, k) => {
+      const label = document.createElement('label');
+      const field = document.createElement('input');
+      field.type = 'number';
+      field.min = '0';
+      field.step = '1';
+      field.dataset['axis'] = String(k);
+      if (typeof d === 'number') {
+        field.value = String(d);
+        field.disabled = true;
+        label.append(`axis ${k}`, field);
+      } else {
+        field.value = '1';
+        field.dataset['sym'] = d ?? `?${k}`;
+        field.setAttribute('data-testid', `dim-${v.name}-${k}`);
+        label.append(d !== undefined ? `${printable(d)} (axis ${k})` : `axis ${k} (unknown)`, field);
+        field.addEventListener('input', () => {
+          if (d !== undefined) for (const f of box.querySelectorAll<HTMLInputElement>(`input[data-sym="${CSS.escape(d)}"]`)) f.value = field.value;
+        });
+        field.addEventListener('change', () => void readAndPlan());
+      }
+      row.append(label);
+    });
+    box.append(row);
+  }
+}
+
+/** The import options as the controls give them (the command line's model flags). */
+function importOptions(): PageImportOptions {
+  const o: PageImportOptions = {
+    align: Number($<HTMLSelectElement>('align').value),
+    keepPrepared: $<HTMLInputElement>('prepared').checked,
+    includeWeights: $<HTMLInputElement>('weights').checked,
+    reorder: $<HTMLInputElement>('reorder').checked,
+  };
+  const batch = $<HTMLInputElement>('batch').value.trim();
+  if (batch !== '') o.batch = Number(batch);
+  const shapes: Record<string, number[]> = {};
+  for (const row of $('shapes').querySelectorAll<HTMLElement>('fieldset.shape')) {
+    shapes[row.dataset['input']!] = [...row.querySelectorAll<HTMLInputElement>('input')].map((f) => Number(f.value));
+  }
+  if (Object.keys(shapes).length > 0) o.inputShapes = shapes;
+  return o;
+}
 
 async function openFile(f: File): Promise<void> {
   await open(f.name, new Uint8Array(await f.arrayBuffer()));
@@ -234,6 +375,10 @@ $('custom').addEventListener('input', () => {
 setUpMemories(() => {
   if (pending) void plan(pending);
 });
+for (const id of ['batch', 'align', 'prepared', 'weights', 'reorder']) $(id).addEventListener('change', () => void readAndPlan());
+for (const b of document.querySelectorAll<HTMLButtonElement>('#tensors button.sort')) {
+  b.addEventListener('click', () => sortTensorsBy(b.dataset['sort']!, renderTensors));
+}
 $('subgraph').addEventListener('change', () => {
   if (!state) return;
   state.part = Number($<HTMLSelectElement>('subgraph').value);
@@ -274,3 +419,20 @@ layout.addEventListener('mousemove', (e) => {
   tip.style.top = `${e.clientY + 14}px`;
 });
 layout.addEventListener('mouseleave', () => (tip.hidden = true));
+// Keyboard: every block takes the focus (Tab); its tooltip shows beside it.
+layout.addEventListener('focusin', (e) => {
+  const t = e.target as Element;
+  const li = layoutInput();
+  const i = t.getAttribute('data-i');
+  if (i === null || !li) return;
+  const r = t.getBoundingClientRect();
+  tip.innerHTML = describe(li, Number(i));
+  tip.hidden = false;
+  tip.style.left = `${Math.max(0, Math.min(r.right + 8, window.innerWidth - 390))}px`;
+  tip.style.top = `${Math.max(0, r.top)}px`;
+  t.classList.add('hot');
+});
+layout.addEventListener('focusout', (e) => {
+  (e.target as Element).classList.remove('hot');
+  tip.hidden = true;
+});

@@ -1,9 +1,10 @@
 /** readInput() run in the page's import worker (import-worker.ts), through comlink. */
 import { wrap, type Remote } from 'comlink';
-import type { Input } from './input.js';
+import type { DeclaredInput, Input, PageImportOptions } from './input.js';
 
 interface ReaderApi {
-  readInput(file: string, bytes: Uint8Array): Input;
+  readInput(file: string, bytes: Uint8Array, options: PageImportOptions): Input;
+  declaredInputs(file: string, bytes: Uint8Array): DeclaredInput[];
 }
 
 let worker: Worker | undefined;
@@ -25,14 +26,23 @@ function start(): Remote<ReaderApi> {
   return wrap<ReaderApi>(worker);
 }
 
-/** Reads a dropped file off the main thread; rejects with the importer's message. */
-export function readOffThread(file: string, bytes: Uint8Array): Promise<Input> {
+/** Reads a dropped file off the main thread with the import options; rejects with the importer's message. */
+export function readOffThread(file: string, bytes: Uint8Array, options: PageImportOptions = {}): Promise<Input> {
+  return call((reader) => reader.readInput(file, bytes, options));
+}
+
+/** An ONNX model's graph inputs as declared (for the shape fields), off the main thread; [] for other files. */
+export function inputsOffThread(file: string, bytes: Uint8Array): Promise<DeclaredInput[]> {
+  return call((reader) => reader.declaredInputs(file, bytes));
+}
+
+function call<T>(ask: (reader: Remote<ReaderApi>) => Promise<T>): Promise<T> {
   api ??= start();
   const reader = api;
-  return new Promise<Input>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     const fail = (e: Error): void => reject(e);
     failed.push(fail);
-    reader.readInput(file, bytes).then(
+    ask(reader).then(
       (input) => {
         failed = failed.filter((f) => f !== fail);
         resolve(input);

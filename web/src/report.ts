@@ -105,7 +105,7 @@ export function showMethods(result: SolveResult): void {
   for (const c of cells) {
     const td = document.createElement('td');
     td.textContent = c;
-    td.style.borderTop = '1px solid #dde1e8';
+    td.style.borderTop = '1px solid var(--line)';
     total.append(td);
   }
   body.append(total);

@@ -1,0 +1,141 @@
+/** Beside the layout: where the peak is (step, operator, tensors), every tensor in a sortable table, the memory profile, hints. */
+import { formatBytes } from '../../src/format/bytes.js';
+import { profileSvg } from '../../src/export/svg.js';
+import { peakStep } from '../../src/problem/bounds.js';
+import { liveAt } from '../../src/problem/profile.js';
+import type { PlanResult } from '../../src/solve/spill.js';
+import type { Part } from './input.js';
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+const cell = (text: string, cls?: string): HTMLTableCellElement => {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+};
+
+/** The step with the most live bytes of the part, what runs there, and the buffers live there, largest first. */
+export function showPeak(part: Part, result: PlanResult): void {
+  const { step, bytes } = peakStep(part.problem);
+  const live = liveAt(part.problem, step);
+  const what = part.stepNames?.[step];
+  const where = byId('peak-where');
+  where.textContent =
+    `Most bytes live at step ${step}${what ? `, ${what}` : ''}: ${formatBytes(bytes)} in ${live.length} buffer${live.length === 1 ? '' : 's'}` +
+    ` (the plan's arena: ${formatBytes(result.peak)}).`;
+  where.dataset['step'] = String(step);
+  if (what !== undefined) where.dataset['operator'] = what;
+  else delete where.dataset['operator'];
+  const body = byId('peak-body');
+  body.replaceChildren(
+    ...live.map((i) => {
+      const tr = document.createElement('tr');
+      tr.append(cell(part.labels[i] ?? part.problem.buffers[i]!.id), cell(part.kinds?.[i] ?? 'buffer'), cell(formatBytes(part.problem.buffers[i]!.size), 'num'));
+      return tr;
+    }),
+  );
+}
+
+type SortKey = 'i' | 'name' | 'kind' | 'size' | 'start' | 'offset';
+let sortKey: SortKey = 'size';
+let descending = true;
+
+/** Every buffer of the part with its plan: sorted by `sortKey` (size, largest first, by default). */
+export function showTensors(part: Part, result: PlanResult): void {
+  const bs = part.problem.buffers;
+  const key = (i: number): number | string => {
+    switch (sortKey) {
+      case 'i':
+        return i;
+      case 'name':
+        return part.labels[i] ?? bs[i]!.id;
+      case 'kind':
+        return part.kinds?.[i] ?? '';
+      case 'size':
+        return bs[i]!.size;
+      case 'start':
+        return bs[i]!.start;
+      case 'offset':
+        return result.offsets[i]!;
+    }
+  };
+  const order = bs.map((_, i) => i).sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = typeof ka === 'number' && typeof kb === 'number' ? ka - kb : String(ka).localeCompare(String(kb));
+    return (descending ? -c : c) || a - b;
+  });
+  const where = (i: number): string => (result.spill?.memory[i] === 'ddr' ? 'DDR ' : '');
+  byId('tensors-body').replaceChildren(
+    ...order.map((i) => {
+      const b = bs[i]!;
+      const tr = document.createElement('tr');
+      tr.dataset['i'] = String(i);
+      tr.dataset['size'] = String(b.size);
+      tr.append(
+        cell(String(i), 'num'),
+        cell(part.labels[i] ?? b.id),
+        cell(part.kinds?.[i] ?? 'buffer'),
+        cell(formatBytes(b.size), 'num'),
+        cell(`[${b.start}, ${b.end})`, 'num'),
+        cell(`${where(i)}${result.offsets[i]}`, 'num'),
+      );
+      return tr;
+    }),
+  );
+  for (const th of document.querySelectorAll<HTMLElement>('#tensors th')) {
+    const k = th.querySelector<HTMLElement>('button')?.dataset['sort'];
+    if (k === sortKey) th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+/** Sorts the table by `key` (again: the other way round); `redraw` shows it. */
+export function sortTensorsBy(key: string, redraw: () => void): void {
+  const k = key as SortKey;
+  if (k === sortKey) descending = !descending;
+  else {
+    sortKey = k;
+    descending = k === 'size';
+  }
+  redraw();
+}
+
+/** The memory profile of the part's on-chip buffers under the plan. */
+export function showProfile(part: Part, result: PlanResult): void {
+  const idx = part.problem.buffers.map((_, i) => i).filter((i) => result.spill === undefined || result.spill.memory[i] === 'chip');
+  byId('profile').innerHTML = profileSvg(part.problem, idx, result.offsets);
+}
+
+/**
+ * What would make the plan fit, each a fact computed from the plan: the capacity it needs, a tensor
+ * that alone exceeds the capacity. Hook: when the report code on main offers its computed hints
+ * (planned variants: without prepared tensors, reordered, spilled), they go in `extra`.
+ */
+export function showHints(part: Part, result: PlanResult, capacity: number | undefined, extra: readonly string[] = []): void {
+  const hints: string[] = [];
+  if (capacity !== undefined) {
+    const all = result.spill?.whole.peak ?? result.peak;
+    if (all > capacity) hints.push(`All on chip, this plan needs ${formatBytes(all)} (${all.toLocaleString('en-US')} bytes): ${formatBytes(all - capacity)} more than the capacity.`);
+    part.problem.buffers.forEach((b, i) => {
+      if (b.size > capacity) hints.push(`${part.labels[i] ?? b.id} alone is ${formatBytes(b.size)}, more than the capacity ${formatBytes(capacity)}.`);
+    });
+  }
+  hints.push(...extra);
+  byId('hints').hidden = hints.length === 0;
+  byId('hints-list').replaceChildren(
+    ...hints.map((h) => {
+      const li = document.createElement('li');
+      li.textContent = h;
+      return li;
+    }),
+  );
+}
+
+/** Empties everything shown about a plan (a new file, or one that failed). */
+export function clearDetails(): void {
+  for (const id of ['peak-body', 'tensors-body', 'profile', 'hints-list']) byId(id).replaceChildren();
+  byId('peak-where').textContent = '';
+  byId('hints').hidden = true;
+}
