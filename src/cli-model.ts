@@ -15,7 +15,7 @@ import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
-import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
+import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
@@ -38,6 +38,8 @@ export interface ModelFlags {
   shareReshapes?: boolean;
   /** ONNX: shapes of symbolic inputs, from repeated --input-shape NAME=1x3x224x224. */
   inputShape?: string[];
+  /** ONNX: values of symbolic dimensions by name, from repeated --dim NAME=VALUE. */
+  dim?: string[];
   /** TFLite: plan every tensor anew instead of keeping the model's own offline plan. */
   replaceOfflinePlan?: boolean;
 }
@@ -67,6 +69,7 @@ export interface PlanOptions extends ModelFlags {
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
   const o: ModelImportOptions & OnnxImportOptions = { keepPrepared: opts.prepared !== false, shareReshapes: opts.shareReshapes !== false };
   if (opts.inputShape !== undefined && opts.inputShape.length > 0) o.inputShapes = parseInputShapes(opts.inputShape);
+  if (opts.dim !== undefined && opts.dim.length > 0) o.dims = parseDims(opts.dim);
   if (opts.align !== undefined) o.align = opts.align;
   if (opts.includeWeights) o.includeWeights = true;
   if (opts.batch !== undefined) o.batch = opts.batch;
@@ -79,6 +82,9 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
 function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): void {
   if (opts.inputShape !== undefined && opts.inputShape.length > 0 && modelFormat(file, bytes) === 'tflite') {
     throw new UsageError(`--input-shape applies to ONNX models, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
+  }
+  if (opts.dim !== undefined && opts.dim.length > 0 && modelFormat(file, bytes) === 'tflite') {
+    throw new UsageError(`--dim applies to ONNX models' named dimensions, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
   }
 }
 
@@ -239,13 +245,18 @@ export function withModelFlags(cmd: Command): Command {
   return cmd
     .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
     .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
-    .option('--batch <n>', 'models: size of a dynamic (-1) batch dimension', batchOption)
+    .option('--batch <n>', 'models: size of a dynamic batch dimension (TFLite -1; ONNX: a symbolic first axis, or a dimension named batch)', batchOption)
     .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
     .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option(
+      '--dim <name=value>',
+      'ONNX: value of a symbolic input dimension by its name, e.g. sequence=512 (repeat per name)',
       (v: string, all: string[] = []) => [...all, v],
     );
 }

@@ -33,6 +33,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['includeWeights', '--include-weights'],
   ['batch', '--batch'],
   ['inputShape', '--input-shape'],
+  ['dim', '--dim'],
   ['svg', '--svg'],
   ['header', '--header'],
   ['prefix', '--prefix'],
