@@ -18,6 +18,7 @@ import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
+import { modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm } from './runtime/tflm/model-head.js';
 import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
@@ -64,6 +65,8 @@ export interface PlanOptions extends ModelFlags {
   reorder?: boolean;
   /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
   kernels?: KernelLibrary;
+  /** The report with every method's peak and time, and the proofs' details. */
+  verbose?: boolean;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
@@ -138,7 +141,22 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head);
+  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head, tflm?.runtimeDefault);
+  const hints =
+    opts.capacity !== undefined
+      ? modelFitHints({
+          model,
+          bytes,
+          file,
+          results,
+          capacity: opts.capacity,
+          importOptions: importOptions(opts),
+          solveOptions: solveOptions(opts, method),
+          deadline,
+          reordered: reordered !== undefined,
+        })
+      : [];
+  if (hints.length > 0) Object.assign(json, { hints: hints.map(({ text: _t, ...h }) => h) });
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
@@ -164,7 +182,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, tflm?.head)));
+    const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) })));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }

@@ -24,6 +24,17 @@ import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
+import { problemFitHints } from './fit-hints.js';
+import { readFileSync } from 'node:fs';
+
+/** The package's version, from its package.json (two folders up from build/js/cli.js and build/dist/cli.js). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
@@ -92,8 +103,10 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
+  const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }) : [];
+  if (hints.length > 0) Object.assign(json, { hints: hints.map(({ text: _t, ...h }) => h) });
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(formatReport(problem, plan, file) + emptyBuffersNote(read)));
+  else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }
 
@@ -101,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('arenapack')
     .description('Fit the working memory of a neural network into on-chip SRAM.')
+    .version(packageVersion(), '-V, --version', 'print the version of arenapack')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const plan = program
@@ -119,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
     .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
+    .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
     .option('--svg <file>', 'models: write a picture of the layout (SVG)')
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
@@ -156,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: opts.seed,
       iterations: opts.iterations,
       json: opts.json,
+      verbose: opts.verbose ?? false,
       spill: opts.spill !== false,
       model: importOptions(opts),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),

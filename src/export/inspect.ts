@@ -1,5 +1,6 @@
 import type { ImportedModel, ModelTensor } from '../import/model.js';
 import { printable } from '../format/printable.js';
+import { plural } from '../format/plural.js';
 import { subgraphTitle } from './labels.js';
 
 /** " (stored [1,1,2])" when an output's stored shape differs from the one planned. */
@@ -15,7 +16,7 @@ function t0(tensors: readonly ModelTensor[] | undefined, outputs: readonly numbe
 export function formatInspect(model: ImportedModel): string {
   const out: string[] = [];
   for (const sg of model.subgraphs) {
-    out.push(`${subgraphTitle(model.file, sg)}: ${sg.tensorCount} tensors, ${sg.operatorCount} operators (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
+    out.push(`${subgraphTitle(model.file, sg)}: ${plural(sg.tensorCount, 'tensor')}, ${plural(sg.operatorCount, 'operator')} (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
     const head = ['tensor', 'kind', 'type', 'shape', 'bytes', 'live', 'buffer', 'name'];
     const rows: string[][] = (sg.tensors ?? []).map((t) => [
       String(t.index),

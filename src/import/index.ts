@@ -1,3 +1,4 @@
+import { plural } from '../format/plural.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
@@ -90,5 +91,5 @@ export function emptyBuffersNote(read: ReadProblem): string {
   const n = read.empty.length;
   if (n === 0) return '';
   const ids = read.empty.slice(0, 10).map((i) => read.all.buffers[i]!.id);
-  return `  note: ${n} buffer${n === 1 ? '' : 's'} of 0 bytes not planned (offset 0 in the outputs): ${ids.join(', ')}${n > 10 ? ', ...' : ''}\n`;
+  return `  note: ${plural(n, 'buffer')} of 0 bytes not planned (offset 0 in the outputs): ${ids.join(', ')}${n > 10 ? ', ...' : ''}\n`;
 }
