@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cHeader } from './export/c-header.js';
 import { planOutText } from './export/plan-json.js';
 import { problemToCsv } from './export/csv.js';
-import { formatInspect } from './export/inspect.js';
+import { bufferId, formatInspect, inspectTensors } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
@@ -219,10 +219,15 @@ function storedJson(stored: ModelPlan, s: number): Required<Pick<SubgraphPlanJso
 
 export interface InspectOptions extends ModelFlags {
   json?: boolean;
+  /** --sort: `index` (default) or `size`, largest first. */
+  sort?: 'index' | 'size';
+  /** --hide-constants: leave the weights out of the list. */
+  hideConstants?: boolean;
 }
 
 export function runInspect(file: string, opts: InspectOptions): number {
   const { model } = readModel(file, opts);
+  const view = { sort: opts.sort ?? 'index', hideConstants: opts.hideConstants ?? false } as const;
   if (opts.json) {
     const subgraphs = model.subgraphs.map((sg) => ({
       index: sg.index,
@@ -230,11 +235,16 @@ export function runInspect(file: string, opts: InspectOptions): number {
       tensorCount: sg.tensorCount,
       operatorCount: sg.operatorCount,
       notes: sg.notes,
-      tensors: sg.tensors ?? [],
+      // `buffer`: the buffer's id, as the text's #id and the plan JSON's buffers[].id.
+      tensors: inspectTensors(sg.tensors ?? [], view).map((t) => {
+        const { buffer: _b, ...rest } = t;
+        const id = bufferId(sg, t);
+        return id !== undefined ? { ...rest, buffer: id } : rest;
+      }),
       operators: sg.operators ?? [],
     }));
     process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
-  } else process.stdout.write(terminalSafe(formatInspect(model)));
+  } else process.stdout.write(terminalSafe(formatInspect(model, view)));
   return 0;
 }
 
@@ -246,13 +256,27 @@ export function subgraphCsvName(path: string, s: number): string {
 }
 
 export interface ConvertOptions extends ModelFlags {
-  csv: string;
+  /** The CSV to write (subgraph 0; FILE.sgk.csv for subgraph k); absent: subgraph 0's CSV on stdout. */
+  csv?: string;
 }
 
+/**
+ * `convert`: the model's problems as MiniMalloc CSV, to `--csv FILE` (every subgraph, each in its
+ * file) or, without it, subgraph 0's to stdout (a model with more subgraphs needs --csv: stdout holds one CSV).
+ */
 export function runConvert(file: string, opts: ConvertOptions): number {
-  checkOutputPaths([file], [['--csv', opts.csv]]);
+  if (opts.csv === undefined) {
+    const { model } = readModel(file, opts);
+    if (model.subgraphs.length > 1) {
+      throw new UsageError(`${file} has ${model.subgraphs.length} subgraphs, one CSV each: give --csv FILE (subgraph k > 0 goes to FILE.sgk.csv); stdout holds one CSV`);
+    }
+    process.stdout.write(problemToCsv(model.subgraphs[0]!.problem));
+    return 0;
+  }
+  const csv = opts.csv;
+  checkOutputPaths([file], [['--csv', csv]]);
   const { model } = readModel(file, opts);
-  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(opts.csv, s), problemToCsv(sg.problem)]);
+  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(csv, s), problemToCsv(sg.problem)]);
   checkOutputPaths([file], outputs.map(([path]) => ['--csv', path] as const));
   writeAllAtomic(outputs);
   for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);

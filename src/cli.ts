@@ -181,15 +181,17 @@ export async function main(argv: string[]): Promise<number> {
     .command('inspect')
     .description('list the tensors of a model: kind, type, shape, bytes, live range and buffer')
     .argument('<model>', '.tflite or .onnx model')
-    .option('--json', 'print the tensors as JSON');
+    .option('--json', 'print the tensors as JSON')
+    .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
+    .option('--hide-constants', 'leave constant tensors (weights) out of the list');
   withModelFlags(inspect).action((file: string, opts: InspectOptions) => {
     code = runInspect(file, opts);
   });
   const convert = program
     .command('convert')
-    .description('write the planning problem of a model as MiniMalloc CSV (subgraph k > 0 to FILE.sgk.csv)')
+    .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
-    .requiredOption('--csv <file>', 'the CSV to write (subgraph 0)');
+    .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
   withModelFlags(convert).action((file: string, opts: ConvertOptions) => {
     code = runConvert(file, opts);
   });

@@ -5,8 +5,16 @@ import { validateProblem } from '../problem/validate.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 
-/** The input formats arenapack reads, by file extension. */
+/** The problem formats arenapack reads, by file extension. */
 export const INPUT_FORMATS = ['.csv (MiniMalloc)', '.json (Problem)'] as const;
+
+/** Every format `plan` reads: the problem formats and the models (by extension or content, src/import/model-file.ts). */
+export const READ_FORMATS = [
+  '.csv (MiniMalloc buffers: id,lower,upper,size)',
+  '.json (a Problem: { "buffers": [...] })',
+  '.tflite (TensorFlow Lite model)',
+  '.onnx (ONNX model)',
+] as const;
 
 /** A problem as a file gives it, with its 0-byte buffers set aside: they take no memory, so they are not planned. */
 export interface ReadProblem {
@@ -44,7 +52,7 @@ export function readProblem(text: string, file: string): ReadProblem {
   let all: Problem;
   if (lower.endsWith('.csv')) all = parseCsv(text, file);
   else if (lower.endsWith('.json')) all = parseJson(text, file);
-  else throw new InputError(`${file}: unknown input format (expected ${INPUT_FORMATS.join(' or ')})`, { file });
+  else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
   if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }));
   const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
