@@ -127,7 +127,8 @@ export function formatModelReport(
     parts.push(lines.join('\n') + '\n');
   });
   if (model.subgraphs.length > 1 && model.format === 'tflite') {
-    parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena (header, offline plan): ${formatBytesExact(total)}\n`);
+    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
+    parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   return parts.join('\n');
 }

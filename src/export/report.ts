@@ -129,10 +129,9 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
 }
 
 /** The lower-bound line's verdict on a plan of `peak` bytes against `bound`. */
-function verdict(status: PlanResult['status'], peak: number, bound: number): string {
+function verdict(peak: number, bound: number): string {
   if (peak <= bound) return 'met: proven optimal';
-  const over = `the plan is ${pct(peak, bound)} over it`;
-  return status === 'infeasible' || status === 'unknown' ? `${over}; ${STATUS_TEXT[status]}` : `${over} (feasible; the bound may be out of reach)`;
+  return `the plan is ${pct(peak, bound)} over it (feasible; the bound may be out of reach)`;
 }
 
 /** The method table, the best method's rule and the proof's details (--verbose). */
@@ -177,13 +176,16 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   // What was planned in one arena: after spilling, the plan of every buffer that did not fit.
   const whole = spill?.whole ?? result;
   out.push(`  ${(options.arenaName ?? 'arena needed').padEnd(16)}${exact(whole.peak)}  ${whole.method}${spill ? ', every buffer on chip' : ''}`);
-  out.push(`  lower bound     ${exact(whole.bound)}  ${spill ? 'of every buffer on chip' : result.proof} — ${verdict(whole.status, whole.peak, whole.bound)}`);
+  out.push(`  lower bound     ${exact(whole.bound)}  ${spill ? 'of every buffer on chip' : result.proof} — ${verdict(whole.peak, whole.bound)}`);
   const capacity = spill?.capacity ?? problem.capacity;
   if (capacity !== undefined) {
     const c = formatBytes(capacity);
     if (spill) out.push(`  capacity        ${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
     else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);
-    else out.push(`  capacity        ${c}: does NOT fit, ${formatBytes(result.peak - capacity)} over`);
+    else {
+      const why = result.status === 'infeasible' || result.status === 'unknown' ? ` — ${STATUS_TEXT[result.status]}` : '';
+      out.push(`  capacity        ${c}: does NOT fit, ${formatBytes(result.peak - capacity)} over${why}`);
+    }
   }
   if (problem.buffers.length > 0) {
     out.push(`  ${(spill ? 'peak on chip' : 'peak').padEnd(16)}${peakLine(problem, peakFacts(problem, result), labels)}`);

@@ -163,17 +163,18 @@ export function liveAt(problem: Problem, step: Step): number[] {
 }
 
 /**
- * The first step at which a plan's high-water mark reaches its maximum — where the arena the plan
- * needs is set — and that mark (bytes). `offsets` as in highWaterProfile. Step 0 and 0 bytes for a
- * problem with no buffers.
+ * Where a plan's arena is set: among the steps at which its high-water mark reaches its maximum
+ * (the arena the plan needs), the one with the most bytes live (the first such step on ties) — the
+ * step that binds the plan, where the report looks for "the peak" — and that mark (bytes).
+ * `offsets` as in highWaterProfile. Step 0 and 0 bytes for a problem with no buffers.
  */
 export function planPeakStep(problem: Problem, offsets: readonly Bytes[]): { step: Step; top: Bytes } {
-  const p = highWaterProfile(problem, offsets);
+  const p = planProfile(problem, offsets);
   let best = -1;
-  p.values.forEach((v, i) => {
-    if (best < 0 || v > p.values[best]!) best = i;
+  p.highWater.forEach((v, i) => {
+    if (best < 0 || v > p.highWater[best]! || (v === p.highWater[best]! && p.live[i]! > p.live[best]!)) best = i;
   });
-  return best < 0 ? { step: 0, top: 0 } : { step: p.steps[best]!, top: p.values[best]! };
+  return best < 0 ? { step: 0, top: 0 } : { step: p.steps[best]!, top: p.highWater[best]! };
 }
 
 /**
