@@ -27,6 +27,9 @@ export interface FitHint {
   arena?: number;
   /** Whether that arena fits the capacity. */
   fits?: boolean;
+  /** `tensor`: the id of the buffer too large alone, and its bytes. */
+  buffer?: string;
+  size?: number;
   /** The line the report prints. */
   text: string;
 }
@@ -49,7 +52,7 @@ function tooLarge(problem: Problem, capacity: number, name: (i: number) => strin
     .filter(({ b }) => b.size > capacity)
     .sort((x, y) => y.b.size - x.b.size)
     .slice(0, 5)
-    .map(({ b, i }) => ({ change: 'tensor', text: `${name(i)} alone is ${formatBytesExact(b.size)}, more than the capacity: no plan keeps it on chip` }));
+    .map(({ b, i }) => ({ change: 'tensor', buffer: b.id, size: b.size, text: `${name(i)} alone is ${exact(b.size)}, more than the capacity: no plan keeps it on chip` }));
 }
 
 /** The spill line: the plan emitted when it spilled, else (with --no-spill) a spill plan made now. */

@@ -1,4 +1,7 @@
-import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { formatBytes, formatBytesExact as fullBytes } from '../format/bytes.js';
+
+/** `1.25 KiB (1280 B)`; below 1 KiB just `48 B`. */
+const formatBytesExact = (b: number): string => (b >= 1024 ? fullBytes(b) : formatBytes(b));
 import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
