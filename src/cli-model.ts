@@ -156,7 +156,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
           reordered: reordered !== undefined,
         })
       : [];
-  if (hints.length > 0) Object.assign(json, { hints: hints.map(({ text: _t, ...h }) => h) });
+  if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));

@@ -104,7 +104,7 @@ async function runPlan(file: string, opts: PlanOptions): Promise<number> {
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   writeAllAtomic(outputs);
   const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }) : [];
-  if (hints.length > 0) Object.assign(json, { hints: hints.map(({ text: _t, ...h }) => h) });
+  if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;

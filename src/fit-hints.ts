@@ -5,7 +5,7 @@
  * once (`--no-prepared`) and another operator order (`--reorder`). Every plan here comes from
  * solve(), which verifies it; all of them run within the command's one deadline.
  */
-import { formatBytes, formatBytesExact } from './format/bytes.js';
+import { formatBytes, formatBytesBoth as exact } from './format/bytes.js';
 import { printable } from './format/printable.js';
 import { modelArenaSize } from './export/tensor-offsets.js';
 import { plural } from './export/report.js';
@@ -17,19 +17,11 @@ import { planModel } from './plan-model.js';
 import type { Problem } from './problem/types.js';
 import type { Deadline } from './solve/deadline.js';
 import type { SolveOptions } from './solve/solve.js';
+import type { FitHintJson } from './export/plan-json.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 
-/** One change and what planning with it gave. */
-export interface FitHint {
-  /** The change, as a flag or in words ("--no-prepared", "capacity", "spill"). */
-  change: string;
-  /** The arena planned with the change (bytes; after spilling, the on-chip one), when it was planned. */
-  arena?: number;
-  /** Whether that arena fits the capacity. */
-  fits?: boolean;
-  /** `tensor`: the id of the buffer too large alone, and its bytes. */
-  buffer?: string;
-  size?: number;
+/** One change and what planning with it gave: the JSON's `hints[]` entry, and the report's line. */
+export interface FitHint extends FitHintJson {
   /** The line the report prints. */
   text: string;
 }
@@ -71,7 +63,6 @@ function spillHint(problem: Problem, result: PlanResult, options: SolveOptions, 
   };
 }
 
-const exact = (b: number): string => (b >= 1024 ? formatBytesExact(b) : formatBytes(b));
 
 /**
  * Hints for a CSV or JSON problem whose plan `result` does not fit `capacity` all on chip: the

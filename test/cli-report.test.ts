@@ -78,6 +78,24 @@ describe('what to change to fit', () => {
   });
 });
 
+describe('one bound', () => {
+  it('when the alignment-aware bound is the bound, the report prints it as the bound, and the method table is measured against it', () => {
+    // Two 1-byte buffers live together, aligned to 16: 2 bytes live, but the lower one takes 16.
+    const f = join(dir, 'aligned.csv');
+    writeFileSync(f, 'id,lower,upper,size,alignment\na,0,2,1,16\nb,1,3,1,16\n');
+    const r = run('plan', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^  arena needed +17 B +\S+$/m);
+    expect(r.out).toMatch(/^  lower bound +17 B +live bound with alignment — met: proven optimal$/m);
+    expect(r.out).toMatch(/^  peak +step 1 \(the plan's top, 17 B, is set there: 15 B above what is live\): 2 B live in 2 buffers: a 1 B, b 1 B$/m);
+    expect(r.out).not.toMatch(/live bound +2 B/);
+    const v = run('plan', f, '--verbose');
+    expect(v.out).toMatch(/^  greedy-size +17 B +17 +0\.0%/m);
+    // The plain live bound only in --verbose, and named as what it is.
+    expect(v.out).toMatch(/^  live bound +2 B \(the most bytes live at one step, alignment ignored\)$/m);
+  });
+});
+
 describe('--json: where the peak is and the memory profile', () => {
   it('peakStep, the tensors live there largest first, the profile; all agree with the plan', () => {
     const j = JSON.parse(run('plan', chain, '--json').out);

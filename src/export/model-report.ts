@@ -1,7 +1,4 @@
-import { formatBytes, formatBytesExact as fullBytes } from '../format/bytes.js';
-
-/** `1.25 KiB (1280 B)`; below 1 KiB just `48 B`. */
-const formatBytesExact = (b: number): string => (b >= 1024 ? fullBytes(b) : formatBytes(b));
+import { formatBytes, formatBytesBoth as formatBytesExact } from '../format/bytes.js';
 import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
@@ -96,7 +93,9 @@ export function formatModelReport(
     const what = tflm !== undefined ? 'planned tensors, each rounded up to 16, and the kernel scratch TFLM places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     head.push(`  arena needed    ${formatBytesExact(a.head)}  TFLM head: ${what}${spilled ? ' (on chip, after spilling)' : ''}`);
     head.push(`                  + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}`);
-    if (cap !== undefined) head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
+    if (cap !== undefined) {
+      head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
+    }
     if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${TFLM_DEFAULT_NAME}: ${lessThan(a.head, tflm.runtimeDefault)}`);
   } else if (model.subgraphs.length > 1) {
     head.push(`  arena needed    ${formatBytesExact(total)}  ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena`);

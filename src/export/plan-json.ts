@@ -5,6 +5,19 @@ import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
 import { peakFacts, problemBaseline, type Baseline } from './report.js';
 
+/** One "to fit" hint in the JSON (src/fit-hints.ts). */
+export interface FitHintJson {
+  /** The change, as a flag or in words ("capacity", "tensor", "spill", "--no-prepared (...)", "--reorder (...)"). */
+  change: string;
+  /** The arena planned with the change (bytes; after spilling, the on-chip one), when it was planned. */
+  arena?: number;
+  /** Whether that arena fits the capacity. */
+  fits?: boolean;
+  /** `tensor`: the id of the buffer too large alone, and its bytes. */
+  buffer?: string;
+  size?: number;
+}
+
 /** The plan as `--json` prints it. Keys beyond these may be added, never taken away. */
 export interface PlanJson {
   /** Bytes of the arena the plan needs: after spilling, the on-chip arena. */
@@ -43,6 +56,8 @@ export interface PlanJson {
   profile: PlanProfile;
   /** The "before" of the report: which planner, and the arena it needs (bytes) for every buffer in one arena. */
   baseline?: Baseline;
+  /** When the plan does not fit the capacity all on chip (single-file runs): what would, each planned. */
+  hints?: FitHintJson[];
   /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
   buffers: { id: string; offset: number; size: number; start: number; end: number; memory?: Memory }[];
 }

@@ -1,11 +1,10 @@
-import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { formatBytes, formatBytesBoth as exact } from '../format/bytes.js';
 import { planPeakStep, liveAt, liveProfile, profileAt } from '../problem/profile.js';
 import type { Problem } from '../problem/types.js';
 import { greedyPlanOfProblem, GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { METHOD_HELP, type MethodName } from '../solve/methods.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 
-const exact = (b: number): string => (b >= 1024 ? formatBytesExact(b) : formatBytes(b));
 
 const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - bound) / bound) * 100).toFixed(1)}%` : '-');
 
