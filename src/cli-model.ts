@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cHeader } from './export/c-header.js';
 import { planOutText } from './export/plan-json.js';
 import { problemToCsv } from './export/csv.js';
-import { formatInspect } from './export/inspect.js';
+import { bufferId, formatInspect, inspectTensors } from './export/inspect.js';
 import { modelPlanToJson, type SubgraphPlanJson } from './export/model-json.js';
 import { formatModelReport } from './export/model-report.js';
 import { formatReorderReport } from './export/reorder-report.js';
@@ -16,9 +16,10 @@ import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
-import { parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
+import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
+import { modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm } from './runtime/tflm/model-head.js';
 import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
@@ -39,6 +40,8 @@ export interface ModelFlags {
   shareReshapes?: boolean;
   /** ONNX: shapes of symbolic inputs, from repeated --input-shape NAME=1x3x224x224. */
   inputShape?: string[];
+  /** ONNX: values of symbolic dimensions by name, from repeated --dim NAME=VALUE. */
+  dim?: string[];
   /** TFLite: plan every tensor anew instead of keeping the model's own offline plan. */
   replaceOfflinePlan?: boolean;
 }
@@ -65,11 +68,14 @@ export interface PlanOptions extends ModelFlags {
   reorder?: boolean;
   /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
   kernels?: KernelLibrary;
+  /** The report with every method's peak and time, and the proofs' details. */
+  verbose?: boolean;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
   const o: ModelImportOptions & OnnxImportOptions = { keepPrepared: opts.prepared !== false, shareReshapes: opts.shareReshapes !== false };
   if (opts.inputShape !== undefined && opts.inputShape.length > 0) o.inputShapes = parseInputShapes(opts.inputShape);
+  if (opts.dim !== undefined && opts.dim.length > 0) o.dims = parseDims(opts.dim);
   if (opts.align !== undefined) o.align = opts.align;
   if (opts.includeWeights) o.includeWeights = true;
   if (opts.batch !== undefined) o.batch = opts.batch;
@@ -82,6 +88,9 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
 function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): void {
   if (opts.inputShape !== undefined && opts.inputShape.length > 0 && modelFormat(file, bytes) === 'tflite') {
     throw new UsageError(`--input-shape applies to ONNX models, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
+  }
+  if (opts.dim !== undefined && opts.dim.length > 0 && modelFormat(file, bytes) === 'tflite') {
+    throw new UsageError(`--dim applies to ONNX models' named dimensions, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
   }
 }
 
@@ -141,7 +150,22 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head);
+  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head, tflm?.runtimeDefault);
+  const hints =
+    opts.capacity !== undefined
+      ? modelFitHints({
+          model,
+          bytes,
+          file,
+          results,
+          capacity: opts.capacity,
+          importOptions: importOptions(opts),
+          solveOptions: solveOptions(opts, method),
+          deadline: end,
+          reordered: reordered !== undefined,
+        })
+      : [];
+  if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
@@ -168,7 +192,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, tflm?.head)));
+    const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) })));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
@@ -204,10 +229,15 @@ function storedJson(stored: ModelPlan, s: number): Required<Pick<SubgraphPlanJso
 
 export interface InspectOptions extends ModelFlags {
   json?: boolean;
+  /** --sort: `index` (default) or `size`, largest first. */
+  sort?: 'index' | 'size';
+  /** --hide-constants: leave the weights out of the list. */
+  hideConstants?: boolean;
 }
 
 export function runInspect(file: string, opts: InspectOptions): number {
   const { model } = readModel(file, opts);
+  const view = { sort: opts.sort ?? 'index', hideConstants: opts.hideConstants ?? false } as const;
   if (opts.json) {
     const subgraphs = model.subgraphs.map((sg) => ({
       index: sg.index,
@@ -215,11 +245,16 @@ export function runInspect(file: string, opts: InspectOptions): number {
       tensorCount: sg.tensorCount,
       operatorCount: sg.operatorCount,
       notes: sg.notes,
-      tensors: sg.tensors ?? [],
+      // `buffer`: the buffer's id, as the text's #id and the plan JSON's buffers[].id.
+      tensors: inspectTensors(sg.tensors ?? [], view).map((t) => {
+        const { buffer: _b, ...rest } = t;
+        const id = bufferId(sg, t);
+        return id !== undefined ? { ...rest, buffer: id } : rest;
+      }),
       operators: sg.operators ?? [],
     }));
     process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
-  } else process.stdout.write(terminalSafe(formatInspect(model)));
+  } else process.stdout.write(terminalSafe(formatInspect(model, view)));
   return 0;
 }
 
@@ -231,13 +266,27 @@ export function subgraphCsvName(path: string, s: number): string {
 }
 
 export interface ConvertOptions extends ModelFlags {
-  csv: string;
+  /** The CSV to write (subgraph 0; FILE.sgk.csv for subgraph k); absent: subgraph 0's CSV on stdout. */
+  csv?: string;
 }
 
+/**
+ * `convert`: the model's problems as MiniMalloc CSV, to `--csv FILE` (every subgraph, each in its
+ * file) or, without it, subgraph 0's to stdout (a model with more subgraphs needs --csv: stdout holds one CSV).
+ */
 export function runConvert(file: string, opts: ConvertOptions): number {
-  checkOutputPaths([file], [['--csv', opts.csv]]);
+  if (opts.csv === undefined) {
+    const { model } = readModel(file, opts);
+    if (model.subgraphs.length > 1) {
+      throw new UsageError(`${file} has ${model.subgraphs.length} subgraphs, one CSV each: give --csv FILE (subgraph k > 0 goes to FILE.sgk.csv); stdout holds one CSV`);
+    }
+    process.stdout.write(problemToCsv(model.subgraphs[0]!.problem));
+    return 0;
+  }
+  const csv = opts.csv;
+  checkOutputPaths([file], [['--csv', csv]]);
   const { model } = readModel(file, opts);
-  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(opts.csv, s), problemToCsv(sg.problem)]);
+  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(csv, s), problemToCsv(sg.problem)]);
   checkOutputPaths([file], outputs.map(([path]) => ['--csv', path] as const));
   writeAllAtomic(outputs);
   for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);
@@ -249,13 +298,18 @@ export function withModelFlags(cmd: Command): Command {
   return cmd
     .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
     .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
-    .option('--batch <n>', 'models: size of a dynamic (-1) batch dimension', batchOption)
+    .option('--batch <n>', 'models: size of a dynamic batch dimension (TFLite -1; ONNX: a symbolic first axis, or a dimension named batch)', batchOption)
     .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
     .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option(
+      '--dim <name=value>',
+      'ONNX: value of a symbolic input dimension by its name, e.g. sequence=512 (repeat per name)',
       (v: string, all: string[] = []) => [...all, v],
     );
 }

@@ -28,6 +28,17 @@ import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve
 import { progressReporter } from './cli-progress.js';
 import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
 import type { MemoryTier } from './problem/types.js';
+import { problemFitHints } from './fit-hints.js';
+import { readFileSync } from 'node:fs';
+
+/** The package's version, from its package.json (two folders up from build/js/cli.js and build/dist/cli.js). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
@@ -37,6 +48,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['includeWeights', '--include-weights'],
   ['batch', '--batch'],
   ['inputShape', '--input-shape'],
+  ['dim', '--dim'],
   ['svg', '--svg'],
   ['header', '--header'],
   ['prefix', '--prefix'],
@@ -114,8 +126,10 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
   writeAllAtomic(outputs);
+  const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }) : [];
+  if (hints.length > 0 && json !== undefined) json.hints = hints.map(({ text: _t, ...h }) => h);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(formatReport(problem, plan, file) + emptyBuffersNote(read)));
+  else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }
 
@@ -123,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('arenapack')
     .description('Fit the working memory of a neural network into on-chip SRAM.')
+    .version(packageVersion(), '-V, --version', 'print the version of arenapack')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const plan = program
@@ -142,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
     .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
+    .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
     .option('--svg <file>', 'models: write a picture of the layout (SVG)')
     .option('--trace <file>', 'write the plan as a Chrome / Perfetto trace (JSON): a track per memory, a slice per buffer over its steps')
@@ -182,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: opts.seed,
       iterations: opts.iterations,
       json: opts.json,
+      verbose: opts.verbose ?? false,
       spill: opts.spill !== false,
       model: importOptions(opts),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
@@ -191,15 +208,17 @@ export async function main(argv: string[]): Promise<number> {
     .command('inspect')
     .description('list the tensors of a model: kind, type, shape, bytes, live range and buffer')
     .argument('<model>', '.tflite or .onnx model')
-    .option('--json', 'print the tensors as JSON');
+    .option('--json', 'print the tensors as JSON')
+    .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
+    .option('--hide-constants', 'leave constant tensors (weights) out of the list');
   withModelFlags(inspect).action((file: string, opts: InspectOptions) => {
     code = runInspect(file, opts);
   });
   const convert = program
     .command('convert')
-    .description('write the planning problem of a model as MiniMalloc CSV (subgraph k > 0 to FILE.sgk.csv)')
+    .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
-    .requiredOption('--csv <file>', 'the CSV to write (subgraph 0)');
+    .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
   withModelFlags(convert).action((file: string, opts: ConvertOptions) => {
     code = runConvert(file, opts);
   });

@@ -69,7 +69,9 @@ describe('plan --capacity on a CSV that does not fit', () => {
   it('spill.csv under 64 KiB: the report, --json and --out all give the spilled plan; exit 0', () => {
     const text = run('plan', spill, '--capacity', '64KiB');
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/all on chip: greedy-size — 88\.00 KiB \(90112 B\): does NOT fit 64\.00 KiB/);
+    expect(text.out).toMatch(/arena needed +88\.00 KiB \(90112 B\) +greedy-size, every buffer on chip\n/);
+    expect(text.out).toMatch(/capacity +64\.00 KiB: does NOT fit all on chip \(24\.00 KiB over\); fits after spilling 1 buffer to DDR/);
+    expect(text.out).toMatch(/DDR traffic 40\.00 KiB \(40960 B\) per run/);
     expect(text.out).toMatch(/status: fits after spilling \(proven best choice/);
     expect(text.out).toMatch(/on chip: 48\.00 KiB \(49152 B\) by \S+, 4 buffers within 64\.00 KiB/);
     expect(text.out).toMatch(/DDR: +40\.00 KiB \(40960 B\) by \S+, 1 buffer spilled/);
@@ -126,7 +128,9 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(j.status).toBe('spilled');
     expect(j.method).toBe('greedy-size');
     // The report describes exactly the plan emitted: its on-chip peak, what spilled, an unproven choice.
-    expect(text.out).toMatch(/all on chip: greedy-size — 144 B: does NOT fit 112 B, 32 B over/);
+    expect(text.out).toMatch(/arena needed +144 B +greedy-size, every buffer on chip\n/);
+    expect(text.out).toMatch(/capacity +112 B: does NOT fit all on chip \(32 B over\)/);
+    expect(text.out).toMatch(/- a capacity of 144 B: the plan of every buffer on chip fits it/);
     expect(text.out).toContain(`on chip: ${j.peak} B by greedy-size`);
     expect(text.out).toContain(`spilled: ${j.spilled.join(', ')}\n`);
     expect(text.out).toMatch(/fits after spilling \(feasible choice, not proven best/);

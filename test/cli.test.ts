@@ -47,10 +47,26 @@ describe('arenapack plan', () => {
   it('prints the report for the built-in example and says whether it fits', () => {
     const r = run('plan', 'examples/small-cnn.csv', '--capacity', '256KiB');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/live bound\s+144.00 KiB \(147456 B\)/);
-    expect(r.out).toMatch(/greedy-size/);
-    expect(r.out).toMatch(/slots-inorder/);
-    expect(r.out).toMatch(/capacity 256.00 KiB: fits, 112.00 KiB to spare/);
+    // Answer first: the arena, the bound and the verdict, the capacity, the peak, the baseline named.
+    expect(r.out.split('\n').slice(0, 6)).toEqual([
+      'examples/small-cnn.csv: 12 buffers over 12 steps',
+      '  arena needed    144.00 KiB (147456 B)  greedy-size',
+      '  lower bound     144.00 KiB (147456 B)  live bound — met: proven optimal',
+      '  capacity        256.00 KiB: fits, 112.00 KiB to spare',
+      '  peak            step 2: 144.00 KiB (147456 B) live in 2 buffers: conv1_out 72.00 KiB, dw1_out 72.00 KiB',
+      "  before          144.00 KiB (147456 B)  greedy by size, first fit (TFLite's and TFLM's GreedyMemoryPlanner: largest first, first gap): the same as this plan",
+    ]);
+    // The method table only with --verbose.
+    expect(r.out).not.toMatch(/slots-inorder/);
+    const v = run('plan', 'examples/small-cnn.csv', '--capacity', '256KiB', '--verbose');
+    expect(v.out).toMatch(/^  slots-inorder +207\.00 KiB +211968 +43\.8%/m);
+    expect(v.out).toMatch(/^  live bound +144\.00 KiB \(147456 B\)/m);
+  });
+
+  it('--version prints the package version', () => {
+    const r = run('--version');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
 
   it('--json prints exactly the promised keys, and the plan verifies', () => {
@@ -72,8 +88,9 @@ describe('arenapack plan', () => {
   it('exits 3 when no plan fits the capacity: with --no-spill, or when what may not spill does not fit', () => {
     const r = run('plan', file('q.csv', CSV), '--capacity', '11', '--no-spill');
     expect(r.code).toBe(3);
-    expect(r.out).toMatch(/does NOT fit/);
-    expect(r.out).toMatch(/infeasible/);
+    expect(r.out).toMatch(/capacity +11 B: does NOT fit, 1 B over — infeasible: proven that no plan fits the capacity/);
+    // What to change, each planned: the capacity needed, and the spill plan --no-spill refused.
+    expect(r.out).toMatch(/to fit:\n    - a capacity of 12 B: the plan of every buffer on chip fits it\n    - spill 1 buffer \(4 B\) to DDR \(without --no-spill\): 8 B on chip, DDR arena 4 B, DDR traffic 4 B per run/);
     // Spilling is the default: the same capacity fits after spilling (exit 0).
     expect(run('plan', file('q.csv', CSV), '--capacity', '11').code).toBe(0);
     const pinned = file('pinned.csv', 'id,lower,upper,size,spillable\na,0,2,8,false\nb,1,3,8,false\nc,0,3,4,\n');
@@ -126,12 +143,14 @@ describe('arenapack on models (.tflite)', () => {
   it('plan: the report per subgraph; exit 3 when a subgraph does not fit', () => {
     const r = run('plan', two, '--align', '1', '--capacity', '2KiB');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/two\.tflite — subgraph 0 "main": 4 buffers/);
-    expect(r.out).toMatch(/two\.tflite — subgraph 1 "body": 3 buffers/);
-    expect(r.out).toMatch(/live bound +1\.25 KiB \(1280 B\)/);
-    expect(r.out).toMatch(/no reuse +1\.51 KiB \(1546 B\)/);
-    expect(r.out).toMatch(/before +/);
-    expect(r.out).toMatch(/after +1\.25 KiB \(1280 B\)/);
+    expect(r.out).toMatch(/two\.tflite — subgraph 0 "main": 4 planned buffers over 3 steps$/m);
+    expect(r.out).toMatch(/two\.tflite — subgraph 1 "body": 3 planned buffers over 2 steps$/m);
+    expect(r.out).toMatch(/lower bound +1\.25 KiB \(1280 B\) +live bound — met: proven optimal/);
+    expect(r.out).toMatch(/planned arena +1\.25 KiB \(1280 B\)/);
+    expect(r.out).toMatch(/^  peak +step \d+ = operator \d+ \([A-Z_0-9]+\): /m);
+    expect(r.out).toMatch(/^  before +[\d.]+ (KiB|B).*TFLM's own GreedyMemoryPlanner on the model as given/m);
+    expect(r.out).not.toMatch(/no reuse/);
+    expect(run('plan', two, '--align', '1', '--capacity', '2KiB', '--verbose').out).toMatch(/no reuse +1\.51 KiB \(1546 B\)/);
     const tight = run('plan', two, '--align', '1', '--capacity', '1000', '--no-spill');
     expect(tight.code).toBe(3);
     expect(tight.out).toMatch(/does NOT fit/);

@@ -1,3 +1,4 @@
+import { plural } from '../format/plural.js';
 import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
@@ -147,7 +148,7 @@ export function cHeader(
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     lines.push('');
-    lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${sg.problem.buffers.length} buffers, ${plan.peak} bytes by ${plan.method} (${plan.status}) */`);
+    lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${plural(sg.problem.buffers.length, 'buffer')}, ${plan.peak} bytes by ${plan.method} (${plan.status}) */`);
     lines.push(`#define ${unique(`${prefix}_SG${s}_BASE`, used)} ${bases[s]}`);
     lines.push(`#define ${unique(`${prefix}_SG${s}_SIZE`, used)} ${plan.peak}`);
     if (plan.spill !== undefined) {

@@ -1,5 +1,6 @@
-import type { ImportedModel, ModelTensor } from '../import/model.js';
+import type { ImportedModel, ModelSubgraph, ModelTensor } from '../import/model.js';
 import { printable } from '../format/printable.js';
+import { plural } from '../format/plural.js';
 import { subgraphTitle } from './labels.js';
 
 /** " (stored [1,1,2])" when an output's stored shape differs from the one planned. */
@@ -8,23 +9,46 @@ function t0(tensors: readonly ModelTensor[] | undefined, outputs: readonly numbe
   return changed.map((t) => `  (tensor ${t.index} stored [${t.storedShape!.join(',')}], planned [${t.shape.join(',')}])`).join('');
 }
 
+/** Which tensors `inspect` lists, in which order. */
+export interface InspectView {
+  /** `index` (default) or `size`: largest first (unknown sizes last), ties by index. */
+  sort?: 'index' | 'size';
+  /** Leave out constant tensors (weights). */
+  hideConstants?: boolean;
+}
+
+/** The tensors of a subgraph as `inspect` lists them under `view` (text and JSON alike). */
+export function inspectTensors(tensors: readonly ModelTensor[], view: InspectView = {}): ModelTensor[] {
+  const shown = view.hideConstants ? tensors.filter((t) => t.kind !== 'constant') : [...tensors];
+  if (view.sort === 'size') shown.sort((a, b) => (b.bytes ?? -1) - (a.bytes ?? -1) || a.index - b.index);
+  return shown;
+}
+
+/**
+ * A tensor's buffer as `inspect` numbers it, in its text (`#12`) and JSON (`"12"`) alike: the id of
+ * the planned buffer (its owner tensor's index), as in the plan's JSON `buffers[].id`.
+ */
+export function bufferId(sg: ModelSubgraph, t: ModelTensor): string | undefined {
+  return t.buffer !== undefined ? sg.problem.buffers[t.buffer]!.id : undefined;
+}
+
 /**
  * `arenapack inspect`: per subgraph, every tensor with its kind, type, shape, bytes, live range and
  * buffer; then every operator with its type, name and tensors (and where a shape was computed).
  */
-export function formatInspect(model: ImportedModel): string {
+export function formatInspect(model: ImportedModel, view: InspectView = {}): string {
   const out: string[] = [];
   for (const sg of model.subgraphs) {
-    out.push(`${subgraphTitle(model.file, sg)}: ${sg.tensorCount} tensors, ${sg.operatorCount} operators (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
+    out.push(`${subgraphTitle(model.file, sg)}: ${plural(sg.tensorCount, 'tensor')}, ${plural(sg.operatorCount, 'operator')} (steps 0..${Math.max(sg.operatorCount, 1) - 1})`);
     const head = ['tensor', 'kind', 'type', 'shape', 'bytes', 'live', 'buffer', 'name'];
-    const rows: string[][] = (sg.tensors ?? []).map((t) => [
+    const rows: string[][] = inspectTensors(sg.tensors ?? [], view).map((t) => [
       String(t.index),
       t.kind,
       t.type,
       `[${t.shape.join(',')}]`,
       t.bytes !== undefined ? String(t.bytes) : '?',
       t.start !== undefined ? `[${t.start}, ${t.end})` : '-',
-      t.buffer !== undefined ? `#${printable(sg.problem.buffers[t.buffer]!.id)}` : '-',
+      t.buffer !== undefined ? `#${printable(bufferId(sg, t)!)}` : '-',
       printable(t.name),
     ]);
     if (sg.tensors === undefined) {

@@ -3,6 +3,7 @@ import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
 import { tflmArena, type TflmArena } from '../runtime/tflm/arena.js';
+import { TFLM_DEFAULT_NAME } from './model-report.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
 export interface ModelBufferJson {
@@ -26,6 +27,8 @@ export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
   buffers: ModelBufferJson[];
   /** The operator order the plan follows (order[k] runs at step k), when not the stored one (--reorder). */
   order?: number[];
+  /** The operator at `peakStep` (a step is an operator). */
+  peakOperator?: { index: number; type: string; name: string };
   /** With --reorder: the live bound and best plan of the stored order, for comparison. */
   storedOrder?: { liveBound: number; peak: number; method: string };
 }
@@ -46,8 +49,10 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }
 
-function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined): SubgraphPlanJson {
-  const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result);
+/** `tflite`: the baseline is the model's (TFLM's own head), not each subgraph's. */
+function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined, tflite: boolean): SubgraphPlanJson {
+  const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result, tflite ? null : undefined);
+  const op = sg.operators?.[sg.order?.[base.peakStep] ?? base.peakStep];
   return {
     ...base,
     index: sg.index,
@@ -56,16 +61,25 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
     operatorCount: sg.operatorCount,
     notes: sg.notes,
     buffers: base.buffers.map((b, i) => ({ ...b, name: sg.names[i]!, tensors: sg.tensorsOf[i]! })),
+    ...(op !== undefined ? { peakOperator: { index: op.index, type: op.type, name: op.name } } : {}),
     ...(sg.order !== undefined ? { order: sg.order } : {}),
   };
 }
 
 /**
  * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
+ * `runtimeDefault`: TFLite, the head TFLM's own planner needs on the model as given (the report's
+ * "before"; `baseline` at the top level, where `peak` is then TFLM's head, not a plan's peak).
  * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
  */
-export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity, tflmHead?: number): ModelPlanJson {
-  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
+export function modelPlanToJson(
+  model: ImportedModel,
+  results: readonly PlanResult[],
+  capacity = model.subgraphs[0]?.problem.capacity,
+  tflmHead?: number,
+  runtimeDefault?: number,
+): ModelPlanJson {
+  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite'));
   const layout = modelArena(model, results);
   const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
   if (capacity !== undefined) {
@@ -74,5 +88,7 @@ export function modelPlanToJson(model: ImportedModel, results: readonly PlanResu
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
-  return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
+  const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
+  if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
+  return json;
 }

@@ -1,13 +1,15 @@
-import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { formatBytes, formatBytesBoth as formatBytesExact } from '../format/bytes.js';
+import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
-import { formatReport } from './report.js';
+import { formatReport, plural, problemBaseline, type Baseline, type ReportLabels } from './report.js';
 import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
+import { GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
-/** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
+/** Peaks the report compares the best plan with (--verbose): no reuse at all, and shared slots in execution order. */
 export interface Baselines {
   /** `naive`: every buffer its own memory. */
   naive: number;
@@ -15,48 +17,120 @@ export interface Baselines {
   before: number;
 }
 
-const pct = (x: number, of: number): string => (of > 0 ? `${((x / of) * 100).toFixed(2)}%` : '-');
+/** TFLite: what TFLM does with the plan, and on its own (src/runtime/tflm/model-head.ts). */
+export interface TflmHeads {
+  /** The head TFLM uses with this plan as its offline plan and its kernels' scratch placed around it, bytes. */
+  head: number;
+  /** The head TFLM's own greedy planner reaches on the model as given (the runtime's default), bytes. */
+  runtimeDefault: number;
+}
+
+/** What the model report says beyond the plans. */
+export interface ModelReportOptions {
+  /** Every method's peak and time, the no-reuse and slots baselines, the proofs' details. */
+  verbose?: boolean;
+  /** "What to change to fit" lines, each already planned (src/fit-hints.ts). */
+  hints?: readonly string[];
+}
+
+/** The name of the runtime default the TFLite report compares with. */
+export const TFLM_DEFAULT_NAME = "TFLM's own GreedyMemoryPlanner on the model as given (largest first, first gap; the model's offline plan kept where it has one)";
 
 function counts(sg: ModelSubgraph): string {
   const planned = sg.tensorsOf.reduce((a, ts) => a + ts.length, 0);
   const constants = sg.tensors?.filter((t) => t.kind === 'constant').length;
-  return `${sg.tensorCount} tensors (${planned} planned in ${sg.problem.buffers.length} buffers${constants !== undefined ? `, ${constants} constant` : ''}), ${sg.operatorCount} operators`;
+  return `${plural(sg.tensorCount, 'tensor')} (${planned} planned in ${plural(sg.problem.buffers.length, 'buffer')}${constants !== undefined ? `, ${constants} constant` : ''}), ${plural(sg.operatorCount, 'operator')}`;
 }
 
-/** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
-/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
-export function formatModelReport(model: ImportedModel, results: readonly PlanResult[], baselines: readonly Baselines[], tflmHead?: number): string {
-  const parts = model.subgraphs.map((sg, s) => {
+/** A long tensor name (TFLite's run to hundreds of characters) cut in its middle to at most 48 characters. */
+const shortName = (name: string): string => (name.length <= 48 ? name : `${name.slice(0, 22)}...${name.slice(-23)}`);
+
+/**
+ * A model subgraph's labels: a buffer by its owner tensor (`#12 "conv1"`, the numbering of `inspect`
+ * and of the JSON's buffer ids), a step by the operator it runs (`step 3 = operator 3 (CONV_2D)`).
+ */
+export function modelLabels(sg: ModelSubgraph): ReportLabels {
+  return {
+    noun: 'tensor',
+    buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} "${shortName(printable(sg.names[i]!))}"`,
+    step: (k) => {
+      const op = sg.operators?.[sg.order?.[k] ?? k];
+      return `step ${k} = ${op ? operatorLabel({ ...op, type: printable(op.type), name: printable(op.name) }) : `operator ${sg.order?.[k] ?? k}`}`;
+    },
+  };
+}
+
+const lessThan = (now: number, was: number): string => {
+  const gain = was > 0 ? ((was - now) / was) * 100 : 0;
+  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
+};
+
+/**
+ * The human report of a model, answer first. TFLite: the arena TFLM will use (its head with this
+ * plan and the kernels' scratch, plus an estimate of its tail), compared with what TFLM's own
+ * planner needs on the model as given. Then per subgraph (a step is an operator): the plan, its lower
+ * bound, the capacity, the peak's operator and tensors; ONNX subgraphs are compared with TFLite's
+ * greedy rule (ONNX Runtime's allocator is not modelled). `tflm`: TFLite, the heads (model-head.ts).
+ */
+export function formatModelReport(
+  model: ImportedModel,
+  results: readonly PlanResult[],
+  baselines: readonly Baselines[],
+  tflm?: TflmHeads,
+  options: ModelReportOptions = {},
+): string {
+  const parts: string[] = [];
+  const operators = model.subgraphs.reduce((a, sg) => a + sg.operatorCount, 0);
+  const head = [
+    `${printable(model.file)}: ${model.format === 'tflite' ? 'TFLite' : 'ONNX'} model, ${plural(model.subgraphs.length, 'subgraph')}, ${plural(operators, 'operator')}; ` +
+      `a step is an operator (step k runs the k-th operator of the order planned)`,
+  ];
+  const { size: total, layout } = modelArena(model, results);
+  const cap = model.subgraphs[0]!.problem.capacity;
+  const spilled = results.some((r) => r.spill !== undefined);
+  if (model.format === 'tflite') {
+    const a = tflmArena(model, tensorOffsets(model, results), tflm?.head);
+    const what = tflm !== undefined ? 'planned tensors, each rounded up to 16, and the kernel scratch TFLM places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
+    head.push(`  arena needed    ${formatBytesExact(a.head)}  TFLM head: ${what}${spilled ? ' (on chip, after spilling)' : ''}`);
+    head.push(`                  + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}`);
+    if (cap !== undefined) {
+      head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
+    }
+    if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${TFLM_DEFAULT_NAME}: ${lessThan(a.head, tflm.runtimeDefault)}`);
+  } else if (model.subgraphs.length > 1) {
+    head.push(`  arena needed    ${formatBytesExact(total)}  ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena`);
+    if (cap !== undefined) head.push(`  capacity        ${formatBytes(cap)}: ${total <= cap ? `fits${spilled ? ' after spilling' : ''}` : 'does NOT fit'}`);
+  }
+  if (options.hints !== undefined && options.hints.length > 0) {
+    head.push('  to fit:');
+    for (const h of options.hints) head.push(`    - ${h}`);
+  }
+  parts.push(head.join('\n') + '\n');
+  model.subgraphs.forEach((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
-    const title = subgraphTitle(model.file, sg);
-    const [first, ...rest] = formatReport(sg.problem, r, title).trimEnd().split('\n');
-    const lines = [first!, `  tensors         ${counts(sg)}`, ...rest];
-    lines.push(`  no reuse        ${formatBytesExact(b.naive)}`);
-    lines.push(`  before          ${formatBytesExact(b.before)}  slots-inorder, the usual "before"`);
-    // "after" compares plans of every buffer in one arena: after spilling, the one that did not fit.
-    const after = r.spill?.whole ?? r;
-    lines.push(
-      `  after           ${formatBytesExact(after.peak)}  ${after.method}: ${pct(b.before - after.peak, b.before)} less than before, ` +
-        `overhead ${pct(after.peak - r.liveBound, r.liveBound)} over the live bound${r.spill ? ' (all on chip, before spilling)' : ''}`,
-    );
+    // The baselines compare plans of every buffer in one arena: after spilling, the one that did not fit.
+    const baseline: Baseline | null =
+      model.format === 'tflite' ? null : { ...problemBaseline(sg.problem), name: `${GREEDY_PLANNER_NAME}; ONNX Runtime's own arena allocator is not modelled` };
+    const details = [
+      `  no reuse        ${formatBytesExact(b.naive)}`,
+      `  slots-inorder   ${formatBytesExact(b.before)}  shared slots in execution order`,
+    ];
+    const text = formatReport(sg.problem, r, subgraphTitle(model.file, sg), {
+      labels: modelLabels(sg),
+      baseline,
+      verbose: options.verbose ?? false,
+      preface: [`  tensors         ${counts(sg)}`],
+      details,
+      ...(model.format === 'tflite' ? { arenaName: 'planned arena' } : {}),
+    });
+    const lines = [text.trimEnd()];
     for (const n of sg.notes) lines.push(`  note: ${printable(n)}`);
-    return lines.join('\n') + '\n';
+    parts.push(lines.join('\n') + '\n');
   });
-  if (model.subgraphs.length > 1) {
-    const { size: total, layout } = modelArena(model, results);
-    const cap = model.subgraphs[0]!.problem.capacity;
-    const spilled = results.some((r) => r.spill !== undefined) ? ' after spilling' : '';
-    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
-  }
-  if (model.format === 'tflite') {
-    const a = tflmArena(model, tensorOffsets(model, results), tflmHead);
-    const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
-    parts.push(
-      `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +
-        ` + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}. kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}\n`,
-    );
+  if (model.subgraphs.length > 1 && model.format === 'tflite') {
+    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
+    parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   return parts.join('\n');
 }

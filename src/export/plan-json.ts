@@ -2,6 +2,21 @@ import { allOffsets, allValues, type ReadProblem } from '../import/index.js';
 import { solutionToCsv } from './csv.js';
 import type { Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
+import { planProfile, type PlanProfile } from '../problem/profile.js';
+import { peakFacts, problemBaseline, type Baseline } from './report.js';
+
+/** One "to fit" hint in the JSON (src/fit-hints.ts). */
+export interface FitHintJson {
+  /** The change, as a flag or in words ("capacity", "tensor", "spill", "--no-prepared (...)", "--reorder (...)"). */
+  change: string;
+  /** The arena planned with the change (bytes; after spilling, the on-chip one), when it was planned. */
+  arena?: number;
+  /** Whether that arena fits the capacity. */
+  fits?: boolean;
+  /** `tensor`: the id of the buffer too large alone, and its bytes. */
+  buffer?: string;
+  size?: number;
+}
 
 /** The plan as `--json` prints it. Keys beyond these may be added, never taken away. */
 export interface PlanJson {
@@ -28,6 +43,21 @@ export interface PlanJson {
   /** Why no spill plan was found (the plan is then the one-arena plan, which does not fit). */
   spillFailure?: string;
   methods: MethodResult[];
+  /** The first step at which the plan reaches its peak (after spilling: the on-chip arena's), and the bytes live there. */
+  peakStep: number;
+  peakLive: number;
+  /** The buffers live at `peakStep` (on chip, after spilling), largest first. */
+  atPeak: { id: string; size: number }[];
+  /**
+   * The memory profile, compact (src/problem/profile.ts PlanProfile): from `steps[i]` up to the next
+   * entry (the last up to `end`), `live[i]` bytes are live and the plan's high-water mark is
+   * `highWater[i]` bytes; entries only where either changes. After spilling: of the on-chip buffers.
+   */
+  profile: PlanProfile;
+  /** The "before" of the report: which planner, and the arena it needs (bytes) for every buffer in one arena. */
+  baseline?: Baseline;
+  /** When the plan does not fit the capacity all on chip (single-file runs): what would, each planned. */
+  hints?: FitHintJson[];
   /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
   buffers: { id: string; offset: number; size: number; start: number; end: number; memory?: Memory }[];
 }
@@ -39,8 +69,14 @@ export function planOfAll(read: ReadProblem, plan: PlanResult): PlanResult {
   return { ...plan, offsets: allOffsets(read, plan.offsets), ...spill };
 }
 
-export function planToJson(problem: Problem, result: PlanResult): PlanJson {
+/**
+ * The plan as JSON. `baseline`: the report's "before" (default: TFLite's greedy rule on the buffers,
+ * problemBaseline; null leaves it out).
+ */
+export function planToJson(problem: Problem, result: PlanResult, baseline?: Baseline | null): PlanJson {
   const memory = result.spill?.memory;
+  const facts = peakFacts(problem, result);
+  const chip = problem.buffers.flatMap((_, i) => (memory === undefined || memory[i] === 'chip' ? [i] : []));
   const capacity = result.spill?.capacity ?? problem.capacity;
   const out: PlanJson = {
     peak: result.peak,
@@ -51,6 +87,10 @@ export function planToJson(problem: Problem, result: PlanResult): PlanJson {
     gap: result.gap,
     proof: result.proof,
     methods: result.methods.map((m) => ({ method: m.method, peak: m.peak, timeMs: Math.round(m.timeMs * 1000) / 1000 })),
+    peakStep: facts.step,
+    peakLive: facts.live,
+    atPeak: facts.buffers.filter((i) => problem.buffers[i]!.size > 0).map((i) => ({ id: problem.buffers[i]!.id, size: problem.buffers[i]!.size })),
+    profile: planProfile({ buffers: chip.map((i) => problem.buffers[i]!) }, chip.map((i) => result.offsets[i]!)),
     buffers: problem.buffers.map((b, i) => ({
       id: b.id,
       offset: result.offsets[i]!,
@@ -60,6 +100,8 @@ export function planToJson(problem: Problem, result: PlanResult): PlanJson {
       ...(capacity !== undefined ? { memory: memory?.[i] ?? 'chip' } : {}),
     })),
   };
+  const before = baseline === undefined ? problemBaseline(problem) : baseline;
+  if (before !== null) out.baseline = before;
   if (capacity !== undefined) {
     out.capacity = capacity;
     out.fits = result.fits ?? result.peak <= capacity;

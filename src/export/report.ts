@@ -1,11 +1,15 @@
-import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { formatBytes, formatBytesBoth as exact } from '../format/bytes.js';
+import { planPeakStep, liveAt, liveProfile, profileAt } from '../problem/profile.js';
 import type { Problem } from '../problem/types.js';
+import { greedyPlanOfProblem, GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { METHOD_HELP, type MethodName } from '../solve/methods.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 
-const exact = (b: number): string => (b >= 1024 ? formatBytesExact(b) : formatBytes(b));
 
 const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - bound) / bound) * 100).toFixed(1)}%` : '-');
+
+export { plural } from '../format/plural.js';
+import { plural } from '../format/plural.js';
 
 const STATUS_TEXT = {
   optimal: 'proven optimal (peak = lower bound)',
@@ -20,14 +24,92 @@ const CHOICE_TEXT: Record<SpillInfo['choice'], string> = {
   feasible: 'feasible choice, not proven best',
 };
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** How a report names buffers and steps: a plain problem by buffer id and step; a model by tensor and operator. */
+export interface ReportLabels {
+  /** What a buffer is called, singular: "buffer", or "tensor" for a model. */
+  noun: string;
+  /** Buffer i of the problem as the report names it (a CSV: its id; a model: `#12 "name"`). */
+  buffer(i: number): string;
+  /** Step k as the report names it (a CSV: `step 4`; a model: `step 4 = operator 4 (CONV_2D)`). */
+  step(k: number): string;
+}
+
+/** A plain problem's labels: buffers by id, steps as numbers. */
+export const problemLabels = (problem: Problem): ReportLabels => ({
+  noun: 'buffer',
+  buffer: (i) => problem.buffers[i]!.id,
+  step: (k) => `step ${k}`,
+});
+
+/** A plan another planner would make of the same input, for the report's "before" line. */
+export interface Baseline {
+  /** Which planner, named so a reader knows what is compared (e.g. GREEDY_PLANNER_NAME). */
+  name: string;
+  /** Bytes that planner's arena needs. */
+  peak: number;
+}
+
+/** The "before" of a CSV or JSON problem: TFLite's greedy planner on its buffers (greedyPlanOfProblem). */
+export function problemBaseline(problem: Problem): Baseline {
+  return { name: GREEDY_PLANNER_NAME, peak: greedyPlanOfProblem(problem).size };
+}
+
+/** Where a plan's arena is set: the step, the bytes live there, and the buffers live there, largest first. */
+export interface PeakFacts {
+  /** First step at which the plan's high-water mark reaches its peak. */
+  step: number;
+  /** Bytes live at that step (the buffers' sizes, alignment ignored). */
+  live: number;
+  /** The plan's high-water mark there: its peak (bytes). */
+  top: number;
+  /** Indices into problem.buffers of the buffers live at `step`, largest first. */
+  buffers: number[];
+}
+
+/**
+ * Where `plan` reaches its peak. After spilling, the on-chip arena's peak, among the buffers kept on
+ * chip (the DDR buffers' offsets are in another arena).
+ */
+export function peakFacts(problem: Problem, plan: Pick<PlanResult, 'offsets' | 'spill'>): PeakFacts {
+  const memory = plan.spill?.memory;
+  const keep = problem.buffers.flatMap((_, i) => (memory === undefined || memory[i] === 'chip' ? [i] : []));
+  const sub: Problem = { buffers: keep.map((i) => problem.buffers[i]!) };
+  const { step, top } = planPeakStep(sub, keep.map((i) => plan.offsets[i]!));
+  return { step, top, live: profileAt(liveProfile(sub), step), buffers: liveAt(sub, step).map((j) => keep[j]!) };
+}
+
+/** At most this many buffers are listed at the peak (the rest are counted). */
+const PEAK_LIST = 8;
+
+/** `step 4: 144.00 KiB live in 3 buffers: c2 72.00 KiB, c1 48.00 KiB, x 24.00 KiB`. */
+export function peakLine(problem: Problem, facts: PeakFacts, labels: ReportLabels): string {
+  const shown = facts.buffers.slice(0, PEAK_LIST).map((i) => `${labels.buffer(i)} ${formatBytes(problem.buffers[i]!.size)}`);
+  const more = facts.buffers.length > PEAK_LIST ? `, and ${facts.buffers.length - PEAK_LIST} more` : '';
+  const gaps = facts.top > facts.live ? ` (the plan's top, ${exact(facts.top)}, is set there: ${formatBytes(facts.top - facts.live)} above what is live)` : '';
+  return `${labels.step(facts.step)}${gaps}: ${exact(facts.live)} live in ${plural(facts.buffers.length, labels.noun)}: ${shown.join(', ')}${more}`;
+}
+
+/** What the report says beyond the plan itself. */
+export interface ReportOptions {
+  /** Also the table of every method, the best method's rule, the proof's details and the largest buffer. */
+  verbose?: boolean;
+  /** How buffers and steps are named (default: problemLabels). */
+  labels?: ReportLabels;
+  /** The "before" line (default: problemBaseline); null leaves it out. */
+  baseline?: Baseline | null;
+  /** "What to change to fit" lines (each already planned), shown when the plan does not fit all on chip. */
+  hints?: readonly string[];
+  /** Lines after the title, before the answer (a model's tensor counts). */
+  preface?: readonly string[];
+  /** The name of the first line's figure (default "arena needed"; a TFLite subgraph's is its "planned arena", the model's being TFLM's head). */
+  arenaName?: string;
+  /** Lines for --verbose only, after the method table (a model's "no reuse"). */
+  details?: readonly string[];
+}
 
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
 function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
-  const w = spill.whole;
   const cap = spill.capacity;
-  out.push(`  all on chip: ${w.method} — ${exact(w.peak)}: does NOT fit ${formatBytes(cap)}, ${formatBytes(w.peak - cap)} over` +
-    (w.status === 'infeasible' ? ' (proven: no plan of every buffer fits)' : ''));
   const how = spill.how === 'search' ? 'choice search' : 'greedy fallback: the choice rounds ran out';
   out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${how}, ${plural(spill.rounds, 'round')})`);
   const kept = spill.memory.filter((m) => m === 'chip').length;
@@ -36,7 +118,8 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
       (result.gap === 0 ? '' : `, gap ${pct(result.peak, result.bound)} over its bound ${formatBytes(result.bound)}`),
   );
   out.push(
-    `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), DDR traffic ${spill.ddrTraffic}`,
+    `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), ` +
+      `DDR traffic ${exact(spill.ddrTraffic)} per run`,
   );
   out.push(`  spilled: ${spill.spilled.slice(0, 20).join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
   if (spill.choice === 'feasible' && result.methods.length === 1) {
@@ -46,16 +129,14 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
   for (const note of result.notes ?? []) out.push(`  note: ${note}`);
 }
 
-/**
- * The human report: the problem's bounds, each method's peak, the best plan and whether it fits; after
- * spilling, the plan emitted: what stays on chip, what goes to DDR, and whether that choice is proven.
- */
-export function formatReport(problem: Problem, result: PlanResult, title: string): string {
-  const out: string[] = [];
-  out.push(`${title}: ${problem.buffers.length} buffers`);
-  out.push(`  live bound      ${exact(result.liveBound)}`);
-  out.push(`  largest buffer  ${formatBytes(result.largest)}`);
-  out.push('');
+/** The lower-bound line's verdict on a plan of `peak` bytes against `bound`. */
+function verdict(peak: number, bound: number): string {
+  if (peak <= bound) return 'met: proven optimal';
+  return `the plan is ${pct(peak, bound)} over it (feasible; the bound may be out of reach)`;
+}
+
+/** The method table, the best method's rule and the proof's details (--verbose). */
+function methodLines(result: PlanResult, out: string[]): void {
   // The methods placed every buffer in one arena: their bound is that arena's (also after spilling).
   const bound = result.spill?.whole.bound ?? result.bound;
   const rows = result.methods.map((m) =>
@@ -66,27 +147,69 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   const head = ['method', 'peak', 'bytes', 'over bound', 'time'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  out.push('');
   out.push(line(head));
   for (const r of rows) out.push(line(r));
   out.push('');
-  if (result.spill) {
-    spillLines(result, result.spill, out);
-    return out.join('\n') + '\n';
-  }
-  const help = METHOD_HELP[result.method as MethodName] ?? '';
-  out.push(`  best: ${result.method} — ${exact(result.peak)}${help ? `  [${help}]` : ''}`);
-  if (result.status === 'feasible' || result.status === 'unknown' || result.status === 'spilled') {
-    out.push(`  status: ${STATUS_TEXT[result.status]}, gap ${pct(result.peak, result.bound)} over the lower bound ${formatBytes(result.bound)}`);
-  } else {
-    out.push(`  status: ${STATUS_TEXT[result.status]}`);
+  if (!result.spill) {
+    const help = METHOD_HELP[result.method as MethodName] ?? '';
+    out.push(`  best: ${result.method} — ${exact(result.peak)}${help ? `  [${help}]` : ''}`);
+    out.push(`  status: ${STATUS_TEXT[result.status]}${result.status === 'optimal' ? '' : `, gap ${pct(result.peak, result.bound)} over the lower bound ${formatBytes(result.bound)}`}`);
   }
   out.push(`  proof: ${result.proof}${result.searchNodes !== undefined ? `; exact search ${result.searchNodes} nodes` : ''}`);
+  out.push(`  live bound      ${exact(result.liveBound)} (the most bytes live at one step, alignment ignored)`);
+  out.push(`  largest buffer  ${exact(result.largest)}`);
+}
+
+/**
+ * The human report, answer first: the arena the plan needs, the lower bound and whether the plan
+ * meets it, the capacity and whether it fits, where the peak is (step, buffers live there) and the
+ * plan of a named baseline ("before"); then, when it does not fit, what would make it fit; after
+ * spilling, the two arenas of the plan emitted. `--verbose` adds every method's peak and time.
+ */
+export function formatReport(problem: Problem, result: PlanResult, title: string, options: ReportOptions = {}): string {
+  const labels = options.labels ?? problemLabels(problem);
+  const out: string[] = [];
+  const steps = problem.buffers.reduce((a, b) => Math.max(a, b.end), 0);
+  out.push(`${title}: ${plural(problem.buffers.length, labels.noun === 'buffer' ? 'buffer' : 'planned buffer')} over ${plural(steps, 'step')}`);
+  for (const l of options.preface ?? []) out.push(l);
+  const spill = result.spill;
+  // What was planned in one arena: after spilling, the plan of every buffer that did not fit.
+  const whole = spill?.whole ?? result;
+  out.push(`  ${(options.arenaName ?? 'arena needed').padEnd(16)}${exact(whole.peak)}  ${whole.method}${spill ? ', every buffer on chip' : ''}`);
+  out.push(`  lower bound     ${exact(whole.bound)}  ${spill ? 'of every buffer on chip' : result.proof} — ${verdict(whole.peak, whole.bound)}`);
+  const capacity = spill?.capacity ?? problem.capacity;
+  if (capacity !== undefined) {
+    const c = formatBytes(capacity);
+    if (spill) out.push(`  capacity        ${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
+    else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);
+    else {
+      const why = result.status === 'infeasible' || result.status === 'unknown' ? ` — ${STATUS_TEXT[result.status]}` : '';
+      out.push(`  capacity        ${c}: does NOT fit, ${formatBytes(result.peak - capacity)} over${why}`);
+    }
+  }
+  if (problem.buffers.length > 0) {
+    out.push(`  ${(spill ? 'peak on chip' : 'peak').padEnd(16)}${peakLine(problem, peakFacts(problem, result), labels)}`);
+  }
+  const baseline = options.baseline === undefined ? problemBaseline(problem) : options.baseline;
+  if (baseline !== null) {
+    const gain = baseline.peak > 0 ? ((baseline.peak - whole.peak) / baseline.peak) * 100 : 0;
+    const cmp = gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
+    out.push(`  before          ${exact(baseline.peak)}  ${baseline.name}: ${cmp}`);
+  }
+  if (options.verbose) {
+    methodLines(result, out);
+    for (const l of options.details ?? []) out.push(l);
+  }
   for (const note of result.notes ?? []) out.push(`  note: ${note}`);
-  if (problem.capacity !== undefined) {
-    const c = problem.capacity;
-    if (result.peak <= c) out.push(`  capacity ${formatBytes(c)}: fits, ${formatBytes(c - result.peak)} to spare`);
-    else out.push(`  capacity ${formatBytes(c)}: does NOT fit, ${formatBytes(result.peak - c)} over`);
+  if (spill) {
+    if (!options.verbose) out.push('');
+    spillLines(result, spill, out);
   }
   if (result.spillFailure !== undefined) out.push(`  spill: ${result.spillFailure}`);
+  if (options.hints !== undefined && options.hints.length > 0) {
+    out.push('  to fit:');
+    for (const h of options.hints) out.push(`    - ${h}`);
+  }
   return out.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
-import { formatBytesExact } from '../format/bytes.js';
+import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { plural } from '../format/plural.js';
 import type { Plan } from '../problem/types.js';
 import type { TflmPlanFacts } from '../runtime/tflm/model-head.js';
 
@@ -42,7 +43,7 @@ export function formatTflmReport(file: string, facts: TflmPlanFacts<Plan>): stri
   lines.push(`  head with scratch  ${formatBytesExact(facts.head)}  ${facts.chosen}${others.length > 0 ? ` (${others.join(', ')})` : ''}`);
   const total = facts.scratch.operators.reduce((sum, o) => sum + o.requests.reduce((a, r) => a + r.bytes, 0), 0);
   if (facts.scratch.operators.length === 0) lines.push('  scratch          none requested');
-  else lines.push(`  scratch          ${facts.scratch.operators.length} operators, ${formatBytesExact(total)} requested (placed by TFLM at run time, each rounded up to 16)`);
+  else lines.push(`  scratch          ${plural(facts.scratch.operators.length, 'operator')}, ${formatBytes(total)} requested (placed by TFLM at run time, each rounded up to 16)`);
   for (const o of facts.scratch.operators) {
     const sg = facts.scratch.operators.some((x) => x.subgraph !== 0) ? `subgraph ${o.subgraph}, ` : '';
     lines.push(`    ${sg}operator ${o.operator} (${o.type}): ${o.requests.map((r) => `${r.bytes} B ${r.label}`).join(', ')}`);

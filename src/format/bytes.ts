@@ -45,6 +45,11 @@ export function formatBytesExact(bytes: number): string {
   return `${formatBytes(bytes)} (${bytes} B)`;
 }
 
+/** 147456 -> "144.00 KiB (147456 B)"; below 1 KiB just "48 B" (the exact bytes once). */
+export function formatBytesBoth(bytes: number): string {
+  return Math.abs(bytes) >= 1024 ? formatBytesExact(bytes) : formatBytes(bytes);
+}
+
 /** `bytes` rounded up to a multiple of `align` (a positive integer), bytes. */
 export function alignUp(bytes: number, align: number): number {
   return Math.ceil(bytes / align) * align;

@@ -1,11 +1,17 @@
+import { plural } from '../format/plural.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 
-/** The input formats arenapack reads, by file extension. */
-export const INPUT_FORMATS = ['.csv (MiniMalloc)', '.json (Problem)'] as const;
+/** Every format `plan` reads: the problem formats and the models (by extension or content, src/import/model-file.ts). */
+export const READ_FORMATS = [
+  '.csv (MiniMalloc buffers: id,lower,upper,size)',
+  '.json (a Problem: { "buffers": [...] })',
+  '.tflite (TensorFlow Lite model)',
+  '.onnx (ONNX model)',
+] as const;
 
 /** A problem as a file gives it, with its 0-byte buffers set aside: they take no memory, so they are not planned. */
 export interface ReadProblem {
@@ -45,7 +51,7 @@ export function readProblem(text: string, file: string): ReadProblem {
   const lines = new Map<string, number>();
   if (lower.endsWith('.csv')) all = parseCsv(text, file, lines);
   else if (lower.endsWith('.json')) all = parseJson(text, file);
-  else throw new InputError(`${file}: unknown input format (expected ${INPUT_FORMATS.join(' or ')})`, { file });
+  else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
   if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lines);
   const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
@@ -93,5 +99,5 @@ export function emptyBuffersNote(read: ReadProblem): string {
   const n = read.empty.length;
   if (n === 0) return '';
   const ids = read.empty.slice(0, 10).map((i) => read.all.buffers[i]!.id);
-  return `  note: ${n} buffer${n === 1 ? '' : 's'} of 0 bytes not planned (offset 0 in the outputs): ${ids.join(', ')}${n > 10 ? ', ...' : ''}\n`;
+  return `  note: ${plural(n, 'buffer')} of 0 bytes not planned (offset 0 in the outputs): ${ids.join(', ')}${n > 10 ? ', ...' : ''}\n`;
 }

@@ -161,3 +161,49 @@ export function liveAt(problem: Problem, step: Step): number[] {
   });
   return out.sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
 }
+
+/**
+ * Where a plan's arena is set: among the steps at which its high-water mark reaches its maximum
+ * (the arena the plan needs), the one with the most bytes live (the first such step on ties) — the
+ * step that binds the plan, where the report looks for "the peak" — and that mark (bytes).
+ * `offsets` as in highWaterProfile. Step 0 and 0 bytes for a problem with no buffers.
+ */
+export function planPeakStep(problem: Problem, offsets: readonly Bytes[]): { step: Step; top: Bytes } {
+  const p = planProfile(problem, offsets);
+  let best = -1;
+  p.highWater.forEach((v, i) => {
+    if (best < 0 || v > p.highWater[best]! || (v === p.highWater[best]! && p.live[i]! > p.live[best]!)) best = i;
+  });
+  return best < 0 ? { step: 0, top: 0 } : { step: p.steps[best]!, top: p.highWater[best]! };
+}
+
+/**
+ * The memory profile of a plan in one compact form, as the JSON report gives it: at `steps[i]`
+ * (up to the next entry, the last up to `end`) `live[i]` bytes are live and the plan's high-water
+ * mark is `highWater[i]` bytes. An entry is kept only where either value changes; before
+ * `steps[0]` and from `end` on both are 0.
+ */
+export interface PlanProfile {
+  steps: Step[];
+  live: Bytes[];
+  highWater: Bytes[];
+  end: Step;
+}
+
+/** liveProfile() and highWaterProfile() of one plan on their common change points (see PlanProfile). */
+export function planProfile(problem: Problem, offsets: readonly Bytes[]): PlanProfile {
+  const live = liveProfile(problem);
+  const high = highWaterProfile(problem, offsets);
+  const steps = [...new Set([...live.steps, ...high.steps])].sort((a, b) => a - b);
+  const out: PlanProfile = { steps: [], live: [], highWater: [], end: live.end };
+  for (const t of steps) {
+    const l = profileAt(live, t);
+    const h = profileAt(high, t);
+    const n = out.steps.length;
+    if (n > 0 && out.live[n - 1] === l && out.highWater[n - 1] === h) continue;
+    out.steps.push(t);
+    out.live.push(l);
+    out.highWater.push(h);
+  }
+  return out;
+}

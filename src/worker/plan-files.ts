@@ -24,6 +24,8 @@ import type { SolveResult } from '../solve/solve.js';
 import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
 import { terminalSafe } from '../format/printable.js';
+import { formatBytes } from '../format/bytes.js';
+import { plural } from '../format/plural.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
@@ -41,6 +43,8 @@ export interface PlanFilesOptions {
   model?: ModelImportOptions & OnnxImportOptions;
   /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
   kernels?: KernelLibrary;
+  /** Reports with every method's peak and time (--verbose). */
+  verbose?: boolean;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -55,6 +59,39 @@ interface FileOutcome {
   json: unknown;
   code: number;
   error?: string;
+  /** The row of the closing summary table (absent for a file that failed). */
+  row?: SummaryRow;
+}
+
+/** One file in the summary table that ends a multi-file run. */
+export interface SummaryRow {
+  /** The arena the runtime will use (TFLite: TFLM's head), bytes; after spilling, the on-chip one. */
+  arena: number;
+  /** The lower bound of the plan of every buffer (subgraph 0's for a model), bytes. */
+  bound: number;
+  /** `optimal`, `gap x%`, `spilled`, `infeasible`, `unknown`. */
+  status: string;
+  /** With a capacity: `fits`, `fits after spilling`, `does NOT fit`; else '-'. */
+  fits: string;
+}
+
+function summaryRow(r: PlanResult, arena: number, capacity: number | undefined, code: number): SummaryRow {
+  const whole = r.spill?.whole ?? r;
+  const status = r.spill ? 'spilled' : r.status === 'feasible' ? `gap ${(r.gap * 100).toFixed(1)}%` : r.status;
+  const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : r.spill ? 'fits after spilling' : 'fits';
+  return { arena, bound: whole.bound, status, fits };
+}
+
+/** The table that ends a multi-file report: a row per file (arena, bound, status, fits), failures with their exit code. */
+export function summaryTable(files: readonly string[], outcomes: readonly Pick<FileOutcome, 'row' | 'code'>[]): string {
+  const rows = files.map((f, i) => {
+    const o = outcomes[i]!;
+    return o.row ? [f, formatBytes(o.row.arena), formatBytes(o.row.bound), o.row.status, o.row.fits] : [f, '-', '-', `error (exit ${o.code})`, '-'];
+  });
+  const head = ['file', 'arena', 'lower bound', 'status', 'capacity'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => ('  ' + r.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).trimEnd();
+  return [`summary: ${plural(files.length, 'file')}`, line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
 const processOutput: Output = {
@@ -94,12 +131,16 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results, o.capacity, tflm?.head);
+    const json = modelPlanToJson(model, results, o.capacity, tflm?.head, tflm?.runtimeDefault);
+    const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
+    const arena = json.arena.tflm?.head ?? json.arena.size;
+    const code = arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0;
     return {
-      text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      row: summaryRow(results[0]!, arena, o.capacity, code),
+      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
-      code: arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0,
+      code,
     };
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);
@@ -108,10 +149,12 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const whole: SolveResult = await solver.solve(problem, opts);
   const result: PlanResult =
     o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));
+  const code = result.fits === false ? EXIT_NO_FIT : 0;
   return {
-    text: formatReport(problem, result, file) + emptyBuffersNote(read),
+    row: summaryRow(result, result.peak, o.capacity, code),
+    text: formatReport(problem, result, file, { verbose: o.verbose ?? false }) + emptyBuffersNote(read),
     json: planToJson(read.all, planOfAll(read, result)),
-    code: result.fits === false ? EXIT_NO_FIT : 0,
+    code,
   };
 }
 
@@ -135,15 +178,18 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
     const deadline = Deadline.in(options.timeLimitMs ?? defaultTimeLimitMs(options.method));
     const pending = files.map((file) => planOne(solver, file, options, deadline).catch((e: unknown) => failure(file, e)));
     const json: unknown[] = [];
+    const outcomes: FileOutcome[] = [];
     let code = 0;
     for (const [i, p] of pending.entries()) {
       const r = await p;
+      outcomes.push(r);
       if (r.error !== undefined) output.err(`arenapack: ${terminalSafe(r.error)}\n`);
       else if (!options.json) output.out(terminalSafe((i > 0 ? '\n' : '') + r.text));
       json.push(r.error !== undefined ? r.json : { file: files[i], plan: r.json });
       if (code === 0) code = r.code;
     }
     if (options.json) output.out(JSON.stringify(json, null, 2) + '\n');
+    else if (files.length > 1) output.out(terminalSafe('\n' + summaryTable(files, outcomes)));
     return code;
   } finally {
     solver.close();

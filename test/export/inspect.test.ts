@@ -15,7 +15,7 @@ describe('formatInspect', () => {
       ['4', 'activation', 'INT8', '[32]', '32', '[2,', '4)', '#3', 'squeezed'],
       ['5', 'output', 'INT8', '[1,32]', '32', '[3,', '4)', '#5', 'sum'],
     ]);
-    expect(text).toMatch(/note: 1 buffers shared by RESHAPE/);
+    expect(text).toMatch(/note: 1 buffer shared by RESHAPE/);
   });
 
   it('then every operator: type, name, tensors read and written, and where a stored shape was replaced', () => {

@@ -75,6 +75,8 @@ export interface WrittenPlan {
   model: ImportedModel;
   /** Operators whose scratch arenapack does not know (custom operators without a rule): their types. */
   unknownScratch: string[];
+  /** The head arenapack says TFLM's own planner reaches on the model as given (the reports' "before"), bytes. */
+  runtimeDefault: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
     head: Math.max(plannedHead(model, offsets), facts.head),
     model,
     unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
+    runtimeDefault: facts.runtimeDefault,
   };
 }
 

@@ -37,7 +37,7 @@ describe('MiniMalloc CSV', () => {
   });
   it('validates after parsing and names the file', () => {
     expect(() => importProblem('id,lower,upper,size\na,3,3,4\n', 'm.csv')).toThrow(/m.csv:2: buffer "a": end must be greater than start/);
-    expect(() => importProblem('x', 'm.txt')).toThrow(/m.txt: unknown input format/);
+    expect(() => importProblem('x', 'm.txt')).toThrow(/m.txt: not a format arenapack reads; it reads .csv \(MiniMalloc.*, .json \(a Problem.*, .tflite \(TensorFlow Lite model\), .onnx \(ONNX model\)$/);
   });
   it('writes problems and solutions that read back the same', () => {
     const p = parseCsv('id,lower,upper,size,alignment\na,0,3,4,1\nb,1,5,8,8\n');

@@ -12,10 +12,12 @@ const dir = sharedDir('models/onnx');
 
 /** Without the options CORPUS_OPTIONS gives, the symbolic inputs are named. */
 const WITHOUT_OPTIONS: Record<string, RegExp> = {
-  'onnxjs_super_resolution_10.onnx': /graph input "input" \[batch_size, 1, 224, 224\] has the symbolic dimension "batch_size" at axis 0: give --input-shape input=Nx1x224x224 or --batch N/,
-  'onnxjs_teams_msra_190729.onnx': /graph input "bgrm" \[batch_size, 4, height, width\] has the symbolic dimension "batch_size" at axis 0/,
-  'npm_silero_vad_legacy.onnx': /graph input "input" \[batch, sequence\] has the symbolic dimension "batch" at axis 0/,
-  'npm_silero_vad_v5.onnx': /graph input "input" \[\?, \?\] has an unknown dimension at axis 0/,
+  'onnxjs_super_resolution_10.onnx': /1 input dimension is not known: graph input "input" \[batch_size, 1, 224, 224\]: "batch_size" at axis 0\. Give --dim batch_size=N, or --batch N .*, or --input-shape input=Nx1x224x224$/,
+  'onnxjs_teams_msra_190729.onnx': /3 input dimensions are not known: graph input "bgrm" \[batch_size, 4, height, width\]: "batch_size" at axis 0, "height" at axis 2, "width" at axis 3\. Give --dim batch_size=N --dim height=N --dim width=N/,
+  // All three at once (the second and third input's "batch" is not on the first axis): one run, not three.
+  'npm_silero_vad_legacy.onnx':
+    /4 input dimensions are not known: graph input "input" \[batch, sequence\]: "batch" at axis 0, "sequence" at axis 1; graph input "h" \[2, batch, 64\]: "batch" at axis 1; graph input "c" \[2, batch, 64\]: "batch" at axis 1\. Give --dim batch=N --dim sequence=N/,
+  'npm_silero_vad_v5.onnx': /3 input dimensions are not known: graph input "input" \[\?, \?\]: an unknown dimension at axis 0, an unknown dimension at axis 1; graph input "state" \[2, \?, 128\]: an unknown dimension at axis 1/,
 };
 
 function graphs(root: GraphShapes): GraphShapes[] {
@@ -152,6 +154,19 @@ describe.skipIf(dir === undefined)('ONNX corpus (../shared/models/onnx)', () => 
 
   it('names the symbolic input when its shape is not given', () => {
     for (const [f, message] of Object.entries(WITHOUT_OPTIONS)) expect(() => importOnnx(bytes(f), f), f).toThrow(message);
+  });
+
+  it('silero VAD (legacy) plans with --dim by name and --batch on a "batch" dimension off the first axis', () => {
+    const f = 'npm_silero_vad_legacy.onnx';
+    // --batch alone leaves "sequence": the message names it, and only it.
+    expect(() => importOnnx(bytes(f), f, { batch: 1 })).toThrow(/1 input dimension is not known: graph input "input" \[batch, sequence\]: "sequence" at axis 1\. Give --dim sequence=N, or --input-shape/);
+    const byName = importOnnx(bytes(f), f, { dims: { batch: 1, sequence: 512 } });
+    const byShape = importOnnx(bytes(f), f, { inputShapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] } });
+    const mixed = importOnnx(bytes(f), f, { batch: 1, dims: { sequence: 512 } });
+    const sizes = (m: typeof byName): number[] => m.subgraphs[0]!.problem.buffers.map((b) => b.size);
+    expect(sizes(byName)).toEqual(sizes(byShape));
+    expect(sizes(mixed)).toEqual(sizes(byShape));
+    expect(() => importOnnx(bytes(f), f, { batch: 1, dims: { sequence: 512, seq: 3 } })).toThrow(/--dim seq: no graph input has a symbolic dimension "seq" \(they are "batch", "sequence"\)/);
   });
 
   it('plans the weights too with includeWeights (the onnxlight models hold them as ConstantOfShape outputs)', () => {

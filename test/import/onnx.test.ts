@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSubgraph } from '../../src/import/model.js';
-import { importOnnx, parseInputShape, parseInputShapes, type OnnxImportOptions } from '../../src/import/onnx/index.js';
+import { importOnnx, parseDims, parseInputShape, parseInputShapes, type OnnxImportOptions } from '../../src/import/onnx/index.js';
 import { liveBound } from '../../src/problem/bounds.js';
 import { InputError } from '../../src/problem/errors.js';
 import { verifyPlan } from '../../src/problem/verify.js';
@@ -503,11 +503,23 @@ describe('ONNX import: graph inputs with symbolic dimensions', () => {
     outputs: [vi('y', null)],
     nodes: [node('Relu', ['img'], ['y'])],
   };
-  it('asks for --input-shape or --batch, naming the input and the dimension', () => {
+  it('names every unresolved dimension in one message, with --dim, --batch and --input-shape', () => {
     expect(() => importOnnx(model(spec), 'i.onnx')).toThrow(
-      'i.onnx: graph input "img" [N, 3, H, W] has the symbolic dimension "N" at axis 0: give --input-shape img=Nx3xNxN or --batch N',
+      'i.onnx: 3 input dimensions are not known: graph input "img" [N, 3, H, W]: "N" at axis 0, "H" at axis 2, "W" at axis 3. ' +
+        'Give --dim N=N --dim H=N --dim W=N, or --batch N (a first axis, or a dimension named batch), or --input-shape img=Nx3xNxN',
     );
-    expect(() => importOnnx(model(spec), 'i.onnx', { batch: 2 })).toThrow(/symbolic dimension "H" at axis 2: give --input-shape img=Nx3xNxN$/);
+    expect(() => importOnnx(model(spec), 'i.onnx', { batch: 2 })).toThrow(/2 input dimensions are not known: graph input "img" \[N, 3, H, W\]: "H" at axis 2, "W" at axis 3\. Give --dim H=N --dim W=N, or --input-shape img=Nx3xNxN$/);
+  });
+  it('--dim sets a symbolic dimension by name wherever it sits; --batch a dimension named batch on any axis', () => {
+    expect(load(spec, { dims: { N: 2, H: 4, W: 5 } })[0]!.problem.buffers[0]!.size).toBe(2 * 3 * 4 * 5 * 4);
+    expect(load(spec, { batch: 2, dims: { H: 4, W: 5 } })[0]!.problem.buffers[0]!.size).toBe(2 * 3 * 4 * 5 * 4);
+    const shared: GraphSpec = { inputs: [vi('a', [4, 'batch_size']), vi('b', [2, 'batch_size'])], outputs: [vi('y', null)], nodes: [node('Relu', ['a'], ['y']), node('Relu', ['b'], ['z'])] };
+    const [g] = load(shared, { batch: 3 });
+    expect(['a', 'b'].map((n) => g!.problem.buffers[g!.names.indexOf(n)]!.size)).toEqual([4 * 3 * 4, 2 * 3 * 4]);
+    expect(() => importOnnx(model(spec), 'i.onnx', { dims: { N: 1, H: 2, W: 2, C: 3 } })).toThrow(/--dim C: no graph input has a symbolic dimension "C" \(they are "N", "H", "W"\)/);
+    expect(() => parseDims(['H=0'])).toThrow(/should look like NAME=VALUE/);
+    expect(() => parseDims(['H=2', 'H=3'])).toThrow(/given twice/);
+    expect(parseDims(['batch=1', 'a=b=7'])).toEqual({ batch: 1, 'a=b': 7 });
   });
   it('uses the given shapes, checked against the declared dimensions', () => {
     const [g] = load(spec, { inputShapes: { img: [2, 3, 4, 5] } });
@@ -644,7 +656,7 @@ describe('ONNX import: malformed files', () => {
 
   it('rejects a negative dimension and a tensor produced twice', () => {
     const neg = model({ inputs: [vi('x', [2, -3])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'])] });
-    expect(() => importOnnx(neg, 'n.onnx')).toThrow('n.onnx: graph input "x" [2, ?] has an unknown dimension at axis 1: give --input-shape x=2xN');
+    expect(() => importOnnx(neg, 'n.onnx')).toThrow('n.onnx: 1 input dimension is not known: graph input "x" [2, ?]: an unknown dimension at axis 1. Give --input-shape x=2xN');
     const twice = model({ inputs: [vi('x', [2])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'], [], 'r1'), node('Neg', ['x'], ['y'], [], 'r2')] });
     expect(() => importOnnx(twice, 't.onnx')).toThrow(/node "r2" \(Neg, #1\): tensor "y" is also produced by node "r1" \(Relu, #0\)/);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { liveBound } from '../../src/problem/bounds.js';
-import { highWaterProfile, liveAt, liveProfile, profileAt } from '../../src/problem/profile.js';
+import { highWaterProfile, liveAt, liveProfile, planPeakStep, planProfile, profileAt } from '../../src/problem/profile.js';
 import type { Problem } from '../../src/problem/types.js';
 
 const problems = fc
@@ -52,5 +52,33 @@ describe('step profiles', () => {
     expect(liveAt(problem, 2)).toEqual([1, 2]);
     expect(liveProfile(problem)).toEqual({ steps: [0, 1, 3], values: [8, 40, 8], end: 4 });
     expect(() => highWaterProfile(problem, [0])).toThrow(RangeError);
+  });
+
+  it('planProfile: both profiles at every step, compact; planPeakStep: the busiest step where the plan reaches its top', () => {
+    fc.assert(
+      fc.property(problems, ({ problem, offsets }) => {
+        const p = planProfile(problem, offsets);
+        const end = problem.buffers.reduce((a, b) => Math.max(a, b.end), 0);
+        expect(p.end).toBe(end);
+        for (let t = 0; t < end + 2; t++) {
+          const k = p.steps.filter((x) => x <= t).length - 1;
+          const h = byHand(problem, offsets, t);
+          expect(t >= end || k < 0 ? 0 : p.live[k]).toBe(h.live);
+          expect(t >= end || k < 0 ? 0 : p.highWater[k]).toBe(h.top);
+        }
+        for (let i = 1; i < p.steps.length; i++) expect(p.live[i] !== p.live[i - 1] || p.highWater[i] !== p.highWater[i - 1]).toBe(true);
+        const peak = planPeakStep(problem, offsets);
+        const tops = Array.from({ length: end }, (_, t) => byHand(problem, offsets, t));
+        const max = Math.max(0, ...tops.map((x) => x.top));
+        expect(peak.top).toBe(max);
+        if (problem.buffers.length > 0) {
+          const busiest = Math.max(...tops.filter((x) => x.top === max).map((x) => x.live));
+          expect(tops[peak.step]!.top).toBe(max);
+          expect(tops[peak.step]!.live).toBe(busiest);
+          expect(tops.findIndex((x) => x.top === max && x.live === busiest)).toBe(peak.step);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

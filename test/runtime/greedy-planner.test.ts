@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { greedyPlan, type PlannerBuffer } from '../../src/runtime/tflm/greedy-planner.js';
+import { greedyPlanOfProblem } from '../../src/runtime/tflm/greedy-planner.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { liveBound } from '../../src/problem/bounds.js';
+import type { Problem } from '../../src/problem/types.js';
 
 /** A small deterministic generator (mulberry32). */
 function rng(seed: number): () => number {
@@ -105,5 +109,28 @@ describe('greedyPlan (TFLM GreedyMemoryPlanner)', () => {
 
   it('returns size 0 for no buffers', () => {
     expect(greedyPlan([])).toEqual({ offsets: [], size: 0 });
+  });
+});
+
+describe('greedyPlanOfProblem (the reports\' "before" for a CSV or JSON problem)', () => {
+  it('is greedyPlan on the buffers with inclusive lifetimes and aligned sizes; its plan verifies', () => {
+    const r = rng(5);
+    for (let k = 0; k < 300; k++) {
+      const align = [1, 4, 16][k % 3]!;
+      const n = 1 + Math.floor(r() * 10);
+      const problem: Problem = {
+        buffers: Array.from({ length: n }, (_, i) => {
+          const start = Math.floor(r() * 8);
+          return { id: `b${i}`, size: 1 + Math.floor(r() * 40), start, end: start + 1 + Math.floor(r() * 4), align };
+        }),
+      };
+      const got = greedyPlanOfProblem(problem);
+      const want = greedyPlan(problem.buffers.map((b) => ({ size: Math.ceil(b.size / align) * align, first: b.start, last: b.end - 1 })));
+      expect(got).toEqual(want);
+      // The offsets verify; the size is in rounded sizes, so at least the real top.
+      expect(verifyPlan(problem, got.offsets).errors).toEqual([]);
+      expect(got.size).toBeGreaterThanOrEqual(Math.max(...problem.buffers.map((b, i) => got.offsets[i]! + b.size)));
+      expect(got.size).toBeGreaterThanOrEqual(liveBound(problem));
+    }
   });
 });

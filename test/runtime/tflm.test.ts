@@ -167,6 +167,10 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
     // TFLM's lifetimes across subgraphs as simulated (a subgraph run twice lives from its first run to its last).
     if (name in SUBGRAPH_HEADS) expect(simulatedOwnHead(c.original), `${name}: TFLM's own head simulated`).toBe(base.head);
     const scratch = c.variants[0]!.plan.unknownScratch;
+    // The reports' "before": what TFLM's own planner needs on the model as given, as TFLM measures it.
+    if (original.error === undefined && scratch.length === 0) {
+      expect(c.variants[0]!.plan.runtimeDefault, `${name}: TFLM's own head on the model as stored`).toBe(original.head);
+    }
     for (const v of c.variants) {
       const run = runs.get(v.path)!;
       expect(run.error, `${name} (${v.label}) in TFLM`).toBeUndefined();

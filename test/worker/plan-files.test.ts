@@ -1,3 +1,4 @@
+import { formatBytes } from '../../src/format/bytes.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,11 +43,19 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
     const code = await planFiles([a, b, m], { jobs: 2, method: 'greedy-size' }, c.output);
     expect(code).toBe(0);
     expect(c.err).toEqual([]);
-    expect(c.out).toHaveLength(3);
+    expect(c.out).toHaveLength(4);
     expect(c.out[0]).toContain(a);
     expect(c.out[1]).toContain(b);
     expect(c.out[2]).toContain('chain.tflite — subgraph 0');
-    expect(c.out[0]).toContain(`(${solve(p1, { method: 'greedy-size' }).peak} B)`);
+    const peak1 = solve(p1, { method: 'greedy-size' });
+    expect(c.out[0]).toContain(`(${peak1.peak} B)`);
+    // Then one summary table, a row per file: arena, bound, status, capacity.
+    const table = c.out[3]!.trim().split('\n');
+    expect(table[0]).toBe('summary: 3 files');
+    expect(table[1]).toMatch(/^ +file +arena +lower bound +status +capacity$/);
+    expect(table.slice(2).map((r) => r.trim().split(/ {2,}/)[0])).toEqual([a, b, m]);
+    expect(table[2]).toContain(` ${formatBytes(peak1.peak)}  `);
+    expect(table[2]!.trim().split(/ {2,}/).slice(2)).toEqual([formatBytes(peak1.bound), peak1.status === 'optimal' ? 'optimal' : `gap ${(peak1.gap * 100).toFixed(1)}%`, '-']);
   });
 
   it('--json: one array of plans, each valid and equal to inline solve()', async () => {
@@ -67,7 +76,8 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
     const c = collect();
     const code = await planFiles([a, bad, join(dir, 'missing.csv'), b], { jobs: 1 }, c.output);
     expect(code).toBe(2);
-    expect(c.out).toHaveLength(2);
+    expect(c.out).toHaveLength(3);
+    expect(c.out[2]).toMatch(/bad\.csv +- +- +error \(exit 2\)/);
     expect(c.err).toHaveLength(2);
     expect(c.err[0]).toMatch(/bad\.csv.*neg/);
     expect(c.err[1]).toMatch(/missing\.csv: cannot read/);

@@ -16,6 +16,8 @@ export type { TensorInfo } from './shapes/context.js';
 export interface OnnxImportOptions extends ModelImportOptions {
   /** Shapes of graph inputs by name, for inputs with symbolic or unknown dimensions. */
   inputShapes?: Record<string, number[]>;
+  /** Values of symbolic input dimensions by name (`--dim NAME=VALUE`), as onnxruntime's free-dimension overrides. */
+  dims?: Record<string, number>;
 }
 
 /**
@@ -30,7 +32,7 @@ export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportO
 /** The first half of importOnnx: decoding and shape inference (errors name the file). */
 export function readOnnxShapes(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): GraphShapes {
   checkImportOptions(options, file);
-  return namingFile(file, () => inferShapes(decodeOnnx(bytes, file), { inputShapes: options.inputShapes, batch: options.batch }));
+  return namingFile(file, () => inferShapes(decodeOnnx(bytes, file), { inputShapes: options.inputShapes, batch: options.batch, dims: options.dims }));
 }
 
 /** The second half: the problems of every graph, in `options.orders` where given (`shapes` is left as it is). */
@@ -83,6 +85,25 @@ export function parseInputShapes(texts: readonly string[]): Record<string, numbe
     const { name, shape } = parseInputShape(t);
     if (Object.prototype.hasOwnProperty.call(out, name)) throw new InputError(`input shape for "${name}" is given twice`, { field: 'input-shape' });
     out[name] = shape;
+  }
+  return out;
+}
+
+/**
+ * Several `--dim NAME=VALUE` flags (a symbolic dimension's name, a positive integer) as the `dims`
+ * option. Throws InputError for a malformed flag or a name given twice.
+ */
+export function parseDims(texts: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const text of texts) {
+    const at = text.lastIndexOf('=');
+    const value = text.slice(at + 1).trim();
+    if (at <= 0 || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+      throw new InputError(`--dim "${text}" should look like NAME=VALUE, a symbolic dimension's name and a positive integer (e.g. batch=1)`, { field: 'dim' });
+    }
+    const name = text.slice(0, at);
+    if (Object.prototype.hasOwnProperty.call(out, name)) throw new InputError(`--dim for "${name}" is given twice`, { field: 'dim' });
+    out[name] = Number(value);
   }
   return out;
 }

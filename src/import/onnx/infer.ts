@@ -44,8 +44,10 @@ export interface GraphShapes {
 export interface InferOptions {
   /** Shapes for graph inputs, by name (the main graph only). */
   inputShapes?: Record<string, number[]>;
-  /** Value for a symbolic or unknown first dimension of a graph input. */
+  /** Value for a symbolic or unknown first dimension of a graph input, and for a symbolic one named batch. */
   batch?: number;
+  /** Values of symbolic dimensions by name (the main graph's inputs), as onnxruntime's free-dimension overrides. */
+  dims?: Record<string, number>;
 }
 
 /** Ops whose outputs are known before the run whatever their inputs, since every shape is static. */
@@ -59,8 +61,24 @@ function isStatic(shape: readonly DeclaredDim[] | undefined): shape is number[] 
   return shape !== undefined && shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
 }
 
-/** Shapes of the main graph's inputs: `inputShapes`, else declared dims, `batch` for a symbolic first one. */
-function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean): TensorInfo {
+/** One input dimension no option resolves: the input, its declared shape, the axis and the symbolic name (undefined: unknown). */
+interface UnresolvedDim {
+  input: string;
+  declared: readonly DeclaredDim[];
+  axis: number;
+  name: string | undefined;
+}
+
+/** Whether `--batch` sets a symbolic dimension: the first axis, or one whose name says batch ("batch", "batch_size"...), wherever it sits. */
+const isBatchDim = (name: string | undefined, axis: number): boolean => axis === 0 || (name !== undefined && /batch/i.test(name));
+
+/**
+ * Shapes of the main graph's inputs: `inputShapes`, else declared dims with symbolic ones from
+ * `dims` (by name, as onnxruntime's free-dimension override) or `batch` (first axis, or a dimension
+ * named batch). A dimension none of these resolves is added to `unresolved` (the caller names them
+ * all in one message) and counted as 0 meanwhile.
+ */
+function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean, unresolved: UnresolvedDim[]): TensorInfo {
   const where = `graph input "${v.name}"`;
   if (v.elemType === undefined) throw new InputError(`${where} has no tensor element type`, { buffer: v.name });
   const given = main ? options.inputShapes?.[v.name] : undefined;
@@ -82,14 +100,39 @@ function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean): Tens
   if (!declared) throw new InputError(`${where} has no declared shape: give it with --input-shape ${v.name}=...`, { buffer: v.name });
   const shape = declared.map((d, k) => {
     if (typeof d === 'number') return d;
-    if (k === 0 && options.batch !== undefined) return options.batch;
-    const hint = `give --input-shape ${v.name}=${declared.map((x) => (typeof x === 'number' ? x : 'N')).join('x')}${k === 0 ? ' or --batch N' : ''}`;
-    throw new InputError(
-      `${where} ${shapeText(declared)} has ${d === undefined ? 'an unknown dimension' : `the symbolic dimension "${d}"`} at axis ${k}: ${hint}`,
-      { buffer: v.name },
-    );
+    const byName = d !== undefined && options.dims !== undefined && Object.prototype.hasOwnProperty.call(options.dims, d) ? options.dims[d] : undefined;
+    if (byName !== undefined) return byName;
+    if (options.batch !== undefined && isBatchDim(d, k)) return options.batch;
+    unresolved.push({ input: v.name, declared, axis: k, name: d });
+    return 0;
   });
   return { dtype: v.elemType, shape };
+}
+
+/**
+ * One message naming every unresolved input dimension (input, declared shape, axis, name) and the
+ * flags that set them: `--dim NAME=VALUE` per symbolic name, `--batch N` where it applies, or
+ * `--input-shape` per input.
+ */
+function unresolvedMessage(dims: readonly UnresolvedDim[]): string {
+  const inputs = [...new Set(dims.map((d) => d.input))];
+  const parts = inputs.map((input) => {
+    const mine = dims.filter((d) => d.input === input);
+    const declared = mine[0]!.declared;
+    const each = mine.map((d) => (d.name === undefined ? `an unknown dimension at axis ${d.axis}` : `"${d.name}" at axis ${d.axis}`));
+    return `graph input "${input}" ${shapeText(declared)}: ${each.join(', ')}`;
+  });
+  const names = [...new Set(dims.flatMap((d) => (d.name !== undefined ? [d.name] : [])))];
+  const hints: string[] = [];
+  if (names.length > 0) hints.push(names.map((n) => `--dim ${n}=N`).join(' '));
+  if (dims.some((d) => isBatchDim(d.name, d.axis))) hints.push('--batch N (a first axis, or a dimension named batch)');
+  const shapes = inputs.map((input) => {
+    const declared = dims.find((d) => d.input === input)!.declared;
+    return `--input-shape ${input}=${declared.map((x) => (typeof x === 'number' ? x : 'N')).join('x')}`;
+  });
+  hints.push(shapes.join(' '));
+  const n = dims.length;
+  return `${n} input dimension${n === 1 ? ' is' : 's are'} not known: ${parts.join('; ')}. Give ${hints.join(', or ')}`;
 }
 
 class Inference {
@@ -143,7 +186,17 @@ class Inference {
         }
       }
     }
-    for (const v of graph.inputs) if (!infos.has(v.name)) infos.set(v.name, inputInfo(v, this.options, main));
+    const unresolved: UnresolvedDim[] = [];
+    for (const v of graph.inputs) if (!infos.has(v.name)) infos.set(v.name, inputInfo(v, this.options, main, unresolved));
+    if (unresolved.length > 0) throw new InputError(unresolvedMessage(unresolved), { buffer: unresolved[0]!.input });
+    if (main && this.options.dims) {
+      const named = new Set(graph.inputs.flatMap((v) => (infos.has(v.name) && !constants.has(v.name) ? (v.shape ?? []).filter((d): d is string => typeof d === 'string') : [])));
+      for (const name of Object.keys(this.options.dims)) {
+        if (!named.has(name)) {
+          throw new InputError(`--dim ${name}: no graph input has a symbolic dimension "${name}" (${named.size > 0 ? `they are ${[...named].map((d) => `"${d}"`).join(', ')}` : 'the inputs have none'})`, { field: 'dim' });
+        }
+      }
+    }
 
     const lookup = (name: string): TensorInfo | undefined => {
       const here = infos.get(name);

@@ -1,3 +1,4 @@
+import { plural } from '../../format/plural.js';
 /** Turns an inferred graph into the buffers to plan: sizes from shapes, live ranges from the node order. */
 import { InputError } from '../../problem/errors.js';
 import type { Buffer } from '../../problem/types.js';
@@ -166,21 +167,20 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
 
   const notes: string[] = [];
   if (shapes.sorted) notes.push('the stored node order was not topological: nodes were sorted (stable, by position in the file)');
-  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   notes.push(
-    `${count(constantCount, 'constant tensor')} (initializers, Constant outputs, folded shapes) read by the run, ` +
+    `${plural(constantCount, 'constant tensor')} (initializers, Constant outputs, folded shapes) read by the run, ` +
       `${constantBytes} B: ${options.includeWeights ? 'planned as whole-run buffers' : 'not planned (--include-weights plans them)'}`,
   );
-  if (shapes.folded > 0) notes.push(`${count(shapes.folded, 'node')} with only constant inputs: outputs folded into constants`);
+  if (shapes.folded > 0) notes.push(`${plural(shapes.folded, 'node')} with only constant inputs: outputs folded into constants`);
   if (shapes.fromValueInfo.length > 0) notes.push(`output shapes taken from value_info for ${shapes.fromValueInfo.join(', ')}`);
-  if (shapes.checked > 0) notes.push(`${count(shapes.checked, 'inferred shape')} checked against the model's value_info`);
-  if (viewCount > 0) notes.push(`${count(viewCount, 'view')} (Reshape, Squeeze, Unsqueeze, Flatten, Identity) share the buffer of an input that dies there`);
+  if (shapes.checked > 0) notes.push(`${plural(shapes.checked, 'inferred shape')} checked against the model's value_info`);
+  if (viewCount > 0) notes.push(`${plural(viewCount, 'view')} (Reshape, Squeeze, Unsqueeze, Flatten, Identity) share the buffer of an input that dies there`);
   notes.push(...shapes.notes);
-  if (empty > 0) notes.push(`${count(empty, 'tensor')} with no elements (no memory)`);
+  if (empty > 0) notes.push(`${plural(empty, 'tensor')} with no elements (no memory)`);
   if (shapes.outer.length > 0) {
     const shown = shapes.outer.slice(0, 8).map((n) => `"${n}"`);
     if (shapes.outer.length > 8) shown.push(`and ${shapes.outer.length - 8} more`);
-    notes.push(`reads ${count(shapes.outer.length, 'tensor')} of the enclosing graph, held by the enclosing graph's plan: ${shown.join(', ')}`);
+    notes.push(`reads ${plural(shapes.outer.length, 'tensor')} of the enclosing graph, held by the enclosing graph's plan: ${shown.join(', ')}`);
   }
   if (shapes.children.length > 0) {
     notes.push('subgraphs (If branches) are planned as subgraphs of their own, in arenas of their own, while their node runs');

@@ -1,3 +1,4 @@
+import { plural, verb } from '../../format/plural.js';
 import { InputError } from '../../problem/errors.js';
 import { tflmAligned } from '../../runtime/tflm/allocation.js';
 import type { Buffer } from '../../problem/types.js';
@@ -206,7 +207,7 @@ function keptNotes(tensors: readonly ModelTensor[], reserve: number): string[] {
   const kept = tensors.filter((t) => t.fixedOffset !== undefined);
   if (kept.length === 0 && reserve === 0) return [];
   return [
-    `the model carries its own offline plan (OfflineMemoryAllocation, e.g. Vela's): kept — ${kept.length} tensors keep their offsets` +
+    `the model carries its own offline plan (OfflineMemoryAllocation, e.g. Vela's): kept — ${plural(kept.length, 'tensor')} ${verb(kept.length, 'keeps its offset', 'keep their offsets')}` +
       (reserve > 0 ? `, ${reserve} B reserved at offset 0 for the whole run` : '') +
       '; the rest is planned around it (--replace-offline-plan plans every tensor anew)',
   ];
@@ -218,15 +219,15 @@ function shapeNotes(model: TfliteModel, s: number, r: RuntimeShapes, opts: Subgr
   if (r.dynamic.length > 0) {
     notes.push(
       r.batched.length > 0
-        ? `${r.dynamic.length} tensors have a dynamic shape signature: batch ${opts.batch} (--batch) where the batch is dynamic, other dimensions as stored`
-        : `${r.dynamic.length} tensors have a dynamic shape signature (-1): planned at their stored shape, as TFLM allocates them (--batch N for another batch)`,
+        ? `${plural(r.dynamic.length, 'tensor')} ${verb(r.dynamic.length, 'has', 'have')} a dynamic shape signature: batch ${opts.batch} (--batch) where the batch is dynamic, other dimensions as stored`
+        : `${plural(r.dynamic.length, 'tensor')} ${verb(r.dynamic.length, 'has', 'have')} a dynamic shape signature (-1): planned at their stored shape, as TFLM allocates them (--batch N for another batch)`,
     );
   }
   if (r.resolved.length > 0) {
     const sg = model.subgraphs[s]!;
     const first = r.resolved[0]!;
     notes.push(
-      `${r.resolved.length} tensors have a stored shape that contradicts their producer (e.g. tensor ${first} "${sg.tensors[first]!.name}" stored ` +
+      `${plural(r.resolved.length, 'tensor')} ${verb(r.resolved.length, 'has', 'have')} a stored shape that contradicts their producer (e.g. tensor ${first} "${sg.tensors[first]!.name}" stored ` +
         `[${sg.tensors[first]!.shape.join(', ')}], computed [${r.shapes[first]!.join(', ')}]): planned at the shapes full TFLite computes; ` +
         `TFLM rejects the model as stored — --write-tflite writes these shapes into the model it writes`,
     );
@@ -245,26 +246,26 @@ function subgraphNotes(tensors: ModelTensor[], lives: readonly TensorLife[], ali
   const prepared = of('prepared');
   if (prepared.length > 0) {
     notes.push(
-      `${prepared.length} tensors prepared once from constants (DEQUANTIZE, DENSIFY, ...), ${sum(prepared)} B: ` +
+      `${plural(prepared.length, 'tensor')} prepared once from constants (DEQUANTIZE, DENSIFY, ...), ${sum(prepared)} B: ` +
         (opts.keepPrepared ? 'planned as whole-run buffers' : 'left out of the arena'),
     );
   }
   const variables = of('variable');
   if (variables.length > 0) {
     notes.push(
-      `${variables.length} variable tensors (state), ${sum(variables)} B: not in the planned arena (offline plan -1); ` +
+      `${plural(variables.length, 'variable tensor')} (state), ${sum(variables)} B: not in the planned arena (offline plan -1); ` +
         `TFLM keeps them in its persistent area (tail), ${variables.reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0)} B rounded to 16`,
     );
   }
   const internal = of('intermediate');
-  if (internal.length > 0) notes.push(`${internal.length} operator intermediates, ${sum(internal)} B: live while their operator runs`);
-  if (aliased > 0) notes.push(`${aliased} buffers shared by RESHAPE / SQUEEZE / EXPAND_DIMS outputs and their dying inputs`);
+  if (internal.length > 0) notes.push(`${plural(internal.length, 'operator intermediate')}, ${sum(internal)} B: live while their operator runs`);
+  if (aliased > 0) notes.push(`${plural(aliased, 'buffer')} shared by RESHAPE / SQUEEZE / EXPAND_DIMS outputs and their dying inputs`);
   const unwritten = lives.filter((l) => l.unwritten).length;
-  if (unwritten > 0) notes.push(`${unwritten} tensors read but never written (no graph input): live from step 0`);
+  if (unwritten > 0) notes.push(`${plural(unwritten, 'tensor')} read but never written (no graph input): live from step 0`);
   const unused = of('unused');
-  if (unused.length > 0) notes.push(`${unused.length} tensors no operator touches: not planned`);
-  if (empty > 0) notes.push(`${empty} tensors of 0 bytes: not planned`);
+  if (unused.length > 0) notes.push(`${plural(unused.length, 'tensor')} no operator touches: not planned`);
+  if (empty > 0) notes.push(`${plural(empty, 'tensor')} of 0 bytes: not planned`);
   const constants = of('constant');
-  if (opts.includeWeights && constants.length > 0) notes.push(`${constants.length} constant tensors planned as whole-run buffers (--include-weights)`);
+  if (opts.includeWeights && constants.length > 0) notes.push(`${plural(constants.length, 'constant tensor')} planned as whole-run buffers (--include-weights)`);
   return notes;
 }

@@ -1,3 +1,4 @@
+import type { Problem } from '../../problem/types.js';
 /**
  * TFLM's GreedyMemoryPlanner (tensorflow/lite/micro/memory_planner/greedy_memory_planner.cc),
  * step for step, so arenapack can say where the runtime will put the buffers it plans online
@@ -81,4 +82,25 @@ export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
   let size = 0;
   for (let i = 0; i < n; i++) size = Math.max(size, offsets[i]! + buffers[i]!.size);
   return { offsets, size };
+}
+
+/** What greedyPlan's rule is called in the reports, where it is the "before" of a plan. */
+export const GREEDY_PLANNER_NAME = "greedy by size, first fit (TFLite's and TFLM's GreedyMemoryPlanner: largest first, first gap)";
+
+/**
+ * greedyPlan() on a plain problem — the baseline "what TFLite's own planner would do" for a CSV or
+ * JSON problem: every buffer's size rounded up to the problem's largest alignment (as TFLM rounds
+ * every buffer to 16, so each offset stays aligned), live range [start, end) as the inclusive
+ * [start, end - 1], a fixed offset kept as an offline one. `size` is in the rounded sizes.
+ */
+export function greedyPlanOfProblem(problem: Problem): PlannerResult {
+  const align = problem.buffers.reduce((a, b) => Math.max(a, b.align ?? 1), 1);
+  return greedyPlan(
+    problem.buffers.map((b) => ({
+      size: Math.ceil(b.size / align) * align,
+      first: b.start,
+      last: b.end - 1,
+      ...(b.offset !== undefined ? { offline: b.offset } : {}),
+    })),
+  );
 }

@@ -4,7 +4,8 @@ import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
 import { statusOf } from '../../solve/solve.js';
-import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
+import { modelScratch, tflmHead, type KernelLibrary, type ModelScratch } from './head.js';
+import { existingOfflinePlan } from '../../import/tflite/offline-plan.js';
 import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
 import { crossSubgraphConflicts } from './subgraph-layout.js';
 
@@ -26,6 +27,12 @@ export interface TflmPlanFacts<P extends Plan> {
   /** Each candidate's per-subgraph plans as they would be exported (candidates' order), whose head `candidates` reports. */
   candidatePlans: P[][];
   scratch: ModelScratch;
+  /**
+   * The head TFLM reaches on its own with the model as given: its greedy planner (greedy-planner.ts)
+   * placing every tensor and the scratch, in the stored operator order, keeping the model's own
+   * offline plan where it has one. The honest "before" of the reports, bytes.
+   */
+  runtimeDefault: number;
 }
 
 /**
@@ -102,15 +109,20 @@ export interface TflmPlanArgs<P extends Plan, S> {
 function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const kernels = args.kernels ?? 'reference';
   const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
-  const read = inOrder(tflite, readOperatorOptions(args.bytes, args.file), args.orders);
+  const options = readOperatorOptions(args.bytes, args.file);
+  const read = inOrder(tflite, options, args.orders);
   const scratch = modelScratch(read.tflite, read.options, kernels);
+  // The runtime on its own: the stored order, the stored offline plan (if any), its greedy planner.
+  const own = existingOfflinePlan(tflite);
+  const offline = own === undefined ? undefined : (s: number, t: number): number | undefined => (own[s]![t]! >= 0 ? own[s]![t]! : undefined);
+  const runtimeDefault = tflmHead(tflite, args.orders?.some((o) => o !== undefined) ? modelScratch(tflite, options, kernels) : scratch, offline).head;
   // read.tflite runs its operators in step order already: scratch steps are operator indices there.
   const candidates = scratchCandidates(args.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
-  return { kernels, read, scratch, candidates };
+  return { kernels, read, scratch, candidates, runtimeDefault };
 }
 
 function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
-  const { kernels, read, scratch } = prep;
+  const { kernels, read, scratch, runtimeDefault } = prep;
   // The candidates as they are exported (the tensors' part, its top as the peak), so the simulation
   // stacks the subgraphs where the exported offsets put them.
   const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!)) }));
@@ -133,6 +145,7 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
       operators: scratch.operators.map((o) => ({ ...o, operator: stored(o.subgraph, o.operator) })),
       unknown: scratch.unknown.map((u) => ({ ...u, operator: stored(u.subgraph, u.operator) })),
     },
+    runtimeDefault,
   };
 }
 

@@ -48,7 +48,7 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     expect(sg.tensors![1]!.kind).toBe('variable');
     expect(sg.tensors![1]!.buffer).toBeUndefined();
     expect(sg.variableBytes).toBe(16);
-    expect(sg.notes.join('\n')).toMatch(/1 variable tensors \(state\), 16 B: not in the planned arena \(offline plan -1\)/);
+    expect(sg.notes.join('\n')).toMatch(/1 variable tensor \(state\), 16 B: not in the planned arena \(offline plan -1\)/);
     planAndVerify(sg);
   });
 
@@ -57,7 +57,7 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     expect(table(sg)).toEqual({ '0': [6, 0, 1, [0]], '1': [12, 0, 1, [1]], '3': [6, 0, 2, [3]], '4': [6, 1, 2, [4]] });
     expect(sg.tensors![2]!.kind).toBe('intermediate');
     expect(sg.tensors![2]!.bytes).toBe(0);
-    expect(sg.notes.join('\n')).toMatch(/1 tensors of 0 bytes: not planned/);
+    expect(sg.notes.join('\n')).toMatch(/1 tensor of 0 bytes: not planned/);
     expect(liveBound(sg.problem)).toBe(6 + 12 + 6);
     planAndVerify(sg);
   });
@@ -84,7 +84,7 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
   it('a SQUEEZE output shares its dying input; a RESHAPE whose input lives on does not', () => {
     const shared = sg0(FIXTURES.reshape());
     expect(table(shared)).toEqual({ '0': [32, 0, 1, [0]], '1': [32, 0, 4, [1]], '3': [32, 1, 4, [3, 4]], '5': [32, 3, 4, [5]] });
-    expect(shared.notes.join('\n')).toMatch(/1 buffers shared by RESHAPE/);
+    expect(shared.notes.join('\n')).toMatch(/1 buffer shared by RESHAPE/);
     const apart = sg0(FIXTURES.reshape(), { shareReshapes: false });
     expect(table(apart)).toEqual({
       '0': [32, 0, 1, [0]],
@@ -99,7 +99,7 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
   it('includeWeights: one whole-run buffer per constant data buffer', () => {
     const sg = sg0(FIXTURES.chain(), { includeWeights: true });
     expect(table(sg)['1']).toEqual([16, 0, 3, [1]]);
-    expect(sg.notes.join('\n')).toMatch(/1 constant tensors planned as whole-run buffers/);
+    expect(sg.notes.join('\n')).toMatch(/1 constant tensor planned as whole-run buffers/);
     const spec = FIXTURES.chain();
     spec.subgraphs[0]!.tensors.push({ name: 'same weights', shape: [4, 1, 1, 4], buffer: 2 });
     spec.subgraphs[0]!.operators[2]!.inputs.push(5);
@@ -173,7 +173,7 @@ describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () 
     const sg = sg0(spec);
     expect(sg.tensors![5]!.kind).toBe('unused');
     expect(table(sg)['6']).toEqual([8, 0, 2, [6]]);
-    expect(sg.notes.join('\n')).toMatch(/1 tensors read but never written/);
-    expect(sg.notes.join('\n')).toMatch(/1 tensors no operator touches/);
+    expect(sg.notes.join('\n')).toMatch(/1 tensor read but never written/);
+    expect(sg.notes.join('\n')).toMatch(/1 tensor no operator touches/);
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * The command line's reports (issue #12): what to change to fit (each hint planned), the JSON's
+ * peak and memory profile, inspect's views and numbering, convert to stdout, --dim, and the formats
+ * named when a file is none of them. Runs build/js/cli.js (npm run build first).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/import/csv.js';
+import { importOnnx } from '../src/import/onnx/index.js';
+import { importTflite } from '../src/import/tflite/index.js';
+import { problemToCsv } from '../src/export/csv.js';
+import { liveAt, liveProfile, profileAt } from '../src/problem/profile.js';
+import { verifyPlan } from '../src/problem/verify.js';
+import { planModel } from '../src/plan-model.js';
+import { modelArenaSize } from '../src/export/tensor-offsets.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
+import { sharedDir } from './helpers/shared.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'build', 'js', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'arenapack-report-'));
+
+function run(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const deq = join(dir, 'deq.tflite');
+writeFileSync(deq, buildTflite(FIXTURES.dequantize()));
+const chain = join(dir, 'chain.tflite');
+writeFileSync(chain, buildTflite(FIXTURES.chain()));
+
+describe('what to change to fit', () => {
+  it('a model that does not fit: the capacity needed and --no-prepared, each figure planned; JSON hints alike', () => {
+    const bytes = readFileSync(deq);
+    const keep = planModel(importTflite(bytes, deq), { method: 'heuristic' });
+    const without = planModel(importTflite(bytes, deq, { keepPrepared: false }), { method: 'heuristic' });
+    const need = modelArenaSize(keep.results);
+    const less = modelArenaSize(without.results);
+    expect(less).toBeLessThan(need);
+    // A capacity between the two: only leaving the prepared tensors out fits.
+    const cap = less + 16;
+    const r = run('plan', deq, '--capacity', String(cap), '--no-spill', '--method', 'heuristic');
+    expect(r.code).toBe(3);
+    expect(need).toBeLessThan(1024); // the figures below print as bytes
+    expect(r.out).toContain(`    - a capacity of ${need} B: the plan of every tensor on chip fits it\n`);
+    expect(r.out).toContain(`    - --no-prepared (leave out 3 tensors prepared once from constants): ${less} B, fits ${cap} B (16 B to spare)\n`);
+    expect(r.out).toMatch(/- spill \d+ buffers? \(\d+ B\) to DDR \(without --no-spill\)/);
+    const j = JSON.parse(run('plan', deq, '--capacity', String(cap), '--no-spill', '--method', 'heuristic', '--json').out);
+    // The 64 B tensors are larger than the capacity alone: named.
+    expect(j.hints.map((h: { change: string }) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
+    expect(j.hints[0]).toEqual({ change: 'capacity', arena: need, fits: true });
+    expect(j.hints[1]).toEqual({ change: 'tensor', buffer: '2', size: 64 });
+    expect(j.hints[4]).toMatchObject({ arena: less, fits: true });
+    expect(r.out).toContain('    - tensor #2 "w32" alone is 64 B, more than the capacity: no plan keeps it on chip\n');
+    // When it fits, no hints.
+    expect(JSON.parse(run('plan', deq, '--capacity', String(need), '--json').out).hints).toBeUndefined();
+  });
+
+  it('names a tensor that alone exceeds the capacity', () => {
+    const r = run('plan', chain, '--capacity', '512', '--no-spill', '--method', 'heuristic');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/- tensor #3 "relu" alone is 1\.00 KiB \(1024 B\), more than the capacity: no plan keeps it on chip/);
+  });
+
+  it.skipIf(sharedDir('models/tflite') === undefined)('mediapipe_face_landmark_with_attention: --no-prepared takes 6.22 MiB to 1.69 MiB, which fits 2 MiB', () => {
+    const f = join(sharedDir('models/tflite')!, 'mediapipe_face_landmark_with_attention.tflite');
+    const r = run('plan', f, '--capacity', '2MiB', '--method', 'heuristic');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/- a capacity of 6\.22 MiB \(\d+ B\): the plan of every tensor on chip fits it/);
+    expect(r.out).toMatch(/- --no-prepared \(leave out 371 tensors prepared once from constants\): 1\.69 MiB \(\d+ B\), fits 2\.00 MiB/);
+    expect(r.out).toMatch(/- spill \d+ buffers \([\d.]+ MiB\) to DDR \(the plan emitted\): .* DDR traffic [\d.]+ MiB \(\d+ B\) per run/);
+  });
+});
+
+describe('one bound', () => {
+  it('when the alignment-aware bound is the bound, the report prints it as the bound, and the method table is measured against it', () => {
+    // Two 1-byte buffers live together, aligned to 16: 2 bytes live, but the lower one takes 16.
+    const f = join(dir, 'aligned.csv');
+    writeFileSync(f, 'id,lower,upper,size,alignment\na,0,2,1,16\nb,1,3,1,16\n');
+    const r = run('plan', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^  arena needed +17 B +\S+$/m);
+    expect(r.out).toMatch(/^  lower bound +17 B +live bound with alignment — met: proven optimal$/m);
+    expect(r.out).toMatch(/^  peak +step 1 \(the plan's top, 17 B, is set there: 15 B above what is live\): 2 B live in 2 buffers: a 1 B, b 1 B$/m);
+    expect(r.out).not.toMatch(/live bound +2 B/);
+    const v = run('plan', f, '--verbose');
+    expect(v.out).toMatch(/^  greedy-size +17 B +17 +0\.0%/m);
+    // The plain live bound only in --verbose, and named as what it is.
+    expect(v.out).toMatch(/^  live bound +2 B \(the most bytes live at one step, alignment ignored\)$/m);
+  });
+});
+
+describe('--json: where the peak is and the memory profile', () => {
+  it('peakStep, the tensors live there largest first, the profile; all agree with the plan', () => {
+    const j = JSON.parse(run('plan', chain, '--json').out);
+    const problem = importTflite(readFileSync(chain), chain).subgraphs[0]!.problem;
+    const offsets = j.buffers.map((b: { offset: number }) => b.offset);
+    expect(verifyPlan(problem, offsets, j.peak).errors).toEqual([]);
+    expect(j.atPeak).toEqual(liveAt(problem, j.peakStep).map((i) => ({ id: problem.buffers[i]!.id, size: problem.buffers[i]!.size })));
+    expect(j.peakLive).toBe(profileAt(liveProfile(problem), j.peakStep));
+    expect(j.peakOperator.index).toBe(j.peakStep);
+    expect(typeof j.peakOperator.type).toBe('string');
+    // The profile: the live bytes' maximum is the live bound, the high-water mark's is the peak.
+    expect(Math.max(...j.profile.live)).toBe(j.liveBound);
+    expect(Math.max(...j.profile.highWater)).toBe(j.peak);
+    expect(j.profile.steps).toHaveLength(j.profile.live.length);
+    expect(j.baseline.name).toMatch(/TFLM's own GreedyMemoryPlanner/);
+    expect(j.baseline.peak).toBeGreaterThanOrEqual(j.arena.tflm.head);
+  });
+
+  it('a CSV: the baseline is named (greedy by size, first fit) and the profile is there', () => {
+    const j = JSON.parse(run('plan', 'examples/small-cnn.csv', '--json').out);
+    expect(j.baseline).toEqual({ name: expect.stringMatching(/^greedy by size, first fit/), peak: 147456 });
+    expect(j.peakStep).toBe(2);
+    expect(j.atPeak).toEqual([{ id: 'conv1_out', size: 73728 }, { id: 'dw1_out', size: 73728 }]);
+  });
+});
+
+describe('inspect, convert and the formats read', () => {
+  it('inspect --sort size --hide-constants: the same tensors and buffer ids in the text and the JSON', () => {
+    const text = run('inspect', deq, '--sort', 'size', '--hide-constants');
+    expect(text.code).toBe(0);
+    const rows = text.out.split('\n').filter((l) => /^\s+\d+\s+[a-z]+\s+FLOAT/.test(l));
+    const j = JSON.parse(run('inspect', deq, '--sort', 'size', '--hide-constants', '--json').out);
+    const tensors = j.subgraphs[0].tensors as { index: number; kind: string; bytes: number; buffer?: string }[];
+    expect(tensors.some((t) => t.kind === 'constant')).toBe(false);
+    expect(tensors.map((t) => t.bytes)).toEqual([...tensors.map((t) => t.bytes)].sort((a, b) => b - a));
+    expect(rows.map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual(tensors.map((t) => t.index));
+    expect(rows.map((l) => l.match(/#(\d+)/)?.[1])).toEqual(tensors.map((t) => t.buffer));
+    // The ids are the plan's buffer ids.
+    const plan = JSON.parse(run('plan', deq, '--json').out);
+    for (const t of tensors) if (t.buffer !== undefined) expect(plan.buffers.map((b: { id: string }) => b.id)).toContain(t.buffer);
+  });
+
+  it('convert without --csv writes the CSV to stdout; a model with several subgraphs needs --csv', () => {
+    const r = run('convert', chain);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(problemToCsv(importTflite(readFileSync(chain), chain).subgraphs[0]!.problem));
+    expect(parseCsv(r.out).buffers.length).toBeGreaterThan(0);
+    const two = join(dir, 'two.tflite');
+    writeFileSync(two, buildTflite(FIXTURES.twoSubgraphs()));
+    const t = run('convert', two);
+    expect(t.code).toBe(2);
+    expect(t.out).toBe('');
+    expect(t.err).toMatch(/has 2 subgraphs, one CSV each: give --csv FILE/);
+  });
+
+  it('plan README.md names every format arenapack reads (exit 2)', () => {
+    const r = run('plan', 'README.md');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/README\.md: not a format arenapack reads; it reads \.csv .*, \.json .*, \.tflite .*, \.onnx/);
+  });
+
+  it('--dim NAME=VALUE sets an ONNX symbolic dimension; without it every unresolved one is named at once', () => {
+    const f = join(dir, 'sym.onnx');
+    writeFileSync(f, onnxModel({ inputs: [vi('x', ['batch', 'seq', 8])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'])] }));
+    const none = run('plan', f);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/2 input dimensions are not known: graph input "x" \[batch, seq, 8\]: "batch" at axis 0, "seq" at axis 1\. Give --dim batch=N --dim seq=N/);
+    const r = run('plan', f, '--dim', 'seq=4', '--batch', '2', '--json');
+    expect(r.code).toBe(0);
+    const problem = importOnnx(readFileSync(f), f, { dims: { batch: 2, seq: 4 } }).subgraphs[0]!.problem;
+    expect(problem.buffers[0]!.size).toBe(2 * 4 * 8 * 4);
+    expect(JSON.parse(r.out).liveBound).toBe(2 * 2 * 4 * 8 * 4);
+    expect(run('plan', chain, '--dim', 'a=1').err).toMatch(/--dim applies to ONNX models/);
+  });
+});
