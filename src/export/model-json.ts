@@ -2,7 +2,7 @@ import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorO
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
-import { tflmArena, type TflmArena } from '../runtime/tflm/arena.js';
+import { tflmArena, type TflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
 export interface ModelBufferJson {
@@ -62,9 +62,10 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
 
 /**
  * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
- * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
+ * `tflm`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts),
+ * the scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts).
  */
-export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity, tflmHead?: number): ModelPlanJson {
+export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity, tflm: TflmArenaOptions = {}): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
   const layout = modelArena(model, results);
   const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
@@ -73,6 +74,6 @@ export function modelPlanToJson(model: ImportedModel, results: readonly PlanResu
     arena.fits = arenaFits(results, capacity, model)!;
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
-  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
+  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflm);
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }

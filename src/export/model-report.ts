@@ -4,7 +4,7 @@ import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
-import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
+import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
 /** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
@@ -24,8 +24,8 @@ function counts(sg: ModelSubgraph): string {
 }
 
 /** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
-/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
-export function formatModelReport(model: ImportedModel, results: readonly PlanResult[], baselines: readonly Baselines[], tflmHead?: number): string {
+/** `tflm`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts), the scratch requests and the tail estimate's pointer size (src/runtime/tflm/arena.ts). */
+export function formatModelReport(model: ImportedModel, results: readonly PlanResult[], baselines: readonly Baselines[], tflm: TflmArenaOptions = {}): string {
   const parts = model.subgraphs.map((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
@@ -51,11 +51,11 @@ export function formatModelReport(model: ImportedModel, results: readonly PlanRe
     parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {
-    const a = tflmArena(model, tensorOffsets(model, results), tflmHead);
-    const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
+    const a = tflmArena(model, tensorOffsets(model, results), tflm);
+    const what = tflm.headWithScratch !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     parts.push(
-      `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +
-        ` + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}. kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}\n`,
+      `${model.file}: TFLM arena: kTensorArenaSize ~ ${formatBytesExact(a.total)} = head ${formatBytesExact(a.head)} (exact: ${what})` +
+        ` + tail ~${formatBytesExact(a.tail.bytes)}${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}, the tail an ${tailLabel(a.tail)}\n`,
     );
   }
   return parts.join('\n');

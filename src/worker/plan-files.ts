@@ -9,6 +9,7 @@ import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
 import { arenaFits, tensorOffsets } from '../export/tensor-offsets.js';
+import { tflmArenaOptions, type PointerBits } from '../runtime/tflm/arena.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
@@ -41,6 +42,8 @@ export interface PlanFilesOptions {
   model?: ModelImportOptions & OnnxImportOptions;
   /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
   kernels?: KernelLibrary;
+  /** TFLite: the target's pointer size for the tail estimate (default 32). */
+  pointerBits?: PointerBits;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -90,10 +93,11 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results, o.capacity, tflm?.head);
+    const arenaOpts = tflmArenaOptions(tflm, o.pointerBits);
+    const json = modelPlanToJson(model, results, o.capacity, arenaOpts);
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     return {
-      text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      text: formatModelReport(model, results, planned.baselines, arenaOpts) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code: arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0,
     };

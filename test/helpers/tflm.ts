@@ -12,7 +12,8 @@ import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-pl
 import type { ImportedModel } from '../../src/import/model.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { reorderTflite } from '../../src/order/model.js';
-import { plannedHead } from '../../src/runtime/tflm/arena.js';
+import { plannedHead, tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import type { TailEstimate } from '../../src/runtime/tflm/tail.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { solve } from '../../src/solve/solve.js';
 
@@ -75,6 +76,8 @@ export interface WrittenPlan {
   model: ImportedModel;
   /** Operators whose scratch arenapack does not know (custom operators without a rule): their types. */
   unknownScratch: string[];
+  /** arenapack's estimate of TFLM's tail for a 64-bit host (src/runtime/tflm/tail.ts), to compare with the tail measured here. */
+  tail64: TailEstimate;
 }
 
 /**
@@ -98,11 +101,13 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
     ...(orders ? { orders } : {}),
   });
   const offsets = offsetsOf(facts.plans);
+  const arena = tflmArena(model, offsets, tflmArenaOptions(facts, 64));
   return {
     bytes: writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)),
     head: Math.max(plannedHead(model, offsets), facts.head),
     model,
     unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
+    tail64: arena.tail,
   };
 }
 
