@@ -265,6 +265,22 @@ describe('C headers of two models in one firmware', () => {
     expect(existsSync(join(dir, 'bad.h'))).toBe(false);
   });
 
+  it('--pointer-bits sizes the tail estimate (32 by default, 64: the host\'s larger structs); other values are refused (exit 2)', () => {
+    const a = file('pb.tflite', buildTflite(FIXTURES.chain()));
+    type Tflm = { head: number; tail: { bytes: number; pointerBits: number }; total: number };
+    const tflm = (args: string[]): Tflm => (JSON.parse(run(['plan', a, '--json', ...args]).out) as { arena: { tflm: Tflm } }).arena.tflm;
+    const [d, t32, t64] = [tflm([]), tflm(['--pointer-bits', '32']), tflm(['--pointer-bits', '64'])];
+    expect(d).toEqual(t32);
+    expect(t32.tail.pointerBits).toBe(32);
+    expect(t64.tail.pointerBits).toBe(64);
+    expect(t64.head).toBe(t32.head);
+    expect(t64.tail.bytes).toBeGreaterThan(t32.tail.bytes);
+    expect(t64.total).toBe(t64.head + t64.tail.bytes);
+    const bad = run(['plan', a, '--pointer-bits', '16']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--pointer-bits.*give 32 or 64/);
+  });
+
   it.skipIf(cc === undefined)('two headers from two models in one translation unit: both define everything, values as planned', () => {
     const one = file('model_one.tflite', buildTflite(FIXTURES.chain()));
     const two = file('model-two.tflite', buildTflite(FIXTURES.twoSubgraphs()));
