@@ -28,7 +28,8 @@ import { tflmAligned } from './allocation.js';
  * measured on an x86-64 host with the tflite-micro package (0.dev20261023, reference kernels, the
  * build the Python package ships, with USE_TFLM_COMPRESSION) by building models of one, two and
  * three operators of a type and reading the RecordingMicroAllocator's figures: the kernel's
- * persistent bytes per operator. Where no pointer is in a calibrated struct the same bytes are used
+ * persistent bytes per operator (the models: test/helpers/tail-models.ts; test/runtime/tflm-tail.test.ts
+ * checks every rule on them against the runtime, test/runtime/tflm.test.ts on the corpus). Where no pointer is in a calibrated struct the same bytes are used
  * for a 32-bit target (an assumption, said in each rule). Operators with no rule (custom operators,
  * builtins not calibrated) are named in `unknown`: their kernels' allocations are not counted and
  * the estimate is a lower bound for that model.
