@@ -91,8 +91,9 @@ const perChannel = (op: GraphOperator, tensors: readonly GraphTensor[]): number[
 
 /**
  * The rules per operator type. Builtin bytes: the params struct from builtin_op_data.h (no
- * pointers: the same on 32-bit), confirmed by the calibration. Init bytes: calibrated on the host
- * unless said; 32-bit figures from the struct's pointers where read, else assumed equal.
+ * pointers: the same on 32-bit), confirmed by the calibration except FULLY_CONNECTED's (16 B by the
+ * struct read, 32 B measured per operator: the calibrated figure is used). Init bytes: calibrated on
+ * the host unless said; 32-bit figures from the struct's pointers where read, else assumed equal.
  */
 const RULES: Record<string, KernelRule> = {
   CONV_2D: { builtin: 28, init: { 64: 80, 32: 64 }, prepare: perChannel, source: 'OpDataConv (kernels/conv.h, 2 pointers; with the compression fields) + 2 int32 arrays of output channels (conv_common.cc)' },
