@@ -2,7 +2,8 @@
 // arenapack's plan (default and --reorder), all measured in TFLM (the tflite-micro package in .venv,
 // reference kernels, this host); beside them the lower bound of a plan in each order (the live bound
 // of the planned buffers and the kernel scratch, each rounded up to 16 as TFLM rounds), and the tail
-// measured on the host (arenapack gives no figure for the tail: src/runtime/tflm/arena.ts).
+// measured on the host beside arenapack's estimate of it for a 64-bit host (src/runtime/tflm/tail.ts),
+// with the worst error over the models whose operators all have a rule.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ interface Row {
   bound: number;
   boundReorder: number;
   tail: number;
+  /** arenapack's tail estimate for this 64-bit host, and the operator types it has no rule for. */
+  estimate: number;
+  unknown: string[];
   note: string;
 }
 
@@ -41,6 +45,12 @@ function roundedBound(model: ImportedModel, scratch: ModelScratch): number {
       return liveBound({ ...p, buffers: p.buffers.map((b) => ({ ...b, size: tflmAligned(b.size) })) });
     }),
   );
+}
+
+/** The tail estimate's error against the measured tail: bytes and percent. */
+function tailError(x: Row): string {
+  const d = x.estimate - x.tail;
+  return `${d >= 0 ? '+' : ''}${d} B (${d >= 0 ? '+' : ''}${((100 * d) / x.tail).toFixed(1)}%)`;
 }
 
 export function benchTflm(shared: string): void {
@@ -104,14 +114,29 @@ export function benchTflm(shared: string): void {
         bound: roundedBound(model, j.scratch),
         boundReorder: roundedBound(j.plans[1]![1].model, j.scratch),
         tail: d!.tail!,
+        estimate: j.plans[0]![1].tail64.bytes,
+        unknown: j.plans[0]![1].tail64.unknown,
         note: notes,
       });
     }
     const cmp = (x: number, y: number): string => (x < y ? 'smaller' : x === y ? 'equal' : 'LARGER');
     printTable(
       `TFLM head per model (bytes), measured in TFLM (tflite-micro, reference kernels, x86-64 host): its own planner vs arenapack's offline plan`,
-      ['model', 'TFLM own', 'arenapack', 'arenapack --reorder', 'reported', 'vs own', 'bound', 'bound --reorder', 'tail measured', 'note'],
-      rows.map((x) => [x.model, String(x.own), String(x.plan), String(x.reorder), String(x.reported), cmp(Math.min(x.plan, x.reorder), x.own), String(x.bound), String(x.boundReorder), String(x.tail), x.note]),
+      ['model', 'TFLM own', 'arenapack', 'arenapack --reorder', 'reported', 'vs own', 'bound', 'bound --reorder', 'tail measured', 'tail estimate (64-bit)', 'error', 'note'],
+      rows.map((x) => [
+        x.model,
+        String(x.own),
+        String(x.plan),
+        String(x.reorder),
+        String(x.reported),
+        cmp(Math.min(x.plan, x.reorder), x.own),
+        String(x.bound),
+        String(x.boundReorder),
+        String(x.tail),
+        `${x.estimate}${x.unknown.length > 0 ? ' (lower bound)' : ''}`,
+        tailError(x),
+        [x.note, x.unknown.length > 0 ? `no tail rule: ${x.unknown.slice(0, 3).join(', ')}${x.unknown.length > 3 ? ', ...' : ''}` : ''].filter(Boolean).join('; '),
+      ]),
     );
     const sum = (f: (x: Row) => number): number => rows.reduce((a, x) => a + f(x), 0);
     const count = (f: (x: Row) => number, c: string): number => rows.filter((x) => cmp(f(x), x.own) === c).length;
@@ -120,6 +145,13 @@ export function benchTflm(shared: string): void {
       console.log(`${label}: smaller on ${count(f, 'smaller')}, equal on ${count(f, 'equal')}, larger on ${count(f, 'LARGER')}.`);
     }
     console.log(`Reported head = measured head on ${rows.filter((x) => x.reported === x.plan).length} of ${rows.length}.`);
+    const ruled = rows.filter((x) => x.unknown.length === 0);
+    const worst = ruled.reduce<Row | undefined>((w, x) => (w === undefined || Math.abs(x.estimate - x.tail) / x.tail > Math.abs(w.estimate - w.tail) / w.tail ? x : w), undefined);
+    const worstBytes = ruled.reduce((m, x) => Math.max(m, Math.abs(x.estimate - x.tail)), 0);
+    console.log(
+      `Tail estimate (64-bit) vs TFLM's tail on the ${ruled.length} models whose operators all have a rule: worst ${worst ? `${tailError(worst)} (${worst.model})` : 'n/a'}, at most ${worstBytes} B off;` +
+        ` a lower bound on the other ${rows.length - ruled.length} (${rows.filter((x) => x.unknown.length > 0 && x.estimate <= x.tail).length} of them at or below the measured tail).`,
+    );
     const atBound = rows.filter((x) => x.own === x.bound && Math.min(x.plan, x.reorder) === x.own);
     console.log(
       `TFLM's own head is already the bound (planned buffers + scratch, rounded to 16, stored order) on ${atBound.length} of the ${rows.filter((x) => Math.min(x.plan, x.reorder) === x.own).length} models where arenapack is equal: no plan in that order is smaller.` +

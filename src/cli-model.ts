@@ -12,6 +12,7 @@ import { layoutSvg } from './export/svg.js';
 import { modelTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
+import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
@@ -70,6 +71,8 @@ export interface PlanOptions extends ModelFlags {
   kernels?: KernelLibrary;
   /** The report with every method's peak and time, and the proofs' details. */
   verbose?: boolean;
+  /** TFLite: the target's pointer size for the tail estimate (--pointer-bits; default 32). */
+  pointerBits?: PointerBits;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {
@@ -150,7 +153,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head, tflm?.runtimeDefault);
+  const arenaOpts = tflmArenaOptions(tflm, opts.pointerBits);
+  const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault);
   const hints =
     opts.capacity !== undefined
       ? modelFitHints({
@@ -179,7 +183,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}) };
+  const header = { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}), tflm: { pointerBits: arenaOpts.pointerBits ?? 32, ...(arenaOpts.scratchRequests !== undefined ? { scratchRequests: arenaOpts.scratchRequests } : {}) } };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
@@ -193,7 +197,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) })));
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts })));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }

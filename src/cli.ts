@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
@@ -55,6 +55,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['writeTflite', '--write-tflite'],
   ['reorder', '--reorder'],
   ['kernels', '--kernels'],
+  ['pointerBits', '--pointer-bits'],
   ['replaceOfflinePlan', '--replace-offline-plan'],
 ];
 
@@ -171,6 +172,12 @@ export async function main(argv: string[]): Promise<number> {
         'cmsis-nn',
       ]),
     )
+    .addOption(
+      new Option('--pointer-bits <bits>', "TFLite: the target's pointer size for the estimate of TFLM's tail (its structs hold pointers): 32 (default, a microcontroller) or 64").argParser((v: string) => {
+          if (v !== '32' && v !== '64') throw new InvalidArgumentError('give 32 or 64');
+          return Number(v);
+        }),
+    )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
   withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[] }) => {
     if (files.length === 1 && opts.jobs === undefined) {
@@ -202,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
       spill: opts.spill !== false,
       model: importOptions(opts),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
+      ...(opts.pointerBits !== undefined ? { pointerBits: opts.pointerBits } : {}),
     });
   });
   const inspect = program

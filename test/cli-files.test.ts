@@ -220,7 +220,7 @@ describe('control characters in names', () => {
     expect(h).not.toMatch(CONTROL);
     expect(h.split('\n').filter((l) => l.includes('EVIL'))).toEqual([expect.stringMatching(/^#define \w+ \d+ \/\* relu \* \/ #define EVIL 1 \/ \*, \d+ B \*\/$/)]);
     if (cc !== undefined) {
-      const c = file('nasty.c', `#include "${header}"\nint size = NASTY_ARENA_SIZE(1024);\n#ifdef EVIL\n#error EVIL defined\n#endif\n`);
+      const c = file('nasty.c', `#include "${header}"\nint size = NASTY_ARENA_SIZE + NASTY_ARENA_SIZE_WITH_TAIL(1024);\n#ifdef EVIL\n#error EVIL defined\n#endif\n`);
       const r = spawnSync(cc, ['-std=c99', '-Wall', '-Werror', '-c', c, '-o', join(dir, 'nasty.o')], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -242,7 +242,9 @@ describe('C headers of two models in one firmware', () => {
     expect(text).not.toContain(dir);
     expect(text).toMatch(/^#ifndef PERSON_DETECT_PLAN_H$/m);
     expect(text).toMatch(/^#define PERSON_DETECT_HEAD_SIZE \d+$/m);
-    expect(text).toMatch(/^#define PERSON_DETECT_ARENA_SIZE\(tail_bytes\) \(PERSON_DETECT_HEAD_SIZE \+ \(tail_bytes\)\)$/m);
+    expect(text).toMatch(/^#define PERSON_DETECT_TAIL_ESTIMATE \d+$/m);
+    expect(text).toMatch(/^#define PERSON_DETECT_ARENA_SIZE \(PERSON_DETECT_HEAD_SIZE \+ PERSON_DETECT_TAIL_ESTIMATE\)$/m);
+    expect(text).toMatch(/^#define PERSON_DETECT_ARENA_SIZE_WITH_TAIL\(tail_bytes\) \(PERSON_DETECT_HEAD_SIZE \+ \(tail_bytes\)\)$/m);
     expect(text).not.toContain('ARENAPACK_');
   });
 
@@ -263,20 +265,41 @@ describe('C headers of two models in one firmware', () => {
     expect(existsSync(join(dir, 'bad.h'))).toBe(false);
   });
 
+  it('--pointer-bits sizes the tail estimate (32 by default, 64: the host\'s larger structs); other values are refused (exit 2)', () => {
+    const a = file('pb.tflite', buildTflite(FIXTURES.chain()));
+    type Tflm = { head: number; tail: { bytes: number; pointerBits: number }; total: number };
+    const tflm = (args: string[]): Tflm => (JSON.parse(run(['plan', a, '--json', ...args]).out) as { arena: { tflm: Tflm } }).arena.tflm;
+    const [d, t32, t64] = [tflm([]), tflm(['--pointer-bits', '32']), tflm(['--pointer-bits', '64'])];
+    expect(d).toEqual(t32);
+    expect(t32.tail.pointerBits).toBe(32);
+    expect(t64.tail.pointerBits).toBe(64);
+    expect(t64.head).toBe(t32.head);
+    expect(t64.tail.bytes).toBeGreaterThan(t32.tail.bytes);
+    expect(t64.total).toBe(t64.head + t64.tail.bytes);
+    const bad = run(['plan', a, '--pointer-bits', '16']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--pointer-bits.*give 32 or 64/);
+  });
+
   it.skipIf(cc === undefined)('two headers from two models in one translation unit: both define everything, values as planned', () => {
     const one = file('model_one.tflite', buildTflite(FIXTURES.chain()));
     const two = file('model-two.tflite', buildTflite(FIXTURES.twoSubgraphs()));
     const h1 = join(dir, 'one.h');
     const h2 = join(dir, 'two.h');
-    type Json = { peak: number; arena: { tflm: { head: number; variables: number } } };
+    type Json = { peak: number; arena: { tflm: { head: number; variables: number; tail: { bytes: number; pointerBits: number; unknown: string[] }; total: number } } };
     const j1 = JSON.parse(run(['plan', one, '--header', h1, '--json']).out) as Json;
     const j2 = JSON.parse(run(['plan', two, '--header', h2, '--json']).out) as Json;
     const head1 = Number(/#define MODEL_ONE_HEAD_SIZE (\d+)/.exec(readFileSync(h1, 'utf8'))![1]);
     const head2 = Number(/#define MODEL_TWO_HEAD_SIZE (\d+)/.exec(readFileSync(h2, 'utf8'))![1]);
-    // The head TFLM uses (at least the plan's peak), as the JSON says; the arena adds a tail the user measures.
+    // The head TFLM uses (at least the plan's peak), as the JSON says; the arena adds the tail estimate
+    // (32-bit by default), or a tail the user measures.
     expect(head1).toBe(j1.arena.tflm.head);
     expect(head2).toBe(j2.arena.tflm.head);
-    expect(Object.keys(j1.arena.tflm).sort()).toEqual(['head', 'variables']);
+    expect(Object.keys(j1.arena.tflm).sort()).toEqual(['head', 'tail', 'total', 'variables']);
+    expect(j1.arena.tflm.tail.pointerBits).toBe(32);
+    expect(j1.arena.tflm.total).toBe(j1.arena.tflm.head + j1.arena.tflm.tail.bytes);
+    const tail1 = Number(/#define MODEL_ONE_TAIL_ESTIMATE (\d+)/.exec(readFileSync(h1, 'utf8'))![1]);
+    expect(tail1).toBe(j1.arena.tflm.tail.bytes);
     const [size1, size2] = [head1 + 1000, head2 + 1000];
     expect(j1.arena.tflm.head).toBeGreaterThanOrEqual(j1.peak);
     expect(j2.arena.tflm.head).toBeGreaterThanOrEqual(j2.peak);
@@ -288,7 +311,7 @@ describe('C headers of two models in one firmware', () => {
         `#include "${h1}" /* included twice: the guard holds */`,
         '#include <stdio.h>',
         'int main(void) {',
-        '  printf("%d %d %d\\n", (int)MODEL_ONE_ARENA_SIZE(1000), (int)MODEL_TWO_ARENA_SIZE(1000), (int)MODEL_TWO_SG1_BASE);',
+        '  printf("%d %d %d %d\\n", (int)MODEL_ONE_ARENA_SIZE_WITH_TAIL(1000), (int)MODEL_TWO_ARENA_SIZE_WITH_TAIL(1000), (int)MODEL_TWO_SG1_BASE, (int)MODEL_ONE_ARENA_SIZE);',
         '  return 0;',
         '}',
         '',
@@ -300,7 +323,7 @@ describe('C headers of two models in one firmware', () => {
     expect(compiled.status).toBe(0);
     const ran = spawnSync(exe, [], { encoding: 'utf8' });
     const base1 = Number(/#define MODEL_TWO_SG1_BASE (\d+)/.exec(readFileSync(h2, 'utf8'))![1]);
-    expect(ran.stdout.trim()).toBe(`${size1} ${size2} ${base1}`);
+    expect(ran.stdout.trim()).toBe(`${size1} ${size2} ${base1} ${j1.arena.tflm.total}`);
     // Tensor offsets match the plan of the model as imported.
     const sg = importTflite(new Uint8Array(readFileSync(one)), one).subgraphs[0]!;
     expect(readFileSync(h1, 'utf8').match(/_OFFSET /g)?.length).toBe(sg.tensorsOf.flat().length);

@@ -4,7 +4,7 @@ import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 import { baseName } from './labels.js';
-import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
+import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
 import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
@@ -75,23 +75,29 @@ export function isPrefix(name: string): boolean {
 
 /**
  * The arena size lines. TFLite (TFLM): the head TFLM will use (every tensor rounded up to 16, as it
- * plans, and the kernel scratch it places around them), the variables (a part of its tail), and
- * ARENA_SIZE(tail_bytes) = head + a tail the user measures (arenapack gives no unchecked figure for
- * it: src/runtime/tflm/arena.ts). ONNX: the planned arena.
+ * plans, and the kernel scratch it places around them: exact), the variables (a part of its tail),
+ * TAIL_ESTIMATE (src/runtime/tflm/tail.ts, for the pointer size asked), ARENA_SIZE = head + that
+ * estimate, and ARENA_SIZE_WITH_TAIL(tail_bytes) = head + a tail measured on the target. ONNX: the
+ * planned arena.
  */
-function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
+function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflm: TflmArenaOptions = {}): string[] {
   if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
-  const a = tflmArena(model, offsets, tflmHead);
+  const a = tflmArena(model, offsets, tflm);
   const head = unique(`${prefix}_HEAD_SIZE`, used);
+  const tail = unique(`${prefix}_TAIL_ESTIMATE`, used);
   return [
-    tflmHead !== undefined
+    tflm.headWithScratch !== undefined
       ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. Scratch that holds pointers (ADD_N) is sized for the ${HOST_POINTER_BYTES}-byte pointers of the 64-bit host runtime it is checked in; a 32-bit target's (${TARGET32_POINTER_BYTES} bytes) ask half as much there. */`
       : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
     `#define ${head} ${a.head}`,
     `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,
     `#define ${unique(`${prefix}_VARIABLES_SIZE`, used)} ${a.variables}`,
-    `/* The arena to give TFLM (kTensorArenaSize) is the head + TFLM's tail. ${TAIL_TO_MEASURE}; pass it here (bytes). */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)}(tail_bytes) (${head} + (tail_bytes))`,
+    `/* TFLM's tail (persistent: its structs, the kernels' data, the variables), bytes: an ${comment(tailLabel(a.tail))}. */`,
+    `#define ${tail} ${a.tail.bytes}`,
+    `/* The arena to give TFLM (kTensorArenaSize) ~ head + tail estimate: an ESTIMATE (the head exact). */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} (${head} + ${tail})`,
+    `/* The arena with a tail measured on the target (arena_used_bytes() after AllocateTensors() minus the head), bytes. */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE_WITH_TAIL`, used)}(tail_bytes) (${head} + (tail_bytes))`,
   ];
 }
 
@@ -105,6 +111,8 @@ export interface HeaderOptions {
    * (src/runtime/tflm/model-head.ts); default: the planned tensors' head alone.
    */
   tflmHead?: number;
+  /** TFLite: the kernels' scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts). */
+  tflm?: Omit<TflmArenaOptions, 'headWithScratch'>;
 }
 
 /**
@@ -139,7 +147,7 @@ export function cHeader(
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
-    ...arenaLines(model, offsets, layout.size, prefix, used, opts.tflmHead),
+    ...arenaLines(model, offsets, layout.size, prefix, used, { ...opts.tflm, ...(opts.tflmHead !== undefined ? { headWithScratch: opts.tflmHead } : {}) }),
   ];
   if (spilled) {
     lines.push(`/* Bytes of the DDR arena the spilled tensors live in (all subgraphs, stacked); their offsets are *_DDR_OFFSET. */`);

@@ -2,7 +2,7 @@ import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorO
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
-import { tflmArena, type TflmArena } from '../runtime/tflm/arena.js';
+import { tflmArena, type TflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { TFLM_DEFAULT_NAME } from './model-report.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
@@ -68,15 +68,16 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
 
 /**
  * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
+ * `tflm`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts),
+ * the scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts).
  * `runtimeDefault`: TFLite, the head TFLM's own planner needs on the model as given (the report's
  * "before"; `baseline` at the top level, where `peak` is then TFLM's head, not a plan's peak).
- * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
  */
 export function modelPlanToJson(
   model: ImportedModel,
   results: readonly PlanResult[],
   capacity = model.subgraphs[0]?.problem.capacity,
-  tflmHead?: number,
+  tflm: TflmArenaOptions = {},
   runtimeDefault?: number,
 ): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite'));
@@ -87,7 +88,7 @@ export function modelPlanToJson(
     arena.fits = arenaFits(results, capacity, model)!;
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
-  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
+  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflm);
   const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
   if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
   return json;

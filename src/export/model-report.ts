@@ -5,7 +5,7 @@ import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport, plural, problemBaseline, type Baseline, type ReportLabels } from './report.js';
-import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
+import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
@@ -31,6 +31,8 @@ export interface ModelReportOptions {
   verbose?: boolean;
   /** "What to change to fit" lines, each already planned (src/fit-hints.ts). */
   hints?: readonly string[];
+  /** TFLite: what tflmArena needs beyond the plan (head with scratch, scratch requests, the tail estimate's pointer size). */
+  arena?: TflmArenaOptions;
 }
 
 /** The name of the runtime default the TFLite report compares with. */
@@ -89,10 +91,13 @@ export function formatModelReport(
   const cap = model.subgraphs[0]!.problem.capacity;
   const spilled = results.some((r) => r.spill !== undefined);
   if (model.format === 'tflite') {
-    const a = tflmArena(model, tensorOffsets(model, results), tflm?.head);
+    const a = tflmArena(model, tensorOffsets(model, results), options.arena ?? (tflm !== undefined ? { headWithScratch: tflm.head } : {}));
     const what = tflm !== undefined ? 'planned tensors, each rounded up to 16, and the kernel scratch TFLM places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     head.push(`  arena needed    ${formatBytesExact(a.head)}  TFLM head: ${what}${spilled ? ' (on chip, after spilling)' : ''}`);
-    head.push(`                  + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}`);
+    head.push(
+      `                  + TFLM's tail ~${formatBytesExact(a.tail.bytes)}${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: ` +
+        `kTensorArenaSize ~ ${formatBytesExact(a.total)}; the tail an ${tailLabel(a.tail)}`,
+    );
     if (cap !== undefined) {
       head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
     }
@@ -130,7 +135,8 @@ export function formatModelReport(
   });
   if (model.subgraphs.length > 1 && model.format === 'tflite') {
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
+    const how = layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)";
+    parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} ${how} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   return parts.join('\n');
 }

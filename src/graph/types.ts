@@ -37,6 +37,11 @@ export interface GraphTensor {
    * bytes from the start of TFLM's head (model-wide, as the offline plan stores it).
    */
   fixedOffset?: number;
+  /**
+   * TFLite: the number of zero points of the tensor's affine quantization (1 per tensor, or one per
+   * channel), when it has one with scales and zero points; absent when not quantized (and for ONNX).
+   */
+  zeroPoints?: number;
   /** Index into the subgraph problem's buffers when the tensor is planned. */
   buffer?: number;
   /** Live range [start, end) in steps when the tensor has one. */

@@ -9,6 +9,7 @@ import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
 import { arenaFits, tensorOffsets } from '../export/tensor-offsets.js';
+import { tflmArenaOptions, type PointerBits } from '../runtime/tflm/arena.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
@@ -45,6 +46,8 @@ export interface PlanFilesOptions {
   kernels?: KernelLibrary;
   /** Reports with every method's peak and time (--verbose). */
   verbose?: boolean;
+  /** TFLite: the target's pointer size for the tail estimate (default 32). */
+  pointerBits?: PointerBits;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -131,14 +134,15 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results, o.capacity, tflm?.head, tflm?.runtimeDefault);
+    const arenaOpts = tflmArenaOptions(tflm, o.pointerBits);
+    const json = modelPlanToJson(model, results, o.capacity, arenaOpts, tflm?.runtimeDefault);
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     const arena = json.arena.tflm?.head ?? json.arena.size;
     const code = arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0;
     return {
       row: summaryRow(results[0]!, arena, o.capacity, code),
-      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, arena: arenaOpts }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code,
     };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cHeader, cIdentifier } from '../../src/export/c-header.js';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { tflmArena } from '../../src/runtime/tflm/arena.js';
 import type { ImportedModel } from '../../src/import/model.js';
 import type { SolveResult } from '../../src/solve/solve.js';
 import { importTflite } from '../../src/import/tflite/index.js';
@@ -28,9 +30,20 @@ describe('cHeader', () => {
     // TFLite: the head TFLM will use = the peak rounded up to 16 (offsets are multiples of 16, every size rounded as TFLM does).
     const head = Math.ceil(peaks[0]! / 16) * 16;
     expect(text).toContain(`#define R_HEAD_SIZE ${head}`);
-    // No figure for TFLM's tail: the arena is the head plus a tail the user measures.
-    expect(text).toContain('#define R_ARENA_SIZE(tail_bytes) (R_HEAD_SIZE + (tail_bytes))');
-    expect(text).not.toMatch(/TAIL_ESTIMATE/);
+    // TFLM's tail: an estimate for a 32-bit target (the default), labelled so; the arena = head + that
+    // estimate, and a macro taking a tail measured on the target.
+    const tail = tflmArena(model, tensorOffsets(model, plans)).tail;
+    expect(tail.pointerBits).toBe(32);
+    expect(text).toContain(`#define R_TAIL_ESTIMATE ${tail.bytes}`);
+    expect(text).toMatch(/ESTIMATE for a 32-bit target/);
+    expect(text).toContain('#define R_ARENA_SIZE (R_HEAD_SIZE + R_TAIL_ESTIMATE)');
+    expect(text).toContain('#define R_ARENA_SIZE_WITH_TAIL(tail_bytes) (R_HEAD_SIZE + (tail_bytes))');
+    // --pointer-bits 64: the host's structs, larger.
+    const t64 = cHeader(model, plans, { sha256: SHA, tflm: { pointerBits: 64 } });
+    const tail64 = Number(/#define R_TAIL_ESTIMATE (\d+)/.exec(t64)![1]);
+    expect(tail64).toBe(tflmArena(model, tensorOffsets(model, plans), { pointerBits: 64 }).tail.bytes);
+    expect(tail64).toBeGreaterThan(tail.bytes);
+    expect(t64).toMatch(/ESTIMATE for a 64-bit target/);
     expect(text).toMatch(/^#ifndef R_PLAN_H$/m);
     const defines = [...text.matchAll(/^#define (\w+) (\S+)/gm)].map((m): [string, string] => [m[1]!, m[2]!]);
     const names = defines.map(([n]) => n);

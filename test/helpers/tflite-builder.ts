@@ -22,6 +22,7 @@ export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, BOOL: 
 export const OP = {
   ADD: 0,
   CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
   RELU: 19,
@@ -626,6 +627,37 @@ export const FIXTURES = {
       ifElse(),
     ],
   }),
+  /**
+   * For the runtime check, quantized int8: CONV_2D 1x1 (8 -> 24 channels, per-channel weights) ->
+   * DEPTHWISE_CONV_2D 3x3 (24) -> output: the kernels' per-channel data in TFLM's tail.
+   */
+  convQuant: (): ModelSpec => {
+    const q = (n: number): { scale: number[]; zeroPoint: number[] } => ({ scale: Array<number>(n).fill(0.05), zeroPoint: Array<number>(n).fill(0) });
+    const opts = (type: number, slots: number[]): { type: number; fields: OptionField[] } => ({ type, fields: slots.map((slot) => ({ slot, kind: 'i32', value: 1 })) });
+    return {
+      subgraphs: [
+        {
+          tensors: [
+            { name: 'in', shape: [1, 4, 4, 8], type: T.INT8, quantization: q(1) },
+            { name: 'w1', shape: [24, 1, 1, 8], type: T.INT8, data: bytes(192), quantization: q(24) },
+            { name: 'b1', shape: [24], type: T.INT32, data: bytes(96, 0), quantization: q(24) },
+            { name: 'conv', shape: [1, 4, 4, 24], type: T.INT8, quantization: q(1) },
+            { name: 'w2', shape: [1, 3, 3, 24], type: T.INT8, data: bytes(216), quantization: q(1) },
+            { name: 'b2', shape: [24], type: T.INT32, data: bytes(96, 0), quantization: q(1) },
+            { name: 'out', shape: [1, 4, 4, 24], type: T.INT8, quantization: q(1) },
+          ],
+          inputs: [0],
+          outputs: [6],
+          operators: [
+            // Conv2DOptions (1): stride_w, stride_h, dilation_w, dilation_h = 1 (slots 1, 2, 4, 5).
+            { op: OP.CONV_2D, inputs: [0, 1, 2], outputs: [3], builtinOptions: opts(1, [1, 2, 4, 5]) },
+            // DepthwiseConv2DOptions (2): stride_w, stride_h, depth_multiplier, dilation_w, dilation_h = 1.
+            { op: OP.DEPTHWISE_CONV_2D, inputs: [3, 4, 5], outputs: [6], builtinOptions: opts(2, [1, 2, 3, 5, 6]) },
+          ],
+        },
+      ],
+    };
+  },
   /** For the runtime check: FLOAT32 [1, 8] -> RELU -> ADD (with the input) -> RELU: reuse without scratch. */
   plainFloat: (): ModelSpec => ({
     subgraphs: [

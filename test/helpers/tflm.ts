@@ -12,7 +12,8 @@ import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-pl
 import type { ImportedModel } from '../../src/import/model.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { reorderTflite } from '../../src/order/model.js';
-import { plannedHead } from '../../src/runtime/tflm/arena.js';
+import { plannedHead, tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import type { TailEstimate } from '../../src/runtime/tflm/tail.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { solve } from '../../src/solve/solve.js';
 
@@ -77,6 +78,8 @@ export interface WrittenPlan {
   unknownScratch: string[];
   /** The head arenapack says TFLM's own planner reaches on the model as given (the reports' "before"), bytes. */
   runtimeDefault: number;
+  /** arenapack's estimate of TFLM's tail for a 64-bit host (src/runtime/tflm/tail.ts), to compare with the tail measured here. */
+  tail64: TailEstimate;
 }
 
 /**
@@ -100,12 +103,14 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
     ...(orders ? { orders } : {}),
   });
   const offsets = offsetsOf(facts.plans);
+  const arena = tflmArena(model, offsets, tflmArenaOptions(facts, 64));
   return {
     bytes: writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)),
     head: Math.max(plannedHead(model, offsets), facts.head),
     model,
     unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
     runtimeDefault: facts.runtimeDefault,
+    tail64: arena.tail,
   };
 }
 

@@ -9,7 +9,9 @@
  * arenapack does not know (a custom operator without a rule) are reported as PENDING with their
  * figures when TFLM's head is above the reported one (unknown scratch only adds buffers); below it,
  * or above TFLM's own planner's head, they fail like any other. Models TFLM rejects as stored because of placeholder shapes are compared with the
- * same model with only the computed shapes written (TFLM placing every tensor).
+ * same model with only the computed shapes written (TFLM placing every tensor). TFLM's tail: arenapack's
+ * estimate for this 64-bit host (src/runtime/tflm/tail.ts) must be within 2% or 64 B of the tail TFLM
+ * reports, and, for a model with operators it has no rule for, not above it (a lower bound, same tolerance).
  *
  * The runtime comes from .venv (scripts/setup-python.sh, run here when .venv is missing: ~20 s from
  * PyPI). When it cannot be set up the test FAILS saying why, unless ARENAPACK_SKIP_TFLM=1, which skips
@@ -36,6 +38,7 @@ const corpusDir = sharedDir('models/tflite');
 /** Fixture models TFLM must be able to run (else the check would prove nothing without ../shared). */
 const FIXTURE_MODELS = {
   'fixture_plain_float.tflite': FIXTURES.plainFloat,
+  'fixture_conv_quant.tflite': FIXTURES.convQuant,
   'fixture_svdf_state.tflite': FIXTURES.svdfState,
   'fixture_placeholder.tflite': FIXTURES.placeholder,
   'fixture_dynamic_batch.tflite': FIXTURES.dynamic,
@@ -63,6 +66,19 @@ function simulatedOwnHead(path: string): number {
   return tflmHead(model, modelScratch(model, readOperatorOptions(bytes, path))).head;
 }
 
+/**
+ * How far the tail estimate may be from the tail TFLM reports on this host: 2% or 64 B, whichever
+ * is larger (the estimate replays TFLM's allocations; what is left is alignment padding it does
+ * not follow exactly: 16 B on most models measured).
+ */
+function tailTolerance(measured: number): number {
+  return Math.max(64, Math.ceil(0.02 * measured));
+}
+
+function signedPct(d: number, of: number): string {
+  return `${d >= 0 ? '+' : ''}${((100 * d) / of).toFixed(1)}%`;
+}
+
 /** Models TFLM cannot run as stored but must run as arenapack writes them. */
 const MUST_RUN_WRITTEN = new Set(['fixture_placeholder.tflite', 'ultraface_rfb_320.tflite']);
 
@@ -83,6 +99,7 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
   let runtimeError: string | undefined;
   const summary: string[] = [];
   const pending: string[] = [];
+  const tails: string[] = [];
   /** The WHILE fixture with a hand-made plan: subgraph 2's tensor 3 far out, to see how TFLM indexes the offsets. */
   let probe: { path: string; far: number } | undefined;
 
@@ -134,6 +151,7 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     if (summary.length > 0) console.log(`TFLM check:\n  ${summary.join('\n  ')}`);
+    if (tails.length > 0) console.log(`TFLM tail, estimate (64-bit) vs measured:\n  ${tails.join('\n  ')}`);
     if (pending.length > 0) console.log(`PENDING (scratch of operators arenapack has no rule for):\n  ${pending.join('\n  ')}`);
   });
 
@@ -180,6 +198,18 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
       expect(run.head!, `${name} (${v.label}): ${figures}`).toBeLessThanOrEqual(base.head!);
       // The variables arenapack reports apart are a part of TFLM's tail (its persistent section).
       expect(run.tail!, `${name} (${v.label}): tail vs variables`).toBeGreaterThanOrEqual(variableBytes(v.plan.model));
+      // The tail estimate for this 64-bit host is within the tolerance of the tail TFLM reports; with
+      // operators it has no rule for, a lower bound (within the same tolerance).
+      const est = v.plan.tail64;
+      const tol = tailTolerance(run.tail!);
+      const tailFigures = `tail estimate ${est.bytes} B, TFLM's tail ${run.tail} B (${signedPct(est.bytes - run.tail!, run.tail!)}), tolerance ${tol} B`;
+      if (est.unknown.length > 0) {
+        expect(est.bytes, `${name} (${v.label}, no rule for ${est.unknown.join(', ')}): a lower bound; ${tailFigures}`).toBeLessThanOrEqual(run.tail! + tol);
+        if (v.label === 'default') tails.push(`${name}: LOWER BOUND (no rule for ${est.unknown.join(', ')}): ${tailFigures}`);
+      } else {
+        expect(Math.abs(est.bytes - run.tail!), `${name} (${v.label}): ${tailFigures}`).toBeLessThanOrEqual(tol);
+        if (v.label === 'default') tails.push(`${name}: ${tailFigures}`);
+      }
       const known = SUBGRAPH_HEADS[name];
       if (known !== undefined) expect({ own: base.head, plan: run.head }, `${name} (${v.label})`).toEqual(known);
       // Scratch arenapack has no rule for only adds buffers TFLM places around the plan: it can explain

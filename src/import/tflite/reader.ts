@@ -1,5 +1,5 @@
 import { InputError } from '../../problem/errors.js';
-import { BUFFER, CONTROL_FLOW_OPTIONS, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
+import { BUFFER, CONTROL_FLOW_OPTIONS, METADATA, MODEL, OPERATOR, OPERATOR_CODE, QUANTIZATION, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
 import type {
@@ -114,6 +114,15 @@ function readTensor(view: FlatView, pos: number, where: string, nBuffers: number
     externalBuffer: view.u32(t, TENSOR.external_buffer, 0),
   };
   if (view.has(t, TENSOR.shape_signature)) tensor.shapeSignature = view.ints(t, TENSOR.shape_signature, 'shape signature');
+  const qpos = view.ref(t, TENSOR.quantization, 'quantization');
+  if (qpos !== 0) {
+    const q = view.table(qpos, `${w}: quantization`);
+    const scale = view.ref(q, QUANTIZATION.scale, 'quantization scale');
+    const zp = view.ref(q, QUANTIZATION.zero_point, 'quantization zero point');
+    const scales = scale === 0 ? 0 : view.vectorAt(scale, 4, q.where, 'quantization scale').length;
+    const zeroPoints = zp === 0 ? 0 : view.vectorAt(zp, 8, q.where, 'quantization zero point').length;
+    if (scales > 0 && zeroPoints > 0) tensor.zeroPoints = zeroPoints;
+  }
   if (tensor.buffer !== 0 && tensor.buffer >= nBuffers) {
     throw new InputError(`${view.file}: ${w}: buffer ${tensor.buffer} is out of range (${nBuffers} buffers)`, {
       file: view.file,

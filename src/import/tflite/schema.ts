@@ -32,10 +32,14 @@ export const TENSOR = {
   type: 1, // TensorType (byte)
   buffer: 2, // uint, 0 = no data (the empty sentinel buffer)
   name: 3, // string
+  quantization: 4, // QuantizationParameters
   is_variable: 5, // bool
   shape_signature: 7, // [int], -1 = unknown dimension
   external_buffer: 10, // uint, 0 = none
 } as const;
+
+/** table QuantizationParameters */
+export const QUANTIZATION = { scale: 2, zero_point: 3 } as const;
 
 /** table Operator */
 export const OPERATOR = {

@@ -135,6 +135,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
   const tensors = sg.tensors.map((tensor, t): ModelTensor => {
     const mt: ModelTensor = { index: t, name: tensor.name, kind: lives[t]!.kind, type: typeName(tensor.type), shape: shapes[t]! };
     if (!sameDims(shapes[t]!, tensor.shape)) mt.storedShape = tensor.shape.slice();
+    if (tensor.zeroPoints !== undefined) mt.zeroPoints = tensor.zeroPoints;
     const fixed = keptAt(t);
     if (fixed !== undefined) mt.fixedOffset = fixed;
     if (bytes[t] !== undefined) mt.bytes = bytes[t];

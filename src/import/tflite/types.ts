@@ -13,6 +13,11 @@ export interface TfliteTensor {
   isVariable: boolean;
   /** Index of an external buffer holding the data; 0 = none. */
   externalBuffer: number;
+  /**
+   * Zero points of its affine quantization when it has one that TFLM reads (both `scale` and
+   * `zero_point` non-empty: micro_allocator.cc, PopulateTfLiteTensorFromFlatbuffer); absent otherwise.
+   */
+  zeroPoints?: number;
 }
 
 /**

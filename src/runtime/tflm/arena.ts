@@ -1,5 +1,8 @@
 import type { ImportedModel } from '../../import/model.js';
 import { tflmAligned } from './allocation.js';
+import { tailEstimate, type PointerBits, type TailEstimate } from './tail.js';
+
+export type { PointerBits } from './tail.js';
 
 
 /**
@@ -12,10 +15,10 @@ import { tflmAligned } from './allocation.js';
  *   computes that where it knows the kernels' requests).
  * - the **tail** (persistent): variables (each rounded to 16), per-tensor and per-operator structs,
  *   quantization parameters and kernels' own data (per-channel multipliers, op data). arenapack
- *   gives no figure for it: it depends on every kernel's persistent allocations and on the target's
- *   pointer size, and an estimate from the structs per tensor and operator was 2-10x low on the
- *   corpus (~17x for quantized convolutions; npm run bench -- tflm prints the tail measured on the
- *   host). kTensorArenaSize = head + the tail measured on the target.
+ *   estimates it (tail.ts) for a pointer size: the structs from TFLM's sources, the kernels' data
+ *   calibrated on the host. The estimate is checked against the tail TFLM reports on the host
+ *   (test/runtime/tflm.test.ts; npm run bench -- tflm prints both), not on a 32-bit target, so
+ *   kTensorArenaSize = head + tail is an ESTIMATE, the head exact.
  */
 
 
@@ -49,28 +52,51 @@ export function variableBytes(model: ImportedModel, offsets?: readonly (readonly
   }, 0);
 }
 
+/** What tflmArena needs beyond the model and its offsets. */
+export interface TflmArenaOptions {
+  /** The head TFLM's planner reaches with the kernels' scratch placed around the tensors (model-head.ts), when known. */
+  headWithScratch?: number;
+  /** How many kernel scratch buffers the kernels request (a handle each in the tail), when known. */
+  scratchRequests?: number;
+  /** The target's pointer size for the tail estimate (default 32: a microcontroller). */
+  pointerBits?: PointerBits;
+}
+
 /**
- * What arenapack knows of the arena a user types in as TFLM's kTensorArenaSize: the head, checked
- * against the runtime (test/runtime/tflm.test.ts), and the variables, a part of the tail. The rest of
- * the tail is the runtime's to measure (see the module comment): no total is given.
+ * The arena a user types in as TFLM's kTensorArenaSize: the head, exact and checked against the
+ * runtime (test/runtime/tflm.test.ts), the variables (a part of the tail), the tail ESTIMATE
+ * (tail.ts: checked against the host's measured tail, 64-bit) and their sum.
  */
 export interface TflmArena {
   /** The planned head TFLM will use (tensors rounded to 16, and kernel scratch when known), bytes. */
   head: number;
   /** Variables in the tail (each rounded to 16; those the offline plan places are in the head), bytes. */
   variables: number;
+  /** The tail estimate (variables included) for `tail.pointerBits`; a lower bound when `tail.unknown` is not empty. */
+  tail: TailEstimate;
+  /** head + tail.bytes: the kTensorArenaSize to give TFLM, an ESTIMATE (a lower bound when tail.unknown is not empty). */
+  total: number;
+}
+
+/** The arena parts of a planned model (see TflmArena and TflmArenaOptions). */
+export function tflmArena(model: ImportedModel, offsets: readonly (readonly number[])[], options: TflmArenaOptions = {}): TflmArena {
+  const head = Math.max(plannedHead(model, offsets), options.headWithScratch ?? 0);
+  const variables = variableBytes(model, offsets);
+  const tail = tailEstimate(model, options.pointerBits ?? 32, variables, options.scratchRequests ?? 0);
+  return { head, variables, tail, total: head + tail.bytes };
 }
 
 /**
- * The arena parts of a planned model (see TflmArena). `headWithScratch`: the head TFLM's planner
- * reaches with the kernels' scratch placed around the tensors (model-head.ts), when known.
+ * The options for tflmArena from what planForTflm found (its head with the kernels' scratch and the
+ * number of scratch requests), when it ran, and the pointer size asked for (default 32).
  */
-export function tflmArena(model: ImportedModel, offsets: readonly (readonly number[])[], headWithScratch?: number): TflmArena {
-  return { head: Math.max(plannedHead(model, offsets), headWithScratch ?? 0), variables: variableBytes(model, offsets) };
+export function tflmArenaOptions(tflm: { head: number; scratch: { operators: readonly { requests: readonly unknown[] }[] } } | undefined, pointerBits: PointerBits = 32): TflmArenaOptions {
+  if (tflm === undefined) return { pointerBits };
+  return { headWithScratch: tflm.head, scratchRequests: tflm.scratch.operators.reduce((n, o) => n + o.requests.length, 0), pointerBits };
 }
 
-/** How the tail is had, for the report and the header: measured on the target, after AllocateTensors(). */
-export const TAIL_TO_MEASURE =
-  "TFLM's tail (persistent: the variables, its structs per tensor and operator, kernels' own data such as per-channel quantization) " +
-  'is not estimated: measure it on the target after AllocateTensors() (arena_used_bytes() minus the head, or the tail RecordingMicroInterpreter prints)';
-
+/** How the estimate is labelled in the report and the header. */
+export function tailLabel(tail: TailEstimate): string {
+  const what = `ESTIMATE for a ${tail.pointerBits}-bit target (TFLM's structs, the reference kernels' data, the variables; checked against the tail TFLM reports on a 64-bit host; measure arena_used_bytes() on the target to be sure)`;
+  return tail.unknown.length > 0 ? `${what}; a LOWER BOUND: no rule for ${tail.unknown.join(', ')} (their kernels' data not counted)` : what;
+}
