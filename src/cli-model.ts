@@ -132,7 +132,9 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
-  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head);
+  // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
+  const offsets = tensorOffsets(model, results);
+  const json = modelPlanToJson(model, results, opts.capacity, tflm?.head, offsets);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
@@ -141,15 +143,14 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
-  const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
-  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
+  const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}) };
+  const header = { sha256: sha256Hex(headerModel), offsets, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}) };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
-  const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
+  const unaligned = (written !== undefined ? offsets : []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
   if (unaligned > 0) {
     process.stderr.write(
       `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${opts.align}); ` +
@@ -158,7 +159,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, tflm?.head)));
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, tflm?.head, offsets)));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }

@@ -108,6 +108,8 @@ export interface HeaderOptions {
    * (src/runtime/tflm/model-head.ts); default: the planned tensors' head alone.
    */
   tflmHead?: number;
+  /** tensorOffsets(model, plans), when the caller has them already (computed once per plan). */
+  offsets?: readonly (readonly number[])[];
 }
 
 /**
@@ -126,7 +128,7 @@ export function cHeader(
   if (!isPrefix(prefix)) {
     throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   }
-  const offsets = tensorOffsets(model, plans);
+  const offsets = opts.offsets ?? tensorOffsets(model, plans);
   const bases = subgraphBases(plans);
   // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.
   const spilled = plans.some((p) => p.spill !== undefined);

@@ -62,8 +62,15 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
 /**
  * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
  * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
+ * `offsets`: tensorOffsets(model, results), when the caller has them already (computed once per plan).
  */
-export function modelPlanToJson(model: ImportedModel, results: readonly PlanResult[], capacity = model.subgraphs[0]?.problem.capacity, tflmHead?: number): ModelPlanJson {
+export function modelPlanToJson(
+  model: ImportedModel,
+  results: readonly PlanResult[],
+  capacity = model.subgraphs[0]?.problem.capacity,
+  tflmHead?: number,
+  offsets: readonly (readonly number[])[] = tensorOffsets(model, results),
+): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
   const size = modelArenaSize(results);
   const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
@@ -72,6 +79,6 @@ export function modelPlanToJson(model: ImportedModel, results: readonly PlanResu
     arena.fits = arenaFits(results, capacity)!;
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
-  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflmHead);
+  if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflmHead);
   return { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
 }

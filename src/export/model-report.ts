@@ -24,8 +24,17 @@ function counts(sg: ModelSubgraph): string {
 }
 
 /** The human report of a model: per subgraph its tensors, the method table, before/after and the notes. */
-/** `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts). */
-export function formatModelReport(model: ImportedModel, results: readonly PlanResult[], baselines: readonly Baselines[], tflmHead?: number): string {
+/**
+ * `tflmHead`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts).
+ * `offsets`: tensorOffsets(model, results), when the caller has them already (computed once per plan).
+ */
+export function formatModelReport(
+  model: ImportedModel,
+  results: readonly PlanResult[],
+  baselines: readonly Baselines[],
+  tflmHead?: number,
+  offsets: readonly (readonly number[])[] = tensorOffsets(model, results),
+): string {
   const parts = model.subgraphs.map((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
@@ -51,7 +60,7 @@ export function formatModelReport(model: ImportedModel, results: readonly PlanRe
     parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {
-    const a = tflmArena(model, tensorOffsets(model, results), tflmHead);
+    const a = tflmArena(model, offsets, tflmHead);
     const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     parts.push(
       `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +

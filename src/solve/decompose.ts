@@ -63,9 +63,14 @@ export function splitInTime(problem: Problem): Part[] {
  * more. Validates the problem first (InputError, as solve() throws it).
  */
 export function partsToSolve(problem: Problem, options: SolveOptions): Part[] | undefined {
+  validateProblem(problem);
+  return partsOfValid(problem, options);
+}
+
+/** partsToSolve() on a problem already validated (solve() validates it once, whether it splits or not). */
+export function partsOfValid(problem: Problem, options: SolveOptions): Part[] | undefined {
   const method = options.method ?? 'auto';
   if (options.split === false || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
-  validateProblem(problem);
   const parts = splitInTime(problem);
   return parts.length > 1 ? parts : undefined;
 }

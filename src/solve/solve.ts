@@ -2,7 +2,7 @@ import { bounds } from '../problem/bounds.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
-import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
+import { partsOfValid, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
 import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
@@ -128,16 +128,19 @@ interface Best {
  * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
-  const parts = partsToSolve(problem, options);
-  return parts ? solveInParts(problem, parts, options, solveWhole, finishPlan) : solveWhole(problem, options);
+  validateProblem(problem);
+  const parts = partsOfValid(problem, options);
+  if (parts === undefined) return solveWhole(problem, options, true);
+  // The report's rows solve `problem` itself (validated above); the parts are problems of their own.
+  return solveInParts(problem, parts, options, (p, o) => solveWhole(p, o, p === problem), finishPlan);
 }
 
-/** solve() on the problem as one piece. */
-function solveWhole(problem: Problem, options: SolveOptions): SolveResult {
+/** solve() on the problem as one piece; `validated`: validateProblem() already passed on this problem. */
+function solveWhole(problem: Problem, options: SolveOptions, validated: boolean): SolveResult {
   const clock = options.deadline?.clock ?? performanceClock;
   const now = clock;
   const t0 = now();
-  validateProblem(problem);
+  if (!validated) validateProblem(problem);
   const method = options.method ?? 'auto';
   if (!isPortfolio(method) && !isMethodName(method)) throw new Error(`unknown method "${String(method)}"`);
   // Given a deadline and no time limit, the deadline alone ends the solve (the CLI's --time-limit).

@@ -90,10 +90,11 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
-    const json = modelPlanToJson(model, results, o.capacity, tflm?.head);
+    const offsets = tensorOffsets(model, results);
+    const json = modelPlanToJson(model, results, o.capacity, tflm?.head, offsets);
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     return {
-      text: formatModelReport(model, results, planned.baselines, tflm?.head) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      text: formatModelReport(model, results, planned.baselines, tflm?.head, offsets) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
     };
