@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { readOperatorOptions } from '../../src/import/tflite/reader.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
 import { planForTflm, tensorsPart } from '../../src/runtime/tflm/model-head.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { readOperatorOptions } from '../../src/import/tflite/reader.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { verifyPlan } from '../../src/problem/verify.js';

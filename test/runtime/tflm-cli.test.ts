@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { readOperatorOptions } from '../../src/import/tflite/reader.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { verifyPlan } from '../../src/problem/verify.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
+import { readOperatorOptions } from '../../src/import/tflite/reader.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';

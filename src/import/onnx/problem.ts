@@ -4,8 +4,8 @@ import type { Buffer } from '../../problem/types.js';
 import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
 import { bytesOf, dataTypeName } from './dtype.js';
-import { viewAliases } from './alias.js';
-import { isFolded, readsOf } from './graph.js';
+import { viewAliases, viewPair } from './alias.js';
+import { CONTROL_OR_RANDOM, isFolded, readsOf } from './graph.js';
 import { checkNodeOrder } from './node-order.js';
 import type { GraphShapes } from './infer.js';
 import { elements, show } from './shapes/context.js';
@@ -196,26 +196,49 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     notes,
     tensors,
     operators: graphOperators(shapes, indexOf),
+    inputs: numbered(graph.inputs.map((v) => v.name), indexOf),
+    outputs: numbered(graph.outputs.map((v) => v.name), indexOf),
   };
+  if (shapes.sorted) out.runOrder = [...shapes.order];
   if (nodeOrder !== undefined) out.order = [...nodeOrder];
   return out;
+}
+
+/** The tensor indices of `names` that this graph numbers (names of the enclosing graph are left out). */
+function numbered(names: readonly string[], indexOf: ReadonlyMap<string, number>): number[] {
+  return names.flatMap((n) => {
+    const t = indexOf.get(n);
+    return t === undefined ? [] : [t];
+  });
 }
 
 /**
  * The graph's nodes as the model graph's operators, at their stored positions: type = op_type (with
  * its domain when not ai.onnx), tensor indices of tensorNames(); -1 for an omitted input or one of the
- * enclosing graph (not numbered here).
+ * enclosing graph (not numbered here). `implicitInputs`: what the node's subgraphs read of this graph;
+ * `folded`: every output a constant (isFolded); `pinned`: control flow, randomness or an operator
+ * outside the default domain; `view`: a view op (viewPair, alias.ts).
  */
 function graphOperators(shapes: GraphShapes, indexOf: ReadonlyMap<string, number>): GraphOperator[] {
   const at = (name: string): number => (name ? (indexOf.get(name) ?? -1) : -1);
-  return shapes.graph.nodes.map((node, i) => ({
-    index: i,
-    type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType,
-    name: node.name,
-    inputs: node.inputs.map(at),
-    outputs: node.outputs.map(at),
-    intermediates: [],
-  }));
+  const outputs = new Set(shapes.graph.outputs.map((o) => o.name));
+  return shapes.graph.nodes.map((node, i) => {
+    const op: GraphOperator = {
+      index: i,
+      type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType,
+      name: node.name,
+      inputs: node.inputs.map(at),
+      outputs: node.outputs.map(at),
+      intermediates: [],
+    };
+    const direct = new Set(node.inputs);
+    const implicit = numbered(readsOf(node).filter((r) => !direct.has(r)), indexOf);
+    if (implicit.length > 0) op.implicitInputs = implicit;
+    if (isFolded(node, shapes.constants)) op.folded = true;
+    if ((node.domain !== '' && node.domain !== 'ai.onnx') || CONTROL_OR_RANDOM.has(node.opType)) op.pinned = true;
+    if (viewPair(node, outputs) !== undefined) op.view = true;
+    return op;
+  });
 }
 
 /** Every graph, depth first: the main graph, then the subgraphs of its nodes (the numbering of ModelSubgraphs). */

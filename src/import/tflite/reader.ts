@@ -2,6 +2,8 @@ import { InputError } from '../../problem/errors.js';
 import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
+import { operatorOptions } from './builtin-options.js';
+import type { OperatorOptions } from '../../graph/operator-options.js';
 import type {
   TfliteBuffer,
   TfliteMetadata,
@@ -51,6 +53,14 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
   return { file, version: view.u32(m, MODEL.version, 0), operatorCodes, subgraphs, buffers, metadata };
 }
 
+/**
+ * Every operator's options, `[subgraph][operator]` (builtin-options.ts), as readTflite reads them
+ * into TfliteOperator.kernelOptions; a fault is an InputError naming file, subgraph and operator.
+ */
+export function readOperatorOptions(bytes: Uint8Array, file: string): OperatorOptions[][] {
+  return readTflite(bytes, file).subgraphs.map((sg) => sg.operators.map((op) => op.kernelOptions));
+}
+
 function readBuffer(view: FlatView, pos: number, i: number): TfliteBuffer {
   const t = view.table(pos, `buffer ${i}`);
   const v = view.byteVector(t, BUFFER.data, 'data');
@@ -86,6 +96,7 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
       inputs: view.ints(o, OPERATOR.inputs, 'inputs'),
       outputs: view.ints(o, OPERATOR.outputs, 'outputs'),
       intermediates: view.ints(o, OPERATOR.intermediates, 'intermediates'),
+      kernelOptions: operatorOptions(view, o, w),
     };
     const options = shapeOptions(view, o);
     if (options !== undefined) op.options = options;

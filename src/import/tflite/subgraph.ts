@@ -2,10 +2,9 @@ import { InputError } from '../../problem/errors.js';
 import { tflmAligned } from '../../runtime/tflm/allocation.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
-import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
-import { builtinName } from './builtin-names.js';
 import { shapeAliases } from './aliases.js';
+import { graphOperators } from './operators.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
 import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
 import { SizeError, tensorBytes, tryTensorBytes, typeName } from './tensor-size.js';
@@ -76,7 +75,8 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     }
   });
 
-  const owner = opts.shareReshapes ? shapeAliases(model, s, lives, bytes, order) : sg.tensors.map((_, t) => t);
+  const operators = graphOperators(model, s);
+  const owner = opts.shareReshapes ? shapeAliases(operators, sg.outputs, lives, bytes, order) : sg.tensors.map((_, t) => t);
   const root = (t: number): number => (owner[t] === t ? t : root(owner[t]!));
 
   // Groups keyed by their owner tensor (activations) or by "w" + data buffer (weights).
@@ -160,7 +160,9 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
     ],
     tensors,
-    operators: graphOperators(model, s),
+    operators,
+    inputs: sg.inputs.slice(),
+    outputs: sg.outputs.slice(),
     variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0),
   };
   if (order !== undefined) out.order = [...order];
@@ -178,22 +180,6 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
 }
 
 const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** The subgraph's operators as the model graph lists them (type names from the operator codes). */
-export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
-  return model.subgraphs[s]!.operators.map((op, i): GraphOperator => {
-    const code = model.operatorCodes[op.opcodeIndex]!;
-    return {
-      index: i,
-      type: code.custom ?? builtinName(code.builtin),
-      builtin: code.builtin,
-      name: '',
-      inputs: op.inputs.slice(),
-      outputs: op.outputs.slice(),
-      intermediates: op.intermediates.slice(),
-    };
-  });
-}
 
 /** What the report says about a kept offline plan. */
 function keptNotes(tensors: readonly ModelTensor[], reserve: number): string[] {

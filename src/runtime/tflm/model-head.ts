@@ -1,5 +1,5 @@
-import { readOperatorOptions, type OperatorOptions } from '../../import/tflite/builtin-options.js';
-import { readTflite } from '../../import/tflite/reader.js';
+import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
+import { readOperatorOptions, readTflite } from '../../import/tflite/reader.js';
 import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';

@@ -1,6 +1,7 @@
 import { encode } from 'flatbuffers/mjs/flexbuffers.js';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_OPTIONS, decodeFlexbuffer, readOperatorOptions } from '../../../src/import/tflite/builtin-options.js';
+import { BUILTIN_OPTIONS, decodeFlexbuffer } from '../../../src/import/tflite/builtin-options.js';
+import { readOperatorOptions } from '../../../src/import/tflite/reader.js';
 import { InputError } from '../../../src/problem/errors.js';
 import { buildTflite, OP, T, type ModelSpec } from '../../helpers/tflite-builder.js';
 
