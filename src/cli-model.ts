@@ -120,9 +120,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
   const tflm =
     model.format === 'tflite' && spilled < 0
       ? planForTflm({
-          bytes,
-          file,
-          subgraphs: model.subgraphs,
+          model,
           plans: planned.results,
           // The candidates' solves share what is left of the command's time limit.
           solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: deadline.share(share) }),

@@ -79,9 +79,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
     const tflm =
       model.format === 'tflite' && !spilled
         ? await planForTflmAsync({
-            bytes,
-            file,
-            subgraphs: model.subgraphs,
+            model,
             plans: planned.results,
             // The candidates' solves run at once and share what is left of the file's time limit.
             solve: (p) => solver.solve(p, { ...opts, deadline }),

@@ -3,7 +3,6 @@ import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRA
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
 import { operatorOptions } from './builtin-options.js';
-import type { OperatorOptions } from '../../graph/operator-options.js';
 import type {
   TfliteBuffer,
   TfliteMetadata,
@@ -51,14 +50,6 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
   if (subgraphs.length === 0) view.fail('model', 'has no subgraphs');
   subgraphs.forEach((sg, s) => checkOperatorOutputs(sg, s, buffers, file));
   return { file, version: view.u32(m, MODEL.version, 0), operatorCodes, subgraphs, buffers, metadata };
-}
-
-/**
- * Every operator's options, `[subgraph][operator]` (builtin-options.ts), as readTflite reads them
- * into TfliteOperator.kernelOptions; a fault is an InputError naming file, subgraph and operator.
- */
-export function readOperatorOptions(bytes: Uint8Array, file: string): OperatorOptions[][] {
-  return readTflite(bytes, file).subgraphs.map((sg) => sg.operators.map((op) => op.kernelOptions));
 }
 
 function readBuffer(view: FlatView, pos: number, i: number): TfliteBuffer {

@@ -1,11 +1,10 @@
-import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
-import { readOperatorOptions, readTflite } from '../../import/tflite/reader.js';
-import type { TfliteModel } from '../../import/tflite/types.js';
+import type { ImportedModel } from '../../import/model.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
 import { statusOf } from '../../solve/solve.js';
+import { tflmGraph } from './graph.js';
 import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
-import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
+import { chooseCandidate, scratchCandidates, type ScratchCandidate } from './shape-plan.js';
 
 /**
  * A TFLite model's plan made ready for TFLM: its kernels' scratch (per kernel library), the plan
@@ -25,30 +24,6 @@ export interface TflmPlanFacts<P extends Plan> {
   /** Each candidate's per-subgraph plans as they would be exported (candidates' order), whose head `candidates` reports. */
   candidatePlans: P[][];
   scratch: ModelScratch;
-}
-
-/**
- * The model with every tensor at the shape the runtime allocates (the model graph's: placeholder
- * shapes resolved, --batch applied), so scratch sizes and tensor bytes follow them.
- */
-function withRuntimeShapes(tflite: TfliteModel, subgraphs: readonly PlannedSubgraph[]): TfliteModel {
-  if (subgraphs.every((sg) => sg.tensors === undefined)) return tflite;
-  return {
-    ...tflite,
-    subgraphs: tflite.subgraphs.map((sg, s) => {
-      const shapes = subgraphs[s]?.tensors;
-      return shapes ? { ...sg, tensors: sg.tensors.map((t, i) => (shapes[i] ? { ...t, shape: [...shapes[i]!.shape] } : t)) } : sg;
-    }),
-  };
-}
-
-/** The model's operators in `orders` (orders[s][k] runs at step k), with their options along. */
-function inOrder(tflite: TfliteModel, options: OperatorOptions[][], orders?: readonly (readonly number[] | undefined)[]): { tflite: TfliteModel; options: OperatorOptions[][] } {
-  if (!orders || orders.every((o) => o === undefined)) return { tflite, options };
-  return {
-    tflite: { ...tflite, subgraphs: tflite.subgraphs.map((sg, s) => (orders[s] ? { ...sg, operators: orders[s]!.map((i) => sg.operators[i]!) } : sg)) },
-    options: options.map((ops, s) => (orders[s] ? orders[s]!.map((i) => ops[i]!) : ops)),
-  };
 }
 
 /**
@@ -81,9 +56,12 @@ export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, or
 
 /** What planForTflm and planForTflmAsync take; `solve` returns a plan or a promise of one. */
 export interface TflmPlanArgs<P extends Plan, S> {
-  bytes: Uint8Array;
-  file: string;
-  subgraphs: readonly PlannedSubgraph[];
+  /**
+   * The TFLite model as imported (in `orders` when reordered): its subgraphs' problems are what was
+   * planned, their model graphs (tensors at the runtime's shapes, operators with the kernels' options)
+   * what TFLM allocates. The file is not read again.
+   */
+  model: Pick<ImportedModel, 'file' | 'subgraphs'>;
   plans: readonly P[];
   /**
    * Plans a candidate's problem. `share` (0..1]: the part of the command's time left that this solve
@@ -100,20 +78,19 @@ export interface TflmPlanArgs<P extends Plan, S> {
 /** The model as the planner runs it, its scratch, and the problems of the re-planned candidates. */
 function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const kernels = args.kernels ?? 'reference';
-  const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
-  const read = inOrder(tflite, readOperatorOptions(args.bytes, args.file), args.orders);
-  const scratch = modelScratch(read.tflite, read.options, kernels);
-  // read.tflite runs its operators in step order already: scratch steps are operator indices there.
-  const candidates = scratchCandidates(args.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
-  return { kernels, read, scratch, candidates };
+  const graph = tflmGraph(args.model, args.orders);
+  const scratch = modelScratch(graph, kernels);
+  // The graph runs its operators in step order already: scratch steps are operator indices there.
+  const candidates = scratchCandidates(args.model.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
+  return { kernels, graph, scratch, candidates };
 }
 
 function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
-  const { kernels, read, scratch } = prep;
+  const { kernels, graph, scratch } = prep;
   // The candidates as they are exported (the tensors' part, its top as the peak), so the simulation
   // stacks the subgraphs where the exported offsets put them.
-  const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!)) }));
-  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
+  const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.model.subgraphs[s]!.problem, p, args.plans[s]!)) }));
+  const shaped = chooseCandidate({ graph, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
   const plans = shaped.chosen.plans;
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
@@ -133,8 +110,8 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
 }
 
 /**
- * Scratch, shaped plan and TFLM head for a TFLite model's plans. `subgraphs` are the planned
- * problems (in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
+ * Scratch, shaped plan and TFLM head for a TFLite model's plans. `model` is the model as imported
+ * (its problems in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
  * buffers added; `offsets` gives the offline plan's offsets per tensor as the exporter writes them.
  */
 export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanFacts<P> {

@@ -1,9 +1,15 @@
 import { encode } from 'flatbuffers/mjs/flexbuffers.js';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_OPTIONS, decodeFlexbuffer } from '../../../src/import/tflite/builtin-options.js';
-import { readOperatorOptions } from '../../../src/import/tflite/reader.js';
+import type { OperatorOptions } from '../../../src/import/tflite/builtin-options.js';
+import { readTflite } from '../../../src/import/tflite/reader.js';
 import { InputError } from '../../../src/problem/errors.js';
 import { buildTflite, OP, T, type ModelSpec } from '../../helpers/tflite-builder.js';
+
+/** Every operator's options as the reader decodes them (TfliteOperator.kernelOptions), [subgraph][operator]. */
+function readOperatorOptions(bytes: Uint8Array, file: string): OperatorOptions[][] {
+  return readTflite(bytes, file).subgraphs.map((sg) => sg.operators.map((op) => op.kernelOptions));
+}
 
 function model(operators: ModelSpec['subgraphs'][number]['operators']): Uint8Array {
   return buildTflite({
