@@ -27,3 +27,27 @@ export function viewPair(
   const bx = bytesOf(x);
   return bx === undefined || bx !== bytesOf(y) ? undefined : [x, y];
 }
+
+/**
+ * Which tensor's memory each tensor lives in through views: a view's output takes its input's memory
+ * (viewPair) when the input dies at that operator (its last read is that step), chains ending in the
+ * first input's. Returns owner[t] for t < tensorCount (t itself when not aliased). `operators` in
+ * stored order, `order[k]` the operator at step k (default: the stored order); `lastReadOf(t)` the
+ * step of t's last reader in that order.
+ */
+export function viewOwners(
+  operators: readonly Pick<GraphOperator, 'view' | 'inputs' | 'outputs'>[],
+  tensorCount: number,
+  graphOutputs: ReadonlySet<number>,
+  kindOf: (t: number) => TensorKind,
+  bytesOf: (t: number) => number | undefined,
+  lastReadOf: (t: number) => number | undefined,
+  order?: readonly number[],
+): number[] {
+  const owner = Array.from({ length: tensorCount }, (_, t) => t);
+  for (let k = 0; k < operators.length; k++) {
+    const pair = viewPair(operators[order === undefined ? k : order[k]!]!, kindOf, bytesOf, graphOutputs);
+    if (pair !== undefined && lastReadOf(pair[0]) === k) owner[pair[1]] = owner[pair[0]]!;
+  }
+  return owner;
+}
