@@ -14,37 +14,29 @@ import { buildTflite, floats, int32s, OP, T } from '../helpers/tflite-builder.js
  * initializers, then node outputs), so even the indices agree.
  */
 const NAMES = ['x', 'wa1', 'wb1', 's', 'wa2', 'wb2', 'a1', 'b1', 'r', 'a2', 'b2', 'out'];
+/** Shapes by tensor name; the constants (weights, the Reshape's shape) are wa1..wb2 and s. */
+const SHAPES: Record<string, number[]> = { x: [1, 4], wa1: [4, 16], wb1: [4, 16], s: [2], wa2: [16, 2], wb2: [16, 2], a1: [1, 16], b1: [1, 16], r: [1, 16], a2: [1, 2], b2: [1, 2], out: [1, 2] };
+const CONSTANTS = ['wa1', 'wb1', 's', 'wa2', 'wb2'];
+/** The operators: ONNX op_type, TFLite builtin, inputs, output. */
+const OPERATORS: [string, number, string[], string][] = [
+  ['MatMul', OP.FULLY_CONNECTED, ['x', 'wa1'], 'a1'],
+  ['MatMul', OP.FULLY_CONNECTED, ['x', 'wb1'], 'b1'],
+  ['Reshape', OP.RESHAPE, ['a1', 's'], 'r'],
+  ['MatMul', OP.FULLY_CONNECTED, ['r', 'wa2'], 'a2'],
+  ['MatMul', OP.FULLY_CONNECTED, ['b1', 'wb2'], 'b2'],
+  ['Add', OP.ADD, ['a2', 'b2'], 'out'],
+];
 
 function tflite(): Uint8Array {
-  const w = (name: string, shape: number[]) => ({ name, shape, type: T.FLOAT32, data: floats(new Array<number>(shape[0]! * shape[1]!).fill(0.5)) });
-  const act = (name: string, shape: number[]) => ({ name, shape, type: T.FLOAT32 });
+  const at = (name: string): number => NAMES.indexOf(name);
+  const data = (name: string): Uint8Array => (name === 's' ? int32s([1, 16]) : floats(new Array<number>(SHAPES[name]![0]! * SHAPES[name]![1]!).fill(0.5)));
   return buildTflite({
     subgraphs: [
       {
-        tensors: [
-          act('x', [1, 4]),
-          w('wa1', [4, 16]),
-          w('wb1', [4, 16]),
-          { name: 's', shape: [2], type: T.INT32, data: int32s([1, 16]) },
-          w('wa2', [16, 2]),
-          w('wb2', [16, 2]),
-          act('a1', [1, 16]),
-          act('b1', [1, 16]),
-          act('r', [1, 16]),
-          act('a2', [1, 2]),
-          act('b2', [1, 2]),
-          act('out', [1, 2]),
-        ],
-        inputs: [0],
-        outputs: [11],
-        operators: [
-          { op: OP.FULLY_CONNECTED, inputs: [0, 1], outputs: [6] },
-          { op: OP.FULLY_CONNECTED, inputs: [0, 2], outputs: [7] },
-          { op: OP.RESHAPE, inputs: [6, 3], outputs: [8] },
-          { op: OP.FULLY_CONNECTED, inputs: [8, 4], outputs: [9] },
-          { op: OP.FULLY_CONNECTED, inputs: [7, 5], outputs: [10] },
-          { op: OP.ADD, inputs: [9, 10], outputs: [11] },
-        ],
+        tensors: NAMES.map((name) => ({ name, shape: SHAPES[name]!, type: name === 's' ? T.INT32 : T.FLOAT32, ...(CONSTANTS.includes(name) ? { data: data(name) } : {}) })),
+        inputs: [at('x')],
+        outputs: [at('out')],
+        operators: OPERATORS.map(([, op, inputs, output]) => ({ op, inputs: inputs.map(at), outputs: [at(output)] })),
       },
     ],
   });
@@ -52,17 +44,10 @@ function tflite(): Uint8Array {
 
 function onnx(): Uint8Array {
   return model({
-    nodes: [
-      node('MatMul', ['x', 'wa1'], ['a1']),
-      node('MatMul', ['x', 'wb1'], ['b1']),
-      node('Reshape', ['a1', 's'], ['r']),
-      node('MatMul', ['r', 'wa2'], ['a2']),
-      node('MatMul', ['b1', 'wb2'], ['b2']),
-      node('Add', ['a2', 'b2'], ['out']),
-    ],
-    inputs: [vi('x', [1, 4])],
-    outputs: [vi('out', [1, 2])],
-    initializers: [weights('wa1', [4, 16]), weights('wb1', [4, 16]), tensor('s', [2], [1, 16], INT64), weights('wa2', [16, 2]), weights('wb2', [16, 2])],
+    nodes: OPERATORS.map(([type, , inputs, output]) => node(type, inputs, [output])),
+    inputs: [vi('x', SHAPES.x!)],
+    outputs: [vi('out', SHAPES.out!)],
+    initializers: CONSTANTS.map((name) => (name === 's' ? tensor('s', [2], [1, 16], INT64) : weights(name, SHAPES[name]!))),
   });
 }
 
