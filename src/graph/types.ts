@@ -4,6 +4,7 @@
  * problem, the operator graph for reordering, the runtime's additions (scratch, variables, rounding)
  * and the reports are functions of it. Sizes are bytes; steps are operator positions in the run.
  */
+import type { OperatorOptions } from './operator-options.js';
 
 /**
  * What a tensor is to the planner: `constant` (weights in the file, placed by the runtime),
@@ -13,8 +14,6 @@
  * DENSIFY), `unused` (no operator touches it and it is no graph input or output).
  */
 export type TensorKind = 'constant' | 'input' | 'output' | 'activation' | 'variable' | 'intermediate' | 'prepared' | 'unused';
-
-import type { OperatorOptions } from './operator-options.js';
 
 /** One tensor of a subgraph. */
 export interface GraphTensor {
@@ -88,7 +87,7 @@ export interface GraphOperator {
   /**
    * Has effects beyond its outputs (control flow, state or variables, randomness, custom code, no
    * outputs at all): a new operator order keeps these operators in their relative order. The reader
-   * decides, by its format's rules (src/import/tflite/effects.ts, src/import/onnx/graph.ts).
+   * decides, by its format's rules (src/import/tflite/operators.ts, src/import/onnx/problem.ts).
    */
   pinned?: boolean;
   /**

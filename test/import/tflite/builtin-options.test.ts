@@ -17,7 +17,7 @@ function model(operators: ModelSpec['subgraphs'][number]['operators']): Uint8Arr
   });
 }
 
-describe('readOperatorOptions', () => {
+describe('operator options as the reader decodes them (TfliteOperator.kernelOptions)', () => {
   it('decodes Conv2DOptions field by field, with the schema defaults for absent dilations', () => {
     const bytes = model([
       {
