@@ -161,7 +161,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions)
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
-  return arenaFits(results, opts.capacity) === false ? EXIT_NO_FIT : 0;
+  return arenaFits(results, opts.capacity, model) === false ? EXIT_NO_FIT : 0;
 }
 
 /** --reorder: a header of offsets in the new order is only right for a model written in that order. */

@@ -2,9 +2,9 @@ import type { ImportedModel } from '../import/model.js';
 import type { Plan } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
-import { tflmArena } from '../runtime/tflm/arena.js';
+import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
-import { ddrPeaks, ddrTensorOffsets, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
@@ -78,23 +78,23 @@ export function isPrefix(name: string): boolean {
 
 /**
  * The arena size lines. TFLite (TFLM): the head TFLM will use (every tensor rounded up to 16, as it
- * plans), its tail (persistent: variables, structs per tensor and operator) as an estimate for a
- * 32-bit target, and ARENA_SIZE = the two together. ONNX: the planned arena.
+ * plans, and the kernel scratch it places around them), the variables (a part of its tail), and
+ * ARENA_SIZE(tail_bytes) = head + a tail the user measures (arenapack gives no unchecked figure for
+ * it: src/runtime/tflm/arena.ts). ONNX: the planned arena.
  */
 function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[], planned: number, prefix: string, used: Set<string>, tflmHead?: number): string[] {
-  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs, stacked). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
+  if (model.format !== 'tflite') return [`/* Bytes of the arena (all subgraphs). */`, `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${planned}`];
   const a = tflmArena(model, offsets, tflmHead);
+  const head = unique(`${prefix}_HEAD_SIZE`, used);
   return [
     tflmHead !== undefined
       ? `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes, and the kernel scratch TFLM places around them at run time), bytes. Scratch that holds pointers (ADD_N) is sized for the ${HOST_POINTER_BYTES}-byte pointers of the 64-bit host runtime it is checked in; a 32-bit target's (${TARGET32_POINTER_BYTES} bytes) ask half as much there. */`
       : `/* TFLM's head (planned tensors, all subgraphs, each rounded up to 16 bytes as TFLM plans), bytes; kernel scratch it places online may add to it. */`,
-    `#define ${unique(`${prefix}_HEAD_SIZE`, used)} ${a.head}`,
+    `#define ${head} ${a.head}`,
     `/* Variables (state), in TFLM's persistent tail, each rounded up to 16 bytes. */`,
     `#define ${unique(`${prefix}_VARIABLES_SIZE`, used)} ${a.variables}`,
-    `/* ESTIMATE of TFLM's tail for a 32-bit target: the variables + structs per tensor and operator (kernels' own data not counted); measure it on the target. */`,
-    `#define ${unique(`${prefix}_TAIL_ESTIMATE`, used)} ${a.tailEstimate}`,
-    `/* The arena to give TFLM (kTensorArenaSize): head + tail estimate. */`,
-    `#define ${unique(`${prefix}_ARENA_SIZE`, used)} ${a.total}`,
+    `/* The arena to give TFLM (kTensorArenaSize) is the head + TFLM's tail. ${TAIL_TO_MEASURE}; pass it here (bytes). */`,
+    `#define ${unique(`${prefix}_ARENA_SIZE`, used)}(tail_bytes) (${head} + (tail_bytes))`,
   ];
 }
 
@@ -115,7 +115,7 @@ export interface HeaderOptions {
 /**
  * A C header with the plan: the arena size, the model's sha256 (to detect a stale header), and per
  * tensor planned an `#define <PREFIX>_SG<s>_T<index>_<NAME>_OFFSET <bytes>`; offsets are from the start
- * of the arena (subgraphs stacked, see tensor-offsets.ts). The guard is `<PREFIX>_PLAN_H` and the
+ * of the arena (each subgraph at its base: tensor-offsets.ts modelArena). The guard is `<PREFIX>_PLAN_H` and the
  * first line names the model by its base name (never a path of this machine). Names from the model
  * only appear in comments, escaped. Deterministic: same plan, same bytes.
  */
@@ -129,7 +129,8 @@ export function cHeader(
     throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   }
   const offsets = opts.offsets ?? tensorOffsets(model, plans);
-  const bases = subgraphBases(plans);
+  const layout = modelArena(model, plans);
+  const bases = layout.bases;
   // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.
   const spilled = plans.some((p) => p.spill !== undefined);
   const ddrOffsets = spilled ? ddrTensorOffsets(model, plans) : undefined;
@@ -143,7 +144,7 @@ export function cHeader(
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
-    ...arenaLines(model, offsets, modelArenaSize(plans), prefix, used, opts.tflmHead),
+    ...arenaLines(model, offsets, layout.size, prefix, used, opts.tflmHead),
   ];
   if (spilled) {
     lines.push(`/* Bytes of the DDR arena the spilled tensors live in (all subgraphs, stacked); their offsets are *_DDR_OFFSET. */`);

@@ -1,4 +1,4 @@
-import { arenaFits, ddrPeaks, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
@@ -36,11 +36,12 @@ export interface ModelPlanJson extends SubgraphPlanJson {
   format: ImportedModel['format'];
   subgraphs: SubgraphPlanJson[];
   /**
-   * The one arena a runtime holds (the header's and the offline plan's): subgraphs stacked, each at
-   * its base; with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
+   * The one arena a runtime holds (the header's and the offline plan's): each subgraph at its base
+   * (tensor-offsets.ts modelArena: stacked, or by the calls of control-flow operators); with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
    * spilling, `ddr`: the DDR arena the spilled buffers live in, stacked the same way.
-   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16), the variables and an estimate
-   * of its tail for a 32-bit target (src/runtime/tflm/arena.ts).
+   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16, kernel scratch) and the
+   * variables (part of its tail); the rest of the tail is measured on the target, not estimated
+   * (src/runtime/tflm/arena.ts).
    */
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }
@@ -72,11 +73,11 @@ export function modelPlanToJson(
   offsets: readonly (readonly number[])[] = tensorOffsets(model, results),
 ): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity));
-  const size = modelArenaSize(results);
-  const arena: ModelPlanJson['arena'] = { size, bases: subgraphBases(results) };
+  const layout = modelArena(model, results);
+  const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
   if (capacity !== undefined) {
     arena.capacity = capacity;
-    arena.fits = arenaFits(results, capacity)!;
+    arena.fits = arenaFits(results, capacity, model)!;
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflmHead);

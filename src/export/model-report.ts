@@ -4,8 +4,8 @@ import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
 import { formatReport } from './report.js';
-import { tflmArena } from '../runtime/tflm/arena.js';
-import { modelArenaSize, tensorOffsets } from './tensor-offsets.js';
+import { TAIL_TO_MEASURE, tflmArena } from '../runtime/tflm/arena.js';
+import { modelArena, tensorOffsets } from './tensor-offsets.js';
 
 /** Peaks the report compares the best plan with: no reuse at all, and the seed's "before". */
 export interface Baselines {
@@ -53,19 +53,18 @@ export function formatModelReport(
     return lines.join('\n') + '\n';
   });
   if (model.subgraphs.length > 1) {
-    const total = modelArenaSize(results);
+    const { size: total, layout } = modelArena(model, results);
     const cap = model.subgraphs[0]!.problem.capacity;
     const spilled = results.some((r) => r.spill !== undefined) ? ' after spilling' : '';
     const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
-    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs stacked in one arena (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
+    parts.push(`${model.file}: ${model.subgraphs.length} subgraphs ${layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)"} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }
   if (model.format === 'tflite') {
     const a = tflmArena(model, offsets, tflmHead);
     const what = tflmHead !== undefined ? 'planned tensors, each rounded up to 16 as TFLM plans, and the kernel scratch it places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     parts.push(
       `${model.file}: TFLM arena: head ${formatBytesExact(a.head)} (${what})` +
-        ` + tail ~${formatBytesExact(a.tailEstimate)} (ESTIMATE for a 32-bit target: variables ${a.variables} B, structs per tensor and operator; kernels' own data not counted)` +
-        ` = ~${formatBytesExact(a.total)}\n`,
+        ` + TFLM's tail${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}. kTensorArenaSize = head + tail; ${TAIL_TO_MEASURE}\n`,
     );
   }
   return parts.join('\n');

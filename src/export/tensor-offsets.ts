@@ -1,15 +1,17 @@
 import { alignUp } from '../format/bytes.js';
 import type { ImportedModel } from '../import/model.js';
 import { TFLM_ALIGNMENT } from '../runtime/tflm/allocation.js';
+import { calledSubgraphBases } from '../runtime/tflm/subgraph-layout.js';
 import type { Memory, Plan } from '../problem/types.js';
 
 /** Alignment of each subgraph's base in a model-wide plan (TFLM's buffer alignment). */
 export const SUBGRAPH_ALIGN = TFLM_ALIGNMENT;
 
 /**
- * Where each subgraph's plan starts in one model-wide arena: subgraphs are stacked (subgraph k after
- * the peaks of subgraphs 0..k-1, each base aligned to 16), so a subgraph called from another one
- * (WHILE, IF, CALL_ONCE) never overwrites its caller's tensors. One subgraph: base 0.
+ * Where each subgraph's plan starts in one arena when the subgraphs are stacked (subgraph k after
+ * the peaks of subgraphs 0..k-1, each base aligned to 16): no subgraph ever overlaps another. The
+ * layout of models without control-flow calls (modelArena), and of the DDR arena after spilling.
+ * One subgraph: base 0.
  */
 export function subgraphBases(plans: readonly Pick<Plan, 'peak'>[]): number[] {
   const bases: number[] = [];
@@ -21,30 +23,44 @@ export function subgraphBases(plans: readonly Pick<Plan, 'peak'>[]): number[] {
   return bases;
 }
 
-/** Bytes of the model-wide arena: the end of the last subgraph's plan. */
+/** Bytes of the stacked arena (subgraphBases): the end of the last subgraph's plan. */
 export function modelArenaSize(plans: readonly Pick<Plan, 'peak'>[]): number {
   const bases = subgraphBases(plans);
   return plans.length === 0 ? 0 : bases[plans.length - 1]! + plans[plans.length - 1]!.peak;
 }
 
-/**
- * With a capacity: whether every subgraph's plan fits it and so does the arena they stack into
- * (the CLI exits 3 when not); undefined without one.
- */
-export function arenaFits(plans: readonly (Pick<Plan, 'peak'> & { fits?: boolean })[], capacity: number | undefined): boolean | undefined {
-  if (capacity === undefined) return undefined;
-  return modelArenaSize(plans) <= capacity && plans.every((p) => p.fits !== false);
-}
-
 /** A subgraph's plan as the tensor maps read it: after spilling, `spill.memory` says which arena each buffer is in. */
 type TensorPlan = Pick<Plan, 'offsets' | 'peak'> & { spill?: { memory: readonly Memory[]; ddrPeak: number } };
+
+/**
+ * The model's one on-chip arena: each subgraph's base (bytes), the arena's size (the highest
+ * base + peak) and how the subgraphs were laid out. A model whose operators run subgraphs (TFLite IF, WHILE, CALL_ONCE) has them laid
+ * out as TFLM's lifetimes allow (src/runtime/tflm/subgraph-layout.ts: a subgraph run once sits right
+ * above what its caller has live at the calling step); otherwise the subgraphs are stacked
+ * (subgraphBases).
+ */
+export function modelArena(model: ImportedModel, plans: readonly TensorPlan[]): { bases: number[]; size: number; layout: 'stacked' | 'by calls' } {
+  const called = calledSubgraphBases(model, plans);
+  const bases = called ?? subgraphBases(plans);
+  return { bases, size: plans.reduce((top, p, s) => Math.max(top, bases[s]! + p.peak), 0), layout: called ? 'by calls' : 'stacked' };
+}
+
+/**
+ * With a capacity: whether every subgraph's plan fits it and so does the model's arena (modelArena;
+ * without `model`, the stacked one); the CLI exits 3 when not. Undefined without a capacity.
+ */
+export function arenaFits(plans: readonly (TensorPlan & { fits?: boolean })[], capacity: number | undefined, model?: ImportedModel): boolean | undefined {
+  if (capacity === undefined) return undefined;
+  const size = model !== undefined ? modelArena(model, plans).size : modelArenaSize(plans);
+  return size <= capacity && plans.every((p) => p.fits !== false);
+}
 
 /** The DDR arena's bytes of each subgraph's plan (0 when nothing spilled), to stack like the on-chip arena. */
 export const ddrPeaks = (plans: readonly TensorPlan[]): Pick<Plan, 'peak'>[] => plans.map((p) => ({ peak: p.spill?.ddrPeak ?? 0 }));
 
 function offsetsIn(model: ImportedModel, plans: readonly TensorPlan[], memory: Memory): number[][] {
   if (plans.length !== model.subgraphs.length) throw new Error(`${plans.length} plans for ${model.subgraphs.length} subgraphs`);
-  const bases = subgraphBases(memory === 'chip' ? plans : ddrPeaks(plans));
+  const bases = memory === 'chip' ? modelArena(model, plans).bases : subgraphBases(ddrPeaks(plans));
   return model.subgraphs.map((sg, s) => {
     const out = new Array<number>(sg.tensorCount).fill(-1);
     const plan = plans[s]!;
@@ -62,7 +78,7 @@ function offsetsIn(model: ImportedModel, plans: readonly TensorPlan[], memory: M
 }
 
 /**
- * The arena offset of every tensor of every subgraph (subgraph base + its buffer's offset; tensors
+ * The arena offset of every tensor of every subgraph (subgraph base from modelArena + its buffer's offset; tensors
  * sharing a buffer get the same offset), or -1 where the runtime places the tensor itself:
  * constants (even when planned with --include-weights) and tensors not planned, and -1 too for tensors
  * spilled to DDR (see ddrTensorOffsets). Tensors a kept offline plan places (ModelTensor.fixedOffset)

@@ -99,6 +99,12 @@ export interface GraphOperator {
   /** TFLite: the options its kernels read to size their scratch, decoded once by the reader. */
   options?: OperatorOptions;
   /**
+   * The subgraphs a control-flow operator runs, in the order the runtime's planner walks them
+   * (TFLite IF: then, else; WHILE: cond, body; CALL_ONCE: init — TFLM micro_allocation_info.cc,
+   * MarkSubgraphLifetimesIfNecessary); absent for other operators.
+   */
+  calls?: number[];
+  /**
    * Kernel scratch this operator asks for, as a runtime's kernel library sizes it (src/runtime);
    * undefined = not computed (or unknown for this operator), [] = none.
    */

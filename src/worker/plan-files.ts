@@ -94,7 +94,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions): Promi
     return {
       text: formatModelReport(model, results, planned.baselines, tflm?.head, offsets) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
-      code: arenaFits(results, o.capacity) === false ? EXIT_NO_FIT : 0,
+      code: arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0,
     };
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);

@@ -32,6 +32,7 @@ export const OP = {
   SQUEEZE: 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM: 44,
   EXPAND_DIMS: 70,
+  IF: 118,
   WHILE: 119,
   DENSIFY: 124,
   /** Above 127: stored in builtin_code with deprecated_builtin_code = 127. */
@@ -271,6 +272,38 @@ export const floats = (xs: readonly number[]): Uint8Array => new Uint8Array(Floa
 export const int32s = (xs: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(xs).buffer);
 
 /** Small models whose ranges and sizes the tests compute by hand (see each comment). */
+/** An IF's then branch: in -> ADD(in, in) -> t -> ADD(t, in) -> out, FLOAT32 [1, 8]. */
+const ifThen = (): SubgraphSpec => ({
+  name: 'then',
+  tensors: [
+    { name: 'in', shape: [1, 8], type: T.FLOAT32 },
+    { name: 't', shape: [1, 8], type: T.FLOAT32 },
+    { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+  ],
+  inputs: [0],
+  outputs: [2],
+  operators: [
+    { op: OP.ADD, inputs: [0, 0], outputs: [1] },
+    { op: OP.ADD, inputs: [1, 0], outputs: [2] },
+  ],
+});
+
+/** An IF's else branch: in -> RELU -> e -> ADD(e, e) -> out, FLOAT32 [1, 8]. */
+const ifElse = (): SubgraphSpec => ({
+  name: 'else',
+  tensors: [
+    { name: 'in', shape: [1, 8], type: T.FLOAT32 },
+    { name: 'e', shape: [1, 8], type: T.FLOAT32 },
+    { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+  ],
+  inputs: [0],
+  outputs: [2],
+  operators: [
+    { op: OP.RELU, inputs: [0], outputs: [1] },
+    { op: OP.ADD, inputs: [1, 1], outputs: [2] },
+  ],
+});
+
 export const FIXTURES = {
   /** input(256 B) -CONV-> t2(256) -RELU-> t3(FLOAT32, 1024) -FC-> output t4(10); weights t1 (16 B). */
   chain: (): ModelSpec => ({
@@ -529,6 +562,68 @@ export const FIXTURES = {
           { op: OP.RELU, inputs: [4], outputs: [5] },
         ],
       },
+    ],
+  }),
+  /**
+   * An IF run once (IfOptions: then 1, else 2) on a FLOAT32 [1, 8], whose caller peaks after it
+   * (a broadcast ADD to [4, 8], then RELU): the branches fit above what is live at the IF (80 B),
+   * below the caller's peak (256 B).
+   */
+  ifBranch: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'c', shape: [1], type: T.BOOL },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'y', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'k', shape: [4, 8], type: T.FLOAT32, data: floats(Array.from({ length: 32 }, (_, i) => (i % 7) - 3)) },
+          { name: 'z', shape: [4, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [4, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [6],
+        operators: [
+          { op: OP.RELU, inputs: [1], outputs: [2] },
+          { op: OP.IF, inputs: [0, 2], outputs: [3], options: { type: 92, ints: { 0: 1, 1: 2 } } },
+          { op: OP.ADD, inputs: [3, 4], outputs: [5] },
+          { op: OP.RELU, inputs: [5], outputs: [6] },
+        ],
+      },
+      ifThen(),
+      ifElse(),
+    ],
+  }),
+  /**
+   * The same branches run by two IFs (from steps 1 and 3), with a caller tensor (a) live across the
+   * first IF only: TFLM keeps each branch's tensors live from its first run to its last.
+   */
+  ifTwice: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'c', shape: [1], type: T.BOOL },
+          { name: 'x', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'y1', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'b', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'y2', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [6],
+        operators: [
+          { op: OP.RELU, inputs: [1], outputs: [2] },
+          { op: OP.IF, inputs: [0, 1], outputs: [3], options: { type: 92, ints: { 0: 1, 1: 2 } } },
+          { op: OP.ADD, inputs: [2, 3], outputs: [4] },
+          { op: OP.IF, inputs: [0, 4], outputs: [5], options: { type: 92, ints: { 0: 1, 1: 2 } } },
+          { op: OP.RELU, inputs: [5], outputs: [6] },
+        ],
+      },
+      ifThen(),
+      ifElse(),
     ],
   }),
   /** For the runtime check: FLOAT32 [1, 8] -> RELU -> ADD (with the input) -> RELU: reuse without scratch. */

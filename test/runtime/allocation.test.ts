@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { tflmAllocation } from '../../src/runtime/tflm/allocation.js';
-import { buildTflite, OP, T, type SubgraphSpec } from '../helpers/tflite-builder.js';
+import { buildTflite, FIXTURES, OP, T, type SubgraphSpec } from '../helpers/tflite-builder.js';
 
 const body = (name: string): SubgraphSpec => ({
   name,
@@ -51,6 +51,18 @@ describe('tflmAllocation (micro_allocation_info.cc)', () => {
       [{ kind: 'tensor', subgraph: 2, tensor: 1 }, 16, 6, 6],
       [{ kind: 'scratch', request: 0 }, 32, 2, 6],
     ]);
+  });
+
+  it('a subgraph run from two operators lives from its first run to its last (first creation kept, every use moves the end)', () => {
+    // main: RELU (scope 1), IF (2: then 3-5, else 6-8), ADD (9), IF (10: then 11-13, else 14-16; its inputs read at 16), RELU (17).
+    const alloc = tflmAllocation(tflmGraph(importTflite(buildTflite(FIXTURES.ifTwice()), 'twice.tflite')), []);
+    const life = (s: number, t: number): [number, number] => {
+      const i = alloc.sources.findIndex((x) => x.kind === 'tensor' && x.subgraph === s && x.tensor === t);
+      return [alloc.buffers[i]!.first, alloc.buffers[i]!.last];
+    };
+    expect([life(1, 0), life(1, 1), life(1, 2)]).toEqual([[3, 13], [4, 13], [5, 13]]);
+    expect([life(2, 0), life(2, 1), life(2, 2)]).toEqual([[6, 15], [7, 16], [8, 16]]);
+    expect([life(0, 0), life(0, 2), life(0, 6)]).toEqual([[0, 16], [1, 9], [17, 17]]);
   });
 
   it('a variable given an offline offset is planned in the head (as the runtime does); with -1 it is not', () => {

@@ -23,6 +23,9 @@ const SIDE_EFFECTS: ReadonlySet<number> = new Set([
   BUILTIN.MULTINOMIAL,
 ]);
 
+/** The operators that run subgraphs (TFLM: IF, WHILE, CALL_ONCE), whose options name them. */
+const CONTROL_FLOW: ReadonlySet<number> = new Set([BUILTIN.IF, BUILTIN.WHILE, BUILTIN.CALL_ONCE]);
+
 /**
  * Whether the operator must keep its place among the others when the order changes: a custom
  * operator, a builtin with side effects (SIDE_EFFECTS), one that reads or writes a variable tensor
@@ -36,8 +39,9 @@ function isPinned(model: TfliteModel, sg: TfliteSubgraph, op: TfliteOperator): b
 
 /**
  * The operators of subgraph `s` in stored order: type names from the operator codes (the custom
- * name for a custom operator), the kernels' options as read, `pinned` (isPinned) and `view` for
- * RESHAPE / SQUEEZE / EXPAND_DIMS (their output holds their input's bytes).
+ * name for a custom operator), the kernels' options as read, `pinned` (isPinned), `view` for
+ * RESHAPE / SQUEEZE / EXPAND_DIMS (their output holds their input's bytes) and, for IF / WHILE /
+ * CALL_ONCE, the subgraphs they run (`calls`, as the reader checked them: TfliteOperator.calls).
  */
 export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
   const sg = model.subgraphs[s]!;
@@ -56,6 +60,7 @@ export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
     if (code.custom !== undefined) out.custom = true;
     if (isPinned(model, sg, op)) out.pinned = true;
     if (code.custom === undefined && SHAPE_ONLY_OPS.has(code.builtin)) out.view = true;
+    if (op.calls !== undefined && CONTROL_FLOW.has(code.builtin)) out.calls = op.calls.slice();
     return out;
   });
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../../problem/errors.js';
-import { BUFFER, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
+import { BUFFER, CONTROL_FLOW_OPTIONS, METADATA, MODEL, OPERATOR, OPERATOR_CODE, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
 import { operatorOptions } from './builtin-options.js';
@@ -46,7 +46,8 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
     return md;
   });
   const counts = { buffers: buffers.length, codes: operatorCodes.length };
-  const subgraphs = view.tables(m, MODEL.subgraphs, 'subgraphs').map((pos, s) => readSubgraph(view, pos, s, counts));
+  const positions = view.tables(m, MODEL.subgraphs, 'subgraphs');
+  const subgraphs = positions.map((pos, s) => readSubgraph(view, pos, s, { ...counts, subgraphs: positions.length }));
   if (subgraphs.length === 0) view.fail('model', 'has no subgraphs');
   subgraphs.forEach((sg, s) => checkOperatorOutputs(sg, s, buffers, file));
   return { file, version: view.u32(m, MODEL.version, 0), operatorCodes, subgraphs, buffers, metadata };
@@ -66,7 +67,7 @@ function readBuffer(view: FlatView, pos: number, i: number): TfliteBuffer {
   };
 }
 
-function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers: number; codes: number }): TfliteSubgraph {
+function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers: number; codes: number; subgraphs: number }): TfliteSubgraph {
   const where = `subgraph ${s}`;
   const t = view.table(pos, where);
   const tensors = view.tables(t, SUBGRAPH.tensors, 'tensors').map((p, i) => readTensor(view, p, `${where}, tensor ${i}`, counts.buffers));
@@ -91,6 +92,8 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
     };
     const options = shapeOptions(view, o);
     if (options !== undefined) op.options = options;
+    const calls = calledSubgraphs(view, o, counts.subgraphs);
+    if (calls !== undefined) op.calls = calls;
     if (op.opcodeIndex >= counts.codes) view.fail(w, `opcode index ${op.opcodeIndex} is out of range (${counts.codes} operator codes)`);
     checkIndices(op.inputs, `${w}: input`, true);
     checkIndices(op.outputs, `${w}: output`, false);
@@ -121,6 +124,23 @@ function readTensor(view: FlatView, pos: number, where: string, nBuffers: number
     });
   }
   return tensor;
+}
+
+/**
+ * The subgraphs a control-flow options table of `o` names (see TfliteOperator.calls), each checked
+ * to be a subgraph of the model (TFLM would read out of bounds); undefined for other options.
+ */
+function calledSubgraphs(view: FlatView, o: TableRef, nSubgraphs: number): number[] | undefined {
+  const type = view.u8(o, OPERATOR.builtin_options_type, 0);
+  const kind = CONTROL_FLOW_OPTIONS.find((k) => k.type === type);
+  const pos = view.ref(o, OPERATOR.builtin_options, 'builtin options');
+  if (kind === undefined || pos === 0) return undefined;
+  const t = view.table(pos, `${o.where}: ${kind.name}`);
+  return kind.slots.map((slot) => {
+    const s = view.i32(t, slot, 0);
+    if (!(s >= 0 && s < nSubgraphs)) view.fail(o.where, `${kind.name} names subgraph ${s}, out of range (${nSubgraphs} subgraphs)`);
+    return s;
+  });
 }
 
 /** The options of `o` that the shape rules read (see ShapeOptions), or undefined for other operators. */

@@ -77,6 +77,13 @@ export const SHAPE_OPTIONS = {
   PackOptions: { type: 59, values_count: 0, axis: 1 },
 } as const;
 
+/** The options tables of control-flow operators (union BuiltinOptions member, and its subgraph index slots in TFLM's walking order). */
+export const CONTROL_FLOW_OPTIONS = [
+  { type: 92, name: 'IfOptions', slots: [0, 1] }, // then_subgraph_index, else_subgraph_index
+  { type: 93, name: 'WhileOptions', slots: [0, 1] }, // cond_subgraph_index, body_subgraph_index
+  { type: 103, name: 'CallOnceOptions', slots: [0] }, // init_subgraph_index
+] as const;
+
 /** table Metadata */
 export const METADATA = { name: 0, buffer: 1 } as const;
 

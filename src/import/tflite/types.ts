@@ -49,6 +49,11 @@ export interface TfliteOperator {
   options?: ShapeOptions;
   /** The options the runtime's kernels read to size their scratch (builtin-options.ts), for every operator. */
   kernelOptions: OperatorOptions;
+  /**
+   * The subgraph indices an IfOptions (then, else), WhileOptions (cond, body) or CallOnceOptions
+   * (init) table names, in that order; absent for other options.
+   */
+  calls?: number[];
 }
 
 export interface TfliteOperatorCode {

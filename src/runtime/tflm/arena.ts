@@ -11,8 +11,11 @@ import { tflmAligned } from './allocation.js';
  *   GetMaximumMemorySize). Kernel scratch placed online around the plan may raise it (src/runtime
  *   computes that where it knows the kernels' requests).
  * - the **tail** (persistent): variables (each rounded to 16), per-tensor and per-operator structs,
- *   quantization parameters and kernels' own data; its size depends on the target's pointer size,
- *   so arenapack can only estimate it.
+ *   quantization parameters and kernels' own data (per-channel multipliers, op data). arenapack
+ *   gives no figure for it: it depends on every kernel's persistent allocations and on the target's
+ *   pointer size, and an estimate from the structs per tensor and operator was 2-10x low on the
+ *   corpus (~17x for quantized convolutions; npm run bench -- tflm prints the tail measured on the
+ *   host). kTensorArenaSize = head + the tail measured on the target.
  */
 
 
@@ -46,49 +49,16 @@ export function variableBytes(model: ImportedModel, offsets?: readonly (readonly
   }, 0);
 }
 
-/** A target's pointer size: TFLM's tail structs grow with it. */
-export type PointerBits = 32 | 64;
-
 /**
- * Sizes of TFLM's per-object tail structs (bytes), as the recording allocator reports them on an
- * x86-64 host: TfLiteEvalTensor 24 per tensor, NodeAndRegistration 64 per operator, a TfLiteTensor
- * 64 per graph input/output (persistent copies the interpreter keeps), 16 of quantization data per
- * such tensor and a fixed part (allocator, subgraph and model structs). On a 32-bit target the
- * pointers inside halve: TfLiteEvalTensor 12, NodeAndRegistration 36, TfLiteTensor 48.
+ * What arenapack knows of the arena a user types in as TFLM's kTensorArenaSize: the head, checked
+ * against the runtime (test/runtime/tflm.test.ts), and the variables, a part of the tail. The rest of
+ * the tail is the runtime's to measure (see the module comment): no total is given.
  */
-const STRUCTS: Record<PointerBits, { evalTensor: number; node: number; ioTensor: number; fixed: number }> = {
-  64: { evalTensor: 24, node: 64, ioTensor: 80, fixed: 512 },
-  32: { evalTensor: 12, node: 36, ioTensor: 64, fixed: 256 },
-};
-
-/**
- * An estimate of TFLM's tail (persistent section) for `model`, bytes: the variables, one
- * TfLiteEvalTensor per tensor, one NodeAndRegistration per operator, the persistent TfLiteTensors
- * of graph inputs and outputs, and a fixed part. Kernels' own persistent data (per-channel
- * quantization multipliers of convolutions, lookup tables) is not counted, so the estimate is low for
- * quantized models: measure it on the host (npm run bench -- tflm) where the figure matters.
- * `offsets` as in variableBytes: variables the offline plan places are in the head, not here.
- */
-export function tailEstimate(model: ImportedModel, bits: PointerBits = 32, offsets?: readonly (readonly number[])[]): number {
-  const k = STRUCTS[bits];
-  let bytes = k.fixed + variableBytes(model, offsets);
-  for (const sg of model.subgraphs) {
-    const io = (sg.tensors ?? []).filter((t) => t.kind === 'input' || t.kind === 'output').length;
-    bytes += tflmAligned(sg.tensorCount * k.evalTensor) + tflmAligned(sg.operatorCount * k.node) + io * k.ioTensor;
-  }
-  return tflmAligned(bytes);
-}
-
-/** What a user types in as TFLM's arena (kTensorArenaSize), in parts. */
 export interface TflmArena {
-  /** The planned head TFLM will use (tensors rounded to 16), bytes. */
+  /** The planned head TFLM will use (tensors rounded to 16, and kernel scratch when known), bytes. */
   head: number;
   /** Variables in the tail (each rounded to 16; those the offline plan places are in the head), bytes. */
   variables: number;
-  /** Estimate of the rest of the tail for a 32-bit target (structs per tensor and operator), bytes. */
-  tailEstimate: number;
-  /** head + tailEstimate (which includes the variables): the arena to give TFLM, an estimate. */
-  total: number;
 }
 
 /**
@@ -96,8 +66,11 @@ export interface TflmArena {
  * reaches with the kernels' scratch placed around the tensors (model-head.ts), when known.
  */
 export function tflmArena(model: ImportedModel, offsets: readonly (readonly number[])[], headWithScratch?: number): TflmArena {
-  const head = Math.max(plannedHead(model, offsets), headWithScratch ?? 0);
-  const tail = tailEstimate(model, 32, offsets);
-  return { head, variables: variableBytes(model, offsets), tailEstimate: tail, total: head + tail };
+  return { head: Math.max(plannedHead(model, offsets), headWithScratch ?? 0), variables: variableBytes(model, offsets) };
 }
+
+/** How the tail is had, for the report and the header: measured on the target, after AllocateTensors(). */
+export const TAIL_TO_MEASURE =
+  "TFLM's tail (persistent: the variables, its structs per tensor and operator, kernels' own data such as per-channel quantization) " +
+  'is not estimated: measure it on the target after AllocateTensors() (arena_used_bytes() minus the head, or the tail RecordingMicroInterpreter prints)';
 

@@ -82,20 +82,13 @@ export interface TflmHead {
   scratchOffsets: number[];
 }
 
-/** The subgraphs a control-flow operator calls, from its options. */
-function calledBy(model: TflmGraph) {
-  return (s: number, i: number): number[] => {
-    const b = model.subgraphs[s]?.operators[i]?.options?.builtin;
-    return b !== undefined && 'subgraphs' in b ? b.subgraphs : [];
-  };
-}
-
 /**
  * Simulates TFLM's planning of `model`: tensors at `offline(s, t)` where it gives an offset (the
- * offline plan), the others and every scratch buffer placed by the greedy planner.
+ * offline plan), the others and every scratch buffer placed by the greedy planner; the subgraphs
+ * control-flow operators run are read from the model graph (GraphOperator.calls).
  */
 export function tflmHead(model: TflmGraph, scratch: ModelScratch, offline?: (subgraph: number, tensor: number) => number | undefined): TflmHead {
-  const alloc = tflmAllocation(model, plannedScratch(scratch), offline, calledBy(model));
+  const alloc = tflmAllocation(model, plannedScratch(scratch), offline);
   const plan = greedyPlan(alloc.buffers);
   let tensorTop = 0;
   const scratchOffsets: number[] = [];

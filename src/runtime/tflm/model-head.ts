@@ -5,6 +5,7 @@ import { statusOf } from '../../solve/solve.js';
 import { tflmGraph } from './graph.js';
 import { modelScratch, type KernelLibrary, type ModelScratch } from './head.js';
 import { chooseCandidate, scratchCandidates, type ScratchCandidate } from './shape-plan.js';
+import { crossSubgraphConflicts } from './subgraph-layout.js';
 
 /**
  * A TFLite model's plan made ready for TFLM: its kernels' scratch (per kernel library), the plan
@@ -92,6 +93,9 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
   const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.model.subgraphs[s]!.problem, p, args.plans[s]!)) }));
   const shaped = chooseCandidate({ graph, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
   const plans = shaped.chosen.plans;
+  // The subgraphs' layout against TFLM's own lifetimes across subgraphs (subgraph-layout.ts).
+  const conflicts = crossSubgraphConflicts(graph, args.offsets(plans));
+  if (conflicts.length > 0) throw new Error(`${args.model.file}: the subgraphs' layout overlaps tensors TFLM keeps live together: ${conflicts.slice(0, 3).join('; ')}`);
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
   return {
