@@ -2,13 +2,10 @@
 // (src/order/dp-wasm.ts), on the corpus blocks and on random DAGs of growing size; results compared.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeOnnx, inferShapes, type OnnxImportOptions } from '../src/import/onnx/index.js';
-import { graphsDepthFirst } from '../src/import/onnx/problem.js';
-import { readTflite } from '../src/import/tflite/reader.js';
+import type { OnnxImportOptions } from '../src/import/onnx/index.js';
 import { dpOrder, type DpOptions, type DpResult } from '../src/order/dp.js';
 import { dpOrderWasm } from '../src/order/dp-wasm.js';
-import { onnxOpGraph } from '../src/order/from-onnx.js';
-import { tfliteOpGraph } from '../src/order/from-tflite.js';
+import { subgraphOpGraph } from '../src/order/from-graph.js';
 import type { OpGraph, OrderTensor, ShareRule } from '../src/order/graph.js';
 import { wholePart } from '../src/order/memory.js';
 import type { ReorderedModel } from '../src/order/model.js';
@@ -57,17 +54,8 @@ function blockJobs(g: OpGraph, maxStates: number): Job[] {
 }
 
 /** Subgraph 0 of a model as an operator graph (the importer's stored subgraph comes from `m`). */
-function graphOf(f: string, bytes: Uint8Array, m: ReorderedModel, onnx: OnnxImportOptions): OpGraph {
-  const sg = m.stored.subgraphs[0]!;
-  if (f.endsWith('.tflite')) return tfliteOpGraph(readTflite(bytes, f), 0, sg, true);
-  const model = decodeOnnx(bytes, f);
-  let shapes;
-  try {
-    shapes = inferShapes(model, onnx);
-  } catch {
-    shapes = inferShapes(model, { batch: 1 });
-  }
-  return onnxOpGraph(graphsDepthFirst(shapes)[0]!, sg, true);
+function graphOf(m: ReorderedModel): OpGraph {
+  return subgraphOpGraph(m.stored.subgraphs[0]!, true).graph;
 }
 
 /** The corpus table: models whose blocks give the DP any work (every block timed, the rest summed in the last row). */
@@ -78,7 +66,7 @@ export function benchDpCorpus(dir: string, ext: string, load: (f: string, bytes:
     const bytes = new Uint8Array(readFileSync(join(dir, f)));
     let g: OpGraph;
     try {
-      g = graphOf(f, bytes, load(f, bytes), onnx(f));
+      g = graphOf(load(f, bytes));
     } catch {
       continue; // not importable: the main table lists it
     }

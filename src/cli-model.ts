@@ -141,9 +141,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const tflm =
     model.format === 'tflite' && spilled < 0
       ? planForTflm({
-          bytes,
-          file,
-          subgraphs: model.subgraphs,
+          model,
           plans: planned.results,
           // The candidates' solves share what is left of the command's time limit.
           solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: end.share(share) }),
@@ -153,8 +151,10 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
         })
       : undefined;
   const results = tflm?.plans ?? planned.results;
+  // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
+  const offsets = tensorOffsets(model, results);
   const arenaOpts = tflmArenaOptions(tflm, opts.pointerBits);
-  const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault);
+  const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
   const hints =
     opts.capacity !== undefined
       ? modelFitHints({
@@ -179,15 +179,14 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(modelTrace(model, results))]);
-  const offsets = opts.writeTflite !== undefined ? tensorOffsets(model, results) : undefined;
-  const written = offsets !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
+  const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}), tflm: { pointerBits: arenaOpts.pointerBits ?? 32, ...(arenaOpts.scratchRequests !== undefined ? { scratchRequests: arenaOpts.scratchRequests } : {}) } };
+  const header = { sha256: sha256Hex(headerModel), offsets, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}), tflm: { pointerBits: arenaOpts.pointerBits ?? 32, ...(arenaOpts.scratchRequests !== undefined ? { scratchRequests: arenaOpts.scratchRequests } : {}) } };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
-  const unaligned = (offsets ?? []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
+  const unaligned = (written !== undefined ? offsets : []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
   if (unaligned > 0) {
     process.stderr.write(
       `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${opts.align}); ` +
@@ -197,7 +196,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
-    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts })));
+    process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets })));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }

@@ -113,6 +113,8 @@ export interface HeaderOptions {
   tflmHead?: number;
   /** TFLite: the kernels' scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts). */
   tflm?: Omit<TflmArenaOptions, 'headWithScratch'>;
+  /** tensorOffsets(model, plans), when the caller has them already (computed once per plan). */
+  offsets?: readonly (readonly number[])[];
 }
 
 /**
@@ -131,7 +133,7 @@ export function cHeader(
   if (!isPrefix(prefix)) {
     throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   }
-  const offsets = tensorOffsets(model, plans);
+  const offsets = opts.offsets ?? tensorOffsets(model, plans);
   const layout = modelArena(model, plans);
   const bases = layout.bases;
   // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.

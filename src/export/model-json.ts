@@ -72,6 +72,7 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
  * the scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts).
  * `runtimeDefault`: TFLite, the head TFLM's own planner needs on the model as given (the report's
  * "before"; `baseline` at the top level, where `peak` is then TFLM's head, not a plan's peak).
+ * `offsets`: tensorOffsets(model, results), when the caller has them already (computed once per plan).
  */
 export function modelPlanToJson(
   model: ImportedModel,
@@ -79,6 +80,7 @@ export function modelPlanToJson(
   capacity = model.subgraphs[0]?.problem.capacity,
   tflm: TflmArenaOptions = {},
   runtimeDefault?: number,
+  offsets: readonly (readonly number[])[] = tensorOffsets(model, results),
 ): ModelPlanJson {
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite'));
   const layout = modelArena(model, results);
@@ -88,7 +90,7 @@ export function modelPlanToJson(
     arena.fits = arenaFits(results, capacity, model)!;
     if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
-  if (model.format === 'tflite') arena.tflm = tflmArena(model, tensorOffsets(model, results), tflm);
+  if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflm);
   const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
   if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
   return json;

@@ -33,6 +33,8 @@ export interface ModelReportOptions {
   hints?: readonly string[];
   /** TFLite: what tflmArena needs beyond the plan (head with scratch, scratch requests, the tail estimate's pointer size). */
   arena?: TflmArenaOptions;
+  /** tensorOffsets(model, results), when the caller has them already (computed once per plan). */
+  offsets?: readonly (readonly number[])[];
 }
 
 /** The name of the runtime default the TFLite report compares with. */
@@ -91,7 +93,7 @@ export function formatModelReport(
   const cap = model.subgraphs[0]!.problem.capacity;
   const spilled = results.some((r) => r.spill !== undefined);
   if (model.format === 'tflite') {
-    const a = tflmArena(model, tensorOffsets(model, results), options.arena ?? (tflm !== undefined ? { headWithScratch: tflm.head } : {}));
+    const a = tflmArena(model, options.offsets ?? tensorOffsets(model, results), options.arena ?? (tflm !== undefined ? { headWithScratch: tflm.head } : {}));
     const what = tflm !== undefined ? 'planned tensors, each rounded up to 16, and the kernel scratch TFLM places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     head.push(`  arena needed    ${formatBytesExact(a.head)}  TFLM head: ${what}${spilled ? ' (on chip, after spilling)' : ''}`);
     head.push(

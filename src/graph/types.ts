@@ -4,6 +4,7 @@
  * problem, the operator graph for reordering, the runtime's additions (scratch, variables, rounding)
  * and the reports are functions of it. Sizes are bytes; steps are operator positions in the run.
  */
+import type { OperatorOptions } from './operator-options.js';
 
 /**
  * What a tensor is to the planner: `constant` (weights in the file, placed by the runtime),
@@ -68,6 +69,8 @@ export interface GraphOperator {
   type: string;
   /** TFLite: the builtin code (32 = CUSTOM); absent for ONNX. */
   builtin?: number;
+  /** TFLite: a custom operator (its operator code names custom code, `type` holds that name). */
+  custom?: boolean;
   /** The operator's name where the format has one (ONNX node name; TFLite has none: ""). */
   name: string;
   /** Tensor indices read; -1 = optional input left out. */
@@ -76,6 +79,30 @@ export interface GraphOperator {
   outputs: number[];
   /** Tensors internal to the operator (live only while it runs). */
   intermediates: number[];
+  /**
+   * Tensors of this subgraph that the operator's own subgraphs read (ONNX: what an If / Loop body
+   * takes from the enclosing graph): read when the operator runs, like `inputs`. Absent = none.
+   */
+  implicitInputs?: number[];
+  /**
+   * Run once from constants before the run starts (ONNX: a node every output of which is folded into
+   * a constant): it reads nothing while the run goes, so it keeps no tensor alive.
+   */
+  folded?: boolean;
+  /**
+   * Has effects beyond its outputs (control flow, state or variables, randomness, custom code, no
+   * outputs at all): a new operator order keeps these operators in their relative order. The reader
+   * decides, by its format's rules (src/import/tflite/operators.ts, src/import/onnx/problem.ts).
+   */
+  pinned?: boolean;
+  /**
+   * Output 0 holds input 0's bytes under another shape (TFLite RESHAPE / SQUEEZE / EXPAND_DIMS; ONNX
+   * Reshape / Squeeze / Unsqueeze / Flatten / Identity reading input 0 once): output 0 may live in input
+   * 0's memory when input 0 dies there (src/graph/views.ts says when).
+   */
+  view?: boolean;
+  /** TFLite: the options its kernels read to size their scratch, decoded once by the reader. */
+  options?: OperatorOptions;
   /**
    * The subgraphs a control-flow operator runs, in the order the runtime's planner walks them
    * (TFLite IF: then, else; WHILE: cond, body; CALL_ONCE: init — TFLM micro_allocation_info.cc,

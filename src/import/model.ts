@@ -31,6 +31,14 @@ export interface ModelSubgraph {
    * operators; TFLite: always; ONNX: the nodes); kernel scratch requests go in `operators[i].scratch`.
    */
   operators?: GraphOperator[];
+  /** The graph's inputs and outputs (tensor indices; ONNX: those of this graph, not the enclosing one's). */
+  inputs?: number[];
+  outputs?: number[];
+  /**
+   * ONNX: the stored nodes in the order they run (runOrder[k] runs at step k of the stored model) when
+   * that is not node i at step i (a stored order that is not topological is sorted). Absent: the stored order.
+   */
+  runOrder?: number[];
   /**
    * Bytes of the variable tensors (state): not in the planned arena; TFLM keeps them in its
    * persistent area (tail), each rounded up to 16 bytes. 0 when none.

@@ -2,13 +2,11 @@
 import type { ImportedModel, ModelImportOptions } from '../import/model.js';
 import { modelFormat } from '../import/model-file.js';
 import { onnxModelFrom, readOnnxShapes, type OnnxImportOptions } from '../import/onnx/index.js';
-import { graphsDepthFirst } from '../import/onnx/problem.js';
 import { tfliteModelFrom } from '../import/tflite/index.js';
 import { readTflite } from '../import/tflite/reader.js';
 import { liveBound } from '../problem/bounds.js';
 import { InputError } from '../problem/errors.js';
-import { onnxOpGraph } from './from-onnx.js';
-import { tfliteOpGraph } from './from-tflite.js';
+import { subgraphOpGraph } from './from-graph.js';
 import { reorder, type ReorderOptions, type ReorderResult } from './reorder.js';
 
 export interface ReorderedModel {
@@ -39,7 +37,7 @@ export function reorderTflite(bytes: Uint8Array, file: string, options: ModelImp
   // Read once; the problems are built twice (stored order, new order).
   const model = readTflite(bytes, file);
   const stored = tfliteModelFrom(model, file, importOptions);
-  const results = stored.subgraphs.map((sg, s) => reorder(tfliteOpGraph(model, s, sg, options.shareReshapes ?? true), reorderOptions));
+  const results = reorderSubgraphs(stored, options.shareReshapes ?? true, reorderOptions);
   const reordered = tfliteModelFrom(model, file, { ...importOptions, orders: results.map((r) => r.order) });
   return checked(file, stored, reordered, results);
 }
@@ -50,14 +48,18 @@ export function reorderOnnx(bytes: Uint8Array, file: string, options: OnnxImport
   // Decoded and inferred once; the problems are built twice (stored order, new order).
   const shapes = readOnnxShapes(bytes, file, importOptions);
   const stored = onnxModelFrom(shapes, file, importOptions);
-  const graphs = graphsDepthFirst(shapes);
-  const results = stored.subgraphs.map((sg, s) => {
-    const graph = graphs[s]!;
-    const r = reorder(onnxOpGraph(graph, sg, options.shareReshapes ?? true), reorderOptions);
-    return { ...r, order: r.order.map((k) => graph.order[k]!) };
-  });
+  const results = reorderSubgraphs(stored, options.shareReshapes ?? true, reorderOptions);
   const reordered = onnxModelFrom(shapes, file, { ...importOptions, orders: results.map((r) => r.order) });
   return checked(file, stored, reordered, results);
+}
+
+/** A lower-bound order for every subgraph of a model imported in its stored order (orders as operator indices). */
+function reorderSubgraphs(stored: ImportedModel, shareViews: boolean, reorderOptions: ReorderOptions): ReorderResult[] {
+  return stored.subgraphs.map((sg) => {
+    const { graph, operatorAt } = subgraphOpGraph(sg, shareViews);
+    const r = reorder(graph, reorderOptions);
+    return { ...r, order: r.order.map((v) => operatorAt[v]!) };
+  });
 }
 
 /** Checks the scheduler's bounds against the importer's live ranges for both orders. */

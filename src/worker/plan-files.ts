@@ -123,9 +123,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     const tflm =
       model.format === 'tflite' && !spilled
         ? await planForTflmAsync({
-            bytes,
-            file,
-            subgraphs: model.subgraphs,
+            model,
             plans: planned.results,
             // The candidates' solves run at once and share what is left of the command's time limit.
             solve: (p) => solver.solve(p, opts),
@@ -134,15 +132,16 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
           })
         : undefined;
     const results = tflm?.plans ?? planned.results;
+    const offsets = tensorOffsets(model, results);
     const arenaOpts = tflmArenaOptions(tflm, o.pointerBits);
-    const json = modelPlanToJson(model, results, o.capacity, arenaOpts, tflm?.runtimeDefault);
+    const json = modelPlanToJson(model, results, o.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     const arena = json.arena.tflm?.head ?? json.arena.size;
     const code = arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0;
     return {
       row: summaryRow(results[0]!, arena, o.capacity, code),
-      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, arena: arenaOpts }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, arena: arenaOpts, offsets }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code,
     };

@@ -2,8 +2,7 @@ import { model, node, vi, weights } from './onnx-builder.js';
 import { buildTflite, OP, type ModelSpec } from './tflite-builder.js';
 import type { ModelImportOptions } from '../../src/import/model.js';
 import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
-import { tfliteOpGraph } from '../../src/order/from-tflite.js';
+import { subgraphOpGraph } from '../../src/order/from-graph.js';
 import type { OpGraph } from '../../src/order/graph.js';
 
 /**
@@ -66,5 +65,5 @@ export function branchesOnnx(): Uint8Array {
 /** Subgraph 0 of a built model as the order search sees it (views shared, as the importer's default). */
 export function opGraphOf(spec: ModelSpec, options: ModelImportOptions = {}): OpGraph {
   const bytes = buildTflite(spec);
-  return tfliteOpGraph(readTflite(bytes, 'g.tflite'), 0, importTflite(bytes, 'g.tflite', options).subgraphs[0]!, true);
+  return subgraphOpGraph(importTflite(bytes, 'g.tflite', options).subgraphs[0]!, true).graph;
 }

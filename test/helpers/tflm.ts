@@ -94,9 +94,7 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
   const orders = r?.results.map((x) => x.order);
   const offsetsOf = (ps: readonly { offsets: number[]; peak: number }[]): number[][] => tensorOffsets(model, ps);
   const facts = planForTflm({
-    bytes,
-    file,
-    subgraphs: model.subgraphs,
+    model,
     plans,
     solve: (p) => solve(p, { method: 'heuristic' }),
     offsets: offsetsOf,

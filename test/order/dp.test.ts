@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
 import { tfliteSubgraph } from '../../src/import/tflite/subgraph.js';
-import { tfliteOpGraph } from '../../src/order/from-tflite.js';
+import { subgraphOpGraph } from '../../src/order/from-graph.js';
 import { dpOrder } from '../../src/order/dp.js';
 import { orderBound, wholePart } from '../../src/order/memory.js';
 import { reorder } from '../../src/order/reorder.js';
@@ -26,7 +26,7 @@ describe('reorder: the dynamic program against brute force', () => {
         const orders = allValidOrders(model, 0);
         const bounds = orders.map((o) => liveBound(tfliteSubgraph(model, 0, OPTS, o).problem));
         const best = Math.min(...bounds);
-        const g = tfliteOpGraph(model, 0, stored, true);
+        const g = subgraphOpGraph(stored, true).graph;
         // The dynamic program alone, on the whole graph as one part, with no upper bound to prune by.
         const dp = dpOrder(wholePart(g), { maxStates: 1e6, upper: Infinity });
         expect(dp.complete).toBe(true);
@@ -55,7 +55,7 @@ describe('reorder: the dynamic program against brute force', () => {
       fc.property(randomGraph(6, 30), (spec) => {
         const bytes = buildTflite(spec);
         const model = readTflite(bytes, 'r.tflite');
-        const g = tfliteOpGraph(model, 0, importTflite(bytes, 'r.tflite').subgraphs[0]!, true);
+        const g = subgraphOpGraph(importTflite(bytes, 'r.tflite').subgraphs[0]!, true).graph;
         const tiny = reorder(g, { maxStates: 3, noFloor: true });
         expect(orderFaults(model, 0, tiny.order)).toEqual([]);
         expect(tiny.bound).toBeLessThanOrEqual(tiny.storedBound);
@@ -78,7 +78,7 @@ describe('reorder: the dynamic program against brute force', () => {
         const bytes = buildTflite(spec);
         const model = readTflite(bytes, 'r.tflite');
         const stored = importTflite(bytes, 'r.tflite').subgraphs[0]!;
-        const r = reorder(tfliteOpGraph(model, 0, stored, true), { noDp: true });
+        const r = reorder(subgraphOpGraph(stored, true).graph, { noDp: true });
         expect(orderFaults(model, 0, r.order)).toEqual([]);
         expect(r.bound).toBeLessThanOrEqual(r.storedBound);
         // Without the dynamic program only the floor proves anything.

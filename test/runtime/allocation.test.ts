@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readTflite } from '../../src/import/tflite/reader.js';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { tflmAllocation } from '../../src/runtime/tflm/allocation.js';
 import { buildTflite, FIXTURES, OP, T, type SubgraphSpec } from '../helpers/tflite-builder.js';
 
@@ -13,7 +14,7 @@ const body = (name: string): SubgraphSpec => ({
 
 describe('tflmAllocation (micro_allocation_info.cc)', () => {
   it('control flow: a WHILE walks cond then body, one scope each, before its inputs are read; scratch spans them', () => {
-    const model = readTflite(
+    const model = tflmGraph(importTflite(
       buildTflite({
         subgraphs: [
           {
@@ -36,7 +37,7 @@ describe('tflmAllocation (micro_allocation_info.cc)', () => {
         ],
       }),
       'w.tflite',
-    );
+    ));
     const alloc = tflmAllocation(model, [{ subgraph: 0, operator: 1, bytes: 20 }], undefined, (s, i) => (s === 0 && i === 1 ? [1, 2] : []));
     const life = alloc.buffers.map((b, i) => [alloc.sources[i], b.size, b.first, b.last]);
     expect(life).toEqual([
@@ -54,7 +55,7 @@ describe('tflmAllocation (micro_allocation_info.cc)', () => {
 
   it('a subgraph run from two operators lives from its first run to its last (first creation kept, every use moves the end)', () => {
     // main: RELU (scope 1), IF (2: then 3-5, else 6-8), ADD (9), IF (10: then 11-13, else 14-16; its inputs read at 16), RELU (17).
-    const alloc = tflmAllocation(readTflite(buildTflite(FIXTURES.ifTwice()), 'twice.tflite'), []);
+    const alloc = tflmAllocation(tflmGraph(importTflite(buildTflite(FIXTURES.ifTwice()), 'twice.tflite')), []);
     const life = (s: number, t: number): [number, number] => {
       const i = alloc.sources.findIndex((x) => x.kind === 'tensor' && x.subgraph === s && x.tensor === t);
       return [alloc.buffers[i]!.first, alloc.buffers[i]!.last];
@@ -68,13 +69,13 @@ describe('tflmAllocation (micro_allocation_info.cc)', () => {
     const spec = body('main');
     spec.tensors.push({ shape: [8], type: T.FLOAT32, variable: true });
     spec.operators[0]!.inputs.push(2);
-    const model = readTflite(buildTflite({ subgraphs: [spec] }), 'v.tflite');
+    const model = tflmGraph(importTflite(buildTflite({ subgraphs: [spec] }), 'v.tflite'));
     expect(tflmAllocation(model, [], (_s, t) => (t === 2 ? 128 : -1)).buffers).toContainEqual({ size: 32, first: -1, last: 1, offline: 128 });
     expect(tflmAllocation(model, [], () => -1).buffers).toHaveLength(2);
   });
 
   it('offline offsets are kept per tensor; -1 leaves a tensor to the planner', () => {
-    const model = readTflite(buildTflite({ subgraphs: [body('main')] }), 'm.tflite');
+    const model = tflmGraph(importTflite(buildTflite({ subgraphs: [body('main')] }), 'm.tflite'));
     const alloc = tflmAllocation(model, [], (_s, t) => (t === 0 ? 64 : -1));
     expect(alloc.buffers).toEqual([
       { size: 16, first: 0, last: 1, offline: 64 },

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
 import { planForTflm, tensorsPart } from '../../src/runtime/tflm/model-head.js';
 import { scratchCandidates, withScratchBuffers } from '../../src/runtime/tflm/shape-plan.js';
@@ -54,9 +53,7 @@ describe('planForTflm', () => {
     const model = importTflite(bytes, 'f.tflite');
     const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
     const facts = planForTflm({
-      bytes,
-      file: 'f.tflite',
-      subgraphs: model.subgraphs,
+      model,
       plans,
       solve: (p) => solve(p, { method: 'heuristic' }),
       offsets: (ps) => tensorOffsets(model, ps),
@@ -88,20 +85,17 @@ describe('planForTflm on a model of several subgraphs', () => {
     const model = importTflite(bytes, 'w.tflite');
     const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
     const facts = planForTflm({
-      bytes,
-      file: 'w.tflite',
-      subgraphs: model.subgraphs,
+      model,
       plans,
       solve: (p) => solve(p, { method: 'heuristic' }),
       offsets: (ps) => tensorOffsets(model, ps),
     });
-    const tflite = readTflite(bytes, 'w.tflite');
-    const options = readOperatorOptions(bytes, 'w.tflite');
-    const scratch = modelScratch(tflite, options);
+    const graph = tflmGraph(model);
+    const scratch = modelScratch(graph);
     expect(scratch.operators.map((o) => [o.subgraph, o.type])).toEqual([[0, 'MEAN']]);
     const headOf = (ps: readonly (typeof plans)[number][]): number => {
       const table = tensorOffsets(model, ps);
-      return tflmHead(tflite, scratch, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head;
+      return tflmHead(graph, scratch, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head;
     };
     expect(headOf(facts.plans)).toBe(facts.head);
     expect(facts.candidates.map((c) => c.label)).toEqual(['plan without scratch', 'plan with scratch', 'plan with scratch at 0']);
@@ -127,9 +121,7 @@ describe('planForTflm: time', () => {
     const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
     const shares: number[] = [];
     planForTflm({
-      bytes,
-      file: 'w.tflite',
-      subgraphs: model.subgraphs,
+      model,
       plans,
       solve: (p, _s, share) => {
         shares.push(share);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
 import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
 import { verifyPlan } from '../../src/problem/verify.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { modelScratch, tflmHead, type ModelScratch } from '../../src/runtime/tflm/head.js';
 import { SCRATCH_ID, shapeForScratch, withScratchBuffers } from '../../src/runtime/tflm/shape-plan.js';
 import { solve } from '../../src/solve/solve.js';
@@ -46,18 +45,17 @@ describe('shapeForScratch', () => {
     sg.inputs = [pre];
     sg.outputs = [5, pre + 1];
     const bytes = buildTflite(fx.spec);
-    const tflite = readTflite(bytes, 'f.tflite');
-    const options = readOperatorOptions(bytes, 'f.tflite');
-    const sc = modelScratch(tflite, options);
     const imported = importTflite(bytes, 'f.tflite');
+    const graph = tflmGraph(imported);
+    const sc = modelScratch(graph);
     const plans = imported.subgraphs.map((s) => solve(s.problem, { method: 'heuristic' }));
     const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(imported, ps);
-    const shaped = shapeForScratch({ tflite, scratch: sc, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
+    const shaped = shapeForScratch({ graph, scratch: sc, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
     expect(shaped.candidates.map((c) => c.label)).toEqual(['plan without scratch', 'plan with scratch', 'plan with scratch at 0']);
     expect(shaped.chosen.head.head).toBe(Math.min(...shaped.candidates.map((c) => c.head)));
     for (const p of shaped.chosen.plans) expect(p.offsets.length).toBeGreaterThan(0);
     const table = offsets(shaped.chosen.plans);
-    expect(tflmHead(tflite, sc, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head).toBe(shaped.chosen.head.head);
+    expect(tflmHead(graph, sc, (s, t) => (table[s]![t]! >= 0 ? table[s]![t] : undefined)).head).toBe(shaped.chosen.head.head);
     // The scratch-aware plan is a valid plan of the problem with the scratch buffers.
     const withScratch = withScratchBuffers(imported.subgraphs[0]!.problem, 0, sc, undefined, true);
     const atBottom = solve(withScratch, { method: 'heuristic' });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelArena, subgraphBases, tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
 import { TFLM_ALIGNMENT, tflmAligned } from '../../src/runtime/tflm/allocation.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { calledSubgraphBases, crossSubgraphConflicts } from '../../src/runtime/tflm/subgraph-layout.js';
 import { solveVerified } from '../helpers/plan.js';
 import { buildTflite, FIXTURES, OP, T, type ModelSpec, type SubgraphSpec } from '../helpers/tflite-builder.js';
@@ -11,7 +11,7 @@ function planned(spec: ModelSpec, name: string) {
   const bytes = buildTflite(spec);
   const model = importTflite(bytes, name);
   const plans = model.subgraphs.map((sg) => solveVerified(sg.problem, { method: 'heuristic' }));
-  return { bytes, model, plans, tflite: readTflite(bytes, name) };
+  return { bytes, model, plans, graph: tflmGraph(model) };
 }
 
 /** The top (offset + size rounded to 16) of the buffers of subgraph 0's plan live at `step`. */
@@ -40,7 +40,7 @@ describe('subgraph layout (TFLM lifetimes across subgraphs)', () => {
     expect(bases).toEqual([0, 96, 96]);
     // Stacked, the body would start after main's and cond's peaks.
     expect(subgraphBases(p.plans)[2]).toBeGreaterThan(bases[2]!);
-    expect(crossSubgraphConflicts(p.tflite, tensorOffsets(p.model, p.plans))).toEqual([]);
+    expect(crossSubgraphConflicts(p.graph, tensorOffsets(p.model, p.plans))).toEqual([]);
   });
 
   it("IF run once: the branches go above what is live at the IF, below the caller's later peak", () => {
@@ -51,7 +51,7 @@ describe('subgraph layout (TFLM lifetimes across subgraphs)', () => {
     expect(bases[2]).toBe(bases[1]);
     expect(bases[1]! + p.plans[1]!.peak).toBeLessThanOrEqual(p.plans[0]!.peak);
     expect(size).toBe(p.plans[0]!.peak);
-    expect(crossSubgraphConflicts(p.tflite, tensorOffsets(p.model, p.plans))).toEqual([]);
+    expect(crossSubgraphConflicts(p.graph, tensorOffsets(p.model, p.plans))).toEqual([]);
   });
 
   it('branches run by two IFs live, for TFLM, from their first run to their last: stacked above everything', () => {
@@ -59,12 +59,12 @@ describe('subgraph layout (TFLM lifetimes across subgraphs)', () => {
     const bases = calledSubgraphBases(p.model, p.plans)!;
     expect(bases[1]).toBe(tflmAligned(p.plans[0]!.peak));
     expect(bases[2]).toBe(tflmAligned(bases[1]! + p.plans[1]!.peak));
-    expect(crossSubgraphConflicts(p.tflite, tensorOffsets(p.model, p.plans))).toEqual([]);
+    expect(crossSubgraphConflicts(p.graph, tensorOffsets(p.model, p.plans))).toEqual([]);
     // Sharing one base as the branches of one IF run once do would overlap them: for TFLM the then
     // branch (first run at the first IF, last at the second) and the else branch live at once.
     const offsets = tensorOffsets(p.model, p.plans);
     const shared = offsets.map((o, s) => (s === 2 ? o.map((x) => (x >= 0 ? x - bases[2]! + bases[1]! : x)) : o));
-    expect(crossSubgraphConflicts(p.tflite, shared).join('\n')).toMatch(/subgraph 1 tensor \d+ .* and subgraph 2 tensor \d+/);
+    expect(crossSubgraphConflicts(p.graph, shared).join('\n')).toMatch(/subgraph 1 tensor \d+ .* and subgraph 2 tensor \d+/);
   });
 
   it('a subgraph no operator runs is stacked above the others; without calls every subgraph is stacked', () => {
@@ -82,7 +82,7 @@ describe('subgraph layout (TFLM lifetimes across subgraphs)', () => {
   it('the checker names tensors of two subgraphs that share bytes while TFLM keeps both live', () => {
     const p = planned(FIXTURES.whileLoop(), 'w.tflite');
     const offsets = tensorOffsets(p.model, p.plans).map((o, s) => (s === 2 ? o.map((x) => (x >= 0 ? x % TFLM_ALIGNMENT : x)) : o));
-    const conflicts = crossSubgraphConflicts(p.tflite, offsets);
+    const conflicts = crossSubgraphConflicts(p.graph, offsets);
     expect(conflicts.length).toBeGreaterThan(0);
     expect(conflicts[0]).toMatch(/subgraph 0 tensor \d+ .* and subgraph 2 tensor \d+ .* live at scope \d+/);
   });

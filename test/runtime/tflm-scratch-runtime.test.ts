@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
 import { importTflite } from '../../src/import/tflite/index.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { shapeForScratch } from '../../src/runtime/tflm/shape-plan.js';
@@ -32,9 +31,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The simulated head of a model file: reference scratch placed by TFLM's greedy planner. */
 function simulate(bytes: Uint8Array, file: string, withScratch = true): { head: number; scratch: number[][] } {
-  const model = readTflite(bytes, file);
-  const options = readOperatorOptions(bytes, file);
-  const scratch = modelScratch(model, options, 'reference');
+  const model = tflmGraph(importTflite(bytes, file));
+  const scratch = modelScratch(model, 'reference');
   const used = withScratch ? scratch : { ...scratch, operators: [] };
   return { head: tflmHead(model, used).head, scratch: scratch.operators.map((o) => o.requests.map((r) => r.bytes)) };
 }
@@ -78,13 +76,12 @@ describe('TFLM places scratch around arenapack\'s offline plan as simulated', ()
     const written: { path: string; simulated: number; own: number }[] = [];
     for (const m of runs) {
       const bytes = new Uint8Array(readFileSync(m.file));
-      const tflite = readTflite(bytes, m.file);
-      const options = readOperatorOptions(bytes, m.file);
-      const scratch = modelScratch(tflite, options);
       const imported = importTflite(bytes, m.file, { batch: 1 });
+      const graph = tflmGraph(imported);
+      const scratch = modelScratch(graph);
       const plans = imported.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
       const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(imported, ps);
-      const shaped = shapeForScratch({ tflite, scratch, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
+      const shaped = shapeForScratch({ graph, scratch, subgraphs: imported.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets });
       const path = join(dir, `shaped-${m.file.split('/').pop()!}`);
       writeFileSync(path, writeOfflinePlan(bytes, m.file, offsets(shaped.chosen.plans)));
       written.push({ path, simulated: shaped.chosen.head.head, own: m.head! });
@@ -105,12 +102,12 @@ describe('planForTflm with --reorder, measured in TFLM', () => {
     const written: { path: string; head: number; own: number }[] = [];
     for (const m of runs) {
       const bytes = new Uint8Array(readFileSync(m.file));
-      if (modelScratch(readTflite(bytes, m.file), readOperatorOptions(bytes, m.file)).operators.length === 0) continue;
+      if (modelScratch(tflmGraph(importTflite(bytes, m.file, { batch: 1 }))).operators.length === 0) continue;
       const { reordered, results } = reorderModel(bytes, m.file, { batch: 1 });
       const orders = results.map((r) => r.order);
       const plans = reordered.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
       const offsets = (ps: readonly { offsets: number[]; peak: number }[]) => tensorOffsets(reordered, ps);
-      const facts = planForTflm({ bytes, file: m.file, subgraphs: reordered.subgraphs, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets, orders });
+      const facts = planForTflm({ model: reordered, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets, orders });
       const path = join(dir, `reordered-${m.file.split('/').pop()!}`);
       writeFileSync(path, writeOfflinePlan(bytes, m.file, offsets(facts.plans), orders));
       written.push({ path, head: facts.head, own: m.head! });

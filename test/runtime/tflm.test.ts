@@ -22,9 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
-import { readOperatorOptions } from '../../src/import/tflite/builtin-options.js';
-import { readTflite } from '../../src/import/tflite/reader.js';
+import { importTflite } from '../../src/import/tflite/index.js';
 import { variableBytes } from '../../src/runtime/tflm/arena.js';
+import { tflmGraph } from '../../src/runtime/tflm/graph.js';
 import { modelScratch, tflmHead } from '../../src/runtime/tflm/head.js';
 import { InputError } from '../../src/problem/errors.js';
 import { sharedDir } from '../helpers/shared.js';
@@ -62,8 +62,8 @@ const SUBGRAPH_HEADS: Record<string, { own: number; plan: number }> = {
 /** TFLM's own planner simulated on a model file (src/runtime/tflm: its lifetimes across subgraphs, its greedy planner). */
 function simulatedOwnHead(path: string): number {
   const bytes = new Uint8Array(readFileSync(path));
-  const model = readTflite(bytes, path);
-  return tflmHead(model, modelScratch(model, readOperatorOptions(bytes, path))).head;
+  const graph = tflmGraph(importTflite(bytes, path));
+  return tflmHead(graph, modelScratch(graph)).head;
 }
 
 /**

@@ -38,7 +38,7 @@ export function outerReferences(graph: OnnxGraph): string[] {
 
 /**
  * Control flow and randomness: never folded into constants (infer.ts), and kept in their relative
- * order when operators are reordered (src/order/from-onnx.ts).
+ * order when operators are reordered (GraphOperator.pinned, src/order/from-graph.ts).
  */
 export const CONTROL_OR_RANDOM: ReadonlySet<string> = new Set([
   'If',

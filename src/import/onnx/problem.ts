@@ -5,8 +5,10 @@ import type { Buffer } from '../../problem/types.js';
 import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor, TensorKind } from '../model.js';
 import { bytesOf, dataTypeName } from './dtype.js';
-import { viewAliases } from './alias.js';
-import { isFolded, readsOf } from './graph.js';
+import { viewPair } from './alias.js';
+import { liveRange, tensorSteps } from '../../graph/live-ranges.js';
+import { viewOwners } from '../../graph/views.js';
+import { CONTROL_OR_RANDOM, isFolded, readsOf } from './graph.js';
 import { checkNodeOrder } from './node-order.js';
 import type { GraphShapes } from './infer.js';
 import { elements, show } from './shapes/context.js';
@@ -75,36 +77,37 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
   const names = tensorNames(shapes);
   const indexOf = new Map(names.map((n, k) => [n, k]));
   const steps = Math.max(order.length, 1);
-  const start = new Map<string, number>();
-  const lastRead = new Map<string, number>();
-  graph.inputs.forEach((v) => start.set(v.name, 0));
+  const operators = graphOperators(shapes, indexOf);
+  // When each tensor is written and read in this order (folded nodes, Shape included, read nothing at run time).
+  const touched = tensorSteps(operators, names.length, order);
   const outputs = new Set(graph.outputs.map((o) => o.name));
-  // Tensors read by nodes that compute at run time (folded nodes, Shape included, run before it), or
-  // that leave the graph.
-  const readByRun = new Set(outputs);
-  order.forEach((i, step) => {
-    const node = graph.nodes[i]!;
-    for (const o of node.outputs) if (o) start.set(o, step);
-    if (isFolded(node, shapes.constants)) return;
-    for (const r of readsOf(node)) {
-      lastRead.set(r, step);
-      readByRun.add(r);
-    }
-  });
+  const inputs = new Set(graph.inputs.map((v) => v.name));
+  const initializers = new Set(graph.initializers.map((t) => t.name));
+  const fromConstantNode = new Set(order.flatMap((i) => (graph.nodes[i]!.opType === 'Constant' ? graph.nodes[i]!.outputs : [])));
+  const kindOf = (name: string): TensorKind =>
+    shapes.constants.has(name)
+      ? initializers.has(name) || fromConstantNode.has(name)
+        ? 'constant'
+        : 'prepared'
+      : inputs.has(name)
+        ? 'input'
+        : outputs.has(name)
+          ? 'output'
+          : 'activation';
 
   const buffers: Buffer[] = [];
   const tensorsOf: number[][] = [];
   const bufferNames: string[] = [];
-  const inputs = new Set(graph.inputs.map((v) => v.name));
-  const initializers = new Set(graph.initializers.map((t) => t.name));
-  const fromConstantNode = new Set(order.flatMap((i) => (graph.nodes[i]!.opType === 'Constant' ? graph.nodes[i]!.outputs : [])));
   const tensors: ModelTensor[] = [];
-  const safeBytes = (name: string): number | undefined => {
-    const b = knownBytes(shapes.infos.get(name)!);
+  const safeBytes = (t: number): number | undefined => {
+    const info = shapes.infos.get(names[t]!);
+    const b = info ? knownBytes(info) : undefined;
     return b !== undefined && b > 0 ? b : undefined;
   };
-  const aliases = options.shareViews ? viewAliases(shapes, lastRead, outputs, safeBytes, order) : new Map<string, string>();
-  const bufferOf = new Map<string, number>();
+  const owner = options.shareViews
+    ? viewOwners(operators, names.length, new Set(numbered([...outputs], indexOf)), (t) => (shapes.infos.has(names[t]!) ? kindOf(names[t]!) : 'unused'), safeBytes, (t) => touched[t]!.lastRead, order)
+    : names.map((_, t) => t);
+  const bufferOf = new Map<number, number>();
   let viewCount = 0;
   let empty = 0;
   let constantBytes = 0;
@@ -122,48 +125,36 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     tensorsOf.push([tensor.index]);
     bufferNames.push(tensor.name);
   };
-  for (const name of names) {
+  names.forEach((name, t) => {
     const info = shapes.infos.get(name);
-    if (!info) continue;
-    const constant = shapes.constants.has(name);
-    const kind: TensorKind = constant
-      ? initializers.has(name) || fromConstantNode.has(name)
-        ? 'constant'
-        : 'prepared'
-      : inputs.has(name)
-        ? 'input'
-        : outputs.has(name)
-          ? 'output'
-          : 'activation';
-    const tensor: ModelTensor = { index: indexOf.get(name)!, name, kind, type: dataTypeName(info.dtype), shape: info.shape.slice() };
+    if (!info) return;
+    const kind = kindOf(name);
+    const tensor: ModelTensor = { index: t, name, kind, type: dataTypeName(info.dtype), shape: info.shape.slice() };
     const known = knownBytes(info);
     if (known !== undefined) tensor.bytes = known;
     tensors.push(tensor);
-    if (constant) {
+    if (kind === 'constant' || kind === 'prepared') {
       // Constants the run reads (or hands out) are the model's weights, held for the whole run.
-      if (!readByRun.has(name)) continue;
+      if (touched[t]!.lastRead === undefined && !outputs.has(name)) return;
       constantCount++;
       constantBytes += tensor.bytes ?? 0;
       if (options.includeWeights) add(tensor, 0, steps);
-      continue;
+      return;
     }
-    const from = start.get(name) ?? 0;
-    const read = lastRead.get(name);
-    const to = outputs.has(name) ? steps : Math.max(from + 1, read === undefined ? from + 1 : read + 1);
-    const owner = aliases.get(name);
-    const shared = owner === undefined ? undefined : bufferOf.get(owner);
+    const { start: from, end: to } = liveRange(touched[t]!, inputs.has(name), outputs.has(name), steps);
+    const shared = owner[t] === t ? undefined : bufferOf.get(owner[t]!);
     if (shared !== undefined) {
       // A view of a tensor that dies here: one buffer, live until the last tensor of the chain dies.
       const b = buffers[shared]!;
       b.end = Math.max(b.end, to);
-      tensorsOf[shared]!.push(tensor.index);
+      tensorsOf[shared]!.push(t);
       Object.assign(tensor, { buffer: shared, start: from, end: to });
       viewCount++;
-      continue;
+      return;
     }
     add(tensor, from, to);
-    if (tensor.buffer !== undefined) bufferOf.set(name, tensor.buffer);
-  }
+    if (tensor.buffer !== undefined) bufferOf.set(t, tensor.buffer);
+  });
 
   const notes: string[] = [];
   if (shapes.sorted) notes.push('the stored node order was not topological: nodes were sorted (stable, by position in the file)');
@@ -195,27 +186,50 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     operatorCount: order.length,
     notes,
     tensors,
-    operators: graphOperators(shapes, indexOf),
+    operators,
+    inputs: numbered(graph.inputs.map((v) => v.name), indexOf),
+    outputs: numbered(graph.outputs.map((v) => v.name), indexOf),
   };
+  if (shapes.sorted) out.runOrder = [...shapes.order];
   if (nodeOrder !== undefined) out.order = [...nodeOrder];
   return out;
+}
+
+/** The tensor indices of `names` that this graph numbers (names of the enclosing graph are left out). */
+function numbered(names: readonly string[], indexOf: ReadonlyMap<string, number>): number[] {
+  return names.flatMap((n) => {
+    const t = indexOf.get(n);
+    return t === undefined ? [] : [t];
+  });
 }
 
 /**
  * The graph's nodes as the model graph's operators, at their stored positions: type = op_type (with
  * its domain when not ai.onnx), tensor indices of tensorNames(); -1 for an omitted input or one of the
- * enclosing graph (not numbered here).
+ * enclosing graph (not numbered here). `implicitInputs`: what the node's subgraphs read of this graph;
+ * `folded`: every output a constant (isFolded); `pinned`: control flow, randomness or an operator
+ * outside the default domain; `view`: a view op (viewPair, alias.ts).
  */
 function graphOperators(shapes: GraphShapes, indexOf: ReadonlyMap<string, number>): GraphOperator[] {
   const at = (name: string): number => (name ? (indexOf.get(name) ?? -1) : -1);
-  return shapes.graph.nodes.map((node, i) => ({
-    index: i,
-    type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType,
-    name: node.name,
-    inputs: node.inputs.map(at),
-    outputs: node.outputs.map(at),
-    intermediates: [],
-  }));
+  const outputs = new Set(shapes.graph.outputs.map((o) => o.name));
+  return shapes.graph.nodes.map((node, i) => {
+    const op: GraphOperator = {
+      index: i,
+      type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType,
+      name: node.name,
+      inputs: node.inputs.map(at),
+      outputs: node.outputs.map(at),
+      intermediates: [],
+    };
+    const direct = new Set(node.inputs);
+    const implicit = numbered(readsOf(node).filter((r) => !direct.has(r)), indexOf);
+    if (implicit.length > 0) op.implicitInputs = implicit;
+    if (isFolded(node, shapes.constants)) op.folded = true;
+    if ((node.domain !== '' && node.domain !== 'ai.onnx') || CONTROL_OR_RANDOM.has(node.opType)) op.pinned = true;
+    if (viewPair(node, outputs) !== undefined) op.view = true;
+    return op;
+  });
 }
 
 /** Every graph, depth first: the main graph, then the subgraphs of its nodes (the numbering of ModelSubgraphs). */

@@ -1,8 +1,7 @@
 import { toObject } from 'flatbuffers/mjs/flexbuffers.js';
 import { InputError } from '../../problem/errors.js';
-import { MODEL, SUBGRAPH } from './schema.js';
-import { FlatView, type TableRef } from './table.js';
-import { modelTable } from './reader.js';
+import { OPERATOR } from './schema.js';
+import type { FlatView, TableRef } from './table.js';
 
 /**
  * The options tables of TFLite operators that kernels read to size their scratch buffers
@@ -10,13 +9,6 @@ import { modelTable } from './reader.js';
  * operators such as TFLM's Signal library). Only the tables and fields arenapack needs are decoded;
  * field slots are their positions in schema.fbs (a union takes two: type, value).
  */
-
-/** table Operator: the option slots (schema.fbs). */
-const OPERATOR_OPTIONS = {
-  builtin_options_type: 3, // BuiltinOptions (ubyte), 0 = NONE
-  builtin_options: 4, // the union's table
-  custom_options: 5, // [ubyte]
-} as const;
 
 /** Members of `union BuiltinOptions` (their 1-based position in schema.fbs). */
 export const BUILTIN_OPTIONS = {
@@ -33,45 +25,8 @@ export const BUILTIN_OPTIONS = {
   CallOnceOptions: 103,
 } as const;
 
-/** enum Padding. */
-export type Padding = 'SAME' | 'VALID';
-
-/** Conv2DOptions, DepthwiseConv2DOptions, Pool2DOptions and TransposeConvOptions share these. */
-export interface WindowOptions {
-  padding: Padding;
-  strideW: number;
-  strideH: number;
-  /** Dilation factors (1 = none); Pool2D and TransposeConv have none. */
-  dilationW: number;
-  dilationH: number;
-  /** DepthwiseConv2DOptions.depth_multiplier (0 when absent). */
-  depthMultiplier?: number;
-  /** Pool2DOptions.filter_width / filter_height. */
-  filterW?: number;
-  filterH?: number;
-  /** enum ActivationFunctionType (0 = NONE). */
-  activation: number;
-}
-
-/** The decoded builtin options; `kind` is the union member's name. */
-export type BuiltinOptions =
-  | ({ kind: 'Conv2DOptions' | 'DepthwiseConv2DOptions' | 'Pool2DOptions' | 'TransposeConvOptions' } & WindowOptions)
-  | { kind: 'SVDFOptions'; rank: number; activation: number }
-  | { kind: 'FullyConnectedOptions'; activation: number; keepNumDims: boolean }
-  | { kind: 'ReducerOptions'; keepDims: boolean }
-  | { kind: 'UnidirectionalSequenceLSTMOptions'; activation: number; timeMajor: boolean }
-  /** IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs called, in TFLM's order. */
-  | { kind: 'IfOptions' | 'WhileOptions' | 'CallOnceOptions'; subgraphs: number[] };
-
-/** One operator's options. */
-export interface OperatorOptions {
-  /** The BuiltinOptions union type stored (0 = none). */
-  builtinType: number;
-  /** The decoded table, when its type is one of BUILTIN_OPTIONS. */
-  builtin?: BuiltinOptions;
-  /** custom_options as stored (a flexbuffer for TFLM's Signal operators); absent when none. */
-  custom?: Uint8Array;
-}
+export type { BuiltinOptions, OperatorOptions, Padding, WindowOptions } from '../../graph/operator-options.js';
+import type { BuiltinOptions, OperatorOptions, Padding } from '../../graph/operator-options.js';
 
 const PADDING: readonly Padding[] = ['SAME', 'VALID'];
 
@@ -164,29 +119,20 @@ export function decodeFlexbuffer(bytes: Uint8Array, file: string, where: string)
 }
 
 /**
- * Every operator's options, `[subgraph][operator]`, read from the .tflite bytes with the same bounds
- * checks as the reader (a fault is an InputError naming file, subgraph and operator). Builtin tables
+ * The options of operator table `o` (`where` names it: "subgraph 0, operator 3"), read with the
+ * reader's bounds checks (a fault is an InputError naming file, subgraph and operator). Builtin tables
  * not in BUILTIN_OPTIONS are left undecoded (`builtin` absent); custom options are kept as bytes
- * (decodeFlexbuffer reads them where a rule needs them).
+ * (decodeFlexbuffer reads them where a rule needs them). The reader (reader.ts) calls it once per operator.
  */
-export function readOperatorOptions(bytes: Uint8Array, file: string): OperatorOptions[][] {
-  const view = new FlatView(bytes, file);
-  const m = modelTable(view);
-  return view.tables(m, MODEL.subgraphs, 'subgraphs').map((pos, s) => {
-    const sg = view.table(pos, `subgraph ${s}`);
-    return view.tables(sg, SUBGRAPH.operators, 'operators').map((p, i): OperatorOptions => {
-      const where = `subgraph ${s}, operator ${i}`;
-      const o = view.table(p, where);
-      const builtinType = view.u8(o, OPERATOR_OPTIONS.builtin_options_type, 0);
-      const out: OperatorOptions = { builtinType };
-      const at = view.ref(o, OPERATOR_OPTIONS.builtin_options, 'builtin options');
-      if (builtinType !== 0 && at !== 0) {
-        const builtin = decodeBuiltin(view, builtinType, view.table(at, `${where}, builtin options`));
-        if (builtin !== undefined) out.builtin = builtin;
-      }
-      const custom = view.byteVector(o, OPERATOR_OPTIONS.custom_options, 'custom options');
-      if (custom !== undefined && custom.length > 0) out.custom = bytes.subarray(custom.start, custom.start + custom.length);
-      return out;
-    });
-  });
+export function operatorOptions(view: FlatView, o: TableRef, where: string): OperatorOptions {
+  const builtinType = view.u8(o, OPERATOR.builtin_options_type, 0);
+  const out: OperatorOptions = { builtinType };
+  const at = view.ref(o, OPERATOR.builtin_options, 'builtin options');
+  if (builtinType !== 0 && at !== 0) {
+    const builtin = decodeBuiltin(view, builtinType, view.table(at, `${where}, builtin options`));
+    if (builtin !== undefined) out.builtin = builtin;
+  }
+  const custom = view.byteVector(o, OPERATOR.custom_options, 'custom options');
+  if (custom !== undefined && custom.length > 0) out.custom = view.bytes.subarray(custom.start, custom.start + custom.length);
+  return out;
 }

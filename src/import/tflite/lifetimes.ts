@@ -1,5 +1,6 @@
 import { InputError } from '../../problem/errors.js';
 import type { TensorKind } from '../model.js';
+import { liveRange, tensorSteps, type TensorSteps } from '../../graph/live-ranges.js';
 import { bufferHasData, type TfliteModel, type TfliteSubgraph } from './types.js';
 
 /** What one tensor is and when it is live; `start`/`end` are set for every tensor with memory to plan. */
@@ -24,11 +25,12 @@ export function isConstant(model: TfliteModel, sg: TfliteSubgraph, t: number): b
 
 /**
  * Kinds and live ranges of a subgraph's tensors, operator `order[k]` at step k (default: the stored
- * order, operator i at step i):
- * a tensor is live from its producer's step (graph inputs from 0) to the step after its last reader
+ * order, operator i at step i): the ranges of the model graph's rules (src/graph/live-ranges.ts) — a
+ * tensor is live from its producer's step (graph inputs from 0) to the step after its last reader
  * (graph outputs to the end); variables the whole run; intermediates during their operator.
  * Outputs of operators whose inputs are all constant (or themselves such outputs) are `prepared`:
- * computed once, live the whole run. A tensor read before its producer runs is an InputError.
+ * computed once, live the whole run. A tensor two operators write, or one read before its producer
+ * runs, is an InputError.
  */
 export function tensorLifetimes(model: TfliteModel, s: number, order?: readonly number[]): TensorLife[] {
   const sg = model.subgraphs[s]!;
@@ -36,33 +38,17 @@ export function tensorLifetimes(model: TfliteModel, s: number, order?: readonly 
   const n = sg.tensors.length;
   const steps = Math.max(sg.operators.length, 1);
   const constant = sg.tensors.map((_, t) => isConstant(model, sg, t));
-  const producer = new Array<number | undefined>(n);
-  const firstRead = new Array<number | undefined>(n);
-  const lastRead = new Array<number | undefined>(n);
-  const internal = new Array<number | undefined>(n);
-  const prepared = new Array<boolean>(n).fill(false);
   const where = (t: number): string => `${model.file}: subgraph ${s}, tensor ${t}${sg.tensors[t]!.name ? ` "${sg.tensors[t]!.name}"` : ''}`;
-
-  for (let i = 0; i < sg.operators.length; i++) {
-    const op = sg.operators[opAt(i)]!;
-    const inputs = op.inputs.filter((t) => t >= 0);
-    for (const t of inputs) {
-      firstRead[t] ??= i;
-      lastRead[t] = i;
-    }
-    const fromConstants = inputs.length > 0 && inputs.every((t) => constant[t] || prepared[t]);
-    for (const t of op.outputs) {
-      if (producer[t] !== undefined && !sg.tensors[t]!.isVariable) {
-        throw new InputError(`${where(t)}: written by operators ${opAt(producer[t]!)} and ${opAt(i)}; a tensor has one producer`, {
-          file: model.file,
-          buffer: `subgraph ${s}, tensor ${t}`,
-        });
-      }
-      producer[t] ??= i;
-      if (fromConstants && !constant[t] && !sg.tensors[t]!.isVariable) prepared[t] = true;
-    }
-    for (const t of op.intermediates) internal[t] ??= i;
+  const touched = tensorSteps(sg.operators, n, order);
+  const twice = firstRewrite(sg, touched, opAt);
+  if (twice !== undefined) {
+    const { t, producer, rewriter } = twice;
+    throw new InputError(`${where(t)}: written by operators ${opAt(producer)} and ${opAt(rewriter)}; a tensor has one producer`, {
+      file: model.file,
+      buffer: `subgraph ${s}, tensor ${t}`,
+    });
   }
+  const prepared = preparedTensors(sg, constant, order);
 
   const inputs = new Set(sg.inputs);
   const outputs = new Set(sg.outputs);
@@ -70,9 +56,7 @@ export function tensorLifetimes(model: TfliteModel, s: number, order?: readonly 
     if (constant[t]) return { kind: 'constant' };
     if (tensor.isVariable) return { kind: 'variable', start: 0, end: steps };
     if (prepared[t]) return { kind: 'prepared', start: 0, end: steps };
-    const p = producer[t];
-    const r = firstRead[t];
-    const k = internal[t];
+    const { producer: p, firstRead: r, internal: k, lastRead } = touched[t]!;
     if (p === undefined && r === undefined && k === undefined && !inputs.has(t) && !outputs.has(t)) return { kind: 'unused' };
     if (p !== undefined && r !== undefined && r < p && !inputs.has(t)) {
       throw new InputError(
@@ -81,13 +65,39 @@ export function tensorLifetimes(model: TfliteModel, s: number, order?: readonly 
       );
     }
     const unwritten = p === undefined && k === undefined && !inputs.has(t);
-    const start = inputs.has(t) || unwritten ? 0 : Math.min(p ?? steps, k ?? steps);
-    let end = Math.max(start + 1, (lastRead[t] ?? -1) + 1, (p ?? -1) + 1, (k ?? -1) + 1);
-    if (outputs.has(t)) end = steps;
     const kind: TensorKind = inputs.has(t) ? 'input' : outputs.has(t) ? 'output' : k !== undefined && p === undefined ? 'intermediate' : 'activation';
-    const life: TensorLife = { kind, start, end };
-    if (lastRead[t] !== undefined) life.lastRead = lastRead[t];
+    const life: TensorLife = { kind, ...liveRange(touched[t]!, inputs.has(t), outputs.has(t), steps) };
+    if (lastRead !== undefined) life.lastRead = lastRead;
     if (unwritten) life.unwritten = true;
     return life;
   });
+}
+
+/**
+ * The first write of a tensor that already has a producer (variables excepted), in step order and,
+ * within one operator, in the order of its outputs; undefined when every tensor has one producer.
+ */
+function firstRewrite(sg: TfliteSubgraph, touched: readonly TensorSteps[], opAt: (step: number) => number) {
+  let first: { t: number; producer: number; rewriter: number } | undefined;
+  touched.forEach((x, t) => {
+    if (x.rewriter === undefined || sg.tensors[t]!.isVariable) return;
+    const better =
+      first === undefined ||
+      x.rewriter < first.rewriter ||
+      (x.rewriter === first.rewriter && sg.operators[opAt(x.rewriter)]!.outputs.indexOf(t) < sg.operators[opAt(first.rewriter)]!.outputs.indexOf(first.t));
+    if (better) first = { t, producer: x.producer!, rewriter: x.rewriter };
+  });
+  return first;
+}
+
+/** Tensors computed once from constants: outputs of operators whose inputs are all constant or prepared (not constants or variables themselves). */
+function preparedTensors(sg: TfliteSubgraph, constant: readonly boolean[], order?: readonly number[]): boolean[] {
+  const prepared = new Array<boolean>(sg.tensors.length).fill(false);
+  for (let i = 0; i < sg.operators.length; i++) {
+    const op = sg.operators[order === undefined ? i : order[i]!]!;
+    const inputs = op.inputs.filter((t) => t >= 0);
+    const fromConstants = inputs.length > 0 && inputs.every((t) => constant[t] || prepared[t]);
+    if (fromConstants) for (const t of op.outputs) if (!constant[t] && !sg.tensors[t]!.isVariable) prepared[t] = true;
+  }
+  return prepared;
 }

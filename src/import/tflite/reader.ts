@@ -2,6 +2,7 @@ import { InputError } from '../../problem/errors.js';
 import { BUFFER, CONTROL_FLOW_OPTIONS, METADATA, MODEL, OPERATOR, OPERATOR_CODE, QUANTIZATION, SHAPE_OPTIONS, SUBGRAPH, TENSOR, TFLITE_IDENTIFIER } from './schema.js';
 import { FlatView, type TableRef } from './table.js';
 import { checkOperatorOutputs } from './dataflow.js';
+import { operatorOptions } from './builtin-options.js';
 import type {
   TfliteBuffer,
   TfliteMetadata,
@@ -87,6 +88,7 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
       inputs: view.ints(o, OPERATOR.inputs, 'inputs'),
       outputs: view.ints(o, OPERATOR.outputs, 'outputs'),
       intermediates: view.ints(o, OPERATOR.intermediates, 'intermediates'),
+      kernelOptions: operatorOptions(view, o, w),
     };
     const options = shapeOptions(view, o);
     if (options !== undefined) op.options = options;

@@ -48,6 +48,7 @@ export const OPERATOR = {
   outputs: 2, // [int]
   builtin_options_type: 3, // BuiltinOptions union type (ubyte), 0 = NONE
   builtin_options: 4, // the union's table
+  custom_options: 5, // [ubyte]
   intermediates: 8, // [int]
   large_custom_options_offset: 9, // ulong, from the start of the file, valid when > 1
 } as const;
@@ -97,8 +98,10 @@ export const BUILTIN = {
   DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
+  HASHTABLE_LOOKUP: 10,
   RESHAPE: 22,
   SVDF: 27,
+  CALL: 31,
   CUSTOM: 32,
   MEAN: 40,
   SQUEEZE: 43,
@@ -114,6 +117,16 @@ export const BUILTIN = {
   DENSIFY: 124,
   BATCH_MATMUL: 126,
   CALL_ONCE: 129,
+  HASHTABLE: 136,
+  HASHTABLE_FIND: 137,
+  HASHTABLE_IMPORT: 138,
+  HASHTABLE_SIZE: 139,
+  VAR_HANDLE: 142,
+  READ_VARIABLE: 143,
+  ASSIGN_VARIABLE: 144,
+  RANDOM_STANDARD_NORMAL: 146,
+  RANDOM_UNIFORM: 148,
+  MULTINOMIAL: 149,
   /** deprecated_builtin_code holds this when the real code is in builtin_code. */
   PLACEHOLDER_FOR_GREATER_OP_CODES: 127,
 } as const;

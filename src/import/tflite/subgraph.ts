@@ -3,11 +3,9 @@ import { InputError } from '../../problem/errors.js';
 import { tflmAligned } from '../../runtime/tflm/allocation.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
-import type { GraphOperator } from '../../graph/types.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
-import { builtinName } from './builtin-names.js';
-import { BUILTIN } from './schema.js';
 import { shapeAliases } from './aliases.js';
+import { graphOperators } from './operators.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
 import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
 import { SizeError, tensorBytes, tryTensorBytes, typeName } from './tensor-size.js';
@@ -78,7 +76,8 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     }
   });
 
-  const owner = opts.shareReshapes ? shapeAliases(model, s, lives, bytes, order) : sg.tensors.map((_, t) => t);
+  const operators = graphOperators(model, s);
+  const owner = opts.shareReshapes ? shapeAliases(operators, sg.outputs, lives, bytes, order) : sg.tensors.map((_, t) => t);
   const root = (t: number): number => (owner[t] === t ? t : root(owner[t]!));
 
   // Groups keyed by their owner tensor (activations) or by "w" + data buffer (weights).
@@ -163,7 +162,9 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
     ],
     tensors,
-    operators: graphOperators(model, s),
+    operators,
+    inputs: sg.inputs.slice(),
+    outputs: sg.outputs.slice(),
     variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0),
   };
   if (order !== undefined) out.order = [...order];
@@ -181,27 +182,6 @@ function checkPermutation(file: string, s: number, order: readonly number[], n: 
 }
 
 const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** The operators that run subgraphs (TFLM: IF, WHILE, CALL_ONCE), whose options name them. */
-const CONTROL_FLOW = new Set<number>([BUILTIN.IF, BUILTIN.WHILE, BUILTIN.CALL_ONCE]);
-
-/** The subgraph's operators as the model graph lists them (type names from the operator codes). */
-export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
-  return model.subgraphs[s]!.operators.map((op, i): GraphOperator => {
-    const code = model.operatorCodes[op.opcodeIndex]!;
-    const out: GraphOperator = {
-      index: i,
-      type: code.custom ?? builtinName(code.builtin),
-      builtin: code.builtin,
-      name: '',
-      inputs: op.inputs.slice(),
-      outputs: op.outputs.slice(),
-      intermediates: op.intermediates.slice(),
-    };
-    if (op.calls !== undefined && CONTROL_FLOW.has(code.builtin)) out.calls = op.calls.slice();
-    return out;
-  });
-}
 
 /** What the report says about a kept offline plan. */
 function keptNotes(tensors: readonly ModelTensor[], reserve: number): string[] {

@@ -34,3 +34,11 @@ export function tryTensorBytes(type: number, dims: readonly number[]): number | 
     return undefined;
   }
 }
+
+/** The TensorType code of a type name as typeName() gives it ("INT8" -> 9, "type 99" -> 99); -1 for another name. */
+export function typeCode(name: string): number {
+  const known = TENSOR_TYPES.findIndex((t) => t.name === name);
+  if (known >= 0) return known;
+  const m = /^type (-?\d+)$/.exec(name);
+  return m ? Number(m[1]) : -1;
+}

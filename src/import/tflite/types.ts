@@ -1,4 +1,5 @@
 /** The parts of a TFLite model the planner reads, as plain data (see schema.ts for the fields). */
+import type { OperatorOptions } from '../../graph/operator-options.js';
 
 export interface TfliteTensor {
   name: string;
@@ -51,6 +52,8 @@ export interface TfliteOperator {
   intermediates: number[];
   /** The options the shape rules read, for FULLY_CONNECTED, CONCATENATION, RESHAPE, SQUEEZE, STRIDED_SLICE and PACK. */
   options?: ShapeOptions;
+  /** The options the runtime's kernels read to size their scratch (builtin-options.ts), for every operator. */
+  kernelOptions: OperatorOptions;
   /**
    * The subgraph indices an IfOptions (then, else), WhileOptions (cond, body) or CallOnceOptions
    * (init) table names, in that order; absent for other options.

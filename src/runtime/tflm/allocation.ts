@@ -1,9 +1,7 @@
-import { isConstant } from '../../import/tflite/lifetimes.js';
-import { tensorBytes, SizeError } from '../../import/tflite/tensor-size.js';
-import type { TfliteModel } from '../../import/tflite/types.js';
-import { BUILTIN } from '../../import/tflite/schema.js';
+import { tensorBytes, SizeError, typeCode } from '../../import/tflite/tensor-size.js';
 import { alignUp } from '../../format/bytes.js';
 import { InputError } from '../../problem/errors.js';
+import type { TflmGraph } from './graph.js';
 import type { PlannerBuffer } from './greedy-planner.js';
 
 /**
@@ -11,7 +9,8 @@ import type { PlannerBuffer } from './greedy-planner.js';
  * (tensorflow/lite/micro/micro_allocation_info.cc and micro_allocator.cc, CreatePlan):
  * every tensor of every subgraph in index order, then every scratch request in the order the
  * kernels made them (subgraph by subgraph, operator by operator). A tensor is planned when it has
- * no data in the file and has bytes (its *stored* shape), and is not a variable — unless the offline
+ * no data in the file (is no constant of the model graph) and has bytes (at the shape the runtime
+ * allocates: the model graph's), and is not a variable — unless the offline
  * plan gives the variable an offset: the runtime then plans it in the head like any tensor, dead
  * after its last reader (measured in tflite-micro 0.dev20261023; the source read allocates variables
  * in the persistent tail). Every size is rounded up to 16. Lifetimes are in *allocation scopes*: subgraph 0 opens scope 0; each operator opens the next
@@ -52,23 +51,19 @@ export function tflmAligned(bytes: number): number {
 /** The subgraphs a control-flow operator calls, in the order TFLM walks them. */
 export type CalledSubgraphs = (subgraph: number, operator: number) => number[];
 
-/** CalledSubgraphs of `model` read from its IF / WHILE / CALL_ONCE operators' options (TfliteOperator.calls). */
-export function controlFlowCalls(model: TfliteModel): CalledSubgraphs {
-  return (s, i) => {
-    const op = model.subgraphs[s]?.operators[i];
-    if (op?.calls === undefined) return [];
-    const code = model.operatorCodes[op.opcodeIndex]!.builtin;
-    return code === BUILTIN.IF || code === BUILTIN.WHILE || code === BUILTIN.CALL_ONCE ? op.calls : [];
-  };
+/** CalledSubgraphs of `model` from its model graph: the subgraphs its IF / WHILE / CALL_ONCE operators run (GraphOperator.calls). */
+export function controlFlowCalls(model: TflmGraph): CalledSubgraphs {
+  return (s, i) => model.subgraphs[s]?.operators[i]?.calls ?? [];
 }
 
 /**
- * The planner's buffers for `model` with `scratch` requests. `offline(s, t)` gives the offline
+ * The planner's buffers for `model` (its model graph, operators in the order they run) with `scratch` requests. `offline(s, t)` gives the offline
  * offset of tensor t of subgraph s, or undefined for a tensor the runtime places; `called` names the
- * subgraphs a control-flow operator runs (from its IfOptions / WhileOptions / CallOnceOptions).
+ * subgraphs a control-flow operator runs (default: the model graph's, from its IfOptions / WhileOptions /
+ * CallOnceOptions: controlFlowCalls).
  */
 export function tflmAllocation(
-  model: TfliteModel,
+  model: TflmGraph,
   scratch: readonly PlannedScratch[],
   offline: (subgraph: number, tensor: number) => number | undefined = () => undefined,
   called: CalledSubgraphs = controlFlowCalls(model),
@@ -122,10 +117,10 @@ export function tflmAllocation(
   model.subgraphs.forEach((sg, s) => {
     sg.tensors.forEach((tensor, t) => {
       const at = offline(s, t);
-      if (isConstant(model, sg, t) || (tensor.isVariable && (at === undefined || at < 0))) return;
+      if (tensor.kind === 'constant' || (tensor.kind === 'variable' && (at === undefined || at < 0))) return;
       let bytes: number;
       try {
-        bytes = tensorBytes(tensor.type, tensor.shape);
+        bytes = tensorBytes(typeCode(tensor.type), tensor.shape);
       } catch (e) {
         if (!(e instanceof SizeError)) throw e;
         const where = `subgraph ${s}, tensor ${t}${tensor.name ? ` "${tensor.name}"` : ''}`;

@@ -1,7 +1,6 @@
-import type { OperatorOptions } from '../../import/tflite/builtin-options.js';
-import { builtinName } from '../../import/tflite/builtin-names.js';
-import type { TfliteModel } from '../../import/tflite/types.js';
+import { typeCode } from '../../import/tflite/tensor-size.js';
 import { tflmAllocation, type PlannedScratch } from './allocation.js';
+import type { TflmGraph } from './graph.js';
 
 import { cmsisNnScratch } from './cmsis-nn-scratch.js';
 import { greedyPlan } from './greedy-planner.js';
@@ -44,37 +43,30 @@ export function plannedScratch(scratch: ModelScratch): PlannedScratch[] {
   return scratch.operators.flatMap((o) => o.requests.map((r) => ({ subgraph: o.subgraph, operator: o.operator, bytes: r.bytes })));
 }
 
-function typeOf(model: TfliteModel, opcodeIndex: number): { builtin: number; custom?: string; label: string } {
-  const code = model.operatorCodes[opcodeIndex]!;
-  if (code.custom !== undefined) return { builtin: code.builtin, custom: code.custom, label: code.custom };
-  return { builtin: code.builtin, label: builtinName(code.builtin) };
-}
-
 /**
- * Every operator's scratch requests under `kernels` (`options` from readOperatorOptions), for a
- * machine whose pointers are `pointerBytes` wide (default: the x86-64 host runtime's 8, which the
- * heads are checked against; a 32-bit target's are 4, see operator.ts).
+ * Every operator's scratch requests under `kernels`, for a machine whose pointers are `pointerBytes`
+ * wide (default: the x86-64 host runtime's 8, which the heads are checked against; a 32-bit target's
+ * are 4, see operator.ts). Operators are numbered by their position in `model` (the step they run at).
  */
-export function modelScratch(model: TfliteModel, options: readonly OperatorOptions[][], kernels: KernelLibrary = 'reference', pointerBytes = HOST_POINTER_BYTES): ModelScratch {
+export function modelScratch(model: TflmGraph, kernels: KernelLibrary = 'reference', pointerBytes = HOST_POINTER_BYTES): ModelScratch {
   const rule = KERNEL_RULES[kernels];
   const out: ModelScratch = { kernels, operators: [], unknown: [] };
   model.subgraphs.forEach((sg, s) => {
-    const tensor = (t: number): KernelOperator['outputs'][number] => ({ type: sg.tensors[t]!.type, shape: sg.tensors[t]!.shape });
+    const tensor = (t: number): KernelOperator['outputs'][number] => ({ type: typeCode(sg.tensors[t]!.type), shape: sg.tensors[t]!.shape });
     sg.operators.forEach((op, i) => {
-      const type = typeOf(model, op.opcodeIndex);
       const k: KernelOperator = {
-        builtin: type.builtin,
-        options: options[s]?.[i] ?? { builtinType: 0 },
+        builtin: op.builtin ?? -1,
+        options: op.options ?? { builtinType: 0 },
         inputs: op.inputs.map((t) => (t >= 0 ? tensor(t) : undefined)),
         outputs: op.outputs.map(tensor),
         pointerBytes,
         file: model.file,
-        where: `subgraph ${s}, operator ${i} (${type.label})`,
+        where: `subgraph ${s}, operator ${i} (${op.type})`,
       };
-      if (type.custom !== undefined) k.custom = type.custom;
+      if (op.custom === true) k.custom = op.type;
       const requests = rule(k);
-      if (requests === undefined) out.unknown.push({ subgraph: s, operator: i, type: type.label });
-      else if (requests.length > 0) out.operators.push({ subgraph: s, operator: i, type: type.label, requests });
+      if (requests === undefined) out.unknown.push({ subgraph: s, operator: i, type: op.type });
+      else if (requests.length > 0) out.operators.push({ subgraph: s, operator: i, type: op.type, requests });
     });
   });
   return out;
@@ -93,13 +85,9 @@ export interface TflmHead {
 /**
  * Simulates TFLM's planning of `model`: tensors at `offline(s, t)` where it gives an offset (the
  * offline plan), the others and every scratch buffer placed by the greedy planner; the subgraphs
- * control-flow operators run are read from the model (TfliteOperator.calls).
+ * control-flow operators run are read from the model graph (GraphOperator.calls).
  */
-export function tflmHead(
-  model: TfliteModel,
-  scratch: ModelScratch,
-  offline?: (subgraph: number, tensor: number) => number | undefined,
-): TflmHead {
+export function tflmHead(model: TflmGraph, scratch: ModelScratch, offline?: (subgraph: number, tensor: number) => number | undefined): TflmHead {
   const alloc = tflmAllocation(model, plannedScratch(scratch), offline);
   const plan = greedyPlan(alloc.buffers);
   let tensorTop = 0;

@@ -1,12 +1,10 @@
-import { readOperatorOptions, type OperatorOptions } from '../../import/tflite/builtin-options.js';
-import { readTflite } from '../../import/tflite/reader.js';
-import type { TfliteModel } from '../../import/tflite/types.js';
+import type { ImportedModel } from '../../import/model.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
 import { statusOf } from '../../solve/solve.js';
+import { tflmGraph } from './graph.js';
 import { modelScratch, tflmHead, type KernelLibrary, type ModelScratch } from './head.js';
-import { existingOfflinePlan } from '../../import/tflite/offline-plan.js';
-import { chooseCandidate, scratchCandidates, type PlannedSubgraph, type ScratchCandidate } from './shape-plan.js';
+import { chooseCandidate, scratchCandidates, type ScratchCandidate } from './shape-plan.js';
 import { crossSubgraphConflicts } from './subgraph-layout.js';
 
 /**
@@ -33,30 +31,6 @@ export interface TflmPlanFacts<P extends Plan> {
    * offline plan where it has one. The honest "before" of the reports, bytes.
    */
   runtimeDefault: number;
-}
-
-/**
- * The model with every tensor at the shape the runtime allocates (the model graph's: placeholder
- * shapes resolved, --batch applied), so scratch sizes and tensor bytes follow them.
- */
-function withRuntimeShapes(tflite: TfliteModel, subgraphs: readonly PlannedSubgraph[]): TfliteModel {
-  if (subgraphs.every((sg) => sg.tensors === undefined)) return tflite;
-  return {
-    ...tflite,
-    subgraphs: tflite.subgraphs.map((sg, s) => {
-      const shapes = subgraphs[s]?.tensors;
-      return shapes ? { ...sg, tensors: sg.tensors.map((t, i) => (shapes[i] ? { ...t, shape: [...shapes[i]!.shape] } : t)) } : sg;
-    }),
-  };
-}
-
-/** The model's operators in `orders` (orders[s][k] runs at step k), with their options along. */
-function inOrder(tflite: TfliteModel, options: OperatorOptions[][], orders?: readonly (readonly number[] | undefined)[]): { tflite: TfliteModel; options: OperatorOptions[][] } {
-  if (!orders || orders.every((o) => o === undefined)) return { tflite, options };
-  return {
-    tflite: { ...tflite, subgraphs: tflite.subgraphs.map((sg, s) => (orders[s] ? { ...sg, operators: orders[s]!.map((i) => sg.operators[i]!) } : sg)) },
-    options: options.map((ops, s) => (orders[s] ? orders[s]!.map((i) => ops[i]!) : ops)),
-  };
 }
 
 /**
@@ -89,9 +63,12 @@ export function tensorsPart<P extends Plan>(problem: Problem, withScratch: P, or
 
 /** What planForTflm and planForTflmAsync take; `solve` returns a plan or a promise of one. */
 export interface TflmPlanArgs<P extends Plan, S> {
-  bytes: Uint8Array;
-  file: string;
-  subgraphs: readonly PlannedSubgraph[];
+  /**
+   * The TFLite model as imported (in `orders` when reordered): its subgraphs' problems are what was
+   * planned, their model graphs (tensors at the runtime's shapes, operators with the kernels' options)
+   * what TFLM allocates. The file is not read again.
+   */
+  model: Pick<ImportedModel, 'file' | 'subgraphs'>;
   plans: readonly P[];
   /**
    * Plans a candidate's problem. `share` (0..1]: the part of the command's time left that this solve
@@ -108,29 +85,29 @@ export interface TflmPlanArgs<P extends Plan, S> {
 /** The model as the planner runs it, its scratch, and the problems of the re-planned candidates. */
 function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const kernels = args.kernels ?? 'reference';
-  const tflite = withRuntimeShapes(readTflite(args.bytes, args.file), args.subgraphs);
-  const options = readOperatorOptions(args.bytes, args.file);
-  const read = inOrder(tflite, options, args.orders);
-  const scratch = modelScratch(read.tflite, read.options, kernels);
-  // The runtime on its own: the stored order, the stored offline plan (if any), its greedy planner.
-  const own = existingOfflinePlan(tflite);
-  const offline = own === undefined ? undefined : (s: number, t: number): number | undefined => (own[s]![t]! >= 0 ? own[s]![t]! : undefined);
-  const runtimeDefault = tflmHead(tflite, args.orders?.some((o) => o !== undefined) ? modelScratch(tflite, options, kernels) : scratch, offline).head;
-  // read.tflite runs its operators in step order already: scratch steps are operator indices there.
-  const candidates = scratchCandidates(args.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
-  return { kernels, read, scratch, candidates, runtimeDefault };
+  const graph = tflmGraph(args.model, args.orders);
+  const scratch = modelScratch(graph, kernels);
+  // The runtime on its own: the stored order, the model's own offline plan (if any, kept as fixed
+  // offsets on the graph's tensors), its greedy planner.
+  const reordered = args.orders?.some((o) => o !== undefined) ?? false;
+  const stored = reordered ? tflmGraph(args.model) : graph;
+  const offline = (s: number, t: number): number | undefined => args.model.subgraphs[s]?.tensors?.[t]?.fixedOffset;
+  const runtimeDefault = tflmHead(stored, reordered ? modelScratch(stored, kernels) : scratch, offline).head;
+  // The graph runs its operators in step order already: scratch steps are operator indices there.
+  const candidates = scratchCandidates(args.model.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);
+  return { kernels, graph, scratch, candidates, runtimeDefault };
 }
 
 function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<typeof prepare<P, S>>, replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[]): TflmPlanFacts<P> {
-  const { kernels, read, scratch, runtimeDefault } = prep;
+  const { kernels, graph, scratch, runtimeDefault } = prep;
   // The candidates as they are exported (the tensors' part, its top as the peak), so the simulation
   // stacks the subgraphs where the exported offsets put them.
-  const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.subgraphs[s]!.problem, p, args.plans[s]!)) }));
-  const shaped = chooseCandidate({ ...read, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
+  const exported = replanned.map((c) => ({ label: c.label, plans: c.plans.map((p, s) => tensorsPart(args.model.subgraphs[s]!.problem, p, args.plans[s]!)) }));
+  const shaped = chooseCandidate({ graph, scratch, plans: args.plans, replanned: exported, offsets: args.offsets });
   const plans = shaped.chosen.plans;
   // The subgraphs' layout against TFLM's own lifetimes across subgraphs (subgraph-layout.ts).
-  const conflicts = crossSubgraphConflicts(read.tflite, args.offsets(plans));
-  if (conflicts.length > 0) throw new Error(`${args.file}: the subgraphs' layout overlaps tensors TFLM keeps live together: ${conflicts.slice(0, 3).join('; ')}`);
+  const conflicts = crossSubgraphConflicts(graph, args.offsets(plans));
+  if (conflicts.length > 0) throw new Error(`${args.model.file}: the subgraphs' layout overlaps tensors TFLM keeps live together: ${conflicts.slice(0, 3).join('; ')}`);
   // Operator indices in the facts are the stored ones, whatever order the plan runs them in.
   const stored = (s: number, i: number): number => args.orders?.[s]?.[i] ?? i;
   return {
@@ -150,8 +127,8 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
 }
 
 /**
- * Scratch, shaped plan and TFLM head for a TFLite model's plans. `subgraphs` are the planned
- * problems (in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
+ * Scratch, shaped plan and TFLM head for a TFLite model's plans. `model` is the model as imported
+ * (its problems in `orders` when reordered), `plans` their plans; `solve` plans a problem with scratch
  * buffers added; `offsets` gives the offline plan's offsets per tensor as the exporter writes them.
  */
 export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanFacts<P> {

@@ -1,6 +1,6 @@
-import type { TfliteModel } from '../../import/tflite/types.js';
 import type { Buffer, Plan, Problem } from '../../problem/types.js';
 import { tflmAligned, TFLM_ALIGNMENT } from './allocation.js';
+import type { TflmGraph } from './graph.js';
 import { tflmHead, type ModelScratch, type TflmHead } from './head.js';
 
 /**
@@ -22,8 +22,6 @@ export interface PlannedSubgraph {
   problem: Problem;
   /** order[k] = the operator run at step k; absent = the stored order. */
   order?: readonly number[];
-  /** Every tensor's shape as the runtime allocates it (the model graph's), when known. */
-  tensors?: readonly { shape: readonly number[] }[];
 }
 
 /** One candidate and the head TFLM would use with it. */
@@ -84,11 +82,12 @@ export function scratchCandidates(
 
 /**
  * Simulates TFLM with each candidate (the plans as they are first) and keeps the one with the
- * smaller head (the first on a tie). `offsets` turns per-subgraph plans into the offline plan's
+ * smaller head (the first on a tie). `graph` is the model as TFLM runs it (tflmGraph, operators in
+ * the order the plans follow). `offsets` turns per-subgraph plans into the offline plan's
  * offsets per tensor (-1 = placed by the runtime), as the exporter writes them.
  */
 export function chooseCandidate<P extends Plan>(args: {
-  tflite: TfliteModel;
+  graph: TflmGraph;
   scratch: ModelScratch;
   plans: readonly P[];
   replanned: readonly { label: ScratchCandidate<P>['label']; plans: P[] }[];
@@ -96,7 +95,7 @@ export function chooseCandidate<P extends Plan>(args: {
 }): ScratchShaped<P> {
   const simulate = (label: ScratchCandidate<P>['label'], plans: P[]): ScratchCandidate<P> => {
     const table = args.offsets(plans);
-    const head = tflmHead(args.tflite, args.scratch, (s, t) => {
+    const head = tflmHead(args.graph, args.scratch, (s, t) => {
       const at = table[s]?.[t];
       return at !== undefined && at >= 0 ? at : undefined;
     });
@@ -112,7 +111,7 @@ export function chooseCandidate<P extends Plan>(args: {
  * verifies the plan).
  */
 export function shapeForScratch<P extends Plan>(args: {
-  tflite: TfliteModel;
+  graph: TflmGraph;
   scratch: ModelScratch;
   subgraphs: readonly PlannedSubgraph[];
   plans: readonly P[];

@@ -1,6 +1,6 @@
 import type { ImportedModel } from '../../import/model.js';
-import type { TfliteModel } from '../../import/tflite/types.js';
 import { tflmAligned, tflmAllocation } from './allocation.js';
+import type { TflmGraph } from './graph.js';
 
 /**
  * Where each subgraph's plan goes in TFLM's one head, following TFLM's own lifetimes across
@@ -111,8 +111,8 @@ export function calledSubgraphBases(model: ImportedModel, plans: readonly Layout
  * `offsets[s][t]`: the offline plan (-1 = placed by the runtime). Returns the conflicts found
  * (empty when the layout is safe), each naming both tensors.
  */
-export function crossSubgraphConflicts(tflite: TfliteModel, offsets: readonly (readonly number[])[]): string[] {
-  const alloc = tflmAllocation(tflite, [], (s, t) => {
+export function crossSubgraphConflicts(graph: TflmGraph, offsets: readonly (readonly number[])[]): string[] {
+  const alloc = tflmAllocation(graph, [], (s, t) => {
     const o = offsets[s]?.[t] ?? -1;
     return o >= 0 ? o : undefined;
   });

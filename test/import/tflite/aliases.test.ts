@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { shapeAliases } from '../../../src/import/tflite/aliases.js';
 import { tensorLifetimes } from '../../../src/import/tflite/lifetimes.js';
+import { graphOperators } from '../../../src/import/tflite/operators.js';
 import { readTflite } from '../../../src/import/tflite/reader.js';
 import { buildTflite, FIXTURES, OP, type ModelSpec } from '../../helpers/tflite-builder.js';
 
 function owners(spec: ModelSpec, bytes?: (number | undefined)[]): number[] {
   const m = readTflite(buildTflite(spec), 'a.tflite');
   const n = m.subgraphs[0]!.tensors.length;
-  return shapeAliases(m, 0, tensorLifetimes(m, 0), bytes ?? new Array<number>(n).fill(32));
+  return shapeAliases(graphOperators(m, 0), m.subgraphs[0]!.outputs, tensorLifetimes(m, 0), bytes ?? new Array<number>(n).fill(32));
 }
 
 describe('shapeAliases', () => {

@@ -1,16 +1,25 @@
 import { encode } from 'flatbuffers/mjs/flexbuffers.js';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_OPTIONS, decodeFlexbuffer, readOperatorOptions } from '../../../src/import/tflite/builtin-options.js';
+import { BUILTIN_OPTIONS, decodeFlexbuffer } from '../../../src/import/tflite/builtin-options.js';
+import type { OperatorOptions } from '../../../src/import/tflite/builtin-options.js';
+import { readTflite } from '../../../src/import/tflite/reader.js';
 import { InputError } from '../../../src/problem/errors.js';
 import { buildTflite, OP, T, type ModelSpec } from '../../helpers/tflite-builder.js';
 
-function model(operators: ModelSpec['subgraphs'][number]['operators']): Uint8Array {
+/** Every operator's options as the reader decodes them (TfliteOperator.kernelOptions), [subgraph][operator]. */
+function readOperatorOptions(bytes: Uint8Array, file: string): OperatorOptions[][] {
+  return readTflite(bytes, file).subgraphs.map((sg) => sg.operators.map((op) => op.kernelOptions));
+}
+
+/** A model of one subgraph running `operators`, and `callees` more subgraphs (one RELU each) for control flow to name. */
+function model(operators: ModelSpec['subgraphs'][number]['operators'], callees = 0): Uint8Array {
+  const callee: ModelSpec['subgraphs'][number] = { tensors: [{ shape: [1, 8, 8, 4] }, { shape: [1, 8, 8, 4] }], inputs: [0], outputs: [1], operators: [{ op: OP.RELU, inputs: [0], outputs: [1] }] };
   return buildTflite({
-    subgraphs: [{ tensors: [{ shape: [1, 8, 8, 4] }, { shape: [1, 8, 8, 4] }], inputs: [0], outputs: [1], operators }],
+    subgraphs: [{ tensors: [{ shape: [1, 8, 8, 4] }, { shape: [1, 8, 8, 4] }], inputs: [0], outputs: [1], operators }, ...Array.from({ length: callees }, () => callee)],
   });
 }
 
-describe('readOperatorOptions', () => {
+describe('operator options as the reader decodes them (TfliteOperator.kernelOptions)', () => {
   it('decodes Conv2DOptions field by field, with the schema defaults for absent dilations', () => {
     const bytes = model([
       {
@@ -55,7 +64,7 @@ describe('readOperatorOptions', () => {
         builtinOptions: { type: BUILTIN_OPTIONS.WhileOptions, fields: [{ slot: 0, kind: 'i32', value: 2 }, { slot: 1, kind: 'i32', value: 1 }] },
       },
       { op: OP.ADD, inputs: [0], outputs: [1] },
-    ]);
+    ], 2);
     const [ops] = readOperatorOptions(bytes, 'm.tflite');
     expect(ops!.map((o) => o.builtin)).toEqual([
       { kind: 'SVDFOptions', rank: 4, activation: 0 },
@@ -65,6 +74,8 @@ describe('readOperatorOptions', () => {
       undefined,
     ]);
     expect(ops![4]!.builtinType).toBe(0);
+    // The reader checks the subgraphs named and records them as the operator's calls.
+    expect(readTflite(bytes, 'm.tflite').subgraphs[0]!.operators.map((o) => o.calls)).toEqual([undefined, undefined, undefined, [2, 1], undefined]);
   });
 
   it('keeps custom options as bytes; decodeFlexbuffer reads a Signal map and names the operator when corrupt', () => {
