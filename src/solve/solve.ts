@@ -152,7 +152,9 @@ interface Best {
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
   validateProblem(problem);
   const parts = partsToSolve(problem, options, true);
-  return parts ? solveInParts(problem, parts, options, solveWhole, finishPlan) : solveWhole(problem, options, true);
+  if (parts === undefined) return solveWhole(problem, options, true);
+  // The report's rows solve `problem` itself (validated above); the parts are problems of their own.
+  return solveInParts(problem, parts, options, (p, o) => solveWhole(p, o, p === problem), finishPlan);
 }
 
 /** solve() on the problem as one piece; `validated`: the caller has validated it (a million buffers: ~1 s saved). */
