@@ -3,12 +3,10 @@
  * peak and memory profile, inspect's views and numbering, convert to stdout, --dim, and the formats
  * named when a file is none of them. Runs build/js/cli.js (npm run build first).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliRunner } from './helpers/cli.js';
 import { parseCsv } from '../src/import/csv.js';
 import { importOnnx } from '../src/import/onnx/index.js';
 import { importTflite } from '../src/import/tflite/index.js';
@@ -21,14 +19,7 @@ import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
 import { sharedDir } from './helpers/shared.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'build', 'js', 'cli.js');
-const dir = mkdtempSync(join(tmpdir(), 'arenapack-report-'));
-
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const { dir, run } = cliRunner('arenapack-report-');
 
 const deq = join(dir, 'deq.tflite');
 writeFileSync(deq, buildTflite(FIXTURES.dequantize()));

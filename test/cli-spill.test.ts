@@ -3,12 +3,10 @@
  * the command line's report, --json, --out (CSV and JSON), --svg and --header tell one story, the plan
  * emitted is the one described, and the exit code follows it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliRunner } from './helpers/cli.js';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
 import type { Memory, Problem } from '../src/problem/types.js';
@@ -18,20 +16,7 @@ import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
 import { importOnnx } from '../src/import/onnx/index.js';
 import { CAP_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'build', 'js', 'cli.js');
-const dir = mkdtempSync(join(tmpdir(), 'arenapack-spill-'));
-
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
-function file(name: string, text: string | Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, run, file } = cliRunner('arenapack-spill-');
 
 interface JsonBuffer {
   id: string;
