@@ -1,5 +1,5 @@
 import type { Buffer, Problem } from './types.js';
-import type { Verdict } from './verify.js';
+import { checkOffsets, type Verdict } from './verify.js';
 
 /**
  * verifyPlan for a problem with gaps or aliases (src/problem/relative.ts says what they mean), knowing
@@ -7,7 +7,7 @@ import type { Verdict } from './verify.js';
  * when it has one; every alias sits at its target's offset plus its alias offset; and two buffers not
  * tied by aliases never hold the same byte at the same step — a buffer holds no byte during a gap, or
  * only its window's. Self-contained on purpose: it shares no code with the solvers, the bounds or
- * relative.ts.
+ * relative.ts (only verify.ts's checkOffsets, the offset checks every plan passes).
  */
 export function verifyTiedPlan(problem: Problem, offsets: readonly number[], claimedPeak?: number): Verdict {
   const errors: string[] = [];
@@ -15,23 +15,8 @@ export function verifyTiedPlan(problem: Problem, offsets: readonly number[], cla
   const add = (m: string): void => {
     if (errors.length < 20) errors.push(m);
   };
-  if (offsets.length !== bs.length) {
-    add(`plan has ${offsets.length} offsets for ${bs.length} buffers`);
-    return { valid: false, errors, peak: NaN };
-  }
-  let peak = 0;
-  bs.forEach((b, i) => {
-    const o = offsets[i];
-    if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
-      add(`buffer "${b.id}": offset ${String(o)} is not a non-negative safe integer`);
-      return;
-    }
-    const a = b.align ?? 1;
-    if (o % a !== 0) add(`buffer "${b.id}": offset ${o} is not a multiple of its alignment ${a}`);
-    if (b.offset !== undefined && b.offset !== o) add(`buffer "${b.id}": fixed offset ${b.offset} was moved to ${o}`);
-    if (o + b.size > peak) peak = o + b.size;
-  });
-  if (errors.length > 0) return { valid: false, errors, peak: NaN };
+  const peak = checkOffsets(bs, offsets, add);
+  if (peak === undefined || errors.length > 0) return { valid: false, errors, peak: NaN };
 
   const index = new Map(bs.map((b, i) => [b.id, i]));
   // The root each buffer's chain of aliases ends at: buffers with one root may share bytes.

@@ -12,6 +12,33 @@ export interface Verdict {
 }
 
 /**
+ * What every plan's offsets must be, whatever else the problem asks: one per buffer, each a
+ * non-negative safe integer, a multiple of the buffer's alignment, its fixed offset when it has one.
+ * Each fault goes to `add`. Returns the peak (max offset + size over the integer offsets, bytes), or
+ * undefined when the number of offsets is wrong (nothing else is checked then).
+ */
+export function checkOffsets(bs: readonly Buffer[], offsets: readonly number[], add: (message: string) => void): number | undefined {
+  if (offsets.length !== bs.length) {
+    add(`plan has ${offsets.length} offsets for ${bs.length} buffers`);
+    return undefined;
+  }
+  let peak = 0;
+  for (let i = 0; i < bs.length; i++) {
+    const b = bs[i]!;
+    const o = offsets[i];
+    if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
+      add(`buffer "${b.id}": offset ${String(o)} is not a non-negative safe integer`);
+      continue;
+    }
+    const a = b.align ?? 1;
+    if (o % a !== 0) add(`buffer "${b.id}": offset ${o} is not a multiple of its alignment ${a}`);
+    if (b.offset !== undefined && b.offset !== o) add(`buffer "${b.id}": fixed offset ${b.offset} was moved to ${o}`);
+    if (o + b.size > peak) peak = o + b.size;
+  }
+  return peak;
+}
+
+/**
  * Checks a placement against its problem, knowing nothing of how it was found: every buffer has
  * an aligned non-negative integer offset (its fixed one, if it has one), and buffers live at the same
  * time never share an address. When `claimedPeak` is given it must equal the recomputed peak.
@@ -29,24 +56,8 @@ export function verifyPlan(problem: Problem, offsets: readonly number[], claimed
   const add = (m: string): void => {
     if (errors.length < maxErrors) errors.push(m);
   };
-  if (offsets.length !== bs.length) {
-    add(`plan has ${offsets.length} offsets for ${bs.length} buffers`);
-    return { valid: false, errors, peak: NaN };
-  }
-  let peak = 0;
-  for (let i = 0; i < bs.length; i++) {
-    const b = bs[i]!;
-    const o = offsets[i];
-    if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
-      add(`buffer "${b.id}": offset ${String(o)} is not a non-negative safe integer`);
-      continue;
-    }
-    const a = b.align ?? 1;
-    if (o % a !== 0) add(`buffer "${b.id}": offset ${o} is not a multiple of its alignment ${a}`);
-    if (b.offset !== undefined && b.offset !== o) add(`buffer "${b.id}": fixed offset ${b.offset} was moved to ${o}`);
-    if (o + b.size > peak) peak = o + b.size;
-  }
-  if (errors.length > 0) return { valid: false, errors, peak: NaN };
+  const peak = checkOffsets(bs, offsets, add);
+  if (peak === undefined || errors.length > 0) return { valid: false, errors, peak: NaN };
 
   // A sweep over time keeping the live buffers by address finds whether any two collide in
   // O(n log n); only then are the collisions listed, pair by pair.

@@ -4,18 +4,7 @@ import { greedyPlanOfProblem } from '../../src/runtime/tflm/greedy-planner.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { liveBound } from '../../src/problem/bounds.js';
 import type { Problem } from '../../src/problem/types.js';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/problems.js';
 
 const overlap = (a: PlannerBuffer, b: PlannerBuffer): boolean => a.first <= b.last && b.first <= a.last;
 
