@@ -274,12 +274,12 @@ export const int32s = (xs: readonly number[]): Uint8Array => new Uint8Array(Int3
 
 /** Small models whose ranges and sizes the tests compute by hand (see each comment). */
 /** An IF's then branch: in -> ADD(in, in) -> t -> ADD(t, in) -> out, FLOAT32 [1, 8]. */
-const ifThen = (): SubgraphSpec => ({
+const ifThen = (shape: number[] = [1, 8]): SubgraphSpec => ({
   name: 'then',
   tensors: [
-    { name: 'in', shape: [1, 8], type: T.FLOAT32 },
-    { name: 't', shape: [1, 8], type: T.FLOAT32 },
-    { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+    { name: 'in', shape, type: T.FLOAT32 },
+    { name: 't', shape, type: T.FLOAT32 },
+    { name: 'out', shape, type: T.FLOAT32 },
   ],
   inputs: [0],
   outputs: [2],
@@ -290,12 +290,12 @@ const ifThen = (): SubgraphSpec => ({
 });
 
 /** An IF's else branch: in -> RELU -> e -> ADD(e, e) -> out, FLOAT32 [1, 8]. */
-const ifElse = (): SubgraphSpec => ({
+const ifElse = (shape: number[] = [1, 8]): SubgraphSpec => ({
   name: 'else',
   tensors: [
-    { name: 'in', shape: [1, 8], type: T.FLOAT32 },
-    { name: 'e', shape: [1, 8], type: T.FLOAT32 },
-    { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+    { name: 'in', shape, type: T.FLOAT32 },
+    { name: 'e', shape, type: T.FLOAT32 },
+    { name: 'out', shape, type: T.FLOAT32 },
   ],
   inputs: [0],
   outputs: [2],
@@ -594,6 +594,34 @@ export const FIXTURES = {
       },
       ifThen(),
       ifElse(),
+    ],
+  }),
+  /**
+   * An IF run once whose branches are the largest part of the model: FLOAT32 [4, 8] (128 B) through
+   * RELU -> IF -> RELU; the then branch peaks at 384 B, the else branch at 256 B, above what main has
+   * live at the IF (c, a, y). Sharing one base saves the else branch's peak over stacking them.
+   */
+  ifWide: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'c', shape: [1], type: T.BOOL },
+          { name: 'x', shape: [4, 8], type: T.FLOAT32 },
+          { name: 'a', shape: [4, 8], type: T.FLOAT32 },
+          { name: 'y', shape: [4, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [4, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0, 1],
+        outputs: [4],
+        operators: [
+          { op: OP.RELU, inputs: [1], outputs: [2] },
+          { op: OP.IF, inputs: [0, 2], outputs: [3], options: { type: 92, ints: { 0: 1, 1: 2 } } },
+          { op: OP.RELU, inputs: [3], outputs: [4] },
+        ],
+      },
+      ifThen([4, 8]),
+      ifElse([4, 8]),
     ],
   }),
   /**

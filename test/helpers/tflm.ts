@@ -47,14 +47,15 @@ export interface TflmRun {
 }
 
 /**
- * Runs `files` in TFLM (3 Invokes, seeded inputs) in as few Python processes as it can: one, unless
+ * Runs `files` in TFLM (3 Invokes, seeded inputs; `args`: more of scripts/tflm_run.py's options, e.g.
+ * `--bool true`) in as few Python processes as it can: one, unless
  * the runtime crashes on a model — that model is reported as crashed and the rest run in a new process.
  */
-export function runInTflm(python: string, files: readonly string[], invokes = 3): Map<string, TflmRun> {
+export function runInTflm(python: string, files: readonly string[], invokes = 3, args: readonly string[] = []): Map<string, TflmRun> {
   const out = new Map<string, TflmRun>();
   let rest = [...files];
   while (rest.length > 0) {
-    const r = spawnSync(python, [RUNNER, '--invokes', String(invokes), ...rest], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 });
+    const r = spawnSync(python, [RUNNER, '--invokes', String(invokes), ...args, ...rest], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 });
     for (const line of r.stdout.split('\n').filter((l) => l.trim())) {
       const run = JSON.parse(line) as TflmRun;
       out.set(run.file, run);
@@ -66,6 +67,21 @@ export function runInTflm(python: string, files: readonly string[], invokes = 3)
     rest = rest.slice(next + 1);
   }
   return out;
+}
+
+/**
+ * Runs `files` in TFLM one after another as models sharing an arena run (scripts/tflm_run.py
+ * --together): every interpreter made first, file k with an arena of `arenas[k]` bytes (the Python
+ * binding gives each interpreter its own arena), then each Invoke runs the models in turn. Throws
+ * when the runtime crashes.
+ */
+export function runTogetherInTflm(python: string, files: readonly string[], arenas: readonly number[], invokes = 3): Map<string, TflmRun> {
+  const r = spawnSync(python, [RUNNER, '--invokes', String(invokes), '--together', '--arenas', arenas.join(','), ...files], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 });
+  if (r.status !== 0) throw new Error(`tflm_run.py --together: ${r.signal ?? `exit ${r.status}`}: ${r.stderr}`);
+  return new Map(r.stdout.split('\n').filter((l) => l.trim()).map((l) => {
+    const run = JSON.parse(l) as TflmRun;
+    return [run.file, run];
+  }));
 }
 
 /** A model written for TFLM by arenapack, with the head arenapack reports for it. */
