@@ -22,7 +22,8 @@ import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
 import { modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
-import { planForTflm } from './runtime/tflm/model-head.js';
+import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
+import type { PlanResult } from './solve/spill.js';
 import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
 import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import { solve, type SolveOptions } from './solve/solve.js';
@@ -138,18 +139,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const orders = reordered?.results.map((r) => r.order);
   // TFLite: TFLM adds its kernels' scratch around the offline plan; keep the plan whose head is smallest.
   // (Not after spilling: the head then holds only what stays on chip, and TFLM cannot run a DDR arena.)
-  const tflm =
-    model.format === 'tflite' && spilled < 0
-      ? planForTflm({
-          model,
-          plans: planned.results,
-          // The candidates' solves share what is left of the command's time limit.
-          solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: end.share(share) }),
-          offsets: (plans) => tensorOffsets(model, plans),
-          kernels: opts.kernels ?? 'reference',
-          ...(orders ? { orders } : {}),
-        })
-      : undefined;
+  const tflm = model.format === 'tflite' && spilled < 0 ? planTflm(model, planned, opts, method, end, orders) : undefined;
   const results = tflm?.plans ?? planned.results;
   // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
   const offsets = tensorOffsets(model, results);
@@ -203,6 +193,21 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   return arenaFits(results, opts.capacity, model) === false ? EXIT_NO_FIT : 0;
 }
 
+/**
+ * TFLite: the plan TFLM runs best (planForTflm: kernel scratch placed around the offline plan, the
+ * candidate with the smallest head), its candidates' solves sharing what is left of `end`.
+ */
+export function planTflm(model: ImportedModel, planned: ModelPlan, opts: PlanOptions, method: MethodName | Portfolio, end: Deadline, orders?: readonly (readonly number[] | undefined)[]): TflmPlanFacts<PlanResult> {
+  return planForTflm({
+    model,
+    plans: planned.results,
+    solve: (problem, _s, share) => solve(problem, { ...solveOptions(opts, method), deadline: end.share(share) }),
+    offsets: (plans) => tensorOffsets(model, plans),
+    kernels: opts.kernels ?? 'reference',
+    ...(orders ? { orders } : {}),
+  });
+}
+
 /** --reorder: a header of offsets in the new order is only right for a model written in that order. */
 function reorderOperators(file: string, bytes: Uint8Array, opts: PlanOptions): ReorderedModel {
   if (opts.header !== undefined && opts.writeTflite === undefined) {
@@ -216,7 +221,7 @@ function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveO
   return { method, timeLimitMs: timeLimitMs(opts), seed: opts.seed, iterations: opts.iterations };
 }
 
-function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, deadline: Deadline): ModelPlan {
+export function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, deadline: Deadline): ModelPlan {
   const progress = progressReporter(file);
   const plan = planModel(model, { ...solveOptions(opts, method), deadline, onProgress: progress.update }, opts.capacity, { spill: opts.spill !== false });
   progress.done();

@@ -27,6 +27,7 @@ import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
 import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
+import { runPlanSharedArena } from './cli-shared-arena.js';
 import type { MemoryTier } from './problem/types.js';
 import { problemFitHints } from './fit-hints.js';
 import { readFileSync } from 'node:fs';
@@ -178,8 +179,13 @@ export async function main(argv: string[]): Promise<number> {
           return Number(v);
         }),
     )
-    .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver');
-  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[] }) => {
+    .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
+    .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
+  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+    if (opts.sharedArena) {
+      code = runPlanSharedArena(files, opts);
+      return;
+    }
     if (files.length === 1 && opts.jobs === undefined) {
       code = await runPlan(files[0]!, opts);
       return;
