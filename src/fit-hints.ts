@@ -120,7 +120,7 @@ export function modelFitHints(a: ModelHintArgs): FitHint[] {
     const arena = modelArenaSize(plans);
     hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}, ${fitText(arena, capacity)}` });
   };
-  const prepared = model.subgraphs.reduce((n, sg) => n + (sg.tensors ?? []).filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
+  const prepared = model.subgraphs.reduce((n, sg) => n + sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
   if (prepared > 0 && a.importOptions.keepPrepared !== false) {
     replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, 0.5, () =>
       importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),

@@ -13,8 +13,8 @@ import { planTiers, type TieredPlan } from './solve/tiers/index.js';
 
 /** The subgraph's problem with each buffer's weight set to its traffic per inference (an explicit weight stays). */
 export function withTraffic(sg: ModelSubgraph): Problem {
-  const readers = readerCounts(sg.operators ?? [], sg.tensorCount);
-  const tensors = sg.tensors ?? [];
+  const readers = readerCounts(sg.operators, sg.tensorCount);
+  const tensors = sg.tensors;
   return {
     ...sg.problem,
     buffers: sg.problem.buffers.map((b, i) => ({ ...b, weight: b.weight ?? bufferTraffic(b.size, sg.tensorsOf[i] ?? [], readers, tensors) })),

@@ -31,8 +31,20 @@ export interface GraphTensor {
   shape: number[];
   /** The shape stored in the file, when `shape` differs from it (resolved from its producer, or --batch). */
   storedShape?: number[];
-  /** Bytes of `shape`; undefined when unknown (e.g. a string constant). */
+  /** Bytes of `shape` (a constant: of its data); undefined when unknown (e.g. a string constant). */
   bytes?: number;
+  /**
+   * Why `bytes` is unknown, naming the tensor as the reader names it (e.g. `tensor "s" has element type
+   * STRING, whose size is not fixed, so it cannot be planned`): the error, after the file, of a plan that
+   * needs the tensor's bytes (src/graph/problem.ts). Absent: left out silently where its bytes are unknown.
+   */
+  unsized?: string;
+  /**
+   * A weight the run holds: the key of the constant data the tensor's bytes are (tensors with one key
+   * share one buffer when weights are planned: TFLite's data buffer; ONNX: the tensor itself). Absent
+   * for a tensor that is no weight the run reads (an ONNX initializer no node reads).
+   */
+  weights?: string;
   /**
    * An offset the model's own offline plan gives the tensor (e.g. Vela's), kept instead of planning it:
    * bytes from the start of TFLM's head (model-wide, as the offline plan stores it).
@@ -92,7 +104,7 @@ export interface GraphOperator {
   /**
    * Has effects beyond its outputs (control flow, state or variables, randomness, custom code, no
    * outputs at all): a new operator order keeps these operators in their relative order. The reader
-   * decides, by its format's rules (src/import/tflite/operators.ts, src/import/onnx/problem.ts).
+   * decides, by its format's rules (src/import/tflite/operators.ts, src/import/onnx/model-graph.ts).
    */
   pinned?: boolean;
   /**
@@ -121,13 +133,40 @@ export interface SubgraphGraph {
   /** Position of the subgraph in the model (0 = the main graph). */
   index: number;
   name: string;
-  /** Every tensor, in index order. */
+  /** Every tensor, in index order (ONNX: those with an inferred type and shape). */
   tensors: GraphTensor[];
+  /** How many tensor indices the subgraph numbers (planned or not), for the offline plan. */
+  tensorCount: number;
   /** Every operator, in stored order. */
   operators: GraphOperator[];
   /** Graph inputs and outputs (tensor indices). */
   inputs: number[];
   outputs: number[];
+  /**
+   * The stored operators in the order they run (runOrder[k] runs at step k of the stored model) when
+   * that is not operator i at step i (ONNX: a stored order that is not topological is sorted). Absent:
+   * the stored order.
+   */
+  runOrder?: number[];
+  /** What the reader found that the report should say (shapes resolved or taken from value_info, ...), in its words. */
+  facts: string[];
+}
+
+/**
+ * A model as its reader saw it: the format, the file (for messages) and every subgraph (TFLite: in
+ * the model's order; ONNX: the main graph, then the If branches depth first).
+ */
+export interface ModelGraph {
+  format: 'tflite' | 'onnx';
+  file: string;
+  subgraphs: SubgraphGraph[];
+  /**
+   * TFLite: the file's own offline plan (OfflineMemoryAllocation, e.g. Vela's). `kept`: its offsets
+   * are the tensors' `fixedOffset`, and `extent` bytes from offset 0 (the highest offset + stored
+   * bytes of a tensor it places) are reserved for it in subgraph 0; not kept
+   * (--replace-offline-plan): read no further, every tensor planned anew.
+   */
+  offlinePlan?: { kept: true; extent: number } | { kept: false };
 }
 
 /** A short label of an operator for messages and reports: `operator 3 (CONV_2D "name")`. */

@@ -1,44 +1,28 @@
-import type { GraphOperator, GraphTensor, TensorKind } from '../graph/types.js';
+import type { GraphTensor, SubgraphGraph, TensorKind } from '../graph/types.js';
 import type { Problem } from '../problem/types.js';
 
 /** A tensor as the importers hand it on: the model graph's tensor (src/graph/types.ts). */
 export type ModelTensor = GraphTensor;
 export type { TensorKind };
 
-/** What a model importer (TFLite, ONNX) hands to planning and export: one problem per subgraph. */
-export interface ModelSubgraph {
-  /** Position of the subgraph in the model (0 = the main graph). */
-  index: number;
-  name: string;
+/**
+ * What a model importer (TFLite, ONNX) hands to planning and export: one subgraph's model graph (its
+ * tensors with their buffer and live range in `order` set where planned) and its problem, built from
+ * the graph by src/graph/problem.ts. Kernel scratch requests go in `operators[i].scratch`.
+ */
+export interface ModelSubgraph extends SubgraphGraph {
   /** One buffer per planned tensor group; `buffer.id` is the owner tensor's index as a string. */
   problem: Problem;
   /** tensorsOf[i]: the tensor indices (in this subgraph) that live in problem.buffers[i]; the owner first. */
   tensorsOf: number[][];
   /** names[i]: the owner tensor's name for problem.buffers[i]. */
   names: string[];
-  /** Number of tensors in the subgraph (planned or not), for the offline plan. */
-  tensorCount: number;
   /** Number of operators (nodes), in execution order. */
   operatorCount: number;
   /** The operator order the live ranges follow (order[k] runs at step k), when given at import (`orders`). */
   order?: number[];
-  /** Facts the report should show (tensors prepared once, aliases, skipped tensors...). */
+  /** Facts the report should show: the reader's (`facts`), then the planning's (tensors prepared once, aliases, skipped tensors...). */
   notes: string[];
-  /** Every tensor of the subgraph, in index order (optional: importers may leave it out). */
-  tensors?: ModelTensor[];
-  /**
-   * Every operator of the subgraph in stored order, with its type and tensors (the model graph's
-   * operators; TFLite: always; ONNX: the nodes); kernel scratch requests go in `operators[i].scratch`.
-   */
-  operators?: GraphOperator[];
-  /** The graph's inputs and outputs (tensor indices; ONNX: those of this graph, not the enclosing one's). */
-  inputs?: number[];
-  outputs?: number[];
-  /**
-   * ONNX: the stored nodes in the order they run (runOrder[k] runs at step k of the stored model) when
-   * that is not node i at step i (a stored order that is not topological is sorted). Absent: the stored order.
-   */
-  runOrder?: number[];
   /**
    * Bytes of the variable tensors (state): not in the planned arena; TFLM keeps them in its
    * persistent area (tail), each rounded up to 16 bytes. 0 when none.

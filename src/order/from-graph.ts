@@ -25,13 +25,9 @@ export interface SubgraphOpGraph {
  * is an intermediate of) of every tensor it reads (variables excepted: the operators touching them are
  * pinned) and after the pinned operators before it. `shareViews` must be the importer's option: a
  * view's output then shares its input's memory whenever the order makes it the input's last reader.
- * Throws Error when the subgraph lacks its graph (tensors, operators, inputs, outputs).
  */
 export function subgraphOpGraph(imported: ModelSubgraph, shareViews: boolean): SubgraphOpGraph {
   const { tensors: info, operators, inputs, outputs } = imported;
-  if (info === undefined || operators === undefined || inputs === undefined || outputs === undefined) {
-    throw new Error(`subgraphOpGraph: subgraph ${imported.index} has no model graph (tensors, operators, inputs, outputs)`);
-  }
   const operatorAt = imported.runOrder ? [...imported.runOrder] : operators.map((_, i) => i);
   const ops = operatorAt.map((i) => operators[i]!);
   const graphInputs = new Set(inputs);

@@ -110,10 +110,10 @@ describe('ONNX import: buffers and live ranges', () => {
     const [g] = load(SMALL_CNN, { includeWeights: true, align: 1, shareReshapes: false });
     const w = g!.problem.buffers.filter((b) => ['1', '2', '3', '4'].includes(b.id));
     expect(w).toEqual([
-      { id: '1', size: 4 * 27 * 4, start: 0, end: 6, align: 1 },
-      { id: '2', size: 16, start: 0, end: 6, align: 1 },
-      { id: '3', size: 16, start: 0, end: 6, align: 1 },
-      { id: '4', size: 16, start: 0, end: 6, align: 1 },
+      { id: '1', size: 4 * 27 * 4, start: 0, end: 6 },
+      { id: '2', size: 16, start: 0, end: 6 },
+      { id: '3', size: 16, start: 0, end: 6 },
+      { id: '4', size: 16, start: 0, end: 6 },
     ]);
     expect(g!.problem.buffers).toHaveLength(11);
     expect(() => importOnnx(model(SMALL_CNN), 'm.onnx', { align: 3 })).toThrow(/m.onnx: alignment must be a power of two/);

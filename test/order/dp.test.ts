@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { importTflite } from '../../src/import/tflite/index.js';
+import { importTflite, tfliteModelFrom } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
-import { tfliteSubgraph } from '../../src/import/tflite/subgraph.js';
 import { subgraphOpGraph } from '../../src/order/from-graph.js';
 import { dpOrder } from '../../src/order/dp.js';
 import { orderBound, wholePart } from '../../src/order/memory.js';
@@ -12,7 +11,8 @@ import { allValidOrders, orderFaults } from '../helpers/order-check.js';
 import { randomGraph } from '../helpers/random-graph.js';
 import { buildTflite } from '../helpers/tflite-builder.js';
 
-const OPTS = { align: 16, includeWeights: false, keepPrepared: true, shareReshapes: true };
+/** Subgraph 0 of `model` imported (default options: align 16, no weights, prepared kept, views shared) in `order`. */
+const inOrder = (model: ReturnType<typeof readTflite>, order: readonly number[]) => tfliteModelFrom(model, 'r.tflite', { orders: [order] }).subgraphs[0]!;
 
 describe('reorder: the dynamic program against brute force', () => {
   it('finds the least live bound over every valid order on random graphs of at most 9 operators', () => {
@@ -24,7 +24,7 @@ describe('reorder: the dynamic program against brute force', () => {
         const stored = importTflite(bytes, 'r.tflite').subgraphs[0]!;
         // Brute force through the importer itself: every valid order, its live ranges, their bound.
         const orders = allValidOrders(model, 0);
-        const bounds = orders.map((o) => liveBound(tfliteSubgraph(model, 0, OPTS, o).problem));
+        const bounds = orders.map((o) => liveBound(inOrder(model, o).problem));
         const best = Math.min(...bounds);
         const g = subgraphOpGraph(stored, true).graph;
         // The dynamic program alone, on the whole graph as one part, with no upper bound to prune by.
@@ -37,7 +37,7 @@ describe('reorder: the dynamic program against brute force', () => {
         const r = reorder(g);
         expect(orderFaults(model, 0, r.order)).toEqual([]);
         expect(r.bound).toBe(best);
-        expect(liveBound(tfliteSubgraph(model, 0, OPTS, r.order).problem)).toBe(best);
+        expect(liveBound(inOrder(model, r.order).problem)).toBe(best);
         expect(r.storedBound).toBe(liveBound(stored.problem));
         expect(r.optimal).toBe(true);
         expect(r.floor).toBeLessThanOrEqual(best);
@@ -59,7 +59,7 @@ describe('reorder: the dynamic program against brute force', () => {
         const tiny = reorder(g, { maxStates: 3, noFloor: true });
         expect(orderFaults(model, 0, tiny.order)).toEqual([]);
         expect(tiny.bound).toBeLessThanOrEqual(tiny.storedBound);
-        expect(liveBound(tfliteSubgraph(model, 0, OPTS, tiny.order).problem)).toBe(tiny.bound);
+        expect(liveBound(inOrder(model, tiny.order).problem)).toBe(tiny.bound);
         if (tiny.exactBlocks < tiny.blocks) {
           gaveUp++;
           expect(tiny.optimal).toBe(tiny.bound <= tiny.floor);

@@ -7,7 +7,9 @@ import { checkImportOptions } from '../options.js';
 import type { ImportedModel, ModelImportOptions } from '../model.js';
 import { decodeOnnx } from './decode.js';
 import { inferShapes, type GraphShapes } from './infer.js';
-import { buildSubgraphs } from './problem.js';
+import { modelProblems } from '../../graph/problem.js';
+import { graphsDepthFirst, onnxGraph } from './model-graph.js';
+import { checkNodeOrder } from './node-order.js';
 
 export { decodeOnnx } from './decode.js';
 export { inferShapes, type GraphShapes } from './infer.js';
@@ -35,12 +37,20 @@ export function readOnnxShapes(bytes: Uint8Array, file: string, options: OnnxImp
   return namingFile(file, () => inferShapes(decodeOnnx(bytes, file), { inputShapes: options.inputShapes, batch: options.batch, dims: options.dims }));
 }
 
-/** The second half: the problems of every graph, in `options.orders` where given (`shapes` is left as it is). */
+/**
+ * The second half: the model graph of every graph (model-graph.ts) and its problem (src/graph/problem.ts),
+ * in `options.orders` where given (each checked: checkNodeOrder); `shapes` is left as it is.
+ */
 export function onnxModelFrom(shapes: GraphShapes, file: string, options: OnnxImportOptions = {}): ImportedModel {
   const { align } = checkImportOptions(options, file);
-  const subgraphs = namingFile(file, () =>
-    buildSubgraphs(shapes, { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true }, options.orders),
-  );
+  const subgraphs = namingFile(file, () => {
+    const graphs = graphsDepthFirst(shapes);
+    options.orders?.forEach((order, k) => {
+      if (order !== undefined && k < graphs.length) checkNodeOrder(graphs[k]!, order, k);
+    });
+    const problem = { align, includeWeights: options.includeWeights ?? false, keepPrepared: true, shareViews: options.shareReshapes ?? true };
+    return modelProblems(onnxGraph(shapes, file), problem, options.orders);
+  });
   return { format: 'onnx', file, subgraphs };
 }
 

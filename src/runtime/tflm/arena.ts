@@ -30,7 +30,7 @@ export type { PointerBits } from './tail.js';
 export function plannedHead(model: ImportedModel, offsets: readonly (readonly number[])[]): number {
   let head = 0;
   model.subgraphs.forEach((sg, s) => {
-    for (const t of sg.tensors ?? []) {
+    for (const t of sg.tensors) {
       const o = offsets[s]?.[t.index] ?? -1;
       if (o >= 0 && t.bytes !== undefined) head = Math.max(head, o + tflmAligned(t.bytes));
     }
@@ -47,7 +47,7 @@ export function plannedHead(model: ImportedModel, offsets: readonly (readonly nu
  */
 export function variableBytes(model: ImportedModel, offsets?: readonly (readonly number[])[]): number {
   return model.subgraphs.reduce((a, sg, s) => {
-    if (offsets === undefined || sg.tensors === undefined) return a + (sg.variableBytes ?? 0);
+    if (offsets === undefined) return a + (sg.variableBytes ?? 0);
     return a + sg.tensors.filter((t) => t.kind === 'variable' && (offsets[s]?.[t.index] ?? -1) < 0).reduce((b, t) => b + tflmAligned(t.bytes ?? 0), 0);
   }, 0);
 }

@@ -24,17 +24,13 @@ export interface TflmGraph {
 
 /**
  * The TFLM view of an imported TFLite model, with each subgraph's operators in `orders[s]` (orders[s][k]
- * = the stored operator run at step k; absent = the stored order). Throws Error when a subgraph lacks
- * its model graph (the TFLite importer always gives it).
+ * = the stored operator run at step k; absent = the stored order).
  */
 export function tflmGraph(model: Pick<ImportedModel, 'file' | 'subgraphs'>, orders?: readonly (readonly number[] | undefined)[]): TflmGraph {
   return {
     file: model.file,
     subgraphs: model.subgraphs.map((sg, s) => {
       const { tensors, operators, inputs, outputs } = sg;
-      if (tensors === undefined || operators === undefined || inputs === undefined || outputs === undefined) {
-        throw new Error(`tflmGraph: ${model.file}: subgraph ${s} has no model graph (tensors, operators, inputs, outputs)`);
-      }
       const order = orders?.[s];
       return { tensors, operators: order ? order.map((i) => operators[i]!) : operators, inputs, outputs };
     }),

@@ -43,7 +43,7 @@ interface Walk {
 function callsAt(model: ImportedModel, s: number, step: number): readonly number[] {
   const sg = model.subgraphs[s]!;
   const op = sg.order !== undefined ? sg.order[step]! : step;
-  return sg.operators?.[op]?.calls ?? [];
+  return sg.operators[op]?.calls ?? [];
 }
 
 /** TFLM's walk over the subgraphs (see the module comment); undefined when the calls form a cycle. */

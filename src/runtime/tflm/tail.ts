@@ -167,7 +167,7 @@ export function tailEstimate(model: ImportedModel, bits: PointerBits, variables:
     a.alloc(STRUCT.evalTensor[bits] * sg.tensorCount, ptr);
     a.alloc(STRUCT.node[bits] * sg.operatorCount, ptr);
   }
-  const ops = model.subgraphs.flatMap((sg) => (sg.operators ?? []).map((op) => ({ op, tensors: sg.tensors ?? [] })));
+  const ops = model.subgraphs.flatMap((sg) => sg.operators.map((op) => ({ op, tensors: sg.tensors })));
   for (const { op } of ops) a.alloc(RULES[op.type]?.builtin ?? 0, 4);
   for (const { op } of ops) {
     const rule = RULES[op.type];

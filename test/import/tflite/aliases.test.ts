@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { shapeAliases } from '../../../src/import/tflite/aliases.js';
-import { tensorLifetimes } from '../../../src/import/tflite/lifetimes.js';
+import { tensorSteps } from '../../../src/graph/live-ranges.js';
+import { viewOwners } from '../../../src/graph/views.js';
+import { tensorKinds } from '../../../src/import/tflite/lifetimes.js';
 import { graphOperators } from '../../../src/import/tflite/operators.js';
 import { readTflite } from '../../../src/import/tflite/reader.js';
 import { buildTflite, FIXTURES, OP, type ModelSpec } from '../../helpers/tflite-builder.js';
 
 function owners(spec: ModelSpec, bytes?: (number | undefined)[]): number[] {
   const m = readTflite(buildTflite(spec), 'a.tflite');
-  const n = m.subgraphs[0]!.tensors.length;
-  return shapeAliases(graphOperators(m, 0), m.subgraphs[0]!.outputs, tensorLifetimes(m, 0), bytes ?? new Array<number>(n).fill(32));
+  const sg = m.subgraphs[0]!;
+  const n = sg.tensors.length;
+  const kinds = tensorKinds(m, 0);
+  const size = bytes ?? new Array<number>(n).fill(32);
+  const steps = tensorSteps(sg.operators, n);
+  return viewOwners(graphOperators(m, 0), n, new Set(sg.outputs), (t) => kinds[t]!, (t) => size[t], (t) => steps[t]!.lastRead);
 }
 
-describe('shapeAliases', () => {
+describe('viewOwners on TFLite RESHAPE / SQUEEZE / EXPAND_DIMS', () => {
   it('SQUEEZE of a dying input shares it; RESHAPE of an input read later does not', () => {
     expect(owners(FIXTURES.reshape())).toEqual([0, 1, 2, 3, 3, 5]);
   });

@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/problem/errors.js';
-import { isConstant, tensorLifetimes } from '../../../src/import/tflite/lifetimes.js';
+import { tensorSteps } from '../../../src/graph/live-ranges.js';
+import { importTflite } from '../../../src/import/tflite/index.js';
+import { isConstant, tensorKinds } from '../../../src/import/tflite/lifetimes.js';
 import { readTflite } from '../../../src/import/tflite/reader.js';
 import { buildTflite, FIXTURES, type ModelSpec } from '../../helpers/tflite-builder.js';
 
-const lives = (spec: ModelSpec, s = 0) => tensorLifetimes(readTflite(buildTflite(spec), 'l.tflite'), s);
+/**
+ * Kinds (tensorKinds) and live ranges (the importer's, src/graph/problem.ts) of subgraph `s`'s tensors,
+ * with the step of the last reader of a tensor that moves with the order.
+ */
+function lives(spec: ModelSpec, s = 0): { kind: string; start?: number; end?: number; lastRead?: number }[] {
+  const bytes = buildTflite(spec);
+  const model = readTflite(bytes, 'l.tflite');
+  const kinds = tensorKinds(model, s);
+  const steps = tensorSteps(model.subgraphs[s]!.operators, kinds.length);
+  return importTflite(bytes, 'l.tflite').subgraphs[s]!.tensors.map((t) => {
+    const x: { kind: string; start?: number; end?: number; lastRead?: number } = { kind: kinds[t.index]! };
+    if (t.start !== undefined) Object.assign(x, { start: t.start, end: t.end });
+    const last = steps[t.index]!.lastRead;
+    if (['input', 'output', 'activation', 'intermediate'].includes(x.kind) && last !== undefined) x.lastRead = last;
+    return x;
+  });
+}
 
-describe('tensorLifetimes', () => {
+describe('tensor kinds and live ranges (tensorKinds, the importer)', () => {
   it('kinds and ranges of the chain', () => {
     expect(lives(FIXTURES.chain())).toEqual([
       { kind: 'input', start: 0, end: 1, lastRead: 0 },
