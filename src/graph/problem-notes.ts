@@ -43,8 +43,14 @@ const WORDS: Record<ModelGraph['format'], Words> = {
   },
 };
 
+/** The note on the weights the run reads (planned or not), when the format's report has one. */
+export function weightsNote(format: ModelGraph['format'], counts: PlanningCounts, options: { includeWeights: boolean }): string[] {
+  const w = WORDS[format].weights(counts.weights, counts.weightBytes, options.includeWeights);
+  return w === undefined ? [] : [w];
+}
+
 /**
- * The notes on a subgraph's problem, in this order: weights, prepared tensors, variables,
+ * The other notes on a subgraph's problem, in this order: prepared tensors, variables,
  * intermediates, views, unwritten tensors, unused ones, empty ones.
  */
 export function planningNotes(
@@ -57,8 +63,6 @@ export function planningNotes(
   const notes: string[] = [];
   const of = (pick: (t: GraphTensor) => boolean): GraphTensor[] => tensors.filter(pick);
   const sum = (ts: readonly GraphTensor[]): number => ts.reduce((a, t) => a + (t.bytes ?? 0), 0);
-  const w = words.weights(counts.weights, counts.weightBytes, options.includeWeights);
-  if (w !== undefined) notes.push(w);
   const prepared = of((t) => t.kind === 'prepared' && t.weights === undefined);
   if (prepared.length > 0) {
     notes.push(

@@ -10,7 +10,7 @@ import type { Buffer } from '../problem/types.js';
 import type { ModelSubgraph, ModelTensor } from '../import/model.js';
 import { tflmAligned } from '../runtime/tflm/allocation.js';
 import { liveRange, tensorSteps } from './live-ranges.js';
-import { planningNotes, type PlanningCounts } from './problem-notes.js';
+import { planningNotes, weightsNote, type PlanningCounts } from './problem-notes.js';
 import type { GraphTensor, ModelGraph, SubgraphGraph, TensorKind } from './types.js';
 import { viewOwners } from './views.js';
 
@@ -141,7 +141,13 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
     tensorsOf,
     names,
     operatorCount: graph.operators.length,
-    notes: [...keptNote(tensors, reserve), ...graph.facts, ...planningNotes(model.format, tensors, counts, options), ...replacedNote(model, graph.index)],
+    notes: [
+      ...keptNote(tensors, reserve),
+      ...weightsNote(model.format, counts, options),
+      ...graph.facts,
+      ...planningNotes(model.format, tensors, counts, options),
+      ...replacedNote(model, graph.index),
+    ],
     tensors,
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],

@@ -28,7 +28,9 @@ export interface TflmPlanFacts<P extends Plan> {
   /**
    * The head TFLM reaches on its own with the model as given: its greedy planner (greedy-planner.ts)
    * placing every tensor and the scratch, in the stored operator order, keeping the model's own
-   * offline plan where it has one. The honest "before" of the reports, bytes.
+   * offline plan where the import kept it (ModelTensor.fixedOffset); with --replace-offline-plan
+   * (replaceOfflinePlan) the import reads no offline plan, and TFLM's planner places every tensor, as
+   * on the model with its plan all -1. The honest "before" of the reports, bytes.
    */
   runtimeDefault: number;
 }
@@ -87,8 +89,8 @@ function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const kernels = args.kernels ?? 'reference';
   const graph = tflmGraph(args.model, args.orders);
   const scratch = modelScratch(graph, kernels);
-  // The runtime on its own: the stored order, the model's own offline plan (if any, kept as fixed
-  // offsets on the graph's tensors), its greedy planner.
+  // The runtime on its own: the stored order, the model's own offline plan where the import kept it
+  // (fixed offsets on the tensors; none with --replace-offline-plan), its greedy planner.
   const reordered = args.orders?.some((o) => o !== undefined) ?? false;
   const stored = reordered ? tflmGraph(args.model) : graph;
   const offline = (s: number, t: number): number | undefined => args.model.subgraphs[s]?.tensors?.[t]?.fixedOffset;

@@ -1,0 +1,61 @@
+/**
+ * The reports' "before" (planForTflm's runtimeDefault: TFLM's own planner on the model) follows
+ * --replace-offline-plan: a model's own offline plan is kept in it by default, and left out with the
+ * flag (TFLM's planner then places every tensor, as it does on the model with the plan all -1). Both
+ * figures are checked in TFLM itself when the runtime is there (.venv; ARENAPACK_SKIP_TFLM=1 skips
+ * that part visibly).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { importTflite } from '../../src/import/tflite/index.js';
+import { planForTflm } from '../../src/runtime/tflm/model-head.js';
+import { solve } from '../../src/solve/solve.js';
+import { buildTflite, FIXTURES, int32s } from '../helpers/tflite-builder.js';
+import { runInTflm, tflmPython } from '../helpers/tflm.js';
+
+const skipRuntime = process.env.ARENAPACK_SKIP_TFLM === '1';
+if (skipRuntime) console.warn('SKIPPED (in part): ARENAPACK_SKIP_TFLM=1: the "before" head is not checked in TensorFlow Lite Micro');
+
+/** plainFloat (in -> a -> b -> out, FLOAT32 [1, 8] = 32 B each) with its own offline plan: in and out at 0, a at 256, b left to the runtime. */
+function withOwnPlan(): Uint8Array {
+  return buildTflite({ ...FIXTURES.plainFloat(), metadata: [{ name: 'OfflineMemoryAllocation', data: int32s([0, 1, 4, 0, 256, -1, 0]) }] });
+}
+
+function runtimeDefault(bytes: Uint8Array, replaceOfflinePlan: boolean): number {
+  const model = importTflite(bytes, 'own.tflite', { replaceOfflinePlan });
+  const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
+  return planForTflm({ model, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets: (ps) => tensorOffsets(model, ps) }).runtimeDefault;
+}
+
+describe("the report's before (TFLM's own planner) and --replace-offline-plan", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-before-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const bytes = withOwnPlan();
+  const kept = runtimeDefault(bytes, false);
+  const replaced = runtimeDefault(bytes, true);
+
+  it('kept: the model\'s offline plan stays in it (a at 256: the head reaches 288); replaced: TFLM places every tensor', () => {
+    expect(kept).toBe(288);
+    expect(replaced).toBeLessThan(kept);
+    // Without the model's plan, TFLM's planner on 32-byte tensors: at the ADD, in, a and b are live.
+    expect(replaced).toBe(96);
+  });
+
+  it.skipIf(skipRuntime)('both figures are TFLM\'s head: on the model as given, and on it with the plan all -1', () => {
+    const py = tflmPython();
+    if ('error' in py) expect.fail(py.error);
+    const given = join(dir, 'own.tflite');
+    const none = join(dir, 'none.tflite');
+    writeFileSync(given, bytes);
+    writeFileSync(none, writeOfflinePlan(bytes, 'own.tflite', [[-1, -1, -1, -1]]));
+    const runs = runInTflm(py.python, [given, none], 1);
+    expect(runs.get(given)!.error).toBeUndefined();
+    expect(runs.get(none)!.error).toBeUndefined();
+    expect(runs.get(given)!.head).toBe(kept);
+    expect(runs.get(none)!.head).toBe(replaced);
+  });
+});
