@@ -11,7 +11,7 @@ import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { modelTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
-import { arenaFits, tensorOffsets } from './export/tensor-offsets.js';
+import { tensorOffsets } from './export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
@@ -157,6 +157,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
           solveOptions: solveOptions(opts, method),
           deadline: end,
           reordered: reordered !== undefined,
+          ...(json.arena.tflm ? { tflm: { tail: json.arena.tflm.tail.bytes, ...(spilled < 0 ? { whole: json.arena.tflm.total } : {}) } } : {}),
         })
       : [];
   if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
@@ -190,7 +191,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
-  return arenaFits(results, opts.capacity, model) === false ? EXIT_NO_FIT : 0;
+  return json.arena.fits === false ? EXIT_NO_FIT : 0;
 }
 
 /**

@@ -93,18 +93,28 @@ export interface ModelHintArgs {
   deadline: Deadline;
   /** Whether the plan already runs in a new order (--reorder): then no reorder hint. */
   reordered: boolean;
+  /**
+   * TFLite: TFLM's tail estimate (TflmArena.tail.bytes) and, unless the plan spilled (TFLM cannot run a
+   * DDR arena), the whole arena TFLM needs for the plan emitted (head + tail estimate, TflmArena.total),
+   * bytes: the arena a user types in is what must fit, and every figure of the hints includes the tail.
+   */
+  tflm?: { whole?: number; tail: number };
 }
 
 /**
- * Hints for a model whose plans do not fit `capacity` all on chip: the capacity needed, tensors too
- * large alone, spilling, `--no-prepared` (when tensors prepared once are planned), `--reorder`. Each
+ * Hints for a model whose plans do not fit `capacity` all on chip (TFLite: whose whole arena, head +
+ * tail estimate, does not): the capacity needed, tensors too large alone, spilling, `--no-prepared`
+ * (when tensors prepared once are planned), `--reorder`, TFLite's figures with the tail estimate. Each
  * re-plan gets a share of the time left; one the deadline reaches first is left out and said so.
  */
 export function modelFitHints(a: ModelHintArgs): FitHint[] {
   const { model, results, capacity } = a;
-  if (fitsAllOnChip(results, capacity)) return [];
-  const need = modelArenaSize(results.map(oneArena));
-  const hints: FitHint[] = [{ change: 'capacity', arena: need, fits: true, text: `a capacity of ${exact(need)}: the plan of every tensor on chip fits it` }];
+  const tail = a.tflm?.tail ?? 0;
+  if (fitsAllOnChip(results, capacity) && (a.tflm?.whole ?? 0) <= capacity) return [];
+  // TFLite: the plan of every tensor on chip (after spilling: the one that did not fit) with TFLM's tail estimate.
+  const need = Math.max(modelArenaSize(results.map(oneArena)) + tail, a.tflm?.whole ?? 0);
+  const withTail = a.tflm !== undefined ? ` with TFLM's tail estimate (${exact(tail)})` : '';
+  const hints: FitHint[] = [{ change: 'capacity', arena: need, fits: true, text: `a capacity of ${exact(need)}: the plan of every tensor on chip fits it${withTail}` }];
   model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, capacity, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`)));
   if (model.subgraphs.length === 1) {
     const spill = spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity);
@@ -117,8 +127,8 @@ export function modelFitHints(a: ModelHintArgs): FitHint[] {
     }
     const other = make();
     const plans = planModel(other, { ...a.solveOptions, deadline: a.deadline.share(share) }).results;
-    const arena = modelArenaSize(plans);
-    hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}, ${fitText(arena, capacity)}` });
+    const arena = modelArenaSize(plans) + tail;
+    hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}` });
   };
   const prepared = model.subgraphs.reduce((n, sg) => n + sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
   if (prepared > 0 && a.importOptions.keepPrepared !== false) {

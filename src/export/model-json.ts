@@ -85,12 +85,15 @@ export function modelPlanToJson(
   const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite'));
   const layout = modelArena(model, results);
   const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
-  if (capacity !== undefined) {
-    arena.capacity = capacity;
-    arena.fits = arenaFits(results, capacity, model)!;
-    if (results.some((r) => r.spill !== undefined)) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
-  }
   if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflm);
+  if (capacity !== undefined) {
+    const spilled = results.some((r) => r.spill !== undefined);
+    arena.capacity = capacity;
+    // TFLite: the arena a user types in, head + TFLM's tail estimate, is what must fit (not after
+    // spilling: TFLM cannot run a DDR arena, the on-chip arena is what must fit then).
+    arena.fits = arenaFits(results, capacity, model, spilled ? undefined : arena.tflm?.total)!;
+    if (spilled) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
+  }
   const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
   if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
   return json;

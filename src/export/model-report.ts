@@ -92,16 +92,20 @@ export function formatModelReport(
   const { size: total, layout } = modelArena(model, results);
   const cap = model.subgraphs[0]!.problem.capacity;
   const spilled = results.some((r) => r.spill !== undefined);
-  if (model.format === 'tflite') {
-    const a = tflmArena(model, options.offsets ?? tensorOffsets(model, results), options.arena ?? (tflm !== undefined ? { headWithScratch: tflm.head } : {}));
+  const a = model.format === 'tflite' ? tflmArena(model, options.offsets ?? tensorOffsets(model, results), options.arena ?? (tflm !== undefined ? { headWithScratch: tflm.head } : {})) : undefined;
+  if (a !== undefined) {
     const what = tflm !== undefined ? 'planned tensors, each rounded up to 16, and the kernel scratch TFLM places around them' : 'planned tensors, each rounded up to 16 as TFLM plans';
     head.push(`  arena needed    ${formatBytesExact(a.head)}  TFLM head: ${what}${spilled ? ' (on chip, after spilling)' : ''}`);
     head.push(
       `                  + TFLM's tail ~${formatBytesExact(a.tail.bytes)}${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: ` +
         `kTensorArenaSize ~ ${formatBytesExact(a.total)}; the tail an ${tailLabel(a.tail)}`,
     );
-    if (cap !== undefined) {
-      head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
+    if (cap !== undefined && spilled) {
+      head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits after spilling, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
+    } else if (cap !== undefined) {
+      // The arena a user types in (head + TFLM's tail estimate) is what must fit.
+      const fit = a.total <= cap ? `fits, ${formatBytes(cap - a.total)} to spare` : `does NOT fit, ${formatBytes(a.total - cap)} over`;
+      head.push(`  capacity        ${formatBytes(cap)}: ${fit} (head + TFLM's tail estimate, kTensorArenaSize ~ ${formatBytesExact(a.total)})`);
     }
     if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${TFLM_DEFAULT_NAME}: ${lessThan(a.head, tflm.runtimeDefault)}`);
   } else if (model.subgraphs.length > 1) {
@@ -136,7 +140,9 @@ export function formatModelReport(
     parts.push(lines.join('\n') + '\n');
   });
   if (model.subgraphs.length > 1 && model.format === 'tflite') {
-    const fit = cap === undefined ? '' : total <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit`;
+    // The capacity holds the whole TFLM arena (head + tail estimate), as above.
+    const whole = spilled ? total : (a?.total ?? total);
+    const fit = cap === undefined ? '' : whole <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit${spilled ? '' : " (with TFLM's tail estimate)"}`;
     const how = layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)";
     parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} ${how} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }

@@ -47,11 +47,13 @@ export function modelArena(model: ImportedModel, plans: readonly TensorPlan[]): 
 
 /**
  * With a capacity: whether every subgraph's plan fits it and so does the model's arena (modelArena;
- * without `model`, the stacked one); the CLI exits 3 when not. Undefined without a capacity.
+ * without `model`, the stacked one; `whole`, when given, instead: a TFLite model's whole TFLM arena,
+ * head + tail estimate, src/runtime/tflm/arena.ts TflmArena.total); the CLI exits 3 when not.
+ * Undefined without a capacity.
  */
-export function arenaFits(plans: readonly (TensorPlan & { fits?: boolean })[], capacity: number | undefined, model?: ImportedModel): boolean | undefined {
+export function arenaFits(plans: readonly (TensorPlan & { fits?: boolean })[], capacity: number | undefined, model?: ImportedModel, whole?: number): boolean | undefined {
   if (capacity === undefined) return undefined;
-  const size = model !== undefined ? modelArena(model, plans).size : modelArenaSize(plans);
+  const size = whole ?? (model !== undefined ? modelArena(model, plans).size : modelArenaSize(plans));
   return size <= capacity && plans.every((p) => p.fits !== false);
 }
 

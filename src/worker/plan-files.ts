@@ -8,7 +8,7 @@ import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
 import { formatReport } from '../export/report.js';
-import { arenaFits, tensorOffsets } from '../export/tensor-offsets.js';
+import { tensorOffsets } from '../export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from '../runtime/tflm/arena.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
@@ -138,7 +138,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     const arena = json.arena.tflm?.head ?? json.arena.size;
-    const code = arenaFits(results, o.capacity, model) === false ? EXIT_NO_FIT : 0;
+    const code = json.arena.fits === false ? EXIT_NO_FIT : 0;
     return {
       row: summaryRow(results[0]!, arena, o.capacity, code),
       text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, arena: arenaOpts, offsets }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
