@@ -6,7 +6,7 @@ import { bufferHasData, type TfliteBuffer, type TfliteSubgraph } from './types.j
  * Each operator's outputs are fresh values: an operator that reads its own output, writes a graph
  * input or writes a constant (a tensor whose buffer holds data) has no live range a plan could honour
  * (the interpreter would overwrite an input or weights). Throws an InputError naming the file, subgraph,
- * operator and tensor. (A tensor two operators write is tensorLifetimes' check.)
+ * operator and tensor. (A tensor two operators write is tensorKinds' check, lifetimes.ts.)
  */
 export function checkOperatorOutputs(sg: TfliteSubgraph, s: number, buffers: readonly TfliteBuffer[], file: string): void {
   const inputs = new Set(sg.inputs);

@@ -23,7 +23,7 @@ function planAndVerify(sg: ModelSubgraph): number {
   return r.peak;
 }
 
-describe('tfliteSubgraph: buffers and live ranges equal hand-computed ones', () => {
+describe('importTflite (src/graph/problem.ts): buffers and live ranges equal hand-computed ones', () => {
   it('chain: producer step to the step after the last reader; the output to the end; weights left out', () => {
     const sg = sg0(FIXTURES.chain());
     expect(table(sg)).toEqual({ '0': [256, 0, 1, [0]], '2': [256, 0, 2, [2]], '3': [1024, 1, 3, [3]], '4': [10, 2, 3, [4]] });
