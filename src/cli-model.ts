@@ -20,7 +20,7 @@ import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
-import { modelFitHints } from './fit-hints.js';
+import { hintsToJson, modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
 import type { PlanResult } from './solve/spill.js';
@@ -159,7 +159,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
           reordered: reordered !== undefined,
         })
       : [];
-  if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
+  if (hints.length > 0) json.hints = hintsToJson(hints);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));
