@@ -20,7 +20,7 @@ import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, type ModelPlan } from './plan-model.js';
-import { modelFitHints } from './fit-hints.js';
+import { hintsToJson, modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
 import type { PlanResult } from './solve/spill.js';
@@ -157,10 +157,10 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
           solveOptions: solveOptions(opts, method),
           deadline: end,
           reordered: reordered !== undefined,
-          ...(json.arena.tflm ? { tflm: { tail: json.arena.tflm.tail.bytes, ...(spilled < 0 ? { whole: json.arena.tflm.total } : {}) } } : {}),
+          ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}),
         })
       : [];
-  if (hints.length > 0) json.hints = hints.map(({ text: _t, ...h }) => h);
+  if (hints.length > 0) json.hints = hintsToJson(hints);
   if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
   if (reordered && stored) {
     json.subgraphs.forEach((sg, s) => Object.assign(sg, storedJson(stored, s)));

@@ -16,6 +16,7 @@ import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
+import { panelsSvg, problemPanels } from './export/svg.js';
 import { terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
@@ -29,7 +30,7 @@ import { progressReporter } from './cli-progress.js';
 import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
 import { runPlanSharedArena } from './cli-shared-arena.js';
 import type { MemoryTier } from './problem/types.js';
-import { problemFitHints } from './fit-hints.js';
+import { hintsToJson, problemFitHints } from './fit-hints.js';
 import { readFileSync } from 'node:fs';
 
 /** The package's version, from its package.json (two folders up from build/js/cli.js and build/dist/cli.js). */
@@ -50,7 +51,6 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['batch', '--batch'],
   ['inputShape', '--input-shape'],
   ['dim', '--dim'],
-  ['svg', '--svg'],
   ['header', '--header'],
   ['prefix', '--prefix'],
   ['writeTflite', '--write-tflite'],
@@ -93,9 +93,13 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
       ['--no-spill', opts.spill === false],
       ['--method glpk', opts.method === 'glpk'],
       ['--emit-lp', opts.emitLp !== undefined],
+      ['--svg', opts.svg !== undefined],
     ];
     const given = clash.find(([, on]) => on);
-    if (given) throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): --capacity C is the two memories --memory chip=C:0 --memory ddr:1`);
+    if (given) {
+      const tail = given[0] === '--svg' ? 'the picture of a plan over memory tiers is drawn for models' : '--capacity C is the two memories --memory chip=C:0 --memory ddr:1';
+      throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
+    }
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
@@ -127,9 +131,11 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
+  // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
+  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
   writeAllAtomic(outputs);
   const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }) : [];
-  if (hints.length > 0 && json !== undefined) json.hints = hints.map(({ text: _t, ...h }) => h);
+  if (hints.length > 0 && json !== undefined) json.hints = hintsToJson(hints);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
@@ -161,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the plan as JSON instead of the report')
     .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
-    .option('--svg <file>', 'models: write a picture of the layout (SVG)')
+    .option('--svg <file>', 'write a picture of the layout (SVG): each buffer at its offset over its steps, and the memory profile')
     .option('--trace <file>', 'write the plan as a Chrome / Perfetto trace (JSON): a track per memory, a slice per buffer over its steps')
     .option('--header <file>', 'models: write a C header with the arena size and every tensor\'s offset')
     .option('--prefix <name>', 'models: prefix of the header\'s macros and include guard (default: the model file\'s name, e.g. PERSON_DETECT)', prefixOption)
@@ -252,4 +258,10 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+// Output piped into a reader that stops early (`plan x.csv | head -1`): stop writing and exit quietly,
+// as a pipeline's writer does (the files the command writes are complete before its report is printed).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = await main(process.argv.slice(2));

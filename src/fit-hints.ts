@@ -3,7 +3,10 @@
  * help, computed by actually planning it — the capacity needed, a tensor that alone exceeds the
  * capacity, spilling (the choice and its DDR traffic), and for models leaving out tensors prepared
  * once (`--no-prepared`) and another operator order (`--reorder`). Every plan here comes from
- * solve(), which verifies it; all of them run within the command's one deadline.
+ * solve(), which verifies it; all of them run within the command's one deadline. One procedure for
+ * the command line, several files and the page: a generator of solve requests (as spilling is,
+ * src/solve/spill.ts), driven inline (the command line; the page, in its worker) or by a pool of
+ * workers (several files), so all of them give the same hints.
  */
 import { formatBytes, formatBytesBoth as exact } from './format/bytes.js';
 import { printable } from './format/printable.js';
@@ -13,18 +16,29 @@ import type { ImportedModel } from './import/model.js';
 import { importModelFile } from './import/model-file.js';
 import type { OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel } from './order/model.js';
-import { planModel } from './plan-model.js';
 import type { Problem } from './problem/types.js';
 import type { Deadline } from './solve/deadline.js';
-import type { SolveOptions } from './solve/solve.js';
 import type { FitHintJson } from './export/plan-json.js';
-import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
+import type { TflmArena } from './runtime/tflm/arena.js';
+import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
+import { spillOptions, spillPlanner, type PlanResult, type SolveRequest } from './solve/spill.js';
 
 /** One change and what planning with it gave: the JSON's `hints[]` entry, and the report's line. */
 export interface FitHint extends FitHintJson {
   /** The line the report prints. */
   text: string;
+  /** A few words for a summary row (several files), e.g. `capacity 88.00 KiB` or `--no-prepared: 1.69 MiB`. */
+  short: string;
 }
+
+/** The first hint: the capacity the plan of every buffer (`what`: buffer or tensor) on chip needs. */
+const capacityHint = (need: number, what: string, withTail = ''): FitHint => ({
+  change: 'capacity',
+  arena: need,
+  fits: true,
+  text: `a capacity of ${exact(need)}: the plan of every ${what} on chip fits it${withTail}`,
+  short: `capacity ${formatBytes(need)}`,
+});
 
 const fitText = (arena: number, capacity: number): string =>
   arena <= capacity ? `fits ${formatBytes(capacity)} (${formatBytes(capacity - arena)} to spare)` : `still does NOT fit ${formatBytes(capacity)} (${formatBytes(arena - capacity)} over)`;
@@ -44,14 +58,34 @@ function tooLarge(problem: Problem, capacity: number, name: (i: number) => strin
     .filter(({ b }) => b.size > capacity)
     .sort((x, y) => y.b.size - x.b.size)
     .slice(0, 5)
-    .map(({ b, i }) => ({ change: 'tensor', buffer: b.id, size: b.size, text: `${name(i)} alone is ${exact(b.size)}, more than the capacity: no plan keeps it on chip` }));
+    .map(({ b, i }) => ({
+      change: 'tensor',
+      buffer: b.id,
+      size: b.size,
+      text: `${name(i)} alone is ${exact(b.size)}, more than the capacity: no plan keeps it on chip`,
+      short: `${name(i)} alone is ${formatBytes(b.size)}`,
+    }));
+}
+
+/** Drives a generator of solve requests with `solveOne` inline: its result. */
+function runInline<T>(run: Generator<SolveRequest, T, SolveResult>, solveOne: (p: Problem, o: SolveOptions) => SolveResult = solve): T {
+  let step = run.next();
+  while (!step.done) step = run.next(solveOne(step.value.problem, step.value.options));
+  return step.value;
+}
+
+/** Drives a generator of solve requests with `solveOne` (a pool of workers, say): the same result. */
+async function runWith<T>(run: Generator<SolveRequest, T, SolveResult>, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<T> {
+  let step = run.next();
+  while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
+  return step.value;
 }
 
 /** The spill line: the plan emitted when it spilled, else (with --no-spill) a spill plan made now. */
-function spillHint(problem: Problem, result: PlanResult, options: SolveOptions, capacity: number): FitHint | undefined {
-  const spilled = result.spill !== undefined ? result : result.spillFailure === undefined ? planWithSpill(problem, result, spillOptions(options, result), capacity) : result;
+function* spillHint(problem: Problem, result: PlanResult, options: SolveOptions, capacity: number): Generator<SolveRequest, FitHint | undefined, SolveResult> {
+  const spilled = result.spill !== undefined || result.spillFailure !== undefined || result.peak <= capacity ? result : yield* spillPlanner(problem, capacity, result, spillOptions(options, result));
   const s = spilled.spill;
-  if (s === undefined || s.spilled.length === 0) return result.spillFailure !== undefined ? { change: 'spill', text: `spilling: ${result.spillFailure}` } : undefined;
+  if (s === undefined || s.spilled.length === 0) return result.spillFailure !== undefined ? { change: 'spill', text: `spilling: ${result.spillFailure}`, short: '-' } : undefined;
   const which = result.spill !== undefined ? 'the plan emitted' : 'without --no-spill';
   return {
     change: 'spill',
@@ -60,22 +94,41 @@ function spillHint(problem: Problem, result: PlanResult, options: SolveOptions, 
     text:
       `spill ${plural(s.spilled.length, 'buffer')} (${formatBytes(s.spilledBytes)}) to DDR (${which}): ${exact(spilled.peak)} on chip, ` +
       `DDR arena ${exact(s.ddrPeak)}, DDR traffic ${exact(s.ddrTraffic)} per run (${s.choice === 'optimal' ? 'proven best choice' : 'choice not proven best'})`,
+    short: `spill ${plural(s.spilled.length, 'buffer')}, DDR traffic ${formatBytes(s.ddrTraffic)}`,
   };
 }
 
+/**
+ * The hints for a CSV or JSON problem whose plan `result` does not fit `capacity` all on chip, as a
+ * generator of the solves they need (see problemFitHints).
+ */
+export function* problemHintsPlanner(problem: Problem, result: PlanResult, capacity: number, options: SolveOptions): Generator<SolveRequest, FitHint[], SolveResult> {
+  if (fitsAllOnChip([result], capacity)) return [];
+  const need = oneArena(result).peak;
+  const hints: FitHint[] = [capacityHint(need, 'buffer')];
+  hints.push(...tooLarge(problem, capacity, (i) => `buffer ${problem.buffers[i]!.id}`));
+  const spill = yield* spillHint(problem, result, options, capacity);
+  if (spill) hints.push(spill);
+  return hints;
+}
 
 /**
  * Hints for a CSV or JSON problem whose plan `result` does not fit `capacity` all on chip: the
- * capacity needed, buffers too large alone, spilling. Empty when it fits.
+ * capacity needed, buffers too large alone, spilling. Empty when it fits. Solves inline.
  */
 export function problemFitHints(problem: Problem, result: PlanResult, capacity: number, options: SolveOptions): FitHint[] {
-  if (fitsAllOnChip([result], capacity)) return [];
-  const need = oneArena(result).peak;
-  const hints: FitHint[] = [{ change: 'capacity', arena: need, fits: true, text: `a capacity of ${exact(need)}: the plan of every buffer on chip fits it` }];
-  hints.push(...tooLarge(problem, capacity, (i) => `buffer ${problem.buffers[i]!.id}`));
-  const spill = spillHint(problem, result, options, capacity);
-  if (spill) hints.push(spill);
-  return hints;
+  return runInline(problemHintsPlanner(problem, result, capacity, options));
+}
+
+/** problemFitHints() with the solves done by `solveOne` (a pool of workers, say): the same hints. */
+export function problemFitHintsWith(
+  problem: Problem,
+  result: PlanResult,
+  capacity: number,
+  options: SolveOptions,
+  solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>,
+): Promise<FitHint[]> {
+  return runWith(problemHintsPlanner(problem, result, capacity, options), solveOne);
 }
 
 /** What modelFitHints needs to re-plan the model. */
@@ -94,11 +147,57 @@ export interface ModelHintArgs {
   /** Whether the plan already runs in a new order (--reorder): then no reorder hint. */
   reordered: boolean;
   /**
-   * TFLite: TFLM's tail estimate (TflmArena.tail.bytes) and, unless the plan spilled (TFLM cannot run a
-   * DDR arena), the whole arena TFLM needs for the plan emitted (head + tail estimate, TflmArena.total),
-   * bytes: the arena a user types in is what must fit, and every figure of the hints includes the tail.
+   * TFLite: the arena TFLM needs for the plan emitted (the JSON's arena.tflm): the arena a user types
+   * in, head + tail estimate, is what must fit, and every figure of the hints includes the tail. After
+   * spilling the on-chip head alone must fit (TFLM cannot run a DDR arena).
    */
-  tflm?: { whole?: number; tail: number };
+  tflm?: TflmArena;
+}
+
+/** Every subgraph of `model` planned in one arena (no capacity), each solve a share of what `deadline` leaves, as planModel(). */
+function* planSubgraphs(model: ImportedModel, options: SolveOptions, deadline: Deadline): Generator<SolveRequest, SolveResult[], SolveResult> {
+  const plans: SolveResult[] = [];
+  const count = model.subgraphs.length;
+  for (const [s, sg] of model.subgraphs.entries()) plans.push(yield { problem: sg.problem, options: { ...options, deadline: deadline.share(1 / (count - s)) } });
+  return plans;
+}
+
+/**
+ * The hints for a model whose plans do not fit `capacity` all on chip, as a generator of the solves
+ * they need (see modelFitHints): one procedure, driven inline (the command line, the page's worker)
+ * or by a pool of workers (several files), so all of them give the same hints.
+ */
+export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, FitHint[], SolveResult> {
+  const { model, results, capacity } = a;
+  const tail = a.tflm?.tail.bytes ?? 0;
+  const whole = results.some((r) => r.spill !== undefined) ? 0 : (a.tflm?.total ?? 0);
+  if (fitsAllOnChip(results, capacity) && whole <= capacity) return [];
+  // TFLite: the plan of every tensor on chip (after spilling: the one that did not fit) with TFLM's tail estimate.
+  const need = Math.max(modelArenaSize(results.map(oneArena)) + tail, whole);
+  const withTail = a.tflm !== undefined ? ` with TFLM's tail estimate (${exact(tail)})` : '';
+  const hints: FitHint[] = [capacityHint(need, 'tensor', withTail)];
+  model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, capacity, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`)));
+  if (model.subgraphs.length === 1) {
+    const spill = yield* spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity);
+    if (spill) hints.push(spill);
+  }
+  function* replan(what: string, flag: string, share: number, make: () => ImportedModel): Generator<SolveRequest, void, SolveResult> {
+    if (a.deadline.passed()) {
+      hints.push({ change: what, text: `${what}: not tried, the time limit was reached`, short: '-' });
+      return;
+    }
+    const plans = yield* planSubgraphs(make(), a.solveOptions, a.deadline.share(share));
+    const arena = modelArenaSize(plans) + tail;
+    hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}`, short: `${flag}: ${formatBytes(arena)}` });
+  }
+  const prepared = model.subgraphs.reduce((n, sg) => n + sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
+  if (prepared > 0 && a.importOptions.keepPrepared !== false) {
+    yield* replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, '--no-prepared', 0.5, () =>
+      importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
+    );
+  }
+  if (!a.reordered) yield* replan('--reorder (an operator order with a lower live bound)', '--reorder', 0.9, () => reorderModel(a.bytes, a.file, a.importOptions).reordered);
+  return hints;
 }
 
 /**
@@ -106,36 +205,28 @@ export interface ModelHintArgs {
  * tail estimate, does not): the capacity needed, tensors too large alone, spilling, `--no-prepared`
  * (when tensors prepared once are planned), `--reorder`, TFLite's figures with the tail estimate. Each
  * re-plan gets a share of the time left; one the deadline reaches first is left out and said so.
+ * Solves inline (solve()); empty when it fits.
  */
 export function modelFitHints(a: ModelHintArgs): FitHint[] {
-  const { model, results, capacity } = a;
-  const tail = a.tflm?.tail ?? 0;
-  if (fitsAllOnChip(results, capacity) && (a.tflm?.whole ?? 0) <= capacity) return [];
-  // TFLite: the plan of every tensor on chip (after spilling: the one that did not fit) with TFLM's tail estimate.
-  const need = Math.max(modelArenaSize(results.map(oneArena)) + tail, a.tflm?.whole ?? 0);
-  const withTail = a.tflm !== undefined ? ` with TFLM's tail estimate (${exact(tail)})` : '';
-  const hints: FitHint[] = [{ change: 'capacity', arena: need, fits: true, text: `a capacity of ${exact(need)}: the plan of every tensor on chip fits it${withTail}` }];
-  model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, capacity, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`)));
-  if (model.subgraphs.length === 1) {
-    const spill = spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity);
-    if (spill) hints.push(spill);
-  }
-  const replan = (what: string, share: number, make: () => ImportedModel): void => {
-    if (a.deadline.passed()) {
-      hints.push({ change: what, text: `${what}: not tried, the time limit was reached` });
-      return;
-    }
-    const other = make();
-    const plans = planModel(other, { ...a.solveOptions, deadline: a.deadline.share(share) }).results;
-    const arena = modelArenaSize(plans) + tail;
-    hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}` });
-  };
-  const prepared = model.subgraphs.reduce((n, sg) => n + sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
-  if (prepared > 0 && a.importOptions.keepPrepared !== false) {
-    replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, 0.5, () =>
-      importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
-    );
-  }
-  if (!a.reordered) replan('--reorder (an operator order with a lower live bound)', 0.9, () => reorderModel(a.bytes, a.file, a.importOptions).reordered);
-  return hints;
+  return runInline(modelHintsPlanner(a));
+}
+
+/** modelFitHints() with the solves done by `solveOne` (a pool of workers, say): the same hints. */
+export function modelFitHintsWith(a: ModelHintArgs, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<FitHint[]> {
+  return runWith(modelHintsPlanner(a), solveOne);
+}
+
+/**
+ * The one hint a summary row shows (several files): a change that keeps every buffer on chip within
+ * the capacity, the smallest arena first (--no-prepared, --reorder); else spilling; else the capacity
+ * needed. Its short form, e.g. `--no-prepared: 1.69 MiB`; undefined when there is no hint.
+ */
+export function bestHint(hints: readonly FitHint[]): FitHint | undefined {
+  const onChip = hints.filter((h) => h.fits === true && h.change !== 'capacity' && h.change !== 'spill').sort((x, y) => x.arena! - y.arena!);
+  return onChip[0] ?? hints.find((h) => h.change === 'spill' && h.fits === true) ?? hints.find((h) => h.change === 'capacity');
+}
+
+/** The hints as the JSON carries them (`hints[]`): without the report's line and the summary's words. */
+export function hintsToJson(hints: readonly FitHint[]): FitHintJson[] {
+  return hints.map(({ text: _t, short: _s, ...h }) => h);
 }

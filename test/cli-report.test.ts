@@ -3,10 +3,11 @@
  * peak and memory profile, inspect's views and numbering, convert to stdout, --dim, and the formats
  * named when a file is none of them. Runs build/js/cli.js (npm run build first).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliRunner } from './helpers/cli.js';
+import { builtCli, cliRunner } from './helpers/cli.js';
 import { parseCsv } from '../src/import/csv.js';
 import { importOnnx } from '../src/import/onnx/index.js';
 import { importTflite } from '../src/import/tflite/index.js';
@@ -67,6 +68,97 @@ describe('what to change to fit', () => {
     expect(r.out).toMatch(/- a capacity of 6\.40 MiB \(\d+ B\): the plan of every tensor on chip fits it with TFLM's tail estimate \(177\.34 KiB/);
     expect(r.out).toMatch(/- --no-prepared \(leave out 371 tensors prepared once from constants\): 1\.86 MiB \(\d+ B\) with TFLM's tail estimate \(177\.34 KiB \(\d+ B\)\), fits 2\.00 MiB/);
     expect(r.out).toMatch(/- spill \d+ buffers \([\d.]+ MiB\) to DDR \(the plan emitted\): .* DDR traffic [\d.]+ MiB \(\d+ B\) per run/);
+  });
+});
+
+describe('what to change to fit, several files at once', () => {
+  it('the summary says the best hint of each file that does not fit; the JSON carries each file\'s hints, as planning it alone', () => {
+    const bytes = readFileSync(deq);
+    const less = modelArenaSize(planModel(importTflite(bytes, deq, { keepPrepared: false }), { method: 'heuristic' }).results);
+    const cap = less + 16;
+    // A buffer list that fits, and one that does not (it spills its 64 B buffer).
+    const small = join(dir, 'small.csv');
+    writeFileSync(small, 'id,lower,upper,size\na,0,2,8\nb,1,3,8\n');
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, 'id,lower,upper,size\nx,0,2,64\ny,1,3,32\nz,2,4,16\n');
+    const flags = ['--capacity', String(cap), '--method', 'heuristic'];
+    const r = run('plan', deq, small, big, ...flags);
+    expect(r.err).toBe('');
+    const table = r.out.slice(r.out.indexOf('summary: 3 files')).trim().split('\n');
+    expect(table[1]).toMatch(/^ +file +arena +lower bound +status +capacity +to fit$/);
+    const cells = (row: string): string[] => row.trim().split(/ {2,}/);
+    // deq.tflite: --no-prepared keeps every tensor on chip (the spill plan emitted is second best).
+    expect(cells(table[2]!)[0]).toBe(deq);
+    expect(cells(table[2]!).at(-1)).toBe(`--no-prepared: ${less} B`);
+    expect(cells(table[3]!)).toEqual([small, '16 B', '16 B', 'optimal', 'fits', '-']);
+    expect(cells(table[4]!)[0]).toBe(big);
+    expect(cells(table[4]!).at(-1)).toMatch(/^spill 1 buffer, DDR traffic \d+ B$/);
+    // Each file's report prints its "to fit" lines, as alone.
+    expect(r.out).toContain(`    - --no-prepared (leave out 3 tensors prepared once from constants): ${less} B, fits ${cap} B (16 B to spare)\n`);
+    // --json: each file's hints, the same as planning it alone.
+    const all = JSON.parse(run('plan', deq, small, big, ...flags, '--json').out) as { file: string; plan: { hints?: unknown[] } }[];
+    for (const [f, entry] of [deq, small, big].map((f, i) => [f, all[i]!] as const)) {
+      expect(entry.file).toBe(f);
+      expect(entry.plan.hints).toEqual(JSON.parse(run('plan', f, ...flags, '--json').out).hints);
+    }
+    expect(all[0]!.plan.hints!.length).toBeGreaterThan(2);
+    expect(all[1]!.plan.hints).toBeUndefined();
+    expect(all[2]!.plan.hints).toEqual([
+      { change: 'capacity', arena: 96, fits: true },
+      { change: 'tensor', buffer: 'x', size: 64 }, // the capacity is under 64 B
+      { change: 'spill', arena: 48, fits: true },
+    ]);
+  });
+});
+
+describe('--svg for a buffer list (CSV, JSON)', () => {
+  it('draws the problem\'s panels with the memory profile, as for a model; after spilling, on chip and DDR', () => {
+    const f = join(dir, 'pic.csv');
+    writeFileSync(f, 'id,lower,upper,size\nx,0,2,64\ny,1,3,32\nz,2,4,16\n');
+    const svg = join(dir, 'pic.svg');
+    const r = run('plan', f, '--svg', svg);
+    expect(r.code).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(text).toContain('<g id="buffers"');
+    expect(text.match(/<rect class="buf activation" data-i="\d"/g)).toHaveLength(3);
+    expect(text).toContain('<g class="profile">');
+    expect(text).toMatch(/<path class="live" d="M[^"]+"/);
+    expect(text).toMatch(/<path class="high-water" d="M[^"]+"/);
+    expect(text).toContain('>memory profile</text>');
+    // Under 64 B it spills: two panels, each with its profile.
+    const spilled = join(dir, 'pic-spilled.svg');
+    expect(run('plan', f, '--capacity', '64', '--svg', spilled).code).toBe(0);
+    const two = readFileSync(spilled, 'utf8');
+    expect(two).toContain('<g id="buffers-chip"');
+    expect(two).toContain('<g id="buffers-ddr"');
+    expect(two.match(/<g class="profile">/g)).toHaveLength(2);
+    expect(two).not.toMatch(/\b1 buffers\b/);
+    // A JSON problem too; with memory tiers it is refused (nothing written).
+    const jf = join(dir, 'pic.json');
+    writeFileSync(jf, JSON.stringify({ buffers: [{ id: 'a', start: 0, end: 2, size: 8 }, { id: 'b', start: 1, end: 3, size: 8 }] }));
+    const jsvg = join(dir, 'pic-json.svg');
+    expect(run('plan', jf, '--svg', jsvg).code).toBe(0);
+    expect(readFileSync(jsvg, 'utf8')).toContain('<g class="profile">');
+    const tiers = run('plan', f, '--memory', 'chip=64:0', '--memory', 'ddr:1', '--svg', join(dir, 'tiers.svg'));
+    expect(tiers.code).toBe(2);
+    expect(tiers.err).toMatch(/--svg does not go with memory tiers/);
+    expect(existsSync(join(dir, 'tiers.svg'))).toBe(false);
+  });
+});
+
+describe('output into a pipe that closes early', () => {
+  it('`plan x.csv --json | head -c 20` ends quietly: no EPIPE crash, no stack trace', () => {
+    // About 1 MB of JSON: far more than a pipe holds, so the write meets the closed pipe.
+    const rows = Array.from({ length: 8000 }, (_, i) => `b${i},${i % 500},${(i % 500) + 1 + (i % 7)},${16 + (i % 64)}`);
+    const f = join(dir, 'many.csv');
+    writeFileSync(f, 'id,lower,upper,size\n' + rows.join('\n') + '\n');
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" plan "$2" --method greedy-size --json | head -c 20', process.execPath, builtCli, f], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^\{\n {2}"peak": \d/);
+    expect(r.stdout).toHaveLength(20);
+    // (A progress line may reach stderr on a loaded machine; an error never.)
+    expect(r.stderr).not.toMatch(/EPIPE|Error|node:/);
+    expect(r.status).toBe(0);
   });
 });
 

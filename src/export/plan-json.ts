@@ -56,7 +56,7 @@ export interface PlanJson {
   profile: PlanProfile;
   /** The "before" of the report: which planner, and the arena it needs (bytes) for every buffer in one arena. */
   baseline?: Baseline;
-  /** When the plan does not fit the capacity all on chip (single-file runs): what would, each planned. */
+  /** When the plan does not fit the capacity all on chip: what would, each planned (src/fit-hints.ts). */
   hints?: FitHintJson[];
   /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
   buffers: { id: string; offset: number; size: number; start: number; end: number; memory?: Memory }[];

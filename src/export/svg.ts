@@ -9,6 +9,7 @@
  * from a PanelSpec alone, so more memories are more specs.
  */
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { plural } from '../format/plural.js';
 import { printable } from '../format/printable.js';
 import type { ImportedModel, ModelSubgraph, TensorKind } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
@@ -365,14 +366,14 @@ export function problemPanels(problem: Problem, plan: PicturedPlan, file: string
   const liveOf = (idx: number[]): Bytes => peakStepOf({ buffers: idx.map((i) => bufs[i]!) }).bytes;
   if (plan.spill === undefined) {
     const bound = Math.max(liveOf(all), plan.bound ?? 0);
-    const figures = `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${bufs.length} buffers`;
+    const figures = `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${plural(bufs.length, 'buffer')}`;
     return [{ ...base, figures, id: 'buffers', idx: all, peak: plan.peak, bound, ...(capacity !== undefined ? { capacity } : {}) }];
   }
   const chip = all.filter((i) => plan.spill!.memory[i] === 'chip');
   const ddr = all.filter((i) => plan.spill!.memory[i] === 'ddr');
   return [
-    { ...base, figures: `on chip: ${formatBytesExact(plan.peak)}, ${chip.length} buffers, after spilling ${ddr.length} to DDR`, id: 'buffers-chip', idx: chip, peak: plan.peak, bound: liveOf(chip), capacity: plan.spill.capacity },
-    { ...base, memory: 'DDR', figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${ddr.length} buffers spilled`, id: 'buffers-ddr', idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) },
+    { ...base, figures: `on chip: ${formatBytesExact(plan.peak)}, ${plural(chip.length, 'buffer')}, after spilling ${ddr.length} to DDR`, id: 'buffers-chip', idx: chip, peak: plan.peak, bound: liveOf(chip), capacity: plan.spill.capacity },
+    { ...base, memory: 'DDR', figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${plural(ddr.length, 'buffer')} spilled`, id: 'buffers-ddr', idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) },
   ];
 }
 

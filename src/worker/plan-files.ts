@@ -27,6 +27,7 @@ import { createSolver, type Solver } from './node.js';
 import { terminalSafe } from '../format/printable.js';
 import { formatBytes } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
+import { bestHint, hintsToJson, modelFitHintsWith, problemFitHintsWith, type FitHint } from '../fit-hints.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
@@ -76,22 +77,30 @@ export interface SummaryRow {
   status: string;
   /** With a capacity: `fits`, `fits after spilling`, `does NOT fit`; else '-'. */
   fits: string;
+  /** When the plan does not fit all on chip: the best of its "to fit" hints, in a few words (bestHint); else '-'. */
+  toFit: string;
 }
 
-function summaryRow(r: PlanResult, arena: number, capacity: number | undefined, code: number): SummaryRow {
+function summaryRow(r: PlanResult, arena: number, capacity: number | undefined, code: number, hints: readonly FitHint[]): SummaryRow {
   const whole = r.spill?.whole ?? r;
   const status = r.spill ? 'spilled' : r.status === 'feasible' ? `gap ${(r.gap * 100).toFixed(1)}%` : r.status;
   const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : r.spill ? 'fits after spilling' : 'fits';
-  return { arena, bound: whole.bound, status, fits };
+  return { arena, bound: whole.bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
 }
 
-/** The table that ends a multi-file report: a row per file (arena, bound, status, fits), failures with their exit code. */
+/**
+ * The table that ends a multi-file report: a row per file (arena, bound, status, fits), failures with
+ * their exit code; and when some file does not fit its capacity all on chip, a column "to fit" with
+ * that file's best hint (bestHint).
+ */
 export function summaryTable(files: readonly string[], outcomes: readonly Pick<FileOutcome, 'row' | 'code'>[]): string {
+  const hinted = outcomes.some((o) => o.row !== undefined && o.row.toFit !== '-');
   const rows = files.map((f, i) => {
     const o = outcomes[i]!;
-    return o.row ? [f, formatBytes(o.row.arena), formatBytes(o.row.bound), o.row.status, o.row.fits] : [f, '-', '-', `error (exit ${o.code})`, '-'];
+    const row = o.row ? [f, formatBytes(o.row.arena), formatBytes(o.row.bound), o.row.status, o.row.fits, o.row.toFit] : [f, '-', '-', `error (exit ${o.code})`, '-', '-'];
+    return hinted ? row : row.slice(0, 5);
   });
-  const head = ['file', 'arena', 'lower bound', 'status', 'capacity'];
+  const head = ['file', 'arena', 'lower bound', 'status', 'capacity', ...(hinted ? ['to fit'] : [])];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => ('  ' + r.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).trimEnd();
   return [`summary: ${plural(files.length, 'file')}`, line(head), ...rows.map(line)].join('\n') + '\n';
@@ -139,9 +148,21 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
     const arena = json.arena.tflm?.head ?? json.arena.size;
     const code = json.arena.fits === false ? EXIT_NO_FIT : 0;
+    // What would make it fit, as for one file (cli-model.ts), the re-plans solved in the pool.
+    const { deadline: _d, ...solveOptions } = opts;
+    const hints =
+      o.capacity !== undefined
+        ? await modelFitHintsWith(
+            { model, bytes, file, results, capacity: o.capacity, importOptions: o.model ?? {}, solveOptions, deadline, reordered: false, ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}) },
+            (p, so) => solver.solve(p, so),
+          )
+        : [];
+    if (hints.length > 0) json.hints = hintsToJson(hints);
     return {
-      row: summaryRow(results[0]!, arena, o.capacity, code),
-      text: formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, arena: arenaOpts, offsets }) + (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
+      row: summaryRow(results[0]!, arena, o.capacity, code, hints),
+      text:
+        formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets }) +
+        (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
       json,
       code,
     };
@@ -153,10 +174,13 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const result: PlanResult =
     o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));
   const code = result.fits === false ? EXIT_NO_FIT : 0;
+  const hints = problem.capacity !== undefined ? await problemFitHintsWith(problem, result, problem.capacity, opts, (p, so) => solver.solve(p, so)) : [];
+  const json = planToJson(read.all, planOfAll(read, result));
+  if (hints.length > 0) json.hints = hintsToJson(hints);
   return {
-    row: summaryRow(result, result.peak, o.capacity, code),
-    text: formatReport(problem, result, file, { verbose: o.verbose ?? false }) + emptyBuffersNote(read),
-    json: planToJson(read.all, planOfAll(read, result)),
+    row: summaryRow(result, result.peak, o.capacity, code, hints),
+    text: formatReport(problem, result, file, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read),
+    json,
     code,
   };
 }

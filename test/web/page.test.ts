@@ -16,7 +16,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cHeader } from '../../src/export/c-header.js';
 import { problemToCsv } from '../../src/export/csv.js';
-import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { modelArenaSize, tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import { parseCsv } from '../../src/import/csv.js';
@@ -174,6 +175,20 @@ function cliJson(name: string, data: string | Uint8Array, ...args: string[]): Re
     const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, '--json', ...args], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     return JSON.parse(r.stdout) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The command line's report (its stdout) for a file written to a temporary folder. */
+function cliReport(name: string, data: string | Uint8Array, ...args: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-page-cli-'));
+  try {
+    const path = join(dir, name);
+    writeFileSync(path, data);
+    const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, ...args], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return r.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -339,7 +354,7 @@ describe('the page in Chromium', () => {
     expect(modelShown.subgraphs.map(planOf)).toEqual(modelCli.subgraphs.map(planOf));
     const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
     expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.layout.svg', 'chain.trace.json']); // no offline plan for a spilled plan
-    await page.selectOption('#time', '2000');
+    await page.selectOption('#time', '');
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
   });
 
@@ -402,6 +417,7 @@ describe('the page in Chromium', () => {
     expect(await shownPeak()).toBe(expected.peak);
     const plan = await downloadedPlan();
     expect(plan.buffers.map((b) => b.offset)).toEqual(expected.offsets);
+    await page.selectOption('#time', ''); // back to the default (the command line's)
   });
 
   it('shows the example with tooltips and the live set at the peak (screenshot in test-output/page.png)', async () => {
@@ -601,4 +617,124 @@ describe('the page in Chromium: reports (issue 12)', () => {
     }
     expect(problems).toEqual([]);
   }, 120_000);
+  it('what to change to fit: the command line\'s hints, planned in the worker, with the figures of `plan --json` (screenshot test-output/page-hints.png)', async () => {
+    // deq.tflite under a capacity only leaving out its prepared tensors fits (as test/cli-report.test.ts).
+    const bytes = buildTflite(FIXTURES.dequantize());
+    const less = modelArenaSize(planModel(importModelFile(bytes, 'deq.tflite', { keepPrepared: false }), { method: 'heuristic' }).results);
+    const cap = String(less + 16);
+    await page.selectOption('#method', 'heuristic');
+    await page.selectOption('#capacity', 'custom');
+    await page.fill('#custom', cap);
+    await upload('deq.tflite', bytes);
+    await page.waitForFunction(() => document.getElementById('hints')!.dataset['state'] === 'done');
+    const shown = await page.locator('#hints-list li').evaluateAll((lis) =>
+      lis.map((li) => {
+        const d = (li as HTMLElement).dataset;
+        return {
+          change: d['change'],
+          ...(d['arena'] !== undefined ? { arena: Number(d['arena']) } : {}),
+          ...(d['fits'] !== undefined ? { fits: d['fits'] === 'true' } : {}),
+          ...(d['buffer'] !== undefined ? { buffer: d['buffer'] } : {}),
+          ...(d['size'] !== undefined ? { size: Number(d['size']) } : {}),
+        };
+      }),
+    );
+    const cli = cliJson('deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic') as { hints: unknown[] };
+    expect(shown).toEqual(cli.hints);
+    expect(shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
+    expect(shown[4]).toMatchObject({ arena: less, fits: true });
+    // The lines themselves are the report's "to fit" lines.
+    const report = cliReport('deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic');
+    const toFit = report.slice(report.indexOf('  to fit:\n')).split('\n').slice(1).filter((l) => l.startsWith('    - ')).map((l) => l.slice(6));
+    expect(await page.locator('#hints-list li').allTextContents()).toEqual(toFit);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-output/page-hints.png'), fullPage: true });
+    // A capacity it fits: no hints.
+    await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
+    expect(await page.locator('#hints').isVisible()).toBe(false);
+    await page.selectOption('#method', 'auto');
+  });
+
+  it('the command line\'s defaults: its time limit (10 s; exact 60 s), and a new capacity recomputes the status', async () => {
+    // A page just opened: the time limit is the command line's default, in every plan it makes.
+    const fresh = await context!.newPage();
+    try {
+      await fresh.goto(`${url}web/`);
+      await fresh.waitForSelector('#example');
+      expect(await fresh.locator('#time').inputValue()).toBe('');
+      expect(await fresh.locator('#time option:checked').textContent()).toBe(`as the command line (${defaultTimeLimitMs('auto') / 1000} s; exact ${defaultTimeLimitMs('exact') / 1000} s)`);
+      expect(await fresh.locator('#method').inputValue()).toBe('auto');
+      await fresh.click('#example');
+      await fresh.waitForFunction(() => (document.getElementById('message')!.textContent ?? '').startsWith('Planned'));
+      expect(Number(await fresh.locator('#progress-text').getAttribute('data-limit-ms'))).toBe(defaultTimeLimitMs('auto'));
+      await fresh.selectOption('#method', 'exact');
+      await fresh.click('#replan');
+      await fresh.waitForFunction(() => document.getElementById('progress-text')!.dataset['limitMs'] === '60000');
+      expect(Number(await fresh.locator('#progress-text').getAttribute('data-limit-ms'))).toBe(defaultTimeLimitMs('exact'));
+    } finally {
+      await fresh.close();
+    }
+    // A plan that spills under 64 KiB: at 2 MiB the status is recomputed (fits, optimal), and back.
+    await page.selectOption('#method', 'auto');
+    expect(await page.locator('#time').inputValue()).toBe('');
+    await withCapacity('65536', async () => {
+      await page.selectOption('#capacity', 'custom');
+      await page.fill('#custom', '64KiB');
+    });
+    await upload('spill.csv', SPILL_CSV);
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('optimal');
+    expect(await page.locator('#status').textContent()).toBe('proven optimal');
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('true');
+    await withCapacity('65536', async () => {
+      await page.selectOption('#capacity', 'custom');
+      await page.fill('#custom', '64KiB');
+    });
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
+  });
+
+  it('--svg of a buffer list (CSV) parses as XML in Chromium and draws the memory profile (screenshot test-output/layout-csv.png)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenapack-page-svg-'));
+    try {
+      const csv = join(dir, 'spill.csv');
+      const out = join(dir, 'spill.svg');
+      writeFileSync(csv, SPILL_CSV);
+      const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', csv, '--capacity', '64KiB', '--svg', out], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const svg = readFileSync(out, 'utf8');
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return {
+          errors: doc.getElementsByTagName('parsererror').length,
+          root: doc.documentElement.localName,
+          panels: [...doc.querySelectorAll('svg > g[id]')].map((g) => g.id),
+          profiles: doc.querySelectorAll('g.profile').length,
+          highWater: [...doc.querySelectorAll('g.profile path.high-water')].map((p) => p.getAttribute('d')!.length),
+          live: doc.querySelectorAll('g.profile path.live').length,
+          blocks: doc.querySelectorAll('rect.buf').length,
+        };
+      }, svg);
+      expect(parsed.errors).toBe(0);
+      expect(parsed.root).toBe('svg');
+      expect(parsed.panels).toEqual(['buffers-chip', 'buffers-ddr']);
+      expect(parsed.profiles).toBe(2);
+      expect(parsed.live).toBe(2);
+      for (const d of parsed.highWater) expect(d).toBeGreaterThan(0);
+      expect(parsed.blocks).toBe(5);
+      const shot = await context!.newPage();
+      try {
+        await shot.setViewportSize({ width: 960, height: 800 });
+        await shot.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
+        mkdirSync(join(root, 'test-output'), { recursive: true });
+        await shot.screenshot({ path: join(root, 'test-output/layout-csv.png'), fullPage: true });
+      } finally {
+        await shot.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(problems).toEqual([]); // no console error or page error, hints stopped midway included
+  });
 });

@@ -1,8 +1,9 @@
-/** Beside the layout: where the peak is (step, operator, tensors), every tensor in a sortable table, the memory profile, hints. */
+/** Beside the layout: where the peak is (step, operator, tensors), every tensor in a sortable table, the memory profile, the "to fit" hints. */
 import { formatBytes } from '../../src/format/bytes.js';
 import { profileSvg } from '../../src/export/svg.js';
 import { peakStep } from '../../src/problem/bounds.js';
 import { liveAt } from '../../src/problem/profile.js';
+import type { FitHint } from '../../src/fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { Part } from './input.js';
 
@@ -31,7 +32,7 @@ export function showPeak(part: Part, result: PlanResult): void {
   body.replaceChildren(
     ...live.map((i) => {
       const tr = document.createElement('tr');
-      tr.append(cell(part.labels[i] ?? part.problem.buffers[i]!.id), cell(part.kinds?.[i] ?? 'buffer'), cell(formatBytes(part.problem.buffers[i]!.size), 'num'));
+      tr.append(cell(part.labels[i] ?? part.problem.buffers[i]!.id), cell(part.kinds?.[i] ?? 'buffer', 'kind'), cell(formatBytes(part.problem.buffers[i]!.size), 'num'));
       return tr;
     }),
   );
@@ -76,7 +77,7 @@ export function showTensors(part: Part, result: PlanResult): void {
       tr.append(
         cell(String(i), 'num'),
         cell(part.labels[i] ?? b.id),
-        cell(part.kinds?.[i] ?? 'buffer'),
+        cell(part.kinds?.[i] ?? 'buffer', 'kind'),
         cell(formatBytes(b.size), 'num'),
         cell(`[${b.start}, ${b.end})`, 'num'),
         cell(`${where(i)}${result.offsets[i]}`, 'num'),
@@ -108,26 +109,47 @@ export function showProfile(part: Part, result: PlanResult): void {
   byId('profile').innerHTML = profileSvg(part.problem, idx, result.offsets);
 }
 
+/** The "to fit" hints of the plan shown: planning them, the hints (src/fit-hints.ts), or why there are none. */
+export type HintsState = { working: true } | { hints: readonly FitHint[] } | { error: string };
+
 /**
- * What would make the plan fit, each a fact computed from the plan: the capacity it needs, a tensor
- * that alone exceeds the capacity. Hook: when the report code on main offers its computed hints
- * (planned variants: without prepared tensors, reordered, spilled), they go in `extra`.
+ * What would make the plan fit, each computed by planning it — the command line's "to fit" lines
+ * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits,
+ * data-buffer, data-size, as the JSON's `hints`). Hidden when every buffer fits on chip.
  */
-export function showHints(part: Part, result: PlanResult, capacity: number | undefined, extra: readonly string[] = []): void {
-  const hints: string[] = [];
-  if (capacity !== undefined) {
-    const all = result.spill?.whole.peak ?? result.peak;
-    if (all > capacity) hints.push(`All on chip, this plan needs ${formatBytes(all)} (${all.toLocaleString('en-US')} bytes): ${formatBytes(all - capacity)} more than the capacity.`);
-    part.problem.buffers.forEach((b, i) => {
-      if (b.size > capacity) hints.push(`${part.labels[i] ?? b.id} alone is ${formatBytes(b.size)}, more than the capacity ${formatBytes(capacity)}.`);
-    });
+export function showHints(state: HintsState | undefined): void {
+  const box = byId('hints');
+  const note = byId('hints-note');
+  const list = byId('hints-list');
+  list.replaceChildren();
+  if (state === undefined || ('hints' in state && state.hints.length === 0)) {
+    box.hidden = true;
+    box.dataset['state'] = 'none';
+    note.textContent = '';
+    return;
   }
-  hints.push(...extra);
-  byId('hints').hidden = hints.length === 0;
-  byId('hints-list').replaceChildren(
-    ...hints.map((h) => {
+  box.hidden = false;
+  if ('working' in state) {
+    box.dataset['state'] = 'working';
+    note.textContent = 'Planning each change (the capacity needed, spilling, leaving out prepared tensors, reordering)…';
+    return;
+  }
+  if ('error' in state) {
+    box.dataset['state'] = 'error';
+    note.textContent = `The hints could not be planned: ${state.error}`;
+    return;
+  }
+  box.dataset['state'] = 'done';
+  note.textContent = 'Each one planned; the command line prints the same under "to fit" (arenapack plan FILE --capacity C).';
+  list.append(
+    ...state.hints.map((h) => {
       const li = document.createElement('li');
-      li.textContent = h;
+      li.textContent = h.text;
+      li.dataset['change'] = h.change;
+      if (h.arena !== undefined) li.dataset['arena'] = String(h.arena);
+      if (h.fits !== undefined) li.dataset['fits'] = String(h.fits);
+      if (h.buffer !== undefined) li.dataset['buffer'] = h.buffer;
+      if (h.size !== undefined) li.dataset['size'] = String(h.size);
       return li;
     }),
   );
@@ -135,7 +157,7 @@ export function showHints(part: Part, result: PlanResult, capacity: number | und
 
 /** Empties everything shown about a plan (a new file, or one that failed). */
 export function clearDetails(): void {
-  for (const id of ['peak-body', 'tensors-body', 'profile', 'hints-list']) byId(id).replaceChildren();
+  for (const id of ['peak-body', 'tensors-body', 'profile']) byId(id).replaceChildren();
   byId('peak-where').textContent = '';
-  byId('hints').hidden = true;
+  showHints(undefined);
 }

@@ -1,5 +1,6 @@
-/** The page's reader in a module Web Worker: parsing a large model never blocks the page. */
+/** The page's reader in a module Web Worker: parsing a large model, or planning its "to fit" hints, never blocks the page. */
 import { expose } from 'comlink';
+import { inputFitHints } from './hints.js';
 import { declaredInputs, readInput } from './input.js';
 
-expose({ readInput, declaredInputs });
+expose({ readInput, declaredInputs, inputFitHints });

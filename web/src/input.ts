@@ -49,6 +49,8 @@ export function declaredInputs(file: string, bytes: Uint8Array): DeclaredInput[]
 export interface Input {
   file: string;
   bytes: Uint8Array;
+  /** The import options the file was read with (a batch of 1 filled in when the model left it dynamic). */
+  options: PageImportOptions;
   /** Present for model files. */
   model?: ImportedModel;
   parts: Part[];
@@ -63,7 +65,7 @@ function stepNames(sg: ModelSubgraph): string[] {
 }
 
 /** Imports a model file with the page's options (reordered when asked). */
-function importWith(file: string, bytes: Uint8Array, options: PageImportOptions): ImportedModel {
+export function importWith(file: string, bytes: Uint8Array, options: PageImportOptions): ImportedModel {
   const { reorder, ...o } = options;
   return reorder ? reorderModel(bytes, file, o).reordered : importModelFile(bytes, file, o);
 }
@@ -72,12 +74,14 @@ export function readInput(file: string, bytes: Uint8Array, options: PageImportOp
   if (modelFormat(file, bytes) !== undefined) {
     let model: ImportedModel;
     let batchNote: [string, string] | undefined;
+    let used = options;
     try {
       model = importWith(file, bytes, options);
     } catch (e) {
       // A dynamic batch dimension and no batch given: plan for one sample, and say so.
       if (!(e instanceof InputError && /give the batch size/.test(e.message)) || options.batch !== undefined) throw e;
-      model = importWith(file, bytes, { ...options, batch: 1 });
+      used = { ...options, batch: 1 };
+      model = importWith(file, bytes, used);
       batchNote = ['batch', '1 (the model leaves it dynamic)'];
     }
     const parts = model.subgraphs.map((sg): Part => ({
@@ -97,7 +101,7 @@ export function readInput(file: string, bytes: Uint8Array, options: PageImportOp
       facts.push(['operators', String(sg0.operatorCount)], ['tensors', `${sg0.tensorCount} (${sg0.problem.buffers.length} planned buffers)`]);
       for (const note of sg0.notes) facts.push(['note', printable(note)]);
     }
-    return { file, bytes, model, parts, facts };
+    return { file, bytes, options: used, model, parts, facts };
   }
   const lower = file.toLowerCase();
   if (!lower.endsWith('.csv') && !lower.endsWith('.json')) {
@@ -110,5 +114,5 @@ export function readInput(file: string, bytes: Uint8Array, options: PageImportOp
   const facts: [string, string][] = [['format', lower.endsWith('.csv') ? 'MiniMalloc CSV' : 'JSON problem'], ['buffers', String(problem.buffers.length)], ['steps', String(steps)]];
   const empty = emptyBuffersNote(read).trim().replace(/^note: /, '');
   if (empty !== '') facts.push(['note', printable(empty)]);
-  return { file, bytes, parts, facts };
+  return { file, bytes, options, parts, facts };
 }

@@ -8,12 +8,13 @@ import type { SolveOptions } from '../../src/solve/solve.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
 import { createSolver } from '../../src/worker/browser.js';
-import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy } from './details.js';
+import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy, type HintsState } from './details.js';
+import { fitsAllOnChip } from '../../src/fit-hints.js';
 import { clearDownloads, showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
 import type { DeclaredInput, Input, PageImportOptions } from './input.js';
 import { describe, drawLayout, type LayoutInput } from './layout.js';
-import { inputsOffThread, readOffThread } from './reader.js';
+import { fitHintsOffThread, inputsOffThread, readOffThread } from './reader.js';
 import { showFacts, showFit, showMethods, showSummary } from './report.js';
 import { chosenMemories, planInputTiers, setUpMemories, showTiers } from './tiers.js';
 
@@ -27,10 +28,14 @@ interface State {
   results: PlanResult[];
   capacity: number | undefined;
   part: number;
+  /** What would make it fit (for the whole file, not per part); undefined when it fits. */
+  hints?: HintsState;
 }
 
 let state: State | undefined;
 let running: AbortController | undefined;
+/** The "to fit" hints being planned in the import worker (a new plan or file stops them). */
+let hinting: AbortController | undefined;
 let zoom = 1;
 /** Plans shown so far (data-plans on #message: a test waits for the next one). */
 let plansShown = 0;
@@ -107,7 +112,7 @@ function render(): void {
   showPeak(part, r);
   renderTensors();
   showProfile(part, r);
-  showHints(part, r, state.capacity);
+  showHints(state.hints);
   const title = input.parts.length > 1 ? `Layout — ${input.parts[state.part]!.title}` : 'Layout';
   $('layout-title').textContent = title;
   renderLayout();
@@ -119,6 +124,8 @@ function render(): void {
  * leave the last model's results, nor its C header to download).
  */
 function clearResults(): void {
+  hinting?.abort();
+  hinting = undefined;
   state = undefined;
   $('results').hidden = true;
   clearDownloads();
@@ -138,6 +145,7 @@ function showProgress(on: boolean): void {
 
 async function plan(input: Input): Promise<void> {
   running?.abort();
+  hinting?.abort();
   const cap = checkedCapacity();
   if (cap === null) {
     // No new plan starts: nothing is running any more (the aborted one leaves the progress to us).
@@ -157,6 +165,7 @@ async function plan(input: Input): Promise<void> {
   const text = $('progress-text');
   let detail = ' · starting';
   text.dataset['phase'] = 'starting';
+  text.dataset['limitMs'] = String(limit); // the time limit this plan runs under (a test checks the default)
   delete text.dataset['nodes'];
   delete text.dataset['phases'];
   const tick = (): void => {
@@ -200,7 +209,9 @@ async function plan(input: Input): Promise<void> {
     const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
     showTiers(input, tiers);
-    state = { input, results, capacity: cap, part: 0 };
+    const needsHints = cap !== undefined && !fitsAllOnChip(results, cap);
+    state = { input, results, capacity: cap, part: 0, ...(needsHints ? { hints: { working: true as const } } : {}) };
+    if (needsHints) void planHints(state, options);
     const sel = $<HTMLSelectElement>('subgraph');
     sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));
     $('subgraph-wrap').hidden = input.parts.length < 2;
@@ -222,6 +233,28 @@ async function plan(input: Input): Promise<void> {
       showProgress(false);
     }
   }
+}
+
+/**
+ * Plans the "to fit" hints of the plan shown (`shown`, which does not fit its capacity all on chip) in
+ * the import worker — the command line's (src/fit-hints.ts) — and shows them when done, unless
+ * another plan or file came first.
+ */
+async function planHints(shown: State, options: SolveOptions): Promise<void> {
+  const ac = new AbortController();
+  hinting = ac;
+  let hints: HintsState;
+  try {
+    const { method, timeLimitMs } = options;
+    hints = { hints: await fitHintsOffThread(shown.input, shown.results, shown.capacity!, { ...(method !== undefined ? { method } : {}), ...(timeLimitMs !== undefined ? { timeLimitMs } : {}) }, ac.signal) };
+  } catch (e) {
+    if (ac.signal.aborted) return;
+    hints = { error: terminalSafe((e as Error).message) };
+  }
+  if (hinting !== ac || state !== shown) return;
+  hinting = undefined;
+  shown.hints = hints;
+  showHints(hints);
 }
 
 /** The file open now, to read again when an import option changes. */
@@ -253,6 +286,7 @@ async function readAndPlan(): Promise<void> {
   const { file, bytes } = current;
   const n = ++reads;
   running?.abort();
+  hinting?.abort(); // the reader's worker plans them: free it for this read
   let input: Input;
   message(`Reading ${file}…`);
   try {

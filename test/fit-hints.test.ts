@@ -1,0 +1,120 @@
+/**
+ * "What to change to fit" (src/fit-hints.ts): one procedure driven inline (the command line, the
+ * page's worker) or with async solves (several files): the same hints; each figure is a plan's; the
+ * summary's best hint.
+ */
+import { describe, expect, it } from 'vitest';
+import { bestHint, hintsToJson, modelFitHints, modelFitHintsWith, problemFitHints, problemFitHintsWith, type FitHint } from '../src/fit-hints.js';
+import { modelArenaSize } from '../src/export/tensor-offsets.js';
+import { parseCsv } from '../src/import/csv.js';
+import { importTflite } from '../src/import/tflite/index.js';
+import { planModel } from '../src/plan-model.js';
+import { Deadline } from '../src/solve/deadline.js';
+import { solve, type SolveOptions } from '../src/solve/solve.js';
+import { planWithSpill } from '../src/solve/spill.js';
+import type { Problem } from '../src/problem/types.js';
+import { SPILL_CSV } from './helpers/spill-inputs.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+
+/** solve() behind a promise, as a pool of workers answers: counts the solves it was asked for. */
+function asyncSolver(): { solveOne: (p: Problem, o: SolveOptions) => Promise<ReturnType<typeof solve>>; calls: () => number } {
+  let n = 0;
+  return {
+    solveOne: async (p, o) => {
+      n++;
+      await Promise.resolve();
+      return solve(p, o);
+    },
+    calls: () => n,
+  };
+}
+
+describe('problemFitHints', () => {
+  const problem = parseCsv(SPILL_CSV, 'spill.csv');
+  const capacity = 64 * 1024;
+  const options = { method: 'auto' } as const;
+
+  it('the spilled plan: the capacity of the plan of every buffer, then the spill emitted; the same with async solves', async () => {
+    const whole = solve({ ...problem, capacity }, options);
+    const spilled = planWithSpill({ ...problem, capacity }, whole, options);
+    const hints = problemFitHints(problem, spilled, capacity, options);
+    expect(hintsToJson(hints)).toEqual([
+      { change: 'capacity', arena: whole.peak, fits: true },
+      { change: 'spill', arena: spilled.peak, fits: true },
+    ]);
+    expect(hints[1]!.text).toContain('(the plan emitted)');
+    const s = asyncSolver();
+    expect(await problemFitHintsWith(problem, spilled, capacity, options, s.solveOne)).toEqual(hints);
+    expect(s.calls()).toBe(0); // the spill plan emitted is the hint: nothing planned again
+  });
+
+  it('--no-spill: the spill plan is made for the hint, the same inline and async; none when it fits', async () => {
+    const whole = solve({ ...problem, capacity }, options);
+    const hints = problemFitHints(problem, whole, capacity, options);
+    expect(hints.map((h) => h.change)).toEqual(['capacity', 'spill']);
+    expect(hints[1]!.text).toContain('(without --no-spill)');
+    expect(hints[1]!.arena).toBe(planWithSpill({ ...problem, capacity }, whole, options).peak);
+    const s = asyncSolver();
+    expect(await problemFitHintsWith(problem, whole, capacity, options, s.solveOne)).toEqual(hints);
+    expect(s.calls()).toBeGreaterThan(0);
+    expect(problemFitHints(problem, whole, whole.peak, options)).toEqual([]);
+  });
+});
+
+describe('modelFitHints', () => {
+  const bytes = buildTflite(FIXTURES.dequantize());
+  const file = 'deq.tflite';
+  const options = { method: 'heuristic' } as const;
+  const less = modelArenaSize(planModel(importTflite(bytes, file, { keepPrepared: false }), options).results);
+  const capacity = less + 16;
+
+  const args = (deadline: Deadline): Parameters<typeof modelFitHints>[0] => {
+    const model = importTflite(bytes, file);
+    const results = planModel(model, options, capacity, { spill: false }).results;
+    return { model, bytes, file, results, capacity, importOptions: {}, solveOptions: options, deadline, reordered: false };
+  };
+
+  it('every hint planned: --no-prepared gives the arena planModel() gives without them; async solves give the same hints', async () => {
+    const inline = modelFitHints(args(Deadline.in(60_000)));
+    expect(inline.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
+    expect(inline[4]).toMatchObject({ arena: less, fits: true });
+    const s = asyncSolver();
+    expect(await modelFitHintsWith(args(Deadline.in(60_000)), s.solveOne)).toEqual(inline);
+    expect(s.calls()).toBeGreaterThan(0);
+  });
+
+  it('a deadline already passed: the re-plans are left out, each said so', () => {
+    const hints = modelFitHints(args(Deadline.in(0)));
+    expect(hints.filter((h) => /^--/.test(h.change)).map((h) => h.text)).toEqual([
+      expect.stringMatching(/^--no-prepared .*: not tried, the time limit was reached$/),
+      expect.stringMatching(/^--reorder .*: not tried, the time limit was reached$/),
+    ]);
+  });
+
+  it('the best hint (a summary row): keeping every tensor on chip within the capacity first', () => {
+    const hints = modelFitHints(args(Deadline.in(60_000)));
+    expect(bestHint(hints)!.short).toBe(`--no-prepared: ${less} B`);
+  });
+});
+
+describe('bestHint', () => {
+  const h = (change: string, arena: number | undefined, fits: boolean | undefined, short = change): FitHint => ({
+    change,
+    ...(arena !== undefined ? { arena } : {}),
+    ...(fits !== undefined ? { fits } : {}),
+    text: change,
+    short,
+  });
+
+  it('on chip within the capacity, the smallest arena; else the spill; else the capacity needed; none without hints', () => {
+    const capacity = h('capacity', 900, true);
+    const spill = h('spill', 500, true);
+    const reorder = h('--reorder (...)', 480, true);
+    const noPrepared = h('--no-prepared (...)', 450, true);
+    const tooBig = h('--reorder (...)', 700, false);
+    expect(bestHint([capacity, spill, reorder, noPrepared])).toBe(noPrepared);
+    expect(bestHint([capacity, h('tensor', undefined, undefined), spill, tooBig])).toBe(spill);
+    expect(bestHint([capacity, tooBig])).toBe(capacity);
+    expect(bestHint([])).toBeUndefined();
+  });
+});
