@@ -107,7 +107,7 @@ export function benchTimeLimit(): void {
       const s = (performance.now() - t) / 1000;
       const usage = /usage (\{.*\})\s*$/.exec(r.stderr ?? '');
       const u = usage ? (JSON.parse(usage[1]!) as { maxRss: number; cpu: number }) : undefined;
-      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached|^  note: spill: the time limit/.test(l)).length;
+      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached| left out: it would end past the time limit|^  note: spill: the time limit/.test(l)).length;
       rows.push([
         String(n),
         method,
