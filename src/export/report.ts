@@ -55,7 +55,7 @@ export interface Baseline {
  * 2-core machine, over ten at 10^6), which would take most of `--time-limit` from the plan itself.
  * By the size alone, so the same input always gets the same report.
  */
-export const BASELINE_MAX_BUFFERS = 2 ** 17;
+export const BASELINE_MAX_BUFFERS = 2 ** 16;
 
 /**
  * The "before" of a CSV or JSON problem: TFLite's greedy planner on its buffers (greedyPlanOfProblem);
