@@ -87,8 +87,11 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   const all = problem.buffers.map((_, i) => i);
   const cuts = new Set<string>();
   let proven = true;
-  /** The longest one solve of the spill phase took so far (ms): what the next may cost. */
-  let solveMs = 0;
+  /**
+   * The longest one solve of the spill phase took so far (ms): what the next may cost. Before the
+   * first, twice what greedy-size took on every buffer (a solve also reads, checks and verifies).
+   */
+  let solveMs = 2 * (whole.methods.find((m) => m.method === 'greedy-size')?.timeMs ?? 0);
   /** A solve the procedure needs, timed. */
   const timed = function* (request: SolveRequest): Generator<SolveRequest, SolveResult, SolveResult> {
     const t = now();
@@ -105,7 +108,8 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   const place = function* (kept: boolean[]): Generator<SolveRequest, SolveResult | undefined, SolveResult> {
     const idx = all.filter((i) => kept[i]);
     if (idx.length === 0) return undefined;
-    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: left() / 2 } });
+    // Half of what is left after the two closing solves (see hurry()).
+    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
   };
   // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
   // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
