@@ -2,10 +2,10 @@
 // whole order that way. The greedy methods and the local search all stand on this.
 import { listNeighbours } from './neighbours';
 import {
-  FIXED_TOP, SCRATCH_A, SCRATCH_B, OFF,
+  FIXED_TOP, RANGE_HI, RANGE_LO, SCRATCH_A,
   alignOf, alignUp, isPlaced, offsetOf, setOffset, setPlaced, size,
 } from './problem';
-import { sortByKey } from './sort';
+import { sortRanges } from './sort';
 
 /** Take the lowest gap that fits. */
 export const FIRST_FIT: i32 = 0;
@@ -29,14 +29,17 @@ export function placeOne(b: i32, rule: i32): i64 {
   let k = 0;
   const all = listNeighbours(b, nb);
   PLACE_WORK += <f64>(all + 1);
+  // The placed neighbours' byte ranges, side by side (no index to follow while sorting them).
   for (let p = 0; p < all; p++) {
     const c = load<i32>(nb + (<usize>p << 2));
     if (isPlaced(c)) {
-      store<i32>(nb + (<usize>k << 2), c);
+      const lo = offsetOf(c);
+      store<i64>(RANGE_LO + (<usize>k << 3), lo);
+      store<i64>(RANGE_HI + (<usize>k << 3), lo + size(c));
       k++;
     }
   }
-  sortByKey(nb, k, SCRATCH_B, OFF);
+  sortRanges(RANGE_LO, RANGE_HI, k);
   PLACE_WORK += <f64>(k * (32 - clz(k)));
   const s = size(b);
   const a = alignOf(b);
@@ -44,8 +47,7 @@ export function placeOne(b: i32, rule: i32): i64 {
   let best: i64 = -1;
   let bestGap: i64 = i64.MAX_VALUE;
   for (let i = 0; i < k; i++) {
-    const c = load<i32>(nb + (<usize>i << 2));
-    const lo = offsetOf(c);
+    const lo = load<i64>(RANGE_LO + (<usize>i << 3));
     if (lo > cur) {
       const cand = alignUp(cur, a);
       if (cand + s <= lo) {
@@ -60,7 +62,7 @@ export function placeOne(b: i32, rule: i32): i64 {
         }
       }
     }
-    const hi = lo + size(c);
+    const hi = load<i64>(RANGE_HI + (<usize>i << 3));
     if (hi > cur) cur = hi;
   }
   if (best < 0) best = alignUp(cur, a);

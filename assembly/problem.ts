@@ -43,6 +43,9 @@ export let FIXED_TOP: i64 = 0;
 /** Scratch i32 blocks of N entries, free for any method to use between calls. */
 export let SCRATCH_A: usize = 0;
 export let SCRATCH_B: usize = 0;
+/** Scratch i64 blocks of N entries: the byte ranges [lo, hi) of the neighbours placeOne looks at. */
+export let RANGE_LO: usize = 0;
+export let RANGE_HI: usize = 0;
 
 
 @inline export function size(b: i32): i64 { return load<i64>(SIZE + (<usize>b << 3)); }
@@ -95,7 +98,9 @@ export function setup(maxPairs: f64): i32 {
   BY_START = alloc(<usize>max(n, 1) << 2);
   SCRATCH_A = alloc(<usize>max(n, 1) << 2);
   SCRATCH_B = alloc(<usize>max(n, 1) << 2);
-  if (SCRATCH_B == 0) return 1;
+  RANGE_LO = alloc(bytes);
+  RANGE_HI = alloc(bytes);
+  if (RANGE_HI == 0) return 1;
   FIXED_TOP = 0;
   for (let b = 0; b < n; b++) {
     const p = <usize>b << 3;

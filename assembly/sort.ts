@@ -32,49 +32,46 @@ function merge(src: usize, dst: usize, lo: i32, mid: i32, hi: i32, cmp: Compare)
 }
 
 /**
- * Sorts `n` i32 at `idx` ascending by the i64 key `keys[idx[k]]` (ties keep their order).
- * Insertion sort for short runs, merge sort beyond: the decoders sort a few neighbours at a time.
+ * Sorts the `n` ranges [lo[i], hi[i]) (i64 each, two parallel blocks) by lo ascending, in place; the
+ * order among equal lo is not kept (placeOne's walk does not depend on it). Insertion sort for short
+ * lists, Shell sort (Ciura's gaps, then x2.25) beyond: no scratch, no indirection.
  */
-export function sortByKey(idx: usize, n: i32, tmp: usize, keys: usize): void {
-  if (n <= 24) {
-    for (let i = 1; i < n; i++) {
-      const v = load<i32>(idx + (<usize>i << 2));
-      const kv = load<i64>(keys + (<usize>v << 3));
-      let j = i - 1;
-      while (j >= 0) {
-        const u = load<i32>(idx + (<usize>j << 2));
-        if (load<i64>(keys + (<usize>u << 3)) <= kv) break;
-        store<i32>(idx + (<usize>(j + 1) << 2), u);
-        j--;
-      }
-      store<i32>(idx + (<usize>(j + 1) << 2), v);
-    }
-    return;
+export function sortRanges(lo: usize, hi: usize, n: i32): void {
+  let gap: i32 = 1;
+  if (n > 24) {
+    gap = 701;
+    while (<f64>gap * 2.25 < <f64>n) gap = <i32>(<f64>gap * 2.25);
   }
-  for (let width = 1; width < n; width <<= 1) {
-    for (let lo = 0; lo < n; lo += width << 1) {
-      const mid = min(lo + width, n);
-      const hi = min(lo + (width << 1), n);
-      let i = lo;
-      let j = mid;
-      for (let k = lo; k < hi; k++) {
-        let take: i32;
-        if (i < mid) {
-          const a = load<i32>(idx + (<usize>i << 2));
-          if (j >= hi || load<i64>(keys + (<usize>a << 3)) <= load<i64>(keys + (<usize>load<i32>(idx + (<usize>j << 2)) << 3))) {
-            take = a;
-            i++;
-          } else {
-            take = load<i32>(idx + (<usize>j << 2));
-            j++;
-          }
-        } else {
-          take = load<i32>(idx + (<usize>j << 2));
-          j++;
+  while (gap >= 1) {
+    if (gap < n) {
+      for (let i = gap; i < n; i++) {
+        const l = load<i64>(lo + (<usize>i << 3));
+        const h = load<i64>(hi + (<usize>i << 3));
+        let j = i;
+        while (j >= gap) {
+          const pl = load<i64>(lo + (<usize>(j - gap) << 3));
+          if (pl <= l) break;
+          store<i64>(lo + (<usize>j << 3), pl);
+          store<i64>(hi + (<usize>j << 3), load<i64>(hi + (<usize>(j - gap) << 3)));
+          j -= gap;
         }
-        store<i32>(tmp + (<usize>k << 2), take);
+        store<i64>(lo + (<usize>j << 3), l);
+        store<i64>(hi + (<usize>j << 3), h);
       }
     }
-    for (let i = 0; i < n; i++) store<i32>(idx + (<usize>i << 2), load<i32>(tmp + (<usize>i << 2)));
+    gap = nextGap(gap);
   }
+}
+
+/** The Shell sort gap after `gap`: Ciura's sequence 701, 301, 132, 57, 23, 10, 4, 1; above 701 by 2.25. */
+function nextGap(gap: i32): i32 {
+  if (gap > 701) return max(701, <i32>(<f64>gap / 2.25));
+  if (gap == 701) return 301;
+  if (gap == 301) return 132;
+  if (gap == 132) return 57;
+  if (gap == 57) return 23;
+  if (gap == 23) return 10;
+  if (gap == 10) return 4;
+  if (gap == 4) return 1;
+  return 0;
 }

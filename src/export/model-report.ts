@@ -121,8 +121,8 @@ export function formatModelReport(
     const r = results[s]!;
     const b = baselines[s]!;
     // The baselines compare plans of every buffer in one arena: after spilling, the one that did not fit.
-    const baseline: Baseline | null =
-      model.format === 'tflite' ? null : { ...problemBaseline(sg.problem), name: `${GREEDY_PLANNER_NAME}; ONNX Runtime's own arena allocator is not modelled` };
+    const onnx = model.format === 'tflite' ? null : problemBaseline(sg.problem);
+    const baseline: Baseline | null = onnx === null ? null : { ...onnx, name: `${GREEDY_PLANNER_NAME}; ONNX Runtime's own arena allocator is not modelled` };
     const details = [
       `  no reuse        ${formatBytesExact(b.naive)}`,
       `  slots-inorder   ${formatBytesExact(b.before)}  shared slots in execution order`,

@@ -1,5 +1,5 @@
 import { formatBytes, formatBytesBoth as exact } from '../format/bytes.js';
-import { planPeakStep, liveAt, liveProfile, profileAt } from '../problem/profile.js';
+import { planPeakStep, liveAt } from '../problem/profile.js';
 import type { Problem } from '../problem/types.js';
 import { greedyPlanOfProblem, GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { METHOD_HELP, type MethodName } from '../solve/methods.js';
@@ -49,8 +49,20 @@ export interface Baseline {
   peak: number;
 }
 
-/** The "before" of a CSV or JSON problem: TFLite's greedy planner on its buffers (greedyPlanOfProblem). */
-export function problemBaseline(problem: Problem): Baseline {
+/**
+ * Buffers up to which a CSV or JSON problem's report and JSON carry the "before" line: TFLite's
+ * planner is a second full placement in plain JavaScript (about a second at 10^5 buffers on a busy
+ * 2-core machine, over ten at 10^6), which would take most of `--time-limit` from the plan itself.
+ * By the size alone, so the same input always gets the same report.
+ */
+export const BASELINE_MAX_BUFFERS = 2 ** 16;
+
+/**
+ * The "before" of a CSV or JSON problem: TFLite's greedy planner on its buffers (greedyPlanOfProblem);
+ * null for more than BASELINE_MAX_BUFFERS buffers.
+ */
+export function problemBaseline(problem: Problem): Baseline | null {
+  if (problem.buffers.length > BASELINE_MAX_BUFFERS) return null;
   return { name: GREEDY_PLANNER_NAME, peak: greedyPlanOfProblem(problem).size };
 }
 
@@ -75,7 +87,8 @@ export function peakFacts(problem: Problem, plan: Pick<PlanResult, 'offsets' | '
   const keep = problem.buffers.flatMap((_, i) => (memory === undefined || memory[i] === 'chip' ? [i] : []));
   const sub: Problem = { buffers: keep.map((i) => problem.buffers[i]!) };
   const { step, top } = planPeakStep(sub, keep.map((i) => plan.offsets[i]!));
-  return { step, top, live: profileAt(liveProfile(sub), step), buffers: liveAt(sub, step).map((j) => keep[j]!) };
+  const at = liveAt(sub, step);
+  return { step, top, live: at.reduce((sum, j) => sum + sub.buffers[j]!.size, 0), buffers: at.map((j) => keep[j]!) };
 }
 
 /** At most this many buffers are listed at the peak (the rest are counted). */
@@ -196,6 +209,8 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
     const gain = baseline.peak > 0 ? ((baseline.peak - whole.peak) / baseline.peak) * 100 : 0;
     const cmp = gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
     out.push(`  before          ${exact(baseline.peak)}  ${baseline.name}: ${cmp}`);
+  } else if (options.baseline === undefined) {
+    out.push(`  before          not computed: TFLite's greedy planner is left out above ${BASELINE_MAX_BUFFERS} buffers (a second full placement)`);
   }
   if (options.verbose) {
     methodLines(result, out);

@@ -190,6 +190,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
   let best: Best | undefined;
   /** Work of one greedy decode of the whole order (see LS_MIN_MOVES), once greedy-size has run. */
   let decodeWork: number | undefined;
+  /** Wall time greedy-size took (ms), once it has run: what another single-shot heuristic may cost. */
+  let greedyMs: number | undefined;
   const keep = (name: string, res: { offsets: number[]; peak: number }, t: number): void => {
     methods.push({ method: name, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { offsets: res.offsets, peak: res.peak, method: name };
@@ -215,7 +217,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
       return !until.passed();
     };
     const res = name === 'local-search' ? eng.localSearch(seed, bound, iterations, more, lsWork) : eng.run(KERNELS[name]);
-    if (name === 'greedy-size') decodeWork = eng.placeWork() - w;
+    if (name === 'greedy-size') {
+      decodeWork = eng.placeWork() - w;
+      greedyMs = now() - t;
+    }
     keep(name, res, t);
   };
 
@@ -247,6 +252,12 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
       }
       if (best !== undefined && end.passed()) {
         notes.push(`${name} left out: the time limit was reached`);
+        continue;
+      }
+      // A single-shot heuristic cannot be stopped once started: one that would end past the limit
+      // (it costs about what greedy-size's decode did) is left out instead. Local search stops itself.
+      if (name !== 'local-search' && greedyMs !== undefined && greedyMs > end.leftMs()) {
+        notes.push(`${name} left out: it would end past the time limit (greedy-size took ${(greedyMs / 1000).toFixed(1)} s, ${(end.leftMs() / 1000).toFixed(1)} s were left)`);
         continue;
       }
       // The local search takes at most half the time left when a search may follow.

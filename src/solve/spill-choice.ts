@@ -5,6 +5,7 @@
  * and the page (which has no GLPK) make the same choice. Iterative (no recursion), bounded by a budget
  * of work counted in elementary steps, never by the clock.
  */
+import { indicesByKey } from '../problem/sweep.js';
 import type { Problem } from '../problem/types.js';
 
 /** Default budget of work (bound evaluations' list entries): about 0.1 s on 700 buffers. */
@@ -62,18 +63,35 @@ export const spillKey = (kept: readonly boolean[]): string =>
 export function bestKeptSet(problem: Problem, bytes: number, cuts: ReadonlySet<string> = new Set(), maxWork = DEFAULT_CHOICE_WORK): KeptChoice {
   const { sizes: bs, capacity } = alignedSizes(problem, bytes);
   const n = bs.length;
-  // Live sets change only where a buffer starts: those steps, and the ones over the capacity.
-  const starts = [...new Set(bs.map((b) => b.start))].sort((a, b) => a - b);
+  // Live sets change only where a buffer starts: those steps, and the ones over the capacity. One
+  // sweep over the starts and ends in order (O(n log n); a million buffers, not n x steps).
+  const byStart = indicesByKey(Float64Array.from(bs, (b) => b.start));
+  const byEnd = indicesByKey(Float64Array.from(bs, (b) => b.end));
   const over: number[] = [];
-  for (const t of starts) {
-    let total = 0;
-    for (const b of bs) if (b.start <= t && t < b.end) total += b.size;
+  let total = 0;
+  for (let k = 0, e = 0; k < n; ) {
+    const t = bs[byStart[k]!]!.start;
+    for (; k < n && bs[byStart[k]!]!.start === t; k++) total += bs[byStart[k]!]!.size;
+    for (; e < n && bs[byEnd[e]!]!.end <= t; e++) total -= bs[byEnd[e]!]!.size;
     if (total > capacity) over.push(t);
   }
   const m = over.length;
   const load = new Float64Array(m); // bytes kept (or to be kept) live at each step over
   const rem = new Float64Array(m); // bytes still undecided live there
-  const stepsOf: number[][] = bs.map((b) => over.flatMap((t, k) => (b.start <= t && t < b.end ? [k] : [])));
+  /** The positions in `over` of the steps over the capacity in [start, end): a binary search, then a run. */
+  const stepsIn = (start: number, end: number): number[] => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (over[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let k = lo; k < m && over[k]! < end; k++) out.push(k);
+    return out;
+  };
+  const stepsOf: number[][] = bs.map((b) => stepsIn(b.start, b.end));
   const cands: number[] = [];
   let kept0 = 0;
   bs.forEach((b, i) => {

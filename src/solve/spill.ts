@@ -87,10 +87,29 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   const all = problem.buffers.map((_, i) => i);
   const cuts = new Set<string>();
   let proven = true;
+  /**
+   * The longest one solve of the spill phase took so far (ms): what the next may cost. Before the
+   * first, twice what greedy-size took on every buffer (a solve also reads, checks and verifies).
+   */
+  let solveMs = 2 * (whole.methods.find((m) => m.method === 'greedy-size')?.timeMs ?? 0);
+  /** A solve the procedure needs, timed. */
+  const timed = function* (request: SolveRequest): Generator<SolveRequest, SolveResult, SolveResult> {
+    const t = now();
+    const r = yield request;
+    solveMs = Math.max(solveMs, now() - t);
+    return r;
+  };
+  /**
+   * Whether to stop trying sets and spill at once: the time is up, or too little is left for another
+   * try and the two solves that end the procedure (the chip plan kept, the DDR arena), each costed
+   * as the longest solve so far — a solve's first heuristic cannot be stopped once it started.
+   */
+  const hurry = (): boolean => end.passed() || end.leftMs() < 3 * solveMs;
   const place = function* (kept: boolean[]): Generator<SolveRequest, SolveResult | undefined, SolveResult> {
     const idx = all.filter((i) => kept[i]);
     if (idx.length === 0) return undefined;
-    return yield { problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: left() / 2 } };
+    // Half of what is left after the two closing solves (see hurry()).
+    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
   };
   // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
   // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
@@ -100,7 +119,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   /** Sets tried when the time limit ended the search for the set to keep; undefined when it did not. */
   let cutAfter: number | undefined;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    if (end.passed()) {
+    if (hurry()) {
       cutAfter = round - 1;
       break;
     }
@@ -128,7 +147,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   const kept = problem.buffers.map(() => true);
   for (let round = 1; ; round++) {
     const idx = all.filter((i) => kept[i]);
-    const chip = idx.length === 0 ? undefined : yield { problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } };
+    const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } });
     if (chip === undefined || chip.fits) return yield* finish(kept, chip, 'feasible', 'greedy', round);
     const spillable = idx.filter((i) => !mustStay(problem, i));
     const above = idx.filter((i, k) => chip.offsets[k]! + problem.buffers[i]!.size > capacity && !mustStay(problem, i));
@@ -136,7 +155,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
     const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
     // One at a time while there is time; then every one above the capacity at once (always ends).
-    if (end.passed() && above.length > 0) for (const i of above) kept[i] = false;
+    if (hurry() && above.length > 0) for (const i of above) kept[i] = false;
     else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
   }
 

@@ -68,6 +68,16 @@ describe('solve() keeps to one deadline across its phases (a fake clock: no test
     expect(c.last() - d.endMs).toBeLessThanOrEqual(8000);
   });
 
+  it('a single-shot heuristic that would end past the limit is left out before it starts (it costs about what greedy-size did)', () => {
+    // 3 s per clock reading: greedy-size "takes" 3 s, and after it less than that is left.
+    const c = tickingClock(3000);
+    const d = Deadline.in(20_000, c.clock);
+    const r = solve(p, { method: 'heuristic', deadline: d });
+    expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);
+    expect(r.notes?.[0]).toMatch(/^greedy-conflicts left out: it would end past the time limit \(greedy-size took 3\.0 s, \d\.\d s were left\)$/);
+    expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+  });
+
   it('with no time left, the first heuristic still gives a verified plan and the rest are noted', () => {
     const r = solve(p, { method: 'auto', deadline: new Deadline(0, () => 5) });
     expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);

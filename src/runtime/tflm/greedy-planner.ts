@@ -1,4 +1,6 @@
 import type { Problem } from '../../problem/types.js';
+import { indicesByKey } from '../../problem/sweep.js';
+import { TimeIndex } from '../../problem/time-index.js';
 /**
  * TFLM's GreedyMemoryPlanner (tensorflow/lite/micro/memory_planner/greedy_memory_planner.cc),
  * step for step, so arenapack can say where the runtime will put the buffers it plans online
@@ -31,57 +33,123 @@ export interface PlannerResult {
   size: number;
 }
 
-function overlapInTime(a: PlannerBuffer, b: PlannerBuffer): boolean {
-  return !(a.first > b.last || b.first > a.last);
+/** Shell sort's gaps (Ciura's), then each next one by 2.25: in place, no allocation per call. */
+const GAPS = [701, 301, 132, 57, 23, 10, 4, 1];
+
+/**
+ * The lowest offset of a gap of at least `size` bytes among the ranges [lo[p], hi[p]) for p < k,
+ * walked in order of lo (TFLM's walk of its list, skipping buffers not live): sorts the k pairs in place.
+ */
+function firstGap(lo: Float64Array, hi: Float64Array, k: number, size: number): number {
+  let gap = GAPS[0]!;
+  while (gap * 2.25 < k) gap = Math.floor(gap * 2.25);
+  for (let g = 0; gap >= 1; gap = gap > GAPS[0]! ? Math.floor(gap / 2.25) : GAPS[++g] ?? 0) {
+    if (gap >= k) continue;
+    for (let p = gap; p < k; p++) {
+      const l = lo[p]!;
+      const h = hi[p]!;
+      let q = p;
+      for (; q >= gap && lo[q - gap]! > l; q -= gap) {
+        lo[q] = lo[q - gap]!;
+        hi[q] = hi[q - gap]!;
+      }
+      lo[q] = l;
+      hi[q] = h;
+    }
+  }
+  let candidate = 0;
+  for (let p = 0; p < k; p++) {
+    if (lo[p]! - candidate >= size) break;
+    candidate = Math.max(candidate, hi[p]!);
+  }
+  return candidate;
 }
 
-/** Places `buffers` as TFLM's GreedyMemoryPlanner does (see the module comment). */
+/**
+ * Places `buffers` as TFLM's GreedyMemoryPlanner does (see the module comment). TFLM walks every
+ * placed buffer for each new one (O(n^2)); this finds the placed ones live at the same time through a
+ * TimeIndex and sorts only those by offset, which gives the same offsets (the first gap in offset
+ * order does not depend on the order among equal offsets): a million buffers in seconds.
+ */
 export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
   const n = buffers.length;
-  const offsets = new Array<number>(n).fill(-1);
-  if (n === 0) return { offsets, size: 0 };
+  if (n === 0) return { offsets: [], size: 0 };
   const offline: number[] = [];
-  const online: number[] = [];
-  for (let i = 0; i < n; i++) (buffers[i]!.offline === undefined ? online : offline).push(i);
-  online.reverse();
-  online.sort((a, b) => buffers[b]!.size - buffers[a]!.size); // stable, as TFLM's bubble sort
-  const order = [...offline, ...online];
+  let online = 0;
+  for (let i = 0; i < n; i++) if (buffers[i]!.offline !== undefined) offline.push(i);
+  // The online buffers largest first, ties by later addition first (TFLM's stable sort of its
+  // array's tail, which holds them in reverse order of addition).
+  const sizes = Float64Array.from(buffers, (b) => b.size);
+  const byOrder = new Uint32Array(n - offline.length);
+  for (let i = 0; i < n; i++) if (buffers[i]!.offline === undefined) byOrder[online++] = i;
+  byOrder.sort((a, b) => sizes[b]! - sizes[a]! || b - a);
+  const order = [...offline, ...byOrder];
 
-  // The placed buffers in offset order (equal offsets: in placing order), as TFLM's linked list.
-  const placed: number[] = [];
-  const insert = (id: number): void => {
-    const at = offsets[id]!;
-    let k = placed.length;
-    if (placed.length > 0 && offsets[placed[0]!]! > at) k = 0;
-    else {
-      for (let j = 1; j < placed.length; j++) {
-        if (offsets[placed[j]!]! > at) {
-          k = j;
-          break;
-        }
-      }
+  // Everything below is held by rank in start order (from[], ties by index): buffers live at the
+  // same time then sit side by side in memory, which matters more than anything else at a million.
+  const from = Float64Array.from(buffers, (b) => Math.min(b.first, b.last));
+  const rankOf = new Uint32Array(n);
+  const byStart = indicesByKey(from);
+  for (let r = 0; r < n; r++) rankOf[byStart[r]!] = r;
+  const first = new Float64Array(n);
+  const last = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const size = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const b = buffers[byStart[r]!]!;
+    first[r] = b.first;
+    last[r] = b.last;
+    // The index holds each range as [min, max + 1) of its two ends, which finds every buffer TFLM's
+    // test finds (!(a.first > b.last || b.first > a.last)), and a few more when last < first;
+    // gather() applies TFLM's test.
+    lower[r] = Math.min(b.first, b.last);
+    upper[r] = Math.max(b.first, b.last) + 1;
+    size[r] = b.size;
+  }
+  const index = new TimeIndex(lower, upper);
+  const offs = new Float64Array(n);
+  const placed = new Uint8Array(n);
+  // The placed buffers live with the one being placed: their [lo, hi) in bytes, in the order found.
+  let lo: Float64Array = new Float64Array(64);
+  let hi: Float64Array = new Float64Array(64);
+  let k = 0;
+  let wantFirst = 0;
+  let wantLast = 0;
+  const gather = (j: number): void => {
+    if (placed[j] === 0 || first[j]! > wantLast || wantFirst > last[j]!) return;
+    if (k === lo.length) {
+      const grow = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      lo = grow(lo);
+      hi = grow(hi);
     }
-    placed.splice(k, 0, id);
+    lo[k] = offs[j]!;
+    hi[k] = offs[j]! + size[j]!;
+    k++;
   };
 
+  const offsets = new Array<number>(n);
   for (const id of order) {
+    const r = rankOf[id]!;
     const want = buffers[id]!;
-    if (want.offline !== undefined) offsets[id] = want.offline;
+    if (want.offline !== undefined) offs[r] = want.offline;
     else {
-      let candidate = 0;
-      for (const other of placed) {
-        const b = buffers[other]!;
-        if (!overlapInTime(b, want)) continue;
-        if (offsets[other]! - candidate >= want.size) break;
-        candidate = Math.max(candidate, offsets[other]! + b.size);
-      }
-      offsets[id] = candidate;
+      k = 0;
+      wantFirst = first[r]!;
+      wantLast = last[r]!;
+      index.forEachLive(lower[r]!, upper[r]!, gather);
+      offs[r] = firstGap(lo, hi, k, size[r]!);
     }
-    insert(id);
+    offsets[id] = offs[r]!;
+    placed[r] = 1;
   }
-  let size = 0;
-  for (let i = 0; i < n; i++) size = Math.max(size, offsets[i]! + buffers[i]!.size);
-  return { offsets, size };
+  let top = 0;
+  for (let r = 0; r < n; r++) top = Math.max(top, offs[r]! + size[r]!);
+  return { offsets, size: top };
 }
 
 /** What greedyPlan's rule is called in the reports, where it is the "before" of a plan. */
