@@ -17,7 +17,7 @@ import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
 import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
-import { planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
+import { isWeightBuffer, planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 /** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
@@ -28,6 +28,22 @@ export function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[
     const msg = (e as Error).message;
     throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);
   }
+}
+
+/** The memory that holds a model's weights with --weights: the one named flash (any case). */
+const isFlash = (mem: MemoryTier): boolean => mem.name.toLowerCase() === 'flash';
+
+/**
+ * The memories of a model's tiers run: with `weights` (--weights) the memory named flash becomes
+ * read-only (MemoryTier.readOnly: the weights are stored there; each stays or is copied into a faster
+ * memory; activations never go there). Throws a UsageError when --weights has no flash memory, or a
+ * flash memory is given without --weights.
+ */
+export function weightTiers(memories: readonly MemoryTier[], weights: boolean): MemoryTier[] {
+  const flash = memories.filter(isFlash);
+  if (weights && flash.length === 0) throw new UsageError('--weights needs a memory named flash, where the weights are stored and read in place, its cost per byte given (e.g. --memory flash::8, or flash=4MiB:8 with its size)');
+  if (!weights && flash.length > 0) throw new UsageError(`--memory ${flash[0]!.name}: a memory named flash holds the model's weights, read-only: give --weights to let them take part (activations never live in flash), or name the memory otherwise`);
+  return memories.map((mem) => (isFlash(mem) ? { ...mem, readOnly: true } : { ...mem }));
 }
 
 /** What the tiers run takes from the plan command's options. */
@@ -56,22 +72,33 @@ export async function runPlanTiers(file: string, read: ReadProblem, memories: re
   return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
 }
 
-/** The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per subgraph its plan. */
+/**
+ * The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per
+ * subgraph its plan; each buffer with `name`, `tensors` and, for weights (with --weights), `"constant": true`.
+ */
 function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
-  const memories = plans[0]!.memories.map((mem, m) => ({ name: mem.name, capacity: mem.capacity ?? null, cost: mem.cost, used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null }));
+  const memories = plans[0]!.memories.map((mem, m) => ({
+    name: mem.name,
+    capacity: mem.capacity ?? null,
+    cost: mem.cost,
+    ...(mem.readOnly === true ? { readOnly: true } : {}),
+    used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null,
+  }));
   const total = (key: 'cost' | 'bound'): number | null => (ok ? plans.reduce((s, p) => s + p[key], 0) : null);
+  const weights = plans[0]!.memories.some((mem) => mem.readOnly === true);
   return {
     model: model.file,
     format: model.format,
     status: !ok ? plans[plans.length - 1]!.status : plans.every((p) => p.status === 'optimal') ? 'optimal' : 'feasible',
     cost: total('cost'),
     bound: total('bound'),
+    ...(weights && ok ? { copyInBytes: plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0) } : {}),
     memories,
     subgraphs: plans.map((plan, s) => {
       const sg = model.subgraphs[s]!;
-      const json = tieredPlanToJson(withTraffic(sg), plan);
-      json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }));
+      const json = tieredPlanToJson(withTraffic(sg, plan.memories), plan);
+      json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }, weights && isWeightBuffer(sg, i) ? { constant: true } : {}));
       return { index: sg.index, name: sg.name, ...json };
     }),
   };
@@ -91,30 +118,40 @@ const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
  * sizes and each tensor's memory and offset) and `--write-tflite` (TFLite Micro has one arena: only
  * when every buffer is in the first memory; else refused, pointing to the header). Exit 3 without a plan.
  */
-export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, memories: readonly MemoryTier[]): Promise<number> {
+export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, given: readonly MemoryTier[]): Promise<number> {
+  const memories = weightTiers(given, opts.weights === true);
   for (const [key, flag] of MODEL_TIERS_REFUSED) if (opts[key] !== undefined && opts[key] !== false) throw new UsageError(`${flag} does not go with --memory`);
   if (opts.spill === false) throw new UsageError('--no-spill does not go with --memory');
   if ((opts.method as string) === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method as Exclude<PlanOptions['method'], 'glpk'>;
   const deadline = DeadlineClock.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
-  const model = importModelFile(bytes, file, importOptions(opts));
+  // --weights: the constants become (whole-run) buffers, as with --include-weights.
+  const model = importModelFile(bytes, file, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() });
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const json = modelTiersJson(model, plans);
   const outputs: [string, string | Uint8Array][] = [];
+  // Buffers outside the first memory, weights read in place from flash left out (TFLM reads those from the model itself).
+  const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
+  const copied = plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0);
   if (ok) {
     const first = memories[0]!.name;
-    const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
     if (opts.out !== undefined) {
-      const sg0 = withTraffic(model.subgraphs[0]!);
+      const sg0 = withTraffic(model.subgraphs[0]!, memories);
       const csv = opts.out.toLowerCase().endsWith('.csv');
       outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
     if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans)]);
     if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
     if (opts.writeTflite !== undefined) {
+      if (copied > 0) {
+        throw new UsageError(
+          `--write-tflite: ${copied} B of weights are copied out of flash, and TFLite Micro reads weights in place from the model (its offline plan has no entry for them); nothing was written. ` +
+            'Use --header for each tensor\'s memory and offset (a runtime that copies them), or plan without --weights',
+        );
+      }
       if (elsewhere > 0) {
         throw new UsageError(
           `--write-tflite: ${elsewhere} buffer(s) live outside the first memory "${first}", and TFLite Micro's offline plan has one arena; nothing was written. ` +
@@ -134,11 +171,18 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
     const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
     const tail: string[] = [];
     if (ok) {
-      tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor)`);
-      const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
+      tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor${opts.weights === true || opts.includeWeights === true ? ', size x readers per constant' : ''})`);
+      if (opts.weights === true) {
+        const flash = memories.find((mem) => mem.readOnly === true)!.name;
+        const stay = plans.reduce((s, p) => s + p.memory.filter((m) => memories[m]!.readOnly === true).length, 0);
+        const moved = plans.reduce((s, p, k) => s + p.memory.filter((m, i) => memories[m]!.readOnly !== true && isWeightBuffer(model.subgraphs[k]!, i)).length, 0);
+        tail.push(`weights: ${stay} read in place from "${flash}", ${moved} copied into faster memories before the run (${copied} B copied in)`);
+      }
       if (model.format === 'tflite') {
         tail.push(
-          elsewhere === 0
+          copied > 0
+            ? 'TFLite Micro reads weights in place from the model: with weights copied out of flash, --write-tflite is refused: --header gives each tensor\'s memory and offset'
+            : elsewhere === 0
             ? `TFLite Micro: everything is in "${memories[0]!.name}": --write-tflite writes the offline plan as usual`
             : `TFLite Micro: ${elsewhere} buffer(s) live outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
         );

@@ -47,6 +47,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['shareReshapes', '--no-share-reshapes'],
   ['align', '--align'],
   ['includeWeights', '--include-weights'],
+  ['weights', '--weights'],
   ['batch', '--batch'],
   ['inputShape', '--input-shape'],
   ['dim', '--dim'],
@@ -77,6 +78,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
+    if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     return runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
@@ -153,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
     .option('--memory <name=size:cost>', 'memory tiers, fastest first, repeated: NAME=SIZE[:COST], the last may be NAME:COST (unbounded), e.g. --memory dtcm=64KiB:1 --memory sram=512KiB:2 --memory psram:20', memoryOption)
+    .option('--weights', 'models with --memory: the weights take part: each stays in the memory named flash (e.g. --memory flash::8) or is copied into a faster one for the whole run')
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
     .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))

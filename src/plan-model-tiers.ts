@@ -11,13 +11,30 @@ import type { MemoryTier, Problem } from './problem/types.js';
 import type { SolveOptions } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
 
-/** The subgraph's problem with each buffer's weight set to its traffic per inference (an explicit weight stays). */
-export function withTraffic(sg: ModelSubgraph): Problem {
+/** Whether buffer i of the subgraph holds weights: every tensor in it a constant (planned with --include-weights). */
+export const isWeightBuffer = (sg: ModelSubgraph, i: number): boolean => {
+  const tensors = sg.tensorsOf[i] ?? [];
+  return tensors.length > 0 && tensors.every((t) => sg.tensors?.[t]?.kind === 'constant');
+};
+
+/**
+ * The subgraph's problem with each buffer's weight set to its traffic per inference (an explicit
+ * weight stays). With a read-only memory among `memories` (flash: `--weights`), each weight buffer
+ * may live in every memory — in flash (read in place) or copied into a faster one for the whole run
+ * — while the other buffers may not use the read-only one (MemoryTier.readOnly).
+ */
+export function withTraffic(sg: ModelSubgraph, memories: readonly MemoryTier[] = []): Problem {
   const readers = readerCounts(sg.operators ?? [], sg.tensorCount);
   const tensors = sg.tensors ?? [];
+  const weights = memories.some((mem) => mem.readOnly === true);
+  const all = memories.map((mem) => mem.name);
   return {
     ...sg.problem,
-    buffers: sg.problem.buffers.map((b, i) => ({ ...b, weight: b.weight ?? bufferTraffic(b.size, sg.tensorsOf[i] ?? [], readers, tensors) })),
+    buffers: sg.problem.buffers.map((b, i) => ({
+      ...b,
+      weight: b.weight ?? bufferTraffic(b.size, sg.tensorsOf[i] ?? [], readers, tensors),
+      ...(weights && b.memories === undefined && isWeightBuffer(sg, i) ? { memories: all } : {}),
+    })),
   };
 }
 
@@ -37,10 +54,13 @@ export async function planStackedTiers(
 ): Promise<TieredPlan[]> {
   const plans: TieredPlan[] = [];
   for (const original of problems) {
-    const left = memories.map((mem, m) => (mem.capacity === undefined ? undefined : mem.capacity - tierBase(plans, m)));
+    // A read-only memory has no arena to stack: each subgraph's weights are stored there already.
+    const left = memories.map((mem, m) => (mem.capacity === undefined || mem.readOnly === true ? undefined : mem.capacity - tierBase(plans, m)));
     const mems = memories.map((mem, m): MemoryTier => (left[m] === undefined ? { ...mem } : { ...mem, capacity: Math.max(1, left[m]!) }));
     const full = new Set(memories.flatMap((mem, m) => (left[m] !== undefined && left[m]! <= 0 ? [mem.name] : [])));
-    const problem = full.size === 0 ? original : { ...original, buffers: original.buffers.map((b) => ({ ...b, memories: (b.memories ?? memories.map((mem) => mem.name)).filter((name) => !full.has(name)) })) };
+    // Without `memories`, a buffer may use every memory but a read-only one.
+    const usable = memories.filter((mem) => mem.readOnly !== true).map((mem) => mem.name);
+    const problem = full.size === 0 ? original : { ...original, buffers: original.buffers.map((b) => ({ ...b, memories: (b.memories ?? usable).filter((name) => !full.has(name)) })) };
     const plan = await planOne(problem, mems);
     plans.push(plan);
     if (plan.memory.length === 0) break;
@@ -48,7 +68,11 @@ export async function planStackedTiers(
   return plans;
 }
 
-/** Every subgraph of `model` over `memories` (planStackedTiers), weights their traffic (withTraffic), exact where GLPK finishes (planTiers). */
+/**
+ * Every subgraph of `model` over `memories` (planStackedTiers), weights their traffic (withTraffic),
+ * exact where GLPK finishes (planTiers). With a read-only memory (flash), the model's weights take
+ * part: import it with `includeWeights` so that they are buffers (see withTraffic).
+ */
 export function planModelTiers(model: ImportedModel, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan[]> {
-  return planStackedTiers(model.subgraphs.map(withTraffic), memories, (p, m) => planTiers(p, m, options));
+  return planStackedTiers(model.subgraphs.map((sg) => withTraffic(sg, memories)), memories, (p, m) => planTiers(p, m, options));
 }

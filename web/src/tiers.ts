@@ -43,7 +43,7 @@ export function setUpMemories(onChange: () => void): void {
 
 /** Plans every part of `input` over `memories`, each solve by `solveOne` (the worker pool). */
 export function planInputTiers(input: Input, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan[]> {
-  const problems = input.model ? input.model.subgraphs.map(withTraffic) : input.parts.map((p) => p.problem);
+  const problems = input.model ? input.model.subgraphs.map((sg) => withTraffic(sg, memories)) : input.parts.map((p) => p.problem);
   return planStackedTiers(problems, memories, (p, m) => planTiersAsync(p, m, options, solveOne));
 }
 
