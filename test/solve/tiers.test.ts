@@ -7,7 +7,7 @@ import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
 import { fillFastestFirst, planTiers, planTiersWith, tierInstance, costOf, type TieredPlan } from '../../src/solve/tiers/index.js';
-import { bruteForceMinPeak } from '../helpers/brute-force.js';
+import { bruteForceTiers } from '../helpers/brute-force.js';
 import { rng } from '../helpers/problems.js';
 import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
 
@@ -19,46 +19,6 @@ function checked(problem: Problem, plan: TieredPlan): TieredPlan {
   const cost = problem.buffers.reduce((s, b, i) => s + (b.weight ?? b.size) * plan.memories[plan.memory[i]!]!.cost, 0);
   expect(plan.cost).toBeCloseTo(cost, 6);
   return plan;
-}
-
-/**
- * The least traffic cost over every assignment of buffers to memories whose every memory's set places
- * within its capacity (by bruteForceMinPeak: every order, lowest offset), or Infinity when none does.
- * Written apart from the engine: its own allowed-memory rule and cost.
- */
-function bruteForceTiers(problem: Problem, memories: readonly MemoryTier[]): number {
-  const bs = problem.buffers;
-  const n = bs.length;
-  const k = memories.length;
-  // A read-only memory (flash) holds only the buffers that name it, and has no arena: only their total counts.
-  const may = (i: number, m: number): boolean =>
-    (memories[m]!.readOnly === true ? bs[i]!.memories?.includes(memories[m]!.name) === true : bs[i]!.memories === undefined || bs[i]!.memories!.includes(memories[m]!.name)) &&
-    (m === 0 || (bs[i]!.spillable !== false && bs[i]!.offset === undefined));
-  const assignments: { memory: number[]; cost: number }[] = [];
-  for (let code = 0; code < k ** n; code++) {
-    const memory = bs.map((_, i) => Math.floor(code / k ** i) % k);
-    if (memory.some((m, i) => !may(i, m))) continue;
-    assignments.push({ memory, cost: memory.reduce((s, m, i) => s + (bs[i]!.weight ?? bs[i]!.size) * memories[m]!.cost, 0) });
-  }
-  assignments.sort((a, b) => a.cost - b.cost);
-  const memo = new Map<string, boolean>();
-  const places = (m: number, idx: number[]): boolean => {
-    const cap = memories[m]!.capacity;
-    if (cap === undefined || idx.length === 0) return true;
-    if (memories[m]!.readOnly === true) return idx.reduce((s, i) => s + bs[i]!.size, 0) <= cap;
-    const key = `${m}:${idx.join(',')}`;
-    let ok = memo.get(key);
-    if (ok === undefined) {
-      const a = memories[m]!.align ?? 1;
-      ok = bruteForceMinPeak({ buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(a, bs[i]!.align ?? 1) })) }) <= cap;
-      memo.set(key, ok);
-    }
-    return ok;
-  };
-  for (const { memory, cost } of assignments) {
-    if (memories.every((_, m) => places(m, memory.flatMap((x, i) => (x === m ? [i] : []))))) return cost;
-  }
-  return Infinity;
 }
 
 /** A small random tiers problem: 3-8 buffers, 2-3 memories, some pinned, some restricted, some aligned. */

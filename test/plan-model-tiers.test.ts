@@ -1,0 +1,107 @@
+/**
+ * A model's weights in memory tiers (issue #13, `--weights`): a small TFLite model built here, its
+ * constants imported as whole-run buffers, flash a read-only memory. The split planModelTiers chooses
+ * — which weights stay in flash, which are copied into faster memory, where each activation lives —
+ * is the cheapest by brute force over every assignment, and every plan passes the verifier.
+ */
+import { describe, expect, it } from 'vitest';
+import { importTflite } from '../src/import/tflite/index.js';
+import type { MemoryTier } from '../src/problem/types.js';
+import { verifyTieredPlan } from '../src/problem/verify.js';
+import { isWeightBuffer, planModelTiers, withTraffic } from '../src/plan-model-tiers.js';
+import { bruteForceTiers } from './helpers/brute-force.js';
+import { buildTflite, OP, type ModelSpec } from './helpers/tflite-builder.js';
+
+/**
+ * x -ADD wa-> y0 -ADD wb-> y1 -ADD wa-> y2 -ADD wc-> y3 (int8, 128 B activations): wa (128 B) is read twice,
+ * wb (512 B) and wc (64 B) once. 8 buffers: 5 activations, 3 weights.
+ */
+export const weighted = (): ModelSpec => ({
+  subgraphs: [
+    {
+      name: 'main',
+      tensors: [
+        { name: 'x', shape: [1, 128] },
+        { name: 'wa', shape: [128], data: new Uint8Array(128).fill(1) },
+        { name: 'wb', shape: [512], data: new Uint8Array(512).fill(2) },
+        { name: 'wc', shape: [64], data: new Uint8Array(64).fill(3) },
+        { name: 'y0', shape: [1, 128] },
+        { name: 'y1', shape: [1, 128] },
+        { name: 'y2', shape: [1, 128] },
+        { name: 'y3', shape: [1, 128] },
+      ],
+      inputs: [0],
+      outputs: [7],
+      operators: [
+        { op: OP.ADD, inputs: [0, 1], outputs: [4] },
+        { op: OP.ADD, inputs: [4, 2], outputs: [5] },
+        { op: OP.ADD, inputs: [5, 1], outputs: [6] },
+        { op: OP.ADD, inputs: [6, 3], outputs: [7] },
+      ],
+    },
+  ],
+});
+
+const MCU = (dtcm: number, sram: number, flashCost: number, psram = true): MemoryTier[] => [
+  { name: 'dtcm', capacity: dtcm, cost: 1 },
+  { name: 'sram', capacity: sram, cost: 2 },
+  { name: 'flash', cost: flashCost, readOnly: true },
+  ...(psram ? [{ name: 'psram', cost: 20 }] : []),
+];
+
+describe('planModelTiers with the weights taking part (flash read-only)', () => {
+  const bytes = buildTflite(weighted());
+  const model = importTflite(bytes, 'weighted.tflite', { includeWeights: true });
+  const sg = model.subgraphs[0]!;
+
+  it('weights may live anywhere (flash or copied), activations anywhere but flash; traffic is size x readers for weights', () => {
+    const problem = withTraffic(sg, MCU(256, 512, 8));
+    const byName = new Map(problem.buffers.map((b, i) => [sg.names[i]!, b]));
+    expect([...byName.keys()].sort()).toEqual(['wa', 'wb', 'wc', 'x', 'y0', 'y1', 'y2', 'y3']);
+    expect(byName.get('wa')!.weight).toBe(256);
+    expect(byName.get('wb')!.weight).toBe(512);
+    expect(byName.get('wc')!.weight).toBe(64);
+    expect(byName.get('y0')!.weight).toBe(256);
+    expect(byName.get('y3')!.weight).toBe(128);
+    problem.buffers.forEach((b, i) => expect(b.memories, sg.names[i]).toEqual(isWeightBuffer(sg, i) ? ['dtcm', 'sram', 'flash', 'psram'] : undefined));
+    // Without a read-only memory the weights are ordinary buffers (no per-buffer memories).
+    expect(withTraffic(sg, MCU(256, 512, 8).filter((m) => m.readOnly !== true)).buffers.every((b) => b.memories === undefined)).toBe(true);
+  });
+
+  const cases: [string, MemoryTier[]][] = [
+    ['dtcm 128 + sram 256, flash 8', MCU(128, 256, 8)],
+    ['dtcm 256 + sram 512, flash 8', MCU(256, 512, 8)],
+    ['dtcm 128 + sram 384, flash 3', MCU(128, 384, 3)],
+    ['dtcm 256 + sram 256, flash 4, no PSRAM', MCU(256, 256, 4, false)],
+    ['flash listed first', [{ name: 'flash', cost: 5, readOnly: true }, ...MCU(128, 512, 5).filter((m) => m.readOnly !== true)]],
+  ];
+  for (const [name, memories] of cases) {
+    it(`${name}: the chosen split is the cheapest over every assignment (brute force); verified`, async () => {
+      const problem = withTraffic(sg, memories);
+      const best = bruteForceTiers(problem, memories);
+      const [plan] = await planModelTiers(model, memories);
+      expect(plan!.memory.length).toBe(problem.buffers.length);
+      const v = verifyTieredPlan(problem, memories, plan!.memory, plan!.offsets, plan!.usage.map((u) => u.used));
+      expect(v.errors).toEqual([]);
+      expect(plan!.cost).toBe(best);
+      expect(plan!.status).toBe('optimal');
+      const flash = memories.findIndex((m) => m.readOnly === true);
+      const copied = problem.buffers.reduce((s, b, i) => s + (isWeightBuffer(sg, i) && plan!.memory[i] !== flash ? b.size : 0), 0);
+      expect(plan!.copyInBytes).toBe(copied);
+      problem.buffers.forEach((_, i) => {
+        if (!isWeightBuffer(sg, i)) expect(plan!.memory[i], sg.names[i]).not.toBe(flash);
+      });
+    });
+  }
+
+  it('room to spare: the hot weights are copied; no room: every weight stays in flash and the activations keep the fast memories', async () => {
+    const roomy = MCU(2048, 4096, 8);
+    const [all] = await planModelTiers(model, roomy);
+    expect(all!.copyInBytes).toBe(128 + 512 + 64);
+    const tight = MCU(128, 128, 8);
+    const [plan] = await planModelTiers(model, tight);
+    const where = new Map(sg.names.map((n, i) => [n, tight[plan!.memory[i]!]!.name]));
+    expect(['wa', 'wb', 'wc'].map((w) => where.get(w))).toEqual(['flash', 'flash', 'flash']);
+    expect(['x', 'y0', 'y1', 'y2', 'y3'].every((a) => where.get(a) !== 'psram')).toBe(true);
+  });
+});
