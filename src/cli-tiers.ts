@@ -1,5 +1,5 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
-import { formatTieredReport, tieredOutText, tieredPlanToJson } from './export/tiers.js';
+import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
 import { parseMemorySpec } from './format/memory-spec.js';
 import { terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
@@ -60,23 +60,30 @@ export interface TiersRunOptions {
  */
 export async function runPlanTiers(file: string, read: ReadProblem, memories: readonly MemoryTier[], opts: TiersRunOptions): Promise<number> {
   const plan = await planTiers(read.problem, memories, { ...opts.solve, timeLimitMs: opts.deadline.leftMs() });
-  // The outputs list every buffer of the file: 0-byte ones in the first memory, at offset 0.
-  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
-  const json = tieredPlanToJson(read.all, whole);
+  const { whole, json } = problemTiersJson(read, plan);
   if (opts.out !== undefined) {
     if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
     writeAllAtomic([[opts.out, tieredOutText(opts.out, read.all, whole, json)]]);
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read)));
+  else process.stdout.write(terminalSafe(problemTiersText(file, read, plan)));
   return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
 }
+
+/** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
+export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
+  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  return { whole, json: tieredPlanToJson(read.all, whole) };
+}
+
+/** A CSV/JSON problem's tiered report. */
+export const problemTiersText = (file: string, read: ReadProblem, plan: TieredPlan): string => formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read);
 
 /**
  * The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per
  * subgraph its plan; each buffer with `name`, `tensors` and, for weights (with --weights), `"constant": true`.
  */
-function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
+export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const memories = plans[0]!.memories.map((mem, m) => ({
     name: mem.name,
@@ -167,28 +174,39 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   }
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else {
-    const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
-    const tail: string[] = [];
-    if (ok) {
-      tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor${opts.weights === true || opts.includeWeights === true ? ', size x readers per constant' : ''})`);
-      if (opts.weights === true) {
-        const flash = memories.find((mem) => mem.readOnly === true)!.name;
-        const stay = plans.reduce((s, p) => s + p.memory.filter((m) => memories[m]!.readOnly === true).length, 0);
-        const moved = plans.reduce((s, p, k) => s + p.memory.filter((m, i) => memories[m]!.readOnly !== true && isWeightBuffer(model.subgraphs[k]!, i)).length, 0);
-        tail.push(`weights: ${stay} read in place from "${flash}", ${moved} copied into faster memories before the run (${copied} B copied in)`);
-      }
-      if (model.format === 'tflite') {
-        tail.push(
-          copied > 0
-            ? 'TFLite Micro reads weights in place from the model: with weights copied out of flash, --write-tflite is refused: --header gives each tensor\'s memory and offset'
-            : elsewhere === 0
+  else process.stdout.write(terminalSafe(modelTiersText(file, model, plans, opts.weights === true || opts.includeWeights === true)));
+  return ok ? 0 : EXIT_NO_FIT;
+}
+
+/**
+ * A model's tiered report: one per subgraph, then the total traffic cost, with weights in flash
+ * (a read-only memory) how many stay and how many are copied, and what TFLite Micro's one arena allows.
+ * `constants`: the weights are planned (--weights or --include-weights).
+ */
+export function modelTiersText(file: string, model: ImportedModel, plans: readonly TieredPlan[], constants: boolean): string {
+  const memories = plans[0]!.memories;
+  const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
+  const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
+  const tail: string[] = [];
+  if (ok) {
+    const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
+    const copied = plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0);
+    tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor${constants ? ', size x readers per constant' : ''})`);
+    const flash = memories.find((mem) => mem.readOnly === true);
+    if (flash !== undefined) {
+      const stay = plans.reduce((s, p) => s + p.memory.filter((m) => memories[m]!.readOnly === true).length, 0);
+      const moved = plans.reduce((s, p, k) => s + p.memory.filter((m, i) => memories[m]!.readOnly !== true && isWeightBuffer(model.subgraphs[k]!, i)).length, 0);
+      tail.push(`weights: ${stay} read in place from "${flash.name}", ${moved} copied into faster memories before the run (${copied} B copied in)`);
+    }
+    if (model.format === 'tflite') {
+      tail.push(
+        copied > 0
+          ? "TFLite Micro reads weights in place from the model: with weights copied out of flash, --write-tflite is refused: --header gives each tensor's memory and offset"
+          : elsewhere === 0
             ? `TFLite Micro: everything is in "${memories[0]!.name}": --write-tflite writes the offline plan as usual`
             : `TFLite Micro: ${elsewhere} buffer(s) live outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
-        );
-      }
+      );
     }
-    process.stdout.write(terminalSafe(text + (tail.length > 0 ? '\n' + tail.join('\n') + '\n' : '')));
   }
-  return ok ? 0 : EXIT_NO_FIT;
+  return text + (tail.length > 0 ? '\n' + tail.join('\n') + '\n' : '');
 }

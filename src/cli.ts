@@ -26,7 +26,7 @@ import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
-import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
+import { memoryOption, runPlanModelTiers, runPlanTiers, weightTiers } from './cli-tiers.js';
 import { runPlanSharedArena } from './cli-shared-arena.js';
 import type { MemoryTier } from './problem/types.js';
 import { problemFitHints } from './fit-hints.js';
@@ -202,10 +202,20 @@ export async function main(argv: string[]): Promise<number> {
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
-      ['--memory', opts.memory],
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+    if (opts.memory !== undefined) {
+      // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
+      const clash: [string, boolean][] = [
+        ['--capacity', opts.capacity !== undefined],
+        ['--no-spill', opts.spill === false],
+        ['--kernels', opts.kernels !== undefined],
+      ];
+      const given = clash.find(([, on]) => on);
+      if (given) throw new UsageError(`${given[0]} does not go with --memory`);
+      if (opts.weights === true) weightTiers(opts.memory, true);
+    } else if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     code = await planFiles(files, {
       jobs: opts.jobs,
       method: opts.method,
@@ -217,6 +227,8 @@ export async function main(argv: string[]): Promise<number> {
       verbose: opts.verbose ?? false,
       spill: opts.spill !== false,
       model: importOptions(opts),
+      ...(opts.memory !== undefined ? { memories: opts.memory } : {}),
+      ...(opts.weights === true ? { weights: true } : {}),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
       ...(opts.pointerBits !== undefined ? { pointerBits: opts.pointerBits } : {}),
     });

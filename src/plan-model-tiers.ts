@@ -8,7 +8,7 @@ import { subgraphBases } from './export/tensor-offsets.js';
 import { bufferTraffic, readerCounts } from './graph/traffic.js';
 import type { ImportedModel, ModelSubgraph } from './import/model.js';
 import type { MemoryTier, Problem } from './problem/types.js';
-import type { SolveOptions } from './solve/solve.js';
+import type { SolveOptions, SolveResult } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
 
 /** Whether buffer i of the subgraph holds weights: every tensor in it a constant (planned with --include-weights). */
@@ -70,9 +70,14 @@ export async function planStackedTiers(
 
 /**
  * Every subgraph of `model` over `memories` (planStackedTiers), weights their traffic (withTraffic),
- * exact where GLPK finishes (planTiers). With a read-only memory (flash), the model's weights take
+ * exact where GLPK finishes (planTiers; the placements by `solveOne`, default inline). With a read-only memory (flash), the model's weights take
  * part: import it with `includeWeights` so that they are buffers (see withTraffic).
  */
-export function planModelTiers(model: ImportedModel, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan[]> {
-  return planStackedTiers(model.subgraphs.map((sg) => withTraffic(sg, memories)), memories, (p, m) => planTiers(p, m, options));
+export function planModelTiers(
+  model: ImportedModel,
+  memories: readonly MemoryTier[],
+  options: SolveOptions = {},
+  solveOne?: (p: Problem, o: SolveOptions) => SolveResult | Promise<SolveResult>,
+): Promise<TieredPlan[]> {
+  return planStackedTiers(model.subgraphs.map((sg) => withTraffic(sg, memories)), memories, (p, m) => planTiers(p, m, options, solveOne));
 }

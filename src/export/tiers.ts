@@ -109,7 +109,7 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
       ? `  fill-fastest-first baseline: ${plan.baselineCost}${plan.baselineCost > plan.cost ? ` (${percent(plan.baselineCost, plan.cost)} more than this plan)` : ' (the same)'}`
       : '  fill-fastest-first baseline: no plan',
   );
-  if (plan.copyInBytes !== undefined) out.push(`  weights copied in before the run: ${formatBytesExact(plan.copyInBytes)} (from the read-only memory into faster ones; the rest are read in place)`);
+  if (plan.copyInBytes !== undefined) out.push(`  weights copied in before the run: ${plan.copyInBytes === 0 ? '0 B' : formatBytesExact(plan.copyInBytes)} (from the read-only memory into faster ones; the rest are read in place)`);
   plan.usage.forEach((u, m) => {
     if (plan.memories[m]!.readOnly === true) return;
     if (u.buffers > 0) out.push(`  ${u.name}: ${formatBytesExact(u.used)}${u.capacity !== undefined ? ` within ${formatBytes(u.capacity)}` : ''}, lower bound ${formatBytes(u.bound)}`);
