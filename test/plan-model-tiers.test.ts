@@ -10,37 +10,7 @@ import type { MemoryTier } from '../src/problem/types.js';
 import { verifyTieredPlan } from '../src/problem/verify.js';
 import { isWeightBuffer, planModelTiers, withTraffic } from '../src/plan-model-tiers.js';
 import { bruteForceTiers } from './helpers/brute-force.js';
-import { buildTflite, OP, type ModelSpec } from './helpers/tflite-builder.js';
-
-/**
- * x -ADD wa-> y0 -ADD wb-> y1 -ADD wa-> y2 -ADD wc-> y3 (int8, 128 B activations): wa (128 B) is read twice,
- * wb (512 B) and wc (64 B) once. 8 buffers: 5 activations, 3 weights.
- */
-export const weighted = (): ModelSpec => ({
-  subgraphs: [
-    {
-      name: 'main',
-      tensors: [
-        { name: 'x', shape: [1, 128] },
-        { name: 'wa', shape: [128], data: new Uint8Array(128).fill(1) },
-        { name: 'wb', shape: [512], data: new Uint8Array(512).fill(2) },
-        { name: 'wc', shape: [64], data: new Uint8Array(64).fill(3) },
-        { name: 'y0', shape: [1, 128] },
-        { name: 'y1', shape: [1, 128] },
-        { name: 'y2', shape: [1, 128] },
-        { name: 'y3', shape: [1, 128] },
-      ],
-      inputs: [0],
-      outputs: [7],
-      operators: [
-        { op: OP.ADD, inputs: [0, 1], outputs: [4] },
-        { op: OP.ADD, inputs: [4, 2], outputs: [5] },
-        { op: OP.ADD, inputs: [5, 1], outputs: [6] },
-        { op: OP.ADD, inputs: [6, 3], outputs: [7] },
-      ],
-    },
-  ],
-});
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
 const MCU = (dtcm: number, sram: number, flashCost: number, psram = true): MemoryTier[] => [
   { name: 'dtcm', capacity: dtcm, cost: 1 },
@@ -50,7 +20,7 @@ const MCU = (dtcm: number, sram: number, flashCost: number, psram = true): Memor
 ];
 
 describe('planModelTiers with the weights taking part (flash read-only)', () => {
-  const bytes = buildTflite(weighted());
+  const bytes = buildTflite(FIXTURES.weighted());
   const model = importTflite(bytes, 'weighted.tflite', { includeWeights: true });
   const sg = model.subgraphs[0]!;
 
