@@ -17,7 +17,7 @@ import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
 import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
-import { isWeightBuffer, planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
+import { isWeightBuffer, planModelTiers, tierBase, weightTiers, withTraffic } from './plan-model-tiers.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 /** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
@@ -28,22 +28,6 @@ export function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[
     const msg = (e as Error).message;
     throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);
   }
-}
-
-/** The memory that holds a model's weights with --weights: the one named flash (any case). */
-const isFlash = (mem: MemoryTier): boolean => mem.name.toLowerCase() === 'flash';
-
-/**
- * The memories of a model's tiers run: with `weights` (--weights) the memory named flash becomes
- * read-only (MemoryTier.readOnly: the weights are stored there; each stays or is copied into a faster
- * memory; activations never go there). Throws a UsageError when --weights has no flash memory, or a
- * flash memory is given without --weights.
- */
-export function weightTiers(memories: readonly MemoryTier[], weights: boolean): MemoryTier[] {
-  const flash = memories.filter(isFlash);
-  if (weights && flash.length === 0) throw new UsageError('--weights needs a memory named flash, where the weights are stored and read in place, its cost per byte given (e.g. --memory flash::8, or flash=4MiB:8 with its size)');
-  if (!weights && flash.length > 0) throw new UsageError(`--memory ${flash[0]!.name}: a memory named flash holds the model's weights, read-only: give --weights to let them take part (activations never live in flash), or name the memory otherwise`);
-  return memories.map((mem) => (isFlash(mem) ? { ...mem, readOnly: true } : { ...mem }));
 }
 
 /** What the tiers run takes from the plan command's options. */

@@ -7,6 +7,7 @@
 import { subgraphBases } from './export/tensor-offsets.js';
 import { bufferTraffic, readerCounts } from './graph/traffic.js';
 import type { ImportedModel, ModelSubgraph } from './import/model.js';
+import { InputError } from './problem/errors.js';
 import type { MemoryTier, Problem } from './problem/types.js';
 import type { SolveOptions, SolveResult } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
@@ -36,6 +37,24 @@ export function withTraffic(sg: ModelSubgraph, memories: readonly MemoryTier[] =
       ...(weights && b.memories === undefined && isWeightBuffer(sg, i) ? { memories: all } : {}),
     })),
   };
+}
+
+/** Whether a memory holds a model's weights with --weights: the one named flash (any case). */
+export const isFlash = (mem: MemoryTier): boolean => mem.name.toLowerCase() === 'flash';
+
+/**
+ * The memories of a model's tiers plan: with `weights` (--weights; the page's weights box) the memory
+ * named flash becomes read-only (MemoryTier.readOnly: the weights are stored there; each stays or is
+ * copied into a faster memory; activations never go there). Throws an InputError when `weights` has
+ * no flash memory, or a flash memory comes without `weights`.
+ */
+export function weightTiers(memories: readonly MemoryTier[], weights: boolean): MemoryTier[] {
+  const flash = memories.filter(isFlash);
+  if (weights && flash.length === 0) throw new InputError('--weights needs a memory named flash, where the weights are stored and read in place, its cost per byte given (e.g. --memory flash::8, or flash=4MiB:8 with its size)', { field: 'memories' });
+  if (!weights && flash.length > 0) {
+    throw new InputError(`memory ${flash[0]!.name}: a memory named flash holds the model's weights, read-only: give --weights (on the page: check "weights") to let them take part (activations never live in flash), or name the memory otherwise`, { field: 'memories' });
+  }
+  return memories.map((mem) => (isFlash(mem) ? { ...mem, readOnly: true } : { ...mem }));
 }
 
 /** Bytes of memory m the subgraphs before `s` take, stacked: where subgraph s's arena in m starts. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import type { MemoryTier } from '../src/problem/types.js';
 import { verifyTieredPlan } from '../src/problem/verify.js';
-import { isWeightBuffer, planModelTiers, withTraffic } from '../src/plan-model-tiers.js';
+import { isWeightBuffer, planModelTiers, weightTiers, withTraffic } from '../src/plan-model-tiers.js';
 import { bruteForceTiers } from './helpers/brute-force.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
@@ -73,5 +73,16 @@ describe('planModelTiers with the weights taking part (flash read-only)', () => 
     const where = new Map(sg.names.map((n, i) => [n, tight[plan!.memory[i]!]!.name]));
     expect(['wa', 'wb', 'wc'].map((w) => where.get(w))).toEqual(['flash', 'flash', 'flash']);
     expect(['x', 'y0', 'y1', 'y2', 'y3'].every((a) => where.get(a) !== 'psram')).toBe(true);
+  });
+});
+
+describe('weightTiers: the memory named flash holds the weights (--weights, the page\'s weights box)', () => {
+  const list: MemoryTier[] = [{ name: 'sram', capacity: 512, cost: 2 }, { name: 'Flash', cost: 8 }, { name: 'psram', cost: 20 }];
+  it('marks flash (any case) read-only with weights; refuses weights without flash and flash without weights', () => {
+    expect(weightTiers(list, true).map((m) => m.readOnly ?? false)).toEqual([false, true, false]);
+    expect(list[1]!.readOnly).toBeUndefined();
+    expect(() => weightTiers(list, false)).toThrow(/memory Flash: a memory named flash holds the model's weights.*--weights/);
+    expect(() => weightTiers([list[0]!, list[2]!], true)).toThrow(/--weights needs a memory named flash/);
+    expect(weightTiers([list[0]!, list[2]!], false)).toEqual([list[0]!, list[2]!]);
   });
 });
