@@ -8,8 +8,8 @@
  * (weight = size), must give --capacity's plan (memories and offsets). Then the weights (--weights):
  * the MCU with flash (read-only, cost 8) listed between SRAM and PSRAM, the model's constants imported
  * as whole-run buffers that stay in flash or are copied into DTCM/SRAM: the cost with the weights
- * taking part, against the cost without (the activations' plan over DTCM + SRAM + PSRAM, every weight
- * read from flash), the baseline, the bound, proven or not, the bytes copied in.
+ * taking part, against the cost without (the same buffers, every weight kept in flash: the plan when no
+ * weight may be copied), the baseline, the bound, proven or not, the bytes copied in.
  * Every plan is checked by verifyTieredPlan inside the planner.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -81,15 +81,12 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
     }
     if (model.subgraphs.every((sg) => sg.problem.buffers.length === 0)) continue;
     const live = Math.max(...model.subgraphs.map((sg) => liveBound(sg.problem)));
-    /** The first configuration's cost (the activations over DTCM + SRAM + PSRAM): the weights' row compares with it. */
-    let mcuCost: number | undefined;
     for (const [name, config] of CONFIGS) {
       const memories = config(live);
       const t0 = performance.now();
       const plans = await planModelTiers(model, memories, { timeLimitMs: limitMs });
       const ms = performance.now() - t0;
       pairs++;
-      if (name === CONFIGS[0]![0] && plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0)) mcuCost = sum(plans.map((p) => p.cost));
       const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
       if (!ok) {
         noPlan++;
@@ -148,9 +145,17 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
     const withWeights = load(f, new Uint8Array(readFileSync(path)), { includeWeights: true });
     const weightBytes = sum(withWeights.subgraphs.map((sg) => sum(sg.problem.buffers.map((b, i) => (isWeightBuffer(sg, i) ? b.size : 0)))));
     if (weightBytes === 0) continue;
-    // Without them: the activations' plan over DTCM + SRAM + PSRAM, and every weight read from flash.
-    const flashTraffic = sum(withWeights.subgraphs.map((sg) => sum(withTraffic(sg, MCU_FLASH).buffers.map((b, i) => (isWeightBuffer(sg, i) ? b.weight! : 0)))));
-    const without = mcuCost === undefined ? undefined : mcuCost + flashTraffic * MCU_FLASH[2]!.cost;
+    // Without them taking part: the same buffers (an ONNX model's constant-derived tensors are planned only
+    // with the weights), every weight kept in flash.
+    const kept = await planStackedTiers(
+      withWeights.subgraphs.map((sg) => {
+        const p = withTraffic(sg, MCU_FLASH);
+        return { ...p, buffers: p.buffers.map((b, i) => (isWeightBuffer(sg, i) ? { ...b, memories: ['flash'] } : b)) };
+      }),
+      MCU_FLASH,
+      (p, m) => planTiers(p, m, { timeLimitMs: limitMs }),
+    );
+    const without = kept.length === withWeights.subgraphs.length && kept.every((p) => p.memory.length > 0) ? sum(kept.map((p) => p.cost)) : undefined;
     const t0 = performance.now();
     const plans = await planModelTiers(withWeights, MCU_FLASH, { timeLimitMs: limitMs });
     const ms = performance.now() - t0;
@@ -202,7 +207,7 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
   if (differ.length > 0) console.log(`  differ: ${differ.map((f) => `${f}${sameCost.includes(f) ? ' (same cost)' : ''}`).join(', ')}`);
   if (skipped.length > 0) console.log(`skipped (not importable with default options): ${skipped.join('; ')}`);
   printTable(
-    `Weights taking part (--weights): dtcm 64 KiB:1 + sram 512 KiB:2 + flash (read-only):8 + psram:20; "without": the activations over dtcm + sram + psram and every weight read from flash`,
+    `Weights taking part (--weights): dtcm 64 KiB:1 + sram 512 KiB:2 + flash (read-only):8 + psram:20; "without": the same buffers, every weight kept in flash`,
     ['model', 'buffers', 'without', 'with', 'saved', 'baseline', 'bound', 'proven', 'copied B of weights', 'ms'],
     weightRows,
   );
