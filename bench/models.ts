@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImportedModel } from '../src/import/model.js';
+import type { ImportedModel, ModelImportOptions } from '../src/import/model.js';
 import { importModelFile } from '../src/import/model-file.js';
 import { InputError } from '../src/problem/errors.js';
 import { verifyPlan } from '../src/problem/verify.js';
@@ -32,12 +32,12 @@ interface Row {
   place: number;
 }
 
-/** Default import (align 16, prepared tensors kept, RESHAPE sharing), batch 1 where the batch is dynamic. */
-export function load(file: string, bytes: Uint8Array): ImportedModel {
+/** Default import (align 16, prepared tensors kept, RESHAPE sharing; `options` on top), batch 1 where the batch is dynamic. */
+export function load(file: string, bytes: Uint8Array, options: ModelImportOptions = {}): ImportedModel {
   try {
-    return importModelFile(bytes, file);
+    return importModelFile(bytes, file, options);
   } catch (e) {
-    if (e instanceof InputError && /give the batch size/.test(e.message)) return importModelFile(bytes, file, { batch: 1 });
+    if (e instanceof InputError && /give the batch size/.test(e.message)) return importModelFile(bytes, file, { ...options, batch: 1 });
     throw e;
   }
 }

@@ -74,6 +74,8 @@ export interface PlanOptions extends ModelFlags {
   verbose?: boolean;
   /** TFLite: the target's pointer size for the tail estimate (--pointer-bits; default 32). */
   pointerBits?: PointerBits;
+  /** With --memory: the weights take part (--weights): each stays in the memory named flash or is copied into a faster one. */
+  weights?: boolean;
 }
 
 export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImportOptions {

@@ -32,6 +32,7 @@ export const SHARED_PREFIX = 'SHARED_ARENA';
 function refusedFlags(opts: SharedArenaOptions): [string, boolean, string][] {
   return [
     ['--memory', opts.memory !== undefined, 'memory tiers place one problem in several memories; the shared arena is one TFLM arena'],
+    ['--weights', opts.weights === true, 'the weights take part in memory tiers (--memory); TFLM reads them from each model'],
     ['--capacity', opts.capacity !== undefined, 'the shared arena spills nothing: compare its size with your memory in the report'],
     ['--no-spill', opts.spill === false, 'the shared arena spills nothing'],
     ['--reorder', opts.reorder === true, 'plan each model with --reorder --write-tflite first, then share the arena of the models written'],

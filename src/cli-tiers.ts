@@ -1,5 +1,5 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
-import { formatTieredReport, tieredOutText, tieredPlanToJson } from './export/tiers.js';
+import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
 import { parseMemorySpec } from './format/memory-spec.js';
 import { terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
@@ -17,7 +17,7 @@ import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
 import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
-import { planModelTiers, tierBase, withTraffic } from './plan-model-tiers.js';
+import { isWeightBuffer, planModelTiers, tierBase, weightTiers, withTraffic } from './plan-model-tiers.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 /** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
@@ -44,34 +44,52 @@ export interface TiersRunOptions {
  */
 export async function runPlanTiers(file: string, read: ReadProblem, memories: readonly MemoryTier[], opts: TiersRunOptions): Promise<number> {
   const plan = await planTiers(read.problem, memories, { ...opts.solve, timeLimitMs: opts.deadline.leftMs() });
-  // The outputs list every buffer of the file: 0-byte ones in the first memory, at offset 0.
-  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
-  const json = tieredPlanToJson(read.all, whole);
+  const { whole, json } = problemTiersJson(read, plan);
   if (opts.out !== undefined) {
     if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
     writeAllAtomic([[opts.out, tieredOutText(opts.out, read.all, whole, json)]]);
   }
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read)));
+  else process.stdout.write(terminalSafe(problemTiersText(file, read, plan)));
   return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
 }
 
-/** The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per subgraph its plan. */
-function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
+/** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
+export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
+  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  return { whole, json: tieredPlanToJson(read.all, whole) };
+}
+
+/** A CSV/JSON problem's tiered report. */
+export const problemTiersText = (file: string, read: ReadProblem, plan: TieredPlan): string => formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read);
+
+/**
+ * The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per
+ * subgraph its plan; each buffer with `name`, `tensors` and, for weights (with --weights), `"constant": true`.
+ */
+export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
-  const memories = plans[0]!.memories.map((mem, m) => ({ name: mem.name, capacity: mem.capacity ?? null, cost: mem.cost, used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null }));
+  const memories = plans[0]!.memories.map((mem, m) => ({
+    name: mem.name,
+    capacity: mem.capacity ?? null,
+    cost: mem.cost,
+    ...(mem.readOnly === true ? { readOnly: true } : {}),
+    used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null,
+  }));
   const total = (key: 'cost' | 'bound'): number | null => (ok ? plans.reduce((s, p) => s + p[key], 0) : null);
+  const weights = plans[0]!.memories.some((mem) => mem.readOnly === true);
   return {
     model: model.file,
     format: model.format,
     status: !ok ? plans[plans.length - 1]!.status : plans.every((p) => p.status === 'optimal') ? 'optimal' : 'feasible',
     cost: total('cost'),
     bound: total('bound'),
+    ...(weights && ok ? { copyInBytes: plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0) } : {}),
     memories,
     subgraphs: plans.map((plan, s) => {
       const sg = model.subgraphs[s]!;
-      const json = tieredPlanToJson(withTraffic(sg), plan);
-      json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }));
+      const json = tieredPlanToJson(withTraffic(sg, plan.memories), plan);
+      json.buffers.forEach((b, i) => Object.assign(b, { name: sg.names[i], tensors: sg.tensorsOf[i] }, weights && isWeightBuffer(sg, i) ? { constant: true } : {}));
       return { index: sg.index, name: sg.name, ...json };
     }),
   };
@@ -91,30 +109,40 @@ const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
  * sizes and each tensor's memory and offset) and `--write-tflite` (TFLite Micro has one arena: only
  * when every buffer is in the first memory; else refused, pointing to the header). Exit 3 without a plan.
  */
-export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, memories: readonly MemoryTier[]): Promise<number> {
+export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, given: readonly MemoryTier[]): Promise<number> {
+  const memories = weightTiers(given, opts.weights === true);
   for (const [key, flag] of MODEL_TIERS_REFUSED) if (opts[key] !== undefined && opts[key] !== false) throw new UsageError(`${flag} does not go with --memory`);
   if (opts.spill === false) throw new UsageError('--no-spill does not go with --memory');
   if ((opts.method as string) === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method as Exclude<PlanOptions['method'], 'glpk'>;
   const deadline = DeadlineClock.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
-  const model = importModelFile(bytes, file, importOptions(opts));
+  // --weights: the constants become (whole-run) buffers, as with --include-weights.
+  const model = importModelFile(bytes, file, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() });
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const json = modelTiersJson(model, plans);
   const outputs: [string, string | Uint8Array][] = [];
+  // Buffers outside the first memory, weights read in place from flash left out (TFLM reads those from the model itself).
+  const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
+  const copied = plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0);
   if (ok) {
     const first = memories[0]!.name;
-    const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
     if (opts.out !== undefined) {
-      const sg0 = withTraffic(model.subgraphs[0]!);
+      const sg0 = withTraffic(model.subgraphs[0]!, memories);
       const csv = opts.out.toLowerCase().endsWith('.csv');
       outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
     if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans)]);
     if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
     if (opts.writeTflite !== undefined) {
+      if (copied > 0) {
+        throw new UsageError(
+          `--write-tflite: ${copied} B of weights are copied out of flash, and TFLite Micro reads weights in place from the model (its offline plan has no entry for them); nothing was written. ` +
+            'Use --header for each tensor\'s memory and offset (a runtime that copies them), or plan without --weights',
+        );
+      }
       if (elsewhere > 0) {
         throw new UsageError(
           `--write-tflite: ${elsewhere} buffer(s) live outside the first memory "${first}", and TFLite Micro's offline plan has one arena; nothing was written. ` +
@@ -130,21 +158,39 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   }
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else {
-    const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
-    const tail: string[] = [];
-    if (ok) {
-      tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor)`);
-      const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0).length, 0);
-      if (model.format === 'tflite') {
-        tail.push(
-          elsewhere === 0
+  else process.stdout.write(terminalSafe(modelTiersText(file, model, plans, opts.weights === true || opts.includeWeights === true)));
+  return ok ? 0 : EXIT_NO_FIT;
+}
+
+/**
+ * A model's tiered report: one per subgraph, then the total traffic cost, with weights in flash
+ * (a read-only memory) how many stay and how many are copied, and what TFLite Micro's one arena allows.
+ * `constants`: the weights are planned (--weights or --include-weights).
+ */
+export function modelTiersText(file: string, model: ImportedModel, plans: readonly TieredPlan[], constants: boolean): string {
+  const memories = plans[0]!.memories;
+  const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
+  const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
+  const tail: string[] = [];
+  if (ok) {
+    const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
+    const copied = plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0);
+    tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor${constants ? ', size x readers per constant' : ''})`);
+    const flash = memories.find((mem) => mem.readOnly === true);
+    if (flash !== undefined) {
+      const stay = plans.reduce((s, p) => s + p.memory.filter((m) => memories[m]!.readOnly === true).length, 0);
+      const moved = plans.reduce((s, p, k) => s + p.memory.filter((m, i) => memories[m]!.readOnly !== true && isWeightBuffer(model.subgraphs[k]!, i)).length, 0);
+      tail.push(`weights: ${stay} read in place from "${flash.name}", ${moved} copied into faster memories before the run (${copied} B copied in)`);
+    }
+    if (model.format === 'tflite') {
+      tail.push(
+        copied > 0
+          ? "TFLite Micro reads weights in place from the model: with weights copied out of flash, --write-tflite is refused: --header gives each tensor's memory and offset"
+          : elsewhere === 0
             ? `TFLite Micro: everything is in "${memories[0]!.name}": --write-tflite writes the offline plan as usual`
             : `TFLite Micro: ${elsewhere} buffer(s) live outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
-        );
-      }
+      );
     }
-    process.stdout.write(terminalSafe(text + (tail.length > 0 ? '\n' + tail.join('\n') + '\n' : '')));
   }
-  return ok ? 0 : EXIT_NO_FIT;
+  return text + (tail.length > 0 ? '\n' + tail.join('\n') + '\n' : '');
 }

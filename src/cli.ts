@@ -28,6 +28,7 @@ import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
 import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
+import { weightTiers } from './plan-model-tiers.js';
 import { runPlanSharedArena } from './cli-shared-arena.js';
 import type { MemoryTier } from './problem/types.js';
 import { hintsToJson, problemFitHints } from './fit-hints.js';
@@ -48,6 +49,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['shareReshapes', '--no-share-reshapes'],
   ['align', '--align'],
   ['includeWeights', '--include-weights'],
+  ['weights', '--weights'],
   ['batch', '--batch'],
   ['inputShape', '--input-shape'],
   ['dim', '--dim'],
@@ -77,6 +79,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
+    if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     return runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
@@ -159,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--capacity <size>', 'on-chip memory, e.g. 2MiB, 1536KiB, 4MB, 2097152', sizeOption)
     .option('--memory <name=size:cost>', 'memory tiers, fastest first, repeated: NAME=SIZE[:COST], the last may be NAME:COST (unbounded), e.g. --memory dtcm=64KiB:1 --memory sram=512KiB:2 --memory psram:20', memoryOption)
+    .option('--weights', 'models with --memory: the weights take part: each stays in the memory named flash (e.g. --memory flash::8) or is copied into a faster one for the whole run')
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
     .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
@@ -205,10 +209,20 @@ export async function main(argv: string[]): Promise<number> {
       ['--write-tflite', opts.writeTflite],
       ['--emit-lp', opts.emitLp],
       ['--reorder', opts.reorder],
-      ['--memory', opts.memory],
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+    if (opts.memory !== undefined) {
+      // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
+      const clash: [string, boolean][] = [
+        ['--capacity', opts.capacity !== undefined],
+        ['--no-spill', opts.spill === false],
+        ['--kernels', opts.kernels !== undefined],
+      ];
+      const given = clash.find(([, on]) => on);
+      if (given) throw new UsageError(`${given[0]} does not go with --memory`);
+      if (opts.weights === true) weightTiers(opts.memory, true);
+    } else if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     code = await planFiles(files, {
       jobs: opts.jobs,
       method: opts.method,
@@ -220,6 +234,8 @@ export async function main(argv: string[]): Promise<number> {
       verbose: opts.verbose ?? false,
       spill: opts.spill !== false,
       model: importOptions(opts),
+      ...(opts.memory !== undefined ? { memories: opts.memory } : {}),
+      ...(opts.weights === true ? { weights: true } : {}),
       ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
       ...(opts.pointerBits !== undefined ? { pointerBits: opts.pointerBits } : {}),
     });

@@ -184,3 +184,119 @@ describe('plan MODEL --memory', () => {
     expect(existsSync(join(dir, 'yes.tflite'))).toBe(true);
   });
 });
+
+describe('plan MODEL --memory ... --weights', () => {
+  const bytes = buildTflite(FIXTURES.weighted());
+  const model = file('weighted.tflite', bytes);
+  const sg = importTflite(bytes, 'weighted.tflite', { includeWeights: true }).subgraphs[0]!;
+  const MCU = ['--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20'];
+  interface WeightsJson {
+    copyInBytes: number;
+    memories: { name: string; capacity: number | null; cost: number; readOnly?: boolean; used: number }[];
+    subgraphs: (Omit<TieredJson, 'buffers'> & { copyInBytes: number; buffers: (Omit<TieredJson['buffers'][number], 'offset'> & { offset: number | null; name: string; constant?: true })[] })[];
+  }
+
+  it('weights stay in flash or are copied: --json, --header, --svg and --out show where each lives; the copy-in bytes are reported; verified', () => {
+    const header = join(dir, 'weighted.h');
+    const svg = join(dir, 'weighted.svg');
+    const csv = join(dir, 'weighted.csv');
+    const r = run('plan', model, ...MCU, '--weights', '--json', '--header', header, '--svg', svg, '--out', csv);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as WeightsJson;
+    const plan = json.subgraphs[0]!;
+    expect(json.memories.map((m) => [m.name, m.readOnly ?? false])).toEqual([['dtcm', false], ['sram', false], ['flash', true], ['psram', false]]);
+    expect(plan.buffers.filter((b) => b.constant).map((b) => b.name).sort()).toEqual(['wa', 'wb', 'wc']);
+    // Activations never in flash; a weight in flash has no offset (read in place).
+    for (const b of plan.buffers) {
+      if (!b.constant) expect(b.memory, b.name).not.toBe('flash');
+      expect(b.offset === null, b.name).toBe(b.memory === 'flash');
+    }
+    const copied = plan.buffers.filter((b) => b.constant && b.memory !== 'flash');
+    expect(copied.length).toBeGreaterThan(0);
+    expect(plan.buffers.some((b) => b.constant && b.memory === 'flash')).toBe(true);
+    expect(json.copyInBytes).toBe(copied.reduce((s, b) => s + sg.problem.buffers[plan.buffers.indexOf(b)]!.size, 0));
+    // The verifier, with flash read-only and each weight allowed everywhere.
+    const memories: MemoryTier[] = plan.memories.map((m, k) => ({ name: m.name, cost: m.cost, ...(m.capacity !== null ? { capacity: m.capacity } : {}), ...(json.memories[k]!.readOnly ? { readOnly: true } : {}) }));
+    const problem: Problem = { buffers: sg.problem.buffers.map((b, i) => ({ ...b, weight: plan.buffers[i]!.weight, ...(plan.buffers[i]!.constant ? { memories: memories.map((m) => m.name) } : {}) })) };
+    const index = plan.buffers.map((b) => memories.findIndex((m) => m.name === b.memory));
+    const v = verifyTieredPlan(problem, memories, index, plan.buffers.map((b) => b.offset ?? 0), plan.memories.map((m) => m.used));
+    expect(v.errors).toEqual([]);
+    expect(plan.cost).toBe(problem.buffers.reduce((s, b, i) => s + b.weight! * memories[index[i]!]!.cost, 0));
+    // The header: flash has no arena; its weights a memory and no offset; copied ones both.
+    const h = readFileSync(header, 'utf8');
+    expect(h).toContain(`#define WEIGHTED_WEIGHTS_COPY_BYTES ${json.copyInBytes}`);
+    expect(h).toMatch(/#define WEIGHTED_MEMORY_FLASH 2 \/\* flash, unbounded, cost 8, read-only/);
+    expect(h).not.toMatch(/WEIGHTED_FLASH_ARENA_SIZE/);
+    for (const [i, b] of plan.buffers.entries()) {
+      const id = `WEIGHTED_SG0_T${sg.tensorsOf[i]![0]!}_${b.name.toUpperCase()}`;
+      expect(h).toContain(`#define ${id}_MEMORY WEIGHTED_MEMORY_${b.memory.toUpperCase()}`);
+      if (b.offset === null) expect(h).not.toContain(`${id}_OFFSET`);
+      else expect(h).toContain(`#define ${id}_OFFSET ${b.offset} `);
+      if (b.constant && b.offset !== null) expect(h).toMatch(new RegExp(`${id}_OFFSET \\d+ /\\* .*copied from flash`));
+    }
+    // The SVG: no flash panel; the copied weights drawn in their memory's panel.
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).not.toContain('subgraph-0-flash');
+    expect(picture).toMatch(/weights? copied from flash/);
+    // The CSV: a memory column; a weight in flash has offset -1.
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.length).toBe(plan.buffers.length);
+    for (const [i, row] of rows.entries()) {
+      expect(row[row.length - 1]).toBe(plan.buffers[i]!.memory);
+      expect(Number(row[row.length - 2])).toBe(plan.buffers[i]!.offset ?? -1);
+    }
+    // The report names the split.
+    const text = run('plan', model, ...MCU, '--weights');
+    expect(text.out).toMatch(new RegExp(`weights: \\d+ read in place from "flash", ${copied.length} copied into faster memories before the run \\(${json.copyInBytes} B copied in\\)`));
+    expect(text.out).toMatch(/flash +unbounded +8 +in place/);
+  });
+
+  it('with more room every weight is copied; without --weights they do not take part; bad combinations exit 2, nothing written', () => {
+    const roomy = JSON.parse(run('plan', model, '--memory', 'dtcm=4KiB:1', '--memory', 'sram=8KiB:2', '--memory', 'flash::8', '--memory', 'psram:20', '--weights', '--json').out) as WeightsJson;
+    expect(roomy.copyInBytes).toBe(128 + 512 + 64);
+    expect(roomy.subgraphs[0]!.buffers.every((b) => b.memory !== 'flash')).toBe(true);
+    const without = JSON.parse(run('plan', model, '--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'psram:20', '--json').out) as WeightsJson;
+    expect(without.subgraphs[0]!.buffers.map((b) => b.name).sort()).toEqual(['x', 'y0', 'y1', 'y2', 'y3']);
+    const out = join(dir, 'never.tflite');
+    const refusals: [string[], RegExp][] = [
+      [['--memory', 'sram=512:2', '--memory', 'psram:20', '--weights'], /--weights needs a memory named flash/],
+      [[...MCU], /a memory named flash holds the model's weights.*give --weights/],
+      [['--weights'], /--weights goes with --memory/],
+      [[...MCU, '--weights', '--memory', 'flashy=1:1'], /only the last memory may be unbounded|capacity/],
+      [['--memory', 'dtcm=4KiB:1', '--memory', 'sram=8KiB:2', '--memory', 'flash::8', '--weights', '--write-tflite', out], /weights are copied out of flash, and TFLite Micro reads weights in place/],
+    ];
+    for (const [args, message] of refusals) {
+      const r = run('plan', model, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+    const csv = file('w.csv', SPILL_CSV);
+    const r = run('plan', csv, ...MCU, '--weights');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--weights applies to model files/);
+  });
+});
+
+describe('plan A B ... --memory --jobs N', () => {
+  it('several files over memory tiers in worker threads: the same plans as one file at a time, in the order given (JSON); a file without a plan exits 3', () => {
+    const csv = file('jobs.csv', SPILL_CSV);
+    const model = file('jobs.tflite', buildTflite(FIXTURES.weighted()));
+    const mems = ['--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'psram:20'];
+    const strip = (text: string): unknown => JSON.parse(text, (k, v: unknown) => (k === 'timeMs' ? undefined : v));
+    const both = run('plan', csv, model, ...mems, '--jobs', '2', '--json');
+    expect(both.code).toBe(0);
+    const single = [csv, model].map((f) => strip(run('plan', f, ...mems, '--json').out));
+    expect((strip(both.out) as { plan: unknown }[]).map((e) => e.plan)).toEqual(single);
+    expect(strip(run('plan', csv, model, ...mems, '--jobs', '1', '--json').out)).toEqual(strip(both.out));
+    // The reports and the summary; --weights applies to the models among the files.
+    const text = run('plan', model, model, '--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20', '--weights', '--jobs', '2');
+    expect(text.code).toBe(0);
+    expect(text.out.match(/read in place from "flash"/g)?.length).toBe(2);
+    expect(text.out).toMatch(/summary: 2 files[\s\S]*optimal +fits 4 memories/);
+    const none = run('plan', csv, model, '--memory', 'a=16:1', '--memory', 'b=16:2', '--jobs', '2');
+    expect(none.code).toBe(3);
+    expect(none.out).toMatch(/does NOT fit/);
+    expect(run('plan', csv, model, ...mems, '--capacity', '1KiB').err).toMatch(/--capacity does not go with --memory/);
+  });
+});

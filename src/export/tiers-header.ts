@@ -3,6 +3,9 @@
  * (all subgraphs stacked), per subgraph and memory a base and a size, and per planned tensor its
  * memory and its offset in that memory's arena (the subgraph's base included). Constants planned with
  * --include-weights are listed too: they are what a runtime copies from flash into the memory given.
+ * With --weights, a read-only memory (flash) has no arena: its tensors get a `_MEMORY` and no
+ * `_OFFSET` (they are read where the model stores them), and `<P>_WEIGHTS_COPY_BYTES` gives the bytes
+ * of weights to copy out of it before the run (each copied one has its memory and offset).
  */
 import type { ImportedModel } from '../import/model.js';
 import { tierBase } from '../plan-model-tiers.js';
@@ -32,16 +35,21 @@ export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[],
   ];
   const memMacro = memories.map((mem, m) => {
     const id = unique(`${prefix}_MEMORY_${memId[m]}`, used);
-    lines.push(`#define ${id} ${m} /* ${comment(mem.name)}${mem.capacity !== undefined ? `, ${mem.capacity} B` : ', unbounded'}, cost ${mem.cost} */`);
-    lines.push(`#define ${unique(`${prefix}_${memId[m]}_ARENA_SIZE`, used)} ${tierBase(plans.slice(0, -1), m) + (plans[plans.length - 1]!.usage[m]!.used)}`);
+    lines.push(`#define ${id} ${m} /* ${comment(mem.name)}${mem.capacity !== undefined ? `, ${mem.capacity} B` : ', unbounded'}, cost ${mem.cost}${mem.readOnly === true ? ', read-only: weights read in place, no arena' : ''} */`);
+    if (mem.readOnly !== true) lines.push(`#define ${unique(`${prefix}_${memId[m]}_ARENA_SIZE`, used)} ${tierBase(plans.slice(0, -1), m) + (plans[plans.length - 1]!.usage[m]!.used)}`);
     return id;
   });
+  if (memories.some((mem) => mem.readOnly === true)) {
+    lines.push('', `/* Bytes of weights to copy out of flash into faster memories before the first inference (each listed below with its memory and offset). */`);
+    lines.push(`#define ${unique(`${prefix}_WEIGHTS_COPY_BYTES`, used)} ${plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0)}`);
+  }
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     lines.push('');
     lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${sg.problem.buffers.length} buffers, traffic cost ${plan.cost} (${plan.status === 'optimal' ? 'proven best' : `feasible, lower bound ${plan.bound}`}) */`);
     const bases = memories.map((_, m) => tierBase(plans.slice(0, s), m));
-    memories.forEach((_, m) => {
+    memories.forEach((mem, m) => {
+      if (mem.readOnly === true) return;
       lines.push(`#define ${unique(`${prefix}_SG${s}_${memId[m]}_BASE`, used)} ${bases[m]}`);
       lines.push(`#define ${unique(`${prefix}_SG${s}_${memId[m]}_SIZE`, used)} ${plan.usage[m]!.used}`);
     });
@@ -52,9 +60,15 @@ export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[],
         const name = tensor?.name ?? '';
         const base = `${prefix}_SG${s}_T${t}${name ? `_${cIdentifier(name)}` : ''}`;
         const memoryId = unique(`${base.slice(0, MAX_IDENT - '_MEMORY'.length)}_MEMORY`, used);
+        const what = `${comment(name)}${tensor?.bytes !== undefined ? `, ${tensor.bytes} B` : ''}`;
+        if (memories[m]!.readOnly === true) {
+          lines.push(`#define ${memoryId} ${memMacro[m]} /* ${what}: read in place from ${comment(memories[m]!.name)} */`);
+          continue;
+        }
         const offsetId = unique(`${base.slice(0, MAX_IDENT - '_OFFSET'.length)}_OFFSET`, used);
+        const copied = tensor?.kind === 'constant' && memories.some((mem) => mem.readOnly === true) ? ', copied from flash before the run' : '';
         lines.push(`#define ${memoryId} ${memMacro[m]}`);
-        lines.push(`#define ${offsetId} ${bases[m]! + plan.offsets[b]!} /* ${comment(name)}${tensor?.bytes !== undefined ? `, ${tensor.bytes} B` : ''} in ${comment(memories[m]!.name)} */`);
+        lines.push(`#define ${offsetId} ${bases[m]! + plan.offsets[b]!} /* ${what} in ${comment(memories[m]!.name)}${copied} */`);
       }
     });
   });

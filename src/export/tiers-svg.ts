@@ -4,10 +4,18 @@
  * (on chip, DDR) generalised to N memories, drawn by the same panelsSvg.
  */
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
-import type { ImportedModel } from '../import/model.js';
+import type { ImportedModel, ModelSubgraph } from '../import/model.js';
+import { isWeightBuffer } from '../plan-model-tiers.js';
 import { liveBound } from '../problem/bounds.js';
 import type { TieredPlan } from '../solve/tiers/planner.js';
 import { panelsSvg, subgraphPanelBase, type PanelSpec } from './svg.js';
+
+/** With a read-only memory (--weights): how many of a panel's buffers are weights copied out of it. */
+function copiedNote(sg: ModelSubgraph, plan: TieredPlan, idx: readonly number[]): string {
+  if (plan.copyInBytes === undefined) return '';
+  const copied = idx.filter((i) => isWeightBuffer(sg, i)).length;
+  return copied > 0 ? `, ${copied} weight${copied === 1 ? '' : 's'} copied from flash` : '';
+}
 
 /** The SVG; `plans[s]` is subgraph s's tiered plan (every one with a plan). */
 export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan[]): string {
@@ -18,11 +26,12 @@ export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan
     const base = subgraphPanelBase(model, s, plan.offsets);
     plan.memories.forEach((mem, m) => {
       const idx = bufs.flatMap((_, i) => (plan.memory[i] === m ? [i] : []));
-      if (idx.length === 0) return;
+      // A read-only memory (flash, --weights) has no arena to draw: its weights are read in place.
+      if (idx.length === 0 || mem.readOnly === true) return;
       const u = plan.usage[m]!;
       panels.push({
         ...base,
-        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${idx.length} buffer${idx.length === 1 ? '' : 's'}, cost ${mem.cost}/B`,
+        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${idx.length} buffer${idx.length === 1 ? '' : 's'}, cost ${mem.cost}/B${copiedNote(sg, plan, idx)}`,
         id: `subgraph-${s}-${mem.name}`,
         idx,
         peak: u.used,

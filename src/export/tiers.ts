@@ -21,11 +21,16 @@ export interface TieredPlanJson {
   rounds: number;
   /** The fill-fastest-first baseline's traffic cost (ExecuTorch's banked greedy), null when it finds no plan. */
   baselineCost: number | null;
+  /** With a read-only memory (weights in flash): bytes copied from it into faster memories before the run. */
+  copyInBytes?: number;
   failure?: string;
   /** Per memory, fastest first: `capacity` null when unbounded, `used` the arena's bytes, `bound` a lower bound on them. */
   memories: (Omit<TierUsage, 'capacity'> & { capacity: number | null })[];
-  /** Per buffer (0-byte ones too, in the first memory at 0): its memory's name and its offset in that memory's arena. */
-  buffers: { id: string; offset: number; size: number; start: number; end: number; weight: number; memory: string }[];
+  /**
+   * Per buffer (0-byte ones too, in the first memory at 0): its memory's name and its offset in that
+   * memory's arena; `offset` null in a read-only memory (flash: the buffer stays where it is stored).
+   */
+  buffers: { id: string; offset: number | null; size: number; start: number; end: number; weight: number; memory: string }[];
   timeMs: number;
 }
 
@@ -45,16 +50,18 @@ export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlan
     how: plan.how,
     rounds: plan.rounds,
     baselineCost: finite(plan.baselineCost),
+    ...(plan.copyInBytes !== undefined ? { copyInBytes: plan.copyInBytes } : {}),
     ...(plan.failure !== undefined ? { failure: plan.failure } : {}),
     memories: plan.usage.map(({ name, capacity, ...rest }) => ({ name, capacity: capacity ?? null, ...rest })),
-    buffers: plan.memory.length === 0 ? [] : problem.buffers.map((b, i) => ({ id: b.id, offset: plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! })),
+    buffers: plan.memory.length === 0 ? [] : problem.buffers.map((b, i) => ({ id: b.id, offset: plan.memories[plan.memory[i]!]!.readOnly === true ? null : plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! })),
     timeMs: Math.round(plan.timeMs * 1000) / 1000,
   };
 }
 
 /** The `--out` file: `.csv` the solution CSV with a `memory` column, any other name the JSON without wall times. */
 export function tieredOutText(path: string, problem: Problem, plan: TieredPlan, json: TieredPlanJson): string {
-  if (path.toLowerCase().endsWith('.csv')) return solutionToCsv(problem, plan.offsets, memoryNames(plan));
+  // A buffer in a read-only memory (flash) has no planned offset: -1, as TFLM's offline plan writes for constants.
+  if (path.toLowerCase().endsWith('.csv')) return solutionToCsv(problem, plan.offsets.map((o, i) => (plan.memories[plan.memory[i]!]!.readOnly === true ? -1 : o)), memoryNames(plan));
   return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
 }
 
@@ -75,7 +82,7 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
     u.name,
     u.capacity === undefined ? 'unbounded' : formatBytes(u.capacity),
     String(u.cost),
-    formatBytes(u.used),
+    plan.memories[plan.usage.indexOf(u)]?.readOnly === true ? 'in place' : formatBytes(u.used),
     String(u.buffers),
     formatBytes(u.bytes),
     String(u.traffic),
@@ -102,7 +109,9 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
       ? `  fill-fastest-first baseline: ${plan.baselineCost}${plan.baselineCost > plan.cost ? ` (${percent(plan.baselineCost, plan.cost)} more than this plan)` : ' (the same)'}`
       : '  fill-fastest-first baseline: no plan',
   );
-  plan.usage.forEach((u) => {
+  if (plan.copyInBytes !== undefined) out.push(`  weights copied in before the run: ${plan.copyInBytes === 0 ? '0 B' : formatBytesExact(plan.copyInBytes)} (from the read-only memory into faster ones; the rest are read in place)`);
+  plan.usage.forEach((u, m) => {
+    if (plan.memories[m]!.readOnly === true) return;
     if (u.buffers > 0) out.push(`  ${u.name}: ${formatBytesExact(u.used)}${u.capacity !== undefined ? ` within ${formatBytes(u.capacity)}` : ''}, lower bound ${formatBytes(u.bound)}`);
   });
   return out.join('\n') + '\n';

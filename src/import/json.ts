@@ -59,7 +59,7 @@ export function parseJson(text: string, file = '<json>'): Problem {
 }
 
 /**
- * A JSON problem's `memories`: `[{ "name", "capacity"?, "align"?, "cost" }]`, fastest first; a
+ * A JSON problem's `memories`: `[{ "name", "capacity"?, "align"?, "cost", "readOnly"? }]`, fastest first; a
  * capacity may be bytes or a string such as "512KiB". Field checks are validateMemories'.
  */
 function parseMemories(value: unknown, file: string): NonNullable<Problem['memories']> {

@@ -69,7 +69,10 @@ export interface Gap {
 export interface MemoryTier {
   /** Unique name, as buffers and outputs refer to it (`dtcm`, `sram`, `ddr`). */
   name: string;
-  /** Bytes of the memory; absent = unbounded (allowed for the last memory only, e.g. DDR). */
+  /**
+   * Bytes of the memory; absent = unbounded (allowed for the last memory only, e.g. DDR, or for a
+   * read-only memory wherever it is listed).
+   */
   capacity?: Bytes;
   /** Offsets in this memory are multiples of this power of two (on top of each buffer's own); default 1. */
   align?: number;
@@ -79,6 +82,14 @@ export interface MemoryTier {
    * weight x the cost of the buffer's memory.
    */
   cost: number;
+  /**
+   * A read-only memory the constants already live in (flash, for a model's weights with `--weights`):
+   * no arena is planned there — a buffer there stays where it is (its offset is not planned) and is
+   * read in place, costing its weight x `cost`; only buffers that name it in their `memories` may live
+   * there, and every other memory a buffer may use is one it is copied into for the whole run. Its
+   * `capacity`, when given, bounds the total bytes of the buffers that may live there.
+   */
+  readOnly?: boolean;
 }
 
 /** A set of buffers to place, optionally under an on-chip capacity. */

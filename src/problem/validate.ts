@@ -75,7 +75,10 @@ export function validateProblem(problem: Problem): Problem {
  * non-empty and unique; every memory but the last has a capacity (a positive safe integer of bytes);
  * `align` a power of two; `cost` a non-negative finite number; each buffer's `memories` names known
  * memories, and a buffer that must stay in the first memory (`spillable: false` or a fixed offset) may
- * use it. Throws an InputError naming the memory or the buffer and the field. Returns the memories.
+ * use it. A read-only memory (`readOnly`: flash holding weights) may be unbounded wherever it is
+ * listed, holds only the buffers that name it, may not be the first when a buffer is pinned there, and
+ * its capacity bounds the total bytes of those buffers; every buffer needs a memory it may use.
+ * Throws an InputError naming the memory or the buffer and the field. Returns the memories.
  */
 export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: readonly MemoryTier[]): readonly MemoryTier[] {
   if (!Array.isArray(memories) || memories.length === 0) throw new InputError('"memories" must be a non-empty array of memories', { field: 'memories' });
@@ -90,8 +93,9 @@ export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: re
     if (typeof m.name !== 'string' || m.name === '') bad('name', `must be a non-empty string, got ${show(m.name)}`);
     if (names.has(m.name)) bad('name', 'is used twice');
     names.add(m.name);
+    if (m.readOnly !== undefined && typeof m.readOnly !== 'boolean') bad('readOnly', `must be true or false, got ${show(m.readOnly)}`);
     if (m.capacity === undefined) {
-      if (k < memories.length - 1) bad('capacity', 'is missing: only the last memory may be unbounded');
+      if (k < memories.length - 1 && m.readOnly !== true) bad('capacity', 'is missing: only the last memory may be unbounded (and a read-only one)');
     } else if (!(isSafeInt(m.capacity) && m.capacity > 0)) bad('capacity', `must be a positive safe integer of bytes, got ${show(m.capacity)}`);
     if (m.align !== undefined && !isPowerOfTwo(m.align)) bad('align', `must be a power of two, got ${show(m.align)}`);
     if (!(typeof m.cost === 'number' && Number.isFinite(m.cost) && m.cost >= 0)) bad('cost', `must be a non-negative number, got ${show(m.cost)}`);
@@ -104,6 +108,15 @@ export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: re
     if (pinned && b.memories !== undefined && !b.memories.includes(memories[0]!.name)) {
       fail(b, i, 'memories', `leave out the first memory ${show(memories[0]!.name)}, where a buffer with ${b.offset !== undefined ? 'a fixed offset' : 'spillable: false'} must live`);
     }
+    if (pinned && memories[0]!.readOnly === true) fail(b, i, 'memories', `has ${b.offset !== undefined ? 'a fixed offset' : 'spillable: false'}, which asks for the first memory, but ${show(memories[0]!.name)} is read-only`);
+    const usable = memories.filter((mem) => (mem.readOnly === true ? b.memories?.includes(mem.name) === true : b.memories === undefined || b.memories.includes(mem.name)));
+    if (usable.length === 0) fail(b, i, 'memories', 'leaves no memory it may use (a read-only memory holds only the buffers that name it)');
+  });
+  // A read-only memory plans no arena: its capacity bounds the bytes of every buffer that may live there.
+  memories.forEach((mem) => {
+    if (mem.readOnly !== true || mem.capacity === undefined) return;
+    const total = problem.buffers.reduce((s, b) => s + (b.memories?.includes(mem.name) === true ? b.size : 0), 0);
+    if (total > mem.capacity) throw new InputError(`memory ${show(mem.name)}: the buffers that may live there (read-only: they are stored in it) take ${total} B, more than its capacity ${mem.capacity} B`, { field: 'memories.capacity' });
   });
   return memories;
 }

@@ -165,7 +165,10 @@ export function verifySpilledPlan(
  * placement of their own (verifyPlan on them alone, offsets multiples of the memory's `align` too)
  * whose peak is within that memory's capacity. `offsets[i]` is buffer i's offset in its memory's arena.
  * When `claimedPeaks` is given, each memory's peak must equal the recomputed one. `peaks[m]` is NaN
- * when memory m's placement is invalid.
+ * when memory m's placement is invalid. A read-only memory (MemoryTier.readOnly: flash) has no arena:
+ * its buffers must name it in their `memories`, their offsets are not checked, their total bytes must
+ * be within its capacity, and its peak is 0. Copied weights count in the memories they are copied to
+ * like any other buffer (whole-run buffers there).
  */
 export function verifyTieredPlan(
   problem: Problem,
@@ -195,6 +198,15 @@ export function verifyTieredPlan(
   });
   const peaks = memories.map((mem, m) => {
     const idx = members[m]!;
+    if (mem.readOnly === true) {
+      // No arena in a read-only memory: its buffers stay where they are stored; only their total is bounded.
+      const total = idx.reduce((s, i) => s + bs[i]!.size, 0);
+      if (mem.capacity !== undefined && total > mem.capacity) errors.push(`memory "${mem.name}": its buffers take ${total} B, more than its capacity ${mem.capacity}`);
+      for (const i of idx) if (bs[i]!.memories?.includes(mem.name) !== true) errors.push(`buffer "${bs[i]!.id}" is in read-only memory "${mem.name}" without naming it in its memories`);
+      const claimed = claimedPeaks?.[m];
+      if (claimed !== undefined && claimed !== 0) errors.push(`memory "${mem.name}": plan claims an arena of ${claimed} B in a read-only memory (none is planned there)`);
+      return 0;
+    }
     const align = mem.align ?? 1;
     const v = verifyPlan(
       { buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(bs[i]!.align ?? 1, align) })) },

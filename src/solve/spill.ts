@@ -14,6 +14,8 @@ import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
 import { solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
+import { fillFastestFirst } from './tiers/greedy.js';
+import { tierInstance } from './tiers/instance.js';
 
 /** What spilling decided, beside the on-chip plan. */
 export interface SpillInfo {
@@ -33,8 +35,12 @@ export interface SpillInfo {
    * every better set it proposed was proven not to place); feasible: a valid choice, not proven best.
    */
   choice: 'optimal' | 'feasible';
-  /** How the set was chosen: the exact choice search, or the greedy fallback when its rounds ran out. */
-  how: 'search' | 'greedy';
+  /**
+   * How the set was chosen: the exact choice search, or the greedy fallback when its rounds ran out;
+   * fill-fastest-first: the set that baseline keeps on chip (largest first, each on chip where it
+   * fits), taken when the choice was not proven best and that set keeps more weight and places.
+   */
+  how: 'search' | 'greedy' | 'fill-fastest-first';
   /** Choices made: each one that failed to place was cut away. */
   rounds: number;
   /** The plan of every buffer in one arena, which did not fit. */
@@ -132,7 +138,11 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     }
     if (!choice.complete) proven = false;
     const chip = yield* place(choice.kept);
-    if (chip === undefined || chip.fits) return yield* finish(choice.kept, chip, proven ? 'optimal' : 'feasible', 'search', round);
+    if (chip === undefined || chip.fits) {
+      if (proven) return yield* finish(choice.kept, chip, 'optimal', 'search', round);
+      const best = yield* orBaseline(choice.kept, chip);
+      return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'search', round);
+    }
     cuts.add(spillKey(choice.kept));
     // Not placed: proven impossible (infeasible) keeps the claim; a heuristic's failure does not.
     if (chip.status !== 'infeasible') proven = false;
@@ -148,7 +158,10 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   for (let round = 1; ; round++) {
     const idx = all.filter((i) => kept[i]);
     const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } });
-    if (chip === undefined || chip.fits) return yield* finish(kept, chip, 'feasible', 'greedy', round);
+    if (chip === undefined || chip.fits) {
+      const best = yield* orBaseline(kept, chip);
+      return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'greedy', round);
+    }
     const spillable = idx.filter((i) => !mustStay(problem, i));
     const above = idx.filter((i, k) => chip.offsets[k]! + problem.buffers[i]!.size > capacity && !mustStay(problem, i));
     const pool = above.length > 0 ? above : spillable;
@@ -157,6 +170,24 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     // One at a time while there is time; then every one above the capacity at once (always ends).
     if (hurry() && above.length > 0) for (const i of above) kept[i] = false;
     else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
+  }
+
+  /**
+   * A kept set not proven best, against the set the fill-fastest-first baseline keeps on chip
+   * (src/solve/tiers/greedy.ts, the one memory tiers report beside their plan): that set, placed by
+   * the same solve(), when it keeps more weight and places within the capacity; else `kept` as it is.
+   * So the plan never keeps less than that baseline when both place, and two memories planned as
+   * tiers (`--memory chip=C:0 --memory ddr:1`, which take the cheaper of the two) give this plan.
+   */
+  function* orBaseline(kept: boolean[], chip: SolveResult | undefined): Generator<SolveRequest, { kept: boolean[]; chip: SolveResult | undefined; baseline: boolean }, SolveResult> {
+    // Not when the time is short: the baseline's set needs a placement of its own.
+    if (hurry()) return { kept, chip, baseline: false };
+    const base = fillFastestFirst(tierInstance(problem, [{ name: 'chip', capacity, cost: 0 }, { name: 'ddr', cost: 1 }]));
+    const keptWeight = (k: readonly boolean[]): number => all.reduce((s, i) => s + (k[i] ? weightOf(problem, i) : 0), 0);
+    const baseKept = base?.memory.map((m) => m === 0);
+    if (baseKept === undefined || keptWeight(baseKept) <= keptWeight(kept)) return { kept, chip, baseline: false };
+    const placed = yield* place(baseKept);
+    return placed === undefined || placed.fits ? { kept: baseKept, chip: placed, baseline: true } : { kept, chip, baseline: false };
   }
 
   /** The DDR arena and the plan over both memories, checked by the verifier. */

@@ -24,6 +24,11 @@ import { Deadline, defaultTimeLimitMs } from '../solve/deadline.js';
 import type { SolveResult } from '../solve/solve.js';
 import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
+import { modelTiersJson, modelTiersText, problemTiersJson, problemTiersText } from '../cli-tiers.js';
+import { planModelTiers, weightTiers } from '../plan-model-tiers.js';
+import type { MemoryTier } from '../problem/types.js';
+import type { SolveOptions } from '../solve/solve.js';
+import { planTiers, type TieredPlan } from '../solve/tiers/index.js';
 import { terminalSafe } from '../format/printable.js';
 import { formatBytes } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
@@ -49,6 +54,10 @@ export interface PlanFilesOptions {
   verbose?: boolean;
   /** TFLite: the target's pointer size for the tail estimate (default 32). */
   pointerBits?: PointerBits;
+  /** Memory tiers (--memory), fastest first: every file planned over them (a JSON problem's own `memories` when absent). */
+  memories?: MemoryTier[];
+  /** With memories, models: the weights take part (--weights; the memory named flash is read-only). */
+  weights?: boolean;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -124,6 +133,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
     deadline,
   };
+  if (o.memories !== undefined && modelFormat(file, bytes) !== undefined) return planOneModelTiers(solver, file, bytes, o, o.memories, deadline);
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
     const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false });
@@ -169,6 +179,12 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
+  const memories = o.memories ?? problem.memories;
+  if (memories !== undefined) {
+    if (o.weights === true) throw new InputError(`--weights applies to model files (.tflite, .onnx), not to ${file}`);
+    const plan = await planTiers(problem, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so));
+    return tiersOutcome(plan, problemTiersText(file, read, plan), problemTiersJson(read, plan).json);
+  }
   if (o.capacity !== undefined) problem.capacity = read.all.capacity = o.capacity;
   const whole: SolveResult = await solver.solve(problem, opts);
   const result: PlanResult =
@@ -185,8 +201,45 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   };
 }
 
+/** The options of a tiers plan: the user's, and what the command's deadline leaves when the file starts. */
+const tiersOptions = (o: PlanFilesOptions, deadline: Deadline): SolveOptions => ({
+  ...(o.method !== undefined ? { method: o.method } : {}),
+  ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+  timeLimitMs: deadline.leftMs(),
+});
+
+/**
+ * A file's outcome over memory tiers (its plans; one per subgraph for a model): the summary row gives
+ * the first memory's arena and bound, the traffic cost's status, and whether the memories hold it.
+ */
+function tiersOutcome(plan: TieredPlan | readonly TieredPlan[], text: string, json: unknown): FileOutcome {
+  const plans = Array.isArray(plan) ? (plan as readonly TieredPlan[]) : [plan as TieredPlan];
+  const ok = plans.every((p) => p.memory.length > 0);
+  const cost = plans.reduce((s, p) => s + p.cost, 0);
+  const bound = plans.reduce((s, p) => s + p.bound, 0);
+  const status = !ok ? plans[plans.length - 1]!.status : plans.every((p) => p.status === 'optimal') ? 'optimal' : `traffic gap ${(((cost - bound) / Math.max(bound, 1)) * 100).toFixed(1)}%`;
+  const first = plans.map((p) => p.usage[0]!);
+  return {
+    row: { arena: Math.max(...first.map((u) => u.used)), bound: Math.max(...first.map((u) => u.bound)), status, fits: ok ? `fits ${plans[0]!.memories.length} memories` : 'does NOT fit', toFit: '-' },
+    text,
+    json,
+    code: ok ? 0 : EXIT_NO_FIT,
+  };
+}
+
+/** A model over memory tiers (as `plan MODEL --memory ...` for one file), every placement solved by the pool. */
+async function planOneModelTiers(solver: Solver, file: string, bytes: Uint8Array, o: PlanFilesOptions, given: readonly MemoryTier[], deadline: Deadline): Promise<FileOutcome> {
+  const memories = weightTiers(given, o.weights === true);
+  const model = importModelFile(bytes, file, { ...(o.model ?? {}), ...(o.weights === true ? { includeWeights: true } : {}) });
+  const plans = await planModelTiers(model, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so));
+  const complete = plans.length === model.subgraphs.length;
+  const outcome = tiersOutcome(plans, modelTiersText(file, model, plans, o.weights === true || o.model?.includeWeights === true), modelTiersJson(model, plans));
+  return complete ? outcome : { ...outcome, code: EXIT_NO_FIT };
+}
+
 function failure(file: string, e: unknown): FileOutcome {
-  const input = e instanceof InputError;
+  const input = e instanceof InputError || e instanceof UsageError;
   const message = input ? (e as Error).message : `${file}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
   return { text: '', json: { file, error: message }, code: input ? EXIT_INPUT : 1, error: message };
 }

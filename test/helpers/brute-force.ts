@@ -1,4 +1,4 @@
-import type { Problem } from '../../src/problem/types.js';
+import type { MemoryTier, Problem } from '../../src/problem/types.js';
 
 /**
  * The minimum peak of a small problem, by trying every order of the movable buffers and putting
@@ -88,4 +88,44 @@ export function bruteForceFit(problem: Problem, capacity: number): number {
     if (w > best) best = w;
   }
   return best;
+}
+
+/**
+ * The least traffic cost over every assignment of buffers to memories whose every memory's set places
+ * within its capacity (by bruteForceMinPeak: every order, lowest offset), or Infinity when none does.
+ * Written apart from the engine: its own allowed-memory rule and cost.
+ */
+export function bruteForceTiers(problem: Problem, memories: readonly MemoryTier[]): number {
+  const bs = problem.buffers;
+  const n = bs.length;
+  const k = memories.length;
+  // A read-only memory (flash) holds only the buffers that name it, and has no arena: only their total counts.
+  const may = (i: number, m: number): boolean =>
+    (memories[m]!.readOnly === true ? bs[i]!.memories?.includes(memories[m]!.name) === true : bs[i]!.memories === undefined || bs[i]!.memories!.includes(memories[m]!.name)) &&
+    (m === 0 || (bs[i]!.spillable !== false && bs[i]!.offset === undefined));
+  const assignments: { memory: number[]; cost: number }[] = [];
+  for (let code = 0; code < k ** n; code++) {
+    const memory = bs.map((_, i) => Math.floor(code / k ** i) % k);
+    if (memory.some((m, i) => !may(i, m))) continue;
+    assignments.push({ memory, cost: memory.reduce((s, m, i) => s + (bs[i]!.weight ?? bs[i]!.size) * memories[m]!.cost, 0) });
+  }
+  assignments.sort((a, b) => a.cost - b.cost);
+  const memo = new Map<string, boolean>();
+  const places = (m: number, idx: number[]): boolean => {
+    const cap = memories[m]!.capacity;
+    if (cap === undefined || idx.length === 0) return true;
+    if (memories[m]!.readOnly === true) return idx.reduce((s, i) => s + bs[i]!.size, 0) <= cap;
+    const key = `${m}:${idx.join(',')}`;
+    let ok = memo.get(key);
+    if (ok === undefined) {
+      const a = memories[m]!.align ?? 1;
+      ok = bruteForceMinPeak({ buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(a, bs[i]!.align ?? 1) })) }) <= cap;
+      memo.set(key, ok);
+    }
+    return ok;
+  };
+  for (const { memory, cost } of assignments) {
+    if (memories.every((_, m) => places(m, memory.flatMap((x, i) => (x === m ? [i] : []))))) return cost;
+  }
+  return Infinity;
 }

@@ -735,4 +735,33 @@ export const FIXTURES = {
       },
     ],
   }),
+  /**
+   * x -ADD wa-> y0 -ADD wb-> y1 -ADD wa-> y2 -ADD wc-> y3 (int8, 128 B activations): wa (128 B) is read twice,
+   * wb (512 B) and wc (64 B) once. 8 buffers: 5 activations, 3 weights.
+   */
+  weighted: (): ModelSpec => ({
+    subgraphs: [
+      {
+        name: 'main',
+        tensors: [
+          { name: 'x', shape: [1, 128] },
+          { name: 'wa', shape: [128], data: bytes(128, 1) },
+          { name: 'wb', shape: [512], data: bytes(512, 2) },
+          { name: 'wc', shape: [64], data: bytes(64, 3) },
+          { name: 'y0', shape: [1, 128] },
+          { name: 'y1', shape: [1, 128] },
+          { name: 'y2', shape: [1, 128] },
+          { name: 'y3', shape: [1, 128] },
+        ],
+        inputs: [0],
+        outputs: [7],
+        operators: [
+          { op: OP.ADD, inputs: [0, 1], outputs: [4] },
+          { op: OP.ADD, inputs: [4, 2], outputs: [5] },
+          { op: OP.ADD, inputs: [5, 1], outputs: [6] },
+          { op: OP.ADD, inputs: [6, 3], outputs: [7] },
+        ],
+      },
+    ],
+  }),
 };

@@ -7,7 +7,7 @@ import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
 import { fillFastestFirst, planTiers, planTiersWith, tierInstance, costOf, type TieredPlan } from '../../src/solve/tiers/index.js';
-import { bruteForceMinPeak } from '../helpers/brute-force.js';
+import { bruteForceTiers } from '../helpers/brute-force.js';
 import { rng } from '../helpers/problems.js';
 import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
 
@@ -19,43 +19,6 @@ function checked(problem: Problem, plan: TieredPlan): TieredPlan {
   const cost = problem.buffers.reduce((s, b, i) => s + (b.weight ?? b.size) * plan.memories[plan.memory[i]!]!.cost, 0);
   expect(plan.cost).toBeCloseTo(cost, 6);
   return plan;
-}
-
-/**
- * The least traffic cost over every assignment of buffers to memories whose every memory's set places
- * within its capacity (by bruteForceMinPeak: every order, lowest offset), or Infinity when none does.
- * Written apart from the engine: its own allowed-memory rule and cost.
- */
-function bruteForceTiers(problem: Problem, memories: readonly MemoryTier[]): number {
-  const bs = problem.buffers;
-  const n = bs.length;
-  const k = memories.length;
-  const may = (i: number, m: number): boolean =>
-    (bs[i]!.memories === undefined || bs[i]!.memories!.includes(memories[m]!.name)) && (m === 0 || (bs[i]!.spillable !== false && bs[i]!.offset === undefined));
-  const assignments: { memory: number[]; cost: number }[] = [];
-  for (let code = 0; code < k ** n; code++) {
-    const memory = bs.map((_, i) => Math.floor(code / k ** i) % k);
-    if (memory.some((m, i) => !may(i, m))) continue;
-    assignments.push({ memory, cost: memory.reduce((s, m, i) => s + (bs[i]!.weight ?? bs[i]!.size) * memories[m]!.cost, 0) });
-  }
-  assignments.sort((a, b) => a.cost - b.cost);
-  const memo = new Map<string, boolean>();
-  const places = (m: number, idx: number[]): boolean => {
-    const cap = memories[m]!.capacity;
-    if (cap === undefined || idx.length === 0) return true;
-    const key = `${m}:${idx.join(',')}`;
-    let ok = memo.get(key);
-    if (ok === undefined) {
-      const a = memories[m]!.align ?? 1;
-      ok = bruteForceMinPeak({ buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(a, bs[i]!.align ?? 1) })) }) <= cap;
-      memo.set(key, ok);
-    }
-    return ok;
-  };
-  for (const { memory, cost } of assignments) {
-    if (memories.every((_, m) => places(m, memory.flatMap((x, i) => (x === m ? [i] : []))))) return cost;
-  }
-  return Infinity;
 }
 
 /** A small random tiers problem: 3-8 buffers, 2-3 memories, some pinned, some restricted, some aligned. */
@@ -129,6 +92,98 @@ describe('memory tiers: exact against brute force', () => {
       expect(verifyTieredPlan(problem, memories, base.memory, base.offsets, peaks).errors).toEqual([]);
       expect(costOf(inst, base.memory)).toBeGreaterThanOrEqual(bruteForceTiers(problem, memories) - 1e-6);
     }
+  });
+});
+
+/**
+ * A small random problem with weights: 2-3 whole-run buffers that may stay in a read-only flash or be
+ * copied into a faster memory, 2-5 activations (7 buffers at most) that may not go to flash; tcm and sram bounded, flash
+ * between them and PSRAM in cost, PSRAM (unbounded) present or not, flash listed first or third.
+ */
+function randomWeights(seed: number): { problem: Problem; memories: MemoryTier[] } {
+  const r = rng(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const steps = 6;
+  const buffers: Buffer[] = [];
+  const nw = int(2, 3);
+  const na = int(2, 7 - nw);
+  const withPsram = r() < 0.7;
+  const flashFirst = r() < 0.3;
+  const names = ['tcm', 'sram', 'flash', ...(withPsram ? ['psram'] : [])];
+  for (let i = 0; i < nw; i++) {
+    const size = [16, 32, 48, 64][int(0, 3)]!;
+    buffers.push({ id: `w${i}`, size, start: 0, end: steps, weight: size * int(1, 3), memories: names });
+  }
+  for (let i = 0; i < na; i++) {
+    const start = int(0, steps - 1);
+    const size = [16, 32, 48, 64, 80][int(0, 4)]!;
+    buffers.push({ id: `a${i}`, size, start, end: Math.min(steps, start + int(1, 3)), weight: size * int(1, 3) });
+  }
+  const problem: Problem = { buffers };
+  let live = 0;
+  for (let t = 0; t < steps; t++) live = Math.max(live, buffers.reduce((s, b) => s + (b.start <= t && t < b.end ? b.size : 0), 0));
+  const tcm: MemoryTier = { name: 'tcm', capacity: 16 * int(1, Math.max(1, Math.floor(live / 48))), cost: 1 };
+  const sram: MemoryTier = { name: 'sram', capacity: 16 * int(2, Math.max(2, Math.floor(live / 24))), cost: 2 };
+  const flash: MemoryTier = { name: 'flash', cost: int(3, 9), readOnly: true, ...(r() < 0.3 ? { capacity: 400 } : {}) };
+  const psram: MemoryTier = { name: 'psram', cost: 12 };
+  const memories = [...(flashFirst ? [flash, tcm, sram] : [tcm, sram, flash]), ...(withPsram ? [psram] : [])];
+  return { problem, memories };
+}
+
+describe('memory tiers: weights in a read-only flash (--weights)', () => {
+  it('on 40 random problems, weights stay in flash or are copied where it pays: the least cost by brute force, plans verified (flash: no arena, copied weights counted in their memory)', async () => {
+    let copied = 0;
+    let stayed = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { problem, memories } = randomWeights(seed);
+      const best = bruteForceTiers(problem, memories);
+      const plan = checked(problem, await planTiers(problem, memories));
+      const flash = memories.findIndex((m) => m.readOnly === true);
+      if (best === Infinity) {
+        expect(plan.status, `seed ${seed}`).not.toBe('optimal');
+        expect(plan.memory.length, `seed ${seed}`).toBe(0);
+        continue;
+      }
+      expect(plan.cost, `seed ${seed}`).toBeCloseTo(best, 6);
+      expect(plan.bound, `seed ${seed}`).toBeLessThanOrEqual(best + 1e-6);
+      // Activations never in flash; flash has no arena; the copy-in bytes are the weights put elsewhere.
+      problem.buffers.forEach((b, i) => {
+        if (b.memories === undefined) expect(plan.memory[i], `seed ${seed} ${b.id}`).not.toBe(flash);
+      });
+      expect(plan.usage[flash]!.used).toBe(0);
+      const out = problem.buffers.reduce((s, b, i) => s + (b.memories !== undefined && plan.memory[i] !== flash ? b.size : 0), 0);
+      expect(plan.copyInBytes, `seed ${seed}`).toBe(out);
+      if (out > 0) copied++;
+      if (problem.buffers.some((b, i) => b.memories !== undefined && plan.memory[i] === flash)) stayed++;
+      // The heuristic alone (the page, no GLPK): valid, never below the optimum, its bound valid.
+      const heur = checked(problem, planTiersWith(problem, memories));
+      if (heur.memory.length > 0) expect(heur.cost, `seed ${seed}`).toBeGreaterThanOrEqual(best - 1e-6);
+      expect(heur.bound, `seed ${seed}`).toBeLessThanOrEqual(best + 1e-6);
+      expect(plan.cost).toBeLessThanOrEqual(plan.baselineCost + 1e-6);
+    }
+    // Both outcomes occur: some weights are worth the SRAM they take, some are not.
+    expect(copied).toBeGreaterThan(5);
+    expect(stayed).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('the verifier refuses an activation in flash and weights beyond its capacity; validation refuses such memories', () => {
+    const memories: MemoryTier[] = [{ name: 'sram', capacity: 64, cost: 1 }, { name: 'flash', cost: 5, readOnly: true, capacity: 40 }];
+    const problem: Problem = {
+      buffers: [
+        { id: 'w', size: 32, start: 0, end: 4, memories: ['sram', 'flash'] },
+        { id: 'v', size: 8, start: 0, end: 4, memories: ['sram', 'flash'] },
+        { id: 'a', size: 16, start: 1, end: 2 },
+      ],
+    };
+    expect(verifyTieredPlan(problem, memories, [1, 1, 0], [0, 0, 0]).errors).toEqual([]);
+    expect(verifyTieredPlan(problem, memories, [1, 0, 1], [0, 0, 0]).errors.join()).toMatch(/buffer "a" is in read-only memory "flash" without naming it/);
+    const over = verifyTieredPlan(problem, [memories[0]!, { ...memories[1]!, capacity: 36 }], [1, 1, 0], [0, 0, 0]);
+    expect(over.errors.join()).toMatch(/memory "flash": its buffers take 40 B, more than its capacity 36/);
+    // A copied weight counts in its memory's arena like any buffer: two whole-run weights over 64 B of SRAM do not fit.
+    expect(verifyTieredPlan({ buffers: [problem.buffers[0]!, { ...problem.buffers[0]!, id: 'w2' }, { ...problem.buffers[2]!, size: 8 }] }, memories, [0, 0, 0], [0, 32, 64]).errors.join()).toMatch(/exceeds its capacity 64/);
+    expect(() => validateProblem({ ...problem, memories: [memories[0]!, { ...memories[1]!, capacity: 30 }] })).toThrow(/memory "flash": the buffers that may live there .* take 40 B, more than its capacity 30 B/);
+    expect(() => validateProblem({ buffers: [{ id: 'x', size: 8, start: 0, end: 1, spillable: false }], memories: [{ name: 'flash', cost: 1, readOnly: true }, { name: 'ddr', cost: 2 }] })).toThrow(/"flash" is read-only/);
+    expect(() => validateProblem({ buffers: [{ id: 'x', size: 8, start: 0, end: 1 }], memories: [{ name: 'flash', cost: 1, readOnly: true }] })).toThrow(/leaves no memory it may use/);
   });
 });
 

@@ -8,7 +8,7 @@ import { formatTieredReport } from '../../src/export/tiers.js';
 import { tieredLayoutSvg } from '../../src/export/tiers-svg.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import { parseMemoryList } from '../../src/format/memory-spec.js';
-import { planStackedTiers, withTraffic } from '../../src/plan-model-tiers.js';
+import { isFlash, planStackedTiers, weightTiers, withTraffic } from '../../src/plan-model-tiers.js';
 import type { MemoryTier, Problem } from '../../src/problem/types.js';
 import type { SolveOptions, SolveResult } from '../../src/solve/solve.js';
 import { planTiersAsync, type TieredPlan } from '../../src/solve/tiers/index.js';
@@ -22,11 +22,16 @@ export const MEMORY_PRESETS: [string, string][] = [
   ['NPU: 2 MiB SRAM + DDR', 'sram=2MiB:1, ddr:10'],
 ];
 
-/** The memories chosen, undefined for none (one arena: the capacity above); throws on bad text. */
+/**
+ * The memories chosen, undefined for none (one arena: the capacity above); throws on bad text. A
+ * memory named flash holds the weights (read-only, as --weights on the command line): it needs the
+ * "weights" box checked, which puts the model's constants in the plan.
+ */
 export function chosenMemories(): MemoryTier[] | undefined {
   const v = $<HTMLSelectElement>('memories').value;
   if (v === '') return undefined;
-  return parseMemoryList(v === 'custom' ? $<HTMLInputElement>('memories-custom').value : v);
+  const memories = parseMemoryList(v === 'custom' ? $<HTMLInputElement>('memories-custom').value : v);
+  return memories.some(isFlash) ? weightTiers(memories, $<HTMLInputElement>('weights').checked) : memories;
 }
 
 /** Fills the presets into the select (after "one arena", before "custom"). */
@@ -43,7 +48,7 @@ export function setUpMemories(onChange: () => void): void {
 
 /** Plans every part of `input` over `memories`, each solve by `solveOne` (the worker pool). */
 export function planInputTiers(input: Input, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan[]> {
-  const problems = input.model ? input.model.subgraphs.map(withTraffic) : input.parts.map((p) => p.problem);
+  const problems = input.model ? input.model.subgraphs.map((sg) => withTraffic(sg, memories)) : input.parts.map((p) => p.problem);
   return planStackedTiers(problems, memories, (p, m) => planTiersAsync(p, m, options, solveOne));
 }
 

@@ -107,14 +107,15 @@ export function improveAssignment(inst: TierInstance, memory: number[], maxWork 
 
 /**
  * Moves buffer `i` out of memory `from` (where its set did not place) to the next memory after it
- * that it may use and whose capacity rows take it, or, failing that, any later one it may use.
- * Returns false when there is none.
+ * that it may use and whose capacity rows take it, or, failing that, any later one it may use. A
+ * read-only memory it may use (a weight's flash: no arena, always takes it) counts as later wherever
+ * it is listed. Returns false when there is none.
  */
 export function demote(inst: TierInstance, memory: number[], i: number): boolean {
   const loads = new Loads(inst);
   memory.forEach((m, j) => loads.add(j, m, 1));
   const from = memory[i]!;
-  const later = inst.memories.map((_, m) => m).filter((m) => m > from && inst.allowed[i]![m]);
+  const later = inst.memories.map((_, m) => m).filter((m) => m !== from && (m > from || inst.memories[m]!.readOnly === true) && inst.allowed[i]![m]);
   const to = later.find((m) => loads.fits(i, m)) ?? later[later.length - 1];
   if (to === undefined) return false;
   memory[i] = to;
@@ -131,7 +132,8 @@ export interface BaselinePlan {
  * The fill-fastest-first baseline (ExecuTorch's banked greedy planner, written here for measurement):
  * buffers largest first (ties: earlier start, then index), each into the first memory, fastest first,
  * that it may use and where it fits: at the lowest aligned offset free of the buffers already there
- * that overlap it in time, within the memory's capacity.
+ * that overlap it in time, within the memory's capacity (a read-only memory takes every buffer that
+ * may live there, at offset 0: no arena is planned there).
  */
 export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
   const bs = inst.problem.buffers;
@@ -145,6 +147,12 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
     for (let m = 0; m < inst.memories.length && !done; m++) {
       if (!inst.allowed[i]![m]) continue;
       const mem = inst.memories[m]!;
+      if (mem.readOnly === true) {
+        // No arena there: the buffer stays where it is stored (validateMemories checked the total).
+        memory[i] = m;
+        done = true;
+        continue;
+      }
       const a = alignIn(inst.problem, i, mem);
       const others = placed[m]!.filter((j) => bs[j]!.start < b.end && b.start < bs[j]!.end).sort((x, y) => offsets[x]! - offsets[y]!);
       let at: number | undefined;

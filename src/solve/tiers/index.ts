@@ -24,9 +24,16 @@ function drive(run: Generator<{ problem: Problem; options: SolveOptions }, Tiere
 
 /**
  * The plan of `problem` over `memories` (fastest first), exact where GLPK finishes in time: GLPK
- * assigns, solve() places each memory (inline). Throws an InputError when the memories are invalid.
+ * assigns (on this thread), `solveOne` places each memory (default solve(), inline; a pool of workers
+ * with `--jobs`: the same plan, as the solves are the same). Throws an InputError when the memories
+ * are invalid.
  */
-export async function planTiers(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions = {}): Promise<TieredPlan> {
+export async function planTiers(
+  problem: Problem,
+  memories: readonly MemoryTier[],
+  options: SolveOptions = {},
+  solveOne: (p: Problem, o: SolveOptions) => SolveResult | Promise<SolveResult> = solve,
+): Promise<TieredPlan> {
   validateMemories(problem, memories);
   const glpk = await loadGlpk();
   const inst = tierInstance(problem, memories);
@@ -34,7 +41,10 @@ export async function planTiers(problem: Problem, memories: readonly MemoryTier[
     choose: (cuts, ms) => chooseTiers(glpk, inst, cuts, ms),
     relaxed: (ms) => relaxedBound(glpk, inst, ms),
   };
-  return drive(tiersPlanner(problem, memories, options, exact), solve);
+  const run = tiersPlanner(problem, memories, options, exact);
+  let step = run.next();
+  while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
+  return step.value;
 }
 
 /** The plan without GLPK (its heuristic and the per-step bound), solves by `solveOne` (default solve(), inline). */

@@ -32,7 +32,7 @@ export interface TierUsage {
   capacity?: number;
   /** Cost per byte of traffic. */
   cost: number;
-  /** Bytes of its arena (the peak of the buffers placed there; 0 when none). */
+  /** Bytes of its arena (the peak of the buffers placed there; 0 when none, and for a read-only memory: no arena). */
   used: number;
   /** A proven lower bound on `used` for the buffers placed there (the placement's bound). */
   bound: number;
@@ -78,6 +78,11 @@ export interface TieredPlan {
   rounds: number;
   /** Traffic cost of the fill-fastest-first baseline (Infinity when it finds no plan). */
   baselineCost: number;
+  /**
+   * With a read-only memory (weights in flash): the bytes copied from it into other memories before
+   * the run — the buffers that may live in a read-only memory but were put elsewhere. Absent otherwise.
+   */
+  copyInBytes?: number;
   /** Why there is no plan, when there is none. */
   failure?: string;
   /** Wall time, milliseconds. */
@@ -130,7 +135,8 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     const results: (SolveResult | undefined)[] = [];
     for (let m = 0; m < k; m++) {
       const idx = membersOf(memory, m);
-      results.push(idx.length === 0 ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / share } });
+      // A read-only memory plans no arena: its buffers stay where they are.
+      results.push(idx.length === 0 || memories[m]!.readOnly === true ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / share } });
     }
     return { results, failed: results.flatMap((r, m) => (r !== undefined && r.fits === false ? [m] : [])) };
   }
@@ -151,6 +157,9 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     timeMs: now() - t0,
   });
 
+  /** A read-only memory's row: no arena (offsets 0, not planned); its buffers are read in place. */
+  const readOnlyPlaced = (idx: readonly number[]): { method: string; bound: number; peak: number } => ({ method: idx.length > 0 ? 'in place' : '-', bound: 0, peak: 0 });
+
   /** The plan from each buffer's memory, its offsets there and the memories' placements, checked by the verifier. */
   const finish = (memory: number[], offsets: number[], placed: { method: string; bound: number; peak: number }[], how: TiersHow, rounds: number): TieredPlan => {
     let cost = costOf(inst, memory);
@@ -163,6 +172,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
       placed = memories.map((_, m) => {
         const idx = membersOf(memory, m);
         const sub = memoryProblem(inst, m, idx);
+        if (memories[m]!.readOnly === true) return readOnlyPlaced(idx);
         return { method: 'fill-fastest-first', bound: liveBound(sub), peak: Math.max(0, ...idx.map((i) => offsets[i]! + problem.buffers[i]!.size)) };
       });
     }
@@ -170,6 +180,8 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     if (!verdict.valid) throw new Error(`internal error: the tiered plan is invalid:\n  ${verdict.errors.join('\n  ')}`);
     const proven = cost <= bound * (1 + 1e-12) + 1e-9;
     if (proven) bound = Math.min(bound, cost);
+    const readOnly = memories.some((mem) => mem.readOnly === true);
+    const copyIn = problem.buffers.reduce((s, b, i) => s + (inst.allowed[i]!.some((a, m) => a && memories[m]!.readOnly === true) && memories[memory[i]!]!.readOnly !== true ? b.size : 0), 0);
     return {
       memories: [...memories],
       memory,
@@ -195,6 +207,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
       how,
       rounds,
       baselineCost,
+      ...(readOnly ? { copyInBytes: copyIn } : {}),
       timeMs: now() - t0,
     };
   };
@@ -204,7 +217,9 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     const offsets = new Array<number>(n).fill(0);
     const placed = memories.map((_, m) => {
       const r = results[m];
-      membersOf(memory, m).forEach((i, j) => (offsets[i] = r!.offsets[j]!));
+      const idx = membersOf(memory, m);
+      if (memories[m]!.readOnly === true) return readOnlyPlaced(idx);
+      idx.forEach((i, j) => (offsets[i] = r!.offsets[j]!));
       return { method: r?.method ?? '-', bound: r?.bound ?? 0, peak: r?.peak ?? 0 };
     });
     return finish(memory, offsets, placed, how, rounds);
@@ -283,7 +298,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
       const r = results[m]!;
       const cap = memories[m]!.capacity!;
       const idx = membersOf(memory, m);
-      const movable = (i: number): boolean => !pinned(problem, i) && inst.allowed[i]!.some((a, to) => a && to > m);
+      const movable = (i: number): boolean => !pinned(problem, i) && inst.allowed[i]!.some((a, to) => a && (to > m || memories[to]!.readOnly === true));
       const above = idx.filter((i, j) => r.offsets[j]! + problem.buffers[i]!.size > cap && movable(i));
       const pool = above.length > 0 ? above : idx.filter(movable);
       if (pool.length === 0) continue;
