@@ -39,7 +39,7 @@ export function readOnnxShapes(bytes: Uint8Array, file: string, options: OnnxImp
 export function onnxModelFrom(shapes: GraphShapes, file: string, options: OnnxImportOptions = {}): ImportedModel {
   const { align } = checkImportOptions(options, file);
   const subgraphs = namingFile(file, () =>
-    buildSubgraphs(shapes, { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true }, options.orders),
+    buildSubgraphs(shapes, { align, includeWeights: options.includeWeights ?? false, shareViews: options.shareReshapes ?? true, ...(options.inplace !== undefined && options.inplace.length > 0 ? { inplace: options.inplace } : {}) }, options.orders),
   );
   return { format: 'onnx', file, subgraphs };
 }

@@ -8,6 +8,8 @@ import { bytesOf, dataTypeName } from './dtype.js';
 import { viewPair } from './alias.js';
 import { liveRange, tensorSteps } from '../../graph/live-ranges.js';
 import { viewOwners } from '../../graph/views.js';
+import { inplaceAliases, inplaceBytes, type InplaceAlias, type InplaceKind } from '../../graph/inplace.js';
+import { ONNX_INPLACE_ELEMENTWISE } from './inplace.js';
 import { CONTROL_OR_RANDOM, isFolded, readsOf } from './graph.js';
 import { checkNodeOrder } from './node-order.js';
 import type { GraphShapes } from './infer.js';
@@ -20,6 +22,8 @@ export interface BuildOptions {
   includeWeights: boolean;
   /** Let the output of a view op (Reshape, Squeeze, ...) share its input's buffer when the input dies there. */
   shareViews: boolean;
+  /** In-place operators (src/graph/inplace.ts), by ONNX_INPLACE_ELEMENTWISE. */
+  inplace?: readonly InplaceKind[];
 }
 
 /**
@@ -156,7 +160,37 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
     if (tensor.buffer !== undefined) bufferOf.set(t, tensor.buffer);
   });
 
+  const inplace = options.inplace !== undefined && options.inplace.length > 0 ? placeInPlace(options.inplace) : [];
+  function placeInPlace(kinds: readonly InplaceKind[]): InplaceAlias[] {
+    const bytesOf = (t: number): number | undefined => bytes(shapes, names[t]!);
+    const aliases = inplaceAliases(
+      {
+        operators,
+        order,
+        kindOf: (t) => (shapes.infos.has(names[t]!) ? kindOf(names[t]!) : 'unused'),
+        bytesOf,
+        shapeOf: (t) => shapes.infos.get(names[t]!)?.shape ?? [],
+        lastReadOf: (t) => touched[t]!.lastRead,
+        ownerOf: (t) => owner[t]!,
+        concatAxis: (i) => graph.nodes[i]!.attributes.get('axis')?.i,
+        isConcat: (type) => type === 'Concat',
+      },
+      { kinds, elementwise: ONNX_INPLACE_ELEMENTWISE, align: options.align },
+    );
+    const kept = aliases.filter((a) => bufferOf.has(a.tensor) && bufferOf.has(a.of));
+    for (const a of kept) {
+      const b = buffers[bufferOf.get(a.tensor)!]!;
+      b.aliasOf = buffers[bufferOf.get(a.of)!]!.id;
+      if (a.offset !== 0) b.aliasOffset = a.offset;
+    }
+    return kept;
+  }
+
   const notes: string[] = [];
+  for (const kind of options.inplace ?? []) {
+    const n = inplace.filter((a) => a.kind === kind).length;
+    notes.push(`--inplace ${kind} (ONNX operators by their element-wise definition): ${plural(n, 'tensor')} in another's bytes, ${inplaceBytes(inplace, (t) => bytes(shapes, names[t]!), kind)} B no longer apart`);
+  }
   if (shapes.sorted) notes.push('the stored node order was not topological: nodes were sorted (stable, by position in the file)');
   notes.push(
     `${plural(constantCount, 'constant tensor')} (initializers, Constant outputs, folded shapes) read by the run, ` +
@@ -192,6 +226,7 @@ export function buildSubgraph(shapes: GraphShapes, index: number, options: Build
   };
   if (shapes.sorted) out.runOrder = [...shapes.order];
   if (nodeOrder !== undefined) out.order = [...nodeOrder];
+  if (options.inplace !== undefined && options.inplace.length > 0) out.inplace = inplace;
   return out;
 }
 

@@ -16,6 +16,8 @@ function checkOptions(file: string, options: ModelImportOptions): SubgraphOption
     shareReshapes: options.shareReshapes ?? true,
   };
   if (options.batch !== undefined) out.batch = options.batch;
+  if (options.inplace !== undefined && options.inplace.length > 0) out.inplace = options.inplace;
+  if (options.kernels !== undefined) out.kernels = options.kernels;
   return out;
 }
 

@@ -4,6 +4,9 @@ import { tflmAligned } from '../../runtime/tflm/allocation.js';
 import type { Buffer } from '../../problem/types.js';
 import { isPermutation } from '../../problem/validate.js';
 import type { ModelSubgraph, ModelTensor } from '../model.js';
+import { inplaceAliases, inplaceBytes, type InplaceAlias, type InplaceKind } from '../../graph/inplace.js';
+import { INPLACE_ELEMENTWISE, TFLITE_CONCAT } from '../../runtime/tflm/inplace.js';
+import type { KernelLibrary } from '../../runtime/tflm/head.js';
 import { shapeAliases } from './aliases.js';
 import { graphOperators } from './operators.js';
 import { tensorLifetimes, type TensorLife } from './lifetimes.js';
@@ -18,6 +21,9 @@ export interface SubgraphOptions {
   batch?: number;
   keepPrepared: boolean;
   shareReshapes: boolean;
+  /** In-place operators (src/graph/inplace.ts) and the kernel library whose list says which are safe. */
+  inplace?: readonly InplaceKind[];
+  kernels?: KernelLibrary;
   /**
    * The model's own offline plan, kept: this subgraph's offsets (-1 = not placed by it) and, in
    * subgraph 0, the bytes reserved for it at offset 0 for the whole run (its extent), so planned
@@ -119,6 +125,34 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     return b;
   });
 
+  const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? placeInPlace(opts.inplace, opts.kernels ?? 'reference') : [];
+  function placeInPlace(kinds: readonly InplaceKind[], kernels: KernelLibrary): InplaceAlias[] {
+    const aliases = inplaceAliases(
+      {
+        operators,
+        ...(order !== undefined ? { order } : {}),
+        kindOf: (t) => (isPlanned(lives[t]!, t) ? lives[t]!.kind : 'unused'),
+        bytesOf: (t) => bytes[t],
+        shapeOf: (t) => shapes[t]!,
+        lastReadOf: (t) => lives[t]!.lastRead,
+        ownerOf: root,
+        concatAxis: (i) => {
+          const o = operators[i]!.options?.builtin;
+          return o?.kind === 'ConcatenationOptions' && o.activation === 0 ? o.axis : undefined;
+        },
+        isConcat: (type) => type === TFLITE_CONCAT,
+      },
+      { kinds, elementwise: INPLACE_ELEMENTWISE[kernels], align: opts.align },
+    );
+    const kept = aliases.filter((a) => bufferOf.has(a.tensor) && bufferOf.has(a.of));
+    for (const a of kept) {
+      const b = buffers[bufferOf.get(a.tensor)!]!;
+      b.aliasOf = buffers[bufferOf.get(a.of)!]!.id;
+      if (a.offset !== 0) b.aliasOffset = a.offset;
+    }
+    return kept;
+  }
+
   const reserve = opts.kept?.reserve ?? 0;
   const tensorsOf = list.map((g) => g.tensors);
   const names = list.map((g) => sg.tensors[g.owner]!.name);
@@ -158,6 +192,7 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     operatorCount: sg.operators.length,
     notes: [
       ...keptNotes(tensors, reserve),
+      ...inplaceNotes(inplace, (t) => bytes[t], opts),
       ...shapeNotes(model, s, runtime, opts),
       ...subgraphNotes(tensors, lives, list.filter((g) => g.tensors.length > 1 && !isWeightGroup(lives, g.owner)).length, empty, opts),
     ],
@@ -168,7 +203,17 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
     variableBytes: tensors.filter((t) => t.kind === 'variable').reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0),
   };
   if (order !== undefined) out.order = [...order];
+  if (opts.inplace !== undefined && opts.inplace.length > 0) out.inplace = inplace;
   return out;
+}
+
+/** What the report says about in-place operators: per option asked for, the tensors placed and their bytes. */
+function inplaceNotes(aliases: readonly InplaceAlias[], bytesOf: (t: number) => number | undefined, opts: SubgraphOptions): string[] {
+  const what = { elementwise: 'element-wise outputs take a dying input\'s bytes', concat: 'concatenation inputs placed in their output' };
+  return (opts.inplace ?? []).map((kind) => {
+    const n = aliases.filter((a) => a.kind === kind).length;
+    return `--inplace ${kind} (${opts.kernels ?? 'reference'} kernels): ${plural(n, 'tensor')} (${what[kind]}), ${inplaceBytes(aliases, bytesOf, kind)} B no longer apart`;
+  });
 }
 
 /** An operator order must name every operator of the subgraph exactly once. */
