@@ -194,9 +194,9 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   if (inplace !== undefined) Object.assign(json, { inplace });
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
-    if (inplace !== undefined) process.stdout.write(formatInplaceSaving(inplace));
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets })));
+    if (inplace !== undefined) process.stdout.write('\n' + formatInplaceSaving(file, inplace));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }

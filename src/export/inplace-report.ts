@@ -23,9 +23,12 @@ export function inplaceSaving(model: ImportedModel, kinds: readonly InplaceKind[
   return { kinds: [...kinds], tensors, without, with: withIt, saved: without - withIt };
 }
 
-/** The report's line: `in place        --inplace elementwise: 3 tensors; arena 768 B, 1.00 KiB without: 256 B saved`. */
-export function formatInplaceSaving(s: InplaceSaving): string {
+/**
+ * The report's lines: `FILE: in place (the model planned again without --inplace, the same way)` then
+ * `  --inplace elementwise: 3 tensor(s); arena 768 B, 1.00 KiB (1024 B) without: 256 B saved`.
+ */
+export function formatInplaceSaving(file: string, s: InplaceSaving): string {
   const what = s.kinds.map((k) => `--inplace ${k}: ${s.tensors[k] ?? 0} tensor(s)`).join(', ');
   const verdict = s.saved > 0 ? `${formatBytesBoth(s.saved)} saved` : s.saved === 0 ? 'nothing saved' : `${formatBytesBoth(-s.saved)} more (the heuristics placed the tied blocks worse)`;
-  return `  in place        ${what}; arena ${formatBytesBoth(s.with)}, ${formatBytesBoth(s.without)} without: ${verdict}\n`;
+  return `${file}: in place (the model planned again without --inplace, the same way)\n  ${what}; arena ${formatBytesBoth(s.with)}, ${formatBytesBoth(s.without)} without: ${verdict}\n`;
 }

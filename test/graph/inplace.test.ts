@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { inplaceAliases, type InplaceGraph } from '../../src/graph/inplace.js';
 import type { GraphOperator, TensorKind } from '../../src/graph/types.js';
+import { importOnnx } from '../../src/import/onnx/index.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { INPLACE_ELEMENTWISE } from '../../src/runtime/tflm/inplace.js';
 import { solve } from '../../src/solve/solve.js';
 import { bruteForceTiedMinPeak } from '../helpers/tied-oracle.js';
+import { int, model, node, vi } from '../helpers/onnx-builder.js';
 import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
 
 /** The buffers' aliases of the inplaceMix fixture imported with `kinds`: id -> [aliasOf, aliasOffset]. */
@@ -109,5 +111,38 @@ describe('inplaceAliases (the rule alone)', () => {
     // 8-byte slices under 16-byte alignment: the second stays copied.
     const small = { 0: [1, 8], 1: [1, 8], 2: [1, 16] };
     expect(inplaceAliases(graph(cat, 3, {}, {}, small), ref).map((a) => a.tensor)).toEqual([0]);
+  });
+});
+
+describe('--inplace on an ONNX graph (the same rule, ONNX operator names)', () => {
+  /** x [1,64] -> Relu a -> Sigmoid b (a dies) ; Tanh(x) c ; Concat(b, c, axis 1) d [1,128] -> Add(d, d) out. */
+  const bytes = model({
+    nodes: [
+      node('Relu', ['x'], ['a']),
+      node('Sigmoid', ['a'], ['b']),
+      node('Tanh', ['x'], ['c']),
+      node('Concat', ['b', 'c'], ['d'], [int('axis', 1)]),
+      node('Add', ['d', 'd'], ['out']),
+    ],
+    inputs: [vi('x', [1, 64])],
+    outputs: [vi('out', [1, 128])],
+  });
+  const aliases = (kinds: ('elementwise' | 'concat')[]): Record<string, [string, number]> => {
+    const sg = importOnnx(bytes, 'mix.onnx', { inplace: kinds }).subgraphs[0]!;
+    const name = (id: string): string => sg.tensors!.find((t) => String(t.index) === id)!.name;
+    const out: Record<string, [string, number]> = {};
+    for (const b of sg.problem.buffers) if (b.aliasOf !== undefined) out[name(b.id)] = [name(b.aliasOf), b.aliasOffset ?? 0];
+    return out;
+  };
+
+  it('elementwise, concat and both, as for TFLite', () => {
+    expect(aliases(['elementwise'])).toEqual({ b: ['a', 0], out: ['d', 0] });
+    expect(aliases(['concat'])).toEqual({ b: ['d', 0], c: ['d', 256] });
+    expect(aliases(['elementwise', 'concat'])).toEqual({ a: ['d', 0], b: ['a', 0], c: ['d', 256], out: ['d', 0] });
+    const sg = importOnnx(bytes, 'mix.onnx', { inplace: ['elementwise', 'concat'] }).subgraphs[0]!;
+    const res = solve(sg.problem);
+    expect(verifyPlan(sg.problem, res.offsets, res.peak).valid).toBe(true);
+    // x (256) + the one block (512) at the Tanh step.
+    expect(res.peak).toBe(768);
   });
 });

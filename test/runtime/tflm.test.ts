@@ -2,7 +2,8 @@
  * arenapack's plans in the real runtime: TensorFlow Lite Micro (the tflite-micro package, reference
  * kernels, this host). For every TFLite model the runtime can run (found by trying: the corpus in
  * ../shared when present, and fixture models built here), the model arenapack writes
- * (--write-tflite, default and --reorder) must compute bit-identical outputs over 3 Invokes with
+ * (--write-tflite, default and --reorder, and each --inplace option where it places a tensor: elementwise,
+ * concat and both, the reference kernels' list of src/runtime/tflm/inplace.ts) must compute bit-identical outputs over 3 Invokes with
  * seeded inputs, TFLM's head with the plan must equal the head arenapack reports, and it must not be
  * larger than TFLM's own planner's head; the reported head includes the kernel scratch TFLM places
  * around the plan (src/runtime/tflm, reference kernels). Models with an operator whose scratch
@@ -88,10 +89,11 @@ const MUST_RUN_WRITTEN = new Set(['fixture_placeholder.tflite', 'ultraface_rfb_3
  * The models arenapack writes: default, --reorder, and each --inplace option (src/runtime/tflm/inplace.ts:
  * the reference kernels' list) where it places at least one tensor in another's bytes.
  */
-type Variant = 'default' | 'reorder' | 'inplace elementwise' | 'inplace concat';
-const INPLACE_VARIANTS: [Variant, InplaceKind][] = [
-  ['inplace elementwise', 'elementwise'],
-  ['inplace concat', 'concat'],
+type Variant = 'default' | 'reorder' | 'inplace elementwise' | 'inplace concat' | 'inplace both';
+const INPLACE_VARIANTS: [Variant, InplaceKind[]][] = [
+  ['inplace elementwise', ['elementwise']],
+  ['inplace concat', ['concat']],
+  ['inplace both', ['elementwise', 'concat']],
 ];
 /** Bytes the --inplace variants save on TFLM's head, per model (for the summary). */
 const inplaceSaved: string[] = [];
@@ -144,10 +146,12 @@ describe.skipIf(skip)('TFLM runs arenapack plans exactly, in the head arenapack 
           c.variants.push({ label, path, plan });
           files.push(path);
         }
-        for (const [label, kind] of INPLACE_VARIANTS) {
-          const plan = writtenForTflm(bytes, name, false, [kind]);
-          if (!plan.model.subgraphs.some((sg) => (sg.inplace ?? []).length > 0)) continue;
-          const path = join(dir, `${name}.${label.replace(' ', '-')}.tflite`);
+        for (const [label, kinds] of INPLACE_VARIANTS) {
+          const plan = writtenForTflm(bytes, name, false, kinds);
+          const made = new Set(plan.model.subgraphs.flatMap((sg) => (sg.inplace ?? []).map((a) => a.kind)));
+          // Both kinds: only where each kind placed tensors (else it is one of the variants before).
+          if (made.size === 0 || (kinds.length > 1 && made.size < kinds.length)) continue;
+          const path = join(dir, `${name}.${label.replaceAll(' ', '-')}.tflite`);
           writeFileSync(path, plan.bytes);
           c.variants.push({ label, path, plan });
           files.push(path);
