@@ -131,7 +131,8 @@ export function tfliteSubgraph(model: TfliteModel, s: number, opts: SubgraphOpti
       {
         operators,
         ...(order !== undefined ? { order } : {}),
-        kindOf: (t) => (isPlanned(lives[t]!, t) ? lives[t]!.kind : 'unused'),
+        // Only tensors with a buffer of their own (or a view's): planned, of known non-zero bytes.
+        kindOf: (t) => (isPlanned(lives[t]!, t) && (bytes[t] ?? 0) > 0 ? lives[t]!.kind : 'unused'),
         bytesOf: (t) => bytes[t],
         shapeOf: (t) => shapes[t]!,
         lastReadOf: (t) => lives[t]!.lastRead,
