@@ -1,9 +1,10 @@
-// npm run bench [-- core|exact|scaled|models|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
+import { benchInplace } from './inplace.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
@@ -25,6 +26,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   exact: () => benchExact(shared, seconds * 1000),
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
+  inplace: () => benchInplace(shared),
   order: () => benchOrder(shared),
   tflm: () => benchTflm(shared),
   tiers: () => benchTiers(shared, seconds * 1000, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),

@@ -1,5 +1,5 @@
 /** The command line's model commands: plan (of a model file), inspect and convert. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { cHeader } from './export/c-header.js';
 import { planOutText } from './export/plan-json.js';
 import { problemToCsv } from './export/csv.js';
@@ -29,6 +29,8 @@ import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
+import { INPLACE_KINDS, type InplaceKind } from './graph/inplace.js';
+import { formatInplaceSaving, inplaceSaving, type InplaceSaving } from './export/inplace-report.js';
 import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
@@ -46,6 +48,10 @@ export interface ModelFlags {
   dim?: string[];
   /** TFLite: plan every tensor anew instead of keeping the model's own offline plan. */
   replaceOfflinePlan?: boolean;
+  /** In-place operators, from repeated --inplace elementwise|concat (src/graph/inplace.ts). */
+  inplace?: InplaceKind[];
+  /** TFLite: the kernel library whose scratch TFLM adds and whose in-place list applies (default reference). */
+  kernels?: KernelLibrary;
 }
 
 export interface PlanOptions extends ModelFlags {
@@ -68,8 +74,6 @@ export interface PlanOptions extends ModelFlags {
   emitLp?: string;
   /** Find an operator order with a lower live bound and plan that order (TFLite). */
   reorder?: boolean;
-  /** TFLite: the kernel library whose scratch TFLM adds (default reference). */
-  kernels?: KernelLibrary;
   /** The report with every method's peak and time, and the proofs' details. */
   verbose?: boolean;
   /** TFLite: the target's pointer size for the tail estimate (--pointer-bits; default 32). */
@@ -86,6 +90,8 @@ export function importOptions(opts: ModelFlags): ModelImportOptions & OnnxImport
   if (opts.includeWeights) o.includeWeights = true;
   if (opts.batch !== undefined) o.batch = opts.batch;
   if (opts.replaceOfflinePlan) o.replaceOfflinePlan = true;
+  if (opts.inplace !== undefined && opts.inplace.length > 0) o.inplace = [...new Set(opts.inplace)];
+  if (opts.kernels !== undefined) o.kernels = opts.kernels;
   return o;
 }
 
@@ -186,10 +192,14 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
         `TensorFlow Lite Micro expects ${TFLM_ALIGNMENT}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGNMENT}\n`,
     );
   }
+  // --inplace: the same model planned without it, the same way, for the bytes it saved.
+  const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? inplaceSavingOf(file, bytes, model, opts, method, planned, end) : undefined;
+  if (inplace !== undefined) Object.assign(json, { inplace });
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets })));
+    if (inplace !== undefined) process.stdout.write('\n' + formatInplaceSaving(file, inplace));
     if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
@@ -209,6 +219,14 @@ export function planTflm(model: ImportedModel, planned: ModelPlan, opts: PlanOpt
     kernels: opts.kernels ?? 'reference',
     ...(orders ? { orders } : {}),
   });
+}
+
+/** The arena with --inplace against the model imported and planned without it (same method and options, what is left of the time). */
+function inplaceSavingOf(file: string, bytes: Uint8Array, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, planned: ModelPlan, end: Deadline): InplaceSaving {
+  const { inplace: kinds = [], ...rest } = opts;
+  const without = opts.reorder ? reorderModel(bytes, file, importOptions(rest)).reordered : importModelFile(bytes, file, importOptions(rest));
+  const plan = planModel(without, { ...solveOptions(opts, method), deadline: end }, opts.capacity, { spill: opts.spill !== false });
+  return inplaceSaving(model, kinds, planned.results.map((r) => r.peak), plan.results.map((r) => r.peak));
 }
 
 /** --reorder: a header of offsets in the new order is only right for a model written in that order. */
@@ -304,6 +322,12 @@ export function runConvert(file: string, opts: ConvertOptions): number {
   return 0;
 }
 
+/** One --inplace value, checked; repeated flags collect. */
+function inplaceOption(v: string, all: InplaceKind[] = []): InplaceKind[] {
+  if (!(INPLACE_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`give ${INPLACE_KINDS.join(' or ')}`);
+  return [...all, v as InplaceKind];
+}
+
 /** The importer's flags, shared by plan, inspect and convert. */
 export function withModelFlags(cmd: Command): Command {
   return cmd
@@ -313,6 +337,11 @@ export function withModelFlags(cmd: Command): Command {
     .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
     .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
+    .option(
+      '--inplace <kind>',
+      "models: operators that work in place: elementwise (an element-wise output takes a dying input's bytes, for the kernels TFLM's list names) or concat (a concatenation's dying inputs placed in its output); repeat for both",
+      inplaceOption,
+    )
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',

@@ -60,6 +60,7 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['kernels', '--kernels'],
   ['pointerBits', '--pointer-bits'],
   ['replaceOfflinePlan', '--replace-offline-plan'],
+  ['inplace', '--inplace'],
 ];
 
 async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {

@@ -30,6 +30,8 @@ export type BuiltinOptions =
   | { kind: 'SVDFOptions'; rank: number; activation: number }
   | { kind: 'FullyConnectedOptions'; activation: number; keepNumDims: boolean }
   | { kind: 'ReducerOptions'; keepDims: boolean }
+  /** CONCATENATION: the axis (negative counts from the last) and the fused activation. */
+  | { kind: 'ConcatenationOptions'; axis: number; activation: number }
   | { kind: 'UnidirectionalSequenceLSTMOptions'; activation: number; timeMajor: boolean }
   /** IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs called, in TFLM's order. */
   | { kind: 'IfOptions' | 'WhileOptions' | 'CallOnceOptions'; subgraphs: number[] };

@@ -13,6 +13,7 @@ import { liveRange, tensorSteps } from './live-ranges.js';
 import { planningNotes, weightsNote, type PlanningCounts } from './problem-notes.js';
 import type { GraphTensor, ModelGraph, SubgraphGraph, TensorKind } from './types.js';
 import { viewOwners } from './views.js';
+import { inplaceAliases, inplaceBytes, type InplaceAlias, type InplaceKind } from './inplace.js';
 
 /** How the problem is built (the importers' options with their defaults applied). */
 export interface ProblemOptions {
@@ -24,6 +25,12 @@ export interface ProblemOptions {
   keepPrepared: boolean;
   /** Let a view operator's output share its input's buffer when the input dies there (src/graph/views.ts). */
   shareViews: boolean;
+  /**
+   * In-place operators (issue #14, src/graph/inplace.ts): the kinds asked for, the operator types whose
+   * kernels may write their output over an input (the format's or kernel library's list), and what the
+   * report names as that list's source (e.g. `reference kernels`).
+   */
+  inplace?: { kinds: readonly InplaceKind[]; elementwise: ReadonlySet<string>; source: string };
 }
 
 /** Kinds whose tensors move with the operator order. */
@@ -124,6 +131,30 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
     const b = slot.get(tensor.index);
     if (b !== undefined) tensor.buffer = b;
   }
+  const inplace = options.inplace === undefined ? [] : inPlace(options.inplace);
+  /** The in-place aliases between planned buffers, set on them (aliasOf / aliasOffset). */
+  function inPlace(o: NonNullable<ProblemOptions['inplace']>): InplaceAlias[] {
+    const aliases = inplaceAliases(
+      {
+        operators: graph.operators,
+        ...(stepOrder !== undefined ? { order: stepOrder } : {}),
+        // Only tensors in a buffer of their own (or a view's) moving with the order.
+        kindOf: (t) => (slot.has(owner[t]!) && roles.get(t) === 'moving' ? byIndex.get(t)!.kind : 'unused'),
+        bytesOf: (t) => byIndex.get(t)?.bytes,
+        shapeOf: (t) => byIndex.get(t)?.shape ?? [],
+        lastReadOf: (t) => touched[t]!.lastRead,
+        ownerOf: (t) => owner[t]!,
+      },
+      { kinds: o.kinds, elementwise: o.elementwise, align: options.align },
+    );
+    const kept = aliases.filter((a) => slot.has(a.tensor) && slot.has(a.of));
+    for (const a of kept) {
+      const b = buffers[slot.get(a.tensor)!]!;
+      b.aliasOf = buffers[slot.get(a.of)!]!.id;
+      if (a.offset !== 0) b.aliasOffset = a.offset;
+    }
+    return kept;
+  }
   const tensorsOf = list.map((g) => g.tensors);
   const names = list.map((g) => byIndex.get(g.owner)!.name);
   const reserve = model.offlinePlan?.kept === true && graph.index === 0 ? model.offlinePlan.extent : 0;
@@ -143,6 +174,7 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
     operatorCount: graph.operators.length,
     notes: [
       ...keptNote(tensors, reserve),
+      ...inplaceNotes(inplace, (t) => byIndex.get(t)?.bytes, options.inplace),
       ...weightsNote(model.format, counts, options),
       ...graph.facts,
       ...planningNotes(model.format, tensors, counts, options),
@@ -154,7 +186,17 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
   };
   if (model.format === 'tflite') out.variableBytes = variables.reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0);
   if (order !== undefined) out.order = [...order];
+  if (options.inplace !== undefined) out.inplace = inplace;
   return out;
+}
+
+/** What the report says about in-place operators: per kind asked for, the tensors placed and their bytes. */
+function inplaceNotes(aliases: readonly InplaceAlias[], bytesOf: (t: number) => number | undefined, o: ProblemOptions['inplace']): string[] {
+  const what = { elementwise: "element-wise outputs take a dying input's bytes", concat: 'concatenation inputs placed in their output' };
+  return (o?.kinds ?? []).map((kind) => {
+    const n = aliases.filter((a) => a.kind === kind).length;
+    return `--inplace ${kind} (${o!.source}): ${plural(n, 'tensor')} (${what[kind]}), ${inplaceBytes(aliases, bytesOf, kind)} B no longer apart`;
+  });
 }
 
 /** The problems of every subgraph of `model`, subgraph s in `orders[s]` where given (see subgraphProblem). */

@@ -113,6 +113,12 @@ export interface GraphOperator {
    * 0's memory when input 0 dies there (src/graph/views.ts says when).
    */
   view?: boolean;
+  /**
+   * A concatenation whose output is its inputs side by side along this axis, as stored (negative counts
+   * from the last), with nothing applied after (TFLite CONCATENATION without a fused activation; ONNX
+   * Concat): its inputs may lie at their slices of the output (src/graph/inplace.ts). Absent otherwise.
+   */
+  concatAxis?: number;
   /** TFLite: the options its kernels read to size their scratch, decoded once by the reader. */
   options?: OperatorOptions;
   /**

@@ -1,4 +1,5 @@
 import type { GraphTensor, SubgraphGraph, TensorKind } from '../graph/types.js';
+import type { InplaceAlias, InplaceKind } from '../graph/inplace.js';
 import type { Problem } from '../problem/types.js';
 
 /** A tensor as the importers hand it on: the model graph's tensor (src/graph/types.ts). */
@@ -28,6 +29,8 @@ export interface ModelSubgraph extends SubgraphGraph {
    * persistent area (tail), each rounded up to 16 bytes. 0 when none.
    */
   variableBytes?: number;
+  /** The in-place aliases made (`inplace` asked for; owner tensors, src/graph/inplace.ts): each buffer's aliasOf follows them. */
+  inplace?: InplaceAlias[];
 }
 
 export interface ImportedModel {
@@ -67,4 +70,13 @@ export interface ModelImportOptions {
    * tensor anew and replaces it.
    */
   replaceOfflinePlan?: boolean;
+  /**
+   * In-place operators (issue #14, src/graph/inplace.ts): `elementwise` lets an element-wise output take
+   * the bytes of an input that dies there, `concat` places a concatenation's dying inputs at their slices
+   * of its output; the buffers get aliasOf / aliasOffset. TFLite: the operators the kernel library's
+   * list names (src/runtime/tflm/inplace.ts).
+   */
+  inplace?: readonly InplaceKind[];
+  /** TFLite: the kernel library whose in-place list applies (default `reference`). */
+  kernels?: 'reference' | 'cmsis-nn';
 }

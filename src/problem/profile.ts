@@ -1,4 +1,5 @@
 import { indicesByKey } from './sweep.js';
+import { blocksOf, footprint, hasTies } from './relative.js';
 import type { Bytes, Problem, Step } from './types.js';
 
 /**
@@ -89,18 +90,25 @@ function compact(steps: Step[], values: Bytes[], end: Step): StepProfile {
 /**
  * Bytes live at every step (alignment ignored): the memory profile whose maximum is the live bound
  * (src/problem/bounds.ts). O(n log n) in the number of buffers; independent of the steps' magnitude.
+ * With gaps or aliases, a block counts the union of its live bytes (src/problem/relative.ts footprint:
+ * an alias's bytes once with what it aliases, a gap's idle bytes not at all).
  */
 export function liveProfile(problem: Problem): StepProfile {
-  const steps = changeSteps(problem);
   const delta = new Map<Step, number>();
-  for (const b of problem.buffers) {
-    delta.set(b.start, (delta.get(b.start) ?? 0) + b.size);
-    delta.set(b.end, (delta.get(b.end) ?? 0) - b.size);
+  const add = (start: Step, end: Step, bytes: Bytes): void => {
+    delta.set(start, (delta.get(start) ?? 0) + bytes);
+    delta.set(end, (delta.get(end) ?? 0) - bytes);
+  };
+  if (hasTies(problem)) {
+    for (const block of blocksOf(problem)) for (const f of footprint(block.rects)) add(f.start, f.end, f.bytes);
+  } else {
+    for (const b of problem.buffers) add(b.start, b.end, b.size);
   }
+  const steps = [...new Set([...changeSteps(problem), ...delta.keys()])].sort((x, y) => x - y);
   const values: Bytes[] = [];
   let live = 0;
   for (const t of steps) {
-    live += delta.get(t)!;
+    live += delta.get(t) ?? 0;
     values.push(live);
   }
   return compact(steps, values, steps.length > 0 ? steps[steps.length - 1]! : 0);

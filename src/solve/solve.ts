@@ -9,6 +9,7 @@ import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, t
 import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
+import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 
 export interface SolveOptions {
@@ -308,6 +309,8 @@ function solveTied(
   t0: number,
   clock: Clock,
 ): SolveResult {
+  const rectangles = mergeRectangles(problem);
+  if (rectangles !== undefined) return solveMerged(problem, rectangles, options, end, t0, clock);
   const blocks = blocksOf(problem);
   const rects = envelopeOf(problem, blocks);
   const collide = fixedRectanglesCollide(rects);
@@ -335,6 +338,22 @@ function solveTied(
   const result = finishPlan(problem, best!, proven, methods, t0, clock);
   result.notes = notes;
   return result;
+}
+
+/**
+ * solve() on a tied problem whose blocks are all rectangles (src/solve/rectangles.ts): solve() itself on
+ * one buffer per block — every method, the exact search and splitting in time included — and each
+ * member's offset from its block's base. The merged problem is the same problem, so its bound, proof and
+ * status stand for this one; the plan is verified against the tied problem.
+ */
+function solveMerged(problem: Problem, m: MergedRectangles, options: SolveOptions, end: Deadline, t0: number, clock: Clock): SolveResult {
+  const inner = solve(m.merged, { ...options, timeLimitMs: undefined, deadline: end });
+  const { offsets, peak } = spreadOffsets(problem, m, inner.offsets);
+  const verdict = verifyPlan(problem, offsets, peak);
+  if (!verdict.valid) throw new Error(`internal error: ${inner.method} produced an invalid plan of merged blocks:\n  ${verdict.errors.join('\n  ')}`);
+  if (peak !== inner.peak) throw new Error(`internal error: merged blocks reach ${peak}, their plan ${inner.peak}`);
+  const note = `aliases: ${m.blocks.filter((b) => b.members.length > 1).length} tied block(s), each a rectangle, planned as one buffer each (${m.merged.buffers.length} buffers)`;
+  return { ...inner, offsets, peak, timeMs: clock() - t0, notes: [note, ...(inner.notes ?? [])] };
 }
 
 /** Whether the rectangles' problem is refused by validateProblem (fixed rectangles that collide). */

@@ -9,7 +9,8 @@
  */
 import type { Memory, PlanStatus, Problem } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
-import { verifySpilledPlan } from '../problem/verify.js';
+import { verifyPlan, verifySpilledPlan } from '../problem/verify.js';
+import { blockIndexOf, mergeRectangles, type MergedRectangles } from './rectangles.js';
 import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
 import { solve, type SolveOptions, type SolveResult } from './solve.js';
@@ -82,8 +83,13 @@ const subProblem = (problem: Problem, idx: readonly number[], capacity?: number)
  * seed, ...); `timeLimitMs` caps the whole procedure.
  */
 export function* spillPlanner(problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions): Generator<SolveRequest, PlanResult, SolveResult> {
-  // A choice per buffer would cut blocks apart and count idle bytes: not done yet for gaps and aliases.
-  if (hasTies(problem)) return { ...whole, spillFailure: 'spilling does not handle gaps or aliases yet (issue #14)' };
+  // Tied blocks that are rectangles spill as one buffer each; a choice per buffer would cut other blocks
+  // apart and count idle bytes: not done for those.
+  if (hasTies(problem)) {
+    const rectangles = mergeRectangles(problem);
+    if (rectangles === undefined) return { ...whole, spillFailure: 'spilling handles aliases only where each tied block is a rectangle, and no gaps (issue #14)' };
+    return yield* spillMerged(problem, rectangles, capacity, whole, options);
+  }
   const t0 = now();
   // The end: the command's deadline when there is one (spillOptions passes it on), else timeLimitMs from now.
   const end = options.deadline?.within(options.timeLimitMs ?? Infinity) ?? Deadline.in(options.timeLimitMs ?? 10_000);
@@ -233,6 +239,32 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     }
     return result;
   }
+}
+
+/**
+ * spillPlanner on a tied problem whose blocks are all rectangles: the spill procedure on one buffer per
+ * block (src/solve/rectangles.ts), every member where its block went, at its block's base plus its
+ * delta. Each arena's part is verified against the tied problem (its aliases included).
+ */
+function* spillMerged(problem: Problem, m: MergedRectangles, capacity: number, whole: SolveResult, options: SolveOptions): Generator<SolveRequest, PlanResult, SolveResult> {
+  const blockOf = blockIndexOf(problem, m);
+  const wholeMerged: SolveResult = { ...whole, offsets: m.blocks.map((b) => whole.offsets[b.root]!) };
+  const inner = yield* spillPlanner(m.merged, capacity, wholeMerged, options);
+  if (inner.spill === undefined) return { ...inner, offsets: whole.offsets, peak: whole.peak };
+  const spill = inner.spill;
+  const memory = problem.buffers.map((_, i) => spill.memory[blockOf[i]!]!);
+  const offsets = problem.buffers.map((_, i) => inner.offsets[blockOf[i]!]! + m.blocks[blockOf[i]!]!.members.find((x) => x.index === i)!.delta);
+  for (const where of ['chip', 'ddr'] as const) {
+    const idx = problem.buffers.map((_, i) => i).filter((i) => memory[i] === where);
+    const part = subProblem(problem, idx);
+    const verdict = verifyPlan(part, idx.map((i) => offsets[i]!));
+    const top = where === 'chip' ? inner.peak : spill.ddrPeak;
+    if (!verdict.valid || (idx.length > 0 && verdict.peak > top) || (where === 'chip' && verdict.peak > capacity)) {
+      throw new Error(`internal error: the spilled plan of merged blocks is invalid (${where}):\n  ${verdict.errors.join('\n  ')}`);
+    }
+  }
+  const spilled = problem.buffers.filter((_, i) => memory[i] === 'ddr').map((b) => b.id);
+  return { ...inner, offsets, spill: { ...spill, memory, spilled }, liveBound: whole.liveBound, largest: whole.largest, methods: whole.methods };
 }
 
 /**

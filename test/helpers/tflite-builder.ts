@@ -21,12 +21,17 @@ export const T = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, STRING: 5, BOOL: 
 /** BuiltinOperator codes used by the fixtures. */
 export const OP = {
   ADD: 0,
+  CONCATENATION: 2,
   CONV_2D: 3,
   DEPTHWISE_CONV_2D: 4,
   DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
+  LOGISTIC: 14,
+  MUL: 18,
   RELU: 19,
+  RELU6: 21,
   RESHAPE: 22,
+  TANH: 28,
   SOFTMAX: 25,
   LESS: 58,
   SVDF: 27,
@@ -687,6 +692,35 @@ export const FIXTURES = {
     };
   },
   /** For the runtime check: FLOAT32 [1, 8] -> RELU -> ADD (with the input) -> RELU: reuse without scratch. */
+  /**
+   * In-place operators (FLOAT32, 256 B each, d 512 B): a = RELU(in); b = TANH(a) (a dies: elementwise);
+   * c = LOGISTIC(in); d = CONCATENATION(b, c, axis 1) (both die: concat); e = RELU6(d) (d dies); out = MUL(e, e).
+   */
+  inplaceMix: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'b', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'c', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'd', shape: [1, 128], type: T.FLOAT32 },
+          { name: 'e', shape: [1, 128], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 128], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [6],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.TANH, inputs: [1], outputs: [2] },
+          { op: OP.LOGISTIC, inputs: [0], outputs: [3] },
+          { op: OP.CONCATENATION, inputs: [2, 3], outputs: [4], options: { type: 10, ints: { 0: 1 } } },
+          { op: OP.RELU6, inputs: [4], outputs: [5] },
+          { op: OP.MUL, inputs: [5, 5], outputs: [6] },
+        ],
+      },
+    ],
+  }),
   plainFloat: (): ModelSpec => ({
     subgraphs: [
       {

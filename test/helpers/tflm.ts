@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import type { InplaceKind } from '../../src/graph/inplace.js';
 import type { ImportedModel } from '../../src/import/model.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { reorderTflite } from '../../src/order/model.js';
@@ -99,13 +100,14 @@ export interface WrittenPlan {
 }
 
 /**
- * What `arenapack plan FILE --write-tflite OUT [--reorder]` writes, made in process: every subgraph
+ * What `arenapack plan FILE --write-tflite OUT [--reorder] [--inplace K]...` writes, made in process: every subgraph
  * planned by the heuristic portfolio (solve() verifies each plan), the plan shaped for TFLM's kernel
  * scratch (planForTflm, reference kernels), computed shapes written.
  */
-export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean): WrittenPlan {
-  const r = reorder ? reorderTflite(bytes, file) : undefined;
-  const model = r?.reordered ?? importTflite(bytes, file);
+export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean, inplace: readonly InplaceKind[] = []): WrittenPlan {
+  const options = inplace.length > 0 ? { inplace } : {};
+  const r = reorder ? reorderTflite(bytes, file, options) : undefined;
+  const model = r?.reordered ?? importTflite(bytes, file, options);
   const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
   const orders = r?.results.map((x) => x.order);
   const offsetsOf = (ps: readonly { offsets: number[]; peak: number }[]): number[][] => tensorOffsets(model, ps);

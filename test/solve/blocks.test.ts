@@ -168,12 +168,12 @@ describe('solve() on gaps and aliases', () => {
     const p = importProblem(readFileSync(example, 'utf8'), 'gaps.csv');
     const res = planWithSpill({ ...p, capacity: 100 }, solve({ ...p, capacity: 100 }));
     expect(res.fits).toBe(false);
-    expect(res.spillFailure).toMatch(/spilling does not handle gaps or aliases yet/);
+    expect(res.spillFailure).toMatch(/spilling handles aliases only where each tied block is a rectangle, and no gaps/);
   });
 
   it("refuses GLPK's models for such a problem", async () => {
     const p = importProblem(readFileSync(example, 'utf8'), 'gaps.csv');
     await expect(solveWithGlpk(p)).rejects.toThrow(InputError);
-    await expect(solveWithGlpk(p)).rejects.toThrow(/GLPK's models do not take gaps or aliases yet/);
+    await expect(solveWithGlpk(p)).rejects.toThrow(/GLPK's models take aliases only where each tied block is a rectangle, and no gaps/);
   });
 });

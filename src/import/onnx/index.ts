@@ -10,6 +10,7 @@ import { inferShapes, type GraphShapes } from './infer.js';
 import { modelProblems } from '../../graph/problem.js';
 import { graphsDepthFirst, onnxGraph } from './model-graph.js';
 import { checkNodeOrder } from './node-order.js';
+import { ONNX_INPLACE_ELEMENTWISE } from './inplace.js';
 
 export { decodeOnnx } from './decode.js';
 export { inferShapes, type GraphShapes } from './infer.js';
@@ -48,7 +49,15 @@ export function onnxModelFrom(shapes: GraphShapes, file: string, options: OnnxIm
     options.orders?.forEach((order, k) => {
       if (order !== undefined && k < graphs.length) checkNodeOrder(graphs[k]!, order, k);
     });
-    const problem = { align, includeWeights: options.includeWeights ?? false, keepPrepared: true, shareViews: options.shareReshapes ?? true };
+    const problem = {
+      align,
+      includeWeights: options.includeWeights ?? false,
+      keepPrepared: true,
+      shareViews: options.shareReshapes ?? true,
+      ...(options.inplace !== undefined && options.inplace.length > 0
+        ? { inplace: { kinds: options.inplace, elementwise: ONNX_INPLACE_ELEMENTWISE, source: 'ONNX operators by their element-wise definition' } }
+        : {}),
+    };
     return modelProblems(onnxGraph(shapes, file), problem, options.orders);
   });
   return { format: 'onnx', file, subgraphs };

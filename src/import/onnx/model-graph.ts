@@ -165,6 +165,8 @@ function graphOperators(shapes: GraphShapes, indexOf: ReadonlyMap<string, number
     if (isFolded(node, shapes.constants)) op.folded = true;
     if ((node.domain !== '' && node.domain !== 'ai.onnx') || CONTROL_OR_RANDOM.has(node.opType)) op.pinned = true;
     if (viewPair(node, outputs) !== undefined) op.view = true;
+    const axis = node.opType === 'Concat' && (node.domain === '' || node.domain === 'ai.onnx') ? node.attributes.get('axis')?.i : undefined;
+    if (axis !== undefined) op.concatAxis = axis;
     return op;
   });
 }

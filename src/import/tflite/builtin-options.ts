@@ -17,6 +17,7 @@ export const BUILTIN_OPTIONS = {
   Pool2DOptions: 5,
   SVDFOptions: 6,
   FullyConnectedOptions: 8,
+  ConcatenationOptions: 10,
   ReducerOptions: 27,
   TransposeConvOptions: 49,
   UnidirectionalSequenceLSTMOptions: 71,
@@ -87,6 +88,8 @@ function decodeBuiltin(view: FlatView, type: number, t: TableRef): BuiltinOption
       return { kind: 'SVDFOptions', rank: view.i32(t, 0, 0), activation: view.i8(t, 1, 0) };
     case BUILTIN_OPTIONS.FullyConnectedOptions:
       return { kind: 'FullyConnectedOptions', activation: view.i8(t, 0, 0), keepNumDims: view.u8(t, 2, 0) !== 0 };
+    case BUILTIN_OPTIONS.ConcatenationOptions:
+      return { kind: 'ConcatenationOptions', axis: view.i32(t, 0, 0), activation: view.i8(t, 1, 0) };
     case BUILTIN_OPTIONS.ReducerOptions:
       return { kind: 'ReducerOptions', keepDims: view.u8(t, 0, 0) !== 0 };
     case BUILTIN_OPTIONS.UnidirectionalSequenceLSTMOptions:

@@ -1,5 +1,6 @@
 import { modelProblems, type ProblemOptions } from '../../graph/problem.js';
 import { checkImportOptions } from '../options.js';
+import { INPLACE_ELEMENTWISE } from '../../runtime/tflm/inplace.js';
 import type { ImportedModel, ModelImportOptions } from '../model.js';
 import { tfliteGraph } from './graph.js';
 import { checkOperatorOrder } from './lifetimes.js';
@@ -9,11 +10,15 @@ import type { TfliteModel } from './types.js';
 /** The problem options of the importer's options, defaults applied (InputError for a bad alignment). */
 function problemOptions(file: string, options: ModelImportOptions): ProblemOptions {
   const { align } = checkImportOptions(options, file);
+  const kernels = options.kernels ?? 'reference';
   return {
     align,
     includeWeights: options.includeWeights ?? false,
     keepPrepared: options.keepPrepared ?? true,
     shareViews: options.shareReshapes ?? true,
+    ...(options.inplace !== undefined && options.inplace.length > 0
+      ? { inplace: { kinds: options.inplace, elementwise: INPLACE_ELEMENTWISE[kernels], source: `${kernels} kernels` } }
+      : {}),
   };
 }
 

@@ -61,6 +61,8 @@ export function graphOperators(model: TfliteModel, s: number): GraphOperator[] {
     if (isPinned(model, sg, op)) out.pinned = true;
     if (code.custom === undefined && SHAPE_ONLY_OPS.has(code.builtin)) out.view = true;
     if (op.calls !== undefined && CONTROL_FLOW.has(code.builtin)) out.calls = op.calls.slice();
+    const o = op.kernelOptions?.builtin;
+    if (code.custom === undefined && o?.kind === 'ConcatenationOptions' && o.activation === 0) out.concatAxis = o.axis;
     return out;
   });
 }

@@ -3,6 +3,8 @@ import type { Problem } from '../../problem/types.js';
 import { InputError } from '../../problem/errors.js';
 import { hasTies } from '../../problem/relative.js';
 import { validateProblem } from '../../problem/validate.js';
+import { verifyPlan } from '../../problem/verify.js';
+import { mergeRectangles, spreadOffsets } from '../rectangles.js';
 import { finishPlan, solve, type SolveResult } from '../solve.js';
 import { loadGlpk, LpBuilder } from './glpk.js';
 import { placeModel, placeWithGlpk } from './place.js';
@@ -20,6 +22,15 @@ export const GLPK_PLACE_LIMIT = 12;
 export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Promise<SolveResult> {
   const t0 = performance.now();
   validateProblem(problem);
+  const rectangles = mergeRectangles(problem);
+  if (rectangles !== undefined) {
+    // Tied blocks that are rectangles: GLPK plans one buffer per block (src/solve/rectangles.ts).
+    const inner = await solveWithGlpk(rectangles.merged, timeLimitMs);
+    const { offsets, peak } = spreadOffsets(problem, rectangles, inner.offsets);
+    const verdict = verifyPlan(problem, offsets, peak);
+    if (!verdict.valid) throw new Error(`internal error: GLPK's plan of merged blocks is invalid:\n  ${verdict.errors.join('\n  ')}`);
+    return { ...inner, offsets, peak, notes: [`aliases: ${rectangles.blocks.length} blocks, each a rectangle, planned as one buffer each`, ...(inner.notes ?? [])] };
+  }
   refuseTies(problem);
   const cheap = bounds(problem);
   const { live, largest } = cheap;
@@ -61,6 +72,8 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs = 10_000): Pro
  */
 export async function placeModelLp(problem: Problem): Promise<string> {
   validateProblem(problem);
+  const rectangles = mergeRectangles(problem);
+  if (rectangles !== undefined) return placeModelLp(rectangles.merged);
   refuseTies(problem);
   const glpk = await loadGlpk();
   const { bound } = bounds(problem);
@@ -68,9 +81,12 @@ export async function placeModelLp(problem: Problem): Promise<string> {
   return glpk.write(placeModel(problem, new LpBuilder(glpk, 'arenapack_place'), bound, greedy.peak, problem.capacity));
 }
 
-/** GLPK's models know buffers as single rectangles: a problem with gaps or aliases is refused (InputError). */
+/**
+ * GLPK's models know buffers as single rectangles: a problem with gaps or aliases whose blocks are not
+ * all rectangles (mergeRectangles) is refused (InputError).
+ */
 function refuseTies(problem: Problem): void {
   if (hasTies(problem)) {
-    throw new InputError('GLPK\'s models do not take gaps or aliases yet (issue #14): plan this problem with --method auto or heuristic', { field: 'method' });
+    throw new InputError('GLPK\'s models take aliases only where each tied block is a rectangle, and no gaps (issue #14): plan this problem with --method auto or heuristic', { field: 'method' });
   }
 }
