@@ -108,11 +108,10 @@ export function inplaceAliases(g: InplaceGraph, options: InplaceOptions): Inplac
       if (!clash) add({ tensor: y, of: g.ownerOf(x), offset: 0, operator: op.index, kind: 'elementwise' });
       return;
     }
-    const stored = op.concatAxis;
-    if (concat && stored !== undefined) {
+    if (concat && op.concatAxis !== undefined) {
       const ys = g.shapeOf(y);
       if (ys.length === 0) return;
-      const axis = stored < 0 ? stored + ys.length : stored;
+      const axis = op.concatAxis < 0 ? op.concatAxis + ys.length : op.concatAxis;
       if (axis < 0 || axis >= ys.length || ys.slice(0, axis).some((d) => d !== 1)) return;
       const sizes = op.inputs.map((x) => (x >= 0 ? g.bytesOf(x) : undefined));
       const by = g.bytesOf(y);
