@@ -166,32 +166,33 @@ async function withCapacity(capacity: string, action: () => Promise<unknown>): P
   expect(Boolean(await page.locator('#fits').getAttribute('data-spilled'))).toBe(status === 'spilled');
 }
 
-/** The command line's --json for a file written to a temporary folder. */
-function cliJson(name: string, data: string | Uint8Array, ...args: string[]): Record<string, unknown> {
+/** The command line on a file written to a temporary folder: `arenapack plan FILE ...args`. */
+function cliRun(name: string, data: string | Uint8Array, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'arenapack-page-cli-'));
   try {
     const path = join(dir, name);
     writeFileSync(path, data);
-    const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, '--json', ...args], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    return JSON.parse(r.stdout) as Record<string, unknown>;
+    return spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, ...args], { encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The command line's report (its stdout) for a file written to a temporary folder. */
+/** The command line's --json for a file, which must exit with `code` (3: does not fit). */
+function cliJsonExit(code: number, name: string, data: string | Uint8Array, ...args: string[]): Record<string, unknown> {
+  const r = cliRun(name, data, ['--json', ...args]);
+  expect(r.status).toBe(code);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/** The command line's --json for a file (exit 0). */
+const cliJson = (name: string, data: string | Uint8Array, ...args: string[]): Record<string, unknown> => cliJsonExit(0, name, data, ...args);
+
+/** The command line's report (its stdout) for a file. */
 function cliReport(name: string, data: string | Uint8Array, ...args: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'arenapack-page-cli-'));
-  try {
-    const path = join(dir, name);
-    writeFileSync(path, data);
-    const r = spawnSync(process.execPath, [join(buildDir, 'js', 'cli.js'), 'plan', path, ...args], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    return r.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = cliRun(name, data, args);
+  expect(r.stderr).toBe('');
+  return r.stdout;
 }
 
 /** The keys of a plan JSON that say what the plan is (not how long it took). */
@@ -618,37 +619,50 @@ describe('the page in Chromium: reports (issue 12)', () => {
     expect(problems).toEqual([]);
   }, 120_000);
   it('what to change to fit: the command line\'s hints, planned in the worker, with the figures of `plan --json` (screenshot test-output/page-hints.png)', async () => {
-    // deq.tflite under a capacity only leaving out its prepared tensors fits (as test/cli-report.test.ts).
+    // deq.tflite (as test/cli-report.test.ts). A TFLite figure is the whole arena: the plan's peak with
+    // TFLM's tail estimate.
     const bytes = buildTflite(FIXTURES.dequantize());
-    const less = modelArenaSize(planModel(importModelFile(bytes, 'deq.tflite', { keepPrepared: false }), { method: 'heuristic' }).results);
-    const cap = String(less + 16);
-    await page.selectOption('#method', 'heuristic');
-    await page.selectOption('#capacity', 'custom');
-    await page.fill('#custom', cap);
-    await upload('deq.tflite', bytes);
-    await page.waitForFunction(() => document.getElementById('hints')!.dataset['state'] === 'done');
-    const shown = await page.locator('#hints-list li').evaluateAll((lis) =>
-      lis.map((li) => {
-        const d = (li as HTMLElement).dataset;
-        return {
-          change: d['change'],
-          ...(d['arena'] !== undefined ? { arena: Number(d['arena']) } : {}),
-          ...(d['fits'] !== undefined ? { fits: d['fits'] === 'true' } : {}),
-          ...(d['buffer'] !== undefined ? { buffer: d['buffer'] } : {}),
-          ...(d['size'] !== undefined ? { size: Number(d['size']) } : {}),
-        };
-      }),
-    );
-    const cli = cliJson('deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic') as { hints: unknown[] };
-    expect(shown).toEqual(cli.hints);
-    expect(shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
-    expect(shown[4]).toMatchObject({ arena: less, fits: true });
-    // The lines themselves are the report's "to fit" lines.
-    const report = cliReport('deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic');
-    const toFit = report.slice(report.indexOf('  to fit:\n')).split('\n').slice(1).filter((l) => l.startsWith('    - ')).map((l) => l.slice(6));
-    expect(await page.locator('#hints-list li').allTextContents()).toEqual(toFit);
+    const tail = (cliJson('deq.tflite', bytes) as { arena: { tflm: { tail: { bytes: number } } } }).arena.tflm.tail.bytes;
+    const peak = modelArenaSize(planModel(importModelFile(bytes, 'deq.tflite', { keepPrepared: false }), { method: 'heuristic' }).results);
+    /** The page's hints (their data-* figures) and the command line's JSON, under `cap` bytes. */
+    const hintsAt = async (cap: string, code: number): Promise<{ shown: { change?: string }[]; cli: { hints: unknown[]; arena: { fits: boolean } } }> => {
+      await page.selectOption('#method', 'heuristic');
+      await page.selectOption('#capacity', 'custom');
+      await page.fill('#custom', cap);
+      await upload('deq.tflite', bytes);
+      await page.waitForFunction(() => document.getElementById('hints')!.dataset['state'] === 'done');
+      const shown = await page.locator('#hints-list li').evaluateAll((lis) =>
+        lis.map((li) => {
+          const d = (li as HTMLElement).dataset;
+          return {
+            change: d['change'],
+            ...(d['arena'] !== undefined ? { arena: Number(d['arena']) } : {}),
+            ...(d['fits'] !== undefined ? { fits: d['fits'] === 'true' } : {}),
+            ...(d['buffer'] !== undefined ? { buffer: d['buffer'] } : {}),
+            ...(d['size'] !== undefined ? { size: Number(d['size']) } : {}),
+          };
+        }),
+      );
+      const cli = cliJsonExit(code, 'deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic') as { hints: unknown[]; arena: { fits: boolean } };
+      expect(shown).toEqual(cli.hints);
+      // The lines themselves are the report's "to fit" lines.
+      const report = cliReport('deq.tflite', bytes, '--capacity', cap, '--method', 'heuristic');
+      const toFit = report.slice(report.indexOf('  to fit:\n')).split('\n').slice(1).filter((l) => l.startsWith('    - ')).map((l) => l.slice(6));
+      expect(await page.locator('#hints-list li').allTextContents()).toEqual(toFit);
+      return { shown, cli };
+    };
+    // Under the planned peak with its prepared tensors left out: every kind of hint; it spills (exit 0).
+    const small = await hintsAt(String(peak + 16), 0);
+    expect(small.shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
+    expect(small.shown[4]).toMatchObject({ arena: peak + tail, fits: false });
     mkdirSync(join(root, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-output/page-hints.png'), fullPage: true });
+    // Where only --no-prepared fits the whole arena: the head fits, the arena does not (exit 3), on the page too.
+    const whole = await hintsAt(String(peak + tail + 16), 3);
+    expect(whole.cli.arena.fits).toBe(false);
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('false');
+    expect(whole.shown.map((h) => h.change)).toEqual(['capacity', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
+    expect(whole.shown[1]).toMatchObject({ arena: peak + tail, fits: true });
     // A capacity it fits: no hints.
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
     expect(await page.locator('#hints').isVisible()).toBe(false);

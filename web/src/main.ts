@@ -10,6 +10,8 @@ import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
 import { createSolver } from '../../src/worker/browser.js';
 import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy, type HintsState } from './details.js';
 import { fitsAllOnChip } from '../../src/fit-hints.js';
+import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { tflmArena, type TflmArena } from '../../src/runtime/tflm/arena.js';
 import { clearDownloads, showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
 import type { DeclaredInput, Input, PageImportOptions } from './input.js';
@@ -30,6 +32,8 @@ interface State {
   part: number;
   /** What would make it fit (for the whole file, not per part); undefined when it fits. */
   hints?: HintsState;
+  /** TFLite, nothing spilled: the arena TFLM needs (head + tail estimate), what must fit the capacity, as on the command line. */
+  tflm?: TflmArena;
 }
 
 let state: State | undefined;
@@ -91,7 +95,7 @@ function renderLayout(): void {
 
 function renderFit(): void {
   if (!state) return;
-  showFit(state.results[state.part]!, state.capacity);
+  showFit(state.results[state.part]!, state.capacity, state.tflm);
 }
 
 function renderTensors(): void {
@@ -209,8 +213,10 @@ async function plan(input: Input): Promise<void> {
     const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
     showTiers(input, tiers);
-    const needsHints = cap !== undefined && !fitsAllOnChip(results, cap);
-    state = { input, results, capacity: cap, part: 0, ...(needsHints ? { hints: { working: true as const } } : {}) };
+    const model = input.model;
+    const tflm = model?.format === 'tflite' && results.every((r) => r.spill === undefined) ? tflmArena(model, tensorOffsets(model, results)) : undefined;
+    const needsHints = cap !== undefined && (!fitsAllOnChip(results, cap) || (tflm !== undefined && tflm.total > cap));
+    state = { input, results, capacity: cap, part: 0, ...(needsHints ? { hints: { working: true as const } } : {}), ...(tflm ? { tflm } : {}) };
     if (needsHints) void planHints(state, options);
     const sel = $<HTMLSelectElement>('subgraph');
     sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));

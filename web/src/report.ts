@@ -1,6 +1,7 @@
 /** The numbers beside the picture: summary cards, the methods table, the facts. */
 import { formatBytes } from '../../src/format/bytes.js';
 import type { PlanResult } from '../../src/solve/spill.js';
+import type { TflmArena } from '../../src/runtime/tflm/arena.js';
 
 type SolveResult = PlanResult;
 
@@ -49,9 +50,10 @@ export function showSummary(result: SolveResult): void {
 
 /**
  * Fits or not under the capacity the plan was made for: all on chip, after spilling (what spilled to
- * DDR, as the command line reports it), or not at all.
+ * DDR, as the command line reports it), or not at all. `tflm`: a TFLite model's arena (nothing spilled),
+ * whose whole size (head + TFLM's tail estimate) is what must fit, as on the command line.
  */
-export function showFit(result: SolveResult, capacity: number | undefined): void {
+export function showFit(result: SolveResult, capacity: number | undefined, tflm?: Pick<TflmArena, 'total' | 'tail'>): void {
   const fits = byId('fits');
   const spill = byId('spill');
   delete fits.dataset['spilled'];
@@ -74,6 +76,15 @@ export function showFit(result: SolveResult, capacity: number | undefined): void
       `all on chip needs ${formatBytes(sp.whole.peak)}; ${sp.spilled.length} buffer${sp.spilled.length === 1 ? '' : 's'} ` +
       `(${formatBytes(sp.spilledBytes)}) spill to a DDR arena of ${formatBytes(sp.ddrPeak)}: ${names}; on chip ${formatBytes(result.peak)}, ` +
       `${sp.choice === 'optimal' ? 'proven best choice' : 'feasible choice, not proven best'}`;
+    return;
+  }
+  if (tflm !== undefined) {
+    const whole = tflm.total <= capacity;
+    fits.dataset['fits'] = String(whole);
+    fits.textContent = whole ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
+    fits.className = `big ${whole ? 'good' : 'bad'}`;
+    const arena = `the arena TFLM needs, head + tail estimate ~${formatBytes(tflm.tail.bytes)}: ${formatBytes(tflm.total)}`;
+    spill.textContent = whole ? `${formatBytes(capacity - tflm.total)} to spare (${arena})` : `${formatBytes(tflm.total - capacity)} short (${arena})`;
     return;
   }
   fits.textContent = ok ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
