@@ -13,7 +13,7 @@ import { plural } from '../format/plural.js';
 import { printable } from '../format/printable.js';
 import type { ImportedModel, ModelSubgraph, TensorKind } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
-import { highWaterProfile, liveAt, liveProfile, type StepProfile } from '../problem/profile.js';
+import { highWaterProfile, liveAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
 import type { Bytes, Plan, Problem } from '../problem/types.js';
 import type { SpillInfo } from '../solve/spill.js';
 import { baseName, bufferHue, subgraphTitle } from './labels.js';
@@ -178,8 +178,9 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
     out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${py + 10}" fill="#cf222e" font-weight="bold">capacity ${esc(formatBytes(p.capacity))}</text>`);
     out.push(`<text x="${LEFT + plotW + 6}" y="${py + 23}" fill="#cf222e">(above the plot)</text>`);
   }
-  // The step with the most live bytes.
-  const { step: peakStep, bytes: liveMax } = peakStepOf(sub);
+  // The peak step as the report and the JSON name it: where the plan's top is set (planPeakStep).
+  const { step: peakStep } = planPeakStep(sub, p.idx.map((i) => p.offsets[i]!));
+  const liveMax = peakStepOf(sub).bytes;
   const px = LEFT + (peakStep + 0.5) * sx;
   out.push(`<line x1="${num(px)}" y1="${py}" x2="${num(px)}" y2="${py + PLOT_H + PROFILE_H + AXIS_H}" stroke="#2f5bea" stroke-width="1.2" stroke-dasharray="2 2"/>`);
   const ay = py + PLOT_H + 14;
@@ -192,10 +193,11 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   out.push(...profileChart(liveProfile(sub), highWaterProfile(sub, p.idx.map((i) => p.offsets[i]!)), fy, sx, Math.max(p.peak, liveMax, 1)));
   // The tensors live at the peak step, largest first: the picture names them in text.
   const at = liveAt(sub, peakStep).map((k) => p.idx[k]!);
+  const liveThere = at.reduce((s, i) => s + bufs[i]!.size, 0);
   const what = p.stepName?.(peakStep);
   const list = at.map((i) => `${p.labels[i]!.split(' = ').map(shortName).join(' = ')} ${formatBytes(bufs[i]!.size)}`);
   const ty = fy + PROFILE_H + 20;
-  const headLine = `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveMax)} live in ${at.length} buffer${at.length === 1 ? '' : 's'}`;
+  const headLine = `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveThere)} live in ${plural(at.length, 'buffer')}`;
   out.push(`<text class="at-peak" x="12" y="${ty}" font-weight="bold">${esc(fit(headLine, W - 24))}</text>`);
   out.push(...wrapList(list, W - 24, PEAK_LINES - 1).map((t, k) => `<text class="at-peak" x="12" y="${ty + LINE_H * (k + 1)}">${esc(t)}</text>`));
   out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined));
@@ -325,7 +327,7 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
     const base = subgraphPanelBase(model, s, plan.offsets);
     const head = base.head;
     const liveOf = (idx: number[]): Bytes => peakStepOf({ buffers: idx.map((i) => bufs[i]!) }).bytes;
-    const n = (k: number): string => `${k} buffer${k === 1 ? '' : 's'}`;
+    const n = (k: number): string => plural(k, 'buffer');
     if (plan.spill === undefined) {
       const bound = Math.max(liveOf(all), plan.bound ?? 0);
       panels.push({

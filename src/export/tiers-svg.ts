@@ -4,6 +4,7 @@
  * (on chip, DDR) generalised to N memories, drawn by the same panelsSvg.
  */
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
+import { plural } from '../format/plural.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import { isWeightBuffer } from '../plan-model-tiers.js';
 import { liveBound } from '../problem/bounds.js';
@@ -14,7 +15,7 @@ import { panelsSvg, subgraphPanelBase, type PanelSpec } from './svg.js';
 function copiedNote(sg: ModelSubgraph, plan: TieredPlan, idx: readonly number[]): string {
   if (plan.copyInBytes === undefined) return '';
   const copied = idx.filter((i) => isWeightBuffer(sg, i)).length;
-  return copied > 0 ? `, ${copied} weight${copied === 1 ? '' : 's'} copied from flash` : '';
+  return copied > 0 ? `, ${plural(copied, 'weight')} copied from flash` : '';
 }
 
 /** The SVG; `plans[s]` is subgraph s's tiered plan (every one with a plan). */
@@ -31,7 +32,7 @@ export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan
       const u = plan.usage[m]!;
       panels.push({
         ...base,
-        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${idx.length} buffer${idx.length === 1 ? '' : 's'}, cost ${mem.cost}/B${copiedNote(sg, plan, idx)}`,
+        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${plural(idx.length, 'buffer')}, cost ${mem.cost}/B${copiedNote(sg, plan, idx)}`,
         id: `subgraph-${s}-${mem.name}`,
         idx,
         peak: u.used,

@@ -4,6 +4,7 @@ import { addressTicks, layoutSvg, modelPanels, panelsSvg, problemPanels, shortNa
 import { importTflite } from '../../src/import/tflite/index.js';
 import type { Problem } from '../../src/problem/types.js';
 import { highWaterProfile } from '../../src/problem/profile.js';
+import { peakFacts } from '../../src/export/report.js';
 import { buildTflite, FIXTURES } from '../helpers/tflite-builder.js';
 import { solveVerified } from '../helpers/plan.js';
 
@@ -150,6 +151,16 @@ describe('layoutSvg', () => {
     expect(empty).toContain('<g id="buffers-chip">');
     expect(empty).not.toMatch(/d=" Z"/);
     expect((empty.match(/class="high-water"/g) ?? []).length).toBe(1); // the DDR panel's only
+  });
+
+  it('the peak step is the report\'s (where the plan\'s top is set), not the step with the most live bytes', () => {
+    // a: 100 B at step 0; b: 50 B at step 1, placed above a's bytes: the top (150 B) is set at step 1.
+    const problem: Problem = { buffers: [{ id: 'a', size: 100, start: 0, end: 1 }, { id: 'b', size: 50, start: 1, end: 2 }] };
+    const plan = { offsets: [0, 100], peak: 150 };
+    expect(peakFacts(problem, plan).step).toBe(1);
+    const svg = panelsSvg(problemPanels(problem, plan, 'p.csv'));
+    expect(svg).toContain('peak step 1</text>');
+    expect(svg).toMatch(/At peak step 1: 50 B live in 1 buffer</);
   });
 
   it('shortName keeps the last two scopes of the first fused name', () => {

@@ -36,8 +36,6 @@ import { randomProblem, tightProblem } from '../helpers/problems.js';
 import { model as onnxModel, node, vi } from '../helpers/onnx-builder.js';
 import { layoutSvg, stepOperator } from '../../src/export/svg.js';
 import { modelTrace, traceText } from '../../src/export/trace.js';
-import { peakStep } from '../../src/problem/bounds.js';
-import { liveAt } from '../../src/problem/profile.js';
 import { sharedDir } from '../helpers/shared.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -484,13 +482,16 @@ describe('the page in Chromium: reports (issue 12)', () => {
     const bytes = buildTflite(FIXTURES.chain());
     await upload('chain.tflite', bytes);
     const sg = importModelFile(bytes, 'chain.tflite').subgraphs[0]!;
-    const { step } = peakStep(sg.problem);
+    // The peak the command line names: its step, operator and the buffers live there.
+    const cli = cliJson('chain.tflite', bytes) as { peakStep: number; peakOperator: { index: number; type: string }; atPeak: { id: string }[] };
+    const step = cli.peakStep;
     const op = stepOperator(sg, step)!;
+    expect(op).toBe(`operator ${cli.peakOperator.index} ${cli.peakOperator.type}`);
     expect(op).toBe('operator 1 RELU');
     expect(await page.locator('#peak-where').getAttribute('data-operator')).toBe(op);
     expect(await page.locator('#peak-where').textContent()).toContain(`step ${step}, ${op}`);
     const names = await page.locator('#peak-body tr td:first-child').allTextContents();
-    expect(names).toEqual(liveAt(sg.problem, step).map((i) => sg.names[i]));
+    expect(names).toEqual(cli.atPeak.map((b) => sg.names[sg.problem.buffers.findIndex((x) => x.id === b.id)]));
     // The tensors, largest first; sorted the other way round on a click of its header.
     const sizes = async (): Promise<number[]> => (await page.locator('#tensors-body tr').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset['size']))));
     const desc = await sizes();

@@ -1,8 +1,8 @@
 /** Beside the layout: where the peak is (step, operator, tensors), every tensor in a sortable table, the memory profile, the "to fit" hints. */
 import { formatBytes } from '../../src/format/bytes.js';
 import { profileSvg } from '../../src/export/svg.js';
-import { peakStep } from '../../src/problem/bounds.js';
-import { liveAt } from '../../src/problem/profile.js';
+import { plural } from '../../src/format/plural.js';
+import { peakFacts } from '../../src/export/report.js';
 import type { FitHint } from '../../src/fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { Part } from './input.js';
@@ -16,15 +16,17 @@ const cell = (text: string, cls?: string): HTMLTableCellElement => {
   return td;
 };
 
-/** The step with the most live bytes of the part, what runs there, and the buffers live there, largest first. */
+/**
+ * The peak of the part's plan as the command line names it (peakFacts: the step where the plan's top
+ * is set; on chip after spilling), what runs there, and the buffers live there, largest first.
+ */
 export function showPeak(part: Part, result: PlanResult): void {
-  const { step, bytes } = peakStep(part.problem);
-  const live = liveAt(part.problem, step);
+  const { step, top, live: bytes, buffers: live } = peakFacts(part.problem, result);
   const what = part.stepNames?.[step];
   const where = byId('peak-where');
   where.textContent =
-    `Most bytes live at step ${step}${what ? `, ${what}` : ''}: ${formatBytes(bytes)} in ${live.length} buffer${live.length === 1 ? '' : 's'}` +
-    ` (the plan's arena: ${formatBytes(result.peak)}).`;
+    `Peak at step ${step}${what ? `, ${what}` : ''}: ${formatBytes(bytes)} live in ${plural(live.length, 'buffer')}` +
+    (top > bytes ? ` (the plan's top, ${formatBytes(top)}, is set there: ${formatBytes(top - bytes)} above what is live).` : ` (the plan's arena: ${formatBytes(result.peak)}).`);
   where.dataset['step'] = String(step);
   if (what !== undefined) where.dataset['operator'] = what;
   else delete where.dataset['operator'];

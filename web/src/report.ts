@@ -1,4 +1,5 @@
 /** The numbers beside the picture: summary cards, the methods table, the facts. */
+import { plural } from '../../src/format/plural.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { TflmArena } from '../../src/runtime/tflm/arena.js';
@@ -73,7 +74,7 @@ export function showFit(result: SolveResult, capacity: number | undefined, tflm?
     fits.dataset['spilled'] = sp.spilled.join(',');
     const names = sp.spilled.slice(0, 8).join(', ') + (sp.spilled.length > 8 ? ', …' : '');
     spill.textContent =
-      `all on chip needs ${formatBytes(sp.whole.peak)}; ${sp.spilled.length} buffer${sp.spilled.length === 1 ? '' : 's'} ` +
+      `all on chip needs ${formatBytes(sp.whole.peak)}; ${plural(sp.spilled.length, 'buffer')} ` +
       `(${formatBytes(sp.spilledBytes)}) spill to a DDR arena of ${formatBytes(sp.ddrPeak)}: ${names}; on chip ${formatBytes(result.peak)}, ` +
       `${sp.choice === 'optimal' ? 'proven best choice' : 'feasible choice, not proven best'}`;
     return;
