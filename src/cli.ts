@@ -118,19 +118,17 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
     progress.done();
   }
+  // The solve options of the spill phase and the hints' plans (the command's one deadline).
+  const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations };
   // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
-  const plan: PlanResult =
-    opts.spill === false
-      ? result
-      : planWithSpill(
-          problem,
-          result,
-          spillOptions({ ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }, result),
-        );
+  const plan: PlanResult = opts.spill === false ? result : planWithSpill(problem, result, spillOptions(solveOpts, result));
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
   const whole = planOfAll(read, plan);
   // The JSON form of the plan (an object per buffer) only when an output needs it.
   const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
+  // What would make it fit, in the JSON printed and the one written (--out), as for a model.
+  const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, solveOpts) : [];
+  if (hints.length > 0 && json !== undefined) json.hints = hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
@@ -138,8 +136,6 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
   if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
   writeAllAtomic(outputs);
-  const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations }) : [];
-  if (hints.length > 0 && json !== undefined) json.hints = hintsToJson(hints);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;

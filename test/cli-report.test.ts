@@ -115,6 +115,19 @@ describe('what to change to fit, several files at once', () => {
   });
 });
 
+describe('what to change to fit, in the JSON written', () => {
+  it('--out FILE.json carries the same hints as --json prints (a buffer list)', () => {
+    const f = join(dir, 'out-hints.csv');
+    writeFileSync(f, 'id,lower,upper,size\nx,0,2,64\ny,1,3,32\nz,2,4,16\n');
+    const out = join(dir, 'out-hints.json');
+    const r = run('plan', f, '--capacity', '48', '--json', '--out', out);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.out) as { hints?: unknown[] };
+    expect(printed.hints).toHaveLength(3);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { hints?: unknown[] }).hints).toEqual(printed.hints);
+  });
+});
+
 describe('--svg for a buffer list (CSV, JSON)', () => {
   it('draws the problem\'s panels with the memory profile, as for a model; after spilling, on chip and DDR', () => {
     const f = join(dir, 'pic.csv');
