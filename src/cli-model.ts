@@ -106,8 +106,13 @@ function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): vo
   }
 }
 
-function readModel(file: string, opts: ModelFlags): { bytes: Uint8Array; model: ImportedModel } {
+/**
+ * Reads and imports a model file, the flags its format does not take refused first (UsageError), and
+ * `check` (which throws to refuse the file) before it is imported.
+ */
+export function readModel(file: string, opts: ModelFlags, check?: (bytes: Uint8Array) => void): { bytes: Uint8Array; model: ImportedModel } {
   const bytes = readInput(file);
+  check?.(bytes);
   checkFormatFlags(file, bytes, opts);
   return { bytes, model: importModelFile(bytes, file, importOptions(opts)) };
 }
@@ -181,17 +186,11 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
   // With --reorder the offsets hold for the model written in the new order, so the header names that file.
   const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), offsets, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm ? { tflmHead: tflm.head } : {}), tflm: { pointerBits: arenaOpts.pointerBits ?? 32, ...(arenaOpts.scratchRequests !== undefined ? { scratchRequests: arenaOpts.scratchRequests } : {}) } };
+  const header = { sha256: sha256Hex(headerModel), offsets, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), tflm: arenaOpts };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
-  const unaligned = (written !== undefined ? offsets : []).flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
-  if (unaligned > 0) {
-    process.stderr.write(
-      `WARNING: ${opts.writeTflite}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${opts.align}); ` +
-        `TensorFlow Lite Micro expects ${TFLM_ALIGNMENT}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGNMENT}\n`,
-    );
-  }
+  if (written !== undefined) warnUnaligned(opts.writeTflite!, offsets, opts.align);
   // --inplace: the same model planned without it, the same way, for the bytes it saved.
   const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? inplaceSavingOf(file, bytes, model, opts, method, planned, end) : undefined;
   if (inplace !== undefined) Object.assign(json, { inplace });
@@ -204,6 +203,16 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
   return json.arena.fits === false ? EXIT_NO_FIT : 0;
+}
+
+/** A warning on stderr when a written model's offline plan has offsets TFLM's 16-byte alignment does not allow. */
+export function warnUnaligned(written: string, offsets: readonly (readonly number[])[], align: number | undefined): void {
+  const unaligned = offsets.flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
+  if (unaligned === 0) return;
+  process.stderr.write(
+    `WARNING: ${written}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${align}); ` +
+      `TensorFlow Lite Micro expects ${TFLM_ALIGNMENT}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGNMENT}\n`,
+  );
 }
 
 /**

@@ -10,14 +10,15 @@ import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { tflmToJson } from './export/tflm-report.js';
 import { terminalSafe } from './format/printable.js';
 import { sha256Hex } from './format/sha256.js';
-import { importModelFile, modelFormat } from './import/model-file.js';
+import type { ImportedModel } from './import/model.js';
+import { modelFormat } from './import/model-file.js';
 import type { MemoryTier } from './problem/types.js';
-import { tflmArena, tflmArenaOptions, type TflmArena } from './runtime/tflm/arena.js';
+import { tflmArenaOptions, variableBytes, type TflmArena } from './runtime/tflm/arena.js';
 import { sharedArena } from './runtime/tflm/shared-arena.js';
 import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
-import { checkOutputPaths, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
-import { importOptions, planTflm, planWithProgress, type PlanOptions } from './cli-model.js';
+import { checkOutputPaths, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { planTflm, planWithProgress, readModel, warnUnaligned, type PlanOptions } from './cli-model.js';
 
 /** The plan command's options as --shared-arena sees them (the flags it refuses included). */
 export interface SharedArenaOptions extends PlanOptions {
@@ -75,26 +76,39 @@ interface PlannedModel {
   written?: Uint8Array;
 }
 
-function planOne(file: string, opts: SharedArenaOptions, method: MethodName | Portfolio, end: Deadline, write: boolean): PlannedModel {
-  const bytes = readInput(file);
-  if (modelFormat(file, bytes) !== 'tflite') {
-    throw new UsageError(`--shared-arena: ${file} is not a .tflite model; the shared arena is TFLite Micro's (its head shared, every model's tail apart)`);
-  }
-  const model = importModelFile(bytes, file, importOptions(opts));
+/** A model read for --shared-arena (readModel): a TFLite model, else UsageError. */
+function readTfliteModel(file: string, opts: SharedArenaOptions): { bytes: Uint8Array; model: ImportedModel } {
+  return readModel(file, opts, (bytes) => {
+    if (modelFormat(file, bytes) !== 'tflite') {
+      throw new UsageError(`--shared-arena: ${file} is not a .tflite model; the shared arena is TFLite Micro's (its head shared, every model's tail apart)`);
+    }
+  });
+}
+
+/**
+ * Plans one model as `plan FILE` plans a TFLite model; `writeTo`: where its model with the offline plan
+ * goes (--write-tflite). A variable the model's own offline plan (kept) puts in the head is refused
+ * (UsageError): the shared head is overwritten by the other models' runs, its state would be lost.
+ */
+function planOne(file: string, bytes: Uint8Array, model: ImportedModel, opts: SharedArenaOptions, method: MethodName | Portfolio, end: Deadline, writeTo: string | undefined): PlannedModel {
   const planned = planWithProgress(file, model, opts, method, end);
   const tflm = planTflm(model, planned, opts, method, end);
   const offsets = tensorOffsets(model, tflm.plans);
   const arenaOpts = tflmArenaOptions(tflm, opts.pointerBits);
+  if (variableBytes(model, offsets) !== variableBytes(model)) {
+    throw new UsageError(
+      `--shared-arena: ${file} carries its own offline plan (kept) that places variable tensors in the head, which the other models overwrite: ` +
+        'plan it with --replace-offline-plan so that its variables stay in its own tail',
+    );
+  }
   const json = modelPlanToJson(model, tflm.plans, undefined, arenaOpts, tflm.runtimeDefault, offsets);
   Object.assign(json, { tflm: tflmToJson(tflm) });
-  const header = cHeader(model, tflm.plans, {
-    sha256: sha256Hex(bytes),
-    offsets,
-    tflmHead: tflm.head,
-    tflm: { pointerBits: arenaOpts.pointerBits ?? 32, ...(arenaOpts.scratchRequests !== undefined ? { scratchRequests: arenaOpts.scratchRequests } : {}) },
-  });
-  const out: PlannedModel = { json, arena: tflmArena(model, offsets, arenaOpts), header };
-  if (write) out.written = writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model));
+  const header = cHeader(model, tflm.plans, { sha256: sha256Hex(bytes), offsets, tflm: arenaOpts });
+  const out: PlannedModel = { json, arena: json.arena.tflm!, header };
+  if (writeTo !== undefined) {
+    out.written = writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model));
+    warnUnaligned(writeTo, offsets, opts.align);
+  }
   return out;
 }
 
@@ -112,8 +126,10 @@ export function runPlanSharedArena(files: readonly string[], opts: SharedArenaOp
   checkOutputPaths(files, [['--header', opts.header], ...(written ?? []).map((p): [string, string] => ['--write-tflite', p])]);
   const method = opts.method as MethodName | Portfolio; // not 'glpk': refused above
   const end = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
+  // Every file read (and refused when it is not TFLite) before any is planned.
+  const read = files.map((file) => readTfliteModel(file, opts));
   // Each model's solves take at most an equal share of the time left.
-  const models = files.map((file, i) => planOne(file, opts, method, end.share(1 / (files.length - i)), written !== undefined));
+  const models = files.map((file, i) => planOne(file, read[i]!.bytes, read[i]!.model, opts, method, end.share(1 / (files.length - i)), written?.[i]));
   const shared = sharedArena(files, models.map((m) => m.arena));
   const pointerBits = opts.pointerBits ?? 32;
   const outputs: [string, string | Uint8Array][] = [];

@@ -6,6 +6,8 @@ import { formatBytesBoth } from '../src/format/bytes.js';
 import type { SharedArena } from '../src/runtime/tflm/shared-arena.js';
 import { cliRunner } from './helpers/cli.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { importTflite } from '../src/import/tflite/index.js';
+import { writeOfflinePlan } from '../src/export/tflm-offline-plan.js';
 
 const { run, file, dir } = cliRunner('arenapack-shared-');
 const a = file('conv_quant.tflite', buildTflite(FIXTURES.convQuant()));
@@ -121,5 +123,32 @@ describe('plan a.tflite b.tflite --shared-arena', () => {
     expect(c.code).toBe(2);
     expect(c.err).toMatch(/CONV_QUANT_\w+ would be defined twice/);
     expect(existsSync(h)).toBe(false);
+  });
+
+  it("refuses what `plan FILE` refuses (--input-shape on TFLite) and a kept offline plan that puts a variable in the shared head", () => {
+    const shape = run('plan', a, b, '--shared-arena', '--input-shape', 'in=1x3');
+    expect(shape.code).toBe(2);
+    expect(shape.err).toMatch(/--input-shape applies to ONNX models, not to .*conv_quant\.tflite/);
+    // svdf_state with its own offline plan placing the variable `state` (tensor 3) at offset 0, kept.
+    const svdf = buildTflite(FIXTURES.svdfState());
+    const model = importTflite(svdf, 'svdf_state.tflite');
+    const offsets = model.subgraphs.map((sg) => Array.from({ length: sg.tensorCount }, (_, t) => (t === 3 ? 0 : -1)));
+    expect(model.subgraphs[0]!.tensors[3]!.kind).toBe('variable');
+    const kept = file('svdf_kept.tflite', writeOfflinePlan(svdf, 'svdf_state.tflite', offsets));
+    const r = run('plan', a, kept, '--shared-arena', ...METHOD);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/svdf_kept\.tflite carries its own offline plan \(kept\) that places variable tensors in the head.*--replace-offline-plan/);
+    expect(run('plan', a, kept, '--shared-arena', '--replace-offline-plan', ...METHOD).code).toBe(0);
+  });
+
+  it('--align 8 --write-tflite FOLDER: a model whose offsets TFLM does not allow is written with the warning `plan FILE` gives', () => {
+    const out = join(dir, 'aligned8');
+    mkdirSync(out, { recursive: true });
+    const r = run('plan', a, b, '--shared-arena', '--align', '8', '--write-tflite', out, ...METHOD);
+    expect(r.code).toBe(0);
+    const alone = run('plan', b, '--align', '8', '--write-tflite', join(out, 'alone.tflite'), ...METHOD);
+    // The same warning for the same model, whenever its offsets are not multiples of 16.
+    const warning = (err: string): string[] => err.split('\n').filter((l) => l.startsWith('WARNING:') && l.includes('svdf_state')).map((l) => l.replace(/^WARNING: [^:]*: /, ''));
+    expect(warning(r.err)).toEqual(warning(alone.err.replace(/alone\.tflite/g, 'svdf_state.tflite')));
   });
 });

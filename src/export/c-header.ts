@@ -107,12 +107,11 @@ export interface HeaderOptions {
   /** Prefix of every macro and of the include guard (default: headerPrefix(model.file)); see isPrefix. */
   prefix?: string;
   /**
-   * TFLite: the head TFLM uses with the offline plan and its kernels' scratch placed around it
-   * (src/runtime/tflm/model-head.ts); default: the planned tensors' head alone.
+   * TFLite: the arena's options as tflmArena takes them (src/runtime/tflm/arena.ts, tflmArenaOptions):
+   * the head TFLM uses with its kernels' scratch placed around the offline plan (default: the planned
+   * tensors' head alone), the scratch requests and the pointer size of the tail estimate.
    */
-  tflmHead?: number;
-  /** TFLite: the kernels' scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts). */
-  tflm?: Omit<TflmArenaOptions, 'headWithScratch'>;
+  tflm?: TflmArenaOptions;
   /** tensorOffsets(model, plans), when the caller has them already (computed once per plan). */
   offsets?: readonly (readonly number[])[];
 }
@@ -149,7 +148,7 @@ export function cHeader(
     '',
     `/* SHA-256 of the model file this plan is for: compare it with the model you ship. */`,
     `#define ${unique(`${prefix}_MODEL_SHA256`, used)} "${cString(opts.sha256)}"`,
-    ...arenaLines(model, offsets, layout.size, prefix, used, { ...opts.tflm, ...(opts.tflmHead !== undefined ? { headWithScratch: opts.tflmHead } : {}) }),
+    ...arenaLines(model, offsets, layout.size, prefix, used, opts.tflm ?? {}),
   ];
   if (spilled) {
     lines.push(`/* Bytes of the DDR arena the spilled tensors live in (all subgraphs, stacked); their offsets are *_DDR_OFFSET. */`);

@@ -13,7 +13,7 @@ import type { InplaceKind } from '../../src/graph/inplace.js';
 import type { ImportedModel } from '../../src/import/model.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { reorderTflite } from '../../src/order/model.js';
-import { plannedHead, tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import { tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
 import type { TailEstimate } from '../../src/runtime/tflm/tail.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { solve } from '../../src/solve/solve.js';
@@ -122,7 +122,7 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
   const arena = tflmArena(model, offsets, tflmArenaOptions(facts, 64));
   return {
     bytes: writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)),
-    head: Math.max(plannedHead(model, offsets), facts.head),
+    head: arena.head,
     model,
     unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
     runtimeDefault: facts.runtimeDefault,

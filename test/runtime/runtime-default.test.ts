@@ -15,7 +15,7 @@ import { importTflite } from '../../src/import/tflite/index.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { solve } from '../../src/solve/solve.js';
 import { buildTflite, FIXTURES, int32s } from '../helpers/tflite-builder.js';
-import { runInTflm, tflmPython } from '../helpers/tflm.js';
+import { runInTflm, tflmPython, writtenForTflm } from '../helpers/tflm.js';
 
 const skipRuntime = process.env.ARENAPACK_SKIP_TFLM === '1';
 if (skipRuntime) console.warn('SKIPPED (in part): ARENAPACK_SKIP_TFLM=1: the "before" head is not checked in TensorFlow Lite Micro');
@@ -59,3 +59,32 @@ describe("the report's before (TFLM's own planner) and --replace-offline-plan", 
     expect(runs.get(none)!.head).toBe(replaced);
   });
 });
+
+describe('a model with its own offline plan (kept) and a kernel that asks for scratch', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-kept-scratch-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // svdfState (SVDF asks for scratch) with its own plan: the SVDF output (tensor 4, 32 B) at offset 0.
+  const svdf = buildTflite(FIXTURES.svdfState());
+  const own = writeOfflinePlan(svdf, 'svdf.tflite', [Array.from({ length: importTflite(svdf, 'svdf.tflite').subgraphs[0]!.tensorCount }, (_, t) => (t === 4 ? 0 : -1))]);
+  const written = writtenForTflm(own, 'svdf_kept.tflite', false);
+
+  it('plans: the scratch candidate stacked at the bottom starts above the kept block (it collided with it)', () => {
+    expect(written.model.subgraphs[0]!.problem.buffers.some((b) => b.id === 'offline-plan' && b.offset === 0)).toBe(true);
+    expect(written.head).toBeGreaterThan(0);
+  });
+
+  it.skipIf(skipRuntime)('TFLM runs the model written: outputs as the model as given over 3 invokes, head = the head reported', () => {
+    const py = tflmPython();
+    if ('error' in py) expect.fail(py.error);
+    const given = join(dir, 'svdf_own.tflite');
+    const out = join(dir, 'svdf_written.tflite');
+    writeFileSync(given, own);
+    writeFileSync(out, written.bytes);
+    const runs = runInTflm(py.python, [given, out], 3);
+    expect(runs.get(given)!.error).toBeUndefined();
+    expect(runs.get(out)!.error).toBeUndefined();
+    expect(runs.get(out)!.outputs).toEqual(runs.get(given)!.outputs);
+    expect(runs.get(out)!.head).toBe(written.head);
+  });
+});
+

@@ -4,7 +4,7 @@
  * another (a, b, a, b, a, b: scripts/tflm_run.py --together), each in an arena of the size it sees in
  * the shared arena (the shared head + its own tail estimate), and must compute what the models as
  * stored compute alone (TFLM's own planner), the variables of one keeping their state while the
- * other runs. TFLM's head for each must equal the head reported, the largest of them the shared head,
+ * other runs (in its own arena here: this checks the interleaving, not the sharing; see below). TFLM's head for each must equal the head reported, the largest of them the shared head,
  * its tails the estimates (within the tolerance of tflm.test.ts), and the saving the sum of the heads
  * but the largest.
  *

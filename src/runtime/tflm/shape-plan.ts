@@ -13,6 +13,8 @@ import { tflmHead, type ModelScratch, type TflmHead } from './head.js';
  *  - `plan with scratch at 0`: the same with each operator's scratch fixed at the bottom of the
  *    arena, stacked largest first. TFLM's first fit then puts it exactly there (nothing lies below
  *    and scratch of other operators is never live at the same step), so its head is the plan's peak.
+ *    Where buffers already sit at fixed offsets at that step (a model's own offline plan, kept), the
+ *    stack starts above the highest of them.
  * Scratch has no tensor, so the offline plan itself only carries tensors: what changes is the layout
  * of the tensors and the head.
  */
@@ -43,7 +45,8 @@ export const SCRATCH_ID = 'scratch:';
 /**
  * `problem` plus one buffer per scratch request of subgraph `s`, at the step its operator runs.
  * Added buffers come after the tensors' ones, so the tensors keep their indices. With `atBottom`,
- * each operator's scratch is fixed at offsets 0, s1, s1 + s2, ... (largest first, as TFLM takes them).
+ * each operator's scratch is fixed at offsets b, b + s1, b + s1 + s2, ... (largest first, as TFLM
+ * takes them), b the top of the buffers with a fixed offset live at its step (0 when none).
  */
 export function withScratchBuffers(problem: Problem, s: number, scratch: ModelScratch, order?: readonly number[], atBottom = false): Problem {
   const stepOf = new Map<number, number>();
@@ -54,7 +57,7 @@ export function withScratchBuffers(problem: Problem, s: number, scratch: ModelSc
     const step = order ? stepOf.get(o.operator)! : o.operator;
     const mine = o.requests.map((r, k): Buffer => ({ id: `${SCRATCH_ID}${o.operator}:${k}`, size: tflmAligned(r.bytes), start: step, end: step + 1, align: TFLM_ALIGNMENT }));
     if (atBottom) {
-      let at = 0;
+      let at = tflmAligned(Math.max(0, ...problem.buffers.filter((b) => b.offset !== undefined && b.start <= step && step < b.end).map((b) => b.offset! + b.size)));
       for (const b of [...mine].sort((a, b) => b.size - a.size)) {
         b.offset = at;
         at += b.size;

@@ -177,8 +177,11 @@ export function tailEstimate(model: ImportedModel, bits: PointerBits, variables:
   for (const { op, tensors } of ops) for (const bytes of RULES[op.type]?.prepare?.(op, tensors) ?? []) a.alloc(bytes, 16);
   a.alloc(ptr * scratchRequests, ptr);
   a.alloc(variables, 16);
-  const io = model.subgraphs[0]?.tensors ?? [];
-  for (const list of [io.filter((t) => t.kind === 'input'), io.filter((t) => t.kind === 'output')]) {
+  // TFLM allocates a TfLiteTensor per entry of subgraph 0's inputs and outputs lists (a tensor in both, twice).
+  const sg0 = model.subgraphs[0];
+  const byIndex = new Map((sg0?.tensors ?? []).map((t) => [t.index, t]));
+  const io = (ids: readonly number[]): GraphTensor[] => ids.flatMap((i) => byIndex.get(i) ?? []);
+  for (const list of sg0 === undefined ? [] : [io(sg0.inputs), io(sg0.outputs)]) {
     if (list.length === 0) continue;
     a.alloc(ptr * list.length, 16);
     for (const t of list) {
