@@ -11,7 +11,7 @@
 import { formatBytes, formatBytesBoth as exact } from './format/bytes.js';
 import { printable } from './format/printable.js';
 import { modelArenaSize } from './export/tensor-offsets.js';
-import { plural } from './export/report.js';
+import { plural } from './format/plural.js';
 import type { ImportedModel } from './import/model.js';
 import { importModelFile } from './import/model-file.js';
 import type { OnnxImportOptions } from './import/onnx/index.js';

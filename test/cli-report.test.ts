@@ -12,7 +12,7 @@ import { parseCsv } from '../src/import/csv.js';
 import { importOnnx } from '../src/import/onnx/index.js';
 import { importTflite } from '../src/import/tflite/index.js';
 import { problemToCsv } from '../src/export/csv.js';
-import { liveAt, liveProfile, profileAt } from '../src/problem/profile.js';
+import { highWaterProfile, liveAt, liveProfile, planPeakStep, profileAt } from '../src/problem/profile.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { planModel } from '../src/plan-model.js';
 import { modelArenaSize } from '../src/export/tensor-offsets.js';
@@ -207,6 +207,9 @@ describe('--json: where the peak is and the memory profile', () => {
     expect(j.peakLive).toBe(profileAt(liveProfile(problem), j.peakStep));
     expect(j.peakOperator.index).toBe(j.peakStep);
     expect(typeof j.peakOperator.type).toBe('string');
+    // The peak step is where the plan's high-water mark reaches the peak (the plan's top is set there).
+    expect(j.peakStep).toBe(planPeakStep(problem, offsets).step);
+    expect(profileAt(highWaterProfile(problem, offsets), j.peakStep)).toBe(j.peak);
     // The profile: the live bytes' maximum is the live bound, the high-water mark's is the peak.
     expect(Math.max(...j.profile.live)).toBe(j.liveBound);
     expect(Math.max(...j.profile.highWater)).toBe(j.peak);

@@ -4,7 +4,8 @@ import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
 import { subgraphTitle } from './labels.js';
-import { formatReport, plural, problemBaseline, type Baseline, type ReportLabels } from './report.js';
+import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
+import { plural } from '../format/plural.js';
 import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
@@ -64,10 +65,6 @@ export function modelLabels(sg: ModelSubgraph): ReportLabels {
   };
 }
 
-const lessThan = (now: number, was: number): string => {
-  const gain = was > 0 ? ((was - now) / was) * 100 : 0;
-  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
-};
 
 /**
  * The human report of a model, answer first. TFLite: the arena TFLM will use (its head with this

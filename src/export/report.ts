@@ -8,8 +8,13 @@ import type { PlanResult, SpillInfo } from '../solve/spill.js';
 
 const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - bound) / bound) * 100).toFixed(1)}%` : '-');
 
-export { plural } from '../format/plural.js';
 import { plural } from '../format/plural.js';
+
+/** How a plan of `now` bytes compares with a baseline of `was` bytes: `25.0% less with this plan`, or the other way. */
+export function lessThan(now: number, was: number): string {
+  const gain = was > 0 ? ((was - now) / was) * 100 : 0;
+  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
+}
 
 const STATUS_TEXT = {
   optimal: 'proven optimal (peak = lower bound)',
@@ -206,8 +211,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   }
   const baseline = options.baseline === undefined ? problemBaseline(problem) : options.baseline;
   if (baseline !== null) {
-    const gain = baseline.peak > 0 ? ((baseline.peak - whole.peak) / baseline.peak) * 100 : 0;
-    const cmp = gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
+    const cmp = lessThan(whole.peak, baseline.peak);
     out.push(`  before          ${exact(baseline.peak)}  ${baseline.name}: ${cmp}`);
   } else if (options.baseline === undefined) {
     out.push(`  before          not computed: TFLite's greedy planner is left out above ${BASELINE_MAX_BUFFERS} buffers (a second full placement)`);

@@ -130,14 +130,20 @@ export interface TracePlan {
   spill?: { memory: readonly string[] };
 }
 
-/** The memories of one problem's plan: on chip, and DDR when it spilled. `head` prefixes their names. */
+/** The memories of one problem's plan: on chip, then DDR when it spilled (one that holds nothing left out). `head` prefixes their names. */
 function memoriesOf(head: string, problem: Problem, plan: TracePlan, labels: readonly string[], kinds?: readonly (string | undefined)[]): TraceMemory[] {
   const all = problem.buffers.map((_, i) => i);
   const base = { problem, offsets: plan.offsets, labels, ...(kinds ? { kinds } : {}) };
-  if (plan.spill === undefined) return [{ name: `${head}on chip`, idx: all, ...base }];
-  const memory = plan.spill.memory;
-  const names = [...new Set(memory)];
-  return names.map((mem) => ({ name: `${head}${mem === 'chip' ? 'on chip' : mem === 'ddr' ? 'DDR' : mem}`, idx: all.filter((i) => memory[i] === mem), ...base }));
+  const memory = plan.spill?.memory;
+  if (memory === undefined) return [{ name: `${head}on chip`, idx: all, ...base }];
+  return (
+    [
+      ['chip', 'on chip'],
+      ['ddr', 'DDR'],
+    ] as const
+  )
+    .map(([mem, name]) => ({ name: `${head}${name}`, idx: all.filter((i) => memory[i] === mem), ...base }))
+    .filter((m) => m.idx.length > 0);
 }
 
 /** The trace of a buffer list's plan (CSV, JSON). */

@@ -90,11 +90,18 @@ export interface SummaryRow {
   toFit: string;
 }
 
-function summaryRow(r: PlanResult, arena: number, capacity: number | undefined, code: number, hints: readonly FitHint[]): SummaryRow {
-  const whole = r.spill?.whole ?? r;
-  const status = r.spill ? 'spilled' : r.status === 'feasible' ? `gap ${(r.gap * 100).toFixed(1)}%` : r.status;
-  const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : r.spill ? 'fits after spilling' : 'fits';
-  return { arena, bound: whole.bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
+/**
+ * The row of a file planned as `results` (one per subgraph; the bound is subgraph 0's): the status of
+ * the worst of them (spilled, then infeasible / unknown, then the largest gap, else optimal).
+ */
+export function summaryRow(results: readonly PlanResult[], arena: number, capacity: number | undefined, code: number, hints: readonly FitHint[]): SummaryRow {
+  const r0 = results[0]!;
+  const spilled = results.some((r) => r.spill !== undefined);
+  const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
+  const gap = Math.max(...results.map((r) => (r.status === 'feasible' ? r.gap : 0)));
+  const status = spilled ? 'spilled' : failed !== undefined ? failed.status : results.some((r) => r.status === 'feasible') ? `gap ${(gap * 100).toFixed(1)}%` : 'optimal';
+  const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
+  return { arena, bound: (r0.spill?.whole ?? r0).bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
 }
 
 /**
@@ -169,7 +176,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
         : [];
     if (hints.length > 0) json.hints = hintsToJson(hints);
     return {
-      row: summaryRow(results[0]!, arena, o.capacity, code, hints),
+      row: summaryRow(results, arena, o.capacity, code, hints),
       text:
         formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets }) +
         (tflm ? '\n' + formatTflmReport(file, tflm) : ''),
@@ -194,7 +201,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const json = planToJson(read.all, planOfAll(read, result));
   if (hints.length > 0) json.hints = hintsToJson(hints);
   return {
-    row: summaryRow(result, result.peak, o.capacity, code, hints),
+    row: summaryRow([result], result.peak, o.capacity, code, hints),
     text: formatReport(problem, result, file, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read),
     json,
     code,

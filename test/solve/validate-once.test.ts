@@ -18,7 +18,7 @@ function validations(problem: Problem, method: 'auto' | 'heuristic'): number {
 }
 
 describe('solve() validates a problem once', () => {
-  // Two parts in time (no buffer crosses step 2), each with a placement the heuristics can miss.
+  // Two parts in time (no buffer crosses step 2); what is counted is validation, whichever part a solve reaches.
   const split: Problem = {
     buffers: [
       { id: 'a', size: 3, start: 0, end: 1 },

@@ -10,7 +10,7 @@ import type { Memory } from '../../src/problem/types.js';
 import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
-import { planFiles } from '../../src/worker/plan-files.js';
+import { planFiles, summaryRow } from '../../src/worker/plan-files.js';
 import { randomProblem } from '../helpers/problems.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
 
@@ -131,3 +131,23 @@ describe('planFiles (arenapack plan a b … --jobs N)', () => {
     expect(entry!.plan.buffers.map((x) => x.offset)).toEqual(inline.offsets);
   });
 });
+
+describe('summaryRow: a model\'s row says the worst of its subgraphs', () => {
+  const p1 = { buffers: [{ id: 'a', size: 8, start: 0, end: 2 }, { id: 'b', size: 8, start: 1, end: 3 }] };
+  const p2 = { buffers: [{ id: 'x', size: 64, start: 0, end: 2 }, { id: 'y', size: 32, start: 1, end: 3 }] };
+  const optimal = solve(p1);
+  const second = solve(p2);
+  it('optimal only when every subgraph is; else the largest gap; a spilled subgraph makes the row spilled', () => {
+    expect(optimal.status).toBe('optimal');
+    expect(second.status).toBe('optimal');
+    expect(summaryRow([optimal, second], 16, undefined, 0, []).status).toBe('optimal');
+    const gapped = { ...second, status: 'feasible' as const, gap: 0.25 };
+    expect(summaryRow([optimal, gapped], 16, undefined, 0, []).status).toBe('gap 25.0%');
+    const spilled = planWithSpill(p2, second, {}, 64);
+    expect(spilled.spill).toBeDefined();
+    expect(verifySpilledPlan(p2, spilled.spill!.memory, spilled.offsets, 64).valid).toBe(true);
+    const row = summaryRow([optimal, spilled], 16, 64, 0, []);
+    expect([row.status, row.fits, row.bound]).toEqual(['spilled', 'fits after spilling', optimal.bound]);
+  });
+});
+

@@ -200,7 +200,6 @@ async function plan(input: Input): Promise<void> {
             const seen = text.dataset['phases']?.split(',') ?? [];
             if (seen.at(-1) !== p.phase) text.dataset['phases'] = [...seen, p.phase].join(',');
             text.dataset['nodes'] = String(p.nodes);
-            text.dataset['events'] = String(Number(text.dataset['events'] ?? 0) + 1);
           },
         }),
       ),

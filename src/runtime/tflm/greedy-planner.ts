@@ -1,6 +1,3 @@
-import type { Problem } from '../../problem/types.js';
-import { indicesByKey } from '../../problem/sweep.js';
-import { TimeIndex } from '../../problem/time-index.js';
 /**
  * TFLM's GreedyMemoryPlanner (tensorflow/lite/micro/memory_planner/greedy_memory_planner.cc),
  * step for step, so arenapack can say where the runtime will put the buffers it plans online
@@ -13,6 +10,10 @@ import { TimeIndex } from '../../problem/time-index.js';
  * overlap its own, where it fits; else above the last of them. Lifetimes are inclusive:
  * [first, last] in TFLM's allocation scopes.
  */
+import { alignUp } from '../../format/bytes.js';
+import { indicesByKey } from '../../problem/sweep.js';
+import { TimeIndex } from '../../problem/time-index.js';
+import type { Problem } from '../../problem/types.js';
 
 /** One buffer given to the planner (TFLM's BufferRequirements). */
 export interface PlannerBuffer {
@@ -165,7 +166,7 @@ export function greedyPlanOfProblem(problem: Problem): PlannerResult {
   const align = problem.buffers.reduce((a, b) => Math.max(a, b.align ?? 1), 1);
   return greedyPlan(
     problem.buffers.map((b) => ({
-      size: Math.ceil(b.size / align) * align,
+      size: alignUp(b.size, align),
       first: b.start,
       last: b.end - 1,
       ...(b.offset !== undefined ? { offline: b.offset } : {}),
