@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliRunner } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
@@ -13,14 +11,7 @@ import { verifyPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES, OP } from './helpers/tflite-builder.js';
 import { readOfflinePlanOf } from './helpers/offline-plan.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'build', 'js', 'cli.js');
-const dir = mkdtempSync(join(tmpdir(), 'arenapack-cli-'));
-
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const { root, dir, run } = cliRunner('arenapack-cli-');
 
 interface PlanJsonLike {
   peak: number;

@@ -1,3 +1,4 @@
+import { operatorAtStep } from './labels.js';
 import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
@@ -52,7 +53,7 @@ export interface ModelPlanJson extends SubgraphPlanJson {
 /** `tflite`: the baseline is the model's (TFLM's own head), not each subgraph's. */
 function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined, tflite: boolean): SubgraphPlanJson {
   const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result, tflite ? null : undefined);
-  const op = sg.operators?.[sg.order?.[base.peakStep] ?? base.peakStep];
+  const op = operatorAtStep(sg, base.peakStep);
   return {
     ...base,
     index: sg.index,

@@ -3,7 +3,7 @@ import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { printable } from '../format/printable.js';
-import { subgraphTitle } from './labels.js';
+import { operatorAtStep, subgraphTitle } from './labels.js';
 import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
 import { plural } from '../format/plural.js';
 import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
@@ -59,7 +59,7 @@ export function modelLabels(sg: ModelSubgraph): ReportLabels {
     noun: 'tensor',
     buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} "${shortName(printable(sg.names[i]!))}"`,
     step: (k) => {
-      const op = sg.operators?.[sg.order?.[k] ?? k];
+      const op = operatorAtStep(sg, k);
       return `step ${k} = ${op ? operatorLabel({ ...op, type: printable(op.type), name: printable(op.name) }) : `operator ${sg.order?.[k] ?? k}`}`;
     },
   };

@@ -16,7 +16,7 @@ import { peakStep as peakStepOf } from '../problem/bounds.js';
 import { highWaterProfile, liveAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
 import type { Bytes, Plan, Problem } from '../problem/types.js';
 import type { SpillInfo } from '../solve/spill.js';
-import { baseName, bufferHue, subgraphTitle } from './labels.js';
+import { baseName, bufferHue, operatorAtStep, subgraphTitle } from './labels.js';
 
 /** Picture width and the panel's parts, pixels. */
 const W = 960;
@@ -296,8 +296,7 @@ const DEFS =
 
 /** The operator run at step `s` of a subgraph, as `operator 3 CONV_2D "name"`, when the model lists them. */
 export function stepOperator(sg: Pick<ModelSubgraph, 'operators' | 'order'>, s: number): string | undefined {
-  const index = sg.order?.[s] ?? s;
-  const op = sg.operators?.[index];
+  const op = operatorAtStep(sg, s);
   return op === undefined ? undefined : `operator ${op.index} ${op.type}${op.name ? ` "${printable(op.name)}"` : ''}`;
 }
 
