@@ -324,7 +324,8 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           running.set(s, p.nodes);
           let nodes = nodesDone;
           for (const n of running.values()) nodes += n;
-          onProgress({ ...p, nodes, bound: bestBound });
+          // The time since the whole solve started (each part's solve counts from its own start).
+          onProgress({ ...p, nodes, bound: bestBound, elapsedMs: performance.now() - t0 });
         }
       : undefined;
     return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly };

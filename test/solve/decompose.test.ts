@@ -12,7 +12,7 @@ import { finishPlan, solve, type SolveResult } from '../../src/solve/solve.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
 import { createSolver } from '../../src/worker/node.js';
 import { bruteForceMinPeak } from '../helpers/brute-force.js';
-import { arbProblem, sideBySide, tightProblem } from '../helpers/problems.js';
+import { arbProblem, randomProblem, sideBySide, tightProblem } from '../helpers/problems.js';
 
 
 describe('splitInTime', () => {
@@ -310,3 +310,20 @@ describe('the parts in parallel workers', () => {
   });
 });
 
+
+describe('progress of a problem solved in parts', () => {
+  it("reports the time since the solve started, never going back when the next part's solve starts", () => {
+    for (const seed of [11, 24, 30]) {
+      // Two copies of one random problem side by side in time: two parts, each searched.
+      const a = randomProblem(14, seed);
+      const span = Math.max(...a.buffers.map((b) => b.end));
+      const p: Problem = { buffers: [...a.buffers, ...a.buffers.map((b, i) => ({ ...b, id: `c${i}`, start: b.start + span, end: b.end + span }))] };
+      const seen: number[] = [];
+      const r = solve(p, { method: 'exact', onProgress: (e) => seen.push(e.elapsedMs) });
+      expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+      expect(r.method).toBe(DECOMPOSED);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (let k = 1; k < seen.length; k++) expect(seen[k]!, `seed ${seed}, report ${k}`).toBeGreaterThanOrEqual(seen[k - 1]!);
+    }
+  });
+});

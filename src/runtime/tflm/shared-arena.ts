@@ -65,8 +65,8 @@ export function sharedArena(files: readonly string[], arenas: readonly TflmArena
   const head = tflmAligned(Math.max(...arenas.map((a) => a.head)));
   let at = head;
   const models = arenas.map((a, i): SharedArenaModel => {
-    const tail = a.tail.bytes; // a multiple of 16 (tailEstimate)
-    const m = { file: files[i]!, head: a.head, tail, variables: a.variables, tailOffset: at, alone: a.total, unknown: a.tail.unknown };
+    const tail = tflmAligned(a.tail.bytes);
+    const m = { file: files[i]!, head: a.head, tail, variables: a.variables, tailOffset: at, alone: a.head + tail, unknown: a.tail.unknown };
     at += tail;
     return m;
   });
