@@ -6,16 +6,9 @@ import { importModelFile } from '../src/import/model-file.js';
 import { InputError } from '../src/problem/errors.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { solve } from '../src/solve/solve.js';
+import { CAPACITIES } from './models.js';
 import { printTable } from './table.js';
 
-const KIB = 1024;
-const CAPACITIES: [string, number][] = [
-  ['256 KiB', 256 * KIB],
-  ['512 KiB', 512 * KIB],
-  ['1 MiB', 1024 * KIB],
-  ['2 MiB', 2048 * KIB],
-  ['4 MiB', 4096 * KIB],
-];
 const OPTIONS: [string, InplaceKind[]][] = [
   ['none', []],
   ['elementwise', ['elementwise']],
@@ -53,7 +46,7 @@ function plan(model: ImportedModel): Outcome {
   return { peak, aliases, proven };
 }
 
-const kib = (b: number): string => (b / KIB).toFixed(1);
+const kib = (b: number): string => (b / 1024).toFixed(1);
 const pct = (k: number, n: number): string => `${k}/${n} (${((100 * k) / n).toFixed(0)}%)`;
 
 /**

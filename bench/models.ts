@@ -9,7 +9,8 @@ import { solve } from '../src/solve/solve.js';
 import { printTable } from './table.js';
 
 const KIB = 1024;
-const CAPACITIES: [string, number][] = [
+/** The memory sizes the benches ask "does it fit" of: 256 KiB .. 4 MiB. */
+export const CAPACITIES: [string, number][] = [
   ['256 KiB', 256 * KIB],
   ['512 KiB', 512 * KIB],
   ['1 MiB', 1024 * KIB],
