@@ -33,6 +33,32 @@ import { SECTIONS, SEC_AT, SEC_BUF, SEC_HI, SEC_LO, buildSections } from './sect
 import { sortIndices } from './sort';
 import { tick } from './clock';
 
+// Switches of the search's techniques (bbSwitches), each a bit; all on by default. Off, a technique
+// only stops pruning or splitting: the search stays exact, it just explores more. Named after
+// MiniMalloc's SolverParams (src/solver.h) where it has the same technique.
+/** Sections: what is left in each time section must fit under the cap (MiniMalloc's section_inference). */
+export const SW_SECTIONS: i32 = 1;
+/** Section floors rise to the lowest offset an unplaced buffer there can take (unallocated_floor). */
+export const SW_UNPLACED_FLOOR: i32 = 2;
+/** The section check counts from max(floor, L), the level offsets never go below again (monotonic_floor). */
+export const SW_MONOTONIC: i32 = 4;
+/** Dominance: a node leaving a gap below L where an unplaced buffer fits for good is dead (check_dominance). */
+export const SW_DOMINANCE: i32 = 8;
+/** Buffers at the same offset only by increasing rank (canonical_only). */
+export const SW_CANONICAL: i32 = 16;
+/** Hatless pruning: a failed candidate with no unplaced neighbour ends its node. */
+export const SW_HATLESS: i32 = 32;
+/** Splitting into independent parts inside the search where placed buffers cut time (dynamic_decomposition). */
+export const SW_SPLIT: i32 = 64;
+export const SW_ALL: i32 = 127;
+let switches: i32 = SW_ALL;
+@inline function on(bit: i32): bool { return (switches & bit) != 0; }
+
+/** Sets the switches (SW_* bits) of the runs that follow; bits outside SW_ALL are ignored. */
+export function bbSwitches(mask: i32): void {
+  switches = mask & SW_ALL;
+}
+
 const NOT_FOUND: i32 = 1;
 const FOUND: i32 = 2;
 const ABORTED: i32 = 3;
@@ -130,6 +156,8 @@ function place(b: i32, o: i64): bool {
   const top = o + size(b);
   stampNow++;
   let count = 0;
+  const sections = on(SW_SECTIONS);
+  const lift = sections && on(SW_UNPLACED_FLOOR);
   const stop = i32at(ADJ_AT, b + 1);
   let steps: i64 = <i64>(stop - i32at(ADJ_AT, b));
   for (let p = i32at(ADJ_AT, b); p < stop; p++) {
@@ -137,6 +165,7 @@ function place(b: i32, o: i64): bool {
     if (!isPlaced(c) && i64at(CAND, c) < top) {
       push(c, i64at(CAND, c));
       i64set(CAND, c, top);
+      if (!lift) continue;
       // Only where c's new offset is above the floor can c's rise lift that floor.
       const oc = offsetOfUnplaced(c);
       const chi = i32at(SEC_HI, c);
@@ -150,14 +179,14 @@ function place(b: i32, o: i64): bool {
     push(s | SECTION_TAG, i64at(FLOOR, s));
     i64set(FLOOR, s, top);
     i64set(REM, s, i64at(REM, s) - size(b));
-    count = queue(s, count);
+    if (sections) count = queue(s, count);
   }
   for (let i = 0; i < count; i++) {
     const s = i32at(AFFECTED, i);
     // The lowest offset an unplaced buffer here can take; stop as soon as one is at or below the floor.
     const floor = i64at(FLOOR, s);
     let low: i64 = i64.MAX_VALUE;
-    const end = i32at(SEC_AT, s + 1);
+    const end = lift ? i32at(SEC_AT, s + 1) : 0;
     for (let q = i32at(SEC_AT, s); q < end; q++) {
       steps++;
       const c = i32at(SEC_BUF, q);
@@ -169,7 +198,7 @@ function place(b: i32, o: i64): bool {
         }
       }
     }
-    if (low != i64.MAX_VALUE && low > floor) {
+    if (lift && low != i64.MAX_VALUE && low > floor) {
       push(s | SECTION_TAG, i64at(FLOOR, s));
       i64set(FLOOR, s, low);
     }
@@ -243,6 +272,8 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
   // or above that height would leave a gap where that buffer fits for good (dominated).
   let minHeight: i64 = i64.MAX_VALUE;
   let left = 0;
+  const dominance = on(SW_DOMINANCE);
+  const canonical = on(SW_CANONICAL);
   for (let j = 0; j < count; j++) {
     const b = i32at(POOL, list + j);
     if (isPlaced(b)) continue;
@@ -255,7 +286,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
         work += <f64>(j + 1);
         return REJECTED;
       }
-      if (f < L || (f == L && i32at(RANK, b) < lastRank)) {
+      if (f < L || (f == L && canonical && i32at(RANK, b) < lastRank)) {
         work += <f64>(j + 1);
         return DEAD;
       }
@@ -268,18 +299,18 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
         work += <f64>(j + 1);
         return REJECTED;
       }
-      if (h <= L) {
+      if (h <= L && dominance) {
         work += <f64>(j + 1);
         return DEAD;
       }
     }
     i64set(KEY_O, b, o);
-    if (h < minHeight) minHeight = h;
+    if (h < minHeight && dominance) minHeight = h;
   }
   work += <f64>(count + hi - lo);
   if (left == 0) return 0;
   // Sections: what is left in each must fit above max(floor, L).
-  if (!sectionsFit(lo, hi, L)) return REJECTED;
+  if (on(SW_SECTIONS) && !sectionsFit(lo, hi, L)) return REJECTED;
   const start = poolTop;
   if (!ensurePool(poolTop + left)) return OUT_OF_MEMORY;
   let k = 0;
@@ -288,7 +319,7 @@ function expand(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32):
     if (isPlaced(b)) continue;
     const o = i64at(KEY_O, b);
     if (o >= minHeight) continue;
-    if (o > L || (o == L && i32at(RANK, b) > lastRank)) {
+    if (o > L || (o == L && (i32at(RANK, b) > lastRank || !canonical))) {
       i32set(POOL, start + k, b);
       k++;
     }
@@ -307,6 +338,7 @@ function memoryOut(): i32 {
 
 /** Whether what is left in each section of [lo, hi) fits between max(its floor, L) and the cap. */
 function sectionsFit(lo: i32, hi: i32, L: i64): bool {
+  if (!on(SW_MONOTONIC)) L = 0;
   for (let s = lo; s < hi; s++) {
     const rem = i64at(REM, s);
     if (rem > 0) {
@@ -438,7 +470,7 @@ function stepNode(): i32 {
     if (place(x, off)) {
       // Did x cut the part? Then its sides are independent.
       let cut = false;
-      const xhi = i32at(SEC_HI, x) - 1;
+      const xhi = on(SW_SPLIT) ? i32at(SEC_HI, x) - 1 : 0;
       for (let s = i32at(SEC_LO, x); s < xhi; s++) {
         if (s >= lo && s + 1 < hi && i32at(CUTS, s) == 0) {
           cut = true;
@@ -449,7 +481,7 @@ function stepNode(): i32 {
       // splitting, as MiniMalloc does: without it the parts would miss the node's monotonic bound.)
       let down = false;
       if (!cut) down = true;
-      else if (sectionsFit(lo, hi, off)) down = true;
+      else if (!on(SW_SECTIONS) || sectionsFit(lo, hi, off)) down = true;
       if (down) {
         fset(F_I, i);
         fset(F_X, x);
@@ -471,7 +503,7 @@ function stepNode(): i32 {
     // subtrees of the candidates after it (higher offset, or same offset and later rank) it could
     // never be placed canonically. Once its own subtree has failed, this node has (MiniMalloc's
     // "hatless" pruning).
-    if (result == NOT_FOUND && hatless(x)) break;
+    if (result == NOT_FOUND && on(SW_HATLESS) && hatless(x)) break;
   }
   poolTop = saved;
   popFrame();
@@ -486,7 +518,7 @@ function childReturned(r: i32): void {
   unplace(x);
   fset(F_RESULT, r);
   // The node goes on with its next child, unless the hatless rule ends it (see stepNode).
-  fset(F_I, r == NOT_FOUND && hatless(x) ? fget(F_K) : fget(F_I) + 1);
+  fset(F_I, r == NOT_FOUND && on(SW_HATLESS) && hatless(x) ? fget(F_K) : fget(F_I) + 1);
 }
 
 /**
@@ -513,7 +545,7 @@ function stepParts(): i32 {
   const saved = fget(F_SAVED);
   let a = fget(F_A);
   for (let s = fget(F_S); s < hi; s++) {
-    if (s + 1 < hi && i32at(CUTS, s) != 0) continue;
+    if (s + 1 < hi && (i32at(CUTS, s) != 0 || !on(SW_SPLIT))) continue;
     // [a, s+1) is a part: list its unplaced buffers above the pool's top.
     const start = poolTop;
     if (!ensurePool(poolTop + (count < 0 ? N : count))) return partsFailed(memoryOut());

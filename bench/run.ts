@@ -1,7 +1,9 @@
-// npm run bench [-- core|exact|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|ablation|callgrind|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAblation } from './ablation.js';
+import { benchCallgrind } from './callgrind.js';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchExact } from './exact.js';
 import { benchInplace } from './inplace.js';
@@ -24,6 +26,9 @@ const suites: Record<string, () => void | Promise<void>> = {
     benchWasmVsTs(shared);
   },
   exact: () => benchExact(shared, seconds * 1000),
+  ablation: () => benchAblation(shared, seconds * 1000, process.argv[4]),
+  // (Its number is a budget of search nodes, not seconds; default 20000.)
+  callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 20000), process.argv[4]),
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   inplace: () => benchInplace(shared),

@@ -29,19 +29,25 @@ export function scaledRecipe(names: string[], k: number, seed: number, mirror = 
   return Array.from({ length: k }, () => ({ name: names[Math.floor(r() * names.length)]!, mirrored: mirror && r() < 0.5 }));
 }
 
-type Run = (p: Problem, o: SolveOptions) => Promise<SolveResult>;
+export type Run = (p: Problem, o: SolveOptions) => Promise<SolveResult>;
 
 /**
  * Wall time (ms) until the portfolio first holds a plan within the capacity: the problem gets one
  * more buffer of `capacity` bytes alone at a step after the rest, which lifts its lower bound to the
  * capacity, so the solve ends at the first plan that fits. Returns the peak of the real buffers.
+ * `extra`: more options of the solve (bench/ablation.ts turns switches off).
  */
-async function firstFit(p: Problem, limitMs: number, run: Run): Promise<{ ms: number; peak: number; fits: boolean; nodes: number }> {
+export async function firstFit(
+  p: Problem,
+  limitMs: number,
+  run: Run,
+  extra: SolveOptions = {},
+): Promise<{ ms: number; peak: number; fits: boolean; nodes: number }> {
   const cap = p.capacity!;
   const end = Math.max(...p.buffers.map((b) => b.end));
   const q: Problem = { buffers: [...p.buffers, { id: 'floor', size: cap, start: end, end: end + 1 }], capacity: cap };
   const t = performance.now();
-  const r = await run(q, { method: 'exact', timeLimitMs: limitMs });
+  const r = await run(q, { ...extra, method: 'exact', timeLimitMs: limitMs });
   const took = performance.now() - t;
   if (!verifyPlan(q, r.offsets, r.peak).valid) throw new Error('invalid plan');
   let peak = 0;

@@ -11,6 +11,7 @@ import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
+import { resolveSwitches, type SearchSwitches } from './switches.js';
 
 export interface SolveOptions {
   /** A portfolio (`auto` default, `heuristic`, `search`, `exact`) or one method by name. */
@@ -60,6 +61,12 @@ export interface SolveOptions {
    * same plans, and the exact search is left out (a note says so).
    */
   maxPairs?: number;
+  /**
+   * The exact search's techniques, each a named switch (src/solve/switches.ts; all on by default, which
+   * is the search as it always ran). Off, a switch makes the search slower, never wrong: for ablations.
+   * Throws a RangeError on an empty or unknown list of static orders.
+   */
+  switches?: Partial<SearchSwitches>;
 }
 
 /** What a running solve is doing: the single-shot heuristics, the local search, or the exact search. */
@@ -181,6 +188,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
   let proof: string = cheap.proof;
   const capacity = problem.capacity;
   const notes: string[] = [];
+  const switches = resolveSwitches(options.switches);
   if (hasTies(problem)) return solveTied(problem, options, { bound, proof, live, largest }, end, t0, clock);
 
   engine ??= new Engine();
@@ -189,6 +197,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
   eng.load(problem, maxPairs);
   const methods: MethodResult[] = [];
   let best: Best | undefined;
+  /** Whether the local search waits for the search (switches.searchFirst). */
+  let lsAfterSearch = false;
   /** Work of one greedy decode of the whole order (see LS_MIN_MOVES), once greedy-size has run. */
   let decodeWork: number | undefined;
   /** Wall time greedy-size took (ms), once it has run: what another single-shot heuristic may cost. */
@@ -242,6 +252,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
   } else {
     for (const name of HEURISTIC_ORDER) {
       if (name === 'local-search' && best!.peak <= bound) continue;
+      if (name === 'local-search' && !switches.localSearch) {
+        notes.push('local-search left out: switched off (switches.localSearch)');
+        continue;
+      }
       const why = scaleLimit(name, eng.conflictPairs(), eng.canSearch());
       if (why !== undefined && best !== undefined) {
         notes.push(`${name} left out: ${why}`);
@@ -261,6 +275,13 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
         notes.push(`${name} left out: it would end past the time limit (greedy-size took ${(greedyMs / 1000).toFixed(1)} s, ${(end.leftMs() / 1000).toFixed(1)} s were left)`);
         continue;
       }
+      // Under a capacity the heuristics miss, the search goes to the capacity whatever plan the local
+      // search finds short of it (its path does not depend on that plan): the local search then runs
+      // after the search, and only when the search found no plan within the capacity (switches.searchFirst).
+      if (name === 'local-search' && searchesFirst(method, switches, capacity, bound, best!.peak, eng.canSearch())) {
+        lsAfterSearch = true;
+        continue;
+      }
       // The local search takes at most half the time left when a search may follow.
       runHeuristic(name, method === 'heuristic' ? end : end.share(0.5));
     }
@@ -276,7 +297,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     } else if (end.passed()) {
       notes.push('search left out: the time limit was reached');
     } else {
-      const r = runSearch(eng, options, { bound, best: best!, capacity, maxNodes, searchWork, end, keep, now, t0 });
+      // When only time ends the search, a tenth of it stays for the local search that may follow.
+      const timeOnly = maxNodes === Infinity && searchWork === Infinity;
+      const searchEnd = lsAfterSearch && timeOnly ? end.share(0.9) : end;
+      const r = runSearch(eng, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0 });
       searchNodes = r.nodes;
       if (r.proof !== undefined && r.proof.above + 1 > bound) {
         bound = r.proof.above + 1;
@@ -284,6 +308,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
       }
       if (!r.found) methods.push({ method: 'search', peak: NaN, timeMs: r.timeMs });
     }
+  }
+  if (lsAfterSearch && best!.peak > bound && !(capacity !== undefined && best!.peak <= capacity)) {
+    if (end.passed()) notes.push('local-search left out: the time limit was reached');
+    else runHeuristic('local-search', end);
   }
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;
@@ -367,6 +395,18 @@ function fixedRectanglesCollide(rects: Problem): boolean {
   }
 }
 
+/**
+ * Whether the local search of a portfolio waits until after the search (switches.searchFirst): with a
+ * capacity the best single-shot plan exceeds and the bound does not, the search goes to the capacity
+ * whatever plan the local search finds short of it, so the local search only delays the first fit
+ * (issue #15: 0.5-1.9 s of each challenging instance's 1.3-4.6 s). It then runs only when the search
+ * found no plan within the capacity, for the best plan short of it.
+ */
+function searchesFirst(method: string, switches: SearchSwitches, capacity: number | undefined, bound: number, peak: number, canSearch: boolean): boolean {
+  const searches = method === 'auto' || method === 'exact';
+  return searches && switches.searchFirst && canSearch && capacity !== undefined && peak > capacity && bound <= capacity;
+}
+
 /** What the exact search phases of solve() found. */
 interface SearchPhases {
   nodes: number;
@@ -387,6 +427,7 @@ function runSearch(
   options: SolveOptions,
   ctx: {
     bound: number;
+    switches: SearchSwitches;
     best: Best;
     capacity: number | undefined;
     maxNodes: number;
@@ -423,7 +464,7 @@ function runSearch(
     const half = i < phases.length - 1;
     // With no node or work budget (`exact`) only time can split the budget: half of what is left.
     phaseEnd = half && left === Infinity && workLeft === Infinity ? end.share(0.5) : end;
-    const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft);
+    const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft, ctx.switches);
     nodes += outcome.nodes;
     workDone += outcome.work;
     if (outcome.plan) {

@@ -1,6 +1,7 @@
 import { indicesByKey } from '../../problem/sweep.js';
 import type { Problem } from '../../problem/types.js';
 import { wasmBase64 } from './binary.js';
+import { DEFAULT_SWITCHES, STATIC_ORDERS, engineMask, type SearchSwitches } from '../switches.js';
 
 /** The exports of assembly/index.ts, as JS sees them. */
 interface Exports {
@@ -34,6 +35,7 @@ interface Exports {
   bbWork(): number;
   bbOutOfMemory(): number;
   bbEmit(): number;
+  bbSwitches(mask: number): void;
   odPrepare(ints: number, ops: number, tensors: number): number;
   odInts(): number;
   odSizes(): number;
@@ -239,8 +241,16 @@ export class Engine {
    * unlucky early choice does not trap the search; each plan found lowers the cap to its peak - 1.
    * A run that explores its whole tree proves that no plan fits the cap it had.
    * `more(progress)` is asked every few thousand nodes and ends the search by returning false.
+   * `switches` (src/solve/switches.ts) turns techniques off; the restarts and static orders are run here.
    */
-  search(cap: number, target: number, more: (p: SearchProgress) => boolean, maxNodes = Infinity, maxWork = Infinity): SearchOutcome {
+  search(
+    cap: number,
+    target: number,
+    more: (p: SearchProgress) => boolean,
+    maxNodes = Infinity,
+    maxWork = Infinity,
+    switches: Readonly<SearchSwitches> = DEFAULT_SWITCHES,
+  ): SearchOutcome {
     // Built once per loaded problem: solve() searches twice (the bound, then down from the best).
     if (!this.searchReady) {
       const ready = this.x.bbPrepare();
@@ -248,6 +258,8 @@ export class Engine {
       if (ready === 0) throw new Error('arenapack: out of memory in the exact search');
     }
     this.searchReady = true;
+    this.x.bbSwitches(engineMask(switches));
+    const orders = switches.orders.map((o) => STATIC_ORDERS.indexOf(o));
     const t0 = performance.now();
     let nodes = 0; // nodes of finished runs
     let work = 0; // and their work (see bbWork)
@@ -273,11 +285,12 @@ export class Engine {
       };
     };
     for (;;) {
-      let limit = Math.max(2 * this.n, 256);
+      // Without restarts: one run of the first order, no node limit but the solve's.
+      let limit = switches.restarts ? Math.max(2 * this.n, 256) : Infinity;
       let found = false;
       while (!found) {
-        for (let order = 0; order < 3 && !found; order++) {
-          const state = this.x.bbRun(curCap, order, Math.min(limit, maxNodes - nodes), maxWork - work);
+        for (let i = 0; i < (switches.restarts ? orders.length : 1) && !found; i++) {
+          const state = this.x.bbRun(curCap, orders[i]!, Math.min(limit, maxNodes - nodes), maxWork - work);
           nodes += this.x.bbNodes();
           work += this.x.bbWork();
           if (this.x.bbOutOfMemory()) {
@@ -291,6 +304,7 @@ export class Engine {
             found = true;
           }
           if (stopped || nodes >= maxNodes || work >= maxWork) return out(false);
+          if (state === 3 && !switches.restarts) return out(false); // (only a budget ends a run without a node limit)
         }
         limit *= 2;
       }
