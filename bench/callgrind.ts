@@ -1,6 +1,6 @@
 // `npm run bench -- callgrind [nodes]`: instructions executed (valgrind's callgrind, event Ir) by a
 // fixed-work solve of each MiniMalloc challenging instance (bench/callgrind-case.mjs: `search` at 1 MiB
-// ending at a budget of search nodes, default 20000), three runs each, with their spread. Counts do not
+// ending at a budget of search nodes, default 3000), three runs each, with their spread. Counts do not
 // depend on the machine's load the way times do; V8 is made as repeatable as it goes (V8_FLAGS below),
 // and the spread says how far that holds. Needs the built bundle (npm run build) and valgrind; skipped,
 // visibly, without either.
@@ -16,7 +16,7 @@ import { printTable } from './table.js';
  * the main thread does), fixed random and hash seeds, and the WASM engine compiled once by the optimizing
  * compiler up front (no baseline tier, no tier-up at a time that depends on the clock).
  */
-export const V8_FLAGS = ['--single-threaded', '--predictable', '--random-seed=1', '--hash-seed=1', '--no-liftoff', '--no-wasm-tier-up'];
+export const V8_FLAGS = ['--single-threaded', '--predictable', '--predictable-gc-schedule', '--random-seed=1', '--hash-seed=1', '--no-liftoff', '--no-wasm-tier-up'];
 
 const RUNS = 3;
 

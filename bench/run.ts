@@ -27,8 +27,8 @@ const suites: Record<string, () => void | Promise<void>> = {
   },
   exact: () => benchExact(shared, seconds * 1000),
   ablation: () => benchAblation(shared, seconds * 1000, process.argv[4]),
-  // (Its number is a budget of search nodes, not seconds; default 20000.)
-  callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 20000), process.argv[4]),
+  // (Its number is a budget of search nodes, not seconds; default 3000.)
+  callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 3000), process.argv[4]),
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   inplace: () => benchInplace(shared),
