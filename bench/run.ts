@@ -1,9 +1,9 @@
-// npm run bench [-- core|exact|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
-import { benchExact } from './exact.js';
+import { benchCertify, benchExact } from './exact.js';
 import { benchInplace } from './inplace.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
@@ -24,6 +24,7 @@ const suites: Record<string, () => void | Promise<void>> = {
     benchWasmVsTs(shared);
   },
   exact: () => benchExact(shared, seconds * 1000),
+  certify: () => benchCertify(shared, seconds * 1000, new RegExp(process.env.ARENAPACK_BENCH_ONLY ?? '^[CDJ]$'), Number(process.env.ARENAPACK_BENCH_EXACT_S ?? 10) * 1000),
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   inplace: () => benchInplace(shared),
