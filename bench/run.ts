@@ -1,11 +1,11 @@
-// npm run bench [-- core|exact|ablation|callgrind|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|ablation|callgrind|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAblation } from './ablation.js';
 import { benchCallgrind } from './callgrind.js';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
-import { benchExact } from './exact.js';
+import { benchCertify, benchExact } from './exact.js';
 import { benchInplace } from './inplace.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
@@ -26,6 +26,7 @@ const suites: Record<string, () => void | Promise<void>> = {
     benchWasmVsTs(shared);
   },
   exact: () => benchExact(shared, seconds * 1000),
+  certify: () => benchCertify(shared, seconds * 1000, new RegExp(process.env.ARENAPACK_BENCH_ONLY ?? '^[CDJ]$'), Number(process.env.ARENAPACK_BENCH_EXACT_S ?? 10) * 1000),
   ablation: () => benchAblation(shared, seconds * 1000, process.argv[4]),
   // (Its number is a budget of search nodes, not seconds; default 3000.)
   callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 3000), process.argv[4]),

@@ -8,8 +8,10 @@ export { validateMemories, validateProblem } from './problem/validate.js';
 export { blocksOf, hasTies, liveRects, type Block, type Rect } from './problem/relative.js';
 export { verifyPlan, verifySpilledPlan, verifyTieredPlan, type SpilledClaim, type Verdict } from './problem/verify.js';
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
+export { planGranularity, roundUpToGranularity } from './problem/granularity.js';
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
+export { certifyLowerBound, type CertifiedBound, type CertifyOptions, type CertifyProbe } from './solve/certify.js';
 export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';
 export { bestKeptSet, type KeptChoice } from './solve/spill-choice.js';
 export { Deadline, type Clock } from './solve/deadline.js';

@@ -1,4 +1,5 @@
 import { bounds } from '../problem/bounds.js';
+import { planGranularity, roundUpToGranularity } from '../problem/granularity.js';
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { blocksOf, hasTies } from '../problem/relative.js';
@@ -297,14 +298,16 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     } else if (end.passed()) {
       notes.push('search left out: the time limit was reached');
     } else {
+      const granularity = planGranularity(problem);
       // When only time ends the search, a tenth of it stays for the local search that may follow.
       const timeOnly = maxNodes === Infinity && searchWork === Infinity;
       const searchEnd = lsAfterSearch && timeOnly ? end.share(0.9) : end;
-      const r = runSearch(eng, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0 });
+      const r = runSearch(eng, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
       searchNodes = r.nodes;
-      if (r.proof !== undefined && r.proof.above + 1 > bound) {
-        bound = r.proof.above + 1;
-        proof = `exact search: no plan with peak <= ${r.proof.above} (${r.proof.nodes} nodes)`;
+      if (r.proof !== undefined && r.proof.bound > bound) {
+        bound = r.proof.bound;
+        const multiple = bound > r.proof.above + 1 ? `, and every plan's peak is a multiple of ${granularity}` : '';
+        proof = `exact search: no plan with peak <= ${r.proof.above}${multiple} (${r.proof.nodes} nodes)`;
       }
       if (!r.found) methods.push({ method: 'search', peak: NaN, timeMs: r.timeMs });
     }
@@ -411,8 +414,11 @@ function searchesFirst(method: string, switches: SearchSwitches, capacity: numbe
 interface SearchPhases {
   nodes: number;
   found: boolean;
-  /** Set when a run exhausted its tree: no plan has peak <= `above` (found after `nodes` nodes in all). */
-  proof?: { above: number; nodes: number };
+  /**
+   * Set when a run exhausted its tree: no plan has peak <= `above` (found after `nodes` nodes in all),
+   * so none below `bound`: above + 1 rounded up to the plans' granularity (src/problem/granularity.ts).
+   */
+  proof?: { above: number; bound: number; nodes: number };
   timeMs: number;
 }
 
@@ -437,6 +443,8 @@ function runSearch(
     now: Clock;
     /** When the solve started (the clock's ms): progress reports time since then. */
     t0: number;
+    /** Every plan's peak is a multiple of this (planGranularity): a proof at c bounds by c + 1 rounded up to it. */
+    granularity: number;
   },
 ): SearchPhases {
   const { capacity, maxNodes, searchWork, end, now } = ctx;
@@ -444,7 +452,7 @@ function runSearch(
   let bestPeak = ctx.best.peak;
   const t = now();
   let nodes = 0;
-  let proof: { above: number; nodes: number } | undefined;
+  let proof: { above: number; bound: number; nodes: number } | undefined;
   let phaseEnd = end;
   const more = (p: SearchProgress): boolean => {
     options.onProgress?.({ ...p, phase: 'search', nodes: nodes + p.nodes, bound, elapsedMs: now() - ctx.t0 });
@@ -472,9 +480,10 @@ function runSearch(
       bestPeak = Math.min(bestPeak, outcome.plan.peak);
       found = true;
     }
-    if (outcome.exhausted && outcome.provenAbove + 1 > bound) {
-      bound = outcome.provenAbove + 1;
-      proof = { above: outcome.provenAbove, nodes };
+    const proven = roundUpToGranularity(outcome.provenAbove + 1, ctx.granularity);
+    if (outcome.exhausted && proven > bound) {
+      bound = proven;
+      proof = { above: outcome.provenAbove, bound: proven, nodes };
     }
     if (bestPeak <= bound) break;
   }
