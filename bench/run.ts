@@ -1,8 +1,9 @@
-// npm run bench [-- core|exact|certify|ablation|callgrind|scaled|models|inplace|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|ablation|callgrind|scaled|models|inplace|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAblation } from './ablation.js';
+import { benchBlocksExact } from './blocks-exact.js';
 import { benchCallgrind } from './callgrind.js';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchCertify, benchExact } from './exact.js';
@@ -33,6 +34,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   scaled: () => benchScaled(shared, seconds * 1000),
   models: () => benchModels(shared),
   inplace: () => benchInplace(shared),
+  blocks: () => benchBlocksExact(),
   order: () => benchOrder(shared),
   tflm: () => benchTflm(shared),
   tiers: () => benchTiers(shared, seconds * 1000, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),

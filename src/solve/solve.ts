@@ -11,6 +11,7 @@ import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
+import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, searchBlocks } from './blocks-exact.js';
 import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
 
@@ -363,10 +364,39 @@ function solveTied(
     if (best === undefined || env.peak < best.peak) best = { ...fromBases(problem, blocks, env.offsets), method: name };
     for (const n of env.notes ?? []) notes.push(`rectangles: ${n}`);
   }
+  // The exact search over the blocks' real shapes (src/solve/blocks-exact.ts), below the best plan.
+  const method = options.method ?? 'auto';
+  let searchNodes: number | undefined;
+  let { bound, proof } = proven;
+  const nRects = blocks.reduce((s, b) => s + b.rects.length, 0);
+  const wantSearch = method === 'auto' || method === 'search' || method === 'exact';
+  if (wantSearch && best !== undefined && best.peak > bound && !(problem.capacity !== undefined && bound > problem.capacity)) {
+    if (nRects > BLOCKS_EXACT_MAX_RECTS) {
+      notes.push(`block search left out: more than ${BLOCKS_EXACT_MAX_RECTS} live runs`);
+    } else if (end.passed()) {
+      notes.push('block search left out: the time limit was reached');
+    } else {
+      const t = clock();
+      const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_BLOCK_NODES);
+      const maxWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_BLOCK_WORK : Infinity;
+      const out = searchBlocks(blocks, { target: best.peak - 1, bound, maxNodes, maxWork, stop: () => end.passed() });
+      searchNodes = out.nodes;
+      methods.push({ method: 'blocks-exact', peak: out.plan?.peak ?? NaN, timeMs: clock() - t });
+      if (out.plan !== undefined && out.plan.peak < best.peak) best = { ...fromBases(problem, blocks, out.plan.bases), method: 'blocks-exact' };
+      if (out.exhausted && out.provenAbove! + 1 > bound) {
+        bound = out.provenAbove! + 1;
+        proof = `block search: no plan with peak <= ${out.provenAbove} (${out.nodes} nodes)`;
+      } else if (!out.exhausted && best.peak > bound) {
+        const why = out.nodes >= maxNodes ? 'its node budget' : out.work >= maxWork ? 'its budget of work' : 'the time limit';
+        notes.push(`block search stopped after ${out.nodes} nodes (${why}), its tree not exhausted`);
+      }
+    }
+  }
   notes.unshift(
-    'gaps or aliases: each root with its aliases is planned as one block, by the block heuristics on its real shape and by every other method on its bounding rectangle (gaps unused there); the status rests on the live bound of live bytes',
+    'gaps or aliases: each root with its aliases is planned as one block, by the block heuristics and the block search on its real shape and by every other method on its bounding rectangle (gaps unused there)',
   );
-  const result = finishPlan(problem, best!, proven, methods, t0, clock);
+  const result = finishPlan(problem, best!, { ...proven, bound, proof }, methods, t0, clock);
+  if (searchNodes !== undefined) result.searchNodes = searchNodes;
   result.notes = notes;
   return result;
 }
