@@ -1,5 +1,5 @@
 import type { Buffer, Problem } from './types.js';
-import { checkOffsets, type Verdict } from './verify.js';
+import { checkOffsets, type Verdict } from './verify-offsets.js';
 
 /**
  * verifyPlan for a problem with gaps or aliases (src/problem/relative.ts says what they mean), knowing
@@ -7,7 +7,7 @@ import { checkOffsets, type Verdict } from './verify.js';
  * when it has one; every alias sits at its target's offset plus its alias offset; and two buffers not
  * tied by aliases never hold the same byte at the same step — a buffer holds no byte during a gap, or
  * only its window's. Self-contained on purpose: it shares no code with the solvers, the bounds or
- * relative.ts (only verify.ts's checkOffsets, the offset checks every plan passes).
+ * relative.ts (only verify-offsets.ts's checkOffsets, the offset checks every plan passes).
  */
 export function verifyTiedPlan(problem: Problem, offsets: readonly number[], claimedPeak?: number): Verdict {
   const errors: string[] = [];
