@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { hasTies, validateTies } from './relative.js';
+import { blocksOf, hasTies, validateTies } from './relative.js';
 import { firstOverlap } from './sweep.js';
 import type { Buffer, MemoryTier, Problem } from './types.js';
 
@@ -60,13 +60,14 @@ export function validateProblem(problem: Problem): Problem {
     }
     total += b.size + align - 1 + (b.offset ?? 0);
   }
-  if (problem.memories !== undefined) validateMemories(problem, problem.memories);
   if (!Number.isSafeInteger(total)) {
     throw new InputError('the buffers add up to more than 2^53-1 bytes: sizes this large cannot be planned exactly');
   }
   // With gaps or aliases, fixed buffers may share bytes: validateTies checks them by what is live.
   if (!hasTies(problem)) checkFixedCollisions(problem.buffers);
   validateTies(problem);
+  // After the ties: a block's memory needs its aliases resolved.
+  if (problem.memories !== undefined) validateMemories(problem, problem.memories);
   return problem;
 }
 
@@ -77,12 +78,13 @@ export function validateProblem(problem: Problem): Problem {
  * memories, and a buffer that must stay in the first memory (`spillable: false` or a fixed offset) may
  * use it. A read-only memory (`readOnly`: flash holding weights) may be unbounded wherever it is
  * listed, holds only the buffers that name it, may not be the first when a buffer is pinned there, and
- * its capacity bounds the total bytes of those buffers; every buffer needs a memory it may use.
+ * its capacity bounds the total bytes of those buffers; every buffer needs a memory it may use, and
+ * every block of aliases (src/problem/relative.ts: it lives in one memory as a whole) one that every
+ * member may use and whose `align` keeps every member's offset from the block's root.
  * Throws an InputError naming the memory or the buffer and the field. Returns the memories.
  */
 export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: readonly MemoryTier[]): readonly MemoryTier[] {
   if (!Array.isArray(memories) || memories.length === 0) throw new InputError('"memories" must be a non-empty array of memories', { field: 'memories' });
-  if (hasTies(problem)) throw new InputError('memory tiers do not handle buffers with gaps or aliases yet (issue #14): plan them with one memory, or --capacity (which reports why it does not spill them)', { field: 'memories' });
   const names = new Set<string>();
   memories.forEach((m, k) => {
     const where = m !== null && typeof m === 'object' && typeof m.name === 'string' && m.name !== '' ? `memory "${m.name}"` : `memory #${k}`;
@@ -112,6 +114,25 @@ export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: re
     const usable = memories.filter((mem) => (mem.readOnly === true ? b.memories?.includes(mem.name) === true : b.memories === undefined || b.memories.includes(mem.name)));
     if (usable.length === 0) fail(b, i, 'memories', 'leaves no memory it may use (a read-only memory holds only the buffers that name it)');
   });
+  // A block (a root with its aliases) lives in one memory as a whole: one every member may use, whose alignment keeps every member's offset from the root.
+  if (hasTies(problem)) {
+    validateTies(problem as Problem);
+    for (const block of blocksOf(problem as Problem)) {
+      const bs = block.members.map((x) => problem.buffers[x.index]!);
+      const ok = memories.some((mem, m) =>
+        block.members.every((x, k) => {
+          const b = bs[k]!;
+          const pinned = b.spillable === false || b.offset !== undefined;
+          const named = mem.readOnly === true ? b.memories?.includes(mem.name) === true : b.memories === undefined || b.memories.includes(mem.name);
+          return (!pinned || m === 0) && named && x.delta % (mem.align ?? 1) === 0;
+        }),
+      );
+      if (!ok) {
+        const root = bs[0]!;
+        fail(root, block.root, 'memories', `and its aliases (${bs.slice(1).map((b) => `"${b.id}"`).join(', ')}) live in one memory as a whole, but no memory suits every one of them (their memories, spillable: false or a fixed offset, or a memory's align that their offsets from "${root.id}" do not keep)`);
+      }
+    }
+  }
   // A read-only memory plans no arena: its capacity bounds the bytes of every buffer that may live there.
   memories.forEach((mem) => {
     if (mem.readOnly !== true || mem.capacity === undefined) return;

@@ -135,7 +135,9 @@ export function verifySpilledPlan(
  * when memory m's placement is invalid. A read-only memory (MemoryTier.readOnly: flash) has no arena:
  * its buffers must name it in their `memories`, their offsets are not checked, their total bytes must
  * be within its capacity, and its peak is 0. Copied weights count in the memories they are copied to
- * like any other buffer (whole-run buffers there).
+ * like any other buffer (whole-run buffers there). With gaps or aliases, an alias lives in the memory of
+ * what it aliases, and each memory is checked by verifyTiedPlan (through verifyPlan): its aliases' offsets,
+ * and bytes held only while live.
  */
 export function verifyTieredPlan(
   problem: Problem,
@@ -162,6 +164,13 @@ export function verifyTieredPlan(
     if (b.memories !== undefined && !b.memories.includes(name)) errors.push(`buffer "${b.id}" may not live in memory "${name}"`);
     if (m !== 0 && b.spillable === false) errors.push(`buffer "${b.id}" may not spill but is in memory "${name}"`);
     if (m !== 0 && b.offset !== undefined) errors.push(`buffer "${b.id}" has a fixed offset but is in memory "${name}"`);
+  });
+  // An alias is a view of another buffer's bytes: both in one memory (verifyTiedPlan then checks its offset).
+  const index = new Map(bs.map((b, i) => [b.id, i]));
+  bs.forEach((b, i) => {
+    if (b.aliasOf === undefined) return;
+    const t = index.get(b.aliasOf);
+    if (t !== undefined && memory[t] !== memory[i]) errors.push(`buffer "${b.id}" (in memory "${memories[memory[i]!]?.name ?? String(memory[i])}") aliases "${b.aliasOf}" (in memory "${memories[memory[t]!]?.name ?? String(memory[t])}"): a view lives in the memory of what it aliases`);
   });
   const peaks = memories.map((mem, m) => {
     const idx = members[m]!;

@@ -30,7 +30,7 @@ export function isRectangle(problem: Pick<Problem, 'buffers'>, block: Block): bo
 
 /** A tied problem whose blocks are all rectangles, as one buffer per block. */
 export interface MergedRectangles {
-  /** One buffer per block (envelopeOf), with the members' weight summed and spillable only if all are. */
+  /** One buffer per block (envelopeOf), its weight the members' weights summed (each default its size), spillable only if all are. */
   merged: Problem;
   blocks: Block[];
 }
@@ -45,7 +45,8 @@ export function mergeRectangles(problem: Problem): MergedRectangles | undefined 
   blocks.forEach((block, k) => {
     const b: Buffer = merged.buffers[k]!;
     const members = block.members.map((m) => bs[m.index]!);
-    if (members.some((m) => m.weight !== undefined)) b.weight = members.reduce((s, m) => s + (m.weight ?? m.size), 0);
+    // Each member's traffic (its weight, default its size): what spilling the block, or another memory, costs.
+    b.weight = members.reduce((s, m) => s + (m.weight ?? m.size), 0);
     if (members.some((m) => m.spillable === false)) b.spillable = false;
     const memories = members.filter((m) => m.memories !== undefined).map((m) => m.memories!);
     if (memories.length > 0) b.memories = memories.reduce((a, m) => a.filter((x) => m.includes(x)));

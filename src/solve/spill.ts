@@ -7,7 +7,7 @@
  * written as a generator of solve requests, driven synchronously (solve() inline) or asynchronously
  * (a pool of workers), so both give the same plan.
  */
-import type { Memory, PlanStatus, Problem } from '../problem/types.js';
+import type { Memory, MemoryTier, PlanStatus, Problem } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
 import { verifyPlan, verifySpilledPlan } from '../problem/verify.js';
 import { blockIndexOf, mergeRectangles, type MergedRectangles } from './rectangles.js';
@@ -17,6 +17,7 @@ import { solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
 import { fillFastestFirst } from './tiers/greedy.js';
 import { tierInstance } from './tiers/instance.js';
+import { tiersPlanner } from './tiers/planner.js';
 
 /** What spilling decided, beside the on-chip plan. */
 export interface SpillInfo {
@@ -83,11 +84,12 @@ const subProblem = (problem: Problem, idx: readonly number[], capacity?: number)
  * seed, ...); `timeLimitMs` caps the whole procedure.
  */
 export function* spillPlanner(problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions): Generator<SolveRequest, PlanResult, SolveResult> {
-  // Tied blocks that are rectangles spill as one buffer each; a choice per buffer would cut other blocks
-  // apart and count idle bytes: not done for those.
+  // Tied blocks spill whole: blocks that are rectangles as one buffer each (the choice below); other blocks
+  // (gaps, concatenations whose inputs start apart) by the tiers planner over two memories, each block
+  // counting only the bytes it holds live.
   if (hasTies(problem)) {
     const rectangles = mergeRectangles(problem);
-    if (rectangles === undefined) return { ...whole, spillFailure: 'spilling handles aliases only where each tied block is a rectangle, and no gaps (issue #14)' };
+    if (rectangles === undefined) return yield* spillBlocks(problem, capacity, whole, options);
     return yield* spillMerged(problem, rectangles, capacity, whole, options);
   }
   const t0 = now();
@@ -265,6 +267,70 @@ function* spillMerged(problem: Problem, m: MergedRectangles, capacity: number, w
   }
   const spilled = problem.buffers.filter((_, i) => memory[i] === 'ddr').map((b) => b.id);
   return { ...inner, offsets, spill: { ...spill, memory, spilled }, liveBound: whole.liveBound, largest: whole.largest, methods: whole.methods };
+}
+
+/**
+ * spillPlanner on a problem with gaps or aliases whose blocks are not all rectangles: each block (a root
+ * with its aliases) stays on chip or spills whole, chosen by the tiers planner without GLPK
+ * (src/solve/tiers/planner.ts) over two memories — on chip within `capacity` at cost 0 per byte, DDR at
+ * cost 1, so its traffic cost is the spilled weight — with its per-step bound counting each block's live
+ * bytes only: greedy by weight per byte, moves and swaps, each memory placed by solve() (the block
+ * heuristics and block search), blocks above the capacity moved to DDR until the rest places, against
+ * the fill-fastest-first baseline. The choice is `optimal` when its spilled weight meets that bound.
+ * Blocks with a buffer that may not spill (or a fixed offset) stay on chip. Verified by verifySpilledPlan.
+ */
+function* spillBlocks(problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions): Generator<SolveRequest, PlanResult, SolveResult> {
+  const t0 = now();
+  const memories: MemoryTier[] = [
+    { name: 'chip', capacity, cost: 0 },
+    { name: 'ddr', cost: 1 },
+  ];
+  // The last placement of the on-chip set, for its proof: the one the plan keeps unless the baseline won.
+  let chipResult: SolveResult | undefined;
+  const run = tiersPlanner({ buffers: problem.buffers }, memories, options, undefined, { firstFails: true });
+  let step = run.next();
+  while (!step.done) {
+    const r: SolveResult = yield step.value;
+    if (step.value.problem.capacity === capacity) chipResult = r;
+    step = run.next(r);
+  }
+  const plan = step.value;
+  if (plan.memory.length === 0) return { ...whole, spillFailure: plan.status === 'infeasible' ? 'even the buffers that may not spill do not fit the capacity' : (plan.failure ?? 'no plan found') };
+  const memory: Memory[] = plan.memory.map((m) => (m === 0 ? 'chip' : 'ddr'));
+  const chip = plan.usage[0]!;
+  const ddr = plan.usage[1]!;
+  const verdict = verifySpilledPlan(problem, memory, plan.offsets, capacity, { chipPeak: chip.used, ddrPeak: ddr.used });
+  if (!verdict.valid) throw new Error(`internal error: the spilled plan of blocks is invalid:\n  ${verdict.errors.join('\n  ')}`);
+  const spilledIdx = problem.buffers.flatMap((_, i) => (memory[i] === 'ddr' ? [i] : []));
+  const same = chipResult !== undefined && chipResult.method === chip.method && chipResult.peak === chip.used;
+  const spill: SpillInfo = {
+    memory,
+    capacity,
+    ddrPeak: ddr.used,
+    ddrMethod: ddr.method,
+    spilled: spilledIdx.map((i) => problem.buffers[i]!.id),
+    spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
+    ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
+    choice: plan.status === 'optimal' ? 'optimal' : 'feasible',
+    how: plan.how === 'fill-fastest-first' ? 'fill-fastest-first' : 'greedy',
+    rounds: plan.rounds,
+    whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
+  };
+  const gap = chip.bound > 0 ? (chip.used - chip.bound) / chip.bound : 0;
+  return {
+    ...whole,
+    offsets: plan.offsets,
+    peak: chip.used,
+    method: chip.method,
+    status: 'spilled',
+    bound: chip.bound,
+    gap,
+    proof: same ? chipResult!.proof : chip.used <= chip.bound ? 'live bound of the blocks kept on chip' : 'none (the fill-fastest-first baseline placed them)',
+    fits: true,
+    timeMs: whole.timeMs + (now() - t0),
+    notes: [...(whole.notes ?? []), 'spill: gaps or aliases whose blocks are not all rectangles: each block stays on chip or spills whole, chosen by the tiers heuristic (greedy by weight per byte, moves and swaps), proven best only when it meets the per-step bound of the blocks\' live bytes'],
+    spill,
+  };
 }
 
 /**

@@ -147,3 +147,67 @@ export function validTied(count: number, n = 4, maxRoots = 3): Problem[] {
   return out;
 }
 
+
+/**
+ * The least traffic cost of a tiny problem with gaps or aliases over memory tiers: every assignment of
+ * roots to memories (each alias in its root's memory), cheapest first, the first whose every bounded
+ * memory holds its buffers (bruteForceTiedMinPeak, with the memory's alignment) within its capacity.
+ * A buffer may use a memory its `memories` names (all when absent); `spillable: false` or a fixed
+ * offset: only the first. Infinity when none places.
+ */
+export function bruteForceTiedTiers(problem: Problem, memories: readonly { name: string; capacity?: number; align?: number; cost: number }[]): number {
+  const bs = problem.buffers;
+  const roots = bs.map((_, i) => i).filter((i) => bs[i]!.aliasOf === undefined);
+  const rootIndex = bs.map((_, i) => roots.indexOf(rootOf(bs, i).root));
+  const k = memories.length;
+  const may = (i: number, m: number): boolean =>
+    (bs[i]!.memories === undefined || bs[i]!.memories!.includes(memories[m]!.name)) && (m === 0 || (bs[i]!.spillable !== false && bs[i]!.offset === undefined));
+  const choices: { memory: number[]; cost: number }[] = [];
+  for (let code = 0; code < k ** roots.length; code++) {
+    const memory = bs.map((_, i) => Math.floor(code / k ** rootIndex[i]!) % k);
+    if (memory.some((m, i) => !may(i, m))) continue;
+    choices.push({ memory, cost: memory.reduce((s, m, i) => s + (bs[i]!.weight ?? bs[i]!.size) * memories[m]!.cost, 0) });
+  }
+  choices.sort((a, b) => a.cost - b.cost);
+  const places = (m: number, idx: number[]): boolean => {
+    const mem = memories[m]!;
+    if (idx.length === 0) return true;
+    const a = mem.align ?? 1;
+    const peak = bruteForceTiedMinPeak({ buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(a, bs[i]!.align ?? 1) })) });
+    return mem.capacity === undefined ? peak < Infinity : peak <= mem.capacity;
+  };
+  for (const { memory, cost } of choices) {
+    if (memories.every((_, m) => places(m, memory.flatMap((x, i) => (x === m ? [i] : []))))) return cost;
+  }
+  return Infinity;
+}
+
+/**
+ * A tiny random problem shaped like in-place operators: `roots` chains, each a run of buffers of one
+ * size where each link starts at the step its predecessor's last reader runs (end - 1) and aliases it at
+ * offset 0; plus plain buffers. Every block is a rectangle.
+ */
+export function inplaceChains(seed: number, roots = 3, plain = 1): Problem {
+  const r = rng(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const buffers: Buffer[] = [];
+  for (let k = 0; k < roots; k++) {
+    const size = int(1, 4);
+    let start = int(0, 3);
+    let prev: string | undefined;
+    const links = int(1, 3);
+    for (let j = 0; j < links; j++) {
+      const end = start + int(1, 3);
+      const b: Buffer = { id: `c${k}_${j}`, size, start, end };
+      if (prev !== undefined) b.aliasOf = prev;
+      buffers.push(b);
+      prev = b.id;
+      start = end - 1;
+    }
+  }
+  for (let k = 0; k < plain; k++) {
+    const start = int(0, 5);
+    buffers.push({ id: `p${k}`, size: int(1, 4), start, end: start + int(1, 3) });
+  }
+  return { buffers };
+}

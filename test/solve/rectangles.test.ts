@@ -1,43 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { blocksOf } from '../../src/problem/relative.js';
-import type { Buffer, Problem } from '../../src/problem/types.js';
+import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solveWithGlpk } from '../../src/solve/ilp/solve-glpk.js';
 import { isRectangle, mergeRectangles } from '../../src/solve/rectangles.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
-import { rng } from '../helpers/problems.js';
-import { bruteForceTiedMinPeak, gridValid } from '../helpers/tied-oracle.js';
-
-/**
- * A tiny random problem shaped like in-place operators: `roots` chains, each a run of buffers of one
- * size where each link starts at the step its predecessor's last reader runs (end - 1) and aliases it at
- * offset 0; plus plain buffers. Every block is a rectangle.
- */
-function inplaceChains(seed: number, roots = 3, plain = 1): Problem {
-  const r = rng(seed);
-  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const buffers: Buffer[] = [];
-  for (let k = 0; k < roots; k++) {
-    const size = int(1, 4);
-    let start = int(0, 3);
-    let prev: string | undefined;
-    const links = int(1, 3);
-    for (let j = 0; j < links; j++) {
-      const end = start + int(1, 3);
-      const b: Buffer = { id: `c${k}_${j}`, size, start, end };
-      if (prev !== undefined) b.aliasOf = prev;
-      buffers.push(b);
-      prev = b.id;
-      start = end - 1;
-    }
-  }
-  for (let k = 0; k < plain; k++) {
-    const start = int(0, 5);
-    buffers.push({ id: `p${k}`, size: int(1, 4), start, end: start + int(1, 3) });
-  }
-  return { buffers };
-}
+import { bruteForceTiedMinPeak, gridValid, inplaceChains } from '../helpers/tied-oracle.js';
 
 describe('merged rectangles (in-place chains)', () => {
   it('a chain whose links overlap by one step is a rectangle; one with a hole or a step in height is not', () => {

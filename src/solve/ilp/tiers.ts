@@ -1,17 +1,18 @@
 /**
  * The assignment of buffers to memory tiers as a MIP for GLPK (DESIGN.md "Growing the problem",
- * fit for N memories): x_{i,m} = 1 puts buffer i in memory m (only the memories it may use); each
- * buffer in exactly one; for every live set and every memory with a capacity, the counted bytes of
- * its buffers there fit; no-good cuts forbid a memory's set (and its supersets) already shown not to
- * place; minimise sum weight_i x cost_m x x_{i,m}. Its LP relaxation is a lower bound on the cost.
+ * fit for N memories): x_{u,m} = 1 puts unit u (a buffer; with gaps or aliases a block, whole:
+ * src/solve/tiers/instance.ts) in memory m (only the memories it may use); each unit in exactly one;
+ * for every live set and every memory with a capacity, the bytes its units count there fit; no-good
+ * cuts forbid a memory's set (and its supersets) already shown not to place; minimise sum weight_u x
+ * cost_m x x_{u,m}. Its LP relaxation is a lower bound on the cost.
  */
-import type { TierInstance } from '../tiers/instance.js';
+import { costOf, type TierInstance } from '../tiers/instance.js';
 import { LpBuilder, outcomeOf, solveMip, type GLPK, type LP } from './glpk.js';
 
-/** A set of buffers that did not place in memory `memory`. */
+/** A set of units that did not place in memory `memory`. */
 export interface TierCut {
   memory: number;
-  buffers: number[];
+  units: number[];
 }
 
 const x = (i: number, m: number): string => `x_${i}_${m}`;
@@ -19,7 +20,7 @@ const x = (i: number, m: number): string => `x_${i}_${m}`;
 /** The model; `relaxed` leaves out the integrality (the LP relaxation). */
 export function tiersModel(inst: TierInstance, glpk: GLPK, cuts: readonly TierCut[] = [], relaxed = false): LP {
   const lp = new LpBuilder(glpk, 'tiers');
-  const bs = inst.problem.buffers;
+  const bs = inst.units;
   const terms = bs.flatMap((_, i) => inst.memories.flatMap((_, m) => (inst.allowed[i]![m] ? [{ name: x(i, m), coef: inst.weight[i]! * inst.cost[m]! }] : [])));
   lp.minimize(terms);
   bs.forEach((_, i) => {
@@ -34,17 +35,17 @@ export function tiersModel(inst: TierInstance, glpk: GLPK, cuts: readonly TierCu
     const cap = inst.rowCapacity[m]!;
     if (cap === Infinity) return;
     inst.sets.forEach((set, t) => {
-      const vars = set.filter((i) => inst.allowed[i]![m]).map((i) => ({ name: x(i, m), coef: inst.counted[i]![m]! }));
+      const vars = set.filter((e) => inst.allowed[e.unit]![m]).map((e) => ({ name: x(e.unit, m), coef: e.counted[m]! }));
       if (vars.reduce((s, v) => s + v.coef, 0) > cap) lp.le(`cap_${m}_${t}`, vars, cap);
     });
   });
-  cuts.forEach((cut, c) => lp.le(`cut_${c}`, cut.buffers.map((i) => ({ name: x(i, cut.memory), coef: 1 })), cut.buffers.length - 1));
+  cuts.forEach((cut, c) => lp.le(`cut_${c}`, cut.units.map((u) => ({ name: x(u, cut.memory), coef: 1 })), cut.units.length - 1));
   return lp.build();
 }
 
 /** What the MIP decided. */
 export interface TierChoice {
-  /** memory[i]: the memory of buffer i; absent when no assignment was found. */
+  /** memory[u]: the memory of unit u; absent when no assignment was found. */
   memory?: number[];
   /** optimal: the least cost over assignments that satisfy the rows and cuts; infeasible: none does. */
   outcome: 'optimal' | 'feasible' | 'infeasible' | 'unknown';
@@ -58,9 +59,9 @@ export function chooseTiers(glpk: GLPK, inst: TierInstance, cuts: readonly TierC
   const outcome = outcomeOf(glpk, result);
   if (outcome === 'infeasible' || outcome === 'unknown') return { outcome, cost: Infinity };
   const vars = result.result.vars;
-  const memory = inst.problem.buffers.map((_, i) => inst.memories.findIndex((_, m) => inst.allowed[i]![m] && Math.round(vars[x(i, m)] ?? 0) === 1));
+  const memory = inst.units.map((_, i) => inst.memories.findIndex((_, m) => inst.allowed[i]![m] && Math.round(vars[x(i, m)] ?? 0) === 1));
   if (memory.some((m) => m < 0)) return { outcome: 'unknown', cost: Infinity };
-  return { memory, outcome, cost: memory.reduce((s, m, i) => s + inst.weight[i]! * inst.cost[m]!, 0) };
+  return { memory, outcome, cost: costOf(inst, memory) };
 }
 
 /** The LP relaxation's optimum: a lower bound on the traffic cost (Infinity when even it is infeasible; 0 when unknown). */

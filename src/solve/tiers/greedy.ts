@@ -4,7 +4,9 @@
  * over the per-step capacity rows (placement is checked after, by solve()); and the baseline the
  * bench measures against: fill-fastest-first, what ExecuTorch's banked planner does.
  */
-import { alignIn, pinned, type TierInstance } from './instance.js';
+import { blocksOf, hasTies } from '../../problem/relative.js';
+import { fromBases, lowestBase } from '../blocks.js';
+import { alignIn, bufferMemory, type TierInstance } from './instance.js';
 
 /** Per memory, the counted bytes live in each live set: what the capacity rows see. */
 class Loads {
@@ -12,17 +14,18 @@ class Loads {
   constructor(private readonly inst: TierInstance) {
     this.load = inst.memories.map(() => new Float64Array(inst.sets.length));
   }
-  fits(i: number, m: number, freed = -1): boolean {
-    const { counted, rowCapacity, setsOf } = this.inst;
+  /** Whether unit u fits memory m's rows (with unit `freed` taken out of them first, when given). */
+  fits(u: number, m: number, freed = -1): boolean {
+    const { rows, rowCapacity } = this.inst;
     const cap = rowCapacity[m]!;
     if (cap === Infinity) return true;
     const l = this.load[m]!;
-    const freedSets = freed >= 0 ? new Set(setsOf[freed]) : undefined;
-    return setsOf[i]!.every((t) => l[t]! + counted[i]![m]! - (freedSets?.has(t) ? counted[freed]![m]! : 0) <= cap);
+    const freedAt = freed >= 0 ? new Map(rows[freed]!.map((e) => [e.set, e.counted[m]!])) : undefined;
+    return rows[u]!.every((e) => l[e.set]! + e.counted[m]! - (freedAt?.get(e.set) ?? 0) <= cap);
   }
-  add(i: number, m: number, sign: 1 | -1): void {
+  add(u: number, m: number, sign: 1 | -1): void {
     const l = this.load[m]!;
-    for (const t of this.inst.setsOf[i]!) l[t] = l[t]! + sign * this.inst.counted[i]![m]!;
+    for (const e of this.inst.rows[u]!) l[e.set] = l[e.set]! + sign * e.counted[m]!;
   }
 }
 
@@ -30,39 +33,39 @@ class Loads {
 const byCost = (inst: TierInstance): number[] => inst.memories.map((_, m) => m).sort((x, y) => inst.cost[x]! - inst.cost[y]! || x - y);
 
 /**
- * Greedy by traffic per byte: pinned buffers first, then the others densest traffic per byte first
+ * Greedy by traffic per byte: pinned units first, then the others densest traffic per byte first
  * (ties: larger, then earlier), each into the cheapest memory it may use whose capacity rows still
- * take it. Returns the memory of each buffer, or undefined when some buffer fits nowhere.
+ * take it. Returns the memory of each unit, or undefined when some unit fits nowhere.
  */
 export function greedyByDensity(inst: TierInstance): number[] | undefined {
-  const bs = inst.problem.buffers;
+  const { size, weight } = inst;
   const loads = new Loads(inst);
-  const memory = new Array<number>(bs.length).fill(-1);
-  const order = bs
-    .map((_, i) => i)
-    .sort((x, y) => Number(pinned(inst.problem, y)) - Number(pinned(inst.problem, x)) || inst.weight[y]! / bs[y]!.size - inst.weight[x]! / bs[x]!.size || bs[y]!.size - bs[x]!.size || x - y);
+  const memory = new Array<number>(inst.units.length).fill(-1);
+  const order = inst.units
+    .map((_, u) => u)
+    .sort((x, y) => Number(inst.pinned[y]) - Number(inst.pinned[x]) || weight[y]! / size[y]! - weight[x]! / size[x]! || size[y]! - size[x]! || x - y);
   const cheap = byCost(inst);
-  for (const i of order) {
-    const m = cheap.find((m) => inst.allowed[i]![m] && loads.fits(i, m));
+  for (const u of order) {
+    const m = cheap.find((m) => inst.allowed[u]![m] && loads.fits(u, m));
     if (m === undefined) return undefined;
-    memory[i] = m;
-    loads.add(i, m, 1);
+    memory[u] = m;
+    loads.add(u, m, 1);
   }
   return memory;
 }
 
 /**
- * Improves an assignment within the capacity rows: moves a buffer to a cheaper memory that takes it,
- * or swaps two buffers between memories when that lowers the cost, until no move or swap helps or
- * `maxWork` pair checks are spent (deterministic: a budget of work, not of time). Changes `memory`.
+ * Improves an assignment (a memory per unit) within the capacity rows: moves a unit to a cheaper
+ * memory that takes it, or swaps two units between memories when that lowers the cost, until no move
+ * or swap helps or `maxWork` pair checks are spent (deterministic: a budget of work, not of time).
+ * Changes `memory`.
  */
 export function improveAssignment(inst: TierInstance, memory: number[], maxWork = 2e6): number[] {
-  const bs = inst.problem.buffers;
-  const { cost, weight, allowed } = inst;
+  const { cost, weight, allowed, span } = inst;
   const loads = new Loads(inst);
-  memory.forEach((m, i) => loads.add(i, m, 1));
-  const n = bs.length;
-  const overlaps = (i: number, j: number): boolean => bs[i]!.start < bs[j]!.end && bs[j]!.start < bs[i]!.end;
+  memory.forEach((m, u) => loads.add(u, m, 1));
+  const n = inst.units.length;
+  const overlaps = (i: number, j: number): boolean => span[i]![0] < span[j]![1] && span[j]![0] < span[i]![1];
   let work = 0;
   for (let improved = true; improved && work < maxWork; ) {
     improved = false;
@@ -106,26 +109,28 @@ export function improveAssignment(inst: TierInstance, memory: number[], maxWork 
 }
 
 /**
- * Moves buffer `i` out of memory `from` (where its set did not place) to the next memory after it
+ * Moves unit `u` out of memory `from` (where its set did not place) to the next memory after it
  * that it may use and whose capacity rows take it, or, failing that, any later one it may use. A
  * read-only memory it may use (a weight's flash: no arena, always takes it) counts as later wherever
  * it is listed. Returns false when there is none.
  */
-export function demote(inst: TierInstance, memory: number[], i: number): boolean {
+export function demote(inst: TierInstance, memory: number[], u: number): boolean {
   const loads = new Loads(inst);
   memory.forEach((m, j) => loads.add(j, m, 1));
-  const from = memory[i]!;
-  const later = inst.memories.map((_, m) => m).filter((m) => m !== from && (m > from || inst.memories[m]!.readOnly === true) && inst.allowed[i]![m]);
-  const to = later.find((m) => loads.fits(i, m)) ?? later[later.length - 1];
+  const from = memory[u]!;
+  const later = inst.memories.map((_, m) => m).filter((m) => m !== from && (m > from || inst.memories[m]!.readOnly === true) && inst.allowed[u]![m]);
+  const to = later.find((m) => loads.fits(u, m)) ?? later[later.length - 1];
   if (to === undefined) return false;
-  memory[i] = to;
+  memory[u] = to;
   return true;
 }
 
-/** A plan of the baseline: each buffer's memory and offset in it, or undefined when a buffer fits nowhere. */
+/** A plan of the baseline: each buffer's memory and offset in it, and each unit's memory. */
 export interface BaselinePlan {
   memory: number[];
   offsets: number[];
+  /** unitMemory[u]: the memory of unit u (TierInstance.units; one per buffer without gaps or aliases). */
+  unitMemory: number[];
 }
 
 /**
@@ -133,9 +138,12 @@ export interface BaselinePlan {
  * buffers largest first (ties: earlier start, then index), each into the first memory, fastest first,
  * that it may use and where it fits: at the lowest aligned offset free of the buffers already there
  * that overlap it in time, within the memory's capacity (a read-only memory takes every buffer that
- * may live there, at offset 0: no arena is planned there).
+ * may live there, at offset 0: no arena is planned there). With gaps or aliases, blocks (a root with
+ * its aliases) instead of buffers, tallest first, each whole at the lowest base where its live bytes
+ * meet none placed there (src/solve/blocks.ts lowestBase). Undefined when some unit fits nowhere.
  */
 export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+  if (hasTies(inst.problem)) return fillBlocksFastestFirst(inst);
   const bs = inst.problem.buffers;
   const memory = new Array<number>(bs.length).fill(-1);
   const offsets = new Array<number>(bs.length).fill(0);
@@ -172,5 +180,39 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
     }
     if (!done) return undefined;
   }
-  return { memory, offsets };
+  return { memory, offsets, unitMemory: memory.slice() };
+}
+
+/** fillFastestFirst on a problem with gaps or aliases: each block whole, tallest first (fixed ones first), at its lowest free base. */
+function fillBlocksFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+  const problem = inst.problem;
+  const blocks = blocksOf(problem);
+  const unitMemory = new Array<number>(blocks.length).fill(-1);
+  const bases = new Array<number>(blocks.length).fill(0);
+  const placed: { start: number; end: number; lo: number; hi: number }[][] = inst.memories.map(() => []);
+  const first = (u: number): number => inst.span[u]![0];
+  const order = blocks.map((_, u) => u).sort((x, y) => Number(blocks[y]!.fixed !== undefined) - Number(blocks[x]!.fixed !== undefined) || blocks[y]!.height - blocks[x]!.height || first(x) - first(y) || x - y);
+  for (const u of order) {
+    const block = blocks[u]!;
+    for (let m = 0; m < inst.memories.length && unitMemory[u] === -1; m++) {
+      if (!inst.allowed[u]![m]) continue;
+      const mem = inst.memories[m]!;
+      if (mem.readOnly === true) {
+        unitMemory[u] = m;
+        continue;
+      }
+      const here = placed[m]!;
+      const meets = (base: number): boolean => block.rects.some((r) => here.some((p) => r.start < p.end && p.start < r.end && base + r.lo < p.hi && p.lo < base + r.hi));
+      let base: number | undefined;
+      if (block.fixed !== undefined) base = meets(block.fixed) ? undefined : block.fixed;
+      else base = lowestBase({ rects: block.rects, align: Math.max(block.align, mem.align ?? 1) }, here);
+      if (base === undefined || (mem.capacity !== undefined && base + block.height > mem.capacity)) continue;
+      unitMemory[u] = m;
+      bases[u] = base;
+      for (const r of block.rects) here.push({ start: r.start, end: r.end, lo: base + r.lo, hi: base + r.hi });
+    }
+    if (unitMemory[u] === -1) return undefined;
+  }
+  const { offsets } = fromBases(problem, blocks, bases);
+  return { memory: bufferMemory(inst, unitMemory), offsets, unitMemory };
 }

@@ -8,12 +8,12 @@ import { validateMemories } from '../../problem/validate.js';
 import { chooseTiers, relaxedBound } from '../ilp/tiers.js';
 import { loadGlpk } from '../ilp/glpk.js';
 import { solve, type SolveOptions, type SolveResult } from '../solve.js';
-import { tierInstance } from './instance.js';
+import { spillPlanner } from '../spill.js';
 import { tiersPlanner, type TierExact, type TieredPlan } from './planner.js';
 
-export { tiersPlanner, type TieredPlan, type TierUsage, type TiersHow, type TierExact } from './planner.js';
+export { tiersPlanner, type TieredPlan, type TierUsage, type TiersHow, type TierExact, type TiersKnown } from './planner.js';
 export { fillFastestFirst, greedyByDensity, improveAssignment } from './greedy.js';
-export { costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
+export { bufferMemory, costOf, stepBound, tierInstance, type RowEntry, type TierInstance } from './instance.js';
 
 /** Drives a tiers generator with `solveOne` for every placement. */
 function drive(run: Generator<{ problem: Problem; options: SolveOptions }, TieredPlan, SolveResult>, solveOne: (p: Problem, o: SolveOptions) => SolveResult): TieredPlan {
@@ -36,12 +36,11 @@ export async function planTiers(
 ): Promise<TieredPlan> {
   validateMemories(problem, memories);
   const glpk = await loadGlpk();
-  const inst = tierInstance(problem, memories);
   const exact: TierExact = {
-    choose: (cuts, ms) => chooseTiers(glpk, inst, cuts, ms),
-    relaxed: (ms) => relaxedBound(glpk, inst, ms),
+    choose: (inst, cuts, ms) => chooseTiers(glpk, inst, cuts, ms),
+    relaxed: (inst, ms) => relaxedBound(glpk, inst, ms),
   };
-  const run = tiersPlanner(problem, memories, options, exact);
+  const run = tiersPlanner(problem, memories, options, exact, { spill: spillPlanner });
   let step = run.next();
   while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
   return step.value;
@@ -49,7 +48,7 @@ export async function planTiers(
 
 /** The plan without GLPK (its heuristic and the per-step bound), solves by `solveOne` (default solve(), inline). */
 export function planTiersWith(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions = {}, solveOne: (p: Problem, o: SolveOptions) => SolveResult = solve): TieredPlan {
-  return drive(tiersPlanner(problem, memories, options), solveOne);
+  return drive(tiersPlanner(problem, memories, options, undefined, { spill: spillPlanner }), solveOne);
 }
 
 /**
@@ -57,7 +56,7 @@ export function planTiersWith(problem: Problem, memories: readonly MemoryTier[],
  * the same plan as planTiersWith() with the same solves.
  */
 export async function planTiersAsync(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan> {
-  const run = tiersPlanner(problem, memories, options);
+  const run = tiersPlanner(problem, memories, options, undefined, { spill: spillPlanner });
   let step = run.next();
   while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
   return step.value;

@@ -16,14 +16,16 @@
  * Written as a generator of solve requests, like spillPlanner, so it runs inline or on workers alike.
  */
 import { liveBound } from '../../problem/bounds.js';
+import { hasTies } from '../../problem/relative.js';
 import type { MemoryTier, Problem } from '../../problem/types.js';
 import { validateMemories } from '../../problem/validate.js';
 import { verifyTieredPlan } from '../../problem/verify.js';
-import { spillPlanner, type SolveRequest } from '../spill.js';
+import { blockIndexOf, mergeRectangles, spreadOffsets, type MergedRectangles } from '../rectangles.js';
+import type { PlanResult, SolveRequest } from '../spill.js';
 import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
 import { demote, fillFastestFirst, greedyByDensity, improveAssignment } from './greedy.js';
-import { alignIn, costOf, pinned, stepBound, tierInstance, type TierInstance } from './instance.js';
+import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -89,11 +91,22 @@ export interface TieredPlan {
   timeMs: number;
 }
 
-/** GLPK's side of the exact solve, bound to a loaded GLPK (planTiers in ./index.ts). */
+/** GLPK's side of the exact solve, bound to a loaded GLPK (planTiers in ./index.ts), on the planner's instance. */
 export interface TierExact {
-  choose(cuts: readonly TierCut[], timeLimitMs: number): TierChoice;
+  choose(inst: TierInstance, cuts: readonly TierCut[], timeLimitMs: number): TierChoice;
   /** The LP relaxation's optimum. */
-  relaxed(timeLimitMs: number): number;
+  relaxed(inst: TierInstance, timeLimitMs: number): number;
+}
+
+/**
+ * What the caller of tiersPlanner knows or lends it. `spill`: the spill procedure (src/solve/spill.ts
+ * spillPlanner, passed in so that the two modules do not import each other), for fit's case; without
+ * it that case is planned as any other. `firstFails`: every buffer in the first memory is known not to
+ * place (the spill procedure's own case), so that solve is not asked for.
+ */
+export interface TiersKnown {
+  spill?: (problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions) => Generator<SolveRequest, PlanResult, SolveResult>;
+  firstFails?: boolean;
 }
 
 /** Assignments tried by GLPK before the heuristic. */
@@ -109,32 +122,44 @@ function memoryProblem(inst: TierInstance, m: number, idx: readonly number[]): P
   };
 }
 
-const membersOf = (memory: readonly number[], m: number): number[] => memory.flatMap((x, i) => (x === m ? [i] : []));
+/** The units in memory m, ascending. */
+const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatMap((x, u) => (x === m ? [u] : []));
 
 /**
  * The tiers procedure for `problem` over `memories` (fastest first; checked by validateMemories).
  * Yields the solves it needs; returns the plan (throws an InputError for bad memories). `options`
  * are the user's (method, seed, ...); `timeLimitMs` caps the whole procedure. `exact`: GLPK's
- * assignment (without it: the heuristic).
+ * assignment (without it: the heuristic). `known`: see TiersKnown.
  */
-export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions = {}, exact?: TierExact): Generator<SolveRequest, TieredPlan, SolveResult> {
+export function* tiersPlanner(
+  problem: Problem,
+  memories: readonly MemoryTier[],
+  options: SolveOptions = {},
+  exact?: TierExact,
+  known: TiersKnown = {},
+): Generator<SolveRequest, TieredPlan, SolveResult> {
+  validateMemories(problem, memories);
+  const tied = hasTies(problem);
+  if (tied) {
+    const rectangles = mergeRectangles(problem);
+    if (rectangles !== undefined) return yield* mergedTiers(problem, rectangles, memories, options, exact, known);
+  }
   const t0 = now();
   const limit = options.timeLimitMs ?? 10_000;
   const left = (): number => Math.max(50, limit - (now() - t0));
-  validateMemories(problem, memories);
   const inst = tierInstance(problem, memories);
   const k = memories.length;
   const n = problem.buffers.length;
   let bound = stepBound(inst);
-  if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(left() / 8));
+  if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(inst, left() / 8));
   const baseline = fillFastestFirst(inst);
-  const baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.memory);
+  const baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.unitMemory);
 
   /** Places every memory's set; the results (undefined for an empty memory) and the memories that did not fit. */
   function* place(memory: readonly number[], share = 2 * k): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
     const results: (SolveResult | undefined)[] = [];
     for (let m = 0; m < k; m++) {
-      const idx = membersOf(memory, m);
+      const idx = buffersIn(inst, memory, m);
       // A read-only memory plans no arena: its buffers stay where they are.
       results.push(idx.length === 0 || memories[m]!.readOnly === true ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / share } });
     }
@@ -160,34 +185,35 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
   /** A read-only memory's row: no arena (offsets 0, not planned); its buffers are read in place. */
   const readOnlyPlaced = (idx: readonly number[]): { method: string; bound: number; peak: number } => ({ method: idx.length > 0 ? 'in place' : '-', bound: 0, peak: 0 });
 
-  /** The plan from each buffer's memory, its offsets there and the memories' placements, checked by the verifier. */
-  const finish = (memory: number[], offsets: number[], placed: { method: string; bound: number; peak: number }[], how: TiersHow, rounds: number): TieredPlan => {
-    let cost = costOf(inst, memory);
+  /** The plan from each unit's memory, each buffer's offset there and the memories' placements, checked by the verifier. */
+  const finish = (unitMemory: number[], offsets: number[], placed: { method: string; bound: number; peak: number }[], how: TiersHow, rounds: number): TieredPlan => {
+    let cost = costOf(inst, unitMemory);
     if (baseline !== undefined && (baselineCost < cost || how === 'fill-fastest-first')) {
       // The baseline found a cheaper plan (or the only one): take it; it is checked like any other.
-      memory = baseline.memory;
+      unitMemory = baseline.unitMemory;
       offsets = baseline.offsets;
       cost = baselineCost;
       how = 'fill-fastest-first';
       placed = memories.map((_, m) => {
-        const idx = membersOf(memory, m);
+        const idx = buffersIn(inst, unitMemory, m);
         const sub = memoryProblem(inst, m, idx);
         if (memories[m]!.readOnly === true) return readOnlyPlaced(idx);
         return { method: 'fill-fastest-first', bound: liveBound(sub), peak: Math.max(0, ...idx.map((i) => offsets[i]! + problem.buffers[i]!.size)) };
       });
     }
+    const memory = bufferMemory(inst, unitMemory);
     const verdict = verifyTieredPlan(problem, memories, memory, offsets, placed.map((p) => p.peak));
     if (!verdict.valid) throw new Error(`internal error: the tiered plan is invalid:\n  ${verdict.errors.join('\n  ')}`);
     const proven = cost <= bound * (1 + 1e-12) + 1e-9;
     if (proven) bound = Math.min(bound, cost);
     const readOnly = memories.some((mem) => mem.readOnly === true);
-    const copyIn = problem.buffers.reduce((s, b, i) => s + (inst.allowed[i]!.some((a, m) => a && memories[m]!.readOnly === true) && memories[memory[i]!]!.readOnly !== true ? b.size : 0), 0);
+    const copyIn = problem.buffers.reduce((s, b, i) => s + (inst.allowed[inst.unitOf[i]!]!.some((a, m) => a && memories[m]!.readOnly === true) && memories[memory[i]!]!.readOnly !== true ? b.size : 0), 0);
     return {
       memories: [...memories],
       memory,
       offsets,
       usage: memories.map((mem, m) => {
-        const idx = membersOf(memory, m);
+        const idx = buffersIn(inst, unitMemory, m);
         return {
           name: mem.name,
           ...(mem.capacity !== undefined ? { capacity: mem.capacity } : {}),
@@ -197,7 +223,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
           method: placed[m]!.method,
           buffers: idx.length,
           bytes: idx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
-          traffic: idx.reduce((s, i) => s + inst.weight[i]!, 0),
+          traffic: idx.reduce((s, i) => s + (problem.buffers[i]!.weight ?? problem.buffers[i]!.size), 0),
         };
       }),
       cost,
@@ -217,7 +243,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     const offsets = new Array<number>(n).fill(0);
     const placed = memories.map((_, m) => {
       const r = results[m];
-      const idx = membersOf(memory, m);
+      const idx = buffersIn(inst, memory, m);
       if (memories[m]!.readOnly === true) return readOnlyPlaced(idx);
       idx.forEach((i, j) => (offsets[i] = r!.offsets[j]!));
       return { method: r?.method ?? '-', bound: r?.bound ?? 0, peak: r?.peak ?? 0 };
@@ -226,24 +252,24 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
   };
 
   // 1. Everything in the first memory, when it is the cheapest and every buffer may live there.
-  const firstCheapest = inst.cost.every((c) => c >= inst.cost[0]!) && inst.allowed.every((a) => a[0]);
+  const firstCheapest = known.firstFails !== true && inst.cost.every((c) => c >= inst.cost[0]!) && inst.allowed.every((a) => a[0]);
   let whole: SolveResult | undefined;
   if (firstCheapest) {
     // Every buffer in one arena: the solve --capacity runs first (all the time there is, as there).
-    const all = problem.buffers.map(() => 0);
+    const all = inst.units.map(() => 0);
     const { results, failed } = yield* place(all, 1);
     if (failed.length === 0) return fromResults(all, results, 'all-first', 1);
     whole = results[0];
   }
 
   // 2. Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
-  const fitCase = k === 2 && memories[1]!.capacity === undefined && inst.cost[0]! < inst.cost[1]! && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
-  if (fitCase && whole !== undefined) {
-    const plan = yield* spillPlanner({ buffers: problem.buffers, capacity: memories[0]!.capacity! }, memories[0]!.capacity!, whole, { ...options, timeLimitMs: left() });
+  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && inst.cost[0]! < inst.cost[1]! && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+  if (fitCase && whole !== undefined && known.spill !== undefined) {
+    const plan = yield* known.spill({ buffers: problem.buffers, capacity: memories[0]!.capacity! }, memories[0]!.capacity!, whole, { ...options, timeLimitMs: left() });
     if (plan.spill === undefined) return failure(plan.spillFailure?.startsWith('even') ? 'infeasible' : 'unknown', plan.spillFailure ?? 'no plan', 1);
     const memory = plan.spill.memory.map((x) => (x === 'chip' ? 0 : 1));
     if (plan.spill.choice === 'optimal') bound = Math.max(bound, costOf(inst, memory));
-    const ddr = membersOf(memory, 1);
+    const ddr = unitsIn(memory, 1);
     const ddrBound = liveBound(memoryProblem(inst, 1, ddr));
     return finish(
       memory,
@@ -265,7 +291,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       rounds = round;
       // Most of the time goes to the assignment: placements mostly end by their budgets, not the clock.
-      const choice = exact.choose(cuts, left() * 0.6);
+      const choice = exact.choose(inst, cuts, left() * 0.6);
       if (choice.outcome === 'infeasible') {
         if (provenCuts) return failure('infeasible', round === 1 ? 'no assignment of the buffers fits the memories\' capacities at every step' : 'no assignment left places in every memory (each was proven not to)', round);
         break;
@@ -275,7 +301,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
       const { results, failed } = yield* place(choice.memory);
       if (failed.length === 0) return fromResults(choice.memory, results, 'glpk', round);
       for (const m of failed) {
-        cuts.push({ memory: m, buffers: membersOf(choice.memory, m) });
+        cuts.push({ memory: m, units: unitsIn(choice.memory, m) });
         if (results[m]!.status !== 'infeasible') provenCuts = false;
       }
       if (now() - t0 > limit) break;
@@ -285,7 +311,7 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
   // 4. The heuristic: greedy by traffic per byte, local search, then move buffers above a capacity down a tier until every memory places.
   const memory = greedyByDensity(inst);
   if (memory === undefined) {
-    if (baseline !== undefined) return finish(baseline.memory, baseline.offsets, [], 'fill-fastest-first', rounds);
+    if (baseline !== undefined) return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
     return failure('unknown', 'no assignment found that fits the memories\' capacities at every step', rounds);
   }
   improveAssignment(inst, memory);
@@ -297,19 +323,56 @@ export function* tiersPlanner(problem: Problem, memories: readonly MemoryTier[],
     for (const m of failed) {
       const r = results[m]!;
       const cap = memories[m]!.capacity!;
-      const idx = membersOf(memory, m);
-      const movable = (i: number): boolean => !pinned(problem, i) && inst.allowed[i]!.some((a, to) => a && (to > m || memories[to]!.readOnly === true));
-      const above = idx.filter((i, j) => r.offsets[j]! + problem.buffers[i]!.size > cap && movable(i));
-      const pool = above.length > 0 ? above : idx.filter(movable);
+      const idx = buffersIn(inst, memory, m);
+      const movable = (u: number): boolean => !inst.pinned[u] && inst.allowed[u]!.some((a, to) => a && (to > m || memories[to]!.readOnly === true));
+      // The units with a buffer above the capacity (each once, ascending).
+      const above = [...new Set(idx.filter((i, j) => r.offsets[j]! + problem.buffers[i]!.size > cap).map((i) => inst.unitOf[i]!))].sort((x, y) => x - y).filter(movable);
+      const pool = above.length > 0 ? above : unitsIn(memory, m).filter(movable);
       if (pool.length === 0) continue;
-      const rate = (i: number): number => inst.weight[i]! / problem.buffers[i]!.size;
+      const rate = (u: number): number => inst.weight[u]! / inst.size[u]!;
       // One at a time while there is time; then every one above the capacity at once (always ends).
       const batch = now() - t0 > limit && above.length > 0 ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
       for (const i of batch) moved = demote(inst, memory, i) || moved;
     }
     if (!moved) {
-      if (baseline !== undefined) return finish(baseline.memory, baseline.offsets, [], 'fill-fastest-first', rounds);
+      if (baseline !== undefined) return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
       return failure('unknown', 'no plan found that places every memory\'s buffers within its capacity', rounds);
     }
   }
+}
+
+/**
+ * tiersPlanner on a problem with gaps or aliases whose blocks are all rectangles (src/solve/rectangles.ts):
+ * the same planner on one buffer per block — its weight the sum of its members' (each one's traffic), its
+ * memories those every member may use and whose alignment every member's offset from the base keeps —
+ * so GLPK's rows, the bounds, fit's case (the spill procedure, as `--capacity` takes it) and the baseline
+ * are those of plain buffers, and what they prove holds for the blocks. Every member lives where its block
+ * went, at its block's base plus its offset from it; the plan is checked by verifyTieredPlan on the tied
+ * problem (its aliases included).
+ */
+function* mergedTiers(problem: Problem, m: MergedRectangles, memories: readonly MemoryTier[], options: SolveOptions, exact: TierExact | undefined, known: TiersKnown): Generator<SolveRequest, TieredPlan, SolveResult> {
+  const bs = problem.buffers;
+  const merged: Problem = {
+    buffers: m.merged.buffers.map((b, k) => {
+      const block = m.blocks[k]!;
+      const keeps = (mem: MemoryTier): boolean => block.members.every((x) => x.delta % (mem.align ?? 1) === 0);
+      const out = { ...b, weight: block.members.reduce((s, x) => s + (bs[x.index]!.weight ?? bs[x.index]!.size), 0) };
+      if (memories.every(keeps)) return out;
+      // validateMemories made sure some memory keeps them all.
+      const names = (b.memories ?? memories.filter((mem) => mem.readOnly !== true).map((mem) => mem.name)).filter((name) => keeps(memories.find((mem) => mem.name === name)!));
+      return { ...out, memories: names };
+    }),
+  };
+  const plan = yield* tiersPlanner(merged, memories, options, exact, known);
+  if (plan.memory.length === 0) return plan;
+  const blockOf = blockIndexOf(problem, m);
+  const memory = bs.map((_, i) => plan.memory[blockOf[i]!]!);
+  const { offsets } = spreadOffsets(problem, m, plan.offsets);
+  const verdict = verifyTieredPlan(problem, memories, memory, offsets, plan.usage.map((u) => u.used));
+  if (!verdict.valid) throw new Error(`internal error: the tiered plan of merged blocks is invalid:\n  ${verdict.errors.join('\n  ')}`);
+  const usage = plan.usage.map((u, k) => {
+    const idx = bs.flatMap((_, i) => (memory[i] === k ? [i] : []));
+    return { ...u, buffers: idx.length, bytes: idx.reduce((s, i) => s + bs[i]!.size, 0) };
+  });
+  return { ...plan, memory, offsets, usage };
 }
