@@ -128,7 +128,14 @@ export interface ReportOptions {
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
 function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
   const cap = spill.capacity;
-  const how = spill.how === 'search' ? 'choice search' : spill.how === 'greedy' ? 'greedy fallback: the choice rounds ran out' : 'the fill-fastest-first set: it kept more than the choice found';
+  const how =
+    spill.how === 'search'
+      ? 'choice search'
+      : spill.how === 'greedy'
+        ? 'greedy fallback: the choice rounds ran out'
+        : spill.how === 'blocks'
+          ? 'blocks kept or spilled whole, by the tiers heuristic'
+          : 'the fill-fastest-first set: it kept more than the choice found';
   out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${how}, ${plural(spill.rounds, 'round')})`);
   const kept = spill.memory.filter((m) => m === 'chip').length;
   out.push(

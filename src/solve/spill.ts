@@ -40,9 +40,11 @@ export interface SpillInfo {
   /**
    * How the set was chosen: the exact choice search, or the greedy fallback when its rounds ran out;
    * fill-fastest-first: the set that baseline keeps on chip (largest first, each on chip where it
-   * fits), taken when the choice was not proven best and that set keeps more weight and places.
+   * fits), taken when the choice was not proven best and that set keeps more weight and places;
+   * blocks: gaps or aliases whose blocks are not all rectangles, each block kept or spilled whole by
+   * the tiers heuristic (spillBlocks).
    */
-  how: 'search' | 'greedy' | 'fill-fastest-first';
+  how: 'search' | 'greedy' | 'fill-fastest-first' | 'blocks';
   /** Choices made: each one that failed to place was cut away. */
   rounds: number;
   /** The plan of every buffer in one arena, which did not fit. */
@@ -312,7 +314,7 @@ function* spillBlocks(problem: Problem, capacity: number, whole: SolveResult, op
     spilledBytes: spilledIdx.reduce((s, i) => s + problem.buffers[i]!.size, 0),
     ddrTraffic: spilledIdx.reduce((s, i) => s + weightOf(problem, i), 0),
     choice: plan.status === 'optimal' ? 'optimal' : 'feasible',
-    how: plan.how === 'fill-fastest-first' ? 'fill-fastest-first' : 'greedy',
+    how: plan.how === 'fill-fastest-first' ? 'fill-fastest-first' : 'blocks',
     rounds: plan.rounds,
     whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
   };
