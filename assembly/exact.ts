@@ -738,3 +738,10 @@ export function bbEmit(): f64 {
   for (let b = 0; b < N; b++) i64set(OFF, b, i64at(SOL, b));
   return emit();
 }
+
+/**
+ * Lowers (or sets) the work budget of the run in progress, from inside tick(): a racing worker learns
+ * its run's exact budget only once the runs before it end (src/worker/race.ts). Exact only while the
+ * run's work is still below `workBudget`: every check so far then saw less, as they would have.
+ */
+export function bbLimitWork(workBudget: f64): void { workLimit = workBudget; }

@@ -12,7 +12,7 @@ import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
 import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, searchBlocks } from './blocks-exact.js';
-import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
+import { DEFAULT_MAX_PAIRS, Engine, type SearchOutcome, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
 
 export interface SolveOptions {
@@ -160,15 +160,40 @@ interface Best {
  * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
+  return solveWithSearch(problem, options, inlineSearch);
+}
+
+/**
+ * How the exact search runs on a loaded engine: Engine.search's arguments, its outcome. The same
+ * outcome, run for run, whoever drives the restarts (inline here; raced by workers in src/worker/race.ts).
+ */
+export type ExactSearch = (
+  eng: Engine,
+  cap: number,
+  target: number,
+  more: (p: SearchProgress) => boolean,
+  maxNodes: number,
+  maxWork: number,
+  switches: Readonly<SearchSwitches>,
+) => SearchOutcome;
+
+/** The exact search run by the engine itself, one run after another. */
+export const inlineSearch: ExactSearch = (eng, cap, target, more, maxNodes, maxWork, switches) => eng.search(cap, target, more, maxNodes, maxWork, switches);
+
+/**
+ * solve() with the exact search of a problem not split in time run by `search` (a problem split in
+ * time, or planned through blocks, searches inline). Internal: the workers' racing uses it.
+ */
+export function solveWithSearch(problem: Problem, options: SolveOptions, search: ExactSearch): SolveResult {
   validateProblem(problem);
   const parts = partsToSolve(problem, options, true);
-  if (parts === undefined) return solveWhole(problem, options, true);
+  if (parts === undefined) return solveWhole(problem, options, true, search);
   // The report's rows solve `problem` itself (validated above); the parts are problems of their own.
   return solveInParts(problem, parts, options, (p, o) => solveWhole(p, o, p === problem), finishPlan);
 }
 
 /** solve() on the problem as one piece; `validated`: the caller has validated it (a million buffers: ~1 s saved). */
-function solveWhole(problem: Problem, options: SolveOptions, validated = false): SolveResult {
+function solveWhole(problem: Problem, options: SolveOptions, validated = false, search: ExactSearch = inlineSearch): SolveResult {
   const clock = options.deadline?.clock ?? performanceClock;
   const now = clock;
   const t0 = now();
@@ -303,7 +328,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
       // When only time ends the search, a tenth of it stays for the local search that may follow.
       const timeOnly = maxNodes === Infinity && searchWork === Infinity;
       const searchEnd = lsAfterSearch && timeOnly ? end.share(0.9) : end;
-      const r = runSearch(eng, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
+      const r = runSearch(eng, search, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
       searchNodes = r.nodes;
       if (r.proof !== undefined && r.proof.bound > bound) {
         bound = r.proof.bound;
@@ -460,6 +485,7 @@ interface SearchPhases {
  */
 function runSearch(
   eng: Engine,
+  search: ExactSearch,
   options: SolveOptions,
   ctx: {
     bound: number;
@@ -502,7 +528,7 @@ function runSearch(
     const half = i < phases.length - 1;
     // With no node or work budget (`exact`) only time can split the budget: half of what is left.
     phaseEnd = half && left === Infinity && workLeft === Infinity ? end.share(0.5) : end;
-    const outcome = eng.search(cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft, ctx.switches);
+    const outcome = search(eng, cap, bound, more, half ? Math.ceil(left / 2) : left, half ? workLeft / 2 : workLeft, ctx.switches);
     nodes += outcome.nodes;
     workDone += outcome.work;
     if (outcome.plan) {

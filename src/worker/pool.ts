@@ -46,6 +46,8 @@ interface Job {
 export class Pool {
   private readonly idle: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** Background jobs: started only when no other job waits (see run). */
+  private readonly background: Job[] = [];
   /** Slots running a call now. */
   private readonly running = new Set<Slot>();
   private closed = false;
@@ -58,22 +60,28 @@ export class Pool {
     for (let i = 0; i < size; i++) this.idle.push({});
   }
 
-  run<T>(task: Task<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs the task on a free worker, or when one frees up, in order of calls. A `background` job waits
+   * until no other job does: it only ever takes a worker nobody else asks for (racing lanes,
+   * src/worker/race.ts). Aborting `signal` rejects the call; a running call's worker is terminated.
+   */
+  run<T>(task: Task<T>, signal?: AbortSignal, background = false): Promise<T> {
     if (this.closed) return Promise.reject(new Error('arenapack: the solver is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const queue = background ? this.background : this.queue;
     return new Promise<T>((resolve, reject) => {
       const job: Job = { task: task as Task<unknown>, signal, resolve: resolve as (v: unknown) => void, reject };
       if (signal) {
         job.leaveQueue = () => {
-          const i = this.queue.indexOf(job);
+          const i = queue.indexOf(job);
           if (i >= 0) {
-            this.queue.splice(i, 1);
+            queue.splice(i, 1);
             reject(abortReason(signal));
           }
         };
         signal.addEventListener('abort', job.leaveQueue, { once: true });
       }
-      this.queue.push(job);
+      queue.push(job);
       this.pump();
     });
   }
@@ -82,7 +90,7 @@ export class Pool {
   close(): void {
     this.closed = true;
     const err = new Error('arenapack: the solver was closed');
-    for (const job of this.queue.splice(0)) job.reject(err);
+    for (const job of [...this.queue.splice(0), ...this.background.splice(0)]) job.reject(err);
     for (const slot of this.running) {
       slot.fail?.(err);
       this.retire(slot);
@@ -90,8 +98,8 @@ export class Pool {
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && this.idle.length > 0) {
-      const job = this.queue.shift()!;
+    while ((this.queue.length > 0 || this.background.length > 0) && this.idle.length > 0) {
+      const job = (this.queue.length > 0 ? this.queue : this.background).shift()!;
       const slot = this.idle.pop()!;
       void this.start(slot, job);
     }

@@ -1,6 +1,8 @@
 import type { Problem } from '../problem/types.js';
 import type { SolveOptions, SolveResult } from '../solve/solve.js';
 import type { WireError } from './errors.js';
+import type { RaceWire } from './race-channel.js';
+import type { RaceStats } from './race.js';
 
 /** solve()'s options that cross to a worker: everything but the callback and the deadline (a clock). */
 export type WireSolveOptions = Omit<SolveOptions, 'onProgress' | 'deadline'>;
@@ -9,14 +11,17 @@ export type WireSolveOptions = Omit<SolveOptions, 'onProgress' | 'deadline'>;
 export type Progress = Parameters<NonNullable<SolveOptions['onProgress']>>[0];
 
 /** A solve's outcome as it crosses back: a result, or the error it threw. */
-export type WireOutcome = { ok: true; result: SolveResult } | { ok: false; error: WireError };
+export type WireOutcome = { ok: true; result: SolveResult; race?: RaceStats } | { ok: false; error: WireError };
 
 /** How a test makes a worker die: an uncaught exception, or the worker ending itself. */
 export type CrashKind = 'throw' | 'exit';
 
 /** What a worker exposes through comlink. */
 export interface WorkerApi {
-  solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void): WireOutcome;
+  /** solve(); with `race`, its exact search raced with the lanes of `race` (src/worker/race.ts). */
+  solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void, race?: RaceWire): WireOutcome;
+  /** Serves one lane of a race on `problem` until it closes (src/worker/race.ts serveLane). */
+  lane(problem: Problem, lane: SharedArrayBuffer, doorbell: SharedArrayBuffer): void;
   /** Test hook: kills this worker (never answers). */
   crash(kind: CrashKind): Promise<never>;
 }

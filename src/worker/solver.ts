@@ -5,6 +5,9 @@ import { finishPlan, type SolveOptions, type SolveResult } from '../solve/solve.
 import { fromWire, poisonsWorker } from './errors.js';
 import { Pool, type Spawn } from './pool.js';
 import type { CrashKind, WireSolveOptions } from './protocol.js';
+import { canRace, closeLane, closeRace, createRace, laneStarted, type RaceWire } from './race-channel.js';
+import type { RaceStats } from './race.js';
+import { hasTies } from '../problem/relative.js';
 
 /** solve()'s options, and a signal that cancels the call. */
 export interface WorkerSolveOptions extends SolveOptions {
@@ -29,6 +32,48 @@ export interface Solver {
 }
 
 const pools = new WeakMap<Solver, Pool>();
+/** The last race's statistics per solver (test and bench hook; see lastRace). */
+const races = new WeakMap<Solver, RaceStats>();
+
+/** Problems up to which a solve races its exact search (a lane holds a copy of the problem). */
+export const RACE_MAX_BUFFERS = 100_000;
+
+/**
+ * The lanes of a race for one solve of `problem`: the pool's other workers, as background jobs (only
+ * those nobody else asks for), each serving the race until `end()` closes it; undefined when the solve
+ * would not race: one worker, no SharedArrayBuffer, a method without the exact search, a problem with
+ * gaps or aliases (planned through blocks), none or more than RACE_MAX_BUFFERS buffers.
+ */
+function racing(pool: Pool, problem: Problem, options: SolveOptions): { wire: RaceWire; end: () => void } | undefined {
+  const method = options.method ?? 'auto';
+  const n = problem.buffers.length;
+  if (pool.size < 2 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  if (n === 0 || n > RACE_MAX_BUFFERS || hasTies(problem)) return undefined;
+  const wire = createRace(pool.size - 1, n);
+  const lanes = wire.lanes.map(() => ({ started: false, stop: new AbortController() }));
+  wire.lanes.forEach((sab, l) => {
+    pool
+      .run(
+        (api) => {
+          lanes[l]!.started = true;
+          laneStarted(wire, l);
+          return api.lane(problem, sab, wire.doorbell);
+        },
+        lanes[l]!.stop.signal,
+        true,
+      )
+      // A lane that fails or dies leaves the race; the driver takes its run back.
+      .catch(() => closeLane(wire, l));
+  });
+  return {
+    wire,
+    end: () => {
+      closeRace(wire);
+      // Lanes still queued leave the queue; running ones return on their own (aborting would end their worker).
+      for (const lane of lanes) if (!lane.started) lane.stop.abort();
+    },
+  };
+}
 
 /** Builds a Solver over any way of starting workers (Node's or the browser's). */
 export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
@@ -52,17 +97,26 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
         p.finally(() => {
           settled = true;
         });
-      /** One solve in a free worker; its options are read when it starts. */
-      const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> =>
-        pool.run(async (api, recycle) => {
+      /**
+       * One solve in a free worker; its options are read when it starts. With more than one worker its
+       * exact search races in the workers left idle (src/worker/race.ts): the same plan, sooner.
+       */
+      const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> => {
+        const race = racing(pool, p, options);
+        const solved = pool.run(async (api, recycle) => {
           const { onProgress, deadline, ...rest } = optionsAtStart();
           // A deadline crosses as the time left when the call starts (a call may wait for a worker).
           const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
-          const outcome = await api.solve(p, wire, onProgress ? proxy(onProgress) : undefined);
-          if (outcome.ok) return outcome.result;
+          const outcome = await api.solve(p, wire, onProgress ? proxy(onProgress) : undefined, race?.wire);
+          if (outcome.ok) {
+            if (outcome.race !== undefined) races.set(solver, outcome.race);
+            return outcome.result;
+          }
           if (poisonsWorker(outcome.error)) recycle();
           throw fromWire(outcome.error);
         }, signal);
+        return race === undefined ? solved : solved.finally(race.end);
+      };
       // The portfolios that search split the problem in time (src/solve/decompose.ts): with more than
       // one worker, the parts are solved at once. Each part whose budgets end it gets all the time left
       // when it starts (not a share), so other solves sharing the pool (plan --jobs) do not change it.
@@ -86,6 +140,11 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
   };
   pools.set(solver, pool);
   return solver;
+}
+
+/** Test and bench hook: what the solver's last racing solve did (undefined before any). */
+export function lastRace(solver: Solver): RaceStats | undefined {
+  return races.get(solver);
 }
 
 /**

@@ -1,5 +1,8 @@
 import { releaseProxy, type Remote } from 'comlink';
-import { solve } from '../solve/solve.js';
+import { solve, solveWithSearch } from '../solve/solve.js';
+import { Engine } from '../solve/wasm/engine.js';
+import { closeRace, type RaceWire } from './race-channel.js';
+import { racingSearch, serveLane } from './race.js';
 import { toWire } from './errors.js';
 import type { CrashKind, Progress, WireOutcome, WireSolveOptions, WorkerApi } from './protocol.js';
 import type { Problem } from '../problem/types.js';
@@ -7,13 +10,16 @@ import type { Problem } from '../problem/types.js';
 /** Progress goes out at most this often (ms): each report is a message to the page or process. */
 const PROGRESS_EVERY_MS = 50;
 
+/** The engine a worker serves racing lanes with (solve() keeps its own). */
+let laneEngine: Engine | undefined;
+
 /**
  * The solver as a worker serves it: solve() unchanged, its errors flattened so that they arrive
  * whole. `exit` ends the worker (process.exit in Node, close() in a browser).
  */
 export function workerApi(exit: () => void): WorkerApi {
   return {
-    solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void): WireOutcome {
+    solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void, race?: RaceWire): WireOutcome {
       let last = -Infinity;
       let lastPhase: Progress['phase'] | undefined;
       const forward = onProgress
@@ -27,14 +33,23 @@ export function workerApi(exit: () => void): WorkerApi {
             void Promise.resolve(onProgress(p)).catch(() => undefined);
           }
         : undefined;
+      const opts = forward ? { ...options, onProgress: forward } : options;
       try {
-        return { ok: true, result: solve(problem, forward ? { ...options, onProgress: forward } : options) };
+        if (race === undefined) return { ok: true, result: solve(problem, opts) };
+        const racing = racingSearch(race);
+        return { ok: true, result: solveWithSearch(problem, opts, racing.search), race: racing.stats };
       } catch (e) {
         return { ok: false, error: toWire(e) };
       } finally {
+        // The lanes return as soon as the solve is over (the caller closes them too).
+        if (race !== undefined) closeRace(race);
         // Closes the callback's channel, so the caller's side holds no open port.
         (onProgress as Remote<(p: Progress) => void> | undefined)?.[releaseProxy]();
       }
+    },
+    lane(problem: Problem, lane: SharedArrayBuffer, doorbell: SharedArrayBuffer): void {
+      laneEngine ??= new Engine();
+      serveLane(laneEngine, problem, lane, doorbell);
     },
     crash(kind: CrashKind): Promise<never> {
       if (kind === 'exit') exit();

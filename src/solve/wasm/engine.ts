@@ -1,7 +1,8 @@
 import { indicesByKey } from '../../problem/sweep.js';
 import type { Problem } from '../../problem/types.js';
 import { wasmBase64 } from './binary.js';
-import { DEFAULT_SWITCHES, STATIC_ORDERS, engineMask, type SearchSwitches } from '../switches.js';
+import { DEFAULT_SWITCHES, type SearchSwitches } from '../switches.js';
+import { Restarts, type RunAsk, type RunResult } from '../restarts.js';
 
 /** The exports of assembly/index.ts, as JS sees them. */
 interface Exports {
@@ -36,6 +37,7 @@ interface Exports {
   bbOutOfMemory(): number;
   bbEmit(): number;
   bbSwitches(mask: number): void;
+  bbLimitWork(work: number): void;
   odPrepare(ints: number, ops: number, tensors: number): number;
   odInts(): number;
   odSizes(): number;
@@ -237,11 +239,11 @@ export class Engine {
 
   /**
    * Exact search for the lowest peak <= cap, stopping at `target` (a proven lower bound). Runs are
-   * restarted with three static orders and node limits that double (as MiniMalloc does), so one
-   * unlucky early choice does not trap the search; each plan found lowers the cap to its peak - 1.
-   * A run that explores its whole tree proves that no plan fits the cap it had.
-   * `more(progress)` is asked every few thousand nodes and ends the search by returning false.
-   * `switches` (src/solve/switches.ts) turns techniques off; the restarts and static orders are run here.
+   * restarted with three static orders and node limits that double (as MiniMalloc does; the schedule
+   * is src/solve/restarts.ts), so one unlucky early choice does not trap the search; each plan found
+   * lowers the cap to its peak - 1. A run that explores its whole tree proves that no plan fits the cap
+   * it had. `more(progress)` is asked every few thousand nodes and ends the search by returning false.
+   * `switches` (src/solve/switches.ts) turns techniques off, the restarts and static orders included.
    */
   search(
     cap: number,
@@ -251,66 +253,73 @@ export class Engine {
     maxWork = Infinity,
     switches: Readonly<SearchSwitches> = DEFAULT_SWITCHES,
   ): SearchOutcome {
-    // Built once per loaded problem: solve() searches twice (the bound, then down from the best).
-    if (!this.searchReady) {
-      const ready = this.x.bbPrepare();
-      if (ready === 2) throw new Error('arenapack: the exact search needs the conflict graph, not kept for this problem (canSearch())');
-      if (ready === 0) throw new Error('arenapack: out of memory in the exact search');
-    }
-    this.searchReady = true;
-    this.x.bbSwitches(engineMask(switches));
-    const orders = switches.orders.map((o) => STATIC_ORDERS.indexOf(o));
+    this.prepareSearch();
     const t0 = performance.now();
-    let nodes = 0; // nodes of finished runs
-    let work = 0; // and their work (see bbWork)
-    let plan: { offsets: number[]; peak: number } | undefined;
-    let curCap = cap;
+    const runs = new Restarts(this.n, cap, target, maxNodes, maxWork, switches);
+    while (runs.done === undefined) {
+      const ask = runs.ask(runs.next);
+      if (ask === undefined) throw new Error('internal error: the search has no next run');
+      const best = runs.plan?.peak;
+      runs.take(this.searchRun(ask, (runNodes) => more({ nodes: runs.nodes + runNodes, ...(best !== undefined ? { best } : {}), elapsedMs: performance.now() - t0 })));
+    }
+    return runs.done;
+  }
+
+  /**
+   * Builds the exact search's structures for the loaded problem (once per load; search() and
+   * searchRun() call it). Throws when the conflict graph was not kept (canSearch()) or memory runs out.
+   */
+  prepareSearch(): void {
+    if (this.searchReady) return;
+    const ready = this.x.bbPrepare();
+    if (ready === 2) throw new Error('arenapack: the exact search needs the conflict graph, not kept for this problem (canSearch())');
+    if (ready === 0) throw new Error('arenapack: out of memory in the exact search');
+    this.searchReady = true;
+  }
+
+  /**
+   * One run of the exact search (src/solve/restarts.ts). `more(runNodes)` is asked every few thousand
+   * nodes (with the run's nodes so far) and stops the run by returning false; so does reaching
+   * `ask.stopAt` nodes. Throws when memory runs out.
+   */
+  searchRun(ask: RunAsk, more: (runNodes: number) => boolean): RunResult {
+    this.prepareSearch();
     let stopped = false;
     this.onTick = (runNodes) => {
-      const total = nodes + runNodes;
-      const best = plan?.peak;
-      if (total >= maxNodes || !more({ nodes: total, ...(best !== undefined ? { best } : {}), elapsedMs: performance.now() - t0 })) {
-        stopped = true;
-      }
+      if (runNodes >= ask.stopAt || !more(runNodes)) stopped = true;
       return !stopped;
     };
-    const out = (exhausted: boolean): SearchOutcome => {
-      this.onTick = () => true;
-      return {
-        ...(plan ? { plan } : {}),
-        exhausted,
-        provenAbove: exhausted ? curCap : target - 1,
-        nodes,
-        work,
-      };
-    };
-    for (;;) {
-      // Without restarts: one run of the first order, no node limit but the solve's.
-      let limit = switches.restarts ? Math.max(2 * this.n, 256) : Infinity;
-      let found = false;
-      while (!found) {
-        for (let i = 0; i < (switches.restarts ? orders.length : 1) && !found; i++) {
-          const state = this.x.bbRun(curCap, orders[i]!, Math.min(limit, maxNodes - nodes), maxWork - work);
-          nodes += this.x.bbNodes();
-          work += this.x.bbWork();
-          if (this.x.bbOutOfMemory()) {
-            this.onTick = () => true;
-            throw new Error('arenapack: out of memory in the exact search');
-          }
-          if (state === 1) return out(true); // the whole tree: nothing fits curCap
-          if (state === 2) {
-            plan = { offsets: [], peak: this.x.bbEmit() };
-            plan.offsets = this.offsets();
-            found = true;
-          }
-          if (stopped || nodes >= maxNodes || work >= maxWork) return out(false);
-          if (state === 3 && !switches.restarts) return out(false); // (only a budget ends a run without a node limit)
-        }
-        limit *= 2;
+    try {
+      this.x.bbSwitches(ask.mask);
+      const state = this.x.bbRun(ask.cap, ask.order, ask.limit, ask.work);
+      if (this.x.bbOutOfMemory()) throw new Error('arenapack: out of memory in the exact search');
+      const r: RunResult = { state: state as RunResult['state'], nodes: this.x.bbNodes(), work: this.x.bbWork(), stopped };
+      if (state === 2) {
+        const peak = this.x.bbEmit();
+        r.plan = { offsets: this.offsets(), peak };
       }
-      if (plan!.peak <= target) return out(false);
-      curCap = plan!.peak - 1;
+      return r;
+    } finally {
+      this.onTick = () => true;
     }
+  }
+
+  /** Work the run in progress has done so far (from inside searchRun's `more`). */
+  runWork(): number {
+    return this.x.bbWork();
+  }
+
+  /**
+   * Sets the work budget of the run in progress (from inside searchRun's `more`): see
+   * assembly/exact.ts bbLimitWork; exact only while runWork() is below it.
+   */
+  limitWork(work: number): void {
+    this.x.bbLimitWork(work);
+  }
+
+  /** Buffers of the loaded problem. */
+  get size(): number {
+    return this.n;
   }
 
   /**

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Problem } from '../../src/problem/types.js';
+import { verifyPlan } from '../../src/problem/verify.js';
+import { Restarts } from '../../src/solve/restarts.js';
+import { solve, type SolveOptions, type SolveResult } from '../../src/solve/solve.js';
+import { createSolver } from '../../src/worker/node.js';
+import { lastRace } from '../../src/worker/solver.js';
+import { planOf, sideBySide, tightProblem } from '../helpers/problems.js';
+
+const racing = createSolver({ size: 2 });
+const single = createSolver({ size: 1 });
+afterAll(() => {
+  racing.close();
+  single.close();
+});
+
+/** Everything of a result that does not depend on the clock. */
+const outcome = (r: SolveResult) => ({
+  ...planOf(r),
+  offsets: r.offsets,
+  proof: r.proof,
+  searchNodes: r.searchNodes,
+  methods: r.methods.map((m) => [m.method, m.peak]),
+  parts: r.parts?.map((p) => [p.peak, p.bound, p.method, p.proof, p.searchNodes]),
+});
+
+describe('Restarts (the exact search schedule)', () => {
+  it('asks orders 0, 1, 2 per node limit, limits doubling from max(2n, 256), cut to the nodes left', () => {
+    const r = new Restarts(10, 1000, 900, 2000, Infinity);
+    const asks = [0, 1, 2, 3, 4, 5, 6].map((i) => r.ask(i));
+    expect(asks.map((a) => a && [a.order, a.limit, a.stopAt])).toEqual([
+      [0, 256, 2000],
+      [1, 256, 1744],
+      [2, 256, 1488],
+      [0, 512, 1232],
+      [1, 512, 720],
+      [2, 208, 208],
+      undefined,
+    ]);
+    expect(asks.every((a) => a === undefined || (a.cap === 1000 && a.work === Infinity))).toBe(true);
+  });
+
+  it('commits runs in order: a node-limit stop goes on, a plan starts a segment at its peak - 1, an exhausted tree proves the cap', () => {
+    const r = new Restarts(10, 1000, 900, Infinity, 1e9);
+    r.take({ state: 3, nodes: 256, work: 1000, stopped: false });
+    expect([r.next, r.segment, r.nodes, r.work]).toEqual([1, 0, 256, 1000]);
+    expect(r.ask(1)!.work).toBe(1e9 - 1000);
+    r.take({ state: 2, nodes: 10, work: 50, stopped: false, plan: { offsets: [0], peak: 950 } });
+    expect([r.next, r.segment, r.cap, r.done]).toEqual([0, 1, 949, undefined]);
+    expect(r.ask(0)).toMatchObject({ cap: 949, order: 0, limit: 256 });
+    r.take({ state: 1, nodes: 5, work: 5, stopped: false });
+    expect(r.done).toEqual({ plan: { offsets: [0], peak: 950 }, exhausted: true, provenAbove: 949, nodes: 271, work: 1055 });
+  });
+
+  it('ends at the target, at the work budget, and when a tick stopped a run', () => {
+    const atTarget = new Restarts(10, 1000, 900, Infinity, Infinity);
+    atTarget.take({ state: 2, nodes: 1, work: 1, stopped: false, plan: { offsets: [], peak: 900 } });
+    expect(atTarget.done).toMatchObject({ exhausted: false, provenAbove: 899 });
+    const work = new Restarts(10, 1000, 900, Infinity, 100);
+    work.take({ state: 3, nodes: 30, work: 100, stopped: false });
+    expect(work.done).toMatchObject({ exhausted: false, nodes: 30 });
+    const ticked = new Restarts(10, 1000, 900, Infinity, Infinity);
+    ticked.take({ state: 3, nodes: 30, work: 1, stopped: true });
+    expect(ticked.done).toMatchObject({ exhausted: false });
+  });
+});
+
+describe('racing the exact search in workers (createSolver, 2 workers)', () => {
+  // Budgets, not the clock, end these solves: the plan must be the inline one byte for byte.
+  const cases: [string, Problem, SolveOptions][] = [
+    ['tight 60/1, search, 100000 nodes (many restarts, plans in several segments)', tightProblem(60, 1), { method: 'search', maxNodes: 100_000 }],
+    ['tight 100/3, search, 100000 nodes', tightProblem(100, 3), { method: 'search', maxNodes: 100_000 }],
+    ['tight 100/3, auto (default node and work budgets)', tightProblem(100, 3), { method: 'auto' }],
+    ['tight 120/4, auto (the search meets the bound)', tightProblem(120, 4), { method: 'auto' }],
+    ['tight 100/3 with a capacity, search', { ...tightProblem(100, 3), capacity: 4600 }, { method: 'search', maxNodes: 60_000 }],
+    ['tight 100/3, exact, 40000 nodes, seed 7', tightProblem(100, 3), { method: 'exact', maxNodes: 40_000, seed: 7 }],
+  ];
+  for (const [name, problem, options] of cases) {
+    it(`gives the inline plan: ${name}`, async () => {
+      const opts: SolveOptions = { ...options, timeLimitMs: 120_000 };
+      const inline = solve(problem, opts);
+      const raced = await racing.solve(problem, opts);
+      expect(verifyPlan(problem, raced.offsets, raced.peak).valid).toBe(true);
+      expect(outcome(raced)).toEqual(outcome(inline));
+      // The race ran: the lane (idle when the solve started) took part, and every committed run is one
+      // of the inline search's.
+      expect(inline.searchNodes).toBeGreaterThan(0);
+      const stats = lastRace(racing)!;
+      expect(stats.byLanes).toBeGreaterThan(0);
+      expect(stats.committed).toBeGreaterThan(0);
+      // ... and one worker alone gives that plan too: racing is never worse than it (the solve with
+      // the default budgets is left out here: it takes seconds).
+      if (options.maxNodes !== undefined) expect(outcome(await single.solve(problem, opts))).toEqual(outcome(inline));
+    });
+  }
+
+  it('races the parts of a problem split in time, with the plan solve() gives', async () => {
+    const problem: Problem = { ...sideBySide([tightProblem(60, 1), tightProblem(100, 3), tightProblem(40, 6)], [false, true, false]), capacity: 4600 };
+    const opts: SolveOptions = { method: 'search', maxNodes: 50_000, timeLimitMs: 120_000 };
+    const inline = solve(problem, opts);
+    const raced = await racing.solve(problem, opts);
+    expect(inline.parts?.length).toBe(3);
+    expect(verifyPlan(problem, raced.offsets, raced.peak).valid).toBe(true);
+    expect(outcome(raced)).toEqual(outcome(inline));
+  });
+
+  it('gives the same plan when several solves share the pool (lanes only take idle workers)', async () => {
+    const ps = [tightProblem(60, 1), tightProblem(100, 3), tightProblem(120, 4)];
+    const opts: SolveOptions = { method: 'search', maxNodes: 50_000, timeLimitMs: 120_000 };
+    const raced = await Promise.all(ps.map((p) => racing.solve(p, opts)));
+    raced.forEach((r, i) => expect(outcome(r)).toEqual(outcome(solve(ps[i]!, opts))));
+  });
+});
