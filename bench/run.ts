@@ -38,7 +38,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   order: () => benchOrder(shared),
   tflm: () => benchTflm(shared),
   tiers: () => benchTiers(shared, seconds * 1000, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),
-  workers: () => benchWorkers(shared),
+  workers: () => benchWorkers(shared, seconds * 1000),
   scale: () => {
     benchTimeLimit();
     benchScale();

@@ -29,6 +29,7 @@ export function scaledRecipe(names: string[], k: number, seed: number, mirror = 
   return Array.from({ length: k }, () => ({ name: names[Math.floor(r() * names.length)]!, mirrored: mirror && r() < 0.5 }));
 }
 
+/** A way to solve: inline, or through a pool of workers. */
 export type Run = (p: Problem, o: SolveOptions) => Promise<SolveResult>;
 
 /**
@@ -55,6 +56,25 @@ export async function firstFit(
   return { ms: took, peak, fits: peak <= cap, nodes: r.searchNodes ?? 0 };
 }
 
+/** The k of `ARENAPACK_SCALED_K` (`2-12` default, or `a-b`, or `k`), the issue's case with `issue`. */
+function scaledKs(): { issue: boolean; ks: number[] } {
+  const spec = process.env.ARENAPACK_SCALED_K ?? 'issue,2-12';
+  const ks: number[] = [];
+  let issue = false;
+  for (const item of spec.split(',')) {
+    if (item === 'issue') issue = true;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(item);
+    if (m) for (let k = Number(m[1]); k <= Number(m[2] ?? m[1]); k++) ks.push(k);
+  }
+  return { issue, ks };
+}
+
+/**
+ * `npm run bench -- scaled [seconds]`: for k = 2..12 (ARENAPACK_SCALED_K picks some), the instance of
+ * k challenging instances of recipe seed k, to its first plan within 1 MiB: inline (one thread), through a
+ * pool of 2 workers (the parts at once, the exact search raced in a worker left idle), and the sum of
+ * its parts' times alone (inline). `seconds`: the limit per part (the whole gets k times it).
+ */
 export async function benchScaled(shared: string, limitMs: number): Promise<void> {
   const problems = challengingProblems(shared);
   if (!problems) return;
@@ -70,16 +90,16 @@ export async function benchScaled(shared: string, limitMs: number): Promise<void
     }
     return alone.get(key)!;
   };
-  // The same through a pool of 2 workers (which solves the parts at once).
   const pool = createSolver({ size: 2 });
   const rows: string[][] = [];
+  const { issue, ks } = scaledKs();
   const cases: [string, ScaledPart[]][] = [
-    ['F~ C (issue)', [{ name: 'F', mirrored: true }, { name: 'C', mirrored: false }]],
-    ...[2, 4, 8, 12].map((k): [string, ScaledPart[]] => [`k=${k} seed 1`, scaledRecipe(names, k, k)]),
+    ...(issue ? [['F~ C (issue)', [{ name: 'F', mirrored: true }, { name: 'C', mirrored: false }]] as [string, ScaledPart[]]] : []),
+    ...ks.map((k): [string, ScaledPart[]] => [`k=${k} seed ${k}`, scaledRecipe(names, k, k)]),
   ];
-  // ARENAPACK_SCALED_ONLY=issue: the issue's case alone.
-  const only = process.env.ARENAPACK_SCALED_ONLY === 'issue' ? cases.slice(0, 1) : cases;
-  for (const [label, recipe] of only) {
+  let inlineTotal = 0;
+  let poolTotal = 0;
+  for (const [label, recipe] of cases) {
     const p = scaledProblem(
       recipe.map((x) => byName.get(x.name)!),
       recipe.map((x) => x.mirrored),
@@ -88,6 +108,11 @@ export async function benchScaled(shared: string, limitMs: number): Promise<void
     const f = await firstFit(p, limit, inline);
     // (Skipped where one thread found no fit: the bench would only wait out the limit again.)
     const w = f.fits ? await firstFit(p, limit, (q, o) => pool.solve(q, o)) : undefined;
+    if (w !== undefined && w.peak !== f.peak) throw new Error(`${label}: the pool's plan differs from the inline one (${w.peak} vs ${f.peak})`);
+    if (f.fits && w?.fits) {
+      inlineTotal += f.ms;
+      poolTotal += w.ms;
+    }
     let sum = 0;
     let unfit = 0;
     for (const x of recipe) {
@@ -101,16 +126,19 @@ export async function benchScaled(shared: string, limitMs: number): Promise<void
       String(p.buffers.length),
       f.fits ? ms(f.ms) : `no fit in ${limit / 1000} s`,
       w === undefined ? '-' : w.fits ? ms(w.ms) : `no fit in ${limit / 1000} s`,
+      w?.fits && f.fits ? `${(f.ms / w.ms).toFixed(2)}x` : '-',
       unfit > 0 ? `${ms(sum)} (${unfit} no fit)` : ms(sum),
+      f.fits ? `${(f.ms / sum).toFixed(2)}x` : '-',
       String(f.peak),
       f.fits ? 'fits' : 'unknown',
       String(f.nodes),
     ]);
   }
   printTable(
-    `Scaled instances: k challenging instances side by side in time (~ = mirrored), 1 MiB, exact, ${limitMs / 1000} s per part`,
-    ['instance', 'parts', 'buffers', 'first fit ms', '2 workers ms', 'sum of parts ms', 'peak', 'status', 'search nodes'],
+    `Scaled instances: k challenging instances side by side in time (~ = mirrored), to the first plan within 1 MiB (exact), ${limitMs / 1000} s per part`,
+    ['instance', 'parts', 'buffers', 'inline ms', '2 workers ms', 'speed-up', 'sum of parts ms', 'inline / sum', 'peak', 'status', 'search nodes'],
     rows,
   );
+  console.log(`Total where both fit: inline ${ms(inlineTotal)} ms, 2 workers ${ms(poolTotal)} ms (same plans: checked).`);
   pool.close();
 }

@@ -9,7 +9,10 @@ import type { SolveOptions } from '../src/solve/solve.js';
 import { solve } from '../src/solve/solve.js';
 import { createSolver } from '../src/worker/node.js';
 import { randomProblem } from '../test/helpers/problems.js';
+import { challengingProblems } from './challenging.js';
+import { firstFit } from './scaled.js';
 import { ms, printTable } from './table.js';
+import { lastRace } from '../src/worker/solver.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -45,7 +48,75 @@ function corpus(shared: string): { name: string; problems: Problem[] } {
   return { name: `${problems.length} subgraphs of the ${files.length} models in ${dir} (those that import)`, problems };
 }
 
-export async function benchWorkers(shared: string): Promise<void> {
+/**
+ * One worker against the race (a pool of 2: the exact search's runs taken at once by both workers,
+ * src/worker/race.ts) on MiniMalloc's challenging set at 1 MiB: time to the first plan within the
+ * capacity, and time to the proof of the optimum (`exact`, at most `limitMs` each). The race must give
+ * the same plan: checked.
+ */
+async function benchRace(shared: string, limitMs: number): Promise<void> {
+  const problems = challengingProblems(shared);
+  if (!problems) return;
+  const one = createSolver({ size: 1 });
+  const two = createSolver({ size: 2 });
+  const rows: string[][] = [];
+  const totals = { fit1: 0, fit2: 0, proof1: 0, proof2: 0 };
+  try {
+    for (const [name, p] of problems) {
+      const f1 = await firstFit(p, limitMs, (q, o) => one.solve(q, o));
+      const f2 = await firstFit(p, limitMs, (q, o) => two.solve(q, o));
+      const lanesFit = lastRace(two)?.byLanes ?? 0;
+      if (f1.peak !== f2.peak) throw new Error(`${name}: the race's first fit differs (${f2.peak} vs ${f1.peak})`);
+      const proof = async (s: typeof one): Promise<{ ms: number; peak: number; status: string }> => {
+        const t = performance.now();
+        const r = await s.solve(p, { method: 'exact', timeLimitMs: limitMs });
+        const took = performance.now() - t;
+        if (!verifyPlan(p, r.offsets, r.peak).valid) throw new Error(`${name}: invalid plan`);
+        return { ms: took, peak: r.peak, status: r.status };
+      };
+      const p1 = await proof(one);
+      const p2 = await proof(two);
+      const proven = p1.status === 'optimal' && p2.status === 'optimal';
+      if (proven && p1.peak !== p2.peak) throw new Error(`${name}: the race's optimum differs`);
+      totals.fit1 += f1.ms;
+      totals.fit2 += f2.ms;
+      if (proven) {
+        totals.proof1 += p1.ms;
+        totals.proof2 += p2.ms;
+      }
+      const cell = (x: { ms: number; status: string }): string => (x.status === 'optimal' ? ms(x.ms) : `not in ${limitMs / 1000} s`);
+      rows.push([
+        name,
+        String(p.buffers.length),
+        f1.fits ? ms(f1.ms) : 'no fit',
+        f2.fits ? ms(f2.ms) : 'no fit',
+        `${(f1.ms / f2.ms).toFixed(2)}x`,
+        String(lanesFit),
+        cell(p1),
+        cell(p2),
+        proven ? `${(p1.ms / p2.ms).toFixed(2)}x` : '-',
+        `${p2.peak}${p2.status === 'optimal' ? '' : ' (feasible)'}`,
+      ]);
+    }
+  } finally {
+    one.close();
+    two.close();
+  }
+  printTable(
+    `Racing the exact search: one worker against a pool of 2 (the race), MiniMalloc challenging at 1 MiB, exact, ${limitMs / 1000} s each`,
+    ['instance', 'n', 'first fit, 1 worker ms', 'race ms', 'speed-up', 'runs by lane', 'proof, 1 worker ms', 'race ms', 'speed-up', 'peak'],
+    rows,
+  );
+  console.log(
+    `Totals: first fit ${ms(totals.fit1)} ms (1 worker) vs ${ms(totals.fit2)} ms (race); proofs reached by both ${ms(totals.proof1)} vs ${ms(totals.proof2)} ms.`,
+  );
+  console.log('Same plans in both (checked); "runs by lane": runs of the first-fit search the second worker ran and the driver committed.');
+}
+
+/** `npm run bench -- workers [seconds]`: the race table (`seconds` per solve, default 10), then the pool's round trip and throughput. */
+export async function benchWorkers(shared: string, limitMs = 10_000): Promise<void> {
+  await benchRace(shared, limitMs);
+  if (process.env.ARENAPACK_BENCH_ONLY === 'race') return;
   // Round trip: the same 1k-buffer solve inline and through one worker thread.
   const p = randomProblem(1000, 1);
   const rows: string[][] = [];

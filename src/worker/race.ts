@@ -40,6 +40,9 @@ export interface RaceStats {
   /** Runs asked again (their work passed the exact budget first), and runs cancelled (after the winner). */
   rerun: number;
   cancelled: number;
+  /** Milliseconds the driver waited for lanes to load before its searches, and for lanes' answers. */
+  loadWaitMs: number;
+  answerWaitMs: number;
 }
 
 /** A run in flight or answered: its place in the schedule and how it was asked. */
@@ -58,7 +61,7 @@ interface Flight {
 export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: RaceStats } {
   const lanes = wire.lanes.map((sab) => new LaneCells(sab, wire.doorbell));
   const bell = new Int32Array(wire.doorbell);
-  const stats: RaceStats = { committed: 0, byLanes: 0, rerun: 0, cancelled: 0 };
+  const stats: RaceStats = { committed: 0, byLanes: 0, rerun: 0, cancelled: 0, loadWaitMs: 0, answerWaitMs: 0 };
   /** The run each lane holds (solve() searches more than once: a lane may still hold a cancelled run of an earlier search). */
   const flights: (Flight | undefined)[] = lanes.map(() => undefined);
   let searches = 0;
@@ -180,6 +183,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       if (!progress(0)) break;
       Atomics.wait(bell, 0, Atomics.load(bell, 0), WAIT_MS);
     }
+    stats.loadWaitMs += performance.now() - waitFrom;
     try {
       for (;;) {
         pump();
@@ -192,7 +196,11 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
             runs.finish(false);
             break;
           }
-          if (lanes.some((lane, l) => flights[l] !== undefined && lane.state() === ASKED)) Atomics.wait(bell, 0, rung, WAIT_MS);
+          if (lanes.some((lane, l) => flights[l] !== undefined && lane.state() === ASKED)) {
+            const w = performance.now();
+            Atomics.wait(bell, 0, rung, WAIT_MS);
+            stats.answerWaitMs += performance.now() - w;
+          }
           continue;
         }
         mine = f;
