@@ -2,10 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { Restarts } from '../../src/solve/restarts.js';
+import { engineMask, resolveSwitches } from '../../src/solve/switches.js';
 import { solve, type SolveOptions, type SolveResult } from '../../src/solve/solve.js';
 import { createSolver } from '../../src/worker/node.js';
 import { lastRace } from '../../src/worker/solver.js';
 import { planOf, sideBySide, tightProblem } from '../helpers/problems.js';
+
+/** Offsets of every other buffer aligned to 64 bytes: the optimum (1056) is above the live bound (1024). */
+const alignedTight: Problem = {
+  buffers: tightProblem(20, 2, 16, 1024).buffers.map((b, i) => (i % 2 === 1 ? { ...b, align: 64 } : b)),
+  capacity: 1048,
+};
 
 const racing = createSolver({ size: 2 });
 const single = createSolver({ size: 1 });
@@ -63,6 +70,26 @@ describe('Restarts (the exact search schedule)', () => {
     ticked.take({ state: 3, nodes: 30, work: 1, stopped: true });
     expect(ticked.done).toMatchObject({ exhausted: false });
   });
+
+  it('follows the switches: the static orders listed, in turn, and one run per cap without restarts', () => {
+    const two = new Restarts(10, 1000, 900, Infinity, Infinity, resolveSwitches({ orders: ['TWA', 'WAT'] }));
+    expect([0, 1, 2, 3, 4].map((i) => two.ask(i)).map((a) => a && [a.order, a.limit])).toEqual([
+      [2, 256],
+      [0, 256],
+      [2, 512],
+      [0, 512],
+      [2, 1024],
+    ]);
+    const off = resolveSwitches({ restarts: false, sectionInference: false });
+    const one = new Restarts(10, 1000, 900, 5000, Infinity, off);
+    expect(one.ask(0)).toMatchObject({ order: 0, limit: 5000, stopAt: 5000, mask: engineMask(off) });
+    expect(one.ask(1)).toBeUndefined();
+    one.take({ state: 2, nodes: 100, work: 10, stopped: false, plan: { offsets: [], peak: 950 } });
+    expect(one.ask(0)).toMatchObject({ cap: 949, limit: 4900 });
+    // A run with no node limit that found nothing was ended by a budget: so is the search.
+    one.take({ state: 3, nodes: 40, work: 10, stopped: false });
+    expect(one.done).toMatchObject({ exhausted: false, nodes: 140, plan: { peak: 950 } });
+  });
 });
 
 describe('racing the exact search in workers (createSolver, 2 workers)', () => {
@@ -74,6 +101,11 @@ describe('racing the exact search in workers (createSolver, 2 workers)', () => {
     ['tight 120/4, auto (the search meets the bound)', tightProblem(120, 4), { method: 'auto' }],
     ['tight 100/3 with a capacity, search', { ...tightProblem(100, 3), capacity: 4600 }, { method: 'search', maxNodes: 60_000 }],
     ['tight 100/3, exact, 40000 nodes, seed 7', tightProblem(100, 3), { method: 'exact', maxNodes: 40_000, seed: 7 }],
+    // The switches: the raced schedule is the one they give inline, and the lanes' engines run them too.
+    ['tight 60/1, search, 60000 nodes, orders TWA then WAT', tightProblem(60, 1), { method: 'search', maxNodes: 60_000, switches: { orders: ['TWA', 'WAT'] } }],
+    ['tight 60/1, search, 60000 nodes, no section inference', tightProblem(60, 1), { method: 'search', maxNodes: 60_000, switches: { sectionInference: false } }],
+    // A proof at the capacity, rounded up to the plans' granularity (16 bytes): no plan <= 1048, so none below 1056.
+    ['tight 20/2 with alignments, search to 1048 bytes (a proof rounded up to 16 bytes)', alignedTight, { method: 'search' }],
   ];
   for (const [name, problem, options] of cases) {
     it(`gives the inline plan: ${name}`, async () => {
@@ -82,6 +114,7 @@ describe('racing the exact search in workers (createSolver, 2 workers)', () => {
       const raced = await racing.solve(problem, opts);
       expect(verifyPlan(problem, raced.offsets, raced.peak).valid).toBe(true);
       expect(outcome(raced)).toEqual(outcome(inline));
+      if (problem === alignedTight) expect([inline.status, inline.bound, inline.proof]).toEqual(['infeasible', 1056, expect.stringContaining('multiple of 16')]);
       // The race ran: the lane (idle when the solve started) took part, and every committed run is one
       // of the inline search's.
       expect(inline.searchNodes).toBeGreaterThan(0);
