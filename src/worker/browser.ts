@@ -38,5 +38,5 @@ function spawnWebWorker(): WorkerHandle {
  * cancelled with an AbortSignal even deep in the exact search. Call close() when done.
  */
 export function createSolver(options: SolverOptions = {}): Solver {
-  return solverOver(spawnWebWorker, options);
+  return solverOver(spawnWebWorker, options, globalThis.navigator?.hardwareConcurrency ?? 1);
 }

@@ -2,6 +2,7 @@
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -63,5 +64,5 @@ function spawnNodeWorker(): WorkerHandle {
  * Call close() when done (idle workers do not keep the process alive).
  */
 export function createSolver(options: SolverOptions = {}): Solver {
-  return solverOver(spawnNodeWorker, options);
+  return solverOver(spawnNodeWorker, options, availableParallelism());
 }

@@ -34,6 +34,8 @@ interface Job {
   reject: (e: unknown) => void;
   /** Takes the job out of the queue when its signal aborts first. */
   leaveQueue?: () => void;
+  /** A background job's: asks it to end soon, as another job waits for its worker (called at most once). */
+  preempt?: () => void;
 }
 
 /**
@@ -50,6 +52,9 @@ export class Pool {
   private readonly background: Job[] = [];
   /** Slots running a call now. */
   private readonly running = new Set<Slot>();
+  /** Background jobs running now, not yet asked to end (see run's `preempt`), and those asked. */
+  private readonly yielding = new Set<Job>();
+  private readonly preempted = new Set<Job>();
   private closed = false;
 
   constructor(
@@ -62,15 +67,17 @@ export class Pool {
 
   /**
    * Runs the task on a free worker, or when one frees up, in order of calls. A `background` job waits
-   * until no other job does: it only ever takes a worker nobody else asks for (racing lanes,
+   * until no other job does, and `preempt` is called when another job then waits for its worker (the
+   * job should end soon): it only ever holds a worker nobody else asks for (racing lanes,
    * src/worker/race.ts). Aborting `signal` rejects the call; a running call's worker is terminated.
    */
-  run<T>(task: Task<T>, signal?: AbortSignal, background = false): Promise<T> {
+  run<T>(task: Task<T>, signal?: AbortSignal, background?: { preempt: () => void }): Promise<T> {
     if (this.closed) return Promise.reject(new Error('arenapack: the solver is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const queue = background ? this.background : this.queue;
     return new Promise<T>((resolve, reject) => {
       const job: Job = { task: task as Task<unknown>, signal, resolve: resolve as (v: unknown) => void, reject };
+      if (background) job.preempt = background.preempt;
       if (signal) {
         job.leaveQueue = () => {
           const i = queue.indexOf(job);
@@ -83,7 +90,20 @@ export class Pool {
       }
       queue.push(job);
       this.pump();
+      this.preemptFor();
     });
+  }
+
+  /** Asks running background jobs to end, one for each job waiting for a worker (each asked once). */
+  private preemptFor(): void {
+    let waiting = this.queue.length - this.preempted.size;
+    for (const job of this.yielding) {
+      if (waiting <= 0) break;
+      this.yielding.delete(job);
+      this.preempted.add(job);
+      waiting--;
+      job.preempt!();
+    }
   }
 
   /** Terminates every worker; calls still running or queued reject. */
@@ -108,11 +128,14 @@ export class Pool {
   private async start(slot: Slot, job: Job): Promise<void> {
     if (job.leaveQueue) job.signal?.removeEventListener('abort', job.leaveQueue);
     this.running.add(slot);
+    if (job.preempt) this.yielding.add(job);
     let settled = false;
     let recycle = false;
     let onAbort: (() => void) | undefined;
     const finish = (): void => {
       settled = true;
+      this.yielding.delete(job);
+      this.preempted.delete(job);
       slot.fail = undefined;
       if (onAbort) job.signal?.removeEventListener('abort', onAbort);
       slot.worker?.hold(false);

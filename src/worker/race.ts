@@ -34,10 +34,12 @@ const LOAD_WAIT_MS = 10_000;
 
 /** What a race did, for tests and benches (timing-dependent: never part of a plan). */
 export interface RaceStats {
+  /** Exact searches raced (solve() searches up to twice; none when the heuristics settle the problem). */
+  searches: number;
   /** Runs committed, and of those, run by lanes. */
   committed: number;
   byLanes: number;
-  /** Runs asked again (their work passed the exact budget first), and runs cancelled (after the winner). */
+  /** Runs asked again (their work passed the exact budget first), and runs stopped as useless (after one that ends the segment). */
   rerun: number;
   cancelled: number;
   /** Milliseconds the driver waited for lanes to load before its searches, and for lanes' answers. */
@@ -52,6 +54,8 @@ interface Flight {
   segment: number;
   index: number;
   ask: RunAsk;
+  /** Set once the run is known to be useless (see racingSearch's `end`): its answer is dropped. */
+  cancelled?: boolean;
 }
 
 /**
@@ -61,7 +65,7 @@ interface Flight {
 export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: RaceStats } {
   const lanes = wire.lanes.map((sab) => new LaneCells(sab, wire.doorbell));
   const bell = new Int32Array(wire.doorbell);
-  const stats: RaceStats = { committed: 0, byLanes: 0, rerun: 0, cancelled: 0, loadWaitMs: 0, answerWaitMs: 0 };
+  const stats: RaceStats = { searches: 0, committed: 0, byLanes: 0, rerun: 0, cancelled: 0, loadWaitMs: 0, answerWaitMs: 0 };
   /** The run each lane holds (solve() searches more than once: a lane may still hold a cancelled run of an earlier search). */
   const flights: (Flight | undefined)[] = lanes.map(() => undefined);
   let searches = 0;
@@ -70,6 +74,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
     const t0 = performance.now();
     const runs = new Restarts(eng.size, cap, target, maxNodes, maxWork, switches);
     const current = ++searches;
+    stats.searches = searches;
     /** Results waiting for the runs before them, by index (current segment). */
     const answers = new Map<number, { flight: Flight; result: RunResult; byLane: boolean }>();
     let mine: Flight | undefined;
@@ -85,13 +90,24 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
     };
     const taken = (index: number): boolean =>
       answers.has(index) || mine?.index === index || flights.some((f) => f !== undefined && f.search === current && f.segment === runs.segment && f.index === index);
+    /**
+     * The lowest run of the segment answered that ends it (a plan, an exhausted tree, a stop): the
+     * runs after it are never committed, whatever the runs before it give (Infinity: none yet).
+     */
+    const end = (): number => {
+      let e = Infinity;
+      for (const [i, a] of answers) if (i < e && (a.result.state !== 3 || a.result.stopped)) e = i;
+      return e;
+    };
     /** The lowest run of the segment nobody has taken, with its ask; undefined when there is none to take. */
     const nextFree = (): Flight | undefined => {
-      for (let i = runs.next; ; i++) {
+      const last = end();
+      for (let i = runs.next; i < last; i++) {
         if (taken(i)) continue;
         const ask = runs.ask(i);
         return ask === undefined ? undefined : { search: current, segment: runs.segment, index: i, ask };
       }
+      return undefined;
     };
     /** Tells every run in flight its exact work budget once the runs before it are committed. */
     const tellBudgets = (): void => {
@@ -161,7 +177,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
         }
         // A lane told its exact budget in time ran as if asked with it (the one for run `next`).
         if (lane.told()) f.ask = { ...f.ask, work: runs.ask(f.index)?.work ?? f.ask.work };
-        if (result !== undefined && f.search === current && f.segment === runs.segment && runs.done === undefined && f.index >= runs.next) {
+        if (result !== undefined && !f.cancelled && f.search === current && f.segment === runs.segment && runs.done === undefined && f.index >= runs.next) {
           answers.set(f.index, { flight: f, result, byLane: true });
         }
         // A lane whose run failed (out of memory, say) is not asked again.
@@ -169,6 +185,16 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       });
       commit();
       if (runs.done !== undefined) return;
+      // Runs after one that ends the segment are stopped: the lanes take the runs still needed.
+      const last = end();
+      lanes.forEach((lane, l) => {
+        const f = flights[l];
+        if (f !== undefined && !f.cancelled && f.search === current && f.segment === runs.segment && f.index > last) {
+          f.cancelled = true;
+          lane.cancel();
+          stats.cancelled++;
+        }
+      });
       lanes.forEach((lane, l) => {
         if (flights[l] !== undefined || lane.state() !== READY) return;
         const f = nextFree();
@@ -205,11 +231,14 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
         }
         mine = f;
         doomed = false;
+        let useless = false;
         const result = eng.searchRun(f.ask, (runNodes) => {
           if (!progress(runNodes)) return false;
           pump();
-          // Stop when a run before it won (a new segment, or the end) or when it is to be asked again.
-          return runs.done === undefined && runs.segment === f.segment && !doomed;
+          // Stop when a run before it won (a new segment, or the end), when one before it was answered
+          // that ends the segment (this one is then never needed), or when it is to be asked again.
+          if (runs.done === undefined && runs.segment === f.segment && end() < f.index) useless = true;
+          return runs.done === undefined && runs.segment === f.segment && !doomed && !useless;
         });
         mine = undefined;
         if (doomed && !timeUp) {
@@ -224,6 +253,10 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
             runs.finish(false);
           }
           break;
+        }
+        if (useless) {
+          stats.cancelled++;
+          continue;
         }
         if (runs.done === undefined && runs.segment === f.segment) answers.set(f.index, { flight: f, result, byLane: false });
       }

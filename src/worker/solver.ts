@@ -39,44 +39,61 @@ const races = new WeakMap<Solver, RaceStats>();
 export const RACE_MAX_BUFFERS = 100_000;
 
 /**
- * The lanes of a race for one solve of `problem`: the pool's other workers, as background jobs (only
- * those nobody else asks for), each serving the race until `end()` closes it; undefined when the solve
- * would not race: one worker, no SharedArrayBuffer, a method without the exact search, a problem with
- * gaps or aliases (planned through blocks), none or more than RACE_MAX_BUFFERS buffers.
+ * The lanes of a race for one solve of `problem` with `options` (the solve's own: a part's, a report
+ * row's): the pool's other workers, at most `cores` - 1 of them, as background jobs (only workers
+ * nobody else asks for, given back when another call waits), each serving the race until `end()` closes
+ * it; undefined when the solve would not race: one worker or one core, no SharedArrayBuffer, a method
+ * without the exact search, no restarts (switches.restarts off: one run per cap, nothing to run at
+ * once), a problem with gaps or aliases (planned through blocks), none or more than RACE_MAX_BUFFERS
+ * buffers.
  */
-function racing(pool: Pool, problem: Problem, options: SolveOptions): { wire: RaceWire; end: () => void } | undefined {
+function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: number): { wire: RaceWire; end: () => void } | undefined {
   const method = options.method ?? 'auto';
   const n = problem.buffers.length;
-  if (pool.size < 2 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  const lanes = Math.min(pool.size, cores) - 1;
+  if (lanes < 1 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  if (options.switches?.restarts === false) return undefined;
   if (n === 0 || n > RACE_MAX_BUFFERS || hasTies(problem)) return undefined;
-  const wire = createRace(pool.size - 1, n);
-  const lanes = wire.lanes.map(() => ({ started: false, stop: new AbortController() }));
-  wire.lanes.forEach((sab, l) => {
-    pool
-      .run(
-        (api) => {
-          lanes[l]!.started = true;
-          laneStarted(wire, l);
-          return api.lane(problem, sab, wire.doorbell);
-        },
-        lanes[l]!.stop.signal,
-        true,
-      )
-      // A lane that fails or dies leaves the race; the driver takes its run back.
-      .catch(() => closeLane(wire, l));
+  const wire = createRace(lanes, n);
+  const state = wire.lanes.map(() => ({ started: false, stop: new AbortController() }));
+  let ended = false;
+  // Asked for after the calls queued with this one (the other parts of a problem split in time), so
+  // the lanes take only the workers those leave idle.
+  queueMicrotask(() => {
+    if (ended) return;
+    wire.lanes.forEach((sab, l) => {
+      pool
+        .run(
+          (api) => {
+            state[l]!.started = true;
+            laneStarted(wire, l);
+            return api.lane(problem, sab, wire.doorbell);
+          },
+          state[l]!.stop.signal,
+          // Another call waits for this worker: the lane leaves the race (the driver takes its run back).
+          { preempt: () => closeLane(wire, l) },
+        )
+        // A lane that fails or dies leaves the race; the driver takes its run back.
+        .catch(() => closeLane(wire, l));
+    });
   });
   return {
     wire,
     end: () => {
+      ended = true;
       closeRace(wire);
       // Lanes still queued leave the queue; running ones return on their own (aborting would end their worker).
-      for (const lane of lanes) if (!lane.started) lane.stop.abort();
+      for (const lane of state) if (!lane.started) lane.stop.abort();
     },
   };
 }
 
-/** Builds a Solver over any way of starting workers (Node's or the browser's). */
-export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
+/**
+ * Builds a Solver over any way of starting workers (Node's or the browser's) on a machine of `cores`
+ * cores (Node: os.availableParallelism(); a page: navigator.hardwareConcurrency), which bounds the lanes
+ * of a race: racing on one core only slows the search down.
+ */
+export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1): Solver {
   const pool = new Pool(spawn, options.size ?? 2);
   const solver: Solver = {
     size: pool.size,
@@ -98,24 +115,27 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
           settled = true;
         });
       /**
-       * One solve in a free worker; its options are read when it starts. With more than one worker its
-       * exact search races in the workers left idle (src/worker/race.ts): the same plan, sooner.
+       * One solve in a free worker with `base` (its options but the time limit, read when it starts).
+       * With more than one worker its exact search races in the workers left idle (src/worker/race.ts):
+       * the same plan, sooner. The lanes are asked for once the solve has its worker, so they never
+       * take the worker it waits for.
        */
-      const one = (p: Problem, optionsAtStart: () => SolveOptions): Promise<SolveResult> => {
-        const race = racing(pool, p, options);
+      const one = (p: Problem, base: SolveOptions, optionsAtStart: () => SolveOptions): Promise<SolveResult> => {
+        let race: ReturnType<typeof racing>;
         const solved = pool.run(async (api, recycle) => {
+          race = racing(pool, p, base, cores);
           const { onProgress, deadline, ...rest } = optionsAtStart();
           // A deadline crosses as the time left when the call starts (a call may wait for a worker).
           const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
           const outcome = await api.solve(p, wire, onProgress ? proxy(onProgress) : undefined, race?.wire);
           if (outcome.ok) {
-            if (outcome.race !== undefined) races.set(solver, outcome.race);
+            if (outcome.race !== undefined && outcome.race.searches > 0) races.set(solver, outcome.race);
             return outcome.result;
           }
           if (poisonsWorker(outcome.error)) recycle();
           throw fromWire(outcome.error);
         }, signal);
-        return race === undefined ? solved : solved.finally(race.end);
+        return solved.finally(() => race?.end());
       };
       // The portfolios that search split the problem in time (src/solve/decompose.ts): with more than
       // one worker, the parts are solved at once. Each part whose budgets end it gets all the time left
@@ -126,9 +146,9 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
       } catch (e) {
         return Promise.reject(e);
       }
-      if (parts === undefined) return settle(one(problem, () => options));
+      if (parts === undefined) return settle(one(problem, options, () => options));
       const run = (ask: PartAsk, timeLimit: () => number | undefined): Promise<SolveResult> =>
-        one(ask.problem, () => {
+        one(ask.problem, ask.options, () => {
           const t = timeLimit();
           return t === undefined ? ask.options : { ...ask.options, timeLimitMs: t };
         });
@@ -142,7 +162,7 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}): Solver {
   return solver;
 }
 
-/** Test and bench hook: what the solver's last racing solve did (undefined before any). */
+/** Test and bench hook: what the solver's last raced search did (undefined before any). */
 export function lastRace(solver: Solver): RaceStats | undefined {
   return races.get(solver);
 }

@@ -67,6 +67,37 @@ describe('Pool', () => {
     expect(FakeWorker.born.every((w) => !w.held)).toBe(true); // idle workers don't hold the process
   });
 
+  it('starts a background call only on a worker no other call waits for, and asks it to end when one does', async () => {
+    FakeWorker.born = [];
+    const pool = new Pool(() => new FakeWorker(), 2);
+    const fore = [deferred(), deferred(), deferred(), deferred()];
+    const back = deferred();
+    let preempted = 0;
+    const pf0 = pool.run(fore[0]!.task);
+    const pf1 = pool.run(fore[1]!.task);
+    const pb = pool.run(back.task, undefined, { preempt: () => preempted++ });
+    const pf2 = pool.run(fore[2]!.task);
+    await tick();
+    // Queued before fore[2], the background call still waits for it: fore[2] takes the first worker freed.
+    fore[1]!.resolve('b');
+    await tick();
+    expect([fore[2]!.started(), back.started()]).toEqual([true, false]);
+    fore[2]!.resolve('c');
+    await tick();
+    expect([back.started(), preempted]).toEqual([true, 0]);
+    // A call that finds no worker asks the background call (once) to give its worker back.
+    const pf3 = pool.run(fore[3]!.task);
+    await tick();
+    expect([fore[3]!.started(), preempted]).toEqual([false, 1]);
+    back.resolve('x');
+    await tick();
+    expect(fore[3]!.started()).toBe(true);
+    fore[0]!.resolve('a');
+    fore[3]!.resolve('d');
+    expect(await Promise.all([pf0, pf1, pf2, pf3, pb])).toEqual(['a', 'b', 'c', 'd', 'x']);
+    expect(preempted).toBe(1);
+  });
+
   it('abort rejects at once, terminates the busy worker and replaces it on the next call', async () => {
     FakeWorker.born = [];
     const pool = new Pool(() => new FakeWorker(), 1);

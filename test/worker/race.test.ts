@@ -127,6 +127,17 @@ describe('racing the exact search in workers (createSolver, 2 workers)', () => {
     });
   }
 
+  it('does not race without restarts (one run per cap: nothing to run at once), with the plan solve() gives', async () => {
+    const problem = tightProblem(60, 1);
+    const opts: SolveOptions = { method: 'search', maxNodes: 60_000, timeLimitMs: 120_000, switches: { restarts: false } };
+    const before = lastRace(racing);
+    expect(before).toBeDefined();
+    const raced = await racing.solve(problem, opts);
+    expect(outcome(raced)).toEqual(outcome(solve(problem, opts)));
+    expect(raced.searchNodes).toBeGreaterThan(0);
+    expect(lastRace(racing)).toBe(before);
+  });
+
   it('races the parts of a problem split in time, with the plan solve() gives', async () => {
     const problem: Problem = { ...sideBySide([tightProblem(60, 1), tightProblem(100, 3), tightProblem(40, 6)], [false, true, false]), capacity: 4600 };
     const opts: SolveOptions = { method: 'search', maxNodes: 50_000, timeLimitMs: 120_000 };
