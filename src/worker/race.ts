@@ -8,8 +8,9 @@
  * runs that follow at once, each taking the lowest-numbered run nobody has taken, and the driver
  * *commits* the results strictly in order: run j counts only once runs 0..j-1 are committed, and only
  * if it was asked exactly as the inline search would have asked it. The first run that finds a plan or
- * exhausts its tree wins, being the lowest-numbered; the runs after it are cancelled. So the outcome is
- * the inline one whatever the timing: the waiting this needs is for the lower-numbered runs.
+ * exhausts its tree wins, being the lowest-numbered; the runs after it are cancelled (and none after a
+ * run answered that ends the segment is started). So the outcome is the inline one whatever the
+ * timing: the waiting this needs is for the lower-numbered runs.
  *
  * Why the asks match: a later run's node limit assumes that the runs before it stop at their node limits,
  * which is the only way the sequence goes on (a run that finds, exhausts or stops ends the segment or
@@ -18,8 +19,9 @@
  * upper bound), and told its exact budget when the runs before it commit (Engine.limitWork, at its next
  * tick). A run whose work passed its exact budget before it learnt it is run again with it.
  *
- * Lanes use idle workers only (the pool's background jobs), so racing never delays other solves; with
- * no lane ready, the driver runs every run itself, as inline.
+ * Lanes use idle workers only (the pool's background jobs, given back when another call waits), so
+ * racing never delays other solves; the driver never waits for a lane to load the problem: with no lane
+ * ready, it runs every run itself, as inline, and hands runs to lanes as they become ready.
  */
 import type { Problem } from '../problem/types.js';
 import { Restarts, type RunAsk, type RunResult } from '../solve/restarts.js';
@@ -29,8 +31,6 @@ import { ANSWERED, ASKED, CLOSED, FAILED, LaneCells, PENDING, READY, STARTING, t
 
 /** How long a blocked worker waits before it looks at the time and its cells again (ms). */
 const WAIT_MS = 20;
-/** How long the driver waits at most for lanes that are loading the problem when its search starts (ms). */
-const LOAD_WAIT_MS = 10_000;
 
 /** What a race did, for tests and benches (timing-dependent: never part of a plan). */
 export interface RaceStats {
@@ -42,8 +42,7 @@ export interface RaceStats {
   /** Runs asked again (their work passed the exact budget first), and runs stopped as useless (after one that ends the segment). */
   rerun: number;
   cancelled: number;
-  /** Milliseconds the driver waited for lanes to load before its searches, and for lanes' answers. */
-  loadWaitMs: number;
+  /** Milliseconds the driver waited for lanes' answers (every run it could take was taken). */
   answerWaitMs: number;
 }
 
@@ -65,7 +64,7 @@ interface Flight {
 export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: RaceStats } {
   const lanes = wire.lanes.map((sab) => new LaneCells(sab, wire.doorbell));
   const bell = new Int32Array(wire.doorbell);
-  const stats: RaceStats = { searches: 0, committed: 0, byLanes: 0, rerun: 0, cancelled: 0, loadWaitMs: 0, answerWaitMs: 0 };
+  const stats: RaceStats = { searches: 0, committed: 0, byLanes: 0, rerun: 0, cancelled: 0, answerWaitMs: 0 };
   /** The run each lane holds (solve() searches more than once: a lane may still hold a cancelled run of an earlier search). */
   const flights: (Flight | undefined)[] = lanes.map(() => undefined);
   let searches = 0;
@@ -202,14 +201,6 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       });
     };
 
-    // Lanes that have a worker are loading the problem, which costs less than the heuristics before
-    // this search: wait for them (a lane that fails or dies is closed, and the wait ends).
-    const waitFrom = performance.now();
-    while (lanes.some((lane) => lane.state() === STARTING) && performance.now() - waitFrom < LOAD_WAIT_MS) {
-      if (!progress(0)) break;
-      Atomics.wait(bell, 0, Atomics.load(bell, 0), WAIT_MS);
-    }
-    stats.loadWaitMs += performance.now() - waitFrom;
     try {
       for (;;) {
         pump();

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { Restarts } from '../../src/solve/restarts.js';
@@ -16,6 +16,11 @@ const alignedTight: Problem = {
 
 const racing = createSolver({ size: 2 });
 const single = createSolver({ size: 1 });
+// Both workers started before the tests (workers start on first use): a race's driver never waits for
+// a lane, so a lane still starting its worker would take no part in a short search.
+beforeAll(async () => {
+  await Promise.all([0, 1].map(() => racing.solve(tightProblem(30, 1), { method: 'heuristic' })));
+});
 afterAll(() => {
   racing.close();
   single.close();
