@@ -6,7 +6,7 @@
  */
 import { plural } from '../format/plural.js';
 import { tflmAligned } from '../runtime/tflm/allocation.js';
-import type { GraphTensor, ModelGraph } from './types.js';
+import type { GraphTensor, ModelGraph, PreparedRange } from './types.js';
 
 /** What the builder counted while it grouped the tensors. */
 export interface PlanningCounts {
@@ -57,7 +57,7 @@ export function planningNotes(
   format: ModelGraph['format'],
   tensors: readonly GraphTensor[],
   counts: PlanningCounts,
-  options: { includeWeights: boolean; keepPrepared: boolean },
+  options: { includeWeights: boolean; keepPrepared: boolean; preparedRange: PreparedRange },
 ): string[] {
   const words = WORDS[format];
   const notes: string[] = [];
@@ -65,10 +65,12 @@ export function planningNotes(
   const sum = (ts: readonly GraphTensor[]): number => ts.reduce((a, t) => a + (t.bytes ?? 0), 0);
   const prepared = of((t) => t.kind === 'prepared' && t.weights === undefined);
   if (prepared.length > 0) {
-    notes.push(
-      `${plural(prepared.length, 'tensor')} prepared once from constants (DEQUANTIZE, DENSIFY, ...), ${sum(prepared)} B: ` +
-        (options.keepPrepared ? 'planned as whole-run buffers' : 'left out of the arena'),
-    );
+    const how = !options.keepPrepared
+      ? 'left out of the arena'
+      : options.preparedRange === 'per-run'
+        ? 'computed again at every run (TFLM), planned from their operator to their last reader'
+        : 'planned as whole-run buffers';
+    notes.push(`${plural(prepared.length, 'tensor')} prepared from constants (DEQUANTIZE, DENSIFY, ...), ${sum(prepared)} B: ${how}`);
   }
   const variables = of((t) => t.kind === 'variable');
   if (variables.length > 0) {

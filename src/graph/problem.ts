@@ -11,7 +11,7 @@ import type { ModelSubgraph, ModelTensor } from '../import/model.js';
 import { tflmAligned } from '../runtime/tflm/allocation.js';
 import { liveRange, tensorSteps } from './live-ranges.js';
 import { planningNotes, weightsNote, type PlanningCounts } from './problem-notes.js';
-import type { GraphTensor, ModelGraph, SubgraphGraph, TensorKind } from './types.js';
+import type { GraphTensor, ModelGraph, PreparedRange, SubgraphGraph, TensorKind } from './types.js';
 import { viewOwners } from './views.js';
 import { inplaceAliases, inplaceBytes, type InplaceAlias, type InplaceKind } from './inplace.js';
 
@@ -21,8 +21,19 @@ export interface ProblemOptions {
   align: number;
   /** Plan the weights the run reads (GraphTensor.weights) as whole-run buffers, one per data key. */
   includeWeights: boolean;
-  /** Plan tensors prepared once from constants (kind `prepared`, no weights key) as whole-run buffers. */
+  /** Plan tensors computed from constants (kind `prepared`, no weights key); false leaves them out. */
   keepPrepared: boolean;
+  /**
+   * When a planned prepared tensor is live: `whole-run` where the runtime computes it once and holds
+   * it (ONNX Runtime folds such operators into initializers when it creates a session; full TFLite
+   * keeps them after Prepare), or `per-run` where its operator computes it again at every run and it
+   * lives, like an activation, from that operator to its last reader. TFLM is `per-run`: its allocator
+   * plans every tensor without data in the file and not a variable (micro_allocation_info.cc,
+   * InitializeAllocationInfo: `needs_allocating`) over its operators' allocation scopes, and its
+   * DEQUANTIZE kernel runs at every Invoke (checked in the runtime: test/runtime/tflm-prepared.test.ts).
+   * A prepared tensor keeps its kind: it is never a view's or an in-place alias's buffer.
+   */
+  preparedRange: PreparedRange;
   /** Let a view operator's output share its input's buffer when the input dies there (src/graph/views.ts). */
   shareViews: boolean;
   /**
@@ -35,6 +46,14 @@ export interface ProblemOptions {
 
 /** Kinds whose tensors move with the operator order. */
 const MOVING: ReadonlySet<TensorKind> = new Set(['input', 'output', 'activation', 'intermediate']);
+
+/**
+ * Whether a planned tensor of `kind` is live over a range that follows the operator order (else
+ * whole-run or not planned), prepared tensors as `prepared` says (ProblemOptions.preparedRange).
+ */
+export function movesWithOrder(kind: TensorKind, prepared: PreparedRange): boolean {
+  return MOVING.has(kind) || (kind === 'prepared' && prepared === 'per-run');
+}
 
 /** What a tensor is to the problem: planned (whole run or moving with the order), or left out, and why. */
 type Role = 'weights' | 'prepared' | 'variable' | 'moving' | 'kept' | 'none';
@@ -51,7 +70,8 @@ function roleOf(t: GraphTensor, read: boolean): Role {
  * One subgraph of `model` as a problem. A tensor's buffer:
  * - weights the run reads (`weights` set; read by an operator or a graph output): whole run, one
  *   buffer per data key, with `includeWeights` only;
- * - prepared tensors (computed once from constants by the runtime): whole run, with `keepPrepared`;
+ * - prepared tensors (computed from constants), with `keepPrepared`: whole run, or their live range in
+ *   the order as an activation's (`preparedRange`);
  * - inputs, outputs, activations, intermediates: their live range in the order (src/graph/live-ranges.ts),
  *   a view's output in its input's buffer when the input dies there (`shareViews`, src/graph/views.ts);
  * - none for variables (the runtime's persistent area; bytes counted in `variableBytes`), tensors the
@@ -92,7 +112,7 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
     const tensor: ModelTensor = { ...gt };
     // A live range by kind (kept tensors too, for the report); weights only when planned.
     let range: { start: number; end: number } | undefined;
-    if (gt.weights === undefined && MOVING.has(gt.kind)) range = liveRange(touched[t]!, inputs.has(t), outputs.has(t), steps);
+    if (gt.weights === undefined && movesWithOrder(gt.kind, options.preparedRange)) range = liveRange(touched[t]!, inputs.has(t), outputs.has(t), steps);
     else if (gt.weights === undefined && (gt.kind === 'variable' || gt.kind === 'prepared')) range = { start: 0, end: steps };
     else if (role === 'weights' && options.includeWeights) range = { start: 0, end: steps };
     if (range !== undefined) Object.assign(tensor, range);
@@ -184,6 +204,7 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],
   };
+  out.preparedRange = options.preparedRange;
   if (model.format === 'tflite') out.variableBytes = variables.reduce((a, t) => a + tflmAligned(t.bytes ?? 0), 0);
   if (order !== undefined) out.order = [...order];
   if (options.inplace !== undefined) out.inplace = inplace;

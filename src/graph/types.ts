@@ -10,10 +10,17 @@ import type { OperatorOptions } from './operator-options.js';
  * What a tensor is to the planner: `constant` (weights in the file, placed by the runtime),
  * `input` / `output` (of the graph), `activation` (produced and read by operators), `variable`
  * (state kept across runs, held by the runtime outside the planned arena), `intermediate` (internal
- * to one operator), `prepared` (computed once from constants, e.g. DEQUANTIZE of float16 weights,
- * DENSIFY), `unused` (no operator touches it and it is no graph input or output).
+ * to one operator), `prepared` (computed from constants only, e.g. DEQUANTIZE of float16 weights,
+ * DENSIFY: once by a runtime that folds them, at every run by TFLM; see PreparedRange), `unused` (no operator touches it and it is no graph input or output).
  */
 export type TensorKind = 'constant' | 'input' | 'output' | 'activation' | 'variable' | 'intermediate' | 'prepared' | 'unused';
+
+/**
+ * When a planned `prepared` tensor is live: `whole-run` (the runtime computes it once and holds it),
+ * or `per-run` (its operator computes it at every run: live from that operator to its last reader).
+ * See src/graph/problem.ts, ProblemOptions.preparedRange.
+ */
+export type PreparedRange = 'whole-run' | 'per-run';
 
 /** One tensor of a subgraph. */
 export interface GraphTensor {

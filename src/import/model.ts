@@ -1,4 +1,4 @@
-import type { GraphTensor, SubgraphGraph, TensorKind } from '../graph/types.js';
+import type { GraphTensor, PreparedRange, SubgraphGraph, TensorKind } from '../graph/types.js';
 import type { InplaceAlias, InplaceKind } from '../graph/inplace.js';
 import type { Problem } from '../problem/types.js';
 
@@ -29,6 +29,8 @@ export interface ModelSubgraph extends SubgraphGraph {
    * persistent area (tail), each rounded up to 16 bytes. 0 when none.
    */
   variableBytes?: number;
+  /** When its planned prepared tensors are live (src/graph/problem.ts ProblemOptions.preparedRange). */
+  preparedRange?: PreparedRange;
   /** The in-place aliases made (`inplace` asked for; owner tensors, src/graph/inplace.ts): each buffer's aliasOf follows them. */
   inplace?: InplaceAlias[];
 }

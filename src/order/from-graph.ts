@@ -3,13 +3,10 @@
  * as the importer gave it (stored order): its operators' tensors and flags (GraphOperator: `pinned`,
  * `folded`, `view`), its tensors' kinds and the sizes of their buffers. One builder for every format.
  */
-import type { TensorKind } from '../graph/types.js';
+import { movesWithOrder } from '../graph/problem.js';
 import { viewPair } from '../graph/views.js';
 import type { ModelSubgraph } from '../import/model.js';
 import type { OpGraph, OrderTensor, ShareRule } from './graph.js';
-
-/** Kinds whose bytes move with the order. */
-const MOVING: ReadonlySet<TensorKind> = new Set(['input', 'output', 'activation', 'intermediate']);
 
 /** The scheduler's graph and how its operators map to the subgraph's. */
 export interface SubgraphOpGraph {
@@ -33,6 +30,8 @@ export function subgraphOpGraph(imported: ModelSubgraph, shareViews: boolean): S
   const graphInputs = new Set(inputs);
   const graphOutputs = new Set(outputs);
   const byIndex = new Map(info.map((t) => [t.index, t]));
+  // Whether a tensor's bytes move with the order (prepared ones as the problem planned them).
+  const moving = (t: number): boolean => movesWithOrder(byIndex.get(t)!.kind, imported.preparedRange ?? 'whole-run');
 
   // Every tensor's creators and the operators reading it while the run goes, planned or not.
   const creators = new Map<number, number[]>();
@@ -61,18 +60,18 @@ export function subgraphOpGraph(imported: ModelSubgraph, shareViews: boolean): S
   const pinned = ops.flatMap((op, v) => (op.pinned === true ? [v] : []));
   for (let k = 1; k < pinned.length; k++) preds[pinned[k]!]!.add(pinned[k - 1]!);
 
-  // Tensors that move with the order; whole-run buffers (variables, prepared, weights) are `base`.
+  // Tensors that move with the order; whole-run buffers (weights, prepared ones held whole-run) are `base`.
   let base = 0;
   let firstStep = 0;
   imported.problem.buffers.forEach((b, i) => {
     const owner = imported.tensorsOf[i]![0];
     // A buffer of no tensor (the block a kept offline plan reserves) is whole-run.
-    if (owner === undefined || !MOVING.has(byIndex.get(owner)!.kind)) base += b.size;
+    if (owner === undefined || !moving(owner)) base += b.size;
   });
   const tensors: OrderTensor[] = [];
   const local = new Map<number, number>();
   for (const mt of info) {
-    if (mt.buffer === undefined || !MOVING.has(mt.kind)) continue;
+    if (mt.buffer === undefined || !moving(mt.index)) continue;
     const t = mt.index;
     const size = imported.problem.buffers[mt.buffer]!.size;
     const made = creators.get(t) ?? [];

@@ -422,6 +422,34 @@ export const FIXTURES = {
     ],
   }),
   /**
+   * A prepared tensor TFLM runs (its DEQUANTIZE takes int8): in (FLOAT32 [1,16], 64 B) -RELU-> a (64)
+   * -RELU-> b (64); DEQUANTIZE(w8, int8 [4,16] weights, scale 0.05) -> w32 (FLOAT32 [4,16], 256 B) at
+   * step 2; FC(b, w32) -> out (FLOAT32 [1,4], 16 B). Whole-run, w32 is live with in and a (384 B at
+   * steps 0 and 1); from its operator on, the most live is 336 B (step 3: b, w32, out).
+   */
+  dequantizeInt8: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 16], type: T.FLOAT32 },
+          { name: 'a', shape: [1, 16], type: T.FLOAT32 },
+          { name: 'w8', shape: [4, 16], type: T.INT8, data: new Uint8Array(64).map((_, i) => (i * 37) % 251), quantization: { scale: [0.05], zeroPoint: [0] } },
+          { name: 'w32', shape: [4, 16], type: T.FLOAT32 },
+          { name: 'b', shape: [1, 16], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 4], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [5],
+        operators: [
+          { op: OP.RELU, inputs: [0], outputs: [1] },
+          { op: OP.RELU, inputs: [1], outputs: [4] },
+          { op: OP.DEQUANTIZE, inputs: [2], outputs: [3] },
+          { op: OP.FULLY_CONNECTED, inputs: [4, 3], outputs: [5] },
+        ],
+      },
+    ],
+  }),
+  /**
    * RELU(in) -> t1; RESHAPE(t1, shape t2) -> t3 (t1 is read again later: no sharing);
    * SQUEEZE(t3) -> t4 (t3 dies there: t4 shares t3's buffer); ADD(t4, t1) -> t5 output. All 32 B.
    */

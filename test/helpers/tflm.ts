@@ -91,6 +91,8 @@ export interface WrittenPlan {
   /** The head arenapack reports (planned tensors rounded to 16, and the kernels' scratch TFLM places around them), bytes. */
   head: number;
   model: ImportedModel;
+  /** The offline plan written: offsets[s][t] of tensor t of subgraph s, bytes from the head's start (-1: the runtime places it). */
+  offsets: number[][];
   /** Operators whose scratch arenapack does not know (custom operators without a rule): their types. */
   unknownScratch: string[];
   /** The head arenapack says TFLM's own planner reaches on the model as given (the reports' "before"), bytes. */
@@ -124,6 +126,7 @@ export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean
     bytes: writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)),
     head: arena.head,
     model,
+    offsets,
     unknownScratch: [...new Set(facts.scratch.unknown.map((u) => u.type))].sort(),
     runtimeDefault: facts.runtimeDefault,
     tail64: arena.tail,

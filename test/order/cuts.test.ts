@@ -38,14 +38,29 @@ describe('cuts and blocks', () => {
     expect(g.pinned).toEqual([0]);
   });
 
-  it('operators computing from weights alone are hoisted, and left out of the cuts', () => {
-    // DENSIFY, DEQUANTIZE, DEQUANTIZE make prepared (whole-run) tensors; the two FULLY_CONNECTED read the input.
-    const g = graphOf(FIXTURES.dequantize());
+  it('operators computing from weights alone into nothing planned are hoisted, and left out of the cuts', () => {
+    // DENSIFY, DEQUANTIZE, DEQUANTIZE make prepared tensors, left out of the arena (--no-prepared); the two FULLY_CONNECTED read the input.
+    const g = opGraphOf(FIXTURES.dequantize(), { align: 1, keepPrepared: false });
     expect([...hoistable(g)]).toEqual([1, 1, 1, 0, 0]);
     expect(cutOperators(g)).toEqual([4]);
     expect(cutOperators(g, hoistable(g))).toEqual([3, 4]);
     expect(blocks(g, hoistable(g))).toEqual([[3], [4]]);
-    expect(g.base).toBe(64 + 32 + 64);
+    expect(g.base).toBe(0);
+  });
+
+  it('prepared tensors TFLM computes at every Invoke move with the order: their operators are not hoisted', () => {
+    // The same operators, their outputs planned from their operator to their last reader (TFLM).
+    const g = graphOf(FIXTURES.dequantize());
+    expect([...hoistable(g)]).toEqual([0, 0, 0, 0, 0]);
+    expect(g.base).toBe(0);
+    // t5 (DENSIFY's output, 32 B) made by operator 0 and read by operator 1; t2 (64 B) made by 2, read by 3.
+    expect(g.tensors.map((t) => [t.size, t.creators, t.readers])).toEqual(
+      expect.arrayContaining([
+        [32, [0], [1]],
+        [64, [2], [3]],
+        [64, [1], [4]],
+      ]),
+    );
   });
 
   it('a RESHAPE gives a share rule from its input to its output', () => {

@@ -48,6 +48,7 @@ const FIXTURE_MODELS = {
   'fixture_if_branch.tflite': FIXTURES.ifBranch,
   'fixture_if_twice.tflite': FIXTURES.ifTwice,
   'fixture_inplace_mix.tflite': FIXTURES.inplaceMix,
+  'fixture_dequantize_int8.tflite': FIXTURES.dequantizeInt8,
 } as const;
 const corpus = corpusDir ? readdirSync(corpusDir).filter((f) => f.endsWith('.tflite')).sort() : [];
 const names = [...Object.keys(FIXTURE_MODELS), ...corpus];

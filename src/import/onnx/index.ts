@@ -53,6 +53,8 @@ export function onnxModelFrom(shapes: GraphShapes, file: string, options: OnnxIm
       align,
       includeWeights: options.includeWeights ?? false,
       keepPrepared: true,
+      // ONNX Runtime folds them into initializers when it creates a session.
+      preparedRange: 'whole-run' as const,
       shareViews: options.shareReshapes ?? true,
       ...(options.inplace !== undefined && options.inplace.length > 0
         ? { inplace: { kinds: options.inplace, elementwise: ONNX_INPLACE_ELEMENTWISE, source: 'ONNX operators by their element-wise definition' } }

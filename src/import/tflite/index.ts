@@ -15,6 +15,8 @@ function problemOptions(file: string, options: ModelImportOptions): ProblemOptio
     align,
     includeWeights: options.includeWeights ?? false,
     keepPrepared: options.keepPrepared ?? true,
+    // TFLM computes them again at every Invoke (src/graph/problem.ts, ProblemOptions.preparedRange).
+    preparedRange: 'per-run',
     shareViews: options.shareReshapes ?? true,
     ...(options.inplace !== undefined && options.inplace.length > 0
       ? { inplace: { kinds: options.inplace, elementwise: INPLACE_ELEMENTWISE[kernels], source: `${kernels} kernels` } }

@@ -68,15 +68,17 @@ const where = (model: TfliteModel, s: number, t: number): string => {
   return `${model.file}: subgraph ${s}, tensor ${t}${name ? ` "${name}"` : ''}`;
 };
 
-/** No tensor (other than constants, variables, prepared tensors and graph inputs) read before its producer's step. */
+/**
+ * No tensor (other than constants, variables and graph inputs) read before its producer's step. A
+ * prepared tensor too: TFLM computes it when its operator runs, at every Invoke (src/graph/problem.ts).
+ */
 function checkReads(model: TfliteModel, s: number, touched: readonly TensorSteps[], order?: readonly number[]): void {
   const sg = model.subgraphs[s]!;
   const opAt = (step: number): number => (order === undefined ? step : order[step]!);
   const inputs = new Set(sg.inputs);
   const constant = sg.tensors.map((_, t) => isConstant(model, sg, t));
-  const prepared = preparedTensors(sg, constant);
   touched.forEach(({ producer: p, firstRead: r }, t) => {
-    if (constant[t] || sg.tensors[t]!.isVariable || prepared[t] || inputs.has(t)) return;
+    if (constant[t] || sg.tensors[t]!.isVariable || inputs.has(t)) return;
     if (p !== undefined && r !== undefined && r < p) {
       throw new InputError(
         `${where(model, s, t)}: read by operator ${opAt(r)} before its producer, operator ${opAt(p)}, runs (the ${order === undefined ? 'stored ' : ''}operator order is not an execution order, or the graph has a cycle)`,

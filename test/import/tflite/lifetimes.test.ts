@@ -43,10 +43,21 @@ describe('tensor kinds and live ranges (tensorKinds, the importer)', () => {
     expect(l[5]).toEqual({ kind: 'activation', start: 1, end: 2 });
   });
 
-  it('prepared: outputs of operators reading only constants (and prepared tensors) live the whole run', () => {
+  it('prepared: outputs of operators reading only constants (and prepared tensors) live from their operator to their last reader, as TFLM computes them at every Invoke', () => {
     const l = lives(FIXTURES.dequantize());
     expect(l.map((x) => x.kind)).toEqual(['constant', 'input', 'prepared', 'activation', 'constant', 'prepared', 'prepared', 'output']);
-    expect(l[5]).toEqual({ kind: 'prepared', start: 0, end: 5 });
+    // DENSIFY (op 0) -> t5, read by DEQUANTIZE (op 1) -> t6, read by op 4; DEQUANTIZE (op 2) -> t2, read by op 3.
+    expect(l[5]).toEqual({ kind: 'prepared', start: 0, end: 2 });
+    expect(l[6]).toEqual({ kind: 'prepared', start: 1, end: 5 });
+    expect(l[2]).toEqual({ kind: 'prepared', start: 2, end: 4 });
+  });
+
+  it('a prepared tensor read before its operator runs is an InputError (TFLM computes it when that operator runs)', () => {
+    const spec = FIXTURES.dequantize();
+    // FC (op 3) reads t2 before DEQUANTIZE (op 2 moved after it) writes it.
+    const ops = spec.subgraphs[0]!.operators;
+    [ops[2], ops[3]] = [ops[3]!, ops[2]!];
+    expect(() => lives(spec)).toThrow(/l\.tflite: subgraph 0, tensor 2 "w32": read by operator 2 before its producer, operator 3, runs/);
   });
 
   it('a tensor read before its producer runs is an InputError naming it and both operators', () => {

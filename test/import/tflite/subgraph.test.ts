@@ -62,17 +62,18 @@ describe('importTflite (src/graph/problem.ts): buffers and live ranges equal han
     planAndVerify(sg);
   });
 
-  it('prepared tensors (DENSIFY, DEQUANTIZE of constants, transitively) are whole-run by default, or left out', () => {
+  it('prepared tensors (DENSIFY, DEQUANTIZE of constants, transitively) live from their operator to their last reader by default (TFLM computes them at every Invoke), or are left out', () => {
     const kept = sg0(FIXTURES.dequantize());
     expect(table(kept)).toEqual({
       '1': [16, 0, 4, [1]],
-      '2': [64, 0, 5, [2]],
+      '2': [64, 2, 4, [2]],
       '3': [16, 3, 5, [3]],
-      '5': [32, 0, 5, [5]],
-      '6': [64, 0, 5, [6]],
+      '5': [32, 0, 2, [5]],
+      '6': [64, 1, 5, [6]],
       '7': [16, 4, 5, [7]],
     });
-    expect(kept.notes[0]).toMatch(/3 tensors prepared once from constants .*, 160 B: planned as whole-run buffers/);
+    expect(kept.preparedRange).toBe('per-run');
+    expect(kept.notes[0]).toMatch(/3 tensors prepared from constants .*, 160 B: computed again at every run \(TFLM\), planned from their operator to their last reader/);
     const left = sg0(FIXTURES.dequantize(), { keepPrepared: false });
     expect(table(left)).toEqual({ '1': [16, 0, 4, [1]], '3': [16, 3, 5, [3]], '7': [16, 4, 5, [7]] });
     expect(left.notes[0]).toMatch(/left out of the arena/);
