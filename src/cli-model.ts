@@ -343,7 +343,7 @@ export function withModelFlags(cmd: Command): Command {
     .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
     .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
     .option('--batch <n>', 'models: size of a dynamic batch dimension (TFLite -1; ONNX: a symbolic first axis, or a dimension named batch)', batchOption)
-    .option('--no-prepared', 'models: leave tensors computed once from constants (DEQUANTIZE, DENSIFY) out of the arena')
+    .option('--no-prepared', 'models: leave tensors computed from constants (DEQUANTIZE, DENSIFY) out of the plan (TFLite: TFLM then places them itself, in the head)')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
     .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(

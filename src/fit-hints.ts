@@ -2,7 +2,8 @@
  * "What to change to fit": when a plan does not fit the capacity all on chip, each change that could
  * help, computed by actually planning it — the capacity needed, a tensor that alone exceeds the
  * capacity, spilling (the choice and its DDR traffic), and for models leaving out tensors prepared
- * once (`--no-prepared`) and another operator order (`--reorder`). Every plan here comes from
+ * once and held for the whole run (`--no-prepared`; not TFLite: see heldPrepared) and another
+ * operator order (`--reorder`). Every plan here comes from
  * solve(), which verifies it; all of them run within the command's one deadline. One procedure for
  * the command line, several files and the page: a generator of solve requests (as spilling is,
  * src/solve/spill.ts), driven inline (the command line; the page, in its worker) or by a pool of
@@ -154,6 +155,20 @@ export interface ModelHintArgs {
   tflm?: TflmArena;
 }
 
+/**
+ * How many prepared tensors of `sg` are planned for the whole run: those --no-prepared takes out of
+ * the runtime's arena. Where the runtime computes them at every run (`preparedRange` `per-run`:
+ * TFLM), leaving them out of the plan takes nothing out of its arena: TFLM plans every tensor without
+ * data that is no variable, and places the ones the offline plan leaves at -1 with its own greedy
+ * planner, in the same head (micro_allocation_info.cc `needs_allocating`, micro_allocator.cc
+ * CreatePlan: kOnlinePlannedBuffer), so the hint is not offered: it would name a saving TFLM does
+ * not make.
+ */
+function heldPrepared(sg: ImportedModel['subgraphs'][number]): number {
+  if (sg.preparedRange === 'per-run') return 0;
+  return sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length;
+}
+
 /** Every subgraph of `model` planned in one arena (no capacity), each solve a share of what `deadline` leaves, as planModel(). */
 function* planSubgraphs(model: ImportedModel, options: SolveOptions, deadline: Deadline): Generator<SolveRequest, SolveResult[], SolveResult> {
   const plans: SolveResult[] = [];
@@ -190,7 +205,7 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
     const arena = modelArenaSize(plans) + tail;
     hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}`, short: `${flag}: ${formatBytes(arena)}` });
   }
-  const prepared = model.subgraphs.reduce((n, sg) => n + sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined).length, 0);
+  const prepared = model.subgraphs.reduce((n, sg) => n + heldPrepared(sg), 0);
   if (prepared > 0 && a.importOptions.keepPrepared !== false) {
     yield* replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, '--no-prepared', 0.5, () =>
       importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
@@ -203,7 +218,7 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
 /**
  * Hints for a model whose plans do not fit `capacity` all on chip (TFLite: whose whole arena, head +
  * tail estimate, does not): the capacity needed, tensors too large alone, spilling, `--no-prepared`
- * (when tensors prepared once are planned), `--reorder`, TFLite's figures with the tail estimate. Each
+ * (when tensors prepared once are planned for the whole run: not TFLite's, see heldPrepared), `--reorder`, TFLite's figures with the tail estimate. Each
  * re-plan gets a share of the time left; one the deadline reaches first is left out and said so.
  * Solves inline (solve()); empty when it fits.
  */

@@ -65,8 +65,12 @@ export function planningNotes(
   const sum = (ts: readonly GraphTensor[]): number => ts.reduce((a, t) => a + (t.bytes ?? 0), 0);
   const prepared = of((t) => t.kind === 'prepared' && t.weights === undefined);
   if (prepared.length > 0) {
+    // Per run (TFLM), a tensor the offline plan leaves out is still placed by the runtime's own
+    // planner in the same head (src/fit-hints.ts heldPrepared): left out of the plan, not of the arena.
     const how = !options.keepPrepared
-      ? 'left out of the arena'
+      ? options.preparedRange === 'per-run'
+        ? 'left out of the plan: TFLM places them itself, in the head'
+        : 'left out of the arena'
       : options.preparedRange === 'per-run'
         ? 'computed again at every run (TFLM), planned from their operator to their last reader'
         : 'planned as whole-run buffers';

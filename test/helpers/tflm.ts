@@ -102,12 +102,12 @@ export interface WrittenPlan {
 }
 
 /**
- * What `arenapack plan FILE --write-tflite OUT [--reorder] [--inplace K]...` writes, made in process: every subgraph
+ * What `arenapack plan FILE --write-tflite OUT [--reorder] [--inplace K]... [--no-prepared]` writes, made in process: every subgraph
  * planned by the heuristic portfolio (solve() verifies each plan), the plan shaped for TFLM's kernel
- * scratch (planForTflm, reference kernels), computed shapes written.
+ * scratch (planForTflm, reference kernels), computed shapes written. `keepPrepared` false: --no-prepared.
  */
-export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean, inplace: readonly InplaceKind[] = []): WrittenPlan {
-  const options = inplace.length > 0 ? { inplace } : {};
+export function writtenForTflm(bytes: Uint8Array, file: string, reorder: boolean, inplace: readonly InplaceKind[] = [], keepPrepared = true): WrittenPlan {
+  const options = { ...(inplace.length > 0 ? { inplace } : {}), ...(keepPrepared ? {} : { keepPrepared }) };
   const r = reorder ? reorderTflite(bytes, file, options) : undefined;
   const model = r?.reordered ?? importTflite(bytes, file, options);
   const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));

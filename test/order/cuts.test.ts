@@ -39,7 +39,7 @@ describe('cuts and blocks', () => {
   });
 
   it('operators computing from weights alone into nothing planned are hoisted, and left out of the cuts', () => {
-    // DENSIFY, DEQUANTIZE, DEQUANTIZE make prepared tensors, left out of the arena (--no-prepared); the two FULLY_CONNECTED read the input.
+    // DENSIFY, DEQUANTIZE, DEQUANTIZE make prepared tensors, left out of the plan (--no-prepared); the two FULLY_CONNECTED read the input.
     const g = opGraphOf(FIXTURES.dequantize(), { align: 1, keepPrepared: false });
     expect([...hoistable(g)]).toEqual([1, 1, 1, 0, 0]);
     expect(cutOperators(g)).toEqual([4]);

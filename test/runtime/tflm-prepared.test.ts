@@ -7,13 +7,15 @@
  * ARENAPACK_SKIP_TFLM=1 skips that part visibly): the plan that gives the prepared tensor the bytes of
  * tensors live before its operator runs computes the same outputs over 3 Invokes (were the tensor
  * computed once, the second Invoke would read the bytes those tensors left there), in the head arenapack
- * reports, which equals TFLM's own.
+ * reports, which equals TFLM's own. With --no-prepared the offline plan leaves the tensor at -1 and TFLM
+ * places it itself: the same head (measured), so leaving it out saves nothing (src/fit-hints.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelProblems } from '../../src/graph/problem.js';
+import { plannedHead } from '../../src/runtime/tflm/arena.js';
 import { tfliteGraph } from '../../src/import/tflite/graph.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { readTflite } from '../../src/import/tflite/reader.js';
@@ -48,7 +50,7 @@ describe('a prepared tensor (DEQUANTIZE of int8 weights) as TFLM runs it', () =>
     expect(overlap(3, 0) || overlap(3, 1)).toBe(true);
   });
 
-  it('whole-run (as full TFLite holds it after Prepare) the same model needs 384 B; --no-prepared leaves it out', () => {
+  it('whole-run (as full TFLite holds it after Prepare) the same model needs 384 B; --no-prepared leaves it out of the plan', () => {
     const graph = tfliteGraph(readTflite(bytes, 'deq.tflite'), { replaceOfflinePlan: false });
     const options = { align: 16, includeWeights: false, keepPrepared: true, shareViews: true } as const;
     const whole = modelProblems(graph, { ...options, preparedRange: 'whole-run' })[0]!;
@@ -58,7 +60,20 @@ describe('a prepared tensor (DEQUANTIZE of int8 weights) as TFLM runs it', () =>
     expect(liveBound(perRun.problem)).toBe(336);
     const left = importTflite(bytes, 'deq.tflite', { keepPrepared: false }).subgraphs[0]!;
     expect(left.tensors[3]!.buffer).toBeUndefined();
-    expect(left.notes.join('\n')).toMatch(/1 tensor prepared from constants .*, 256 B: left out of the arena/);
+    expect(left.notes.join('\n')).toMatch(/1 tensor prepared from constants .*, 256 B: left out of the plan: TFLM places them itself, in the head/);
+  });
+
+  // --no-prepared: the offline plan leaves w32 at -1, and TFLM's own planner places it (micro_allocator.cc
+  // CreatePlan: kOnlinePlannedBuffer) in the same head: nothing saved (so no "to fit" hint offers it).
+  const without = writtenForTflm(bytes, 'deq.tflite', false, [], false);
+
+  it('--no-prepared leaves it out of the plan, not out of the head: TFLM places it itself, and the head arenapack reports counts it (336 B)', () => {
+    expect(without.offsets[0]![3]).toBe(-1);
+    expect(without.model.subgraphs[0]!.problem.buffers).toHaveLength(4);
+    // The plan's own tensors end lower; TFLM puts w32 (256 B) above them.
+    expect(plannedHead(without.model, without.offsets)).toBeLessThan(336);
+    expect(without.head).toBe(336);
+    expect(without.head).toBeGreaterThanOrEqual(written.head);
   });
 
   it.skipIf(skipRuntime)('TFLM: outputs identical to the model as given over 3 Invokes, head measured = reported = TFLM\'s own (336 B)', () => {
@@ -68,7 +83,9 @@ describe('a prepared tensor (DEQUANTIZE of int8 weights) as TFLM runs it', () =>
     const out = join(dir, 'deq_written.tflite');
     writeFileSync(given, bytes);
     writeFileSync(out, written.bytes);
-    const runs = runInTflm(py.python, [given, out], 3);
+    const left = join(dir, 'deq_no_prepared.tflite');
+    writeFileSync(left, without.bytes);
+    const runs = runInTflm(py.python, [given, out, left], 3);
     expect(runs.get(given)!.error).toBeUndefined();
     expect(runs.get(out)!.error).toBeUndefined();
     expect(runs.get(out)!.outputs).toHaveLength(3);
@@ -77,5 +94,9 @@ describe('a prepared tensor (DEQUANTIZE of int8 weights) as TFLM runs it', () =>
     expect(runs.get(out)!.outputs).toEqual(runs.get(given)!.outputs);
     expect(runs.get(out)!.head).toBe(written.head);
     expect(runs.get(given)!.head).toBe(written.runtimeDefault);
+    // --no-prepared: TFLM places w32 itself; the same outputs, and the head arenapack reports for it.
+    expect(runs.get(left)!.error).toBeUndefined();
+    expect(runs.get(left)!.outputs).toEqual(runs.get(given)!.outputs);
+    expect(runs.get(left)!.head).toBe(without.head);
   });
 });

@@ -24,6 +24,7 @@ import { parseCsv } from '../../src/import/csv.js';
 import { importProblem } from '../../src/import/index.js';
 import { importModelFile } from '../../src/import/model-file.js';
 import { planModel } from '../../src/plan-model.js';
+import { reorderModel } from '../../src/order/model.js';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
@@ -621,10 +622,11 @@ describe('the page in Chromium: reports (issue 12)', () => {
   }, 120_000);
   it('what to change to fit: the command line\'s hints, planned in the worker, with the figures of `plan --json` (screenshot test-output/page-hints.png)', async () => {
     // deq.tflite (as test/cli-report.test.ts). A TFLite figure is the whole arena: the plan's peak with
-    // TFLM's tail estimate.
+    // TFLM's tail estimate. Its prepared tensors are planned per run (TFLM computes them at every
+    // Invoke): no --no-prepared hint; --reorder's plan is the smaller one.
     const bytes = buildTflite(FIXTURES.dequantize());
     const tail = (cliJson('deq.tflite', bytes) as { arena: { tflm: { tail: { bytes: number } } } }).arena.tflm.tail.bytes;
-    const peak = modelArenaSize(planModel(importModelFile(bytes, 'deq.tflite', { keepPrepared: false }), { method: 'heuristic' }).results);
+    const reordered = modelArenaSize(planModel(reorderModel(bytes, 'deq.tflite').reordered, { method: 'heuristic' }).results);
     /** The page's hints (their data-* figures) and the command line's JSON, under `cap` bytes. */
     const hintsAt = async (cap: string, code: number): Promise<{ shown: { change?: string }[]; cli: { hints: unknown[]; arena: { fits: boolean } } }> => {
       await page.selectOption('#method', 'heuristic');
@@ -652,18 +654,18 @@ describe('the page in Chromium: reports (issue 12)', () => {
       expect(await page.locator('#hints-list li').allTextContents()).toEqual(toFit);
       return { shown, cli };
     };
-    // Under the planned peak with its prepared tensors left out: every kind of hint; it spills (exit 0).
-    const small = await hintsAt(String(peak + 16), 0);
-    expect(small.shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
-    expect(small.shown[4]).toMatchObject({ arena: peak + tail, fits: false });
+    // Under its two 64 B tensors: every kind of hint; it spills (exit 0).
+    const small = await hintsAt('48', 0);
+    expect(small.shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--reorder/)]);
+    expect(small.shown[4]).toMatchObject({ arena: reordered + tail, fits: false });
     mkdirSync(join(root, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-output/page-hints.png'), fullPage: true });
-    // Where only --no-prepared fits the whole arena: the head fits, the arena does not (exit 3), on the page too.
-    const whole = await hintsAt(String(peak + tail + 16), 3);
+    // Where only --reorder fits the whole arena: the head fits, the arena does not (exit 3), on the page too.
+    const whole = await hintsAt(String(reordered + tail + 16), 3);
     expect(whole.cli.arena.fits).toBe(false);
     expect(await page.locator('#fits').getAttribute('data-fits')).toBe('false');
-    expect(whole.shown.map((h) => h.change)).toEqual(['capacity', expect.stringMatching(/^--no-prepared/), expect.stringMatching(/^--reorder/)]);
-    expect(whole.shown[1]).toMatchObject({ arena: peak + tail, fits: true });
+    expect(whole.shown.map((h) => h.change)).toEqual(['capacity', expect.stringMatching(/^--reorder/)]);
+    expect(whole.shown[1]).toMatchObject({ arena: reordered + tail, fits: true });
     // A capacity it fits: no hints.
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
     expect(await page.locator('#hints').isVisible()).toBe(false);

@@ -76,7 +76,7 @@ describe('importTflite (src/graph/problem.ts): buffers and live ranges equal han
     expect(kept.notes[0]).toMatch(/3 tensors prepared from constants .*, 160 B: computed again at every run \(TFLM\), planned from their operator to their last reader/);
     const left = sg0(FIXTURES.dequantize(), { keepPrepared: false });
     expect(table(left)).toEqual({ '1': [16, 0, 4, [1]], '3': [16, 3, 5, [3]], '7': [16, 4, 5, [7]] });
-    expect(left.notes[0]).toMatch(/left out of the arena/);
+    expect(left.notes[0]).toMatch(/left out of the plan: TFLM places them itself, in the head/);
     expect(left.tensors!.filter((t) => t.kind === 'prepared').map((t) => t.index)).toEqual([2, 5, 6]);
     planAndVerify(kept);
     planAndVerify(left);
