@@ -25,6 +25,9 @@ import { importProblem } from '../../src/import/index.js';
 import { importModelFile } from '../../src/import/model-file.js';
 import { planModel } from '../../src/plan-model.js';
 import { reorderModel } from '../../src/order/model.js';
+import { tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import { planForTflm } from '../../src/runtime/tflm/model-head.js';
+import { formatBytes } from '../../src/format/bytes.js';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
@@ -303,7 +306,10 @@ describe('the page in Chromium', () => {
     // The lazily made downloads hold what the Node exporters write for the same plan.
     const nodeResults = planModel(model, { method: 'auto' }, 4 * 1024 * 1024).results;
     const header = await download('chain_arena.h');
-    expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes) }));
+    // The command line's header: TFLM's head with the kernels' scratch (none here), as planForTflm gives it.
+    const facts = planForTflm({ model, plans: nodeResults, solve: (p) => solve(p, { method: 'auto' }), offsets: (plans) => tensorOffsets(model, plans) });
+    expect(facts.plans).toEqual(nodeResults);
+    expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes), tflm: tflmArenaOptions(facts) }));
     const planned = await download('chain.planned.tflite');
     expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults)));
     // The picture is the command line's --svg; the trace is --trace's.
@@ -502,6 +508,37 @@ describe('the page in Chromium: reports (issue 12)', () => {
     // The memory profile is drawn: the high-water line and the live area.
     expect(await page.locator('#profile path.high-water').count()).toBe(1);
     expect(await page.locator('#profile path.live').count()).toBe(1);
+  });
+
+  it("a TFLite model's arena needed is the command line's (TFLM head with the kernels' scratch, + tail estimate with its requests); the layout names plan --json's peak step", async () => {
+    // SVDF asks TFLM for scratch: the head and the tail estimate both count it (src/runtime/tflm).
+    const bytes = buildTflite(FIXTURES.svdfState());
+    await page.selectOption('#method', 'auto');
+    await page.selectOption('#capacity', '2097152');
+    await upload('svdf.tflite', bytes);
+    expect(await page.locator('#message').getAttribute('data-capacity')).toBe('2097152');
+    type Cli = { peakStep: number; arena: { tflm: { head: number; total: number; tail: { bytes: number } } }; tflm: { scratch: unknown[] }; buffers: { offset: number }[] };
+    const cli = cliJson('svdf.tflite', bytes, '--capacity', '2MiB') as Cli;
+    expect(cli.tflm.scratch).toHaveLength(1);
+    const { head, total, tail } = cli.arena.tflm;
+    expect(await shownPeak()).toBe(head);
+    expect(Number(await page.locator('#peak').getAttribute('data-total'))).toBe(total);
+    expect(await page.locator('#peak-bytes').textContent()).toContain(`${head.toLocaleString('en-US')} bytes TFLM head`);
+    expect(await page.locator('#peak-bytes').textContent()).toContain(`tail ~${formatBytes(tail.bytes)} (an estimate): kTensorArenaSize ~ ${formatBytes(total)}`);
+    expect(await page.locator('#spill').textContent()).toContain(`head + tail estimate ~${formatBytes(tail.bytes)}: ${formatBytes(total)}`);
+    // Without the scratch the figures differ: the arena the page showed before (the plan's tensors alone).
+    const model = importModelFile(bytes, 'svdf.tflite');
+    const plain = tflmArena(model, tensorOffsets(model, planModel(model, { method: 'auto' }).results));
+    expect(plain.total).toBeLessThan(total);
+    // The plan shown and downloaded is the one the command line emits, its arena the same.
+    const plan = (await downloadedPlan()) as unknown as Cli;
+    expect(plan.buffers.map((b) => b.offset)).toEqual(cli.buffers.map((b) => b.offset));
+    expect(plan.arena.tflm).toEqual(cli.arena.tflm);
+    // The layout marks the peak step the report and the JSON name (where the plan's top is set).
+    const label = page.locator('#layout text.peak-step');
+    expect(await label.textContent()).toBe(`peak step ${cli.peakStep}`);
+    expect(Number(await label.getAttribute('data-step'))).toBe(cli.peakStep);
+    expect(await page.locator('#peak-where').getAttribute('data-step')).toBe(String(cli.peakStep));
   });
 
   it('plans an ONNX model with symbolic input dimensions through the shape fields, as the command line with --input-shape', async () => {

@@ -8,6 +8,7 @@ import { modelTrace, problemTrace, traceText } from '../../src/export/trace.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import type { PlanResult } from '../../src/solve/spill.js';
+import type { TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
 import type { Input } from './input.js';
 
 let urls: string[] = [];
@@ -47,17 +48,18 @@ export function clearDownloads(): void {
 }
 
 /**
- * Replaces the links with ones for this plan (made under `capacity`). The SVG is the picture the
+ * Replaces the links with ones for this plan (made under `capacity`; `tflm`: a TFLite model's kernel
+ * scratch for its arena in the JSON and the header, as the command line's). The SVG is the picture the
  * command line's --svg draws (names, legend, memory profile), not the interactive layout.
  */
-export function showDownloads(input: Input, results: readonly PlanResult[], capacity: number | undefined): void {
+export function showDownloads(input: Input, results: readonly PlanResult[], capacity: number | undefined, tflm?: TflmArenaOptions): void {
   clearDownloads();
   const box = document.getElementById('downloads')!;
   const base = stem(input.file);
   if (input.model) {
     const model = input.model;
-    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results, capacity), null, 2) + '\n', 'application/json', true));
-    box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes) }), 'text/x-c'));
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results, capacity, tflm), null, 2) + '\n', 'application/json', true));
+    box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes), ...(tflm ? { tflm } : {}) }), 'text/x-c'));
     // TFLM's offline plan has one arena: a plan that spilled to DDR has no offline plan (as on the command line).
     if (model.format === 'tflite' && results.every((r) => r.spill === undefined)) {
       const rewrite = (): Uint8Array => writeOfflinePlan(input.bytes, input.file, tensorOffsets(model, results));

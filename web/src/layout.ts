@@ -1,6 +1,6 @@
 /** The plan as an interactive SVG: steps across, addresses up; hover, zoom, and the peak's live set. */
 import { formatBytes, formatBytesExact } from '../../src/format/bytes.js';
-import { peakStep as peakStepOf } from '../../src/problem/bounds.js';
+import { liveAt, planPeakStep } from '../../src/problem/profile.js';
 import type { Memory, Problem } from '../../src/problem/types.js';
 import { bufferHue } from '../../src/export/labels.js';
 
@@ -23,14 +23,15 @@ export interface LayoutInput {
   ddrPeak?: number;
 }
 
-/** The first step with the most live bytes, and the buffers live there. */
-export function peakStep(problem: Problem): { step: number; live: Set<number>; bytes: number } {
-  const { step, bytes } = peakStepOf(problem);
-  const live = new Set<number>();
-  problem.buffers.forEach((b, i) => {
-    if (b.start <= step && step < b.end) live.add(i);
-  });
-  return { step, live, bytes };
+/**
+ * The peak step of the buffers `idx` placed at `offsets` as the report, the JSON and the SVG name it
+ * (planPeakStep: the step where the plan's top is set, not the step with the most bytes live), and
+ * the buffers live there (indices into `problem.buffers`).
+ */
+export function panelPeak(problem: Problem, offsets: readonly number[], idx: readonly number[]): { step: number; live: Set<number> } {
+  const sub: Problem = { buffers: idx.map((i) => problem.buffers[i]!) };
+  const { step } = planPeakStep(sub, idx.map((i) => offsets[i]!));
+  return { step, live: new Set(liveAt(sub, step).map((k) => idx[k]!)) };
 }
 
 const el = <K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] => {
@@ -133,8 +134,7 @@ function drawPanel(
   };
   hline(peak, '#1d2330', `peak ${formatBytes(peak)}`, -5);
   if (capacity !== undefined && capInView && capacity !== peak) hline(capacity, '#cf222e', `capacity ${formatBytes(capacity)}`, capacity > peak ? -5 : 13);
-  const subset = peakStep({ buffers: idx.map((i) => bufs[i]!) });
-  const ps = { step: subset.step, live: new Set([...subset.live].map((k) => idx[k]!)) };
+  const ps = panelPeak(problem, offsets, idx);
   if (name !== undefined) {
     const label = el('text', { x: LEFT + 6, y: TOP + 14, fill: '#1d2330', 'font-weight': 600 });
     label.textContent = `${name}: ${formatBytes(peak)}, ${idx.length} buffer${idx.length === 1 ? '' : 's'}`;
@@ -143,8 +143,16 @@ function drawPanel(
   svg.append(el('line', { x1: r2(x(ps.step + 0.5)), x2: r2(x(ps.step + 0.5)), y1: TOP, y2: TOP + plotH, stroke: '#2f5bea', 'stroke-width': 1, 'stroke-dasharray': '2 3' }));
   const sx = x(ps.step + 0.5);
   const nearRight = sx > LEFT + plotW * 0.75;
-  const stepText = el('text', { x: r2(sx + (nearRight ? -5 : 5)), y: TOP + plotH - 6, 'text-anchor': nearRight ? 'end' : 'start', class: 'axis', fill: '#2f5bea', 'font-weight': 600 });
-  stepText.textContent = `most live: step ${ps.step}`;
+  const stepText = el('text', {
+    x: r2(sx + (nearRight ? -5 : 5)),
+    y: TOP + plotH - 6,
+    'text-anchor': nearRight ? 'end' : 'start',
+    class: 'axis peak-step',
+    'data-step': ps.step,
+    fill: '#2f5bea',
+    'font-weight': 600,
+  });
+  stepText.textContent = `peak step ${ps.step}`;
   svg.append(stepText);
   idx.forEach((i, k) => {
     if (ps.live.has(i)) g.children[k]?.classList.add('live');

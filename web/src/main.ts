@@ -11,7 +11,8 @@ import { createSolver } from '../../src/worker/browser.js';
 import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy, type HintsState } from './details.js';
 import { fitsAllOnChip } from '../../src/fit-hints.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
-import { tflmArena, type TflmArena } from '../../src/runtime/tflm/arena.js';
+import { tflmArena, tflmArenaOptions, type TflmArena, type TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import { planForTflmAsync } from '../../src/runtime/tflm/model-head.js';
 import { clearDownloads, showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
 import type { DeclaredInput, Input, PageImportOptions } from './input.js';
@@ -32,8 +33,12 @@ interface State {
   part: number;
   /** What would make it fit (for the whole file, not per part); undefined when it fits. */
   hints?: HintsState;
-  /** TFLite, nothing spilled: the arena TFLM needs (head + tail estimate), what must fit the capacity, as on the command line. */
+  /**
+   * TFLite, nothing spilled: the arena TFLM needs (head with the kernels' scratch + tail estimate),
+   * what must fit the capacity, and the options it was computed with, as on the command line.
+   */
   tflm?: TflmArena;
+  tflmOptions?: TflmArenaOptions;
 }
 
 let state: State | undefined;
@@ -109,7 +114,7 @@ function render(): void {
   const r = results[state.part]!;
   const part = input.parts[state.part]!;
   $('results').hidden = false;
-  showSummary(r);
+  showSummary(r, state.tflm);
   renderFit();
   showMethods(r);
   showFacts(input.facts);
@@ -120,7 +125,7 @@ function render(): void {
   const title = input.parts.length > 1 ? `Layout — ${input.parts[state.part]!.title}` : 'Layout';
   $('layout-title').textContent = title;
   renderLayout();
-  showDownloads(input, results, state.capacity);
+  showDownloads(input, results, state.capacity, state.tflmOptions);
 }
 
 /**
@@ -213,9 +218,33 @@ async function plan(input: Input): Promise<void> {
     if (running !== ac) return;
     showTiers(input, tiers);
     const model = input.model;
-    const tflm = model?.format === 'tflite' && results.every((r) => r.spill === undefined) ? tflmArena(model, tensorOffsets(model, results)) : undefined;
-    const needsHints = cap !== undefined && (!fitsAllOnChip(results, cap) || (tflm !== undefined && tflm.total > cap));
-    state = { input, results, capacity: cap, part: 0, ...(needsHints ? { hints: { working: true as const } } : {}), ...(tflm ? { tflm } : {}) };
+    // TFLite, nothing spilled: the plan TFLM runs best and the arena it needs, as the command line's
+    // (cli-model.ts planTflm): the kernels' scratch placed around the plan, the candidate with the
+    // smallest head kept, the tail estimate with its scratch requests.
+    const facts =
+      model?.format === 'tflite' && results.every((r) => r.spill === undefined)
+        ? await planForTflmAsync({
+            model,
+            plans: results,
+            // What is left of the time limit, as the command line's one deadline.
+            solve: (p) => solver.solve(p, { ...options, timeLimitMs: Math.max(1, Math.round(limit - (performance.now() - started))), signal: ac.signal }),
+            offsets: (plans) => tensorOffsets(model, plans),
+            orders: model.subgraphs.map((sg) => sg.order),
+          })
+        : undefined;
+    if (running !== ac) return;
+    const shown: PlanResult[] = facts?.plans ?? results;
+    const tflmOptions = facts !== undefined ? tflmArenaOptions(facts) : undefined;
+    const tflm = model !== undefined && tflmOptions !== undefined ? tflmArena(model, tensorOffsets(model, shown), tflmOptions) : undefined;
+    const needsHints = cap !== undefined && (!fitsAllOnChip(shown, cap) || (tflm !== undefined && tflm.total > cap));
+    state = {
+      input,
+      results: shown,
+      capacity: cap,
+      part: 0,
+      ...(needsHints ? { hints: { working: true as const } } : {}),
+      ...(tflm ? { tflm, tflmOptions } : {}),
+    };
     if (needsHints) void planHints(state, options);
     const sel = $<HTMLSelectElement>('subgraph');
     sel.replaceChildren(...input.parts.map((p, i) => new Option(p.title, String(i))));
@@ -251,7 +280,8 @@ async function planHints(shown: State, options: SolveOptions): Promise<void> {
   let hints: HintsState;
   try {
     const { method, timeLimitMs } = options;
-    hints = { hints: await fitHintsOffThread(shown.input, shown.results, shown.capacity!, { ...(method !== undefined ? { method } : {}), ...(timeLimitMs !== undefined ? { timeLimitMs } : {}) }, ac.signal) };
+    const solveOptions = { ...(method !== undefined ? { method } : {}), ...(timeLimitMs !== undefined ? { timeLimitMs } : {}) };
+    hints = { hints: await fitHintsOffThread(shown.input, shown.results, shown.capacity!, solveOptions, ac.signal, shown.tflm) };
   } catch (e) {
     if (ac.signal.aborted) return;
     hints = { error: terminalSafe((e as Error).message) };

@@ -2,13 +2,14 @@
 import { wrap, type Remote } from 'comlink';
 import type { FitHint } from '../../src/fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
+import type { TflmArena } from '../../src/runtime/tflm/arena.js';
 import type { WireSolveOptions } from '../../src/worker/protocol.js';
 import type { DeclaredInput, Input, PageImportOptions } from './input.js';
 
 interface ReaderApi {
   readInput(file: string, bytes: Uint8Array, options: PageImportOptions): Input;
   declaredInputs(file: string, bytes: Uint8Array): DeclaredInput[];
-  inputFitHints(file: string, bytes: Uint8Array, options: PageImportOptions, results: PlanResult[], capacity: number, solveOptions: WireSolveOptions): FitHint[];
+  inputFitHints(file: string, bytes: Uint8Array, options: PageImportOptions, results: PlanResult[], capacity: number, solveOptions: WireSolveOptions, tflm?: TflmArena): FitHint[];
 }
 
 let worker: Worker | undefined;
@@ -45,11 +46,12 @@ export function inputsOffThread(file: string, bytes: Uint8Array): Promise<Declar
 }
 
 /**
- * The "to fit" hints of a plan (hints.ts: the command line's), planned off the main thread. Aborting
- * `signal` stops the worker (a plan in WASM can't be interrupted otherwise) and rejects with an AbortError.
+ * The "to fit" hints of a plan (hints.ts: the command line's), planned off the main thread; `tflm`: a
+ * TFLite model's arena as the page computed it (hints.ts). Aborting `signal` stops the worker (a plan
+ * in WASM can't be interrupted otherwise) and rejects with an AbortError.
  */
-export function fitHintsOffThread(input: Input, results: PlanResult[], capacity: number, solveOptions: WireSolveOptions, signal: AbortSignal): Promise<FitHint[]> {
-  return call((reader) => reader.inputFitHints(input.file, input.bytes, input.options, results, capacity, solveOptions), signal);
+export function fitHintsOffThread(input: Input, results: PlanResult[], capacity: number, solveOptions: WireSolveOptions, signal: AbortSignal, tflm?: TflmArena): Promise<FitHint[]> {
+  return call((reader) => reader.inputFitHints(input.file, input.bytes, input.options, results, capacity, solveOptions, tflm), signal);
 }
 
 function call<T>(ask: (reader: Remote<ReaderApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -20,11 +20,23 @@ const STATUS: Record<SolveResult['status'], [string, string]> = {
   spilled: ['fits after spilling', 'warn'],
 };
 
-export function showSummary(result: SolveResult): void {
+/**
+ * The summary cards. "Arena needed": the plan's peak (bytes); for a TFLite model (`tflm`, nothing
+ * spilled) the arena the command line reports — TFLM's head with the plan (tensors rounded to 16 and
+ * the kernels' scratch it places around them) and beside it the tail estimate and kTensorArenaSize
+ * (head + tail), data-total — not the plan's peak.
+ */
+export function showSummary(result: SolveResult, tflm?: Pick<TflmArena, 'head' | 'total' | 'tail'>): void {
   const peak = byId('peak');
-  peak.textContent = formatBytes(result.peak);
-  peak.dataset['bytes'] = String(result.peak);
-  byId('peak-bytes').textContent = `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
+  const needed = tflm?.head ?? result.peak;
+  peak.textContent = formatBytes(needed);
+  peak.dataset['bytes'] = String(needed);
+  if (tflm !== undefined) peak.dataset['total'] = String(tflm.total);
+  else delete peak.dataset['total'];
+  byId('peak-bytes').textContent =
+    tflm !== undefined
+      ? `${needed.toLocaleString('en-US')} bytes TFLM head (plan ${formatBytes(result.peak)}, ${result.method}) + tail ~${formatBytes(tflm.tail.bytes)} (an estimate): kTensorArenaSize ~ ${formatBytes(tflm.total)}`
+      : `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
   if (result.spill) {
     // After spilling the plan is the on-chip arena; the bound shown stays that of every buffer.
     byId('bound').textContent = formatBytes(result.spill.whole.bound);
