@@ -28,7 +28,7 @@ import { spillOptions, spillPlanner, type PlanResult, type SolveRequest } from '
 export interface FitHint extends FitHintJson {
   /** The line the report prints. */
   text: string;
-  /** A few words for a summary row (several files), e.g. `capacity 88.00 KiB` or `--no-prepared: 1.69 MiB`. */
+  /** A few words for a summary row (several files), e.g. `capacity 88.00 KiB` or `--reorder: 1.69 MiB`. */
   short: string;
 }
 
@@ -234,7 +234,7 @@ export function modelFitHintsWith(a: ModelHintArgs, solveOne: (p: Problem, o: So
 /**
  * The one hint a summary row shows (several files): a change that keeps every buffer on chip within
  * the capacity, the smallest arena first (--no-prepared, --reorder); else spilling; else the capacity
- * needed. Its short form, e.g. `--no-prepared: 1.69 MiB`; undefined when there is no hint.
+ * needed. Its short form, e.g. `--reorder: 1.69 MiB`; undefined when there is no hint.
  */
 export function bestHint(hints: readonly FitHint[]): FitHint | undefined {
   const onChip = hints.filter((h) => h.fits === true && h.change !== 'capacity' && h.change !== 'spill').sort((x, y) => x.arena! - y.arena!);

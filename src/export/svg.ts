@@ -270,7 +270,7 @@ function profileChart(live: StepProfile, high: StepProfile, y0: number, sx: numb
 function legend(y: number, capacity: boolean): string[] {
   const items: [string, string][] = [
     ['<rect width="14" height="10" fill="hsl(200,55%,72%)" stroke="#333" stroke-width="0.4"/>', 'activation'],
-    ['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared once'],
+    ['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared'],
     ['<rect width="14" height="10" fill="url(#hatch-weights)" stroke="#333" stroke-width="0.4"/>', 'W: weights'],
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#1a7f37" stroke-width="1.5" stroke-dasharray="2 2"/>', 'lower bound'],
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#222" stroke-width="1.5" stroke-dasharray="6 3"/>', 'peak (arena)'],

@@ -86,7 +86,7 @@ describe('layoutSvg', () => {
     expect(addressTicks(0)).toEqual([0]);
     const svg = layoutSvg(model, plans);
     for (const a of addressTicks(plans[0]!.peak)) expect(svg).toContain(`text-anchor="end" fill="#555">${formatBytes(a)}</text>`);
-    for (const item of ['activation', 'P: prepared once', 'W: weights', 'lower bound', 'peak (arena)', 'peak step']) expect(svg).toContain(`>${item}</text>`);
+    for (const item of ['activation', 'P: prepared', 'W: weights', 'lower bound', 'peak (arena)', 'peak step']) expect(svg).toContain(`>${item}</text>`);
   });
 
   it('prepared and weight buffers are hatched and named with P: / W:', () => {
