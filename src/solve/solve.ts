@@ -12,7 +12,7 @@ import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
 import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, searchBlocks } from './blocks-exact.js';
-import { DEFAULT_MAX_PAIRS, Engine, type SearchProgress } from './wasm/engine.js';
+import { DEFAULT_MAX_PAIRS, Engine, type DecodeKernel, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
 
 export interface SolveOptions {
@@ -132,6 +132,16 @@ const DEFAULT_SEARCH_WORK = 1500e6;
  */
 const LS_MIN_MOVES = 20;
 
+/**
+ * The time the end of a command takes (the verifier's sweep, the report's), as a multiple of the time
+ * from the solve's start to its first heuristic (the bounds' sweep, loading the engine: passes over the
+ * buffers as those are): a decode cut by the time limit stops that long before the end. Measured at
+ * 10^6 buffers (`npm run bench -- scale`).
+ */
+const FINISH_PER_PREP = 2;
+
+const isDecodeKernel = (k: string): k is DecodeKernel => k === 'inorder' || k === 'greedySize' || k === 'greedyConflicts';
+
 const performanceClock: Clock = () => performance.now();
 
 /** The time limit of a solve that gives none (ms): 60 s for `exact`, else 10 s. */
@@ -209,6 +219,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     methods.push({ method: name, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { offsets: res.offsets, peak: res.peak, method: name };
   };
+  /** Set when the time limit cut a decode short: nothing else runs then. */
+  let cut = false;
   let phase: SolvePhase | undefined;
   let reported = -Infinity;
   /** A progress report now when the phase changes, else at most every PROGRESS_EVERY_MS. */
@@ -221,15 +233,34 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
     options.onProgress({ phase: next, nodes: 0, elapsedMs: t - t0, bound, ...(best !== undefined ? { best: best.peak } : {}) });
   };
   report('heuristics');
+  /**
+   * What the end of the solve and of the command (the verifier, the report) may cost: a decode stops
+   * this long before the end. Estimated from the time from the solve's start to its first heuristic
+   * (the bounds' sweep and loading the engine: passes over the buffers as those are), see FINISH_PER_PREP.
+   */
+  let finishReserveMs: number | undefined;
   const runHeuristic = (name: MethodName, until: Deadline): void => {
     const t = now();
+    finishReserveMs ??= (t - t0) * FINISH_PER_PREP;
     const w = eng.placeWork();
     report(name === 'local-search' ? 'local search' : 'heuristics');
     const more = (): boolean => {
       report('local search');
       return !until.passed();
     };
-    const res = name === 'local-search' ? eng.localSearch(seed, bound, iterations, more, lsWork) : eng.run(KERNELS[name]);
+    let res: { offsets: number[]; peak: number };
+    if (name === 'local-search') res = eng.localSearch(seed, bound, iterations, more, lsWork);
+    else if (isDecodeKernel(KERNELS[name])) {
+      // A decode looks at the clock between chunks; it stops early enough to leave the verifier and
+      // the report their time (finishReserveMs), and then still returns a plan (the rest stacked).
+      const stopAt = until.before(finishReserveMs!);
+      const d = eng.decode(KERNELS[name] as DecodeKernel, () => !stopAt.passed());
+      if (d.placed < d.total) {
+        cut = true;
+        notes.push(`${name} cut by the time limit after ${d.placed} of ${d.total} buffers: the rest stacked above them by size class`);
+      }
+      res = d;
+    } else res = eng.run(KERNELS[name]);
     if (name === 'greedy-size') {
       decodeWork = eng.placeWork() - w;
       greedyMs = now() - t;
@@ -267,7 +298,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
         notes.push(`local-search left out: one move can cost ${decodeWork.toExponential(1)} steps of work, over 1/${LS_MIN_MOVES} of its budget`);
         continue;
       }
-      if (best !== undefined && end.passed()) {
+      if (best !== undefined && (end.passed() || cut)) {
         notes.push(`${name} left out: the time limit was reached`);
         continue;
       }
@@ -296,7 +327,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
       notes.push(
         `search left out: ${eng.conflictPairs()} pairs of buffers overlap in time, more than the ${maxPairs} its conflict graph may hold`,
       );
-    } else if (end.passed()) {
+    } else if (end.passed() || cut) {
       notes.push('search left out: the time limit was reached');
     } else {
       const granularity = planGranularity(problem);

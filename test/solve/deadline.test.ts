@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
-import { tightProblem } from '../helpers/problems.js';
+import { DECODE_CHUNK, Engine } from '../../src/solve/wasm/engine.js';
+import { scatteredProblem, tightProblem } from '../helpers/problems.js';
 
 /** A fake clock that moves `step` ms each time it is read, and remembers the last reading. */
 function tickingClock(step: number): { clock: () => number; last: () => number } {
@@ -92,5 +93,59 @@ describe('solve() keeps to one deadline across its phases (a fake clock: no test
       'search left out: the time limit was reached',
     ]);
     expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+  });
+});
+
+describe('a greedy decode looks at the clock between chunks of buffers (Engine.decode)', () => {
+  // More buffers than one chunk (DECODE_CHUNK), so the clock is read while the decode runs.
+  const big = scatteredProblem(3 * DECODE_CHUNK + 100, 5);
+
+  it('run to the end, it gives the one-shot kernel plan byte for byte', () => {
+    const eng = new Engine();
+    eng.load(big);
+    for (const k of ['greedySize', 'inorder', 'greedyConflicts'] as const) {
+      const whole = eng.run(k);
+      let asked = 0;
+      const chunked = eng.decode(k, () => (asked++, true));
+      expect(asked).toBe(3);
+      expect(chunked.placed).toBe(chunked.total);
+      expect(chunked.offsets).toEqual(whole.offsets);
+      expect(chunked.peak).toBe(whole.peak);
+    }
+  });
+
+  it.each(['greedySize', 'inorder', 'greedyConflicts'] as const)('%s cut after any chunk still returns a verified plan (the rest stacked by size class)', (k) => {
+    const eng = new Engine();
+    // Aligned buffers too: a stacked slot must leave room to round up.
+    const p = { buffers: big.buffers.map((b, i) => (i % 5 === 0 ? { ...b, align: 64 } : b)) };
+    eng.load(p);
+    for (const chunks of [1, 2, 3]) {
+      let asked = 0;
+      const r = eng.decode(k, () => ++asked < chunks);
+      expect(r.placed).toBe(chunks * DECODE_CHUNK);
+      expect(r.total).toBe(p.buffers.length);
+      expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    }
+  });
+
+  it('solve() cuts greedy-size at the deadline less what the verifier and report will take, notes it, and returns a verified plan', () => {
+    // 1 ms per clock reading: the decode stops a little before the end (what the verifier and the
+    // report will take, from the time before the first heuristic); the clock is read once per chunk.
+    const c = tickingClock(1);
+    const d = Deadline.in(6, c.clock);
+    const r = solve(big, { method: 'greedy-size', deadline: d });
+    expect(r.notes).toEqual(['greedy-size cut by the time limit after 8192 of 12388 buffers: the rest stacked above them by size class']);
+    expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
+    expect(c.last() - d.endMs).toBeLessThanOrEqual(4);
+  });
+
+  it('solve() with the portfolio: a cut decode ends the heuristics and the search (noted), with a verified plan', () => {
+    const c = tickingClock(1);
+    const d = Deadline.in(9, c.clock);
+    const r = solve(big, { method: 'auto', deadline: d });
+    expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);
+    expect(r.notes?.[0]).toMatch(/^greedy-size cut by the time limit after/);
+    expect(r.notes).toContain('local-search left out: the time limit was reached');
+    expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
   });
 });
