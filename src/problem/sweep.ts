@@ -36,57 +36,87 @@ export function indicesByKey(keys: Float64Array): Uint32Array {
 }
 
 /**
- * A set of ranks 0..n-1 with the nearest member below or above a rank, each O(log n): a tree of
- * counts over the ranks (a leaf per rank, each inner node the sum of its two children).
+ * A set of ranks 0..n-1 with the nearest member below or above a rank: a tree of 32-bit words, each
+ * bit of a level saying whether the matching word of the level below has a member, so that every
+ * operation reads about log32(n) words (4 at a million) and finds a bit by Math.clz32.
  */
 class RankSet {
-  private readonly leaves: number;
-  private readonly count: Int32Array;
+  /** levels[0] holds a bit per rank; levels[k + 1] a bit per word of levels[k]; the last is one word. */
+  private readonly levels: Uint32Array[] = [];
 
   constructor(n: number) {
-    let leaves = 1;
-    while (leaves < n) leaves *= 2;
-    this.leaves = leaves;
-    this.count = new Int32Array(2 * leaves);
+    let words = Math.max(1, Math.ceil(n / 32));
+    for (;;) {
+      this.levels.push(new Uint32Array(words));
+      if (words === 1) break;
+      words = Math.ceil(words / 32);
+    }
   }
 
   add(r: number): void {
-    for (let i = r + this.leaves; i >= 1; i >>= 1) this.count[i]!++;
+    for (const level of this.levels) {
+      const w = r >>> 5;
+      const was = level[w]!;
+      level[w] = was | (1 << (r & 31));
+      if (was !== 0) return;
+      r = w;
+    }
   }
 
   delete(r: number): void {
-    for (let i = r + this.leaves; i >= 1; i >>= 1) this.count[i]!--;
+    for (const level of this.levels) {
+      const w = r >>> 5;
+      const now = level[w]! & ~(1 << (r & 31));
+      level[w] = now;
+      if (now !== 0) return;
+      r = w;
+    }
   }
 
   /** The largest member below r, or -1. */
   below(r: number): number {
-    const c = this.count;
-    let i = r + this.leaves;
-    while (i > 1) {
-      if (i & 1 && c[i - 1]! > 0) {
-        i--;
-        while (i < this.leaves) i = c[2 * i + 1]! > 0 ? 2 * i + 1 : 2 * i;
-        return i - this.leaves;
+    const L = this.levels;
+    let k = 0;
+    // Up until a word holds a member below the position reached.
+    for (;;) {
+      if (k === L.length) return -1;
+      const bit = r & 31;
+      const m = bit === 0 ? 0 : L[k]![r >>> 5]! & (0xffffffff >>> (32 - bit));
+      if (m !== 0) {
+        r = (r & ~31) | (31 - Math.clz32(m));
+        break;
       }
-      i >>= 1;
+      r >>>= 5;
+      k++;
     }
-    return -1;
+    // Down, each time to the highest member of the word found.
+    for (; k > 0; k--) r = (r << 5) | (31 - Math.clz32(L[k - 1]![r]!));
+    return r;
   }
 
   /** The smallest member above r, or -1. */
   above(r: number): number {
-    const c = this.count;
-    let i = r + this.leaves;
-    while (i > 1) {
-      if (!(i & 1) && c[i + 1]! > 0) {
-        i++;
-        while (i < this.leaves) i = c[2 * i]! > 0 ? 2 * i : 2 * i + 1;
-        return i - this.leaves;
+    const L = this.levels;
+    let k = 0;
+    for (;;) {
+      if (k === L.length) return -1;
+      const bit = r & 31;
+      const m = bit === 31 ? 0 : L[k]![r >>> 5]! & (0xffffffff << (bit + 1));
+      if (m !== 0) {
+        r = (r & ~31) | lowestBit(m);
+        break;
       }
-      i >>= 1;
+      r >>>= 5;
+      k++;
     }
-    return -1;
+    for (; k > 0; k--) r = (r << 5) | lowestBit(L[k - 1]![r]!);
+    return r;
   }
+}
+
+/** The index of the lowest set bit of a non-zero 32-bit word. */
+function lowestBit(m: number): number {
+  return 31 - Math.clz32(m & -m);
 }
 
 /** Buffers as four columns: buffer i is live on steps [start[i], end[i]) at bytes [lo[i], hi[i]). */
