@@ -185,9 +185,14 @@ export class Engine {
     const end = view(this.x.inEnd());
     const align = view(this.x.inAlign());
     const fixed = view(this.x.inFixed());
-    this.order = n >= renumberFrom ? indicesByKey(Float64Array.from(bs, (b) => b.start)) : undefined;
+    if (n >= renumberFrom) {
+      // The starts are written in problem order first (a plain loop: no array of keys to build).
+      for (let i = 0; i < n; i++) start[i] = bs[i]!.start;
+      this.order = indicesByKey(start);
+    } else this.order = undefined;
+    const order = this.order;
     for (let i = 0; i < n; i++) {
-      const b = bs[this.order === undefined ? i : this.order[i]!]!;
+      const b = bs[order === undefined ? i : order[i]!]!;
       size[i] = b.size;
       start[i] = b.start;
       end[i] = b.end;
