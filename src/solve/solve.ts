@@ -139,6 +139,8 @@ const LS_MIN_MOVES = 20;
  * 10^6 buffers (`npm run bench -- scale`).
  */
 const FINISH_PER_PREP = 2;
+/** How much longer the end is when the spill phase follows (FINISH_PER_PREP times this). */
+const SPILL_FINISH_FACTOR = 3;
 
 const isDecodeKernel = (k: string): k is DecodeKernel => k === 'inorder' || k === 'greedySize' || k === 'greedyConflicts';
 
@@ -241,7 +243,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false):
   let finishReserveMs: number | undefined;
   const runHeuristic = (name: MethodName, until: Deadline): void => {
     const t = now();
-    finishReserveMs ??= (t - t0) * FINISH_PER_PREP;
+    // A capacity below the bound: the spill phase follows (a chip plan, a DDR arena, their checks).
+    finishReserveMs ??= (t - t0) * FINISH_PER_PREP * (capacity !== undefined && capacity < bound ? SPILL_FINISH_FACTOR : 1);
     const w = eng.placeWork();
     report(name === 'local-search' ? 'local search' : 'heuristics');
     const more = (): boolean => {

@@ -13,7 +13,8 @@ import { verifyPlan, verifySpilledPlan } from '../problem/verify.js';
 import { blockIndexOf, mergeRectangles, type MergedRectangles } from './rectangles.js';
 import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
-import { solve, type SolveOptions, type SolveResult } from './solve.js';
+import { bounds } from '../problem/bounds.js';
+import { finishPlan, solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
 import { fillFastestFirst } from './tiers/greedy.js';
 import { tierInstance } from './tiers/instance.js';
@@ -134,7 +135,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   let failures = 0;
   /** Sets tried when the time limit ended the search for the set to keep; undefined when it did not. */
   let cutAfter: number | undefined;
+  let tried = 0;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
+    tried = round - 1;
     if (hurry()) {
       cutAfter = round - 1;
       break;
@@ -165,6 +168,16 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   // those the current plan puts above the capacity, until the rest is placed within it.
   const greedyMethod = isMethodName(method) ? method : 'greedy-size';
   const kept = problem.buffers.map(() => true);
+  // Out of time: the plan of every buffer already has a chip plan in it, the buffers it keeps below the
+  // capacity (any subset of a valid plan is valid). Spill the rest at once, unless one must stay.
+  if (hurry()) {
+    const above = all.filter((i) => whole.offsets[i]! + problem.buffers[i]!.size > capacity);
+    if (!above.some((i) => mustStay(problem, i))) {
+      for (const i of above) kept[i] = false;
+      cutAfter ??= tried;
+      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 1);
+    }
+  }
   for (let round = 1; ; round++) {
     const idx = all.filter((i) => kept[i]);
     const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } });
@@ -243,6 +256,21 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     }
     return result;
   }
+}
+
+/**
+ * The plan `whole` (of every buffer) restricted to the buffers `idx`, all below `capacity` there: the
+ * on-chip plan of those buffers without a solve, verified and labelled by finishPlan (its bound the
+ * kept buffers' own, src/problem/bounds.ts). undefined when `idx` is empty.
+ */
+function keptOfWhole(problem: Problem, whole: SolveResult, idx: readonly number[], capacity: number): SolveResult | undefined {
+  if (idx.length === 0) return undefined;
+  const t0 = now();
+  const sub = subProblem(problem, idx, capacity);
+  const offsets = idx.map((i) => whole.offsets[i]!);
+  const peak = offsets.reduce((m, o, k) => Math.max(m, o + sub.buffers[k]!.size), 0);
+  const b = bounds(sub);
+  return finishPlan(sub, { offsets, peak, method: whole.method }, { bound: b.bound, proof: b.proof, live: b.live, largest: b.largest }, [{ method: whole.method, peak, timeMs: 0 }], t0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyPlan } from '../../src/problem/verify.js';
+import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
+import { planWithSpill } from '../../src/solve/spill.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
 import { DECODE_CHUNK, Engine } from '../../src/solve/wasm/engine.js';
@@ -147,5 +148,30 @@ describe('a greedy decode looks at the clock between chunks of buffers (Engine.d
     expect(r.notes?.[0]).toMatch(/^greedy-size cut by the time limit after/);
     expect(r.notes).toContain('local-search left out: the time limit was reached');
     expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
+  });
+});
+
+describe('the spill phase out of time keeps what the plan of every buffer has below the capacity', () => {
+  it('no solve: the buffers below the capacity keep their offsets, the rest spill at once, and the plan verifies', () => {
+    const p = scatteredProblem(3000, 7);
+    const whole = solve(p, { method: 'greedy-size' });
+    const capacity = Math.floor(whole.liveBound * 0.8);
+    const capped = { ...p, capacity };
+    const solves: number[] = [];
+    const r = planWithSpill(capped, { ...whole, fits: false }, { method: 'greedy-size', deadline: new Deadline(0, () => 5) }, capacity, (q, o) => {
+      solves.push(q.buffers.length);
+      return solve(q, o);
+    });
+    expect(r.spill?.how).toBe('greedy');
+    expect(r.notes).toContain('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    const memory = r.spill!.memory;
+    p.buffers.forEach((b, i) => {
+      const below = whole.offsets[i]! + b.size <= capacity;
+      expect(memory[i]).toBe(below ? 'chip' : 'ddr');
+      if (below) expect(r.offsets[i]).toBe(whole.offsets[i]);
+    });
+    // One solve only: the DDR arena.
+    expect(solves).toEqual([memory.filter((m) => m === 'ddr').length]);
+    expect(verifySpilledPlan(capped, memory, r.offsets, capacity, { chipPeak: r.peak, ddrPeak: r.spill!.ddrPeak }).errors).toEqual([]);
   });
 });
