@@ -175,7 +175,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (!above.some((i) => mustStay(problem, i))) {
       for (const i of above) kept[i] = false;
       cutAfter ??= tried;
-      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 1);
+      // The DDR arena by the single greedy method too: a portfolio would split the spilled buffers in
+      // time and solve every part (thousands at a million buffers).
+      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 1, greedyMethod);
     }
   }
   for (let round = 1; ; round++) {
@@ -214,9 +216,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   }
 
   /** The DDR arena and the plan over both memories, checked by the verifier. */
-  function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number): Generator<SolveRequest, PlanResult, SolveResult> {
+  function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number, ddrMethod = method): Generator<SolveRequest, PlanResult, SolveResult> {
     const spilledIdx = all.filter((i) => !kept[i]);
-    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, method, timeLimitMs: left() } };
+    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, method: ddrMethod, timeLimitMs: left() } };
     const memory: Memory[] = all.map((i) => (kept[i] ? 'chip' : 'ddr'));
     const offsets = new Array<number>(n).fill(0);
     all.filter((i) => kept[i]).forEach((i, k) => (offsets[i] = chip!.offsets[k]!));

@@ -158,11 +158,15 @@ describe('the spill phase out of time keeps what the plan of every buffer has be
     const capacity = Math.floor(whole.liveBound * 0.8);
     const capped = { ...p, capacity };
     const solves: number[] = [];
-    const r = planWithSpill(capped, { ...whole, fits: false }, { method: 'greedy-size', deadline: new Deadline(0, () => 5) }, capacity, (q, o) => {
+    const methods: unknown[] = [];
+    const r = planWithSpill(capped, { ...whole, fits: false }, { method: 'auto', deadline: new Deadline(0, () => 5) }, capacity, (q, o) => {
       solves.push(q.buffers.length);
+      methods.push(o.method);
       return solve(q, o);
     });
     expect(r.spill?.how).toBe('greedy');
+    // The DDR arena by greedy-size, not the portfolio (which would split it in time, part by part).
+    expect(methods).toEqual(['greedy-size']);
     expect(r.notes).toContain('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
     const memory = r.spill!.memory;
     p.buffers.forEach((b, i) => {
