@@ -54,10 +54,11 @@ describe('sweep', () => {
     );
   });
 
-  it('firstOverlap agrees with the pairwise check, and the pair it names does overlap', () => {
+  // listUpTo: the default (the sorted list of live buffers, as few live here) and 0 (the set of ranks).
+  it.each([undefined, 0])('firstOverlap (listUpTo %s) agrees with the pairwise check, and the pair it names does overlap', (listUpTo) => {
     fc.assert(
       fc.property(rectangles, (r) => {
-        const pair = firstOverlap(r);
+        const pair = firstOverlap(r, listUpTo);
         expect(pair !== undefined).toBe(pairwiseOverlap(r));
         if (pair !== undefined) {
           const [i, j] = pair;
@@ -69,7 +70,7 @@ describe('sweep', () => {
     );
   });
 
-  it('firstOverlap agrees with the pairwise check on 20,000 buffers (a set of ranks three levels of words deep)', () => {
+  it.each([undefined, 0])('firstOverlap (listUpTo %s) agrees with the pairwise check on 20,000 buffers (a set of ranks three levels of words deep; a list of ~64 live)', (listUpTo) => {
     // Buffers in 64 lanes of 1 KiB, each lane's buffers back to back in time, then a few moved: the
     // live set holds ranks far apart, so below/above climb and descend the levels of words.
     let collisions = 0;
@@ -93,7 +94,7 @@ describe('sweep', () => {
         rect.lo[i]! += 1024;
         rect.hi[i]! += 1024;
       }
-      const pair = firstOverlap(rect);
+      const pair = firstOverlap(rect, listUpTo);
       // The pairwise check, by lane: only buffers of one lane (after the move, two) can meet.
       let truth = false;
       const byLane = new Map<number, number[]>();
