@@ -3,7 +3,7 @@ import { planGranularity, roundUpToGranularity } from '../problem/granularity.js
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { blocksOf, hasTies } from '../problem/relative.js';
-import { validateProblem } from '../problem/validate.js';
+import { validateCapacity, validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
@@ -69,6 +69,13 @@ export interface SolveOptions {
    * Throws a RangeError on an empty or unknown list of static orders.
    */
   switches?: Partial<SearchSwitches>;
+  /**
+   * The caller has checked this very problem with validateProblem and not changed it since, but for
+   * its capacity (checked here again): solve() then skips its own validateProblem (about a second at
+   * a million buffers; the CLI's readProblem validates what it reads). It holds for the problem given,
+   * not for the problems solve() makes of it (parts, rectangles), which it checks as always.
+   */
+  validated?: boolean;
 }
 
 /** What a running solve is doing: the single-shot heuristics, the local search, or the exact search. */
@@ -172,11 +179,14 @@ interface Best {
  * buffer crosses and solve the parts apart (src/solve/decompose.ts).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
-  validateProblem(problem);
-  const parts = partsToSolve(problem, options, true);
-  if (parts === undefined) return solveWhole(problem, options, true);
+  if (options.validated === true) validateCapacity(problem);
+  else validateProblem(problem);
+  // `validated` stands for `problem` alone: the problems made of it below are checked as always.
+  const { validated: _v, ...inner } = options;
+  const parts = partsToSolve(problem, inner, true);
+  if (parts === undefined) return solveWhole(problem, inner, true);
   // The report's rows solve `problem` itself (validated above); the parts are problems of their own.
-  return solveInParts(problem, parts, options, (p, o) => solveWhole(p, o, p === problem), finishPlan);
+  return solveInParts(problem, parts, inner, (p, o) => solveWhole(p, o, p === problem), finishPlan);
 }
 
 /** solve() on the problem as one piece; `validated`: the caller has validated it (a million buffers: ~1 s saved). */

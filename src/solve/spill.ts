@@ -76,6 +76,10 @@ const FAILURES_BEFORE_SHRINK = 5;
 
 const now = (): number => performance.now();
 
+/**
+ * The problem of the buffers `idx` of `problem`: a subset of a valid problem is valid (ids unique, fixed
+ * buffers apart), so its solves pass `validated` (SolveOptions) and skip validateProblem.
+ */
 const subProblem = (problem: Problem, idx: readonly number[], capacity?: number): Problem => ({
   buffers: idx.map((i) => problem.buffers[i]!),
   ...(capacity !== undefined ? { capacity } : {}),
@@ -126,7 +130,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const idx = all.filter((i) => kept[i]);
     if (idx.length === 0) return undefined;
     // Half of what is left after the two closing solves (see hurry()).
-    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
+    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, validated: true, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
   };
   // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
   // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
@@ -182,7 +186,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   }
   for (let round = 1; ; round++) {
     const idx = all.filter((i) => kept[i]);
-    const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } });
+    const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, validated: true, method: greedyMethod, timeLimitMs: left() } });
     if (chip === undefined || chip.fits) {
       const best = yield* orBaseline(kept, chip);
       return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'greedy', round);
@@ -218,7 +222,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   /** The DDR arena and the plan over both memories, checked by the verifier. */
   function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number, ddrMethod = method): Generator<SolveRequest, PlanResult, SolveResult> {
     const spilledIdx = all.filter((i) => !kept[i]);
-    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, method: ddrMethod, timeLimitMs: left() } };
+    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, validated: true, method: ddrMethod, timeLimitMs: left() } };
     const memory: Memory[] = all.map((i) => (kept[i] ? 'chip' : 'ddr'));
     const offsets = new Array<number>(n).fill(0);
     all.filter((i) => kept[i]).forEach((i, k) => (offsets[i] = chip!.offsets[k]!));
