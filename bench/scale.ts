@@ -125,14 +125,18 @@ export function benchTimeLimit(): void {
       const p = scatteredProblem(n, 1);
       const file = join(dir, `p${n}.csv`);
       writeFileSync(file, problemToCsv(p));
+      const live = liveBound(p);
       const args = ['--import', USAGE_HOOK, cli, 'plan', file, '--method', method, '--time-limit', String(limit)];
-      if (capShare > 0) args.push('--capacity', String(Math.floor(liveBound(p) * capShare)));
+      if (capShare > 0) args.push('--capacity', String(Math.floor(live * capShare)));
       const t = performance.now();
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 180_000 });
       const s = (performance.now() - t) / 1000;
       const usage = /usage (\{.*\})\s*$/.exec(r.stderr ?? '');
       const u = usage ? (JSON.parse(usage[1]!) as { maxRss: number; cpu: number }) : undefined;
-      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached| left out: it would end past the time limit|^  note: spill: the time limit/.test(l)).length;
+      // The report's plan of every buffer ("arena needed ... (N B)") and, after spilling, how many spilled.
+      const peak = /arena needed .*?\((\d+) B\)/.exec(r.stdout ?? '');
+      const spilled = /fits after spilling (\d+) buffers/.exec(r.stdout ?? '');
+      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached| left out: it would end past the time limit| cut by the time limit after|^  note: spill: the time limit/.test(l)).length;
       rows.push([
         String(n),
         method,
@@ -140,6 +144,8 @@ export function benchTimeLimit(): void {
         String(limit),
         s.toFixed(2),
         `${((s / limit - 1) * 100).toFixed(0)}%`,
+        peak ? `${((Number(peak[1]) / live - 1) * 100).toFixed(1)}%` : '-',
+        spilled ? spilled[1]! : '-',
         u ? u.cpu.toFixed(2) : '-',
         u ? (u.maxRss / 1024).toFixed(0) : '-',
         String(notes),
@@ -150,5 +156,5 @@ export function benchTimeLimit(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'cpu s', 'max RSS MiB', 'phases cut by the limit', 'exit'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'plan over LB', 'spilled', 'cpu s', 'max RSS MiB', 'phases cut by the limit', 'exit'], rows);
 }
