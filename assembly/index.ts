@@ -4,7 +4,7 @@ import { IN_ALIGN, IN_END, IN_FIXED, IN_SIZE, IN_START, OUT, PAIRS } from './pro
 import { HAS_PAIRS } from './neighbours';
 
 export { prepare, setup } from './problem';
-export { naive, inorder, greedySize, greedyConflicts } from './heuristics';
+export { naive, inorder, greedySize, greedyConflicts, decodeBegin, decodeRun, decodeEnd } from './heuristics';
 export { placeWork } from './place';
 export { lsStart, lsRun, lsEmit, lsIterations, lsWork } from './search';
 export { bbPrepare, bbRun, bbNodes, bbWork, bbOutOfMemory, bbEmit, bbSwitches, bbLimitWork } from './exact';

@@ -112,7 +112,10 @@ export function setup(maxPairs: f64): i32 {
     if (f >= 0 && <i64>f + s > FIXED_TOP) FIXED_TOP = <i64>f + s;
     store<i32>(BY_START + (<usize>b << 2), b);
   }
-  sortIndices(BY_START, n, SCRATCH_A, byStart);
+  // Buffers held in start order already (the engine's order past RENUMBER_FROM): nothing to sort.
+  let sorted = true;
+  for (let b = 1; b < n && sorted; b++) sorted = startOf(b - 1) <= startOf(b);
+  if (!sorted) sortIndices(BY_START, n, SCRATCH_A, byStart);
 
   PAIRS = countPairs();
   // (ADJ_AT holds i32 positions: 2 x pairs must stay below 2^31.)

@@ -1,33 +1,54 @@
 // One case of `npm run bench -- scale`, in a process of its own so that its peak memory is its own:
-//   tsx bench/scale-case.ts <kind> <n> <method> <time limit s>
-// prints one JSON line: { n, pairs, method, peak, liveBound, status, methods, notes, timeMs, maxRssMiB, wasmMiB }.
-import { verifyPlan } from '../src/problem/verify.js';
-import type { Problem } from '../src/problem/types.js';
+//   tsx bench/scale-case.ts <csv file> <method> <time limit s> [capacity]
+// runs the steps of `arenapack plan FILE` (src/cli.ts) one by one under one deadline made before the
+// file is read, times each, and prints one JSON line (CaseOut in bench/scale.ts).
+import { readFileSync } from 'node:fs';
+import { formatReport } from '../src/export/report.js';
+import { parseCsv } from '../src/import/csv.js';
+import { validateProblem } from '../src/problem/validate.js';
+import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
+import { Deadline } from '../src/solve/deadline.js';
 import type { MethodName, Portfolio } from '../src/solve/methods.js';
 import { solve } from '../src/solve/solve.js';
-import { randomProblem, scatteredProblem } from '../test/helpers/problems.js';
+import { planWithSpill, spillOptions } from '../src/solve/spill.js';
 
-const [kind = 'scattered', nText = '10000', method = 'greedy-size', limitText = '10'] = process.argv.slice(2);
-const n = Number(nText);
-const problem: Problem = kind === 'scattered' ? scatteredProblem(n, 1) : kind === 'dense' ? scatteredProblem(n, 1, Math.round(n / 40)) : randomProblem(n, 1);
-const t = performance.now();
-const r = solve(problem, { method: method as MethodName | Portfolio, timeLimitMs: Number(limitText) * 1000 });
-const timeMs = performance.now() - t;
+const [file = '', method = 'greedy-size', limitText = '10', capacityText] = process.argv.slice(2);
+const t0 = performance.now();
+const deadline = Deadline.in(Number(limitText) * 1000);
+const phases: Record<string, number> = {};
+const timed = <T>(name: string, run: () => T): T => {
+  const t = performance.now();
+  const r = run();
+  phases[name] = performance.now() - t;
+  return r;
+};
+const text = timed('read', () => readFileSync(file, 'utf8'));
+const problem = timed('parse', () => parseCsv(text, file));
+timed('validate', () => validateProblem(problem));
+if (capacityText !== undefined) problem.capacity = Number(capacityText);
+const options = { method: method as MethodName | Portfolio, deadline };
+const r = timed('solve', () => solve(problem, options));
+const plan = timed('spill', () => planWithSpill(problem, r, spillOptions(options, r)));
+timed('report', () => formatReport(problem, plan, file, { verbose: false, hints: [] }));
+const totalMs = performance.now() - t0;
 const tv = performance.now();
-const valid = verifyPlan(problem, r.offsets, r.peak).valid;
+const valid = plan.spill !== undefined ? verifySpilledPlan(problem, plan.spill.memory, plan.offsets, plan.spill.capacity).valid : verifyPlan(problem, plan.offsets, plan.peak).valid;
 const verifyMs = performance.now() - tv;
 console.log(
   JSON.stringify({
-    kind,
-    n,
+    n: problem.buffers.length,
     method,
     peak: r.peak,
+    chipPeak: plan.spill !== undefined ? plan.peak : undefined,
+    spilled: plan.spill?.spilled.length,
     liveBound: r.liveBound,
-    status: r.status,
+    status: plan.status,
     best: r.method,
     methods: r.methods.map((m) => m.method),
-    notes: r.notes ?? [],
-    timeMs,
+    heuristicsMs: r.methods.reduce((s, m) => s + m.timeMs, 0),
+    notes: [...(plan.notes ?? [])],
+    phases,
+    totalMs,
     verifyMs,
     valid,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,

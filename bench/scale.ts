@@ -1,6 +1,7 @@
 // `npm run bench -- scale`: plans of 10^4..10^6 buffers (issue #10's random CSV: 1 B..64 KiB, live
-// 1..16 steps, 4 buffers starting per step), each case in a process of its own (bench/scale-case.ts)
-// so that its peak memory (max RSS) is its own. Time = solve() alone; verify = the independent verifier.
+// 1..16 steps, 4 buffers starting per step), each case in a process of its own so that its peak memory
+// (max RSS) is its own: the whole command's wall time against --time-limit (benchTimeLimit), and each
+// step of it (bench/scale-case.ts, benchScale); verify = the independent verifier.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,53 +19,82 @@ interface CaseOut {
   n: number;
   method: string;
   peak: number;
+  chipPeak?: number;
+  spilled?: number;
   liveBound: number;
   status: string;
   best: string;
   methods: string[];
+  heuristicsMs: number;
   notes: string[];
-  timeMs: number;
+  phases: Record<'read' | 'parse' | 'validate' | 'solve' | 'spill' | 'report', number>;
+  totalMs: number;
   verifyMs: number;
   valid: boolean;
   maxRssMiB: number;
 }
 
+/**
+ * The steps of `arenapack plan X.csv` one by one (bench/scale-case.ts: read, parse, validate, solve —
+ * of which the heuristics —, spill, report) under one deadline of 10 s made before the file is read,
+ * at 10^4..10^6 buffers, each case in a process of its own; then the independent verifier (not timed
+ * in the total).
+ */
 export function benchScale(): void {
-  const cases: [string, number, string][] = [
-    ['scattered', 10_000, 'greedy-size'],
-    ['scattered', 10_000, 'auto'],
-    ['scattered', 100_000, 'greedy-size'],
-    ['scattered', 100_000, 'heuristic'],
-    ['scattered', 1_000_000, 'greedy-size'],
-    ['scattered', 1_000_000, 'heuristic'],
+  const cases: [number, string, number][] = [
+    [10_000, 'greedy-size', 0],
+    [10_000, 'auto', 0],
+    [100_000, 'greedy-size', 0],
+    [100_000, 'heuristic', 0],
+    [1_000_000, 'greedy-size', 0],
+    [1_000_000, 'heuristic', 0],
+    [1_000_000, 'auto', 0],
+    [1_000_000, 'auto', 0.8],
   ];
   const rows: string[][] = [];
   const notes = new Set<string>();
-  for (const [kind, n, method] of cases) {
-    const r = spawnSync(tsx, [join(here, 'scale-case.ts'), kind, String(n), method, '10'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (r.status !== 0) {
-      rows.push([kind, String(n), method, `failed (exit ${r.status}): ${(r.stderr || '').split('\n').find((l) => l.trim()) ?? ''}`]);
-      continue;
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-bench-scale-'));
+  const s = (ms: number | undefined): string => (ms === undefined ? '-' : (ms / 1000).toFixed(2));
+  try {
+    for (const [n, method, capShare] of cases) {
+      const p = scatteredProblem(n, 1);
+      const file = join(dir, `p${n}.csv`);
+      writeFileSync(file, problemToCsv(p));
+      const args = [join(here, 'scale-case.ts'), file, method, '10'];
+      if (capShare > 0) args.push(String(Math.floor(liveBound(p) * capShare)));
+      const r = spawnSync(tsx, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+      rmSync(file);
+      if (r.status !== 0) {
+        rows.push([String(n), method, `failed (exit ${r.status}): ${(r.stderr || '').split('\n').find((l) => l.trim()) ?? ''}`]);
+        continue;
+      }
+      const o = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as CaseOut;
+      for (const x of o.notes) notes.add(`${n} ${method}${capShare > 0 ? ' --capacity' : ''}: ${x}`);
+      rows.push([
+        String(n),
+        method,
+        capShare > 0 ? `${capShare * 100}% of LB` : '-',
+        o.chipPeak !== undefined ? `${o.chipPeak} (+${o.spilled} spilled)` : String(o.peak),
+        `${((o.peak / o.liveBound - 1) * 100).toFixed(1)}%`,
+        o.status,
+        s(o.phases.read + o.phases.parse),
+        s(o.phases.validate),
+        s(o.phases.solve),
+        s(o.heuristicsMs),
+        s(o.phases.spill),
+        s(o.phases.report),
+        s(o.totalMs),
+        s(o.verifyMs),
+        o.valid ? 'yes' : 'NO',
+        o.maxRssMiB.toFixed(0),
+      ]);
     }
-    const o = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as CaseOut;
-    for (const x of o.notes) notes.add(`${n}: ${x}`);
-    rows.push([
-      kind,
-      String(n),
-      method,
-      String(o.peak),
-      `${((o.peak / o.liveBound - 1) * 100).toFixed(1)}%`,
-      o.best,
-      String(o.methods.length),
-      (o.timeMs / 1000).toFixed(2),
-      (o.verifyMs / 1000).toFixed(2),
-      o.valid ? 'yes' : 'NO',
-      o.maxRssMiB.toFixed(0),
-    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   printTable(
-    "Scale: issue #10's random CSV (1 B..64 KiB, live 1..16 steps, n/4 start steps), --time-limit 10",
-    ['problem', 'n', 'method', 'peak', 'over LB', 'best', 'methods run', 'solve s', 'verify s', 'valid', 'max RSS MiB'],
+    "Scale: issue #10's random CSV (1 B..64 KiB, live 1..16 steps, n/4 start steps), the steps of `plan`, one deadline of 10 s (seconds)",
+    ['n', 'method', 'capacity', 'peak', 'over LB', 'status', 'read+parse', 'validate', 'solve', 'heuristics', 'spill', 'report', 'total', 'verify', 'valid', 'max RSS MiB'],
     rows,
   );
   for (const x of notes) console.log(`note ${x}`);
@@ -95,14 +125,18 @@ export function benchTimeLimit(): void {
       const p = scatteredProblem(n, 1);
       const file = join(dir, `p${n}.csv`);
       writeFileSync(file, problemToCsv(p));
+      const live = liveBound(p);
       const args = ['--import', USAGE_HOOK, cli, 'plan', file, '--method', method, '--time-limit', String(limit)];
-      if (capShare > 0) args.push('--capacity', String(Math.floor(liveBound(p) * capShare)));
+      if (capShare > 0) args.push('--capacity', String(Math.floor(live * capShare)));
       const t = performance.now();
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 180_000 });
       const s = (performance.now() - t) / 1000;
       const usage = /usage (\{.*\})\s*$/.exec(r.stderr ?? '');
       const u = usage ? (JSON.parse(usage[1]!) as { maxRss: number; cpu: number }) : undefined;
-      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached| left out: it would end past the time limit|^  note: spill: the time limit/.test(l)).length;
+      // The report's plan of every buffer ("arena needed ... (N B)") and, after spilling, how many spilled.
+      const peak = /arena needed .*?\((\d+) B\)/.exec(r.stdout ?? '');
+      const spilled = /fits after spilling (\d+) buffers/.exec(r.stdout ?? '');
+      const notes = (r.stdout ?? '').split('\n').filter((l) => / left out: the time limit was reached| left out: it would end past the time limit| cut by the time limit after|^  note: spill: the time limit/.test(l)).length;
       rows.push([
         String(n),
         method,
@@ -110,6 +144,8 @@ export function benchTimeLimit(): void {
         String(limit),
         s.toFixed(2),
         `${((s / limit - 1) * 100).toFixed(0)}%`,
+        peak ? `${((Number(peak[1]) / live - 1) * 100).toFixed(1)}%` : '-',
+        spilled ? spilled[1]! : '-',
         u ? u.cpu.toFixed(2) : '-',
         u ? (u.maxRss / 1024).toFixed(0) : '-',
         String(notes),
@@ -120,5 +156,5 @@ export function benchTimeLimit(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'cpu s', 'max RSS MiB', 'phases cut by the limit', 'exit'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command', ['n', 'method', 'capacity', 'limit s', 'wall s', 'over limit', 'plan over LB', 'spilled', 'cpu s', 'max RSS MiB', 'phases cut by the limit', 'exit'], rows);
 }

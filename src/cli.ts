@@ -115,7 +115,8 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     result = await solveWithGlpk(problem, deadline.leftMs());
   } else {
     const progress = progressReporter(file);
-    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update });
+    // readProblem validated the problem (its capacity, set since, is checked again).
+    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update, validated: true });
     progress.done();
   }
   // The solve options of the spill phase and the hints' plans (the command's one deadline).

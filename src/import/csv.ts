@@ -102,10 +102,10 @@ export function csvParseRecords(text: string, file: string): CsvRecord[] {
  * as it is (size 0): importProblem sets it aside. Errors name the file, line and column. A spilled
  * solution's `memory` column (`chip` / `ddr`, or a tiered plan's memory names) is read back too: a row's
  * offset in another memory than `chip` is in that memory's arena, so it is not taken as a fixed (on-chip)
- * offset. When `lines` is given, it gets each id's line (the last line with that id), for messages about a
+ * offset. When `lines` is given, it gets each buffer's line (in file order), for messages about a
  * buffer found later (validateProblem's).
  */
-export function parseCsv(text: string, file = '<csv>', lines?: Map<string, number>): Problem {
+export function parseCsv(text: string, file = '<csv>', lines?: number[]): Problem {
   const records = csvRecords(text, file);
   if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
   const headRecord = records[0]!;
@@ -128,69 +128,91 @@ export function parseCsv(text: string, file = '<csv>', lines?: Map<string, numbe
   }
 
   const buffers: Buffer[] = [];
+  const at = (name: string): number => cols.get(name) ?? -1;
+  const [iId, iLower, iUpper, iEnd, iSize, iAlign, iMemory, iOffset, iWeight, iSpill, iGaps, iHint, iAliasOf, iAliasOffset] = (
+    ['id', 'lower', 'upper', 'end', 'size', 'alignment', 'memory', 'offset', 'weight', 'spillable', 'gaps', 'hint', 'alias_of', 'alias_offset'] as const
+  ).map(at) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const hasEnd = iEnd >= 0;
+  const width = header.length;
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r]!;
-    const where = `${file}:${line}`;
-    if (cells.length !== header.length) {
-      throw new InputError(`${where}: ${cells.length} fields, the header has ${header.length}`, { file });
+    if (cells.length !== width) {
+      throw new InputError(`${file}:${line}: ${cells.length} fields, the header has ${width}`, { file });
     }
-    const id = cells[cols.get('id')!]!;
-    const cell = (name: string): string | undefined => {
-      const i = cols.get(name);
-      return i === undefined ? undefined : cells[i];
-    };
-    const int = (name: string, optional = false): number | undefined => {
-      const v = cell(name);
-      if (v === undefined || (optional && (v === '' || v === '-1'))) return undefined;
-      if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
-        throw new InputError(`${where}: buffer "${id}": ${name} "${v}" is not a safe integer`, { file, buffer: id, field: name });
-      }
-      return Number(v);
-    };
+    const id = cells[iId]!;
+    const start = intCell(cells[iLower]!, 'lower', file, line, id);
     const b: Buffer = {
       id,
-      start: int('lower')!,
-      end: cols.has('upper') ? int('upper')! : int('end')! + 1,
-      size: int('size')!,
+      start,
+      end: hasEnd ? intCell(cells[iEnd]!, 'end', file, line, id) + 1 : intCell(cells[iUpper]!, 'upper', file, line, id),
+      size: intCell(cells[iSize]!, 'size', file, line, id),
     };
-    const align = int('alignment', true);
-    if (align !== undefined) b.align = align;
-    const memory = cell('memory');
+    if (iAlign >= 0 && !noneCell(cells[iAlign]!)) b.align = intCell(cells[iAlign]!, 'alignment', file, line, id);
+    const memory = iMemory >= 0 ? cells[iMemory]! : undefined;
     if (memory !== undefined && !/^([A-Za-z_][\w.-]*)?$/.test(memory)) {
-      throw new InputError(`${where}: buffer "${id}": memory "${memory}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
+      throw new InputError(`${file}:${line}: buffer "${id}": memory "${memory}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
     }
-    const offset = int('offset', true);
     // Only an on-chip offset (no memory, or `chip`) is kept as fixed: others are in another memory's arena.
-    if (offset !== undefined && (memory === undefined || /^(chip|)$/i.test(memory))) b.offset = offset;
-    const weight = cell('weight');
-    if (weight !== undefined && weight !== '') {
-      const w = Number(weight);
-      if (!Number.isFinite(w)) throw new InputError(`${where}: buffer "${id}": weight "${weight}" is not a number`, { file, buffer: id, field: 'weight' });
-      b.weight = w;
+    if (iOffset >= 0 && !noneCell(cells[iOffset]!)) {
+      const offset = intCell(cells[iOffset]!, 'offset', file, line, id);
+      if (memory === undefined || /^(chip|)$/i.test(memory)) b.offset = offset;
     }
-    const spill = cell('spillable');
-    if (spill !== undefined && spill !== '') {
-      if (!/^(true|false|1|0)$/i.test(spill)) {
-        throw new InputError(`${where}: buffer "${id}": spillable "${spill}" is not true/false`, { file, buffer: id, field: 'spillable' });
-      }
-      b.spillable = /^(true|1)$/i.test(spill);
-    }
-    const gaps = cell('gaps');
-    if (gaps !== undefined && gaps !== '') {
-      try {
-        b.gaps = parseGaps(gaps, cols.has('end'));
-      } catch (e) {
-        throw new InputError(`${where}: buffer "${id}": ${(e as Error).message}`, { file, buffer: id, field: 'gaps' });
-      }
-    }
-    const hint = int('hint', true);
-    if (hint !== undefined) b.hint = hint;
-    const aliasOf = cell('alias_of');
-    if (aliasOf !== undefined && aliasOf !== '') b.aliasOf = aliasOf;
-    const aliasOffset = cell('alias_offset');
-    if (aliasOffset !== undefined && aliasOffset !== '') b.aliasOffset = int('alias_offset')!;
+    if (iWeight >= 0) rowExtras(b, cells[iWeight]!, 'weight', file, line);
+    if (iSpill >= 0) rowExtras(b, cells[iSpill]!, 'spillable', file, line);
+    if (iGaps >= 0) rowExtras(b, cells[iGaps]!, hasEnd ? 'gaps-end' : 'gaps', file, line);
+    if (iHint >= 0 && !noneCell(cells[iHint]!)) b.hint = intCell(cells[iHint]!, 'hint', file, line, id);
+    if (iAliasOf >= 0 && cells[iAliasOf]! !== '') b.aliasOf = cells[iAliasOf]!;
+    if (iAliasOffset >= 0 && cells[iAliasOffset]! !== '') b.aliasOffset = intCell(cells[iAliasOffset]!, 'alias_offset', file, line, id);
     buffers.push(b);
-    lines?.set(id, line);
+    lines?.push(line);
   }
   return { buffers };
+}
+
+/** Whether an optional cell says "none": empty, or -1. */
+function noneCell(v: string): boolean {
+  return v === '' || v === '-1';
+}
+
+/**
+ * A cell's safe integer (an optional `-`, then decimal digits only); else an InputError naming the
+ * file, line, buffer and column. A loop over the characters, not a regular expression: it runs for
+ * every number of the file (4 million at a million buffers).
+ */
+function intCell(v: string, name: string, file: string, line: number, id: string): number {
+  const n = v.length;
+  let i = n > 0 && v.charCodeAt(0) === 45 ? 1 : 0;
+  let ok = i < n;
+  for (; i < n && ok; i++) {
+    const c = v.charCodeAt(i);
+    ok = c >= 48 && c <= 57;
+  }
+  const x = ok ? Number(v) : NaN;
+  if (!Number.isSafeInteger(x)) {
+    throw new InputError(`${file}:${line}: buffer "${id}": ${name} "${v}" is not a safe integer`, { file, buffer: id, field: name });
+  }
+  return x;
+}
+
+/** The cells few files have (weight, spillable, gaps) into `b`; an empty cell means none. */
+function rowExtras(b: Buffer, v: string, what: 'weight' | 'spillable' | 'gaps' | 'gaps-end', file: string, line: number): void {
+  if (v === '') return;
+  const where = `${file}:${line}`;
+  const id = b.id;
+  if (what === 'weight') {
+    const w = Number(v);
+    if (!Number.isFinite(w)) throw new InputError(`${where}: buffer "${id}": weight "${v}" is not a number`, { file, buffer: id, field: 'weight' });
+    b.weight = w;
+  } else if (what === 'spillable') {
+    if (!/^(true|false|1|0)$/i.test(v)) {
+      throw new InputError(`${where}: buffer "${id}": spillable "${v}" is not true/false`, { file, buffer: id, field: 'spillable' });
+    }
+    b.spillable = /^(true|1)$/i.test(v);
+  } else {
+    try {
+      b.gaps = parseGaps(v, what === 'gaps-end');
+    } catch (e) {
+      throw new InputError(`${where}: buffer "${id}": ${(e as Error).message}`, { file, buffer: id, field: 'gaps' });
+    }
+  }
 }

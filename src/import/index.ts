@@ -23,13 +23,13 @@ export interface ReadProblem {
   empty: number[];
 }
 
-/** Prefixes an InputError's message with the file name, and the buffer's line when `lines` knows it. */
-function inFile<T>(file: string, run: () => T, lines?: ReadonlyMap<string, number>): T {
+/** Prefixes an InputError's message with the file name, and the buffer's line when `lineOf` knows it. */
+function inFile<T>(file: string, run: () => T, lineOf?: (id: string) => number | undefined): T {
   try {
     return run();
   } catch (e) {
     if (e instanceof InputError) {
-      const line = e.buffer === undefined ? undefined : lines?.get(e.buffer);
+      const line = e.buffer === undefined ? undefined : lineOf?.(e.buffer);
       e.message = `${file}${line === undefined ? '' : `:${line}`}: ${e.message}`;
       e.file = file;
     }
@@ -48,11 +48,16 @@ const isZeroSize = (b: unknown): boolean => b !== null && typeof b === 'object' 
 export function readProblem(text: string, file: string): ReadProblem {
   const lower = file.toLowerCase();
   let all: Problem;
-  const lines = new Map<string, number>();
+  // Each buffer's line in a CSV (file order); a message about a buffer names the last line with its id.
+  const lines: number[] = [];
+  const lineOf = (id: string): number | undefined => {
+    for (let i = lines.length - 1; i >= 0; i--) if (all.buffers[i]?.id === id) return lines[i];
+    return undefined;
+  };
   if (lower.endsWith('.csv')) all = parseCsv(text, file, lines);
   else if (lower.endsWith('.json')) all = parseJson(text, file);
   else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
-  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lines);
+  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lineOf);
   const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
   return inFile(file, () => {
@@ -68,7 +73,7 @@ export function readProblem(text: string, file: string): ReadProblem {
       }
     }
     return { problem, all, empty };
-  }, lines);
+  }, lineOf);
 }
 
 /**

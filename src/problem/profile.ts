@@ -165,9 +165,7 @@ export function profileAt(profile: StepProfile, step: Step): Bytes {
 export function liveAt(problem: Problem, step: Step): number[] {
   const bs = problem.buffers;
   const out: number[] = [];
-  bs.forEach((b, i) => {
-    if (b.start <= step && step < b.end) out.push(i);
-  });
+  for (let i = 0; i < bs.length; i++) if (bs[i]!.start <= step && step < bs[i]!.end) out.push(i);
   return out.sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
 }
 

@@ -23,11 +23,7 @@ export function validateProblem(problem: Problem): Problem {
   if (problem === null || typeof problem !== 'object' || !Array.isArray(problem.buffers)) {
     throw new InputError('a problem needs a "buffers" array');
   }
-  if (problem.capacity !== undefined && !(isSafeInt(problem.capacity) && problem.capacity > 0)) {
-    throw new InputError(`capacity must be a positive safe integer of bytes, got ${show(problem.capacity)}`, {
-      field: 'capacity',
-    });
-  }
+  validateCapacity(problem);
   const seen = new Set<string>();
   let total = 0;
   const bs = problem.buffers;
@@ -69,6 +65,19 @@ export function validateProblem(problem: Problem): Problem {
   // After the ties: a block's memory needs its aliases resolved.
   if (problem.memories !== undefined) validateMemories(problem, problem.memories);
   return problem;
+}
+
+/**
+ * Checks the problem's capacity alone: absent, or a positive safe integer of bytes; throws an
+ * InputError (field `capacity`) otherwise. Part of validateProblem; on its own for a problem validated
+ * before its capacity was set (the CLI's --capacity).
+ */
+export function validateCapacity(problem: Pick<Problem, 'capacity'>): void {
+  if (problem.capacity !== undefined && !(isSafeInt(problem.capacity) && problem.capacity > 0)) {
+    throw new InputError(`capacity must be a positive safe integer of bytes, got ${show(problem.capacity)}`, {
+      field: 'capacity',
+    });
+  }
 }
 
 /**

@@ -44,6 +44,11 @@ export class Deadline {
     return new Deadline(Math.min(this.endMs, this.clock() + ms), this.clock);
   }
 
+  /** This deadline moved `ms` milliseconds earlier (same clock). */
+  before(ms: number): Deadline {
+    return new Deadline(this.endMs - ms, this.clock);
+  }
+
   /** A deadline `share` (0..1) of the time left from now: a phase that must leave time to the next. */
   share(share: number): Deadline {
     return this.within(this.leftMs() * share);

@@ -3,7 +3,7 @@ import { planGranularity, roundUpToGranularity } from '../problem/granularity.js
 import type { MethodResult, Plan, PlanStatus, Problem } from '../problem/types.js';
 import { InputError } from '../problem/errors.js';
 import { blocksOf, hasTies } from '../problem/relative.js';
-import { validateProblem } from '../problem/validate.js';
+import { validateCapacity, validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
@@ -12,7 +12,7 @@ import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
 import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, searchBlocks } from './blocks-exact.js';
-import { DEFAULT_MAX_PAIRS, Engine, type SearchOutcome, type SearchProgress } from './wasm/engine.js';
+import { DEFAULT_MAX_PAIRS, Engine, type DecodeKernel, type SearchOutcome, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
 
 export interface SolveOptions {
@@ -69,6 +69,13 @@ export interface SolveOptions {
    * Throws a RangeError on an empty or unknown list of static orders.
    */
   switches?: Partial<SearchSwitches>;
+  /**
+   * The caller has checked this very problem with validateProblem and not changed it since, but for
+   * its capacity (checked here again): solve() then skips its own validateProblem (about a second at
+   * a million buffers; the CLI's readProblem validates what it reads). It holds for the problem given,
+   * not for the problems solve() makes of it (parts, rectangles), which it checks as always.
+   */
+  validated?: boolean;
 }
 
 /** What a running solve is doing: the single-shot heuristics, the local search, or the exact search. */
@@ -132,6 +139,18 @@ const DEFAULT_SEARCH_WORK = 1500e6;
  */
 const LS_MIN_MOVES = 20;
 
+/**
+ * The time the end of a command takes (the verifier's sweep, the report's), as a multiple of the time
+ * from the solve's start to its first heuristic (the bounds' sweep, loading the engine: passes over the
+ * buffers as those are): a decode cut by the time limit stops that long before the end. Measured at
+ * 10^6 buffers (`npm run bench -- scale`).
+ */
+const FINISH_PER_PREP = 2;
+/** How much longer the end is when the spill phase follows (FINISH_PER_PREP times this). */
+const SPILL_FINISH_FACTOR = 3;
+
+const isDecodeKernel = (k: string): k is DecodeKernel => k === 'inorder' || k === 'greedySize' || k === 'greedyConflicts';
+
 const performanceClock: Clock = () => performance.now();
 
 /** The time limit of a solve that gives none (ms): 60 s for `exact`, else 10 s. */
@@ -185,11 +204,14 @@ export const inlineSearch: ExactSearch = (eng, cap, target, more, maxNodes, maxW
  * time, or planned through blocks, searches inline). Internal: the workers' racing uses it.
  */
 export function solveWithSearch(problem: Problem, options: SolveOptions, search: ExactSearch): SolveResult {
-  validateProblem(problem);
-  const parts = partsToSolve(problem, options, true);
-  if (parts === undefined) return solveWhole(problem, options, true, search);
+  if (options.validated === true) validateCapacity(problem);
+  else validateProblem(problem);
+  // `validated` stands for `problem` alone: the problems made of it below are checked as always.
+  const { validated: _v, ...inner } = options;
+  const parts = partsToSolve(problem, inner, true);
+  if (parts === undefined) return solveWhole(problem, inner, true, search);
   // The report's rows solve `problem` itself (validated above); the parts are problems of their own.
-  return solveInParts(problem, parts, options, (p, o) => solveWhole(p, o, p === problem), finishPlan);
+  return solveInParts(problem, parts, inner, (p, o) => solveWhole(p, o, p === problem), finishPlan);
 }
 
 /** solve() on the problem as one piece; `validated`: the caller has validated it (a million buffers: ~1 s saved). */
@@ -234,6 +256,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
     methods.push({ method: name, peak: res.peak, timeMs: now() - t });
     if (best === undefined || res.peak < best.peak) best = { offsets: res.offsets, peak: res.peak, method: name };
   };
+  /** Set when the time limit cut a decode short: nothing else runs then. */
+  let cut = false;
   let phase: SolvePhase | undefined;
   let reported = -Infinity;
   /** A progress report now when the phase changes, else at most every PROGRESS_EVERY_MS. */
@@ -246,15 +270,35 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
     options.onProgress({ phase: next, nodes: 0, elapsedMs: t - t0, bound, ...(best !== undefined ? { best: best.peak } : {}) });
   };
   report('heuristics');
+  /**
+   * What the end of the solve and of the command (the verifier, the report) may cost: a decode stops
+   * this long before the end. Estimated from the time from the solve's start to its first heuristic
+   * (the bounds' sweep and loading the engine: passes over the buffers as those are), see FINISH_PER_PREP.
+   */
+  let finishReserveMs: number | undefined;
   const runHeuristic = (name: MethodName, until: Deadline): void => {
     const t = now();
+    // A capacity below the bound: the spill phase follows (a chip plan, a DDR arena, their checks).
+    finishReserveMs ??= (t - t0) * FINISH_PER_PREP * (capacity !== undefined && capacity < bound ? SPILL_FINISH_FACTOR : 1);
     const w = eng.placeWork();
     report(name === 'local-search' ? 'local search' : 'heuristics');
     const more = (): boolean => {
       report('local search');
       return !until.passed();
     };
-    const res = name === 'local-search' ? eng.localSearch(seed, bound, iterations, more, lsWork) : eng.run(KERNELS[name]);
+    let res: { offsets: number[]; peak: number };
+    if (name === 'local-search') res = eng.localSearch(seed, bound, iterations, more, lsWork);
+    else if (isDecodeKernel(KERNELS[name])) {
+      // A decode looks at the clock between chunks; it stops early enough to leave the verifier and
+      // the report their time (finishReserveMs), and then still returns a plan (the rest stacked).
+      const stopAt = until.before(finishReserveMs!);
+      const d = eng.decode(KERNELS[name] as DecodeKernel, () => !stopAt.passed());
+      if (d.placed < d.total) {
+        cut = true;
+        notes.push(`${name} cut by the time limit after ${d.placed} of ${d.total} buffers: the rest stacked above them by size class`);
+      }
+      res = d;
+    } else res = eng.run(KERNELS[name]);
     if (name === 'greedy-size') {
       decodeWork = eng.placeWork() - w;
       greedyMs = now() - t;
@@ -292,7 +336,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
         notes.push(`local-search left out: one move can cost ${decodeWork.toExponential(1)} steps of work, over 1/${LS_MIN_MOVES} of its budget`);
         continue;
       }
-      if (best !== undefined && end.passed()) {
+      if (best !== undefined && (end.passed() || cut)) {
         notes.push(`${name} left out: the time limit was reached`);
         continue;
       }
@@ -321,7 +365,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       notes.push(
         `search left out: ${eng.conflictPairs()} pairs of buffers overlap in time, more than the ${maxPairs} its conflict graph may hold`,
       );
-    } else if (end.passed()) {
+    } else if (end.passed() || cut) {
       notes.push('search left out: the time limit was reached');
     } else {
       const granularity = planGranularity(problem);

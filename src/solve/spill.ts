@@ -13,7 +13,8 @@ import { verifyPlan, verifySpilledPlan } from '../problem/verify.js';
 import { blockIndexOf, mergeRectangles, type MergedRectangles } from './rectangles.js';
 import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
-import { solve, type SolveOptions, type SolveResult } from './solve.js';
+import { bounds } from '../problem/bounds.js';
+import { finishPlan, solve, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
 import { fillFastestFirst } from './tiers/greedy.js';
 import { tierInstance } from './tiers/instance.js';
@@ -75,6 +76,10 @@ const FAILURES_BEFORE_SHRINK = 5;
 
 const now = (): number => performance.now();
 
+/**
+ * The problem of the buffers `idx` of `problem`: a subset of a valid problem is valid (ids unique, fixed
+ * buffers apart), so its solves pass `validated` (SolveOptions) and skip validateProblem.
+ */
 const subProblem = (problem: Problem, idx: readonly number[], capacity?: number): Problem => ({
   buffers: idx.map((i) => problem.buffers[i]!),
   ...(capacity !== undefined ? { capacity } : {}),
@@ -125,7 +130,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const idx = all.filter((i) => kept[i]);
     if (idx.length === 0) return undefined;
     // Half of what is left after the two closing solves (see hurry()).
-    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
+    return yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, validated: true, method, timeLimitMs: Math.max(50, (end.leftMs() - 2 * solveMs) / 2) } });
   };
   // The choice's capacity: the real one, lowered by the excess once FAILURES_BEFORE_SHRINK placements
   // failed (fragmentation can need more than the live bytes; cutting one set at a time would creep
@@ -134,7 +139,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   let failures = 0;
   /** Sets tried when the time limit ended the search for the set to keep; undefined when it did not. */
   let cutAfter: number | undefined;
+  let tried = 0;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
+    tried = round - 1;
     if (hurry()) {
       cutAfter = round - 1;
       break;
@@ -165,9 +172,21 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   // those the current plan puts above the capacity, until the rest is placed within it.
   const greedyMethod = isMethodName(method) ? method : 'greedy-size';
   const kept = problem.buffers.map(() => true);
+  // Out of time: the plan of every buffer already has a chip plan in it, the buffers it keeps below the
+  // capacity (any subset of a valid plan is valid). Spill the rest at once, unless one must stay.
+  if (hurry()) {
+    const above = all.filter((i) => whole.offsets[i]! + problem.buffers[i]!.size > capacity);
+    if (!above.some((i) => mustStay(problem, i))) {
+      for (const i of above) kept[i] = false;
+      cutAfter ??= tried;
+      // The DDR arena by the single greedy method too: a portfolio would split the spilled buffers in
+      // time and solve every part (thousands at a million buffers).
+      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 1, greedyMethod);
+    }
+  }
   for (let round = 1; ; round++) {
     const idx = all.filter((i) => kept[i]);
-    const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, method: greedyMethod, timeLimitMs: left() } });
+    const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, validated: true, method: greedyMethod, timeLimitMs: left() } });
     if (chip === undefined || chip.fits) {
       const best = yield* orBaseline(kept, chip);
       return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'greedy', round);
@@ -201,9 +220,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   }
 
   /** The DDR arena and the plan over both memories, checked by the verifier. */
-  function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number): Generator<SolveRequest, PlanResult, SolveResult> {
+  function* finish(kept: boolean[], chip: SolveResult | undefined, choice: SpillInfo['choice'], how: SpillInfo['how'], rounds: number, ddrMethod = method): Generator<SolveRequest, PlanResult, SolveResult> {
     const spilledIdx = all.filter((i) => !kept[i]);
-    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, method, timeLimitMs: left() } };
+    const ddr = spilledIdx.length === 0 ? undefined : yield { problem: subProblem(problem, spilledIdx), options: { ...options, validated: true, method: ddrMethod, timeLimitMs: left() } };
     const memory: Memory[] = all.map((i) => (kept[i] ? 'chip' : 'ddr'));
     const offsets = new Array<number>(n).fill(0);
     all.filter((i) => kept[i]).forEach((i, k) => (offsets[i] = chip!.offsets[k]!));
@@ -243,6 +262,21 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     }
     return result;
   }
+}
+
+/**
+ * The plan `whole` (of every buffer) restricted to the buffers `idx`, all below `capacity` there: the
+ * on-chip plan of those buffers without a solve, verified and labelled by finishPlan (its bound the
+ * kept buffers' own, src/problem/bounds.ts). undefined when `idx` is empty.
+ */
+function keptOfWhole(problem: Problem, whole: SolveResult, idx: readonly number[], capacity: number): SolveResult | undefined {
+  if (idx.length === 0) return undefined;
+  const t0 = now();
+  const sub = subProblem(problem, idx, capacity);
+  const offsets = idx.map((i) => whole.offsets[i]!);
+  const peak = offsets.reduce((m, o, k) => Math.max(m, o + sub.buffers[k]!.size), 0);
+  const b = bounds(sub);
+  return finishPlan(sub, { offsets, peak, method: whole.method }, { bound: b.bound, proof: b.proof, live: b.live, largest: b.largest }, [{ method: whole.method, peak, timeMs: 0 }], t0);
 }
 
 /**

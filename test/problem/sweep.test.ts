@@ -54,10 +54,11 @@ describe('sweep', () => {
     );
   });
 
-  it('firstOverlap agrees with the pairwise check, and the pair it names does overlap', () => {
+  // listUpTo: the default (the sorted list of live buffers, as few live here) and 0 (the set of ranks).
+  it.each([undefined, 0])('firstOverlap (listUpTo %s) agrees with the pairwise check, and the pair it names does overlap', (listUpTo) => {
     fc.assert(
       fc.property(rectangles, (r) => {
-        const pair = firstOverlap(r);
+        const pair = firstOverlap(r, listUpTo);
         expect(pair !== undefined).toBe(pairwiseOverlap(r));
         if (pair !== undefined) {
           const [i, j] = pair;
@@ -67,6 +68,54 @@ describe('sweep', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it.each([undefined, 0])('firstOverlap (listUpTo %s) agrees with the pairwise check on 20,000 buffers (a set of ranks three levels of words deep; a list of ~64 live)', (listUpTo) => {
+    // Buffers in 64 lanes of 1 KiB, each lane's buffers back to back in time, then a few moved: the
+    // live set holds ranks far apart, so below/above climb and descend the levels of words.
+    let collisions = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = rng(seed);
+      const n = 20_000;
+      const rect: Rectangles = { start: new Float64Array(n), end: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
+      const laneTime = new Float64Array(64);
+      for (let i = 0; i < n; i++) {
+        const lane = Math.floor(r() * 64);
+        const len = 1 + Math.floor(r() * 5);
+        rect.start[i] = laneTime[lane]!;
+        rect.end[i] = laneTime[lane]! + len;
+        laneTime[lane]! += len + Math.floor(r() * 2);
+        rect.lo[i] = lane * 1024 + Math.floor(r() * 16);
+        rect.hi[i] = lane * 1024 + 1000;
+      }
+      // Seeds 1-3: one buffer moved into the next lane's bytes (a collision unless nothing lives there then).
+      if (seed <= 3) {
+        const i = Math.floor(r() * n);
+        rect.lo[i]! += 1024;
+        rect.hi[i]! += 1024;
+      }
+      const pair = firstOverlap(rect, listUpTo);
+      // The pairwise check, by lane: only buffers of one lane (after the move, two) can meet.
+      let truth = false;
+      const byLane = new Map<number, number[]>();
+      for (let i = 0; i < n; i++) {
+        const lane = Math.floor(rect.lo[i]! / 1024);
+        (byLane.get(lane) ?? byLane.set(lane, []).get(lane)!).push(i);
+      }
+      for (const list of byLane.values()) {
+        const sub: Rectangles = { start: new Float64Array(list.map((i) => rect.start[i]!)), end: new Float64Array(list.map((i) => rect.end[i]!)), lo: new Float64Array(list.map((i) => rect.lo[i]!)), hi: new Float64Array(list.map((i) => rect.hi[i]!)) };
+        if (pairwiseOverlap(sub)) truth = true;
+      }
+      expect(pair !== undefined).toBe(truth);
+      if (seed > 3) expect(truth).toBe(false);
+      if (truth) collisions++;
+      if (pair !== undefined) {
+        const [i, j] = pair;
+        expect(rect.start[i]! < rect.end[j]! && rect.start[j]! < rect.end[i]!).toBe(true);
+        expect(rect.lo[i]! < rect.hi[j]! && rect.lo[j]! < rect.hi[i]!).toBe(true);
+      }
+    }
+    expect(collisions).toBeGreaterThan(0);
   });
 
   it('verifyPlan: the sweep and the pairwise listing agree on random small plans', () => {

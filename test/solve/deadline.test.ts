@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { verifyPlan } from '../../src/problem/verify.js';
+import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
+import { planWithSpill } from '../../src/solve/spill.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
-import { tightProblem } from '../helpers/problems.js';
+import { DECODE_CHUNK, Engine } from '../../src/solve/wasm/engine.js';
+import { scatteredProblem, tightProblem } from '../helpers/problems.js';
 
 /** A fake clock that moves `step` ms each time it is read, and remembers the last reading. */
 function tickingClock(step: number): { clock: () => number; last: () => number } {
@@ -92,5 +94,88 @@ describe('solve() keeps to one deadline across its phases (a fake clock: no test
       'search left out: the time limit was reached',
     ]);
     expect(verifyPlan(p, r.offsets, r.peak).valid).toBe(true);
+  });
+});
+
+describe('a greedy decode looks at the clock between chunks of buffers (Engine.decode)', () => {
+  // More buffers than one chunk (DECODE_CHUNK), so the clock is read while the decode runs.
+  const big = scatteredProblem(3 * DECODE_CHUNK + 100, 5);
+
+  it('run to the end, it gives the one-shot kernel plan byte for byte', () => {
+    const eng = new Engine();
+    eng.load(big);
+    for (const k of ['greedySize', 'inorder', 'greedyConflicts'] as const) {
+      const whole = eng.run(k);
+      let asked = 0;
+      const chunked = eng.decode(k, () => (asked++, true));
+      expect(asked).toBe(3);
+      expect(chunked.placed).toBe(chunked.total);
+      expect(chunked.offsets).toEqual(whole.offsets);
+      expect(chunked.peak).toBe(whole.peak);
+    }
+  });
+
+  it.each(['greedySize', 'inorder', 'greedyConflicts'] as const)('%s cut after any chunk still returns a verified plan (the rest stacked by size class)', (k) => {
+    const eng = new Engine();
+    // Aligned buffers too: a stacked slot must leave room to round up.
+    const p = { buffers: big.buffers.map((b, i) => (i % 5 === 0 ? { ...b, align: 64 } : b)) };
+    eng.load(p);
+    for (const chunks of [1, 2, 3]) {
+      let asked = 0;
+      const r = eng.decode(k, () => ++asked < chunks);
+      expect(r.placed).toBe(chunks * DECODE_CHUNK);
+      expect(r.total).toBe(p.buffers.length);
+      expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    }
+  });
+
+  it('solve() cuts greedy-size at the deadline less what the verifier and report will take, notes it, and returns a verified plan', () => {
+    // 1 ms per clock reading: the decode stops a little before the end (what the verifier and the
+    // report will take, from the time before the first heuristic); the clock is read once per chunk.
+    const c = tickingClock(1);
+    const d = Deadline.in(6, c.clock);
+    const r = solve(big, { method: 'greedy-size', deadline: d });
+    expect(r.notes).toEqual(['greedy-size cut by the time limit after 8192 of 12388 buffers: the rest stacked above them by size class']);
+    expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
+    expect(c.last() - d.endMs).toBeLessThanOrEqual(4);
+  });
+
+  it('solve() with the portfolio: a cut decode ends the heuristics and the search (noted), with a verified plan', () => {
+    const c = tickingClock(1);
+    const d = Deadline.in(9, c.clock);
+    const r = solve(big, { method: 'auto', deadline: d });
+    expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);
+    expect(r.notes?.[0]).toMatch(/^greedy-size cut by the time limit after/);
+    expect(r.notes).toContain('local-search left out: the time limit was reached');
+    expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
+  });
+});
+
+describe('the spill phase out of time keeps what the plan of every buffer has below the capacity', () => {
+  it('no solve: the buffers below the capacity keep their offsets, the rest spill at once, and the plan verifies', () => {
+    const p = scatteredProblem(3000, 7);
+    const whole = solve(p, { method: 'greedy-size' });
+    const capacity = Math.floor(whole.liveBound * 0.8);
+    const capped = { ...p, capacity };
+    const solves: number[] = [];
+    const methods: unknown[] = [];
+    const r = planWithSpill(capped, { ...whole, fits: false }, { method: 'auto', deadline: new Deadline(0, () => 5) }, capacity, (q, o) => {
+      solves.push(q.buffers.length);
+      methods.push(o.method);
+      return solve(q, o);
+    });
+    expect(r.spill?.how).toBe('greedy');
+    // The DDR arena by greedy-size, not the portfolio (which would split it in time, part by part).
+    expect(methods).toEqual(['greedy-size']);
+    expect(r.notes).toContain('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    const memory = r.spill!.memory;
+    p.buffers.forEach((b, i) => {
+      const below = whole.offsets[i]! + b.size <= capacity;
+      expect(memory[i]).toBe(below ? 'chip' : 'ddr');
+      if (below) expect(r.offsets[i]).toBe(whole.offsets[i]);
+    });
+    // One solve only: the DDR arena.
+    expect(solves).toEqual([memory.filter((m) => m === 'ddr').length]);
+    expect(verifySpilledPlan(capped, memory, r.offsets, capacity, { chipPeak: r.peak, ddrPeak: r.spill!.ddrPeak }).errors).toEqual([]);
   });
 });

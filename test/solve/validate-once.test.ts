@@ -11,9 +11,9 @@ const { solve } = await import('../../src/solve/solve.js');
 const { splitInTime } = await import('../../src/solve/decompose.js');
 
 /** How many times solve() validated `problem` itself (the parts it splits into are problems of their own). */
-function validations(problem: Problem, method: 'auto' | 'heuristic'): number {
+function validations(problem: Problem, method: 'auto' | 'heuristic', validated?: boolean): number {
   vi.mocked(validateProblem).mockClear();
-  solve(problem, { method, maxNodes: 1000 });
+  solve(problem, { method, maxNodes: 1000, ...(validated !== undefined ? { validated } : {}) });
   return vi.mocked(validateProblem).mock.calls.filter(([p]) => p === problem).length;
 }
 
@@ -38,6 +38,13 @@ describe('solve() validates a problem once', () => {
   it('when it solves it as one piece', () => {
     expect(validations(split, 'heuristic')).toBe(1);
     expect(validations({ buffers: [{ id: 'a', size: 4, start: 0, end: 2 }] }, 'auto')).toBe(1);
+  });
+
+  it('not at all when the caller did (validated: the CLI), its capacity still checked', () => {
+    expect(validations(split, 'auto', true)).toBe(0);
+    expect(validations(split, 'heuristic', true)).toBe(0);
+    expect(validations(split, 'heuristic', false)).toBe(1);
+    expect(() => solve({ ...split, capacity: -4 }, { method: 'heuristic', validated: true })).toThrow(/capacity must be a positive/);
   });
 
   it('and still refuses a bad problem', () => {

@@ -22,6 +22,9 @@ interface Exports {
   inorder(): number;
   greedySize(): number;
   greedyConflicts(): number;
+  decodeBegin(which: number): number;
+  decodeRun(count: number): number;
+  decodeEnd(): number;
   slotsInorder(): number;
   slotsGreedySize(): number;
   slotsGreedyBreadth(): number;
@@ -100,6 +103,18 @@ export type Kernel =
   | 'slotsGreedySize'
   | 'slotsGreedyBreadth';
 
+/** The kernels that decode an order one buffer at a time (Engine.decode can cut them short). */
+export type DecodeKernel = 'inorder' | 'greedySize' | 'greedyConflicts';
+
+/** Order numbers of assembly/heuristics.ts's decodeBegin. */
+const DECODE_ORDERS: Record<DecodeKernel, number> = { inorder: 0, greedySize: 1, greedyConflicts: 2 };
+
+/**
+ * Buffers a decode places between two looks at the clock (Engine.decode): ~30 ms at a million
+ * buffers on the README's machine, and one chunk for any problem up to that size.
+ */
+export const DECODE_CHUNK = 4096;
+
 function decodeBase64(text: string): Uint8Array {
   if (typeof atob === 'function') {
     const raw = atob(text);
@@ -172,9 +187,14 @@ export class Engine {
     const end = view(this.x.inEnd());
     const align = view(this.x.inAlign());
     const fixed = view(this.x.inFixed());
-    this.order = n >= renumberFrom ? indicesByKey(Float64Array.from(bs, (b) => b.start)) : undefined;
+    if (n >= renumberFrom) {
+      // The starts are written in problem order first (a plain loop: no array of keys to build).
+      for (let i = 0; i < n; i++) start[i] = bs[i]!.start;
+      this.order = indicesByKey(start);
+    } else this.order = undefined;
+    const order = this.order;
     for (let i = 0; i < n; i++) {
-      const b = bs[this.order === undefined ? i : this.order[i]!]!;
+      const b = bs[order === undefined ? i : order[i]!]!;
       size[i] = b.size;
       start[i] = b.start;
       end[i] = b.end;
@@ -206,6 +226,24 @@ export class Engine {
     const peak = this.x[kernel]();
     if (peak < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
     return { offsets: this.offsets(), peak };
+  }
+
+  /**
+   * Runs a greedy decode kernel (`inorder`, `greedySize`, `greedyConflicts`) in chunks of
+   * DECODE_CHUNK buffers, asking `more()` between them: the same plan as run(kernel) when it runs to
+   * the end. When `more()` returns false the buffers not yet placed are stacked above the placed
+   * ones by size class (assembly/stack.ts: each class a band as high as its most buffers live at
+   * once), so a plan always comes back; `placed` < `total` says it was cut.
+   */
+  decode(kernel: DecodeKernel, more: () => boolean): { offsets: number[]; peak: number; placed: number; total: number } {
+    this.searchReady = false;
+    const total = this.x.decodeBegin(DECODE_ORDERS[kernel]);
+    if (total < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
+    let placed = 0;
+    while (placed < total && (placed === 0 || more())) placed = this.x.decodeRun(DECODE_CHUNK);
+    const peak = this.x.decodeEnd();
+    if (peak < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
+    return { offsets: this.offsets(), peak, placed, total };
   }
 
   /**
