@@ -92,6 +92,15 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(again.buffers).toEqual(j.buffers);
   });
 
+  it('a spilled plan prints each note once (a buffer with gaps: the block and spill notes)', () => {
+    const gaps = file('gaps-spill.csv', 'id,lower,upper,size,gaps\na,0,6,64,2-4\nb,2,4,48,\nc,1,5,32,\nd,3,6,40,\n');
+    const text = run('plan', gaps, '--capacity', '100');
+    expect(text.code).toBe(0);
+    const notes = text.out.split('\n').filter((l) => l.trim().startsWith('note:'));
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(notes).size).toBe(notes.length);
+  });
+
   it('--no-spill keeps the all-on-chip check: exit 3, nothing spilled', () => {
     const r = run('plan', spill, '--capacity', '64KiB', '--no-spill', '--json');
     expect(r.code).toBe(3);

@@ -157,8 +157,6 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
   if (spill.choice === 'feasible' && result.methods.length === 1) {
     out.push(`  note: placed by ${result.method} alone; a portfolio (--method auto) may keep more on chip`);
   }
-  // What the time limit (or the problem's size) left out, of the solve and of the spill phase.
-  for (const note of result.notes ?? []) out.push(`  note: ${note}`);
 }
 
 /** The lower-bound line's verdict on a plan of `peak` bytes against `bound`. */
