@@ -5,18 +5,7 @@ import { verifyPlan } from '../src/problem/verify.js';
 import { BLOCK_ORDERS, placeBlocks, type BlockMethod } from '../src/solve/blocks.js';
 import { DEFAULT_BLOCK_WORK, searchBlocks } from '../src/solve/blocks-exact.js';
 import { printTable } from './table.js';
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../test/helpers/problems.js';
 
 /**
  * A model-like tied problem of n buffers over about n steps: sizes 1..64 (x 16 bytes), a third of the
