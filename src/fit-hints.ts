@@ -206,7 +206,9 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
     hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}`, short: `${flag}: ${formatBytes(arena)}` });
   }
   const prepared = model.subgraphs.reduce((n, sg) => n + heldPrepared(sg), 0);
-  if (prepared > 0 && a.importOptions.keepPrepared !== false) {
+  // ONNX: ONNX Runtime folds prepared tensors into initializers, and the ONNX importer keeps them
+  // whatever --no-prepared says (src/import/onnx/index.ts): a re-plan would name the same arena.
+  if (prepared > 0 && a.importOptions.keepPrepared !== false && model.format !== 'onnx') {
     yield* replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, '--no-prepared', 0.5, () =>
       importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
     );

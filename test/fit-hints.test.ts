@@ -3,6 +3,8 @@
  * page's worker) or with async solves (several files): the same hints; each figure is a plan's; the
  * summary's best hint.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestHint, hintsToJson, modelFitHints, modelFitHintsWith, problemFitHints, problemFitHintsWith, type FitHint } from '../src/fit-hints.js';
 import { modelArenaSize } from '../src/export/tensor-offsets.js';
@@ -15,6 +17,8 @@ import { solve, type SolveOptions } from '../src/solve/solve.js';
 import { planWithSpill } from '../src/solve/spill.js';
 import type { Problem } from '../src/problem/types.js';
 import { SPILL_CSV } from './helpers/spill-inputs.js';
+import { sharedDir } from './helpers/shared.js';
+import { importModelFile } from '../src/import/model-file.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
 /** solve() behind a promise, as a pool of workers answers: counts the solves it was asked for. */
@@ -128,5 +132,24 @@ describe('bestHint', () => {
     expect(bestHint([capacity, h('tensor', undefined, undefined), spill, tooBig])).toBe(spill);
     expect(bestHint([capacity, tooBig])).toBe(capacity);
     expect(bestHint([])).toBeUndefined();
+  });
+});
+
+describe('modelFitHints, ONNX', () => {
+  const dir = sharedDir('models/onnx');
+  const path = dir === undefined ? undefined : join(dir, 'ortexamples_mnist.onnx');
+  const present = path !== undefined && existsSync(path);
+  it.skipIf(!present)("no --no-prepared for ONNX: its importer keeps prepared tensors (ONNX Runtime folds them), so the re-plan would change nothing", () => {
+    const bytes = new Uint8Array(readFileSync(path!));
+    const importOptions = { includeWeights: true };
+    const model = importModelFile(bytes, 'mnist.onnx', importOptions);
+    const prepared = model.subgraphs.flatMap((sg) => sg.tensors.filter((t) => t.kind === 'prepared' && t.buffer !== undefined));
+    expect(prepared.length).toBeGreaterThan(0);
+    const options = { method: 'heuristic' } as const;
+    const cap = Math.floor(modelArenaSize(planModel(model, options).results) / 2);
+    const results = planModel(model, options, cap, { spill: false }).results;
+    const hints = modelFitHints({ model, bytes, file: 'mnist.onnx', results, capacity: cap, importOptions, solveOptions: options, deadline: Deadline.in(60_000), reordered: false });
+    expect(hints.length).toBeGreaterThan(0);
+    expect(hints.map((h) => h.change)).not.toContainEqual(expect.stringMatching(/--no-prepared/));
   });
 });
