@@ -104,6 +104,11 @@ function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): vo
   if (opts.dim !== undefined && opts.dim.length > 0 && modelFormat(file, bytes) === 'tflite') {
     throw new UsageError(`--dim applies to ONNX models' named dimensions, not to ${file} (a TFLite model's dynamic batch takes --batch)`);
   }
+  if (opts.prepared === false && modelFormat(file, bytes) === 'onnx') {
+    // The ONNX importer takes tensors computed only from constants as weights (ONNX Runtime folds them
+    // into initializers when it creates a session): there is nothing for the flag to leave out.
+    throw new UsageError(`--no-prepared applies to TFLite models, not to ${file} (an ONNX model's tensors computed from constants are weights, planned only with --include-weights)`);
+  }
 }
 
 /**
@@ -343,7 +348,7 @@ export function withModelFlags(cmd: Command): Command {
     .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
     .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
     .option('--batch <n>', 'models: size of a dynamic batch dimension (TFLite -1; ONNX: a symbolic first axis, or a dimension named batch)', batchOption)
-    .option('--no-prepared', 'models: leave tensors computed from constants (DEQUANTIZE, DENSIFY) out of the plan (TFLite: TFLM then places them itself, in the head)')
+    .option('--no-prepared', 'TFLite models: leave tensors computed from constants (DEQUANTIZE, DENSIFY) out of the plan (TFLM then places them itself, in the head)')
     .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
     .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
     .option(

@@ -241,6 +241,7 @@ describe('arenapack on models (.tflite)', () => {
     [['plan', 'DYN', '--batch', '0'], /--batch: "0" is not a positive integer/],
     [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
     [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
+    [['plan', 'M.onnx', '--no-prepared'], /--no-prepared applies to TFLite models, not to .*M\.onnx/],
     [['inspect', 'UNK'], /unknown dimension/],
     [['convert', 'UNK', '--csv', 'OUTCSV'], /unknown dimension/],
   ])('%j: a clear error, exit 2, no file written', (args, msg) => {
