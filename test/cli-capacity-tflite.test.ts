@@ -45,6 +45,9 @@ describe('--capacity on a TFLite model: the whole arena, head + tail estimate', 
     expect(r.code).toBe(3);
     expect(r.out).toContain(`capacity        ${formatBytes(cap)}: does NOT fit, ${formatBytes(total - cap)} over (head + TFLM's tail estimate, kTensorArenaSize ~ ${formatBytesBoth(total)})`);
     expect(r.out).toContain(`- a capacity of ${formatBytesBoth(total)}: the plan of every tensor on chip fits it with TFLM's tail estimate (${formatBytesBoth(total - head)})`);
+    // The subgraph's part gives no verdict of its own (its plan alone fits): one story, the model's.
+    expect(r.out).not.toMatch(/: fits, .* to spare/);
+    expect(r.out).toMatch(new RegExp(`^  capacity        ${formatBytes(cap)}: judged for the whole model above \\(TFLM's head and tail\\); this plan alone: `, 'm'));
   });
 
   it('a capacity of the whole arena fits: exit 0, no hints', () => {

@@ -114,6 +114,12 @@ export function formatModelReport(
     for (const h of options.hints) head.push(`    - ${h}`);
   }
   parts.push(head.join('\n') + '\n');
+  const judged =
+    a !== undefined
+      ? `judged for the whole model above (TFLM's head and tail)`
+      : model.subgraphs.length > 1
+        ? `judged for the whole model above (its ${plural(model.subgraphs.length, 'subgraph')} in one arena)`
+        : undefined;
   model.subgraphs.forEach((sg, s) => {
     const r = results[s]!;
     const b = baselines[s]!;
@@ -131,6 +137,8 @@ export function formatModelReport(
       preface: [`  tensors         ${counts(sg)}`],
       details,
       ...(model.format === 'tflite' ? { arenaName: 'planned arena' } : {}),
+      // The model's lines above judge the fit of the whole arena (TFLM's head and tail; the subgraphs together).
+      ...(judged !== undefined ? { fitJudgedBy: judged } : {}),
     });
     const lines = [text.trimEnd()];
     for (const n of sg.notes) lines.push(`  note: ${printable(n)}`);

@@ -130,6 +130,12 @@ export interface ReportOptions {
   arenaName?: string;
   /** Lines for --verbose only, after the method table (a model's "no reuse"). */
   details?: readonly string[];
+  /**
+   * Set where a whole above judges the fit (a model's arena: a TFLite model's head and tail, several
+   * subgraphs in one arena): the capacity line then says what this part takes of the capacity and
+   * names that judgement, rather than a verdict of its own that could contradict it. Not after spilling.
+   */
+  fitJudgedBy?: string;
 }
 
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
@@ -212,6 +218,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   if (capacity !== undefined) {
     const c = formatBytes(capacity);
     if (spill) out.push(`  capacity        ${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
+    else if (options.fitJudgedBy !== undefined) out.push(`  capacity        ${c}: ${options.fitJudgedBy}; this plan alone: ${formatBytes(result.peak)}`);
     else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);
     else {
       const why = result.status === 'infeasible' || result.status === 'unknown' ? ` — ${STATUS_TEXT[result.status]}` : '';
