@@ -1,5 +1,5 @@
 /** What the command line needs around the commands: reading, writing whole files, parsing flags. */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
 import { parseSize } from './format/bytes.js';
@@ -26,10 +26,42 @@ export function internalErrorText(e: unknown): string {
   return `arenapack: ${terminalSafe((e instanceof Error ? e.stack : undefined) ?? String(e))}\n`;
 }
 
+/** lstat/stat that answer undefined for a path that cannot be looked at (missing, ENOTDIR, ELOOP...). */
+function statOrUndefined(path: string, link = false): Stats | undefined {
+  try {
+    return link ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Writes several files all or none: every one to a temporary file first, then each renamed into
- * place. When a write fails, the temporary files are removed and nothing is left behind; the error
- * names the path (exit 2, like any input fault).
+ * Where an output path is written: a symbolic link is written through (its target is replaced, the
+ * link kept), a FIFO or a character device (`/dev/stdout`, a shell's `>(...)`) is written to directly,
+ * anything else that exists and is not a regular file is refused (its kind named).
+ */
+function outputTarget(path: string, fail: (path: string, e: unknown) => never): { at: string; direct: boolean } {
+  const link = statOrUndefined(path, true);
+  if (link === undefined) return { at: path, direct: false };
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    // A dangling link or a loop: nothing sensible to write through.
+    return fail(path, e);
+  }
+  // Opened by its own name: /dev/stdout is a link to /proc/self/fd/1, whose target may be a pipe.
+  if (st.isFIFO() || st.isCharacterDevice()) return { at: path, direct: true };
+  if (st.isFile()) return { at: link.isSymbolicLink() ? realpathSync(path) : path, direct: false };
+  return fail(path, Object.assign(new Error(), { code: st.isDirectory() ? 'EISDIR' : `it is ${kindOf(st)}` }));
+}
+
+/**
+ * Writes several files all or none: every regular file to a temporary file beside it first, then
+ * each renamed into place (a symbolic link is written through: its target is replaced, the link kept).
+ * A FIFO or a character device (`/dev/stdout`) is written to directly, after every temporary file is
+ * written and before any rename. When a write fails, the temporary files are removed and no regular
+ * file is changed; the error names the path (InputError, exit 2, like any input fault).
  */
 export function writeAllAtomic(outputs: readonly (readonly [string, string | Uint8Array])[]): void {
   const temps: string[] = [];
@@ -38,11 +70,10 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new InputError(`${path}: cannot write (${code})`, { file: path });
   };
-  for (const [path] of outputs) {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) fail(path, Object.assign(new Error(), { code: 'EISDIR' }));
-  }
-  for (const [path, content] of outputs) {
-    const tmp = `${path}.${process.pid}.tmp`;
+  const targets = outputs.map(([path]) => outputTarget(path, fail));
+  const regular = outputs.flatMap(([path, content], i) => (targets[i]!.direct ? [] : [{ path, at: targets[i]!.at, content }]));
+  for (const { path, at, content } of regular) {
+    const tmp = `${at}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, content);
       temps.push(tmp);
@@ -50,9 +81,17 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
       fail(path, e);
     }
   }
-  outputs.forEach(([path], i) => {
+  outputs.forEach(([path, content], i) => {
+    if (!targets[i]!.direct) return;
     try {
-      renameSync(temps[i]!, path);
+      writeFileSync(targets[i]!.at, content);
+    } catch (e) {
+      fail(path, e);
+    }
+  });
+  regular.forEach(({ path, at }, i) => {
+    try {
+      renameSync(temps[i]!, at);
     } catch (e) {
       fail(path, e);
     }
@@ -150,7 +189,7 @@ function realPath(path: string): string {
 
 /** device:inode of an existing file (one file under two names, through a hard link), else undefined. */
 function fileIdentity(path: string): string | undefined {
-  const st = statSync(path, { throwIfNoEntry: false });
+  const st = statOrUndefined(path);
   return st === undefined ? undefined : `${st.dev}:${st.ino}`;
 }
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,13 +17,43 @@ describe('writeAllAtomic', () => {
     expect(readFileSync(join(dir, 'b.svg'), 'utf8')).toBe('</>');
 
     mkdirSync(join(dir, 'is-a-dir'));
-    for (const bad of [join(dir, 'no', 'such', 'dir.h'), join(dir, 'is-a-dir')]) {
+    writeFileSync(join(dir, 'a-file'), '');
+    for (const bad of [join(dir, 'no', 'such', 'dir.h'), join(dir, 'is-a-dir'), join(dir, 'a-file', 'under-a-file.h')]) {
       const first = join(dir, `first-${bad.length}.json`);
       expect(() => writeAllAtomic([[first, '{}'], [bad, 'x']])).toThrow(InputError);
-      expect(() => writeAllAtomic([[first, '{}'], [bad, 'x']])).toThrow(/cannot write \((ENOENT|EISDIR)\)/);
+      expect(() => writeAllAtomic([[first, '{}'], [bad, 'x']])).toThrow(/cannot write \((ENOENT|EISDIR|ENOTDIR)\)/);
       expect(existsSync(first)).toBe(false);
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes through a symbolic link (the link stays, its target gets the content); a dangling link is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenapack-io-'));
+    writeFileSync(join(dir, 'target.json'), 'old');
+    symlinkSync('target.json', join(dir, 'link.json'));
+    writeAllAtomic([[join(dir, 'link.json'), '{"new":1}']]);
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'target.json'), 'utf8')).toBe('{"new":1}');
+    symlinkSync('nowhere/x.json', join(dir, 'dangling.json'));
+    expect(() => writeAllAtomic([[join(dir, 'dangling.json'), '{}']])).toThrow(/dangling\.json: cannot write \(ENOENT\)/);
+    expect(lstatSync(join(dir, 'dangling.json')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'win32')('writes to a FIFO directly (a shell\'s >(...)): it stays a FIFO and its reader gets the content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenapack-io-'));
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // The reader: cat, killed after 20 s so that a broken writer cannot hang the suite.
+    const reader = spawn('cat', [fifo], { timeout: 20_000 });
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const done = new Promise<number | null>((ok) => reader.on('close', ok));
+    writeAllAtomic([[join(dir, 'a.json'), '{}'], [fifo, 'through the pipe']]);
+    expect(await done).toBe(0);
+    expect(got).toBe('through the pipe');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('{}');
   });
 });
 

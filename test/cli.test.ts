@@ -241,6 +241,7 @@ describe('arenapack on models (.tflite)', () => {
     [['plan', 'DYN', '--batch', '0'], /--batch: "0" is not a positive integer/],
     [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
     [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
+    [['plan', 'UNDERFILE'], /ok\.csv\/x\.csv: cannot read \(ENOTDIR\)/],
     [['plan', 'M.onnx', '--no-prepared'], /--no-prepared applies to TFLite models, not to .*M\.onnx/],
     [['inspect', 'UNK'], /unknown dimension/],
     [['convert', 'UNK', '--csv', 'OUTCSV'], /unknown dimension/],
@@ -251,7 +252,7 @@ describe('arenapack on models (.tflite)', () => {
     writeFileSync(join(dir, 'ok.csv'), CSV);
     const outs = ['svg', 'h', 'tflite', 'json'].map((e) => join(dir, `never-${Math.random().toString(36).slice(2)}.${e}`));
     const csvOut = join(dir, `never-${Math.random().toString(36).slice(2)}.csv`);
-    const names: Record<string, string> = { DYN: dynamic, UNK: unknownDim, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), OUTCSV: csvOut };
+    const names: Record<string, string> = { DYN: dynamic, UNK: unknownDim, BADID: join(dir, 'badid.tflite'), TRUNC: join(dir, 'trunc.tflite'), 'M.onnx': join(dir, 'M.onnx'), CSV: join(dir, 'ok.csv'), UNDERFILE: join(dir, 'ok.csv', 'x.csv'), OUTCSV: csvOut };
     const argv = args.map((a) => names[a] ?? a);
     // Every plan asks for an output file (a CSV, whose other flags are refused, just --out); inspect writes none.
     const extra = argv[0] !== 'plan' ? [] : argv[1] === names.CSV ? ['--out', outs[3]!] : ['--svg', outs[0]!, '--header', outs[1]!, '--write-tflite', outs[2]!, '--out', outs[3]!];
