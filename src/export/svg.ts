@@ -17,6 +17,7 @@ import { highWaterProfile, liveAt, liveProfile, planPeakStep, type StepProfile }
 import type { Bytes, Plan, Problem } from '../problem/types.js';
 import type { SpillInfo } from '../solve/spill.js';
 import { baseName, bufferHue, operatorAtStep, subgraphTitle } from './labels.js';
+import { maxOf } from '../problem/extent.js';
 
 /** Picture width and the panel's parts, pixels. */
 const W = 960;
@@ -113,7 +114,7 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   const out: string[] = [];
   const bufs = p.problem.buffers;
   const sub: Problem = { buffers: p.idx.map((i) => bufs[i]!) };
-  const steps = Math.max(1, ...bufs.map((b) => b.end));
+  const steps = maxOf(bufs.map((b) => b.end), 1);
   const capInView = p.capacity !== undefined && p.capacity <= 1.5 * Math.max(p.peak, 1);
   const top = Math.max(p.peak, p.bound, capInView ? p.capacity! : 0, 1);
   const plotW = W - LEFT - RIGHT;
@@ -332,7 +333,7 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
       panels.push({
         ...base,
         head,
-        figures: `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${n(bufs.length)}, ${Math.max(0, ...bufs.map((b) => b.end))} steps`,
+        figures: `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${n(bufs.length)}, ${maxOf(bufs.map((b) => b.end), 0)} steps`,
         id: `subgraph-${s}`,
         idx: all,
         peak: plan.peak,
@@ -404,10 +405,10 @@ export function layoutSvg(model: ImportedModel, plans: readonly PicturedPlan[], 
  */
 export function profileSvg(problem: Problem, idx: readonly number[], offsets: readonly Bytes[]): string {
   const sub: Problem = { buffers: idx.map((i) => problem.buffers[i]!) };
-  const steps = Math.max(1, ...problem.buffers.map((b) => b.end));
+  const steps = maxOf(problem.buffers.map((b) => b.end), 1);
   const live = liveProfile(sub);
   const high = highWaterProfile(sub, idx.map((i) => offsets[i]!));
-  const top = Math.max(1, ...live.values, ...high.values);
+  const top = Math.max(maxOf(live.values, 1), maxOf(high.values, 1));
   const h = PROFILE_H + 24;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="sans-serif" font-size="11" role="img" aria-label="memory profile: bytes live per step and the high-water mark">`,

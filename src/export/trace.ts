@@ -15,6 +15,7 @@ import { highWaterProfile, liveProfile, type StepProfile } from '../problem/prof
 import type { Bytes, Problem } from '../problem/types.js';
 import { printable } from '../format/printable.js';
 import { baseName } from './labels.js';
+import { maxOf, pushAll } from '../problem/extent.js';
 
 /** Microseconds per step on the trace's time axis: a step reads as 1 ms in the viewer. */
 export const TRACE_US_PER_STEP = 1000;
@@ -96,11 +97,12 @@ export function planTrace(memories: readonly TraceMemory[], title: string): Trac
     events.push({ name: 'process_name', ph: 'M', ts: 0, pid, tid: 0, args: { name: printable(m.name) } });
     events.push({ name: 'process_sort_index', ph: 'M', ts: 0, pid, tid: 0, args: { sort_index: pid } });
     const lane = lanes(m.problem, m.idx, m.offsets);
-    const laneCount = Math.max(0, ...lane.map((l) => l + 1));
+    const laneCount = maxOf(lane.map((l) => l + 1), 0);
     for (let l = 0; l < laneCount; l++) events.push({ name: 'thread_name', ph: 'M', ts: 0, pid, tid: l + 1, args: { name: `lane ${l}` } });
     const sub: Problem = { buffers: m.idx.map((i) => m.problem.buffers[i]!) };
     const subOffsets = m.idx.map((i) => m.offsets[i]!);
-    events.push(...counter('bytes live', pid, liveProfile(sub)), ...counter('high-water mark', pid, highWaterProfile(sub, subOffsets)));
+    pushAll(events, counter('bytes live', pid, liveProfile(sub)));
+    pushAll(events, counter('high-water mark', pid, highWaterProfile(sub, subOffsets)));
     m.idx.forEach((i, j) => {
       const b = m.problem.buffers[i]!;
       const o = m.offsets[i]!;

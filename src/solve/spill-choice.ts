@@ -7,6 +7,7 @@
  */
 import { indicesByKey } from '../problem/sweep.js';
 import type { Problem } from '../problem/types.js';
+import { maxOf } from '../problem/extent.js';
 
 /** Default budget of work (bound evaluations' list entries): about 0.1 s on 700 buffers. */
 export const DEFAULT_CHOICE_WORK = 5e6;
@@ -36,7 +37,7 @@ function alignedSizes(problem: Problem, capacity: number): { sizes: { size: numb
   const a = bs[0]?.align ?? 1;
   if (a <= 1 || bs.some((b) => (b.align ?? 1) !== a)) return { sizes: bs, capacity };
   const sizes = bs.map((b) => ({ size: Math.ceil(b.size / a) * a, start: b.start, end: b.end }));
-  const pad = Math.max(0, ...sizes.map((r, i) => r.size - bs[i]!.size));
+  const pad = maxOf(sizes.map((r, i) => r.size - bs[i]!.size), 0);
   return { sizes, capacity: Math.floor((capacity + pad) / a) * a };
 }
 

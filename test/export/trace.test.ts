@@ -151,3 +151,16 @@ describe('the plan as a Chrome / Perfetto trace', () => {
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
+
+describe('trace of a large plan', () => {
+  it('200,000 buffers over 200,000 steps: no spread of the input into arguments (it overflowed the stack)', () => {
+    const n = 200_000;
+    // Buffer i lives at step i alone, all at offset 0: one lane, a counter event per step.
+    const problem = { buffers: Array.from({ length: n }, (_, i) => ({ id: `b${i}`, start: i, end: i + 1, size: 1 + (i % 7) })) };
+    const t = problemTrace(problem, { offsets: new Array<number>(n).fill(0) }, 'big.csv');
+    const slices = t.traceEvents.filter((e) => e.ph === 'X');
+    expect(slices).toHaveLength(n);
+    expect(t.traceEvents.filter((e) => e.name === 'thread_name')).toHaveLength(1);
+    expect(Math.max(...slices.slice(0, 10).map((e) => e.ts))).toBe(9 * TRACE_US_PER_STEP);
+  });
+});

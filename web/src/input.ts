@@ -10,6 +10,7 @@ import { stepOperator } from '../../src/export/svg.js';
 import { InputError } from '../../src/problem/errors.js';
 import type { Problem } from '../../src/problem/types.js';
 import { printable } from '../../src/format/printable.js';
+import { maxOf, minOf } from '../../src/problem/extent.js';
 
 /** One problem to plan: a subgraph of a model, or the whole buffer list. */
 export interface Part {
@@ -60,7 +61,7 @@ export interface Input {
 
 /** The steps of a subgraph named by the operator run there. */
 function stepNames(sg: ModelSubgraph): string[] {
-  const steps = Math.max(0, ...sg.problem.buffers.map((b) => b.end));
+  const steps = maxOf(sg.problem.buffers.map((b) => b.end), 0);
   return Array.from({ length: steps }, (_, s) => stepOperator(sg, s) ?? `step ${s}`);
 }
 
@@ -110,7 +111,7 @@ export function readInput(file: string, bytes: Uint8Array, options: PageImportOp
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
   const parts: Part[] = [{ title: 'buffers', problem, labels: problem.buffers.map((b) => printable(b.id)) }];
-  const steps = Math.max(...problem.buffers.map((b) => b.end)) - Math.min(...problem.buffers.map((b) => b.start));
+  const steps = maxOf(problem.buffers.map((b) => b.end)) - minOf(problem.buffers.map((b) => b.start));
   const facts: [string, string][] = [['format', lower.endsWith('.csv') ? 'MiniMalloc CSV' : 'JSON problem'], ['buffers', String(problem.buffers.length)], ['steps', String(steps)]];
   const empty = emptyBuffersNote(read).trim().replace(/^note: /, '');
   if (empty !== '') facts.push(['note', printable(empty)]);

@@ -3,6 +3,7 @@ import { formatBytes, formatBytesExact } from '../../src/format/bytes.js';
 import { liveAt, planPeakStep } from '../../src/problem/profile.js';
 import type { Memory, Problem } from '../../src/problem/types.js';
 import { bufferHue } from '../../src/export/labels.js';
+import { maxOf, minOf } from '../../src/problem/extent.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const BASE_W = 1100;
@@ -77,8 +78,8 @@ function drawPanel(
 ): SVGSVGElement {
   const { problem, offsets } = input;
   const bufs = problem.buffers;
-  const t0 = Math.min(...bufs.map((b) => b.start));
-  const t1 = Math.max(...bufs.map((b) => b.end));
+  const t0 = minOf(bufs.map((b) => b.start));
+  const t1 = maxOf(bufs.map((b) => b.end));
   const w = Math.round(Math.max(fitWidth, 480) * zoom);
   const h = Math.round(BASE_H * zoom * heightScale);
   const plotW = w - LEFT - RIGHT;

@@ -2,6 +2,7 @@ import type { Buffer, Plan, Problem } from '../../problem/types.js';
 import { tflmAligned, TFLM_ALIGNMENT } from './allocation.js';
 import type { TflmGraph } from './graph.js';
 import { tflmHead, type ModelScratch, type TflmHead } from './head.js';
+import { maxOf } from '../../problem/extent.js';
 
 /**
  * Shaping a plan for the scratch TFLM places online: TFLM puts every kernel scratch buffer in the
@@ -57,7 +58,7 @@ export function withScratchBuffers(problem: Problem, s: number, scratch: ModelSc
     const step = order ? stepOf.get(o.operator)! : o.operator;
     const mine = o.requests.map((r, k): Buffer => ({ id: `${SCRATCH_ID}${o.operator}:${k}`, size: tflmAligned(r.bytes), start: step, end: step + 1, align: TFLM_ALIGNMENT }));
     if (atBottom) {
-      let at = tflmAligned(Math.max(0, ...problem.buffers.filter((b) => b.offset !== undefined && b.start <= step && step < b.end).map((b) => b.offset! + b.size)));
+      let at = tflmAligned(maxOf(problem.buffers.filter((b) => b.offset !== undefined && b.start <= step && step < b.end).map((b) => b.offset! + b.size), 0));
       for (const b of [...mine].sort((a, b) => b.size - a.size)) {
         b.offset = at;
         at += b.size;

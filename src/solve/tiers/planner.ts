@@ -26,6 +26,7 @@ import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
 import { demote, fillFastestFirst, greedyByDensity, improveAssignment } from './greedy.js';
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
+import { maxOf } from '../../problem/extent.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -198,7 +199,7 @@ export function* tiersPlanner(
         const idx = buffersIn(inst, unitMemory, m);
         const sub = memoryProblem(inst, m, idx);
         if (memories[m]!.readOnly === true) return readOnlyPlaced(idx);
-        return { method: 'fill-fastest-first', bound: liveBound(sub), peak: Math.max(0, ...idx.map((i) => offsets[i]! + problem.buffers[i]!.size)) };
+        return { method: 'fill-fastest-first', bound: liveBound(sub), peak: maxOf(idx.map((i) => offsets[i]! + problem.buffers[i]!.size), 0) };
       });
     }
     const memory = bufferMemory(inst, unitMemory);
