@@ -101,6 +101,8 @@ const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
   ['reorder', '--reorder'],
   ['kernels', '--kernels'],
   ['emitLp', '--emit-lp'],
+  // The trace draws one arena per track (on chip, DDR after spilling); memory tiers have no trace yet.
+  ['trace', '--trace'],
 ];
 
 /**

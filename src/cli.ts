@@ -98,10 +98,16 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
       ['--method glpk', opts.method === 'glpk'],
       ['--emit-lp', opts.emitLp !== undefined],
       ['--svg', opts.svg !== undefined],
+      ['--trace', opts.trace !== undefined],
     ];
     const given = clash.find(([, on]) => on);
     if (given) {
-      const tail = given[0] === '--svg' ? 'the picture of a plan over memory tiers is drawn for models' : '--capacity C is the two memories --memory chip=C:0 --memory ddr:1';
+      const tail =
+        given[0] === '--svg'
+          ? 'the picture of a plan over memory tiers is drawn for models'
+          : given[0] === '--trace'
+            ? 'a plan over memory tiers has no trace yet (--out writes each buffer\'s memory and offset)'
+            : '--capacity C is the two memories --memory chip=C:0 --memory ddr:1';
       throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
     }
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });

@@ -126,6 +126,9 @@ describe('plan --memory (CSV and JSON problems)', () => {
     bad(['--memory', '1x=4KiB'], /--memory: "1x=4KiB" is not NAME=SIZE\[:COST\]/);
     bad(['--memory', 'psram:20', '--memory', 'sram=4KiB:2'], /memory "psram": capacity is missing: only the last memory may be unbounded/);
     bad(['--memory', 'a=4KiB', '--memory', 'b:2', '--capacity', '4KiB'], /--capacity does not go with memory tiers/);
+    // No trace over memory tiers yet: refused, not skipped without a word.
+    bad(['--memory', 'a=4KiB', '--memory', 'b:2', '--trace', join(dir, 'no-trace.json')], /--trace does not go with memory tiers/);
+    expect(existsSync(join(dir, 'no-trace.json'))).toBe(false);
     const none = run('plan', csv, '--memory', 'a=16KiB:1', '--memory', 'b=16KiB:2', '--json', '--out', join(dir, 'none.csv'));
     expect(none.code).toBe(2); // --out with no plan: refused, nothing written
     expect(existsSync(join(dir, 'none.csv'))).toBe(false);
@@ -178,6 +181,10 @@ describe('plan MODEL --memory', () => {
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/outside the first memory "dtcm".*--header/);
     expect(existsSync(join(dir, 'no.tflite'))).toBe(false);
+    const noTrace = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--trace', join(dir, 'no-trace-model.json'));
+    expect(noTrace.code).toBe(2);
+    expect(noTrace.err).toMatch(/--trace does not go with --memory/);
+    expect(existsSync(join(dir, 'no-trace-model.json'))).toBe(false);
     const fits = run('plan', model, '--memory', 'dtcm=64KiB:1', '--memory', 'psram:20', '--write-tflite', join(dir, 'yes.tflite'));
     expect(fits.code).toBe(0);
     expect(fits.out).toMatch(/everything is in "dtcm": --write-tflite writes the offline plan as usual/);
