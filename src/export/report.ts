@@ -10,10 +10,13 @@ const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - b
 
 import { plural } from '../format/plural.js';
 
-/** How a plan of `now` bytes compares with a baseline of `was` bytes: `25.0% less with this plan`, or the other way. */
+/**
+ * How a plan of `now` bytes compares with a baseline of `was` bytes, as a share of the baseline:
+ * `25.0% less with this plan`, `144.5% more with this plan`, or `the same as this plan`.
+ */
 export function lessThan(now: number, was: number): string {
   const gain = was > 0 ? ((was - now) / was) * 100 : 0;
-  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% less than this plan` : 'the same as this plan';
+  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% more with this plan` : 'the same as this plan';
 }
 
 const STATUS_TEXT = {
