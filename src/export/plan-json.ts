@@ -1,6 +1,6 @@
 import { allOffsets, allValues, type ReadProblem } from '../import/index.js';
 import { solutionToCsv } from './csv.js';
-import type { Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
+import type { Gap, Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
 import { peakFacts, problemBaseline, type Baseline } from './report.js';
@@ -59,7 +59,7 @@ export interface PlanJson {
   /** When the plan does not fit the capacity all on chip: what would, each planned (src/fit-hints.ts). */
   hints?: FitHintJson[];
   /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
-  buffers: { id: string; offset: number; size: number; start: number; end: number; memory?: Memory }[];
+  buffers: { id: string; offset: number; size: number; start: number; end: number; align?: number; gaps?: Gap[]; hint?: number; aliasOf?: string; aliasOffset?: number; memory?: Memory }[];
 }
 
 /** A plan of read.problem as a plan of every buffer of the file (read.all): 0-byte buffers at offset 0, on chip. */
@@ -97,6 +97,11 @@ export function planToJson(problem: Problem, result: PlanResult, baseline?: Base
       size: b.size,
       start: b.start,
       end: b.end,
+      // The problem's own fields, so that the plan reads back as the problem it solves (src/import/json.ts).
+      ...(b.align !== undefined ? { align: b.align } : {}),
+      ...(b.gaps !== undefined ? { gaps: b.gaps } : {}),
+      ...(b.hint !== undefined ? { hint: b.hint } : {}),
+      ...(b.aliasOf !== undefined ? { aliasOf: b.aliasOf, ...(b.aliasOffset !== undefined ? { aliasOffset: b.aliasOffset } : {}) } : {}),
       ...(capacity !== undefined ? { memory: memory?.[i] ?? 'chip' } : {}),
     })),
   };

@@ -3,12 +3,39 @@ import { InputError } from '../problem/errors.js';
 import type { Problem } from '../problem/types.js';
 import { parseGaps } from '../format/gaps.js';
 
+/** A buffer's fields: the problem's (src/problem/types.ts Buffer, MiniMalloc's alias names) and `memory` of a plan written by --out. */
+const BUFFER_FIELDS = new Set(['id', 'size', 'start', 'end', 'align', 'offset', 'weight', 'spillable', 'memories', 'gaps', 'hint', 'aliasOf', 'aliasOffset', 'alias_of', 'alias_offset', 'memory']);
+
+/**
+ * The top level's fields: the problem's, and those of a plan JSON written by `plan --out`/`--json`
+ * (read back as a problem whose offsets are fixed): src/export/json.ts, the spill and tiers plans.
+ */
+const TOP_FIELDS = new Set([
+  'buffers', 'capacity', 'memories',
+  'peak', 'liveBound', 'status', 'method', 'bound', 'gap', 'proof', 'methods', 'peakStep', 'peakLive', 'atPeak', 'profile', 'baseline',
+  'fits', 'spilled', 'spilledBytes', 'ddrTraffic', 'spill', 'hints', 'spillFailure', 'cost', 'how', 'rounds', 'baselineCost', 'copyInBytes', 'failure', 'timeMs',
+]);
+
+/** A memory's fields in `memories`: the problem's, and those a tiered plan JSON adds (what each memory holds). */
+const MEMORY_FIELDS = new Set(['name', 'capacity', 'align', 'cost', 'readOnly', 'used', 'bound', 'method', 'buffers', 'bytes', 'traffic']);
+
+/** Throws InputError naming the first field of `obj` not in `known` (a misspelt "capacty" must not be ignored). */
+function checkFields(obj: object, known: ReadonlySet<string>, where: string, file: string): void {
+  const unknown = Object.keys(obj).find((k) => !known.has(k));
+  if (unknown !== undefined) {
+    throw new InputError(`${file}: ${where}unknown field ${JSON.stringify(unknown)} (known: ${[...known].join(', ')})`, { file, field: unknown });
+  }
+}
+
 /**
  * Reads a Problem from JSON: `{ "buffers": [{ "id", "size", "start", "end", ... }], "capacity"? }`
  * or a bare array of buffers. `capacity` may be a number of bytes or a string such as "2MiB".
  * Ids that are numbers are kept as their decimal strings. Gaps, hints and aliases (src/problem/relative.ts):
  * `"gaps": [{ "start", "end", "window"?: { "lo", "hi" } }]` or MiniMalloc's string (`"2-4 6-8@0:16"`),
  * `"hint"`, `"aliasOf"` and `"aliasOffset"` (or `alias_of`, `alias_offset`). Field checks are validateProblem's.
+ * A plan JSON written by `plan --out` reads back as its problem with the plan's offsets fixed; as in the
+ * CSV reader, an offset is kept only for a buffer with no `memory` or `memory: "chip"` (others are offsets
+ * in another memory's arena). A field the format does not have is an InputError naming it.
  */
 export function parseJson(text: string, file = '<json>'): Problem {
   let data: unknown;
@@ -21,10 +48,21 @@ export function parseJson(text: string, file = '<json>'): Problem {
   if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.buffers)) {
     throw new InputError(`${file}: expected an object with a "buffers" array, or an array of buffers`, { file });
   }
+  if (!Array.isArray(data)) checkFields(obj, TOP_FIELDS, '', file);
   const buffers = (obj.buffers as unknown[]).map((b) => {
     if (b === null || typeof b !== 'object') return b;
     const out: Record<string, unknown> = { ...(b as object) };
     if (typeof out.id === 'number') out.id = String(out.id);
+    checkFields(out, BUFFER_FIELDS, `buffer ${JSON.stringify(out.id)}: `, file);
+    if ('memory' in out) {
+      const memory = out.memory;
+      if (typeof memory !== 'string' || !/^([A-Za-z_][\w.-]*)?$/.test(memory)) {
+        throw new InputError(`${file}: buffer ${JSON.stringify(out.id)}: memory ${JSON.stringify(memory)} is not chip, ddr or a memory's name`, { file, buffer: String(out.id), field: 'memory' });
+      }
+      // Only an on-chip offset is a fixed offset of this arena: others are in another memory's.
+      if (!/^(chip|)$/i.test(memory)) delete out.offset;
+      delete out.memory;
+    }
     // MiniMalloc's CSV names, accepted as JSON fields too.
     for (const [from, to] of [['alias_of', 'aliasOf'], ['alias_offset', 'aliasOffset']] as const) {
       if (from in out) {
@@ -67,6 +105,11 @@ function parseMemories(value: unknown, file: string): NonNullable<Problem['memor
   return value.map((m: unknown, k) => {
     if (m === null || typeof m !== 'object') throw new InputError(`${file}: memory #${k} must be an object`, { file, field: 'memories' });
     const mem = { ...(m as Record<string, unknown>) };
+    checkFields(mem, MEMORY_FIELDS, `memory #${k}: `, file);
+    // What a tiered plan JSON says each memory holds is no part of the problem.
+    for (const f of ['used', 'bound', 'method', 'buffers', 'bytes', 'traffic']) delete mem[f];
+    // An unbounded memory: capacity null in a plan JSON.
+    if (mem.capacity === null) delete mem.capacity;
     if (typeof mem.capacity === 'string') {
       try {
         mem.capacity = parseSize(mem.capacity);
