@@ -30,11 +30,12 @@ export interface SubWindow {
   /** How many buffers it holds. */
   buffers: number;
   /**
-   * `optimum`: its minimum peak is proven (`peak`); `meets bound`: it has a plan with peak <= the bound
+   * `optimum`: its minimum peak is proven (`peak`); `above bound`: it has no plan with peak <= the bound
+   * known, so its minimum peak is at least `peak`; `meets bound`: it has a plan with peak <= the bound
    * known (nothing to gain); `gave up`: its node budget (or `stop`) ended it first.
    */
-  outcome: 'optimum' | 'meets bound' | 'gave up';
-  /** The sub-instance's proven minimum peak (bytes), with `optimum`. */
+  outcome: 'optimum' | 'above bound' | 'meets bound' | 'gave up';
+  /** The sub-instance's proven minimum peak (bytes), with `optimum`; a proven lower bound of it, with `above bound`. */
   peak?: Bytes;
   nodes: number;
 }
@@ -74,8 +75,9 @@ const DEFAULT_CENTRES = 3;
  * buffer (the whole problem is the exact search's own job: certifyLowerBound). A window whose buffers
  * have a plan at or below the bound known adds nothing and the next is tried.
  *
- * Each window's search starts from its greedy-size plan and stops at a plan within the bound known or
- * at its node budget; only an exhausted tree (the engine's proof) raises the bound. With node budgets
+ * Each window is first asked for a plan within the bound known, then, when the search proves there is
+ * none, searched from its greedy-size plan down for its optimum (proveWindow), all within its node
+ * budget; only an exhausted tree (the engine's proof) raises the bound. With node budgets
  * that end the work before `stop` does, the result is the same on every machine. A problem with gaps
  * or aliases, or too many overlapping pairs for the search (Engine.canSearch), gets the cheap bound.
  *
@@ -125,18 +127,15 @@ export function subInstanceBound(problem: Problem, options: SubBoundOptions = {}
       const key = members.join(',');
       if (tried.has(key)) continue;
       tried.add(key);
-      const w = proveWindow(engine, problem, members, { from, to, bound, budget: Math.min(perWindow, total - nodes), stop });
+      const w = proveWindow(engine, problem, members, { from, to, bound, g, budget: Math.min(perWindow, total - nodes), stop });
       nodes += w.nodes;
       windows.push(w);
       options.onWindow?.(w);
       if (w.outcome === 'gave up') growing.delete(c);
-      if (w.outcome === 'optimum') {
-        const raised = roundUpToGranularity(w.peak!, g);
-        if (raised > bound) {
-          bound = raised;
-          best = w;
-          proof = `sub-instance: the ${w.buffers} buffers live in steps [${from}, ${to}) have no plan with peak < ${w.peak}${g > 1 && raised !== w.peak ? `, and every plan's peak is a multiple of ${g}` : ''}`;
-        }
+      if (w.peak !== undefined && roundUpToGranularity(w.peak, g) > bound) {
+        bound = roundUpToGranularity(w.peak, g);
+        best = w;
+        proof = `sub-instance: the ${w.buffers} buffers live in steps [${from}, ${to}) have no plan with peak < ${w.peak}${g > 1 ? `, and every plan's peak is a multiple of ${g}` : ''}`;
       }
     }
   }
@@ -144,15 +143,19 @@ export function subInstanceBound(problem: Problem, options: SubBoundOptions = {}
 }
 
 /**
- * The exact optimum of the buffers `members` of `problem` (steps [from, to) name the window), if the
- * search proves it within `budget` nodes: searched from their greedy-size plan down, stopping at a plan
- * within `bound` (bytes; nothing to gain below it).
+ * What the exact search proves about the buffers `members` of `problem` (steps [from, to) name the
+ * window) within `budget` nodes. First the question that matters: is there a plan with peak <= `bound`
+ * (bytes)? A plan ends it (`meets bound`: this is also the cheapest answer, often a few hundred nodes
+ * where a search from the greedy plan down takes thousands). An exhausted tree proves the window's
+ * optimum above `bound`; the budget left then searches from the window's greedy-size plan down for
+ * the optimum itself (`optimum` when it exhausts that tree too, else `above bound`: at least bound + 1,
+ * rounded up to `g`, the whole problem's plan granularity, which divides the window's).
  */
 function proveWindow(
   engine: Engine,
   problem: Problem,
   members: readonly number[],
-  w: { from: Step; to: Step; bound: Bytes; budget: number; stop: () => boolean },
+  w: { from: Step; to: Step; bound: Bytes; g: Bytes; budget: number; stop: () => boolean },
 ): SubWindow {
   const sub: Problem = {
     buffers: members.map((i) => {
@@ -165,11 +168,20 @@ function proveWindow(
   if (!engine.canSearch()) return { ...base, outcome: 'gave up', nodes: 0 };
   const greedy = engine.run('greedySize').peak;
   if (greedy <= w.bound) return { ...base, outcome: 'meets bound', nodes: 0 };
-  const r = engine.search(greedy - 1, w.bound, () => !w.stop(), w.budget);
-  if (r.plan !== undefined && r.plan.peak <= w.bound) return { ...base, outcome: 'meets bound', nodes: r.nodes };
-  // Exhausted: no plan with peak <= provenAbove; the greedy plan (or the last plan found) is one above it.
-  if (r.exhausted) return { ...base, outcome: 'optimum', peak: r.provenAbove + 1, nodes: r.nodes };
-  return { ...base, outcome: 'gave up', nodes: r.nodes };
+  const more = (): boolean => !w.stop();
+  const probe = engine.search(w.bound, w.bound, more, w.budget);
+  if (probe.plan !== undefined) return { ...base, outcome: 'meets bound', nodes: probe.nodes };
+  if (!probe.exhausted) return { ...base, outcome: 'gave up', nodes: probe.nodes };
+  const above = roundUpToGranularity(w.bound + 1, w.g);
+  const left = w.budget - probe.nodes;
+  if (above >= greedy || left <= 0) return { ...base, outcome: above >= greedy ? 'optimum' : 'above bound', peak: above, nodes: probe.nodes };
+  // No plan within the bound: the optimum lies in [above, greedy]. A plan at `above` is optimal.
+  const r = engine.search(greedy - 1, above, more, left);
+  const nodes = probe.nodes + r.nodes;
+  if (r.plan !== undefined && r.plan.peak <= above) return { ...base, outcome: 'optimum', peak: r.plan.peak, nodes };
+  // Exhausted: no plan with peak <= provenAbove, and the last plan found (or greedy's) is one above it.
+  if (r.exhausted) return { ...base, outcome: 'optimum', peak: r.provenAbove + 1, nodes };
+  return { ...base, outcome: 'above bound', peak: above, nodes };
 }
 
 /**
