@@ -55,7 +55,8 @@ function instanceRow(name: string, p: Problem, limitMs: number, certifyMs: numbe
   const c = certifyLowerBound(p, { timeLimitMs: certifyMs, upper: e.peak, from: e.bound });
   const best = Math.min(e.peak, c.best);
   const bound = Math.max(e.bound, c.bound);
-  const which = c.bySearch && c.bound > e.bound ? 'certified by search' : e.proof.startsWith('exact search') ? 'exact search' : e.proof;
+  const which =
+    c.bound > e.bound && c.bySearch ? 'certified by search' : c.bound > e.bound && c.bySubInstance ? 'sub-instance' : e.proof.startsWith('exact search') ? 'exact search' : e.proof;
   const gap = (best - bound) / bound;
   return {
     cells: [
@@ -194,6 +195,8 @@ export function benchCertify(shared: string, limitMs: number, only: RegExp, exac
   for (const [name, p] of problems.filter(([n]) => only.test(n))) {
     const e = solve({ buffers: p.buffers }, { method: 'exact', timeLimitMs: exactMs });
     const c = certifyLowerBound(p, { timeLimitMs: limitMs, upper: e.peak });
+    const sub = c.subInstance;
+    if (sub !== undefined) console.log(`${name}: sub-instance bound first: ${sub.bound} (${sub.proof}); ${sub.windows.length} windows, ${sub.nodes} nodes`);
     printTable(
       `${name}: certifyLowerBound for ${limitMs / 1000} s from the live bound ${e.liveBound} up to exact's plan ${e.peak} (${exactMs / 1000} s)`,
       ['probe cap', 'outcome', 'peak', 'nodes', 'ms'],

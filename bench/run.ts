@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|certify|ablation|callgrind|scaled|models|inplace|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|subbound|ablation|callgrind|scaled|models|inplace|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { benchInplace } from './inplace.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
+import { benchSubBound } from './sub-bound.js';
 import { benchScale, benchTimeLimit } from './scale.js';
 import { benchTflm } from './tflm.js';
 import { benchTiers } from './tiers.js';
@@ -28,6 +29,9 @@ const suites: Record<string, () => void | Promise<void>> = {
   },
   exact: () => benchExact(shared, seconds * 1000),
   certify: () => benchCertify(shared, seconds * 1000, new RegExp(process.env.ARENAPACK_BENCH_ONLY ?? '^[CDJ]$'), Number(process.env.ARENAPACK_BENCH_EXACT_S ?? 10) * 1000),
+  // (Its numbers are node budgets: a window's, default 100000, and all windows', default 1000000.)
+  subbound: () =>
+    benchSubBound(shared, new RegExp(process.env.ARENAPACK_BENCH_ONLY ?? '.'), Number(process.argv[3] ?? 100_000), Number(process.argv[4] ?? 1_000_000), Number(process.env.ARENAPACK_BENCH_EXACT_S ?? 10) * 1000),
   ablation: () => benchAblation(shared, seconds * 1000, process.argv[4]),
   // (Its number is a budget of search nodes, not seconds; default 3000.)
   callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 3000), process.argv[4]),

@@ -12,6 +12,7 @@ export { planGranularity, roundUpToGranularity } from './problem/granularity.js'
 
 export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
 export { certifyLowerBound, type CertifiedBound, type CertifyOptions, type CertifyProbe } from './solve/certify.js';
+export { subInstanceBound, type SubBound, type SubBoundOptions, type SubWindow } from './solve/sub-bound.js';
 export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';
 export { bestKeptSet, type KeptChoice } from './solve/spill-choice.js';
 export { Deadline, type Clock } from './solve/deadline.js';

@@ -5,6 +5,7 @@ import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { Deadline, type Clock } from './deadline.js';
+import { subInstanceBound, type SubBound, type SubBoundOptions } from './sub-bound.js';
 import { DEFAULT_MAX_PAIRS, Engine } from './wasm/engine.js';
 
 /** How certifyLowerBound() is run. */
@@ -24,6 +25,12 @@ export interface CertifyOptions {
   clock?: Clock;
   /** Called after each probe. Nothing it does changes the result. */
   onProbe?: (p: CertifyProbe) => void;
+  /**
+   * The sub-instance bound (src/solve/sub-bound.ts) run before the probes, with these budgets (its
+   * `from`, `upper` and `stop` are set here), within a quarter of the time; `false` leaves it out.
+   * Default: its default node budgets.
+   */
+  subInstances?: Omit<SubBoundOptions, 'from' | 'upper' | 'stop'> | false;
 }
 
 /** One question put to the exact search: is there a plan with peak <= `cap` (bytes)? */
@@ -45,6 +52,10 @@ export interface CertifiedBound {
   proof: string;
   /** Whether the bound came from the exact search (a probe exhausted its tree) rather than the cheap bounds. */
   bySearch: boolean;
+  /** Whether the bound came from a sub-instance's proven optimum (and no probe raised it further). */
+  bySubInstance: boolean;
+  /** What the sub-instance bound did, when it ran. */
+  subInstance?: SubBound;
   /** The lowest peak of a plan known at the end (bytes): `upper`, or a plan a probe found (verified). */
   best: Bytes;
   /** The offsets of the best plan, when a probe found it (problem order). */
@@ -71,6 +82,9 @@ export interface CertifiedBound {
  * optimal), the step falls below the granularity, or the time is gone. The probe of a single step gets
  * all the time left; a longer step gets half.
  *
+ * Before the probes, the sub-instance bound (subInstanceBound) may raise the start: the proven optimum
+ * of the buffers live in a window around the heaviest steps.
+ *
  * Only the search's own result is trusted: a bound rises only on an exhausted tree; every plan found
  * is checked by the verifier. A problem with gaps or aliases is not searched (what the search proves
  * about their bounding rectangles does not hold for them): the cheap bound is returned.
@@ -87,6 +101,7 @@ export function certifyLowerBound(problem: Problem, options: CertifyOptions = {}
   let bound = roundUpToGranularity(Math.max(cheap.bound, options.from ?? 0), g);
   let proof: string = options.from !== undefined && options.from > cheap.bound ? 'given bound' : cheap.proof;
   let bySearch = false;
+  let bySubInstance = false;
   const probes: CertifyProbe[] = [];
   let provenAtMs = 0;
 
@@ -95,6 +110,18 @@ export function certifyLowerBound(problem: Problem, options: CertifyOptions = {}
   const searchable = engine.canSearch() && !hasTies(problem);
   let best = options.upper ?? (searchable ? engine.run('greedySize').peak : engine.run('naive').peak);
   let offsets: number[] | undefined;
+
+  let subInstance: SubBound | undefined;
+  if (searchable && options.subInstances !== false && bound < best && !end.passed()) {
+    const until = end.share(0.25);
+    subInstance = subInstanceBound(problem, { ...options.subInstances, from: bound, upper: best, stop: () => until.passed() });
+    if (subInstance.raised) {
+      bound = subInstance.bound;
+      proof = subInstance.proof;
+      bySubInstance = true;
+      provenAtMs = clock() - t0;
+    }
+  }
 
   let step = g;
   while (searchable && bound < best && !end.passed()) {
@@ -118,6 +145,7 @@ export function certifyLowerBound(problem: Problem, options: CertifyOptions = {}
       bound = roundUpToGranularity(cap + 1, g);
       proof = `exact search: no plan with peak <= ${cap}${g > 1 ? `, and every plan's peak is a multiple of ${g}` : ''}`;
       bySearch = true;
+      bySubInstance = false;
       provenAtMs = clock() - t0;
       step *= 2;
     } else if (single) {
@@ -135,6 +163,8 @@ export function certifyLowerBound(problem: Problem, options: CertifyOptions = {}
     bound,
     proof,
     bySearch,
+    bySubInstance,
+    ...(subInstance !== undefined ? { subInstance } : {}),
     best,
     ...(offsets !== undefined ? { offsets } : {}),
     optimal: best === bound,

@@ -14,6 +14,7 @@ import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectang
 import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, searchBlocks } from './blocks-exact.js';
 import { DEFAULT_MAX_PAIRS, Engine, type DecodeKernel, type SearchOutcome, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
+import { subInstanceBound } from './sub-bound.js';
 
 export interface SolveOptions {
   /** A portfolio (`auto` default, `heuristic`, `search`, `exact`) or one method by name. */
@@ -76,6 +77,13 @@ export interface SolveOptions {
    * not for the problems solve() makes of it (parts, rectangles), which it checks as always.
    */
   validated?: boolean;
+  /**
+   * When the plan found does not meet the bound, the time left goes to the sub-instance bound
+   * (src/solve/sub-bound.ts, its default node budgets) to raise the bound: the proven optimum of the
+   * buffers live in a window around the heaviest steps. Default false: on MiniMalloc's challenging
+   * instances it never beat the live bound, at seconds a problem (see the README's benchmarks).
+   */
+  subInstanceBound?: boolean;
 }
 
 /** What a running solve is doing: the single-shot heuristics, the local search, or the exact search. */
@@ -388,6 +396,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   }
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;
+  if (options.subInstanceBound === true && b.peak > bound && !end.passed()) {
+    const sub = subInstanceBound(problem, { from: bound, upper: b.peak, stop: () => end.passed() });
+    if (sub.raised) ({ bound, proof } = sub);
+  }
 
   const result = finishPlan(problem, b, { bound, proof, live, largest }, methods, t0, clock);
   if (searchNodes !== undefined) result.searchNodes = searchNodes;
