@@ -33,7 +33,8 @@ export function validateProblem(problem: Problem): Problem {
     if (typeof b.id !== 'string' || b.id.length === 0) fail(undefined, i, 'id', `must be a non-empty string, got ${show(b.id)}`);
     if (seen.size === seen.add(b.id).size) fail(b, i, 'id', `is used twice (buffers #${bs.findIndex((c) => c.id === b.id)} and #${i})`);
     if (!isSafeInt(b.size) || b.size <= 0) fail(b, i, 'size', `must be a positive safe integer of bytes, got ${show(b.size)}`);
-    if (!isSafeInt(b.start)) fail(b, i, 'start', `must be a safe integer step, got ${show(b.start)}`);
+    // Steps count from 0 (the first operator; MiniMalloc's `lower`): the report counts steps up to the last end.
+    if (!isSafeInt(b.start) || b.start < 0) fail(b, i, 'start', `must be a non-negative safe integer step, got ${show(b.start)}`);
     if (!isSafeInt(b.end)) fail(b, i, 'end', `must be a safe integer step, got ${show(b.end)}`);
     if (b.start >= b.end) fail(b, i, 'end', `must be greater than start (live range [${b.start}, ${b.end}) is empty)`);
     const align = b.align ?? 1;

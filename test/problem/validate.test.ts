@@ -29,6 +29,7 @@ describe('validateProblem', () => {
     [{ start: 2, end: 2 }, 'end', /greater than start/],
     [{ start: 3, end: 1 }, 'end', /greater than start/],
     [{ start: 0.5 }, 'start', /safe integer step/],
+    [{ start: -5, end: 2 }, 'start', /non-negative safe integer step, got -5/],
     [{ align: 3 }, 'align', /power of two/],
     [{ align: 0 }, 'align', /power of two/],
     [{ align: 8, offset: 4 }, 'offset', /not a multiple of its alignment 8/],
