@@ -1,5 +1,5 @@
 import type { Baselines } from './export/model-report.js';
-import { subgraphBases } from './export/tensor-offsets.js';
+import { modelArena, subgraphBases } from './export/tensor-offsets.js';
 import type { ImportedModel } from './import/model.js';
 import type { Plan, Problem } from './problem/types.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
@@ -35,6 +35,14 @@ export function reservedBytes(model: ImportedModel, how: ModelPlanOptions = {}):
 const spills = (capacity: number | undefined, reserved: number, how: ModelPlanOptions): capacity is number =>
   capacity !== undefined && how.spill !== false && capacity - reserved > 0;
 
+/**
+ * Whether the plans of every buffer fit `room` as the model lays its subgraphs out in one arena
+ * (modelArena: TFLM's lifetimes for a TFLite model with control flow, else stacked): then nothing
+ * spills, though the subgraphs stacked (as the spill phase gives each its room) would not fit.
+ */
+const fitsWhole = (model: ImportedModel | undefined, wholes: readonly SolveResult[], room: number): boolean =>
+  model !== undefined && modelArena(model, wholes).size <= room;
+
 type BaselineMethod = 'naive' | 'slots-inorder';
 
 /** The capacity goes on each subgraph's problem: the reports and exports read it from there. */
@@ -65,9 +73,10 @@ export function planModel(model: ImportedModel, options: SolveOptions = {}, capa
   const wholes = model.subgraphs.map((sg, s) => solve(sg.problem, options.deadline ? { ...options, deadline: options.deadline.share(1 / (count - s)) } : options));
   const reserved = capacity !== undefined ? reservedBytes(model, how) : 0;
   const results: PlanResult[] = [];
-  wholes.forEach((whole, s) => {
+  const whole = !spills(capacity, reserved, how) || fitsWhole(model, wholes, capacity - reserved);
+  wholes.forEach((plan, s) => {
     const sg = model.subgraphs[s]!;
-    results.push(!spills(capacity, reserved, how) ? whole : planWithSpill(sg.problem, whole, spillOptions(options, whole), capacityLeft(results, capacity - reserved)));
+    results.push(whole ? plan : planWithSpill(sg.problem, plan, spillOptions(options, plan), capacityLeft(results, capacity! - reserved)));
   });
   const baselines = model.subgraphs.map((sg, s): Baselines => {
     const peakOf = (method: BaselineMethod): number => ranAlready(wholes[s]!, method) ?? solve(sg.problem, { method }).peak;
@@ -88,7 +97,7 @@ export async function planModelWith(
   const wholes = await Promise.all(model.subgraphs.map((sg) => solveOne(sg.problem, options)));
   const problems = model.subgraphs.map((sg) => sg.problem);
   const reserved = capacity !== undefined ? reservedBytes(model, how) : 0;
-  const results = !spills(capacity, reserved, how) ? wholes : await spillSubgraphsWith(problems, wholes, options, capacity, solveOne, reserved);
+  const results = !spills(capacity, reserved, how) ? wholes : await spillSubgraphsWith(problems, wholes, options, capacity, solveOne, reserved, model);
   const baselines = await Promise.all(
     model.subgraphs.map(async (sg, s): Promise<Baselines> => {
       const peakOf = async (method: BaselineMethod): Promise<number> =>
@@ -103,8 +112,9 @@ export async function planModelWith(
  * The spill phase of planModelWith(), for callers that solved the subgraphs themselves (the page):
  * each subgraph's plan `wholes[s]` (solved with `options` under `capacity`), spilled in order within
  * the on-chip bytes the earlier subgraphs leave of `capacity - reserved` (`reserved`: reservedBytes,
- * TFLM's tail for a TFLite model). When the reserve leaves nothing, the plans stay whole (they do
- * not fit; no spill can help). The same plans as planModel().
+ * TFLM's tail for a TFLite model). The plans stay whole when the reserve leaves nothing (they do
+ * not fit; no spill can help) or when `model`'s one arena of them fits the room. The same plans as
+ * planModel().
  */
 export async function spillSubgraphsWith(
   problems: readonly Problem[],
@@ -113,8 +123,9 @@ export async function spillSubgraphsWith(
   capacity: number,
   solveOne: (problem: Problem, options: SolveOptions) => Promise<SolveResult>,
   reserved = 0,
+  model?: ImportedModel,
 ): Promise<PlanResult[]> {
-  if (!spills(capacity, reserved, {})) return [...wholes];
+  if (!spills(capacity, reserved, {}) || fitsWhole(model, wholes, capacity - reserved)) return [...wholes];
   const results: PlanResult[] = [];
   for (const [s, whole] of wholes.entries()) {
     results.push(await planWithSpillAsync(problems[s]!, whole, spillOptions(options, whole), capacityLeft(results, capacity - reserved), solveOne));

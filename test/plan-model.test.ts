@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import { planModel, reservedBytes } from '../src/plan-model.js';
 import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
-import { modelArenaSize } from '../src/export/tensor-offsets.js';
+import { modelArena, modelArenaSize } from '../src/export/tensor-offsets.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 import { Deadline } from '../src/solve/deadline.js';
 
@@ -76,5 +76,28 @@ describe('planModel', () => {
     const whole = planModel(fresh(), { method: 'auto' }, tail).results;
     expect(whole.every((r) => r.spill === undefined)).toBe(true);
     expect(whole[0]!.fits).toBe(false);
+  });
+
+  it("nothing spills when the model's one arena (TFLM's lifetimes: a called subgraph right above its caller's live tensors) fits beside the tail, though the subgraphs stacked would not", () => {
+    const fresh = () => importTflite(buildTflite(FIXTURES.ifWide()), 'if.tflite');
+    const plain = fresh();
+    const { results } = planModel(plain, { method: 'heuristic' });
+    const laid = modelArena(plain, results);
+    expect(laid.layout).toBe('by calls');
+    expect(modelArenaSize(results)).toBeGreaterThan(laid.size);
+    const model = fresh();
+    const cap = laid.size + reservedBytes(model);
+    const planned = planModel(model, { method: 'heuristic' }, cap).results;
+    expect(planned.every((r) => r.spill === undefined)).toBe(true);
+    expect(modelArena(model, planned).size).toBe(laid.size);
+    // One byte less: the stacked spill phase runs, and every subgraph's plan verifies within its room.
+    const tight = fresh();
+    const spilled = planModel(tight, { method: 'heuristic' }, cap - 1).results;
+    expect(spilled.some((r) => r.spill !== undefined)).toBe(true);
+    spilled.forEach((r, s) => {
+      if (r.spill) expect(verifySpilledPlan(tight.subgraphs[s]!.problem, r.spill.memory, r.offsets, r.spill.capacity, { chipPeak: r.peak, ddrPeak: r.spill.ddrPeak }).errors).toEqual([]);
+      else expect(verifyPlan(tight.subgraphs[s]!.problem, r.offsets, r.peak).valid).toBe(true);
+    });
+    expect(modelArena(tight, spilled).size).toBeLessThanOrEqual(cap - 1 - reservedBytes(tight));
   });
 });

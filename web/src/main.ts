@@ -219,7 +219,7 @@ async function plan(input: Input): Promise<void> {
     const results: PlanResult[] =
       cap === undefined
         ? wholes
-        : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }), reserve?.tail.bytes ?? 0);
+        : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }), reserve?.tail.bytes ?? 0, model);
     // Memory tiers, when chosen: the plan over them, shown beside the one-arena plan.
     const memories = chosenMemories();
     const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
