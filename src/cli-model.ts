@@ -13,13 +13,14 @@ import { modelTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { tensorOffsets } from './export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
+import { tflmTailReserve } from './runtime/tflm/tail-reserve.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
-import { planModel, type ModelPlan } from './plan-model.js';
+import { planModel, type ModelPlan, type ModelPlanOptions } from './plan-model.js';
 import { hintsToJson, modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
@@ -161,7 +162,8 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   const results = tflm?.plans ?? planned.results;
   // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
   const offsets = tensorOffsets(model, results);
-  const arenaOpts = tflmArenaOptions(tflm, opts.pointerBits);
+  // After spilling (no TFLM facts): the tail estimate the plan was spilled beside, its scratch requests counted.
+  const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, opts.pointerBits) : tflmTailReserve(model, modelPlanOptions(opts).tail).arena;
   const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
   const hints =
     opts.capacity !== undefined
@@ -239,8 +241,11 @@ export function planTflm(model: ImportedModel, planned: ModelPlan, opts: PlanOpt
 function inplaceSavingOf(file: string, bytes: Uint8Array, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, planned: ModelPlan, end: Deadline): InplaceSaving {
   const { inplace: kinds = [], ...rest } = opts;
   const without = opts.reorder ? reorderModel(bytes, file, importOptions(rest)).reordered : importModelFile(bytes, file, importOptions(rest));
-  const plan = planModel(without, { ...solveOptions(opts, method), deadline: end }, opts.capacity, { spill: opts.spill !== false });
-  return inplaceSaving(model, kinds, planned.results.map((r) => r.peak), plan.results.map((r) => r.peak));
+  const plan = planModel(without, { ...solveOptions(opts, method), deadline: end }, opts.capacity, modelPlanOptions(opts));
+  // The plans of every buffer in one arena (after spilling, the one that did not fit), as --reorder
+  // compares them: an on-chip peak after spilling says what stayed, not what --inplace saved.
+  const oneArena = (r: PlanResult): number => r.spill?.whole.peak ?? r.peak;
+  return inplaceSaving(model, kinds, planned.results.map(oneArena), plan.results.map(oneArena));
 }
 
 /** --reorder: a header of offsets in the new order is only right for a model written in that order. */
@@ -251,6 +256,11 @@ function reorderOperators(file: string, bytes: Uint8Array, opts: PlanOptions): R
   return reorderModel(bytes, file, importOptions(opts));
 }
 
+/** How the command line plans a model under its capacity: spilling (unless --no-spill) within the capacity less TFLM's tail (--pointer-bits, --kernels). */
+export function modelPlanOptions(opts: Pick<PlanOptions, 'spill' | 'pointerBits' | 'kernels'>): ModelPlanOptions {
+  return { spill: opts.spill !== false, tail: { pointerBits: opts.pointerBits ?? 32, kernels: opts.kernels ?? 'reference' } };
+}
+
 /** The solve options the command line gives (without progress). */
 function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveOptions {
   return { method, timeLimitMs: timeLimitMs(opts), seed: opts.seed, iterations: opts.iterations };
@@ -258,7 +268,7 @@ function solveOptions(opts: PlanOptions, method: MethodName | Portfolio): SolveO
 
 export function planWithProgress(file: string, model: ImportedModel, opts: PlanOptions, method: MethodName | Portfolio, deadline: Deadline): ModelPlan {
   const progress = progressReporter(file);
-  const plan = planModel(model, { ...solveOptions(opts, method), deadline, onProgress: progress.update }, opts.capacity, { spill: opts.spill !== false });
+  const plan = planModel(model, { ...solveOptions(opts, method), deadline, onProgress: progress.update }, opts.capacity, modelPlanOptions(opts));
   progress.done();
   return plan;
 }

@@ -52,8 +52,11 @@ export function fitsAllOnChip(results: readonly PlanResult[], capacity: number):
   return results.every((r) => r.spill === undefined || r.spill.spilled.length === 0) && modelArenaSize(results.map(oneArena)) <= capacity;
 }
 
-/** The buffers of `problem` larger than `capacity` alone, largest first: no plan keeps them on chip. */
-function tooLarge(problem: Problem, capacity: number, name: (i: number) => string): FitHint[] {
+/**
+ * The buffers of `problem` larger than `capacity` alone, largest first: no plan keeps them on chip.
+ * `what`: what `capacity` is, when not the user's (a TFLite model's: the capacity less TFLM's tail).
+ */
+function tooLarge(problem: Problem, capacity: number, name: (i: number) => string, what = 'the capacity'): FitHint[] {
   return problem.buffers
     .map((b, i) => ({ b, i }))
     .filter(({ b }) => b.size > capacity)
@@ -63,7 +66,7 @@ function tooLarge(problem: Problem, capacity: number, name: (i: number) => strin
       change: 'tensor',
       buffer: b.id,
       size: b.size,
-      text: `${name(i)} alone is ${exact(b.size)}, more than the capacity: no plan keeps it on chip`,
+      text: `${name(i)} alone is ${exact(b.size)}, more than ${what}: no plan keeps it on chip`,
       short: `${name(i)} alone is ${formatBytes(b.size)}`,
     }));
 }
@@ -82,18 +85,25 @@ async function runWith<T>(run: Generator<SolveRequest, T, SolveResult>, solveOne
   return step.value;
 }
 
-/** The spill line: the plan emitted when it spilled, else (with --no-spill) a spill plan made now. */
-function* spillHint(problem: Problem, result: PlanResult, options: SolveOptions, capacity: number): Generator<SolveRequest, FitHint | undefined, SolveResult> {
-  const spilled = result.spill !== undefined || result.spillFailure !== undefined || result.peak <= capacity ? result : yield* spillPlanner(problem, capacity, result, spillOptions(options, result));
+/**
+ * The spill line: the plan emitted when it spilled, else (with --no-spill) a spill plan made now,
+ * within `capacity - tail` (`tail`: TFLM's tail estimate of a TFLite model, which stays on chip beside
+ * the head; 0 otherwise). When the tail alone fills the capacity, the line says no spill can help.
+ */
+function* spillHint(problem: Problem, result: PlanResult, options: SolveOptions, capacity: number, tail = 0): Generator<SolveRequest, FitHint | undefined, SolveResult> {
+  const room = capacity - tail;
+  if (room <= 0) return { change: 'spill', text: `spilling: TFLM's tail estimate alone (${exact(tail)}) fills the capacity, no spill can help`, short: '-' };
+  const spilled = result.spill !== undefined || result.spillFailure !== undefined || result.peak <= room ? result : yield* spillPlanner(problem, room, result, spillOptions(options, result));
   const s = spilled.spill;
   if (s === undefined || s.spilled.length === 0) return result.spillFailure !== undefined ? { change: 'spill', text: `spilling: ${result.spillFailure}`, short: '-' } : undefined;
   const which = result.spill !== undefined ? 'the plan emitted' : 'without --no-spill';
+  const onChip = tail > 0 ? `${exact(spilled.peak)} on chip + TFLM's tail estimate ${exact(tail)}` : `${exact(spilled.peak)} on chip`;
   return {
     change: 'spill',
-    arena: spilled.peak,
-    fits: true,
+    arena: spilled.peak + tail,
+    fits: spilled.peak + tail <= capacity,
     text:
-      `spill ${plural(s.spilled.length, 'buffer')} (${formatBytes(s.spilledBytes)}) to DDR (${which}): ${exact(spilled.peak)} on chip, ` +
+      `spill ${plural(s.spilled.length, 'buffer')} (${formatBytes(s.spilledBytes)}) to DDR (${which}): ${onChip}, ` +
       `DDR arena ${exact(s.ddrPeak)}, DDR traffic ${exact(s.ddrTraffic)} per run (${s.choice === 'optimal' ? 'proven best choice' : 'choice not proven best'})`,
     short: `spill ${plural(s.spilled.length, 'buffer')}, DDR traffic ${formatBytes(s.ddrTraffic)}`,
   };
@@ -149,8 +159,8 @@ export interface ModelHintArgs {
   reordered: boolean;
   /**
    * TFLite: the arena TFLM needs for the plan emitted (the JSON's arena.tflm): the arena a user types
-   * in, head + tail estimate, is what must fit, and every figure of the hints includes the tail. After
-   * spilling the on-chip head alone must fit (TFLM cannot run a DDR arena).
+   * in, head + tail estimate, is what must fit, spilled or not (the tail stays on chip beside the
+   * head), and every figure of the hints includes the tail.
    */
   tflm?: TflmArena;
 }
@@ -185,15 +195,20 @@ function* planSubgraphs(model: ImportedModel, options: SolveOptions, deadline: D
 export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, FitHint[], SolveResult> {
   const { model, results, capacity } = a;
   const tail = a.tflm?.tail.bytes ?? 0;
-  const whole = results.some((r) => r.spill !== undefined) ? 0 : (a.tflm?.total ?? 0);
+  // TFLite: head + tail must fit, spilled or not (the tail stays on chip beside the head).
+  const whole = a.tflm?.total ?? 0;
   if (fitsAllOnChip(results, capacity) && whole <= capacity) return [];
   // TFLite: the plan of every tensor on chip (after spilling: the one that did not fit) with TFLM's tail estimate.
   const need = Math.max(modelArenaSize(results.map(oneArena)) + tail, whole);
   const withTail = a.tflm !== undefined ? ` with TFLM's tail estimate (${exact(tail)})` : '';
   const hints: FitHint[] = [capacityHint(need, 'tensor', withTail)];
-  model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, capacity, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`)));
+  // TFLite: the tail stays on chip beside the head, so a tensor must fit the capacity less the tail
+  // (when the tail alone fills the capacity, the spill line says so, and no tensor is named).
+  const room = capacity - tail;
+  const roomName = tail > 0 ? `the capacity less TFLM's tail estimate (${exact(Math.max(0, room))})` : 'the capacity';
+  if (room > 0) model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, room, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`, roomName)));
   if (model.subgraphs.length === 1) {
-    const spill = yield* spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity);
+    const spill = yield* spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity, tail);
     if (spill) hints.push(spill);
   }
   function* replan(what: string, flag: string, share: number, make: () => ImportedModel): Generator<SolveRequest, void, SolveResult> {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { cliRunner } from './helpers/cli.js';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
+import { tflmTailReserve } from '../src/runtime/tflm/tail-reserve.js';
 import type { Memory, Problem } from '../src/problem/types.js';
 import { verifySpilledPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
@@ -152,16 +153,22 @@ describe('plan --capacity on a model that does not fit', () => {
   const chain = file('chain.tflite', buildTflite(FIXTURES.chain()));
   // chain: input 256 B, conv 256 B, relu 1024 B, logits 10 B (aligned to 16); relu alone exceeds 600 B.
   const model = importTflite(new Uint8Array(readFileSync(chain)), chain);
+  // TFLM's tail estimate stays on chip beside the head: the capacity leaves the head 600 B.
+  const tail = tflmTailReserve(model).tail.bytes;
+  const cap = String(600 + tail);
 
   it('spills per subgraph: --json, --svg (two panels), --header (the DDR arena); exit 0', () => {
     const svg = join(dir, 'chain.svg');
     const header = join(dir, 'chain.h');
-    const r = run('plan', chain, '--capacity', '600', '--json', '--svg', svg, '--header', header);
+    const r = run('plan', chain, '--capacity', cap, '--json', '--svg', svg, '--header', header);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as JsonPlan & { subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number } } };
+    const j = JSON.parse(r.out) as JsonPlan & { subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number }; tflm: { head: number; total: number; tail: { bytes: number } } } };
     expect(j.status).toBe('spilled');
     expect(j.arena.fits).toBe(true);
     expect(j.arena.size).toBeLessThanOrEqual(600);
+    expect(j.arena.tflm.tail.bytes).toBe(tail);
+    expect(j.arena.tflm.total).toBeLessThanOrEqual(600 + tail);
+    expect(j.spill.capacity).toBe(600);
     const relu = j.buffers.find((b) => b.id === '3')!;
     expect(relu.memory).toBe('ddr');
     verifyJson(model.subgraphs[0]!.problem, j.subgraphs[0]!, 600);
@@ -171,7 +178,9 @@ describe('plan --capacity on a model that does not fit', () => {
     expect(picture).toContain('<g id="subgraph-0-ddr">');
     expect(picture).toMatch(/relu \(tensor 3\): 1024 B, steps \[1, 3\), DDR offset 0/);
     const h = readFileSync(header, 'utf8');
+    expect(picture).toContain('capacity - tail 600 B');
     expect(h).toMatch(/#define CHAIN_HEAD_SIZE (\d+)/);
+    expect(h).toContain(`#define CHAIN_TAIL_ESTIMATE ${tail}`);
     expect(Number(/#define CHAIN_HEAD_SIZE (\d+)/.exec(h)![1])).toBeLessThanOrEqual(600);
     expect(h).toContain(`#define CHAIN_DDR_ARENA_SIZE ${j.arena.ddr.size}`);
     expect(h).toMatch(/#define CHAIN_SG0_T3_RELU_DDR_OFFSET 0\b/);
@@ -181,7 +190,7 @@ describe('plan --capacity on a model that does not fit', () => {
   it('refuses --write-tflite of a spilled plan (TFLM\'s offline plan has no DDR arena), writing nothing', () => {
     const out = join(dir, 'never.tflite');
     const json = join(dir, 'never.json');
-    const r = run('plan', chain, '--capacity', '600', '--write-tflite', out, '--out', json);
+    const r = run('plan', chain, '--capacity', cap, '--write-tflite', out, '--out', json);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--write-tflite: subgraph 0 spills 1 buffer\(s\) to DDR .* no place for a DDR arena; nothing was written/);
     expect(existsSync(out)).toBe(false);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';
+import { tflmTailReserve } from '../src/runtime/tflm/tail-reserve.js';
 import type { MemoryTier, Problem } from '../src/problem/types.js';
 import { verifySpilledPlan, verifyTieredPlan } from '../src/problem/verify.js';
 import { cliRunner } from './helpers/cli.js';
@@ -157,12 +158,16 @@ describe('plan MODEL --inplace ... --memory', () => {
   }
 
   it('--capacity with both kinds spills blocks whole (before: exit 1 from the --reorder hint, or no spill)', () => {
-    const r = run('plan', model, '--inplace', 'elementwise', '--inplace', 'concat', '--capacity', '600', '--json');
+    const imported = importTflite(bytes, 'mix.tflite', { inplace: ['elementwise', 'concat'] });
+    // TFLM's tail estimate stays on chip beside the head: the capacity leaves the head 600 B.
+    const cap = 600 + tflmTailReserve(imported).tail.bytes;
+    const r = run('plan', model, '--inplace', 'elementwise', '--inplace', 'concat', '--capacity', String(cap), '--json');
     expect(r.code, r.err).toBe(0);
     // One subgraph: the plan's keys at the top, each buffer with its memory (chip or ddr).
-    const json = JSON.parse(r.out) as { status: string; peak: number; spill: { ddrPeak: number; how: string }; buffers: { offset: number; memory: 'chip' | 'ddr' }[] };
-    const sg = importTflite(bytes, 'mix.tflite', { inplace: ['elementwise', 'concat'] }).subgraphs[0]!;
+    const json = JSON.parse(r.out) as { status: string; peak: number; spill: { ddrPeak: number; how: string; capacity: number }; buffers: { offset: number; memory: 'chip' | 'ddr' }[] };
+    const sg = imported.subgraphs[0]!;
     expect(json.status).toBe('spilled');
+    expect(json.spill.capacity).toBe(600);
     expect(json.spill.how).toBe('blocks');
     const memory = json.buffers.map((b) => b.memory);
     expect(memory).toContain('ddr');

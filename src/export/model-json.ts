@@ -43,9 +43,9 @@ export interface ModelPlanJson extends SubgraphPlanJson {
    * The one arena a runtime holds (the header's and the offline plan's): each subgraph at its base
    * (tensor-offsets.ts modelArena: stacked, or by the calls of control-flow operators); with a capacity, whether that whole arena fits (the CLI exits 3 when it does not). After
    * spilling, `ddr`: the DDR arena the spilled buffers live in, stacked the same way.
-   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16, kernel scratch) and the
-   * variables (part of its tail); the rest of the tail is measured on the target, not estimated
-   * (src/runtime/tflm/arena.ts).
+   * TFLite: `tflm` = the head TFLM will use (tensors rounded up to 16, kernel scratch; after
+   * spilling, what stays on chip) and the tail estimate (src/runtime/tflm/arena.ts); `fits` judges
+   * head + tail (`tflm.total`) against the capacity, spilled or not.
    */
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }
@@ -90,9 +90,10 @@ export function modelPlanToJson(
   if (capacity !== undefined) {
     const spilled = results.some((r) => r.spill !== undefined);
     arena.capacity = capacity;
-    // TFLite: the arena a user types in, head + TFLM's tail estimate, is what must fit (not after
-    // spilling: TFLM cannot run a DDR arena, the on-chip arena is what must fit then).
-    arena.fits = arenaFits(results, capacity, model, spilled ? undefined : arena.tflm?.total)!;
+    // TFLite: the arena a user types in, head + TFLM's tail estimate, is what must fit, spilled or
+    // not (the tail is persistent and lives on chip beside the head: after spilling, the head holds
+    // what stays on chip, spilled within the capacity less the tail: src/plan-model.ts).
+    arena.fits = arenaFits(results, capacity, model, arena.tflm?.total)!;
     if (spilled) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };

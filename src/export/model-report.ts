@@ -67,6 +67,27 @@ export function modelLabels(sg: ModelSubgraph): ReportLabels {
 
 
 /**
+ * The capacity lines of a TFLite model: the arena a user types in (head + TFLM's tail estimate) is
+ * what must fit `cap`, spilled or not (the tail is persistent and lives on chip beside the head;
+ * src/plan-model.ts spills within `cap - tail`). When the tail alone fills the capacity, no spill can
+ * help, and the line says so. Bytes.
+ */
+function tfliteCapacityLines(cap: number, head: number, tail: number, spilled: boolean): string[] {
+  const total = head + tail;
+  const arena = `(head + TFLM's tail estimate, kTensorArenaSize ~ ${formatBytesExact(total)})`;
+  if (tail >= cap) {
+    return [`  capacity        ${formatBytes(cap)}: does NOT fit: TFLM's tail estimate alone is ${formatBytesExact(tail)}, leaving no room for the head; no spill can help ${arena}`];
+  }
+  const fit = total <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - total)} to spare` : `does NOT fit${spilled ? ' even after spilling' : ''}, ${formatBytes(total - cap)} over`;
+  const lines = [`  capacity        ${formatBytes(cap)}: ${fit} ${arena}`];
+  if (spilled) {
+    const room = cap - tail;
+    lines.push(`                  on chip: head ${formatBytesExact(head)} ${head <= room ? 'within' : 'above'} the capacity less TFLM's tail estimate, ${formatBytesExact(room)}`);
+  }
+  return lines;
+}
+
+/**
  * The human report of a model, answer first. TFLite: the arena TFLM will use (its head with this
  * plan and the kernels' scratch, plus an estimate of its tail), compared with what TFLM's own
  * planner needs on the model as given. Then per subgraph (a step is an operator): the plan, its lower
@@ -97,13 +118,7 @@ export function formatModelReport(
       `                  + TFLM's tail ~${formatBytesExact(a.tail.bytes)}${a.variables > 0 ? ` (of which variables ${formatBytesExact(a.variables)})` : ''}: ` +
         `kTensorArenaSize ~ ${formatBytesExact(a.total)}; the tail an ${tailLabel(a.tail)}`,
     );
-    if (cap !== undefined && spilled) {
-      head.push(`  capacity        ${formatBytes(cap)}: ${a.head <= cap ? `fits after spilling, ${formatBytes(cap - a.head)} to spare` : `does NOT fit, ${formatBytes(a.head - cap)} over`}`);
-    } else if (cap !== undefined) {
-      // The arena a user types in (head + TFLM's tail estimate) is what must fit.
-      const fit = a.total <= cap ? `fits, ${formatBytes(cap - a.total)} to spare` : `does NOT fit, ${formatBytes(a.total - cap)} over`;
-      head.push(`  capacity        ${formatBytes(cap)}: ${fit} (head + TFLM's tail estimate, kTensorArenaSize ~ ${formatBytesExact(a.total)})`);
-    }
+    if (cap !== undefined) head.push(...tfliteCapacityLines(cap, a.head, a.tail.bytes, spilled));
     if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${TFLM_DEFAULT_NAME}: ${lessThan(a.head, tflm.runtimeDefault)}`);
   } else if (model.subgraphs.length > 1) {
     head.push(`  arena needed    ${formatBytesExact(total)}  ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena`);
@@ -136,7 +151,7 @@ export function formatModelReport(
       verbose: options.verbose ?? false,
       preface: [`  tensors         ${counts(sg)}`],
       details,
-      ...(model.format === 'tflite' ? { arenaName: 'planned arena' } : {}),
+      ...(model.format === 'tflite' ? { arenaName: 'planned arena', spilledCapacityName: 'on-chip room' } : {}),
       // The model's lines above judge the fit of the whole arena (TFLM's head and tail; the subgraphs together).
       ...(judged !== undefined ? { fitJudgedBy: judged } : {}),
     });
@@ -145,9 +160,9 @@ export function formatModelReport(
     parts.push(lines.join('\n') + '\n');
   });
   if (model.subgraphs.length > 1 && model.format === 'tflite') {
-    // The capacity holds the whole TFLM arena (head + tail estimate), as above.
-    const whole = spilled ? total : (a?.total ?? total);
-    const fit = cap === undefined ? '' : whole <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''}` : `; capacity ${formatBytes(cap)}: does NOT fit${spilled ? '' : " (with TFLM's tail estimate)"}`;
+    // The capacity holds the whole TFLM arena (head + tail estimate), spilled or not, as above.
+    const whole = a?.total ?? total;
+    const fit = cap === undefined ? '' : whole <= cap ? `; capacity ${formatBytes(cap)}: fits${spilled ? ' after spilling' : ''} (with TFLM's tail estimate)` : `; capacity ${formatBytes(cap)}: does NOT fit (with TFLM's tail estimate)`;
     const how = layout === 'stacked' ? 'stacked in one arena' : "in one arena as TFLM's lifetimes allow (a subgraph run once right above what its caller has live at the call)";
     parts.push(`${printable(model.file)}: ${plural(model.subgraphs.length, 'subgraph')} ${how} (header, offline plan): ${formatBytesExact(total)}${fit}\n`);
   }

@@ -139,6 +139,12 @@ export interface ReportOptions {
    * names that judgement, rather than a verdict of its own that could contradict it. Not after spilling.
    */
   fitJudgedBy?: string;
+  /**
+   * After spilling: the name of the capacity line (default "capacity"), when the bytes the part was
+   * spilled within are not the user's capacity (a TFLite subgraph's "on-chip room": the capacity less
+   * TFLM's tail estimate and what earlier subgraphs take, src/plan-model.ts).
+   */
+  spilledCapacityName?: string;
 }
 
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
@@ -220,7 +226,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   const capacity = spill?.capacity ?? problem.capacity;
   if (capacity !== undefined) {
     const c = formatBytes(capacity);
-    if (spill) out.push(`  capacity        ${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
+    if (spill) out.push(`  ${(options.spilledCapacityName ?? 'capacity').padEnd(16)}${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
     else if (options.fitJudgedBy !== undefined) out.push(`  capacity        ${c}: ${options.fitJudgedBy}; this plan alone: ${formatBytes(result.peak)}`);
     else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);
     else {

@@ -77,6 +77,8 @@ export interface PanelSpec {
   bound: Bytes;
   /** The capacity line (on chip only). */
   capacity?: Bytes;
+  /** What the capacity line is called (default `capacity`), e.g. the on-chip room TFLM's tail leaves. */
+  capacityName?: string;
   /** labels[i]: the names of what buffer i holds. */
   labels: readonly string[];
   /** tips[i]: buffer i as its tooltip names it (default its label), e.g. `relu (tensor 3)`. */
@@ -171,12 +173,12 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
     hline(p.bound, '#1a7f37', `bound ${formatBytes(p.bound)}`, '2 2');
     hline(p.peak, '#222', `peak ${formatBytes(p.peak)}`, '6 3');
   }
-  if (p.capacity !== undefined && capInView) hline(p.capacity, '#cf222e', `capacity ${formatBytes(p.capacity)}`, '8 2 2 2');
+  if (p.capacity !== undefined && capInView) hline(p.capacity, '#cf222e', `${p.capacityName ?? 'capacity'} ${formatBytes(p.capacity)}`, '8 2 2 2');
   for (const l of lineLabels(lines, py, py + PLOT_H)) {
     out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${num(l.ly)}" fill="${l.color}" font-weight="bold">${esc(l.text)}</text>`);
   }
   if (p.capacity !== undefined && !capInView) {
-    out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${py + 10}" fill="#cf222e" font-weight="bold">capacity ${esc(formatBytes(p.capacity))}</text>`);
+    out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${py + 10}" fill="#cf222e" font-weight="bold">${esc(p.capacityName ?? 'capacity')} ${esc(formatBytes(p.capacity))}</text>`);
     out.push(`<text x="${LEFT + plotW + 6}" y="${py + 23}" fill="#cf222e">(above the plot)</text>`);
   }
   // The peak step as the report and the JSON name it: where the plan's top is set (planPeakStep).
@@ -353,6 +355,8 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
       peak: plan.peak,
       bound: liveOf(chip),
       capacity: plan.spill.capacity,
+      // TFLite: the head spilled within the capacity less TFLM's tail estimate (src/plan-model.ts).
+      ...(model.format === 'tflite' ? { capacityName: 'capacity - tail' } : {}),
     });
     panels.push({ ...base, memory: 'DDR', head, figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${n(ddr.length)} spilled`, id: `subgraph-${s}-ddr`, idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) });
   });

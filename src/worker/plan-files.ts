@@ -14,6 +14,7 @@ import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith } from '../plan-model.js';
+import { tflmTailReserve } from '../runtime/tflm/tail-reserve.js';
 import { emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
@@ -143,7 +144,8 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   if (o.memories !== undefined && modelFormat(file, bytes) !== undefined) return planOneModelTiers(solver, file, bytes, o, o.memories, deadline);
   if (modelFormat(file, bytes) !== undefined) {
     const model = importModelFile(bytes, file, o.model ?? {});
-    const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false });
+    const tail = { pointerBits: o.pointerBits ?? 32, kernels: o.kernels ?? 'reference' } as const;
+    const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false, tail });
     const spilled = planned.results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0);
     // TFLite: the plan shaped for TFLM's kernel scratch, as for one file (cli-model.ts).
     const tflm =
@@ -159,7 +161,8 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
         : undefined;
     const results = tflm?.plans ?? planned.results;
     const offsets = tensorOffsets(model, results);
-    const arenaOpts = tflmArenaOptions(tflm, o.pointerBits);
+    // After spilling (no TFLM facts): the tail estimate the plan was spilled beside, as for one file (cli-model.ts).
+    const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, o.pointerBits) : tflmTailReserve(model, tail).arena;
     const json = modelPlanToJson(model, results, o.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });

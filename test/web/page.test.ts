@@ -26,6 +26,7 @@ import { importModelFile } from '../../src/import/model-file.js';
 import { planModel } from '../../src/plan-model.js';
 import { reorderModel } from '../../src/order/model.js';
 import { tflmArena, tflmArenaOptions } from '../../src/runtime/tflm/arena.js';
+import { tflmTailReserve } from '../../src/runtime/tflm/tail-reserve.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import type { Problem } from '../../src/problem/types.js';
@@ -350,12 +351,16 @@ describe('the page in Chromium', () => {
     const cli = cliJson('spill.csv', SPILL_CSV, '--capacity', '64KiB', '--time-limit', '10');
     const shown = (await downloadedPlan()) as unknown as Record<string, unknown>;
     expect(planOf(shown)).toEqual(planOf(cli));
-    // A model: chain.tflite under 600 B spills its 1 KiB tensor, on the page as on the command line.
+    // A model: chain.tflite under 600 B + TFLM's tail estimate (which stays on chip beside the head)
+    // spills its 1 KiB tensor, on the page as on the command line.
     const bytes = buildTflite(FIXTURES.chain());
-    await withCapacity('600', () => page.fill('#custom', '600'));
+    const cap = String(600 + tflmTailReserve(importModelFile(bytes, 'chain.tflite')).tail.bytes);
+    await withCapacity(cap, () => page.fill('#custom', cap));
     await upload('chain.tflite', bytes);
     expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
-    const modelCli = cliJson('chain.tflite', bytes, '--capacity', '600', '--time-limit', '10') as { subgraphs: Record<string, unknown>[] };
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('true');
+    const modelCli = cliJson('chain.tflite', bytes, '--capacity', cap, '--time-limit', '10') as { subgraphs: Record<string, unknown>[]; arena: { fits: boolean } };
+    expect(modelCli.arena.fits).toBe(true);
     const modelShown = (await downloadedPlan()) as unknown as { subgraphs: Record<string, unknown>[] };
     expect(modelShown.subgraphs.map(planOf)).toEqual(modelCli.subgraphs.map(planOf));
     const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
@@ -691,18 +696,34 @@ describe('the page in Chromium: reports (issue 12)', () => {
       expect(await page.locator('#hints-list li').allTextContents()).toEqual(toFit);
       return { shown, cli };
     };
-    // Under its two 64 B tensors: every kind of hint; it spills (exit 0).
-    const small = await hintsAt('48', 0);
+    // The tail beside the head: what spills, spills within the capacity less the tail.
+    // Its two 64 B tensors above the room the tail leaves (48 B): every kind of hint; it spills (exit 0).
+    const small = await hintsAt(String(tail + 48), 0);
     expect(small.shown.map((h) => h.change)).toEqual(['capacity', 'tensor', 'tensor', 'spill', expect.stringMatching(/^--reorder/)]);
     expect(small.shown[4]).toMatchObject({ arena: reordered + tail, fits: false });
     mkdirSync(join(root, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-output/page-hints.png'), fullPage: true });
-    // Where only --reorder fits the whole arena: the head fits, the arena does not (exit 3), on the page too.
-    const whole = await hintsAt(String(reordered + tail + 16), 3);
-    expect(whole.cli.arena.fits).toBe(false);
+    // Where the head fits the capacity but not beside the tail: it spills and fits (head + tail), on the
+    // page as on the command line, the same plan; --reorder would fit without spilling.
+    const reCap = String(reordered + tail + 16);
+    const whole = await hintsAt(reCap, 0);
+    expect(whole.cli.arena.fits).toBe(true);
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    expect(await page.locator('#fits').getAttribute('data-fits')).toBe('true');
+    expect(whole.shown.map((h) => h.change)).toEqual(['capacity', 'spill', expect.stringMatching(/^--reorder/)]);
+    expect(whole.shown[2]).toMatchObject({ arena: reordered + tail, fits: true });
+    const spilledCli = cliJson('deq.tflite', bytes, '--capacity', reCap, '--method', 'heuristic') as { subgraphs: Record<string, unknown>[]; arena: unknown };
+    const spilledShown = (await downloadedPlan()) as unknown as { subgraphs: Record<string, unknown>[]; arena: unknown };
+    expect(spilledShown.subgraphs.map(planOf)).toEqual(spilledCli.subgraphs.map(planOf));
+    // The arena too: the on-chip head beside the same tail estimate (its scratch requests counted), and the verdict.
+    expect(spilledShown.arena).toEqual(spilledCli.arena);
+    // A capacity the tail alone fills: does not fit, no spill can help (exit 3), on the page too.
+    const none = await hintsAt('48', 3);
+    expect(none.cli.arena.fits).toBe(false);
     expect(await page.locator('#fits').getAttribute('data-fits')).toBe('false');
-    expect(whole.shown.map((h) => h.change)).toEqual(['capacity', expect.stringMatching(/^--reorder/)]);
-    expect(whole.shown[1]).toMatchObject({ arena: reordered + tail, fits: true });
+    expect(await page.locator('#status').getAttribute('data-status')).not.toBe('spilled');
+    expect(await page.locator('#spill').textContent()).toMatch(/TFLM's tail estimate alone is .*no spill can help/);
+    expect(none.shown.map((h) => h.change)).toEqual(['capacity', 'spill', expect.stringMatching(/^--reorder/)]);
     // A capacity it fits: no hints.
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
     expect(await page.locator('#hints').isVisible()).toBe(false);

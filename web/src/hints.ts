@@ -17,8 +17,8 @@ import { importWith, type PageImportOptions } from './input.js';
  * The hints for `file` read with `options` (Input.options: as the page read it) and planned as
  * `results` (one per part: subgraph, or the buffer list) under `capacity` (bytes), with the solve
  * options of that plan; `tflm`: a TFLite model's arena as the page shows it (with the kernels'
- * scratch, as the command line's JSON arena.tflm), else (after spilling) computed here as the
- * command line does then (no scratch). The same hints as `arenapack plan FILE --capacity C` prints: [] when every
+ * scratch; after spilling, the on-chip head beside the same tail estimate, as the command line's JSON
+ * arena.tflm), else computed here without the kernels' scratch. The same hints as `arenapack plan FILE --capacity C` prints: [] when every
  * buffer fits on chip. The re-plans share one deadline, the time limit of the plan (the command
  * line's default when none).
  */

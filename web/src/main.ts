@@ -13,6 +13,7 @@ import { fitsAllOnChip } from '../../src/fit-hints.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { tflmArena, tflmArenaOptions, type TflmArena, type TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
 import { planForTflmAsync } from '../../src/runtime/tflm/model-head.js';
+import { tflmTailReserve } from '../../src/runtime/tflm/tail-reserve.js';
 import { clearDownloads, showDownloads } from './downloads.js';
 import { exampleCsv } from './example.js';
 import type { DeclaredInput, Input, PageImportOptions } from './input.js';
@@ -34,8 +35,9 @@ interface State {
   /** What would make it fit (for the whole file, not per part); undefined when it fits. */
   hints?: HintsState;
   /**
-   * TFLite, nothing spilled: the arena TFLM needs (head with the kernels' scratch + tail estimate),
-   * what must fit the capacity, and the options it was computed with, as on the command line.
+   * TFLite: the arena TFLM needs (head with the kernels' scratch, or after spilling the on-chip head;
+   * + tail estimate), what must fit the capacity, and the options it was computed with, as on the
+   * command line.
    */
   tflm?: TflmArena;
   tflmOptions?: TflmArenaOptions;
@@ -209,15 +211,20 @@ async function plan(input: Input): Promise<void> {
         }),
       ),
     );
+    const model = input.model;
+    // TFLite: TFLM's tail estimate stays on chip beside the head, spilled or not (the command line's
+    // default --pointer-bits 32 and reference kernels): what spills, spills within the capacity less it.
+    const reserve = model?.format === 'tflite' ? tflmTailReserve(model) : undefined;
     // What does not fit spills to DDR: the command line's procedure (src/solve/spill.ts), same plan.
     const results: PlanResult[] =
-      cap === undefined ? wholes : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
+      cap === undefined
+        ? wholes
+        : await spillSubgraphsWith(problems, wholes, options, cap, (p, o) => solver.solve(p, { ...o, signal: ac.signal }), reserve?.tail.bytes ?? 0, model);
     // Memory tiers, when chosen: the plan over them, shown beside the one-arena plan.
     const memories = chosenMemories();
     const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
     showTiers(input, tiers);
-    const model = input.model;
     // TFLite, nothing spilled: the plan TFLM runs best and the arena it needs, as the command line's
     // (cli-model.ts planTflm): the kernels' scratch placed around the plan, the candidate with the
     // smallest head kept, the tail estimate with its scratch requests.
@@ -234,7 +241,8 @@ async function plan(input: Input): Promise<void> {
         : undefined;
     if (running !== ac) return;
     const shown: PlanResult[] = facts?.plans ?? results;
-    const tflmOptions = facts !== undefined ? tflmArenaOptions(facts) : undefined;
+    // After spilling (no TFLM facts): the tail the plan was spilled beside, as the command line's.
+    const tflmOptions = facts !== undefined ? tflmArenaOptions(facts) : reserve?.arena;
     const tflm = model !== undefined && tflmOptions !== undefined ? tflmArena(model, tensorOffsets(model, shown), tflmOptions) : undefined;
     const needsHints = cap !== undefined && (!fitsAllOnChip(shown, cap) || (tflm !== undefined && tflm.total > cap));
     state = {

@@ -21,8 +21,8 @@ const STATUS: Record<SolveResult['status'], [string, string]> = {
 };
 
 /**
- * The summary cards. "Arena needed": the plan's peak (bytes); for a TFLite model (`tflm`, nothing
- * spilled) the arena the command line reports — TFLM's head with the plan (tensors rounded to 16 and
+ * The summary cards. "Arena needed": the plan's peak (bytes); for a TFLite model (`tflm`; after
+ * spilling, its head is what stays on chip) the arena the command line reports — TFLM's head with the plan (tensors rounded to 16 and
  * the kernels' scratch it places around them) and beside it the tail estimate and kTensorArenaSize
  * (head + tail), data-total — not the plan's peak.
  */
@@ -63,8 +63,8 @@ export function showSummary(result: SolveResult, tflm?: Pick<TflmArena, 'head' |
 
 /**
  * Fits or not under the capacity the plan was made for: all on chip, after spilling (what spilled to
- * DDR, as the command line reports it), or not at all. `tflm`: a TFLite model's arena (nothing spilled),
- * whose whole size (head + TFLM's tail estimate) is what must fit, as on the command line.
+ * DDR, as the command line reports it), or not at all. `tflm`: a TFLite model's arena, whose whole
+ * size (head + TFLM's tail estimate) is what must fit, spilled or not, as on the command line.
  */
 export function showFit(result: SolveResult, capacity: number | undefined, tflm?: Pick<TflmArena, 'total' | 'tail'>): void {
   const fits = byId('fits');
@@ -81,18 +81,29 @@ export function showFit(result: SolveResult, capacity: number | undefined, tflm?
   fits.dataset['fits'] = String(ok);
   if (result.spill) {
     const sp = result.spill;
-    fits.textContent = `fits ${formatBytes(sp.capacity)} after spilling`;
-    fits.className = 'big warn';
+    // TFLite: the head was spilled within the capacity less TFLM's tail estimate; head + tail must fit.
+    const whole = tflm === undefined || tflm.total <= capacity;
+    fits.dataset['fits'] = String(ok && whole);
+    fits.textContent = tflm === undefined ? `fits ${formatBytes(sp.capacity)} after spilling` : whole ? `fits ${formatBytes(capacity)} after spilling` : `doesn't fit ${formatBytes(capacity)}`;
+    fits.className = `big ${whole ? 'warn' : 'bad'}`;
     fits.dataset['spilled'] = sp.spilled.join(',');
     const names = sp.spilled.slice(0, 8).join(', ') + (sp.spilled.length > 8 ? ', …' : '');
+    const withTail = tflm !== undefined ? ` + TFLM's tail estimate ~${formatBytes(tflm.tail.bytes)} = ${formatBytes(tflm.total)}` : '';
     spill.textContent =
       `all on chip needs ${formatBytes(sp.whole.peak)}; ${plural(sp.spilled.length, 'buffer')} ` +
-      `(${formatBytes(sp.spilledBytes)}) spill to a DDR arena of ${formatBytes(sp.ddrPeak)}: ${names}; on chip ${formatBytes(result.peak)}, ` +
+      `(${formatBytes(sp.spilledBytes)}) spill to a DDR arena of ${formatBytes(sp.ddrPeak)}: ${names}; on chip ${formatBytes(result.peak)}${withTail}, ` +
       `${sp.choice === 'optimal' ? 'proven best choice' : 'feasible choice, not proven best'}`;
     return;
   }
   if (tflm !== undefined) {
     const whole = tflm.total <= capacity;
+    if (tflm.tail.bytes >= capacity) {
+      fits.dataset['fits'] = 'false';
+      fits.textContent = `doesn't fit ${formatBytes(capacity)}`;
+      fits.className = 'big bad';
+      spill.textContent = `TFLM's tail estimate alone is ${formatBytes(tflm.tail.bytes)}, leaving no room for the head: no spill can help`;
+      return;
+    }
     fits.dataset['fits'] = String(whole);
     fits.textContent = whole ? `fits ${formatBytes(capacity)}` : `doesn't fit ${formatBytes(capacity)}`;
     fits.className = `big ${whole ? 'good' : 'bad'}`;
