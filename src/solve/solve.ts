@@ -292,7 +292,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       // A decode looks at the clock between chunks; it stops early enough to leave the verifier and
       // the report their time (finishReserveMs), and then still returns a plan (the rest stacked).
       const stopAt = until.before(finishReserveMs!);
-      const d = eng.decode(KERNELS[name] as DecodeKernel, () => !stopAt.passed());
+      // Without the conflict graph (a million buffers), largest-first orders decode as a wave along
+      // time (Engine.decode): the same plan, with what each placement reads still in cache.
+      const kernel = KERNELS[name] as DecodeKernel;
+      const d = eng.decode(kernel, () => !stopAt.passed(), kernel !== 'inorder' && !eng.canSearch());
       if (d.placed < d.total) {
         cut = true;
         notes.push(`${name} cut by the time limit after ${d.placed} of ${d.total} buffers: the rest stacked above them by size class`);

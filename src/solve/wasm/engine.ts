@@ -22,7 +22,7 @@ interface Exports {
   inorder(): number;
   greedySize(): number;
   greedyConflicts(): number;
-  decodeBegin(which: number): number;
+  decodeBegin(which: number, wave: number): number;
   decodeRun(count: number): number;
   decodeEnd(): number;
   slotsInorder(): number;
@@ -234,10 +234,15 @@ export class Engine {
    * the end. When `more()` returns false the buffers not yet placed are stacked above the placed
    * ones by size class (assembly/stack.ts: each class a band as high as its most buffers live at
    * once), so a plan always comes back; `placed` < `total` says it was cut.
+   * `wave`: the buffers are placed in the order of a wave along time (assembly/wave.ts: each as soon
+   * as every buffer before it in the kernel's order that overlaps it is placed, the earliest in time
+   * first), which keeps what a placement reads in cache: the same plan when it runs to the end, a
+   * million buffers several times faster. Cut short, the buffers placed are then not the first of
+   * the kernel's order, but each has every earlier buffer it overlaps placed below the stack.
    */
-  decode(kernel: DecodeKernel, more: () => boolean): { offsets: number[]; peak: number; placed: number; total: number } {
+  decode(kernel: DecodeKernel, more: () => boolean, wave = false): { offsets: number[]; peak: number; placed: number; total: number } {
     this.searchReady = false;
-    const total = this.x.decodeBegin(DECODE_ORDERS[kernel]);
+    const total = this.x.decodeBegin(DECODE_ORDERS[kernel], wave ? 1 : 0);
     if (total < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
     let placed = 0;
     while (placed < total && (placed === 0 || more())) placed = this.x.decodeRun(DECODE_CHUNK);
