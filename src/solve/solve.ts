@@ -143,9 +143,10 @@ const LS_MIN_MOVES = 20;
  * The time the end of a command takes (the verifier's sweep, the report's), as a multiple of the time
  * from the solve's start to its first heuristic (the bounds' sweep, loading the engine: passes over the
  * buffers as those are): a decode cut by the time limit stops that long before the end. Measured at
- * 10^6 buffers (`npm run bench -- scale`).
+ * 10^6 buffers (`npm run bench -- scale`, bench/scale-case.ts's phases): bounds and load ~1.2 s, the
+ * verifier and the report ~1.1 s; the spill phase after them ~2.7 s.
  */
-const FINISH_PER_PREP = 2;
+const FINISH_PER_PREP = 1;
 /** How much longer the end is when the spill phase follows (FINISH_PER_PREP times this). */
 const SPILL_FINISH_FACTOR = 3;
 
@@ -356,8 +357,9 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
         lsAfterSearch = true;
         continue;
       }
-      // The local search takes at most half the time left when a search may follow.
-      runHeuristic(name, method === 'heuristic' ? end : end.share(0.5));
+      // A heuristic takes at most half the time left when a search may follow (not without the
+      // conflict graph, which the search needs: a million buffers).
+      runHeuristic(name, method === 'heuristic' || !eng.canSearch() ? end : end.share(0.5));
     }
   }
 
