@@ -4,7 +4,7 @@ import { FIXED_TOP, N, alignOf, alignUp, emit, fixedOf, resetPlacement, setOffse
 import { orderByConflicts, orderBySize, orderByStart } from './orders';
 import { BEST_FIT, FIRST_FIT, decodeFrom } from './place';
 import { stackUnplaced } from './stack';
-import { waveBegin, waveRun, waveTop } from './wave';
+import { waveBegin, waveRun, waveStack } from './wave';
 
 /** No reuse: every movable buffer stacked above the last, in input order. */
 export function naive(): f64 {
@@ -104,8 +104,8 @@ export function decodeRun(count: i32): i32 {
  */
 export function decodeEnd(): f64 {
   if (D_DONE < D_M) {
-    const top = D_WAVE ? waveTop() : D_DONE > 0 ? load<i64>(D_TOPS + (<usize>(D_DONE - 1) << 3)) : FIXED_TOP;
-    if (!stackUnplaced(top)) {
+    const top = D_DONE > 0 ? load<i64>(D_TOPS + (<usize>(D_DONE - 1) << 3)) : FIXED_TOP;
+    if (!(D_WAVE ? waveStack() : stackUnplaced(top))) {
       release(D_AT);
       return -1;
     }

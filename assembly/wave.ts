@@ -17,7 +17,8 @@
 import { alloc } from './memory';
 import { LISTED, addPlaceWork, placeOne } from './place';
 import { listNeighbours } from './neighbours';
-import { FIXED_TOP, N, SCRATCH_A } from './problem';
+import { FIXED_TOP, N, SCRATCH_A, isPlaced, setPlaced } from './problem';
+import { STACK_TOP, stackUnplaced } from './stack';
 
 /** Position of each buffer in the order being decoded, i32; -1 for buffers not in it (fixed). */
 let RANK: usize = 0;
@@ -26,6 +27,8 @@ let WAITS: usize = 0;
 /** The ready buffers, a binary min-heap of engine indices, i32. */
 let HEAP: usize = 0;
 let HEAP_N: i32 = 0;
+/** u8 per buffer: 1 once a neighbour it waited for is placed (2: set aside by waveStack). */
+let TOUCHED: usize = 0;
 /** The highest offset + size placed so far (the fixed buffers' top at first). */
 let TOP: i64 = 0;
 let RULE: i32 = 0;
@@ -73,7 +76,9 @@ export function waveBegin(order: usize, m: i32, rule: i32): bool {
   RANK = alloc(<usize>n << 2);
   WAITS = alloc(<usize>n << 2);
   HEAP = alloc(<usize>n << 2);
-  if (HEAP == 0) return false;
+  TOUCHED = alloc(<usize>n);
+  if (TOUCHED == 0) return false;
+  memory.fill(TOUCHED, 0, <usize>n);
   for (let b = 0; b < N; b++) put32(RANK, b, -1);
   for (let i = 0; i < m; i++) put32(RANK, at32(order, i), i);
   HEAP_N = 0;
@@ -117,6 +122,7 @@ export function waveRun(count: i32): i32 {
       if (at32(RANK, c) > r) {
         const w = at32(WAITS, c) - 1;
         put32(WAITS, c, w);
+        store<u8>(TOUCHED + <usize>c, 1);
         if (w == 0) heapPush(c);
       }
     }
@@ -124,7 +130,23 @@ export function waveRun(count: i32): i32 {
   return done;
 }
 
-/** The highest offset + size placed so far by the wave (the fixed buffers' top before any). */
-export function waveTop(): i64 {
-  return TOP;
+/**
+ * Places what a wave cut short left unplaced, in two stacks (stack.ts): the buffers none of whose
+ * neighbours is placed (the front has not reached them: most of them) from the fixed buffers' top up,
+ * where nothing placed lives at their steps; then the others above both the placed buffers and that
+ * stack. Buffers a wave has not placed overlap placed ones only when they waited for one (a later
+ * buffer in the order waits for its earlier neighbours), so the first stack meets no placed buffer.
+ * Returns false when memory is exhausted.
+ */
+export function waveStack(): bool {
+  for (let b = 0; b < N; b++) {
+    if (!isPlaced(b) && load<u8>(TOUCHED + <usize>b) == 1) {
+      store<u8>(TOUCHED + <usize>b, 2);
+      setPlaced(b, true);
+    }
+  }
+  if (!stackUnplaced(FIXED_TOP)) return false;
+  const low = STACK_TOP;
+  for (let b = 0; b < N; b++) if (load<u8>(TOUCHED + <usize>b) == 2) setPlaced(b, false);
+  return stackUnplaced(max(TOP, low));
 }

@@ -143,12 +143,12 @@ const LS_MIN_MOVES = 20;
  * The time the end of a command takes (the verifier's sweep, the report's), as a multiple of the time
  * from the solve's start to its first heuristic (the bounds' sweep, loading the engine: passes over the
  * buffers as those are): a decode cut by the time limit stops that long before the end. Measured at
- * 10^6 buffers (`npm run bench -- scale`, bench/scale-case.ts's phases): bounds and load ~1.2 s, the
- * verifier and the report ~1.1 s; the spill phase after them ~2.7 s.
+ * 10^6 buffers (`npm run bench -- scale`, bench/scale-case.ts's phases): bounds and load ~1.3 s, the
+ * verifier and the report ~1.1 s; the spill phase after them (a good plan: few buffers to spill) ~1.5 s.
  */
 const FINISH_PER_PREP = 1;
 /** How much longer the end is when the spill phase follows (FINISH_PER_PREP times this). */
-const SPILL_FINISH_FACTOR = 3;
+const SPILL_FINISH_FACTOR = 2;
 
 const isDecodeKernel = (k: string): k is DecodeKernel => k === 'inorder' || k === 'greedySize' || k === 'greedyConflicts';
 

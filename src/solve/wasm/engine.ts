@@ -242,8 +242,10 @@ export class Engine {
    * `wave`: the buffers are placed in the order of a wave along time (assembly/wave.ts: each as soon
    * as every buffer before it in the kernel's order that overlaps it is placed, the earliest in time
    * first), which keeps what a placement reads in cache: the same plan when it runs to the end, a
-   * million buffers several times faster. Cut short, the buffers placed are then not the first of
-   * the kernel's order, but each has every earlier buffer it overlaps placed below the stack.
+   * million buffers faster. Cut short, the buffers placed are then not the first of the kernel's
+   * order, but each has every earlier buffer it overlaps placed; the rest are stacked in two parts
+   * (assembly/wave.ts waveStack): those the front has not reached from the bottom up, where nothing
+   * placed lives at their steps, the others on top.
    */
   decode(kernel: DecodeKernel, more: () => boolean, wave = false): { offsets: number[]; peak: number; placed: number; total: number } {
     this.searchReady = false;
