@@ -4,6 +4,7 @@ import { FIXED_TOP, N, alignOf, alignUp, emit, fixedOf, resetPlacement, setOffse
 import { orderByConflicts, orderBySize, orderByStart } from './orders';
 import { BEST_FIT, FIRST_FIT, decodeFrom } from './place';
 import { stackUnplaced } from './stack';
+import { waveBegin, waveRun, waveStack } from './wave';
 
 /** No reuse: every movable buffer stacked above the last, in input order. */
 export function naive(): f64 {
@@ -55,13 +56,17 @@ let D_TOPS: usize = 0;
 let D_M: i32 = 0;
 let D_DONE: i32 = 0;
 let D_RULE: i32 = 0;
+/** Whether the decode begun runs as a wave (wave.ts): the same plan, placed in another sequence. */
+let D_WAVE: bool = false;
 
 /**
  * Starts a decode of order `which` (0: execution order, first fit; 1: largest first, best fit;
  * 2: most bytes in conflict first, best fit); returns how many buffers it will place, -1 when
- * memory is exhausted.
+ * memory is exhausted. `wave` non-zero: placed as a wave (wave.ts), the same plan when it runs to
+ * the end; cut short, the buffers placed are not a prefix of the order but each has every earlier
+ * neighbour placed.
  */
-export function decodeBegin(which: i32): i32 {
+export function decodeBegin(which: i32, wave: i32): i32 {
   D_AT = mark();
   D_ORDER = alloc(<usize>max(N, 1) << 2);
   D_TOPS = alloc(<usize>max(N, 1) << 3);
@@ -72,13 +77,22 @@ export function decodeBegin(which: i32): i32 {
   D_M = which == 0 ? orderByStart(D_ORDER) : which == 1 ? orderBySize(D_ORDER) : orderByConflicts(D_ORDER);
   D_RULE = which == 0 ? FIRST_FIT : BEST_FIT;
   D_DONE = 0;
+  D_WAVE = wave != 0;
   resetPlacement();
+  if (D_WAVE && !waveBegin(D_ORDER, D_M, D_RULE)) {
+    release(D_AT);
+    return -1;
+  }
   return D_M;
 }
 
 /** Places the next `count` buffers of the decode begun; returns how many it has placed in all. */
 export function decodeRun(count: i32): i32 {
   const to = <i32>min(<i64>D_DONE + <i64>count, <i64>D_M);
+  if (D_WAVE) {
+    D_DONE += waveRun(to - D_DONE);
+    return D_DONE;
+  }
   if (to > D_DONE) decodeFrom(D_ORDER, to, D_DONE, D_RULE, D_TOPS);
   D_DONE = to;
   return D_DONE;
@@ -91,7 +105,7 @@ export function decodeRun(count: i32): i32 {
 export function decodeEnd(): f64 {
   if (D_DONE < D_M) {
     const top = D_DONE > 0 ? load<i64>(D_TOPS + (<usize>(D_DONE - 1) << 3)) : FIXED_TOP;
-    if (!stackUnplaced(top)) {
+    if (!(D_WAVE ? waveStack() : stackUnplaced(top))) {
       release(D_AT);
       return -1;
     }

@@ -18,16 +18,28 @@ export const BEST_FIT: i32 = 1;
  */
 export let PLACE_WORK: f64 = 0;
 
+/** Adds work done elsewhere (wave.ts) to PLACE_WORK. */
+export function addPlaceWork(w: f64): void {
+  PLACE_WORK += w;
+}
+
 /** PLACE_WORK so far (JS reads it around one decode to cost a local-search move). */
 export function placeWork(): f64 {
   return PLACE_WORK;
 }
+
+/**
+ * How many neighbours the last placeOne listed: they stay in SCRATCH_A (i32 each) until the next
+ * listing there (wave.ts reads them to release the buffers that waited for the one just placed).
+ */
+export let LISTED: i32 = 0;
 
 /** Gives buffer b an offset: a gap between placed neighbours that fits it, else on top of them all. */
 export function placeOne(b: i32, rule: i32): i64 {
   const nb = SCRATCH_A;
   let k = 0;
   const all = listNeighbours(b, nb);
+  LISTED = all;
   PLACE_WORK += <f64>(all + 1);
   // The placed neighbours' byte ranges, side by side (no index to follow while sorting them).
   for (let p = 0; p < all; p++) {

@@ -21,6 +21,9 @@ function classOfBytes(v: i64): i32 {
  * bottom rounded up to its alignment (a slot holds size + alignment - 1 bytes). Bands are stacked in
  * class order. Returns false when memory is exhausted (nothing is placed then).
  */
+/** The top of the last stack stackUnplaced made (its base when nothing was left to place). */
+export let STACK_TOP: i64 = 0;
+
 export function stackUnplaced(base: i64): bool {
   const n = N;
   const at = mark();
@@ -96,6 +99,7 @@ export function stackUnplaced(base: i64): bool {
     store<i64>(bands + (<usize>k << 3), cur);
     cur += <i64>load<i32>(colors + (<usize>k << 2)) << <i64>k;
   }
+  STACK_TOP = cur;
   for (let b = 0; b < n; b++) {
     const k = <i32>load<u8>(cls + <usize>b);
     if (k == 255) continue;

@@ -106,6 +106,11 @@ export function csvParseRecords(text: string, file: string): CsvRecord[] {
  * buffer found later (validateProblem's).
  */
 export function parseCsv(text: string, file = '<csv>', lines?: number[]): Problem {
+  return plainCsvProblem(text, lines) ?? parseCsvRecords(text, file, lines);
+}
+
+/** parseCsv() through csvRecords(), for any text: every column, every error. */
+export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]): Problem {
   const records = csvRecords(text, file);
   if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
   const headRecord = records[0]!;
@@ -166,6 +171,105 @@ export function parseCsv(text: string, file = '<csv>', lines?: number[]): Proble
     buffers.push(b);
     lines?.push(line);
   }
+  return { buffers };
+}
+
+/** The columns of the one-pass reader (plainCsvProblem), each read by its index here. */
+const PLAIN_COLUMNS = ['id', 'lower', 'upper', 'end', 'size'] as const;
+const [ID, LOWER, UPPER, END, SIZE] = [0, 1, 2, 3, 4] as const;
+
+/** Digits a number of the one-pass reader may have: any 15 make a safe integer. */
+const PLAIN_DIGITS = 15;
+
+/**
+ * parseCsv() in one pass over the characters, for the plain files that make up big problems: a PLAIN_CSV
+ * text (no quotes, printable ASCII) whose header names exactly id, lower, size and one of upper / end (any
+ * order, aliases as COLUMN_NAMES), each row four fields of which the numbers are an optional `-` and 1 to
+ * PLAIN_DIGITS digits, spaces and tabs around fields, empty lines anywhere. The problem parseCsv's record
+ * path gives, without a string per line or per field, an array per row or a record object (a million
+ * buffers: several seconds of splitting and garbage collection; `npm run bench -- scale`). Returns
+ * undefined for anything else, bad input included: the record path then reads the file and names the
+ * error (test/import/csv.test.ts checks both give the same).
+ */
+export function plainCsvProblem(text: string, lines?: number[]): Problem | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!PLAIN_CSV.test(body)) return undefined;
+  const lineBreak = plainLineBreak(body);
+  if (lineBreak === undefined) return undefined;
+  const cut = lineBreak.length - 1;
+  const n = body.length;
+  let pos = 0;
+  let line = 1;
+  // Lines with no character at all before the header; one with spaces or commas only: the record path.
+  for (;;) {
+    const nl = body.indexOf('\n', pos);
+    if (nl !== pos + cut || pos >= n) break;
+    pos = nl + 1;
+    line++;
+  }
+  if (pos >= n) return undefined;
+  let headEnd = body.indexOf('\n', pos);
+  if (headEnd < 0) headEnd = n + cut;
+  const head = body.slice(pos, headEnd - cut).split(',');
+  if (head.length !== 4) return undefined;
+  const roles: number[] = [];
+  for (const h of head) {
+    const name = Object.hasOwn(COLUMN_NAMES, h.trim().toLowerCase()) ? COLUMN_NAMES[h.trim().toLowerCase()]! : '';
+    const role = (PLAIN_COLUMNS as readonly string[]).indexOf(name);
+    if (role < 0 || roles.includes(role)) return undefined;
+    roles.push(role);
+  }
+  if (roles.includes(UPPER) && roles.includes(END)) return undefined;
+  const hasEnd = roles.includes(END);
+  const buffers: Buffer[] = [];
+  const found: number[] = [];
+  pos = headEnd + 1;
+  line++;
+  const num = [0, 0, 0, 0, 0];
+  while (pos < n) {
+    let lineEnd = body.indexOf('\n', pos);
+    if (lineEnd < 0) lineEnd = n + cut;
+    const end = lineEnd - cut;
+    if (end > pos) {
+      let id = '';
+      let p = pos;
+      for (let k = 0; k < 4; k++) {
+        let c = body.charCodeAt(p);
+        while (p < end && (c === 32 || c === 9)) c = body.charCodeAt(++p);
+        const role = roles[k]!;
+        if (role === ID) {
+          const from = p;
+          let last = p;
+          while (p < end && c !== 44) {
+            if (c !== 32 && c !== 9) last = p + 1;
+            c = body.charCodeAt(++p);
+          }
+          id = body.slice(from, last);
+          if (id === '') return undefined;
+        } else {
+          const negative = c === 45 && p < end;
+          if (negative) c = body.charCodeAt(++p);
+          let v = 0;
+          const from = p;
+          while (p < end && c >= 48 && c <= 57) {
+            v = v * 10 + (c - 48);
+            c = body.charCodeAt(++p);
+          }
+          if (p === from || p - from > PLAIN_DIGITS) return undefined;
+          num[role] = negative ? -v : v;
+          while (p < end && (c === 32 || c === 9)) c = body.charCodeAt(++p);
+        }
+        // Each field ends at a comma, the last at the end of the line.
+        if (k < 3 ? p >= end || c !== 44 : p !== end) return undefined;
+        p++;
+      }
+      buffers.push({ id, start: num[LOWER]!, end: hasEnd ? num[END]! + 1 : num[UPPER]!, size: num[SIZE]! });
+      found.push(line);
+    }
+    pos = lineEnd + 1;
+    line++;
+  }
+  if (lines !== undefined) for (const l of found) lines.push(l);
   return { buffers };
 }
 

@@ -58,7 +58,8 @@ export function readProblem(text: string, file: string): ReadProblem {
   else if (lower.endsWith('.json')) all = parseJson(text, file);
   else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
   if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lineOf);
-  const empty = all.buffers.flatMap((b, i) => (isZeroSize(b) ? [i] : []));
+  const empty: number[] = [];
+  for (let i = 0; i < all.buffers.length; i++) if (isZeroSize(all.buffers[i])) empty.push(i);
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
   return inFile(file, () => {
     validateProblem(problem);

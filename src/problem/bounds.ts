@@ -41,11 +41,15 @@ function sweepSteps(
 ): void {
   const bs = problem.buffers;
   const n = bs.length;
+  // The buffers read once, in order, into columns: the sweep then reads numbers out of order, not objects.
   const start = new Float64Array(n);
   const end = new Float64Array(n);
+  const size = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    start[i] = bs[i]!.start;
-    end[i] = bs[i]!.end;
+    const b = bs[i]!;
+    start[i] = b.start;
+    end[i] = b.end;
+    size[i] = b.size;
   }
   const byStart = indicesByKey(start);
   const byEnd = indicesByKey(end);
@@ -54,11 +58,11 @@ function sweepSteps(
   for (let k = 0; k < n; ) {
     const t = start[byStart[k]!]!;
     for (; e < n && end[byEnd[e]!]! <= t; e++) {
-      live -= bs[byEnd[e]!]!.size;
+      live -= size[byEnd[e]!]!;
       leave(byEnd[e]!);
     }
     for (; k < n && start[byStart[k]!] === t; k++) {
-      live += bs[byStart[k]!]!.size;
+      live += size[byStart[k]!]!;
       enter(byStart[k]!);
     }
     atStep(t, live);

@@ -1,4 +1,5 @@
 import { InputError } from './errors.js';
+import { IdSet } from './id-set.js';
 import { blocksOf, hasTies, validateTies } from './relative.js';
 import { firstOverlap } from './sweep.js';
 import type { Buffer, MemoryTier, Problem } from './types.js';
@@ -24,14 +25,14 @@ export function validateProblem(problem: Problem): Problem {
     throw new InputError('a problem needs a "buffers" array');
   }
   validateCapacity(problem);
-  const seen = new Set<string>();
-  let total = 0;
   const bs = problem.buffers;
+  const seen = new IdSet(bs.length);
+  let total = 0;
   for (let i = 0; i < bs.length; i++) {
     const b: Buffer = bs[i]!;
     if (b === null || typeof b !== 'object') fail(undefined, i, 'entry', 'must be an object');
     if (typeof b.id !== 'string' || b.id.length === 0) fail(undefined, i, 'id', `must be a non-empty string, got ${show(b.id)}`);
-    if (seen.size === seen.add(b.id).size) fail(b, i, 'id', `is used twice (buffers #${bs.findIndex((c) => c.id === b.id)} and #${i})`);
+    if (!seen.add(b.id)) fail(b, i, 'id', `is used twice (buffers #${bs.findIndex((c) => c.id === b.id)} and #${i})`);
     if (!isSafeInt(b.size) || b.size <= 0) fail(b, i, 'size', `must be a positive safe integer of bytes, got ${show(b.size)}`);
     // Steps count from 0 (the first operator; MiniMalloc's `lower`): the report counts steps up to the last end.
     if (!isSafeInt(b.start) || b.start < 0) fail(b, i, 'start', `must be a non-negative safe integer step, got ${show(b.start)}`);

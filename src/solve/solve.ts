@@ -151,11 +151,12 @@ const LS_MIN_MOVES = 20;
  * The time the end of a command takes (the verifier's sweep, the report's), as a multiple of the time
  * from the solve's start to its first heuristic (the bounds' sweep, loading the engine: passes over the
  * buffers as those are): a decode cut by the time limit stops that long before the end. Measured at
- * 10^6 buffers (`npm run bench -- scale`).
+ * 10^6 buffers (`npm run bench -- scale`, bench/scale-case.ts's phases): bounds and load ~1.3 s, the
+ * verifier and the report ~1.1 s; the spill phase after them (a good plan: few buffers to spill) ~1.5 s.
  */
-const FINISH_PER_PREP = 2;
+const FINISH_PER_PREP = 1;
 /** How much longer the end is when the spill phase follows (FINISH_PER_PREP times this). */
-const SPILL_FINISH_FACTOR = 3;
+const SPILL_FINISH_FACTOR = 2;
 
 const isDecodeKernel = (k: string): k is DecodeKernel => k === 'inorder' || k === 'greedySize' || k === 'greedyConflicts';
 
@@ -300,7 +301,10 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       // A decode looks at the clock between chunks; it stops early enough to leave the verifier and
       // the report their time (finishReserveMs), and then still returns a plan (the rest stacked).
       const stopAt = until.before(finishReserveMs!);
-      const d = eng.decode(KERNELS[name] as DecodeKernel, () => !stopAt.passed());
+      // Without the conflict graph (a million buffers), largest-first orders decode as a wave along
+      // time (Engine.decode): the same plan, with what each placement reads still in cache.
+      const kernel = KERNELS[name] as DecodeKernel;
+      const d = eng.decode(kernel, () => !stopAt.passed(), kernel !== 'inorder' && !eng.canSearch());
       if (d.placed < d.total) {
         cut = true;
         notes.push(`${name} cut by the time limit after ${d.placed} of ${d.total} buffers: the rest stacked above them by size class`);
@@ -361,8 +365,9 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
         lsAfterSearch = true;
         continue;
       }
-      // The local search takes at most half the time left when a search may follow.
-      runHeuristic(name, method === 'heuristic' ? end : end.share(0.5));
+      // A heuristic takes at most half the time left when a search may follow (not without the
+      // conflict graph, which the search needs: a million buffers).
+      runHeuristic(name, method === 'heuristic' || !eng.canSearch() ? end : end.share(0.5));
     }
   }
 

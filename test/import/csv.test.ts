@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/problem/errors.js';
 import { problemToCsv, solutionToCsv } from '../../src/export/csv.js';
 import fc from 'fast-check';
-import { csvParseRecords, csvRecords, parseCsv } from '../../src/import/csv.js';
+import { csvParseRecords, csvRecords, parseCsv, parseCsvRecords, plainCsvProblem } from '../../src/import/csv.js';
 import { allOffsets, emptyBuffersNote, importProblem, readProblem } from '../../src/import/index.js';
 
 describe('MiniMalloc CSV', () => {
@@ -119,5 +119,52 @@ describe('CSV records: the plain-text path', () => {
         { numRuns: 500 },
       );
     }
+  });
+});
+
+describe('CSV: the one-pass reader of plain files (plainCsvProblem)', () => {
+  /** The record path's problem and lines, or its error's message. */
+  function byRecords(t: string): unknown {
+    const lines: number[] = [];
+    try {
+      return { problem: parseCsvRecords(t, 'f.csv', lines), lines };
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  const cell = fc.constantFrom('a', 'b 2', '7', '0', '-3', '-0', '007', '', ' ', '\t', '-', '1e3', '12345678901234567890', '9007199254740993', '+4', 'x');
+  const row = fc.tuple(fc.array(cell, { minLength: 1, maxLength: 6 }), fc.constantFrom(',', ' ,', ', ')).map(([cs, sep]) => cs.join(sep));
+  const header = fc.constantFrom('id,lower,upper,size', 'ID, start ,upper,SIZE', 'size,end,buffer,begin', 'id,lower,upper,end', 'id,lower,size', 'id,lower,upper,size,', 'id,lower,upper,size,alignment', 'constructor,lower,upper,size', '');
+  const file = fc.tuple(fc.array(fc.constantFrom('', '  '), { maxLength: 2 }), header, fc.array(fc.oneof(row, fc.constant('')), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.boolean()).map(
+    ([before, h, rows, br, bom, last]) => (bom ? '\ufeff' : '') + [...before, h, ...rows].join(br) + (last ? br : ''),
+  );
+
+  it('reads what the record path reads, lines included, and leaves everything else to it (errors too)', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(file, (t) => {
+        const lines: number[] = [];
+        const got = plainCsvProblem(t, lines);
+        if (got === undefined) {
+          expect(lines).toEqual([]);
+          return;
+        }
+        fast++;
+        expect({ problem: got, lines }).toEqual(byRecords(t));
+        expect(parseCsv(t, 'f.csv')).toEqual(got);
+      }),
+      { numRuns: 3000, seed: 13 },
+    );
+    // The property looked at many files the one-pass reader read (not only ones it handed on).
+    expect(fast).toBeGreaterThan(100);
+  });
+
+  it('reads the files of many buffers (issue #10) and names the line of each', () => {
+    const text = 'id,lower,upper,size\n' + Array.from({ length: 1000 }, (_, i) => `b${i},${i},${i + 1 + (i % 16)},${1 + ((i * 7919) % 65536)}`).join('\n') + '\n';
+    const lines: number[] = [];
+    const p = plainCsvProblem(text, lines);
+    expect(p).toEqual(parseCsvRecords(text));
+    expect(lines).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    expect(plainCsvProblem(text.replace('b7,', 'b7,"'))).toBeUndefined();
   });
 });

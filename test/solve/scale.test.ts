@@ -79,3 +79,58 @@ describe('scale: neighbours without the conflict graph', () => {
     for (const m of r.methods) expect(kept.methods.find((k) => k.method === m.method)?.peak).toBe(m.peak);
   });
 });
+
+describe('scale: a greedy decode as a wave along time (assembly/wave.ts)', () => {
+  /** The decode of `k` run to the end, in order or as a wave, on an engine loaded with these settings. */
+  function decoded(p: Problem, k: 'greedySize' | 'greedyConflicts' | 'inorder', wave: boolean, maxPairs?: number, renumberFrom?: number): { offsets: number[]; peak: number } {
+    const e = new Engine();
+    e.load(p, maxPairs, renumberFrom);
+    const { offsets, peak, placed, total } = e.decode(k, () => true, wave);
+    expect(placed).toBe(total);
+    return { offsets, peak };
+  }
+
+  it('run to the end, it gives the plan of the decode in order, byte for byte (graph or views, any numbering, fixed and aligned buffers)', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxBuffers: 40 }), fc.boolean(), fc.boolean(), (p, views, byStart) => {
+        const maxPairs = views ? 0 : undefined;
+        const renumberFrom = byStart ? 0 : Infinity;
+        for (const k of ['greedySize', 'greedyConflicts', 'inorder'] as const) {
+          const wave = decoded(p, k, true, maxPairs, renumberFrom);
+          expect(wave).toEqual(decoded(p, k, false, maxPairs, renumberFrom));
+          expect(verifyPlan(p, wave.offsets, wave.peak).errors).toEqual([]);
+        }
+      }),
+      { numRuns: 150, seed: 12 },
+    );
+    // Larger ones: many chunks of the decode, many buffers waiting on each other.
+    for (const p of [scatteredProblem(20_000, 2), scatteredProblem(3000, 3, 40), tightProblem(300, 4)]) {
+      expect(decoded(p, 'greedySize', true, 0, 0)).toEqual(decoded(p, 'greedySize', false, 0, 0));
+    }
+  });
+
+  it('cut after any chunk, it returns a verified plan whose placed buffers are those the plan in order gives them', () => {
+    const p = { buffers: scatteredProblem(3 * 4096 + 100, 6).buffers.map((b, i) => (i % 7 === 0 ? { ...b, align: 32 } : b)) };
+    const whole = decoded(p, 'greedySize', false, 0, 0);
+    for (const chunks of [1, 2, 3]) {
+      const e = new Engine();
+      e.load(p, 0, 0);
+      let asked = 0;
+      const r = e.decode('greedySize', () => ++asked < chunks, true);
+      expect(r.placed).toBe(chunks * 4096);
+      expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+      // Each buffer placed has every larger buffer it overlaps placed before it: the offsets it got are
+      // the whole decode's. The placed ones sit below the stack, so at least `placed` offsets agree.
+      const same = r.offsets.filter((o, i) => o === whole.offsets[i]).length;
+      expect(same).toBeGreaterThanOrEqual(r.placed);
+    }
+  });
+
+  it('solve() decodes as a wave past the pair budget: the same plans as with the graph kept', () => {
+    const p = scatteredProblem(4000, 7, 100);
+    const wave = solve(p, { method: 'greedy-size', maxPairs: 1000 });
+    const kept = solve(p, { method: 'greedy-size' });
+    expect(wave.offsets).toEqual(kept.offsets);
+    expect(verifyPlan(p, wave.offsets, wave.peak).errors).toEqual([]);
+  });
+});
