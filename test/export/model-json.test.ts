@@ -17,7 +17,8 @@ describe('modelPlanToJson', () => {
     expect(j.peak).toBe(results[0]!.peak);
     expect(j.subgraphs).toHaveLength(2);
     expect(j.subgraphs[1]!.name).toBe('body');
-    expect(Object.keys(j.buffers[0]!).sort()).toEqual(['end', 'id', 'memory', 'name', 'offset', 'size', 'start', 'tensors']);
+    // align: the model's alignment of each buffer (the plan JSON carries the problem's fields, src/export/plan-json.ts).
+    expect(Object.keys(j.buffers[0]!).sort()).toEqual(['align', 'end', 'id', 'memory', 'name', 'offset', 'size', 'start', 'tensors']);
     expect(j.buffers.map((b) => [b.id, b.name])).toEqual([
       ['0', 'input'],
       ['2', 'conv'],
