@@ -13,14 +13,13 @@ import { modelTrace, traceText } from './export/trace.js';
 import { terminalSafe } from './format/printable.js';
 import { tensorOffsets } from './export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
-import { tflmTailReserve } from './runtime/tflm/tail-reserve.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel, ModelImportOptions } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
-import { planModel, type ModelPlan, type ModelPlanOptions } from './plan-model.js';
+import { planModel, spilledArenaOptions, type ModelPlan, type ModelPlanOptions } from './plan-model.js';
 import { hintsToJson, modelFitHints } from './fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
@@ -163,7 +162,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
   const offsets = tensorOffsets(model, results);
   // After spilling (no TFLM facts): the tail estimate the plan was spilled beside, its scratch requests counted.
-  const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, opts.pointerBits) : tflmTailReserve(model, modelPlanOptions(opts).tail).arena;
+  const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, opts.pointerBits) : spilledArenaOptions(model, planned.results, modelPlanOptions(opts));
   const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
   const hints =
     opts.capacity !== undefined
@@ -177,6 +176,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
           solveOptions: solveOptions(opts, method),
           deadline: end,
           reordered: reordered !== undefined,
+          ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
           ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}),
         })
       : [];

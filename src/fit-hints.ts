@@ -23,6 +23,10 @@ import type { FitHintJson } from './export/plan-json.js';
 import type { TflmArena } from './runtime/tflm/arena.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
 import { spillOptions, spillPlanner, type PlanResult, type SolveRequest } from './solve/spill.js';
+import { headWithScratch, scratchRoom, withPinnedScratch } from './runtime/tflm/scratch-room.js';
+import type { KernelLibrary } from './runtime/tflm/head.js';
+import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
+import { alignUp } from './format/bytes.js';
 
 /** One change and what planning with it gave: the JSON's `hints[]` entry, and the report's line. */
 export interface FitHint extends FitHintJson {
@@ -163,6 +167,8 @@ export interface ModelHintArgs {
    * head), and every figure of the hints includes the tail.
    */
   tflm?: TflmArena;
+  /** TFLite: the kernel library whose scratch TFLM places in the head (--kernels; default reference). */
+  kernels?: KernelLibrary;
 }
 
 /**
@@ -199,7 +205,9 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
   const whole = a.tflm?.total ?? 0;
   if (fitsAllOnChip(results, capacity) && whole <= capacity) return [];
   // TFLite: the plan of every tensor on chip (after spilling: the one that did not fit) with TFLM's tail estimate.
-  const need = Math.max(modelArenaSize(results.map(oneArena)) + tail, whole);
+  // (TFLM rounds the head up to 16: the offsets are multiples of 16, so only the top's rounding counts.)
+  const oneArenaTop = modelArenaSize(results.map(oneArena));
+  const need = Math.max((a.tflm !== undefined ? alignUp(oneArenaTop, TFLM_ALIGNMENT) : oneArenaTop) + tail, whole);
   const withTail = a.tflm !== undefined ? ` with TFLM's tail estimate (${exact(tail)})` : '';
   const hints: FitHint[] = [capacityHint(need, 'tensor', withTail)];
   // TFLite: the tail stays on chip beside the head, so a tensor must fit the capacity less the tail
@@ -207,8 +215,19 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
   const room = capacity - tail;
   const roomName = tail > 0 ? `the capacity less TFLM's tail estimate (${exact(Math.max(0, room))})` : 'the capacity';
   if (room > 0) model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, room, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`, roomName)));
+  // TFLite: the kernels' scratch is in the head, so a spill made here keeps room for it on chip (as
+  // the plan's own spill phase does, src/plan-model.ts).
+  const scratch = scratchRoom(model, a.kernels);
   if (model.subgraphs.length === 1) {
-    const spill = yield* spillHint(model.subgraphs[0]!.problem, results[0]!, { ...a.solveOptions, deadline: a.deadline.share(0.3) }, capacity, tail);
+    const options = { ...a.solveOptions, deadline: a.deadline.share(0.3) };
+    let problem = model.subgraphs[0]!.problem;
+    let result: PlanResult = results[0]!;
+    const pinned = scratch !== undefined && result.spill === undefined && result.spillFailure === undefined ? withPinnedScratch(problem, 0, scratch) : problem;
+    if (pinned !== problem && capacity - tail > 0) {
+      result = yield { problem: pinned, options };
+      problem = pinned;
+    }
+    const spill = yield* spillHint(problem, result, options, capacity, tail);
     if (spill) hints.push(spill);
   }
   function* replan(what: string, flag: string, share: number, make: () => ImportedModel): Generator<SolveRequest, void, SolveResult> {
@@ -216,8 +235,11 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
       hints.push({ change: what, text: `${what}: not tried, the time limit was reached`, short: '-' });
       return;
     }
-    const plans = yield* planSubgraphs(make(), a.solveOptions, a.deadline.share(share));
-    const arena = modelArenaSize(plans) + tail;
+    const made = make();
+    const plans = yield* planSubgraphs(made, a.solveOptions, a.deadline.share(share));
+    // TFLite: the head TFLM reaches with the kernels' scratch placed around these plans.
+    const room = scratch !== undefined ? scratchRoom(made, a.kernels) : undefined;
+    const arena = Math.max(modelArenaSize(plans), room !== undefined ? headWithScratch(made, room, plans) : 0) + tail;
     hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}`, short: `${flag}: ${formatBytes(arena)}` });
   }
   const prepared = model.subgraphs.reduce((n, sg) => n + heldPrepared(sg), 0);

@@ -2,9 +2,14 @@ import type { Baselines } from './export/model-report.js';
 import { modelArena, subgraphBases } from './export/tensor-offsets.js';
 import type { ImportedModel } from './import/model.js';
 import type { Plan, Problem } from './problem/types.js';
+import { tensorsPart } from './runtime/tflm/model-head.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
-import { planWithSpill, planWithSpillAsync, spillOptions, type PlanResult } from './solve/spill.js';
+import { spillOptions, spillPlanner, type PlanResult, type SolveRequest } from './solve/spill.js';
+import { headWithScratch, scratchRoom, tensorsOfSpilled, withPinnedScratch } from './runtime/tflm/scratch-room.js';
 import { tflmTailReserve, type TailReserveOptions } from './runtime/tflm/tail-reserve.js';
+import type { TflmArenaOptions } from './runtime/tflm/arena.js';
+import { alignUp } from './format/bytes.js';
+import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
 
 /** Every subgraph's plan (from solve(), which verifies it; spilled when it did not fit) and the peaks of its baselines. */
 export interface ModelPlan {
@@ -72,12 +77,11 @@ export function planModel(model: ImportedModel, options: SolveOptions = {}, capa
   const count = model.subgraphs.length;
   const wholes = model.subgraphs.map((sg, s) => solve(sg.problem, options.deadline ? { ...options, deadline: options.deadline.share(1 / (count - s)) } : options));
   const reserved = capacity !== undefined ? reservedBytes(model, how) : 0;
-  const results: PlanResult[] = [];
-  const whole = !spills(capacity, reserved, how) || fitsWhole(model, wholes, capacity - reserved);
-  wholes.forEach((plan, s) => {
-    const sg = model.subgraphs[s]!;
-    results.push(whole ? plan : planWithSpill(sg.problem, plan, spillOptions(options, plan), capacityLeft(results, capacity! - reserved)));
-  });
+  const problems = model.subgraphs.map((sg) => sg.problem);
+  const run = spillPhase(problems, wholes, options, capacity, reserved, model, how);
+  let step = run.next();
+  while (!step.done) step = run.next(solve(step.value.problem, step.value.options));
+  const results = step.value;
   const baselines = model.subgraphs.map((sg, s): Baselines => {
     const peakOf = (method: BaselineMethod): number => ranAlready(wholes[s]!, method) ?? solve(sg.problem, { method }).peak;
     return { naive: peakOf('naive'), before: peakOf('slots-inorder') };
@@ -97,7 +101,7 @@ export async function planModelWith(
   const wholes = await Promise.all(model.subgraphs.map((sg) => solveOne(sg.problem, options)));
   const problems = model.subgraphs.map((sg) => sg.problem);
   const reserved = capacity !== undefined ? reservedBytes(model, how) : 0;
-  const results = !spills(capacity, reserved, how) ? wholes : await spillSubgraphsWith(problems, wholes, options, capacity, solveOne, reserved, model);
+  const results = await spillSubgraphsWith(problems, wholes, options, capacity, solveOne, reserved, model, how);
   const baselines = await Promise.all(
     model.subgraphs.map(async (sg, s): Promise<Baselines> => {
       const peakOf = async (method: BaselineMethod): Promise<number> =>
@@ -112,23 +116,91 @@ export async function planModelWith(
  * The spill phase of planModelWith(), for callers that solved the subgraphs themselves (the page):
  * each subgraph's plan `wholes[s]` (solved with `options` under `capacity`), spilled in order within
  * the on-chip bytes the earlier subgraphs leave of `capacity - reserved` (`reserved`: reservedBytes,
- * TFLM's tail for a TFLite model). The plans stay whole when the reserve leaves nothing (they do
- * not fit; no spill can help) or when `model`'s one arena of them fits the room. The same plans as
- * planModel().
+ * TFLM's tail for a TFLite model; `how`: its kernels, whose scratch must fit on chip too). The
+ * solves it needs run on `solveOne`. The same plans as planModel() (spillPhase).
  */
 export async function spillSubgraphsWith(
   problems: readonly Problem[],
   wholes: readonly SolveResult[],
   options: SolveOptions,
-  capacity: number,
+  capacity: number | undefined,
   solveOne: (problem: Problem, options: SolveOptions) => Promise<SolveResult>,
   reserved = 0,
   model?: ImportedModel,
+  how: ModelPlanOptions = {},
 ): Promise<PlanResult[]> {
-  if (!spills(capacity, reserved, {}) || fitsWhole(model, wholes, capacity - reserved)) return [...wholes];
+  const run = spillPhase(problems, wholes, options, capacity, reserved, model, how);
+  let step = run.next();
+  while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
+  return step.value;
+}
+
+/**
+ * The spill phase, as the solves it needs (yielded) and the plans it returns: the plans stay whole
+ * when no capacity is given, spilling is off, the reserve leaves nothing (no spill can help: they do
+ * not fit), or `model`'s one arena of them fits the room (`capacity - reserved`) — for a TFLite model
+ * whose kernels request scratch (scratch-room.ts), the head TFLM reaches with that scratch must fit
+ * too, with the plan as it is or re-planned with room for the scratch (the two plans of planForTflm's
+ * candidates that it then chooses from, so its head fits). Else each subgraph spills in order within
+ * what the earlier ones left (spillPlanner); with scratch, the problem spilled holds the scratch as
+ * buffers that may not spill, so what stays on chip leaves room for it, and the plan is cut back to
+ * the tensors (its peak the arena with the scratch).
+ */
+function* spillPhase(
+  problems: readonly Problem[],
+  wholes: readonly SolveResult[],
+  options: SolveOptions,
+  capacity: number | undefined,
+  reserved: number,
+  model: ImportedModel | undefined,
+  how: ModelPlanOptions,
+): Generator<SolveRequest, PlanResult[], SolveResult> {
+  if (!spills(capacity, reserved, how)) return [...wholes];
+  const room = capacity - reserved;
+  const scratch = model !== undefined ? scratchRoom(model, how.tail?.kernels) : undefined;
+  if (fitsWhole(model, wholes, room) && (scratch === undefined || headWithScratch(model!, scratch, wholes) <= room)) return [...wholes];
+  const pinned = problems.map((p, s) => (scratch !== undefined ? withPinnedScratch(p, s, scratch) : p));
+  const starts: SolveResult[] = [];
+  for (const [s, p] of pinned.entries()) {
+    // The plan with room for the scratch: half of what is left for each, the spill needs the rest.
+    starts.push(p === problems[s] ? wholes[s]! : yield { problem: p, options: options.deadline ? { ...options, deadline: options.deadline.share(0.5) } : options });
+  }
+  if (scratch !== undefined) {
+    const shaped = starts.map((r, s) => tensorsPart(problems[s]!, r, wholes[s]!));
+    if (fitsWhole(model, shaped, room) && headWithScratch(model!, scratch, shaped) <= room) return [...wholes];
+  }
   const results: PlanResult[] = [];
-  for (const [s, whole] of wholes.entries()) {
-    results.push(await planWithSpillAsync(problems[s]!, whole, spillOptions(options, whole), capacityLeft(results, capacity - reserved), solveOne));
+  for (const [s, whole] of starts.entries()) {
+    const left = capacityLeft(results, room);
+    const plan = whole.peak <= left ? undefined : yield* spillPlanner(pinned[s]!, left, whole, spillOptions(options, whole));
+    if (plan?.spill !== undefined) results.push(tensorsOfSpilled(problems[s]!, pinned[s]!, plan));
+    else if (plan?.spillFailure !== undefined) results.push({ ...wholes[s]!, spillFailure: scratchFailure(pinned[s]!, problems[s]!, left, plan.spillFailure) });
+    else results.push(wholes[s]!);
   }
   return results;
+}
+
+/**
+ * Why a spill failed, naming the kernels' scratch when `pinned` (the subgraph's problem with its
+ * scratch, withPinnedScratch) holds some: the most scratch one operator needs is kept on chip with
+ * the buffers that may not spill, within `room` bytes.
+ */
+function scratchFailure(pinned: Problem, problem: Problem, room: number, failure: string): string {
+  if (pinned === problem) return failure;
+  const perStep = new Map<number, number>();
+  for (const b of pinned.buffers.slice(problem.buffers.length)) perStep.set(b.start, (perStep.get(b.start) ?? 0) + b.size);
+  const [step, bytes] = [...perStep].reduce((a, b) => (b[1] > a[1] ? b : a));
+  return `${failure} (on-chip room ${room} B; the kernels' scratch TFLM places in the head must stay on chip: up to ${bytes} B at step ${step})`;
+}
+
+/**
+ * The tflmArena options of a TFLite model's plans after spilling (no TFLM facts: TFLM cannot run a
+ * DDR arena): the tail the plans were spilled beside (tflmTailReserve, its scratch requests counted)
+ * and, when the kernels request scratch, the head as the on-chip arena with the room the spill kept
+ * for it (modelArena over the plans' peaks, rounded up to 16 as TFLM rounds).
+ */
+export function spilledArenaOptions(model: ImportedModel, results: readonly PlanResult[], how: ModelPlanOptions = {}): TflmArenaOptions {
+  const { arena } = tflmTailReserve(model, how.tail);
+  if (scratchRoom(model, how.tail?.kernels) === undefined) return arena;
+  return { ...arena, headWithScratch: alignUp(modelArena(model, results).size, TFLM_ALIGNMENT) };
 }

@@ -13,8 +13,7 @@ import { tflmArenaOptions, type PointerBits } from '../runtime/tflm/arena.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
-import { planModelWith } from '../plan-model.js';
-import { tflmTailReserve } from '../runtime/tflm/tail-reserve.js';
+import { planModelWith, spilledArenaOptions } from '../plan-model.js';
 import { emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
@@ -162,7 +161,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     const results = tflm?.plans ?? planned.results;
     const offsets = tensorOffsets(model, results);
     // After spilling (no TFLM facts): the tail estimate the plan was spilled beside, as for one file (cli-model.ts).
-    const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, o.pointerBits) : tflmTailReserve(model, tail).arena;
+    const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, o.pointerBits) : spilledArenaOptions(model, planned.results, { tail });
     const json = modelPlanToJson(model, results, o.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     if (tflm) Object.assign(json, { tflm: tflmToJson(tflm) });
@@ -173,7 +172,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     const hints =
       o.capacity !== undefined
         ? await modelFitHintsWith(
-            { model, bytes, file, results, capacity: o.capacity, importOptions: o.model ?? {}, solveOptions, deadline, reordered: false, ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}) },
+            { model, bytes, file, results, capacity: o.capacity, importOptions: o.model ?? {}, solveOptions, deadline, reordered: false, kernels: tail.kernels, ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}) },
             (p, so) => solver.solve(p, so),
           )
         : [];

@@ -2,7 +2,7 @@
 import { formatBytes, parseSize } from '../../src/format/bytes.js';
 import { printable, terminalSafe } from '../../src/format/printable.js';
 import type { SolveResult } from '../../src/solve/solve.js';
-import { spillSubgraphsWith } from '../../src/plan-model.js';
+import { spilledArenaOptions, spillSubgraphsWith } from '../../src/plan-model.js';
 import type { Problem } from '../../src/problem/types.js';
 import type { SolveOptions } from '../../src/solve/solve.js';
 import type { PlanResult } from '../../src/solve/spill.js';
@@ -242,7 +242,7 @@ async function plan(input: Input): Promise<void> {
     if (running !== ac) return;
     const shown: PlanResult[] = facts?.plans ?? results;
     // After spilling (no TFLM facts): the tail the plan was spilled beside, as the command line's.
-    const tflmOptions = facts !== undefined ? tflmArenaOptions(facts) : reserve?.arena;
+    const tflmOptions = facts !== undefined ? tflmArenaOptions(facts) : model?.format === 'tflite' ? spilledArenaOptions(model, results) : undefined;
     const tflm = model !== undefined && tflmOptions !== undefined ? tflmArena(model, tensorOffsets(model, shown), tflmOptions) : undefined;
     const needsHints = cap !== undefined && (!fitsAllOnChip(shown, cap) || (tflm !== undefined && tflm.total > cap));
     state = {
