@@ -90,8 +90,16 @@ export interface PanelSpec {
   stepName?: (s: number) => string | undefined;
 }
 
+/** A label on the right of the plot at height `y` (a value line's, or a note above the plot: `plain`, not bold). */
+interface LineLabel {
+  y: number;
+  text: string;
+  color: string;
+  plain?: boolean;
+}
+
 /** Horizontal value lines and their labels on the right, spaced so that no two labels overlap. */
-function lineLabels(lines: { y: number; text: string; color: string }[], top: number, bottom: number): { y: number; text: string; color: string; ly: number }[] {
+function lineLabels(lines: LineLabel[], top: number, bottom: number): (LineLabel & { ly: number })[] {
   const sorted = [...lines].sort((a, b) => a.y - b.y);
   const out = sorted.map((l) => ({ ...l, ly: l.y + 4 }));
   for (let k = 1; k < out.length; k++) out[k]!.ly = Math.max(out[k]!.ly, out[k - 1]!.ly + 13);
@@ -163,7 +171,7 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
     if (h >= 28 && size.length * CHAR_W <= w - 6) out.push(`<text x="${num(LEFT + b.start * sx + 3)}" y="${num(cy + 13)}" fill="#333">${esc(size)}</text>`);
   }
   // Value lines, labelled on the right.
-  const lines: { y: number; text: string; color: string }[] = [];
+  const lines: LineLabel[] = [];
   const hline = (v: number, color: string, text: string, dash: string): void => {
     out.push(`<line x1="${LEFT}" y1="${num(y(v))}" x2="${LEFT + plotW}" y2="${num(y(v))}" stroke="${color}" stroke-width="1.5" stroke-dasharray="${dash}"/>`);
     lines.push({ y: y(v), text, color });
@@ -174,12 +182,14 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
     hline(p.peak, '#222', `peak ${formatBytes(p.peak)}`, '6 3');
   }
   if (p.capacity !== undefined && capInView) hline(p.capacity, '#cf222e', `${p.capacityName ?? 'capacity'} ${formatBytes(p.capacity)}`, '8 2 2 2');
-  for (const l of lineLabels(lines, py, py + PLOT_H)) {
-    out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${num(l.ly)}" fill="${l.color}" font-weight="bold">${esc(l.text)}</text>`);
-  }
+  // A capacity far above the plan: its label (and a note) at the top, spaced from the lines' labels there.
   if (p.capacity !== undefined && !capInView) {
-    out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${py + 10}" fill="#cf222e" font-weight="bold">${esc(p.capacityName ?? 'capacity')} ${esc(formatBytes(p.capacity))}</text>`);
-    out.push(`<text x="${LEFT + plotW + 6}" y="${py + 23}" fill="#cf222e">(above the plot)</text>`);
+    lines.push({ y: py - 2, text: `${p.capacityName ?? 'capacity'} ${formatBytes(p.capacity)}`, color: '#cf222e' });
+    lines.push({ y: py - 1, text: '(above the plot)', color: '#cf222e', plain: true });
+  }
+  for (const l of lineLabels(lines, py, py + PLOT_H)) {
+    const style = l.plain ? '' : ' font-weight="bold"';
+    out.push(`<text class="line-label" x="${LEFT + plotW + 6}" y="${num(l.ly)}" fill="${l.color}"${style}>${esc(l.text)}</text>`);
   }
   // The peak step as the report and the JSON name it: where the plan's top is set (planPeakStep).
   const { step: peakStep } = planPeakStep(sub, p.idx.map((i) => p.offsets[i]!));
