@@ -206,7 +206,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets })));
     if (inplace !== undefined) process.stdout.write('\n' + formatInplaceSaving(file, inplace));
-    if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, results, reordered.results)));
+    if (reordered && stored) process.stdout.write(terminalSafe('\n' + formatReorderReport(model, stored.results, planned.results, reordered.results)));
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
   return json.arena.fits === false ? EXIT_NO_FIT : 0;
