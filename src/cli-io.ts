@@ -57,6 +57,21 @@ function outputTarget(path: string, fail: (path: string, e: unknown) => never): 
 }
 
 /**
+ * Runs `work` with anything written to stdout dropped: GLPK (glpk.js) prints its own log lines
+ * ("Writing problem data to 'arenapack_place.lp'...") through console.log, which would land in the
+ * middle of --json output. Stdout is restored when `work` settles, resolved or rejected.
+ */
+export async function withoutStdout<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = ((..._args: unknown[]): boolean => true) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/**
  * Writes several files all or none: every regular file to a temporary file beside it first, then
  * each renamed into place (a symbolic link is written through: its target is replaced, the link kept).
  * A FIFO or a character device (`/dev/stdout`) is written to directly, after every temporary file is

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -138,7 +138,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (hints.length > 0 && json !== undefined) json.hints = hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
-  if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await placeModelLp(problem)]);
+  if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => placeModelLp(problem))]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
   if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);

@@ -329,3 +329,16 @@ describe('C headers of two models in one firmware', () => {
     expect(readFileSync(h1, 'utf8').match(/_OFFSET /g)?.length).toBe(sg.tensorsOf.flat().length);
   });
 });
+
+describe('--emit-lp', () => {
+  it('writes the LP file and keeps stdout for the plan: --json output parses (GLPK printed "Writing problem data to ..." into it)', () => {
+    const input = join(dir, 'emit.csv');
+    writeFileSync(input, CSV);
+    const lp = join(dir, 'emit.lp');
+    const r = spawnSync(process.execPath, [cli, 'plan', input, '--emit-lp', lp, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+    expect(r.stdout).not.toContain('Writing problem data');
+    expect(readFileSync(lp, 'utf8')).toMatch(/^Minimize/m);
+  });
+});
