@@ -94,6 +94,8 @@ describe('--capacity on a TFLite model: the whole arena, head + tail estimate', 
     expect(r.out).toMatch(new RegExp(`^  capacity        ${formatBytes(cap)}: judged for the whole model above \\(TFLM's head and tail\\); this plan alone: `, 'm'));
     const j = JSON.parse(run('plan', path, '--json', '--method', 'heuristic', '--capacity', String(cap), '--no-spill').out) as ArenaJson;
     expect(j.arena).toMatchObject({ capacity: cap, fits: false });
+    // The top level says the model's verdict too (it said subgraph 0's plan alone fits: true, with exit 3).
+    expect((j as ArenaJson & { fits?: boolean }).fits).toBe(false);
     expect(j.arena.tflm.total).toBe(total);
     expect(j.hints?.[0]).toEqual({ change: 'capacity', arena: total, fits: true });
   });

@@ -1,3 +1,4 @@
+import { modelPlanToJson } from '../src/export/model-json.js';
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import { planModel, reservedBytes } from '../src/plan-model.js';
@@ -52,6 +53,11 @@ describe('planModel', () => {
     const v = verifySpilledPlan(model.subgraphs[1]!.problem, r1.spill!.memory, r1.offsets, r1.spill!.capacity, { chipPeak: r1.peak, ddrPeak: r1.spill!.ddrPeak });
     expect(v.errors).toEqual([]);
     expect(modelArenaSize(results)).toBeLessThanOrEqual(1300);
+    // The JSON's top level is subgraph 0's plan, but its verdicts are the model's: spilled, and it fits.
+    const json = modelPlanToJson(model, results, 1300 + tail);
+    expect(json.subgraphs[0]!.status).not.toBe('spilled');
+    expect(json.status).toBe('spilled');
+    expect(json.fits).toBe(true);
     // Under 1000 B + tail subgraph 0 spills too; the stacked on-chip arena fits beside the tail.
     const tight = planModel(importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 }), {}, 1000 + tail).results;
     expect(tight[0]!.status).toBe('spilled');

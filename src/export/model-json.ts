@@ -97,6 +97,11 @@ export function modelPlanToJson(
     if (spilled) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
   const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
+  // The verdicts at the top level are the model's, not subgraph 0's alone (one story with the report and
+  // the exit code): `fits` is the model's arena against the capacity (TFLite: head + tail estimate), and
+  // `status` is `spilled` when any subgraph spilled.
+  if (arena.fits !== undefined) json.fits = arena.fits;
+  if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
   if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
   return json;
 }
