@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -81,6 +81,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
     if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
+    if (opts.spill === false && opts.capacity === undefined) noSpillWithoutCapacity(file);
     return runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
@@ -113,6 +114,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
+  if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
@@ -169,8 +171,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--weights', 'models with --memory: the weights take part: each stays in the memory named flash (e.g. --memory flash::8) or is copied into a faster one for the whole run')
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
-    .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
-    .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
+    .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2; one file plans alone)', intOption('--jobs', 1))
+    .option('--seed <n>', `seed of the local search, 0..${MAX_SEED} (default 1)`, intOption('--seed', 0, MAX_SEED))
     .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
     .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
@@ -200,7 +202,10 @@ export async function main(argv: string[]): Promise<number> {
       code = runPlanSharedArena(files, opts);
       return;
     }
-    if (files.length === 1 && opts.jobs === undefined) {
+    // --no-spill without a capacity: refused before any work, unless a JSON problem may carry its own.
+    if (opts.spill === false && opts.capacity === undefined && opts.memory === undefined && !files.some((f) => /\.json$/i.test(f))) noSpillWithoutCapacity();
+    // One file plans on the main thread whatever --jobs says: the same plan, report and JSON shape, --out allowed.
+    if (files.length === 1) {
       code = await runPlan(files[0]!, opts);
       return;
     }

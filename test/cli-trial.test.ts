@@ -1,0 +1,129 @@
+/**
+ * What a new user's trial of the command line found (issue #10 follow-ups): one file with --jobs, the
+ * report's peak with gaps and aliases, the fixed offsets bound, flags that mean nothing alone, --seed's
+ * range, and the multi-file summary after spilling.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/import/csv.js';
+import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
+import type { Memory } from '../src/problem/types.js';
+import { cliRunner } from './helpers/cli.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+
+const { root, dir, run, file } = cliRunner('arenapack-trial-');
+const cnn = join(root, 'examples', 'small-cnn.csv');
+const gaps = join(root, 'examples', 'gaps.csv');
+
+interface PlanJson {
+  peak: number;
+  bound: number;
+  status: string;
+  proof: string;
+  peakLive: number;
+  buffers: { offset: number; memory?: Memory }[];
+}
+
+describe('one input file with --jobs', () => {
+  it('changes nothing: the same report, the same JSON object (not an array), --out allowed and byte for byte the same', () => {
+    const alone = run('plan', cnn, '--out', join(dir, 'alone.json'));
+    const jobs = run('plan', cnn, '--jobs', '2', '--out', join(dir, 'jobs.json'));
+    expect([alone.code, jobs.code, jobs.err]).toEqual([0, 0, '']);
+    expect(jobs.out).toBe(alone.out);
+    expect(readFileSync(join(dir, 'jobs.json'), 'utf8')).toBe(readFileSync(join(dir, 'alone.json'), 'utf8'));
+    const j = JSON.parse(run('plan', cnn, '--jobs', '3', '--json').out) as PlanJson;
+    expect(Array.isArray(j)).toBe(false);
+    expect(verifyPlan(parseCsv(readFileSync(cnn, 'utf8')), j.buffers.map((b) => b.offset), j.peak).errors).toEqual([]);
+    // --jobs 0 means nothing: refused, with one file as with several.
+    expect(run('plan', cnn, '--jobs', '0').err).toMatch(/--jobs: "0" is not a positive integer/);
+    expect(run('plan', cnn, gaps, '--jobs', '0').code).toBe(2);
+  });
+});
+
+describe('the peak counts each byte once (gaps and aliases)', () => {
+  it('examples/gaps.csv: the live bytes at the peak are within the arena, in the report and the JSON; the plan verifies', () => {
+    const r = run('plan', gaps);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  arena needed    128 B');
+    expect(r.out).toContain('  peak            step 6: 128 B live in 3 buffers: skip 64 B, sum 64 B, view 32 B in sum\n');
+    const j = JSON.parse(run('plan', gaps, '--json').out) as PlanJson;
+    expect(j.peakLive).toBe(128);
+    expect(j.peakLive).toBeLessThanOrEqual(j.peak);
+    expect(verifyPlan(parseCsv(readFileSync(gaps, 'utf8')), j.buffers.map((b) => b.offset), j.peak).errors).toEqual([]);
+  });
+});
+
+describe('fixed offsets raise the lower bound', () => {
+  // a is fixed at 100: every plan's peak is at least 116, while at most 32 bytes are live at once.
+  const fixed = 'id,lower,upper,size,offset\na,0,2,16,100\nb,0,2,16,\nc,2,4,32,\n';
+  it('the bound is max(live bound, offset + size of the fixed buffers): a heuristic\'s 116 B plan is proven optimal, not "262.5% over"', () => {
+    const csv = file('fixed.csv', fixed);
+    const r = run('plan', csv, '--method', 'greedy-size', '--capacity', '116');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  lower bound     116 B  fixed offsets — met: proven optimal\n');
+    const j = JSON.parse(run('plan', csv, '--method', 'greedy-size', '--capacity', '116', '--json').out) as PlanJson;
+    expect([j.peak, j.bound, j.status, j.proof]).toEqual([116, 116, 'optimal', 'fixed offsets']);
+    expect(verifyPlan(parseCsv(fixed), j.buffers.map((b) => b.offset), j.peak).errors).toEqual([]);
+    // Below the fixed top: proven infeasible by that bound (exit 3), not a guess.
+    const under = run('plan', csv, '--capacity', '100', '--no-spill');
+    expect(under.code).toBe(3);
+    expect(under.out).toContain('  lower bound     116 B  fixed offsets');
+    expect(under.out).toContain('infeasible: proven that no plan fits the capacity');
+  });
+});
+
+describe('flags that mean nothing alone are refused (exit 2)', () => {
+  const model = file('chain.tflite', buildTflite(FIXTURES.chain()));
+  it('--no-spill without a capacity: a CSV, a model, several files, a JSON problem without one; no output written', () => {
+    const out = join(dir, 'never.json');
+    for (const args of [[cnn], [model], [cnn, gaps], [cnn, model, '--jobs', '2']]) {
+      const r = run('plan', ...args, '--no-spill', '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--no-spill goes with --capacity/);
+      expect(r.out).toBe('');
+    }
+    expect(existsSync(out)).toBe(false);
+    const noCap = file('nocap.json', JSON.stringify({ buffers: [{ id: 'a', size: 8, start: 0, end: 2 }] }));
+    const r = run('plan', noCap, '--no-spill');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--no-spill goes with a capacity: ${noCap} has none`);
+    // Several files: the one without a capacity fails (exit 2), the others are planned.
+    const many = run('plan', noCap, cnn, '--no-spill', '--capacity', '1MiB');
+    expect(many.code).toBe(0);
+    const mixed = run('plan', noCap, file('cap.json', JSON.stringify({ capacity: 64, buffers: [{ id: 'a', size: 8, start: 0, end: 2 }] })), '--no-spill');
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toContain(`--no-spill goes with a capacity: ${noCap} has none`);
+    expect(mixed.out).toContain('capacity        64 B: fits');
+    // With a capacity (the flag's or the JSON problem's own) it is taken as before.
+    expect(run('plan', file('cap2.json', JSON.stringify({ capacity: 64, buffers: [{ id: 'a', size: 8, start: 0, end: 2 }] })), '--no-spill').code).toBe(0);
+    expect(run('plan', cnn, '--no-spill', '--capacity', '100KiB').code).toBe(3);
+  });
+
+  it('--seed outside 0..2^32-1 or not an integer; the largest seed is taken', () => {
+    for (const seed of ['4294967296', '-1', '1.5', '1e3', 'abc', '']) {
+      const r = run('plan', cnn, '--seed', seed);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--seed: "${seed}" is not an integer from 0 to 4294967295`);
+    }
+    expect(run('plan', cnn, '--seed', '4294967295').code).toBe(0);
+  });
+});
+
+describe('several files: the summary compares like with like after spilling', () => {
+  it('a spilled file\'s row: the on-chip arena and the bound of what stays on chip (never an arena under its bound)', () => {
+    const r = run('plan', cnn, gaps, '--capacity', '100KiB', '--json');
+    expect(r.code).toBe(0);
+    const [spilled] = JSON.parse(r.out) as { plan: PlanJson }[];
+    const p = parseCsv(readFileSync(cnn, 'utf8'));
+    p.capacity = 100 * 1024;
+    const memory = spilled!.plan.buffers.map((b) => b.memory!);
+    expect(verifySpilledPlan(p, memory, spilled!.plan.buffers.map((b) => b.offset), p.capacity).valid).toBe(true);
+    const text = run('plan', cnn, gaps, '--capacity', '100KiB').out;
+    const row = text.split('\n').find((l) => l.startsWith(`  ${cnn} `))!;
+    const [, arena, bound, status] = row.trim().split(/ {2,}/);
+    expect(status).toBe('spilled');
+    // 99.00 KiB on chip against the bound of the buffers kept, not the 144.00 KiB of every buffer.
+    expect([arena, bound]).toEqual(['99.00 KiB', '99.00 KiB']);
+  });
+});
