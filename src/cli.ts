@@ -43,6 +43,12 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * The methods that run the local search, the only user of --seed and --iterations (solve.ts: the
+ * portfolios but `search`, which runs greedy-size and the exact search, and local-search itself).
+ */
+const LOCAL_SEARCH_METHODS: readonly string[] = ['auto', 'heuristic', 'exact', 'local-search'];
+
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['prepared', '--no-prepared'],
@@ -172,8 +178,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
     .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2; one file plans alone)', intOption('--jobs', 1))
-    .option('--seed <n>', `seed of the local search, 0..${MAX_SEED} (default 1)`, intOption('--seed', 0, MAX_SEED))
-    .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
+    .option('--seed <n>', `seed of the local search (methods auto, heuristic, exact, local-search), 0..${MAX_SEED} (default 1)`, intOption('--seed', 0, MAX_SEED))
+    .option('--iterations <n>', 'moves the local search tries at most (methods auto, heuristic, exact, local-search; default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
     .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
@@ -198,6 +204,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
   withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+    // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
+    for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
+      if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
+        throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
+      }
+    }
     if (opts.sharedArena) {
       code = runPlanSharedArena(files, opts);
       return;
@@ -227,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
         ['--capacity', opts.capacity !== undefined],
         ['--no-spill', opts.spill === false],
         ['--kernels', opts.kernels !== undefined],
+        ['--pointer-bits', opts.pointerBits !== undefined],
       ];
       const given = clash.find(([, on]) => on);
       if (given) throw new UsageError(`${given[0]} does not go with --memory`);

@@ -11,6 +11,10 @@ import { verifyPlan, verifySpilledPlan } from '../src/problem/verify.js';
 import type { Memory } from '../src/problem/types.js';
 import { cliRunner } from './helpers/cli.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
+
+/** A one-operator ONNX model: y = Relu(x), x and y [1, 64] float. */
+const reluOnnx = (): Uint8Array => onnxModel({ nodes: [node('Relu', ['x'], ['y'])], inputs: [vi('x', [1, 64])], outputs: [vi('y', [1, 64])] });
 
 const { root, dir, run, file } = cliRunner('arenapack-trial-');
 const cnn = join(root, 'examples', 'small-cnn.csv');
@@ -107,6 +111,29 @@ describe('flags that mean nothing alone are refused (exit 2)', () => {
       expect(r.err).toContain(`--seed: "${seed}" is not an integer from 0 to 4294967295`);
     }
     expect(run('plan', cnn, '--seed', '4294967295').code).toBe(0);
+  });
+});
+
+describe('more flags that mean nothing where they are given (found trying the command line)', () => {
+  it('--seed and --iterations with a method that runs no local search; --pointer-bits and --replace-offline-plan on an ONNX model; --pointer-bits over memory tiers', () => {
+    for (const method of ['greedy-size', 'search', 'naive', 'slots-inorder']) {
+      const r = run('plan', cnn, '--method', method, '--seed', '7');
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--seed does not go with --method ${method}: only the local search uses it`);
+    }
+    expect(run('plan', cnn, '--method', 'greedy-size', '--iterations', '10').err).toContain('--iterations does not go with --method greedy-size');
+    expect(run('plan', cnn, '--method', 'local-search', '--seed', '7', '--iterations', '10').code).toBe(0);
+    // An ONNX model built here (the one-operator fixture of the ONNX tests' builder).
+    const onnx = file('relu.onnx', reluOnnx());
+    const bits = run('plan', onnx, '--pointer-bits', '64');
+    expect([bits.code, bits.out]).toEqual([2, '']);
+    expect(bits.err).toContain(`--pointer-bits applies to TFLite models (the estimate of TFLM's tail), not to ${onnx}`);
+    expect(run('plan', onnx, '--replace-offline-plan').err).toContain(`--replace-offline-plan applies to TFLite models (the offline plan in their metadata), not to ${onnx}`);
+    expect(run('inspect', onnx, '--replace-offline-plan').code).toBe(2);
+    expect(run('plan', onnx).code).toBe(0);
+    const model = file('tiers.tflite', buildTflite(FIXTURES.chain()));
+    expect(run('plan', model, '--memory', 'a=4KiB', '--memory', 'b:3', '--pointer-bits', '64').err).toContain('--pointer-bits does not go with --memory');
+    expect(run('plan', model, cnn, '--memory', 'a=4KiB', '--memory', 'b:3', '--pointer-bits', '64').err).toContain('--pointer-bits does not go with --memory');
   });
 });
 
