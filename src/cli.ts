@@ -69,6 +69,28 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['inplace', '--inplace'],
 ];
 
+/** Model flags for one format only (the others in MODEL_ONLY take either). */
+const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan'];
+const ONNX_ONLY: readonly (keyof PlanOptions)[] = ['inputShape', 'dim'];
+
+/**
+ * Several files: a model flag that applies to no file given is refused (exit 2), as it is for one file,
+ * rather than ignored. A file's kind by its name: .csv and .json are problems, .tflite and .onnx models;
+ * any other name may be a TFLite model (recognised by its content), so it counts as one here. A flag
+ * that applies to some of the files (--align with a CSV and a model) applies to those.
+ */
+function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): void {
+  const kinds = new Set(files.map((f) => (/\.(csv|json)$/i.test(f) ? 'problem' : /\.onnx$/i.test(f) ? 'onnx' : 'tflite')));
+  for (const [key, flag] of MODEL_ONLY) {
+    const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
+    if (!given) continue;
+    const want = TFLITE_ONLY.includes(key) ? 'tflite' : ONNX_ONLY.includes(key) ? 'onnx' : undefined;
+    if (want === undefined ? !kinds.has('tflite') && !kinds.has('onnx') : !kinds.has(want)) {
+      throw new UsageError(`${flag} applies to ${want === 'tflite' ? 'TFLite models (.tflite)' : want === 'onnx' ? 'ONNX models (.onnx)' : 'model files (.tflite, .onnx)'}: none of the ${files.length} files given is one`);
+    }
+  }
+}
+
 async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
     [file],
@@ -233,6 +255,7 @@ export async function main(argv: string[]): Promise<number> {
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+    checkModelFlagsOfFiles(files, opts);
     if (opts.memory !== undefined) {
       // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
       const clash: [string, boolean][] = [

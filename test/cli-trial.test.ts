@@ -137,6 +137,27 @@ describe('more flags that mean nothing where they are given (found trying the co
   });
 });
 
+describe('several files: a model flag that applies to none of them is refused, as for one file', () => {
+  it('--align, --kernels, --dim ... with CSV files only (or no file of the flag\'s format): exit 2 naming the flag; with a file it applies to, planned', () => {
+    const onnx = file('relu2.onnx', reluOnnx());
+    for (const [args, message] of [
+      [['--align', '4'], '--align applies to model files (.tflite, .onnx): none of the 2 files given is one'],
+      [['--no-share-reshapes'], '--no-share-reshapes applies to model files (.tflite, .onnx)'],
+      [['--kernels', 'cmsis-nn'], '--kernels applies to TFLite models (.tflite)'],
+      [['--dim', 'N=1'], '--dim applies to ONNX models (.onnx)'],
+    ] as const) {
+      const r = run('plan', cnn, gaps, ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+      expect(r.out).toBe('');
+    }
+    expect(run('plan', cnn, onnx, '--kernels', 'cmsis-nn').err).toContain('--kernels applies to TFLite models (.tflite): none of the 2 files given is one');
+    const mixed = run('plan', cnn, onnx, '--align', '4', '--json');
+    expect(mixed.code).toBe(0);
+    expect((JSON.parse(mixed.out) as unknown[]).length).toBe(2);
+  });
+});
+
 describe('several files: the summary compares like with like after spilling', () => {
   it('a spilled file\'s row: the on-chip arena and the bound of what stays on chip (never an arena under its bound)', () => {
     const r = run('plan', cnn, gaps, '--capacity', '100KiB', '--json');
