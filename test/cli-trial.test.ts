@@ -158,6 +158,22 @@ describe('several files: a model flag that applies to none of them is refused, a
   });
 });
 
+describe('several files: a JSON problem with its own memories refuses --capacity and --no-spill, as alone', () => {
+  it('the file fails (exit 2, the message of one file), the others are planned', () => {
+    const mem = file('mem.json', JSON.stringify({ memories: [{ name: 'a', capacity: 64, cost: 1 }, { name: 'b', cost: 5 }], buffers: [{ id: 'x', size: 48, start: 0, end: 2 }, { id: 'y', size: 48, start: 1, end: 3 }] }));
+    const alone = run('plan', mem, '--capacity', '1KiB');
+    expect(alone.code).toBe(2);
+    const message = `--capacity does not go with memory tiers (the "memories" of ${mem})`;
+    expect(alone.err).toContain(message);
+    const many = run('plan', mem, cnn, '--capacity', '1MiB');
+    expect(many.code).toBe(2);
+    expect(many.err).toContain(message);
+    expect(many.out).toMatch(/small-cnn\.csv +144\.00 KiB +144\.00 KiB +optimal +fits/);
+    expect(run('plan', mem, cnn, '--capacity', '1MiB', '--no-spill').err).toContain(message);
+    expect(run('plan', mem, cnn).code).toBe(0);
+  });
+});
+
 describe('several files: the summary compares like with like after spilling', () => {
   it('a spilled file\'s row: the on-chip arena and the bound of what stays on chip (never an arena under its bound)', () => {
     const r = run('plan', cnn, gaps, '--capacity', '100KiB', '--json');

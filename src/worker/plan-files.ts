@@ -197,6 +197,11 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const memories = o.memories ?? problem.memories;
   if (memories !== undefined) {
     if (o.weights === true) throw new InputError(`--weights applies to model files (.tflite, .onnx), not to ${file}`);
+    // The file's own memories: --capacity and --no-spill are refused for it, as for one file (cli.ts).
+    if (o.memories === undefined) {
+      const flag = o.capacity !== undefined ? '--capacity' : o.spill === false ? '--no-spill' : undefined;
+      if (flag !== undefined) throw new UsageError(`${flag} does not go with memory tiers (the "memories" of ${file}): --capacity C is the two memories --memory chip=C:0 --memory ddr:1`);
+    }
     const plan = await planTiers(problem, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so));
     return tiersOutcome(plan, problemTiersText(file, read, plan), problemTiersJson(read, plan).json);
   }
