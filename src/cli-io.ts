@@ -127,10 +127,20 @@ export function secondsOption(value: string): number {
   return s;
 }
 
-export function intOption(flag: string) {
+/** The largest --seed: the local search's generator takes a 32-bit unsigned seed (a larger one would be cut to 32 bits). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * The parser of an integer flag: a decimal integer in [min, max] (default: any non-negative safe
+ * integer); anything else is a UsageError naming the flag and the range (exit 2).
+ */
+export function intOption(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    const v = Number(value);
-    if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(`${flag}: "${value}" is not a non-negative integer`);
+    const v = /^\s*[+]?\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(v) || v < min || v > max) {
+      const want = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer of at least ${min}`) : `an integer from ${min} to ${max}`;
+      throw new UsageError(`${flag}: "${value}" is not ${want}`);
+    }
     return v;
   };
 }
@@ -254,6 +264,20 @@ export function batchOption(value: string): number {
   const v = Number(value);
   if (!(Number.isSafeInteger(v) && v > 0)) throw new UsageError(`--batch: "${value}" is not a positive integer`);
   return v;
+}
+
+/**
+ * --no-spill means "never spill past the capacity": without a capacity (--capacity, or a JSON problem's
+ * own "capacity") it means nothing and is refused, as other flags that mean nothing alone are.
+ * `file`: the file planned without one (for its message); absent when no file given could carry one.
+ * Throws UsageError (exit 2).
+ */
+export function noSpillWithoutCapacity(file?: string): never {
+  throw new UsageError(
+    file === undefined
+      ? '--no-spill goes with --capacity (a plan without a capacity never spills)'
+      : `--no-spill goes with a capacity: ${file} has none (give --capacity, or "capacity" in a JSON problem)`,
+  );
 }
 
 /** --time-limit in seconds, as solve() takes it (milliseconds). */

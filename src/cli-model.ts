@@ -109,6 +109,9 @@ function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): vo
     // into initializers when it creates a session): there is nothing for the flag to leave out.
     throw new UsageError(`--no-prepared applies to TFLite models, not to ${file} (an ONNX model's tensors computed from constants are weights, planned only with --include-weights)`);
   }
+  if (opts.replaceOfflinePlan === true && modelFormat(file, bytes) === 'onnx') {
+    throw new UsageError(`--replace-offline-plan applies to TFLite models (the offline plan in their metadata), not to ${file}`);
+  }
 }
 
 /**
@@ -140,6 +143,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
   if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
+  if (opts.pointerBits !== undefined && model.format !== 'tflite') throw new UsageError(`--pointer-bits applies to TFLite models (the estimate of TFLM's tail), not to ${file}`);
   // With --reorder, the new order's plan takes at most half the time left: the stored order's plan
   // (for comparison) and TFLM's candidates come after it.
   const planned = planWithProgress(file, model, opts, method, reordered ? end.share(0.5) : end);

@@ -100,6 +100,8 @@ const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
   ['capacity', '--capacity'],
   ['reorder', '--reorder'],
   ['kernels', '--kernels'],
+  // TFLM's tail is not estimated over memory tiers: the pointer size would size nothing.
+  ['pointerBits', '--pointer-bits'],
   ['emitLp', '--emit-lp'],
   // The trace draws one arena per track (on chip, DDR after spilling); memory tiers have no trace yet.
   ['trace', '--trace'],

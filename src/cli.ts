@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -43,6 +43,12 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * The methods that run the local search, the only user of --seed and --iterations (solve.ts: the
+ * portfolios but `search`, which runs greedy-size and the exact search, and local-search itself).
+ */
+const LOCAL_SEARCH_METHODS: readonly string[] = ['auto', 'heuristic', 'exact', 'local-search'];
+
 /** Flags that only mean something for a model file (the --no-... ones are set when false). */
 const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['prepared', '--no-prepared'],
@@ -63,6 +69,28 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['inplace', '--inplace'],
 ];
 
+/** Model flags for one format only (the others in MODEL_ONLY take either). */
+const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan'];
+const ONNX_ONLY: readonly (keyof PlanOptions)[] = ['inputShape', 'dim'];
+
+/**
+ * Several files: a model flag that applies to no file given is refused (exit 2), as it is for one file,
+ * rather than ignored. A file's kind by its name: .csv and .json are problems, .tflite and .onnx models;
+ * any other name may be a TFLite model (recognised by its content), so it counts as one here. A flag
+ * that applies to some of the files (--align with a CSV and a model) applies to those.
+ */
+function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): void {
+  const kinds = new Set(files.map((f) => (/\.(csv|json)$/i.test(f) ? 'problem' : /\.onnx$/i.test(f) ? 'onnx' : 'tflite')));
+  for (const [key, flag] of MODEL_ONLY) {
+    const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
+    if (!given) continue;
+    const want = TFLITE_ONLY.includes(key) ? 'tflite' : ONNX_ONLY.includes(key) ? 'onnx' : undefined;
+    if (want === undefined ? !kinds.has('tflite') && !kinds.has('onnx') : !kinds.has(want)) {
+      throw new UsageError(`${flag} applies to ${want === 'tflite' ? 'TFLite models (.tflite)' : want === 'onnx' ? 'ONNX models (.onnx)' : 'model files (.tflite, .onnx)'}: none of the ${files.length} files given is one`);
+    }
+  }
+}
+
 async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
     [file],
@@ -81,6 +109,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
     if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
+    if (opts.spill === false && opts.capacity === undefined) noSpillWithoutCapacity(file);
     return runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
@@ -113,6 +142,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
+  if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
@@ -169,9 +199,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--weights', 'models with --memory: the weights take part: each stays in the memory named flash (e.g. --memory flash::8) or is copied into a faster one for the whole run')
     .option('--no-spill', 'with --capacity: never spill to DDR; a plan that does not fit all on chip exits 3')
     .option('--time-limit <seconds>', 'cap on the whole solve (default 10; 60 with --method exact); node and move budgets normally end it first', secondsOption)
-    .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2)', intOption('--jobs'))
-    .option('--seed <n>', 'seed of the local search (default 1)', intOption('--seed'))
-    .option('--iterations <n>', 'moves the local search tries at most (default 20000)', intOption('--iterations'))
+    .option('--jobs <n>', 'with several files: plan N at once in worker threads (default 2; one file plans alone)', intOption('--jobs', 1))
+    .option('--seed <n>', `seed of the local search (methods auto, heuristic, exact, local-search), 0..${MAX_SEED} (default 1)`, intOption('--seed', 0, MAX_SEED))
+    .option('--iterations <n>', 'moves the local search tries at most (methods auto, heuristic, exact, local-search; default 20000)', intOption('--iterations'))
     .option('--json', 'print the plan as JSON instead of the report')
     .option('--verbose', 'the report with every method\'s peak and time, the proof\'s details and the largest buffer')
     .option('--out <file>', 'write the plan: .csv as a MiniMalloc solution (subgraph 0 of a model), anything else as JSON')
@@ -196,11 +226,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
   withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+    // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
+    for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
+      if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
+        throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
+      }
+    }
     if (opts.sharedArena) {
       code = runPlanSharedArena(files, opts);
       return;
     }
-    if (files.length === 1 && opts.jobs === undefined) {
+    // --no-spill without a capacity: refused before any work, unless a JSON problem may carry its own.
+    if (opts.spill === false && opts.capacity === undefined && opts.memory === undefined && !files.some((f) => /\.json$/i.test(f))) noSpillWithoutCapacity();
+    // One file plans on the main thread whatever --jobs says: the same plan, report and JSON shape, --out allowed.
+    if (files.length === 1) {
       code = await runPlan(files[0]!, opts);
       return;
     }
@@ -216,12 +255,14 @@ export async function main(argv: string[]): Promise<number> {
     ];
     for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
     if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+    checkModelFlagsOfFiles(files, opts);
     if (opts.memory !== undefined) {
       // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
       const clash: [string, boolean][] = [
         ['--capacity', opts.capacity !== undefined],
         ['--no-spill', opts.spill === false],
         ['--kernels', opts.kernels !== undefined],
+        ['--pointer-bits', opts.pointerBits !== undefined],
       ];
       const given = clash.find(([, on]) => on);
       if (given) throw new UsageError(`${given[0]} does not go with --memory`);

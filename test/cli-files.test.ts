@@ -165,7 +165,8 @@ describe('0-byte buffers and quoted ids through the command line', () => {
 
   it('--jobs (worker path) gives 0-byte buffers the same offset 0', () => {
     const input = file('zero2.csv', 'id,lower,upper,size\na,0,3,8\nz,0,3,0\n');
-    const r = run(['plan', input, '--jobs', '1', '--json']);
+    // Two files: the worker path (one file plans on the main thread whatever --jobs says).
+    const r = run(['plan', input, input, '--jobs', '1', '--json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out) as { plan: { buffers: { id: string; offset: number }[] } }[];
     expect(json[0]!.plan.buffers).toEqual([expect.objectContaining({ id: 'a', offset: 0 }), expect.objectContaining({ id: 'z', offset: 0 })]);

@@ -119,11 +119,14 @@ describe('plan --memory (CSV and JSON problems)', () => {
       return 'no error';
     };
     expect(flag('dtcm=lots:1')).toMatch(/^--memory dtcm: /);
-    expect(flag('1x=4KiB')).toMatch(/^--memory: "1x=4KiB" is not NAME=SIZE\[:COST\]/);
-    expect(flag('dtcm=4KiB:-1')).toMatch(/^--memory dtcm: cost "-1" is not a non-negative number/);
+    expect(flag('1x=4KiB')).toMatch(/^--memory: "1x=4KiB": the name "1x" is not a letter followed by letters, digits or _ \(NAME=SIZE\[:COST\]/);
+    expect(flag('dtcm=4KiB:-1')).toMatch(/^--memory: "dtcm=4KiB:-1": the cost "-1" is not a non-negative number/);
     expect(flag('dtcm=4KiB', 'sram=8KiB', 'flash::8')).toBe('no error');
     expect([{ name: 'dtcm', capacity: 4096, cost: 1 }, { name: 'flash', cost: 8 }]).toEqual(['dtcm=4KiB', 'flash::8'].reduce<MemoryTier[]>((all, v) => memoryOption(v, all), []));
-    bad(['--memory', '1x=4KiB'], /--memory: "1x=4KiB" is not NAME=SIZE\[:COST\]/);
+    bad(['--memory', '1x=4KiB'], /--memory: "1x=4KiB": the name "1x"/);
+    // An empty field or one too many: refused, naming the spec and the field (issue #10 trial: x=64KiB::1 was taken).
+    bad(['--memory', 'x=64KiB::1', '--memory', 'ddr:5'], /--memory: "x=64KiB::1": an empty field between "::"/);
+    bad(['--memory', 'x=64KiB:1:2', '--memory', 'ddr:5'], /--memory: "x=64KiB:1:2": 1 field too many after the cost "1": "2"/);
     bad(['--memory', 'psram:20', '--memory', 'sram=4KiB:2'], /memory "psram": capacity is missing: only the last memory may be unbounded/);
     bad(['--memory', 'a=4KiB', '--memory', 'b:2', '--capacity', '4KiB'], /--capacity does not go with memory tiers/);
     // No trace over memory tiers yet: refused, not skipped without a word.

@@ -1,5 +1,5 @@
 import { formatBytes, formatBytesBoth as exact } from '../format/bytes.js';
-import { planPeakStep, liveAt } from '../problem/profile.js';
+import { bufferBytesAt, liveAt, liveBytesAt, planPeakStep } from '../problem/profile.js';
 import type { Problem } from '../problem/types.js';
 import { greedyPlanOfProblem, GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { METHOD_HELP, type MethodName } from '../solve/methods.js';
@@ -78,11 +78,14 @@ export function problemBaseline(problem: Problem): Baseline | null {
 export interface PeakFacts {
   /** First step at which the plan's high-water mark reaches its peak. */
   step: number;
-  /** Bytes live at that step (the buffers' sizes, alignment ignored). */
+  /**
+   * Bytes live at that step, each byte once (alignment ignored): the buffers' sizes; with gaps or
+   * aliases an alias's bytes are its target's and a buffer idle in a gap holds none (profile.ts liveBytesAt).
+   */
   live: number;
   /** The plan's high-water mark there: its peak (bytes). */
   top: number;
-  /** Indices into problem.buffers of the buffers live at `step`, largest first. */
+  /** Indices into problem.buffers of the buffers live at `step` (not those idle in a gap), largest first. */
   buffers: number[];
 }
 
@@ -95,23 +98,34 @@ export function peakFacts(problem: Problem, plan: Pick<PlanResult, 'offsets' | '
   // Without spilling every buffer counts: the problem itself (no copy: a million buffers, ~1 s saved).
   if (memory === undefined) {
     const { step, top } = planPeakStep(problem, plan.offsets);
-    const at = liveAt(problem, step);
-    return { step, top, live: at.reduce((sum, j) => sum + problem.buffers[j]!.size, 0), buffers: at };
+    return { step, top, live: liveBytesAt(problem, step), buffers: liveAt(problem, step) };
   }
   const keep: number[] = [];
   for (let i = 0; i < memory.length; i++) if (memory[i] === 'chip') keep.push(i);
   const sub: Problem = { buffers: keep.map((i) => problem.buffers[i]!) };
   const { step, top } = planPeakStep(sub, keep.map((i) => plan.offsets[i]!));
-  const at = liveAt(sub, step);
-  return { step, top, live: at.reduce((sum, j) => sum + sub.buffers[j]!.size, 0), buffers: at.map((j) => keep[j]!) };
+  return { step, top, live: liveBytesAt(sub, step), buffers: liveAt(sub, step).map((j) => keep[j]!) };
 }
 
 /** At most this many buffers are listed at the peak (the rest are counted). */
 const PEAK_LIST = 8;
 
-/** `step 4: 144.00 KiB live in 3 buffers: c2 72.00 KiB, c1 48.00 KiB, x 24.00 KiB`. */
+/**
+ * `step 4: 144.00 KiB live in 3 buffers: c2 72.00 KiB, c1 48.00 KiB, x 24.00 KiB`. A buffer that shares
+ * bytes is shown so the list adds up to what is live: an alias `view 32 B in sum`, a buffer with only
+ * a window of its bytes live in a gap `act 16 B of 32 B`.
+ */
 export function peakLine(problem: Problem, facts: PeakFacts, labels: ReportLabels): string {
-  const shown = facts.buffers.slice(0, PEAK_LIST).map((i) => `${labels.buffer(i)} ${formatBytes(problem.buffers[i]!.size)}`);
+  const listed = facts.buffers.slice(0, PEAK_LIST);
+  // The index of each alias's target, looked up only when a listed buffer is an alias.
+  const index = listed.some((i) => problem.buffers[i]!.aliasOf !== undefined) ? new Map(problem.buffers.map((b, i) => [b.id, i])) : undefined;
+  const shown = listed.map((i) => {
+    const b = problem.buffers[i]!;
+    const held = bufferBytesAt(b, facts.step);
+    const bytes = held < b.size ? `${formatBytes(held)} of ${formatBytes(b.size)}` : formatBytes(b.size);
+    const target = b.aliasOf !== undefined ? index!.get(b.aliasOf) : undefined;
+    return `${labels.buffer(i)} ${bytes}${target !== undefined ? ` in ${labels.buffer(target)}` : ''}`;
+  });
   const more = facts.buffers.length > PEAK_LIST ? `, and ${facts.buffers.length - PEAK_LIST} more` : '';
   const gaps = facts.top > facts.live ? ` (the plan's top, ${exact(facts.top)}, is set there: ${formatBytes(facts.top - facts.live)} above what is live)` : '';
   return `${labels.step(facts.step)}${gaps}: ${exact(facts.live)} live in ${plural(facts.buffers.length, labels.noun)}: ${shown.join(', ')}${more}`;

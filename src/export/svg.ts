@@ -13,7 +13,7 @@ import { plural } from '../format/plural.js';
 import { printable } from '../format/printable.js';
 import type { ImportedModel, ModelSubgraph, TensorKind } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
-import { highWaterProfile, liveAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
+import { highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
 import type { Bytes, Plan, Problem } from '../problem/types.js';
 import type { SpillInfo } from '../solve/spill.js';
 import { baseName, bufferHue, operatorAtStep, subgraphTitle } from './labels.js';
@@ -206,7 +206,8 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   out.push(...profileChart(liveProfile(sub), highWaterProfile(sub, p.idx.map((i) => p.offsets[i]!)), fy, sx, Math.max(p.peak, liveMax, 1)));
   // The tensors live at the peak step, largest first: the picture names them in text.
   const at = liveAt(sub, peakStep).map((k) => p.idx[k]!);
-  const liveThere = at.reduce((s, i) => s + bufs[i]!.size, 0);
+  // Each byte once: an alias's bytes are its target's, a gap holds none (as the report counts them).
+  const liveThere = liveBytesAt(sub, peakStep);
   const what = p.stepName?.(peakStep);
   const list = at.map((i) => `${p.labels[i]!.split(' = ').map(shortName).join(' = ')} ${formatBytes(bufs[i]!.size)}`);
   const ty = fy + PROFILE_H + 20;

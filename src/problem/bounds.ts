@@ -1,4 +1,4 @@
-import { hasTies, tiedPeakStep } from './relative.js';
+import { blocksOf, hasTies, tiedPeakStep } from './relative.js';
 import { indicesByKey } from './sweep.js';
 import type { Bytes, Problem, Step } from './types.js';
 
@@ -83,20 +83,41 @@ export function totalBytes(problem: Problem): Bytes {
   return sum;
 }
 
+/**
+ * The top of the fixed buffers: max over buffers with a fixed offset of offset + size, and over the
+ * aliases of a fixed buffer's block (their offsets follow from it: src/problem/relative.ts) of theirs;
+ * 0 when none is fixed. Every plan keeps those offsets, so its peak (max offset + size) is at least this.
+ */
+export function fixedTop(problem: Problem): Bytes {
+  let top = 0;
+  if (hasTies(problem)) {
+    for (const block of blocksOf(problem)) if (block.fixed !== undefined) top = Math.max(top, block.fixed + block.height);
+    return top;
+  }
+  for (const b of problem.buffers) if (b.offset !== undefined) top = Math.max(top, b.offset + b.size);
+  return top;
+}
+
 /** The cheap lower bounds of a problem, the best of them, and which one it is (for the proof line). */
 export interface Bounds {
   live: Bytes;
   largest: Bytes;
   bound: Bytes;
-  proof: 'live bound' | 'live bound with alignment' | 'largest buffer';
+  proof: 'live bound' | 'live bound with alignment' | 'largest buffer' | 'fixed offsets';
 }
 
+/**
+ * The cheap lower bounds: the live bound (with alignment where it applies), the largest buffer, and
+ * the top of the fixed buffers (fixedTop); `bound` is the best of them, `proof` names it (the live
+ * bound on ties, then alignment, the largest buffer, the fixed offsets).
+ */
 export function bounds(problem: Problem): Bounds {
   const live = liveBound(problem);
   const aligned = alignedLive(problem) ?? live;
   const largest = largestBuffer(problem);
-  const bound = Math.max(live, aligned, largest);
-  const proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : 'largest buffer';
+  const fixed = fixedTop(problem);
+  const bound = Math.max(live, aligned, largest, fixed);
+  const proof = bound === live ? 'live bound' : bound === aligned ? 'live bound with alignment' : bound === largest ? 'largest buffer' : 'fixed offsets';
   return { live, largest, bound, proof };
 }
 

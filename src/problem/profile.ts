@@ -1,5 +1,5 @@
 import { indicesByKey } from './sweep.js';
-import { blocksOf, footprint, hasTies } from './relative.js';
+import { blocksOf, footprint, hasTies, liveRects } from './relative.js';
 import type { Bytes, Problem, Step } from './types.js';
 
 /**
@@ -115,30 +115,53 @@ export function liveProfile(problem: Problem): StepProfile {
 }
 
 /**
+ * Where the buffers of a plan hold bytes, as parts [start, end) whose highest byte is `top` (offset +
+ * the part's hi): a buffer is one part; with gaps or aliases, one per live rectangle (relative.ts
+ * liveRects): a gap holds no bytes (a window only its own), so no high-water mark is set by it.
+ */
+function topParts(problem: Problem, offsets: readonly Bytes[]): { start: Float64Array; end: Float64Array; top: Float64Array } {
+  const bs = problem.buffers;
+  if (!hasTies(problem)) {
+    const n = bs.length;
+    const start = new Float64Array(n);
+    const end = new Float64Array(n);
+    const top = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      start[i] = bs[i]!.start;
+      end[i] = bs[i]!.end;
+      top[i] = offsets[i]! + bs[i]!.size;
+    }
+    return { start, end, top };
+  }
+  const parts = bs.flatMap((b, i) => liveRects(b).map((r) => [r.start, r.end, offsets[i]! + r.hi] as const));
+  return {
+    start: Float64Array.from(parts, (p) => p[0]),
+    end: Float64Array.from(parts, (p) => p[1]),
+    top: Float64Array.from(parts, (p) => p[2]),
+  };
+}
+
+/**
  * A plan's high-water mark at every step: the highest `offset + size` among the buffers live there
- * (the arena the plan needs is its maximum). `offsets[i]` is the offset of `problem.buffers[i]` (bytes).
+ * (the arena the plan needs is its maximum); with gaps, a buffer idle in a gap sets none there (a
+ * window, the top of its window). `offsets[i]` is the offset of `problem.buffers[i]` (bytes).
  * @throws RangeError when `offsets` does not have one entry per buffer.
  */
 export function highWaterProfile(problem: Problem, offsets: readonly Bytes[]): StepProfile {
   const bs = problem.buffers;
   if (offsets.length !== bs.length) throw new RangeError(`highWaterProfile: ${offsets.length} offsets for ${bs.length} buffers`);
-  const order = bs.map((_, i) => i);
-  const byStart = [...order].sort((a, b) => bs[a]!.start - bs[b]!.start || a - b);
-  const byEnd = order.sort((a, b) => bs[a]!.end - bs[b]!.end || a - b);
-  const steps = changeSteps(problem);
+  const { start, end, top } = topParts(problem, offsets);
+  const byStart = indicesByKey(start);
+  const byEnd = indicesByKey(end);
+  const n = start.length;
+  const steps = [...new Set<Step>([...changeSteps(problem), ...start, ...end])].sort((x, y) => x - y);
   const heap = new MaxHeap();
   const values: Bytes[] = [];
   let s = 0;
   let e = 0;
   for (const t of steps) {
-    while (e < byEnd.length && bs[byEnd[e]!]!.end <= t) {
-      const i = byEnd[e++]!;
-      heap.remove(offsets[i]! + bs[i]!.size);
-    }
-    while (s < byStart.length && bs[byStart[s]!]!.start <= t) {
-      const i = byStart[s++]!;
-      heap.push(offsets[i]! + bs[i]!.size);
-    }
+    while (e < n && end[byEnd[e]!]! <= t) heap.remove(top[byEnd[e++]!]!);
+    while (s < n && start[byStart[s]!]! <= t) heap.push(top[byStart[s++]!]!);
     values.push(heap.top());
   }
   return compact(steps, values, steps.length > 0 ? steps[steps.length - 1]! : 0);
@@ -158,15 +181,36 @@ export function profileAt(profile: StepProfile, step: Step): Bytes {
   return profile.values[lo]!;
 }
 
+/** Whether buffer b holds none of its bytes at `step`: inside its range, in a gap without a window. */
+const idleAt = (b: Problem['buffers'][number], step: Step): boolean => b.gaps?.some((g) => g.start <= step && step < g.end && g.window === undefined) ?? false;
+
 /**
- * The indices of the buffers live at `step` (start <= step < end), largest first (ties: lower index
- * first) — "the tensors at the peak" of a report.
+ * The indices of the buffers live at `step` (start <= step < end, and not idle there in a gap),
+ * largest first (ties: lower index first) — "the tensors at the peak" of a report.
  */
 export function liveAt(problem: Problem, step: Step): number[] {
   const bs = problem.buffers;
   const out: number[] = [];
-  for (let i = 0; i < bs.length; i++) if (bs[i]!.start <= step && step < bs[i]!.end) out.push(i);
+  for (let i = 0; i < bs.length; i++) if (bs[i]!.start <= step && step < bs[i]!.end && !idleAt(bs[i]!, step)) out.push(i);
   return out.sort((a, b) => bs[b]!.size - bs[a]!.size || a - b);
+}
+
+/**
+ * Bytes live at `step`, each byte once: the sizes of the buffers live there; with gaps or aliases, per
+ * block the union of its live bytes (an alias's bytes are its target's, a gap holds none, a window its
+ * own), as liveProfile counts them.
+ */
+export function liveBytesAt(problem: Problem, step: Step): Bytes {
+  if (!hasTies(problem)) return liveAt(problem, step).reduce((sum, i) => sum + problem.buffers[i]!.size, 0);
+  let bytes = 0;
+  for (const block of blocksOf(problem)) for (const f of footprint(block.rects)) if (f.start <= step && step < f.end) bytes += f.bytes;
+  return bytes;
+}
+
+/** Bytes of buffer b that hold data at `step` (its size, or its window's in a gap with one; 0 outside its range or idle). */
+export function bufferBytesAt(b: Problem['buffers'][number], step: Step): Bytes {
+  for (const r of liveRects(b)) if (r.start <= step && step < r.end) return r.hi - r.lo;
+  return 0;
 }
 
 /**
@@ -183,6 +227,7 @@ export function planPeakStep(problem: Problem, offsets: readonly Bytes[]): { ste
   const n = bs.length;
   if (offsets.length !== n) throw new RangeError(`planPeakStep: ${offsets.length} offsets for ${n} buffers`);
   if (n === 0) return { step: 0, top: 0 };
+  if (hasTies(problem)) return tiedPlanPeakStep(problem, offsets);
   let top = -Infinity;
   for (let i = 0; i < n; i++) top = Math.max(top, offsets[i]! + bs[i]!.size);
   // The ranges of the buffers that reach the top, merged: where the mark is at its maximum.
@@ -226,6 +271,19 @@ export function planPeakStep(problem: Problem, offsets: readonly Bytes[]): { ste
     }
   }
   return { step: best, top };
+}
+
+/**
+ * planPeakStep with gaps or aliases: over the plan's profile, the first step where the high-water mark
+ * (of live bytes: highWaterProfile) is highest, with the most bytes live (each once: liveProfile).
+ */
+function tiedPlanPeakStep(problem: Problem, offsets: readonly Bytes[]): { step: Step; top: Bytes } {
+  const p = planProfile(problem, offsets);
+  let best = 0;
+  for (let k = 1; k < p.steps.length; k++) {
+    if (p.highWater[k]! > p.highWater[best]! || (p.highWater[k] === p.highWater[best] && p.live[k]! > p.live[best]!)) best = k;
+  }
+  return p.steps.length === 0 ? { step: 0, top: 0 } : { step: p.steps[best]!, top: p.highWater[best]! };
 }
 
 /**

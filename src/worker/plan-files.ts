@@ -3,7 +3,7 @@
  * threads and prints one report per file, in the order given, each as soon as it and those before
  * it are done. Reading and importing stay on the main thread (cheap); every solve runs in a worker.
  */
-import { EXIT_INPUT, EXIT_NO_FIT, readInput, UsageError } from '../cli-io.js';
+import { EXIT_INPUT, EXIT_NO_FIT, noSpillWithoutCapacity, readInput, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
@@ -80,7 +80,10 @@ interface FileOutcome {
 export interface SummaryRow {
   /** The arena the runtime will use (TFLite: TFLM's head), bytes; after spilling, the on-chip one. */
   arena: number;
-  /** The lower bound of the plan of every buffer (subgraph 0's for a model), bytes. */
+  /**
+   * A lower bound on `arena`, bytes: subgraph 0's bound for a model; after spilling, the bound of the
+   * buffers kept on chip (never the all-on-chip bound, which the on-chip arena may well be under).
+   */
   bound: number;
   /** `optimal`, `gap x%`, `spilled`, `infeasible`, `unknown`. */
   status: string;
@@ -101,7 +104,8 @@ export function summaryRow(results: readonly PlanResult[], arena: number, capaci
   const gap = Math.max(...results.map((r) => (r.status === 'feasible' ? r.gap : 0)));
   const status = spilled ? 'spilled' : failed !== undefined ? failed.status : results.some((r) => r.status === 'feasible') ? `gap ${(gap * 100).toFixed(1)}%` : 'optimal';
   const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
-  return { arena, bound: (r0.spill?.whole ?? r0).bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
+  // Like with like: after spilling `arena` is the on-chip one, and r0.bound is the bound of what stayed on chip.
+  return { arena, bound: r0.bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
 }
 
 /**
@@ -142,6 +146,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   };
   if (o.memories !== undefined && modelFormat(file, bytes) !== undefined) return planOneModelTiers(solver, file, bytes, o, o.memories, deadline);
   if (modelFormat(file, bytes) !== undefined) {
+    if (o.spill === false && o.capacity === undefined) noSpillWithoutCapacity(file);
     const model = importModelFile(bytes, file, o.model ?? {});
     const tail = { pointerBits: o.pointerBits ?? 32, kernels: o.kernels ?? 'reference' } as const;
     const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false, tail });
@@ -191,10 +196,16 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const memories = o.memories ?? problem.memories;
   if (memories !== undefined) {
     if (o.weights === true) throw new InputError(`--weights applies to model files (.tflite, .onnx), not to ${file}`);
+    // The file's own memories: --capacity and --no-spill are refused for it, as for one file (cli.ts).
+    if (o.memories === undefined) {
+      const flag = o.capacity !== undefined ? '--capacity' : o.spill === false ? '--no-spill' : undefined;
+      if (flag !== undefined) throw new UsageError(`${flag} does not go with memory tiers (the "memories" of ${file}): --capacity C is the two memories --memory chip=C:0 --memory ddr:1`);
+    }
     const plan = await planTiers(problem, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so));
     return tiersOutcome(plan, problemTiersText(file, read, plan), problemTiersJson(read, plan).json);
   }
   if (o.capacity !== undefined) problem.capacity = read.all.capacity = o.capacity;
+  if (o.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
   const whole: SolveResult = await solver.solve(problem, opts);
   const result: PlanResult =
     o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignedLiveBound, largestBuffer, liveBound, lowerBound, peakStep, totalBytes } from '../../src/problem/bounds.js';
+import { alignedLiveBound, bounds, fixedTop, largestBuffer, liveBound, lowerBound, peakStep, totalBytes } from '../../src/problem/bounds.js';
 
 describe('bounds', () => {
   const p = {
@@ -69,5 +69,26 @@ describe('alignedLiveBound', () => {
       });
       expect(alignedLiveBound({ buffers })).toBeLessThanOrEqual(bruteForceMinPeak({ buffers }));
     }
+  });
+});
+
+describe('the fixed offsets bound', () => {
+  it('a buffer fixed high up: the bound is its offset + size, named as such (the live bound alone is 32)', () => {
+    const p = { buffers: [{ id: 'a', size: 16, start: 0, end: 2, offset: 100 }, { id: 'b', size: 16, start: 0, end: 2 }, { id: 'c', size: 32, start: 2, end: 4 }] };
+    expect(liveBound(p)).toBe(32);
+    expect(fixedTop(p)).toBe(116);
+    expect(bounds(p)).toEqual({ live: 32, largest: 32, bound: 116, proof: 'fixed offsets' });
+    expect(fixedTop({ buffers: [{ id: 'x', size: 4, start: 0, end: 1 }] })).toBe(0);
+  });
+  it('with aliases: an alias above its fixed root fixes its own top too', () => {
+    const p = {
+      buffers: [
+        { id: 'r', size: 8, start: 0, end: 2, offset: 40 },
+        { id: 'v', size: 4, start: 0, end: 2, aliasOf: 'r', aliasOffset: 4 },
+        { id: 'w', size: 8, start: 1, end: 3, gaps: [{ start: 2, end: 3 }] },
+      ],
+    };
+    expect(fixedTop(p)).toBe(48);
+    expect(lowerBound(p)).toBe(48);
   });
 });

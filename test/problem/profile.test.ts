@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { liveBound } from '../../src/problem/bounds.js';
-import { highWaterProfile, liveAt, liveProfile, planPeakStep, planProfile, profileAt } from '../../src/problem/profile.js';
+import { bufferBytesAt, highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, planProfile, profileAt } from '../../src/problem/profile.js';
+import { peakFacts, peakLine, problemLabels } from '../../src/export/report.js';
+import { validTied } from '../helpers/tied-oracle.js';
 import type { Problem } from '../../src/problem/types.js';
 
 const problems = fc
@@ -80,5 +82,91 @@ describe('step profiles', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+/**
+ * A problem with gaps and aliases counted on a grid of steps x bytes, apart from src/: the bytes held at
+ * step t (an alias's bytes are cells of its target's, a gap holds none, a window its own), their top,
+ * and the buffers holding any.
+ */
+function gridAt(problem: Problem, offsets: readonly number[], t: number): { live: number; top: number; at: number[] } {
+  const cells = new Set<number>();
+  let top = 0;
+  const at: number[] = [];
+  problem.buffers.forEach((b, i) => {
+    let any = false;
+    for (let x = 0; x < b.size; x++) {
+      if (t < b.start || t >= b.end) continue;
+      const g = (b.gaps ?? []).find((g) => g.start <= t && t < g.end);
+      if (g !== undefined && !(g.window !== undefined && g.window.lo <= x && x < g.window.hi)) continue;
+      cells.add(offsets[i]! + x);
+      top = Math.max(top, offsets[i]! + x + 1);
+      any = true;
+    }
+    if (any) at.push(i);
+  });
+  return { live: cells.size, top, at };
+}
+
+/** Offsets that keep every root's block apart (root k at 100 k), each alias inside its chain's root. */
+function apart(problem: Problem): number[] {
+  const bs = problem.buffers;
+  const index = new Map(bs.map((b, i) => [b.id, i]));
+  const offset = (i: number): number => (bs[i]!.aliasOf === undefined ? 100 * i : offset(index.get(bs[i]!.aliasOf!)!) + (bs[i]!.aliasOffset ?? 0));
+  return bs.map((_, i) => offset(i));
+}
+
+describe('step profiles with gaps and aliases (each byte once)', () => {
+  const tied = validTied(120, 5, 3);
+
+  it('live bytes, the high-water mark, the buffers at a step and the peak step equal a count on the grid', () => {
+    expect(tied.length).toBeGreaterThan(100);
+    for (const problem of tied) {
+      const offsets = apart(problem);
+      const live = liveProfile(problem);
+      const high = highWaterProfile(problem, offsets);
+      const end = problem.buffers.reduce((a, b) => Math.max(a, b.end), 0);
+      const grid = Array.from({ length: end }, (_, t) => gridAt(problem, offsets, t));
+      for (let t = 0; t < end; t++) {
+        expect(profileAt(live, t)).toBe(grid[t]!.live);
+        expect(liveBytesAt(problem, t)).toBe(grid[t]!.live);
+        expect(profileAt(high, t)).toBe(grid[t]!.top);
+        expect(new Set(liveAt(problem, t))).toEqual(new Set(grid[t]!.at));
+      }
+      const peak = planPeakStep(problem, offsets);
+      const max = Math.max(...grid.map((g) => g.top));
+      const busiest = Math.max(...grid.filter((g) => g.top === max).map((g) => g.live));
+      expect(peak.top).toBe(max);
+      expect(peak.step).toBe(grid.findIndex((g) => g.top === max && g.live === busiest));
+      // The report's facts: never more live than the plan's top there.
+      const facts = peakFacts(problem, { offsets });
+      expect(facts.live).toBe(busiest);
+      expect(facts.live).toBeLessThanOrEqual(facts.top);
+    }
+  });
+
+  it('the report\'s peak line counts an alias once and an idle buffer not at all (examples/gaps.csv: 128 B, not 160)', () => {
+    // skip idle over steps 2..5; view is the top half of sum; act keeps 16 of its 32 bytes over step 3.
+    const problem: Problem = {
+      buffers: [
+        { id: 'skip', size: 64, start: 0, end: 8, gaps: [{ start: 2, end: 6 }] },
+        { id: 'conv2', size: 64, start: 2, end: 5 },
+        { id: 'act', size: 32, start: 3, end: 6, gaps: [{ start: 3, end: 4, window: { lo: 0, hi: 16 } }] },
+        { id: 'sum', size: 64, start: 6, end: 8 },
+        { id: 'view', size: 32, start: 6, end: 8, aliasOf: 'sum', aliasOffset: 32 },
+      ],
+    };
+    const offsets = [0, 0, 64, 64, 96];
+    const facts = peakFacts(problem, { offsets });
+    expect(facts).toEqual({ step: 6, top: 128, live: 128, buffers: [0, 3, 4] });
+    expect(peakLine(problem, facts, problemLabels(problem))).toBe('step 6: 128 B live in 3 buffers: skip 64 B, sum 64 B, view 32 B in sum');
+    // Over step 3 skip is idle (not listed) and act holds the 16 bytes of its window.
+    expect(liveAt(problem, 3)).toEqual([1, 2]);
+    expect(liveBytesAt(problem, 3)).toBe(80);
+    expect(bufferBytesAt(problem.buffers[2]!, 3)).toBe(16);
+    expect(peakLine(problem, { step: 3, top: 96, live: 80, buffers: [1, 2] }, problemLabels(problem))).toBe('step 3 (the plan\'s top, 96 B, is set there: 16 B above what is live): 80 B live in 2 buffers: conv2 64 B, act 16 B of 32 B');
+    // skip idle over 2..5 sets no high-water mark there.
+    expect(profileAt(highWaterProfile(problem, offsets), 2)).toBe(64);
   });
 });

@@ -86,7 +86,9 @@ describe('solving part by part', () => {
       }),
       { numRuns: 150, seed: 15 },
     );
-    expect(split).toBeGreaterThan(100);
+    // Many of them split (70 of these 150 x 3 solves; the fixed offsets bound proves some plans optimal
+    // before any split, src/problem/bounds.ts fixedTop).
+    expect(split).toBeGreaterThan(50);
   });
 
   it('combines the proofs honestly under a capacity: fits at the optimum, infeasible one byte below', () => {
@@ -170,7 +172,8 @@ describe('soundness of the floors and of pass 2', () => {
       }),
       { numRuns: 150, seed: 17 },
     );
-    expect(split).toBeGreaterThan(150);
+    // 120 of these solves split (the fixed offsets bound proves some plans optimal before any split).
+    expect(split).toBeGreaterThan(100);
   });
 
   /** Runs partsPlan inline, recording every batch it asks for and the results it got. */

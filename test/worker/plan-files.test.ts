@@ -151,3 +151,16 @@ describe('summaryRow: a model\'s row says the worst of its subgraphs', () => {
   });
 });
 
+describe('summaryRow compares like with like after spilling (issue #10 trial: an on-chip arena under the all-on-chip bound)', () => {
+  it('a spilled file\'s bound is the bound of what stays on chip, never above its on-chip arena', () => {
+    // x and y overlap: 96 B all on chip; within 64 B, x stays (64 B) and y spills.
+    const p = { buffers: [{ id: 'x', size: 64, start: 0, end: 2 }, { id: 'y', size: 32, start: 1, end: 3 }] };
+    const spilled = planWithSpill(p, solve(p), {}, 64);
+    expect(verifySpilledPlan(p, spilled.spill!.memory, spilled.offsets, 64).valid).toBe(true);
+    expect(spilled.spill!.whole.bound).toBe(96);
+    const row = summaryRow([spilled], spilled.peak, 64, 0, []);
+    expect(row.arena).toBe(64);
+    expect(row.bound).toBe(spilled.bound);
+    expect(row.bound).toBeLessThanOrEqual(row.arena);
+  });
+});
