@@ -123,6 +123,19 @@ function memoryProblem(inst: TierInstance, m: number, idx: readonly number[]): P
   };
 }
 
+/**
+ * Coefficients of GLPK's tiers models (the capacity rows' entries, once per memory) past which the
+ * planner does not build them (see tiersPlanner): about 0.6 s of GLPK for the LP bound at this size.
+ */
+export const GLPK_TIERS_MAX_NONZEROS = 500_000;
+
+/** Coefficients of the capacity rows of GLPK's tiers models: each live set's entries, once per memory. */
+function glpkNonzeros(inst: TierInstance): number {
+  let entries = 0;
+  for (const set of inst.sets) entries += set.length;
+  return entries * inst.memories.length;
+}
+
 /** The units in memory m, ascending. */
 const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatMap((x, u) => (x === m ? [u] : []));
 
@@ -150,6 +163,10 @@ export function* tiersPlanner(
   const left = (): number => Math.max(50, limit - (now() - t0));
   const inst = tierInstance(problem, memories);
   const k = memories.length;
+  // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
+  // its models alone take longer than any time limit (10^5 buffers: 6 s for the LP bound), so the
+  // heuristic plans it alone (a count, not the clock: the same plan on every machine).
+  if (exact !== undefined && glpkNonzeros(inst) > GLPK_TIERS_MAX_NONZEROS) exact = undefined;
   const n = problem.buffers.length;
   let bound = stepBound(inst);
   if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(inst, left() / 8));
