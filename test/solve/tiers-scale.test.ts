@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Buffer, MemoryTier, Problem } from '../../src/problem/types.js';
 import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { liveSets } from '../../src/solve/ilp/sections.js';
-import { fillFastestFirst, tierInstance } from '../../src/solve/tiers/index.js';
+import { formatTieredReport } from '../../src/export/tiers.js';
+import { fillFastestFirst, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
 import { rng, scatteredProblem } from '../helpers/problems.js';
 
 /** The live sets by their definition: per step where a buffer starts, the buffers live there; a set inside the next or previous one dropped. */
@@ -101,5 +102,24 @@ describe('fillFastestFirst: overlaps found by time', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(30);
+  });
+});
+
+describe('memory tiers: the baseline keeps to the time limit', () => {
+  it('a limit used up before the baseline ends: it is left out, the plan is still verified, and the report says so', () => {
+    const p = scatteredProblem(3000, 2);
+    const memories: MemoryTier[] = [
+      { name: 'sram', capacity: 64 * 1024, cost: 1 },
+      { name: 'ddr', cost: 10 },
+    ];
+    // A limit of 0 ms: the baseline looks at the clock after 1,024 buffers and stops (the solves still get their least time).
+    const plan = planTiersWith(p, memories, { timeLimitMs: 0 });
+    expect(plan.baselineCut).toBe(true);
+    expect(plan.baselineCost).toBe(Infinity);
+    expect(plan.memory.length).toBe(p.buffers.length);
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    expect(formatTieredReport(p, plan, 'p')).toContain('fill-fastest-first baseline: left out, the time limit was reached');
+    // With time: the baseline is there.
+    expect(planTiersWith(p, memories, { timeLimitMs: 600_000 }).baselineCut).toBeUndefined();
   });
 });

@@ -191,11 +191,13 @@ function loadedWorker(wt: typeof import('node:worker_threads'), url: string): Pr
  * a model or runs presolve, so a limit alone overruns (MiniMalloc's A: 3.9 s for a 1.9 s limit).
  * In Node, GLPK runs in a worker thread with its limit at `end` (tmlim, as solveMip), and the worker
  * is stopped GRACE_MS after `end` if it has not answered: undefined then, as for a run that found
- * nothing (callers fall back to their heuristic plan). Where worker threads are not at hand (a
+ * nothing (callers fall back to their heuristic plan); undefined at once when `end` has passed. Where worker threads are not at hand (a
  * browser, Node before 20.16), GLPK runs on this thread as solveMip does. `options` go to glpk.solve
  * (presolve on unless they say otherwise).
  */
 export async function solveMipBy(glpk: GLPK, lp: LP, end: Deadline, options: { presol?: boolean } = {}): Promise<Result | undefined> {
+  // No time left: GLPK is not started (the same answer on every machine).
+  if (end.passed()) return undefined;
   const opts = { presol: true, ...options };
   const wt = workerThreads();
   const url = wt !== undefined ? glpkUrl() : undefined;

@@ -143,6 +143,17 @@ export interface BaselinePlan {
  * meet none placed there (src/solve/blocks.ts lowestBase). Undefined when some unit fits nowhere.
  */
 export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+  return fillFastestFirstUntil(inst, () => false) as BaselinePlan | undefined;
+}
+
+/** Buffers fillFastestFirstUntil places between two looks at `stop`. */
+const STOP_EVERY = 1024;
+
+/**
+ * fillFastestFirst, given up when `stop()` says so (it is asked every STOP_EVERY buffers): `cut` then.
+ * What a command's deadline calls on 10^5 buffers and more, where the baseline alone takes seconds.
+ */
+export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): BaselinePlan | undefined | 'cut' {
   if (hasTies(inst.problem)) return fillBlocksFastestFirst(inst);
   const bs = inst.problem.buffers;
   const memory = new Array<number>(bs.length).fill(-1);
@@ -150,7 +161,9 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
   // Per memory, the buffers placed there, found by time (PlacedByTime): not a scan of all placed ones.
   const placed = inst.memories.map(() => new PlacedByTime(bs));
   const order = bs.map((_, i) => i).sort((x, y) => Number(bs[y]!.offset !== undefined) - Number(bs[x]!.offset !== undefined) || bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
-  for (const i of order) {
+  for (let k = 0; k < order.length; k++) {
+    if (k % STOP_EVERY === STOP_EVERY - 1 && stop()) return 'cut';
+    const i = order[k]!;
     const b = bs[i]!;
     let done = false;
     for (let m = 0; m < inst.memories.length && !done; m++) {
