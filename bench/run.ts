@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|certify|subbound|ablation|callgrind|scaled|models|inplace|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|subbound|ablation|callgrind|scaled|models|inplace|limits|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { benchCallgrind } from './callgrind.js';
 import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchCertify, benchExact } from './exact.js';
 import { benchInplace } from './inplace.js';
+import { benchLimits } from './limits.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
@@ -36,6 +37,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   // (Its number is a budget of search nodes, not seconds; default 3000.)
   callgrind: () => benchCallgrind(shared, Number(process.argv[3] ?? 3000), process.argv[4]),
   scaled: () => benchScaled(shared, seconds * 1000),
+  limits: () => benchLimits(shared, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),
   models: () => benchModels(shared),
   inplace: () => benchInplace(shared),
   blocks: () => benchBlocksExact(),

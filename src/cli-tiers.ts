@@ -120,7 +120,7 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   if ((opts.method as string) === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method as Exclude<PlanOptions['method'], 'glpk'>;
-  const deadline = DeadlineClock.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
+  const deadline = DeadlineClock.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
   // --weights: the constants become (whole-run) buffers, as with --include-weights.
   const model = importModelFile(bytes, file, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);

@@ -103,8 +103,8 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
       ['--emit-lp', opts.emitLp],
     ],
   );
-  // One deadline for the whole command: reading, solving and choosing what to spill share it.
-  const deadline = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
+  // One deadline for the whole command, from the process's start: reading, solving and choosing what to spill share it.
+  const deadline = Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) {
     if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
@@ -148,7 +148,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, deadline.leftMs());
+    result = await solveWithGlpk(problem, deadline);
   } else {
     const progress = progressReporter(file);
     // readProblem validated the problem (its capacity, set since, is checked again).

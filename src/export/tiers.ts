@@ -107,7 +107,9 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
   out.push(
     Number.isFinite(plan.baselineCost)
       ? `  fill-fastest-first baseline: ${plan.baselineCost}${plan.baselineCost > plan.cost ? ` (${percent(plan.baselineCost, plan.cost)} more than this plan)` : ' (the same)'}`
-      : '  fill-fastest-first baseline: no plan',
+      : plan.baselineCut === true
+        ? '  fill-fastest-first baseline: left out, the time limit was reached'
+        : '  fill-fastest-first baseline: no plan',
   );
   if (plan.copyInBytes !== undefined) out.push(`  weights copied in before the run: ${plan.copyInBytes === 0 ? '0 B' : formatBytesExact(plan.copyInBytes)} (from the read-only memory into faster ones; the rest are read in place)`);
   plan.usage.forEach((u, m) => {

@@ -24,6 +24,15 @@ export class Deadline {
     return new Deadline(clock() + ms, clock);
   }
 
+  /**
+   * A deadline `ms` milliseconds after the process started: performance.now() counts from the
+   * process's time origin, so a command's limit holds from its very start (Node's startup and the
+   * loading of the modules included), as a user timing the command sees it.
+   */
+  static sinceStart(ms: number): Deadline {
+    return new Deadline(ms, performanceClock);
+  }
+
   /** Now, on this deadline's clock (ms). */
   now(): number {
     return this.clock();

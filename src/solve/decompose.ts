@@ -21,7 +21,7 @@ import { indicesByKey } from '../problem/sweep.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
-import { defaultTimeLimitMs } from './deadline.js';
+import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
 import { HEURISTIC_ORDER, type MethodName } from './methods.js';
 import type { SolveOptions, SolveResult } from './solve.js';
 
@@ -114,9 +114,15 @@ export interface PartAsk {
   /**
    * Only time ends this solve's search (`exact` with no `maxNodes`): it gets a share of the time left
    * by weight, so that one hard part cannot take all of it. Otherwise budgets end it and it gets all
-   * the time left.
+   * the time left, less `reserveMs`.
    */
   timeOnly: boolean;
+  /**
+   * Milliseconds this solve leaves to the solves after it in its batch and to the closing of the
+   * whole (its verifier): about what a greedy decode of those buffers costs (see partsPlan). 0 when
+   * nothing follows.
+   */
+  reserveMs: number;
 }
 
 /**
@@ -127,36 +133,37 @@ export interface PartAsk {
 export type PartsPlan = Generator<PartAsk[], SolveResult, SolveResult[]>;
 
 /**
- * Time limit of a solve of a part that starts now (ms, at least 1): all the time left to the deadline.
- * Each part gets the whole of it, not a share, so the node and work budgets end the parts' solves as
+ * Time limit of a solve of a part that starts now (ms, at least 1): all the time left to the deadline
+ * (the caller takes off what the solves after it need, PartAsk.reserveMs). Each part gets the whole
+ * of it, not a share, so the node and work budgets end the parts' solves as
  * they would end a problem of its own, and the plan does not depend on the machine's speed, on how many
  * parts run at once, or on other files' solves sharing the pool (`plan --jobs`). Only when the deadline
  * itself is reached first (a time-capped solve) does the time a part gets matter.
  */
-export function timeLeft(deadline: number): number {
-  return Math.max(1, deadline - performance.now());
+export function timeLeft(deadline: number, now: number = performance.now()): number {
+  return Math.max(1, deadline - now);
 }
 
 /**
- * Time limit of a solve that starts now (ms, at least 1; undefined for one that takes none): all the
- * time left (timeLeft) when budgets end it; when only time does (`timeOnly`), the time left shared by
+ * Time limit of a solve that starts now (ms, at least 1): all the time left to `deadline` less the
+ * ask's `reserveMs` (timeLeft) when budgets end it, the report's rows too; when only time does (`timeOnly`), that time shared by
  * weight (buffers) among the solves of its batch not yet started (`weightLeft`, this one's included),
  * `running` of which run at once, so that time a part does not use passes on to the later ones. The
  * plan of such a solve depends on the machine's speed anyway (the `exact` search without a budget).
  */
-export function partTimeLimit(deadline: number, ask: PartAsk, weightLeft: number, running: number): number | undefined {
-  if (ask.weight === 0) return undefined;
-  if (!ask.timeOnly) return timeLeft(deadline);
-  return Math.max(1, (deadline - performance.now()) * Math.min(1, (running * ask.weight) / Math.max(ask.weight, weightLeft)));
+export function partTimeLimit(deadline: number, ask: PartAsk, weightLeft: number, running: number, now: number = performance.now()): number {
+  if (!ask.timeOnly || ask.weight === 0) return timeLeft(deadline - ask.reserveMs, now);
+  return Math.max(1, (deadline - ask.reserveMs - now) * Math.min(1, (running * ask.weight) / Math.max(ask.weight, weightLeft)));
 }
 
 /**
- * The absolute deadline (performance.now() ms) of a solve with these options started at t0: its time
- * limit, or what its `deadline` leaves when that is earlier (as solve() reads them).
+ * The one end of a solve with these options started now: its time limit from now, or its `deadline`
+ * (the command's) when that is earlier (as solve() reads them), on the deadline's clock when it has one.
+ * Every solve of the parts, the report's rows and the closing verifier share it.
  */
-export function deadlineOf(options: SolveOptions, t0: number): number {
+export function deadlineOf(options: SolveOptions, clock: Clock = options.deadline?.clock ?? (() => performance.now())): Deadline {
   const limit = options.timeLimitMs ?? (options.deadline !== undefined ? Infinity : defaultTimeLimitMs(options.method));
-  return t0 + Math.min(limit, options.deadline?.leftMs() ?? Infinity);
+  return new Deadline(Math.min(clock() + limit, options.deadline?.endMs ?? Infinity), clock);
 }
 
 /** The name the combined plan goes by in the report. */
@@ -231,18 +238,19 @@ interface PartState extends Pick<PartSummary, 'peak' | 'bound' | 'method' | 'pro
  * only on the input (the time matters only when the deadline, not a budget, ends a part's solve).
  */
 export function solveInParts(problem: Problem, parts: Part[], options: SolveOptions, solve: (p: Problem, o: SolveOptions) => SolveResult, finishPlan: FinishPlan): SolveResult {
-  const t0 = performance.now();
-  const deadline = deadlineOf(options, t0);
-  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  const end = deadlineOf(options);
+  const t0 = end.now();
+  const steps = partsPlan(problem, parts, options, finishPlan, t0, end);
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
     let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
     next = steps.next(
       asks.map((a) => {
-        const t = partTimeLimit(deadline, a, weightLeft, 1);
+        const t = partTimeLimit(end.endMs, a, weightLeft, 1, end.now());
         weightLeft -= a.weight;
-        return solve(a.problem, t === undefined ? a.options : { ...a.options, timeLimitMs: t });
+        // Every solve (the rows too) ends by the one deadline, on its clock (a test's fake clock drives them all).
+        return solve(a.problem, { ...a.options, deadline: end, timeLimitMs: t });
       }),
     );
   }
@@ -252,26 +260,26 @@ export function solveInParts(problem: Problem, parts: Part[], options: SolveOpti
 /**
  * solveInParts with the solves of each batch run at once by `run` (a pool of `workers` workers, say,
  * possibly shared with other solves): `run(ask, timeLimit)` calls `timeLimit()` when the solve starts,
- * for its `timeLimitMs` (undefined for the solves that take none). The parts' problems and budgets are those solveInParts gives, so
- * where budgets, not time, end the solves, the plan is the same byte for byte.
+ * for its `timeLimitMs`. The parts' problems and budgets are those solveInParts gives, so where budgets,
+ * not time, end the solves, the plan is the same byte for byte.
  */
 export async function solveInPartsAsync(
   problem: Problem,
   parts: Part[],
   options: SolveOptions,
-  run: (ask: PartAsk, timeLimit: () => number | undefined) => Promise<SolveResult>,
+  run: (ask: PartAsk, timeLimit: () => number) => Promise<SolveResult>,
   finishPlan: FinishPlan,
   workers: number,
 ): Promise<SolveResult> {
-  const t0 = performance.now();
-  const deadline = deadlineOf(options, t0);
-  const steps = partsPlan(problem, parts, options, finishPlan, t0);
+  const end = deadlineOf(options, () => performance.now());
+  const t0 = end.now();
+  const steps = partsPlan(problem, parts, options, finishPlan, t0, end);
   let next = steps.next([]);
   while (!next.done) {
     const asks = next.value;
     let weightLeft = asks.reduce((w, a) => w + a.weight, 0);
-    const limitOf = (a: PartAsk): number | undefined => {
-      const t = partTimeLimit(deadline, a, weightLeft, workers);
+    const limitOf = (a: PartAsk): number => {
+      const t = partTimeLimit(end.endMs, a, weightLeft, workers);
       weightLeft -= a.weight;
       return t;
     };
@@ -281,29 +289,62 @@ export async function solveInPartsAsync(
   return next.value;
 }
 
-/** The steps of solveInParts (see there), for any driver: inline, or the parts in parallel workers. */
-export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number): PartsPlan {
+/**
+ * The steps of solveInParts (see there), for any driver: inline, or the parts in parallel workers.
+ * `end` is the one deadline every solve shares (deadlineOf(options) when not given); the driver gives
+ * each solve its time from it (partTimeLimit). How the time is shared, when it is short:
+ * - the rows: greedy-size first, alone; the other rows only as many as fit in half the time left,
+ *   each costed as greedy-size took (the others are left out, and a note says so);
+ * - each part's solve leaves (reserveMs) twice what greedy-size on the whole took, pro rata to the
+ *   buffers of the parts after it in its batch, plus half of it for the closing verifier: a later part
+ *   is never left without the time of its first plan;
+ * - pass 2 runs only while the deadline has not passed.
+ * Where budgets end every solve before the deadline, none of this changes the plan.
+ */
+export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number, end: Deadline = deadlineOf(options)): PartsPlan {
   const method = options.method ?? 'auto';
   const capacity = problem.capacity;
   const cheap = bounds(problem);
+  const notes: string[] = [];
+  const withNotes = (r: SolveResult): SolveResult => {
+    if (notes.length > 0) r.notes = [...(r.notes ?? []), ...notes];
+    return r;
+  };
 
   // The report's rows: the single-shot heuristics on the whole problem, as the portfolio runs them.
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  const rows = yield names.map((name) => ({ problem, options: { method: name }, weight: 0, timeOnly: false }));
-  rows.forEach((r, i) => {
-    const name = names[i]!;
-    methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
-    if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
-  });
+  const row = (name: MethodName): PartAsk => ({ problem, options: { method: name }, weight: 0, timeOnly: false, reserveMs: 0 });
+  const takeRows = (rows: readonly SolveResult[], of: readonly MethodName[]): void =>
+    rows.forEach((r, i) => {
+      const name = of[i]!;
+      methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
+      if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
+    });
+  takeRows(yield [row(names[0]!)], names.slice(0, 1));
+  /** What one greedy decode of every buffer costs (ms), about: greedy-size's row. */
+  const greedyMs = methods[0]!.timeMs;
+  // The other rows, as many as fit in half the time left (the parts need the rest), each costed as greedy-size.
+  const rest = names.slice(1);
+  const room = greedyMs > 0 ? Math.floor(end.leftMs() / 2 / greedyMs) : rest.length;
+  const others = rest.slice(0, Math.max(0, Math.min(rest.length, room)));
+  for (const name of rest.slice(others.length)) notes.push(`${name} left out: the time limit was reached`);
+  if (others.length > 0) takeRows(yield others.map(row), others);
 
   // A heuristic that meets the lower bound leaves nothing to search, and a bound above the capacity
   // proves it infeasible: no part needs solving either way.
   if (best!.peak <= cheap.bound || (capacity !== undefined && cheap.bound > capacity)) {
-    return finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+    return withNotes(finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0));
   }
+  /** The time to leave after a solve: the first plans of `buffers` more buffers (twice their share of greedyMs), and the closing verifier. */
+  const reserveFor = (buffers: number): number => (2 * greedyMs * buffers) / Math.max(1, problem.buffers.length) + greedyMs / 2;
 
+  // Too little time left for the parts' first plans (a decode of every buffer again): the rows' plan stands.
+  if (end.leftMs() < reserveFor(problem.buffers.length)) {
+    notes.push(`the ${parts.length} parts split in time left out: the time limit was reached`);
+    return withNotes(finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0));
+  }
   const states: PartState[] = parts.map((part) => {
     const c = bounds({ buffers: part.indices.map((i) => problem.buffers[i]!) });
     return { part, cheap: c.bound, offsets: [], peak: Infinity, bound: c.bound, method: '', proof: c.proof, searchNodes: 0, timeMs: 0 };
@@ -317,7 +358,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   // Only time ends the search of `exact` without maxNodes (as in solve()); budgets end every other.
   const timeOnly = method === 'exact' && options.maxNodes === undefined;
   /** The solve of one part with a floor and a capacity (the driver sets its time limit). */
-  const ask = (s: PartState, floor: number, cap: number | undefined): PartAsk => {
+  const ask = (s: PartState, floor: number, cap: number | undefined, after = 0): PartAsk => {
     const { onProgress, timeLimitMs: _whole, deadline: _end, ...rest } = options;
     const report = onProgress
       ? (p: Parameters<typeof onProgress>[0]): void => {
@@ -328,7 +369,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           onProgress({ ...p, nodes, bound: bestBound, elapsedMs: performance.now() - t0 });
         }
       : undefined;
-    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly };
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly, reserveMs: reserveFor(after) };
   };
   /** Takes a part's result: keeps a lower plan and a stronger proof. */
   const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {
@@ -359,14 +400,16 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
 
   // Pass 1: every part (one batch), to the capacity when given, else to the floor every plan needs.
   const floor1 = capacity !== undefined ? Math.max(capacity, bestBound) : bestBound;
-  const first = yield states.map((s) => ask(s, floor1, capacity));
+  // Each part leaves the first plans of the parts after it their time (reserveFor).
+  let after = problem.buffers.length;
+  const first = yield states.map((s) => ask(s, floor1, capacity, (after -= s.part.indices.length)));
   states.forEach((s, i) => take(s, first[i]!, floor1, capacity));
 
   // Pass 2: lower the max while the part holding it improves.
   if (capacity !== undefined && floor1 > bestBound) {
     // At most one try per part (a count, not the clock, ends the pass: the plan must not depend on speed).
     const tried = new Set<PartState>();
-    while (tried.size < states.length) {
+    while (tried.size < states.length && !end.passed()) {
       const top = Math.max(...states.map((s) => s.peak));
       if (top > capacity || top <= bestBound) break;
       const s = states.find((x) => x.peak === top)!;
@@ -394,7 +437,8 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
     bestBound === cheap.bound || holder === undefined
       ? `${cheap.proof} (${parts.length} parts split in time)`
       : `part ${states.indexOf(holder) + 1} of ${parts.length} (steps ${holder.part.start}..${holder.part.end}): ${holder.proof}`;
-  const result = finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0);
+  if (end.passed()) notes.push('the time limit was reached while the parts were planned: the later ones got only what was left');
+  const result = withNotes(finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0));
   const searchNodes = states.reduce((t, s) => t + s.searchNodes, 0);
   if (searchNodes > 0) result.searchNodes = searchNodes;
   result.parts = states.map((s) => ({

@@ -16,7 +16,7 @@ import { isMethodName } from './methods.js';
 import { bounds } from '../problem/bounds.js';
 import { solve, statusOf, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
-import { fillFastestFirst } from './tiers/greedy.js';
+import { fillFastestFirstUntil } from './tiers/greedy.js';
 import { tierInstance } from './tiers/instance.js';
 import { tiersPlanner } from './tiers/planner.js';
 
@@ -211,7 +211,9 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   function* orBaseline(kept: boolean[], chip: SolveResult | undefined): Generator<SolveRequest, { kept: boolean[]; chip: SolveResult | undefined; baseline: boolean }, SolveResult> {
     // Not when the time is short: the baseline's set needs a placement of its own.
     if (hurry()) return { kept, chip, baseline: false };
-    const base = fillFastestFirst(tierInstance(problem, [{ name: 'chip', capacity, cost: 0 }, { name: 'ddr', cost: 1 }]));
+    // Given up when the time becomes short (hurry()): a million buffers take seconds.
+    const cut = fillFastestFirstUntil(tierInstance(problem, [{ name: 'chip', capacity, cost: 0 }, { name: 'ddr', cost: 1 }]), hurry);
+    const base = cut === 'cut' ? undefined : cut;
     const keptWeight = (k: readonly boolean[]): number => all.reduce((s, i) => s + (k[i] ? weightOf(problem, i) : 0), 0);
     const baseKept = base?.memory.map((m) => m === 0);
     if (baseKept === undefined || keptWeight(baseKept) <= keptWeight(kept)) return { kept, chip, baseline: false };

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { DECOMPOSED, partsPlan, splitInTime, type PartAsk } from '../../src/solve/decompose.js';
+import { Deadline } from '../../src/solve/deadline.js';
+import { DECOMPOSED, partsPlan, partTimeLimit, splitInTime, type PartAsk } from '../../src/solve/decompose.js';
 import { finishPlan, solve, type SolveResult } from '../../src/solve/solve.js';
 import { Engine } from '../../src/solve/wasm/engine.js';
 import { createSolver } from '../../src/worker/node.js';
@@ -194,10 +195,11 @@ describe('soundness of the floors and of pass 2', () => {
     const p = sideBySide([tightProblem(40, 3), tightProblem(30, 4)]);
     const capacity = p.buffers.reduce((t, b) => t + b.size, 0);
     const { batches, result } = drive({ ...p, capacity }, { method: 'auto', maxNodes: 50_000 });
-    // Rows, pass 1 (both parts, stopped by the floor at the capacity), then pass 2 (one part at a time).
-    expect(batches[1]!.length).toBe(2);
-    const pass1 = batches[1]!.map(([a, r]) => Math.max(...a.problem.buffers.slice(0, a.problem.buffers.length - 1).map((b, k) => r.offsets[k]! + b.size)));
-    const pass2 = batches.slice(2);
+    // Rows (greedy-size, then the others), pass 1 (both parts, stopped by the floor at the capacity), then pass 2 (one part at a time).
+    expect(batches.slice(0, 2).map((b) => b.map(([a]) => a.weight))).toEqual([[0], [0, 0, 0, 0, 0, 0]]);
+    expect(batches[2]!.length).toBe(2);
+    const pass1 = batches[2]!.map(([a, r]) => Math.max(...a.problem.buffers.slice(0, a.problem.buffers.length - 1).map((b, k) => r.offsets[k]! + b.size)));
+    const pass2 = batches.slice(3);
     expect(pass2.length).toBeGreaterThanOrEqual(1);
     for (const batch of pass2) expect(batch.length).toBe(1);
     // The first solve of pass 2 is the top part's, under one byte less than its pass-1 peak, and it lowered it.
@@ -328,5 +330,59 @@ describe('progress of a problem solved in parts', () => {
       expect(seen.length).toBeGreaterThanOrEqual(2);
       for (let k = 1; k < seen.length; k++) expect(seen[k]!, `seed ${seed}, report ${k}`).toBeGreaterThanOrEqual(seen[k - 1]!);
     }
+  });
+});
+
+describe('the parts share the one deadline of the command (a fake clock: no test waits on real time)', () => {
+  // Three perfect packings side by side: no heuristic reaches their bound, so the parts are searched.
+  const p = sideBySide([tightProblem(120, 1), tightProblem(120, 2), tightProblem(120, 3)]);
+  /** A clock that moves 1 ms each time it is read, counting the readings. */
+  const ticking = (): { clock: () => number; reads: () => number } => {
+    let t = 0;
+    return { clock: () => ++t, reads: () => t };
+  };
+
+  it('rows and parts all end by it: the clock is read past the end only to wind up, and the plan is verified', () => {
+    // Unbounded budgets: only the deadline ends the search and the local search.
+    for (const limit of [300, 2000]) {
+      const c = ticking();
+      const d = Deadline.in(limit, c.clock);
+      const r = solve(p, { method: 'auto', deadline: d, iterations: 1e9, maxNodes: 1e12 });
+      expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+      // Each solve started after the end reads the clock a few times (its first plan, its verdict).
+      expect(c.reads() - d.endMs, `limit ${limit}`).toBeLessThanOrEqual(60);
+      expect(r.notes?.some((n) => /time limit/.test(n)), `limit ${limit}`).toBe(true);
+    }
+  });
+
+  it("a deadline that has passed: greedy-size's plan of the whole, the other rows and the parts left out, and said so", () => {
+    const c = ticking();
+    const d = Deadline.in(0, c.clock);
+    const r = solve(p, { method: 'auto', deadline: d });
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    expect(r.methods.map((m) => m.method)).toEqual(['greedy-size']);
+    expect(r.notes).toContain('the 3 parts split in time left out: the time limit was reached');
+    expect(r.notes).toContain('greedy-conflicts left out: the time limit was reached');
+  });
+
+  it('each part leaves the first plans of the parts after it their time: the reserves fall part by part', () => {
+    let t = 0;
+    const d = Deadline.in(1e6, () => t);
+    const parts = splitInTime(p);
+    const steps = partsPlan(p, parts, { method: 'auto' }, finishPlan, 0, d);
+    // The rows: greedy-size "takes" 100 ms on the fake clock (its result's timeMs), the others nothing.
+    let next = steps.next([]);
+    const fake = (a: PartAsk, ms: number): SolveResult => ({ ...solve(a.problem, { method: a.options.method ?? 'auto', maxNodes: 10 }), timeMs: ms });
+    next = steps.next((next.value as PartAsk[]).map((a) => fake(a, 100)));
+    next = steps.next(next.done ? [] : next.value.map((a) => fake(a, 0)));
+    expect(next.done).toBe(false);
+    const pass1 = next.done ? [] : next.value;
+    expect(pass1.map((a) => a.weight)).toEqual([120, 120, 120]);
+    // Twice greedy-size's 100 ms pro rata to the buffers after it, and 50 ms for the closing verifier.
+    expect(pass1.map((a) => Math.round(a.reserveMs))).toEqual([183, 117, 50]);
+    t += 1e6 - 100;
+    // 100 ms left: the first part may take what the two after it do not need; a later one at least 1 ms.
+    expect(partTimeLimit(d.endMs, pass1[0]!, 360, 1, t)).toBeCloseTo(1, 6);
+    expect(partTimeLimit(d.endMs, pass1[2]!, 120, 1, t)).toBeCloseTo(50, 6);
   });
 });

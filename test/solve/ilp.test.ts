@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
 import { assignWithGlpk, fitCapacity, greedySlots, loadGlpk, LpBuilder, placeModel, placeWithGlpk, slotsToOffsets } from '../../src/solve/ilp/index.js';
+import { Deadline } from '../../src/solve/deadline.js';
+import { solveWithGlpk } from '../../src/solve/ilp/solve-glpk.js';
 import { solve } from '../../src/solve/solve.js';
 import { bruteForceFit, bruteForceMinPeak, bruteForceMinSlots } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
@@ -119,5 +121,33 @@ describe('GLPK models', () => {
     expect(text).toMatch(/Subject To/);
     expect(text).toMatch(/z_0_1/);
     expect(text).toMatch(/End/);
+  });
+});
+
+describe('GLPK keeps to the deadline it is given (a fake clock: no test waits on real time)', () => {
+  it('a deadline that has passed: no GLPK run starts; the greedy plans stand, verified, with the live bound', async () => {
+    const { randomProblem } = await import('../helpers/problems.js');
+    const { liveBound } = await import('../../src/problem/bounds.js');
+    const p = randomProblem(40, 5);
+    let reads = 0;
+    const end = new Deadline(0, () => ++reads);
+    const r = await solveWithGlpk(p, end);
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
+    const rows = Object.fromEntries(r.methods.map((m) => [m.method.replace(/ \(.*/, ''), m.peak]));
+    // The place MIP found nothing; the slots are greedySlots', bounded by the live bound.
+    expect(rows.glpk).toBeNaN();
+    expect(rows['glpk-assign']).toBe(verifyPlan(p, slotsToOffsets(p, greedySlots(p))).peak);
+    expect(r.methods.map((m) => m.method)).toContain(`glpk-assign (bound ${liveBound(p)})`);
+    expect(r.method).not.toBe('glpk');
+  });
+
+  it('assign: an expired deadline gives greedySlots with a positive bound', async () => {
+    const { randomProblem } = await import('../helpers/problems.js');
+    const p = randomProblem(30, 2);
+    const a = await assignWithGlpk(p, new Deadline(0, () => 1));
+    expect(a.outcome).toBe('feasible');
+    expect(a.slotOf).toEqual(greedySlots(p));
+    expect(a.bound).toBeGreaterThan(0);
+    expect(a.bound).toBeLessThanOrEqual(a.total);
   });
 });

@@ -1,5 +1,6 @@
+import { liveBound } from '../../problem/bounds.js';
 import type { Problem } from '../../problem/types.js';
-import { loadGlpk, LpBuilder, outcomeOf, solveMip, type LP, type MipOutcome } from './glpk.js';
+import { deadlineOfLimit, loadGlpk, LpBuilder, outcomeOf, solveMipBy, type GlpkLimit, type LP, type MipOutcome } from './glpk.js';
 import { liveSets } from './sections.js';
 
 /** The slot model's answer: a slot per movable buffer, and what GLPK proved. */
@@ -9,7 +10,7 @@ export interface SlotAssignment {
   /** Sum of slot sizes (each slot as large as its largest tenant). */
   total: number;
   outcome: MipOutcome;
-  /** A lower bound on the sum of slot sizes: `total` when optimal, else the LP relaxation's value. */
+  /** A lower bound on the sum of slot sizes: `total` when optimal, else the LP relaxation's value or the live bound, the higher. */
   bound: number;
 }
 
@@ -85,18 +86,21 @@ function slotTotal(problem: Problem, order: readonly number[], slotOf: readonly 
 }
 
 /**
- * Solves the slot model with GLPK within the time limit; when not proven optimal, bounds it by the LP
+ * Solves the slot model with GLPK within the time limit (ms from now, or a deadline: the MIP and the
+ * LP relaxation share it); when not proven optimal, bounds it by the LP
  * relaxation. The answer is never worse than greedySlots: when GLPK's time runs out with no solution
  * (which happens on a loaded machine, glpk.js returning GLP_UNDEF), or with a worse one, the greedy
  * assignment is returned (outcome `feasible`), so a valid assignment always comes back.
  */
-export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Promise<SlotAssignment> {
+export async function assignWithGlpk(problem: Problem, timeLimitMs: GlpkLimit): Promise<SlotAssignment> {
+  const end = deadlineOfLimit(timeLimitMs);
   const glpk = await loadGlpk();
   const { lp, order } = assignModel(problem, new LpBuilder(glpk, 'assign'));
-  const result = solveMip(glpk, lp, timeLimitMs);
-  let outcome = outcomeOf(glpk, result);
+  // Most of the time to the MIP (GLPK may run on past its limit); the LP relaxation that bounds an unproven answer takes the rest.
+  const result = await solveMipBy(glpk, lp, end.share(0.7));
+  let outcome = result === undefined ? 'unknown' : outcomeOf(glpk, result);
   let slotOf = problem.buffers.map(() => -1);
-  if (outcome === 'optimal' || outcome === 'feasible') {
+  if (result !== undefined && (outcome === 'optimal' || outcome === 'feasible')) {
     order.forEach((b, p) => {
       for (let k = 0; k <= p; k++) if (Math.round(result.result.vars[`x_${p}_${k}`] ?? 0) === 1) slotOf[b] = k;
     });
@@ -111,8 +115,10 @@ export async function assignWithGlpk(problem: Problem, timeLimitMs: number): Pro
   const total = slotTotal(problem, order, slotOf);
   let bound = total;
   if (outcome !== 'optimal') {
-    const relaxed = glpk.solve({ ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, { msglev: glpk.GLP_MSG_OFF });
-    bound = outcomeOf(glpk, relaxed) === 'optimal' ? Math.ceil(relaxed.result.z - 1e-6) : 0;
+    const relaxed = await solveMipBy(glpk, { ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, end);
+    // The live bound also bounds the slots (each holds one live buffer at a time): a bound when the LP runs out of time.
+    const lpBound = relaxed !== undefined && outcomeOf(glpk, relaxed) === 'optimal' ? Math.ceil(relaxed.result.z - 1e-6) : 0;
+    bound = Math.min(total, Math.max(lpBound, liveBound(problem)));
   }
   return { slotOf, total, outcome, bound };
 }

@@ -1,5 +1,5 @@
 import type { Problem } from '../../problem/types.js';
-import { loadGlpk, LpBuilder, outcomeOf, solveMip, type LP, type MipOutcome } from './glpk.js';
+import { deadlineOfLimit, loadGlpk, LpBuilder, outcomeOf, solveMipBy, type GlpkLimit, type LP, type MipOutcome } from './glpk.js';
 import { conflictPairs } from './sections.js';
 
 /**
@@ -36,19 +36,19 @@ export interface IlpPlacement {
   outcome: MipOutcome;
 }
 
-/** Solves the place model with GLPK within the time limit. */
+/** Solves the place model with GLPK within the time limit (ms from now, or a deadline; held by solveMipBy): no solution when it runs out first. */
 export async function placeWithGlpk(
   problem: Problem,
   lowerBound: number,
   upper: number,
-  timeLimitMs: number,
+  timeLimitMs: GlpkLimit,
   capacity?: number,
 ): Promise<IlpPlacement> {
   const glpk = await loadGlpk();
   const lp = placeModel(problem, new LpBuilder(glpk, 'place'), lowerBound, upper, capacity);
-  const result = solveMip(glpk, lp, timeLimitMs);
-  const outcome = outcomeOf(glpk, result);
-  if (outcome !== 'optimal' && outcome !== 'feasible') return { outcome };
+  const result = await solveMipBy(glpk, lp, deadlineOfLimit(timeLimitMs));
+  const outcome = result === undefined ? 'unknown' : outcomeOf(glpk, result);
+  if (result === undefined || (outcome !== 'optimal' && outcome !== 'feasible')) return { outcome };
   const offsets = problem.buffers.map((b, i) => Math.round(result.result.vars[`k_${i}`] ?? 0) * (b.align ?? 1));
   const peak = Math.max(0, ...problem.buffers.map((b, i) => offsets[i]! + b.size));
   return { offsets, peak, outcome };

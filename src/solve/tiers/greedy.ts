@@ -143,13 +143,27 @@ export interface BaselinePlan {
  * meet none placed there (src/solve/blocks.ts lowestBase). Undefined when some unit fits nowhere.
  */
 export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+  return fillFastestFirstUntil(inst, () => false) as BaselinePlan | undefined;
+}
+
+/** Buffers fillFastestFirstUntil places between two looks at `stop`. */
+const STOP_EVERY = 1024;
+
+/**
+ * fillFastestFirst, given up when `stop()` says so (it is asked every STOP_EVERY buffers): `cut` then.
+ * What a command's deadline calls on 10^5 buffers and more, where the baseline alone takes seconds.
+ */
+export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): BaselinePlan | undefined | 'cut' {
   if (hasTies(inst.problem)) return fillBlocksFastestFirst(inst);
   const bs = inst.problem.buffers;
   const memory = new Array<number>(bs.length).fill(-1);
   const offsets = new Array<number>(bs.length).fill(0);
-  const placed: number[][] = inst.memories.map(() => []);
+  // Per memory, the buffers placed there, found by time (PlacedByTime): not a scan of all placed ones.
+  const placed = inst.memories.map(() => new PlacedByTime(bs));
   const order = bs.map((_, i) => i).sort((x, y) => Number(bs[y]!.offset !== undefined) - Number(bs[x]!.offset !== undefined) || bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
-  for (const i of order) {
+  for (let k = 0; k < order.length; k++) {
+    if (k % STOP_EVERY === STOP_EVERY - 1 && stop()) return 'cut';
+    const i = order[k]!;
     const b = bs[i]!;
     let done = false;
     for (let m = 0; m < inst.memories.length && !done; m++) {
@@ -162,7 +176,8 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
         continue;
       }
       const a = alignIn(inst.problem, i, mem);
-      const others = placed[m]!.filter((j) => bs[j]!.start < b.end && b.start < bs[j]!.end).sort((x, y) => offsets[x]! - offsets[y]!);
+      // Equal offsets in any order: the lowest free offset below does not depend on their order.
+      const others = placed[m]!.overlapping(b.start, b.end).sort((x, y) => offsets[x]! - offsets[y]!);
       let at: number | undefined;
       if (b.offset !== undefined) at = others.every((j) => b.offset! + b.size <= offsets[j]! || offsets[j]! + bs[j]!.size <= b.offset!) ? b.offset : undefined;
       else {
@@ -175,12 +190,119 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
       if (at === undefined || (mem.capacity !== undefined && at + b.size > mem.capacity)) continue;
       memory[i] = m;
       offsets[i] = at;
-      placed[m]!.push(i);
+      placed[m]!.add(i);
       done = true;
     }
     if (!done) return undefined;
   }
   return { memory, offsets, unitMemory: memory.slice() };
+}
+
+/**
+ * The buffers placed in one memory, found by their live ranges: a segment tree over the steps where
+ * buffers start or end, each buffer listed at the O(log T) nodes that cover its range exactly, each
+ * node counting the entries below it. `overlapping(s, e)` visits only nodes that hold or lead to an
+ * entry meeting [s, e), so a query costs O((k + 1) log T) for k buffers found (each is listed at most
+ * 2 log T times) — fillFastestFirst is O(n log n) plus what the placements read, not O(n^2).
+ */
+class PlacedByTime {
+  /** The steps where a buffer starts or ends, ascending: leaf j is the range [steps[j], steps[j+1]). */
+  private readonly steps: Float64Array;
+  /** Leaves of the tree (a power of 2, at least 1). */
+  private readonly size: number;
+  /** Entries listed at each node (1-based heap order), and the count of entries at or below it. */
+  private readonly lists: number[][];
+  private readonly below: Uint32Array;
+  /** Stamp of the last query that found each buffer (a buffer listed at several nodes counts once). */
+  private readonly seen: Uint32Array;
+  private query = 0;
+  /** The nodes a walk has still to visit, with each node's leaves [l, r): 3 numbers a node, at most 2 per level. */
+  private readonly stack: Int32Array;
+
+  constructor(private readonly bs: readonly { start: number; end: number }[]) {
+    const all = new Float64Array(2 * bs.length);
+    bs.forEach((b, i) => ((all[2 * i] = b.start), (all[2 * i + 1] = b.end)));
+    all.sort();
+    let k = 0;
+    for (let j = 0; j < all.length; j++) if (j === 0 || all[j] !== all[j - 1]) all[k++] = all[j]!;
+    this.steps = all.slice(0, k);
+    let size = 1;
+    while (size < Math.max(1, k - 1)) size *= 2;
+    this.size = size;
+    this.lists = [];
+    this.below = new Uint32Array(2 * size);
+    this.seen = new Uint32Array(bs.length);
+    this.stack = new Int32Array(3 * 2 * 64);
+  }
+
+  /**
+   * Visits the nodes whose leaves meet [lo, hi) from the root down, skipping subtrees with no entry
+   * when `occupied` is set; `visit(node, inside)` says whether the node lies within [lo, hi) and
+   * returns whether to go below it. Iterative (no recursion): the stack holds at most 2 nodes a level.
+   */
+  private walk(lo: number, hi: number, occupied: boolean, visit: (node: number, inside: boolean) => boolean): void {
+    const st = this.stack;
+    let top = 0;
+    st[top++] = 1;
+    st[top++] = 0;
+    st[top++] = this.size;
+    while (top > 0) {
+      const r = st[--top]!;
+      const l = st[--top]!;
+      const node = st[--top]!;
+      if (hi <= l || r <= lo || (occupied && this.below[node] === 0)) continue;
+      if (!visit(node, lo <= l && r <= hi) || r - l === 1) continue;
+      const mid = (l + r) >> 1;
+      st[top++] = 2 * node;
+      st[top++] = l;
+      st[top++] = mid;
+      st[top++] = 2 * node + 1;
+      st[top++] = mid;
+      st[top++] = r;
+    }
+  }
+
+  /** Index of `step` among the steps (it is one of them). */
+  private leaf(step: number): number {
+    let lo = 0;
+    let hi = this.steps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.steps[mid]! < step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Lists buffer i at the nodes covering its leaves [leaf(start), leaf(end)). */
+  add(i: number): void {
+    this.walk(this.leaf(this.bs[i]!.start), this.leaf(this.bs[i]!.end), false, (node, inside) => {
+      if (!inside) return true;
+      (this.lists[node] ??= []).push(i);
+      for (let x = node; x >= 1; x >>= 1) this.below[x]!++;
+      return false;
+    });
+  }
+
+  /** The placed buffers whose range meets [start, end) (start < end), each once, in no set order. */
+  overlapping(start: number, end: number): number[] {
+    const out: number[] = [];
+    const q = ++this.query;
+    // Steps of the problem: [start, end) covers the leaves up to the one that begins at `end`.
+    this.walk(this.leaf(start), this.leaf(end), true, (node) => {
+      const list = this.lists[node];
+      if (list !== undefined) {
+        for (const j of list) {
+          if (this.seen[j] !== q) {
+            this.seen[j] = q;
+            out.push(j);
+          }
+        }
+      }
+      return true;
+    });
+    return out;
+  }
 }
 
 /** fillFastestFirst on a problem with gaps or aliases: each block whole, tallest first (fixed ones first), at its lowest free base. */

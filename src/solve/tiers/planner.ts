@@ -24,7 +24,7 @@ import { blockIndexOf, mergeRectangles, spreadOffsets, type MergedRectangles } f
 import type { PlanResult, SolveRequest } from '../spill.js';
 import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
-import { demote, fillFastestFirst, greedyByDensity, improveAssignment } from './greedy.js';
+import { demote, fillFastestFirstUntil, greedyByDensity, improveAssignment } from './greedy.js';
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 import { maxOf } from '../../problem/extent.js';
 
@@ -79,8 +79,10 @@ export interface TieredPlan {
   how: TiersHow;
   /** Assignments tried (each one that did not place was cut away or repaired). */
   rounds: number;
-  /** Traffic cost of the fill-fastest-first baseline (Infinity when it finds no plan). */
+  /** Traffic cost of the fill-fastest-first baseline (Infinity when it finds no plan, or was cut). */
   baselineCost: number;
+  /** Set when the time limit cut the baseline short (it may take BASELINE_SHARE of the limit): no baseline then. */
+  baselineCut?: true;
   /**
    * With a read-only memory (weights in flash): the bytes copied from it into other memories before
    * the run — the buffers that may live in a read-only memory but were put elsewhere. Absent otherwise.
@@ -123,6 +125,22 @@ function memoryProblem(inst: TierInstance, m: number, idx: readonly number[]): P
   };
 }
 
+/**
+ * Coefficients of GLPK's tiers models (the capacity rows' entries, once per memory) past which the
+ * planner does not build them (see tiersPlanner): about 0.6 s of GLPK for the LP bound at this size.
+ */
+export const GLPK_TIERS_MAX_NONZEROS = 500_000;
+
+/** Coefficients of the capacity rows of GLPK's tiers models: each live set's entries, once per memory. */
+function glpkNonzeros(inst: TierInstance): number {
+  let entries = 0;
+  for (const set of inst.sets) entries += set.length;
+  return entries * inst.memories.length;
+}
+
+/** The share of the time limit the fill-fastest-first baseline may take before it is given up. */
+const BASELINE_SHARE = 0.3;
+
 /** The units in memory m, ascending. */
 const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatMap((x, u) => (x === m ? [u] : []));
 
@@ -150,10 +168,17 @@ export function* tiersPlanner(
   const left = (): number => Math.max(50, limit - (now() - t0));
   const inst = tierInstance(problem, memories);
   const k = memories.length;
+  // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
+  // its models alone take longer than any time limit (10^5 buffers: 6 s for the LP bound), so the
+  // heuristic plans it alone (a count, not the clock: the same plan on every machine).
+  if (exact !== undefined && glpkNonzeros(inst) > GLPK_TIERS_MAX_NONZEROS) exact = undefined;
   const n = problem.buffers.length;
   let bound = stepBound(inst);
   if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(inst, left() / 8));
-  const baseline = fillFastestFirst(inst);
+  // The baseline may take BASELINE_SHARE of the limit (10^5 buffers: seconds); past it, none.
+  const base = fillFastestFirstUntil(inst, () => now() - t0 > limit * BASELINE_SHARE);
+  const baseline = base === 'cut' ? undefined : base;
+  const cutNote = base === 'cut' ? { baselineCut: true as const } : {};
   const baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.unitMemory);
 
   /** Places every memory's set; the results (undefined for an empty memory) and the memories that did not fit. */
@@ -179,6 +204,7 @@ export function* tiersPlanner(
     how: exact !== undefined ? 'glpk' : 'greedy',
     rounds,
     baselineCost,
+    ...cutNote,
     failure: why,
     timeMs: now() - t0,
   });
@@ -234,6 +260,7 @@ export function* tiersPlanner(
       how,
       rounds,
       baselineCost,
+      ...cutNote,
       ...(readOnly ? { copyInBytes: copyIn } : {}),
       timeMs: now() - t0,
     };

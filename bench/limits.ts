@@ -1,0 +1,88 @@
+// `npm run bench -- limits`: the whole `arenapack plan` command against --time-limit (issue #10,
+// "Scale and limits": the command must end within the limit + 10%), on the cases the issue names:
+// the heuristics at 10^4 and 10^5 buffers, a capacity that does not fit (spill) at 10^4, 10^5 and
+// 10^6, memory tiers at 10^5, GLPK on MiniMalloc's A, a 10^5 problem split in time, and the fit
+// hints after a 10^5 spill. Each case is one process (`node build/js/cli.js plan ...`, build first):
+// its wall time from spawn to exit, the ratio to the limit, and the exit code. The inputs come from
+// the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
+// ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { problemToCsv } from '../src/export/csv.js';
+import { liveBound } from '../src/problem/bounds.js';
+import type { Problem } from '../src/problem/types.js';
+import { scatteredProblem, sideBySide } from '../test/helpers/problems.js';
+import { printTable } from './table.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** One case: its name, the input (a generated problem or a file of ../shared), the flags, the limit (s). */
+interface LimitCase {
+  name: string;
+  input: (() => Problem) | string;
+  flags: (p: Problem | undefined) => string[];
+  limit: number;
+}
+
+/** 80% of the live bound, as bytes: a capacity the plan cannot fit whole (the spill phase runs). */
+const cap80 = (p: Problem | undefined): string[] => ['--capacity', String(Math.floor(liveBound(p!) * 0.8))];
+
+/** The cases of the issue (see the file's head). */
+export function limitCases(shared: string): LimitCase[] {
+  return [
+    { name: '1e4 heuristic', input: () => scatteredProblem(10_000, 1), flags: () => ['--method', 'heuristic'], limit: 10 },
+    { name: '1e5 heuristic', input: () => scatteredProblem(100_000, 1), flags: () => ['--method', 'heuristic'], limit: 10 },
+    { name: '1e4 capacity 80% LB', input: () => scatteredProblem(10_000, 1), flags: cap80, limit: 10 },
+    { name: '1e5 capacity 80% LB', input: () => scatteredProblem(100_000, 1), flags: cap80, limit: 10 },
+    { name: '1e5 memory tiers', input: () => scatteredProblem(100_000, 1), flags: () => ['--memory', 'sram=512KiB:1', '--memory', 'ddr:10'], limit: 10 },
+    { name: 'A.csv glpk', input: join(shared, 'benchmarks', 'minimalloc', 'challenging', 'A.1048576.csv'), flags: () => ['--method', 'glpk'], limit: 5 },
+    { name: '1e5 split in time (10 parts)', input: () => sideBySide(Array.from({ length: 10 }, (_, k) => scatteredProblem(10_000, k + 1))), flags: () => [], limit: 1 },
+    { name: '1e5 capacity 1MiB + hints', input: () => scatteredProblem(100_000, 1), flags: () => ['--capacity', '1MiB'], limit: 30 },
+    { name: '1e6 capacity 80% LB', input: () => scatteredProblem(1_000_000, 1), flags: cap80, limit: 10 },
+  ];
+}
+
+/**
+ * Runs each case (limitCases) as `node build/js/cli.js plan FILE FLAGS --time-limit L` and prints
+ * the table: case, limit, wall time, wall / limit, exit code, and the report's lines that say a phase
+ * was cut by the limit. A case whose file is missing (no ../shared) is left out with a note.
+ */
+export function benchLimits(shared: string, only?: RegExp): void {
+  const cli = join(here, '..', 'build', 'js', 'cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'arenapack-bench-limits-'));
+  const rows: string[][] = [];
+  try {
+    for (const c of limitCases(shared)) {
+      if (only !== undefined && !only.test(c.name)) continue;
+      let file: string;
+      let p: Problem | undefined;
+      if (typeof c.input === 'string') {
+        if (!existsSync(c.input)) {
+          console.log(`note: ${c.name}: ${c.input} is missing, left out`);
+          continue;
+        }
+        file = c.input;
+      } else {
+        p = c.input();
+        file = join(dir, 'case.csv');
+        writeFileSync(file, problemToCsv(p));
+      }
+      const args = [cli, 'plan', file, ...c.flags(p), '--time-limit', String(c.limit)];
+      // A run far past its limit is stopped (its row says so): 4 x the limit, at least 60 s.
+      const killAt = Math.max(60, 4 * c.limit);
+      const t = performance.now();
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: killAt * 1000 });
+      const s = (performance.now() - t) / 1000;
+      const cut = (r.stdout ?? '').split('\n').filter((l) => /time limit/.test(l)).length;
+      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut)]);
+      console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}`);
+      if (p !== undefined) rmSync(file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit'], rows);
+}

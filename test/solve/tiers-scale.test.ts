@@ -1,0 +1,125 @@
+// The structures that keep memory tiers and the GLPK models near-linear in the buffers (issue #10,
+// "Scale and limits"): liveSets in one sweep, fillFastestFirst finding overlaps by time. Each is
+// checked against its definition (a scan of every buffer) on random problems.
+import { describe, expect, it } from 'vitest';
+import type { Buffer, MemoryTier, Problem } from '../../src/problem/types.js';
+import { verifyTieredPlan } from '../../src/problem/verify.js';
+import { liveSets } from '../../src/solve/ilp/sections.js';
+import { formatTieredReport } from '../../src/export/tiers.js';
+import { fillFastestFirst, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
+import { rng, scatteredProblem } from '../helpers/problems.js';
+
+/** The live sets by their definition: per step where a buffer starts, the buffers live there; a set inside the next or previous one dropped. */
+function liveSetsByDefinition(problem: Problem): number[][] {
+  const bs = problem.buffers;
+  const starts = [...new Set(bs.map((b) => b.start))].sort((a, b) => a - b);
+  const sets = starts.map((t) => bs.map((_, i) => i).filter((i) => bs[i]!.start <= t && t < bs[i]!.end));
+  return sets.filter((set, k) => {
+    const within = (other: number[] | undefined): boolean => other !== undefined && other.length > set.length && set.every((i) => other.includes(i));
+    return !within(sets[k - 1]) && !within(sets[k + 1]);
+  });
+}
+
+/** Random buffers, long and short, some ranges repeated (equal starts and ends). */
+function mixedProblem(n: number, seed: number): Problem {
+  const r = rng(seed);
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = Math.floor(r() * 40);
+    const long = r() < 0.2;
+    buffers.push({ id: `b${i}`, size: 1 + Math.floor(r() * (r() < 0.5 ? 64 : 4096)), start, end: start + 1 + Math.floor(r() * (long ? 40 : 4)) });
+  }
+  return { buffers };
+}
+
+describe('liveSets: one sweep', () => {
+  it('gives the sets of its definition, in step order, each ascending', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const p = mixedProblem(1 + (seed % 50), seed);
+      expect(liveSets(p), `seed ${seed}`).toEqual(liveSetsByDefinition(p));
+    }
+  });
+
+  it('every pair of buffers that overlap in time shares a set', () => {
+    const p = scatteredProblem(400, 3);
+    const sets = liveSets(p).map((s) => new Set(s));
+    const bs = p.buffers;
+    for (let i = 0; i < bs.length; i++)
+      for (let j = i + 1; j < bs.length; j++)
+        if (bs[i]!.start < bs[j]!.end && bs[j]!.start < bs[i]!.end) expect(sets.some((s) => s.has(i) && s.has(j)), `${i}, ${j}`).toBe(true);
+  });
+});
+
+/** fillFastestFirst's placements by their definition: every buffer placed before it in the memory is looked at. */
+function fillByDefinition(problem: Problem, memories: readonly MemoryTier[]): { memory: number[]; offsets: number[] } | undefined {
+  const bs = problem.buffers;
+  const memory = bs.map(() => -1);
+  const offsets = bs.map(() => 0);
+  const placed: number[][] = memories.map(() => []);
+  const order = bs.map((_, i) => i).sort((x, y) => Number(bs[y]!.offset !== undefined) - Number(bs[x]!.offset !== undefined) || bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
+  for (const i of order) {
+    const b = bs[i]!;
+    for (let m = 0; m < memories.length && memory[i] === -1; m++) {
+      const others = placed[m]!.filter((j) => bs[j]!.start < b.end && b.start < bs[j]!.end).sort((x, y) => offsets[x]! - offsets[y]!);
+      let at: number | undefined;
+      if (b.offset !== undefined) at = others.every((j) => b.offset! + b.size <= offsets[j]! || offsets[j]! + bs[j]!.size <= b.offset!) ? b.offset : undefined;
+      else {
+        at = 0;
+        for (const j of others) {
+          if (at + b.size <= offsets[j]!) break;
+          at = Math.max(at, offsets[j]! + bs[j]!.size);
+        }
+      }
+      const cap = memories[m]!.capacity;
+      if (at === undefined || (cap !== undefined && at + b.size > cap)) continue;
+      memory[i] = m;
+      offsets[i] = at;
+      placed[m]!.push(i);
+    }
+    if (memory[i] === -1) return undefined;
+  }
+  return { memory, offsets };
+}
+
+describe('fillFastestFirst: overlaps found by time', () => {
+  it('places as the scan of every placed buffer does, on random problems, and its plans verify', () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const p = mixedProblem(20 + seed * 5, seed);
+      const total = p.buffers.reduce((s, b) => s + b.size, 0);
+      const memories: MemoryTier[] = [
+        { name: 'tcm', capacity: Math.floor(total / 40), cost: 1 },
+        { name: 'sram', capacity: Math.floor(total / 8), cost: 2 },
+        { name: 'ddr', cost: 10 },
+      ];
+      const got = fillFastestFirst(tierInstance(p, memories));
+      const want = fillByDefinition(p, memories);
+      expect(got === undefined, `seed ${seed}`).toBe(want === undefined);
+      if (got === undefined || want === undefined) continue;
+      expect([got.memory, got.offsets], `seed ${seed}`).toEqual([want.memory, want.offsets]);
+      const peaks = memories.map((_, m) => Math.max(0, ...p.buffers.map((b, i) => (got.memory[i] === m ? got.offsets[i]! + b.size : 0))));
+      expect(verifyTieredPlan(p, memories, got.memory, got.offsets, peaks).errors, `seed ${seed}`).toEqual([]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});
+
+describe('memory tiers: the baseline keeps to the time limit', () => {
+  it('a limit used up before the baseline ends: it is left out, the plan is still verified, and the report says so', () => {
+    const p = scatteredProblem(3000, 2);
+    const memories: MemoryTier[] = [
+      { name: 'sram', capacity: 64 * 1024, cost: 1 },
+      { name: 'ddr', cost: 10 },
+    ];
+    // A limit of 0 ms: the baseline looks at the clock after 1,024 buffers and stops (the solves still get their least time).
+    const plan = planTiersWith(p, memories, { timeLimitMs: 0 });
+    expect(plan.baselineCut).toBe(true);
+    expect(plan.baselineCost).toBe(Infinity);
+    expect(plan.memory.length).toBe(p.buffers.length);
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    expect(formatTieredReport(p, plan, 'p')).toContain('fill-fastest-first baseline: left out, the time limit was reached');
+    // With time: the baseline is there.
+    expect(planTiersWith(p, memories, { timeLimitMs: 600_000 }).baselineCut).toBeUndefined();
+  });
+});
