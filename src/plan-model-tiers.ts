@@ -170,7 +170,8 @@ export async function planModelProblemsTiers(
   tflm: TiersTflmOptions = {},
 ): Promise<TieredPlan[]> {
   const plan = (ps: readonly Problem[], mems: readonly MemoryTier[]): Promise<TieredPlan[]> => planStackedTiers(ps, mems, planOne);
-  if (model.format !== 'tflite' || memories.length === 0) return plan(problems, memories);
+  // A read-only first memory (flash listed first) holds no arena: TFLM's is not counted (--write-tflite is refused there).
+  if (model.format !== 'tflite' || memories.length === 0 || memories[0]!.readOnly === true) return plan(problems, memories);
   const first = memories[0]!;
   const tail = tflmTailReserve(model, tflm).tail.bytes;
   const room = first.capacity === undefined ? undefined : first.capacity - tail;
@@ -193,7 +194,7 @@ export async function planModelProblemsTiers(
  */
 export function tailFillsFirst(model: ImportedModel, memories: readonly MemoryTier[], tflm: TiersTflmOptions = {}): boolean {
   const capacity = memories[0]?.capacity;
-  return model.format === 'tflite' && capacity !== undefined && capacity - tflmTailReserve(model, tflm).tail.bytes <= 0;
+  return model.format === 'tflite' && memories[0]!.readOnly !== true && capacity !== undefined && capacity - tflmTailReserve(model, tflm).tail.bytes <= 0;
 }
 
 /** Subgraph 0's plan when TFLM's tail alone fills the first memory: none (infeasible), saying so. */
@@ -247,10 +248,11 @@ export interface TflmTiers {
 
 /**
  * The TFLM arena of a TFLite model's tiered plans (planModelTiers; every subgraph with a plan) over
- * `memories` as given (memory 0's capacity before the tail); undefined for other models.
+ * `memories` as given (memory 0's capacity before the tail); undefined for other models, and when the
+ * first memory is read-only (flash listed first: no arena there).
  */
 export function tflmTiers(model: ImportedModel, plans: readonly TieredPlan[], memories: readonly MemoryTier[], tflm: TiersTflmOptions = {}): TflmTiers | undefined {
-  if (model.format !== 'tflite' || memories.length === 0) return undefined;
+  if (model.format !== 'tflite' || memories.length === 0 || memories[0]!.readOnly === true) return undefined;
   const first = memories[0]!;
   const reserve = tflmTailReserve(model, tflm);
   const single = plans.every((p) => p.memory.every((m) => m === 0 || memories[m]!.readOnly === true));
