@@ -139,7 +139,8 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
     if (reserved > 0) tflite++;
     const compare = spill.results.map((r, s) => {
       const t = tiers[s];
-      if (t === undefined || t.memory.length === 0) return r.spill === undefined && (r.fits === false || cap <= reserved) ? 2 : 0;
+      // No plan over the memories: --capacity has none that fits either (not fitting, or its spill failed).
+      if (t === undefined || t.memory.length === 0) return r.spill === undefined && (r.fits === false || r.spillFailure !== undefined || cap <= reserved) ? 2 : 0;
       const memory = r.spill ? r.spill.memory.map((m) => (m === 'chip' ? 0 : 1)) : r.offsets.map(() => 0);
       const cost = sum(model.subgraphs[s]!.problem.buffers.map((b, i) => (memory[i] === 1 ? (b.weight ?? b.size) : 0)));
       // 2: the same memories and offsets; 1: the same traffic cost; 0: not the same.
