@@ -4,19 +4,21 @@
  * 1 MiB and with 2 MiB of SRAM + DDR; an MCU scaled to the model: DTCM 10 % and SRAM 40 % of its live
  * bound + PSRAM): the traffic cost of arenapack's plan and of the fill-fastest-first baseline
  * (ExecuTorch's banked greedy), the lower bound, proven or not, and the time (limit per pair, default
- * 10 s). Then the two-memory case: chip = 60 % of the live bound + DDR, on the problem --capacity plans
- * (weight = size), must give --capacity's plan (memories and offsets). Then the weights (--weights):
+ * 10 s). Then the two-memory case: chip = 60 % of the live bound (a TFLite model: plus TFLM's tail
+ * estimate, which the tiers and --capacity both keep beside the head) + DDR, on the problem --capacity
+ * plans (weight = size), must give --capacity's plan (memories and offsets). Then the weights (--weights):
  * the MCU with flash (read-only, cost 8) listed between SRAM and PSRAM, the model's constants imported
  * as whole-run buffers that stay in flash or are copied into DTCM/SRAM: the cost with the weights
  * taking part, against the cost without (the same buffers, every weight kept in flash: the plan when no
  * weight may be copied), the baseline, the bound, proven or not, the bytes copied in.
- * Every plan is checked by verifyTieredPlan inside the planner.
+ * Every plan is checked by verifyTieredPlan inside the planner. `ARENAPACK_BENCH_TIERS=capacity` runs
+ * the two-memory case alone.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportedModel } from '../src/import/model.js';
-import { planModel } from '../src/plan-model.js';
-import { isWeightBuffer, planModelTiers, planStackedTiers, withTraffic } from '../src/plan-model-tiers.js';
+import { planModel, reservedBytes } from '../src/plan-model.js';
+import { isWeightBuffer, planModelProblemsTiers, planModelTiers, planStackedTiers, withTraffic } from '../src/plan-model-tiers.js';
 import { planTiers } from '../src/solve/tiers/index.js';
 import { liveBound } from '../src/problem/bounds.js';
 import type { MemoryTier } from '../src/problem/types.js';
@@ -70,6 +72,8 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
   const sameCost: string[] = [];
   const skipped: string[] = [];
   const weightRows: string[][] = [];
+  const capacityOnly = process.env.ARENAPACK_BENCH_TIERS === 'capacity';
+  let tflite = 0;
   const w = { pairs: 0, planned: 0, proven: 0, worse: 0, better: 0, cheaperThanWithout: 0, worseThanWithout: 0, copied: 0, costWith: 0, costWithout: 0 };
   for (const [f, path] of files) {
     let model: ImportedModel;
@@ -81,7 +85,7 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
     }
     if (model.subgraphs.every((sg) => sg.problem.buffers.length === 0)) continue;
     const live = Math.max(...model.subgraphs.map((sg) => liveBound(sg.problem)));
-    for (const [name, config] of CONFIGS) {
+    for (const [name, config] of capacityOnly ? [] : CONFIGS) {
       const memories = config(live);
       const t0 = performance.now();
       const plans = await planModelTiers(model, memories, { timeLimitMs: limitMs });
@@ -120,18 +124,23 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
         ms.toFixed(0),
       ]);
     }
-    // The two-memory case: chip at 60 % of the live bound, DDR dearer, on the problem --capacity plans
-    // (weight = size, as fit keeps the most bytes): the plan --capacity gives.
-    const cap = Math.max(16, Math.floor(live * 0.6));
-    const tiers = await planStackedTiers(
+    // The two-memory case: chip at 60 % of the live bound (TFLite: plus TFLM's tail estimate, kept
+    // beside the head by both), DDR dearer, on the problem --capacity plans (weight = size, as fit
+    // keeps the most bytes): the plan --capacity gives.
+    const reserved = reservedBytes(model);
+    const cap = Math.max(16, Math.floor(live * 0.6)) + reserved;
+    const tiers = await planModelProblemsTiers(
+      model,
       model.subgraphs.map((sg) => sg.problem),
       [{ name: 'chip', capacity: cap, cost: 0 }, { name: 'ddr', cost: 1 }],
       (p, m) => planTiers(p, m, { timeLimitMs: limitMs }),
     );
     const spill = planModel(model, { timeLimitMs: limitMs }, cap);
+    if (reserved > 0) tflite++;
     const compare = spill.results.map((r, s) => {
       const t = tiers[s];
-      if (t === undefined || t.memory.length === 0) return r.spill === undefined && r.fits === false ? 2 : 0;
+      // No plan over the memories: --capacity has none that fits either (not fitting, or its spill failed).
+      if (t === undefined || t.memory.length === 0) return r.spill === undefined && (r.fits === false || r.spillFailure !== undefined || cap <= reserved) ? 2 : 0;
       const memory = r.spill ? r.spill.memory.map((m) => (m === 'chip' ? 0 : 1)) : r.offsets.map(() => 0);
       const cost = sum(model.subgraphs[s]!.problem.buffers.map((b, i) => (memory[i] === 1 ? (b.weight ?? b.size) : 0)));
       // 2: the same memories and offsets; 1: the same traffic cost; 0: not the same.
@@ -140,6 +149,7 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
     const same = compare.every((c) => c === 2);
     if (!same && compare.every((c) => c >= 1)) sameCost.push(f);
     (same ? equal : differ).push(f);
+    if (capacityOnly) continue;
 
     // The weights taking part: flash read-only, each constant stays there or is copied into DTCM / SRAM.
     const withWeights = load(f, new Uint8Array(readFileSync(path)), { includeWeights: true });
@@ -203,7 +213,9 @@ export async function benchTiers(shared: string, limitMs: number, only?: RegExp)
   console.log(`\npairs: ${pairs}; with a plan: ${pairs - noPlan}`);
   console.log(`never worse than fill-fastest-first: ${worse === 0 ? 'yes' : `NO (${worse} worse)`}; cheaper on ${pct(better, pairs - noPlan)}`);
   console.log(`proven best: ${pct(proven, pairs)}; within 10 s: ${pct(provenIn10, pairs)}; of the pairs where not everything fits the first memory: ${pct(provenNontrivial, nontrivial)}`);
-  console.log(`two memories (chip = 60% of the live bound, DDR) equal to --capacity (memories and offsets): ${pct(equal.length, equal.length + differ.length)}`);
+  console.log(
+    `two memories (chip = 60% of the live bound, + TFLM's tail estimate on the ${tflite} TFLite models; DDR) equal to --capacity (memories and offsets): ${pct(equal.length, equal.length + differ.length)}`,
+  );
   if (differ.length > 0) console.log(`  differ: ${differ.map((f) => `${f}${sameCost.includes(f) ? ' (same cost)' : ''}`).join(', ')}`);
   if (skipped.length > 0) console.log(`skipped (not importable with default options): ${skipped.join('; ')}`);
   printTable(

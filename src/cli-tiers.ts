@@ -17,7 +17,8 @@ import { tensorOffsets } from './export/tensor-offsets.js';
 import { sha256Hex } from './format/sha256.js';
 import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
-import { isWeightBuffer, planModelTiers, tierBase, weightTiers, withTraffic } from './plan-model-tiers.js';
+import { firstMemoryPlans, isWeightBuffer, planModelTiers, tailFillsFirst, tflmTiers, tierBase, weightTiers, withTraffic, type TflmTiers, type TiersTflmOptions } from './plan-model-tiers.js';
+import { formatBytesExact } from './format/bytes.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 /** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
@@ -66,12 +67,15 @@ export const problemTiersText = (file: string, read: ReadProblem, plan: TieredPl
 /**
  * The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per
  * subgraph its plan; each buffer with `name`, `tensors` and, for weights (with --weights), `"constant": true`.
+ * A TFLite model's plan (with `tflm`, tflmTiers) has `tflm`: the first memory's TFLM arena, its head
+ * with the kernels' scratch, the tail estimate, their total and whether it fits; that memory's
+ * `capacity` is the one given (each subgraph's memories show what was left to it beside the tail).
  */
-export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[]): object {
+export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[], tflm?: TflmTiers): object {
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const memories = plans[0]!.memories.map((mem, m) => ({
     name: mem.name,
-    capacity: mem.capacity ?? null,
+    capacity: m === 0 && tflm !== undefined ? (tflm.capacity ?? null) : (mem.capacity ?? null),
     cost: mem.cost,
     ...(mem.readOnly === true ? { readOnly: true } : {}),
     used: ok ? tierBase(plans.slice(0, -1), m) + plans[plans.length - 1]!.usage[m]!.used : null,
@@ -86,6 +90,7 @@ export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[
     bound: total('bound'),
     ...(weights && ok ? { copyInBytes: plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0) } : {}),
     memories,
+    ...(tflm !== undefined ? { tflm } : {}),
     subgraphs: plans.map((plan, s) => {
       const sg = model.subgraphs[s]!;
       const json = tieredPlanToJson(withTraffic(sg, plan.memories), plan);
@@ -99,9 +104,6 @@ export function modelTiersJson(model: ImportedModel, plans: readonly TieredPlan[
 const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
   ['capacity', '--capacity'],
   ['reorder', '--reorder'],
-  ['kernels', '--kernels'],
-  // TFLM's tail is not estimated over memory tiers: the pointer size would size nothing.
-  ['pointerBits', '--pointer-bits'],
   ['emitLp', '--emit-lp'],
   // The trace draws one arena per track (on chip, DDR after spilling); memory tiers have no trace yet.
   ['trace', '--trace'],
@@ -124,9 +126,12 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   // --weights: the constants become (whole-run) buffers, as with --include-weights.
   const model = importModelFile(bytes, file, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
-  const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() });
+  if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
+  const how = tiersTflmOptions(opts);
+  const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() }, undefined, how);
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
-  const json = modelTiersJson(model, plans);
+  const tflm = ok ? tflmTiers(model, plans, memories, how) : undefined;
+  const json = modelTiersJson(model, plans, tflm);
   const outputs: [string, string | Uint8Array][] = [];
   // Buffers outside the first memory, weights read in place from flash left out (TFLM reads those from the model itself).
   const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
@@ -138,8 +143,8 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
       const csv = opts.out.toLowerCase().endsWith('.csv');
       outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
-    if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans)]);
-    if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) })]);
+    if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans, tflm)]);
+    if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm !== undefined ? { tflm } : {}) })]);
     if (opts.writeTflite !== undefined) {
       if (copied > 0) {
         throw new UsageError(
@@ -153,25 +158,45 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
             `Use --header for each tensor's memory and offset (runtimes with several arenas), or give "${first}" room for everything`,
         );
       }
-      const offsets = tensorOffsets(model, plans.map((p) => ({ offsets: p.offsets, peak: p.usage[0]!.used })));
+      // Everything in the first memory: TFLM runs the written model there, its head tflm.head (the report's).
+      const offsets = tensorOffsets(model, firstMemoryPlans(plans));
       outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model))]);
     }
   } else if (opts.out !== undefined || opts.header !== undefined || opts.svg !== undefined || opts.writeTflite !== undefined) {
     const last = plans[plans.length - 1]!;
-    throw new UsageError(`subgraph ${plans.length - 1}: no plan over the memories (${last.failure ?? last.status}); nothing was written`);
+    const message = `subgraph ${plans.length - 1}: no plan over the memories (${last.failure ?? last.status}); nothing was written`;
+    // TFLM's tail alone fills the first memory: the model does not fit (exit 3, as --capacity), the report says why.
+    if (!tailFillsFirst(model, memories, how)) throw new UsageError(message);
+    process.stderr.write(`arenapack: ${terminalSafe(message)}\n`);
   }
   writeAllAtomic(outputs);
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(modelTiersText(file, model, plans, opts.weights === true || opts.includeWeights === true)));
-  return ok ? 0 : EXIT_NO_FIT;
+  else process.stdout.write(terminalSafe(modelTiersText(file, model, plans, opts.weights === true || opts.includeWeights === true, tflm)));
+  return ok && tflm?.fits !== false ? 0 : EXIT_NO_FIT;
+}
+
+/** The TFLM options of a model's tiers plan from the command's flags: --pointer-bits (default 32) and --kernels (default reference). */
+export const tiersTflmOptions = (opts: Pick<PlanOptions, 'pointerBits' | 'kernels'>): TiersTflmOptions => ({ pointerBits: opts.pointerBits ?? 32, kernels: opts.kernels ?? 'reference' });
+
+/** The lines that say how a TFLite model's TFLM arena sits in the first memory (tflmTiers). */
+function tflmLines(t: TflmTiers): string[] {
+  const unknown = t.tailUnknown.length > 0 ? `, a lower bound: no rule for ${t.tailUnknown.join(', ')}` : '';
+  const scratch = t.scratchRequests > 0 ? ` with the kernels' scratch (${t.scratchRequests} request(s))` : '';
+  const where = t.single ? "TFLM's head" : `the arena in "${t.memory}" (the subgraphs stacked, room kept for the scratch)`;
+  const lines = [
+    `TFLite Micro's arena is in "${t.memory}": ${where}${scratch} ${formatBytesExact(t.head)} + tail ${formatBytesExact(t.tail)} (estimate${unknown}) = ${formatBytesExact(t.total)}` +
+      (t.capacity === undefined ? ` ("${t.memory}" unbounded)` : t.fits ? ` within ${formatBytesExact(t.capacity)}: fits` : ` — does NOT fit ${formatBytesExact(t.capacity)}`),
+  ];
+  return lines;
 }
 
 /**
  * A model's tiered report: one per subgraph, then the total traffic cost, with weights in flash
  * (a read-only memory) how many stay and how many are copied, and what TFLite Micro's one arena allows.
- * `constants`: the weights are planned (--weights or --include-weights).
+ * `constants`: the weights are planned (--weights or --include-weights). `tflm` (a TFLite model:
+ * tflmTiers): the line of TFLM's arena in the first memory, head with scratch + tail against its capacity.
  */
-export function modelTiersText(file: string, model: ImportedModel, plans: readonly TieredPlan[], constants: boolean): string {
+export function modelTiersText(file: string, model: ImportedModel, plans: readonly TieredPlan[], constants: boolean, tflm?: TflmTiers): string {
   const memories = plans[0]!.memories;
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
@@ -186,6 +211,7 @@ export function modelTiersText(file: string, model: ImportedModel, plans: readon
       const moved = plans.reduce((s, p, k) => s + p.memory.filter((m, i) => memories[m]!.readOnly !== true && isWeightBuffer(model.subgraphs[k]!, i)).length, 0);
       tail.push(`weights: ${stay} read in place from "${flash.name}", ${moved} copied into faster memories before the run (${copied} B copied in)`);
     }
+    if (tflm !== undefined) tail.push(...tflmLines(tflm));
     if (model.format === 'tflite') {
       tail.push(
         copied > 0

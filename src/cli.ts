@@ -261,8 +261,6 @@ export async function main(argv: string[]): Promise<number> {
       const clash: [string, boolean][] = [
         ['--capacity', opts.capacity !== undefined],
         ['--no-spill', opts.spill === false],
-        ['--kernels', opts.kernels !== undefined],
-        ['--pointer-bits', opts.pointerBits !== undefined],
       ];
       const given = clash.find(([, on]) => on);
       if (given) throw new UsageError(`${given[0]} does not go with --memory`);

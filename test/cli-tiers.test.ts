@@ -15,6 +15,14 @@ import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 import { memoryOption } from '../src/cli-tiers.js';
 import { UsageError } from '../src/cli-io.js';
 import { SPILL_CSV } from './helpers/spill-inputs.js';
+import { tflmTailReserve } from '../src/runtime/tflm/tail-reserve.js';
+
+/**
+ * TFLM's tail estimate of the weighted fixture: a TFLite model's first memory holds TFLM's arena, head
+ * and tail (planModelTiers), so the memories below give it the head's room plus this. The chain
+ * fixture's is 1,024 B: its dtcm of 2 KiB leaves the head 1 KiB.
+ */
+const WEIGHTED_TAIL = tflmTailReserve(importTflite(buildTflite(FIXTURES.weighted()), 'weighted.tflite', { includeWeights: true })).tail.bytes;
 
 const { dir, run, file } = cliRunner('arenapack-tiers-');
 
@@ -149,7 +157,7 @@ describe('plan MODEL --memory', () => {
   it('weights are traffic (size x (1 + readers)); --header gives each memory and each tensor its memory and offset; --write-tflite refused unless all is in the first', () => {
     const header = join(dir, 'chain.h');
     const svg = join(dir, 'chain.svg');
-    const r = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--json', '--header', header, '--svg', svg);
+    const r = run('plan', model, '--memory', 'dtcm=2KiB:1', '--memory', 'psram:20', '--json', '--header', header, '--svg', svg);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out) as { subgraphs: (Omit<TieredJson, 'buffers'> & { buffers: (TieredJson['buffers'][number] & { name: string })[] })[]; memories: { name: string; used: number }[] };
     const plan = json.subgraphs[0]!;
@@ -180,11 +188,11 @@ describe('plan MODEL --memory', () => {
     expect(picture.match(/<rect class="buf /g)?.length).toBe(plan.buffers.length);
     expect(picture).toMatch(/capacity 1\.00 KiB/);
     expect(picture).toMatch(/psram offset \d+/);
-    const refused = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--write-tflite', join(dir, 'no.tflite'));
+    const refused = run('plan', model, '--memory', 'dtcm=2KiB:1', '--memory', 'psram:20', '--write-tflite', join(dir, 'no.tflite'));
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/outside the first memory "dtcm".*--header/);
     expect(existsSync(join(dir, 'no.tflite'))).toBe(false);
-    const noTrace = run('plan', model, '--memory', 'dtcm=1KiB:1', '--memory', 'psram:20', '--trace', join(dir, 'no-trace-model.json'));
+    const noTrace = run('plan', model, '--memory', 'dtcm=2KiB:1', '--memory', 'psram:20', '--trace', join(dir, 'no-trace-model.json'));
     expect(noTrace.code).toBe(2);
     expect(noTrace.err).toMatch(/--trace does not go with --memory/);
     expect(existsSync(join(dir, 'no-trace-model.json'))).toBe(false);
@@ -199,7 +207,7 @@ describe('plan MODEL --memory ... --weights', () => {
   const bytes = buildTflite(FIXTURES.weighted());
   const model = file('weighted.tflite', bytes);
   const sg = importTflite(bytes, 'weighted.tflite', { includeWeights: true }).subgraphs[0]!;
-  const MCU = ['--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20'];
+  const MCU = ['--memory', `dtcm=${256 + WEIGHTED_TAIL}:1`, '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20'];
   interface WeightsJson {
     copyInBytes: number;
     memories: { name: string; capacity: number | null; cost: number; readOnly?: boolean; used: number }[];
@@ -265,7 +273,7 @@ describe('plan MODEL --memory ... --weights', () => {
     const roomy = JSON.parse(run('plan', model, '--memory', 'dtcm=4KiB:1', '--memory', 'sram=8KiB:2', '--memory', 'flash::8', '--memory', 'psram:20', '--weights', '--json').out) as WeightsJson;
     expect(roomy.copyInBytes).toBe(128 + 512 + 64);
     expect(roomy.subgraphs[0]!.buffers.every((b) => b.memory !== 'flash')).toBe(true);
-    const without = JSON.parse(run('plan', model, '--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'psram:20', '--json').out) as WeightsJson;
+    const without = JSON.parse(run('plan', model, '--memory', `dtcm=${256 + WEIGHTED_TAIL}:1`, '--memory', 'sram=512:2', '--memory', 'psram:20', '--json').out) as WeightsJson;
     expect(without.subgraphs[0]!.buffers.map((b) => b.name).sort()).toEqual(['x', 'y0', 'y1', 'y2', 'y3']);
     const out = join(dir, 'never.tflite');
     const refusals: [string[], RegExp][] = [
@@ -292,7 +300,7 @@ describe('plan A B ... --memory --jobs N', () => {
   it('several files over memory tiers in worker threads: the same plans as one file at a time, in the order given (JSON); a file without a plan exits 3', () => {
     const csv = file('jobs.csv', SPILL_CSV);
     const model = file('jobs.tflite', buildTflite(FIXTURES.weighted()));
-    const mems = ['--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'psram:20'];
+    const mems = ['--memory', `dtcm=${256 + WEIGHTED_TAIL}:1`, '--memory', 'sram=512:2', '--memory', 'psram:20'];
     const strip = (text: string): unknown => JSON.parse(text, (k, v: unknown) => (k === 'timeMs' ? undefined : v));
     const both = run('plan', csv, model, ...mems, '--jobs', '2', '--json');
     expect(both.code).toBe(0);
@@ -300,7 +308,7 @@ describe('plan A B ... --memory --jobs N', () => {
     expect((strip(both.out) as { plan: unknown }[]).map((e) => e.plan)).toEqual(single);
     expect(strip(run('plan', csv, model, ...mems, '--jobs', '1', '--json').out)).toEqual(strip(both.out));
     // The reports and the summary; --weights applies to the models among the files.
-    const text = run('plan', model, model, '--memory', 'dtcm=256:1', '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20', '--weights', '--jobs', '2');
+    const text = run('plan', model, model, '--memory', `dtcm=${256 + WEIGHTED_TAIL}:1`, '--memory', 'sram=512:2', '--memory', 'flash::8', '--memory', 'psram:20', '--weights', '--jobs', '2');
     expect(text.code).toBe(0);
     expect(text.out.match(/read in place from "flash"/g)?.length).toBe(2);
     expect(text.out).toMatch(/summary: 2 files[\s\S]*optimal +fits 4 memories/);

@@ -2,13 +2,17 @@
  * A model's weights in memory tiers (issue #13, `--weights`): a small TFLite model built here, its
  * constants imported as whole-run buffers, flash a read-only memory. The split planModelTiers chooses
  * — which weights stay in flash, which are copied into faster memory, where each activation lives —
- * is the cheapest by brute force over every assignment, and every plan passes the verifier.
+ * is the cheapest by brute force over every assignment, and every plan passes the verifier. TFLM's
+ * arena is in the first memory, its tail estimate beside the head (planModelTiers): the memories
+ * given to planModelTiers have the first one's size plus that tail (`given`), so the head has the
+ * room the brute force is given.
  */
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import type { MemoryTier } from '../src/problem/types.js';
 import { verifyTieredPlan } from '../src/problem/verify.js';
-import { isWeightBuffer, planModelTiers, weightTiers, withTraffic } from '../src/plan-model-tiers.js';
+import { isWeightBuffer, planModelTiers, tflmTiers, weightTiers, withTraffic } from '../src/plan-model-tiers.js';
+import { tflmTailReserve } from '../src/runtime/tflm/tail-reserve.js';
 import { bruteForceTiers } from './helpers/brute-force.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 
@@ -23,6 +27,10 @@ describe('planModelTiers with the weights taking part (flash read-only)', () => 
   const bytes = buildTflite(FIXTURES.weighted());
   const model = importTflite(bytes, 'weighted.tflite', { includeWeights: true });
   const sg = model.subgraphs[0]!;
+  const tail = tflmTailReserve(model).tail.bytes;
+  /** The memories with the first one's size plus TFLM's tail (unless read-only: no arena there). */
+  const given = (memories: readonly MemoryTier[]): MemoryTier[] =>
+    memories.map((m, i) => (i === 0 && m.readOnly !== true && m.capacity !== undefined ? { ...m, capacity: m.capacity + tail } : m));
 
   it('weights may live anywhere (flash or copied), activations anywhere but flash; traffic is size x readers for weights', () => {
     const problem = withTraffic(sg, MCU(256, 512, 8));
@@ -49,8 +57,13 @@ describe('planModelTiers with the weights taking part (flash read-only)', () => 
     it(`${name}: the chosen split is the cheapest over every assignment (brute force); verified`, async () => {
       const problem = withTraffic(sg, memories);
       const best = bruteForceTiers(problem, memories);
-      const [plan] = await planModelTiers(model, memories);
+      const plans = await planModelTiers(model, given(memories));
+      const plan = plans[0];
       expect(plan!.memory.length).toBe(problem.buffers.length);
+      // TFLM's tail is counted in the first memory (not in flash listed first: no arena there).
+      const tflm = tflmTiers(model, plans, given(memories));
+      if (memories[0]!.readOnly === true) expect(tflm).toBeUndefined();
+      else expect([tflm!.memory, tflm!.tail, tflm!.capacity]).toEqual([memories[0]!.name, tail, given(memories)[0]!.capacity]);
       const v = verifyTieredPlan(problem, memories, plan!.memory, plan!.offsets, plan!.usage.map((u) => u.used));
       expect(v.errors).toEqual([]);
       expect(plan!.cost).toBe(best);
@@ -66,10 +79,10 @@ describe('planModelTiers with the weights taking part (flash read-only)', () => 
 
   it('room to spare: the hot weights are copied; no room: every weight stays in flash and the activations keep the fast memories', async () => {
     const roomy = MCU(2048, 4096, 8);
-    const [all] = await planModelTiers(model, roomy);
+    const [all] = await planModelTiers(model, given(roomy));
     expect(all!.copyInBytes).toBe(128 + 512 + 64);
     const tight = MCU(128, 128, 8);
-    const [plan] = await planModelTiers(model, tight);
+    const [plan] = await planModelTiers(model, given(tight));
     const where = new Map(sg.names.map((n, i) => [n, tight[plan!.memory[i]!]!.name]));
     expect(['wa', 'wb', 'wc'].map((w) => where.get(w))).toEqual(['flash', 'flash', 'flash']);
     expect(['x', 'y0', 'y1', 'y2', 'y3'].every((a) => where.get(a) !== 'psram')).toBe(true);

@@ -10,13 +10,19 @@
 import type { ImportedModel } from '../import/model.js';
 import { tierBase } from '../plan-model-tiers.js';
 import type { TieredPlan } from '../solve/tiers/planner.js';
+import type { TflmTiers } from '../plan-model-tiers.js';
 import { cIdentifier, comment, cString, headerPrefix, isPrefix, MAX_IDENT, MAX_PREFIX, unique } from './c-header.js';
 import { baseName } from './labels.js';
 import { InputError } from '../problem/errors.js';
 import { printable } from '../format/printable.js';
 
-/** The header text; `plans[s]` is subgraph s's tiered plan (every one with a plan). */
-export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[], opts: { sha256: string; prefix?: string }): string {
+/**
+ * The header text; `plans[s]` is subgraph s's tiered plan (every one with a plan). With `opts.tflm`
+ * (a TFLite model: tflmTiers), TFLM's arena in the first memory: `<P>_TFLM_HEAD_SIZE` (the head with
+ * the kernels' scratch), `<P>_TFLM_TAIL_ESTIMATE` and `<P>_TFLM_ARENA_SIZE` (their sum, the
+ * kTensorArenaSize to give TFLM: an estimate), as the --capacity header's HEAD_SIZE, TAIL_ESTIMATE and ARENA_SIZE.
+ */
+export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[], opts: { sha256: string; prefix?: string; tflm?: TflmTiers }): string {
   const prefix = opts.prefix ?? headerPrefix(model.file);
   if (!isPrefix(prefix)) throw new InputError(`header prefix "${printable(prefix)}" is not a C identifier of at most ${MAX_PREFIX} characters starting with a letter`, { field: 'prefix' });
   const memories = plans[0]!.memories;
@@ -35,10 +41,23 @@ export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[],
   ];
   const memMacro = memories.map((mem, m) => {
     const id = unique(`${prefix}_MEMORY_${memId[m]}`, used);
-    lines.push(`#define ${id} ${m} /* ${comment(mem.name)}${mem.capacity !== undefined ? `, ${mem.capacity} B` : ', unbounded'}, cost ${mem.cost}${mem.readOnly === true ? ', read-only: weights read in place, no arena' : ''} */`);
+    const capacity = m === 0 && opts.tflm !== undefined ? opts.tflm.capacity : mem.capacity;
+    lines.push(`#define ${id} ${m} /* ${comment(mem.name)}${capacity !== undefined ? `, ${capacity} B` : ', unbounded'}, cost ${mem.cost}${mem.readOnly === true ? ', read-only: weights read in place, no arena' : ''} */`);
     if (mem.readOnly !== true) lines.push(`#define ${unique(`${prefix}_${memId[m]}_ARENA_SIZE`, used)} ${tierBase(plans.slice(0, -1), m) + (plans[plans.length - 1]!.usage[m]!.used)}`);
     return id;
   });
+  const t = opts.tflm;
+  if (t !== undefined) {
+    const head = unique(`${prefix}_TFLM_HEAD_SIZE`, used);
+    const tail = unique(`${prefix}_TFLM_TAIL_ESTIMATE`, used);
+    lines.push(
+      '',
+      `/* TensorFlow Lite Micro's one arena, in ${comment(t.memory)} (memory 0)${t.capacity !== undefined ? ` of ${t.capacity} B` : ''}: the head ${t.single ? 'TFLM reaches' : 'kept there'}${t.scratchRequests > 0 ? ' with the kernels\' scratch' : ''}, the persistent tail (an ESTIMATE${t.tailUnknown.length > 0 ? ', a lower bound' : ''}) after it${t.fits ? '' : '; they do NOT fit its capacity'}. */`,
+      `#define ${head} ${t.head}`,
+      `#define ${tail} ${t.tail}`,
+      `#define ${unique(`${prefix}_TFLM_ARENA_SIZE`, used)} (${head} + ${tail})`,
+    );
+  }
   if (memories.some((mem) => mem.readOnly === true)) {
     lines.push('', `/* Bytes of weights to copy out of flash into faster memories before the first inference (each listed below with its memory and offset). */`);
     lines.push(`#define ${unique(`${prefix}_WEIGHTS_COPY_BYTES`, used)} ${plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0)}`);

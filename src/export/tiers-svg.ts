@@ -6,7 +6,7 @@
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
-import { isWeightBuffer } from '../plan-model-tiers.js';
+import { isWeightBuffer, type TflmTiers } from '../plan-model-tiers.js';
 import { liveBound } from '../problem/bounds.js';
 import type { TieredPlan } from '../solve/tiers/planner.js';
 import { panelsSvg, subgraphPanelBase, type PanelSpec } from './svg.js';
@@ -18,8 +18,16 @@ function copiedNote(sg: ModelSubgraph, plan: TieredPlan, idx: readonly number[])
   return copied > 0 ? `, ${plural(copied, 'weight')} copied from flash` : '';
 }
 
-/** The SVG; `plans[s]` is subgraph s's tiered plan (every one with a plan). */
-export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan[]): string {
+/** The first memory's TFLM figures: head (with the kernels' scratch) + tail against its capacity as given. */
+const tflmNote = (t: TflmTiers): string =>
+  `; TFLM: head${t.scratchRequests > 0 ? ' with scratch' : ''} ${formatBytesExact(t.head)} + tail ${formatBytesExact(t.tail)} (estimate)${t.capacity !== undefined ? (t.fits ? ` within ${formatBytes(t.capacity)}` : ` > ${formatBytes(t.capacity)}: does NOT fit`) : ''}`;
+
+/**
+ * The SVG; `plans[s]` is subgraph s's tiered plan (every one with a plan). With `tflm` (a TFLite
+ * model: tflmTiers), the first memory's panels say TFLM's head with its scratch and the tail beside it,
+ * and whether they fit the memory as given (each panel's capacity line: what was left to it beside the tail).
+ */
+export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan[], tflm?: TflmTiers): string {
   const panels: PanelSpec[] = [];
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
@@ -32,7 +40,7 @@ export function tieredLayoutSvg(model: ImportedModel, plans: readonly TieredPlan
       const u = plan.usage[m]!;
       panels.push({
         ...base,
-        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${plural(idx.length, 'buffer')}, cost ${mem.cost}/B${copiedNote(sg, plan, idx)}`,
+        figures: `${mem.name}: ${formatBytesExact(u.used)}${mem.capacity !== undefined ? ` of ${formatBytes(mem.capacity)}` : ''}, ${plural(idx.length, 'buffer')}, cost ${mem.cost}/B${copiedNote(sg, plan, idx)}${m === 0 && tflm !== undefined ? tflmNote(tflm) : ''}`,
         id: `subgraph-${s}-${mem.name}`,
         idx,
         peak: u.used,

@@ -25,7 +25,7 @@ import type { SolveResult } from '../solve/solve.js';
 import { planWithSpillAsync, spillOptions, type PlanResult } from '../solve/spill.js';
 import { createSolver, type Solver } from './node.js';
 import { modelTiersJson, modelTiersText, problemTiersJson, problemTiersText } from '../cli-tiers.js';
-import { planModelTiers, weightTiers } from '../plan-model-tiers.js';
+import { planModelTiers, tflmTiers, weightTiers } from '../plan-model-tiers.js';
 import type { MemoryTier } from '../problem/types.js';
 import type { SolveOptions } from '../solve/solve.js';
 import { planTiers, type TieredPlan } from '../solve/tiers/index.js';
@@ -252,10 +252,12 @@ function tiersOutcome(plan: TieredPlan | readonly TieredPlan[], text: string, js
 async function planOneModelTiers(solver: Solver, file: string, bytes: Uint8Array, o: PlanFilesOptions, given: readonly MemoryTier[], deadline: Deadline): Promise<FileOutcome> {
   const memories = weightTiers(given, o.weights === true);
   const model = importModelFile(bytes, file, { ...(o.model ?? {}), ...(o.weights === true ? { includeWeights: true } : {}) });
-  const plans = await planModelTiers(model, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so));
+  const how = { pointerBits: o.pointerBits ?? 32, kernels: o.kernels ?? 'reference' } as const;
+  const plans = await planModelTiers(model, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so), how);
   const complete = plans.length === model.subgraphs.length;
-  const outcome = tiersOutcome(plans, modelTiersText(file, model, plans, o.weights === true || o.model?.includeWeights === true), modelTiersJson(model, plans));
-  return complete ? outcome : { ...outcome, code: EXIT_NO_FIT };
+  const tflm = complete && plans.every((p) => p.memory.length > 0) ? tflmTiers(model, plans, memories, how) : undefined;
+  const outcome = tiersOutcome(plans, modelTiersText(file, model, plans, o.weights === true || o.model?.includeWeights === true, tflm), modelTiersJson(model, plans, tflm));
+  return complete && tflm?.fits !== false ? outcome : { ...outcome, code: EXIT_NO_FIT };
 }
 
 function failure(file: string, e: unknown): FileOutcome {

@@ -224,7 +224,7 @@ async function plan(input: Input): Promise<void> {
     const memories = chosenMemories();
     const tiers = memories === undefined ? undefined : await planInputTiers(input, memories, options, (p, o) => solver.solve(p, { ...o, signal: ac.signal }));
     if (running !== ac) return;
-    showTiers(input, tiers);
+    showTiers(input, tiers, memories);
     // TFLite, nothing spilled: the plan TFLM runs best and the arena it needs, as the command line's
     // (cli-model.ts planTflm): the kernels' scratch placed around the plan, the candidate with the
     // smallest head kept, the tail estimate with its scratch requests.

@@ -8,7 +8,7 @@ import { formatTieredReport } from '../../src/export/tiers.js';
 import { tieredLayoutSvg } from '../../src/export/tiers-svg.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import { parseMemoryList } from '../../src/format/memory-spec.js';
-import { isFlash, planStackedTiers, weightTiers, withTraffic } from '../../src/plan-model-tiers.js';
+import { isFlash, planModelProblemsTiers, planStackedTiers, tflmTiers, weightTiers, withTraffic } from '../../src/plan-model-tiers.js';
 import type { MemoryTier, Problem } from '../../src/problem/types.js';
 import type { SolveOptions, SolveResult } from '../../src/solve/solve.js';
 import { planTiersAsync, type TieredPlan } from '../../src/solve/tiers/index.js';
@@ -46,14 +46,22 @@ export function setUpMemories(onChange: () => void): void {
   $('memories-custom').addEventListener('change', onChange);
 }
 
-/** Plans every part of `input` over `memories`, each solve by `solveOne` (the worker pool). */
+/**
+ * Plans every part of `input` over `memories`, each solve by `solveOne` (the worker pool). A model as
+ * on the command line (planModelProblemsTiers: a TFLite model's TFLM tail and kernel scratch, default
+ * pointer size and reference kernels, in the first memory).
+ */
 export function planInputTiers(input: Input, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan[]> {
-  const problems = input.model ? input.model.subgraphs.map((sg) => withTraffic(sg, memories)) : input.parts.map((p) => p.problem);
-  return planStackedTiers(problems, memories, (p, m) => planTiersAsync(p, m, options, solveOne));
+  const planOne = (p: Problem, m: readonly MemoryTier[]): Promise<TieredPlan> => planTiersAsync(p, m, options, solveOne);
+  if (input.model) return planModelProblemsTiers(input.model, input.model.subgraphs.map((sg) => withTraffic(sg, memories)), memories, planOne);
+  return planStackedTiers(input.parts.map((p) => p.problem), memories, planOne);
 }
 
-/** Shows the tiered plans (or hides the panel with `plans` undefined): a table per memory, the report, a model's picture. */
-export function showTiers(input: Input, plans: readonly TieredPlan[] | undefined): void {
+/**
+ * Shows the tiered plans (or hides the panel with `plans` undefined): a table per memory, the report, a
+ * model's picture. `memories`: as chosen (a TFLite model's TFLM arena is judged against the first one's capacity).
+ */
+export function showTiers(input: Input, plans: readonly TieredPlan[] | undefined, memories?: readonly MemoryTier[]): void {
   const panel = $('tiers');
   panel.hidden = plans === undefined;
   if (plans === undefined) return;
@@ -78,8 +86,12 @@ export function showTiers(input: Input, plans: readonly TieredPlan[] | undefined
   status.textContent = ok ? `traffic cost ${cost.toLocaleString('en-US')} — ${proven ? 'proven best' : 'feasible (heuristic; the command line solves it exactly with GLPK)'}` : `no plan over these memories: ${plans[plans.length - 1]!.failure ?? ''}`;
   status.dataset['cost'] = ok ? String(cost) : '';
   status.dataset['status'] = ok ? (proven ? 'optimal' : 'feasible') : plans[plans.length - 1]!.status;
-  $('tiers-report').textContent = plans.map((p, s) => formatTieredReport(input.parts[s]!.problem, p, `${input.file}${input.parts.length > 1 ? ` — ${input.parts[s]!.title}` : ''}`)).join('\n');
+  const tflm = ok && input.model && memories ? tflmTiers(input.model, plans, memories) : undefined;
+  const arena = tflm
+    ? `\nTFLite Micro's arena is in "${tflm.memory}": head ${formatBytes(tflm.head)} + tail ${formatBytes(tflm.tail)} (estimate) = ${formatBytes(tflm.total)}${tflm.capacity === undefined ? '' : tflm.fits ? `, fits ${formatBytes(tflm.capacity)}` : `, does NOT fit ${formatBytes(tflm.capacity)}`}\n`
+    : '';
+  $('tiers-report').textContent = plans.map((p, s) => formatTieredReport(input.parts[s]!.problem, p, `${input.file}${input.parts.length > 1 ? ` — ${input.parts[s]!.title}` : ''}`)).join('\n') + arena;
   const picture = $('tiers-svg');
-  if (ok && input.model) picture.innerHTML = tieredLayoutSvg(input.model, plans);
+  if (ok && input.model) picture.innerHTML = tieredLayoutSvg(input.model, plans, tflm);
   else picture.replaceChildren();
 }

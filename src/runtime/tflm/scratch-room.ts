@@ -8,7 +8,7 @@
  */
 import { tensorOffsets } from '../../export/tensor-offsets.js';
 import type { ImportedModel } from '../../import/model.js';
-import type { Plan, Problem } from '../../problem/types.js';
+import type { Problem } from '../../problem/types.js';
 import { verifySpilledPlan } from '../../problem/verify.js';
 import type { PlanResult } from '../../solve/spill.js';
 import { tflmGraph, type TflmGraph } from './graph.js';
@@ -34,10 +34,10 @@ export function scratchRoom(model: ImportedModel, kernels: KernelLibrary = 'refe
 
 /**
  * The head (bytes) TFLM's planner reaches with the tensors at the offsets of `plans` (one per
- * subgraph, as the exporter lays them out: tensorOffsets) and every scratch buffer placed online
+ * subgraph, as the exporter lays them out: tensorOffsets; after spilling, the on-chip ones) and every scratch buffer placed online
  * around them (tflmHead, micro_allocator.cc / greedy_memory_planner.cc).
  */
-export function headWithScratch(model: ImportedModel, room: ScratchRoom, plans: readonly Plan[]): number {
+export function headWithScratch(model: ImportedModel, room: ScratchRoom, plans: Parameters<typeof tensorOffsets>[1]): number {
   const table = tensorOffsets(model, plans);
   return tflmHead(room.graph, room.scratch, (s, t) => {
     const at = table[s]?.[t];
