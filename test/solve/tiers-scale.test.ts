@@ -7,6 +7,7 @@ import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { liveSets } from '../../src/solve/ilp/sections.js';
 import { formatTieredReport } from '../../src/export/tiers.js';
 import { fillFastestFirst, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
+import { demote, demoteAll } from '../../src/solve/tiers/greedy.js';
 import { rng, scatteredProblem } from '../helpers/problems.js';
 
 /** The live sets by their definition: per step where a buffer starts, the buffers live there; a set inside the next or previous one dropped. */
@@ -102,6 +103,34 @@ describe('fillFastestFirst: overlaps found by time', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(30);
+  });
+});
+
+describe('demoteAll: a batch of units moved with the loads counted once', () => {
+  it('moves each unit where demote() called one unit at a time (loads counted afresh each call) moves it, on random problems', () => {
+    let movedSome = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const p = mixedProblem(30 + seed * 4, seed);
+      const total = p.buffers.reduce((s, b) => s + b.size, 0);
+      const memories: MemoryTier[] = [
+        { name: 'tcm', capacity: Math.floor(total / 30), cost: 1 },
+        { name: 'sram', capacity: Math.floor(total / 6), cost: 2 },
+        { name: 'ddr', cost: 10 },
+      ];
+      const inst = tierInstance(p, memories);
+      const r = rng(seed);
+      // Everything starts in the first memory it may use; a random half of the units is demoted.
+      const start = inst.allowed.map((a) => a.findIndex((x) => x));
+      const batch = start.map((_, u) => u).filter(() => r() < 0.5);
+      const one = [...start];
+      let any = false;
+      for (const u of batch) any = demote(inst, one, u) || any;
+      const all = [...start];
+      expect(demoteAll(inst, all, batch), `seed ${seed}`).toBe(any);
+      expect(all, `seed ${seed}`).toEqual(one);
+      if (one.some((m, u) => m !== start[u])) movedSome++;
+    }
+    expect(movedSome).toBeGreaterThan(20);
   });
 });
 

@@ -24,7 +24,7 @@ import { blockIndexOf, mergeRectangles, spreadOffsets, type MergedRectangles } f
 import type { PlanResult, SolveRequest } from '../spill.js';
 import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
-import { demote, fillFastestFirstUntil, greedyByDensity, improveAssignment } from './greedy.js';
+import { demoteAll, fillFastestFirstUntil, greedyByDensity, improveAssignment } from './greedy.js';
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 import { maxOf } from '../../problem/extent.js';
 
@@ -360,7 +360,7 @@ export function* tiersPlanner(
       const rate = (u: number): number => inst.weight[u]! / inst.size[u]!;
       // One at a time while there is time; then every one above the capacity at once (always ends).
       const batch = now() - t0 > limit && above.length > 0 ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
-      for (const i of batch) moved = demote(inst, memory, i) || moved;
+      moved = demoteAll(inst, memory, batch) || moved;
     }
     if (!moved) {
       if (baseline !== undefined) return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
