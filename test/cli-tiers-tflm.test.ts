@@ -152,3 +152,22 @@ describe('memory tiers on corpus TFLite models (../shared/models/tflite)', () =>
     expect(r.tiers.tflm!.fits).toBe(true);
   });
 });
+
+describe('--memory --header on a TFLite model: memory 0 is sized by the TFLM arena', () => {
+  it("memory 0's arena macro counts the planned tensors only and says so; the TFLM arena macro (head + tail) is what the memory must hold", () => {
+    const fx = scratchFixtures().find((f) => f.name === 'svdf_float')!;
+    const path = file('header-svdf.tflite', buildTflite(fx.spec));
+    const h = join(dir, 'svdf-tiers.h');
+    const r = run('plan', path, '--method', 'heuristic', '--memory', 'chip=64KiB:0', '--memory', 'ddr:1', '--header', h, '--prefix', 'SV');
+    expect(r.code, r.err).toBe(0);
+    const t = json<TiersJson>(run('plan', path, '--json', '--method', 'heuristic', '--memory', 'chip=64KiB:0', '--memory', 'ddr:1')).tflm!;
+    const text = readFileSync(h, 'utf8');
+    const chip = Number(text.match(/#define SV_CHIP_ARENA_SIZE (\d+)/)![1]);
+    expect(chip + t.tail).toBeLessThanOrEqual(t.total);
+    expect(chip).toBeLessThan(t.total); // sizing memory 0 by this macro alone would leave out TFLM's tail
+    expect(text).toMatch(/#define SV_CHIP_ARENA_SIZE \d+ \/\* the planned tensors only: size this memory by the TFLM arena below/);
+    expect(text).toContain(`#define SV_TFLM_HEAD_SIZE ${t.head}`);
+    expect(text).toContain(`#define SV_TFLM_TAIL_ESTIMATE ${t.tail}`);
+    expect(text).toContain('#define SV_TFLM_ARENA_SIZE (SV_TFLM_HEAD_SIZE + SV_TFLM_TAIL_ESTIMATE)');
+  });
+});

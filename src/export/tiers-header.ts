@@ -43,7 +43,9 @@ export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[],
     const id = unique(`${prefix}_MEMORY_${memId[m]}`, used);
     const capacity = m === 0 && opts.tflm !== undefined ? opts.tflm.capacity : mem.capacity;
     lines.push(`#define ${id} ${m} /* ${comment(mem.name)}${capacity !== undefined ? `, ${capacity} B` : ', unbounded'}, cost ${mem.cost}${mem.readOnly === true ? ', read-only: weights read in place, no arena' : ''} */`);
-    if (mem.readOnly !== true) lines.push(`#define ${unique(`${prefix}_${memId[m]}_ARENA_SIZE`, used)} ${tierBase(plans.slice(0, -1), m) + (plans[plans.length - 1]!.usage[m]!.used)}`);
+    // Memory 0 of a TFLite model also holds TFLM's tail: its size to give is the TFLM arena's, below.
+    const note = m === 0 && opts.tflm !== undefined ? ' /* the planned tensors only: size this memory by the TFLM arena below (head with scratch + tail) */' : '';
+    if (mem.readOnly !== true) lines.push(`#define ${unique(`${prefix}_${memId[m]}_ARENA_SIZE`, used)} ${tierBase(plans.slice(0, -1), m) + (plans[plans.length - 1]!.usage[m]!.used)}${note}`);
     return id;
   });
   const t = opts.tflm;
