@@ -82,17 +82,22 @@ function fillByDefinition(problem: Problem, memories: readonly MemoryTier[]): { 
   return { memory, offsets };
 }
 
+/** tcm (1/`tcm` of the problem's bytes, cost 1), sram (1/`sram` of them, cost 2) and an unbounded ddr (cost 10). */
+function threeMemories(p: Problem, tcm: number, sram: number): MemoryTier[] {
+  const total = p.buffers.reduce((s, b) => s + b.size, 0);
+  return [
+    { name: 'tcm', capacity: Math.floor(total / tcm), cost: 1 },
+    { name: 'sram', capacity: Math.floor(total / sram), cost: 2 },
+    { name: 'ddr', cost: 10 },
+  ];
+}
+
 describe('fillFastestFirst: overlaps found by time', () => {
   it('places as the scan of every placed buffer does, on random problems, and its plans verify', () => {
     let compared = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const p = mixedProblem(20 + seed * 5, seed);
-      const total = p.buffers.reduce((s, b) => s + b.size, 0);
-      const memories: MemoryTier[] = [
-        { name: 'tcm', capacity: Math.floor(total / 40), cost: 1 },
-        { name: 'sram', capacity: Math.floor(total / 8), cost: 2 },
-        { name: 'ddr', cost: 10 },
-      ];
+      const memories = threeMemories(p, 40, 8);
       const got = fillFastestFirst(tierInstance(p, memories));
       const want = fillByDefinition(p, memories);
       expect(got === undefined, `seed ${seed}`).toBe(want === undefined);
@@ -111,12 +116,7 @@ describe('demoteAll: a batch of units moved with the loads counted once', () => 
     let movedSome = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const p = mixedProblem(30 + seed * 4, seed);
-      const total = p.buffers.reduce((s, b) => s + b.size, 0);
-      const memories: MemoryTier[] = [
-        { name: 'tcm', capacity: Math.floor(total / 30), cost: 1 },
-        { name: 'sram', capacity: Math.floor(total / 6), cost: 2 },
-        { name: 'ddr', cost: 10 },
-      ];
+      const memories = threeMemories(p, 30, 6);
       const inst = tierInstance(p, memories);
       const r = rng(seed);
       // Everything starts in the first memory it may use; a random half of the units is demoted.
