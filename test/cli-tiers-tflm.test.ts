@@ -22,6 +22,7 @@ import { cliRunner } from './helpers/cli.js';
 import { scratchFixtures } from './helpers/scratch-fixtures.js';
 import { sharedDir } from './helpers/shared.js';
 import { buildTflite } from './helpers/tflite-builder.js';
+import { runInTflm, tflmPython } from './helpers/tflm.js';
 
 const { run, file, dir } = cliRunner('arenapack-tiers-tflm-');
 
@@ -169,5 +170,34 @@ describe('--memory --header on a TFLite model: memory 0 is sized by the TFLM are
     expect(text).toContain(`#define SV_TFLM_HEAD_SIZE ${t.head}`);
     expect(text).toContain(`#define SV_TFLM_TAIL_ESTIMATE ${t.tail}`);
     expect(text).toContain('#define SV_TFLM_ARENA_SIZE (SV_TFLM_HEAD_SIZE + SV_TFLM_TAIL_ESTIMATE)');
+  });
+});
+
+describe('--memory --write-tflite, everything in the first memory: TFLM runs the written model in the head reported', () => {
+  // The real runtime (tflite-micro in .venv, scripts/setup-python.sh): the head TFLM reports with the
+  // written offline plan must be the tiers report's, and the outputs after 3 Invokes those of the model as given.
+  it.skipIf(process.env.ARENAPACK_SKIP_TFLM === '1')('each scratch fixture: measured head = reported head; outputs bit-identical to the original', () => {
+    const py = tflmPython();
+    if ('error' in py) throw new Error(`TFLM runtime not available: ${py.error}`);
+    const reported = new Map<string, number>();
+    const pairs: [string, string][] = [];
+    for (const fx of scratchFixtures()) {
+      const path = file(`run-${fx.name}.tflite`, buildTflite(fx.spec));
+      const free = json<CapacityJson>(run('plan', path, '--json', '--method', 'heuristic'));
+      const cap = free.arena.tflm.total;
+      const out = join(dir, `run-${fx.name}-tiers.tflite`);
+      const r = run('plan', path, '--json', '--method', 'heuristic', '--memory', `sram=${cap}:1`, '--memory', 'ddr:10', '--write-tflite', out);
+      expect(r.code, r.err).toBe(0);
+      reported.set(out, json<TiersJson>(r).tflm!.head);
+      pairs.push([path, out]);
+    }
+    const runs = runInTflm(py.python, pairs.flat());
+    for (const [original, written] of pairs) {
+      const a = runs.get(original)!;
+      const b = runs.get(written)!;
+      expect(b.error, written).toBeUndefined();
+      expect(b.head, written).toBe(reported.get(written));
+      expect(b.outputs, written).toEqual(a.outputs);
+    }
   });
 });
