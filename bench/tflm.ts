@@ -5,18 +5,23 @@
 // with the head arenapack reports; the best variant per model and the counts smaller / equal / larger
 // than TFLM's own. Beside them the lower bound of a plan in each variant (the live bound of the planned
 // buffers and the kernel scratch, each rounded up to 16 as TFLM rounds, in that variant's order and with
-// its in-place tensors), and the tail measured on the host beside arenapack's estimate of it for a
-// 64-bit host (src/runtime/tflm/tail.ts), with the worst error over the models whose operators all have
-// a rule.
+// its in-place tensors), and the floor of any operator order, without and with in-place operators
+// (roundedFloors: what one operator's step must hold whatever the order), which says where no plan,
+// order or in-place option can go lower; then the tail measured on the host beside arenapack's estimate
+// of it for a 64-bit host (src/runtime/tflm/tail.ts), with the worst error over the models whose
+// operators all have a rule.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/problem/errors.js';
 import type { InplaceKind } from '../src/graph/inplace.js';
 import type { ImportedModel } from '../src/import/model.js';
+import { operatorFloors } from '../src/order/floor.js';
+import { subgraphOpGraph } from '../src/order/from-graph.js';
 import { liveBound } from '../src/problem/bounds.js';
 import { tflmAligned } from '../src/runtime/tflm/allocation.js';
 import { tflmGraph } from '../src/runtime/tflm/graph.js';
+import { INPLACE_ELEMENTWISE } from '../src/runtime/tflm/inplace.js';
 import { modelScratch, type ModelScratch } from '../src/runtime/tflm/head.js';
 import { withScratchBuffers } from '../src/runtime/tflm/shape-plan.js';
 import { runInTflm, shapesOnly, tflmPython, writtenForTflm, type WrittenPlan } from '../test/helpers/tflm.js';
@@ -58,6 +63,9 @@ interface Row {
   model: string;
   own: number;
   variants: Measured[];
+  /** The floors of every operator order, without and with in-place operators (roundedFloors). */
+  floor: Floor;
+  floorInplace: Floor;
   tail: number;
   /** arenapack's tail estimate for this 64-bit host, and the operator types it has no rule for. */
   estimate: number;
@@ -78,6 +86,58 @@ function roundedBound(model: ImportedModel, scratch: ModelScratch): number {
       return liveBound({ ...p, buffers: p.buffers.map((b) => ({ ...b, size: tflmAligned(b.size) })) });
     }),
   );
+}
+
+/** The floor of every operator order of a model, and the operators at it (`TYPE#index`, `/subgraph` with several). */
+interface Floor {
+  bytes: number;
+  at: string[];
+}
+
+/**
+ * Lower bounds of the head of any plan of `model` in any operator order (`model` imported in its
+ * stored order, without --inplace): the most bytes one operator's step holds whatever the order — the
+ * buffers of the tensors it uses, of those the dependencies keep live across it and the whole-run
+ * ones, each rounded up to 16, less an input its output shares (a view), plus its kernel scratch
+ * rounded up to 16 (src/order/floor.ts, `held`). `inplace`:
+ * the same where operators may also work in place (--inplace elementwise, concat, in any order): an
+ * element-wise operator of the reference kernels' list holds its largest input of its output's bytes
+ * (an activation, not a graph input or output) once with the output, a CONCATENATION its inputs inside
+ * its output (counted out whether or not they qualify, so it stays a lower bound).
+ */
+function roundedFloors(model: ImportedModel, scratch: ModelScratch): { plain: Floor; inplace: Floor } {
+  const plain: Floor = { bytes: 0, at: [] };
+  const inplace: Floor = { bytes: 0, at: [] };
+  const keep = (f: Floor, bytes: number, label: string): void => {
+    if (bytes > f.bytes) [f.bytes, f.at] = [bytes, [label]];
+    else if (bytes === f.bytes) f.at.push(label);
+  };
+  model.subgraphs.forEach((sg, s) => {
+    const rounded = { ...sg, problem: { ...sg.problem, buffers: sg.problem.buffers.map((b) => ({ ...b, size: tflmAligned(b.size) })) } };
+    const { graph, operatorAt } = subgraphOpGraph(rounded, true);
+    const extra = operatorAt.map((op) =>
+      scratch.operators.filter((o) => o.subgraph === s && o.operator === op).reduce((a, o) => a + o.requests.reduce((x, r) => x + tflmAligned(r.bytes), 0), 0),
+    );
+    const bytesOf = (t: number): number => sg.tensors.find((x) => x.index === t)?.bytes ?? 0;
+    const ownBuffer = (t: number): boolean => sg.tensors.find((x) => x.index === t)?.buffer !== undefined;
+    // What may give its bytes to an in-place output (src/graph/inplace.ts): an activation, not a graph input or output.
+    const activation = (t: number): boolean => sg.tensors.find((x) => x.index === t)?.kind === 'activation' && !sg.inputs.includes(t) && !sg.outputs.includes(t);
+    operatorFloors(graph, extra, true).forEach((b, v) => {
+      const op = sg.operators[operatorAt[v]!]!;
+      const label = `${op.type}#${op.index}${model.subgraphs.length > 1 ? `/${s}` : ''}`;
+      keep(plain, b, label);
+      const ins = [...new Set(op.inputs)].filter((t) => t >= 0 && ownBuffer(t));
+      const out = op.outputs[0] ?? -1;
+      const saved =
+        op.type === 'CONCATENATION'
+          ? ins.reduce((a, t) => a + tflmAligned(bytesOf(t)), 0)
+          : INPLACE_ELEMENTWISE.reference.has(op.type)
+            ? Math.max(0, ...ins.filter((t) => activation(t) && bytesOf(t) === bytesOf(out)).map((t) => tflmAligned(bytesOf(t))))
+            : 0;
+      keep(inplace, b - saved, label);
+    });
+  });
+  return { plain, inplace };
 }
 
 /** The tail estimate's error against the measured tail: bytes and percent. */
@@ -162,10 +222,13 @@ export function benchTflm(shared: string): void {
           inplace: plan.model.subgraphs.reduce((a, sg) => a + (sg.inplace?.length ?? 0), 0),
         };
       });
+      const floors = roundedFloors(model, j.scratch);
       rows.push({
         model: j.name.replace(/\.tflite$/, ''),
         own: own.head!,
         variants,
+        floor: floors.plain,
+        floorInplace: floors.inplace,
         tail: runs.get(j.plans[0]![0])!.tail!,
         estimate: j.plans[0]![1].tail64.bytes,
         unknown: j.plans[0]![1].tail64.unknown,
@@ -175,7 +238,7 @@ export function benchTflm(shared: string): void {
     const mark = (v: Measured): string => `${v.head}${v.same ? '' : ' OUTPUTS DIFFER'}${v.reported === v.head ? '' : ` (reported ${v.reported})`}`;
     printTable(
       `TFLM head per model (bytes), measured in TFLM (tflite-micro, reference kernels, x86-64 host): its own planner vs arenapack's offline plan per variant (--inplace: elementwise and concat)`,
-      ['model', 'TFLM own', ...VARIANTS.map((v) => v.label), 'best', 'best variant', 'vs own', 'in place', 'bound', 'bound --reorder', 'bound --inplace', 'bound --inplace --reorder', 'note'],
+      ['model', 'TFLM own', ...VARIANTS.map((v) => v.label), 'best', 'best variant', 'vs own', 'in place', 'bound', 'bound --reorder', 'bound --inplace', 'bound --inplace --reorder', 'floor (any order)', 'floor --inplace (any order)', 'floor --inplace at', 'note'],
       rows.map((x) => {
         const b = best(x);
         return [
@@ -187,6 +250,9 @@ export function benchTflm(shared: string): void {
           cmp(b.head, x.own),
           `${x.variants[2]!.inplace}/${x.variants[3]!.inplace}`,
           ...x.variants.map((v) => String(v.bound)),
+          String(x.floor.bytes),
+          String(x.floorInplace.bytes),
+          `${x.floorInplace.at.slice(0, 2).join(', ')}${x.floorInplace.at.length > 2 ? `, ... (${x.floorInplace.at.length})` : ''}`,
           x.note,
         ];
       }),
@@ -231,6 +297,16 @@ export function benchTflm(shared: string): void {
     console.log(
       `On ${atBound.length} of the ${equal.length} models where no variant is smaller, TFLM's own head is already at or under the bound of every variant` +
         ` (planned buffers + scratch, rounded to 16, in that variant's order and with its in-place tensors): no plan of those is smaller.`,
+    );
+    const atFloor = equal.filter((x) => x.own <= x.floorInplace.bytes);
+    const floorTypes = [...new Set(atFloor.flatMap((x) => x.floorInplace.at.map((a) => a.replace(/#.*/, ''))))].sort();
+    console.log(
+      `On ${atFloor.length} of those ${equal.length}, TFLM's own head is already the floor of every operator order with in-place operators (one operator's own tensors, those the dependencies keep live across it, the whole-run ones and its scratch, each rounded to 16,` +
+        ` an in-place operator's input counted once with its output), set by ${floorTypes.join(', ')}: no order, with or without these in-place options, gives a smaller head.` +
+        ` arenapack's best variant meets that floor on ${rows.filter((x) => best(x).head === x.floorInplace.bytes).length} of ${rows.length} models` +
+        ` (--reorder, without in-place: the floor without it on ${rows.filter((x) => x.variants[1]!.head === x.floor.bytes).length}); a floor above a measured head would be a fault:` +
+        ` ${rows.filter((x) => x.floor.bytes > Math.min(x.variants[0]!.head, x.variants[1]!.head) || x.floorInplace.bytes > Math.min(...x.variants.map((v) => v.head))).length} seen.` +
+        `${equal.length > atFloor.length ? ` Above it: ${equal.filter((x) => x.own > x.floorInplace.bytes).map((x) => `${x.model} (${x.own} B, floor ${x.floorInplace.bytes} B)`).join('; ')}.` : ''}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
