@@ -749,6 +749,44 @@ export const FIXTURES = {
       },
     ],
   }),
+  /**
+   * Two branches from one input, interleaved as stored: each a FULLY_CONNECTED widening FLOAT32 [1,8] to
+   * [1,64] (256 B), a RELU and a FULLY_CONNECTED back to [1,8]; then ADD. Stored order: both wide tensors
+   * and a RELU output live at once (768 B); a branch at a time (--reorder) 544 B; with the RELUs (and the
+   * ADD) in place (--inplace elementwise) 544 B stored (the input and both wide tensors), 320 B in the
+   * branch-at-a-time order.
+   */
+  inplaceBranches: (): ModelSpec => ({
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'in', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'wa1', shape: [64, 8], type: T.FLOAT32, data: bytes(2048, 0x3c) },
+          { name: 'wb1', shape: [64, 8], type: T.FLOAT32, data: bytes(2048, 0x3b) },
+          { name: 'a1', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'b1', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'a2', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'b2', shape: [1, 64], type: T.FLOAT32 },
+          { name: 'wa2', shape: [8, 64], type: T.FLOAT32, data: bytes(2048, 0x3d) },
+          { name: 'wb2', shape: [8, 64], type: T.FLOAT32, data: bytes(2048, 0xbc) },
+          { name: 'a3', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'b3', shape: [1, 8], type: T.FLOAT32 },
+          { name: 'out', shape: [1, 8], type: T.FLOAT32 },
+        ],
+        inputs: [0],
+        outputs: [11],
+        operators: [
+          { op: OP.FULLY_CONNECTED, inputs: [0, 1, -1], outputs: [3] },
+          { op: OP.FULLY_CONNECTED, inputs: [0, 2, -1], outputs: [4] },
+          { op: OP.RELU, inputs: [3], outputs: [5] },
+          { op: OP.RELU, inputs: [4], outputs: [6] },
+          { op: OP.FULLY_CONNECTED, inputs: [5, 7, -1], outputs: [9] },
+          { op: OP.FULLY_CONNECTED, inputs: [6, 8, -1], outputs: [10] },
+          { op: OP.ADD, inputs: [9, 10], outputs: [11] },
+        ],
+      },
+    ],
+  }),
   plainFloat: (): ModelSpec => ({
     subgraphs: [
       {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blocks, cutOperators } from '../../src/order/cuts.js';
-import { operatorFloor } from '../../src/order/floor.js';
+import { operatorFloor, operatorFloors } from '../../src/order/floor.js';
 import type { OpGraph } from '../../src/order/graph.js';
 import { hoistable } from '../../src/order/hoist.js';
 import { branches, opGraphOf } from '../helpers/order-fixtures.js';
@@ -30,6 +30,19 @@ describe('cuts and blocks', () => {
     expect([g.base, g.firstStep, g.pinned]).toEqual([0, 0, []]);
     // The floor: B1 (or A1) holds x and its output, 80 B, in every order; the best order needs 88.
     expect(operatorFloor(g)).toBe(80);
+    // Bytes held beside the tensors (a kernel's scratch) at one operator's step count there only.
+    expect(operatorFloor(g, [0, 0, 0, 0, 100])).toBe(124);
+    expect(operatorFloor(g, [0, 8])).toBe(88);
+  });
+
+  it('held: the tensors the dependencies keep live across an operator count at its step', () => {
+    // x (16 B) -RELU-> a (32 B) -custom-> b (16 B); ADD(x, b) -> out (16 B): x waits for the ADD.
+    const g = graphOf(FIXTURES.residual());
+    expect(operatorFloors(g)).toEqual([48, 48, 48]);
+    expect(operatorFloors(g, undefined, true)).toEqual([48, 64, 48]);
+    expect(operatorFloor(g, undefined, true)).toBe(64);
+    // The two branches: nothing is held across a branch's operator in every order (the other branch may run later).
+    expect(operatorFloor(graphOf(branches()), undefined, true)).toBe(80);
   });
 
   it('a variable is not in the arena (TFLM keeps it in its tail) and pins the operators touching it', () => {
