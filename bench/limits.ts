@@ -35,13 +35,11 @@ interface LimitCase {
 const cap80 = (p: Problem | undefined): string[] => ['--capacity', String(Math.floor(liveBound(p!) * 0.8))];
 
 /**
- * Three memories as test/solve/tiers-scale.test.ts builds them: tcm and sram hold 1/40 and 1/8 of
- * the problem's bytes (costs 1 and 2), ddr the rest (cost 10).
+ * Three memories, as test/solve/tiers-scale.test.ts's threeMemories (costs 1, 2 and 10, the last
+ * unbounded), sized so that the first does not hold the whole plan: 512 KiB and 1 MiB against a live
+ * bound of about 2 MiB (scatteredProblem(8000, 1)), so the heuristic's rounds of placements run.
  */
-const threeMemories = (p: Problem | undefined): string[] => {
-  const total = p!.buffers.reduce((s, b) => s + b.size, 0);
-  return ['--memory', `tcm=${Math.floor(total / 40)}:1`, '--memory', `sram=${Math.floor(total / 8)}:2`, '--memory', 'ddr:10'];
-};
+const threeMemories = (): string[] => ['--memory', 'tcm=512KiB:1', '--memory', 'sram=1MiB:2', '--memory', 'ddr:10'];
 
 /** The cases of the issue (see the file's head). */
 export function limitCases(shared: string): LimitCase[] {
