@@ -1,8 +1,9 @@
 // `npm run bench -- limits`: the whole `arenapack plan` command against --time-limit (issue #10,
 // "Scale and limits": the command must end within the limit + 10%), on the cases the issue names:
 // the heuristics at 10^4 and 10^5 buffers, a capacity that does not fit (spill) at 10^4, 10^5 and
-// 10^6, memory tiers at 10^5, GLPK on MiniMalloc's A, a 10^5 problem split in time, and the fit
-// hints after a 10^5 spill. Each case is one process (`node build/js/cli.js plan ...`, build first):
+// 10^6, greedy-size at 10^6 (report and --json), memory tiers at 10^5 and three memories at 8,000,
+// GLPK on MiniMalloc's A, a 10^5 problem split in time, the fit hints after a 10^5 spill, and four
+// 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
 // its wall time from spawn to exit, the ratio to the limit, and the exit code. The inputs come from
 // the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
 // ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches.
@@ -19,16 +20,26 @@ import { printTable } from './table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** One case: its name, the input (a generated problem or a file of ../shared), the flags, the limit (s). */
+/**
+ * One case: its name, the input (a generated problem, several of them planned in one command, or a
+ * file of ../shared), the flags (given the first problem), the limit (s).
+ */
 interface LimitCase {
   name: string;
-  input: (() => Problem) | string;
+  input: (() => Problem) | (() => Problem[]) | string;
   flags: (p: Problem | undefined) => string[];
   limit: number;
 }
 
 /** 80% of the live bound, as bytes: a capacity the plan cannot fit whole (the spill phase runs). */
 const cap80 = (p: Problem | undefined): string[] => ['--capacity', String(Math.floor(liveBound(p!) * 0.8))];
+
+/**
+ * Three memories, as test/solve/tiers-scale.test.ts's threeMemories (costs 1, 2 and 10, the last
+ * unbounded), sized so that the first does not hold the whole plan: 512 KiB and 1 MiB against a live
+ * bound of about 2 MiB (scatteredProblem(8000, 1)), so the heuristic's rounds of placements run.
+ */
+const threeMemories = (): string[] => ['--memory', 'tcm=512KiB:1', '--memory', 'sram=1MiB:2', '--memory', 'ddr:10'];
 
 /** The cases of the issue (see the file's head). */
 export function limitCases(shared: string): LimitCase[] {
@@ -42,6 +53,10 @@ export function limitCases(shared: string): LimitCase[] {
     { name: '1e5 split in time (10 parts)', input: () => sideBySide(Array.from({ length: 10 }, (_, k) => scatteredProblem(10_000, k + 1))), flags: () => [], limit: 1 },
     { name: '1e5 capacity 1MiB + hints', input: () => scatteredProblem(100_000, 1), flags: () => ['--capacity', '1MiB'], limit: 30 },
     { name: '1e6 capacity 80% LB', input: () => scatteredProblem(1_000_000, 1), flags: cap80, limit: 10 },
+    { name: '1e6 greedy-size', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'greedy-size'], limit: 10 },
+    { name: '1e6 greedy-size --json', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'greedy-size', '--json'], limit: 10 },
+    { name: '8e3 three memories', input: () => scatteredProblem(8_000, 1), flags: threeMemories, limit: 1 },
+    { name: '4 files x 1e5 --jobs 2', input: () => [1, 2, 3, 4].map((k) => scatteredProblem(100_000, k)), flags: () => ['--jobs', '2'], limit: 5 },
   ];
 }
 
@@ -57,29 +72,34 @@ export function benchLimits(shared: string, only?: RegExp): void {
   try {
     for (const c of limitCases(shared)) {
       if (only !== undefined && !only.test(c.name)) continue;
-      let file: string;
+      let files: string[];
       let p: Problem | undefined;
       if (typeof c.input === 'string') {
         if (!existsSync(c.input)) {
           console.log(`note: ${c.name}: ${c.input} is missing, left out`);
           continue;
         }
-        file = c.input;
+        files = [c.input];
       } else {
-        p = c.input();
-        file = join(dir, 'case.csv');
-        writeFileSync(file, problemToCsv(p));
+        const made = c.input();
+        const problems = Array.isArray(made) ? made : [made];
+        p = problems[0];
+        files = problems.map((q, k) => {
+          const file = join(dir, `case${k}.csv`);
+          writeFileSync(file, problemToCsv(q));
+          return file;
+        });
       }
-      const args = [cli, 'plan', file, ...c.flags(p), '--time-limit', String(c.limit)];
+      const args = [cli, 'plan', ...files, ...c.flags(p), '--time-limit', String(c.limit)];
       // A run far past its limit is stopped (its row says so): 4 x the limit, at least 60 s.
       const killAt = Math.max(60, 4 * c.limit);
       const t = performance.now();
-      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: killAt * 1000 });
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: killAt * 1000 });
       const s = (performance.now() - t) / 1000;
       const cut = (r.stdout ?? '').split('\n').filter((l) => /time limit/.test(l)).length;
       rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut)]);
       console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}`);
-      if (p !== undefined) rmSync(file);
+      if (p !== undefined) for (const f of files) rmSync(f);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,8 @@ import { planTflm, planWithProgress, readModel, warnUnaligned, type PlanOptions 
 export interface SharedArenaOptions extends PlanOptions {
   jobs?: number;
   memory?: MemoryTier[];
+  /** The command's deadline; absent: --time-limit (or the method's default) from the process's start. */
+  deadline?: Deadline;
 }
 
 /** The default macro prefix of the shared part of the header. */
@@ -125,7 +127,8 @@ export function runPlanSharedArena(files: readonly string[], opts: SharedArenaOp
   const written = writtenPaths(files, opts.writeTflite);
   checkOutputPaths(files, [['--header', opts.header], ...(written ?? []).map((p): [string, string] => ['--write-tflite', p])]);
   const method = opts.method as MethodName | Portfolio; // not 'glpk': refused above
-  const end = Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
+  // One deadline for the whole command, from the process's start (README: --time-limit).
+  const end = opts.deadline ?? Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
   // Every file read (and refused when it is not TFLite) before any is planned.
   const read = files.map((file) => readTfliteModel(file, opts));
   // Each model's solves take at most an equal share of the time left.

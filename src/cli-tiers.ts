@@ -44,7 +44,7 @@ export interface TiersRunOptions {
  * `--out` (a `.csv`: the solution with a `memory` column; else the JSON). Exit 3 when no plan fits.
  */
 export async function runPlanTiers(file: string, read: ReadProblem, memories: readonly MemoryTier[], opts: TiersRunOptions): Promise<number> {
-  const plan = await planTiers(read.problem, memories, { ...opts.solve, timeLimitMs: opts.deadline.leftMs() });
+  const plan = await planTiers(read.problem, memories, { ...opts.solve, deadline: opts.deadline });
   const { whole, json } = problemTiersJson(read, plan);
   if (opts.out !== undefined) {
     if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
@@ -128,7 +128,8 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
   const how = tiersTflmOptions(opts);
-  const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, timeLimitMs: deadline.leftMs() }, undefined, how);
+  // The command's one deadline, shared by every subgraph and by both passes of a model with kernel scratch.
+  const plans = await planModelTiers(model, memories, { method, seed: opts.seed, iterations: opts.iterations, deadline }, undefined, how);
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
   const tflm = ok ? tflmTiers(model, plans, memories, how) : undefined;
   const json = modelTiersJson(model, plans, tflm);

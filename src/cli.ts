@@ -271,6 +271,8 @@ export async function main(argv: string[]): Promise<number> {
       method: opts.method,
       capacity: opts.capacity,
       timeLimitMs: timeLimitMs(opts),
+      // One deadline for the whole command, from the process's start (as for one file).
+      deadline: Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method)),
       seed: opts.seed,
       iterations: opts.iterations,
       json: opts.json,

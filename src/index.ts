@@ -66,7 +66,7 @@ export { importModelFile, modelFormat } from './import/model-file.js';
 export { importTflite } from './import/tflite/index.js';
 export { readTflite } from './import/tflite/reader.js';
 export { planModel, type ModelPlan } from './plan-model.js';
-export { isWeightBuffer, planModelProblemsTiers, planModelTiers, planStackedTiers, tailFillsFirst, tflmTiers, weightTiers, withTraffic, type TflmTiers, type TiersTflmOptions } from './plan-model-tiers.js';
+export { isWeightBuffer, planModelProblemsTiers, planModelTiers, planStackedTiers, tailFillsFirst, tflmTiers, tiersDeadline, weightTiers, withTraffic, type TflmTiers, type TiersTflmOptions } from './plan-model-tiers.js';
 export { formatTieredReport, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
 export { tieredHeader } from './export/tiers-header.js';
 export { tieredLayoutSvg } from './export/tiers-svg.js';

@@ -16,6 +16,7 @@ import { InputError } from './problem/errors.js';
 import type { MemoryTier, Problem } from './problem/types.js';
 import type { SolveOptions, SolveResult } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
+import { Deadline } from './solve/deadline.js';
 
 /** Whether buffer i of the subgraph holds weights: every tensor in it a constant (planned with --include-weights). */
 export const isWeightBuffer = (sg: ModelSubgraph, i: number): boolean => {
@@ -153,7 +154,18 @@ export function planModelTiers(
   tflm: TiersTflmOptions = {},
 ): Promise<TieredPlan[]> {
   const problems = model.subgraphs.map((sg) => withTraffic(sg, memories));
-  return planModelProblemsTiers(model, problems, memories, (p, m) => planTiers(p, m, options, solveOne), tflm);
+  const shared = tiersDeadline(options);
+  return planModelProblemsTiers(model, problems, memories, (p, m) => planTiers(p, m, shared, solveOne), tflm);
+}
+
+/**
+ * `options` with ONE deadline for every tiers plan made with them (each subgraph, and both passes of a
+ * TFLite model with kernel scratch): the given `deadline`, or `timeLimitMs` (default 10 s) from now,
+ * whichever ends first; `timeLimitMs` dropped (it would start afresh at each call).
+ */
+export function tiersDeadline(options: SolveOptions): SolveOptions {
+  const { timeLimitMs, ...rest } = options;
+  return { ...rest, deadline: options.deadline?.within(timeLimitMs ?? Infinity) ?? Deadline.in(timeLimitMs ?? 10_000) };
 }
 
 /**
@@ -161,6 +173,8 @@ export function planModelTiers(
  * subgraphs' problems with the weights a caller chose, e.g. withTraffic's), each planned by `planOne`
  * (planTiers, or planTiersAsync on the page) within what the earlier ones leave (planStackedTiers);
  * for a TFLite model, beside TFLM's tail and with room for the kernels' scratch in the first memory.
+ * `planOne` is called once per subgraph, twice when the scratch needs the second pass: give every
+ * call the same deadline (tiersDeadline) so that the whole keeps to one time limit.
  */
 export async function planModelProblemsTiers(
   model: ImportedModel,

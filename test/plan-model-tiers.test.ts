@@ -7,7 +7,7 @@
  * given to planModelTiers have the first one's size plus that tail (`given`), so the head has the
  * room the brute force is given.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { importTflite } from '../src/import/tflite/index.js';
 import type { MemoryTier } from '../src/problem/types.js';
 import { verifyTieredPlan } from '../src/problem/verify.js';
@@ -15,6 +15,8 @@ import { isWeightBuffer, planModelTiers, tflmTiers, weightTiers, withTraffic } f
 import { tflmTailReserve } from '../src/runtime/tflm/tail-reserve.js';
 import { bruteForceTiers } from './helpers/brute-force.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { scratchFixtures } from './helpers/scratch-fixtures.js';
+import { solve } from '../src/solve/solve.js';
 
 const MCU = (dtcm: number, sram: number, flashCost: number, psram = true): MemoryTier[] => [
   { name: 'dtcm', capacity: dtcm, cost: 1 },
@@ -97,5 +99,41 @@ describe('weightTiers: the memory named flash holds the weights (--weights, the 
     expect(() => weightTiers(list, false)).toThrow(/memory Flash: a memory named flash holds the model's weights.*--weights/);
     expect(() => weightTiers([list[0]!, list[2]!], true)).toThrow(/--weights needs a memory named flash/);
     expect(weightTiers([list[0]!, list[2]!], false)).toEqual([list[0]!, list[2]!]);
+  });
+});
+
+describe('planModelTiers keeps to one time limit', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('a TFLite model whose kernel scratch makes it plan twice: both passes end by the one deadline (a fake clock)', async () => {
+    const fx = scratchFixtures().find((f) => f.name === 'add_n_float')!;
+    const model = importTflite(buildTflite(fx.spec), `${fx.name}.tflite`);
+    const tail = tflmTailReserve(model).tail.bytes;
+    const free: MemoryTier[] = [{ name: 'chip', cost: 1 }];
+    const head = tflmTiers(model, await planModelTiers(model, free, { method: 'greedy-size' }), free)!.head;
+    // 16 B short of the head: the first pass (tensors alone) does not leave the scratch its room, so a second pass runs.
+    const memories: MemoryTier[] = [{ name: 'chip', capacity: tail + head - 16, cost: 1 }, { name: 'ddr', cost: 10 }];
+    // The clock the deadline reads (performance.now) is faked: each solve takes 6 s of it; the limit is 10 s.
+    let fake = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => fake);
+    const calls: { at: number; passed: boolean }[] = [];
+    const plans = await planModelTiers(model, memories, { method: 'greedy-size', timeLimitMs: 10_000 }, (p, o) => {
+      calls.push({ at: fake, passed: o.deadline?.passed() ?? false });
+      fake += 6_000;
+      const { deadline: _d, timeLimitMs: _t, ...rest } = o;
+      return solve(p, rest);
+    });
+    vi.restoreAllMocks();
+    const late = calls.filter((c) => c.at >= 10_000);
+    // Some solves came after the 10 s (the second pass among them), and every one of them was told the time was up.
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((c) => c.passed)).toBe(true);
+    const plan = plans[0]!;
+    const problem = model.subgraphs[0]!.problem;
+    expect(plan.memory.length).toBe(problem.buffers.length);
+    // Memory 0's `used` keeps the scratch's room too: the tensors are checked against the peaks of their own offsets, within it.
+    const peaks = plan.memories.map((_, m) => Math.max(0, ...problem.buffers.map((b, i) => (plan.memory[i] === m ? plan.offsets[i]! + b.size : 0))));
+    expect(peaks[0]).toBeLessThanOrEqual(plan.usage[0]!.used);
+    expect(verifyTieredPlan(problem, plan.memories, plan.memory, plan.offsets, peaks).errors).toEqual([]);
   });
 });

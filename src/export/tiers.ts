@@ -24,6 +24,8 @@ export interface TieredPlanJson {
   /** With a read-only memory (weights in flash): bytes copied from it into faster memories before the run. */
   copyInBytes?: number;
   failure?: string;
+  /** What the time limit cut (the baseline, GLPK, the local search), a line each; absent when nothing was. */
+  limitCuts?: string[];
   /** Per memory, fastest first: `capacity` null when unbounded, `used` the arena's bytes, `bound` a lower bound on them. */
   memories: (Omit<TierUsage, 'capacity'> & { capacity: number | null })[];
   /**
@@ -35,6 +37,12 @@ export interface TieredPlanJson {
 }
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Every cut the time limit made in `plan`, a line each: the baseline's (baselineCut) first, then limitCuts. */
+export const limitCutsOf = (plan: TieredPlan): string[] => [
+  ...(plan.baselineCut === true ? [Number.isFinite(plan.baselineCost) ? 'the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan' : 'the fill-fastest-first baseline was left out: the time limit was reached'] : []),
+  ...(plan.limitCuts ?? []),
+];
 
 /** The memory name of every buffer of `problem` (a plan of it, or every buffer of a file: `memory` spread over it). */
 export const memoryNames = (plan: TieredPlan, memory: readonly number[] = plan.memory): string[] => memory.map((m) => plan.memories[m]!.name);
@@ -52,6 +60,7 @@ export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlan
     baselineCost: finite(plan.baselineCost),
     ...(plan.copyInBytes !== undefined ? { copyInBytes: plan.copyInBytes } : {}),
     ...(plan.failure !== undefined ? { failure: plan.failure } : {}),
+    ...(limitCutsOf(plan).length > 0 ? { limitCuts: limitCutsOf(plan) } : {}),
     memories: plan.usage.map(({ name, capacity, ...rest }) => ({ name, capacity: capacity ?? null, ...rest })),
     buffers: plan.memory.length === 0 ? [] : problem.buffers.map((b, i) => ({ id: b.id, offset: plan.memories[plan.memory[i]!]!.readOnly === true ? null : plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! })),
     timeMs: Math.round(plan.timeMs * 1000) / 1000,
@@ -96,6 +105,7 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
   out.push('');
   if (plan.memory.length === 0) {
     out.push(`  status: ${plan.status === 'infeasible' ? 'infeasible' : 'unknown'}: ${plan.failure ?? 'no plan'}`);
+    for (const cut of plan.limitCuts ?? []) out.push(`  note: ${cut}`);
     return out.join('\n') + '\n';
   }
   out.push(`  traffic cost    ${plan.cost} (sum of weight x memory cost; lower bound ${plan.bound})`);
@@ -111,6 +121,7 @@ export function formatTieredReport(problem: Problem, plan: TieredPlan, title: st
         ? '  fill-fastest-first baseline: left out, the time limit was reached'
         : '  fill-fastest-first baseline: no plan',
   );
+  for (const cut of plan.limitCuts ?? []) out.push(`  note: ${cut}`);
   if (plan.copyInBytes !== undefined) out.push(`  weights copied in before the run: ${plan.copyInBytes === 0 ? '0 B' : formatBytesExact(plan.copyInBytes)} (from the read-only memory into faster ones; the rest are read in place)`);
   plan.usage.forEach((u, m) => {
     if (plan.memories[m]!.readOnly === true) return;

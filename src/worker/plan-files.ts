@@ -58,6 +58,11 @@ export interface PlanFilesOptions {
   memories?: MemoryTier[];
   /** With memories, models: the weights take part (--weights; the memory named flash is read-only). */
   weights?: boolean;
+  /**
+   * The command's deadline, shared by every file (the CLI's counts from the process's start, as
+   * --time-limit says); absent: `timeLimitMs` (or the method's default) from the call.
+   */
+  deadline?: Deadline;
 }
 
 /** Where the output goes (the process's streams by default; tests collect it). */
@@ -221,12 +226,12 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   };
 }
 
-/** The options of a tiers plan: the user's, and what the command's deadline leaves when the file starts. */
+/** The options of a tiers plan: the user's, and the command's deadline (every file, subgraph and pass ends by it). */
 const tiersOptions = (o: PlanFilesOptions, deadline: Deadline): SolveOptions => ({
   ...(o.method !== undefined ? { method: o.method } : {}),
   ...(o.seed !== undefined ? { seed: o.seed } : {}),
   ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
-  timeLimitMs: deadline.leftMs(),
+  deadline,
 });
 
 /**
@@ -277,7 +282,7 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
   const solver = createSolver({ size: jobs });
   try {
     // One deadline for the whole command, as for a single file: --time-limit caps the command.
-    const deadline = Deadline.in(options.timeLimitMs ?? defaultTimeLimitMs(options.method));
+    const deadline = options.deadline ?? Deadline.in(options.timeLimitMs ?? defaultTimeLimitMs(options.method));
     const pending = files.map((file) => planOne(solver, file, options, deadline).catch((e: unknown) => failure(file, e)));
     const json: unknown[] = [];
     const outcomes: FileOutcome[] = [];

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { liveBound } from '../../src/problem/bounds.js';
-import { bufferBytesAt, highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, planProfile, profileAt } from '../../src/problem/profile.js';
+import { bufferBytesAt, highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, planProfile, profileAt, type PlanProfile } from '../../src/problem/profile.js';
+import { randomProblem, rng } from '../helpers/problems.js';
 import { peakFacts, peakLine, problemLabels } from '../../src/export/report.js';
 import { validTied } from '../helpers/tied-oracle.js';
 import type { Problem } from '../../src/problem/types.js';
@@ -82,6 +83,29 @@ describe('step profiles', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('planProfile in one sweep (no gaps or aliases) equals liveProfile and highWaterProfile merged, on larger random plans', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const problem = randomProblem(200 * seed, seed);
+      const r = rng(seed + 100);
+      const offsets = problem.buffers.map(() => Math.floor(r() * 5000));
+      const live = liveProfile(problem);
+      const high = highWaterProfile(problem, offsets);
+      const want: PlanProfile = { steps: [], live: [], highWater: [], end: live.end };
+      for (const t of [...new Set([...live.steps, ...high.steps])].sort((x, y) => x - y)) {
+        const l = profileAt(live, t);
+        const h = profileAt(high, t);
+        const m = want.steps.length;
+        if (m > 0 && want.live[m - 1] === l && want.highWater[m - 1] === h) continue;
+        want.steps.push(t);
+        want.live.push(l);
+        want.highWater.push(h);
+      }
+      expect(planProfile(problem, offsets), `seed ${seed}`).toEqual(want);
+    }
+    expect(planProfile({ buffers: [] }, [])).toEqual({ steps: [], live: [], highWater: [], end: 0 });
+    expect(() => planProfile({ buffers: [{ id: 'a', size: 1, start: 0, end: 1 }] }, [])).toThrow(RangeError);
   });
 });
 

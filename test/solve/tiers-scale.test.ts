@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { Buffer, MemoryTier, Problem } from '../../src/problem/types.js';
 import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { liveSets } from '../../src/solve/ilp/sections.js';
-import { formatTieredReport } from '../../src/export/tiers.js';
-import { fillFastestFirst, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
-import { demote, demoteAll } from '../../src/solve/tiers/greedy.js';
+import { formatTieredReport, tieredPlanToJson } from '../../src/export/tiers.js';
+import { fillFastestFirst, greedyByDensity, improveAssignment, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
+import { demote, demoteAll, fillFastestFirstUntil } from '../../src/solve/tiers/greedy.js';
+import { Deadline } from '../../src/solve/deadline.js';
 import { rng, scatteredProblem } from '../helpers/problems.js';
 
 /** The live sets by their definition: per step where a buffer starts, the buffers live there; a set inside the next or previous one dropped. */
@@ -135,20 +136,67 @@ describe('demoteAll: a batch of units moved with the loads counted once', () => 
 });
 
 describe('memory tiers: the baseline keeps to the time limit', () => {
-  it('a limit used up before the baseline ends: it is left out, the plan is still verified, and the report says so', () => {
+  /** A deadline already passed, on a clock that never moves: every look at it says "passed", on any machine. */
+  const expired = (): Deadline => new Deadline(0, () => 1);
+
+  it('a deadline passed before the baseline ends: it is left out, the plan is still verified, and the report says so', () => {
     const p = scatteredProblem(3000, 2);
     const memories: MemoryTier[] = [
       { name: 'sram', capacity: 64 * 1024, cost: 1 },
       { name: 'ddr', cost: 10 },
     ];
-    // A limit of 0 ms: the baseline looks at the clock after 1,024 buffers and stops (the solves still get their least time).
-    const plan = planTiersWith(p, memories, { timeLimitMs: 0 });
+    // The baseline looks at the deadline after 1,024 buffers and stops (the solves end by it too: each gives its first plan).
+    const plan = planTiersWith(p, memories, { method: 'greedy-size', deadline: expired() });
     expect(plan.baselineCut).toBe(true);
     expect(plan.baselineCost).toBe(Infinity);
     expect(plan.memory.length).toBe(p.buffers.length);
     expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
     expect(formatTieredReport(p, plan, 'p')).toContain('fill-fastest-first baseline: left out, the time limit was reached');
-    // With time: the baseline is there.
-    expect(planTiersWith(p, memories, { timeLimitMs: 600_000 }).baselineCut).toBeUndefined();
+    // With time on the same frozen clock: the baseline is there.
+    expect(planTiersWith(p, memories, { method: 'greedy-size', deadline: new Deadline(1, () => 0) }).baselineCut).toBeUndefined();
+  });
+
+  it('when the heuristic finds no plan, the baseline cut by the deadline is run to its end: a verified plan on any machine', () => {
+    // 1,024 groups, each at its own step: buffers of 4, 4, 6 and 6 bytes in two memories of 10. Denser traffic first
+    // (the 4s), greedy by traffic per byte puts both 4s in the first memory, and then finds no room for the second 6;
+    // the baseline, largest first, puts a 6 and a 4 in each memory.
+    const buffers: Buffer[] = [];
+    for (let g = 0; g < 1024; g++) {
+      for (const [k, size] of [4, 4, 6, 6].entries()) buffers.push({ id: `g${g}b${k}`, size, start: g, end: g + 1, weight: size === 4 ? 8 : 6 });
+    }
+    const p: Problem = { buffers };
+    const memories: MemoryTier[] = [
+      { name: 'a', capacity: 10, cost: 1 },
+      { name: 'b', capacity: 10, cost: 2 },
+    ];
+    const plan = planTiersWith(p, memories, { deadline: expired() });
+    expect(plan.baselineCut).toBe(true);
+    expect(plan.how).toBe('fill-fastest-first');
+    expect(plan.memory.length).toBe(p.buffers.length);
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    expect(tieredPlanToJson(p, plan).limitCuts).toEqual(['the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan']);
+  });
+
+  it('with gaps or aliases (blocks), the baseline looks at the deadline too', () => {
+    // A buffer with a gap: a block that is not a rectangle (fillFastestFirst places blocks, not buffers).
+    const p = scatteredProblem(200, 3);
+    p.buffers.push({ id: 'skip', size: 64, start: 0, end: 8, gaps: [{ start: 2, end: 6 }] });
+    const inst = tierInstance(p, [{ name: 'sram', capacity: 1 << 20, cost: 1 }, { name: 'ddr', cost: 10 }]);
+    let looks = 0;
+    expect(fillFastestFirstUntil(inst, () => ++looks > 0)).toBe('cut');
+    expect(looks).toBe(1);
+  });
+
+  it('the local search over memories stops at the deadline, its assignment still within the capacity rows', () => {
+    const p = mixedProblem(400, 7);
+    const memories = threeMemories(p, 30, 6);
+    const inst = tierInstance(p, memories);
+    const start = greedyByDensity(inst)!;
+    const memory = [...start];
+    expect(improveAssignment(inst, memory, undefined, () => true)).toBe('cut');
+    const full = [...start];
+    expect(improveAssignment(inst, full)).toBe(full);
+    // Cut at once: no move was made past the first look (4,096 pairs), and every unit stays where it may live.
+    expect(memory.every((m, u) => inst.allowed[u]![m])).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { formatTieredReport } from '../../src/export/tiers.js';
 import { tieredLayoutSvg } from '../../src/export/tiers-svg.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import { parseMemoryList } from '../../src/format/memory-spec.js';
-import { isFlash, planModelProblemsTiers, planStackedTiers, tflmTiers, weightTiers, withTraffic } from '../../src/plan-model-tiers.js';
+import { isFlash, planModelProblemsTiers, planStackedTiers, tflmTiers, tiersDeadline, weightTiers, withTraffic } from '../../src/plan-model-tiers.js';
 import type { MemoryTier, Problem } from '../../src/problem/types.js';
 import type { SolveOptions, SolveResult } from '../../src/solve/solve.js';
 import { planTiersAsync, type TieredPlan } from '../../src/solve/tiers/index.js';
@@ -52,7 +52,9 @@ export function setUpMemories(onChange: () => void): void {
  * pointer size and reference kernels, in the first memory).
  */
 export function planInputTiers(input: Input, memories: readonly MemoryTier[], options: SolveOptions, solveOne: (p: Problem, o: SolveOptions) => Promise<SolveResult>): Promise<TieredPlan[]> {
-  const planOne = (p: Problem, m: readonly MemoryTier[]): Promise<TieredPlan> => planTiersAsync(p, m, options, solveOne);
+  // One deadline for every part, subgraph and pass (a TFLite model with kernel scratch may plan twice).
+  const shared = tiersDeadline(options);
+  const planOne = (p: Problem, m: readonly MemoryTier[]): Promise<TieredPlan> => planTiersAsync(p, m, shared, solveOne);
   if (input.model) return planModelProblemsTiers(input.model, input.model.subgraphs.map((sg) => withTraffic(sg, memories)), memories, planOne);
   return planStackedTiers(input.parts.map((p) => p.problem), memories, planOne);
 }

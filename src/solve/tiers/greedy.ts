@@ -54,26 +54,38 @@ export function greedyByDensity(inst: TierInstance): number[] | undefined {
   return memory;
 }
 
+/** Steps of improveAssignment's loops (pairs looked at) between two looks at its `stop`. */
+const IMPROVE_STOP_EVERY = 4096;
+
 /**
  * Improves an assignment (a memory per unit) within the capacity rows: moves a unit to a cheaper
  * memory that takes it, or swaps two units between memories when that lowers the cost, until no move
- * or swap helps or `maxWork` pair checks are spent (deterministic: a budget of work, not of time).
- * Changes `memory`.
+ * or swap helps or `maxWork` pair checks are spent (deterministic: a budget of work, not of time),
+ * or `stop()` says so (asked every IMPROVE_STOP_EVERY pairs looked at; a command's deadline: the assignment
+ * so far, valid, and `cut` returned). Changes `memory`; returns it, or `cut`.
  */
-export function improveAssignment(inst: TierInstance, memory: number[], maxWork = 2e6): number[] {
+export function improveAssignment(inst: TierInstance, memory: number[], maxWork = 2e6, stop: () => boolean = () => false): number[] | 'cut' {
   const { cost, weight, allowed, span } = inst;
   const loads = new Loads(inst);
   memory.forEach((m, u) => loads.add(u, m, 1));
   const n = inst.units.length;
   const overlaps = (i: number, j: number): boolean => span[i]![0] < span[j]![1] && span[j]![0] < span[i]![1];
   let work = 0;
-  for (let improved = true; improved && work < maxWork; ) {
+  let cut = false;
+  // Whether to go on: false once the budget is spent or `stop` said so (asked every IMPROVE_STOP_EVERY calls).
+  let calls = 0;
+  const more = (): boolean => {
+    if (++calls % IMPROVE_STOP_EVERY === 0 && !cut && stop()) cut = true;
+    return work < maxWork && !cut;
+  };
+  for (let improved = true; improved && more(); ) {
     improved = false;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !cut; i++) {
       const from = memory[i]!;
       for (let m = 0; m < inst.memories.length; m++) {
         if (!allowed[i]![m] || cost[m]! >= cost[from]!) continue;
         work++;
+        if (!more() && cut) break;
         if (loads.fits(i, m)) {
           loads.add(i, from, -1);
           loads.add(i, m, 1);
@@ -84,8 +96,8 @@ export function improveAssignment(inst: TierInstance, memory: number[], maxWork 
       }
     }
     // Swaps: i (in a dearer memory) and j (in a cheaper one), worth it when i carries more traffic.
-    for (let i = 0; i < n && work < maxWork; i++) {
-      for (let j = 0; j < n && work < maxWork; j++) {
+    for (let i = 0; i < n && more(); i++) {
+      for (let j = 0; j < n && more(); j++) {
         const a = memory[i]!;
         const b = memory[j]!;
         if (cost[a]! <= cost[b]! || weight[i]! <= weight[j]! || !allowed[i]![b] || !allowed[j]![a] || !overlaps(i, j)) continue;
@@ -105,7 +117,7 @@ export function improveAssignment(inst: TierInstance, memory: number[], maxWork 
       }
     }
   }
-  return memory;
+  return cut ? 'cut' : memory;
 }
 
 /**
@@ -164,13 +176,16 @@ export function fillFastestFirst(inst: TierInstance): BaselinePlan | undefined {
 
 /** Buffers fillFastestFirstUntil places between two looks at `stop`. */
 const STOP_EVERY = 1024;
+/** Blocks (gaps or aliases) placed between two looks at `stop`: each reads every block placed in a memory. */
+const STOP_EVERY_BLOCKS = 16;
 
 /**
- * fillFastestFirst, given up when `stop()` says so (it is asked every STOP_EVERY buffers): `cut` then.
- * What a command's deadline calls on 10^5 buffers and more, where the baseline alone takes seconds.
+ * fillFastestFirst, given up when `stop()` says so (it is asked every STOP_EVERY buffers, every
+ * STOP_EVERY_BLOCKS blocks with gaps or aliases): `cut` then. What a command's deadline calls on 10^5
+ * buffers and more, where the baseline alone takes seconds.
  */
 export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): BaselinePlan | undefined | 'cut' {
-  if (hasTies(inst.problem)) return fillBlocksFastestFirst(inst);
+  if (hasTies(inst.problem)) return fillBlocksFastestFirst(inst, stop);
   const bs = inst.problem.buffers;
   const memory = new Array<number>(bs.length).fill(-1);
   const offsets = new Array<number>(bs.length).fill(0);
@@ -321,8 +336,8 @@ class PlacedByTime {
   }
 }
 
-/** fillFastestFirst on a problem with gaps or aliases: each block whole, tallest first (fixed ones first), at its lowest free base. */
-function fillBlocksFastestFirst(inst: TierInstance): BaselinePlan | undefined {
+/** fillFastestFirst on a problem with gaps or aliases: each block whole, tallest first (fixed ones first), at its lowest free base; `cut` when `stop()` says so. */
+function fillBlocksFastestFirst(inst: TierInstance, stop: () => boolean): BaselinePlan | undefined | 'cut' {
   const problem = inst.problem;
   const blocks = blocksOf(problem);
   const unitMemory = new Array<number>(blocks.length).fill(-1);
@@ -330,7 +345,9 @@ function fillBlocksFastestFirst(inst: TierInstance): BaselinePlan | undefined {
   const placed: { start: number; end: number; lo: number; hi: number }[][] = inst.memories.map(() => []);
   const first = (u: number): number => inst.span[u]![0];
   const order = blocks.map((_, u) => u).sort((x, y) => Number(blocks[y]!.fixed !== undefined) - Number(blocks[x]!.fixed !== undefined) || blocks[y]!.height - blocks[x]!.height || first(x) - first(y) || x - y);
-  for (const u of order) {
+  for (let k = 0; k < order.length; k++) {
+    if (k % STOP_EVERY_BLOCKS === STOP_EVERY_BLOCKS - 1 && stop()) return 'cut';
+    const u = order[k]!;
     const block = blocks[u]!;
     for (let m = 0; m < inst.memories.length && unitMemory[u] === -1; m++) {
       if (!inst.allowed[u]![m]) continue;

@@ -24,9 +24,10 @@ import { blockIndexOf, mergeRectangles, spreadOffsets, type MergedRectangles } f
 import type { PlanResult, SolveRequest } from '../spill.js';
 import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
-import { demoteAll, fillFastestFirstUntil, greedyByDensity, improveAssignment } from './greedy.js';
+import { demoteAll, fillFastestFirst, fillFastestFirstUntil, greedyByDensity, improveAssignment, type BaselinePlan } from './greedy.js';
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 import { maxOf } from '../../problem/extent.js';
+import { Deadline } from '../deadline.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -81,8 +82,17 @@ export interface TieredPlan {
   rounds: number;
   /** Traffic cost of the fill-fastest-first baseline (Infinity when it finds no plan, or was cut). */
   baselineCost: number;
-  /** Set when the time limit cut the baseline short (it may take BASELINE_SHARE of the limit): no baseline then. */
+  /**
+   * Set when the time limit cut the baseline short (it may take BASELINE_SHARE of the time left): no
+   * baseline then, unless the heuristic found no plan, when the baseline is run to its end after all
+   * (the only plan left; the limit may then be exceeded).
+   */
   baselineCut?: true;
+  /**
+   * What else the time limit cut, one line each (GLPK left out, the local search stopped early):
+   * the plan may then differ from one machine to another; absent when nothing was cut.
+   */
+  limitCuts?: string[];
   /**
    * With a read-only memory (weights in flash): the bytes copied from it into other memories before
    * the run — the buffers that may live in a read-only memory but were put elsewhere. Absent otherwise.
@@ -138,7 +148,25 @@ function glpkNonzeros(inst: TierInstance): number {
   return entries * inst.memories.length;
 }
 
-/** The share of the time limit the fill-fastest-first baseline may take before it is given up. */
+/**
+ * Milliseconds of GLPK per coefficient of its tiers models (glpkNonzeros), an estimate measured here
+ * (8,000 buffers over 3 memories, 197,049 coefficients: about 1 s for the LP bound on a loaded 2-core
+ * machine): GLPK cannot be stopped, so its models are left out when this estimate exceeds
+ * GLPK_SHARE of the time left.
+ */
+const GLPK_MS_PER_NONZERO = 0.005;
+/** The share of the time left GLPK's models may be expected to take (GLPK_MS_PER_NONZERO). */
+const GLPK_SHARE = 0.25;
+/**
+ * Milliseconds per buffer kept back from the search for the work after it: the last rounds of
+ * placements, the verifier, the report (10^5 buffers over 2 memories: about 1 s; 8,000 over 3: a
+ * few rounds of 0.1 s; measured on a loaded 2-core machine), at most half the time left.
+ */
+const FINISH_MS_PER_BUFFER = 0.02;
+/** The share of the time left the local search over assignments (improveAssignment) may take. */
+const IMPROVE_SHARE = 0.5;
+
+/** The share of the time left the fill-fastest-first baseline may take before it is given up. */
 const BASELINE_SHARE = 0.3;
 
 /** The units in memory m, ascending. */
@@ -147,8 +175,9 @@ const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatM
 /**
  * The tiers procedure for `problem` over `memories` (fastest first; checked by validateMemories).
  * Yields the solves it needs; returns the plan (throws an InputError for bad memories). `options`
- * are the user's (method, seed, ...); `timeLimitMs` caps the whole procedure. `exact`: GLPK's
- * assignment (without it: the heuristic). `known`: see TiersKnown.
+ * are the user's (method, seed, ...); the procedure ends by `deadline` (the command's, on its clock:
+ * every call with the same deadline shares it) or `timeLimitMs` from the call, whichever is earlier
+ * (default 10 s). `exact`: GLPK's assignment (without it: the heuristic). `known`: see TiersKnown.
  */
 export function* tiersPlanner(
   problem: Problem,
@@ -164,22 +193,45 @@ export function* tiersPlanner(
     if (rectangles !== undefined) return yield* mergedTiers(problem, rectangles, memories, options, exact, known);
   }
   const t0 = now();
-  const limit = options.timeLimitMs ?? 10_000;
-  const left = (): number => Math.max(50, limit - (now() - t0));
+  const n = problem.buffers.length;
+  // The end of the procedure: the command's deadline when there is one (its clock), else timeLimitMs
+  // from now; less the time kept for the work after the search (FINISH_MS_PER_BUFFER).
+  const given = options.deadline?.within(options.timeLimitMs ?? Infinity) ?? Deadline.in(options.timeLimitMs ?? 10_000);
+  const deadline = given.before(Math.min(n * FINISH_MS_PER_BUFFER, given.leftMs() / 2));
+  // What a solve or GLPK may take at most; the solves also end by the deadline (passed on in `options`).
+  const left = (): number => Math.max(50, deadline.leftMs());
+  options = { ...options, deadline };
+  const limitCuts: string[] = [];
   const inst = tierInstance(problem, memories);
   const k = memories.length;
   // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
   // its models alone take longer than any time limit (10^5 buffers: 6 s for the LP bound), so the
-  // heuristic plans it alone (a count, not the clock: the same plan on every machine).
+  // heuristic plans it alone (a count, not the clock: the same plan on every machine); below that
+  // count, when they would take more than GLPK_SHARE of the time left (the report says so).
   if (exact !== undefined && glpkNonzeros(inst) > GLPK_TIERS_MAX_NONZEROS) exact = undefined;
-  const n = problem.buffers.length;
+  if (exact !== undefined && glpkNonzeros(inst) * GLPK_MS_PER_NONZERO > deadline.leftMs() * GLPK_SHARE) {
+    exact = undefined;
+    limitCuts.push(`GLPK's assignment and LP bound left out: its models (${glpkNonzeros(inst)} coefficients) would take longer than the time limit leaves`);
+  }
   let bound = stepBound(inst);
   if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(inst, left() / 8));
-  // The baseline may take BASELINE_SHARE of the limit (10^5 buffers: seconds); past it, none.
-  const base = fillFastestFirstUntil(inst, () => now() - t0 > limit * BASELINE_SHARE);
-  const baseline = base === 'cut' ? undefined : base;
+  // The baseline may take BASELINE_SHARE of the time left (10^5 buffers: seconds); past it, none.
+  const baseEnd = deadline.share(BASELINE_SHARE);
+  const base = fillFastestFirstUntil(inst, () => baseEnd.passed());
+  let baseline = base === 'cut' ? undefined : base;
   const cutNote = base === 'cut' ? { baselineCut: true as const } : {};
-  const baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.unitMemory);
+  let baselineCost = baseline === undefined ? Infinity : costOf(inst, baseline.unitMemory);
+  /**
+   * The baseline when the heuristic has no plan: the one computed, or, when the limit cut it, the
+   * whole baseline now (a plan whenever it finds one, on any machine; past the limit if need be).
+   */
+  const fallback = (): BaselinePlan | undefined => {
+    if (base === 'cut' && baseline === undefined) {
+      baseline = fillFastestFirst(inst);
+      if (baseline !== undefined) baselineCost = costOf(inst, baseline.unitMemory);
+    }
+    return baseline;
+  };
 
   /** Places every memory's set; the results (undefined for an empty memory) and the memories that did not fit. */
   function* place(memory: readonly number[], share = 2 * k): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
@@ -187,7 +239,8 @@ export function* tiersPlanner(
     for (let m = 0; m < k; m++) {
       const idx = buffersIn(inst, memory, m);
       // A read-only memory plans no arena: its buffers stay where they are.
-      results.push(idx.length === 0 || memories[m]!.readOnly === true ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, timeLimitMs: left() / share } });
+      // validateMemories checked the problem and the memories: the sub-problems are valid (alignments the memory's).
+      results.push(idx.length === 0 || memories[m]!.readOnly === true ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, validated: true, timeLimitMs: left() / share } });
     }
     return { results, failed: results.flatMap((r, m) => (r !== undefined && r.fits === false ? [m] : [])) };
   }
@@ -205,6 +258,7 @@ export function* tiersPlanner(
     rounds,
     baselineCost,
     ...cutNote,
+    ...(limitCuts.length > 0 ? { limitCuts } : {}),
     failure: why,
     timeMs: now() - t0,
   });
@@ -261,6 +315,7 @@ export function* tiersPlanner(
       rounds,
       baselineCost,
       ...cutNote,
+      ...(limitCuts.length > 0 ? { limitCuts } : {}),
       ...(readOnly ? { copyInBytes: copyIn } : {}),
       timeMs: now() - t0,
     };
@@ -332,17 +387,21 @@ export function* tiersPlanner(
         cuts.push({ memory: m, units: unitsIn(choice.memory, m) });
         if (results[m]!.status !== 'infeasible') provenCuts = false;
       }
-      if (now() - t0 > limit) break;
+      if (deadline.passed()) break;
     }
   }
 
   // 4. The heuristic: greedy by traffic per byte, local search, then move buffers above a capacity down a tier until every memory places.
   const memory = greedyByDensity(inst);
   if (memory === undefined) {
-    if (baseline !== undefined) return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
+    const only = fallback();
+    if (only !== undefined) return finish(only.unitMemory, only.offsets, [], 'fill-fastest-first', rounds);
     return failure('unknown', 'no assignment found that fits the memories\' capacities at every step', rounds);
   }
-  improveAssignment(inst, memory);
+  const improveEnd = deadline.share(IMPROVE_SHARE);
+  if (improveAssignment(inst, memory, undefined, () => improveEnd.passed()) === 'cut') {
+    limitCuts.push('the local search over memories (moves and swaps) stopped early: the time limit was reached');
+  }
   for (;;) {
     rounds++;
     const { results, failed } = yield* place(memory);
@@ -359,11 +418,12 @@ export function* tiersPlanner(
       if (pool.length === 0) continue;
       const rate = (u: number): number => inst.weight[u]! / inst.size[u]!;
       // One at a time while there is time; then every one above the capacity at once (always ends).
-      const batch = now() - t0 > limit && above.length > 0 ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
+      const batch = deadline.passed() && above.length > 0 ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
       moved = demoteAll(inst, memory, batch) || moved;
     }
     if (!moved) {
-      if (baseline !== undefined) return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
+      const only = fallback();
+      if (only !== undefined) return finish(only.unitMemory, only.offsets, [], 'fill-fastest-first', rounds);
       return failure('unknown', 'no plan found that places every memory\'s buffers within its capacity', rounds);
     }
   }

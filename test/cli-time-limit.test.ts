@@ -1,0 +1,47 @@
+/**
+ * `--time-limit` is one deadline for the whole command, counted from the process's start (README,
+ * --time-limit), with several files (`--jobs`) and `--shared-arena` as with one. The process is made
+ * to spend longer than the limit before the CLI even loads (a module preloaded with --require that
+ * waits): every plan must then be one that the deadline cut (the first method's alone), on any
+ * machine. Counted from the start of the planning instead, the limit left the solves all their time.
+ * Runs build/js/cli.js (npm run build first).
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { builtCli, cliRunner, repoRoot } from './helpers/cli.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+
+const { file } = cliRunner('arenapack-time-limit-');
+/** A preloaded module that keeps the process busy for 1.2 s before anything else runs. */
+const wait = file('wait.cjs', 'const t = Date.now(); while (Date.now() - t < 1200) {}\n');
+
+/** The CLI with `wait` preloaded: the limit of 1 s (given in `args`) has passed before the CLI starts. */
+function runLate(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--require', wait, builtCli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+describe('--time-limit counts from the process start with several files', () => {
+  it('--jobs: a deadline passed before the planning starts leaves every method but the first out, in each file', () => {
+    const a = file('a.csv', 'id,lower,upper,size\na,0,2,64\nb,1,3,32\nc,2,4,48\n');
+    const b = file('b.csv', 'id,lower,upper,size\nx,0,3,16\ny,1,2,64\nz,2,4,32\n');
+    const r = runLate('plan', a, b, '--jobs', '2', '--time-limit', '1');
+    expect(r.code, r.err).toBe(0);
+    const reports = r.out.split(/\n(?=\S)/).filter((t) => t.startsWith(a) || t.startsWith(b));
+    expect(reports.length).toBe(2);
+    for (const t of reports) {
+      expect(t).toMatch(/arena needed .* greedy-size/);
+      expect(t).toContain('note: naive left out: the time limit was reached');
+    }
+  });
+
+  it('--shared-arena: each model planned by the first method alone, the others left out by the deadline', () => {
+    const a = file('conv_quant.tflite', buildTflite(FIXTURES.convQuant()));
+    const b = file('svdf_state.tflite', buildTflite(FIXTURES.svdfState()));
+    const r = runLate('plan', a, b, '--shared-arena', '--json', '--time-limit', '1');
+    expect(r.code, r.err).toBe(0);
+    const models = (JSON.parse(r.out) as { models: { methods: { method: string }[] }[] }).models;
+    expect(models.length).toBe(2);
+    for (const m of models) expect(m.methods.map((x) => x.method)).toEqual(['greedy-size']);
+  });
+});
