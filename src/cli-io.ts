@@ -127,8 +127,8 @@ export function secondsOption(value: string): number {
   return s;
 }
 
-/** The largest --seed: the local search's generator takes a 32-bit unsigned seed (a larger one would be cut to 32 bits). */
-export const MAX_SEED = 2 ** 32 - 1;
+/** The largest --seed: solve()'s (the local search's generator takes a 32-bit unsigned seed). */
+export { MAX_SEED } from './solve/solve.js';
 
 /**
  * The parser of an integer flag: a decimal integer in [min, max] (default: any non-negative safe
