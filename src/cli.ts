@@ -72,6 +72,12 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
 /** The options that take one value per use and may repeat (by attribute name): every other option that takes a value is refused twice. */
 const LIST_OPTIONS: readonly string[] = ['memory', 'inplace', 'inputShape', 'dim'];
 
+/**
+ * The note for --verbose with --json: --verbose adds the methods' table, the proof's details and the
+ * largest buffer to the text report; the JSON always carries them (methods, bound, proof, every buffer).
+ */
+const VERBOSE_WITH_JSON = "--verbose changes the text report only: --json always carries every method's peak and time, the bound, the proof and every buffer";
+
 /** Model flags for one format only (the others in MODEL_ONLY take either). */
 const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan'];
 const ONNX_ONLY: readonly (keyof PlanOptions)[] = ['inputShape', 'dim'];
@@ -235,6 +241,8 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
       }
     }
+    // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
+    if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
     if (opts.sharedArena) {
       code = runPlanSharedArena(files, opts);
       return;
