@@ -6,6 +6,7 @@ import { parseSize } from './format/bytes.js';
 import { terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
 import { isPowerOfTwo } from './problem/validate.js';
+import type { Command } from 'commander';
 
 /**
  * Exit codes: 0 planned (and, with a capacity, the plan emitted fits it: all on chip, or after
@@ -113,6 +114,31 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
   });
 }
 
+/**
+ * Refuses an option that takes one value when it is given twice (`--capacity 1KiB --capacity 2KiB`,
+ * `--out a.json --out b.json`): commander keeps the last one without a word, and a user who typed both
+ * meant one of them. A UsageError (exit 2) names the option and both values. `lists` are the options
+ * that take several values, one per use (by attribute name: `memory`, `inplace`, ...); flags without a
+ * value (`--json`, `--no-spill`) may repeat, as they say the same thing again. Call it once every
+ * option of `cmd` is defined. Returns `cmd`.
+ */
+export function refuseRepeatedOptions(cmd: Command, lists: readonly string[]): Command {
+  const given = new Map<string, string>();
+  for (const option of cmd.options) {
+    if (!option.required && !option.optional) continue;
+    const key = option.attributeName();
+    if (lists.includes(key)) continue;
+    // Commander emits this once per use, after its own listener has parsed the value (a bad value fails first).
+    cmd.on(`option:${option.name()}`, (value: unknown) => {
+      const before = given.get(key);
+      const now = String(value);
+      if (before !== undefined) throw new UsageError(`${option.long ?? option.flags} is given twice ("${before}", then "${now}"): give it once`);
+      given.set(key, now);
+    });
+  }
+  return cmd;
+}
+
 export function sizeOption(value: string): number {
   try {
     return parseSize(value);
@@ -127,8 +153,8 @@ export function secondsOption(value: string): number {
   return s;
 }
 
-/** The largest --seed: the local search's generator takes a 32-bit unsigned seed (a larger one would be cut to 32 bits). */
-export const MAX_SEED = 2 ** 32 - 1;
+/** The largest --seed: solve()'s (the local search's generator takes a 32-bit unsigned seed). */
+export { MAX_SEED } from './solve/solve.js';
 
 /**
  * The parser of an integer flag: a decimal integer in [min, max] (default: any non-negative safe

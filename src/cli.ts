@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -68,6 +68,15 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['replaceOfflinePlan', '--replace-offline-plan'],
   ['inplace', '--inplace'],
 ];
+
+/** The options that take one value per use and may repeat (by attribute name): every other option that takes a value is refused twice. */
+const LIST_OPTIONS: readonly string[] = ['memory', 'inplace', 'inputShape', 'dim'];
+
+/**
+ * The note for --verbose with --json: --verbose adds the methods' table, the proof's details and the
+ * largest buffer to the text report; the JSON always carries them (methods, bound, proof, every buffer).
+ */
+const VERBOSE_WITH_JSON = "--verbose changes the text report only: --json always carries every method's peak and time, the bound, the proof and every buffer";
 
 /** Model flags for one format only (the others in MODEL_ONLY take either). */
 const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan'];
@@ -225,13 +234,15 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
-  withModelFlags(plan).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+  refuseRepeatedOptions(withModelFlags(plan), LIST_OPTIONS).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
     // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
     for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
       if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
         throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
       }
     }
+    // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
+    if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
     if (opts.sharedArena) {
       code = runPlanSharedArena(files, opts);
       return;
@@ -292,7 +303,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the tensors as JSON')
     .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
     .option('--hide-constants', 'leave constant tensors (weights) out of the list');
-  withModelFlags(inspect).action((file: string, opts: InspectOptions) => {
+  refuseRepeatedOptions(withModelFlags(inspect), LIST_OPTIONS).action((file: string, opts: InspectOptions) => {
     code = runInspect(file, opts);
   });
   const convert = program
@@ -300,7 +311,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
     .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
-  withModelFlags(convert).action((file: string, opts: ConvertOptions) => {
+  refuseRepeatedOptions(withModelFlags(convert), LIST_OPTIONS).action((file: string, opts: ConvertOptions) => {
     code = runConvert(file, opts);
   });
   try {

@@ -10,7 +10,7 @@ export { verifyPlan, verifySpilledPlan, verifyTieredPlan, type SpilledClaim, typ
 export { alignedLiveBound, bounds, largestBuffer, liveBound, lowerBound, peakStep, totalBytes, type Bounds } from './problem/bounds.js';
 export { planGranularity, roundUpToGranularity } from './problem/granularity.js';
 
-export { solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
+export { MAX_SEED, solve, statusOf, type SolveOptions, type SolveResult } from './solve/solve.js';
 export { certifyLowerBound, type CertifiedBound, type CertifyOptions, type CertifyProbe } from './solve/certify.js';
 export { subInstanceBound, type SubBound, type SubBoundOptions, type SubWindow } from './solve/sub-bound.js';
 export { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from './solve/spill.js';

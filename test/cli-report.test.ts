@@ -297,4 +297,40 @@ describe('inspect, convert and the formats read', () => {
     expect(JSON.parse(r.out).liveBound).toBe(2 * 2 * 4 * 8 * 4);
     expect(run('plan', chain, '--dim', 'a=1').err).toMatch(/--dim applies to ONNX models/);
   });
+
+  it('--batch on a model without a dynamic batch says it changes nothing (report and JSON notes), and plans as stored', () => {
+    // TFLite: chain has no -1 in any shape signature.
+    const plain = run('plan', chain, '--json');
+    const batched = run('plan', chain, '--batch', '4', '--json');
+    expect(batched.code).toBe(0);
+    const j = JSON.parse(batched.out) as { peak: number; notes: string[]; buffers: { size: number }[] };
+    expect(j.notes).toContain('--batch 4 changes nothing here: no tensor has a dynamic batch (-1 at dimension 0 of its shape signature); planned at the stored shapes');
+    expect(j.buffers.map((b) => b.size)).toEqual((JSON.parse(plain.out) as typeof j).buffers.map((b) => b.size));
+    expect((JSON.parse(plain.out) as typeof j).notes.join('\n')).not.toMatch(/--batch/);
+    expect(run('plan', chain, '--batch', '4').out).toMatch(/note: --batch 4 changes nothing here/);
+    // ONNX: a static input, and a symbolic one --dim sets before --batch could.
+    const fixed = join(dir, 'static.onnx');
+    writeFileSync(fixed, onnxModel({ inputs: [vi('x', [1, 8])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'])] }));
+    const o = JSON.parse(run('plan', fixed, '--batch', '2', '--json').out) as typeof j;
+    expect(o.notes.join('\n')).toMatch(/--batch 2 changes nothing: no graph input has a symbolic or unknown first axis .*; planned at the declared shapes/);
+    expect(o.buffers.map((b) => b.size)).toEqual([32, 32]);
+    const sym = join(dir, 'sym-dim.onnx');
+    writeFileSync(sym, onnxModel({ inputs: [vi('x', ['batch', 8])], outputs: [vi('y', null)], nodes: [node('Relu', ['x'], ['y'])] }));
+    expect((JSON.parse(run('plan', sym, '--dim', 'batch=3', '--batch', '2', '--json').out) as typeof j).notes.join('\n')).toMatch(/--batch 2 changes nothing: .*\(--input-shape and --dim come first\)/);
+    // Where --batch does set a batch, no such note.
+    expect((JSON.parse(run('plan', sym, '--batch', '2', '--json').out) as typeof j).notes.join('\n')).not.toMatch(/changes nothing/);
+  });
+
+  it('--verbose with --json: a note on stderr that the JSON holds it all; stdout the same JSON', () => {
+    const csv = join(dir, 'verbose.csv');
+    writeFileSync(csv, 'id,lower,upper,size\na,0,2,8\nb,1,3,8\n');
+    const plain = run('plan', csv, '--json');
+    const verbose = run('plan', csv, '--json', '--verbose');
+    expect(verbose.code).toBe(0);
+    expect(verbose.err).toBe("arenapack: note: --verbose changes the text report only: --json always carries every method's peak and time, the bound, the proof and every buffer\n");
+    expect(plain.err).toBe('');
+    const keep = (t: string): unknown => (JSON.parse(t) as { methods: { method: string; peak: number }[] }).methods.map((m) => [m.method, m.peak]);
+    expect(keep(verbose.out)).toEqual(keep(plain.out));
+    expect(run('plan', csv, '--verbose').err).toBe('');
+  });
 });

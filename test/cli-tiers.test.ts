@@ -135,6 +135,8 @@ describe('plan --memory (CSV and JSON problems)', () => {
     // An empty field or one too many: refused, naming the spec and the field (issue #10 trial: x=64KiB::1 was taken).
     bad(['--memory', 'x=64KiB::1', '--memory', 'ddr:5'], /--memory: "x=64KiB::1": an empty field between "::"/);
     bad(['--memory', 'x=64KiB:1:2', '--memory', 'ddr:5'], /--memory: "x=64KiB:1:2": 1 field too many after the cost "1": "2"/);
+    bad(['--memory', 'x:1:', '--memory', 'ddr:5'], /--memory: "x:1:": an empty field after the cost "1" \(a trailing ":"\)/);
+    bad(['--memory', 'x=64KiB:-0', '--memory', 'ddr:5'], /--memory: "x=64KiB:-0": the cost "-0" is not a non-negative number written with digits/);
     bad(['--memory', 'psram:20', '--memory', 'sram=4KiB:2'], /memory "psram": capacity is missing: only the last memory may be unbounded/);
     bad(['--memory', 'a=4KiB', '--memory', 'b:2', '--capacity', '4KiB'], /--capacity does not go with memory tiers/);
     // No trace over memory tiers yet: refused, not skipped without a word.

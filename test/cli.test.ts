@@ -343,3 +343,44 @@ describe('arenapack plan --out is deterministic', () => {
     expect(JSON.parse(text).methods.length).toBeGreaterThan(1);
   });
 });
+
+describe('arenapack: an option that takes one value, given twice, is refused (exit 2, nothing written)', () => {
+  const chain = join(dir, 'twice-chain.tflite');
+  writeFileSync(chain, buildTflite(FIXTURES.chain()));
+
+  it('names the option and both values, for CSV and model options alike, and for inspect / convert', () => {
+    const csv = file('twice.csv', CSV);
+    const out = (name: string): string => join(dir, `twice-${name}`);
+    const cases: [string, string, string, string][] = [
+      [csv, '--capacity', '1KiB', '2KiB'],
+      [csv, '--time-limit', '1', '2'],
+      [csv, '--method', 'greedy-size', 'naive'],
+      [csv, '--seed', '1', '1'],
+      [csv, '--iterations', '10', '20'],
+      [csv, '--out', out('a.json'), out('b.json')],
+      [csv, '--svg', out('a.svg'), out('b.svg')],
+      [chain, '--header', out('a.h'), out('b.h')],
+      [chain, '--align', '16', '1'],
+      [chain, '--batch', '1', '2'],
+      [chain, '--pointer-bits', '32', '64'],
+    ];
+    for (const [input, flag, first, second] of cases) {
+      const r = run('plan', input, flag, first, flag, second);
+      expect(r.code, `${flag} twice`).toBe(2);
+      expect(r.err).toBe(`arenapack: ${flag} is given twice ("${first}", then "${second}"): give it once\n`);
+      expect(r.out).toBe('');
+    }
+    for (const f of ['a.json', 'b.json', 'a.svg', 'b.svg', 'a.h', 'b.h']) expect(existsSync(out(f)), f).toBe(false);
+    expect(run('inspect', chain, '--sort', 'size', '--sort', 'index').err).toMatch(/^arenapack: --sort is given twice \("size", then "index"\)/);
+    expect(run('convert', chain, '--csv', out('a.csv'), '--csv', out('b.csv')).code).toBe(2);
+    expect(existsSync(out('a.csv')) || existsSync(out('b.csv'))).toBe(false);
+  });
+
+  it('list options (--memory, --inplace) and flags (--json) still repeat', () => {
+    const csv = file('twice-list.csv', CSV);
+    const tiers = run('plan', csv, '--memory', 'chip=8:0', '--memory', 'ddr:1', '--json');
+    expect(tiers.code).toBe(0);
+    expect(JSON.parse(tiers.out).memories.map((m: { name: string }) => m.name)).toEqual(['chip', 'ddr']);
+    expect(run('plan', chain, '--inplace', 'elementwise', '--inplace', 'concat', '--json', '--json').code).toBe(0);
+  });
+});

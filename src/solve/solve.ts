@@ -25,7 +25,10 @@ export interface SolveOptions {
    * instead, the plan depends on the machine's speed.
    */
   timeLimitMs?: number;
-  /** Seed of the local search (default 1). Same seed, same plan. */
+  /**
+   * Seed of the local search (default 1), an integer from 0 to MAX_SEED (2^32 - 1: its generator takes
+   * 32 bits). Same seed, same plan. Any other value throws a RangeError (checkSeed).
+   */
   seed?: number;
   /**
    * Moves the local search tries at most (default 20000, with a budget of work that ends it sooner
@@ -180,12 +183,29 @@ interface Best {
   method: string;
 }
 
+/** The largest seed of the local search: its generator takes a 32-bit unsigned seed (a larger one would be cut to 32 bits). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Checks a solve's seed (undefined: the default, 1): an integer from 0 to MAX_SEED, as `--seed` takes.
+ * Throws a RangeError naming the value otherwise (1.5, -1, 2^32, NaN, a string would be cut or
+ * turned into another seed by the generator, giving a plan that no other seed names).
+ */
+export function checkSeed(seed: unknown): void {
+  if (seed === undefined) return;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    const shown = typeof seed === 'string' ? JSON.stringify(seed) : String(seed);
+    throw new RangeError(`solve(): seed must be an integer from 0 to ${MAX_SEED} (the local search's generator takes 32 bits), not ${shown}`);
+  }
+}
+
 /**
  * Plans a problem: validates it, runs the chosen methods in WASM, keeps the lowest peak, checks
  * the plan with the independent verifier and labels it: optimal when it meets the live bound or the
  * exact search exhausted everything below it; infeasible when nothing fits the capacity (proven).
  * The portfolios that search (`auto`, `search`, `exact`) first split the problem at the steps no
- * buffer crosses and solve the parts apart (src/solve/decompose.ts).
+ * buffer crosses and solve the parts apart (src/solve/decompose.ts). Throws an InputError on a problem
+ * that is not valid (validateProblem), a RangeError on a seed outside 0..MAX_SEED (checkSeed).
  */
 export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
   return solveWithSearch(problem, options, inlineSearch);
@@ -213,6 +233,7 @@ export const inlineSearch: ExactSearch = (eng, cap, target, more, maxNodes, maxW
  * time, or planned through blocks, searches inline). Internal: the workers' racing uses it.
  */
 export function solveWithSearch(problem: Problem, options: SolveOptions, search: ExactSearch): SolveResult {
+  checkSeed(options.seed);
   if (options.validated === true) validateCapacity(problem);
   else validateProblem(problem);
   // `validated` stands for `problem` alone: the problems made of it below are checked as always.

@@ -1,7 +1,7 @@
 import { proxy } from 'comlink';
 import type { Problem } from '../problem/types.js';
 import { partsToSolve, solveInPartsAsync, type PartAsk } from '../solve/decompose.js';
-import { finishPlan, type SolveOptions, type SolveResult } from '../solve/solve.js';
+import { checkSeed, finishPlan, type SolveOptions, type SolveResult } from '../solve/solve.js';
 import { fromWire, poisonsWorker } from './errors.js';
 import { Pool, type Spawn } from './pool.js';
 import type { CrashKind, WireSolveOptions } from './protocol.js';
@@ -98,6 +98,12 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1)
   const solver: Solver = {
     size: pool.size,
     solve(problem: Problem, opts: WorkerSolveOptions = {}): Promise<SolveResult> {
+      // A bad seed is the caller's fault: refused here, as solve() refuses it, without a worker's time.
+      try {
+        checkSeed(opts.seed);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       const { signal, onProgress: callerProgress, ...rest } = opts;
       // Progress reaches the caller with the time since this call (a part may wait for a worker), and
       // never once the call was aborted or has settled (reports already sent may still be queued).

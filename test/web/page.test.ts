@@ -1,10 +1,10 @@
 /**
  * The page in Chromium, driven by playwright-core: upload, plan in a worker, compare with Node's
  * solve(), cancel a long exact search, screenshot to test-output/page.png. Needs the bundle (build/web,
- * made by npm run build / npm run bundle) and a Chromium: CHROMIUM_PATH when set, else the system's
- * (Debian's package, ARENAPACK_SYSTEM_CHROMIUM or /usr/bin/chromium; CI installs it), else the one the
- * npm registry supplies (the @sparticuz/chromium devDependency, unpacked to /tmp on first use), so
- * `npm test` also passes on a fresh machine. ARENAPACK_SYSTEM_CHROMIUM=/nonexistent forces that fallback.
+ * made by npm run build / npm run bundle) and a Chromium, as test/helpers/chromium.ts finds it: CHROMIUM_PATH
+ * when set, else the system's (Debian's package; CI installs it), else the one the npm registry supplies
+ * (@sparticuz/chromium), so `npm test` also passes on a fresh machine. ARENAPACK_CHROMIUM=npm runs this
+ * whole file on the npm one; test/web/npm-chromium.test.ts runs that fallback on every machine.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,47 +42,11 @@ import { model as onnxModel, node, vi } from '../helpers/onnx-builder.js';
 import { layoutSvg, stepOperator } from '../../src/export/svg.js';
 import { modelTrace, traceText } from '../../src/export/trace.js';
 import { sharedDir } from '../helpers/shared.js';
+import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = join(root, 'build');
 const webDir = join(buildDir, 'web');
-const explicitChromium = process.env['CHROMIUM_PATH'];
-const systemChromium = process.env['ARENAPACK_SYSTEM_CHROMIUM'] ?? '/usr/bin/chromium';
-
-/**
- * The browser to drive, where it comes from (see the file's comment for the order) and the environment
- * it needs: the npm Chromium links to NSS and expat, which a machine without Debian's chromium may lack,
- * so their copies from the same package (its al2023 libraries) come first on LD_LIBRARY_PATH.
- */
-async function findChromium(): Promise<{ path: string; from: string; env?: Record<string, string> }> {
-  if (explicitChromium !== undefined && explicitChromium !== '') {
-    if (!existsSync(explicitChromium)) throw new Error(`CHROMIUM_PATH=${explicitChromium}: no such file`);
-    return { path: explicitChromium, from: 'CHROMIUM_PATH' };
-  }
-  if (existsSync(systemChromium)) return { path: systemChromium, from: 'the system package' };
-  try {
-    const { default: npmChromium, inflate } = await import('@sparticuz/chromium');
-    const path = await npmChromium.executablePath();
-    const libs = join(await inflate(join(root, 'node_modules/@sparticuz/chromium/bin/al2023.tar.br')), 'lib');
-    const env = { ...process.env, LD_LIBRARY_PATH: [libs, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } as Record<string, string>;
-    return { path, from: 'the npm package @sparticuz/chromium', env };
-  } catch (e) {
-    throw new Error(
-      `no Chromium: none at ${systemChromium} and the npm package @sparticuz/chromium failed (${(e as Error).message}); ` +
-        'install Debian\'s package (apt-get install -y chromium, as .ci/run does), run npm install, or set CHROMIUM_PATH',
-    );
-  }
-}
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: Server | undefined;
 let context: BrowserContext | undefined;
@@ -104,7 +68,7 @@ beforeAll(async () => {
     executablePath: chromiumBrowser.path,
     ...(chromiumBrowser.env ? { env: chromiumBrowser.env } : {}),
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1320, height: 1000 },
   });
   page = context.pages()[0] ?? (await context.newPage());

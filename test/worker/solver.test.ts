@@ -36,6 +36,13 @@ describe('createSolver (worker_threads)', () => {
     }
   });
 
+  it('rejects a seed outside 0..2^32-1 with solve()\'s RangeError, and the pool still plans', async () => {
+    await expect(solver.solve(small, { method: 'local-search', seed: 2 ** 32 })).rejects.toThrow(RangeError);
+    await expect(solver.solve(small, { method: 'local-search', seed: -1 })).rejects.toThrow(/seed must be an integer from 0 to 4294967295/);
+    const r = await solver.solve(small, { method: 'local-search', seed: 2 ** 32 - 1 });
+    expect(verifyPlan(small, r.offsets, r.peak).valid).toBe(true);
+  });
+
   it('solves several problems at once, each plan valid', async () => {
     const ps = [1, 2, 3, 4, 5].map((s) => randomProblem(200, s));
     const results = await Promise.all(ps.map((p) => solver.solve(p, { method: 'greedy-size' })));

@@ -76,9 +76,9 @@ const isBatchDim = (name: string | undefined, axis: number): boolean => axis ===
  * Shapes of the main graph's inputs: `inputShapes`, else declared dims with symbolic ones from
  * `dims` (by name, as onnxruntime's free-dimension override) or `batch` (first axis, or a dimension
  * named batch). A dimension none of these resolves is added to `unresolved` (the caller names them
- * all in one message) and counted as 0 meanwhile.
+ * all in one message) and counted as 0 meanwhile; an input that took `batch` is added to `batched`.
  */
-function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean, unresolved: UnresolvedDim[]): TensorInfo {
+function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean, unresolved: UnresolvedDim[], batched: string[] = []): TensorInfo {
   const where = `graph input "${v.name}"`;
   if (v.elemType === undefined) throw new InputError(`${where} has no tensor element type`, { buffer: v.name });
   const given = main ? options.inputShapes?.[v.name] : undefined;
@@ -102,7 +102,10 @@ function inputInfo(v: OnnxValueInfo, options: InferOptions, main: boolean, unres
     if (typeof d === 'number') return d;
     const byName = d !== undefined && options.dims !== undefined && Object.prototype.hasOwnProperty.call(options.dims, d) ? options.dims[d] : undefined;
     if (byName !== undefined) return byName;
-    if (options.batch !== undefined && isBatchDim(d, k)) return options.batch;
+    if (options.batch !== undefined && isBatchDim(d, k)) {
+      batched.push(v.name);
+      return options.batch;
+    }
     unresolved.push({ input: v.name, declared, axis: k, name: d });
     return 0;
   });
@@ -187,8 +190,15 @@ class Inference {
       }
     }
     const unresolved: UnresolvedDim[] = [];
-    for (const v of graph.inputs) if (!infos.has(v.name)) infos.set(v.name, inputInfo(v, this.options, main, unresolved));
+    const batched: string[] = [];
+    for (const v of graph.inputs) if (!infos.has(v.name)) infos.set(v.name, inputInfo(v, this.options, main, unresolved, batched));
     if (unresolved.length > 0) throw new InputError(unresolvedMessage(unresolved), { buffer: unresolved[0]!.input });
+    // --batch that no input of the main graph took: said, not silently ignored.
+    if (main && this.options.batch !== undefined && batched.length === 0) {
+      result.notes.push(
+        `--batch ${this.options.batch} changes nothing: no graph input has a symbolic or unknown first axis or a symbolic dimension named batch left to set${this.options.inputShapes !== undefined || this.options.dims !== undefined ? ' (--input-shape and --dim come first)' : ''}; planned at the declared shapes`,
+      );
+    }
     if (main && this.options.dims) {
       const named = new Set(graph.inputs.flatMap((v) => (infos.has(v.name) && !constants.has(v.name) ? (v.shape ?? []).filter((d): d is string => typeof d === 'string') : [])));
       for (const name of Object.keys(this.options.dims)) {

@@ -100,7 +100,10 @@ function keptExtent(model: TfliteModel, kept: number[][]): number {
 /** What the report says about shapes: dynamic signatures planned at their stored shape, placeholders resolved. */
 function shapeFacts(model: TfliteModel, s: number, r: RuntimeShapes, batch: number | undefined): string[] {
   const notes: string[] = [];
-  if (r.dynamic.length > 0) {
+  if (batch !== undefined && r.batched.length === 0) {
+    // --batch given to a subgraph with no dynamic batch: said, not silently ignored.
+    notes.push(`--batch ${batch} changes nothing here: no tensor has a dynamic batch (-1 at dimension 0 of its shape signature); planned at the stored shapes`);
+  } else if (r.dynamic.length > 0) {
     notes.push(
       r.batched.length > 0
         ? `${plural(r.dynamic.length, 'tensor')} ${verb(r.dynamic.length, 'has', 'have')} a dynamic shape signature: batch ${batch} (--batch) where the batch is dynamic, other dimensions as stored`

@@ -1,6 +1,6 @@
 import { liveBound } from '../../problem/bounds.js';
 import type { Problem } from '../../problem/types.js';
-import { deadlineOfLimit, loadGlpk, LpBuilder, outcomeOf, solveMipBy, type GlpkLimit, type LP, type MipOutcome } from './glpk.js';
+import { deadlineOfLimit, loadGlpk, LpBuilder, outcomeOf, solveMipBy, type GlpkLimit, type LP, type MipOutcome, type MipRunner } from './glpk.js';
 import { liveSets } from './sections.js';
 
 /** The slot model's answer: a slot per movable buffer, and what GLPK proved. */
@@ -90,14 +90,15 @@ function slotTotal(problem: Problem, order: readonly number[], slotOf: readonly 
  * LP relaxation share it); when not proven optimal, bounds it by the LP
  * relaxation. The answer is never worse than greedySlots: when GLPK's time runs out with no solution
  * (which happens on a loaded machine, glpk.js returning GLP_UNDEF), or with a worse one, the greedy
- * assignment is returned (outcome `feasible`), so a valid assignment always comes back.
+ * assignment is returned (outcome `feasible`), so a valid assignment always comes back. `run` runs the
+ * MIP and then the LP relaxation (default solveMipBy; tests hand in a GLPK that times out for sure).
  */
-export async function assignWithGlpk(problem: Problem, timeLimitMs: GlpkLimit): Promise<SlotAssignment> {
+export async function assignWithGlpk(problem: Problem, timeLimitMs: GlpkLimit, run: MipRunner = solveMipBy): Promise<SlotAssignment> {
   const end = deadlineOfLimit(timeLimitMs);
   const glpk = await loadGlpk();
   const { lp, order } = assignModel(problem, new LpBuilder(glpk, 'assign'));
   // Most of the time to the MIP (GLPK may run on past its limit); the LP relaxation that bounds an unproven answer takes the rest.
-  const result = await solveMipBy(glpk, lp, end.share(0.7));
+  const result = await run(glpk, lp, end.share(0.7));
   let outcome = result === undefined ? 'unknown' : outcomeOf(glpk, result);
   let slotOf = problem.buffers.map(() => -1);
   if (result !== undefined && (outcome === 'optimal' || outcome === 'feasible')) {
@@ -115,13 +116,19 @@ export async function assignWithGlpk(problem: Problem, timeLimitMs: GlpkLimit): 
   const total = slotTotal(problem, order, slotOf);
   let bound = total;
   if (outcome !== 'optimal') {
-    const relaxed = await solveMipBy(glpk, { ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, end);
+    const relaxed = await run(glpk, { ...lp, binaries: [], bounds: [...(lp.bounds ?? []), ...(lp.binaries ?? []).map((name) => ({ name, type: glpk.GLP_DB, lb: 0, ub: 1 }))] }, end);
     // The live bound also bounds the slots (each holds one live buffer at a time): a bound when the LP runs out of time.
     const lpBound = relaxed !== undefined && outcomeOf(glpk, relaxed) === 'optimal' ? Math.ceil(relaxed.result.z - 1e-6) : 0;
     bound = Math.min(total, Math.max(lpBound, liveBound(problem)));
   }
   return { slotOf, total, outcome, bound };
 }
+
+/**
+ * The method row of a slot assignment in a report: `glpk-assign` when GLPK proved it optimal, else
+ * `glpk-assign (bound N)` with N the bound (the LP relaxation's or the live bound) on the sum of slot sizes.
+ */
+export const assignRowName = (slots: Pick<SlotAssignment, 'outcome' | 'bound'>): string => (slots.outcome === 'optimal' ? 'glpk-assign' : `glpk-assign (bound ${slots.bound})`);
 
 /** Slots stacked in slot order above every fixed buffer, each aligned for its tenants. */
 export function slotsToOffsets(problem: Problem, slotOf: number[]): number[] {

@@ -195,6 +195,13 @@ function loadedWorker(wt: typeof import('node:worker_threads'), url: string): Pr
  * browser, Node before 20.16), GLPK runs on this thread as solveMip does. `options` go to glpk.solve
  * (presolve on unless they say otherwise).
  */
+/**
+ * How a model runs in GLPK by a deadline: solveMipBy, unless a test hands in another (one that
+ * answers as GLPK does when its time runs out — status GLP_UNDEF, every variable 0 — so the branch a
+ * time-out takes runs on every machine, not only on a slow or loaded one).
+ */
+export type MipRunner = (glpk: GLPK, lp: LP, end: Deadline) => Promise<Result | undefined>;
+
 export async function solveMipBy(glpk: GLPK, lp: LP, end: Deadline, options: { presol?: boolean } = {}): Promise<Result | undefined> {
   // No time left: GLPK is not started (the same answer on every machine).
   if (end.passed()) return undefined;

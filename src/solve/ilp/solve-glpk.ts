@@ -8,7 +8,7 @@ import { mergeRectangles, spreadOffsets } from '../rectangles.js';
 import { finishPlan, solve, type SolveResult } from '../solve.js';
 import { deadlineOfLimit, loadGlpk, LpBuilder, type GlpkLimit } from './glpk.js';
 import { placeModel, placeWithGlpk } from './place.js';
-import { assignWithGlpk, slotsToOffsets } from './assign.js';
+import { assignRowName, assignWithGlpk, slotsToOffsets } from './assign.js';
 
 /** GLPK's big-M model stalls past about this many buffers (DESIGN.md): the CLI warns beyond it. */
 export const GLPK_PLACE_LIMIT = 12;
@@ -56,7 +56,7 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs: GlpkLimit = 1
   const slots = await assignWithGlpk(problem, end);
   const slotOffsets = slots.outcome === 'optimal' || slots.outcome === 'feasible' ? slotsToOffsets(problem, slots.slotOf) : undefined;
   const slotPeak = slotOffsets ? Math.max(0, ...problem.buffers.map((b, i) => slotOffsets[i]! + b.size)) : NaN;
-  const assignName = slots.outcome === 'optimal' ? 'glpk-assign' : `glpk-assign (bound ${slots.bound})`;
+  const assignName = assignRowName(slots);
   methods.push({ method: assignName, peak: slotPeak, timeMs: performance.now() - ta });
   let offsets = greedy.offsets;
   let peak = greedy.peak;
