@@ -15,7 +15,7 @@ import { verifySpilledPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
 import { importOnnx } from '../src/import/onnx/index.js';
-import { CAP_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
+import { CAP_CSV, SMALL4_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
 
 const { dir, run, file } = cliRunner('arenapack-spill-');
 
@@ -137,6 +137,18 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(a.peak).toBe(112);
     expect(a.fits).toBe(true);
     expect(a.spilled).toEqual([]);
+  });
+
+  it('small4.csv --capacity 378 (below the live bound): "arena needed" is the plain run\'s 420 B, proven, inline and with --jobs', () => {
+    const small4 = file('small4.csv', SMALL4_CSV);
+    expect(run('plan', small4).out).toMatch(/arena needed +420 B +decomposed\n/);
+    for (const jobs of [[], ['--jobs', '2']]) {
+      const r = run('plan', small4, '--capacity', '378', ...jobs);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/arena needed +420 B +decomposed, every buffer on chip\n/);
+      expect(r.out).toMatch(/lower bound +420 B +of every buffer on chip — met: proven optimal\n/);
+      expect(r.out).toMatch(/a capacity of 420 B: the plan of every buffer on chip fits it/);
+    }
   });
 
   it('--jobs (worker threads) gives the same spilled plan as a single run', () => {

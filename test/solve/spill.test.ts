@@ -11,7 +11,7 @@ import { formatReport } from '../../src/export/report.js';
 import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
 import { bruteForceFit } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
-import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
+import { CAP_CSV, SMALL4_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
 
 /** solve() then the spill phase, as the command line runs them; the plan goes through the two-memory verifier. */
 function plan(problem: Problem, capacity: number, options: SolveOptions = {}): PlanResult {
@@ -63,6 +63,23 @@ describe('spilling', () => {
     expect(auto.spill).toBeUndefined();
     expect(auto.peak).toBe(112);
     expect(auto.fits).toBe(true);
+  });
+
+  it('small4.csv under 378 B (below its live bound): the one-arena figure is the plain run\'s 420 B, not the heuristics\' 459 B', () => {
+    const problem = parseCsv(SMALL4_CSV, 'small4.csv');
+    // Split in time (the parts solved), the whole searched, and the search alone (local search off).
+    for (const options of [{}, { split: false }, { split: false, switches: { localSearch: false } }] as SolveOptions[]) {
+      const plain = solve(problem, options);
+      expect(plain.peak).toBe(420);
+      const capped = solve({ ...problem, capacity: 378 }, options);
+      expect(capped.peak).toBe(plain.peak);
+      expect(capped.status).toBe('infeasible');
+      expect(capped.fits).toBe(false);
+      const r = plan(problem, 378, options);
+      expect(r.status).toBe('spilled');
+      expect(r.spill!.whole.peak).toBe(plain.peak);
+      expect(r.spill!.whole.bound).toBe(420);
+    }
   });
 
   it('the choice search keeps the most weight that fits, equal to brute force and to GLPK', async () => {
