@@ -4,7 +4,7 @@ import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { planToJson, type PlanJson } from './plan-json.js';
 import { tflmArena, type TflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
-import { TFLM_DEFAULT_NAME } from './model-report.js';
+import { tflmDefaultName } from './model-report.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
 export interface ModelBufferJson {
@@ -102,6 +102,6 @@ export function modelPlanToJson(
   // `status` is `spilled` when any subgraph spilled.
   if (arena.fits !== undefined) json.fits = arena.fits;
   if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
-  if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
+  if (runtimeDefault !== undefined) json.baseline = { name: tflmDefaultName(model), peak: runtimeDefault };
   return json;
 }
