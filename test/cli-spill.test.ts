@@ -174,17 +174,22 @@ describe('plan --capacity on a model that does not fit', () => {
     const header = join(dir, 'chain.h');
     const r = run('plan', chain, '--capacity', cap, '--json', '--svg', svg, '--header', header);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as JsonPlan & { subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number }; tflm: { head: number; total: number; tail: { bytes: number } } } };
+    const j = JSON.parse(r.out) as Omit<JsonPlan, 'spilled'> & { spilled: unknown[]; subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number }; tflm: { head: number; total: number; tail: { bytes: number } } } };
     expect(j.status).toBe('spilled');
     expect(j.arena.fits).toBe(true);
     expect(j.arena.size).toBeLessThanOrEqual(600);
     expect(j.arena.tflm.tail.bytes).toBe(tail);
     expect(j.arena.tflm.total).toBeLessThanOrEqual(600 + tail);
-    expect(j.spill.capacity).toBe(600);
+    // The top level's spill keys are the model's: its spilled buffers, each naming its subgraph; the
+    // subgraph's spill choice is in `subgraphs` only.
+    expect(j).not.toHaveProperty('spill');
+    expect(j.spilled).toEqual([{ subgraph: 0, id: '3', name: expect.any(String) }]);
+    expect(j.spilledBytes).toBe(j.subgraphs[0]!.spilledBytes);
+    expect(j.subgraphs[0]!.spill.capacity).toBe(600);
     const relu = j.buffers.find((b) => b.id === '3')!;
     expect(relu.memory).toBe('ddr');
     verifyJson(model.subgraphs[0]!.problem, j.subgraphs[0]!, 600);
-    expect(j.arena.ddr.size).toBe(j.spill.ddrPeak);
+    expect(j.arena.ddr.size).toBe(j.subgraphs[0]!.spill.ddrPeak);
     const picture = readFileSync(svg, 'utf8');
     expect(picture).toContain('<g id="subgraph-0-chip">');
     expect(picture).toContain('<g id="subgraph-0-ddr">');
@@ -225,16 +230,18 @@ describe('plan --capacity on an ONNX model that does not fit', () => {
   it('spills one activation to DDR under 600 B, the plan verifies; exit 0; --no-spill exits 3', () => {
     const r = run('plan', path, '--capacity', '600', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as JsonPlan & { format: string; arena: { fits: boolean; size: number } };
+    const j = JSON.parse(r.out) as Omit<JsonPlan, 'spilled'> & { spilled: { subgraph: number; id: string; name: string }[]; format: string; arena: { fits: boolean; size: number }; subgraphs: JsonPlan[] };
     expect(j.format).toBe('onnx');
     expect(j.status).toBe('spilled');
     expect(j.spilled).toHaveLength(1);
+    expect(j.spilled[0]!.subgraph).toBe(0);
+    expect(j.spilled[0]!.id).toBe(j.subgraphs[0]!.spilled[0]);
     expect(j.arena.fits).toBe(true);
     expect(j.arena.size).toBeLessThanOrEqual(600);
-    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j, 600);
+    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j.subgraphs[0]!, 600);
     const text = run('plan', path, '--capacity', '600');
     expect(text.out).toMatch(/status: fits after spilling/);
-    expect(text.out).toContain(`spilled: ${j.spilled[0]}\n`);
+    expect(text.out).toContain(`spilled: ${j.subgraphs[0]!.spilled[0]}\n`);
     expect(run('plan', path, '--capacity', '600', '--no-spill').code).toBe(3);
   });
 });
