@@ -161,6 +161,34 @@ describe('plan --capacity on a CSV that does not fit', () => {
   });
 });
 
+describe('ids in the report\'s lists (issue #10): one id, one item', () => {
+  it('a CSV id with a comma or a space is quoted in the spilled list, at the peak and in the hints; plain ids are not', () => {
+    const csv = file('comma.csv', 'id,lower,upper,size\n"a,b",0,2,40\na,0,2,30\nb,1,3,30\n"c d",2,4,10\n');
+    const r = run('plan', csv, '--capacity', '64');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  spilled: "a,b"\n');
+    expect(r.out).toMatch(/peak on chip +step 1: 60 B live in 2 buffers: a 30 B, b 30 B\n/);
+    const j = JSON.parse(run('plan', csv, '--capacity', '64', '--json').out) as JsonPlan;
+    expect(j.spilled).toEqual(['a,b']);
+    const at = run('plan', csv, '--capacity', '100');
+    expect(at.out).toMatch(/peak +step 1: 100 B live in 3 buffers: "a,b" 40 B, a 30 B, b 30 B\n/);
+    const big = file('big.csv', 'id,lower,upper,size\n"a,b",0,2,100\n"c d",0,2,30\n');
+    const hints = run('plan', big, '--capacity', '64', '--no-spill');
+    expect(hints.code).toBe(3);
+    expect(hints.out).toContain('    - buffer "a,b" alone is 100 B, more than the capacity: no plan keeps it on chip\n');
+  });
+
+  it('a model\'s tensor named with a quote and a comma: the spilled list names it as the peak line does, the quote escaped', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.tensors[3]!.name = 're"lu, x';
+    const path = file('quoted.tflite', buildTflite(spec));
+    const m = importTflite(new Uint8Array(readFileSync(path)), path);
+    const r = run('plan', path, '--capacity', String(600 + tflmTailReserve(m).tail.bytes));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('  spilled: #3 "re\\"lu, x"\n');
+  });
+});
+
 describe('plan --capacity on a model that does not fit', () => {
   const chain = file('chain.tflite', buildTflite(FIXTURES.chain()));
   // chain: input 256 B, conv 256 B, relu 1024 B, logits 10 B (aligned to 16); relu alone exceeds 600 B.
@@ -241,7 +269,8 @@ describe('plan --capacity on an ONNX model that does not fit', () => {
     verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j.subgraphs[0]!, 600);
     const text = run('plan', path, '--capacity', '600');
     expect(text.out).toMatch(/status: fits after spilling/);
-    expect(text.out).toContain(`spilled: ${j.subgraphs[0]!.spilled[0]}\n`);
+    // Named as the peak line names a tensor: `#index "name"`.
+    expect(text.out).toContain(`spilled: #${j.spilled[0]!.id} "${j.spilled[0]!.name}"\n`);
     expect(run('plan', path, '--capacity', '600', '--no-spill').code).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import { formatBytes, formatBytesBoth as formatBytesExact } from '../format/byte
 import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
-import { printable } from '../format/printable.js';
+import { printable, quoted } from '../format/printable.js';
 import { operatorAtStep, subgraphTitle } from './labels.js';
 import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
 import { plural } from '../format/plural.js';
@@ -71,7 +71,7 @@ const shortName = (name: string): string => (name.length <= 48 ? name : `${name.
 export function modelLabels(sg: ModelSubgraph): ReportLabels {
   return {
     noun: 'tensor',
-    buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} "${shortName(printable(sg.names[i]!))}"`,
+    buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} ${quoted(shortName(sg.names[i]!))}`,
     step: (k) => {
       const op = operatorAtStep(sg, k);
       return `step ${k} = ${op ? operatorLabel({ ...op, type: printable(op.type), name: printable(op.name) }) : `operator ${sg.order?.[k] ?? k}`}`;

@@ -14,6 +14,7 @@ const pct = (peak: number, bound: number): string => {
 };
 
 import { plural } from '../format/plural.js';
+import { listId } from '../format/printable.js';
 
 /**
  * How a plan of `now` bytes compares with a baseline of `was` bytes, as a share of the baseline:
@@ -41,7 +42,10 @@ const CHOICE_TEXT: Record<SpillInfo['choice'], string> = {
 export interface ReportLabels {
   /** What a buffer is called, singular: "buffer", or "tensor" for a model. */
   noun: string;
-  /** Buffer i of the problem as the report names it (a CSV: its id; a model: `#12 "name"`). */
+  /**
+   * Buffer i of the problem as the report names it in its lists (a CSV: its id, quoted when not plain,
+   * src/format/printable.ts listId; a model: `#12 "name"`, the name quoted()).
+   */
   buffer(i: number): string;
   /** Step k as the report names it (a CSV: `step 4`; a model: `step 4 = operator 4 (CONV_2D)`). */
   step(k: number): string;
@@ -50,7 +54,8 @@ export interface ReportLabels {
 /** A plain problem's labels: buffers by id, steps as numbers. */
 export const problemLabels = (problem: Problem): ReportLabels => ({
   noun: 'buffer',
-  buffer: (i) => problem.buffers[i]!.id,
+  // Quoted when it holds a comma, a quote, a space...: `"a,b"` is one buffer, not two (listId).
+  buffer: (i) => listId(problem.buffers[i]!.id),
   step: (k) => `step ${k}`,
 });
 
@@ -199,7 +204,7 @@ export function spillHow(spill: SpillInfo): string {
 }
 
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
-function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
+function spillLines(problem: Problem, result: PlanResult, spill: SpillInfo, labels: ReportLabels, out: string[]): void {
   const cap = spill.capacity;
   out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${spillHow(spill)})`);
   const kept = spill.memory.filter((m) => m === 'chip').length;
@@ -211,7 +216,12 @@ function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
     `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), ` +
       `DDR traffic ${exact(spill.ddrTraffic)} per run`,
   );
-  out.push(`  spilled: ${spill.spilled.slice(0, 20).join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
+  // Each named as the other lists name it (labels; ids quoted when not plain): `"a,b"` is one buffer.
+  const shown =
+    spill.memory.length === problem.buffers.length
+      ? spill.memory.flatMap((m, i) => (m === 'ddr' ? [i] : [])).slice(0, 20).map((i) => labels.buffer(i))
+      : spill.spilled.slice(0, 20).map(listId);
+  out.push(`  spilled: ${shown.join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
   // Only a single method asked for can be outdone by a portfolio; under a portfolio the choice is
   // "not proven best" (said above), not the method's.
   if (spill.choice === 'feasible' && isMethodName(spill.method)) {
@@ -296,7 +306,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   for (const note of result.notes ?? []) out.push(`  note: ${note}`);
   if (spill) {
     if (!options.verbose) out.push('');
-    spillLines(result, spill, out);
+    spillLines(problem, result, spill, labels, out);
   }
   if (result.spillFailure !== undefined) out.push(`  spill: ${result.spillFailure}`);
   if (options.hints !== undefined && options.hints.length > 0) {
