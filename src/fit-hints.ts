@@ -10,7 +10,7 @@
  * workers (several files), so all of them give the same hints.
  */
 import { formatBytes, formatBytesBoth as exact } from './format/bytes.js';
-import { printable } from './format/printable.js';
+import { listId, printable, quoted } from './format/printable.js';
 import { modelArenaSize } from './export/tensor-offsets.js';
 import { plural } from './format/plural.js';
 import type { ImportedModel } from './import/model.js';
@@ -121,7 +121,7 @@ export function* problemHintsPlanner(problem: Problem, result: PlanResult, capac
   if (fitsAllOnChip([result], capacity)) return [];
   const need = oneArena(result).peak;
   const hints: FitHint[] = [capacityHint(need, 'buffer')];
-  hints.push(...tooLarge(problem, capacity, (i) => `buffer ${problem.buffers[i]!.id}`));
+  hints.push(...tooLarge(problem, capacity, (i) => `buffer ${listId(problem.buffers[i]!.id)}`));
   const spill = yield* spillHint(problem, result, options, capacity);
   if (spill) hints.push(spill);
   return hints;
@@ -214,7 +214,7 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
   // (when the tail alone fills the capacity, the spill line says so, and no tensor is named).
   const room = capacity - tail;
   const roomName = tail > 0 ? `the capacity less TFLM's tail estimate (${exact(Math.max(0, room))})` : 'the capacity';
-  if (room > 0) model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, room, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} "${printable(sg.names[i]!)}"`, roomName)));
+  if (room > 0) model.subgraphs.forEach((sg) => hints.push(...tooLarge(sg.problem, room, (i) => `tensor #${printable(sg.problem.buffers[i]!.id)} ${quoted(sg.names[i]!)}`, roomName)));
   // TFLite: the kernels' scratch is in the head, so a spill made here keeps room for it on chip (as
   // the plan's own spill phase does, src/plan-model.ts).
   const scratch = scratchRoom(model, a.kernels);

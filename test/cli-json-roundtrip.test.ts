@@ -4,12 +4,14 @@
  * with gaps, hints and aliases; and a field the JSON format does not have is an error naming it.
  * Runs build/js/cli.js (npm run build first).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/import/json.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import { cliRunner } from './helpers/cli.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
 
 const { run, file, dir } = cliRunner('arenapack-json-roundtrip-');
 // Issue #10's spill case: 88 KiB live at once against 64 KiB.
@@ -70,5 +72,45 @@ describe('plan JSON read back as a problem', () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
     });
+  });
+});
+
+/**
+ * Issue #10: a model's plan JSON (and the list several files' --json prints) is no problem: refused,
+ * exit 2, with what the file is and what to give instead — not "unknown field model"; nothing written.
+ */
+describe('a plan JSON that is not a problem', () => {
+  const tflite = file('chain.tflite', buildTflite(FIXTURES.chain()));
+  const onnx = file(
+    'relu.onnx',
+    onnxModel({ inputs: [vi('x', [1, 8])], outputs: [vi('y', [1, 8])], nodes: [node('Relu', ['x'], ['a'], [], 'r1'), node('Relu', ['a'], ['y'], [], 'r2')] }),
+  );
+
+  it.each([
+    ['a TFLite model', tflite, 'tflite'],
+    ['an ONNX model', onnx, 'onnx'],
+  ])("%s's plan (--out x.json, --json): says what it is and what to give instead, exit 2", (_, model, format) => {
+    const out = join(dir, `${format}.plan.json`);
+    expect(run('plan', model, '--out', out).code).toBe(0);
+    const csvOut = join(dir, `${format}.again.csv`);
+    const r = run('plan', out, '--out', csvOut);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${out}: this is the plan arenapack wrote for the model ${JSON.stringify(model)} (${format}, 1 subgraph), not a problem`);
+    expect(r.err).toContain(`Plan the model itself (arenapack plan ${model})`);
+    expect(r.err).not.toMatch(/unknown field/);
+    expect(existsSync(csvOut)).toBe(false);
+    // What the message offers instead does read back: subgraph 0's solution CSV.
+    const csv = join(dir, `${format}.plan.csv`);
+    expect(run('plan', model, '--out', csv).code).toBe(0);
+    expect(run('plan', csv).code).toBe(0);
+  });
+
+  it("several files' --json list: says what it is, exit 2", () => {
+    const a = file('a.csv', 'id,lower,upper,size\na,0,2,8\n');
+    const b = file('b.csv', 'id,lower,upper,size\nb,0,2,8\n');
+    const list = file('list.json', run('plan', a, b, '--json').out);
+    const r = run('plan', list);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${list}: this is the list of plans arenapack printed for several files`);
   });
 });

@@ -15,7 +15,7 @@ import { verifySpilledPlan } from '../src/problem/verify.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
 import { model as onnxModel, node, vi } from './helpers/onnx-builder.js';
 import { importOnnx } from '../src/import/onnx/index.js';
-import { CAP_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
+import { CAP_CSV, SMALL4_CSV, SPILL_CSV } from './helpers/spill-inputs.js';
 
 const { dir, run, file } = cliRunner('arenapack-spill-');
 
@@ -139,6 +139,18 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(a.spilled).toEqual([]);
   });
 
+  it('small4.csv --capacity 378 (below the live bound): "arena needed" is the plain run\'s 420 B, proven, inline and with --jobs', () => {
+    const small4 = file('small4.csv', SMALL4_CSV);
+    expect(run('plan', small4).out).toMatch(/arena needed +420 B +decomposed\n/);
+    for (const jobs of [[], ['--jobs', '2']]) {
+      const r = run('plan', small4, '--capacity', '378', ...jobs);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/arena needed +420 B +decomposed, every buffer on chip\n/);
+      expect(r.out).toMatch(/lower bound +420 B +of every buffer on chip — met: proven optimal\n/);
+      expect(r.out).toMatch(/a capacity of 420 B: the plan of every buffer on chip fits it/);
+    }
+  });
+
   it('--jobs (worker threads) gives the same spilled plan as a single run', () => {
     const single = JSON.parse(run('plan', spill, '--capacity', '64KiB', '--json').out) as JsonPlan;
     const r = run('plan', spill, file('cap2.csv', CAP_CSV), '--jobs', '2', '--capacity', '64KiB', '--json');
@@ -146,6 +158,34 @@ describe('plan --capacity on a CSV that does not fit', () => {
     const [first] = JSON.parse(r.out) as { plan: JsonPlan }[];
     expect(first!.plan.buffers).toEqual(single.buffers);
     expect(first!.plan.spilled).toEqual(['c1']);
+  });
+});
+
+describe('ids in the report\'s lists (issue #10): one id, one item', () => {
+  it('a CSV id with a comma or a space is quoted in the spilled list, at the peak and in the hints; plain ids are not', () => {
+    const csv = file('comma.csv', 'id,lower,upper,size\n"a,b",0,2,40\na,0,2,30\nb,1,3,30\n"c d",2,4,10\n');
+    const r = run('plan', csv, '--capacity', '64');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  spilled: "a,b"\n');
+    expect(r.out).toMatch(/peak on chip +step 1: 60 B live in 2 buffers: a 30 B, b 30 B\n/);
+    const j = JSON.parse(run('plan', csv, '--capacity', '64', '--json').out) as JsonPlan;
+    expect(j.spilled).toEqual(['a,b']);
+    const at = run('plan', csv, '--capacity', '100');
+    expect(at.out).toMatch(/peak +step 1: 100 B live in 3 buffers: "a,b" 40 B, a 30 B, b 30 B\n/);
+    const big = file('big.csv', 'id,lower,upper,size\n"a,b",0,2,100\n"c d",0,2,30\n');
+    const hints = run('plan', big, '--capacity', '64', '--no-spill');
+    expect(hints.code).toBe(3);
+    expect(hints.out).toContain('    - buffer "a,b" alone is 100 B, more than the capacity: no plan keeps it on chip\n');
+  });
+
+  it('a model\'s tensor named with a quote and a comma: the spilled list names it as the peak line does, the quote escaped', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.tensors[3]!.name = 're"lu, x';
+    const path = file('quoted.tflite', buildTflite(spec));
+    const m = importTflite(new Uint8Array(readFileSync(path)), path);
+    const r = run('plan', path, '--capacity', String(600 + tflmTailReserve(m).tail.bytes));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('  spilled: #3 "re\\"lu, x"\n');
   });
 });
 
@@ -162,17 +202,22 @@ describe('plan --capacity on a model that does not fit', () => {
     const header = join(dir, 'chain.h');
     const r = run('plan', chain, '--capacity', cap, '--json', '--svg', svg, '--header', header);
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as JsonPlan & { subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number }; tflm: { head: number; total: number; tail: { bytes: number } } } };
+    const j = JSON.parse(r.out) as Omit<JsonPlan, 'spilled'> & { spilled: unknown[]; subgraphs: JsonPlan[]; arena: { fits: boolean; size: number; ddr: { size: number }; tflm: { head: number; total: number; tail: { bytes: number } } } };
     expect(j.status).toBe('spilled');
     expect(j.arena.fits).toBe(true);
     expect(j.arena.size).toBeLessThanOrEqual(600);
     expect(j.arena.tflm.tail.bytes).toBe(tail);
     expect(j.arena.tflm.total).toBeLessThanOrEqual(600 + tail);
-    expect(j.spill.capacity).toBe(600);
+    // The top level's spill keys are the model's: its spilled buffers, each naming its subgraph; the
+    // subgraph's spill choice is in `subgraphs` only.
+    expect(j).not.toHaveProperty('spill');
+    expect(j.spilled).toEqual([{ subgraph: 0, id: '3', name: expect.any(String) }]);
+    expect(j.spilledBytes).toBe(j.subgraphs[0]!.spilledBytes);
+    expect(j.subgraphs[0]!.spill.capacity).toBe(600);
     const relu = j.buffers.find((b) => b.id === '3')!;
     expect(relu.memory).toBe('ddr');
     verifyJson(model.subgraphs[0]!.problem, j.subgraphs[0]!, 600);
-    expect(j.arena.ddr.size).toBe(j.spill.ddrPeak);
+    expect(j.arena.ddr.size).toBe(j.subgraphs[0]!.spill.ddrPeak);
     const picture = readFileSync(svg, 'utf8');
     expect(picture).toContain('<g id="subgraph-0-chip">');
     expect(picture).toContain('<g id="subgraph-0-ddr">');
@@ -213,16 +258,19 @@ describe('plan --capacity on an ONNX model that does not fit', () => {
   it('spills one activation to DDR under 600 B, the plan verifies; exit 0; --no-spill exits 3', () => {
     const r = run('plan', path, '--capacity', '600', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as JsonPlan & { format: string; arena: { fits: boolean; size: number } };
+    const j = JSON.parse(r.out) as Omit<JsonPlan, 'spilled'> & { spilled: { subgraph: number; id: string; name: string }[]; format: string; arena: { fits: boolean; size: number }; subgraphs: JsonPlan[] };
     expect(j.format).toBe('onnx');
     expect(j.status).toBe('spilled');
     expect(j.spilled).toHaveLength(1);
+    expect(j.spilled[0]!.subgraph).toBe(0);
+    expect(j.spilled[0]!.id).toBe(j.subgraphs[0]!.spilled[0]);
     expect(j.arena.fits).toBe(true);
     expect(j.arena.size).toBeLessThanOrEqual(600);
-    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j, 600);
+    verifyJson(importOnnx(bytes, path).subgraphs[0]!.problem, j.subgraphs[0]!, 600);
     const text = run('plan', path, '--capacity', '600');
     expect(text.out).toMatch(/status: fits after spilling/);
-    expect(text.out).toContain(`spilled: ${j.spilled[0]}\n`);
+    // Named as the peak line names a tensor: `#index "name"`.
+    expect(text.out).toContain(`spilled: #${j.spilled[0]!.id} "${j.spilled[0]!.name}"\n`);
     expect(run('plan', path, '--capacity', '600', '--no-spill').code).toBe(3);
   });
 });

@@ -58,6 +58,17 @@ describe('planModel', () => {
     expect(json.subgraphs[0]!.status).not.toBe('spilled');
     expect(json.status).toBe('spilled');
     expect(json.fits).toBe(true);
+    // So are its spill keys (issue #10): subgraph 1's spilled buffers, each naming its subgraph, their
+    // bytes and traffic summed over the model; no subgraph's spill choice at the top (it is in subgraphs).
+    const sg1 = model.subgraphs[1]!;
+    const spilledIdx = r1.spill!.memory.flatMap((m, i) => (m === 'ddr' ? [i] : []));
+    expect(spilledIdx.length).toBeGreaterThan(0);
+    expect(json.spilled).toEqual(spilledIdx.map((i) => ({ subgraph: 1, id: sg1.problem.buffers[i]!.id, name: sg1.names[i]! })));
+    expect(json.spilledBytes).toBe(r1.spill!.spilledBytes);
+    expect(json.ddrTraffic).toBe(r1.spill!.ddrTraffic);
+    expect(json).not.toHaveProperty('spill');
+    expect(json.subgraphs[1]!.spill!.capacity).toBe(20);
+    expect(json.subgraphs[0]!.spilled).toEqual([]);
     // Under 1000 B + tail subgraph 0 spills too; the stacked on-chip arena fits beside the tail.
     const tight = planModel(importTflite(buildTflite(FIXTURES.twoSubgraphs()), 't.tflite', { align: 1 }), {}, 1000 + tail).results;
     expect(tight[0]!.status).toBe('spilled');

@@ -2,9 +2,10 @@ import { operatorAtStep } from './labels.js';
 import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
+import type { Memory } from '../problem/types.js';
 import { planToJson, type PlanJson } from './plan-json.js';
 import { tflmArena, type TflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
-import { TFLM_DEFAULT_NAME } from './model-report.js';
+import { tflmDefaultName } from './model-report.js';
 
 /** A planned buffer with the tensors in it: `id` = the owner tensor's index (as a string), `name` its name. */
 export interface ModelBufferJson {
@@ -16,6 +17,8 @@ export interface ModelBufferJson {
   end: number;
   /** Every tensor living in this buffer (the owner first; more than one when shape-only ops share it). */
   tensors: number[];
+  /** With a capacity: `chip`, or `ddr` when spilled (`offset` is within that memory's arena). */
+  memory?: Memory;
 }
 
 /** One subgraph's plan: the keys of a CSV plan, plus which subgraph and what it holds. */
@@ -34,8 +37,28 @@ export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
   storedOrder?: { liveBound: number; peak: number; method: string };
 }
 
-/** `--json` for a model: subgraph 0's plan at the top level, every subgraph's in `subgraphs`. */
-export interface ModelPlanJson extends SubgraphPlanJson {
+/** A spilled buffer of the model: its subgraph, its id there (the owner tensor's index) and its name. */
+export interface SpilledBufferJson {
+  subgraph: number;
+  id: string;
+  name: string;
+}
+
+/**
+ * `--json` for a model: subgraph 0's plan at the top level (its `peak`, `buffers`, ...), every
+ * subgraph's in `subgraphs`; but the verdicts at the top level are the model's: `status`, `fits`,
+ * `spilled` (every spilled buffer, each naming its subgraph), `spilledBytes`, `ddrTraffic` and
+ * `spillFailure` (each subgraph's reason, named). Each subgraph's spill choice (`spill`) is in
+ * `subgraphs[i].spill` only; the model's DDR arena is `arena.ddr`.
+ */
+export interface ModelPlanJson extends Omit<SubgraphPlanJson, 'spilled' | 'spill' | 'spilledBytes' | 'ddrTraffic' | 'spillFailure'> {
+  /** With a capacity: every buffer of the model in DDR (empty when all fits on chip), subgraph by subgraph. */
+  spilled?: SpilledBufferJson[];
+  /** When something spills: the bytes and the weight (DDR traffic) of every spilled buffer of the model. */
+  spilledBytes?: number;
+  ddrTraffic?: number;
+  /** Why no spill plan was found, for each subgraph that has none: `subgraph s: reason`, joined by `; `. */
+  spillFailure?: string;
   model: string;
   format: ImportedModel['format'];
   subgraphs: SubgraphPlanJson[];
@@ -96,12 +119,23 @@ export function modelPlanToJson(
     arena.fits = arenaFits(results, capacity, model, arena.tflm?.total)!;
     if (spilled) arena.ddr = { size: modelArenaSize(ddrPeaks(results)), bases: subgraphBases(ddrPeaks(results)) };
   }
-  const json: ModelPlanJson = { model: model.file, format: model.format, ...subgraphs[0]!, subgraphs, arena };
+  // Subgraph 0's plan at the top level, without its spill keys: those at the top level are the model's (below).
+  const { spilled: _s, spill: _c, spilledBytes: _b, ddrTraffic: _t, spillFailure: _f, ...first } = subgraphs[0]!;
+  const json: ModelPlanJson = { model: model.file, format: model.format, ...first, subgraphs, arena };
+  if (capacity !== undefined) {
+    json.spilled = subgraphs.flatMap((sg) => sg.buffers.filter((b) => b.memory === 'ddr').map((b) => ({ subgraph: sg.index, id: b.id, name: b.name })));
+    if (subgraphs.some((sg) => sg.spill !== undefined)) {
+      json.spilledBytes = subgraphs.reduce((n, sg) => n + (sg.spilledBytes ?? 0), 0);
+      json.ddrTraffic = subgraphs.reduce((n, sg) => n + (sg.ddrTraffic ?? 0), 0);
+    }
+    const failures = subgraphs.filter((sg) => sg.spillFailure !== undefined).map((sg) => `subgraph ${sg.index}: ${sg.spillFailure}`);
+    if (failures.length > 0) json.spillFailure = failures.join('; ');
+  }
   // The verdicts at the top level are the model's, not subgraph 0's alone (one story with the report and
   // the exit code): `fits` is the model's arena against the capacity (TFLite: head + tail estimate), and
   // `status` is `spilled` when any subgraph spilled.
   if (arena.fits !== undefined) json.fits = arena.fits;
   if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
-  if (runtimeDefault !== undefined) json.baseline = { name: TFLM_DEFAULT_NAME, peak: runtimeDefault };
+  if (runtimeDefault !== undefined) json.baseline = { name: tflmDefaultName(model), peak: runtimeDefault };
   return json;
 }

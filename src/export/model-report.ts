@@ -2,7 +2,7 @@ import { formatBytes, formatBytesBoth as formatBytesExact } from '../format/byte
 import { operatorLabel } from '../graph/types.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
-import { printable } from '../format/printable.js';
+import { printable, quoted } from '../format/printable.js';
 import { operatorAtStep, subgraphTitle } from './labels.js';
 import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
 import { plural } from '../format/plural.js';
@@ -41,6 +41,20 @@ export interface ModelReportOptions {
 /** The name of the runtime default the TFLite report compares with. */
 export const TFLM_DEFAULT_NAME = "TFLM's own GreedyMemoryPlanner on the model as given (largest first, first gap; the model's offline plan kept where it has one)";
 
+/**
+ * The name of a TFLite model's "before" (planForTflm's runtimeDefault): what TFLM does with the file as
+ * stored. With --replace-offline-plan the stored plan still counts there (the device runs the file as
+ * stored with it), and the name says it is the plan this run replaces; a malformed stored plan is named.
+ */
+export function tflmDefaultName(model: Pick<ImportedModel, 'offlinePlan'>): string {
+  const own = model.offlinePlan;
+  if (own === undefined || own.kept) return TFLM_DEFAULT_NAME;
+  if (own.unreadable !== undefined) {
+    return `TFLM's own GreedyMemoryPlanner on every tensor (largest first, first gap); the model's stored offline plan is malformed (${own.unreadable}), so this is not what the file as stored gives on the device`;
+  }
+  return "TFLM on the model as stored, with its own offline plan (OfflineMemoryAllocation, the one --replace-offline-plan replaces) and its GreedyMemoryPlanner for the rest (largest first, first gap)";
+}
+
 function counts(sg: ModelSubgraph): string {
   const planned = sg.tensorsOf.reduce((a, ts) => a + ts.length, 0);
   const constants = sg.tensors?.filter((t) => t.kind === 'constant').length;
@@ -57,7 +71,7 @@ const shortName = (name: string): string => (name.length <= 48 ? name : `${name.
 export function modelLabels(sg: ModelSubgraph): ReportLabels {
   return {
     noun: 'tensor',
-    buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} "${shortName(printable(sg.names[i]!))}"`,
+    buffer: (i) => `#${printable(sg.problem.buffers[i]!.id)} ${quoted(shortName(sg.names[i]!))}`,
     step: (k) => {
       const op = operatorAtStep(sg, k);
       return `step ${k} = ${op ? operatorLabel({ ...op, type: printable(op.type), name: printable(op.name) }) : `operator ${sg.order?.[k] ?? k}`}`;
@@ -119,7 +133,7 @@ export function formatModelReport(
         `kTensorArenaSize ~ ${formatBytesExact(a.total)}; the tail an ${tailLabel(a.tail)}`,
     );
     if (cap !== undefined) head.push(...tfliteCapacityLines(cap, a.head, a.tail.bytes, spilled));
-    if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${TFLM_DEFAULT_NAME}: ${lessThan(a.head, tflm.runtimeDefault)}`);
+    if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${tflmDefaultName(model)}: ${lessThan(a.head, tflm.runtimeDefault)}`);
   } else if (model.subgraphs.length > 1) {
     head.push(`  arena needed    ${formatBytesExact(total)}  ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena`);
     if (cap !== undefined) head.push(`  capacity        ${formatBytes(cap)}: ${total <= cap ? `fits${spilled ? ' after spilling' : ''}` : 'does NOT fit'}`);

@@ -2,13 +2,19 @@ import { formatBytes, formatBytesBoth as exact } from '../format/bytes.js';
 import { bufferBytesAt, liveAt, liveBytesAt, planPeakStep } from '../problem/profile.js';
 import type { Problem } from '../problem/types.js';
 import { greedyPlanOfProblem, GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
-import { METHOD_HELP, type MethodName } from '../solve/methods.js';
+import { isMethodName, METHOD_HELP, type MethodName } from '../solve/methods.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 
 
-const pct = (peak: number, bound: number): string => (bound > 0 ? `${(((peak - bound) / bound) * 100).toFixed(1)}%` : '-');
+/** How far `peak` is over `bound`, in percent of it; a plan over it by less than 0.05% reads `<0.1%`, not `0.0%`. */
+const pct = (peak: number, bound: number): string => {
+  if (bound <= 0) return '-';
+  const p = ((peak - bound) / bound) * 100;
+  return p > 0 && p < 0.05 ? '<0.1%' : `${p.toFixed(1)}%`;
+};
 
 import { plural } from '../format/plural.js';
+import { listId } from '../format/printable.js';
 
 /**
  * How a plan of `now` bytes compares with a baseline of `was` bytes, as a share of the baseline:
@@ -36,7 +42,10 @@ const CHOICE_TEXT: Record<SpillInfo['choice'], string> = {
 export interface ReportLabels {
   /** What a buffer is called, singular: "buffer", or "tensor" for a model. */
   noun: string;
-  /** Buffer i of the problem as the report names it (a CSV: its id; a model: `#12 "name"`). */
+  /**
+   * Buffer i of the problem as the report names it in its lists (a CSV: its id, quoted when not plain,
+   * src/format/printable.ts listId; a model: `#12 "name"`, the name quoted()).
+   */
   buffer(i: number): string;
   /** Step k as the report names it (a CSV: `step 4`; a model: `step 4 = operator 4 (CONV_2D)`). */
   step(k: number): string;
@@ -45,7 +54,8 @@ export interface ReportLabels {
 /** A plain problem's labels: buffers by id, steps as numbers. */
 export const problemLabels = (problem: Problem): ReportLabels => ({
   noun: 'buffer',
-  buffer: (i) => problem.buffers[i]!.id,
+  // Quoted when it holds a comma, a quote, a space...: `"a,b"` is one buffer, not two (listId).
+  buffer: (i) => listId(problem.buffers[i]!.id),
   step: (k) => `step ${k}`,
 });
 
@@ -161,30 +171,61 @@ export interface ReportOptions {
   spilledCapacityName?: string;
 }
 
+/**
+ * How the spill choice was made, for the status line after spilling: each branch of the spill
+ * procedure (src/solve/spill.ts) in its own words, with the counts that branch has.
+ */
+export function spillHow(spill: SpillInfo): string {
+  const greedy = (): string => {
+    const why =
+      spill.fallback === 'time'
+        ? `the time limit ended the choice search after ${plural(spill.tried, 'set')} tried`
+        : spill.fallback === 'no-set'
+          ? `the choice search had no further set to propose after ${plural(spill.tried, 'set')} tried`
+          : `none of the ${plural(spill.tried, 'set')} the choice search proposed placed within the capacity`;
+    const steps =
+      spill.rounds === 0
+        ? 'the buffers the plan of every buffer has above the capacity spilled at once'
+        : `${plural(spill.rounds, 'greedy placement')}${spill.greedyCut ? ', then, the time limit near, every buffer above the capacity spilled at once' : ''}`;
+    return `greedy fallback (${why}): ${steps}`;
+  };
+  switch (spill.how) {
+    case 'search':
+      return `choice search, ${plural(spill.rounds, 'round')}`;
+    case 'greedy':
+      return greedy();
+    case 'blocks':
+      return `blocks kept or spilled whole, by the tiers heuristic, ${plural(spill.rounds, 'round')}`;
+    case 'fill-fastest-first':
+      return spill.fallback !== undefined
+        ? `the fill-fastest-first set: it kept more than the greedy fallback found, after ${plural(spill.tried, 'set')} tried by the choice search`
+        : `the fill-fastest-first set: it kept more than the choice search found in ${plural(spill.rounds, 'round')}`;
+  }
+}
+
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
-function spillLines(result: PlanResult, spill: SpillInfo, out: string[]): void {
+function spillLines(problem: Problem, result: PlanResult, spill: SpillInfo, labels: ReportLabels, out: string[]): void {
   const cap = spill.capacity;
-  const how =
-    spill.how === 'search'
-      ? 'choice search'
-      : spill.how === 'greedy'
-        ? 'greedy fallback: the choice rounds ran out'
-        : spill.how === 'blocks'
-          ? 'blocks kept or spilled whole, by the tiers heuristic'
-          : 'the fill-fastest-first set: it kept more than the choice found';
-  out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${how}, ${plural(spill.rounds, 'round')})`);
+  out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${spillHow(spill)})`);
   const kept = spill.memory.filter((m) => m === 'chip').length;
   out.push(
     `  on chip: ${exact(result.peak)} by ${result.method}, ${plural(kept, 'buffer')} within ${formatBytes(cap)} (${formatBytes(cap - result.peak)} to spare)` +
-      (result.gap === 0 ? '' : `, gap ${pct(result.peak, result.bound)} over its bound ${formatBytes(result.bound)}`),
+      (result.peak <= result.bound ? '' : `, gap ${pct(result.peak, result.bound)} over its bound ${formatBytes(result.bound)}`),
   );
   out.push(
     `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), ` +
       `DDR traffic ${exact(spill.ddrTraffic)} per run`,
   );
-  out.push(`  spilled: ${spill.spilled.slice(0, 20).join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
-  if (spill.choice === 'feasible' && result.methods.length === 1) {
-    out.push(`  note: placed by ${result.method} alone; a portfolio (--method auto) may keep more on chip`);
+  // Each named as the other lists name it (labels; ids quoted when not plain): `"a,b"` is one buffer.
+  const shown =
+    spill.memory.length === problem.buffers.length
+      ? spill.memory.flatMap((m, i) => (m === 'ddr' ? [i] : [])).slice(0, 20).map((i) => labels.buffer(i))
+      : spill.spilled.slice(0, 20).map(listId);
+  out.push(`  spilled: ${shown.join(', ')}${spill.spilled.length > 20 ? ', ...' : ''}`);
+  // Only a single method asked for can be outdone by a portfolio; under a portfolio the choice is
+  // "not proven best" (said above), not the method's.
+  if (spill.choice === 'feasible' && isMethodName(spill.method)) {
+    out.push(`  note: placed by ${spill.method} alone (--method ${spill.method}); a portfolio (--method auto) may keep more on chip`);
   }
 }
 
@@ -265,7 +306,7 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   for (const note of result.notes ?? []) out.push(`  note: ${note}`);
   if (spill) {
     if (!options.verbose) out.push('');
-    spillLines(result, spill, out);
+    spillLines(problem, result, spill, labels, out);
   }
   if (result.spillFailure !== undefined) out.push(`  spill: ${result.spillFailure}`);
   if (options.hints !== undefined && options.hints.length > 0) {

@@ -39,3 +39,24 @@ export function printable(name: string): string {
 export function terminalSafe(text: string): string {
   return text.replace(UNPRINTABLE_BUT_NEWLINE, escapeChar);
 }
+
+/** Ids shown as they are in a list: no comma, quote, backslash, white space or control character. */
+const PLAIN_ID = /^[^\s,"'\\]+$/u;
+
+/**
+ * A buffer id as every list of a report shows it (spilled buffers, buffers at the peak, hints): as it is
+ * when plain (so `c1` stays `c1`), else in double quotes, a `"` or `\` in it escaped by a backslash and
+ * its control characters as printable() shows them — so `a,b` reads `"a,b"` and cannot be taken for
+ * two ids `a` and `b`. The empty id reads `""`.
+ */
+export function listId(id: string): string {
+  return PLAIN_ID.test(id) && printable(id) === id ? id : quoted(id);
+}
+
+/**
+ * A name in double quotes: `"` and `\` in it escaped by a backslash, control characters as printable()
+ * shows them (a model's tensor `#12 "name"`), so a quote in the name cannot end it early.
+ */
+export function quoted(name: string): string {
+  return `"${printable(name.replace(/["\\]/g, '\\$&'))}"`;
+}

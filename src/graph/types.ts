@@ -58,6 +58,12 @@ export interface GraphTensor {
    */
   fixedOffset?: number;
   /**
+   * With --replace-offline-plan: the offset the model's own offline plan, as stored, gives the tensor
+   * (bytes from the start of TFLM's head; absent where it has -1). Not used for planning: only for what
+   * TFLM does with the file as stored (the reports' "before", src/runtime/tflm/model-head.ts).
+   */
+  storedOffset?: number;
+  /**
    * TFLite: the number of zero points of the tensor's affine quantization (1 per tensor, or one per
    * channel), when it has one with scales and zero points; absent when not quantized (and for ONNX).
    */
@@ -177,9 +183,11 @@ export interface ModelGraph {
    * TFLite: the file's own offline plan (OfflineMemoryAllocation, e.g. Vela's). `kept`: its offsets
    * are the tensors' `fixedOffset`, and `extent` bytes from offset 0 (the highest offset + stored
    * bytes of a tensor it places) are reserved for it in subgraph 0; not kept
-   * (--replace-offline-plan): read no further, every tensor planned anew.
+   * (--replace-offline-plan): every tensor planned anew, its offsets kept only as the tensors'
+   * `storedOffset` (what the file as stored gives on the device); `unreadable`: the stored plan is
+   * malformed (the InputError's message), so no tensor has a `storedOffset`.
    */
-  offlinePlan?: { kept: true; extent: number } | { kept: false };
+  offlinePlan?: { kept: true; extent: number } | { kept: false; unreadable?: string };
 }
 
 /** A short label of an operator for messages and reports: `operator 3 (CONV_2D "name")`. */

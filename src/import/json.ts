@@ -44,6 +44,7 @@ export function parseJson(text: string, file = '<json>'): Problem {
   } catch (e) {
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, { file });
   }
+  refuseOtherPlans(data, file);
   const obj: { buffers?: unknown; capacity?: unknown; memories?: unknown } = Array.isArray(data) ? { buffers: data } : (data as object);
   if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.buffers)) {
     throw new InputError(`${file}: expected an object with a "buffers" array, or an array of buffers`, { file });
@@ -94,6 +95,38 @@ export function parseJson(text: string, file = '<json>'): Problem {
   }
   if (obj.memories !== undefined) problem.memories = parseMemories(obj.memories, file);
   return problem;
+}
+
+/**
+ * Plan JSONs that are no problem, refused with what the file is and what to give instead (issue #10):
+ * a model's plan (`plan model.tflite --out x.json` / `--json`: `model`, `format`, `subgraphs`), whose
+ * buffers are subgraph 0's at TFLM's rounding without the model graph (kernel scratch, TFLM's tail, the
+ * other subgraphs), so planning them as a buffer list would report an arena the model does not need;
+ * and the list several files' `--json` prints (`[{ "file", "plan" }, ...]`).
+ */
+function refuseOtherPlans(data: unknown, file: string): void {
+  if (data === null || typeof data !== 'object') return;
+  if (!Array.isArray(data)) {
+    const m = data as { model?: unknown; format?: unknown; subgraphs?: unknown };
+    if (typeof m.model === 'string' && (m.format === 'tflite' || m.format === 'onnx') && Array.isArray(m.subgraphs)) {
+      throw new InputError(
+        `${file}: this is the plan arenapack wrote for the model ${JSON.stringify(m.model)} (${m.format}, ${m.subgraphs.length} subgraph${m.subgraphs.length === 1 ? '' : 's'}), ` +
+          `not a problem: it lacks the model graph (kernel scratch, TFLM's tail, how subgraphs share the arena). ` +
+          `Plan the model itself (arenapack plan ${m.model}); for a buffer list that reads back, write subgraph 0's plan with ` +
+          `--out FILE.csv (its solution CSV), or every subgraph's problem with arenapack convert ${m.model} --csv FILE`,
+        { file, field: 'model' },
+      );
+    }
+    return;
+  }
+  const first = data[0] as { file?: unknown; plan?: unknown } | null | undefined;
+  if (first !== null && typeof first === 'object' && typeof first.file === 'string' && 'plan' in first) {
+    throw new InputError(
+      `${file}: this is the list of plans arenapack printed for several files (--json: [{ "file", "plan" }, ...]), not a problem: ` +
+        `plan each file itself, or write one file's plan with --out FILE.json`,
+      { file, field: 'file' },
+    );
+  }
 }
 
 /**

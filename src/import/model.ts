@@ -1,4 +1,4 @@
-import type { GraphTensor, PreparedRange, SubgraphGraph, TensorKind } from '../graph/types.js';
+import type { GraphTensor, ModelGraph, PreparedRange, SubgraphGraph, TensorKind } from '../graph/types.js';
 import type { InplaceAlias, InplaceKind } from '../graph/inplace.js';
 import type { Problem } from '../problem/types.js';
 
@@ -39,6 +39,8 @@ export interface ImportedModel {
   format: 'tflite' | 'onnx';
   file: string;
   subgraphs: ModelSubgraph[];
+  /** TFLite: the file's own offline plan, kept or replaced (src/graph/types.ts ModelGraph.offlinePlan); absent when it has none. */
+  offlinePlan?: ModelGraph['offlinePlan'];
 }
 
 /** Options shared by the model importers. */

@@ -231,7 +231,7 @@ interface PartState extends Pick<PartSummary, 'peak' | 'bound' | 'method' | 'pro
  *   again under capacity P - 1 with the floor at the best bound B, each part at most once: a lower
  *   plan lowers the max; a proof that nothing fits P - 1 proves the whole optimal at P; a part that
  *   gets neither ends the pass (the max can no longer go down).
- * - When a cheap bound already exceeds the capacity, no part is solved: the result is infeasible.
+ * - When a cheap bound already exceeds the capacity, the result is infeasible; the parts are solved as without a capacity (the lowest peak).
  * - Bound: the max over parts of what each proves of itself (its cheap bound, or a search proof above
  *   its floor). Status from finishPlan: optimal only if that max reaches the combined peak.
  * Deterministic as solve() is: the parts, their order, their options and the number of solves depend
@@ -303,8 +303,9 @@ export async function solveInPartsAsync(
  */
 export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number, end: Deadline = deadlineOf(options)): PartsPlan {
   const method = options.method ?? 'auto';
-  const capacity = problem.capacity;
   const cheap = bounds(problem);
+  // A capacity below the cheap bound is out of reach: the parts go for the lowest peak instead.
+  const capacity = problem.capacity !== undefined && cheap.bound > problem.capacity ? undefined : problem.capacity;
   const notes: string[] = [];
   const withNotes = (r: SolveResult): SolveResult => {
     if (notes.length > 0) r.notes = [...(r.notes ?? []), ...notes];
@@ -332,9 +333,10 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   for (const name of rest.slice(others.length)) notes.push(`${name} left out: the time limit was reached`);
   if (others.length > 0) takeRows(yield others.map(row), others);
 
-  // A heuristic that meets the lower bound leaves nothing to search, and a bound above the capacity
-  // proves it infeasible: no part needs solving either way.
-  if (best!.peak <= cheap.bound || (capacity !== undefined && cheap.bound > capacity)) {
+  // A heuristic that meets the lower bound leaves nothing to search. A bound above the capacity proves
+  // it infeasible, but the parts are still solved for the lowest peak, as without a capacity: that is
+  // the one-arena figure reported beside the spilled plan (issue #10).
+  if (best!.peak <= cheap.bound) {
     return withNotes(finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0));
   }
   /** The time to leave after a solve: the first plans of `buffers` more buffers (twice their share of greedyMs), and the closing verifier. */

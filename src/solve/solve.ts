@@ -394,7 +394,11 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
 
   let searchNodes: number | undefined;
   const wantSearch = method === 'auto' || method === 'exact' || method === 'search';
-  if (wantSearch && best!.peak > bound && !(capacity !== undefined && bound > capacity)) {
+  // A capacity below the bound is proven out of reach: the search then goes for the lowest peak, as a
+  // run without a capacity does, so the one-arena figure a report gives beside the spilled plan is the
+  // plain run's (issue #10), not the single-shot heuristics' alone.
+  const searchCapacity = capacity !== undefined && bound > capacity ? undefined : capacity;
+  if (wantSearch && best!.peak > bound) {
     if (!eng.canSearch()) {
       notes.push(
         `search left out: ${eng.conflictPairs()} pairs of buffers overlap in time, more than the ${maxPairs} its conflict graph may hold`,
@@ -406,7 +410,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       // When only time ends the search, a tenth of it stays for the local search that may follow.
       const timeOnly = maxNodes === Infinity && searchWork === Infinity;
       const searchEnd = lsAfterSearch && timeOnly ? end.share(0.9) : end;
-      const r = runSearch(eng, search, options, { bound, switches, best: best!, capacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
+      const r = runSearch(eng, search, options, { bound, switches, best: best!, capacity: searchCapacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
       searchNodes = r.nodes;
       if (r.proof !== undefined && r.proof.bound > bound) {
         bound = r.proof.bound;
@@ -477,7 +481,8 @@ function solveTied(
   let { bound, proof } = proven;
   const nRects = blocks.reduce((s, b) => s + b.rects.length, 0);
   const wantSearch = method === 'auto' || method === 'search' || method === 'exact';
-  if (wantSearch && best !== undefined && best.peak > bound && !(problem.capacity !== undefined && bound > problem.capacity)) {
+  // A capacity below the bound does not stop it: the lowest peak is still the one-arena figure (see solveWhole).
+  if (wantSearch && best !== undefined && best.peak > bound) {
     if (nRects > BLOCKS_EXACT_MAX_RECTS) {
       notes.push(`block search left out: more than ${BLOCKS_EXACT_MAX_RECTS} live runs`);
     } else if (end.passed()) {

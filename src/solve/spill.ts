@@ -14,6 +14,7 @@ import { blockIndexOf, mergeRectangles, type MergedRectangles } from './rectangl
 import { Deadline, defaultTimeLimitMs } from './deadline.js';
 import { isMethodName } from './methods.js';
 import { bounds } from '../problem/bounds.js';
+import { plural } from '../format/plural.js';
 import { solve, statusOf, type SolveOptions, type SolveResult } from './solve.js';
 import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
 import { fillFastestFirstUntil } from './tiers/greedy.js';
@@ -46,8 +47,28 @@ export interface SpillInfo {
    * the tiers heuristic (spillBlocks).
    */
   how: 'search' | 'greedy' | 'fill-fastest-first' | 'blocks';
-  /** Choices made: each one that failed to place was cut away. */
+  /**
+   * search: the choice round that placed (each earlier one failed to place and was cut away); greedy:
+   * the placements the greedy fallback made (0 when out of time it kept, without a placement, the
+   * buffers the plan of every buffer has below the capacity); fill-fastest-first: as the search or the
+   * fallback it replaced; blocks: the tiers heuristic's rounds.
+   */
   rounds: number;
+  /** Sets the choice search proposed and had placed (0 for blocks). */
+  tried: number;
+  /**
+   * Why the choice search gave way to the greedy fallback (set when `how` is `greedy`, or
+   * `fill-fastest-first` after it): `time`, the time limit; `rounds`, its MAX_ROUNDS sets all failed
+   * to place; `no-set`, it found no further set to propose.
+   */
+  fallback?: 'time' | 'rounds' | 'no-set';
+  /**
+   * Set when the time limit cut the greedy fallback short: every buffer above the capacity (in the
+   * plan of every buffer, or in the fallback's last placement) spilled at once.
+   */
+  greedyCut?: boolean;
+  /** The method asked for (`auto` by default): a single method's plan may keep less than a portfolio's. */
+  method: string;
   /** The plan of every buffer in one arena, which did not fit. */
   whole: { peak: number; method: string; status: PlanStatus; bound: number };
 }
@@ -137,13 +158,15 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
   // down by one buffer per round). From then on the choice is not proven best.
   let knapsack = capacity;
   let failures = 0;
-  /** Sets tried when the time limit ended the search for the set to keep; undefined when it did not. */
-  let cutAfter: number | undefined;
+  /** Sets the choice search had placed; why it gave way to the greedy fallback (see SpillInfo). */
   let tried = 0;
+  let fallback: SpillInfo['fallback'] = 'rounds';
+  let greedyCut = false;
+  /** Set once the choice search gave way to the greedy fallback. */
+  let inFallback = false;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    tried = round - 1;
     if (hurry()) {
-      cutAfter = round - 1;
+      fallback = 'time';
       break;
     }
     const choice = bestKeptSet(problem, knapsack, cuts);
@@ -151,9 +174,11 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       if (round === 1 && choice.complete) {
         return { ...whole, spillFailure: 'even the buffers that may not spill do not fit the capacity' };
       }
+      fallback = 'no-set';
       break;
     }
     if (!choice.complete) proven = false;
+    tried = round;
     const chip = yield* place(choice.kept);
     if (chip === undefined || chip.fits) {
       if (proven) return yield* finish(choice.kept, chip, 'optimal', 'search', round);
@@ -168,6 +193,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       knapsack = Math.max(0, knapsack - (chip.peak - capacity));
     }
   }
+  inFallback = true;
   // The greedy fallback: spill, one at a time, the spillable buffer of least weight per byte among
   // those the current plan puts above the capacity, until the rest is placed within it.
   const greedyMethod = isMethodName(method) ? method : 'greedy-size';
@@ -178,10 +204,10 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const above = all.filter((i) => whole.offsets[i]! + problem.buffers[i]!.size > capacity);
     if (!above.some((i) => mustStay(problem, i))) {
       for (const i of above) kept[i] = false;
-      cutAfter ??= tried;
+      greedyCut = true;
       // The DDR arena by the single greedy method too: a portfolio would split the spilled buffers in
       // time and solve every part (thousands at a million buffers).
-      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 1, greedyMethod);
+      return yield* finish(kept, keptOfWhole(problem, whole, all.filter((i) => kept[i]), capacity), 'feasible', 'greedy', 0, greedyMethod);
     }
   }
   for (let round = 1; ; round++) {
@@ -189,7 +215,8 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const chip = idx.length === 0 ? undefined : yield* timed({ problem: subProblem(problem, idx, capacity), options: { ...options, validated: true, method: greedyMethod, timeLimitMs: left() } });
     if (chip === undefined || chip.fits) {
       const best = yield* orBaseline(kept, chip);
-      return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'greedy', round);
+      // Placements made: this one, unless nothing was left on chip to place.
+      return yield* finish(best.kept, best.chip, 'feasible', best.baseline ? 'fill-fastest-first' : 'greedy', chip === undefined ? round - 1 : round);
     }
     const spillable = idx.filter((i) => !mustStay(problem, i));
     const above = idx.filter((i, k) => chip.offsets[k]! + problem.buffers[i]!.size > capacity && !mustStay(problem, i));
@@ -197,8 +224,10 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
     const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
     // One at a time while there is time; then every one above the capacity at once (always ends).
-    if (hurry() && above.length > 0) for (const i of above) kept[i] = false;
-    else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
+    if (hurry() && above.length > 0) {
+      for (const i of above) kept[i] = false;
+      greedyCut = true;
+    } else kept[pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))] = false;
   }
 
   /**
@@ -244,6 +273,10 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       choice,
       how,
       rounds,
+      tried,
+      ...(inFallback ? { fallback } : {}),
+      ...(greedyCut ? { greedyCut } : {}),
+      method,
       whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
     };
     const result: PlanResult = {
@@ -259,8 +292,8 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       timeMs: whole.timeMs + (now() - t0),
       spill,
     };
-    if (cutAfter !== undefined) {
-      result.notes = [...(whole.notes ?? []), `spill: the time limit ended the search for the set to keep after ${cutAfter} set(s) tried; the buffers to spill were chosen greedily`];
+    if (inFallback && fallback === 'time') {
+      result.notes = [...(whole.notes ?? []), `spill: the time limit ended the search for the set to keep after ${plural(tried, 'set')} tried; the buffers to spill were chosen greedily`];
     }
     return result;
   }
@@ -370,6 +403,8 @@ function* spillBlocks(problem: Problem, capacity: number, whole: SolveResult, op
     choice: plan.status === 'optimal' ? 'optimal' : 'feasible',
     how: plan.how === 'fill-fastest-first' ? 'fill-fastest-first' : 'blocks',
     rounds: plan.rounds,
+    tried: 0,
+    method: options.method ?? 'auto',
     whole: { peak: whole.peak, method: whole.method, status: whole.status, bound: whole.bound },
   };
   const gap = chip.bound > 0 ? (chip.used - chip.bound) / chip.bound : 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, terminalSafe } from '../../src/format/printable.js';
+import { listId, printable, quoted, terminalSafe } from '../../src/format/printable.js';
 
 describe('printable and terminalSafe', () => {
   it('escape the bidirectional marks, the XML noncharacters U+FFFE/U+FFFF and lone surrogates', () => {
@@ -19,5 +19,29 @@ describe('printable and terminalSafe', () => {
 
   it('leave ordinary names, including non-Latin letters, unchanged', () => {
     for (const name of ['conv2d/Relu;bias', 'صورة', '名前', 'ü\u00a0x']) expect(printable(name)).toBe(name);
+  });
+});
+
+describe('listId and quoted: one id, one item in a list (issue #10)', () => {
+  it('a plain id as it is; one with a comma, a quote, a backslash, white space or a control character quoted and escaped', () => {
+    for (const id of ['c1', '#3', 'conv2d/Relu;bias', '名前', '-']) expect(listId(id)).toBe(id);
+    expect(listId('a,b')).toBe('"a,b"');
+    expect(listId('c d')).toBe('"c d"');
+    expect(listId('')).toBe('""');
+    expect(listId('a"b')).toBe('"a\\"b"');
+    expect(listId("it's")).toBe('"it\'s"');
+    expect(listId('a\\b')).toBe('"a\\\\b"');
+    expect(listId('\u001b[31m')).toBe('"\\x1b[31m"');
+    // Two ids that differ read differently: a list of them splits back into what it was.
+    const ids = ['a,b', 'a', 'b', 'x", "y', 'q\\'];
+    const text = ids.map(listId).join(', ');
+    const back = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|([^,\s"]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+    expect(back).toEqual(ids);
+  });
+
+  it('quoted(): a quote in a name cannot end it early', () => {
+    expect(quoted('relu')).toBe('"relu"');
+    expect(quoted('re"lu, x')).toBe('"re\\"lu, x"');
+    expect(quoted('a\nb')).toBe('"a\\nb"');
   });
 });

@@ -1,15 +1,17 @@
 /**
- * The reports' "before" (planForTflm's runtimeDefault: TFLM's own planner on the model) follows
- * --replace-offline-plan: a model's own offline plan is kept in it by default, and left out with the
- * flag (TFLM's planner then places every tensor, as it does on the model with the plan all -1). Both
- * figures are checked in TFLM itself when the runtime is there (.venv; ARENAPACK_SKIP_TFLM=1 skips
- * that part visibly).
+ * The reports' "before" (planForTflm's runtimeDefault) is what TFLM does with the file as stored: with
+ * its own offline plan, whether this run keeps it or replaces it (--replace-offline-plan: the device
+ * still runs the stored file with that plan, issue #10); only a malformed stored plan leaves TFLM's
+ * planner every tensor. The figure is checked in TFLM itself when the runtime is there (.venv;
+ * ARENAPACK_SKIP_TFLM=1 skips that part visibly).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
+import { formatModelReport, tflmDefaultName, TFLM_DEFAULT_NAME } from '../../src/export/model-report.js';
+import { modelPlanToJson } from '../../src/export/model-json.js';
 import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { importTflite } from '../../src/import/tflite/index.js';
 import { planForTflm } from '../../src/runtime/tflm/model-head.js';
@@ -25,11 +27,13 @@ function withOwnPlan(): Uint8Array {
   return buildTflite({ ...FIXTURES.plainFloat(), metadata: [{ name: 'OfflineMemoryAllocation', data: int32s([0, 1, 4, 0, 256, -1, 0]) }] });
 }
 
-function runtimeDefault(bytes: Uint8Array, replaceOfflinePlan: boolean): number {
+function planned(bytes: Uint8Array, replaceOfflinePlan: boolean) {
   const model = importTflite(bytes, 'own.tflite', { replaceOfflinePlan });
   const plans = model.subgraphs.map((sg) => solve(sg.problem, { method: 'heuristic' }));
-  return planForTflm({ model, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets: (ps) => tensorOffsets(model, ps) }).runtimeDefault;
+  const tflm = planForTflm({ model, plans, solve: (p) => solve(p, { method: 'heuristic' }), offsets: (ps) => tensorOffsets(model, ps) });
+  return { model, plans, tflm };
 }
+const runtimeDefault = (bytes: Uint8Array, replaceOfflinePlan: boolean): number => planned(bytes, replaceOfflinePlan).tflm.runtimeDefault;
 
 describe("the report's before (TFLM's own planner) and --replace-offline-plan", () => {
   const dir = mkdtempSync(join(tmpdir(), 'arenapack-before-'));
@@ -38,14 +42,28 @@ describe("the report's before (TFLM's own planner) and --replace-offline-plan", 
   const kept = runtimeDefault(bytes, false);
   const replaced = runtimeDefault(bytes, true);
 
-  it('kept: the model\'s offline plan stays in it (a at 256: the head reaches 288); replaced: TFLM places every tensor', () => {
+  it('kept or replaced, the before is the stored plan on the device (a at 256: the head reaches 288), and says so', () => {
     expect(kept).toBe(288);
-    expect(replaced).toBeLessThan(kept);
-    // Without the model's plan, TFLM's planner on 32-byte tensors: at the ADD, in, a and b are live.
-    expect(replaced).toBe(96);
+    expect(replaced).toBe(kept);
+    const r = planned(bytes, true);
+    const name = tflmDefaultName(r.model);
+    expect(name).toMatch(/^TFLM on the model as stored, with its own offline plan .*the one --replace-offline-plan replaces/);
+    const report = formatModelReport(r.model, r.plans, r.plans.map((p) => ({ naive: p.peak, before: p.peak })), { head: r.tflm.head, runtimeDefault: r.tflm.runtimeDefault });
+    expect(report).toContain(`  before          288 B  ${name}: `);
+    expect(modelPlanToJson(r.model, r.plans, undefined, {}, r.tflm.runtimeDefault).baseline).toEqual({ name, peak: 288 });
+    // Kept: the name it always had.
+    expect(tflmDefaultName(planned(bytes, false).model)).toBe(TFLM_DEFAULT_NAME);
   });
 
-  it.skipIf(skipRuntime)('both figures are TFLM\'s head: on the model as given, and on it with the plan all -1', () => {
+  it('a malformed stored plan does not stop --replace-offline-plan: TFLM\'s planner on every tensor, and the name says the stored plan is malformed', () => {
+    const bad = buildTflite({ ...FIXTURES.plainFloat(), metadata: [{ name: 'OfflineMemoryAllocation', data: int32s([0, 1, 3, 0, 256, -1]) }] });
+    const r = planned(bad, true);
+    // TFLM's planner on 32-byte tensors: at the ADD, in, a and b are live.
+    expect(r.tflm.runtimeDefault).toBe(96);
+    expect(tflmDefaultName(r.model)).toMatch(/stored offline plan is malformed \(.+\), so this is not what the file as stored gives on the device/);
+  });
+
+  it.skipIf(skipRuntime)('the figure is TFLM\'s head on the model as stored; the malformed case\'s is its head with the plan all -1', () => {
     const py = tflmPython();
     if ('error' in py) expect.fail(py.error);
     const given = join(dir, 'own.tflite');
@@ -56,7 +74,8 @@ describe("the report's before (TFLM's own planner) and --replace-offline-plan", 
     expect(runs.get(given)!.error).toBeUndefined();
     expect(runs.get(none)!.error).toBeUndefined();
     expect(runs.get(given)!.head).toBe(kept);
-    expect(runs.get(none)!.head).toBe(replaced);
+    expect(runs.get(given)!.head).toBe(replaced);
+    expect(runs.get(none)!.head).toBe(96);
   });
 });
 

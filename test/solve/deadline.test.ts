@@ -167,7 +167,7 @@ describe('the spill phase out of time keeps what the plan of every buffer has be
     expect(r.spill?.how).toBe('greedy');
     // The DDR arena by greedy-size, not the portfolio (which would split it in time, part by part).
     expect(methods).toEqual(['greedy-size']);
-    expect(r.notes).toContain('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    expect(r.notes).toContain('spill: the time limit ended the search for the set to keep after 0 sets tried; the buffers to spill were chosen greedily');
     const memory = r.spill!.memory;
     p.buffers.forEach((b, i) => {
       const below = whole.offsets[i]! + b.size <= capacity;

@@ -7,11 +7,11 @@ import { fitCapacity } from '../../src/solve/ilp/fit.js';
 import { solve, type SolveOptions } from '../../src/solve/solve.js';
 import { bestKeptSet } from '../../src/solve/spill-choice.js';
 import { Deadline } from '../../src/solve/deadline.js';
-import { formatReport } from '../../src/export/report.js';
-import { planWithSpill, planWithSpillAsync, type PlanResult } from '../../src/solve/spill.js';
+import { formatReport, spillHow } from '../../src/export/report.js';
+import { planWithSpill, planWithSpillAsync, type PlanResult, type SpillInfo } from '../../src/solve/spill.js';
 import { bruteForceFit } from '../helpers/brute-force.js';
 import { arbProblem } from '../helpers/problems.js';
-import { CAP_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
+import { CAP_CSV, SMALL4_CSV, SPILL_CSV } from '../helpers/spill-inputs.js';
 
 /** solve() then the spill phase, as the command line runs them; the plan goes through the two-memory verifier. */
 function plan(problem: Problem, capacity: number, options: SolveOptions = {}): PlanResult {
@@ -63,6 +63,23 @@ describe('spilling', () => {
     expect(auto.spill).toBeUndefined();
     expect(auto.peak).toBe(112);
     expect(auto.fits).toBe(true);
+  });
+
+  it('small4.csv under 378 B (below its live bound): the one-arena figure is the plain run\'s 420 B, not the heuristics\' 459 B', () => {
+    const problem = parseCsv(SMALL4_CSV, 'small4.csv');
+    // Split in time (the parts solved), the whole searched, and the search alone (local search off).
+    for (const options of [{}, { split: false }, { split: false, switches: { localSearch: false } }] as SolveOptions[]) {
+      const plain = solve(problem, options);
+      expect(plain.peak).toBe(420);
+      const capped = solve({ ...problem, capacity: 378 }, options);
+      expect(capped.peak).toBe(plain.peak);
+      expect(capped.status).toBe('infeasible');
+      expect(capped.fits).toBe(false);
+      const r = plan(problem, 378, options);
+      expect(r.status).toBe('spilled');
+      expect(r.spill!.whole.peak).toBe(plain.peak);
+      expect(r.spill!.whole.bound).toBe(420);
+    }
   });
 
   it('the choice search keeps the most weight that fits, equal to brute force and to GLPK', async () => {
@@ -201,7 +218,7 @@ describe('spilling under the command deadline', () => {
     expect(r.fits).toBe(true);
     expect(r.spill?.how).toBe('greedy');
     expect(r.spill?.choice).toBe('feasible');
-    expect(r.notes?.at(-1)).toBe('spill: the time limit ended the search for the set to keep after 0 set(s) tried; the buffers to spill were chosen greedily');
+    expect(r.notes?.at(-1)).toBe('spill: the time limit ended the search for the set to keep after 0 sets tried; the buffers to spill were chosen greedily');
     // The report of a spilled plan names them too: the solve's phases left out and the spill's.
     const report = formatReport({ ...problem, capacity: 65536 }, r, 'spill.csv');
     expect(report).toContain('  note: inorder left out: the time limit was reached\n');
@@ -210,5 +227,104 @@ describe('spilling under the command deadline', () => {
     const timed = plan(problem, 65536);
     expect(timed.spill?.choice).toBe('optimal');
     expect(timed.notes ?? []).not.toContainEqual(expect.stringMatching(/^spill: the time limit/));
+  });
+});
+
+/**
+ * Issue #10, "spill wording contradicts itself": the status line after spilling names the branch the
+ * spill procedure took, with that branch's counts, and agrees with the notes; a single method's note
+ * only under a single method. Each branch reached by a real plan (a solver that fails on purpose where
+ * the branch needs a failed placement).
+ */
+describe('the report after spilling says how, true in every branch', () => {
+  const problem = parseCsv(SPILL_CSV, 'spill.csv');
+  const capped = { ...problem, capacity: 65536 };
+  const report = (r: PlanResult): string => formatReport(capped, r, 'spill.csv');
+  const statusLine = (r: PlanResult): string => report(r).split('\n').find((l) => l.startsWith('  status: '))!;
+  /** The spill phase with `solveOne`, whole = solve() of every buffer under the capacity. */
+  const spillWith = (p: Problem, capacity: number, solveOne: (q: Problem, o: SolveOptions) => ReturnType<typeof solve>, options: SolveOptions = {}): PlanResult => {
+    const q = { ...p, capacity };
+    const r = planWithSpill(q, solve(q, options), options, capacity, solveOne);
+    expect(verifySpilledPlan(p, r.spill!.memory, r.offsets, capacity, { chipPeak: r.peak, ddrPeak: r.spill!.ddrPeak }).errors).toEqual([]);
+    return r;
+  };
+  /** solve(), except that its first `n` placements under a capacity report no fit (a heuristic that missed). */
+  const failingFirst = (n: number): ((q: Problem, o: SolveOptions) => ReturnType<typeof solve>) => {
+    let left = n;
+    return (q, o) => {
+      const r = solve(q, o);
+      if (q.capacity === undefined || left <= 0) return r;
+      left--;
+      return { ...r, fits: false, status: 'unknown', peak: q.capacity + 1 };
+    };
+  };
+
+  it('the choice search: its rounds, no greedy words, no single-method note under auto', () => {
+    const r = plan(problem, 65536);
+    expect(r.spill).toMatchObject({ how: 'search', rounds: 1, tried: 1, method: 'auto' });
+    expect(r.spill!.fallback).toBeUndefined();
+    expect(statusLine(r)).toBe('  status: fits after spilling (proven best choice: no placeable set keeps more weight on chip; choice search, 1 round)');
+  });
+
+  it('out of time before any set: the time limit named, 0 sets tried, the buffers above the capacity spilled at once; no "rounds ran out"', () => {
+    const r = plan(problem, 65536, { deadline: new Deadline(0, () => 5) });
+    expect(r.spill).toMatchObject({ how: 'greedy', fallback: 'time', tried: 0, rounds: 0, greedyCut: true });
+    const text = report(r);
+    expect(statusLine(r)).toBe(
+      '  status: fits after spilling (feasible choice, not proven best; greedy fallback (the time limit ended the choice search after 0 sets tried): the buffers the plan of every buffer has above the capacity spilled at once)',
+    );
+    expect(text).toContain('note: spill: the time limit ended the search for the set to keep after 0 sets tried');
+    expect(text).not.toMatch(/rounds ran out|1 round/);
+    // auto was asked for: no advice to use auto.
+    expect(text).not.toContain('--method auto');
+  });
+
+  it('every proposed set failing to place: the fallback says so, with the sets tried and the greedy placements; no time-limit note', () => {
+    const r = spillWith(problem, 65536, failingFirst(Infinity));
+    expect(r.spill).toMatchObject({ how: 'greedy', fallback: 'rounds', tried: 20 });
+    expect(r.spill!.greedyCut).toBeUndefined();
+    // Nothing places under this solver: the greedy fallback spills one at a time down to nothing kept.
+    expect(statusLine(r)).toBe(
+      `  status: fits after spilling (feasible choice, not proven best; greedy fallback (none of the 20 sets the choice search proposed placed within the capacity): ${r.spill!.rounds} greedy placements)`,
+    );
+    expect(r.notes ?? []).not.toContainEqual(expect.stringMatching(/time limit/));
+  });
+
+  it('no further set to propose: the fallback says so after the sets tried', () => {
+    // a may not spill; a and b together exceed the capacity; the first two sets proposed fail to place.
+    const p: Problem = {
+      buffers: [
+        { id: 'a', start: 0, end: 2, size: 10, spillable: false },
+        { id: 'b', start: 0, end: 2, size: 10 },
+        { id: 'c', start: 2, end: 4, size: 10 },
+      ],
+    };
+    const r = spillWith(p, 15, failingFirst(2));
+    expect(r.spill).toMatchObject({ how: 'greedy', fallback: 'no-set', tried: 2, rounds: 2, spilled: ['b'] });
+    expect(spillHow(r.spill!)).toBe('greedy fallback (the choice search had no further set to propose after 2 sets tried): 2 greedy placements');
+  });
+
+  it('a single method: the note names it and advises a portfolio; the same plan under auto has no such note', () => {
+    const cap = parseCsv(CAP_CSV, 'cap.csv');
+    const r = plan(cap, 112, { method: 'greedy-size' });
+    expect(r.spill!.choice).toBe('feasible');
+    const text = formatReport({ ...cap, capacity: 112 }, r, 'cap.csv');
+    expect(text).toContain('  note: placed by greedy-size alone (--method greedy-size); a portfolio (--method auto) may keep more on chip\n');
+    const hurried = plan(problem, 65536, { deadline: new Deadline(0, () => 5), method: 'auto' });
+    expect(hurried.spill!.choice).toBe('feasible');
+    expect(hurried.methods.length).toBe(1);
+    expect(report(hurried)).not.toContain('a portfolio (--method auto) may keep more');
+  });
+
+  it('fill-fastest-first after the search or after the fallback, and blocks: each says what it replaced', () => {
+    const base: Omit<SpillInfo, 'how' | 'rounds' | 'tried'> = { memory: [], capacity: 1, ddrPeak: 0, ddrMethod: '-', spilled: [], spilledBytes: 0, ddrTraffic: 0, choice: 'feasible', method: 'auto', whole: { peak: 2, method: 'x', status: 'infeasible', bound: 2 } };
+    expect(spillHow({ ...base, how: 'fill-fastest-first', rounds: 6, tried: 6 })).toBe('the fill-fastest-first set: it kept more than the choice search found in 6 rounds');
+    expect(spillHow({ ...base, how: 'fill-fastest-first', rounds: 3, tried: 20, fallback: 'rounds' })).toBe(
+      'the fill-fastest-first set: it kept more than the greedy fallback found, after 20 sets tried by the choice search',
+    );
+    expect(spillHow({ ...base, how: 'blocks', rounds: 2, tried: 0 })).toBe('blocks kept or spilled whole, by the tiers heuristic, 2 rounds');
+    expect(spillHow({ ...base, how: 'greedy', rounds: 3, tried: 4, fallback: 'time', greedyCut: true })).toBe(
+      'greedy fallback (the time limit ended the choice search after 4 sets tried): 3 greedy placements, then, the time limit near, every buffer above the capacity spilled at once',
+    );
   });
 });

@@ -7,6 +7,7 @@ import { plural, verb } from '../../format/plural.js';
 import type { GraphTensor, ModelGraph, SubgraphGraph } from '../../graph/types.js';
 import { tensorKinds } from './lifetimes.js';
 import { existingOfflinePlan } from './offline-plan.js';
+import { InputError } from '../../problem/errors.js';
 import { graphOperators } from './operators.js';
 import { OFFLINE_PLAN_METADATA } from './schema.js';
 import { runtimeShapes, storedShape, type RuntimeShapes } from './shapes.js';
@@ -31,13 +32,25 @@ export interface TfliteGraphOptions {
  */
 export function tfliteGraph(model: TfliteModel, options: TfliteGraphOptions = {}): ModelGraph {
   const plan = options.replaceOfflinePlan ? undefined : existingOfflinePlan(model);
-  const out: ModelGraph = { format: 'tflite', file: model.file, subgraphs: model.subgraphs.map((_, s) => subgraphGraph(model, s, options.batch, plan?.[s])) };
+  // Replaced: the stored plan is still read, for what the file as stored gives on the device (the
+  // reports' "before"); a malformed one does not stop the replacement, and is said to be malformed.
+  let stored: number[][] | undefined;
+  let unreadable: string | undefined;
+  if (options.replaceOfflinePlan) {
+    try {
+      stored = existingOfflinePlan(model);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      unreadable = e.message;
+    }
+  }
+  const out: ModelGraph = { format: 'tflite', file: model.file, subgraphs: model.subgraphs.map((_, s) => subgraphGraph(model, s, options.batch, plan?.[s], stored?.[s])) };
   if (plan !== undefined) out.offlinePlan = { kept: true, extent: keptExtent(model, plan) };
-  else if (model.metadata.some((m) => m.name === OFFLINE_PLAN_METADATA)) out.offlinePlan = { kept: false };
+  else if (model.metadata.some((m) => m.name === OFFLINE_PLAN_METADATA)) out.offlinePlan = unreadable !== undefined ? { kept: false, unreadable } : { kept: false };
   return out;
 }
 
-function subgraphGraph(model: TfliteModel, s: number, batch: number | undefined, offsets: readonly number[] | undefined): SubgraphGraph {
+function subgraphGraph(model: TfliteModel, s: number, batch: number | undefined, offsets: readonly number[] | undefined, storedOffsets?: readonly number[]): SubgraphGraph {
   const sg = model.subgraphs[s]!;
   const kinds = tensorKinds(model, s);
   const runtime = runtimeShapes(model, s, batch);
@@ -66,6 +79,8 @@ function subgraphGraph(model: TfliteModel, s: number, batch: number | undefined,
     if (tensor.zeroPoints !== undefined) gt.zeroPoints = tensor.zeroPoints;
     const fixed = offsets?.[t];
     if (fixed !== undefined && fixed >= 0) gt.fixedOffset = fixed;
+    const kept = storedOffsets?.[t];
+    if (kept !== undefined && kept >= 0) gt.storedOffset = kept;
     if (bytes !== undefined) gt.bytes = bytes;
     if (unsized !== undefined) gt.unsized = unsized;
     if (kind === 'constant') gt.weights = tensor.externalBuffer !== 0 ? `x${tensor.externalBuffer}` : `b${tensor.buffer}`;

@@ -37,5 +37,5 @@ export function tfliteModelFrom(model: TfliteModel, file: string, options: Model
   options.orders?.forEach((order, s) => {
     if (order !== undefined && s < model.subgraphs.length) checkOperatorOrder(model, s, order);
   });
-  return { format: 'tflite', file, subgraphs: modelProblems(graph, opts, options.orders) };
+  return { format: 'tflite', file, subgraphs: modelProblems(graph, opts, options.orders), ...(graph.offlinePlan !== undefined ? { offlinePlan: graph.offlinePlan } : {}) };
 }

@@ -28,9 +28,10 @@ export interface TflmPlanFacts<P extends Plan> {
   /**
    * The head TFLM reaches on its own with the model as given: its greedy planner (greedy-planner.ts)
    * placing every tensor and the scratch, in the stored operator order, keeping the model's own
-   * offline plan where the import kept it (ModelTensor.fixedOffset); with --replace-offline-plan
-   * (replaceOfflinePlan) the import reads no offline plan, and TFLM's planner places every tensor, as
-   * on the model with its plan all -1. The honest "before" of the reports, bytes.
+   * offline plan as stored: where the import kept it (ModelTensor.fixedOffset) and also where
+   * --replace-offline-plan replaced it (ModelTensor.storedOffset): the device runs the file as stored
+   * with that plan. Only a malformed stored plan (replaced) leaves TFLM's planner every tensor. The
+   * honest "before" of the reports, bytes.
    */
   runtimeDefault: number;
 }
@@ -90,10 +91,13 @@ function prepare<P extends Plan, S>(args: TflmPlanArgs<P, S>) {
   const graph = tflmGraph(args.model, args.orders);
   const scratch = modelScratch(graph, kernels);
   // The runtime on its own: the stored order, the model's own offline plan where the import kept it
-  // (fixed offsets on the tensors; none with --replace-offline-plan), its greedy planner.
+  // (fixed offsets on the tensors), or the one --replace-offline-plan replaced (their stored offsets), its greedy planner.
   const reordered = args.orders?.some((o) => o !== undefined) ?? false;
   const stored = reordered ? tflmGraph(args.model) : graph;
-  const offline = (s: number, t: number): number | undefined => args.model.subgraphs[s]?.tensors?.[t]?.fixedOffset;
+  const offline = (s: number, t: number): number | undefined => {
+    const tensor = args.model.subgraphs[s]?.tensors?.[t];
+    return tensor?.fixedOffset ?? tensor?.storedOffset;
+  };
   const runtimeDefault = tflmHead(stored, reordered ? modelScratch(stored, kernels) : scratch, offline).head;
   // The graph runs its operators in step order already: scratch steps are operator indices there.
   const candidates = scratchCandidates(args.model.subgraphs.map((sg) => ({ problem: sg.problem })), scratch);

@@ -8,6 +8,7 @@ import { InputError } from '../../../src/problem/errors.js';
 import { readOfflinePlanOf } from '../../helpers/offline-plan.js';
 import { solveVerified } from '../../helpers/plan.js';
 import { sharedDir } from '../../helpers/shared.js';
+import { cliRunner } from '../../helpers/cli.js';
 import { buildTflite, FIXTURES, int32s, type ModelSpec } from '../../helpers/tflite-builder.js';
 
 const dir = sharedDir('models/tflite');
@@ -71,5 +72,22 @@ describe("a model's own offline plan (OfflineMemoryAllocation, e.g. Vela's)", ()
     expect(tensorOffsets(model, [r])[0]).toEqual([0, -1, -1, 0, 0, 0]);
     const replaced = importTflite(bytes, f, { replaceOfflinePlan: true }).subgraphs[0]!;
     expect(solveVerified(replaced.problem, {}).peak).toBe(158146);
+  });
+});
+
+describe('--replace-offline-plan on a Vela model: the "before" is the stored plan on the device (issue #10)', () => {
+  it.skipIf(dir === undefined)('tfmicro_person_detect_vela.tflite: before 74,464 B (the stored plan), the plan 158,160 B is 112.4% more; the same in --json', () => {
+    const { run } = cliRunner('arenapack-vela-');
+    const f = join(dir!, 'tfmicro_person_detect_vela.tflite');
+    const text = run('plan', f, '--replace-offline-plan');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/arena needed +154\.45 KiB \(158160 B\)/);
+    expect(text.out).toMatch(/before +72\.72 KiB \(74464 B\) +TFLM on the model as stored, with its own offline plan \(OfflineMemoryAllocation, the one --replace-offline-plan replaces\).*: 112\.4% more with this plan\n/);
+    expect(text.out).not.toContain('offline plan kept');
+    const json = JSON.parse(run('plan', f, '--replace-offline-plan', '--json').out) as { baseline: { name: string; peak: number } };
+    expect(json.baseline.peak).toBe(74464);
+    expect(json.baseline.name).toMatch(/^TFLM on the model as stored/);
+    // Kept (the default): the same figure, the plan meets it.
+    expect(run('plan', f).out).toMatch(/before +72\.72 KiB \(74464 B\) +TFLM's own GreedyMemoryPlanner on the model as given .*: the same as this plan\n/);
   });
 });
