@@ -64,6 +64,13 @@ export class Deadline {
   }
 }
 
+/**
+ * The part of the time left that the search for the lowest peak may take when a proven bound is above
+ * the capacity (no plan fits): its plan is only the one-arena figure reported beside the spilled plan,
+ * and the spill phase that follows (CLI, page, planModel) needs the rest of the time.
+ */
+export const OUT_OF_REACH_SHARE = 0.25;
+
 /** The time limit of a solve when none is given (ms): 60 s for `exact`, which exists to prove, else 10 s. */
 export function defaultTimeLimitMs(method: string | undefined): number {
   return method === 'exact' ? 60_000 : 10_000;

@@ -21,7 +21,7 @@ import { indicesByKey } from '../problem/sweep.js';
 import type { Buffer, MethodResult, Problem, Step } from '../problem/types.js';
 import { hasTies } from '../problem/relative.js';
 import { validateProblem } from '../problem/validate.js';
-import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
+import { Deadline, defaultTimeLimitMs, OUT_OF_REACH_SHARE, type Clock } from './deadline.js';
 import { HEURISTIC_ORDER, type MethodName } from './methods.js';
 import type { SolveOptions, SolveResult } from './solve.js';
 
@@ -339,6 +339,10 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   if (best!.peak <= cheap.bound) {
     return withNotes(finishPlan(problem, best!, { bound: cheap.bound, proof: cheap.proof, live: cheap.live, largest: cheap.largest }, methods, t0));
   }
+  // A capacity out of reach: the parts take a share of the time left, the spill that follows the rest.
+  // Each part's solve leaves that rest (reserveMs), as it leaves room for the verifier.
+  const spillReserveMs = capacity !== problem.capacity && Number.isFinite(end.leftMs()) ? end.leftMs() * (1 - OUT_OF_REACH_SHARE) : 0;
+  if (spillReserveMs > 0) end = end.before(spillReserveMs);
   /** The time to leave after a solve: the first plans of `buffers` more buffers (twice their share of greedyMs), and the closing verifier. */
   const reserveFor = (buffers: number): number => (2 * greedyMs * buffers) / Math.max(1, problem.buffers.length) + greedyMs / 2;
 
@@ -371,7 +375,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
           onProgress({ ...p, nodes, bound: bestBound, elapsedMs: performance.now() - t0 });
         }
       : undefined;
-    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly, reserveMs: reserveFor(after) };
+    return { problem: withFloor(problem, s.part, floor, cap), options: { ...rest, method, split: false, ...(report ? { onProgress: report } : {}) }, weight: s.part.indices.length, timeOnly, reserveMs: reserveFor(after) + spillReserveMs };
   };
   /** Takes a part's result: keeps a lower plan and a stronger proof. */
   const take = (s: PartState, r: SolveResult, floor: number, cap: number | undefined): 'lower' | 'proven' | 'none' => {

@@ -7,7 +7,7 @@ import { validateCapacity, validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
-import { Deadline, defaultTimeLimitMs, type Clock } from './deadline.js';
+import { Deadline, defaultTimeLimitMs, OUT_OF_REACH_SHARE, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
@@ -398,6 +398,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   // run without a capacity does, so the one-arena figure a report gives beside the spilled plan is the
   // plain run's (issue #10), not the single-shot heuristics' alone.
   const searchCapacity = capacity !== undefined && bound > capacity ? undefined : capacity;
+  // Then the search and the local search after it take a share of the time left (the spill needs the rest).
+  const reach = searchCapacity === capacity ? end : end.share(OUT_OF_REACH_SHARE);
   if (wantSearch && best!.peak > bound) {
     if (!eng.canSearch()) {
       notes.push(
@@ -409,7 +411,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       const granularity = planGranularity(problem);
       // When only time ends the search, a tenth of it stays for the local search that may follow.
       const timeOnly = maxNodes === Infinity && searchWork === Infinity;
-      const searchEnd = lsAfterSearch && timeOnly ? end.share(0.9) : end;
+      const searchEnd = lsAfterSearch && timeOnly ? reach.share(0.9) : reach;
       const r = runSearch(eng, search, options, { bound, switches, best: best!, capacity: searchCapacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
       searchNodes = r.nodes;
       if (r.proof !== undefined && r.proof.bound > bound) {
@@ -421,8 +423,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
     }
   }
   if (lsAfterSearch && best!.peak > bound && !(capacity !== undefined && best!.peak <= capacity)) {
-    if (end.passed()) notes.push('local-search left out: the time limit was reached');
-    else runHeuristic('local-search', end);
+    if (reach.passed()) notes.push('local-search left out: the time limit was reached');
+    else runHeuristic('local-search', reach);
   }
   if (best === undefined) throw new Error('no method ran');
   const b = best as Best;

@@ -179,3 +179,21 @@ describe('the spill phase out of time keeps what the plan of every buffer has be
     expect(verifySpilledPlan(capped, memory, r.offsets, capacity, { chipPeak: r.peak, ddrPeak: r.spill!.ddrPeak }).errors).toEqual([]);
   });
 });
+
+describe('a capacity below the bound: the search for the lowest peak takes a share of the time left (OUT_OF_REACH_SHARE)', () => {
+  // A clock that moves 1 ms a read: the search reads it every 64 children, so it runs until its deadline.
+  const run = (capacity: number | undefined, split: boolean): { end: number; peak: number; valid: boolean } => {
+    const p = { ...tightProblem(120, 7), ...(capacity !== undefined ? { capacity } : {}) };
+    const c = tickingClock(1);
+    const r = solve(p, { method: 'search', split, deadline: Deadline.in(20_000, c.clock) });
+    return { end: c.last(), peak: r.peak, valid: verifyPlan({ ...p, capacity: undefined }, r.offsets, r.peak).valid };
+  };
+  it.each([false, true])('ends by about a quarter of the time where the plain run takes it all, with a verified plan (split %s)', (split) => {
+    const plain = run(undefined, split);
+    const out = run(1000, split);
+    expect(plain.valid && out.valid).toBe(true);
+    expect(out.peak).toBe(plain.peak);
+    expect(plain.end).toBeGreaterThan(18_000);
+    expect(out.end).toBeLessThan(0.3 * 20_000);
+  });
+});
