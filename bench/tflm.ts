@@ -119,20 +119,21 @@ function roundedFloors(model: ImportedModel, scratch: ModelScratch): { plain: Fl
       scratch.operators.filter((o) => o.subgraph === s && o.operator === op).reduce((a, o) => a + o.requests.reduce((x, r) => x + tflmAligned(r.bytes), 0), 0),
     );
     const bytesOf = (t: number): number => sg.tensors.find((x) => x.index === t)?.bytes ?? 0;
-    const ownBuffer = (t: number): boolean => sg.tensors.find((x) => x.index === t)?.buffer !== undefined;
     // What may give its bytes to an in-place output (src/graph/inplace.ts): an activation, not a graph input or output.
     const activation = (t: number): boolean => sg.tensors.find((x) => x.index === t)?.kind === 'activation' && !sg.inputs.includes(t) && !sg.outputs.includes(t);
     operatorFloors(graph, extra, true).forEach((b, v) => {
       const op = sg.operators[operatorAt[v]!]!;
       const label = `${op.type}#${op.index}${model.subgraphs.length > 1 ? `/${s}` : ''}`;
       keep(plain, b, label);
-      const ins = [...new Set(op.inputs)].filter((t) => t >= 0 && ownBuffer(t));
+      // Every activation input, a view's output too (its bytes are its owner's, which in place may take): subtracting
+      // more only lowers the floor, so it stays a floor.
+      const ins = [...new Set(op.inputs)].filter((t) => t >= 0 && activation(t));
       const out = op.outputs[0] ?? -1;
       const saved =
         op.type === 'CONCATENATION'
           ? ins.reduce((a, t) => a + tflmAligned(bytesOf(t)), 0)
           : INPLACE_ELEMENTWISE.reference.has(op.type)
-            ? Math.max(0, ...ins.filter((t) => activation(t) && bytesOf(t) === bytesOf(out)).map((t) => tflmAligned(bytesOf(t))))
+            ? Math.max(0, ...ins.filter((t) => bytesOf(t) === bytesOf(out)).map((t) => tflmAligned(bytesOf(t))))
             : 0;
       keep(inplace, b - saved, label);
     });

@@ -493,7 +493,9 @@ function solveTied(
       const t = clock();
       const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_BLOCK_NODES);
       const maxWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_BLOCK_WORK : Infinity;
-      const out = searchBlocks(blocks, { target: best.peak - 1, bound, maxNodes, maxWork, stop: () => end.passed() });
+      // A capacity out of reach: a share of the time left, as in solveWhole (the spill needs the rest).
+      const reach = problem.capacity !== undefined && bound > problem.capacity ? end.share(OUT_OF_REACH_SHARE) : end;
+      const out = searchBlocks(blocks, { target: best.peak - 1, bound, maxNodes, maxWork, stop: () => reach.passed() });
       searchNodes = out.nodes;
       methods.push({ method: 'blocks-exact', peak: out.plan?.peak ?? NaN, timeMs: clock() - t });
       if (out.plan !== undefined && out.plan.peak < best.peak) best = { ...fromBases(problem, blocks, out.plan.bases), method: 'blocks-exact' };

@@ -192,7 +192,7 @@ describe('a capacity below the bound: the search for the lowest peak takes a sha
     const plain = run(undefined, split);
     const out = run(1000, split);
     expect(plain.valid && out.valid).toBe(true);
-    expect(out.peak).toBe(plain.peak);
+    expect(out.peak).toBeGreaterThanOrEqual(plain.peak);
     expect(plain.end).toBeGreaterThan(18_000);
     expect(out.end).toBeLessThan(0.3 * 20_000);
   });
