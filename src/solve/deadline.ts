@@ -71,6 +71,14 @@ export class Deadline {
  */
 export const OUT_OF_REACH_SHARE = 0.25;
 
+/**
+ * The deadline of a search for the lowest peak: `end` itself, or OUT_OF_REACH_SHARE of the time left
+ * when the proven `bound` (bytes) is above the `capacity` (no plan fits; a spill phase follows).
+ */
+export function lowestPeakDeadline(end: Deadline, capacity: number | undefined, bound: number): Deadline {
+  return capacity !== undefined && bound > capacity ? end.share(OUT_OF_REACH_SHARE) : end;
+}
+
 /** The time limit of a solve when none is given (ms): 60 s for `exact`, which exists to prove, else 10 s. */
 export function defaultTimeLimitMs(method: string | undefined): number {
   return method === 'exact' ? 60_000 : 10_000;

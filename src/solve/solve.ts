@@ -7,7 +7,7 @@ import { validateCapacity, validateProblem } from '../problem/validate.js';
 import { verifyPlan } from '../problem/verify.js';
 import { partsToSolve, solveInParts, type PartSummary } from './decompose.js';
 import { HEURISTIC_ORDER, KERNELS, isMethodName, isPortfolio, type MethodName, type Portfolio } from './methods.js';
-import { Deadline, defaultTimeLimitMs, OUT_OF_REACH_SHARE, type Clock } from './deadline.js';
+import { Deadline, defaultTimeLimitMs, lowestPeakDeadline, type Clock } from './deadline.js';
 import { scaleLimit } from './scale.js';
 import { BLOCKS_MAX_RECTS, envelopeOf, fromBases, placeBlocks, solveBlocks } from './blocks.js';
 import { mergeRectangles, spreadOffsets, type MergedRectangles } from './rectangles.js';
@@ -399,7 +399,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   // plain run's (issue #10), not the single-shot heuristics' alone.
   const searchCapacity = capacity !== undefined && bound > capacity ? undefined : capacity;
   // Then the search and the local search after it take a share of the time left (the spill needs the rest).
-  const reach = searchCapacity === capacity ? end : end.share(OUT_OF_REACH_SHARE);
+  const reach = lowestPeakDeadline(end, capacity, bound);
   if (wantSearch && best!.peak > bound) {
     if (!eng.canSearch()) {
       notes.push(
@@ -494,7 +494,7 @@ function solveTied(
       const maxNodes = options.maxNodes ?? (method === 'exact' ? Infinity : DEFAULT_BLOCK_NODES);
       const maxWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_BLOCK_WORK : Infinity;
       // A capacity out of reach: a share of the time left, as in solveWhole (the spill needs the rest).
-      const reach = problem.capacity !== undefined && bound > problem.capacity ? end.share(OUT_OF_REACH_SHARE) : end;
+      const reach = lowestPeakDeadline(end, problem.capacity, bound);
       const out = searchBlocks(blocks, { target: best.peak - 1, bound, maxNodes, maxWork, stop: () => reach.passed() });
       searchNodes = out.nodes;
       methods.push({ method: 'blocks-exact', peak: out.plan?.peak ?? NaN, timeMs: clock() - t });
