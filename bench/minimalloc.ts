@@ -143,7 +143,11 @@ export async function benchMinimalloc(shared: string, limitMs: number): Promise<
     console.log(' solver built from github.com/google/minimalloc; bench/minimalloc.ts says how it was built here.)');
     return;
   }
-  if (!existsSync(bin)) throw new Error(`ARENAPACK_MINIMALLOC=${bin}: no such file`);
+  if (!existsSync(bin)) {
+    console.error(`ARENAPACK_MINIMALLOC=${bin}: no such file (set it to MiniMalloc's command-line solver)`);
+    process.exitCode = 2;
+    return;
+  }
   const problems = challengingProblems(shared);
   if (!problems) return;
   const dir = join(shared, 'benchmarks', 'minimalloc', 'challenging');
