@@ -1,4 +1,4 @@
-// npm run bench [-- core|exact|certify|subbound|ablation|callgrind|scaled|models|inplace|limits|blocks|order|tflm|workers|scale|tiers|all] [-- seconds]: the tables the issues ask for.
+// npm run bench [-- core|exact|certify|subbound|ablation|callgrind|scaled|models|inplace|limits|blocks|order|tflm|workers|scale|tiers|minimalloc|all] [-- seconds]: the tables the issues ask for.
 // Timings live here, never in the tests.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { benchChallenging, benchRandom, benchWasmVsTs } from './core.js';
 import { benchCertify, benchExact } from './exact.js';
 import { benchInplace } from './inplace.js';
 import { benchLimits } from './limits.js';
+import { benchMinimalloc } from './minimalloc.js';
 import { benchModels } from './models.js';
 import { benchOrder } from './order.js';
 import { benchScaled } from './scaled.js';
@@ -45,6 +46,8 @@ const suites: Record<string, () => void | Promise<void>> = {
   tflm: () => benchTflm(shared),
   tiers: () => benchTiers(shared, seconds * 1000, process.env.ARENAPACK_BENCH_ONLY ? new RegExp(process.env.ARENAPACK_BENCH_ONLY) : undefined),
   workers: () => benchWorkers(shared, seconds * 1000),
+  // (MiniMalloc's C++ solver beside arenapack: ARENAPACK_MINIMALLOC=/path/to/minimalloc; without it, a note.)
+  minimalloc: () => benchMinimalloc(shared, seconds * 1000),
   scale: () => {
     benchTimeLimit();
     benchScale();
