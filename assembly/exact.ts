@@ -76,12 +76,12 @@ let tries: i64 = 0; // children tried (see search)
 let outOfMemory: bool = false;
 let stop: bool = false;
 let haveSolution: bool = false;
-// A run that reaches its node limit pauses instead of unwinding: its frames, trail and placements stay
-// as they are, and the node it was about to enter is kept here (the arguments of that enterNode call).
-// bbResume, with a higher limit, enters that node again and goes on: it visits the very nodes a fresh
-// run with the higher limit visits after the first `limit` (the search depends on the limit only
-// through that one check), so a restart of the same order at the same cap need not visit its first
-// nodes again (src/solve/wasm/engine.ts searchRun).
+// A run that reaches its node or work limit pauses instead of unwinding: its frames, trail and
+// placements stay as they are, and the node it was about to enter is kept here (the arguments of that
+// enterNode call). bbResume, with higher limits, enters that node again and goes on: it visits the very
+// nodes a fresh run with the higher limits visits after those the paused run counted (the search
+// depends on its limits only through those two checks), so a restart of the same order at the same
+// cap need not visit its first nodes again (src/solve/wasm/engine.ts searchRun).
 let paused: bool = false;
 let pLo: i32 = 0;
 let pHi: i32 = 0;
@@ -426,13 +426,26 @@ function popFrame(): void {
   frame = FRAMES + <usize>top * <usize>(FRAME << 2);
 }
 
+/** Keeps the node the run was about to enter (enterNode's arguments) and pauses the run there. */
+function pause(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
+  paused = true;
+  pLo = lo;
+  pHi = hi;
+  pList = list;
+  pCount = count;
+  pL = L;
+  pLastRank = lastRank;
+  return PAUSED;
+}
+
 /**
  * Enters a node of the part [lo, hi) at level L after the buffer of rank `lastRank`: lists its
  * children. Returns -1 when the node has children to try (its frame is then on the stack, at its
  * first child), else its result at once (no frame left behind).
  */
 function enterNode(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
-  if (stop || work >= workLimit) return ABORTED;
+  if (stop) return ABORTED;
+  if (work >= workLimit) return pause(lo, hi, list, count, L, lastRank);
   const saved = poolTop;
   const workBefore = work;
   const k = expand(lo, hi, list, count, L, lastRank);
@@ -448,14 +461,7 @@ function enterNode(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i3
     // Pause: this node is entered again on resume, its listing counted then (a fresh run with a
     // higher limit counts it once).
     work = workBefore;
-    paused = true;
-    pLo = lo;
-    pHi = hi;
-    pList = list;
-    pCount = count;
-    pL = L;
-    pLastRank = lastRank;
-    return PAUSED;
+    return pause(lo, hi, list, count, L, lastRank);
   }
   nodes++;
   if (k < 0) return NOT_FOUND;
@@ -768,7 +774,7 @@ function finishRun(r: i32): i32 {
 }
 
 /**
- * 1 when the last run (or resumption) stopped at its node limit with its state kept: bbResume may go
+ * 1 when the last run (or resumption) stopped at its node or work limit with its state kept: bbResume may go
  * on with it, as long as no other run, kernel or load has used the engine since.
  */
 export function bbPaused(): i32 { return paused ? 1 : 0; }
