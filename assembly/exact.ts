@@ -62,6 +62,8 @@ export function bbSwitches(mask: i32): void {
 const NOT_FOUND: i32 = 1;
 const FOUND: i32 = 2;
 const ABORTED: i32 = 3;
+// The run reached its node limit and kept its whole state (bbPaused): bbResume goes on from there.
+const PAUSED: i32 = 4;
 
 let cap: i64 = 0; // plans must have peak <= cap
 let nodes: f64 = 0;
@@ -74,6 +76,19 @@ let tries: i64 = 0; // children tried (see search)
 let outOfMemory: bool = false;
 let stop: bool = false;
 let haveSolution: bool = false;
+// A run that reaches its node or work limit pauses instead of unwinding: its frames, trail and
+// placements stay as they are, and the node it was about to enter is kept here (the arguments of that
+// enterNode call). bbResume, with higher limits, enters that node again and goes on: it visits the very
+// nodes a fresh run with the higher limits visits after those the paused run counted (the search
+// depends on its limits only through those two checks), so a restart of the same order at the same
+// cap need not visit its first nodes again (src/solve/wasm/engine.ts searchRun).
+let paused: bool = false;
+let pLo: i32 = 0;
+let pHi: i32 = 0;
+let pList: i32 = 0;
+let pCount: i32 = 0;
+let pL: i64 = 0;
+let pLastRank: i32 = 0;
 
 let CAND: usize = 0; // i64 per buffer: highest top among placed buffers it overlaps
 let FLOOR: usize = 0; // i64 per section: top of the highest placed buffer there
@@ -411,14 +426,28 @@ function popFrame(): void {
   frame = FRAMES + <usize>top * <usize>(FRAME << 2);
 }
 
+/** Keeps the node the run was about to enter (enterNode's arguments) and pauses the run there. */
+function pause(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
+  paused = true;
+  pLo = lo;
+  pHi = hi;
+  pList = list;
+  pCount = count;
+  pL = L;
+  pLastRank = lastRank;
+  return PAUSED;
+}
+
 /**
  * Enters a node of the part [lo, hi) at level L after the buffer of rank `lastRank`: lists its
  * children. Returns -1 when the node has children to try (its frame is then on the stack, at its
  * first child), else its result at once (no frame left behind).
  */
 function enterNode(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i32): i32 {
-  if (stop || work >= workLimit) return ABORTED;
+  if (stop) return ABORTED;
+  if (work >= workLimit) return pause(lo, hi, list, count, L, lastRank);
   const saved = poolTop;
+  const workBefore = work;
   const k = expand(lo, hi, list, count, L, lastRank);
   // Nodes are counted as MiniMalloc counts them: a child the bounds reject is not one.
   if (k == REJECTED) return NOT_FOUND;
@@ -429,7 +458,10 @@ function enterNode(lo: i32, hi: i32, list: i32, count: i32, L: i64, lastRank: i3
   }
   if (nodes >= nodeLimit) {
     poolTop = saved;
-    return ABORTED;
+    // Pause: this node is entered again on resume, its listing counted then (a fresh run with a
+    // higher limit counts it once).
+    work = workBefore;
+    return pause(lo, hi, list, count, L, lastRank);
   }
   nodes++;
   if (k < 0) return NOT_FOUND;
@@ -489,6 +521,8 @@ function stepNode(): i32 {
         if (!cut) {
           const r = enterNode(lo, hi, list, count, off, i32at(RANK, x));
           if (r < 0) return -1;
+          // (Paused: the frame stays as it is, x placed; resume enters x's node again.)
+          if (r == PAUSED) return PAUSED;
           result = r;
         } else {
           enterParts(lo, hi, list, count);
@@ -582,6 +616,7 @@ function stepParts(): i32 {
       fset(F_M, m);
       const r = enterNode(a, s + 1, start, m, 0, -1);
       if (r < 0) return -1;
+      if (r == PAUSED) return PAUSED;
       if (!partReturned(r)) return partsFailed(r);
     }
     a = s + 1;
@@ -619,8 +654,17 @@ function partsFailed(r: i32): i32 {
 function solveAll(): i32 {
   depth = 0;
   enterParts(0, SECTIONS, 0, -1);
-  let r: i32 = -1; // -1: the top frame has work to do; else the result of the frame just popped
+  return runFrames(-1);
+}
+
+/**
+ * The loop of solveAll over the frame stack, from `r`: -1 when the top frame has work to do, else
+ * the result of a node just left that the top frame is to get. Returns the run's result, or PAUSED
+ * with every frame still on the stack.
+ */
+function runFrames(r: i32): i32 {
   while (r < 0 || depth > 0) {
+    if (r == PAUSED) return PAUSED;
     if (r < 0) {
       r = fget(F_KIND) == SEARCH ? stepNode() : stepParts();
       continue;
@@ -716,11 +760,53 @@ export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i
   tries = 0;
   outOfMemory = false;
   stop = false;
+  paused = false;
   resetState();
   // (Each PARTS frame ranks the buffers of the parts it finds, the whole problem's included.)
-  const r = solveAll();
+  return finishRun(solveAll());
+}
+
+/** The result of a run (or of its resumption) as bbRun returns it: PAUSED shows as ABORTED (see bbPaused). */
+function finishRun(r: i32): i32 {
   if (r == FOUND) haveSolution = true;
-  return r;
+  if (r != PAUSED) paused = false;
+  return r == PAUSED ? ABORTED : r;
+}
+
+/**
+ * 1 when the last run (or resumption) stopped at its node or work limit with its state kept: bbResume may go
+ * on with it, as long as no other run, kernel or load has used the engine since.
+ */
+export function bbPaused(): i32 { return paused ? 1 : 0; }
+
+/**
+ * Goes on with the paused run (bbPaused) up to `limit` nodes and `workBudget` work counted from the
+ * run's start, as bbRun(cap, order, limit, workBudget) with the run's cap and order would: the same
+ * result, the same nodes and work counted (a fresh run with the higher limit passes through the
+ * paused state), without visiting the first nodes again. Needs limit > bbNodes() and workBudget >
+ * bbWork(), and the switches of the paused run (the caller checks; src/solve/wasm/engine.ts). Returns
+ * as bbRun does; 3 with no paused run.
+ */
+export function bbResume(limit: f64, workBudget: f64): i32 {
+  if (!paused) return ABORTED;
+  paused = false;
+  nodeLimit = limit;
+  workLimit = workBudget;
+  stop = false;
+  outOfMemory = false;
+  const r = enterNode(pLo, pHi, pList, pCount, pL, pLastRank);
+  if (r == PAUSED) return finishRun(r);
+  // Entered: go on with its frame; else the top frame gets the node's result, as from a child frame.
+  return finishRun(runFrames(r < 0 ? -1 : handOver(r)));
+}
+
+/** The top frame gets `r` from the node it tried to enter (on resume); -1 to go on, or a result. */
+function handOver(r: i32): i32 {
+  if (fget(F_KIND) == SEARCH) {
+    childReturned(r);
+    return -1;
+  }
+  return partReturned(r) ? -1 : partsFailed(r);
 }
 
 /** Nodes explored by the last run. */

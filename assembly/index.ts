@@ -7,7 +7,7 @@ export { prepare, setup } from './problem';
 export { naive, inorder, greedySize, greedyConflicts, decodeBegin, decodeRun, decodeEnd } from './heuristics';
 export { placeWork } from './place';
 export { lsStart, lsRun, lsEmit, lsIterations, lsWork } from './search';
-export { bbPrepare, bbRun, bbNodes, bbWork, bbOutOfMemory, bbEmit, bbSwitches, bbLimitWork } from './exact';
+export { bbPrepare, bbRun, bbResume, bbPaused, bbNodes, bbWork, bbOutOfMemory, bbEmit, bbSwitches, bbLimitWork } from './exact';
 export { slotsInorder, slotsGreedySize, slotsGreedyBreadth } from './slots';
 export { odPrepare, odInts, odSizes, odOrder, odPeak, odHasOrder, odSolve, odRelease } from './order-dp';
 

@@ -8,13 +8,22 @@
  * at one cap C take the static orders of `orders` in turn (k of them; WAT, TAW, TWA by default) with a
  * node limit L, then each again with 2L, 4L and so on (L = max(2n, 256) for n buffers): run j of a
  * *segment* (one cap) has order orders[j mod k] and limit L * 2^floor(j / k), cut to the nodes the whole
- * search has left. With `restarts` off a segment is one run of orders[0] with no node limit but the
+ * search has left; with `workCap` on, run j may also do at most RUN_WORK_PER_NODE * L * 2^floor(j / k)
+ * steps of work (cut to the work the whole search has left). With `restarts` off a segment is one run of orders[0] with no node limit but the
  * search's. A run that finds a plan of peak P starts a new segment at C = P - 1 (unless P meets the
  * target); one that exhausts its tree proves that no plan fits C and ends the search; so do the node and
  * work budgets of the whole search, a tick that says stop, and (restarts off) a run stopped at a budget.
  */
 import type { SearchOutcome } from './wasm/engine.js';
 import { DEFAULT_SWITCHES, STATIC_ORDERS, engineMask, type SearchSwitches } from './switches.js';
+
+/**
+ * Steps of work (assembly/exact.ts `work`) a run may do per node of its node limit (switches.workCap).
+ * Chosen on MiniMalloc's challenging set, where the orders' cost per node runs from ~1,000 to ~40,000
+ * steps: any value from 4,000 to 16,000 gave about the same time to the first fit (simulated from each
+ * order's work to its first plan), 8,000 is the middle.
+ */
+export const RUN_WORK_PER_NODE = 8000;
 
 /** One run of the exact search (assembly/exact.ts bbRun). */
 export interface RunAsk {
@@ -66,6 +75,7 @@ export class Restarts {
   private readonly orders: number[];
   private readonly mask: number;
   private readonly restarts: boolean;
+  private readonly workCap: boolean;
 
   /**
    * A search for a plan with peak <= cap over `buffers` buffers, stopping at `target` (a proven lower
@@ -82,6 +92,7 @@ export class Restarts {
   ) {
     this.cap = cap;
     this.restarts = switches.restarts;
+    this.workCap = switches.restarts && switches.workCap;
     this.first = switches.restarts ? Math.max(2 * buffers, 256) : Infinity;
     this.orders = switches.orders.map((o) => STATIC_ORDERS.indexOf(o));
     this.mask = engineMask(switches);
@@ -89,10 +100,12 @@ export class Restarts {
 
   /**
    * Run `index` (>= next) of the current segment, as it will be asked once the runs before it are
-   * committed, if each of them stops at its node limit (the only way the segment goes on); undefined
-   * when the node budget ends the search before it, or the search is over. Exact for index = next;
-   * for a later index every field is exact under that assumption but `work`, which is an upper bound
-   * (the work of the runs before it is not known yet).
+   * committed, if each of them stops at its node limit (with workCap a run may also stop at its work
+   * cap, counting fewer nodes: then, under a finite node budget, `limit` and `stopAt` of the runs after
+   * it come out higher, and src/worker/race.ts asks those again); undefined when the node budget ends
+   * the search before it, or the search is over. Exact for index = next; for a later index every field
+   * is exact under that assumption but `work`, which is an upper bound (the work of the runs before it
+   * is not known yet).
    */
   ask(index: number): RunAsk | undefined {
     if (this.done !== undefined || index < this.next) return undefined;
@@ -102,9 +115,12 @@ export class Restarts {
     let before = this.nodes;
     for (let j = this.next; ; j++) {
       if (before >= this.maxNodes) return undefined;
-      const limit = Math.min(this.first * 2 ** Math.floor(j / k), this.maxNodes - before);
+      const full = this.first * 2 ** Math.floor(j / k);
+      const limit = Math.min(full, this.maxNodes - before);
       if (j === index) {
-        return { cap: this.cap, order: this.orders[j % k]!, mask: this.mask, limit, work: this.maxWork - this.work, stopAt: this.maxNodes - before };
+        const left = this.maxWork - this.work;
+        const work = this.workCap ? Math.min(left, RUN_WORK_PER_NODE * full) : left;
+        return { cap: this.cap, order: this.orders[j % k]!, mask: this.mask, limit, work, stopAt: this.maxNodes - before };
       }
       before += limit;
     }

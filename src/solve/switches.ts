@@ -46,6 +46,13 @@ export interface SearchSwitches {
    * solve's budgets end it).
    */
   restarts: boolean;
+  /**
+   * With restarts, a run also stops after RUN_WORK_PER_NODE steps of work per node of its node limit
+   * (src/solve/restarts.ts), so an order whose nodes are costly gets no more time than one whose nodes
+   * are cheap (issue #15: on MiniMalloc's F, WAT and TAW take ~40,000 steps a node, TWA ~5,000 and it
+   * is TWA that fits). Off: node limits alone, as before.
+   */
+  workCap: boolean;
   /** The static orders the restarts take turns with, in this order (non-empty). */
   orders: readonly StaticOrder[];
 }
@@ -62,6 +69,7 @@ export const DEFAULT_SWITCHES: Readonly<SearchSwitches> = Object.freeze({
   localSearch: true,
   searchFirst: true,
   restarts: true,
+  workCap: true,
   orders: STATIC_ORDERS,
 });
 
@@ -77,6 +85,7 @@ export const BOOLEAN_SWITCHES = [
   'localSearch',
   'searchFirst',
   'restarts',
+  'workCap',
 ] as const satisfies readonly (keyof SearchSwitches)[];
 
 /** Fills what `given` leaves out with the defaults; throws a RangeError on an empty or unknown order list. */

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerHandle } from './pool.js';
 import type { WorkerApi } from './protocol.js';
 import { solverOver, type Solver, type SolverOptions } from './solver.js';
+import { outsideLoadReader } from './node-load.js';
 
 export { crashWorker, type Solver, type SolverOptions, type WorkerSolveOptions } from './solver.js';
 
@@ -61,8 +62,9 @@ function spawnNodeWorker(): WorkerHandle {
 /**
  * solve() in a pool of worker threads (default 2): the main thread stays free, several problems
  * solve at once, and a call can be cancelled with an AbortSignal even deep in the exact search.
- * Call close() when done (idle workers do not keep the process alive).
+ * Call close() when done (idle workers do not keep the process alive). A solve races its exact search
+ * in idle workers only on cores other processes leave free (raceLanes, read at the start of each solve).
  */
 export function createSolver(options: SolverOptions = {}): Solver {
-  return solverOver(spawnNodeWorker, options, availableParallelism());
+  return solverOver(spawnNodeWorker, options, availableParallelism(), options.busy ?? outsideLoadReader());
 }

@@ -13,8 +13,9 @@
  * timing: the waiting this needs is for the lower-numbered runs.
  *
  * Why the asks match: a later run's node limit assumes that the runs before it stop at their node limits,
- * which is the only way the sequence goes on (a run that finds, exhausts or stops ends the segment or
- * the search, and the runs after it are discarded). Its work budget is the work the whole search has
+ * which is the way the sequence goes on (a run that finds, exhausts or stops ends the segment or
+ * the search, and the runs after it are discarded; a run stopped by its work cap, switches.workCap, counts
+ * fewer nodes, and under a finite node budget the runs after it are then asked again). Its work budget is the work the whole search has
  * left, known only once the runs before it are committed: a run is started with the budget then known (an
  * upper bound), and told its exact budget when the runs before it commit (Engine.limitWork, at its next
  * tick). A run whose work passed its exact budget before it learnt it is run again with it.

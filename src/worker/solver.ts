@@ -19,6 +19,13 @@ export interface WorkerSolveOptions extends SolveOptions {
 export interface SolverOptions {
   /** Workers that solve at once (default 2); each is started on first use. */
   size?: number;
+  /**
+   * Reads how many cores other processes keep busy (0 .. cores), asked when a solve that may race its
+   * exact search starts (raceLanes): it races only on cores left free. Default in Node: the machine's
+   * busy time less this process's since the last reading (node-load.ts); in a page: 0. It changes only
+   * the time a solve takes, never its plan.
+   */
+  busy?: () => number;
 }
 
 /** solve() behind a small pool of workers: same problem, same options, same plan, but async. */
@@ -39,21 +46,35 @@ const races = new WeakMap<Solver, RaceStats>();
 export const RACE_MAX_BUFFERS = 100_000;
 
 /**
+ * How many lanes (workers besides the solving one) a race may take: the pool's other workers, at most
+ * one per core that neither the solving worker nor other processes use: min(size, cores) - 1, and at
+ * most round(cores - busy) - 1 where `busy` is the cores other processes kept busy lately (a core
+ * counts as free when other processes use less than half of it). Racing on cores other processes use slows
+ * the search down: two lanes sharing one core each get half of it, and the race's runs ahead are
+ * partly wasted (issue #15: 0.5-0.9x of one worker with load average 4-7 on 2 cores).
+ */
+export function raceLanes(size: number, cores: number, busy: number): number {
+  const free = Math.floor(cores - Math.max(0, busy) + 0.5);
+  return Math.max(0, Math.min(Math.min(size, cores) - 1, free - 1));
+}
+
+/**
  * The lanes of a race for one solve of `problem` with `options` (the solve's own: a part's, a report
- * row's): the pool's other workers, at most `cores` - 1 of them, as background jobs (only workers
+ * row's): the pool's other workers, at most raceLanes(size, cores, busy()) of them, as background jobs (only workers
  * nobody else asks for, given back when another call waits), each serving the race until `end()` closes
- * it; undefined when the solve would not race: one worker or one core, no SharedArrayBuffer, a method
+ * it; undefined when the solve would not race: one worker or one core, no core free (raceLanes), no SharedArrayBuffer, a method
  * without the exact search, no restarts (switches.restarts off: one run per cap, nothing to run at
  * once), a problem with gaps or aliases (planned through blocks), none or more than RACE_MAX_BUFFERS
  * buffers.
  */
-function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: number): { wire: RaceWire; end: () => void } | undefined {
+function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: number, busy: () => number): { wire: RaceWire; end: () => void } | undefined {
   const method = options.method ?? 'auto';
   const n = problem.buffers.length;
-  const lanes = Math.min(pool.size, cores) - 1;
-  if (lanes < 1 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
+  if (Math.min(pool.size, cores) < 2 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
   if (options.switches?.restarts === false) return undefined;
   if (n === 0 || n > RACE_MAX_BUFFERS || hasTies(problem)) return undefined;
+  const lanes = raceLanes(pool.size, cores, busy());
+  if (lanes < 1) return undefined;
   const wire = createRace(lanes, n);
   const state = wire.lanes.map(() => ({ started: false, stop: new AbortController() }));
   let ended = false;
@@ -91,9 +112,11 @@ function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: numb
 /**
  * Builds a Solver over any way of starting workers (Node's or the browser's) on a machine of `cores`
  * cores (Node: os.availableParallelism(); a page: navigator.hardwareConcurrency), which bounds the lanes
- * of a race: racing on one core only slows the search down.
+ * of a race: racing on one core only slows the search down. `busy` reads how many cores other
+ * processes keep busy (Node: node-load.ts outsideLoadReader; a page cannot know: 0), asked when a
+ * solve that may race starts (raceLanes). Whatever it says, the plan is the same: only the time changes.
  */
-export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1): Solver {
+export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1, busy: () => number = options.busy ?? (() => 0)): Solver {
   const pool = new Pool(spawn, options.size ?? 2);
   const solver: Solver = {
     size: pool.size,
@@ -129,7 +152,7 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1)
       const one = (p: Problem, base: SolveOptions, optionsAtStart: () => SolveOptions): Promise<SolveResult> => {
         let race: ReturnType<typeof racing>;
         const solved = pool.run(async (api, recycle) => {
-          race = racing(pool, p, base, cores);
+          race = racing(pool, p, base, cores, busy);
           const { onProgress, deadline, ...rest } = optionsAtStart();
           // A deadline crosses as the time left when the call starts (a call may wait for a worker).
           const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/problem/types.js';
 import { verifyPlan } from '../../src/problem/verify.js';
-import { Restarts } from '../../src/solve/restarts.js';
+import { RUN_WORK_PER_NODE, Restarts } from '../../src/solve/restarts.js';
 import { engineMask, resolveSwitches } from '../../src/solve/switches.js';
 import { solve, type SolveOptions, type SolveResult } from '../../src/solve/solve.js';
 import { createSolver } from '../../src/worker/node.js';
@@ -14,7 +14,8 @@ const alignedTight: Problem = {
   capacity: 1048,
 };
 
-const racing = createSolver({ size: 2 });
+// (Told that no other process uses the cores: the race runs whatever the machine is doing, raceLanes.)
+const racing = createSolver({ size: 2, busy: () => 0 });
 const single = createSolver({ size: 1 });
 // Both workers started before the tests (workers start on first use): a race's driver never waits for
 // a lane, so a lane still starting its worker would take no part in a short search.
@@ -37,26 +38,33 @@ const outcome = (r: SolveResult) => ({
 });
 
 describe('Restarts (the exact search schedule)', () => {
-  it('asks orders 0, 1, 2 per node limit, limits doubling from max(2n, 256), cut to the nodes left', () => {
+  it('asks orders 0, 1, 2 per node limit, limits doubling from max(2n, 256), cut to the nodes left; work RUN_WORK_PER_NODE a node of the limit', () => {
     const r = new Restarts(10, 1000, 900, 2000, Infinity);
     const asks = [0, 1, 2, 3, 4, 5, 6].map((i) => r.ask(i));
-    expect(asks.map((a) => a && [a.order, a.limit, a.stopAt])).toEqual([
-      [0, 256, 2000],
-      [1, 256, 1744],
-      [2, 256, 1488],
-      [0, 512, 1232],
-      [1, 512, 720],
-      [2, 208, 208],
+    const w = RUN_WORK_PER_NODE;
+    expect(asks.map((a) => a && [a.order, a.limit, a.stopAt, a.work])).toEqual([
+      [0, 256, 2000, 256 * w],
+      [1, 256, 1744, 256 * w],
+      [2, 256, 1488, 256 * w],
+      [0, 512, 1232, 512 * w],
+      [1, 512, 720, 512 * w],
+      [2, 208, 208, 512 * w],
       undefined,
     ]);
-    expect(asks.every((a) => a === undefined || (a.cap === 1000 && a.work === Infinity))).toBe(true);
+    expect(asks.every((a) => a === undefined || a.cap === 1000)).toBe(true);
+    // Without the work cap, the work the whole search has left.
+    const uncapped = new Restarts(10, 1000, 900, 2000, Infinity, resolveSwitches({ workCap: false }));
+    expect([0, 1, 2, 3, 4, 5].map((i) => uncapped.ask(i)!.work)).toEqual(Array(6).fill(Infinity));
   });
 
   it('commits runs in order: a node-limit stop goes on, a plan starts a segment at its peak - 1, an exhausted tree proves the cap', () => {
     const r = new Restarts(10, 1000, 900, Infinity, 1e9);
     r.take({ state: 3, nodes: 256, work: 1000, stopped: false });
     expect([r.next, r.segment, r.nodes, r.work]).toEqual([1, 0, 256, 1000]);
-    expect(r.ask(1)!.work).toBe(1e9 - 1000);
+    expect(r.ask(1)!.work).toBe(RUN_WORK_PER_NODE * 256);
+    const near = new Restarts(10, 1000, 900, Infinity, 1e6);
+    near.take({ state: 3, nodes: 256, work: 1000, stopped: false });
+    expect(near.ask(1)!.work).toBe(1e6 - 1000);
     r.take({ state: 2, nodes: 10, work: 50, stopped: false, plan: { offsets: [0], peak: 950 } });
     expect([r.next, r.segment, r.cap, r.done]).toEqual([0, 1, 949, undefined]);
     expect(r.ask(0)).toMatchObject({ cap: 949, order: 0, limit: 256 });

@@ -35,6 +35,8 @@ interface Exports {
   lsWork(): number;
   bbPrepare(): number;
   bbRun(cap: number, order: number, limit: number, work: number): number;
+  bbResume(limit: number, work: number): number;
+  bbPaused(): number;
   bbNodes(): number;
   bbWork(): number;
   bbOutOfMemory(): number;
@@ -150,6 +152,23 @@ export const DEFAULT_MAX_PAIRS = 2 ** 24;
 export const RENUMBER_FROM = 2 ** 16;
 
 /**
+ * Pairs of buffers overlapping in time up to which the exact search keeps one engine per static
+ * order (searchRun: each order's run resumed where its last one paused), about 8 bytes a pair and
+ * engine; past it one engine runs every order, each run from the start (the same results).
+ */
+export const RESUME_MAX_PAIRS = 2 ** 20;
+
+/** A run paused at its node limit (assembly/exact.ts bbPaused): how it was asked, where it stands. */
+interface PausedRun {
+  cap: number;
+  order: number;
+  mask: number;
+  /** Nodes and work counted when it paused (from the run's start). */
+  nodes: number;
+  work: number;
+}
+
+/**
  * One WASM instance holding one problem at a time. The problem crosses into WASM memory once
  * (load); every method then runs on it in place, and only the offsets come back.
  */
@@ -168,6 +187,18 @@ export class Engine {
   private searchReady = false;
   /** Answers the engine's tick: true to go on. */
   private onTick: (nodes: number) => boolean = () => true;
+  /** The last run, when it paused at its node limit and nothing has used the engine since. */
+  private paused: PausedRun | undefined;
+  /** The static order of the last run on this engine since the last load (searchRun). */
+  private lastOrder: number | undefined;
+  /** Engines holding the same problem, for the other static orders (searchRun); dropped by load(). */
+  private siblings: Engine[] = [];
+  /** The engine running a run of searchRun now (this or a sibling): runWork and limitWork reach it. */
+  private running: Engine | undefined;
+  /** load()'s arguments, for the siblings. */
+  private loaded: { problem: Problem; maxPairs: number; renumberFrom: number } | undefined;
+  /** Runs searchRun resumed instead of starting again, and the nodes they did not visit again (since load). */
+  resumed = { runs: 0, nodes: 0 };
 
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
@@ -185,6 +216,11 @@ export class Engine {
    */
   load(problem: Problem, maxPairs = DEFAULT_MAX_PAIRS, renumberFrom = RENUMBER_FROM): void {
     this.searchReady = false;
+    this.paused = undefined;
+    this.lastOrder = undefined;
+    this.siblings = [];
+    this.loaded = undefined;
+    this.resumed = { runs: 0, nodes: 0 };
     const bs = problem.buffers;
     const n = bs.length;
     if (this.x.prepare(n) === 0) throw new Error(`arenapack: out of memory for ${n} buffers`);
@@ -208,6 +244,7 @@ export class Engine {
     if (this.order !== undefined) for (const column of [size, start, end, align, fixed]) column.set(permuted(column, this.order));
     if (this.x.setup(maxPairs) === 1) throw new Error(`arenapack: out of memory setting up ${n} buffers`);
     this.n = n;
+    this.loaded = { problem, maxPairs, renumberFrom };
   }
 
   /** Whether the exact search can run on the loaded problem (its conflict graph was kept). */
@@ -228,6 +265,7 @@ export class Engine {
   /** Runs one kernel; returns its offsets (problem order) and peak. */
   run(kernel: Kernel): { offsets: number[]; peak: number } {
     this.searchReady = false;
+    this.paused = undefined;
     const peak = this.x[kernel]();
     if (peak < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
     return { offsets: this.offsets(), peak };
@@ -249,6 +287,7 @@ export class Engine {
    */
   decode(kernel: DecodeKernel, more: () => boolean, wave = false): { offsets: number[]; peak: number; placed: number; total: number } {
     this.searchReady = false;
+    this.paused = undefined;
     const total = this.x.decodeBegin(DECODE_ORDERS[kernel], wave ? 1 : 0);
     if (total < 0) throw new Error(`arenapack: out of memory in ${kernel}`);
     let placed = 0;
@@ -271,6 +310,7 @@ export class Engine {
     maxWork = Infinity,
   ): { offsets: number[]; peak: number; iterations: number } {
     this.searchReady = false;
+    this.paused = undefined;
     if (this.x.lsStart(seed) < 0) throw new Error('arenapack: out of memory in the local search');
     // Budgets are checked between chunks of moves; a move costs about a decode of the order's tail,
     // so chunks shrink on big problems (by the size alone: the stopping point stays deterministic).
@@ -321,6 +361,7 @@ export class Engine {
    */
   prepareSearch(): void {
     if (this.searchReady) return;
+    this.paused = undefined;
     const ready = this.x.bbPrepare();
     if (ready === 2) throw new Error('arenapack: the exact search needs the conflict graph, not kept for this problem (canSearch())');
     if (ready === 0) throw new Error('arenapack: out of memory in the exact search');
@@ -334,16 +375,61 @@ export class Engine {
    */
   searchRun(ask: RunAsk, more: (runNodes: number) => boolean): RunResult {
     this.prepareSearch();
+    const eng = this.engineFor(ask.order);
+    this.running = eng;
+    try {
+      return eng.runHere(ask, more, this.resumed);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * The engine that runs the runs of static order `order`: this one for the first order it runs after
+   * a load, a sibling holding the same problem for each other one (made when first needed), so that
+   * each order's run can resume where its last one paused; this one for every order when the problem
+   * has more than RESUME_MAX_PAIRS pairs (memory: an engine holds its conflict graph).
+   */
+  private engineFor(order: number): Engine {
+    if (this.lastOrder === undefined || this.lastOrder === order) return this;
+    const sibling = this.siblings.find((s) => s.lastOrder === order);
+    if (sibling !== undefined) return sibling;
+    if (this.loaded === undefined || this.conflictPairs() > RESUME_MAX_PAIRS) return this;
+    const fresh = new Engine();
+    fresh.load(this.loaded.problem, this.loaded.maxPairs, this.loaded.renumberFrom);
+    fresh.prepareSearch();
+    this.siblings.push(fresh);
+    return fresh;
+  }
+
+  /**
+   * searchRun on this engine itself: resumes its paused run when `ask` continues it (same cap, order
+   * and switches, budgets above what it counted: the result is then the fresh run's), else a fresh run.
+   * Counts resumptions in `stats`.
+   */
+  private runHere(ask: RunAsk, more: (runNodes: number) => boolean, stats: { runs: number; nodes: number }): RunResult {
+    this.prepareSearch();
     let stopped = false;
     this.onTick = (runNodes) => {
       if (runNodes >= ask.stopAt || !more(runNodes)) stopped = true;
       return !stopped;
     };
     try {
-      this.x.bbSwitches(ask.mask);
-      const state = this.x.bbRun(ask.cap, ask.order, ask.limit, ask.work);
+      const p = this.paused;
+      this.paused = undefined;
+      this.lastOrder = ask.order;
+      let state: number;
+      if (p !== undefined && p.cap === ask.cap && p.order === ask.order && p.mask === ask.mask && ask.limit > p.nodes && ask.stopAt > p.nodes && ask.work > p.work) {
+        stats.runs++;
+        stats.nodes += p.nodes;
+        state = this.x.bbResume(ask.limit, ask.work);
+      } else {
+        this.x.bbSwitches(ask.mask);
+        state = this.x.bbRun(ask.cap, ask.order, ask.limit, ask.work);
+      }
       if (this.x.bbOutOfMemory()) throw new Error('arenapack: out of memory in the exact search');
       const r: RunResult = { state: state as RunResult['state'], nodes: this.x.bbNodes(), work: this.x.bbWork(), stopped };
+      if (this.x.bbPaused() === 1) this.paused = { cap: ask.cap, order: ask.order, mask: ask.mask, nodes: r.nodes, work: r.work };
       if (state === 2) {
         const peak = this.x.bbEmit();
         r.plan = { offsets: this.offsets(), peak };
@@ -356,7 +442,7 @@ export class Engine {
 
   /** Work the run in progress has done so far (from inside searchRun's `more`). */
   runWork(): number {
-    return this.x.bbWork();
+    return (this.running ?? this).x.bbWork();
   }
 
   /**
@@ -364,7 +450,7 @@ export class Engine {
    * assembly/exact.ts bbLimitWork; exact only while runWork() is below it.
    */
   limitWork(work: number): void {
-    this.x.bbLimitWork(work);
+    (this.running ?? this).x.bbLimitWork(work);
   }
 
   /** Buffers of the loaded problem. */
@@ -378,6 +464,7 @@ export class Engine {
    */
   orderDp(input: OrderDpInput): OrderDpOutput {
     this.searchReady = false;
+    this.paused = undefined;
     const x = this.x;
     try {
       if (x.odPrepare(input.ints.length, input.ops, input.sizes.length) === 0) throw new Error('arenapack: out of memory in the operator-order search');
