@@ -13,6 +13,7 @@ import {
   type PlanOptions,
 } from './cli-model.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
+import { writeJsonPieces } from './export/json-stream.js';
 import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
@@ -182,7 +183,11 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
   if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
   writeAllAtomic(outputs);
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  // The JSON in pieces (the bytes of JSON.stringify(json, null, 2)): a million buffers' ~134 MB never one string.
+  if (opts.json) {
+    writeJsonPieces(json as unknown as Record<string, unknown>, (piece) => void process.stdout.write(piece));
+    process.stdout.write('\n');
+  }
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }
