@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -153,20 +153,22 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
+  // The plan (solve, spill, hints) leaves the JSON outputs their time.
+  const planEnd = planDeadline(deadline, problem.buffers.length, opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, deadline);
+    result = await solveWithGlpk(problem, planEnd);
   } else {
     const progress = progressReporter(file);
     // readProblem validated the problem (its capacity, set since, is checked again).
-    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update, validated: true });
+    result = solve(problem, { method: opts.method, deadline: planEnd, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update, validated: true });
     progress.done();
   }
   // The solve options of the spill phase and the hints' plans (the command's one deadline).
-  const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations };
+  const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline: planEnd, seed: opts.seed, iterations: opts.iterations };
   // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
   const plan: PlanResult = opts.spill === false ? result : planWithSpill(problem, result, spillOptions(solveOpts, result));
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
