@@ -31,7 +31,7 @@ import {
 import { HAS_PAIRS } from './neighbours';
 import { SECTIONS, SEC_AT, SEC_BUF, SEC_HI, SEC_LO, buildSections } from './sections';
 import { sortIndices } from './sort';
-import { tick } from './clock';
+import { tick, TICK_WORK } from './clock';
 
 // Switches of the search's techniques (bbSwitches), each a bit; all on by default. Off, a technique
 // only stops pruning or splitting: the search stays exact, it just explores more. Named after
@@ -73,6 +73,7 @@ let nodeLimit: f64 = 0;
 let work: f64 = 0;
 let workLimit: f64 = 0;
 let tries: i64 = 0; // children tried (see search)
+let tickAt: f64 = 0; // work at which tick() is asked next, whatever the children tried (clock.ts)
 let outOfMemory: bool = false;
 let stop: bool = false;
 let haveSolution: bool = false;
@@ -488,9 +489,16 @@ function stepNode(): i32 {
   let result = fget(F_RESULT);
   for (let i = fget(F_I); i < k && result == NOT_FOUND; i++) {
     // Time, cancellation and progress: asked every 64 children tried, counted or not, so the
-    // questions come at bounded intervals even when the bounds reject most children.
+    // questions come at bounded intervals even when the bounds reject most children; and after
+    // every TICK_WORK of work, as a child may cost work in proportion to the part's buffers.
     tries++;
-    if ((tries & 63) == 0 && tick(nodes) != 0) stop = true;
+    if ((tries & 63) == 0) {
+      tickAt = work + TICK_WORK;
+      if (tick(nodes, 1) != 0) stop = true;
+    } else if (work >= tickAt) {
+      tickAt = work + TICK_WORK;
+      if (tick(nodes, 0) != 0) stop = true;
+    }
     if (stop) {
       result = ABORTED;
       break;
@@ -758,6 +766,7 @@ export function bbRun(capLimit: f64, order: i32, limit: f64, workBudget: f64): i
   work = 0;
   workLimit = workBudget;
   tries = 0;
+  tickAt = TICK_WORK;
   outOfMemory = false;
   stop = false;
   paused = false;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -13,6 +13,7 @@ import {
   type PlanOptions,
 } from './cli-model.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
+import { writeJsonPieces } from './export/json-stream.js';
 import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
@@ -152,20 +153,22 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
+  // The plan (solve, spill, hints) leaves the JSON outputs their time.
+  const planEnd = planDeadline(deadline, problem.buffers.length, opts);
   let result: SolveResult;
   if (opts.method === 'glpk') {
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
-    result = await solveWithGlpk(problem, deadline);
+    result = await solveWithGlpk(problem, planEnd);
   } else {
     const progress = progressReporter(file);
     // readProblem validated the problem (its capacity, set since, is checked again).
-    result = solve(problem, { method: opts.method, deadline, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update, validated: true });
+    result = solve(problem, { method: opts.method, deadline: planEnd, seed: opts.seed, iterations: opts.iterations, onProgress: progress.update, validated: true });
     progress.done();
   }
   // The solve options of the spill phase and the hints' plans (the command's one deadline).
-  const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline, seed: opts.seed, iterations: opts.iterations };
+  const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline: planEnd, seed: opts.seed, iterations: opts.iterations };
   // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
   const plan: PlanResult = opts.spill === false ? result : planWithSpill(problem, result, spillOptions(solveOpts, result));
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
@@ -182,7 +185,11 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
   if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
   writeAllAtomic(outputs);
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  // The JSON in pieces (the bytes of JSON.stringify(json, null, 2)): a million buffers' ~134 MB never one string.
+  if (opts.json) {
+    writeJsonPieces(json as unknown as Record<string, unknown>, (piece) => void process.stdout.write(piece));
+    process.stdout.write('\n');
+  }
   else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }

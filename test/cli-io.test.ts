@@ -3,7 +3,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { internalErrorText, writeAllAtomic } from '../src/cli-io.js';
+import { internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, writeAllAtomic } from '../src/cli-io.js';
+import { Deadline } from '../src/solve/deadline.js';
 import { InputError } from '../src/problem/errors.js';
 
 describe('writeAllAtomic', () => {
@@ -65,5 +66,18 @@ describe('internalErrorText', () => {
     expect(text.endsWith('\n')).toBe(true);
     // Not an Error: its text, escaped the same way.
     expect(internalErrorText('odd\x07')).toBe('arenapack: odd\\x07\n');
+  });
+});
+
+describe('planDeadline', () => {
+  it('keeps back the JSON outputs\' time per buffer from the plan, the command\'s deadline otherwise', () => {
+    const end = new Deadline(10_000, () => 0);
+    // A million buffers: 2.5 s a JSON output (--json, --out), none for the text report alone.
+    expect(planDeadline(end, 1_000_000, {}).endMs).toBe(10_000);
+    expect(planDeadline(end, 1_000_000, { json: true }).endMs).toBe(10_000 - 1_000_000 * JSON_OUTPUT_MS_PER_BUFFER);
+    expect(planDeadline(end, 1_000_000, { json: true, out: 'plan.json' }).endMs).toBe(10_000 - 2 * 1_000_000 * JSON_OUTPUT_MS_PER_BUFFER);
+    expect(JSON_OUTPUT_MS_PER_BUFFER * 1_000_000).toBe(2500);
+    // The same clock: what is left is read on it.
+    expect(planDeadline(end, 1000, { out: 'x.csv' }).leftMs()).toBe(10_000 - 2.5);
   });
 });

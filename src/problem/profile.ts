@@ -323,11 +323,25 @@ export function planProfile(problem: Problem, offsets: readonly Bytes[]): PlanPr
   return out;
 }
 
+/** The index of `t` in the sorted `steps` (present there). */
+function rankOf(steps: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * planProfile() of a problem without gaps or aliases, in one sweep: the steps where buffers start or
- * end (sorted as a typed array), the bytes live as buffers start and end, and the high-water mark
- * from a max-heap of the live buffers by their top (offset + size), those that ended dropped when they
- * reach the top. The same profile as liveProfile() and highWaterProfile() merged (a test checks).
+ * planProfile() of a problem without gaps or aliases, over typed arrays: the distinct steps where
+ * buffers start or end (sorted), the bytes live between them from a difference array, and the
+ * high-water mark from a segment tree over those steps, each buffer's top (offset + size) a range
+ * maximum over its steps, pushed down to the leaves once. O(n log n); a million buffers in ~0.3 s
+ * (a heap of the live buffers by top took ~1.5 s). The same profile as liveProfile() and
+ * highWaterProfile() merged (a test checks).
  */
 function plainPlanProfile(problem: Problem, offsets: readonly Bytes[]): PlanProfile {
   const bs = problem.buffers;
@@ -335,67 +349,73 @@ function plainPlanProfile(problem: Problem, offsets: readonly Bytes[]): PlanProf
   if (offsets.length !== n) throw new RangeError(`planProfile: ${offsets.length} offsets for ${n} buffers`);
   const out: PlanProfile = { steps: [], live: [], highWater: [], end: 0 };
   if (n === 0) return out;
-  const start = new Float64Array(n);
-  const end = new Float64Array(n);
-  const top = new Float64Array(n);
   const all = new Float64Array(2 * n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const s = (all[i] = bs[i]!.start);
+    const e = (all[n + i] = bs[i]!.end);
+    if (s < lo) lo = s;
+    if (e > hi) hi = e;
+    if (!Number.isInteger(s) || !Number.isInteger(e)) integral = false;
+  }
+  // The distinct steps, sorted, and each one's rank: integer steps over a range of at most 8n + 64
+  // (usually) by marking them (a sort of 2 x 10^6 doubles alone took ~0.5 s), any others sorted.
+  let steps: Float64Array;
+  let rankAt: Uint32Array | undefined;
+  if (integral && hi - lo <= 8 * n + 64) {
+    rankAt = new Uint32Array(hi - lo + 1);
+    for (let k = 0; k < 2 * n; k++) rankAt[all[k]! - lo] = 1;
+    let m = 0;
+    for (let v = 0; v <= hi - lo; v++) if (rankAt[v] === 1) all[m++] = v + lo;
+    steps = all.subarray(0, m);
+    for (let k = 0; k < m; k++) rankAt[steps[k]! - lo] = k;
+  } else {
+    all.sort();
+    let m = 0;
+    for (let k = 0; k < 2 * n; k++) if (k === 0 || all[k] !== all[k - 1]) all[m++] = all[k]!;
+    steps = all.subarray(0, m);
+  }
+  const m = steps.length;
+  const rank = rankAt === undefined ? (t: number): number => rankOf(steps, t) : (t: number): number => rankAt[t - lo]!;
+  out.end = steps[m - 1]!;
+  // Between steps[k] and steps[k + 1]: live[k] bytes (difference array), high[k] the highest top.
+  const live = new Float64Array(m + 1);
+  let size = 1;
+  while (size < m) size *= 2;
+  const tree = new Float64Array(2 * size);
   for (let i = 0; i < n; i++) {
     const b = bs[i]!;
-    start[i] = all[i] = b.start;
-    end[i] = all[n + i] = b.end;
-    top[i] = offsets[i]! + b.size;
+    let l = rank(b.start);
+    let r = rank(b.end);
+    live[l]! += b.size;
+    live[r]! -= b.size;
+    const top = offsets[i]! + b.size;
+    for (l += size, r += size; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) {
+        if (tree[l]! < top) tree[l] = top;
+        l++;
+      }
+      if (r & 1) {
+        r--;
+        if (tree[r]! < top) tree[r] = top;
+      }
+    }
   }
-  all.sort();
-  const last = all[2 * n - 1]!;
-  out.end = last;
-  const byStart = indicesByKey(start);
-  const byEnd = indicesByKey(end);
-  // A binary max-heap of buffer indices by top; ties by index (any order gives the same maximum).
-  const heap = new Uint32Array(n);
-  let h = 0;
-  const above = (x: number, y: number): boolean => top[x]! > top[y]! || (top[x] === top[y] && x < y);
-  const push = (i: number): void => {
-    let k = h++;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!above(i, heap[p]!)) break;
-      heap[k] = heap[p]!;
-      k = p;
-    }
-    heap[k] = i;
-  };
-  const pop = (): void => {
-    const x = heap[--h]!;
-    let k = 0;
-    for (;;) {
-      const l = 2 * k + 1;
-      if (l >= h) break;
-      const c = l + 1 < h && above(heap[l + 1]!, heap[l]!) ? l + 1 : l;
-      if (!above(heap[c]!, x)) break;
-      heap[k] = heap[c]!;
-      k = c;
-    }
-    heap[k] = x;
-  };
-  let s = 0;
-  let e = 0;
-  let live = 0;
-  for (let k = 0; k < 2 * n; k++) {
-    const t = all[k]!;
-    if (k > 0 && t === all[k - 1]) continue;
-    if (t >= last) break;
-    while (e < n && end[byEnd[e]!]! <= t) live -= bs[byEnd[e++]!]!.size;
-    while (s < n && start[byStart[s]!]! <= t) {
-      const i = byStart[s++]!;
-      live += bs[i]!.size;
-      push(i);
-    }
-    while (h > 0 && end[heap[0]!]! <= t) pop();
-    const high = h > 0 ? top[heap[0]!]! : 0;
-    const m = out.steps.length;
-    if (m > 0 && out.live[m - 1] === live && out.highWater[m - 1] === high) continue;
-    out.steps.push(t);
-    out.live.push(live);
+  for (let v = 1; v < size; v++) {
+    const t = tree[v]!;
+    if (tree[2 * v]! < t) tree[2 * v] = t;
+    if (tree[2 * v + 1]! < t) tree[2 * v + 1] = t;
+  }
+  let bytes = 0;
+  for (let k = 0; k < m - 1; k++) {
+    bytes += live[k]!;
+    const high = tree[size + k]!;
+    const j = out.steps.length;
+    if (j > 0 && out.live[j - 1] === bytes && out.highWater[j - 1] === high) continue;
+    out.steps.push(steps[k]!);
+    out.live.push(bytes);
     out.highWater.push(high);
   }
   return out;

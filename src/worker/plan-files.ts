@@ -74,6 +74,7 @@ export interface Output {
 /** One file's outcome: its report (or JSON) and its exit code (0, 1 internal, 2 input, 3 does not fit). */
 interface FileOutcome {
   text: string;
+  /** The file's JSON entry (a buffer list's plan only with --json; a model's always, its report reads it). */
   json: unknown;
   code: number;
   error?: string;
@@ -216,8 +217,9 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     o.spill === false ? whole : await planWithSpillAsync(problem, whole, spillOptions(opts, whole), problem.capacity, (p, so) => solver.solve(p, so));
   const code = result.fits === false ? EXIT_NO_FIT : 0;
   const hints = problem.capacity !== undefined ? await problemFitHintsWith(problem, result, problem.capacity, opts, (p, so) => solver.solve(p, so)) : [];
-  const json = planToJson(read.all, planOfAll(read, result));
-  if (hints.length > 0) json.hints = hintsToJson(hints);
+  // The plan JSON only for --json (its profile and a million objects: ~0.5 s a 10^5-buffer file, on the main thread).
+  const json = o.json === true ? planToJson(read.all, planOfAll(read, result)) : undefined;
+  if (json !== undefined && hints.length > 0) json.hints = hintsToJson(hints);
   return {
     row: summaryRow([result], result.peak, o.capacity, code, hints),
     text: formatReport(problem, result, file, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read),
@@ -272,6 +274,22 @@ function failure(file: string, e: unknown): FileOutcome {
 }
 
 /**
+ * The deadline of the `index`-th of `files` files planned `jobs` at a time: the time left to the
+ * command's `deadline` is cut into as many slots as there are rounds of files (ceil(files / jobs)),
+ * and a file of round r (index / jobs, rounded down) ends by the end of slot r; the last round by the
+ * command's end. A file that starts early (those before it ended early) has the more time. Without
+ * slots the first files took the whole limit and the last ones started past it, each then still
+ * reading, checking and verifying its buffers (4 files of 10^5 with --jobs 2 under 5 s: 8.8 s).
+ */
+export function fileDeadline(deadline: Deadline, index: number, files: number, jobs: number): Deadline {
+  const rounds = Math.ceil(files / jobs);
+  const round = Math.floor(index / jobs);
+  if (round >= rounds - 1) return deadline;
+  const now = deadline.now();
+  return new Deadline(now + ((deadline.endMs - now) * (round + 1)) / rounds, deadline.clock);
+}
+
+/**
  * Plans every file (CSV, JSON, TFLite, ONNX) in a pool of `jobs` workers; prints the reports (or one
  * JSON array) in file order, errors on `err`. Returns the exit code: 0 when every file planned (and
  * fit the capacity), else the code of the first file that did not (1 internal, 2 input, 3 no fit).
@@ -283,7 +301,7 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
   try {
     // One deadline for the whole command, as for a single file: --time-limit caps the command.
     const deadline = options.deadline ?? Deadline.in(options.timeLimitMs ?? defaultTimeLimitMs(options.method));
-    const pending = files.map((file) => planOne(solver, file, options, deadline).catch((e: unknown) => failure(file, e)));
+    const pending = files.map((file, i) => planOne(solver, file, options, fileDeadline(deadline, i, files.length, jobs)).catch((e: unknown) => failure(file, e)));
     const json: unknown[] = [];
     const outcomes: FileOutcome[] = [];
     let code = 0;

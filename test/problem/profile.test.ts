@@ -86,8 +86,10 @@ describe('step profiles', () => {
   });
 
   it('planProfile in one sweep (no gaps or aliases) equals liveProfile and highWaterProfile merged, on larger random plans', () => {
-    for (let seed = 1; seed <= 20; seed++) {
-      const problem = randomProblem(200 * seed, seed);
+    for (let seed = 1; seed <= 24; seed++) {
+      const base = randomProblem(200 * seed, seed);
+      // Seeds 21..24: steps spread far apart (over 8n apart in all: the steps sorted, not marked).
+      const problem = seed <= 20 ? base : { buffers: base.buffers.map((b) => ({ ...b, start: b.start * 1000 + 7, end: b.end * 1000 + 7 })) };
       const r = rng(seed + 100);
       const offsets = problem.buffers.map(() => Math.floor(r() * 5000));
       const live = liveProfile(problem);

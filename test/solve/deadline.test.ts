@@ -5,6 +5,7 @@ import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
 import { DECODE_CHUNK, Engine } from '../../src/solve/wasm/engine.js';
 import { scatteredProblem, tightProblem } from '../helpers/problems.js';
+import { liveBound } from '../../src/problem/bounds.js';
 
 /** A fake clock that moves `step` ms each time it is read, and remembers the last reading. */
 function tickingClock(step: number): { clock: () => number; last: () => number } {
@@ -138,6 +139,20 @@ describe('a greedy decode looks at the clock between chunks of buffers (Engine.d
     expect(r.notes).toEqual(['greedy-size cut by the time limit after 12288 of 12388 buffers: the rest stacked above them by size class']);
     expect(verifyPlan(big, r.offsets, r.peak).errors).toEqual([]);
     expect(c.last() - d.endMs).toBeLessThanOrEqual(4);
+  });
+
+  it('under a capacity below the bound the decode stops earlier: the spill phase and its checks follow (4 x what the verifier and report keep back)', () => {
+    // 1 ms per clock reading, 12 ms: without a capacity the decode ends (9 chunks); under 80% of the
+    // live bound it keeps back SPILL_FINISH_FACTOR times more and is cut after 6 chunks (after 8 with
+    // the factor 2 it had: the command then ended ~2 s past its limit at 10^6 buffers).
+    const p = scatteredProblem(8 * DECODE_CHUNK + 100, 5);
+    const capacity = Math.floor(liveBound(p) * 0.8);
+    const plain = solve(p, { method: 'greedy-size', deadline: Deadline.in(12, tickingClock(1).clock) });
+    expect(plain.notes).toBeUndefined();
+    const capped = { ...p, capacity };
+    const r = solve(capped, { method: 'greedy-size', deadline: Deadline.in(12, tickingClock(1).clock) });
+    expect(r.notes).toEqual([`greedy-size cut by the time limit after ${6 * DECODE_CHUNK} of ${p.buffers.length} buffers: the rest stacked above them by size class`]);
+    expect(verifyPlan(p, r.offsets, r.peak).errors).toEqual([]);
   });
 
   it('solve() with the portfolio: a cut decode ends the heuristics and the search (noted), with a verified plan', () => {

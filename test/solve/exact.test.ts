@@ -57,6 +57,36 @@ describe('exact search (WASM branch-and-bound)', () => {
     }
   });
 
+  it('asks the clock at bounded intervals of work, however many buffers a child scans (the node limit unchanged)', () => {
+    // 4,000 buffers live together at one step (one part, no cut): each child tried scans them all,
+    // so 64 children, the old interval between two questions, cost 64 x 4,000 work (10^5 buffers:
+    // seconds past the time limit). assembly/clock.ts's TICK_WORK.
+    const TICK_WORK = 65536;
+    const n = 4000;
+    const buffers = Array.from({ length: n }, (_, i) => ({ id: `b${i}`, size: 1 + ((i * 7919) % 1000), start: i % 50, end: 60 + (i % 40) }));
+    const problem = { buffers };
+    const engine = new Engine();
+    engine.load(problem);
+    const works: number[] = [];
+    const out = engine.search(Infinity, 0, () => {
+      works.push(engine.runWork());
+      return works.length < 200;
+    }, 2000);
+    expect(works.length).toBeGreaterThan(10);
+    // A question after every TICK_WORK, give or take one child's work (here ~90,000: its placement
+    // updates its 4,000 neighbours, its node lists and sorts up to 4,000 candidates); a run restarted
+    // counts its work from 0. Before: 64 children (~6 x 10^6) between two questions.
+    const gaps = works.slice(1).map((w, k) => (w >= works[k]! ? w - works[k]! : w));
+    expect(Math.max(works[0]!, ...gaps)).toBeLessThan(TICK_WORK + 30 * n);
+    // The node limit still stops the run where it always did: the clock's questions do not move it.
+    const again = new Engine();
+    again.load(problem);
+    const byNodes = again.search(Infinity, 0, () => true, 2000);
+    engine.load(problem);
+    expect(engine.search(Infinity, 0, () => true, 2000)).toEqual(byNodes);
+    if (out.plan) expect(verifyPlan(problem, out.plan.offsets, out.plan.peak).errors).toEqual([]);
+  });
+
   it('a budget of work ends the search and the local search at the same point on every run', () => {
     const problem = tightProblem(120, 1);
     const engine = new Engine();

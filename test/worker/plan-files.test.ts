@@ -10,7 +10,8 @@ import type { Memory } from '../../src/problem/types.js';
 import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
-import { planFiles, summaryRow } from '../../src/worker/plan-files.js';
+import { fileDeadline, planFiles, summaryRow } from '../../src/worker/plan-files.js';
+import { Deadline } from '../../src/solve/deadline.js';
 import { randomProblem } from '../helpers/problems.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
 
@@ -162,5 +163,23 @@ describe('summaryRow compares like with like after spilling (issue #10 trial: an
     expect(row.arena).toBe(64);
     expect(row.bound).toBe(spilled.bound);
     expect(row.bound).toBeLessThanOrEqual(row.arena);
+  });
+});
+
+describe('fileDeadline', () => {
+  it('cuts the time left into a slot per round of files: a round ends by its slot, the last by the command\'s end', () => {
+    let t = 1000;
+    const end = new Deadline(5000, () => t);
+    // 4 files, 2 at a time: 2 rounds of 2 s each from now (1 s); the second round ends with the command.
+    expect([0, 1, 2, 3].map((i) => fileDeadline(end, i, 4, 2).endMs)).toEqual([3000, 3000, 5000, 5000]);
+    // 5 files, 2 at a time: 3 rounds.
+    expect([0, 1, 2, 3, 4].map((i) => Math.round(fileDeadline(end, i, 5, 2).endMs))).toEqual([2333, 2333, 3667, 3667, 5000]);
+    // One round (files <= jobs): the command's deadline itself.
+    expect(fileDeadline(end, 1, 2, 2)).toBe(end);
+    // Read later: the slots are of what is left then, on the same clock.
+    t = 3000;
+    const d = fileDeadline(end, 0, 4, 2);
+    expect(d.endMs).toBe(4000);
+    expect(d.leftMs()).toBe(1000);
   });
 });

@@ -185,8 +185,13 @@ export class Engine {
    * the last blocks of the heap: any other method allocates after them, load() drops them.
    */
   private searchReady = false;
-  /** Answers the engine's tick: true to go on. */
-  private onTick: (nodes: number) => boolean = () => true;
+  /**
+   * Answers the engine's tick (assembly/clock.ts): true to go on. `exact`: asked at a point the run's
+   * node limit is checked at (every 64 children); else asked because of the work done since the last
+   * question (time and cancellation only: the node limit is not checked there, so where a run stops
+   * at its limit does not depend on how often the clock is asked).
+   */
+  private onTick: (nodes: number, exact: boolean) => boolean = () => true;
   /** The last run, when it paused at its node limit and nothing has used the engine since. */
   private paused: PausedRun | undefined;
   /** The static order of the last run on this engine since the last load (searchRun). */
@@ -202,8 +207,8 @@ export class Engine {
 
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
-    // The engine's one import: asked every few thousand search nodes; non-zero stops the search.
-    const env = { tick: (nodes: number): number => (this.onTick(nodes) ? 0 : 1) };
+    // The engine's one import: asked every 64 children and every TICK_WORK of work of a search; non-zero stops it.
+    const env = { tick: (nodes: number, exact: number): number => (this.onTick(nodes, exact !== 0) ? 0 : 1) };
     this.x = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
   }
 
@@ -332,7 +337,7 @@ export class Engine {
    * restarted with three static orders and node limits that double (as MiniMalloc does; the schedule
    * is src/solve/restarts.ts), so one unlucky early choice does not trap the search; each plan found
    * lowers the cap to its peak - 1. A run that explores its whole tree proves that no plan fits the cap
-   * it had. `more(progress)` is asked every few thousand nodes and ends the search by returning false.
+   * it had. `more(progress)` is asked every 64 children tried and every TICK_WORK of work (assembly/clock.ts) and ends the search by returning false.
    * `switches` (src/solve/switches.ts) turns techniques off, the restarts and static orders included.
    */
   search(
@@ -369,9 +374,10 @@ export class Engine {
   }
 
   /**
-   * One run of the exact search (src/solve/restarts.ts). `more(runNodes)` is asked every few thousand
-   * nodes (with the run's nodes so far) and stops the run by returning false; so does reaching
-   * `ask.stopAt` nodes. Throws when memory runs out.
+   * One run of the exact search (src/solve/restarts.ts). `more(runNodes)` is asked every 64 children
+   * tried and every TICK_WORK of work (assembly/clock.ts; with the run's nodes so far) and stops the
+   * run by returning false; so does reaching `ask.stopAt` nodes (checked every 64 children only, so
+   * the node where a run stops does not depend on the clock). Throws when memory runs out.
    */
   searchRun(ask: RunAsk, more: (runNodes: number) => boolean): RunResult {
     this.prepareSearch();
@@ -410,8 +416,8 @@ export class Engine {
   private runHere(ask: RunAsk, more: (runNodes: number) => boolean, stats: { runs: number; nodes: number }): RunResult {
     this.prepareSearch();
     let stopped = false;
-    this.onTick = (runNodes) => {
-      if (runNodes >= ask.stopAt || !more(runNodes)) stopped = true;
+    this.onTick = (runNodes, exact) => {
+      if ((exact && runNodes >= ask.stopAt) || !more(runNodes)) stopped = true;
       return !stopped;
     };
     try {
