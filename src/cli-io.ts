@@ -114,20 +114,33 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
   });
 }
 
+/** The parsers of options that take one value per use and collect them (see `repeatable`). */
+const REPEATABLE = new WeakSet<object>();
+
+/**
+ * Marks `parse` as the parser of an option that may be given several times, each use adding one value
+ * to the list (`--memory a=1KiB --memory b:2`): refuseRepeatedOptions lets such options repeat. Returns
+ * `parse` itself, so it goes straight into commander's `.option(flags, description, repeatable(fn))`.
+ */
+export function repeatable<T>(parse: (value: string, previous: T[] | undefined) => T[]): (value: string, previous: T[] | undefined) => T[] {
+  REPEATABLE.add(parse);
+  return parse;
+}
+
 /**
  * Refuses an option that takes one value when it is given twice (`--capacity 1KiB --capacity 2KiB`,
  * `--out a.json --out b.json`): commander keeps the last one without a word, and a user who typed both
- * meant one of them. A UsageError (exit 2) names the option and both values. `lists` are the options
- * that take several values, one per use (by attribute name: `memory`, `inplace`, ...); flags without a
+ * meant one of them. A UsageError (exit 2) names the option and both values. Options whose parser is
+ * marked `repeatable` take several values, one per use (`--memory`, `--inplace`, ...); flags without a
  * value (`--json`, `--no-spill`) may repeat, as they say the same thing again. Call it once every
  * option of `cmd` is defined. Returns `cmd`.
  */
-export function refuseRepeatedOptions(cmd: Command, lists: readonly string[]): Command {
+export function refuseRepeatedOptions(cmd: Command): Command {
   const given = new Map<string, string>();
   for (const option of cmd.options) {
     if (!option.required && !option.optional) continue;
+    if (option.parseArg !== undefined && REPEATABLE.has(option.parseArg)) continue;
     const key = option.attributeName();
-    if (lists.includes(key)) continue;
     // Commander emits this once per use, after its own listener has parsed the value (a bad value fails first).
     cmd.on(`option:${option.name()}`, (value: unknown) => {
       const before = given.get(key);
@@ -147,9 +160,18 @@ export function sizeOption(value: string): number {
   }
 }
 
+/** The largest --time-limit, seconds: about 11.6 days (timers in Node and browsers hold at most 2^31 - 1 ms). */
+export const MAX_TIME_LIMIT_S = 1_000_000;
+
+/**
+ * The parser of --time-limit: a positive decimal number of seconds (`10`, `0.5`, `2.`, `.25`), at most
+ * MAX_TIME_LIMIT_S. Hex, exponents, signs, spaces, `Infinity` and 0 are a UsageError (exit 2), as the
+ * integer flags refuse them (intOption).
+ */
 export function secondsOption(value: string): number {
-  const s = Number(value);
-  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive number of seconds`);
+  const s = /^(?:\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive decimal number of seconds (e.g. 10 or 0.5)`);
+  if (s > MAX_TIME_LIMIT_S) throw new UsageError(`--time-limit: ${value} s is more than the largest limit, ${MAX_TIME_LIMIT_S} s`);
   return s;
 }
 

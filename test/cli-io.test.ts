@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { internalErrorText, writeAllAtomic } from '../src/cli-io.js';
+import { internalErrorText, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
 import { InputError } from '../src/problem/errors.js';
 
 describe('writeAllAtomic', () => {
@@ -65,5 +65,20 @@ describe('internalErrorText', () => {
     expect(text.endsWith('\n')).toBe(true);
     // Not an Error: its text, escaped the same way.
     expect(internalErrorText('odd\x07')).toBe('arenapack: odd\\x07\n');
+  });
+});
+
+describe('secondsOption (--time-limit)', () => {
+  it.each([
+    ['10', 10],
+    ['0.5', 0.5],
+    ['.25', 0.25],
+    ['2.', 2],
+    ['1000000', 1_000_000],
+  ])('%j is %d s', (text, s) => expect(secondsOption(text)).toBe(s));
+
+  it.each(['0', '0.0', '-1', '+1', '0x10', '1e3', ' 1', '1 ', 'Infinity', 'NaN', '', '.', '1,5', '1000001'])('%j is refused, naming the flag', (text) => {
+    expect(() => secondsOption(text)).toThrow(UsageError);
+    expect(() => secondsOption(text)).toThrow(/--time-limit/);
   });
 });
