@@ -69,8 +69,6 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['inplace', '--inplace'],
 ];
 
-/** The options that take one value per use and may repeat (by attribute name): every other option that takes a value is refused twice. */
-const LIST_OPTIONS: readonly string[] = ['memory', 'inplace', 'inputShape', 'dim'];
 
 /**
  * The note for --verbose with --json: --verbose adds the methods' table, the proof's details and the
@@ -234,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
-  refuseRepeatedOptions(withModelFlags(plan), LIST_OPTIONS).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+  refuseRepeatedOptions(withModelFlags(plan)).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
     // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
     for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
       if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
@@ -303,7 +301,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the tensors as JSON')
     .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
     .option('--hide-constants', 'leave constant tensors (weights) out of the list');
-  refuseRepeatedOptions(withModelFlags(inspect), LIST_OPTIONS).action((file: string, opts: InspectOptions) => {
+  refuseRepeatedOptions(withModelFlags(inspect)).action((file: string, opts: InspectOptions) => {
     code = runInspect(file, opts);
   });
   const convert = program
@@ -311,7 +309,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
     .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
-  refuseRepeatedOptions(withModelFlags(convert), LIST_OPTIONS).action((file: string, opts: ConvertOptions) => {
+  refuseRepeatedOptions(withModelFlags(convert)).action((file: string, opts: ConvertOptions) => {
     code = runConvert(file, opts);
   });
   try {
