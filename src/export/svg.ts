@@ -10,7 +10,7 @@
  */
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
-import { printable } from '../format/printable.js';
+import { listId, printable } from '../format/printable.js';
 import type { ImportedModel, ModelSubgraph, TensorKind } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import { highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
@@ -378,7 +378,8 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
 export function problemPanels(problem: Problem, plan: PicturedPlan, file: string, capacity?: Bytes): PanelSpec[] {
   const bufs = problem.buffers;
   const all = bufs.map((_, i) => i);
-  const labels = bufs.map((b) => printable(b.id));
+  // As the report's lists show ids (listId): `"a,b"` in the list at the peak is one buffer, not two.
+  const labels = bufs.map((b) => listId(b.id));
   const base = { problem, offsets: plan.offsets, labels, roles: bufs.map((): BufferRole => 'activation'), head: baseName(file) };
   const liveOf = (idx: number[]): Bytes => peakStepOf({ buffers: idx.map((i) => bufs[i]!) }).bytes;
   if (plan.spill === undefined) {
