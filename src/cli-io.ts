@@ -300,18 +300,18 @@ export function prefixOption(value: string): string {
   return value;
 }
 
+/** --align: a power of two in decimal (1, 2, 4, ... 2^30); hex, exponents and signs are refused (exit 2), as intOption does. */
 export function alignOption(value: string): number {
-  const v = Number(value);
+  const v = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!isPowerOfTwo(v)) {
     throw new UsageError(`--align: "${value}" is not a power of two (1, 2, 4, 8, 16, ...)`);
   }
   return v;
 }
 
+/** --batch: a positive decimal integer (intOption's rule: `1e3`, `0x10`, `+4` are refused, exit 2). */
 export function batchOption(value: string): number {
-  const v = Number(value);
-  if (!(Number.isSafeInteger(v) && v > 0)) throw new UsageError(`--batch: "${value}" is not a positive integer`);
-  return v;
+  return intOption('--batch', 1)(value);
 }
 
 /**

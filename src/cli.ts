@@ -17,7 +17,7 @@ import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
-import { terminalSafe } from './format/printable.js';
+import { capMessage, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
@@ -319,7 +319,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof InputError || e instanceof UsageError) {
-      process.stderr.write(`arenapack: ${terminalSafe(e.message)}\n`);
+      process.stderr.write(`arenapack: ${terminalSafe(capMessage(e.message))}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(internalErrorText(e));
