@@ -2,9 +2,10 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
-import { parseSize } from './format/bytes.js';
-import { terminalSafe } from './format/printable.js';
+import { formatBytesExact, parseSize } from './format/bytes.js';
+import { excerpt, terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
+import type { MemoryTier, Problem } from './problem/types.js';
 import { isPowerOfTwo } from './problem/validate.js';
 import type { Command } from 'commander';
 
@@ -332,3 +333,33 @@ export function noSpillWithoutCapacity(file?: string): never {
 export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
   opts.timeLimit !== undefined ? opts.timeLimit * 1000 : undefined;
 
+/**
+ * A buffer list's capacities against the flags, before it is planned (one file, or each of several).
+ * Refused (InputError, exit 2): a JSON problem with both "capacity" and "memories" (with memories every
+ * memory has its own capacity), and buffers that name "memories" where the plan has none (neither
+ * --memory nor the file's). Returns the notes for what a flag replaces: --memory over the file's own
+ * "memories", --capacity over its own "capacity".
+ */
+export function checkCapacities(file: string, problem: Problem, flags: { memory?: readonly MemoryTier[]; capacity?: number }): string[] {
+  const notes: string[] = [];
+  if (problem.memories !== undefined && problem.capacity !== undefined) {
+    throw new InputError(`${file}: "capacity" and "memories" are both given: with memories each memory has its own capacity; give one of them`, { file, field: 'capacity' });
+  }
+  if (flags.memory !== undefined && problem.memories !== undefined) {
+    notes.push(`--memory replaces the "memories" of ${file} (${problem.memories.map((m) => m.name).join(', ')})`);
+  }
+  if (flags.memory === undefined && flags.capacity !== undefined && problem.capacity !== undefined && problem.capacity !== flags.capacity) {
+    notes.push(`--capacity ${formatBytesExact(flags.capacity)} replaces the capacity of ${file} (${formatBytesExact(problem.capacity)})`);
+  }
+  if (flags.memory === undefined && problem.memories === undefined) {
+    const named = problem.buffers.findIndex((b) => b.memories !== undefined);
+    if (named >= 0) {
+      const b = problem.buffers[named]!;
+      throw new InputError(
+        `${file}: buffer "${excerpt(b.id)}" names the memories it may use (${b.memories!.map((m) => `"${excerpt(m)}"`).join(', ')}), but no memories are given: add "memories" to the file or --memory flags`,
+        { file, buffer: b.id, field: 'memories' },
+      );
+    }
+  }
+  return notes;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkCapacities, checkOutputPaths, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -127,6 +127,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const problem = read.problem;
   // Memory tiers: from --memory flags, or the JSON problem's own "memories".
   const memories = opts.memory ?? problem.memories;
+  for (const note of checkCapacities(file, problem, opts)) process.stderr.write(`arenapack: note: ${note}\n`);
   if (memories !== undefined) {
     const clash: [string, boolean][] = [
       ['--capacity', opts.capacity !== undefined],
@@ -143,7 +144,11 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
           ? 'the picture of a plan over memory tiers is drawn for models'
           : given[0] === '--trace'
             ? 'a plan over memory tiers has no trace yet (--out writes each buffer\'s memory and offset)'
-            : '--capacity C is the two memories --memory chip=C:0 --memory ddr:1';
+            : given[0] === '--no-spill'
+              ? 'memory tiers have no spill phase: each memory holds what it has room for, and the last takes the rest (a bounded last memory is a limit that holds)'
+              : given[0] === '--capacity'
+                ? '--capacity C is the two memories --memory chip=C:0 --memory ddr:1'
+                : 'GLPK\'s models plan one arena; memory tiers use their own model';
       throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
     }
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });

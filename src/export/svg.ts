@@ -214,7 +214,7 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   const headLine = `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveThere)} live in ${plural(at.length, 'buffer')}`;
   out.push(`<text class="at-peak" x="12" y="${ty}" font-weight="bold">${esc(fit(headLine, W - 24))}</text>`);
   out.push(...wrapList(list, W - 24, PEAK_LINES - 1).map((t, k) => `<text class="at-peak" x="12" y="${ty + LINE_H * (k + 1)}">${esc(t)}</text>`));
-  out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined));
+  out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined, new Set(p.idx.map((i) => p.roles[i] ?? 'activation'))));
   out.push('</g>');
   return out;
 }
@@ -281,11 +281,12 @@ function profileChart(live: StepProfile, high: StepProfile, y0: number, sx: numb
 }
 
 /** The legend: what fills and lines mean. */
-function legend(y: number, capacity: boolean): string[] {
+function legend(y: number, capacity: boolean, roles: ReadonlySet<BufferRole>): string[] {
   const items: [string, string][] = [
     ['<rect width="14" height="10" fill="hsl(200,55%,72%)" stroke="#333" stroke-width="0.4"/>', 'activation'],
-    ['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared'],
-    ['<rect width="14" height="10" fill="url(#hatch-weights)" stroke="#333" stroke-width="0.4"/>', 'W: weights'],
+    // Prepared and weight buffers only where the plan has some (a CSV's never does).
+    ...(roles.has('prepared') ? ([['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared']] as [string, string][]) : []),
+    ...(roles.has('weights') ? ([['<rect width="14" height="10" fill="url(#hatch-weights)" stroke="#333" stroke-width="0.4"/>', 'W: weights']] as [string, string][]) : []),
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#1a7f37" stroke-width="1.5" stroke-dasharray="2 2"/>', 'lower bound'],
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#222" stroke-width="1.5" stroke-dasharray="6 3"/>', 'peak (arena)'],
     ...(capacity ? ([['<line x1="0" y1="5" x2="14" y2="5" stroke="#cf222e" stroke-width="1.5"/>', 'capacity']] as [string, string][]) : []),

@@ -178,6 +178,12 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       break;
     }
     if (!choice.complete) proven = false;
+    // Shrunk to nothing after failed placements (a method without reuse, such as naive, fails every set of
+    // two): the greedy fallback keeps what the method itself places below the capacity instead.
+    if (knapsack < capacity && !choice.kept.some((k, i) => k && !mustStay(problem, i))) {
+      fallback = 'rounds';
+      break;
+    }
     tried = round;
     const chip = yield* place(choice.kept);
     if (chip === undefined || chip.fits) {
