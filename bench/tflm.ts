@@ -118,9 +118,11 @@ function roundedFloors(model: ImportedModel, scratch: ModelScratch): { plain: Fl
     const extra = operatorAt.map((op) =>
       scratch.operators.filter((o) => o.subgraph === s && o.operator === op).reduce((a, o) => a + o.requests.reduce((x, r) => x + tflmAligned(r.bytes), 0), 0),
     );
-    const bytesOf = (t: number): number => sg.tensors.find((x) => x.index === t)?.bytes ?? 0;
+    const byIndex = new Map(sg.tensors.map((x) => [x.index, x]));
+    const ends = new Set([...sg.inputs, ...sg.outputs]);
+    const bytesOf = (t: number): number => byIndex.get(t)?.bytes ?? 0;
     // What may give its bytes to an in-place output (src/graph/inplace.ts): an activation, not a graph input or output.
-    const activation = (t: number): boolean => sg.tensors.find((x) => x.index === t)?.kind === 'activation' && !sg.inputs.includes(t) && !sg.outputs.includes(t);
+    const activation = (t: number): boolean => byIndex.get(t)?.kind === 'activation' && !ends.has(t);
     operatorFloors(graph, extra, true).forEach((b, v) => {
       const op = sg.operators[operatorAt[v]!]!;
       const label = `${op.type}#${op.index}${model.subgraphs.length > 1 ? `/${s}` : ''}`;

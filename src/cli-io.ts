@@ -2,9 +2,10 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
-import { parseSize } from './format/bytes.js';
-import { terminalSafe } from './format/printable.js';
+import { formatBytesExact, parseSize } from './format/bytes.js';
+import { excerpt, terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
+import type { MemoryTier, Problem } from './problem/types.js';
 import { isPowerOfTwo } from './problem/validate.js';
 import type { Command } from 'commander';
 import type { Deadline } from './solve/deadline.js';
@@ -115,20 +116,33 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
   });
 }
 
+/** The parsers of options that take one value per use and collect them (see `repeatable`). */
+const REPEATABLE = new WeakSet<object>();
+
+/**
+ * Marks `parse` as the parser of an option that may be given several times, each use adding one value
+ * to the list (`--memory a=1KiB --memory b:2`): refuseRepeatedOptions lets such options repeat. Returns
+ * `parse` itself, so it goes straight into commander's `.option(flags, description, repeatable(fn))`.
+ */
+export function repeatable<T>(parse: (value: string, previous: T[] | undefined) => T[]): (value: string, previous: T[] | undefined) => T[] {
+  REPEATABLE.add(parse);
+  return parse;
+}
+
 /**
  * Refuses an option that takes one value when it is given twice (`--capacity 1KiB --capacity 2KiB`,
  * `--out a.json --out b.json`): commander keeps the last one without a word, and a user who typed both
- * meant one of them. A UsageError (exit 2) names the option and both values. `lists` are the options
- * that take several values, one per use (by attribute name: `memory`, `inplace`, ...); flags without a
+ * meant one of them. A UsageError (exit 2) names the option and both values. Options whose parser is
+ * marked `repeatable` take several values, one per use (`--memory`, `--inplace`, ...); flags without a
  * value (`--json`, `--no-spill`) may repeat, as they say the same thing again. Call it once every
  * option of `cmd` is defined. Returns `cmd`.
  */
-export function refuseRepeatedOptions(cmd: Command, lists: readonly string[]): Command {
+export function refuseRepeatedOptions(cmd: Command): Command {
   const given = new Map<string, string>();
   for (const option of cmd.options) {
     if (!option.required && !option.optional) continue;
+    if (option.parseArg !== undefined && REPEATABLE.has(option.parseArg)) continue;
     const key = option.attributeName();
-    if (lists.includes(key)) continue;
     // Commander emits this once per use, after its own listener has parsed the value (a bad value fails first).
     cmd.on(`option:${option.name()}`, (value: unknown) => {
       const before = given.get(key);
@@ -148,9 +162,18 @@ export function sizeOption(value: string): number {
   }
 }
 
+/** The largest --time-limit, seconds: about 11.6 days (timers in Node and browsers hold at most 2^31 - 1 ms). */
+export const MAX_TIME_LIMIT_S = 1_000_000;
+
+/**
+ * The parser of --time-limit: a positive decimal number of seconds (`10`, `0.5`, `2.`, `.25`), at most
+ * MAX_TIME_LIMIT_S. Hex, exponents, signs, spaces, `Infinity` and 0 are a UsageError (exit 2), as the
+ * integer flags refuse them (intOption).
+ */
 export function secondsOption(value: string): number {
-  const s = Number(value);
-  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive number of seconds`);
+  const s = /^(?:\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--time-limit: "${value}" is not a positive decimal number of seconds (e.g. 10 or 0.5)`);
+  if (s > MAX_TIME_LIMIT_S) throw new UsageError(`--time-limit: ${value} s is more than the largest limit, ${MAX_TIME_LIMIT_S} s`);
   return s;
 }
 
@@ -279,18 +302,18 @@ export function prefixOption(value: string): string {
   return value;
 }
 
+/** --align: a power of two in decimal (1, 2, 4, ... 2^30); hex, exponents and signs are refused (exit 2), as intOption does. */
 export function alignOption(value: string): number {
-  const v = Number(value);
+  const v = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!isPowerOfTwo(v)) {
     throw new UsageError(`--align: "${value}" is not a power of two (1, 2, 4, 8, 16, ...)`);
   }
   return v;
 }
 
+/** --batch: a positive decimal integer (intOption's rule: `1e3`, `0x10`, `+4` are refused, exit 2). */
 export function batchOption(value: string): number {
-  const v = Number(value);
-  if (!(Number.isSafeInteger(v) && v > 0)) throw new UsageError(`--batch: "${value}" is not a positive integer`);
-  return v;
+  return intOption('--batch', 1)(value);
 }
 
 /**
@@ -329,4 +352,35 @@ export const JSON_OUTPUT_MS_PER_BUFFER = 0.0025;
 export function planDeadline(deadline: Deadline, buffers: number, opts: { json?: boolean; out?: string }): Deadline {
   const outputs = (opts.json === true ? 1 : 0) + (opts.out !== undefined ? 1 : 0);
   return outputs === 0 ? deadline : deadline.before(buffers * outputs * JSON_OUTPUT_MS_PER_BUFFER);
+}
+
+/**
+ * A buffer list's capacities against the flags, before it is planned (one file, or each of several).
+ * Refused (InputError, exit 2): a JSON problem with both "capacity" and "memories" (with memories every
+ * memory has its own capacity), and buffers that name "memories" where the plan has none (neither
+ * --memory nor the file's). Returns the notes for what a flag replaces: --memory over the file's own
+ * "memories", --capacity over its own "capacity".
+ */
+export function checkCapacities(file: string, problem: Problem, flags: { memory?: readonly MemoryTier[]; capacity?: number }): string[] {
+  const notes: string[] = [];
+  if (problem.memories !== undefined && problem.capacity !== undefined) {
+    throw new InputError(`${file}: "capacity" and "memories" are both given: with memories each memory has its own capacity; give one of them`, { file, field: 'capacity' });
+  }
+  if (flags.memory !== undefined && problem.memories !== undefined) {
+    notes.push(`--memory replaces the "memories" of ${file} (${problem.memories.map((m) => m.name).join(', ')})`);
+  }
+  if (flags.memory === undefined && flags.capacity !== undefined && problem.capacity !== undefined && problem.capacity !== flags.capacity) {
+    notes.push(`--capacity ${formatBytesExact(flags.capacity)} replaces the capacity of ${file} (${formatBytesExact(problem.capacity)})`);
+  }
+  if (flags.memory === undefined && problem.memories === undefined) {
+    const named = problem.buffers.findIndex((b) => b.memories !== undefined);
+    if (named >= 0) {
+      const b = problem.buffers[named]!;
+      throw new InputError(
+        `${file}: buffer "${excerpt(b.id)}" names the memories it may use (${b.memories!.map((m) => `"${excerpt(m)}"`).join(', ')}), but no memories are given: add "memories" to the file or --memory flags`,
+        { file, buffer: b.id, field: 'memories' },
+      );
+    }
+  }
+  return notes;
 }

@@ -31,7 +31,7 @@ import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
 import { INPLACE_KINDS, type InplaceKind } from './graph/inplace.js';
 import { formatInplaceSaving, inplaceSaving, type InplaceSaving } from './export/inplace-report.js';
-import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, repeatable, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -368,16 +368,16 @@ export function withModelFlags(cmd: Command): Command {
     .option(
       '--inplace <kind>',
       "models: operators that work in place: elementwise (an element-wise output takes a dying input's bytes, for the kernels TFLM's list names) or concat (a concatenation's dying inputs placed in its output); repeat for both",
-      inplaceOption,
+      repeatable(inplaceOption),
     )
     .option(
       '--input-shape <name=dims>',
       'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',
-      (v: string, all: string[] = []) => [...all, v],
+      repeatable((v: string, all: string[] = []) => [...all, v]),
     )
     .option(
       '--dim <name=value>',
       'ONNX: value of a symbolic input dimension by its name, e.g. sequence=512 (repeat per name)',
-      (v: string, all: string[] = []) => [...all, v],
+      repeatable((v: string, all: string[] = []) => [...all, v]),
     );
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { checkCapacities, checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import { planFiles } from './worker/plan-files.js';
 import {
   importOptions,
@@ -18,7 +18,7 @@ import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
-import { terminalSafe } from './format/printable.js';
+import { capMessage, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-file.js';
 import { InputError } from './problem/errors.js';
@@ -70,8 +70,6 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
   ['inplace', '--inplace'],
 ];
 
-/** The options that take one value per use and may repeat (by attribute name): every other option that takes a value is refused twice. */
-const LIST_OPTIONS: readonly string[] = ['memory', 'inplace', 'inputShape', 'dim'];
 
 /**
  * The note for --verbose with --json: --verbose adds the methods' table, the proof's details and the
@@ -130,6 +128,7 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const problem = read.problem;
   // Memory tiers: from --memory flags, or the JSON problem's own "memories".
   const memories = opts.memory ?? problem.memories;
+  for (const note of checkCapacities(file, problem, opts)) process.stderr.write(`arenapack: note: ${note}\n`);
   if (memories !== undefined) {
     const clash: [string, boolean][] = [
       ['--capacity', opts.capacity !== undefined],
@@ -146,7 +145,11 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
           ? 'the picture of a plan over memory tiers is drawn for models'
           : given[0] === '--trace'
             ? 'a plan over memory tiers has no trace yet (--out writes each buffer\'s memory and offset)'
-            : '--capacity C is the two memories --memory chip=C:0 --memory ddr:1';
+            : given[0] === '--no-spill'
+              ? 'memory tiers have no spill phase: each memory holds what it has room for, and the last takes the rest (a bounded last memory is a limit that holds)'
+              : given[0] === '--capacity'
+                ? '--capacity C is the two memories --memory chip=C:0 --memory ddr:1'
+                : 'GLPK\'s models plan one arena; memory tiers use their own model';
       throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
     }
     return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
@@ -241,7 +244,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
-  refuseRepeatedOptions(withModelFlags(plan), LIST_OPTIONS).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
+  refuseRepeatedOptions(withModelFlags(plan)).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
     // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
     for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
       if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
@@ -310,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the tensors as JSON')
     .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
     .option('--hide-constants', 'leave constant tensors (weights) out of the list');
-  refuseRepeatedOptions(withModelFlags(inspect), LIST_OPTIONS).action((file: string, opts: InspectOptions) => {
+  refuseRepeatedOptions(withModelFlags(inspect)).action((file: string, opts: InspectOptions) => {
     code = runInspect(file, opts);
   });
   const convert = program
@@ -318,7 +321,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
     .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
-  refuseRepeatedOptions(withModelFlags(convert), LIST_OPTIONS).action((file: string, opts: ConvertOptions) => {
+  refuseRepeatedOptions(withModelFlags(convert)).action((file: string, opts: ConvertOptions) => {
     code = runConvert(file, opts);
   });
   try {
@@ -328,7 +331,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof InputError || e instanceof UsageError) {
-      process.stderr.write(`arenapack: ${terminalSafe(e.message)}\n`);
+      process.stderr.write(`arenapack: ${terminalSafe(capMessage(e.message))}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(internalErrorText(e));

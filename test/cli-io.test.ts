@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, writeAllAtomic } from '../src/cli-io.js';
+import { internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
 import { Deadline } from '../src/solve/deadline.js';
 import { InputError } from '../src/problem/errors.js';
 
@@ -79,5 +79,20 @@ describe('planDeadline', () => {
     expect(JSON_OUTPUT_MS_PER_BUFFER * 1_000_000).toBe(2500);
     // The same clock: what is left is read on it.
     expect(planDeadline(end, 1000, { out: 'x.csv' }).leftMs()).toBe(10_000 - 2.5);
+  });
+});
+
+describe('secondsOption (--time-limit)', () => {
+  it.each([
+    ['10', 10],
+    ['0.5', 0.5],
+    ['.25', 0.25],
+    ['2.', 2],
+    ['1000000', 1_000_000],
+  ])('%j is %d s', (text, s) => expect(secondsOption(text)).toBe(s));
+
+  it.each(['0', '0.0', '-1', '+1', '0x10', '1e3', ' 1', '1 ', 'Infinity', 'NaN', '', '.', '1,5', '1000001'])('%j is refused, naming the flag', (text) => {
+    expect(() => secondsOption(text)).toThrow(UsageError);
+    expect(() => secondsOption(text)).toThrow(/--time-limit/);
   });
 });

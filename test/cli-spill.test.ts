@@ -62,6 +62,8 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(text.out).toMatch(/on chip: 48\.00 KiB \(49152 B\) by \S+, 4 buffers within 64\.00 KiB/);
     expect(text.out).toMatch(/DDR: +40\.00 KiB \(40960 B\) by \S+, 1 buffer spilled/);
     expect(text.out).toMatch(/spilled: c1\n/);
+    // The baseline keeps every buffer on chip: it is compared with the plan of every buffer on chip, and says so.
+    expect(text.out).toMatch(/before +88\.00 KiB \(90112 B\) +greedy by size.*: the same as the arena needed above \(every buffer on chip\)\n/);
     const outJson = join(dir, 'spill.plan.json');
     const outCsv = join(dir, 'spill.plan.csv');
     const json = run('plan', spill, '--capacity', '64KiB', '--json', '--out', outJson);
@@ -170,6 +172,11 @@ describe('ids in the report\'s lists (issue #10): one id, one item', () => {
     expect(r.out).toMatch(/peak on chip +step 1: 60 B live in 2 buffers: a 30 B, b 30 B\n/);
     const j = JSON.parse(run('plan', csv, '--capacity', '64', '--json').out) as JsonPlan;
     expect(j.spilled).toEqual(['a,b']);
+    const svg = join(dir, 'comma.svg');
+    expect(run('plan', csv, '--capacity', '100', '--svg', svg).code).toBe(0);
+    // The SVG names them as the report does: its list at the peak and the tooltips.
+    expect(readFileSync(svg, 'utf8')).toContain('&quot;a,b&quot; 40 B');
+    expect(readFileSync(svg, 'utf8')).toContain('<title>&quot;c d&quot;: 10 B');
     const at = run('plan', csv, '--capacity', '100');
     expect(at.out).toMatch(/peak +step 1: 100 B live in 3 buffers: "a,b" 40 B, a 30 B, b 30 B\n/);
     const big = file('big.csv', 'id,lower,upper,size\n"a,b",0,2,100\n"c d",0,2,30\n');

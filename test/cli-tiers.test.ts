@@ -320,3 +320,38 @@ describe('plan A B ... --memory --jobs N', () => {
     expect(run('plan', csv, model, ...mems, '--capacity', '1KiB').err).toMatch(/--capacity does not go with --memory/);
   });
 });
+
+describe('a JSON problem whose capacities cannot both hold', () => {
+  const two = '[{"id":"a","size":64,"start":0,"end":2},{"id":"b","size":64,"start":1,"end":3}]';
+  it('"capacity" with "memories": exit 2, naming both (the capacity was ignored)', () => {
+    const f = file('cap-mem.json', `{"capacity":10,"memories":[{"name":"sram","capacity":128,"cost":1},{"name":"ddr","cost":5}],"buffers":${two}}`);
+    const r = run('plan', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cap-mem\.json: "capacity" and "memories" are both given/);
+    expect(r.out).toBe('');
+  });
+
+  it('a buffer naming "memories" where the plan has none: exit 2, naming the buffer; with --memory it plans', () => {
+    const f = file('named.json', '{"buffers":[{"id":"a","size":64,"start":0,"end":2,"memories":["ddr"]},{"id":"b","size":64,"start":1,"end":3}]}');
+    const r = run('plan', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/named\.json: buffer "a" names the memories it may use \("ddr"\), but no memories are given/);
+    expect(run('plan', f, '--memory', 'sram=64:1', '--memory', 'ddr:5').code).toBe(0);
+  });
+
+  it('a memory name --memory would refuse ("dd r") is refused in a file too', () => {
+    const r = run('plan', file('space.json', `{"memories":[{"name":"dd r","cost":1}],"buffers":${two}}`));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/memory "dd r": name must be a letter followed by letters, digits or _/);
+  });
+
+  it('--capacity over the file\'s own, and --memory over its "memories": planned with the flag, a note says so', () => {
+    const c = run('plan', file('own-cap.json', `{"capacity":"64KiB","buffers":${two}}`), '--capacity', '128KiB', '--json');
+    expect(c.code).toBe(0);
+    expect(c.err).toMatch(/note: --capacity 128\.00 KiB \(131072 B\) replaces the capacity of .*own-cap\.json \(64\.00 KiB \(65536 B\)\)/);
+    const m = run('plan', file('own-mem.json', `{"memories":[{"name":"sram","capacity":128,"cost":1},{"name":"ddr","cost":5}],"buffers":${two}}`), '--memory', 'x:1');
+    expect(m.code).toBe(0);
+    expect(m.err).toMatch(/note: --memory replaces the "memories" of .*own-mem\.json \(sram, ddr\)/);
+    expect(m.out).toMatch(/2 buffers over 1 memory\n/);
+  });
+});

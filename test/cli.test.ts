@@ -106,6 +106,7 @@ describe('arenapack plan', () => {
     [['plan', 'BAD', '--capacity', 'lots'], /--capacity: "lots" is not a size/],
     [['plan', 'BAD'], /bad.csv:3: buffer "b2": size "x" is not a safe integer/],
     [['plan', 'DUP'], /dup.csv:3: buffer "a": id is used twice/],
+    [['plan', 'NOID'], /noid.csv:3: buffer #1: id must be a non-empty string, got ""/],
     [['plan', 'BAD', '--method', 'magic'], /argument 'magic' is invalid/],
     [['plan', 'BAD', '--time-limit', '-1'], /--time-limit/],
     [['frobnicate'], /unknown command/],
@@ -113,7 +114,8 @@ describe('arenapack plan', () => {
     const bad = file('bad.csv', 'id,lower,upper,size\nb1,0,1,4\nb2,0,1,x\n');
     const dup = file('dup.csv', 'id,lower,upper,size\na,0,1,4\na,0,1,4\n');
     const out = join(dir, `never-${Math.random().toString(36).slice(2)}.json`);
-    const argv = args.map((a) => (a === 'BAD' ? bad : a === 'DUP' ? dup : a));
+    const noid = file('noid.csv', 'id,lower,upper,size\nb,0,1,4\n,0,1,4\n');
+    const argv = args.map((a) => (a === 'BAD' ? bad : a === 'DUP' ? dup : a === 'NOID' ? noid : a));
     const r = run(...argv, '--out', out);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(msg);
@@ -239,6 +241,10 @@ describe('arenapack on models (.tflite)', () => {
     [['plan', 'M.onnx'], /M\.onnx: not a valid ONNX model/],
     [['plan', 'DYN', '--align', '3'], /--align: "3" is not a power of two/],
     [['plan', 'DYN', '--batch', '0'], /--batch: "0" is not a positive integer/],
+    [['plan', 'DYN', '--batch', '1e3'], /--batch: "1e3" is not a positive integer/],
+    [['plan', 'DYN', '--batch', '0x10'], /--batch: "0x10" is not a positive integer/],
+    [['plan', 'DYN', '--align', '0x10'], /--align: "0x10" is not a power of two/],
+    [['plan', 'DYN', '--align', '1e1'], /--align: "1e1" is not a power of two/],
     [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
     [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
     [['plan', 'UNDERFILE'], /ok\.csv\/x\.csv: cannot read \(ENOTDIR\)/],

@@ -22,7 +22,9 @@ import { listId } from '../format/printable.js';
  */
 export function lessThan(now: number, was: number): string {
   const gain = was > 0 ? ((was - now) / was) * 100 : 0;
-  return gain > 0 ? `${gain.toFixed(1)}% less with this plan` : gain < 0 ? `${(-gain).toFixed(1)}% more with this plan` : 'the same as this plan';
+  // One decimal, or two significant digits when that would read 0.0% (8 B of 58,576: 0.014%).
+  const pct = (x: number): string => (x >= 0.05 ? x.toFixed(1) : x.toPrecision(2));
+  return gain > 0 ? `${pct(gain)}% less with this plan` : gain < 0 ? `${pct(-gain)}% more with this plan` : 'the same as this plan';
 }
 
 const STATUS_TEXT = {
@@ -294,7 +296,8 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   }
   const baseline = options.baseline === undefined ? problemBaseline(problem) : options.baseline;
   if (baseline !== null) {
-    const cmp = lessThan(whole.peak, baseline.peak);
+    // After spilling, both sides are every buffer on chip (the baseline spills nothing): say so.
+    const cmp = lessThan(whole.peak, baseline.peak).replace('this plan', spill ? 'the arena needed above (every buffer on chip)' : 'this plan');
     out.push(`  before          ${exact(baseline.peak)}  ${baseline.name}: ${cmp}`);
   } else if (options.baseline === undefined) {
     out.push(`  before          not computed: TFLite's greedy planner is left out above ${BASELINE_MAX_BUFFERS} buffers (a second full placement)`);

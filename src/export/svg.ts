@@ -10,7 +10,7 @@
  */
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
-import { printable } from '../format/printable.js';
+import { listId, printable } from '../format/printable.js';
 import type { ImportedModel, ModelSubgraph, TensorKind } from '../import/model.js';
 import { peakStep as peakStepOf } from '../problem/bounds.js';
 import { highWaterProfile, liveAt, liveBytesAt, liveProfile, planPeakStep, type StepProfile } from '../problem/profile.js';
@@ -214,7 +214,7 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   const headLine = `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveThere)} live in ${plural(at.length, 'buffer')}`;
   out.push(`<text class="at-peak" x="12" y="${ty}" font-weight="bold">${esc(fit(headLine, W - 24))}</text>`);
   out.push(...wrapList(list, W - 24, PEAK_LINES - 1).map((t, k) => `<text class="at-peak" x="12" y="${ty + LINE_H * (k + 1)}">${esc(t)}</text>`));
-  out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined));
+  out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined, new Set(p.idx.map((i) => p.roles[i] ?? 'activation'))));
   out.push('</g>');
   return out;
 }
@@ -281,11 +281,12 @@ function profileChart(live: StepProfile, high: StepProfile, y0: number, sx: numb
 }
 
 /** The legend: what fills and lines mean. */
-function legend(y: number, capacity: boolean): string[] {
+function legend(y: number, capacity: boolean, roles: ReadonlySet<BufferRole>): string[] {
   const items: [string, string][] = [
     ['<rect width="14" height="10" fill="hsl(200,55%,72%)" stroke="#333" stroke-width="0.4"/>', 'activation'],
-    ['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared'],
-    ['<rect width="14" height="10" fill="url(#hatch-weights)" stroke="#333" stroke-width="0.4"/>', 'W: weights'],
+    // Prepared and weight buffers only where the plan has some (a CSV's never does).
+    ...(roles.has('prepared') ? ([['<rect width="14" height="10" fill="url(#hatch-prepared)" stroke="#333" stroke-width="0.4"/>', 'P: prepared']] as [string, string][]) : []),
+    ...(roles.has('weights') ? ([['<rect width="14" height="10" fill="url(#hatch-weights)" stroke="#333" stroke-width="0.4"/>', 'W: weights']] as [string, string][]) : []),
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#1a7f37" stroke-width="1.5" stroke-dasharray="2 2"/>', 'lower bound'],
     ['<line x1="0" y1="5" x2="14" y2="5" stroke="#222" stroke-width="1.5" stroke-dasharray="6 3"/>', 'peak (arena)'],
     ...(capacity ? ([['<line x1="0" y1="5" x2="14" y2="5" stroke="#cf222e" stroke-width="1.5"/>', 'capacity']] as [string, string][]) : []),
@@ -378,7 +379,8 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
 export function problemPanels(problem: Problem, plan: PicturedPlan, file: string, capacity?: Bytes): PanelSpec[] {
   const bufs = problem.buffers;
   const all = bufs.map((_, i) => i);
-  const labels = bufs.map((b) => printable(b.id));
+  // As the report's lists show ids (listId): `"a,b"` in the list at the peak is one buffer, not two.
+  const labels = bufs.map((b) => listId(b.id));
   const base = { problem, offsets: plan.offsets, labels, roles: bufs.map((): BufferRole => 'activation'), head: baseName(file) };
   const liveOf = (idx: number[]): Bytes => peakStepOf({ buffers: idx.map((i) => bufs[i]!) }).bytes;
   if (plan.spill === undefined) {

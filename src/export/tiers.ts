@@ -6,6 +6,7 @@ import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { Problem } from '../problem/types.js';
 import type { TieredPlan, TierUsage } from '../solve/tiers/planner.js';
 import { solutionToCsv } from './csv.js';
+import { plural } from '../format/plural.js';
 
 /** A tiered plan as `--json` prints it. Keys beyond these may be added, never taken away. */
 export interface TieredPlanJson {
@@ -86,7 +87,7 @@ const percent = (cost: number, bound: number): string => (bound > 0 ? `${(((cost
 
 /** The text report of a tiered plan: one row per memory, the traffic cost, its bound and the baseline's. */
 export function formatTieredReport(problem: Problem, plan: TieredPlan, title: string): string {
-  const out: string[] = [`${title}: ${problem.buffers.length} buffers over ${plan.memories.length} memories`, ''];
+  const out: string[] = [`${title}: ${plural(problem.buffers.length, 'buffer')} over ${plural(plan.memories.length, 'memory', 'memories')}`, ''];
   const rows = plan.usage.map((u) => [
     u.name,
     u.capacity === undefined ? 'unbounded' : formatBytes(u.capacity),

@@ -6,14 +6,15 @@
  * (`0`, `20`, `2.5`: no sign, exponent or hexadecimal, so `-0` and `+1` are refused).
  */
 import type { MemoryTier } from '../problem/types.js';
+import { MEMORY_NAME } from '../problem/validate.js';
 import { parseSize } from './bytes.js';
 import { plural } from './plural.js';
 
 /** A cost as written: digits, then an optional fraction (`.` and digits). */
 const COST = /^\d+(?:\.\d+)?$/;
 
-/** A name: a letter, then letters, digits or `_`. */
-const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A name: a letter, then letters, digits or `_` (the rule every memory's name follows). */
+const NAME = MEMORY_NAME;
 
 /** `"text"` for a message, or `an empty field` when the text is empty. */
 const shown = (field: string): string => (field === '' ? 'an empty field' : `"${field}"`);

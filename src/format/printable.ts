@@ -60,3 +60,30 @@ export function listId(id: string): string {
 export function quoted(name: string): string {
   return `"${printable(name.replace(/["\\]/g, '\\$&'))}"`;
 }
+
+/** The most characters of one value a message quotes (see excerpt). */
+export const EXCERPT_CHARS = 80;
+
+/**
+ * A value from the input as a message quotes it: printable(), and cut to its first `max` characters
+ * (default EXCERPT_CHARS) with `… (N characters)` after, so a 5 MB line of NULs gives a message of one
+ * line, not 20 MB of escapes. A surrogate pair is never cut in half.
+ */
+export function excerpt(value: string, max = EXCERPT_CHARS): string {
+  if (value.length <= max) return printable(value);
+  let cut = max;
+  const c = value.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return `${printable(value.slice(0, cut))}… (${value.length} characters)`;
+}
+
+/** The most characters of an error message the command line prints (see capMessage). */
+export const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * An error message as the command line prints it: whole when up to MAX_MESSAGE_CHARS, else its start and
+ * `… (message cut: N characters)` — a safety net under excerpt(), for a message that quotes input whole.
+ */
+export function capMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (message cut: ${message.length} characters)`;
+}

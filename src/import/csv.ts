@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { printable } from '../format/printable.js';
+import { excerpt } from '../format/printable.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 import { parseGaps } from '../format/gaps.js';
@@ -109,8 +109,31 @@ export function parseCsv(text: string, file = '<csv>', lines?: number[]): Proble
   return plainCsvProblem(text, lines) ?? parseCsvRecords(text, file, lines);
 }
 
+/**
+ * The longest first line read as a header, characters: every column name with room to spare (the
+ * longest header of all columns is under 100). A longer one is no header of ours (a binary file, one
+ * huge line): refused before the whole file is parsed as one record of hundreds of megabytes.
+ */
+const MAX_HEADER_CHARS = 4096;
+
+/** Throws an InputError naming the line when the first line with text is over MAX_HEADER_CHARS long. */
+function refuseLongHeader(text: string, file: string): void {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  for (; pos < text.length && (text[pos] === '\n' || text[pos] === '\r'); pos++) if (text[pos] === '\n') line++;
+  const nl = text.indexOf('\n', pos);
+  const length = (nl < 0 ? text.length : nl) - pos;
+  if (length > MAX_HEADER_CHARS) {
+    throw new InputError(
+      `${file}:${line}: the first line is ${length} characters long, not a header such as "id,lower,upper,size" (it starts "${excerpt(text.slice(pos, pos + 40), 40)}"; is this a CSV file?)`,
+      { file },
+    );
+  }
+}
+
 /** parseCsv() through csvRecords(), for any text: every column, every error. */
 export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]): Problem {
+  refuseLongHeader(text, file);
   const records = csvRecords(text, file);
   if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
   const headRecord = records[0]!;
@@ -120,9 +143,9 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
   header.forEach((h, i) => {
     const name = COLUMN_NAMES[h];
     if (name === undefined) {
-      throw new InputError(`${file}:${row + 1}: unknown column "${printable(h)}" (expected id, lower, upper, size, alignment, offset, hint, gaps, alias_of, alias_offset, weight, spillable)`, { file });
+      throw new InputError(`${file}:${row + 1}: unknown column "${excerpt(h)}" (expected id, lower, upper, size, alignment, offset, hint, gaps, alias_of, alias_offset, weight, spillable)`, { file });
     }
-    if (cols.has(name)) throw new InputError(`${file}:${row + 1}: column "${h}" given twice`, { file });
+    if (cols.has(name)) throw new InputError(`${file}:${row + 1}: column "${excerpt(h)}" given twice`, { file });
     cols.set(name, i);
   });
   for (const need of ['id', 'lower', 'size']) {
@@ -155,7 +178,7 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
     if (iAlign >= 0 && !noneCell(cells[iAlign]!)) b.align = intCell(cells[iAlign]!, 'alignment', file, line, id);
     const memory = iMemory >= 0 ? cells[iMemory]! : undefined;
     if (memory !== undefined && !/^([A-Za-z_][\w.-]*)?$/.test(memory)) {
-      throw new InputError(`${file}:${line}: buffer "${id}": memory "${memory}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
+      throw new InputError(`${file}:${line}: buffer "${excerpt(id)}": memory "${excerpt(memory)}" is not chip, ddr or a memory's name`, { file, buffer: id, field: 'memory' });
     }
     // Only an on-chip offset (no memory, or `chip`) is kept as fixed: others are in another memory's arena.
     if (iOffset >= 0 && !noneCell(cells[iOffset]!)) {
@@ -293,7 +316,7 @@ function intCell(v: string, name: string, file: string, line: number, id: string
   }
   const x = ok ? Number(v) : NaN;
   if (!Number.isSafeInteger(x)) {
-    throw new InputError(`${file}:${line}: buffer "${id}": ${name} "${v}" is not a safe integer`, { file, buffer: id, field: name });
+    throw new InputError(`${file}:${line}: buffer "${excerpt(id)}": ${name} "${excerpt(v)}" is not a safe integer`, { file, buffer: id, field: name });
   }
   return x;
 }
@@ -305,18 +328,18 @@ function rowExtras(b: Buffer, v: string, what: 'weight' | 'spillable' | 'gaps' |
   const id = b.id;
   if (what === 'weight') {
     const w = Number(v);
-    if (!Number.isFinite(w)) throw new InputError(`${where}: buffer "${id}": weight "${v}" is not a number`, { file, buffer: id, field: 'weight' });
+    if (!Number.isFinite(w)) throw new InputError(`${where}: buffer "${excerpt(id)}": weight "${excerpt(v)}" is not a number`, { file, buffer: id, field: 'weight' });
     b.weight = w;
   } else if (what === 'spillable') {
     if (!/^(true|false|1|0)$/i.test(v)) {
-      throw new InputError(`${where}: buffer "${id}": spillable "${v}" is not true/false`, { file, buffer: id, field: 'spillable' });
+      throw new InputError(`${where}: buffer "${excerpt(id)}": spillable "${excerpt(v)}" is not true/false`, { file, buffer: id, field: 'spillable' });
     }
     b.spillable = /^(true|1)$/i.test(v);
   } else {
     try {
       b.gaps = parseGaps(v, what === 'gaps-end');
     } catch (e) {
-      throw new InputError(`${where}: buffer "${id}": ${(e as Error).message}`, { file, buffer: id, field: 'gaps' });
+      throw new InputError(`${where}: buffer "${excerpt(id)}": ${(e as Error).message}`, { file, buffer: id, field: 'gaps' });
     }
   }
 }

@@ -29,7 +29,9 @@ function inFile<T>(file: string, run: () => T, lineOf?: (id: string) => number |
     return run();
   } catch (e) {
     if (e instanceof InputError) {
-      const line = e.buffer === undefined ? undefined : lineOf?.(e.buffer);
+      // A buffer with no id is named by its index (`#3`, validateProblem's fail()): its line is one with an empty id.
+      const id = e.field === 'id' && e.buffer !== undefined && /^#\d+$/.test(e.buffer) ? '' : e.buffer;
+      const line = id === undefined ? undefined : lineOf?.(id);
       e.message = `${file}${line === undefined ? '' : `:${line}`}: ${e.message}`;
       e.file = file;
     }

@@ -83,8 +83,14 @@ export function validateCapacity(problem: Pick<Problem, 'capacity'>): void {
 }
 
 /**
+ * A memory's name: a letter, then letters, digits or `_` — what `--memory` takes, and what a plan's CSV
+ * `memory` column and a C header's macros can carry back.
+ */
+export const MEMORY_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
  * Checks memory tiers (Problem.memories) against the problem's buffers: at least one memory; names
- * non-empty and unique; every memory but the last has a capacity (a positive safe integer of bytes);
+ * MEMORY_NAME's and unique; every memory but the last has a capacity (a positive safe integer of bytes);
  * `align` a power of two; `cost` a non-negative finite number; each buffer's `memories` names known
  * memories, and a buffer that must stay in the first memory (`spillable: false` or a fixed offset) may
  * use it. A read-only memory (`readOnly`: flash holding weights) may be unbounded wherever it is
@@ -104,6 +110,7 @@ export function validateMemories(problem: Pick<Problem, 'buffers'>, memories: re
     };
     if (m === null || typeof m !== 'object') bad('entry', 'must be an object');
     if (typeof m.name !== 'string' || m.name === '') bad('name', `must be a non-empty string, got ${show(m.name)}`);
+    if (!MEMORY_NAME.test(m.name)) bad('name', `must be a letter followed by letters, digits or _ (as --memory takes it), got ${show(m.name)}`);
     if (names.has(m.name)) bad('name', 'is used twice');
     names.add(m.name);
     if (m.readOnly !== undefined && typeof m.readOnly !== 'boolean') bad('readOnly', `must be true or false, got ${show(m.readOnly)}`);

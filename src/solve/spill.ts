@@ -40,7 +40,7 @@ export interface SpillInfo {
    */
   choice: 'optimal' | 'feasible';
   /**
-   * How the set was chosen: the exact choice search, or the greedy fallback when its rounds ran out;
+   * How the set was chosen: the exact choice search, or the greedy fallback (why: `fallback`);
    * fill-fastest-first: the set that baseline keeps on chip (largest first, each on chip where it
    * fits), taken when the choice was not proven best and that set keeps more weight and places;
    * blocks: gaps or aliases whose blocks are not all rectangles, each block kept or spilled whole by
@@ -178,6 +178,12 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
       break;
     }
     if (!choice.complete) proven = false;
+    // Shrunk to nothing after failed placements (a method without reuse, such as naive, fails every set of
+    // two): the greedy fallback keeps what the method itself places below the capacity instead.
+    if (knapsack < capacity && !choice.kept.some((k, i) => k && !mustStay(problem, i))) {
+      fallback = 'rounds';
+      break;
+    }
     tried = round;
     const chip = yield* place(choice.kept);
     if (chip === undefined || chip.fits) {

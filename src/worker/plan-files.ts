@@ -3,7 +3,7 @@
  * threads and prints one report per file, in the order given, each as soon as it and those before
  * it are done. Reading and importing stay on the main thread (cheap); every solve runs in a worker.
  */
-import { EXIT_INPUT, EXIT_NO_FIT, noSpillWithoutCapacity, readInput, UsageError } from '../cli-io.js';
+import { checkCapacities, EXIT_INPUT, EXIT_NO_FIT, noSpillWithoutCapacity, readInput, UsageError } from '../cli-io.js';
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
@@ -200,6 +200,9 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
   const read = readProblem(new TextDecoder().decode(bytes), file);
   const problem = read.problem;
   const memories = o.memories ?? problem.memories;
+  for (const note of checkCapacities(file, problem, { ...(o.memories ? { memory: o.memories } : {}), ...(o.capacity !== undefined ? { capacity: o.capacity } : {}) })) {
+    process.stderr.write(`arenapack: note: ${note}\n`);
+  }
   if (memories !== undefined) {
     if (o.weights === true) throw new InputError(`--weights applies to model files (.tflite, .onnx), not to ${file}`);
     // The file's own memories: --capacity and --no-spill are refused for it, as for one file (cli.ts).

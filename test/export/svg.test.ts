@@ -86,13 +86,23 @@ describe('layoutSvg', () => {
     expect(addressTicks(0)).toEqual([0]);
     const svg = layoutSvg(model, plans);
     for (const a of addressTicks(plans[0]!.peak)) expect(svg).toContain(`text-anchor="end" fill="#555">${formatBytes(a)}</text>`);
-    for (const item of ['activation', 'P: prepared', 'W: weights', 'lower bound', 'peak (arena)', 'peak step']) expect(svg).toContain(`>${item}</text>`);
+    for (const item of ['activation', 'lower bound', 'peak (arena)', 'peak step']) expect(svg).toContain(`>${item}</text>`);
+    // Prepared and weight buffers in the legend only where the picture has some: a buffer list never does.
+    const roles = new Set(model.subgraphs.flatMap((sg) => sg.tensorsOf.map((ts) => sg.tensors![ts[0]!]!.kind)));
+    expect(svg.includes('>P: prepared</text>')).toBe(roles.has('prepared'));
+    expect(svg.includes('>W: weights</text>')).toBe(roles.has('constant'));
+    const list = panelsSvg(problemPanels({ buffers: [{ id: 'a', start: 0, end: 2, size: 8 }] }, { offsets: [0], peak: 8 }, 'a.csv'));
+    expect(list).toContain('>activation</text>');
+    expect(list).not.toContain('P: prepared');
+    expect(list).not.toContain('W: weights');
   });
 
   it('prepared and weight buffers are hatched and named with P: / W:', () => {
     const dq = importTflite(buildTflite(FIXTURES.dequantize()), 'dq.tflite', { align: 1, includeWeights: true });
     const p = dq.subgraphs.map((sg) => solveVerified(sg.problem, { method: 'greedy-size' }));
     const svg = layoutSvg(dq, p);
+    expect(svg).toContain('>P: prepared</text>');
+    expect(svg).toContain('>W: weights</text>');
     const sg = dq.subgraphs[0]!;
     const kinds = sg.tensorsOf.map((ts) => sg.tensors![ts[0]!]!.kind);
     expect(kinds).toContain('prepared');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listId, printable, quoted, terminalSafe } from '../../src/format/printable.js';
+import { capMessage, excerpt, listId, MAX_MESSAGE_CHARS, printable, quoted, terminalSafe } from '../../src/format/printable.js';
 
 describe('printable and terminalSafe', () => {
   it('escape the bidirectional marks, the XML noncharacters U+FFFE/U+FFFF and lone surrogates', () => {
@@ -43,5 +43,19 @@ describe('listId and quoted: one id, one item in a list (issue #10)', () => {
     expect(quoted('relu')).toBe('"relu"');
     expect(quoted('re"lu, x')).toBe('"re\\"lu, x"');
     expect(quoted('a\nb')).toBe('"a\\nb"');
+  });
+});
+
+describe('excerpt and capMessage', () => {
+  it('excerpt: short values as printable(), long ones cut with their length, a surrogate pair never split', () => {
+    expect(excerpt('a\x1bb')).toBe('a\\x1bb');
+    expect(excerpt('z'.repeat(80))).toBe('z'.repeat(80));
+    expect(excerpt('z'.repeat(81))).toBe(`${'z'.repeat(80)}… (81 characters)`);
+    expect(excerpt(`${'z'.repeat(3)}😀zz`, 4)).toBe('zzz… (7 characters)');
+  });
+
+  it('capMessage: whole up to the limit, else cut with the length', () => {
+    expect(capMessage('m'.repeat(MAX_MESSAGE_CHARS))).toBe('m'.repeat(MAX_MESSAGE_CHARS));
+    expect(capMessage('m'.repeat(MAX_MESSAGE_CHARS + 1))).toBe(`${'m'.repeat(MAX_MESSAGE_CHARS)}… (message cut: ${MAX_MESSAGE_CHARS + 1} characters)`);
   });
 });

@@ -168,3 +168,27 @@ describe('CSV: the one-pass reader of plain files (plainCsvProblem)', () => {
     expect(plainCsvProblem(text.replace('b7,', 'b7,"'))).toBeUndefined();
   });
 });
+
+describe('messages quote the input in short', () => {
+  it('a first line of 5 MB (a binary file) is refused at once, in a message of one short line', () => {
+    const text = '\0'.repeat(5 * 1024 * 1024);
+    expect(() => parseCsv(text, 'n5.csv')).toThrow(InputError);
+    try {
+      parseCsv(text, 'n5.csv');
+    } catch (e) {
+      const m = (e as Error).message;
+      expect(m).toMatch(/^n5\.csv:1: the first line is 5242880 characters long, not a header/);
+      expect(m.length).toBeLessThan(400);
+    }
+    // After blank lines, the line named is the long one; a header of every column is far from the limit.
+    expect(() => parseCsv(`\n\n${'x'.repeat(5000)}\n`, 'b.csv')).toThrow(/^b\.csv:3: the first line is 5000 characters long/);
+    expect(parseCsv('id,lower,upper,size,alignment,offset,hint,gaps,alias_of,alias_offset,weight,spillable\na,0,1,4,,,,,,,,\n').buffers).toHaveLength(1);
+  });
+
+  it('a long cell or id is cut to 80 characters in the message, with its length', () => {
+    const long = 'y'.repeat(10_000);
+    expect(() => parseCsv(`id,lower,upper,size\n${long},0,1,${long}\n`, 'l.csv')).toThrow(
+      new RegExp(`^l\\.csv:2: buffer "${'y'.repeat(80)}… \\(10000 characters\\)": size "${'y'.repeat(80)}… \\(10000 characters\\)" is not a safe integer$`),
+    );
+  });
+});

@@ -7,7 +7,8 @@ import { assignModel, assignRowName } from '../../src/solve/ilp/assign.js';
 import { solveMipBy, type GLPK, type LP, type Result } from '../../src/solve/ilp/glpk.js';
 import { liveBound } from '../../src/problem/bounds.js';
 import { Deadline } from '../../src/solve/deadline.js';
-import { solveWithGlpk } from '../../src/solve/ilp/solve-glpk.js';
+import { assignModelTerms, GLPK_MAX_TERMS, placeModelTerms, solveWithGlpk } from '../../src/solve/ilp/solve-glpk.js';
+import { conflictPairs, overlapPairCount } from '../../src/solve/ilp/sections.js';
 import { solve } from '../../src/solve/solve.js';
 import { bruteForceFit, bruteForceMinPeak, bruteForceMinSlots } from '../helpers/brute-force.js';
 import { arbProblem, randomProblem } from '../helpers/problems.js';
@@ -222,5 +223,36 @@ describe('GLPK keeps to the deadline it is given (a fake clock: no test waits on
     expect(a.slotOf).toEqual(greedySlots(p));
     expect(a.bound).toBeGreaterThan(0);
     expect(a.bound).toBeLessThanOrEqual(a.total);
+  });
+});
+
+describe('GLPK models too large to build', () => {
+  it('overlapPairCount is the number of conflictPairs', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxBuffers: 40, maxSize: 50 }), (p) => {
+        expect(overlapPairCount(p)).toBe(conflictPairs(p).length);
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
+  it('a model over GLPK_MAX_TERMS is left out with a note; the greedy plan stands, verified', async () => {
+    // 600 buffers apart in time: the place model is small, the slot model (~1.5 n^2 terms) is not.
+    const apart: Problem = { buffers: Array.from({ length: 600 }, (_, i) => ({ id: `a${i}`, start: i, end: i + 2, size: 16 + (i % 7) * 16 })) };
+    expect(assignModelTerms(apart)).toBeGreaterThan(GLPK_MAX_TERMS);
+    expect(placeModelTerms(apart)).toBeLessThanOrEqual(GLPK_MAX_TERMS);
+    const r = await solveWithGlpk(apart, 3000);
+    expect(r.notes?.some((n) => /^GLPK's slot model left out: it would have [\d,]+ terms \(at most 250,000\)/.test(n))).toBe(true);
+    expect(r.notes?.some((n) => n.includes('place model left out'))).toBe(false);
+    expect(r.methods.map((m) => m.method)).not.toContainEqual(expect.stringMatching(/^glpk-assign/));
+    expect(verifyPlan(apart, r.offsets, r.peak).valid).toBe(true);
+
+    // 1,000 buffers all live together: half a million pairs; neither model is built (it ran out of memory before).
+    const together: Problem = { buffers: Array.from({ length: 1000 }, (_, i) => ({ id: `t${i}`, start: 0, end: 1, size: 8 })) };
+    const t = await solveWithGlpk(together, 3000);
+    expect(t.notes?.filter((n) => n.startsWith("GLPK's") && n.includes('left out'))).toHaveLength(2);
+    expect(t.peak).toBe(8000);
+    expect(t.status).toBe('optimal');
+    expect(verifyPlan(together, t.offsets, t.peak).valid).toBe(true);
   });
 });

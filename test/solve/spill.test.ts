@@ -328,3 +328,29 @@ describe('the report after spilling says how, true in every branch', () => {
     );
   });
 });
+
+describe('spilling under a method without reuse', () => {
+  it('--method naive keeps on chip what naive itself places (it kept nothing: every set of two failed, the choice shrank to none)', () => {
+    const problem = parseCsv('id,lower,upper,size,weight\nb0,1,5,48,93\nb1,4,5,48,\nb2,5,6,48,\nb3,2,4,48,\nb4,1,3,48,44\nb5,1,5,48,59\n', 'n.csv');
+    const r = plan(problem, 48, { method: 'naive' });
+    expect(r.status).toBe('spilled');
+    // Any one buffer alone fits 48 B; the heaviest per byte, b0, is the one the greedy fallback keeps.
+    expect(r.spill!.memory).toEqual(['chip', 'ddr', 'ddr', 'ddr', 'ddr', 'ddr']);
+    expect(r.spill!.how).toBe('greedy');
+    expect(r.peak).toBe(48);
+  });
+
+  it('naive keeps something on chip whenever one buffer fits alone (random problems)', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxBuffers: 8, maxSize: 64, withFixed: false, withAlign: false }), fc.integer({ min: 1, max: 64 }), (problem, capacity) => {
+        const fitting = problem.buffers.filter((b) => b.size <= capacity);
+        fc.pre(fitting.length > 0);
+        const r = plan(problem, capacity, { method: 'naive' });
+        const onChip = r.spill ? r.spill.memory.filter((m) => m === 'chip').length : problem.buffers.length;
+        // (The one naive puts at offset 0 that fits is never above the capacity: the greedy fallback keeps it.)
+        expect(onChip).toBeGreaterThan(0);
+      }),
+      { numRuns: 150, seed: 5 },
+    );
+  });
+});

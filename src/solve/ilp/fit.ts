@@ -23,7 +23,10 @@ export interface FitResult {
   status: 'optimal' | 'feasible' | 'infeasible';
   /** Knapsack rounds: each one that failed to place cut its set away. */
   rounds: number;
-  /** How the set was chosen: the GLPK knapsack, or the greedy fallback when its rounds ran out. */
+  /**
+   * How the set was chosen: the GLPK knapsack, or the greedy fallback — taken when GLPK gave no answer in
+   * its time, when `maxRounds` rounds each proposed a set that did not place, or when the time limit passed.
+   */
   how: 'knapsack' | 'greedy';
 }
 
@@ -123,7 +126,7 @@ export async function fitCapacity(
 }
 
 /**
- * The fallback when the knapsack rounds run out of time: start from every buffer and spill, one at
+ * The fallback when the knapsack gives no answer in time, or its rounds or the time limit run out: start from every buffer and spill, one at
  * a time, the spillable buffer of least weight per byte among those the current plan puts above
  * the capacity, until the heuristics place the rest within it. Always ends; not proven best.
  */

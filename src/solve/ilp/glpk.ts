@@ -127,6 +127,8 @@ export function glpkSeconds(limit: GlpkLimit): number {
 
 /** How long after its deadline a GLPK worker is stopped, when GLPK's own limit did not end it (ms). */
 const GRACE_MS = 20;
+/** The longest delay setTimeout keeps (2^31 - 1 ms); a longer one fires at once (Node: TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** worker_threads when this runtime has it without a static import (Node >= 20.16: process.getBuiltinModule); else undefined. */
 function workerThreads(): typeof import('node:worker_threads') | undefined {
@@ -231,7 +233,7 @@ export async function solveMipBy(glpk: GLPK, lp: LP, end: Deadline, options: { p
       glpkWorker = undefined;
       void worker.terminate();
       resolve(undefined);
-    }, end.leftMs() + GRACE_MS);
+    }, Math.min(end.leftMs() + GRACE_MS, MAX_TIMER_MS));
     worker.on('message', onMessage);
     worker.on('error', onError);
     // GLPK's own limit is what is left once the worker is ready (loading it took some).

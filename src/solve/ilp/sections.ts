@@ -43,3 +43,21 @@ export function conflictPairs(problem: Problem): [number, number][] {
   }
   return pairs;
 }
+
+/**
+ * How many pairs (i < j) of buffers overlap in time — conflictPairs(problem).length without listing
+ * them: O(n log n). A buffer overlaps each buffer started before it (in start order) that has not ended
+ * by its start; one that ended by then started before it, so it is among those counted before.
+ */
+export function overlapPairCount(problem: Problem): number {
+  const bs = problem.buffers;
+  const starts = Float64Array.from(bs, (b) => b.start).sort();
+  const ends = Float64Array.from(bs, (b) => b.end).sort();
+  let pairs = 0;
+  let ended = 0;
+  for (let k = 0; k < starts.length; k++) {
+    while (ended < ends.length && ends[ended]! <= starts[k]!) ended++;
+    pairs += k - ended;
+  }
+  return pairs;
+}

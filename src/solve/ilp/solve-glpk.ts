@@ -9,6 +9,7 @@ import { finishPlan, solve, type SolveResult } from '../solve.js';
 import { deadlineOfLimit, loadGlpk, LpBuilder, type GlpkLimit } from './glpk.js';
 import { placeModel, placeWithGlpk } from './place.js';
 import { assignRowName, assignWithGlpk, slotsToOffsets } from './assign.js';
+import { overlapPairCount } from './sections.js';
 
 /** GLPK's big-M model stalls past about this many buffers (DESIGN.md): the CLI warns beyond it. */
 export const GLPK_PLACE_LIMIT = 12;
@@ -21,6 +22,29 @@ export const GLPK_PLACE_LIMIT = 12;
 const PLACE_SHARE = 0.4;
 
 /**
+ * The most nonzero terms a GLPK model is built with. Its models grow with the square of the buffers
+ * (the slot model has a variable per pair of buffers; the big-M model three terms per pair that overlap
+ * in time); built on the main thread before GLPK starts, 2,000 buffers took seconds and gigabytes and
+ * 10,000 ran out of memory. Past this size GLPK would not get past its root LP in any useful time: the
+ * model is left out with a note, and the greedy plan stands.
+ */
+export const GLPK_MAX_TERMS = 250_000;
+
+/** Nonzero terms of the big-M place model (placeModel): 2 per buffer, 6 per pair live together. */
+export function placeModelTerms(problem: Problem): number {
+  return 2 * problem.buffers.length + 6 * overlapPairCount(problem);
+}
+
+/**
+ * Nonzero terms of the slot model (assignModel), at least: with m movable buffers, m(m+1)/2 in the
+ * one-slot rows and m(m-1) in the open rows (its live rows come on top).
+ */
+export function assignModelTerms(problem: Problem): number {
+  const m = problem.buffers.filter((b) => b.offset === undefined).length;
+  return (m * (m + 1)) / 2 + m * (m - 1);
+}
+
+/**
  * place by GLPK's big-M model, for small problems and cross-checks, and assign by GLPK's slot model
  * (its row reads `glpk-assign`, or `glpk-assign (bound N)` when not proven optimal: N, the LP relaxation or the live bound, bounds the sum
  * of slot sizes). The greedy-size plan gives the big M and stands when GLPK finds nothing better in
@@ -28,7 +52,8 @@ const PLACE_SHARE = 0.4;
  *
  * `timeLimitMs` (ms from now, or the command's deadline) holds for the whole run: loading GLPK, the
  * greedy plan, the place MIP (PLACE_SHARE of what is left after loading), the slot MIP and its LP bound (the
- * rest); a model GLPK gets no answer from in its share leaves the greedy plan standing.
+ * rest); a model GLPK gets no answer from in its share leaves the greedy plan standing. A model over
+ * GLPK_MAX_TERMS terms is not built (a note says so): the greedy plan stands for it.
  */
 export async function solveWithGlpk(problem: Problem, timeLimitMs: GlpkLimit = 10_000): Promise<SolveResult> {
   const t0 = performance.now();
@@ -48,16 +73,28 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs: GlpkLimit = 1
   const { live, largest } = cheap;
   let bound = cheap.bound;
   const greedy = solve(problem, { method: 'greedy-size', deadline: end });
-  await loadGlpk();
+  const notes: string[] = [];
+  const placeTerms = placeModelTerms(problem);
+  const assignTerms = assignModelTerms(problem);
+  const tooLarge = (model: string, terms: number): string =>
+    `GLPK's ${model} left out: it would have ${terms >= GLPK_MAX_TERMS * 10 ? 'over ' : ''}${Math.min(terms, GLPK_MAX_TERMS * 10).toLocaleString('en-US')} terms (at most ${GLPK_MAX_TERMS.toLocaleString('en-US')}); the greedy plan stands for it`;
+  if (placeTerms <= GLPK_MAX_TERMS || assignTerms <= GLPK_MAX_TERMS) await loadGlpk();
   const t = performance.now();
-  const ilp = await placeWithGlpk(problem, bound, greedy.peak, end.share(PLACE_SHARE));
-  const methods = [...greedy.methods, { method: 'glpk', peak: ilp.peak ?? NaN, timeMs: performance.now() - t }];
+  let ilp: Awaited<ReturnType<typeof placeWithGlpk>> = { outcome: 'unknown' };
+  if (placeTerms <= GLPK_MAX_TERMS) ilp = await placeWithGlpk(problem, bound, greedy.peak, end.share(PLACE_SHARE));
+  else notes.push(tooLarge('big-M place model', placeTerms));
+  const methods = [...greedy.methods];
+  if (placeTerms <= GLPK_MAX_TERMS) methods.push({ method: 'glpk', peak: ilp.peak ?? NaN, timeMs: performance.now() - t });
   const ta = performance.now();
-  const slots = await assignWithGlpk(problem, end);
-  const slotOffsets = slots.outcome === 'optimal' || slots.outcome === 'feasible' ? slotsToOffsets(problem, slots.slotOf) : undefined;
-  const slotPeak = slotOffsets ? Math.max(0, ...problem.buffers.map((b, i) => slotOffsets[i]! + b.size)) : NaN;
-  const assignName = assignRowName(slots);
-  methods.push({ method: assignName, peak: slotPeak, timeMs: performance.now() - ta });
+  let slotOffsets: number[] | undefined;
+  let slotPeak = NaN;
+  if (assignTerms <= GLPK_MAX_TERMS) {
+    const slots = await assignWithGlpk(problem, end);
+    slotOffsets = slots.outcome === 'optimal' || slots.outcome === 'feasible' ? slotsToOffsets(problem, slots.slotOf) : undefined;
+    const so = slotOffsets;
+    slotPeak = so ? Math.max(0, ...problem.buffers.map((b, i) => so[i]! + b.size)) : NaN;
+    methods.push({ method: assignRowName(slots), peak: slotPeak, timeMs: performance.now() - ta });
+  } else notes.push(tooLarge('slot model', assignTerms));
   let offsets = greedy.offsets;
   let peak = greedy.peak;
   let method = 'greedy-size';
@@ -76,7 +113,8 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs: GlpkLimit = 1
     bound = ilp.peak;
     proof = 'GLPK: optimal MIP solution';
   }
-  return finishPlan(problem, { offsets, peak, method }, { bound, proof, live, largest }, methods, t0);
+  const result = finishPlan(problem, { offsets, peak, method }, { bound, proof, live, largest }, methods, t0);
+  return notes.length === 0 ? result : { ...result, notes: [...(result.notes ?? []), ...notes] };
 }
 
 /**
