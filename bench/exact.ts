@@ -97,7 +97,7 @@ export async function benchExact(shared: string, limitMs: number): Promise<void>
       INSTANCE_HEAD,
       rows,
     );
-    console.log(`fit 1 MiB: ${fit} of ${rows.length}; total time to first fit ${(total / 1000).toFixed(1)} s. MiniMalloc (C++): 11 of 11, 32.5 s on a quiet run here.`);
+    console.log(`fit 1 MiB: ${fit} of ${rows.length}; total time to first fit ${(total / 1000).toFixed(1)} s. MiniMalloc beside it on this machine: npm run bench -- minimalloc (ARENAPACK_MINIMALLOC).`);
     console.log('proof ms: until the status became optimal; "-": not proven. gap: (best plan - best bound) / best bound.');
   }
   const rows = [60, 90, 120, 200].flatMap((n) => [1, 2].map((seed) => row(`perfect ${n}/${seed}`, tightProblem(n, seed), limitMs)));
