@@ -150,6 +150,7 @@ export function showHints(state: HintsState | undefined): void {
       li.dataset['change'] = h.change;
       if (h.arena !== undefined) li.dataset['arena'] = String(h.arena);
       if (h.fits !== undefined) li.dataset['fits'] = String(h.fits);
+      if (h.reason !== undefined) li.dataset['reason'] = h.reason;
       if (h.buffer !== undefined) li.dataset['buffer'] = h.buffer;
       if (h.size !== undefined) li.dataset['size'] = String(h.size);
       return li;
