@@ -116,7 +116,7 @@ export type HintsState = { working: true } | { hints: readonly FitHint[] } | { e
 
 /**
  * What would make the plan fit, each computed by planning it — the command line's "to fit" lines
- * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits,
+ * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits, data-reason,
  * data-buffer, data-size, as the JSON's `hints`). Hidden when every buffer fits on chip.
  */
 export function showHints(state: HintsState | undefined): void {
