@@ -11,7 +11,7 @@
  */
 import { formatBytes, formatBytesBoth as exact } from './format/bytes.js';
 import { listId, printable, quoted } from './format/printable.js';
-import { modelArenaSize } from './export/tensor-offsets.js';
+import { modelArenaSize, tensorOffsets } from './export/tensor-offsets.js';
 import { plural } from './format/plural.js';
 import type { ImportedModel } from './import/model.js';
 import { importModelFile } from './import/model-file.js';
@@ -23,7 +23,8 @@ import type { FitHintJson } from './export/plan-json.js';
 import type { TflmArena } from './runtime/tflm/arena.js';
 import { solve, type SolveOptions, type SolveResult } from './solve/solve.js';
 import { spillOptions, spillPlanner, type PlanResult, type SolveRequest } from './solve/spill.js';
-import { headWithScratch, scratchRoom, withPinnedScratch } from './runtime/tflm/scratch-room.js';
+import { scratchRoom, withPinnedScratch } from './runtime/tflm/scratch-room.js';
+import { planForTflmPlanner } from './runtime/tflm/model-head.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { TFLM_ALIGNMENT } from './runtime/tflm/allocation.js';
 import { alignUp } from './format/bytes.js';
@@ -96,10 +97,13 @@ async function runWith<T>(run: Generator<SolveRequest, T, SolveResult>, solveOne
  */
 function* spillHint(problem: Problem, result: PlanResult, options: SolveOptions, capacity: number, tail = 0): Generator<SolveRequest, FitHint | undefined, SolveResult> {
   const room = capacity - tail;
-  if (room <= 0) return { change: 'spill', text: `spilling: TFLM's tail estimate alone (${exact(tail)}) fills the capacity, no spill can help`, short: '-' };
+  if (room <= 0) {
+    const reason = `TFLM's tail estimate alone (${exact(tail)}) fills the capacity, no spill can help`;
+    return { change: 'spill', fits: false, reason, text: `spilling: ${reason}`, short: '-' };
+  }
   const spilled = result.spill !== undefined || result.spillFailure !== undefined || result.peak <= room ? result : yield* spillPlanner(problem, room, result, spillOptions(options, result));
   const s = spilled.spill;
-  if (s === undefined || s.spilled.length === 0) return result.spillFailure !== undefined ? { change: 'spill', text: `spilling: ${result.spillFailure}`, short: '-' } : undefined;
+  if (s === undefined || s.spilled.length === 0) return result.spillFailure !== undefined ? { change: 'spill', fits: false, reason: result.spillFailure, text: `spilling: ${result.spillFailure}`, short: '-' } : undefined;
   const which = result.spill !== undefined ? 'the plan emitted' : 'without --no-spill';
   const onChip = tail > 0 ? `${exact(spilled.peak)} on chip + TFLM's tail estimate ${exact(tail)}` : `${exact(spilled.peak)} on chip`;
   return {
@@ -230,27 +234,46 @@ export function* modelHintsPlanner(a: ModelHintArgs): Generator<SolveRequest, Fi
     const spill = yield* spillHint(problem, result, options, capacity, tail);
     if (spill) hints.push(spill);
   }
-  function* replan(what: string, flag: string, share: number, make: () => ImportedModel): Generator<SolveRequest, void, SolveResult> {
+  /**
+   * A re-plan of the model `make` gives (undefined: the change changes nothing, no hint), every
+   * buffer on chip. TFLite: the arena is what the command with the change (`--reorder`) reports,
+   * kTensorArenaSize: TFLM's head with the kernels' scratch, the best of planForTflm's candidates
+   * (src/cli-model.ts planTflm), plus the tail estimate.
+   */
+  function* replan(what: string, flag: string, share: number, make: () => { model: ImportedModel; orders?: readonly (readonly number[] | undefined)[] } | undefined): Generator<SolveRequest, void, SolveResult> {
     if (a.deadline.passed()) {
-      hints.push({ change: what, text: `${what}: not tried, the time limit was reached`, short: '-' });
+      hints.push({ change: what, reason: 'not tried, the time limit was reached', text: `${what}: not tried, the time limit was reached`, short: '-' });
       return;
     }
     const made = make();
-    const plans = yield* planSubgraphs(made, a.solveOptions, a.deadline.share(share));
-    // TFLite: the head TFLM reaches with the kernels' scratch placed around these plans.
-    const room = scratch !== undefined ? scratchRoom(made, a.kernels) : undefined;
-    const arena = Math.max(modelArenaSize(plans), room !== undefined ? headWithScratch(made, room, plans) : 0) + tail;
+    if (made === undefined) return;
+    const deadline = a.deadline.share(share);
+    const plans = yield* planSubgraphs(made.model, a.solveOptions, deadline);
+    let arena = modelArenaSize(plans);
+    if (made.model.format === 'tflite') {
+      const run = planForTflmPlanner({ model: made.model, plans, offsets: (p) => tensorOffsets(made.model, p), kernels: a.kernels ?? 'reference', ...(made.orders ? { orders: made.orders } : {}) });
+      let step = run.next();
+      while (!step.done) step = run.next(yield { problem: step.value.problem, options: { ...a.solveOptions, deadline: deadline.share(step.value.share) } });
+      arena = step.value.head;
+    }
+    arena += tail;
     hints.push({ change: what, arena, fits: arena <= capacity, text: `${what}: ${exact(arena)}${withTail}, ${fitText(arena, capacity)}`, short: `${flag}: ${formatBytes(arena)}` });
   }
   const prepared = model.subgraphs.reduce((n, sg) => n + heldPrepared(sg), 0);
   // ONNX: ONNX Runtime folds prepared tensors into initializers, and the ONNX importer keeps them
   // whatever --no-prepared says (src/import/onnx/index.ts): a re-plan would name the same arena.
   if (prepared > 0 && a.importOptions.keepPrepared !== false && model.format !== 'onnx') {
-    yield* replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, '--no-prepared', 0.5, () =>
-      importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
-    );
+    yield* replan(`--no-prepared (leave out ${plural(prepared, 'tensor')} prepared once from constants)`, '--no-prepared', 0.5, () => ({
+      model: importModelFile(a.bytes, a.file, { ...a.importOptions, keepPrepared: false }),
+    }));
   }
-  if (!a.reordered) yield* replan('--reorder (an operator order with a lower live bound)', '--reorder', 0.9, () => reorderModel(a.bytes, a.file, a.importOptions).reordered);
+  // Only when the order found moves an operator: else --reorder plans the stored order again.
+  if (!a.reordered) {
+    yield* replan('--reorder (an operator order with a lower live bound)', '--reorder', 0.9, () => {
+      const r = reorderModel(a.bytes, a.file, a.importOptions);
+      return r.results.some((o) => o.moved > 0) ? { model: r.reordered, orders: r.results.map((o) => o.order) } : undefined;
+    });
+  }
   return hints;
 }
 

@@ -155,7 +155,11 @@ function* spillPhase(
   model: ImportedModel | undefined,
   how: ModelPlanOptions,
 ): Generator<SolveRequest, PlanResult[], SolveResult> {
-  if (!spills(capacity, reserved, how)) return [...wholes];
+  if (!spills(capacity, reserved, how)) {
+    // The tail alone fills the capacity: every subgraph says why no spill can help (the JSON's spillFailure).
+    if (capacity !== undefined && how.spill !== false) return wholes.map((w) => ({ ...w, spillFailure: tailFills(reserved, capacity) }));
+    return [...wholes];
+  }
   const room = capacity - reserved;
   const scratch = model !== undefined ? scratchRoom(model, how.tail?.kernels) : undefined;
   if (fitsWhole(model, wholes, room) && (scratch === undefined || headWithScratch(model!, scratch, wholes) <= room)) return [...wholes];
@@ -179,6 +183,10 @@ function* spillPhase(
   }
   return results;
 }
+
+/** Why no spill can help when TFLM's tail estimate (`reserved` bytes) alone fills `capacity`. */
+export const tailFills = (reserved: number, capacity: number): string =>
+  `TFLM's tail estimate alone (${reserved} B) fills the capacity (${capacity} B): no on-chip room is left for the head, no spill can help`;
 
 /**
  * Why a spill failed, naming the kernels' scratch when `pinned` (the subgraph's problem with its

@@ -23,6 +23,11 @@ export interface ModelBufferJson {
 
 /** One subgraph's plan: the keys of a CSV plan, plus which subgraph and what it holds. */
 export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
+  /**
+   * With a capacity: the on-chip bytes left to this subgraph (the capacity less TFLM's tail estimate
+   * and the subgraphs below it in the one arena); `fits` judges the plan against it (subgraphVerdicts).
+   */
+  room?: number;
   index: number;
   name: string;
   tensorCount: number;
@@ -91,6 +96,28 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
 }
 
 /**
+ * Each subgraph's verdicts under the user's `capacity`, one rule with the model's: `capacity` is the
+ * user's (after spilling too; it was the room spilled into); `room` the on-chip bytes left to the
+ * subgraph: the capacity less TFLM's tail estimate (`tail`, TFLite; 0 otherwise) and less its base in
+ * the one arena (`bases`: the subgraphs below it), never below 0; `fits` whether its plan (after
+ * spilling, the on-chip part) fits that room, false when no spill plan was found (`spillFailure`);
+ * `status`, when it does not fit and did not spill, `infeasible` when no plan fits (its bound exceeds
+ * the capacity less the tail, the tail alone fills the capacity, or even the buffers that may not
+ * spill do not fit: `spillFailure`), else `unknown` (as src/solve/solve.ts statusOf says of a plan over a
+ * capacity its bound is under).
+ */
+function subgraphVerdicts(subgraphs: SubgraphPlanJson[], capacity: number, tail: number, bases: readonly number[]): void {
+  subgraphs.forEach((sg, s) => {
+    const room = Math.max(0, capacity - tail - (bases[s] ?? 0));
+    sg.capacity = capacity;
+    sg.room = room;
+    sg.fits = sg.spillFailure === undefined && sg.peak <= room;
+    const proven = sg.bound > capacity - tail || sg.spillFailure?.startsWith('even ') === true || sg.spillFailure?.startsWith("TFLM's tail estimate alone") === true;
+    if (!sg.fits && sg.status !== 'spilled' && sg.status !== 'infeasible') sg.status = proven ? 'infeasible' : 'unknown';
+  });
+}
+
+/**
  * `capacity`: the one the model was planned under (default: the one on its subgraphs' problems).
  * `tflm`: TFLite, the head TFLM uses with its kernels' scratch placed around the plan (src/runtime/tflm/model-head.ts),
  * the scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts).
@@ -110,6 +137,7 @@ export function modelPlanToJson(
   const layout = modelArena(model, results);
   const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
   if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflm);
+  if (capacity !== undefined) subgraphVerdicts(subgraphs, capacity, arena.tflm?.tail.bytes ?? 0, layout.bases);
   if (capacity !== undefined) {
     const spilled = results.some((r) => r.spill !== undefined);
     arena.capacity = capacity;
@@ -132,10 +160,16 @@ export function modelPlanToJson(
     if (failures.length > 0) json.spillFailure = failures.join('; ');
   }
   // The verdicts at the top level are the model's, not subgraph 0's alone (one story with the report and
-  // the exit code): `fits` is the model's arena against the capacity (TFLite: head + tail estimate), and
-  // `status` is `spilled` when any subgraph spilled.
+  // the exit code): `capacity` the user's, `fits` the model's arena against it (TFLite: head + tail
+  // estimate), `status` `spilled` when any subgraph spilled, else, when it does not fit, `infeasible`
+  // (proven: the tail alone, or a subgraph's bound, over what is left) or `unknown` (see subgraphVerdicts).
+  if (capacity !== undefined) {
+    json.capacity = capacity;
+    delete json.room;
+  }
   if (arena.fits !== undefined) json.fits = arena.fits;
   if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
+  else if (arena.fits === false) json.status = subgraphs.some((sg) => sg.status === 'infeasible') || (arena.tflm?.tail.bytes ?? 0) >= capacity! ? 'infeasible' : 'unknown';
   if (runtimeDefault !== undefined) json.baseline = { name: tflmDefaultName(model), peak: runtimeDefault };
   return json;
 }

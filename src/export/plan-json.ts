@@ -13,6 +13,11 @@ export interface FitHintJson {
   arena?: number;
   /** Whether that arena fits the capacity. */
   fits?: boolean;
+  /**
+   * When the change has no figure: why (no spill can help, not tried by the time limit). A `spill`
+   * entry without a plan has `fits: false` with it.
+   */
+  reason?: string;
   /** `tensor`: the id of the buffer too large alone, and its bytes. */
   buffer?: string;
   size?: number;

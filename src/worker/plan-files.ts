@@ -16,7 +16,9 @@ import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith, spilledArenaOptions } from '../plan-model.js';
 import { emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
-import type { ModelImportOptions } from '../import/model.js';
+import type { ImportedModel, ModelImportOptions } from '../import/model.js';
+import { scratchRoom, withPinnedScratch } from '../runtime/tflm/scratch-room.js';
+import { liveBound } from '../problem/bounds.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
@@ -101,10 +103,32 @@ export interface SummaryRow {
 
 /**
  * The row of a file planned as `results` (one per subgraph; the bound is subgraph 0's): the status of
- * the worst of them (spilled, then infeasible / unknown, then the largest gap, else optimal).
+ * the worst of them (spilled, then infeasible / unknown, then the largest gap, else optimal). A model:
+ * `floor` (headFloor) when `arena` is TFLM's head with kernel scratch, so the bound holds the scratch
+ * too and the status and gap follow from it; `modelStatus` (the model JSON's) when it does not fit.
  */
-export function summaryRow(results: readonly PlanResult[], arena: number, capacity: number | undefined, code: number, hints: readonly FitHint[]): SummaryRow {
+export function summaryRow(
+  results: readonly PlanResult[],
+  arena: number,
+  capacity: number | undefined,
+  code: number,
+  hints: readonly FitHint[],
+  floor?: number,
+  modelStatus?: string,
+): SummaryRow {
   const r0 = results[0]!;
+  // A model that does not fit and did not spill: its JSON's status (infeasible or unknown), as for one file.
+  if (code === EXIT_NO_FIT && (modelStatus === 'infeasible' || modelStatus === 'unknown')) {
+    return { arena, bound: Math.max(r0.bound, floor ?? 0), status: modelStatus, fits: 'does NOT fit', toFit: bestHint(hints)?.short ?? '-' };
+  }
+  const fitsText = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : 'fits';
+  if (floor !== undefined && !results.some((r) => r.spill !== undefined)) {
+    // Like with like: TFLM's head holds the kernels' scratch, so its bound does too (headFloor).
+    const bound = Math.max(r0.bound, floor);
+    const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
+    const status = failed !== undefined ? failed.status : arena === bound ? 'optimal' : `gap ${(((arena - bound) / bound) * 100).toFixed(1)}%`;
+    return { arena, bound, status, fits: fitsText, toFit: bestHint(hints)?.short ?? '-' };
+  }
   const spilled = results.some((r) => r.spill !== undefined);
   const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
   const gap = Math.max(...results.map((r) => (r.status === 'feasible' ? r.gap : 0)));
@@ -112,6 +136,18 @@ export function summaryRow(results: readonly PlanResult[], arena: number, capaci
   const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
   // Like with like: after spilling `arena` is the on-chip one, and r0.bound is the bound of what stayed on chip.
   return { arena, bound: r0.bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
+}
+
+/**
+ * A lower bound on the head TFLM reaches with `model`'s plans in their order (bytes) when `kernels`
+ * request scratch: the most bytes one step holds, its tensors live and the scratch its operator
+ * requests (each rounded up to 16: withPinnedScratch) — the live bound of each subgraph's problem with
+ * its scratch, the largest; undefined without scratch (the plans' own bounds compare like with like).
+ */
+export function headFloor(model: ImportedModel, kernels: KernelLibrary): number | undefined {
+  const room = scratchRoom(model, kernels);
+  if (room === undefined) return undefined;
+  return Math.max(...model.subgraphs.map((sg, s) => liveBound(withPinnedScratch(sg.problem, s, room))));
 }
 
 /**
@@ -189,7 +225,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
         : [];
     if (hints.length > 0) json.hints = hintsToJson(hints);
     return {
-      row: summaryRow(results, arena, o.capacity, code, hints),
+      row: summaryRow(results, arena, o.capacity, code, hints, tflm !== undefined ? headFloor(model, tail.kernels) : undefined, json.status),
       text:
         formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets }) +
         (tflm ? '\n' + formatTflmReport(file, tflm) : ''),

@@ -648,6 +648,7 @@ describe('the page in Chromium: reports (issue 12)', () => {
             change: d['change'],
             ...(d['arena'] !== undefined ? { arena: Number(d['arena']) } : {}),
             ...(d['fits'] !== undefined ? { fits: d['fits'] === 'true' } : {}),
+            ...(d['reason'] !== undefined ? { reason: d['reason'] } : {}),
             ...(d['buffer'] !== undefined ? { buffer: d['buffer'] } : {}),
             ...(d['size'] !== undefined ? { size: Number(d['size']) } : {}),
           };

@@ -116,7 +116,7 @@ export type HintsState = { working: true } | { hints: readonly FitHint[] } | { e
 
 /**
  * What would make the plan fit, each computed by planning it — the command line's "to fit" lines
- * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits,
+ * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits, data-reason,
  * data-buffer, data-size, as the JSON's `hints`). Hidden when every buffer fits on chip.
  */
 export function showHints(state: HintsState | undefined): void {
@@ -150,6 +150,7 @@ export function showHints(state: HintsState | undefined): void {
       li.dataset['change'] = h.change;
       if (h.arena !== undefined) li.dataset['arena'] = String(h.arena);
       if (h.fits !== undefined) li.dataset['fits'] = String(h.fits);
+      if (h.reason !== undefined) li.dataset['reason'] = h.reason;
       if (h.buffer !== undefined) li.dataset['buffer'] = h.buffer;
       if (h.size !== undefined) li.dataset['size'] = String(h.size);
       return li;

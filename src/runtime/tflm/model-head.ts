@@ -144,6 +144,31 @@ export function planForTflm<P extends Plan>(args: TflmPlanArgs<P, P>): TflmPlanF
   return finish(args, prep, replanned);
 }
 
+/** One solve planForTflmPlanner asks for: a candidate's problem, its subgraph, its share of the time left (as TflmPlanArgs.solve). */
+export interface TflmCandidateSolve {
+  problem: Problem;
+  subgraph: number;
+  share: number;
+}
+
+/**
+ * planForTflm as a generator of the candidates' solves (yielded, one after another, each answered with
+ * its plan): for a caller that drives its solves itself (src/fit-hints.ts, inline or on a pool of
+ * workers). The same facts as planForTflm for the same answers.
+ */
+export function* planForTflmPlanner<P extends Plan>(args: Omit<TflmPlanArgs<P, P>, 'solve'>): Generator<TflmCandidateSolve, TflmPlanFacts<P>, P> {
+  const full: TflmPlanArgs<P, P> = { ...args, solve: () => { throw new Error('internal error: planForTflmPlanner solves by yielding'); } };
+  const prep = prepare(full);
+  let left = prep.candidates.reduce((n, c) => n + c.problems.filter((p) => p !== undefined).length, 0);
+  const replanned: { label: ScratchCandidate<P>['label']; plans: P[] }[] = [];
+  for (const c of prep.candidates) {
+    const plans: P[] = [];
+    for (const [s, p] of c.problems.entries()) plans.push(p === undefined ? args.plans[s]! : yield { problem: p, subgraph: s, share: 1 / left-- });
+    replanned.push({ label: c.label, plans });
+  }
+  return finish(full, prep, replanned);
+}
+
 /** planForTflm with an asynchronous `solve` (a pool of workers): the candidates' solves run at once. */
 export async function planForTflmAsync<P extends Plan>(args: TflmPlanArgs<P, Promise<P>>): Promise<TflmPlanFacts<P>> {
   const prep = prepare(args);
