@@ -87,23 +87,35 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/**
+ * Empties the page's message line, so that the next outcome is told from the last one even when its
+ * text is the same ("Planned deq.tflite in 41 ms" twice: comparing texts waited forever).
+ */
+async function clearMessage(): Promise<void> {
+  await page.evaluate(() => {
+    const m = document.getElementById('message')!;
+    m.textContent = '';
+    m.classList.remove('error');
+  });
+}
+
 async function upload(name: string, data: string | Uint8Array): Promise<void> {
-  const before = await page.locator('#message').textContent();
+  await clearMessage();
   await page.setInputFiles('#file', { name, mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
-  // Wait for this file's outcome: a plan, a cancel or an error, not the previous message.
+  // Wait for this file's outcome: a plan, a cancel or an error.
   await page.waitForFunction(
-    ([prev, file]) => {
+    (file) => {
       const m = document.getElementById('message')!.textContent ?? '';
       const error = document.getElementById('message')!.classList.contains('error');
-      return m !== prev && (m.startsWith(`Planned ${file!}`) || m.startsWith('Cancelled') || error);
+      return m.startsWith(`Planned ${file}`) || m.startsWith('Cancelled') || (error && m !== '');
     },
-    [before, name],
+    name,
   );
 }
 
 /** Drops a file on the drop zone, as a user dragging it from the desktop would. */
 async function drop(name: string, text: string): Promise<void> {
-  const before = await page.locator('#message').textContent();
+  await clearMessage();
   await page.evaluate(
     ([n, t]) => {
       const dt = new DataTransfer();
@@ -112,10 +124,7 @@ async function drop(name: string, text: string): Promise<void> {
     },
     [name, text],
   );
-  await page.waitForFunction(([prev, file]) => {
-    const m = document.getElementById('message')!.textContent ?? '';
-    return m !== prev && m.startsWith(`Planned ${file}`);
-  }, [before, name]);
+  await page.waitForFunction((file) => (document.getElementById('message')!.textContent ?? '').startsWith(`Planned ${file}`), name);
 }
 
 /**
