@@ -117,25 +117,24 @@ export function summaryRow(
   modelStatus?: string,
 ): SummaryRow {
   const r0 = results[0]!;
+  const toFit = bestHint(hints)?.short ?? '-';
   // A model that does not fit and did not spill: its JSON's status (infeasible or unknown), as for one file.
   if (code === EXIT_NO_FIT && (modelStatus === 'infeasible' || modelStatus === 'unknown')) {
-    return { arena, bound: Math.max(r0.bound, floor ?? 0), status: modelStatus, fits: 'does NOT fit', toFit: bestHint(hints)?.short ?? '-' };
-  }
-  const fitsText = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : 'fits';
-  if (floor !== undefined && !results.some((r) => r.spill !== undefined)) {
-    // Like with like: TFLM's head holds the kernels' scratch, so its bound does too (headFloor).
-    const bound = Math.max(r0.bound, floor);
-    const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
-    const status = failed !== undefined ? failed.status : arena === bound ? 'optimal' : `gap ${(((arena - bound) / bound) * 100).toFixed(1)}%`;
-    return { arena, bound, status, fits: fitsText, toFit: bestHint(hints)?.short ?? '-' };
+    return { arena, bound: Math.max(r0.bound, floor ?? 0), status: modelStatus, fits: 'does NOT fit', toFit };
   }
   const spilled = results.some((r) => r.spill !== undefined);
   const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
+  const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
+  if (floor !== undefined && !spilled) {
+    // Like with like: TFLM's head holds the kernels' scratch, so its bound does too (headFloor).
+    const bound = Math.max(r0.bound, floor);
+    const status = failed !== undefined ? failed.status : arena === bound ? 'optimal' : `gap ${(((arena - bound) / bound) * 100).toFixed(1)}%`;
+    return { arena, bound, status, fits, toFit };
+  }
   const gap = Math.max(...results.map((r) => (r.status === 'feasible' ? r.gap : 0)));
   const status = spilled ? 'spilled' : failed !== undefined ? failed.status : results.some((r) => r.status === 'feasible') ? `gap ${(gap * 100).toFixed(1)}%` : 'optimal';
-  const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
   // Like with like: after spilling `arena` is the on-chip one, and r0.bound is the bound of what stayed on chip.
-  return { arena, bound: r0.bound, status, fits, toFit: bestHint(hints)?.short ?? '-' };
+  return { arena, bound: r0.bound, status, fits, toFit };
 }
 
 /**

@@ -79,12 +79,13 @@ export async function solveWithGlpk(problem: Problem, timeLimitMs: GlpkLimit = 1
   const tooLarge = (model: string, terms: number): string =>
     `GLPK's ${model} left out: it would have ${terms >= GLPK_MAX_TERMS * 10 ? 'over ' : ''}${Math.min(terms, GLPK_MAX_TERMS * 10).toLocaleString('en-US')} terms (at most ${GLPK_MAX_TERMS.toLocaleString('en-US')}); the greedy plan stands for it`;
   if (placeTerms <= GLPK_MAX_TERMS || assignTerms <= GLPK_MAX_TERMS) await loadGlpk();
-  const t = performance.now();
-  let ilp: Awaited<ReturnType<typeof placeWithGlpk>> = { outcome: 'unknown' };
-  if (placeTerms <= GLPK_MAX_TERMS) ilp = await placeWithGlpk(problem, bound, greedy.peak, end.share(PLACE_SHARE));
-  else notes.push(tooLarge('big-M place model', placeTerms));
   const methods = [...greedy.methods];
-  if (placeTerms <= GLPK_MAX_TERMS) methods.push({ method: 'glpk', peak: ilp.peak ?? NaN, timeMs: performance.now() - t });
+  let ilp: Awaited<ReturnType<typeof placeWithGlpk>> = { outcome: 'unknown' };
+  if (placeTerms <= GLPK_MAX_TERMS) {
+    const t = performance.now();
+    ilp = await placeWithGlpk(problem, bound, greedy.peak, end.share(PLACE_SHARE));
+    methods.push({ method: 'glpk', peak: ilp.peak ?? NaN, timeMs: performance.now() - t });
+  } else notes.push(tooLarge('big-M place model', placeTerms));
   const ta = performance.now();
   let slotOffsets: number[] | undefined;
   let slotPeak = NaN;
