@@ -35,10 +35,17 @@ function row(name: string, p: Problem, limitMs: number): string[] {
 const HEAD = ['instance', 'n', 'live bound', 'heuristic peak', 'exact peak', 'fits cap', 'status', 'gap', 'search nodes', 'time ms'];
 
 /**
+ * Exact-search nodes each probe of certifyLowerBound() may take in `bench exact` and `bench certify`
+ * (ARENAPACK_BENCH_CERTIFY_NODES, default 100,000: about 5 s on D here): a budget in nodes, so the bound
+ * certified is the same on every machine (the time limit is only a guard).
+ */
+export const certifyNodes = Number(process.env.ARENAPACK_BENCH_CERTIFY_NODES ?? 100_000);
+
+/**
  * One challenging instance: `exact` with its capacity (1 MiB) for `limitMs` — when the first plan within
  * the capacity came (from the solve's progress reports, so to about 0.1 s), when the status became
- * optimal (the solve ends there) — then certifyLowerBound() for `certifyMs` from the solve's bound
- * and plan. The best bound is the higher of the two, named by what proves it.
+ * optimal (the solve ends there) — then certifyLowerBound() with `certifyNodes` nodes a probe (guarded by
+ * `certifyMs`) from the solve's bound and plan. The best bound is the higher of the two, named by what proves it.
  */
 function instanceRow(name: string, p: Problem, limitMs: number, certifyMs: number): { cells: string[]; firstFitMs?: number } {
   const cap = p.capacity!;
@@ -52,7 +59,8 @@ function instanceRow(name: string, p: Problem, limitMs: number, certifyMs: numbe
   });
   if (!verifyPlan(p, e.offsets, e.peak).valid) throw new Error(`${name}: invalid exact plan`);
   if (firstFitMs === undefined && e.peak <= cap) firstFitMs = e.timeMs;
-  const c = certifyLowerBound(p, { timeLimitMs: certifyMs, upper: e.peak, from: e.bound });
+  // The sub-instance windows left out: their stop is by time, and they never paid here (npm run bench -- subbound).
+  const c = certifyLowerBound(p, { timeLimitMs: certifyMs, maxNodesPerProbe: certifyNodes, subInstances: false, upper: e.peak, from: e.bound });
   const best = Math.min(e.peak, c.best);
   const bound = Math.max(e.bound, c.bound);
   const which =
@@ -77,11 +85,15 @@ function instanceRow(name: string, p: Problem, limitMs: number, certifyMs: numbe
 
 const INSTANCE_HEAD = ['instance', 'n', 'live bound', 'first fit ms', 'proof ms', 'best plan', 'best bound', 'bound from', 'gap', 'probes'];
 
-/** `npm run bench -- exact`: MiniMalloc's challenging set at 1 MiB, perfect packings, GLPK on small ones. */
+/**
+ * `npm run bench -- exact`: MiniMalloc's challenging set at 1 MiB, perfect packings, GLPK on small ones.
+ * ARENAPACK_BENCH_ONLY=regex: only the challenging instances whose names match, and no other table.
+ */
 export async function benchExact(shared: string, limitMs: number): Promise<void> {
-  const problems = challengingProblems(shared);
+  const only = process.env.ARENAPACK_BENCH_ONLY;
+  const problems = challengingProblems(shared)?.filter(([name]) => only === undefined || new RegExp(only).test(name));
   if (problems) {
-    const certifyMs = Math.min(limitMs, 5000);
+    const certifyMs = Math.max(limitMs, 60_000);
     let total = 0;
     let fit = 0;
     const rows = problems.map(([name, p]) => {
@@ -93,13 +105,14 @@ export async function benchExact(shared: string, limitMs: number): Promise<void>
       return r.cells;
     });
     printTable(
-      `MiniMalloc challenging at capacity 1 MiB: exact (${limitMs / 1000} s each), then certifyLowerBound (${certifyMs / 1000} s each)`,
+      `MiniMalloc challenging at capacity 1 MiB: exact (${limitMs / 1000} s each), then certifyLowerBound (${certifyNodes} nodes a probe)`,
       INSTANCE_HEAD,
       rows,
     );
     console.log(`fit 1 MiB: ${fit} of ${rows.length}; total time to first fit ${(total / 1000).toFixed(1)} s. MiniMalloc beside it on this machine: npm run bench -- minimalloc (ARENAPACK_MINIMALLOC).`);
     console.log('proof ms: until the status became optimal; "-": not proven. gap: (best plan - best bound) / best bound.');
   }
+  if (only !== undefined) return; // ARENAPACK_BENCH_ONLY: the challenging instances it names, no other table
   const rows = [60, 90, 120, 200].flatMap((n) => [1, 2].map((seed) => row(`perfect ${n}/${seed}`, tightProblem(n, seed), limitMs)));
   printTable('Perfect packings cut into n pieces (optimum = live bound = 4096)', HEAD, rows);
 
@@ -186,19 +199,20 @@ export async function benchExactModels(shared: string): Promise<void> {
 
 /**
  * `npm run bench -- certify [seconds]`: certifyLowerBound() on the challenging instances whose names match
- * ARENAPACK_BENCH_ONLY (default C, D and J) for `limitMs` each, from the cheap bound up to the best plan
- * `exact` finds in `exactMs`: every probe (cap, outcome, nodes, time) and the bound certified.
+ * ARENAPACK_BENCH_ONLY (default C, D and J) with `certifyNodes` nodes a probe and at most `limitMs` each,
+ * from the cheap bound up to the best plan `exact` finds in `exactMs`: every probe (cap, outcome, nodes,
+ * time) and the bound certified (the same on every machine when the nodes, not the time, end the probes).
  */
 export function benchCertify(shared: string, limitMs: number, only: RegExp, exactMs: number): void {
   const problems = challengingProblems(shared);
   if (!problems) return;
   for (const [name, p] of problems.filter(([n]) => only.test(n))) {
     const e = solve({ buffers: p.buffers }, { method: 'exact', timeLimitMs: exactMs });
-    const c = certifyLowerBound(p, { timeLimitMs: limitMs, upper: e.peak });
+    const c = certifyLowerBound(p, { timeLimitMs: limitMs, maxNodesPerProbe: certifyNodes, upper: e.peak });
     const sub = c.subInstance;
     if (sub !== undefined) console.log(`${name}: sub-instance bound first: ${sub.bound} (${sub.proof}); ${sub.windows.length} windows, ${sub.nodes} nodes`);
     printTable(
-      `${name}: certifyLowerBound for ${limitMs / 1000} s from the live bound ${e.liveBound} up to exact's plan ${e.peak} (${exactMs / 1000} s)`,
+      `${name}: certifyLowerBound (${certifyNodes} nodes a probe, at most ${limitMs / 1000} s) from the live bound ${e.liveBound} up to exact's plan ${e.peak} (${exactMs / 1000} s)`,
       ['probe cap', 'outcome', 'peak', 'nodes', 'ms'],
       c.probes.map((q) => [String(q.cap), q.outcome, q.peak === undefined ? '-' : String(q.peak), String(q.nodes), ms(q.timeMs)]),
     );

@@ -21,6 +21,12 @@ export interface CertifyOptions {
   from?: Bytes;
   /** Exact-search work (see the engine's bbWork) one probe may do at most; default unlimited (time ends it). */
   maxWorkPerProbe?: number;
+  /**
+   * Exact-search nodes one probe may visit at most; default unlimited (time ends it). With a node or work
+   * budget that ends every probe before the time limit does, the probes, and so the bound and its proof, are
+   * the same on every machine: a certificate anyone can reproduce (`npm run bench -- certify`).
+   */
+  maxNodesPerProbe?: number;
   /** The clock time is read from (tests inject one). */
   clock?: Clock;
   /** Called after each probe. Nothing it does changes the result. */
@@ -80,7 +86,9 @@ export interface CertifiedBound {
  * doubles the next step, a probe that finds a plan lowers `best` instead (and the steps restart), one
  * that runs out of time halves the step and tries again lower, until the bound meets `best` (proven
  * optimal), the step falls below the granularity, or the time is gone. The probe of a single step gets
- * all the time left; a longer step gets half.
+ * all the time left; a longer step gets half. A probe also ends at its node or work budget
+ * (maxNodesPerProbe, maxWorkPerProbe) as one out of time does: with budgets that end the probes before the
+ * clock does, the result does not depend on the machine.
  *
  * Before the probes, the sub-instance bound (subInstanceBound) may raise the start: the proven optimum
  * of the buffers live in a window around the heaviest steps.
@@ -131,7 +139,7 @@ export function certifyLowerBound(problem: Problem, options: CertifyOptions = {}
     const single = target - bound <= g;
     const until = single ? end : end.share(0.5);
     const t = clock();
-    const r = engine.search(cap, cap, () => !until.passed(), Infinity, options.maxWorkPerProbe ?? Infinity);
+    const r = engine.search(cap, cap, () => !until.passed(), options.maxNodesPerProbe ?? Infinity, options.maxWorkPerProbe ?? Infinity);
     const probe: CertifyProbe = { cap, outcome: r.exhausted ? 'no plan' : r.plan !== undefined ? 'plan' : 'gave up', nodes: r.nodes, timeMs: clock() - t };
     if (r.plan !== undefined) {
       const verdict = verifyPlan(problem, r.plan.offsets, r.plan.peak);

@@ -59,6 +59,36 @@ describe('certifyLowerBound', () => {
     expect(tied.bySearch).toBe(false);
   });
 
+  it('ends each probe at its node budget: the same certificate on any clock, and a budget one node short proves less', () => {
+    // The live bound is 181; the search proves "no plan with peak <= 181" in 52 nodes, then <= 183, then finds a plan of 184.
+    const p: Problem = {
+      buffers: [
+        { id: 'b0', size: 48, start: 4, end: 12 },
+        { id: 'b1', size: 145, start: 12, end: 13 },
+        { id: 'b2', size: 21, start: 6, end: 10, align: 8 },
+        { id: 'b3', size: 16, start: 7, end: 9, align: 32 },
+        { id: 'b4', size: 7, start: 1, end: 2 },
+        { id: 'b5', size: 32, start: 8, end: 14, align: 4 },
+        { id: 'b6', size: 24, start: 2, end: 5, align: 8 },
+        { id: 'b7', size: 64, start: 1, end: 9, align: 64 },
+      ],
+    };
+    expect(lowerBound(p)).toBe(181);
+    expect(bruteForceMinPeak(p)).toBe(184);
+    let t = 0;
+    const ticking = (): number => (t += 1);
+    const strip = (c: ReturnType<typeof certifyLowerBound>): unknown => ({ ...c, timeMs: 0, provenAtMs: 0, probes: c.probes.map((q) => ({ ...q, timeMs: 0 })) });
+    for (const [nodes, bound] of [
+      [51, 181],
+      [52, 184],
+    ] as const) {
+      const c = certifyLowerBound(p, { clock: frozen, maxNodesPerProbe: nodes, subInstances: false });
+      expect(c.bound).toBe(bound);
+      expect(c.probes[0]).toMatchObject({ cap: 181, outcome: nodes === 51 ? 'gave up' : 'no plan' });
+      expect(strip(certifyLowerBound(p, { clock: ticking, timeLimitMs: 1e9, maxNodesPerProbe: nodes, subInstances: false }))).toEqual(strip(c));
+    }
+  });
+
   it('stops when its time is gone, with the bound it had (a clock that jumps past the limit)', () => {
     let t = 0;
     const c = certifyLowerBound(ALIGNED, { timeLimitMs: 10, clock: () => (t += 100) });
