@@ -31,6 +31,7 @@ interface Json {
   hints?: Hint[];
   spillFailure?: string;
   arena: { capacity?: number; fits?: boolean; tflm: { head: number; total: number; tail: { bytes: number } } };
+  tflm?: { head: number; headBound: number; headStatus: string; headGap: number };
   subgraphs: { status: string; fits?: boolean; capacity?: number; room?: number; peak: number; bound: number; gap: number; spillFailure?: string; spill?: { capacity: number } }[];
 }
 
@@ -147,5 +148,33 @@ describe('summary rows: the bound next to TFLM\'s head holds the kernels\' scrat
   it.skipIf(models === undefined)('shared: keyword_scrambled at its floor (672 B = 160 B live + 512 B scratch): optimal, not "gap 133.3%"', () => {
     const r = run('plan', join(models!, 'tfmicro_keyword_scrambled.tflite'), csv);
     expect(row(r.out, 'keyword_scrambled').slice(1, 4)).toEqual(['672 B', '672 B', 'optimal']);
+  });
+});
+
+describe("one file's TFLM section: the head's own lower bound holds the kernels' scratch", () => {
+  it('every scratch fixture: headBound is at most the head, at least each tensors\' bound; status and gap follow', () => {
+    for (const f of scratchFixtures()) {
+      const { code, json } = plan(file(`${f.name}-hb.tflite`, buildTflite(f.spec)));
+      expect(code, f.name).toBe(0);
+      const t = json.tflm!;
+      expect(t.headBound, f.name).toBeLessThanOrEqual(t.head);
+      expect(t.headBound, f.name).toBeGreaterThanOrEqual(Math.max(...json.subgraphs.map((s) => s.bound)));
+      expect(t.headStatus, f.name).toBe(t.head === t.headBound ? 'optimal' : 'feasible');
+      expect(t.headGap, f.name).toBeCloseTo((t.head - t.headBound) / t.headBound, 12);
+    }
+  });
+
+  it('svdf: the head is its live tensors and its scratch at one step: the report says proven optimal, above the tensors\' own bound', () => {
+    const path = file('svdf-hb.tflite', buildTflite(scratchFixtures().find((f) => f.name === 'svdf_float')!.spec));
+    const t = plan(path).json;
+    expect(t.tflm!.headStatus).toBe('optimal');
+    expect(t.tflm!.headBound).toBeGreaterThan(t.bound);
+    const r = run('plan', path);
+    expect(r.out).toMatch(new RegExp(`lower bound +${t.tflm!.head} B .*the head is at it: proven optimal for this operator order`));
+  });
+
+  it.skipIf(models === undefined)('shared: keyword_scrambled: head 672 B, its bound 672 B (160 B live + 512 B scratch), optimal — not only the tensors\' 288 B', () => {
+    const t = plan(join(models!, 'tfmicro_keyword_scrambled.tflite')).json;
+    expect([t.tflm!.head, t.tflm!.headBound, t.tflm!.headStatus, t.bound]).toEqual([672, 672, 'optimal', 288]);
   });
 });

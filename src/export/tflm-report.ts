@@ -15,6 +15,12 @@ export interface TflmJson {
   kernelsLabel: string;
   /** Bytes of the arena's planned part (head) TFLM uses with the offline plan and the scratch. */
   head: number;
+  /** A lower bound on the head for this operator order (TflmPlanFacts.headBound), bytes. */
+  headBound: number;
+  /** `optimal` when the head equals headBound, else `feasible` (headGap says how far). */
+  headStatus: 'optimal' | 'feasible';
+  /** (head - headBound) / headBound; 0 when optimal. */
+  headGap: number;
   plan: string;
   candidates: { label: string; head: number }[];
   scratch: { subgraph: number; operator: number; type: string; requests: { bytes: number; label: string }[] }[];
@@ -26,11 +32,19 @@ export function tflmToJson(facts: TflmPlanFacts<Plan>): TflmJson {
     kernels: facts.kernels,
     kernelsLabel: KERNELS_LABEL[facts.kernels],
     head: facts.head,
+    headBound: facts.headBound,
+    headStatus: facts.head <= facts.headBound ? 'optimal' : 'feasible',
+    headGap: headGap(facts),
     plan: facts.chosen,
     candidates: facts.candidates,
     scratch: facts.scratch.operators.map((o) => ({ subgraph: o.subgraph, operator: o.operator, type: o.type, requests: o.requests })),
     unknownScratch: facts.scratch.unknown,
   };
+}
+
+/** (head - headBound) / headBound, 0 when the head is at its bound (or the bound is 0). */
+function headGap(facts: TflmPlanFacts<Plan>): number {
+  return facts.headBound > 0 && facts.head > facts.headBound ? (facts.head - facts.headBound) / facts.headBound : 0;
 }
 
 /**
@@ -41,6 +55,9 @@ export function formatTflmReport(file: string, facts: TflmPlanFacts<Plan>): stri
   const lines = [`${file}: TensorFlow Lite Micro, ${KERNELS_LABEL[facts.kernels]}`];
   const others = facts.candidates.filter((c) => c.label !== facts.chosen).map((c) => `${c.label}: ${formatBytesExact(c.head)}`);
   lines.push(`  head with scratch  ${formatBytesExact(facts.head)}  ${facts.chosen}${others.length > 0 ? ` (${others.join(', ')})` : ''}`);
+  const gap = headGap(facts);
+  const verdict = gap === 0 ? 'the head is at it: proven optimal for this operator order' : `the head is ${(gap * 100).toFixed(1)}% over it`;
+  lines.push(`  lower bound        ${formatBytesExact(facts.headBound)}  the most one step holds: its live tensors and its operator's scratch (each rounded up to 16); ${verdict}`);
   const total = facts.scratch.operators.reduce((sum, o) => sum + o.requests.reduce((a, r) => a + r.bytes, 0), 0);
   if (facts.scratch.operators.length === 0) lines.push('  scratch          none requested');
   else lines.push(`  scratch          ${plural(facts.scratch.operators.length, 'operator')}, ${formatBytes(total)} requested (placed by TFLM at run time, each rounded up to 16)`);

@@ -16,9 +16,7 @@ import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith, spilledArenaOptions } from '../plan-model.js';
 import { emptyBuffersNote, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
-import type { ImportedModel, ModelImportOptions } from '../import/model.js';
-import { scratchRoom, withPinnedScratch } from '../runtime/tflm/scratch-room.js';
-import { liveBound } from '../problem/bounds.js';
+import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
 import { InputError } from '../problem/errors.js';
 import type { MethodName, Portfolio } from '../solve/methods.js';
@@ -104,7 +102,7 @@ export interface SummaryRow {
 /**
  * The row of a file planned as `results` (one per subgraph; the bound is subgraph 0's): the status of
  * the worst of them (spilled, then infeasible / unknown, then the largest gap, else optimal). A model:
- * `floor` (headFloor) when `arena` is TFLM's head with kernel scratch, so the bound holds the scratch
+ * `floor` (TflmPlanFacts.headBound) when `arena` is TFLM's head with kernel scratch, so the bound holds the scratch
  * too and the status and gap follow from it; `modelStatus` (the model JSON's) when it does not fit.
  */
 export function summaryRow(
@@ -126,7 +124,7 @@ export function summaryRow(
   const failed = results.find((r) => r.status === 'infeasible' || r.status === 'unknown');
   const fits = capacity === undefined ? '-' : code === EXIT_NO_FIT ? 'does NOT fit' : spilled ? 'fits after spilling' : 'fits';
   if (floor !== undefined && !spilled) {
-    // Like with like: TFLM's head holds the kernels' scratch, so its bound does too (headFloor).
+    // Like with like: TFLM's head holds the kernels' scratch, so its bound does too (TflmPlanFacts.headBound).
     const bound = Math.max(r0.bound, floor);
     const status = failed !== undefined ? failed.status : arena === bound ? 'optimal' : `gap ${(((arena - bound) / bound) * 100).toFixed(1)}%`;
     return { arena, bound, status, fits, toFit };
@@ -135,18 +133,6 @@ export function summaryRow(
   const status = spilled ? 'spilled' : failed !== undefined ? failed.status : results.some((r) => r.status === 'feasible') ? `gap ${(gap * 100).toFixed(1)}%` : 'optimal';
   // Like with like: after spilling `arena` is the on-chip one, and r0.bound is the bound of what stayed on chip.
   return { arena, bound: r0.bound, status, fits, toFit };
-}
-
-/**
- * A lower bound on the head TFLM reaches with `model`'s plans in their order (bytes) when `kernels`
- * request scratch: the most bytes one step holds, its tensors live and the scratch its operator
- * requests (each rounded up to 16: withPinnedScratch) — the live bound of each subgraph's problem with
- * its scratch, the largest; undefined without scratch (the plans' own bounds compare like with like).
- */
-export function headFloor(model: ImportedModel, kernels: KernelLibrary): number | undefined {
-  const room = scratchRoom(model, kernels);
-  if (room === undefined) return undefined;
-  return Math.max(...model.subgraphs.map((sg, s) => liveBound(withPinnedScratch(sg.problem, s, room))));
 }
 
 /**
@@ -224,7 +210,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
         : [];
     if (hints.length > 0) json.hints = hintsToJson(hints);
     return {
-      row: summaryRow(results, arena, o.capacity, code, hints, tflm !== undefined ? headFloor(model, tail.kernels) : undefined, json.status),
+      row: summaryRow(results, arena, o.capacity, code, hints, tflm !== undefined && tflm.scratch.operators.length > 0 ? tflm.headBound : undefined, json.status),
       text:
         formatModelReport(model, results, planned.baselines, heads, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets }) +
         (tflm ? '\n' + formatTflmReport(file, tflm) : ''),

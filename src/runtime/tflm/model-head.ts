@@ -1,10 +1,11 @@
 import type { ImportedModel } from '../../import/model.js';
+import { liveBound } from '../../problem/bounds.js';
 import type { Plan, Problem } from '../../problem/types.js';
 import { verifyPlan } from '../../problem/verify.js';
 import { statusOf } from '../../solve/solve.js';
 import { tflmGraph } from './graph.js';
 import { modelScratch, tflmHead, type KernelLibrary, type ModelScratch } from './head.js';
-import { chooseCandidate, scratchCandidates, type ScratchCandidate } from './shape-plan.js';
+import { chooseCandidate, scratchCandidates, withScratchBuffers, type ScratchCandidate } from './shape-plan.js';
 import { crossSubgraphConflicts } from './subgraph-layout.js';
 
 /**
@@ -19,6 +20,14 @@ export interface TflmPlanFacts<P extends Plan> {
   kernels: KernelLibrary;
   /** The head TFLM's planner reaches with this offline plan and the scratch: the arena's planned part. */
   head: number;
+  /**
+   * A lower bound on any head TFLM can reach with these subgraphs in this order (bytes): per subgraph
+   * the larger of its tensors' proven bound (Plan.bound; the head holds every tensor) and the most
+   * bytes one step holds with its operator's scratch (the live tensors and each scratch request rounded
+   * up to 16, as withScratchBuffers adds them: they are all in the head at once at that step); the
+   * largest over the subgraphs. `head === headBound` proves the head optimal for this order.
+   */
+  headBound: number;
   /** Which candidate was kept, and every candidate's head. */
   chosen: ScratchCandidate<P>['label'];
   candidates: { label: ScratchCandidate<P>['label']; head: number }[];
@@ -120,6 +129,7 @@ function finish<P extends Plan, S>(args: TflmPlanArgs<P, S>, prep: ReturnType<ty
     plans,
     kernels,
     head: shaped.chosen.head.head,
+    headBound: Math.max(...args.plans.map((p, s) => Math.max(p.bound, liveBound(withScratchBuffers(args.model.subgraphs[s]!.problem, s, scratch))))),
     chosen: shaped.chosen.label,
     candidates: shaped.candidates,
     candidatePlans: [[...args.plans], ...exported.map((c) => c.plans)],

@@ -15,6 +15,7 @@
  *
  * Written as a generator of solve requests, like spillPlanner, so it runs inline or on workers alike.
  */
+import { tiersInfeasibility } from './infeasibility.js';
 import { liveBound } from '../../problem/bounds.js';
 import { hasTies } from '../../problem/relative.js';
 import type { MemoryTier, Problem } from '../../problem/types.js';
@@ -262,6 +263,9 @@ export function* tiersPlanner(
     failure: why,
     timeMs: now() - t0,
   });
+  // A buffer larger than every memory it may use, or a step over all of them together: named before any search.
+  const certain = tiersInfeasibility(inst);
+  if (certain !== undefined) return failure('infeasible', certain, 0);
 
   /** A read-only memory's row: no arena (offsets 0, not planned); its buffers are read in place. */
   const readOnlyPlaced = (idx: readonly number[]): { method: string; bound: number; peak: number } => ({ method: idx.length > 0 ? 'in place' : '-', bound: 0, peak: 0 });
