@@ -6,9 +6,10 @@
 // 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
 // its wall time from spawn to exit, the ratio to the limit, and the exit code. The inputs come from
 // the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
-// ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches.
+// ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches; ARENAPACK_BENCH_CLI=path times another
+// build of the command (e.g. a copy of main's build/js, for a before / after table).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ const cap80 = (p: Problem | undefined): string[] => ['--capacity', String(Math.f
  */
 const threeMemories = (): string[] => ['--memory', 'tcm=512KiB:1', '--memory', 'sram=1MiB:2', '--memory', 'ddr:10'];
 
-/** The cases of the issue (see the file's head). */
+/** The cases of the issue (see the file's head); the 10^6 cases are the issue's "Done when". */
 export function limitCases(shared: string): LimitCase[] {
   return [
     { name: '1e4 heuristic', input: () => scatteredProblem(10_000, 1), flags: () => ['--method', 'heuristic'], limit: 10 },
@@ -56,6 +57,8 @@ export function limitCases(shared: string): LimitCase[] {
     { name: '1e6 greedy-size', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'greedy-size'], limit: 10 },
     { name: '1e6 greedy-size --json', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'greedy-size', '--json'], limit: 10 },
     { name: '8e3 three memories', input: () => scatteredProblem(8_000, 1), flags: threeMemories, limit: 1 },
+    { name: '1e6 heuristic', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'heuristic'], limit: 10 },
+    { name: '1e5 three memories', input: () => scatteredProblem(100_000, 1), flags: threeMemories, limit: 3 },
     { name: '4 files x 1e5 --jobs 2', input: () => [1, 2, 3, 4].map((k) => scatteredProblem(100_000, k)), flags: () => ['--jobs', '2'], limit: 5 },
   ];
 }
@@ -66,7 +69,8 @@ export function limitCases(shared: string): LimitCase[] {
  * was cut by the limit. A case whose file is missing (no ../shared) is left out with a note.
  */
 export function benchLimits(shared: string, only?: RegExp): void {
-  const cli = join(here, '..', 'build', 'js', 'cli.js');
+  const cli = process.env.ARENAPACK_BENCH_CLI ?? join(here, '..', 'build', 'js', 'cli.js');
+  console.log(`the command timed: ${cli}`);
   const dir = mkdtempSync(join(tmpdir(), 'arenapack-bench-limits-'));
   const rows: string[][] = [];
   try {
@@ -90,19 +94,22 @@ export function benchLimits(shared: string, only?: RegExp): void {
           return file;
         });
       }
-      const args = [cli, 'plan', ...files, ...c.flags(p), '--time-limit', String(c.limit)];
+      const rssFile = join(dir, 'maxrss');
+      rmSync(rssFile, { force: true });
+      const args = ['--import', join(here, 'max-rss.mjs'), cli, 'plan', ...files, ...c.flags(p), '--time-limit', String(c.limit)];
       // A run far past its limit is stopped (its row says so): 4 x the limit, at least 60 s.
       const killAt = Math.max(60, 4 * c.limit);
       const t = performance.now();
-      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: killAt * 1000 });
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: killAt * 1000, env: { ...process.env, ARENAPACK_BENCH_MAXRSS: rssFile } });
       const s = (performance.now() - t) / 1000;
+      const peakMb = existsSync(rssFile) ? (Number(readFileSync(rssFile, 'utf8')) / 1024).toFixed(0) : '-';
       const cut = (r.stdout ?? '').split('\n').filter((l) => /time limit/.test(l)).length;
-      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut)]);
-      console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}`);
+      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut), peakMb]);
+      console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}, peak ${peakMb} MiB`);
       if (p !== undefined) for (const f of files) rmSync(f);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit', 'peak MiB (max RSS)'], rows);
 }

@@ -1,5 +1,4 @@
 /** The command line's model commands: plan (of a model file), inspect and convert. */
-import { InvalidArgumentError, type Command } from 'commander';
 import { cHeader } from './export/c-header.js';
 import { planOutText } from './export/plan-json.js';
 import { problemToCsv } from './export/csv.js';
@@ -29,9 +28,9 @@ import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import { solve, type SolveOptions } from './solve/solve.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { progressReporter } from './cli-progress.js';
-import { INPLACE_KINDS, type InplaceKind } from './graph/inplace.js';
+import type { InplaceKind } from './graph/inplace.js';
 import { formatInplaceSaving, inplaceSaving, type InplaceSaving } from './export/inplace-report.js';
-import { alignOption, batchOption, checkOutputPaths, EXIT_NO_FIT, readInput, repeatable, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -350,34 +349,4 @@ export function runConvert(file: string, opts: ConvertOptions): number {
   return 0;
 }
 
-/** One --inplace value, checked; repeated flags collect. */
-function inplaceOption(v: string, all: InplaceKind[] = []): InplaceKind[] {
-  if (!(INPLACE_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`give ${INPLACE_KINDS.join(' or ')}`);
-  return [...all, v as InplaceKind];
-}
-
-/** The importer's flags, shared by plan, inspect and convert. */
-export function withModelFlags(cmd: Command): Command {
-  return cmd
-    .option('--align <n>', 'models: alignment of every buffer in bytes, a power of two (default 16, TFLM\'s; 1 = raw bytes)', alignOption)
-    .option('--include-weights', 'models: plan constant tensors (weights) too, as whole-run buffers')
-    .option('--batch <n>', 'models: size of a dynamic batch dimension (TFLite -1; ONNX: a symbolic first axis, or a dimension named batch)', batchOption)
-    .option('--no-prepared', 'TFLite models: leave tensors computed from constants (DEQUANTIZE, DENSIFY) out of the plan (TFLM then places them itself, in the head)')
-    .option('--no-share-reshapes', 'models: give RESHAPE / SQUEEZE / EXPAND_DIMS outputs their own buffer')
-    .option('--replace-offline-plan', "TFLite: plan every tensor anew instead of keeping the model's own offline plan (e.g. Vela's)")
-    .option(
-      '--inplace <kind>',
-      "models: operators that work in place: elementwise (an element-wise output takes a dying input's bytes, for the kernels TFLM's list names) or concat (a concatenation's dying inputs placed in its output); repeat for both",
-      repeatable(inplaceOption),
-    )
-    .option(
-      '--input-shape <name=dims>',
-      'ONNX: shape of a symbolic input, e.g. input=1x3x224x224 (repeat per input)',
-      repeatable((v: string, all: string[] = []) => [...all, v]),
-    )
-    .option(
-      '--dim <name=value>',
-      'ONNX: value of a symbolic input dimension by its name, e.g. sequence=512 (repeat per name)',
-      repeatable((v: string, all: string[] = []) => [...all, v]),
-    );
-}
+export { withModelFlags } from './cli-flags.js';

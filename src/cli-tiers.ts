@@ -1,10 +1,9 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
 import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
-import { parseMemorySpec } from './format/memory-spec.js';
 import { terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
 import type { MemoryTier } from './problem/types.js';
-import { EXIT_NO_FIT, repeatable, UsageError, writeAllAtomic } from './cli-io.js';
+import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
 import type { Deadline } from './solve/deadline.js';
 import type { SolveOptions } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
@@ -21,15 +20,7 @@ import { firstMemoryPlans, isWeightBuffer, planModelTiers, tailFillsFirst, tflmT
 import { formatBytesExact } from './format/bytes.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
-/** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
-export const memoryOption = repeatable(function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[] {
-  try {
-    return [...all, parseMemorySpec(value, all.length)];
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);
-  }
-});
+export { memoryOption } from './cli-flags.js';
 
 /** What the tiers run takes from the plan command's options. */
 export interface TiersRunOptions {

@@ -1,17 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkCapacities, checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
-import { planFiles } from './worker/plan-files.js';
-import {
-  importOptions,
-  runConvert,
-  runInspect,
-  runPlanModel,
-  withModelFlags,
-  type ConvertOptions,
-  type InspectOptions,
-  type PlanOptions,
-} from './cli-model.js';
+import type { ConvertOptions, InspectOptions, PlanOptions } from './cli-model.js';
+import { memoryOption, withModelFlags } from './cli-flags.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { writeJsonPieces } from './export/json-stream.js';
 import { formatReport } from './export/report.js';
@@ -20,20 +11,21 @@ import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
 import { capMessage, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
-import { modelFormat } from './import/model-file.js';
+import { modelFormat } from './import/model-kind.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
 import { Deadline } from './solve/deadline.js';
 import { defaultTimeLimitMs, solve, type SolveResult } from './solve/solve.js';
 import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
-import { GLPK_PLACE_LIMIT, placeModelLp, solveWithGlpk } from './solve/ilp/solve-glpk.js';
 import { progressReporter } from './cli-progress.js';
-import { memoryOption, runPlanModelTiers, runPlanTiers } from './cli-tiers.js';
-import { weightTiers } from './plan-model-tiers.js';
-import { runPlanSharedArena } from './cli-shared-arena.js';
 import type { MemoryTier } from './problem/types.js';
-import { hintsToJson, problemFitHints } from './fit-hints.js';
 import { readFileSync } from 'node:fs';
+
+// What a command needs only for some inputs is loaded when it is needed (a dynamic import): the model
+// readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers planner, GLPK's models and the worker
+// pool, and the fit hints (their module reads models too) only with a capacity. A CSV or JSON problem
+// planned on one thread without a capacity loads none of them: a smaller fixed cost, paid from the
+// command's --time-limit (which counts from the process's start). test/cli-lazy.test.ts keeps it so.
 
 /** The package's version, from its package.json (two folders up from build/js/cli.js and build/dist/cli.js). */
 function packageVersion(): string {
@@ -115,10 +107,10 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const deadline = Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(file);
   if (modelFormat(file, bytes) !== undefined) {
-    if (opts.memory !== undefined) return runPlanModelTiers(file, bytes, opts, opts.memory);
+    if (opts.memory !== undefined) return (await import('./cli-tiers.js')).runPlanModelTiers(file, bytes, opts, opts.memory);
     if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     if (opts.spill === false && opts.capacity === undefined) noSpillWithoutCapacity(file);
-    return runPlanModel(file, bytes, opts, deadline);
+    return (await import('./cli-model.js')).runPlanModel(file, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
@@ -152,14 +144,16 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
                 : 'GLPK\'s models plan one arena; memory tiers use their own model';
       throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
     }
-    return runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
+    return (await import('./cli-tiers.js')).runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
   // The plan (solve, spill, hints) leaves the JSON outputs their time.
   const planEnd = planDeadline(deadline, problem.buffers.length, opts);
   let result: SolveResult;
+  const glpk = opts.method === 'glpk' || opts.emitLp !== undefined ? await import('./solve/ilp/solve-glpk.js') : undefined;
   if (opts.method === 'glpk') {
+    const { GLPK_PLACE_LIMIT, solveWithGlpk } = glpk!;
     if (problem.buffers.length > GLPK_PLACE_LIMIT) {
       process.stderr.write(`arenapack: note: GLPK's big-M model stalls past about ${GLPK_PLACE_LIMIT} buffers; this has ${problem.buffers.length}\n`);
     }
@@ -179,11 +173,13 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The JSON form of the plan (an object per buffer) only when an output needs it.
   const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   // What would make it fit, in the JSON printed and the one written (--out), as for a model.
-  const hints = problem.capacity !== undefined ? problemFitHints(problem, plan, problem.capacity, solveOpts) : [];
-  if (hints.length > 0 && json !== undefined) json.hints = hintsToJson(hints);
+  // (The hints' module reads models too, for a model's hints: loaded only with a capacity.)
+  const fitHints = problem.capacity !== undefined ? await import('./fit-hints.js') : undefined;
+  const hints = fitHints !== undefined ? fitHints.problemFitHints(problem, plan, problem.capacity!, solveOpts) : [];
+  if (hints.length > 0 && json !== undefined) json.hints = fitHints!.hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
-  if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => placeModelLp(problem))]);
+  if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => glpk!.placeModelLp(problem))]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
   if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
@@ -254,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
     if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
     if (opts.sharedArena) {
-      code = runPlanSharedArena(files, opts);
+      code = (await import('./cli-shared-arena.js')).runPlanSharedArena(files, opts);
       return;
     }
     // --no-spill without a capacity: refused before any work, unless a JSON problem may carry its own.
@@ -285,8 +281,10 @@ export async function main(argv: string[]): Promise<number> {
       ];
       const given = clash.find(([, on]) => on);
       if (given) throw new UsageError(`${given[0]} does not go with --memory`);
-      if (opts.weights === true) weightTiers(opts.memory, true);
+      if (opts.weights === true) (await import('./plan-model-tiers.js')).weightTiers(opts.memory, true);
     } else if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
+    const { planFiles } = await import('./worker/plan-files.js');
+    const { importOptions } = await import('./cli-model.js');
     code = await planFiles(files, {
       jobs: opts.jobs,
       method: opts.method,
@@ -313,16 +311,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the tensors as JSON')
     .addOption(new Option('--sort <key>', 'list the tensors by index (default) or by size, largest first').choices(['index', 'size']))
     .option('--hide-constants', 'leave constant tensors (weights) out of the list');
-  refuseRepeatedOptions(withModelFlags(inspect)).action((file: string, opts: InspectOptions) => {
-    code = runInspect(file, opts);
+  refuseRepeatedOptions(withModelFlags(inspect)).action(async (file: string, opts: InspectOptions) => {
+    code = (await import('./cli-model.js')).runInspect(file, opts);
   });
   const convert = program
     .command('convert')
     .description('write the planning problem of a model as MiniMalloc CSV: to stdout, or with --csv FILE to files (subgraph k > 0 to FILE.sgk.csv)')
     .argument('<model>', '.tflite or .onnx model')
     .option('--csv <file>', 'the CSV to write (subgraph 0); without it, the CSV goes to stdout');
-  refuseRepeatedOptions(withModelFlags(convert)).action((file: string, opts: ConvertOptions) => {
-    code = runConvert(file, opts);
+  refuseRepeatedOptions(withModelFlags(convert)).action(async (file: string, opts: ConvertOptions) => {
+    code = (await import('./cli-model.js')).runConvert(file, opts);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -7,7 +7,9 @@ import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { liveSets } from '../../src/solve/ilp/sections.js';
 import { formatTieredReport, tieredPlanToJson } from '../../src/export/tiers.js';
 import { fillFastestFirst, greedyByDensity, improveAssignment, planTiersWith, tierInstance } from '../../src/solve/tiers/index.js';
-import { demote, demoteAll, fillFastestFirstUntil } from '../../src/solve/tiers/greedy.js';
+import { demote, demoteAll, fillFastestFirstUntil, firstFitInto } from '../../src/solve/tiers/greedy.js';
+import { liveBound } from '../../src/problem/bounds.js';
+import { solve } from '../../src/solve/solve.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { rng, scatteredProblem } from '../helpers/problems.js';
 
@@ -175,6 +177,91 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
     expect(plan.memory.length).toBe(p.buffers.length);
     expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
     expect(tieredPlanToJson(p, plan).limitCuts).toEqual(['the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan']);
+  });
+
+  it('when the limit comes before every memory placed, the rounds end at once: what is above a capacity goes to the last memory, first fit, and the plan verifies', () => {
+    // 2,000 buffers over tcm (1/4 of the live bound), sram (1/2) and ddr (unbounded): the greedy assignment fits
+    // the capacity rows, but its placement in tcm and sram goes above them. With the deadline passed, another
+    // round (each places every memory again: seconds at 10^5 buffers) would run past the limit.
+    const p = scatteredProblem(2000, 1);
+    const lb = liveBound(p);
+    const memories: MemoryTier[] = [
+      { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
+      { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
+      { name: 'ddr', cost: 10 },
+    ];
+    const solved: number[] = [];
+    const plan = planTiersWith(p, memories, { deadline: expired() }, (q, o) => (solved.push(q.buffers.length), solve(q, o)));
+    // One round of the three memories, no more (and no solve of every buffer in tcm: its capacity is below the live bound).
+    expect(solved.length).toBe(3);
+    expect(solved.reduce((a, b) => a + b, 0)).toBe(p.buffers.length);
+    expect(plan.rounds).toBe(1);
+    expect(plan.how).toBe('greedy');
+    expect(plan.memory.length).toBe(p.buffers.length);
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    plan.usage.forEach((u, m) => {
+      if (u.capacity !== undefined) expect(u.used, u.name).toBeLessThanOrEqual(u.capacity);
+      expect(u.bound, u.name).toBeLessThanOrEqual(u.used);
+      // Each memory's bound is at least the live bound of the buffers it holds (the kept ones, the moved ones).
+      expect(u.bound, u.name).toBeGreaterThanOrEqual(liveBound({ buffers: p.buffers.filter((_, i) => plan.memory[i] === m) }));
+    });
+    expect(plan.usage[2]!.method).toMatch(/\+ first fit$/);
+    expect(plan.limitCuts?.at(-1)).toMatch(/^the time limit came before every memory placed: the \d+ buffers above the capacities of tcm and sram went to ddr, placed first fit among those there$/);
+  });
+
+  it('no solve of every buffer in the first memory when the live bound is above its capacity (outside fit\'s case)', () => {
+    const p = scatteredProblem(600, 4);
+    const lb = liveBound(p);
+    const solvedWith = (tcm: number): { sizes: number[]; plan: ReturnType<typeof planTiersWith> } => {
+      const memories: MemoryTier[] = [
+        { name: 'tcm', capacity: tcm, cost: 1 },
+        { name: 'sram', capacity: lb, cost: 2 },
+        { name: 'ddr', cost: 10 },
+      ];
+      const sizes: number[] = [];
+      // The deadline passed: every solve gives its first plan and the rounds end after the first (the machine's speed plays no part).
+      const plan = planTiersWith(p, memories, { method: 'greedy-size', deadline: expired() }, (q, o) => (sizes.push(q.buffers.length), solve(q, o)));
+      expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+      return { sizes, plan };
+    };
+    // Below the live bound: the first solve is already one memory's share.
+    const below = solvedWith(Math.floor(lb / 3));
+    expect(below.sizes[0]).toBeLessThan(p.buffers.length);
+    // At the live bound the solve of them all in tcm is asked (it may fit), and its plan kept when it does.
+    const at = solvedWith(lb);
+    expect(at.sizes[0]).toBe(p.buffers.length);
+  });
+
+  it('firstFitInto: each added buffer at the lowest free aligned offset among those there, as the scan of every placed buffer finds it', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const p = mixedProblem(120, seed);
+      const memories: MemoryTier[] = [{ name: 'ddr', cost: 1, align: 8 }];
+      const inst = tierInstance(p, memories);
+      const bs = p.buffers;
+      // The first half already placed, each on top of the one before (valid: no two share bytes).
+      const placed = bs.map((_, i) => i).filter((i) => i % 2 === 0);
+      const add = bs.map((_, i) => i).filter((i) => i % 2 === 1);
+      const offsets = bs.map(() => 0);
+      let top = 0;
+      for (const i of placed) (offsets[i] = top), (top += Math.ceil(bs[i]!.size / 8) * 8);
+      const expected = [...offsets];
+      const order = [...add].sort((x, y) => bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
+      const done = [...placed];
+      for (const i of order) {
+        const others = done.filter((j) => bs[j]!.start < bs[i]!.end && bs[i]!.start < bs[j]!.end).sort((x, y) => expected[x]! - expected[y]!);
+        let at = 0;
+        for (const j of others) {
+          if (at + bs[i]!.size <= expected[j]!) break;
+          at = Math.max(at, Math.ceil((expected[j]! + bs[j]!.size) / 8) * 8);
+        }
+        expected[i] = at;
+        done.push(i);
+      }
+      const peak = firstFitInto(inst, 0, placed, add, offsets);
+      expect(offsets, `seed ${seed}`).toEqual(expected);
+      expect(peak).toBe(Math.max(...bs.map((b, i) => offsets[i]! + b.size)));
+      expect(verifyTieredPlan(p, memories, bs.map(() => 0), offsets, [peak]).errors, `seed ${seed}`).toEqual([]);
+    }
   });
 
   it('with gaps or aliases (blocks), the baseline looks at the deadline too', () => {

@@ -230,6 +230,40 @@ export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): 
 }
 
 /**
+ * Places the buffers `add` (indices into inst.problem's buffers, none with a fixed offset) in memory
+ * `m`, where the buffers `placed` already are at `offsets` (which stay): each in turn, largest first
+ * (then earlier start, then index, as the baseline takes them), at the lowest offset aligned for `m`
+ * that is free of every buffer there that overlaps it in time. No capacity is looked at: for an
+ * unbounded memory. Writes `offsets[i]` of each added buffer and returns the memory's peak (bytes).
+ * O(n log n) plus what the placements read (PlacedByTime), no solve: what the tiers planner ends with
+ * when the time limit comes before every memory places (src/solve/tiers/planner.ts).
+ */
+export function firstFitInto(inst: TierInstance, m: number, placed: readonly number[], add: readonly number[], offsets: number[]): number {
+  const bs = inst.problem.buffers;
+  const tree = new PlacedByTime(bs);
+  let peak = 0;
+  for (const i of placed) {
+    tree.add(i);
+    peak = Math.max(peak, offsets[i]! + bs[i]!.size);
+  }
+  const order = [...add].sort((x, y) => bs[y]!.size - bs[x]!.size || bs[x]!.start - bs[y]!.start || x - y);
+  for (const i of order) {
+    const b = bs[i]!;
+    const a = alignIn(inst.problem, i, inst.memories[m]!);
+    const others = tree.overlapping(b.start, b.end).sort((x, y) => offsets[x]! - offsets[y]!);
+    let at = 0;
+    for (const j of others) {
+      if (at + b.size <= offsets[j]!) break;
+      at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
+    }
+    offsets[i] = at;
+    tree.add(i);
+    peak = Math.max(peak, at + b.size);
+  }
+  return peak;
+}
+
+/**
  * The buffers placed in one memory, found by their live ranges: a segment tree over the steps where
  * buffers start or end, each buffer listed at the O(log T) nodes that cover its range exactly, each
  * node counting the entries below it. `overlapping(s, e)` visits only nodes that hold or lead to an

@@ -25,7 +25,7 @@ import { blockIndexOf, mergeRectangles, spreadOffsets, type MergedRectangles } f
 import type { PlanResult, SolveRequest } from '../spill.js';
 import type { SolveOptions, SolveResult } from '../solve.js';
 import type { TierChoice, TierCut } from '../ilp/tiers.js';
-import { demoteAll, fillFastestFirst, fillFastestFirstUntil, greedyByDensity, improveAssignment, type BaselinePlan } from './greedy.js';
+import { demoteAll, fillFastestFirst, fillFastestFirstUntil, firstFitInto, greedyByDensity, improveAssignment, type BaselinePlan } from './greedy.js';
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 import { maxOf } from '../../problem/extent.js';
 import { Deadline } from '../deadline.js';
@@ -271,7 +271,7 @@ export function* tiersPlanner(
   const readOnlyPlaced = (idx: readonly number[]): { method: string; bound: number; peak: number } => ({ method: idx.length > 0 ? 'in place' : '-', bound: 0, peak: 0 });
 
   /** The plan from each unit's memory, each buffer's offset there and the memories' placements, checked by the verifier. */
-  const finish = (unitMemory: number[], offsets: number[], placed: { method: string; bound: number; peak: number }[], how: TiersHow, rounds: number): TieredPlan => {
+  const finish = (unitMemory: number[], offsets: number[], placed: { method: string; bound: number; peak: number }[], how: TiersHow, rounds: number, cut?: string): TieredPlan => {
     let cost = costOf(inst, unitMemory);
     if (baseline !== undefined && (baselineCost < cost || how === 'fill-fastest-first')) {
       // The baseline found a cheaper plan (or the only one): take it; it is checked like any other.
@@ -286,6 +286,8 @@ export function* tiersPlanner(
         return { method: 'fill-fastest-first', bound: liveBound(sub), peak: maxOf(idx.map((i) => offsets[i]! + problem.buffers[i]!.size), 0) };
       });
     }
+    // `cut`: what the limit cut in making this plan, said only when it is the plan kept.
+    const cuts = cut !== undefined && how !== 'fill-fastest-first' ? [...limitCuts, cut] : limitCuts;
     const memory = bufferMemory(inst, unitMemory);
     const verdict = verifyTieredPlan(problem, memories, memory, offsets, placed.map((p) => p.peak));
     if (!verdict.valid) throw new Error(`internal error: the tiered plan is invalid:\n  ${verdict.errors.join('\n  ')}`);
@@ -319,7 +321,7 @@ export function* tiersPlanner(
       rounds,
       baselineCost,
       ...cutNote,
-      ...(limitCuts.length > 0 ? { limitCuts } : {}),
+      ...(cuts.length > 0 ? { limitCuts: cuts } : {}),
       ...(readOnly ? { copyInBytes: copyIn } : {}),
       timeMs: now() - t0,
     };
@@ -338,8 +340,14 @@ export function* tiersPlanner(
     return finish(memory, offsets, placed, how, rounds);
   };
 
-  // 1. Everything in the first memory, when it is the cheapest and every buffer may live there.
-  const firstCheapest = known.firstFails !== true && inst.cost.every((c) => c >= inst.cost[0]!) && inst.allowed.every((a) => a[0]);
+  // 2. (asked first) Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
+  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && inst.cost[0]! < inst.cost[1]! && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+  // 1. Everything in the first memory, when it is the cheapest and every buffer may live there. Outside fit's
+  // case (which reports the lowest peak of that solve) not when the live bound is above its capacity: no plan
+  // of them all fits it then, and the solve would only say so (10^5 buffers: ~1.5 s of the time limit).
+  const firstCapacity = memories[0]!.capacity;
+  const firstHopeless = !fitCase && firstCapacity !== undefined && liveBound(problem) > firstCapacity;
+  const firstCheapest = known.firstFails !== true && !firstHopeless && inst.cost.every((c) => c >= inst.cost[0]!) && inst.allowed.every((a) => a[0]);
   let whole: SolveResult | undefined;
   if (firstCheapest) {
     // Every buffer in one arena: the solve --capacity runs first (all the time there is, as there).
@@ -349,8 +357,7 @@ export function* tiersPlanner(
     whole = results[0];
   }
 
-  // 2. Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
-  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && inst.cost[0]! < inst.cost[1]! && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+  // 2. Fit's case (fitCase above).
   if (fitCase && whole !== undefined && known.spill !== undefined) {
     const plan = yield* known.spill({ buffers: problem.buffers, capacity: memories[0]!.capacity! }, memories[0]!.capacity!, whole, { ...options, timeLimitMs: left() });
     if (plan.spill === undefined) return failure(plan.spillFailure?.startsWith('even') ? 'infeasible' : 'unknown', plan.spillFailure ?? 'no plan', 1);
@@ -406,10 +413,59 @@ export function* tiersPlanner(
   if (improveAssignment(inst, memory, undefined, () => improveEnd.passed()) === 'cut') {
     limitCuts.push('the local search over memories (moves and swaps) stopped early: the time limit was reached');
   }
+  /**
+   * The end of the rounds when the time limit has come and some memories did not place (`failed`):
+   * each failed memory keeps the buffers of this round's placement that lie within its capacity, at
+   * their offsets (a part of a valid placement is one), and the buffers above it go to the last memory,
+   * unbounded, first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
+   * pass, where more rounds (each places every memory again: ~1.5 s at 10^5 buffers) would run past
+   * the limit. Undefined when that is not open: the last memory bounded or read-only, gaps or aliases
+   * (units of several buffers), or a buffer to move that is pinned or may not live there; the rounds
+   * then go on (demoting every buffer above a capacity at once, as before).
+   */
+  const closeInLast = (unitMemory: number[], results: readonly (SolveResult | undefined)[], failed: readonly number[]): TieredPlan | undefined => {
+    const last = k - 1;
+    if (tied || memories[last]!.capacity !== undefined || memories[last]!.readOnly === true) return undefined;
+    const offsets = new Array<number>(n).fill(0);
+    const kept: number[][] = [];
+    const moved: number[] = [];
+    for (let m = 0; m < k; m++) {
+      const idx = buffersIn(inst, unitMemory, m);
+      const r = results[m];
+      if (r !== undefined) idx.forEach((i, j) => (offsets[i] = r.offsets[j]!));
+      const cap = memories[m]!.capacity;
+      kept.push(failed.includes(m) ? idx.filter((i) => offsets[i]! + problem.buffers[i]!.size <= cap!) : idx);
+      if (failed.includes(m)) for (const i of idx) if (offsets[i]! + problem.buffers[i]!.size > cap!) moved.push(i);
+    }
+    if (moved.some((i) => inst.pinned[inst.unitOf[i]!] || !inst.allowed[inst.unitOf[i]!]![last])) return undefined;
+    const memory = unitMemory.slice();
+    for (const i of moved) memory[inst.unitOf[i]!] = last;
+    const lastPeak = firstFitInto(inst, last, kept[last]!, moved, offsets);
+    const placed = memories.map((mem, m) => {
+      const r = results[m];
+      if (mem.readOnly === true) return readOnlyPlaced(kept[m]!);
+      if (m === last) {
+        // The bound of what was placed there still holds for more buffers; the live bound of them all may be higher.
+        const all = buffersIn(inst, memory, m);
+        return { method: moved.length > 0 ? `${r?.method ?? '-'} + first fit` : r?.method ?? '-', bound: Math.max(r?.bound ?? 0, liveBound(memoryProblem(inst, m, all))), peak: lastPeak };
+      }
+      if (!failed.includes(m)) return { method: r?.method ?? '-', bound: r?.bound ?? 0, peak: r?.peak ?? 0 };
+      // Fewer buffers than the placement's: its bound no longer holds; theirs does.
+      return { method: r!.method, bound: liveBound(memoryProblem(inst, m, kept[m]!)), peak: maxOf(kept[m]!.map((i) => offsets[i]! + problem.buffers[i]!.size), 0) };
+    });
+    const names = failed.map((m) => memories[m]!.name);
+    const where = names.length === 1 ? `${names[0]}'s capacity` : `the capacities of ${names.join(' and ')}`;
+    return finish(memory, offsets, placed, 'greedy', rounds, `the time limit came before every memory placed: the ${moved.length} buffers above ${where} went to ${memories[last]!.name}, placed first fit among those there`);
+  };
+
   for (;;) {
     rounds++;
     const { results, failed } = yield* place(memory);
     if (failed.length === 0) return fromResults(memory, results, 'greedy', rounds);
+    if (deadline.passed()) {
+      const closed = closeInLast(memory, results, failed);
+      if (closed !== undefined) return closed;
+    }
     let moved = false;
     for (const m of failed) {
       const r = results[m]!;
