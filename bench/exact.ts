@@ -80,9 +80,6 @@ function instanceRow(name: string, p: Problem, limitMs: number, certifyMs: numbe
 
 const INSTANCE_HEAD = ['instance', 'n', 'live bound', 'first fit ms', 'proof ms', 'best plan', 'best bound', 'bound from', 'gap', 'probes'];
 
-/** What `bench -- exact` took on the 2-core server under the build lock (its header says it). */
-const EXACT_ALL_MINUTES = 15;
-
 /**
  * `npm run bench -- exact [seconds]`: every table issue #15's "Done when" asks for, in one go: the
  * challenging instances (benchExact: first fit, proof, best plan, bound, gap; then perfect packings,
@@ -94,7 +91,7 @@ const EXACT_ALL_MINUTES = 15;
 export async function benchExactAll(shared: string, limitMs: number): Promise<void> {
   console.log(
     `bench exact: the challenging table, the scaled instances, the ablation and the instruction counts in one go (${limitMs / 1000} s per solve or part at most; callgrind one run per instance). ` +
-      `About ${EXACT_ALL_MINUTES} minutes on the 2-core server under the build lock; each table alone: bench -- exact-table | scaled | ablation | callgrind.`,
+      'Each part ends with the minutes it took (the whole not yet timed on the 2-core server); each table alone: bench -- exact-table | scaled | ablation | callgrind.',
   );
   const t0 = performance.now();
   const laps: [string, number][] = [];
