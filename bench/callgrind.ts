@@ -1,6 +1,6 @@
 // `npm run bench -- callgrind [nodes]`: instructions executed (valgrind's callgrind, event Ir) by a
 // fixed-work solve of each MiniMalloc challenging instance (bench/callgrind-case.mjs: `search` at 1 MiB
-// ending at a budget of search nodes, default 3000), three runs each, with their spread. Counts do not
+// ending at a budget of search nodes, default 3000), three runs each (bench -- exact: one), with their spread. Counts do not
 // depend on the machine's load the way times do; V8 is made as repeatable as it goes (V8_FLAGS below),
 // and the spread says how far that holds. Needs the built bundle (npm run build) and valgrind; skipped,
 // visibly, without either.
@@ -18,6 +18,7 @@ import { printTable } from './table.js';
  */
 export const V8_FLAGS = ['--single-threaded', '--predictable', '--predictable-gc-schedule', '--random-seed=1', '--hash-seed=1', '--no-liftoff', '--no-wasm-tier-up'];
 
+/** Runs of each instance by default (the spread says how repeatable the counts are). */
 const RUNS = 3;
 
 /** Ir of one run, or an Error with valgrind's output. */
@@ -39,7 +40,12 @@ function haveValgrind(): boolean {
   return spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-export function benchCallgrind(shared: string, nodes: number, only?: string): void {
+/**
+ * The instruction counts of the instances named in `only` (comma-separated; default all), `runs` runs
+ * each (default RUNS; with one run no spread is shown). Skipped with a visible note without the
+ * instances, valgrind or the built bundle.
+ */
+export function benchCallgrind(shared: string, nodes: number, only?: string, runs = RUNS): void {
   const dir = join(shared, 'benchmarks', 'minimalloc', 'challenging');
   const root = fileURLToPath(new URL('..', import.meta.url));
   const caseFile = join(root, 'bench', 'callgrind-case.mjs');
@@ -56,25 +62,26 @@ export function benchCallgrind(shared: string, nodes: number, only?: string): vo
   let worst = 0;
   try {
     for (const f of files) {
-      const runs = Array.from({ length: RUNS }, () => countIr(caseFile, join(dir, f), nodes, tmp));
-      const irs = runs.map((r) => r.ir);
+      const counted = Array.from({ length: runs }, () => countIr(caseFile, join(dir, f), nodes, tmp));
+      const irs = counted.map((r) => r.ir);
       const lo = Math.min(...irs);
       const hi = Math.max(...irs);
-      const median = [...irs].sort((a, b) => a - b)[1]!;
+      const median = [...irs].sort((a, b) => a - b)[Math.floor(runs / 2)]!;
       const spread = (hi - lo) / median;
       worst = Math.max(worst, spread);
       total += median;
-      if (new Set(runs.map((r) => r.result)).size !== 1) throw new Error(`${f}: the runs gave different results: ${runs.map((r) => r.result).join(' / ')}`);
-      rows.push([f.split('.')[0]!, runs[0]!.result, (median / 1e9).toFixed(4), ...irs.map((x) => String(x)), `${(spread * 100).toFixed(3)}%`]);
-      console.log(`${f}: median ${median} Ir, spread ${(spread * 100).toFixed(3)}%`);
+      if (new Set(counted.map((r) => r.result)).size !== 1) throw new Error(`${f}: the runs gave different results: ${counted.map((r) => r.result).join(' / ')}`);
+      const spreadCell = runs > 1 ? `${(spread * 100).toFixed(3)}%` : '-';
+      rows.push([f.split('.')[0]!, counted[0]!.result, (median / 1e9).toFixed(4), ...irs.map((x) => String(x)), spreadCell]);
+      console.log(`${f}: median ${median} Ir${runs > 1 ? `, spread ${spreadCell}` : ''}`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   printTable(
     `Instructions (callgrind Ir) of a fixed-work solve: search at 1 MiB, ${nodes} nodes at most; node ${process.version} ${V8_FLAGS.join(' ')}`,
-    ['instance', 'result', 'G Ir (median)', 'run 1', 'run 2', 'run 3', 'spread (max-min)/median'],
+    ['instance', 'result', runs > 1 ? 'G Ir (median)' : 'G Ir', ...Array.from({ length: runs }, (_, i) => `run ${i + 1}`), 'spread (max-min)/median'],
     rows,
   );
-  console.log(`\nTotal of the medians: ${(total / 1e9).toFixed(3)} G Ir; largest spread ${(worst * 100).toFixed(3)}%.`);
+  console.log(`\nTotal of the medians: ${(total / 1e9).toFixed(3)} G Ir${runs > 1 ? `; largest spread ${(worst * 100).toFixed(3)}%` : ' (one run each: bench -- callgrind runs three and shows their spread)'}.`);
 }

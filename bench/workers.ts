@@ -7,6 +7,7 @@ import type { Problem } from '../src/problem/types.js';
 import { verifyPlan } from '../src/problem/verify.js';
 import type { SolveOptions } from '../src/solve/solve.js';
 import { solve } from '../src/solve/solve.js';
+import { Engine } from '../src/solve/wasm/engine.js';
 import { createSolver } from '../src/worker/node.js';
 import { randomProblem } from '../test/helpers/problems.js';
 import { challengingProblems } from './challenging.js';
@@ -15,6 +16,33 @@ import { ms, printTable } from './table.js';
 import { lastRace } from '../src/worker/solver.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Thousands (nodes) and millions (steps of work), no decimals. */
+const kilo = (x: number): string => (x / 1e3).toFixed(0);
+const mega = (x: number): string => (x / 1e6).toFixed(0);
+
+/**
+ * The nodes the inline exact search visits and the work it does in `fn` (a resumed run counts only what
+ * it adds to its paused run), every part's search included: the one worker's effort, to set beside
+ * each racing worker's. (Counted by wrapping Engine.search, which every inline search goes through,
+ * for the duration of `fn` only.)
+ */
+function inlineEffort<T>(fn: () => T): { value: T; nodes: number; work: number } {
+  const effort = { nodes: 0, work: 0 };
+  const search = Engine.prototype.search;
+  Engine.prototype.search = function (this: Engine, ...args: Parameters<Engine['search']>) {
+    const before = { ...this.resumed };
+    const out = search.apply(this, args);
+    effort.nodes += out.nodes - (this.resumed.nodes - before.nodes);
+    effort.work += out.work - (this.resumed.work - before.work);
+    return out;
+  };
+  try {
+    return { value: fn(), ...effort };
+  } finally {
+    Engine.prototype.search = search;
+  }
+}
 
 /** Median wall time of an async call over `runs` runs after 3 warm-ups, milliseconds. */
 async function timeAsync(fn: () => Promise<unknown>, runs: number): Promise<number> {
@@ -61,7 +89,12 @@ async function benchRace(shared: string, limitMs: number, reps: number): Promise
   const one = createSolver({ size: 1 });
   // ARENAPACK_BENCH_RACE=always: race whatever other processes do (the race before it looked at them).
   const two = createSolver({ size: 2, ...(process.env.ARENAPACK_BENCH_RACE === 'always' ? { busy: () => 0 } : {}) });
+  // Every worker started first (a worker starts on first use: in A's solve, the lane's start would
+  // compete with the solve for the CPU, which is no part of the race).
+  const warm = randomProblem(50, 1);
+  await Promise.all([one.solve(warm, { method: 'heuristic' }), two.solve(warm, { method: 'heuristic' }), two.solve(warm, { method: 'heuristic' })]);
   const rows: string[][] = [];
+  const effortRows: string[][] = [];
   const totals = { fit1: 0, fit2: 0, proof1: 0, proof2: 0 };
   try {
     for (const [name, p] of problems) {
@@ -69,11 +102,27 @@ async function benchRace(shared: string, limitMs: number, reps: number): Promise
       const fits1: { ms: number; peak: number; fits: boolean }[] = [];
       const fits2: typeof fits1 = [];
       let lanesFit = 0;
+      let race: ReturnType<typeof lastRace>;
       for (let i = 0; i < reps; i++) {
         fits1.push(await firstFit(p, limitMs, (q, o) => one.solve(q, o)));
+        const before = lastRace(two);
         fits2.push(await firstFit(p, limitMs, (q, o) => two.solve(q, o)));
-        lanesFit = lastRace(two)?.byLanes ?? 0;
+        race = lastRace(two);
+        if (race === before) race = undefined; // (it did not race: cores busy)
+        lanesFit = race?.byLanes ?? 0;
       }
+      // What each worker did for the (last) raced first fit, against the inline search's effort.
+      let inline: { nodes: number; work: number } | undefined;
+      await firstFit(p, limitMs, (q, o) => {
+        const counted = inlineEffort(() => solve(q, o));
+        inline = counted;
+        return Promise.resolve(counted.value);
+      });
+      const w = (k: number): string => {
+        const x = race?.workers[k];
+        return x === undefined ? '-' : `${x.runs} (${x.resumed}) ${kilo(x.nodes)} / ${mega(x.work)}`;
+      };
+      effortRows.push([name, `${kilo(inline!.nodes)} / ${mega(inline!.work)}`, w(0), w(1), String(race?.takeovers ?? '-'), String(race?.rerun ?? '-'), String(race?.cancelled ?? '-')]);
       const f1 = { ...fits1[0]!, ms: median(fits1.map((f) => f.ms)) };
       const f2 = { ...fits2[0]!, ms: median(fits2.map((f) => f.ms)) };
       if ([...fits1, ...fits2].some((f) => f.peak !== f1.peak)) throw new Error(`${name}: the race's first fit differs`);
@@ -128,6 +177,12 @@ async function benchRace(shared: string, limitMs: number, reps: number): Promise
     `Totals: first fit ${ms(totals.fit1)} ms (1 worker) vs ${ms(totals.fit2)} ms (race); proofs reached by both ${ms(totals.proof1)} vs ${ms(totals.proof2)} ms.`,
   );
   console.log('Same plans in both (checked); "runs by lane": runs of the first-fit search the second worker ran and the driver committed.');
+  printTable(
+    'Effort of the first fit: the inline search (one worker) against each worker of the race (runs answered, of which resumed; k nodes visited / M steps of work)',
+    ['instance', '1 worker', 'race: driver', 'race: lane', 'takeovers', 'rerun', 'cancelled'],
+    effortRows,
+  );
+  console.log('A resumed run counts only the nodes and work it adds to its paused run; runs after the deciding one are counted too (cancelled or not committed).');
 }
 
 /** `npm run bench -- workers [seconds]`: the race table (`seconds` per solve, default 10), then the pool's round trip and throughput. */

@@ -4,8 +4,9 @@
  * one run at a time, and a doorbell every lane rings when it changes state. A worker blocked in a
  * synchronous WASM search cannot read messages; it reads and writes these cells (Atomics) instead.
  *
- * A lane's cells: Int32 [state, cancel, result state, stopped, failed, told, 0, 0] (32 bytes), then
- * Float64 [cap, order, limit, work, stopAt, nodes, work done, peak, true work budget, switches, offsets[n]].
+ * A lane's cells: Int32 [state, cancel, result state, stopped, failed, told, resumed, 0] (32 bytes), then
+ * Float64 [cap, order, limit, work, stopAt, nodes, work done, peak, true work budget, switches, nodes
+ * skipped, work skipped, offsets[n]].
  * States: PENDING (the lane's call waits for a worker), STARTING (it has a worker, which loads the
  * problem), READY (waiting for a run), ASKED (the driver wrote a run), ANSWERED (the lane wrote its
  * result), CLOSED (the race is over, or the lane left it), FAILED (the lane could not load the problem).
@@ -32,6 +33,8 @@ const R_STOPPED = 3;
 const R_FAILED = 4;
 /** 1 when the lane applied the exact work budget while its run's work was still below it. */
 const R_TOLD = 5;
+/** 1 when the run resumed the lane's paused run of its order (Engine.searchRun) rather than starting afresh. */
+const R_RESUMED = 6;
 const HEAD_BYTES = 32;
 /** Float64 cells after the head. */
 const F_CAP = 0;
@@ -46,7 +49,10 @@ const F_PEAK = 7;
 const F_TRUE_WORK = 8;
 /** The engine's switches for the run (RunAsk.mask). */
 const F_MASK = 9;
-const F_OFFSETS = 10;
+/** A resumed run: the nodes and work its paused run had done (counted in F_NODES, F_WORK_DONE, not done again). */
+const F_SKIP_NODES = 10;
+const F_SKIP_WORK = 11;
+const F_OFFSETS = 12;
 
 /** What crosses to the driver and to each lane: the shared buffers of one race. */
 export interface RaceWire {
@@ -173,12 +179,16 @@ export class LaneCells {
 
   /**
    * Lane: writes the result (or a failure) and hands it back (ASKED -> ANSWERED); `told`: the run
-   * applied its exact work budget in time (it ran as if asked with it).
+   * applied its exact work budget in time (it ran as if asked with it); `skipped`: the run resumed a
+   * paused one, whose nodes and work it did not do again (undefined: it started afresh).
    */
-  answer(r: RunResult | undefined, told: boolean): boolean {
+  answer(r: RunResult | undefined, told: boolean, skipped?: { nodes: number; work: number }): boolean {
     const f = this.f64;
     Atomics.store(this.i32, R_FAILED, r === undefined ? 1 : 0);
     Atomics.store(this.i32, R_TOLD, told ? 1 : 0);
+    Atomics.store(this.i32, R_RESUMED, skipped !== undefined ? 1 : 0);
+    f[F_SKIP_NODES] = skipped?.nodes ?? 0;
+    f[F_SKIP_WORK] = skipped?.work ?? 0;
     if (r !== undefined) {
       Atomics.store(this.i32, R_STATE, r.state);
       Atomics.store(this.i32, R_STOPPED, r.stopped ? 1 : 0);
@@ -193,6 +203,12 @@ export class LaneCells {
   /** Driver: whether the run answered applied its exact work budget in time (see answer). */
   told(): boolean {
     return Atomics.load(this.i32, R_TOLD) !== 0;
+  }
+
+  /** Driver: whether the run answered resumed a paused run, and the nodes and work that run had done (see answer). */
+  skipped(): { resumed: boolean; nodes: number; work: number } {
+    const resumed = Atomics.load(this.i32, R_RESUMED) !== 0;
+    return { resumed, nodes: this.f64[F_SKIP_NODES]!, work: this.f64[F_SKIP_WORK]! };
   }
 
   /** Driver: the result of the run answered, for a problem of `buffers` buffers (undefined: the lane failed it). */

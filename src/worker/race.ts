@@ -20,6 +20,16 @@
  * upper bound), and told its exact budget when the runs before it commit (Engine.limitWork, at its next
  * tick). A run whose work passed its exact budget before it learnt it is run again with it.
  *
+ * Each static order is run by one worker for a whole segment (its *owner*: the first worker that takes
+ * one of its runs there), so every run of an order after its first resumes the paused run of its
+ * engine (src/solve/wasm/engine.ts searchRun), as inline, instead of visiting the same nodes again:
+ * a worker's runs are then a subsequence of the inline search's runs, each costing what it costs
+ * inline, and the race reaches the run that decides no later than one worker does (up to the
+ * messages; issue #15: "never slower than one worker"). Two exceptions, both starting an order afresh:
+ * a lane that owns no order takes one over from the driver when the driver owns two or more (a lane
+ * ready after the driver began every order would otherwise stay idle for the whole segment), and a
+ * lane that leaves the race gives its orders back to the driver.
+ *
  * Lanes use idle workers only (the pool's background jobs, given back when another call waits), so
  * racing never delays other solves; the driver never waits for a lane to load the problem: with no lane
  * ready, it runs every run itself, as inline, and hands runs to lanes as they become ready.
@@ -37,6 +47,8 @@ const WAIT_MS = 20;
 export interface RaceStats {
   /** Exact searches raced (solve() searches up to twice; none when the heuristics settle the problem). */
   searches: number;
+  /** Segments (caps) those searches began, every search's first one included. */
+  segments: number;
   /** Runs committed, and of those, run by lanes. */
   committed: number;
   byLanes: number;
@@ -45,7 +57,32 @@ export interface RaceStats {
   cancelled: number;
   /** Milliseconds the driver waited for lanes' answers (every run it could take was taken). */
   answerWaitMs: number;
+  /** Per worker (the driver first, then each lane): what its runs did, committed or not. */
+  workers: WorkerRuns[];
+  /** Times a lane took a static order over from the driver (starting it afresh; see the module's comment). */
+  takeovers: number;
+  /** Static orders a lane that left the race gave back to the driver. */
+  returned: number;
+  /**
+   * Runs handed to another worker than the one that took the run of their order before them at the same
+   * cap (run index - orders): they cannot resume where that run stopped. With owners, only after a
+   * takeover or a return.
+   */
+  handoffs: number;
 }
+
+/** What one worker's runs of a race did. */
+export interface WorkerRuns {
+  /** Runs it answered (cancelled ones too), and of those, runs that resumed its paused run of their order. */
+  runs: number;
+  resumed: number;
+  /** Nodes it visited and work it did (a resumed run: only what it added to its paused run). */
+  nodes: number;
+  work: number;
+}
+
+/** The driver's number where a lane's is its index in the race's lanes (owners of the static orders). */
+const DRIVER = -1;
 
 /** A run in flight or answered: its place in the schedule and how it was asked. */
 interface Flight {
@@ -65,7 +102,27 @@ interface Flight {
 export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: RaceStats } {
   const lanes = wire.lanes.map((sab) => new LaneCells(sab, wire.doorbell));
   const bell = new Int32Array(wire.doorbell);
-  const stats: RaceStats = { searches: 0, committed: 0, byLanes: 0, rerun: 0, cancelled: 0, answerWaitMs: 0 };
+  const stats: RaceStats = {
+    searches: 0,
+    segments: 0,
+    committed: 0,
+    byLanes: 0,
+    rerun: 0,
+    cancelled: 0,
+    answerWaitMs: 0,
+    workers: [DRIVER, ...lanes.keys()].map(() => ({ runs: 0, resumed: 0, nodes: 0, work: 0 })),
+    takeovers: 0,
+    returned: 0,
+    handoffs: 0,
+  };
+  /** Adds a run's counts to worker `who`'s (DRIVER or a lane's number). */
+  const count = (who: number, r: RunResult, skipped: { resumed: boolean; nodes: number; work: number }): void => {
+    const w = stats.workers[who + 1]!;
+    w.runs++;
+    if (skipped.resumed) w.resumed++;
+    w.nodes += r.nodes - skipped.nodes;
+    w.work += r.work - skipped.work;
+  };
   /** The run each lane holds (solve() searches more than once: a lane may still hold a cancelled run of an earlier search). */
   const flights: (Flight | undefined)[] = lanes.map(() => undefined);
   let searches = 0;
@@ -75,12 +132,28 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
     const runs = new Restarts(eng.size, cap, target, maxNodes, maxWork, switches);
     const current = ++searches;
     stats.searches = searches;
+    stats.segments++;
     /** Results waiting for the runs before them, by index (current segment). */
     const answers = new Map<number, { flight: Flight; result: RunResult; byLane: boolean }>();
     let mine: Flight | undefined;
     let timeUp = false;
     /** The driver's own run is past its exact work budget: it will be run again. */
     let doomed = false;
+    /** Static orders the runs take in turn (a run's order repeats every `period` runs). */
+    const period = switches.orders.length;
+    /** The owner of each static order (engine numbering) in segment `ownedIn` (see the module's comment). */
+    const owners = new Map<number, number>();
+    /** Who took each run of segment `ownedIn`, by index (for stats.handoffs). */
+    const takenBy = new Map<number, number>();
+    let ownedIn = -1;
+    const ownerOf = (order: number): number | undefined => {
+      if (ownedIn !== runs.segment) {
+        owners.clear();
+        takenBy.clear();
+        ownedIn = runs.segment;
+      }
+      return owners.get(order);
+    };
 
     const progress = (runNodes: number): boolean => {
       const best = runs.plan?.peak;
@@ -99,13 +172,39 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       for (const [i, a] of answers) if (i < e && (a.result.state !== 3 || a.result.stopped)) e = i;
       return e;
     };
-    /** The lowest run of the segment nobody has taken, with its ask; undefined when there is none to take. */
-    const nextFree = (): Flight | undefined => {
+    /**
+     * The lowest run of the segment nobody has taken whose static order `who` (DRIVER or a lane's
+     * number) may run: one it owns, or one nobody owns yet; for a lane that owns none, when every order
+     * has an owner, one of an order the driver owns with others (not the order of the driver's run in
+     * progress). Claims the order for `who`. Undefined when there is none to take.
+     */
+    const nextFree = (who: number): Flight | undefined => {
+      const orders = new Set<number>();
+      for (let j = runs.next; j < runs.next + period; j++) {
+        const a = runs.ask(j);
+        if (a !== undefined) orders.add(a.order);
+      }
+      const mineOrFree = (o: number): boolean => {
+        const owner = ownerOf(o);
+        return owner === undefined || owner === who;
+      };
+      let may = mineOrFree;
+      if (![...orders].some(mineOrFree)) {
+        const driverOwns = [...orders].filter((o) => ownerOf(o) === DRIVER);
+        if (who === DRIVER || driverOwns.length < 2) return undefined;
+        const busy = mine !== undefined && mine.search === current && mine.segment === runs.segment ? mine.ask.order : undefined;
+        may = (o) => ownerOf(o) === DRIVER && o !== busy;
+      }
       const last = end();
       for (let i = runs.next; i < last; i++) {
-        if (taken(i)) continue;
         const ask = runs.ask(i);
-        return ask === undefined ? undefined : { search: current, segment: runs.segment, index: i, ask };
+        if (ask === undefined) return undefined;
+        if (!may(ask.order) || taken(i)) continue;
+        if (ownerOf(ask.order) === DRIVER && who !== DRIVER) stats.takeovers++;
+        owners.set(ask.order, who);
+        if (i >= period && takenBy.get(i - period) !== who) stats.handoffs++;
+        takenBy.set(i, who);
+        return { search: current, segment: runs.segment, index: i, ask };
       }
       return undefined;
     };
@@ -149,6 +248,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
         runs.take(a.result);
         stats.committed++;
         if (a.byLane) stats.byLanes++;
+        if (runs.done === undefined && runs.segment !== segment) stats.segments++;
         if (runs.done !== undefined || runs.segment !== segment) {
           answers.clear();
           lanes.forEach((lane, l) => {
@@ -165,12 +265,20 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
     const pump = (): void => {
       lanes.forEach((lane, l) => {
         const state = lane.state();
-        // A lane that left the race (its worker died) gives its run back.
-        if (state === CLOSED) flights[l] = undefined;
+        // A lane that left the race (its worker died) gives its run and its orders back.
+        if (state === CLOSED) {
+          flights[l] = undefined;
+          for (const [o, owner] of owners) {
+            if (owner !== l) continue;
+            owners.delete(o);
+            stats.returned++;
+          }
+        }
         if (state !== ANSWERED) return;
         const f = flights[l];
         const result = lane.result(eng.size);
         flights[l] = undefined;
+        if (result !== undefined) count(l, result, lane.skipped());
         if (f === undefined) {
           lane.move(ANSWERED, READY);
           return;
@@ -197,7 +305,8 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       });
       lanes.forEach((lane, l) => {
         if (flights[l] !== undefined || lane.state() !== READY) return;
-        const f = nextFree();
+        const f = nextFree(l);
+        // (A lane closed meanwhile refuses it: its orders are given back at the next pump.)
         if (f !== undefined && lane.ask(f.ask)) flights[l] = f;
       });
     };
@@ -206,7 +315,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       for (;;) {
         pump();
         if (runs.done !== undefined) break;
-        const f = nextFree();
+        const f = nextFree(DRIVER);
         if (f === undefined) {
           // Every run the budget allows is in flight at a lane: wait for one.
           const rung = Atomics.load(bell, 0);
@@ -224,6 +333,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
         mine = f;
         doomed = false;
         let useless = false;
+        const before = { ...eng.resumed };
         const result = eng.searchRun(f.ask, (runNodes) => {
           if (!progress(runNodes)) return false;
           pump();
@@ -233,6 +343,7 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
           return runs.done === undefined && runs.segment === f.segment && !doomed && !useless;
         });
         mine = undefined;
+        count(DRIVER, result, { resumed: eng.resumed.runs > before.runs, nodes: eng.resumed.nodes - before.nodes, work: eng.resumed.work - before.work });
         if (doomed && !timeUp) {
           stats.rerun++;
           continue;
@@ -289,6 +400,7 @@ export function serveLane(engine: Engine, problem: Problem, sab: SharedArrayBuff
     const ask = cells.asked();
     let told = false;
     let result: RunResult | undefined;
+    const before = { ...engine.resumed };
     try {
       result = engine.searchRun(ask, () => {
         if (cells.cancelled()) return false;
@@ -306,6 +418,7 @@ export function serveLane(engine: Engine, problem: Problem, sab: SharedArrayBuff
     } catch {
       result = undefined;
     }
-    if (!cells.answer(result, told)) return;
+    const skipped = engine.resumed.runs > before.runs ? { nodes: engine.resumed.nodes - before.nodes, work: engine.resumed.work - before.work } : undefined;
+    if (!cells.answer(result, told, skipped)) return;
   }
 }

@@ -134,6 +134,11 @@ describe('racing the exact search in workers (createSolver, 2 workers)', () => {
       const stats = lastRace(racing)!;
       expect(stats.byLanes).toBeGreaterThan(0);
       expect(stats.committed).toBeGreaterThan(0);
+      // Each static order stays with one worker at a cap: a run goes to the worker that took the run of
+      // its order before it (so it can resume where that one paused), but after a lane took an order
+      // over from the driver or gave its orders back.
+      expect(stats.handoffs).toBeLessThanOrEqual(stats.takeovers + stats.returned);
+      expect(stats.workers.reduce((t, w) => t + w.resumed, 0)).toBeGreaterThan(0);
       // ... and one worker alone gives that plan too: racing is never worse than it (the solve with
       // the default budgets is left out here: it takes seconds).
       if (options.maxNodes !== undefined) expect(outcome(await single.solve(problem, opts))).toEqual(outcome(inline));

@@ -202,8 +202,8 @@ export class Engine {
   private running: Engine | undefined;
   /** load()'s arguments, for the siblings. */
   private loaded: { problem: Problem; maxPairs: number; renumberFrom: number } | undefined;
-  /** Runs searchRun resumed instead of starting again, and the nodes they did not visit again (since load). */
-  resumed = { runs: 0, nodes: 0 };
+  /** Runs searchRun resumed instead of starting again, and the nodes and work they did not do again (since load). */
+  resumed = { runs: 0, nodes: 0, work: 0 };
 
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
@@ -225,7 +225,7 @@ export class Engine {
     this.lastOrder = undefined;
     this.siblings = [];
     this.loaded = undefined;
-    this.resumed = { runs: 0, nodes: 0 };
+    this.resumed = { runs: 0, nodes: 0, work: 0 };
     const bs = problem.buffers;
     const n = bs.length;
     if (this.x.prepare(n) === 0) throw new Error(`arenapack: out of memory for ${n} buffers`);
@@ -413,7 +413,7 @@ export class Engine {
    * and switches, budgets above what it counted: the result is then the fresh run's), else a fresh run.
    * Counts resumptions in `stats`.
    */
-  private runHere(ask: RunAsk, more: (runNodes: number) => boolean, stats: { runs: number; nodes: number }): RunResult {
+  private runHere(ask: RunAsk, more: (runNodes: number) => boolean, stats: { runs: number; nodes: number; work: number }): RunResult {
     this.prepareSearch();
     let stopped = false;
     this.onTick = (runNodes, exact) => {
@@ -428,6 +428,7 @@ export class Engine {
       if (p !== undefined && p.cap === ask.cap && p.order === ask.order && p.mask === ask.mask && ask.limit > p.nodes && ask.stopAt > p.nodes && ask.work > p.work) {
         stats.runs++;
         stats.nodes += p.nodes;
+        stats.work += p.work;
         state = this.x.bbResume(ask.limit, ask.work);
       } else {
         this.x.bbSwitches(ask.mask);
