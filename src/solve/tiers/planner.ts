@@ -433,9 +433,15 @@ export function* tiersPlanner(
       const idx = buffersIn(inst, unitMemory, m);
       const r = results[m];
       if (r !== undefined) idx.forEach((i, j) => (offsets[i] = r.offsets[j]!));
-      const cap = memories[m]!.capacity;
-      kept.push(failed.includes(m) ? idx.filter((i) => offsets[i]! + problem.buffers[i]!.size <= cap!) : idx);
-      if (failed.includes(m)) for (const i of idx) if (offsets[i]! + problem.buffers[i]!.size > cap!) moved.push(i);
+      if (!failed.includes(m)) {
+        kept.push(idx);
+        continue;
+      }
+      // A failed memory keeps its buffers within the capacity; those above it move.
+      const cap = memories[m]!.capacity!;
+      const within: number[] = [];
+      for (const i of idx) (offsets[i]! + problem.buffers[i]!.size <= cap ? within : moved).push(i);
+      kept.push(within);
     }
     if (moved.some((i) => inst.pinned[inst.unitOf[i]!] || !inst.allowed[inst.unitOf[i]!]![last])) return undefined;
     const memory = unitMemory.slice();
