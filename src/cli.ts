@@ -23,7 +23,8 @@ import { readFileSync } from 'node:fs';
 
 // What a command needs only for some inputs is loaded when it is needed (a dynamic import): the model
 // readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers planner, GLPK's models and the worker
-// pool, and the fit hints (their module reads models too) only with a capacity. A CSV or JSON problem
+// pool, and the fit hints only with a capacity (a problem's: src/problem-fit-hints.ts, which loads no
+// model reader). A CSV or JSON problem
 // planned on one thread without a capacity loads none of them: a smaller fixed cost, paid from the
 // command's --time-limit (which counts from the process's start). test/cli-lazy.test.ts keeps it so.
 
@@ -173,8 +174,8 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The JSON form of the plan (an object per buffer) only when an output needs it.
   const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   // What would make it fit, in the JSON printed and the one written (--out), as for a model.
-  // (The hints' module reads models too, for a model's hints: loaded only with a capacity.)
-  const fitHints = problem.capacity !== undefined ? await import('./fit-hints.js') : undefined;
+  // (Loaded only with a capacity; a model's hints, src/model-fit-hints.ts, which load the model readers, never here.)
+  const fitHints = problem.capacity !== undefined ? await import('./problem-fit-hints.js') : undefined;
   const hints = fitHints !== undefined ? fitHints.problemFitHints(problem, plan, problem.capacity!, solveOpts) : [];
   if (hints.length > 0 && json !== undefined) json.hints = fitHints!.hintsToJson(hints);
   const outputs: [string, string][] = [];

@@ -30,7 +30,7 @@ export interface TflmHeads {
 export interface ModelReportOptions {
   /** Every method's peak and time, the no-reuse and slots baselines, the proofs' details. */
   verbose?: boolean;
-  /** "What to change to fit" lines, each already planned (src/fit-hints.ts). */
+  /** "What to change to fit" lines, each already planned (src/model-fit-hints.ts). */
   hints?: readonly string[];
   /** TFLite: what tflmArena needs beyond the plan (head with scratch, scratch requests, the tail estimate's pointer size). */
   arena?: TflmArenaOptions;

@@ -32,7 +32,8 @@ import { planTiers, type TieredPlan } from '../solve/tiers/index.js';
 import { terminalSafe } from '../format/printable.js';
 import { formatBytes } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
-import { bestHint, hintsToJson, modelFitHintsWith, problemFitHintsWith, type FitHint } from '../fit-hints.js';
+import { modelFitHintsWith } from '../model-fit-hints.js';
+import { bestHint, hintsToJson, problemFitHintsWith, type FitHint } from '../problem-fit-hints.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
