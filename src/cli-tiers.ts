@@ -48,7 +48,9 @@ export async function runPlanTiers(file: string, read: ReadProblem, memories: re
 
 /** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
 export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
-  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  // Without a plan, the 0-byte buffers may use the first memory (where they go with a plan), and are no reason.
+  const unplaced = plan.unplaced !== undefined ? { allowed: allValues(read, plan.unplaced.allowed, [0]), reason: allValues<string | undefined>(read, plan.unplaced.reason, undefined) } : undefined;
+  const whole: TieredPlan = plan.memory.length === 0 ? { ...plan, ...(unplaced !== undefined ? { unplaced } : {}) } : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
   return { whole, json: tieredPlanToJson(read.all, whole) };
 }
 
