@@ -9,7 +9,7 @@ import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
-import { capMessage, terminalSafe } from './format/printable.js';
+import { capMessage, namesShown, printable, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-kind.js';
 import { InputError } from './problem/errors.js';
@@ -92,9 +92,9 @@ function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): vo
   }
 }
 
-async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
+async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
-    [file],
+    [path],
     [
       ['--out', opts.out],
       ['--svg', opts.svg],
@@ -106,12 +106,15 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   );
   // One deadline for the whole command, from the process's start: reading, solving and choosing what to spill share it.
   const deadline = Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
-  const bytes = readInput(file);
-  if (modelFormat(file, bytes) !== undefined) {
-    if (opts.memory !== undefined) return (await import('./cli-tiers.js')).runPlanModelTiers(file, bytes, opts, opts.memory);
+  const bytes = readInput(path);
+  // From here the file is named, never opened: its name as every message and output shows it (control
+  // characters escaped, as tensor names are).
+  const file = printable(path);
+  if (modelFormat(path, bytes) !== undefined) {
+    if (opts.memory !== undefined) return (await import('./cli-tiers.js')).runPlanModelTiers(path, bytes, opts, opts.memory);
     if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     if (opts.spill === false && opts.capacity === undefined) noSpillWithoutCapacity(file);
-    return (await import('./cli-model.js')).runPlanModel(file, bytes, opts, deadline);
+    return (await import('./cli-model.js')).runPlanModel(path, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
@@ -181,9 +184,9 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => glpk!.placeModelLp(problem))]);
-  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
+  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(path)))]);
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
-  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
+  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, path, problem.capacity))]);
   writeAllAtomic(outputs);
   // The JSON in pieces (the bytes of JSON.stringify(json, null, 2)): a million buffers' ~134 MB never one string.
   if (opts.json) {
@@ -330,7 +333,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof InputError || e instanceof UsageError) {
-      process.stderr.write(`arenapack: ${terminalSafe(capMessage(e.message))}\n`);
+      // A reader names the file as given: every argument with a control character is shown escaped.
+      process.stderr.write(`arenapack: ${terminalSafe(capMessage(namesShown(e.message, argv)))}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(internalErrorText(e));
