@@ -2,7 +2,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
-import { formatBytesExact, parseSize } from './format/bytes.js';
+import { formatBytes, formatBytesExact, parseSize } from './format/bytes.js';
 import { excerpt, printable, terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
 import type { MemoryTier, Problem } from './problem/types.js';
@@ -155,11 +155,29 @@ export function refuseRepeatedOptions(cmd: Command): Command {
 }
 
 export function sizeOption(value: string): number {
+  let bytes: number;
   try {
-    return parseSize(value);
+    bytes = parseSize(value);
   } catch (e) {
     throw new UsageError(`--capacity: ${(e as Error).message}`);
   }
+  const note = capacityUnitNote(value, bytes);
+  if (note !== undefined) process.stderr.write(`arenapack: note: ${note}\n`);
+  return bytes;
+}
+
+/**
+ * The note for a capacity written with a unit read two ways: KB, MB, GB are decimal (4MB =
+ * 4,000,000 B, what the reports show as 3.81 MiB), K, M, G binary as linker scripts read them (2M =
+ * 2 MiB). It echoes what was written and the bytes taken, and the other spelling. Undefined for bytes
+ * and for KiB, MiB, GiB (one reading).
+ */
+export function capacityUnitNote(value: string, bytes: number): string | undefined {
+  const unit = /([a-zA-Z]+)\s*$/.exec(value)?.[1]?.toLowerCase();
+  const other: Record<string, string> = { kb: 'KiB (x 1024)', mb: 'MiB (x 1024^2)', gb: 'GiB (x 1024^3)', k: 'KB (x 1000)', m: 'MB (x 1000^2)', g: 'GB (x 1000^3)' };
+  if (unit === undefined || other[unit] === undefined) return undefined;
+  const decimal = unit.endsWith('b');
+  return `--capacity ${value.trim()} is ${bytes} B (${formatBytes(bytes)}): ${unit.toUpperCase()} is ${decimal ? 'decimal' : 'binary, as linker scripts read it'}; write ${other[unit]} for the ${decimal ? 'binary' : 'decimal'} size`;
 }
 
 /** The largest --time-limit, seconds: about 11.6 days (timers in Node and browsers hold at most 2^31 - 1 ms). */

@@ -56,7 +56,7 @@ describe('plan --capacity on a CSV that does not fit', () => {
     const text = run('plan', spill, '--capacity', '64KiB');
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/arena needed +88\.00 KiB \(90112 B\) +greedy-size, every buffer on chip\n/);
-    expect(text.out).toMatch(/capacity +64\.00 KiB: does NOT fit all on chip \(24\.00 KiB over\); fits after spilling 1 buffer to DDR/);
+    expect(text.out).toMatch(/capacity +64\.00 KiB \(65536 B\): does NOT fit all on chip \(24\.00 KiB over\); fits after spilling 1 buffer to DDR/);
     expect(text.out).toMatch(/DDR traffic 40\.00 KiB \(40960 B\) per run/);
     expect(text.out).toMatch(/status: fits after spilling \(proven best choice/);
     expect(text.out).toMatch(/on chip: 48\.00 KiB \(49152 B\) by \S+, 4 buffers within 64\.00 KiB/);
