@@ -2,8 +2,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
-import { formatBytesExact, parseSize } from './format/bytes.js';
-import { excerpt, terminalSafe } from './format/printable.js';
+import { formatBytes, formatBytesExact, parseSize } from './format/bytes.js';
+import { excerpt, printable, terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
 import type { MemoryTier, Problem } from './problem/types.js';
 import { isPowerOfTwo } from './problem/validate.js';
@@ -86,7 +86,7 @@ export function writeAllAtomic(outputs: readonly (readonly [string, string | Uin
   const fail = (path: string, e: unknown): never => {
     for (const t of temps) rmSync(t, { force: true });
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new InputError(`${path}: cannot write (${code})`, { file: path });
+    throw new InputError(`${printable(path)}: cannot write (${code})`, { file: path });
   };
   const targets = outputs.map(([path]) => outputTarget(path, fail));
   const regular = outputs.flatMap(([path, content], i) => (targets[i]!.direct ? [] : [{ path, at: targets[i]!.at, content }]));
@@ -155,11 +155,29 @@ export function refuseRepeatedOptions(cmd: Command): Command {
 }
 
 export function sizeOption(value: string): number {
+  let bytes: number;
   try {
-    return parseSize(value);
+    bytes = parseSize(value);
   } catch (e) {
     throw new UsageError(`--capacity: ${(e as Error).message}`);
   }
+  const note = capacityUnitNote(value, bytes);
+  if (note !== undefined) process.stderr.write(`arenapack: note: ${note}\n`);
+  return bytes;
+}
+
+/**
+ * The note for a capacity written with a unit read two ways: KB, MB, GB are decimal (4MB =
+ * 4,000,000 B, what the reports show as 3.81 MiB), K, M, G binary as linker scripts read them (2M =
+ * 2 MiB). It echoes what was written and the bytes taken, and the other spelling. Undefined for bytes
+ * and for KiB, MiB, GiB (one reading).
+ */
+export function capacityUnitNote(value: string, bytes: number): string | undefined {
+  const unit = /([a-zA-Z]+)\s*$/.exec(value)?.[1]?.toLowerCase();
+  const other: Record<string, string> = { kb: 'KiB (x 1024)', mb: 'MiB (x 1024^2)', gb: 'GiB (x 1024^3)', k: 'KB (x 1000)', m: 'MB (x 1000^2)', g: 'GB (x 1000^3)' };
+  if (unit === undefined || other[unit] === undefined) return undefined;
+  const decimal = unit.endsWith('b');
+  return `--capacity ${value.trim()} is ${bytes} B (${formatBytes(bytes)}): ${unit.toUpperCase()} is ${decimal ? 'decimal' : 'binary, as linker scripts read it'}; write ${other[unit]} for the ${decimal ? 'binary' : 'decimal'} size`;
 }
 
 /** The largest --time-limit, seconds: about 11.6 days (timers in Node and browsers hold at most 2^31 - 1 ms). */
@@ -222,7 +240,7 @@ function kindOf(st: Stats): string {
  */
 export function readInput(file: string): Uint8Array {
   const fail = (why: string): never => {
-    throw new InputError(`${file}: ${why}`, { file });
+    throw new InputError(`${printable(file)}: ${why}`, { file });
   };
   let fd: number;
   try {
@@ -275,7 +293,7 @@ function fileIdentity(path: string): string | undefined {
  * (undefined = not given). Throws UsageError naming both flags (exit 2).
  */
 export function checkOutputPaths(inputs: readonly string[], outputs: readonly (readonly [string, string | undefined])[]): void {
-  const seen: { what: string; real: string; id: string | undefined }[] = inputs.map((f) => ({ what: `the input ${f}`, real: realPath(f), id: fileIdentity(f) }));
+  const seen: { what: string; real: string; id: string | undefined }[] = inputs.map((f) => ({ what: `the input ${printable(f)}`, real: realPath(f), id: fileIdentity(f) }));
   const inputCount = seen.length;
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
@@ -286,11 +304,11 @@ export function checkOutputPaths(inputs: readonly string[], outputs: readonly (r
       const other = seen[clash]!;
       throw new UsageError(
         clash < inputCount
-          ? `${flag} ${path} is ${other.what}: arenapack never overwrites its input (choose another output file)`
-          : `${flag} ${path} is the same file as ${other.what}: each output needs its own file`,
+          ? `${flag} ${printable(path)} is ${other.what}: arenapack never overwrites its input (choose another output file)`
+          : `${flag} ${printable(path)} is the same file as ${other.what}: each output needs its own file`,
       );
     }
-    seen.push({ what: `${flag} ${path}`, real, id });
+    seen.push({ what: `${flag} ${printable(path)}`, real, id });
   }
 }
 
@@ -326,7 +344,7 @@ export function noSpillWithoutCapacity(file?: string): never {
   throw new UsageError(
     file === undefined
       ? '--no-spill goes with --capacity (a plan without a capacity never spills)'
-      : `--no-spill goes with a capacity: ${file} has none (give --capacity, or "capacity" in a JSON problem)`,
+      : `--no-spill goes with a capacity: ${printable(file)} has none (give --capacity, or "capacity" in a JSON problem)`,
   );
 }
 
@@ -364,20 +382,20 @@ export function planDeadline(deadline: Deadline, buffers: number, opts: { json?:
 export function checkCapacities(file: string, problem: Problem, flags: { memory?: readonly MemoryTier[]; capacity?: number }): string[] {
   const notes: string[] = [];
   if (problem.memories !== undefined && problem.capacity !== undefined) {
-    throw new InputError(`${file}: "capacity" and "memories" are both given: with memories each memory has its own capacity; give one of them`, { file, field: 'capacity' });
+    throw new InputError(`${printable(file)}: "capacity" and "memories" are both given: with memories each memory has its own capacity; give one of them`, { file, field: 'capacity' });
   }
   if (flags.memory !== undefined && problem.memories !== undefined) {
-    notes.push(`--memory replaces the "memories" of ${file} (${problem.memories.map((m) => m.name).join(', ')})`);
+    notes.push(`--memory replaces the "memories" of ${printable(file)} (${problem.memories.map((m) => m.name).join(', ')})`);
   }
   if (flags.memory === undefined && flags.capacity !== undefined && problem.capacity !== undefined && problem.capacity !== flags.capacity) {
-    notes.push(`--capacity ${formatBytesExact(flags.capacity)} replaces the capacity of ${file} (${formatBytesExact(problem.capacity)})`);
+    notes.push(`--capacity ${formatBytesExact(flags.capacity)} replaces the capacity of ${printable(file)} (${formatBytesExact(problem.capacity)})`);
   }
   if (flags.memory === undefined && problem.memories === undefined) {
     const named = problem.buffers.findIndex((b) => b.memories !== undefined);
     if (named >= 0) {
       const b = problem.buffers[named]!;
       throw new InputError(
-        `${file}: buffer "${excerpt(b.id)}" names the memories it may use (${b.memories!.map((m) => `"${excerpt(m)}"`).join(', ')}), but no memories are given: add "memories" to the file or --memory flags`,
+        `${printable(file)}: buffer "${excerpt(b.id)}" names the memories it may use (${b.memories!.map((m) => `"${excerpt(m)}"`).join(', ')}), but no memories are given: add "memories" to the file or --memory flags`,
         { file, buffer: b.id, field: 'memories' },
       );
     }

@@ -9,7 +9,7 @@ import { formatReorderReport } from './export/reorder-report.js';
 import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { modelTrace, traceText } from './export/trace.js';
-import { terminalSafe } from './format/printable.js';
+import { printable, terminalSafe } from './format/printable.js';
 import { tensorOffsets } from './export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
@@ -19,7 +19,8 @@ import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
 import { planModel, spilledArenaOptions, type ModelPlan, type ModelPlanOptions } from './plan-model.js';
-import { hintsToJson, modelFitHints } from './fit-hints.js';
+import { modelFitHints } from './model-fit-hints.js';
+import { hintsToJson } from './problem-fit-hints.js';
 import type { KernelLibrary } from './runtime/tflm/head.js';
 import { planForTflm, type TflmPlanFacts } from './runtime/tflm/model-head.js';
 import type { PlanResult } from './solve/spill.js';
@@ -120,7 +121,7 @@ function checkFormatFlags(file: string, bytes: Uint8Array, opts: ModelFlags): vo
 export function readModel(file: string, opts: ModelFlags, check?: (bytes: Uint8Array) => void): { bytes: Uint8Array; model: ImportedModel } {
   const bytes = readInput(file);
   check?.(bytes);
-  checkFormatFlags(file, bytes, opts);
+  checkFormatFlags(printable(file), bytes, opts);
   return { bytes, model: importModelFile(bytes, file, importOptions(opts)) };
 }
 
@@ -129,15 +130,18 @@ export function readModel(file: string, opts: ModelFlags, check?: (bytes: Uint8A
  * `deadline` is the command's (made when it started, before the file was read): the solves, the
  * spill phase, the stored order's plan (--reorder) and TFLM's candidates share it.
  */
-export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions, deadline?: Deadline): number {
+export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions, deadline?: Deadline): number {
+  // `path` is read again by the re-plans (its extension names the format) and is the model's `file`
+  // (the outputs take its base name); messages and reports show `file`, control characters escaped.
+  const file = printable(path);
   checkFormatFlags(file, bytes, opts);
   if (opts.method === 'glpk') throw new UsageError('--method glpk is for small CSV/JSON problems (GLPK stalls past about 12 buffers)');
   if (opts.emitLp !== undefined) throw new UsageError('--emit-lp is for CSV/JSON problems: convert the model first (arenapack convert MODEL --csv FILE)');
   if (opts.prefix !== undefined && opts.header === undefined) throw new UsageError('--prefix names the macros of --header FILE: give --header too');
   const method = opts.method; // not 'glpk' from here on
   const end = deadline ?? Deadline.in(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
-  const reordered = opts.reorder ? reorderOperators(file, bytes, opts) : undefined;
-  const model = reordered?.reordered ?? importModelFile(bytes, file, importOptions(opts));
+  const reordered = opts.reorder ? reorderOperators(path, bytes, opts) : undefined;
+  const model = reordered?.reordered ?? importModelFile(bytes, path, importOptions(opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') {
     throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   }
@@ -172,7 +176,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
       ? modelFitHints({
           model,
           bytes,
-          file,
+          file: path,
           results,
           capacity: opts.capacity,
           importOptions: importOptions(opts),
@@ -202,7 +206,7 @@ export function runPlanModel(file: string, bytes: Uint8Array, opts: PlanOptions,
   writeAllAtomic(outputs);
   if (written !== undefined) warnUnaligned(opts.writeTflite!, offsets, opts.align);
   // --inplace: the same model planned without it, the same way, for the bytes it saved.
-  const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? inplaceSavingOf(file, bytes, model, opts, method, planned, end) : undefined;
+  const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? inplaceSavingOf(path, bytes, model, opts, method, planned, end) : undefined;
   if (inplace !== undefined) Object.assign(json, { inplace });
   if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   else {
@@ -334,7 +338,7 @@ export function runConvert(file: string, opts: ConvertOptions): number {
   if (opts.csv === undefined) {
     const { model } = readModel(file, opts);
     if (model.subgraphs.length > 1) {
-      throw new UsageError(`${file} has ${model.subgraphs.length} subgraphs, one CSV each: give --csv FILE (subgraph k > 0 goes to FILE.sgk.csv); stdout holds one CSV`);
+      throw new UsageError(`${printable(file)} has ${model.subgraphs.length} subgraphs, one CSV each: give --csv FILE (subgraph k > 0 goes to FILE.sgk.csv); stdout holds one CSV`);
     }
     process.stdout.write(problemToCsv(model.subgraphs[0]!.problem));
     return 0;
@@ -345,7 +349,7 @@ export function runConvert(file: string, opts: ConvertOptions): number {
   const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(csv, s), problemToCsv(sg.problem)]);
   checkOutputPaths([file], outputs.map(([path]) => ['--csv', path] as const));
   writeAllAtomic(outputs);
-  for (const [path] of outputs) process.stdout.write(`wrote ${path}\n`);
+  for (const [path] of outputs) process.stdout.write(`wrote ${printable(path)}\n`);
   return 0;
 }
 

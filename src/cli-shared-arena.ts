@@ -8,7 +8,7 @@ import { formatSharedArenaReport, sharedArenaHeader, sharedArenaJson } from './e
 import { tensorOffsets } from './export/tensor-offsets.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { tflmToJson } from './export/tflm-report.js';
-import { terminalSafe } from './format/printable.js';
+import { printable, terminalSafe } from './format/printable.js';
 import { sha256Hex } from './format/sha256.js';
 import type { ImportedModel } from './import/model.js';
 import { modelFormat } from './import/model-file.js';
@@ -66,7 +66,7 @@ function writtenPaths(files: readonly string[], dir: string | undefined): string
   }
   const names = files.map((f) => baseName(f));
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new UsageError(`--write-tflite with --shared-arena: two models are named ${twice}; each is written under its own file name, so rename one`);
+  if (twice !== undefined) throw new UsageError(`--write-tflite with --shared-arena: two models are named ${printable(twice)}; each is written under its own file name, so rename one`);
   return names.map((n) => join(dir, n));
 }
 
@@ -82,7 +82,7 @@ interface PlannedModel {
 function readTfliteModel(file: string, opts: SharedArenaOptions): { bytes: Uint8Array; model: ImportedModel } {
   return readModel(file, opts, (bytes) => {
     if (modelFormat(file, bytes) !== 'tflite') {
-      throw new UsageError(`--shared-arena: ${file} is not a .tflite model; the shared arena is TFLite Micro's (its head shared, every model's tail apart)`);
+      throw new UsageError(`--shared-arena: ${printable(file)} is not a .tflite model; the shared arena is TFLite Micro's (its head shared, every model's tail apart)`);
     }
   });
 }
@@ -132,8 +132,10 @@ export function runPlanSharedArena(files: readonly string[], opts: SharedArenaOp
   // Every file read (and refused when it is not TFLite) before any is planned.
   const read = files.map((file) => readTfliteModel(file, opts));
   // Each model's solves take at most an equal share of the time left.
-  const models = files.map((file, i) => planOne(file, read[i]!.bytes, read[i]!.model, opts, method, end.share(1 / (files.length - i)), written?.[i]));
-  const shared = sharedArena(files, models.map((m) => m.arena));
+  // Read from the paths; named as messages and outputs show them (control characters escaped).
+  const names = files.map((f) => printable(f));
+  const models = names.map((file, i) => planOne(file, read[i]!.bytes, read[i]!.model, opts, method, end.share(1 / (files.length - i)), written?.[i]));
+  const shared = sharedArena(names, models.map((m) => m.arena));
   const pointerBits = opts.pointerBits ?? 32;
   const outputs: [string, string | Uint8Array][] = [];
   if (opts.header !== undefined) outputs.push([opts.header, sharedArenaHeader(shared, opts.prefix ?? SHARED_PREFIX, models.map((m) => m.header))]);

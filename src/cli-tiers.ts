@@ -1,6 +1,6 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
 import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
-import { terminalSafe } from './format/printable.js';
+import { printable, terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
 import type { MemoryTier } from './problem/types.js';
 import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
@@ -18,6 +18,7 @@ import { importModelFile } from './import/model-file.js';
 import type { ImportedModel } from './import/model.js';
 import { firstMemoryPlans, isWeightBuffer, planModelTiers, tailFillsFirst, tflmTiers, tierBase, weightTiers, withTraffic, type TflmTiers, type TiersTflmOptions } from './plan-model-tiers.js';
 import { formatBytesExact } from './format/bytes.js';
+import { subgraphTitle } from './export/labels.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 export { memoryOption } from './cli-flags.js';
@@ -48,7 +49,9 @@ export async function runPlanTiers(file: string, read: ReadProblem, memories: re
 
 /** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
 export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
-  const whole: TieredPlan = plan.memory.length === 0 ? plan : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  // Without a plan, the 0-byte buffers may use the first memory (where they go with a plan), and are no reason.
+  const unplaced = plan.unplaced !== undefined ? { allowed: allValues(read, plan.unplaced.allowed, [0]), reason: allValues<string | undefined>(read, plan.unplaced.reason, undefined) } : undefined;
+  const whole: TieredPlan = plan.memory.length === 0 ? { ...plan, ...(unplaced !== undefined ? { unplaced } : {}) } : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
   return { whole, json: tieredPlanToJson(read.all, whole) };
 }
 
@@ -106,7 +109,9 @@ const MODEL_TIERS_REFUSED: [keyof PlanOptions, string][] = [
  * sizes and each tensor's memory and offset) and `--write-tflite` (TFLite Micro has one arena: only
  * when every buffer is in the first memory; else refused, pointing to the header). Exit 3 without a plan.
  */
-export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: PlanOptions, given: readonly MemoryTier[]): Promise<number> {
+export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: PlanOptions, given: readonly MemoryTier[]): Promise<number> {
+  // `path` is the model's `file` (the outputs take its base name); messages and reports show `file`, control characters escaped.
+  const file = printable(path);
   const memories = weightTiers(given, opts.weights === true);
   for (const [key, flag] of MODEL_TIERS_REFUSED) if (opts[key] !== undefined && opts[key] !== false) throw new UsageError(`${flag} does not go with --memory`);
   if (opts.spill === false) throw new UsageError('--no-spill does not go with --memory');
@@ -115,7 +120,7 @@ export async function runPlanModelTiers(file: string, bytes: Uint8Array, opts: P
   const method = opts.method as Exclude<PlanOptions['method'], 'glpk'>;
   const deadline = DeadlineClock.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(method));
   // --weights: the constants become (whole-run) buffers, as with --include-weights.
-  const model = importModelFile(bytes, file, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
+  const model = importModelFile(bytes, path, importOptions(opts.weights === true ? { ...opts, includeWeights: true } : opts));
   if (opts.writeTflite !== undefined && model.format !== 'tflite') throw new UsageError(`--write-tflite needs a .tflite model, not ${file}`);
   if (opts.kernels !== undefined && model.format !== 'tflite') throw new UsageError(`--kernels applies to TFLite models (TFLM's kernels), not to ${file}`);
   const how = tiersTflmOptions(opts);
@@ -191,7 +196,7 @@ function tflmLines(t: TflmTiers): string[] {
 export function modelTiersText(file: string, model: ImportedModel, plans: readonly TieredPlan[], constants: boolean, tflm?: TflmTiers): string {
   const memories = plans[0]!.memories;
   const ok = plans.length === model.subgraphs.length && plans.every((p) => p.memory.length > 0);
-  const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, `${file} — subgraph ${s}${model.subgraphs[s]!.name ? ` "${model.subgraphs[s]!.name}"` : ''}`)).join('\n');
+  const text = plans.map((plan, s) => formatTieredReport(model.subgraphs[s]!.problem, plan, subgraphTitle(file, model.subgraphs[s]!))).join('\n');
   const tail: string[] = [];
   if (ok) {
     const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);

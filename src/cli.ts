@@ -9,7 +9,7 @@ import { formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
-import { capMessage, terminalSafe } from './format/printable.js';
+import { capMessage, namesShown, printable, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-kind.js';
 import { InputError } from './problem/errors.js';
@@ -23,7 +23,8 @@ import { readFileSync } from 'node:fs';
 
 // What a command needs only for some inputs is loaded when it is needed (a dynamic import): the model
 // readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers planner, GLPK's models and the worker
-// pool, and the fit hints (their module reads models too) only with a capacity. A CSV or JSON problem
+// pool, and the fit hints only with a capacity (a problem's: src/problem-fit-hints.ts, which loads no
+// model reader). A CSV or JSON problem
 // planned on one thread without a capacity loads none of them: a smaller fixed cost, paid from the
 // command's --time-limit (which counts from the process's start). test/cli-lazy.test.ts keeps it so.
 
@@ -91,9 +92,9 @@ function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): vo
   }
 }
 
-async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
+async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
-    [file],
+    [path],
     [
       ['--out', opts.out],
       ['--svg', opts.svg],
@@ -105,12 +106,15 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   );
   // One deadline for the whole command, from the process's start: reading, solving and choosing what to spill share it.
   const deadline = Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
-  const bytes = readInput(file);
-  if (modelFormat(file, bytes) !== undefined) {
-    if (opts.memory !== undefined) return (await import('./cli-tiers.js')).runPlanModelTiers(file, bytes, opts, opts.memory);
+  const bytes = readInput(path);
+  // From here the file is named, never opened: its name as every message and output shows it (control
+  // characters escaped, as tensor names are).
+  const file = printable(path);
+  if (modelFormat(path, bytes) !== undefined) {
+    if (opts.memory !== undefined) return (await import('./cli-tiers.js')).runPlanModelTiers(path, bytes, opts, opts.memory);
     if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
     if (opts.spill === false && opts.capacity === undefined) noSpillWithoutCapacity(file);
-    return (await import('./cli-model.js')).runPlanModel(file, bytes, opts, deadline);
+    return (await import('./cli-model.js')).runPlanModel(path, bytes, opts, deadline);
   }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
@@ -173,16 +177,16 @@ async function runPlan(file: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The JSON form of the plan (an object per buffer) only when an output needs it.
   const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   // What would make it fit, in the JSON printed and the one written (--out), as for a model.
-  // (The hints' module reads models too, for a model's hints: loaded only with a capacity.)
-  const fitHints = problem.capacity !== undefined ? await import('./fit-hints.js') : undefined;
+  // (Loaded only with a capacity; a model's hints, src/model-fit-hints.ts, which load the model readers, never here.)
+  const fitHints = problem.capacity !== undefined ? await import('./problem-fit-hints.js') : undefined;
   const hints = fitHints !== undefined ? fitHints.problemFitHints(problem, plan, problem.capacity!, solveOpts) : [];
   if (hints.length > 0 && json !== undefined) json.hints = fitHints!.hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => glpk!.placeModelLp(problem))]);
-  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(file)))]);
+  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(path)))]);
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
-  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, file, problem.capacity))]);
+  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, path, problem.capacity))]);
   writeAllAtomic(outputs);
   // The JSON in pieces (the bytes of JSON.stringify(json, null, 2)): a million buffers' ~134 MB never one string.
   if (opts.json) {
@@ -329,7 +333,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (e instanceof InputError || e instanceof UsageError) {
-      process.stderr.write(`arenapack: ${terminalSafe(capMessage(e.message))}\n`);
+      // A reader names the file as given: every argument with a control character is shown escaped.
+      process.stderr.write(`arenapack: ${terminalSafe(capMessage(namesShown(e.message, argv)))}\n`);
       return EXIT_INPUT;
     }
     process.stderr.write(internalErrorText(e));

@@ -3,7 +3,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
+import { capacityUnitNote, internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
+import { cliRunner } from './helpers/cli.js';
 import { Deadline } from '../src/solve/deadline.js';
 import { InputError } from '../src/problem/errors.js';
 
@@ -94,5 +95,30 @@ describe('secondsOption (--time-limit)', () => {
   it.each(['0', '0.0', '-1', '+1', '0x10', '1e3', ' 1', '1 ', 'Infinity', 'NaN', '', '.', '1,5', '1000001'])('%j is refused, naming the flag', (text) => {
     expect(() => secondsOption(text)).toThrow(UsageError);
     expect(() => secondsOption(text)).toThrow(/--time-limit/);
+  });
+});
+
+describe('--capacity in a unit read two ways (issue #10: 2M as linker scripts vs 4MB)', () => {
+  it('capacityUnitNote echoes what was written and the bytes for KB/MB/GB and K/M/G, nothing for bytes or KiB/MiB/GiB', () => {
+    expect(capacityUnitNote('4MB', 4_000_000)).toBe('--capacity 4MB is 4000000 B (3.81 MiB): MB is decimal; write MiB (x 1024^2) for the binary size');
+    expect(capacityUnitNote('2M', 2 ** 21)).toBe('--capacity 2M is 2097152 B (2.00 MiB): M is binary, as linker scripts read it; write MB (x 1000^2) for the decimal size');
+    expect(capacityUnitNote('64kb', 64_000)).toMatch(/^--capacity 64kb is 64000 B \(62\.50 KiB\): KB is decimal/);
+    for (const plain of ['2MiB', '1536KiB', '2097152', '2097152B']) expect(capacityUnitNote(plain, 1)).toBeUndefined();
+  });
+
+  it('the report shows the capacity in bytes, and a note on stderr what 4MB and 2M were taken as', () => {
+    const { run, file } = cliRunner('arenapack-units-');
+    const csv = file('u.csv', 'id,lower,upper,size\na,0,2,1000\nb,1,3,2000\n');
+    const mb = run('plan', csv, '--capacity', '4MB');
+    expect(mb.code).toBe(0);
+    expect(mb.err).toBe('arenapack: note: --capacity 4MB is 4000000 B (3.81 MiB): MB is decimal; write MiB (x 1024^2) for the binary size\n');
+    expect(mb.out).toMatch(/\n  capacity +3\.81 MiB \(4000000 B\): fits/);
+    const m = run('plan', csv, '--capacity', '2M', '--json');
+    expect(m.code).toBe(0);
+    expect(m.err).toMatch(/--capacity 2M is 2097152 B \(2\.00 MiB\): M is binary/);
+    expect((JSON.parse(m.out) as { capacity: number }).capacity).toBe(2097152);
+    const mib = run('plan', csv, '--capacity', '2MiB');
+    expect(mib.err).toBe('');
+    expect(mib.out).toMatch(/\n  capacity +2\.00 MiB \(2097152 B\): fits/);
   });
 });

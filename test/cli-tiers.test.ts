@@ -149,6 +149,40 @@ describe('plan --memory (CSV and JSON problems)', () => {
     expect(r.code).toBe(3);
     expect((JSON.parse(r.out) as TieredJson).status).toBe('infeasible');
   });
+
+  it('no plan (exit 3): --json still lists every buffer with what is known: size, range, the memories it may use, and why when it alone is the reason', () => {
+    // "big" is larger than both memories; "only-fast" may use "sram" only (a JSON problem's memories); "z" has 0 bytes.
+    const problem = {
+      buffers: [
+        { id: 'a', start: 0, end: 2, size: 100 },
+        { id: 'big', start: 1, end: 3, size: 5000 },
+        { id: 'only-fast', start: 2, end: 4, size: 50, memories: ['sram'] },
+        { id: 'z', start: 0, end: 1, size: 0 },
+      ],
+    };
+    const json = file('unplaced.json', JSON.stringify(problem));
+    const r = run('plan', json, '--memory', 'sram=1KiB:1', '--memory', 'ddr=4KiB:10', '--json');
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.out) as { status: string; failure: string; buffers: Record<string, unknown>[] };
+    expect(out.status).toBe('infeasible');
+    const why = 'buffer "big" (4.88 KiB (5000 B)) is larger than every memory it may use (sram 1.00 KiB (1024 B), ddr 4.00 KiB (4096 B))';
+    expect(out.failure).toBe(why);
+    expect(out.buffers).toEqual([
+      { id: 'a', offset: null, size: 100, start: 0, end: 2, weight: 100, memory: null, allowed: ['sram', 'ddr'] },
+      { id: 'big', offset: null, size: 5000, start: 1, end: 3, weight: 5000, memory: null, allowed: ['sram', 'ddr'], reason: why },
+      { id: 'only-fast', offset: null, size: 50, start: 2, end: 4, weight: 50, memory: null, allowed: ['sram'] },
+      { id: 'z', offset: null, size: 0, start: 0, end: 1, weight: 0, memory: null, allowed: ['sram'] },
+    ]);
+    // Infeasible by a step over both memories: every buffer listed, none blamed alone.
+    const step = run('plan', file('step.csv', 'id,lower,upper,size\na,0,2,1000\nb,1,3,1000\n'), '--memory', 'sram=512:1', '--memory', 'ddr=1KiB:10', '--json');
+    expect(step.code).toBe(3);
+    const s = JSON.parse(step.out) as { failure: string; buffers: Record<string, unknown>[] };
+    expect(s.failure).toMatch(/^at step 1 /);
+    expect(s.buffers.map((b) => [b.id, b.memory, b.allowed, 'reason' in b])).toEqual([
+      ['a', null, ['sram', 'ddr'], false],
+      ['b', null, ['sram', 'ddr'], false],
+    ]);
+  });
 });
 
 describe('plan MODEL --memory', () => {

@@ -43,7 +43,7 @@ describe('arenapack plan', () => {
       'examples/small-cnn.csv: 12 buffers over 12 steps',
       '  arena needed    144.00 KiB (147456 B)  greedy-size',
       '  lower bound     144.00 KiB (147456 B)  live bound — met: proven optimal',
-      '  capacity        256.00 KiB: fits, 112.00 KiB to spare',
+      '  capacity        256.00 KiB (262144 B): fits, 112.00 KiB to spare',
       '  peak            step 2: 144.00 KiB (147456 B) live in 2 buffers: conv1_out 72.00 KiB, dw1_out 72.00 KiB',
       "  before          144.00 KiB (147456 B)  greedy by size, first fit (TFLite's and TFLM's GreedyMemoryPlanner: largest first, first gap): the same as this plan",
     ]);

@@ -1,12 +1,13 @@
 /**
- * "What to change to fit" (src/fit-hints.ts): one procedure driven inline (the command line, the
+ * "What to change to fit" (src/problem-fit-hints.ts, src/model-fit-hints.ts): one procedure driven inline (the command line, the
  * page's worker) or with async solves (several files): the same hints; each figure is a plan's; the
  * summary's best hint.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bestHint, hintsToJson, modelFitHints, modelFitHintsWith, problemFitHints, problemFitHintsWith, type FitHint } from '../src/fit-hints.js';
+import { modelFitHints, modelFitHintsWith } from '../src/model-fit-hints.js';
+import { bestHint, hintsToJson, problemFitHints, problemFitHintsWith, type FitHint } from '../src/problem-fit-hints.js';
 import { modelArenaSize } from '../src/export/tensor-offsets.js';
 import { parseCsv } from '../src/import/csv.js';
 import { importTflite } from '../src/import/tflite/index.js';

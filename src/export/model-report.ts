@@ -30,7 +30,7 @@ export interface TflmHeads {
 export interface ModelReportOptions {
   /** Every method's peak and time, the no-reuse and slots baselines, the proofs' details. */
   verbose?: boolean;
-  /** "What to change to fit" lines, each already planned (src/fit-hints.ts). */
+  /** "What to change to fit" lines, each already planned (src/model-fit-hints.ts). */
   hints?: readonly string[];
   /** TFLite: what tflmArena needs beyond the plan (head with scratch, scratch requests, the tail estimate's pointer size). */
   arena?: TflmArenaOptions;
@@ -90,10 +90,10 @@ function tfliteCapacityLines(cap: number, head: number, tail: number, spilled: b
   const total = head + tail;
   const arena = `(head + TFLM's tail estimate, kTensorArenaSize ~ ${formatBytesExact(total)})`;
   if (tail >= cap) {
-    return [`  capacity        ${formatBytes(cap)}: does NOT fit: TFLM's tail estimate alone is ${formatBytesExact(tail)}, leaving no room for the head; no spill can help ${arena}`];
+    return [`  capacity        ${formatBytesExact(cap)}: does NOT fit: TFLM's tail estimate alone is ${formatBytesExact(tail)}, leaving no room for the head; no spill can help ${arena}`];
   }
   const fit = total <= cap ? `fits${spilled ? ' after spilling' : ''}, ${formatBytes(cap - total)} to spare` : `does NOT fit${spilled ? ' even after spilling' : ''}, ${formatBytes(total - cap)} over`;
-  const lines = [`  capacity        ${formatBytes(cap)}: ${fit} ${arena}`];
+  const lines = [`  capacity        ${formatBytesExact(cap)}: ${fit} ${arena}`];
   if (spilled) {
     const room = cap - tail;
     lines.push(`                  on chip: head ${formatBytesExact(head)} ${head <= room ? 'within' : 'above'} the capacity less TFLM's tail estimate, ${formatBytesExact(room)}`);
@@ -136,7 +136,7 @@ export function formatModelReport(
     if (tflm !== undefined) head.push(`  before          ${formatBytesExact(tflm.runtimeDefault)}  ${tflmDefaultName(model)}: ${lessThan(a.head, tflm.runtimeDefault)}`);
   } else if (model.subgraphs.length > 1) {
     head.push(`  arena needed    ${formatBytesExact(total)}  ${plural(model.subgraphs.length, 'subgraph')} stacked in one arena`);
-    if (cap !== undefined) head.push(`  capacity        ${formatBytes(cap)}: ${total <= cap ? `fits${spilled ? ' after spilling' : ''}` : 'does NOT fit'}`);
+    if (cap !== undefined) head.push(`  capacity        ${formatBytesExact(cap)}: ${total <= cap ? `fits${spilled ? ' after spilling' : ''}` : 'does NOT fit'}`);
   }
   if (options.hints !== undefined && options.hints.length > 0) {
     head.push('  to fit:');

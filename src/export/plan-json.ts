@@ -5,7 +5,7 @@ import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
 import { peakFacts, problemBaseline, type Baseline } from './report.js';
 
-/** One "to fit" hint in the JSON (src/fit-hints.ts). */
+/** One "to fit" hint in the JSON (src/problem-fit-hints.ts, src/model-fit-hints.ts). */
 export interface FitHintJson {
   /** The change, as a flag or in words ("capacity", "tensor", "spill", "--no-prepared (...)", "--reorder (...)"). */
   change: string;
@@ -61,7 +61,7 @@ export interface PlanJson {
   profile: PlanProfile;
   /** The "before" of the report: which planner, and the arena it needs (bytes) for every buffer in one arena. */
   baseline?: Baseline;
-  /** When the plan does not fit the capacity all on chip: what would, each planned (src/fit-hints.ts). */
+  /** When the plan does not fit the capacity all on chip: what would, each planned (src/problem-fit-hints.ts, src/model-fit-hints.ts). */
   hints?: FitHintJson[];
   /** `memory` (with a capacity): `chip`, or `ddr` when spilled; `offset` is within that memory's arena. */
   buffers: { id: string; offset: number; size: number; start: number; end: number; align?: number; gaps?: Gap[]; hint?: number; aliasOf?: string; aliasOffset?: number; memory?: Memory }[];

@@ -282,7 +282,8 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   out.push(`  lower bound     ${exact(whole.bound)}  ${spill ? 'of every buffer on chip' : result.proof} — ${verdict(whole.peak, whole.bound)}`);
   const capacity = spill?.capacity ?? problem.capacity;
   if (capacity !== undefined) {
-    const c = formatBytes(capacity);
+    // In bytes too: a capacity written 4MB (4,000,000 B) reads 3.81 MiB, and the bytes say which was meant.
+    const c = exact(capacity);
     if (spill) out.push(`  ${(options.spilledCapacityName ?? 'capacity').padEnd(16)}${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
     else if (options.fitJudgedBy !== undefined) out.push(`  capacity        ${c}: ${options.fitJudgedBy}; this plan alone: ${formatBytes(result.peak)}`);
     else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);

@@ -32,9 +32,32 @@ export interface TieredPlanJson {
   /**
    * Per buffer (0-byte ones too, in the first memory at 0): its memory's name and its offset in that
    * memory's arena; `offset` null in a read-only memory (flash: the buffer stays where it is stored).
+   * Without a plan (`failure` set): every buffer still, with what is known — `memory` and `offset`
+   * null, `allowed` the names of the memories it may use, and `reason` when this buffer (or the group
+   * of aliased buffers it is in) alone is why no plan exists.
    */
-  buffers: { id: string; offset: number | null; size: number; start: number; end: number; weight: number; memory: string }[];
+  buffers: TieredBufferJson[];
   timeMs: number;
+}
+
+/** One buffer of a tiered plan's JSON (TieredPlanJson.buffers). */
+export interface TieredBufferJson {
+  id: string;
+  /** Bytes from the start of its memory's arena; null in a read-only memory, or without a plan. */
+  offset: number | null;
+  /** Bytes. */
+  size: number;
+  /** Live range [start, end), steps. */
+  start: number;
+  end: number;
+  /** Traffic weight (bytes; its size unless given). */
+  weight: number;
+  /** Its memory's name; null without a plan. */
+  memory: string | null;
+  /** Without a plan: the names of the memories it may use (its own `memories`, pinning, aliases). */
+  allowed?: string[];
+  /** Without a plan: why this buffer alone (or its group of aliased buffers) cannot be placed, when it is the reason. */
+  reason?: string;
 }
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -63,7 +86,14 @@ export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlan
     ...(plan.failure !== undefined ? { failure: plan.failure } : {}),
     ...(limitCutsOf(plan).length > 0 ? { limitCuts: limitCutsOf(plan) } : {}),
     memories: plan.usage.map(({ name, capacity, ...rest }) => ({ name, capacity: capacity ?? null, ...rest })),
-    buffers: plan.memory.length === 0 ? [] : problem.buffers.map((b, i) => ({ id: b.id, offset: plan.memories[plan.memory[i]!]!.readOnly === true ? null : plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! })),
+    buffers:
+      plan.memory.length > 0
+        ? problem.buffers.map((b, i) => ({ id: b.id, offset: plan.memories[plan.memory[i]!]!.readOnly === true ? null : plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! }))
+        : problem.buffers.map((b, i) => {
+            const allowed = plan.unplaced?.allowed[i];
+            const reason = plan.unplaced?.reason[i];
+            return { id: b.id, offset: null, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: null, ...(allowed !== undefined ? { allowed: allowed.map((m) => plan.memories[m]!.name) } : {}), ...(reason !== undefined ? { reason } : {}) };
+          }),
     timeMs: Math.round(plan.timeMs * 1000) / 1000,
   };
 }

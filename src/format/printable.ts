@@ -40,6 +40,18 @@ export function terminalSafe(text: string): string {
   return text.replace(UNPRINTABLE_BUT_NEWLINE, escapeChar);
 }
 
+/**
+ * A message that may quote `names` as given (file names from the command line, which a reader puts
+ * in its errors as they are) with each name holding a control character shown as printable() shows
+ * it — so a file name's line break does not survive terminalSafe(), which keeps line breaks. Other
+ * text unchanged.
+ */
+export function namesShown(text: string, names: readonly string[]): string {
+  let out = text;
+  for (const name of names) if (name !== '' && printable(name) !== name) out = out.split(name).join(printable(name));
+  return out;
+}
+
 /** Ids shown as they are in a list: no comma, quote, backslash, white space or control character. */
 const PLAIN_ID = /^[^\s,"'\\]+$/u;
 

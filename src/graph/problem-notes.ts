@@ -66,7 +66,7 @@ export function planningNotes(
   const prepared = of((t) => t.kind === 'prepared' && t.weights === undefined);
   if (prepared.length > 0) {
     // Per run (TFLM), a tensor the offline plan leaves out is still placed by the runtime's own
-    // planner in the same head (src/fit-hints.ts heldPrepared): left out of the plan, not of the arena.
+    // planner in the same head (src/model-fit-hints.ts heldPrepared): left out of the plan, not of the arena.
     const how = !options.keepPrepared
       ? options.preparedRange === 'per-run'
         ? 'left out of the plan: TFLM places them itself, in the head'

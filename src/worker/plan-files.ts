@@ -29,10 +29,11 @@ import { planModelTiers, tflmTiers, weightTiers } from '../plan-model-tiers.js';
 import type { MemoryTier } from '../problem/types.js';
 import type { SolveOptions } from '../solve/solve.js';
 import { planTiers, type TieredPlan } from '../solve/tiers/index.js';
-import { terminalSafe } from '../format/printable.js';
+import { namesShown, printable, terminalSafe } from '../format/printable.js';
 import { formatBytes } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
-import { bestHint, hintsToJson, modelFitHintsWith, problemFitHintsWith, type FitHint } from '../fit-hints.js';
+import { modelFitHintsWith } from '../model-fit-hints.js';
+import { bestHint, hintsToJson, problemFitHintsWith, type FitHint } from '../problem-fit-hints.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
@@ -162,8 +163,10 @@ const processOutput: Output = {
  * Plans one file. `deadline` is the command's, shared by every file: each solve (in a worker) gets the
  * time it leaves when the solve starts, and the spill phase what is left after the solve.
  */
-async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadline: Deadline): Promise<FileOutcome> {
-  const bytes = readInput(file);
+async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadline: Deadline): Promise<FileOutcome> {
+  const bytes = readInput(path);
+  // From here the file is named, never opened: its name as messages and outputs show it (control characters escaped).
+  const file = printable(path);
   const opts = {
     ...(o.method !== undefined ? { method: o.method } : {}),
     ...(o.timeLimitMs !== undefined ? { timeLimitMs: o.timeLimitMs } : {}),
@@ -171,10 +174,10 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
     deadline,
   };
-  if (o.memories !== undefined && modelFormat(file, bytes) !== undefined) return planOneModelTiers(solver, file, bytes, o, o.memories, deadline);
-  if (modelFormat(file, bytes) !== undefined) {
+  if (o.memories !== undefined && modelFormat(path, bytes) !== undefined) return planOneModelTiers(solver, path, bytes, o, o.memories, deadline);
+  if (modelFormat(path, bytes) !== undefined) {
     if (o.spill === false && o.capacity === undefined) noSpillWithoutCapacity(file);
-    const model = importModelFile(bytes, file, o.model ?? {});
+    const model = importModelFile(bytes, path, o.model ?? {});
     const tail = { pointerBits: o.pointerBits ?? 32, kernels: o.kernels ?? 'reference' } as const;
     const planned = await planModelWith(model, (p, so) => solver.solve(p, so), opts, o.capacity, { spill: o.spill !== false, tail });
     const spilled = planned.results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0);
@@ -204,7 +207,7 @@ async function planOne(solver: Solver, file: string, o: PlanFilesOptions, deadli
     const hints =
       o.capacity !== undefined
         ? await modelFitHintsWith(
-            { model, bytes, file, results, capacity: o.capacity, importOptions: o.model ?? {}, solveOptions, deadline, reordered: false, kernels: tail.kernels, ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}) },
+            { model, bytes, file: path, results, capacity: o.capacity, importOptions: o.model ?? {}, solveOptions, deadline, reordered: false, kernels: tail.kernels, ...(json.arena.tflm ? { tflm: json.arena.tflm } : {}) },
             (p, so) => solver.solve(p, so),
           )
         : [];
@@ -280,9 +283,10 @@ function tiersOutcome(plan: TieredPlan | readonly TieredPlan[], text: string, js
 }
 
 /** A model over memory tiers (as `plan MODEL --memory ...` for one file), every placement solved by the pool. */
-async function planOneModelTiers(solver: Solver, file: string, bytes: Uint8Array, o: PlanFilesOptions, given: readonly MemoryTier[], deadline: Deadline): Promise<FileOutcome> {
+async function planOneModelTiers(solver: Solver, path: string, bytes: Uint8Array, o: PlanFilesOptions, given: readonly MemoryTier[], deadline: Deadline): Promise<FileOutcome> {
+  const file = printable(path);
   const memories = weightTiers(given, o.weights === true);
-  const model = importModelFile(bytes, file, { ...(o.model ?? {}), ...(o.weights === true ? { includeWeights: true } : {}) });
+  const model = importModelFile(bytes, path, { ...(o.model ?? {}), ...(o.weights === true ? { includeWeights: true } : {}) });
   const how = { pointerBits: o.pointerBits ?? 32, kernels: o.kernels ?? 'reference' } as const;
   const plans = await planModelTiers(model, memories, tiersOptions(o, deadline), (p, so) => solver.solve(p, so), how);
   const complete = plans.length === model.subgraphs.length;
@@ -293,7 +297,8 @@ async function planOneModelTiers(solver: Solver, file: string, bytes: Uint8Array
 
 function failure(file: string, e: unknown): FileOutcome {
   const input = e instanceof InputError || e instanceof UsageError;
-  const message = input ? (e as Error).message : `${file}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  // The readers name the file as given: shown escaped here, as everywhere (src/format/printable.ts namesShown).
+  const message = input ? namesShown((e as Error).message, [file]) : `${printable(file)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
   return { text: '', json: { file, error: message }, code: input ? EXIT_INPUT : 1, error: message };
 }
 
@@ -338,7 +343,7 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
       if (code === 0) code = r.code;
     }
     if (options.json) output.out(JSON.stringify(json, null, 2) + '\n');
-    else if (files.length > 1) output.out(terminalSafe('\n' + summaryTable(files, outcomes)));
+    else if (files.length > 1) output.out(terminalSafe('\n' + summaryTable(files.map((f) => printable(f)), outcomes)));
     return code;
   } finally {
     solver.close();

@@ -32,7 +32,7 @@ describe('formatModelReport', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(live.reduce((a, { b }) => a + b.size, 0));
     expect(text).not.toMatch(/no reuse/);
     expect(formatModelReport(model, results, baselines, undefined, { verbose: true })).toMatch(/no reuse +1\.51 KiB \(1546 B\)/);
-    expect(text).toMatch(/capacity +2\.93 KiB: fits/);
+    expect(text).toMatch(/capacity +2\.93 KiB \(3000 B\): fits/);
     // 1280 B, then subgraph 1 (48 B) from 1280 (already 16-aligned).
     expect(text).toMatch(/t\.tflite: 2 subgraphs stacked in one arena \(header, offline plan\): 1\.30 KiB \(1328 B\); capacity 2\.93 KiB: fits/);
   });

@@ -8,7 +8,7 @@
  * tensors live before its operator runs computes the same outputs over 3 Invokes (were the tensor
  * computed once, the second Invoke would read the bytes those tensors left there), in the head arenapack
  * reports, which equals TFLM's own. With --no-prepared the offline plan leaves the tensor at -1 and TFLM
- * places it itself: the same head (measured), so leaving it out saves nothing (src/fit-hints.ts).
+ * places it itself: the same head (measured), so leaving it out saves nothing (src/model-fit-hints.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@ import { formatBytes } from '../../src/format/bytes.js';
 import { profileSvg } from '../../src/export/svg.js';
 import { plural } from '../../src/format/plural.js';
 import { peakFacts } from '../../src/export/report.js';
-import type { FitHint } from '../../src/fit-hints.js';
+import type { FitHint } from '../../src/problem-fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { Part } from './input.js';
 
@@ -111,12 +111,12 @@ export function showProfile(part: Part, result: PlanResult): void {
   byId('profile').innerHTML = profileSvg(part.problem, idx, result.offsets);
 }
 
-/** The "to fit" hints of the plan shown: planning them, the hints (src/fit-hints.ts), or why there are none. */
+/** The "to fit" hints of the plan shown: planning them, the hints (src/problem-fit-hints.ts, src/model-fit-hints.ts), or why there are none. */
 export type HintsState = { working: true } | { hints: readonly FitHint[] } | { error: string };
 
 /**
  * What would make the plan fit, each computed by planning it — the command line's "to fit" lines
- * (src/fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits, data-reason,
+ * (src/problem-fit-hints.ts, src/model-fit-hints.ts), with their figures on each item (data-change, data-arena, data-fits, data-reason,
  * data-buffer, data-size, as the JSON's `hints`). Hidden when every buffer fits on chip.
  */
 export function showHints(state: HintsState | undefined): void {

@@ -1,9 +1,10 @@
 /**
- * The page's "what to change to fit": the command line's hints (src/fit-hints.ts), each computed by
+ * The page's "what to change to fit": the command line's hints (src/problem-fit-hints.ts, src/model-fit-hints.ts), each computed by
  * planning it — the capacity needed, a tensor too large alone, spilling, --no-prepared (tensors prepared once and held whole-run; not TFLite's), --reorder —
  * run in the page's import worker (import-worker.ts), so the page stays responsive while they plan.
  */
-import { modelFitHints, problemFitHints, type FitHint } from '../../src/fit-hints.js';
+import { modelFitHints } from '../../src/model-fit-hints.js';
+import { problemFitHints, type FitHint } from '../../src/problem-fit-hints.js';
 import { readProblem } from '../../src/import/index.js';
 import { modelFormat } from '../../src/import/model-file.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';

@@ -9,7 +9,7 @@ import type { PlanResult } from '../../src/solve/spill.js';
 import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
 import { createSolver } from '../../src/worker/browser.js';
 import { clearDetails, showHints, showPeak, showProfile, showTensors, sortTensorsBy, type HintsState } from './details.js';
-import { fitsAllOnChip } from '../../src/fit-hints.js';
+import { fitsAllOnChip } from '../../src/problem-fit-hints.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { tflmArena, tflmArenaOptions, type TflmArena, type TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
 import { planForTflmAsync } from '../../src/runtime/tflm/model-head.js';
@@ -279,7 +279,7 @@ async function plan(input: Input): Promise<void> {
 
 /**
  * Plans the "to fit" hints of the plan shown (`shown`, which does not fit its capacity all on chip) in
- * the import worker — the command line's (src/fit-hints.ts) — and shows them when done, unless
+ * the import worker — the command line's (src/problem-fit-hints.ts, src/model-fit-hints.ts) — and shows them when done, unless
  * another plan or file came first.
  */
 async function planHints(shown: State, options: SolveOptions): Promise<void> {

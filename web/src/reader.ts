@@ -1,6 +1,6 @@
 /** readInput() run in the page's import worker (import-worker.ts), through comlink. */
 import { wrap, type Remote } from 'comlink';
-import type { FitHint } from '../../src/fit-hints.js';
+import type { FitHint } from '../../src/problem-fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { TflmArena } from '../../src/runtime/tflm/arena.js';
 import type { WireSolveOptions } from '../../src/worker/protocol.js';

@@ -163,7 +163,7 @@ export interface TflmCandidateSolve {
 
 /**
  * planForTflm as a generator of the candidates' solves (yielded, one after another, each answered with
- * its plan): for a caller that drives its solves itself (src/fit-hints.ts, inline or on a pool of
+ * its plan): for a caller that drives its solves itself (src/model-fit-hints.ts, inline or on a pool of
  * workers). The same facts as planForTflm for the same answers.
  */
 export function* planForTflmPlanner<P extends Plan>(args: Omit<TflmPlanArgs<P, P>, 'solve'>): Generator<TflmCandidateSolve, TflmPlanFacts<P>, P> {

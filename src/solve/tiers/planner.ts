@@ -15,7 +15,7 @@
  *
  * Written as a generator of solve requests, like spillPlanner, so it runs inline or on workers alike.
  */
-import { tiersInfeasibility } from './infeasibility.js';
+import { tiersInfeasibility, unitTooLarge } from './infeasibility.js';
 import { liveBound } from '../../problem/bounds.js';
 import { hasTies } from '../../problem/relative.js';
 import type { MemoryTier, Problem } from '../../problem/types.js';
@@ -101,6 +101,14 @@ export interface TieredPlan {
   copyInBytes?: number;
   /** Why there is no plan, when there is none. */
   failure?: string;
+  /**
+   * Without a plan (the planner's own failures): what is known of each buffer i of the problem.
+   * `allowed[i]`: the indices into `memories` it may use (its own `memories` and pinning; for a buffer
+   * aliased to others, the memories where the whole group may go). `reason[i]`: set when this buffer
+   * (or the group of aliased buffers it is in) alone is why no plan exists — larger than every memory
+   * it may use (src/solve/tiers/infeasibility.ts unitTooLarge); undefined otherwise.
+   */
+  unplaced?: { allowed: number[][]; reason: (string | undefined)[] };
   /** Wall time, milliseconds. */
   timeMs: number;
 }
@@ -261,9 +269,14 @@ export function* tiersPlanner(
     ...cutNote,
     ...(limitCuts.length > 0 ? { limitCuts } : {}),
     failure: why,
+    unplaced: {
+      allowed: inst.unitOf.map((u) => memories.flatMap((_, m) => (inst.allowed[u]![m] ? [m] : []))),
+      reason: inst.unitOf.map((u) => (alone !== undefined && alone.unit === u ? alone.reason : undefined)),
+    },
     timeMs: now() - t0,
   });
   // A buffer larger than every memory it may use, or a step over all of them together: named before any search.
+  const alone = unitTooLarge(inst);
   const certain = tiersInfeasibility(inst);
   if (certain !== undefined) return failure('infeasible', certain, 0);
 

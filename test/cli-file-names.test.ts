@@ -1,0 +1,81 @@
+/**
+ * Issue #10: a file name with a newline, ESC or another control character is shown escaped (as
+ * src/format/printable.ts printable() shows tensor names: `\n`, `\x1b`) in every message and output —
+ * the report, errors, the summary of several files, the C header, the SVG and the trace — from real
+ * files whose names hold those characters. The JSON carries the name as given (as it carries tensor
+ * names), JSON's own escapes keeping every control character out of the text.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliRunner } from './helpers/cli.js';
+import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+
+const { dir, run, file } = cliRunner('arenapack-names-');
+
+/** A name part with a line break and an escape sequence (clear the screen). */
+const BAD = 'x\n\x1b[2Jy';
+/** How it must be shown. */
+const SHOWN = 'x\\n\\x1b[2Jy';
+
+/** Text with no raw control character but the line breaks of its own lines, and none of BAD's line break. */
+function clean(text: string): void {
+  expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+  expect(text).not.toContain('x\n');
+  expect(text).not.toMatch(/^\x1b|^\[2Jy/m);
+}
+
+describe('file names with control characters are shown escaped', () => {
+  const csv = file(`spill${BAD}.csv`, 'id,lower,upper,size\nimg,0,2,24576\nc1,1,3,40960\nc2,2,4,32768\nres,1,5,16384\nhead,4,6,8192\n');
+  const model = file(`model${BAD}.tflite`, buildTflite(FIXTURES.chain()));
+
+  it('a CSV: the report, the SVG, the trace; an error in the file; a missing file; --out on the input', () => {
+    const r = run('plan', csv, '--capacity', '64KiB', '--svg', join(dir, 'p.svg'), '--trace', join(dir, 'p.trace.json'));
+    expect(r.code).toBe(0);
+    clean(r.out);
+    expect(r.out).toContain(`spill${SHOWN}.csv: 5 buffers`);
+    clean(readFileSync(join(dir, 'p.svg'), 'utf8'));
+    clean(readFileSync(join(dir, 'p.trace.json'), 'utf8'));
+    const bad = run('plan', file(`bad${BAD}.csv`, 'id,lower,upper,size\na,0,2,x\n'));
+    expect(bad.code).toBe(2);
+    clean(bad.err);
+    expect(bad.err).toContain(`bad${SHOWN}.csv:2: buffer "a"`);
+    const missing = run('plan', join(dir, `none${BAD}.csv`));
+    expect(missing.code).toBe(2);
+    clean(missing.err);
+    expect(missing.err).toContain(`none${SHOWN}.csv: cannot read`);
+    const self = run('plan', csv, '--out', csv);
+    expect(self.code).toBe(2);
+    clean(self.err);
+    expect(self.err).toContain(`--out ${join(dir, `spill${SHOWN}.csv`)} is the input`);
+  });
+
+  it('a model: the report (TFLM lines too), --json, the C header, the SVG', () => {
+    const header = join(dir, 'm.h');
+    const r = run('plan', model, '--capacity', '64KiB', '--header', header, '--svg', join(dir, 'm.svg'));
+    expect(r.code).toBe(0);
+    clean(r.out);
+    expect(r.out).toContain(`model${SHOWN}.tflite: TensorFlow Lite Micro`);
+    const h = readFileSync(header, 'utf8');
+    clean(h);
+    expect(h.split('\n')[0]).toContain(`model${SHOWN}.tflite`);
+    clean(readFileSync(join(dir, 'm.svg'), 'utf8'));
+    const json = run('plan', model, '--json');
+    expect(json.code).toBe(0);
+    clean(json.out);
+    // The JSON carries the name as given, as it carries tensor names: JSON's own escapes (\n, \u001b) keep it printable.
+    expect((JSON.parse(json.out) as { model: string }).model).toBe(model);
+    const inspect = run('inspect', model);
+    expect(inspect.code).toBe(0);
+    clean(inspect.out);
+  });
+
+  it('several files: the summary and each report', () => {
+    const r = run('plan', csv, model, '--capacity', '64KiB');
+    expect(r.code).toBe(0);
+    clean(r.out);
+    clean(r.err);
+    expect(r.out).toContain(`spill${SHOWN}.csv`);
+    expect(r.out).toContain(`model${SHOWN}.tflite`);
+  });
+});
