@@ -160,7 +160,15 @@ export class Pool {
    * never start does not make the pool start workers forever.
    */
   private warmUp(slot: Slot): void {
-    const worker = (slot.worker = this.birth(slot));
+    let worker: WorkerHandle;
+    try {
+      worker = slot.worker = this.birth(slot);
+    } catch (e) {
+      // A worker that cannot even be created (new Worker throws): the call waiting first gets the error.
+      this.idle.push(slot);
+      this.rejectFirst(e);
+      return;
+    }
     if (worker.ready === undefined) {
       this.idle.push(slot);
       return;
@@ -181,14 +189,18 @@ export class Pool {
         slot.fail = undefined;
         this.retire(slot);
         this.idle.push(slot);
-        const job = this.queue.shift() ?? this.background.shift();
-        if (job !== undefined) {
-          if (job.leaveQueue) job.signal?.removeEventListener('abort', job.leaveQueue);
-          job.reject(e);
-        }
+        this.rejectFirst(e);
         this.pump();
       },
     );
+  }
+
+  /** Rejects the call waiting first (foreground, else background) with `e`: its worker could not start. */
+  private rejectFirst(e: unknown): void {
+    const job = this.queue.shift() ?? this.background.shift();
+    if (job === undefined) return;
+    if (job.leaveQueue) job.signal?.removeEventListener('abort', job.leaveQueue);
+    job.reject(e);
   }
 
   private async start(slot: Slot, job: Job): Promise<void> {

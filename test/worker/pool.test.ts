@@ -238,6 +238,20 @@ describe('Pool', () => {
     expect(await pb).toBe('b');
   });
 
+  it('a worker that cannot be created rejects the calls waiting for it, one each, and the pool goes on', async () => {
+    let fail = true;
+    const pool = new Pool(() => {
+      if (fail) throw new Error('ERR_WORKER_INVALID_EXEC_ARGV');
+      return new FakeWorker();
+    }, 1);
+    const a = pool.run(async () => 'a');
+    const b = pool.run(async () => 'b');
+    await expect(a).rejects.toThrow('ERR_WORKER_INVALID_EXEC_ARGV');
+    await expect(b).rejects.toThrow('ERR_WORKER_INVALID_EXEC_ARGV');
+    fail = false;
+    expect(await pool.run(async () => 'c')).toBe('c');
+  });
+
   it('close() rejects running and queued calls and terminates the workers', async () => {
     FakeWorker.born = [];
     const pool = new Pool(() => new FakeWorker(), 1);
