@@ -22,8 +22,10 @@ function spawnWebWorker(): WorkerHandle {
     die(new Error(`arenapack: the solver worker crashed: ${e.message || 'it failed to load'}`));
   });
   worker.addEventListener('messageerror', () => die(new Error('arenapack: a message from the solver worker could not be read')));
+  const api = wrap<WorkerApi>(worker);
   return {
-    api: wrap<WorkerApi>(worker),
+    api,
+    ready: () => api.ready(),
     onDeath: (l) => listeners.push(l),
     terminate: () => {
       ended = true;

@@ -48,8 +48,10 @@ function spawnNodeWorker(): WorkerHandle {
   worker.on('error', (e: Error) => die(new Error(`arenapack: the solver worker crashed: ${e.message}`)));
   worker.on('exit', (code: number) => die(new Error(`arenapack: the solver worker exited (code ${code})`)));
   worker.unref();
+  const api = wrap<WorkerApi>(nodeEndpoint(worker));
   return {
-    api: wrap<WorkerApi>(nodeEndpoint(worker)),
+    api,
+    ready: () => api.ready(),
     onDeath: (l) => listeners.push(l),
     terminate: () => {
       ended = true;

@@ -10,6 +10,12 @@ export interface WorkerHandle {
   terminate(): void;
   /** Whether the worker keeps the process alive (Node: ref/unref); a no-op in browsers. */
   hold(busy: boolean): void;
+  /**
+   * Settles once the worker has loaded the solver and can take calls at full speed (WorkerApi.ready);
+   * the pool asks it once, after the start, and hands calls only to workers that answered. Without it,
+   * a worker takes calls from its start.
+   */
+  ready?(): Promise<unknown>;
 }
 
 /** Starts a worker. */
@@ -22,6 +28,7 @@ export type Spawn = () => WorkerHandle;
 export type Task<T> = (api: Remote<WorkerApi>, recycle: () => void) => Promise<T>;
 
 interface Slot {
+  /** Its worker, once started; an idle slot with a worker has one that is ready (see warmUp). */
   worker?: WorkerHandle;
   /** Rejects the running call when its worker dies. */
   fail?: (reason: Error) => void;
@@ -52,6 +59,8 @@ export class Pool {
   private readonly background: Job[] = [];
   /** Slots running a call now. */
   private readonly running = new Set<Slot>();
+  /** Slots whose worker is starting (warmUp): neither idle nor running. */
+  private readonly warming = new Set<Slot>();
   /** Background jobs running now, not yet asked to end (see run's `preempt`), and those asked. */
   private readonly yielding = new Set<Job>();
   private readonly preempted = new Set<Job>();
@@ -115,14 +124,83 @@ export class Pool {
       slot.fail?.(err);
       this.retire(slot);
     }
+    for (const slot of this.warming) this.retire(slot);
+    this.warming.clear();
   }
 
+  /**
+   * Hands the waiting calls (foreground first) to idle workers that are ready. A call is never bound
+   * to a worker still starting: with none ready, the pool starts workers in idle slots, one for each
+   * waiting call beyond those already starting (warmUp), and a call takes the first worker free, be it
+   * one that finished a call or one that finished starting. (Bound to a cold worker, a part of a
+   * problem split in time waited out the worker's start while a ready one was free within
+   * milliseconds: issue #15, the scaled instance F~ C.)
+   */
   private pump(): void {
-    while ((this.queue.length > 0 || this.background.length > 0) && this.idle.length > 0) {
-      const job = (this.queue.length > 0 ? this.queue : this.background).shift()!;
-      const slot = this.idle.pop()!;
-      void this.start(slot, job);
+    for (;;) {
+      const waiting = this.queue.length + this.background.length;
+      if (waiting === 0) return;
+      let k = this.idle.length - 1;
+      while (k >= 0 && this.idle[k]!.worker === undefined) k--;
+      if (k >= 0) {
+        const [slot] = this.idle.splice(k, 1);
+        const job = (this.queue.length > 0 ? this.queue : this.background).shift()!;
+        void this.start(slot!, job);
+        continue;
+      }
+      if (this.warming.size >= waiting || this.idle.length === 0) return;
+      this.warmUp(this.idle.pop()!);
     }
+  }
+
+  /**
+   * Starts the worker of an idle slot without a call: the slot comes back idle once the worker is
+   * ready (WorkerHandle.ready). A worker that dies or fails before that rejects the first waiting
+   * call with the reason (as a call given a worker that cannot start would), so a worker that can
+   * never start does not make the pool start workers forever.
+   */
+  private warmUp(slot: Slot): void {
+    let worker: WorkerHandle;
+    try {
+      worker = slot.worker = this.birth(slot);
+    } catch (e) {
+      // A worker that cannot even be created (new Worker throws): the call waiting first gets the error.
+      this.idle.push(slot);
+      this.rejectFirst(e);
+      return;
+    }
+    if (worker.ready === undefined) {
+      this.idle.push(slot);
+      return;
+    }
+    this.warming.add(slot);
+    worker.hold(true);
+    const died = new Promise<never>((_, reject) => (slot.fail = reject));
+    Promise.race([worker.ready(), died]).then(
+      () => {
+        if (!this.warming.delete(slot)) return; // closed meanwhile
+        slot.fail = undefined;
+        worker.hold(false);
+        this.idle.push(slot);
+        this.pump();
+      },
+      (e: unknown) => {
+        if (!this.warming.delete(slot)) return;
+        slot.fail = undefined;
+        this.retire(slot);
+        this.idle.push(slot);
+        this.rejectFirst(e);
+        this.pump();
+      },
+    );
+  }
+
+  /** Rejects the call waiting first (foreground, else background) with `e`: its worker could not start. */
+  private rejectFirst(e: unknown): void {
+    const job = this.queue.shift() ?? this.background.shift();
+    if (job === undefined) return;
+    if (job.leaveQueue) job.signal?.removeEventListener('abort', job.leaveQueue);
+    job.reject(e);
   }
 
   private async start(slot: Slot, job: Job): Promise<void> {
@@ -147,6 +225,7 @@ export class Pool {
       }
     };
     try {
+      // (A slot whose worker died idle starts a new one for the call, as the first call of a slot did.)
       const worker = (slot.worker ??= this.birth(slot));
       worker.hold(true);
       const stop = new Promise<never>((_, reject) => {

@@ -22,6 +22,8 @@ export interface WorkerApi {
   solve(problem: Problem, options: WireSolveOptions, onProgress?: (p: Progress) => void, race?: RaceWire): WireOutcome;
   /** Serves one lane of a race on `problem` until it closes (src/worker/race.ts serveLane). */
   lane(problem: Problem, lane: SharedArrayBuffer, doorbell: SharedArrayBuffer): void;
+  /** Answers once the worker has loaded the solver and compiled its WASM: it can take calls at full speed (Pool). */
+  ready(): true;
   /** Test hook: kills this worker (never answers). */
   crash(kind: CrashKind): Promise<never>;
 }

@@ -60,6 +60,12 @@ export interface RaceWire {
   doorbell: SharedArrayBuffer;
   /** One per lane (see the module's comment). */
   lanes: SharedArrayBuffer[];
+  /**
+   * Test hook (solver.ts awaitLanes): the driver starts each search only once every lane has loaded
+   * the problem or left the race, so which runs the lanes take does not depend on how fast they load.
+   * Never changes the plan; off by default (the driver never waits for a lane to load).
+   */
+  awaitLanes?: boolean;
 }
 
 /** Whether this runtime can race (SharedArrayBuffer and Atomics; a browser page needs cross-origin isolation). */

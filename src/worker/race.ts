@@ -311,6 +311,12 @@ export function racingSearch(wire: RaceWire): { search: ExactSearch; stats: Race
       });
     };
 
+    // (Test hook, RaceWire.awaitLanes: the lanes all loaded, or left, before the first run.)
+    while (wire.awaitLanes === true && lanes.some((lane) => lane.state() === PENDING || lane.state() === STARTING)) {
+      const rung = Atomics.load(bell, 0);
+      if (!progress(0)) break;
+      if (lanes.some((lane) => lane.state() === PENDING || lane.state() === STARTING)) Atomics.wait(bell, 0, rung, WAIT_MS);
+    }
     try {
       for (;;) {
         pump();

@@ -41,6 +41,8 @@ export interface Solver {
 const pools = new WeakMap<Solver, Pool>();
 /** The last race's statistics per solver (test and bench hook; see lastRace). */
 const races = new WeakMap<Solver, RaceStats>();
+/** Solvers whose races wait for their lanes to load before the first run (test hook; see awaitLanes). */
+const awaiting = new WeakSet<Solver>();
 
 /** Problems up to which a solve races its exact search (a lane holds a copy of the problem). */
 export const RACE_MAX_BUFFERS = 100_000;
@@ -67,7 +69,7 @@ export function raceLanes(size: number, cores: number, busy: number): number {
  * once), a problem with gaps or aliases (planned through blocks), none or more than RACE_MAX_BUFFERS
  * buffers.
  */
-function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: number, busy: () => number): { wire: RaceWire; end: () => void } | undefined {
+function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: number, busy: () => number, awaitLanes: boolean): { wire: RaceWire; end: () => void } | undefined {
   const method = options.method ?? 'auto';
   const n = problem.buffers.length;
   if (Math.min(pool.size, cores) < 2 || !canRace() || !(method === 'auto' || method === 'search' || method === 'exact')) return undefined;
@@ -75,7 +77,7 @@ function racing(pool: Pool, problem: Problem, options: SolveOptions, cores: numb
   if (n === 0 || n > RACE_MAX_BUFFERS || hasTies(problem)) return undefined;
   const lanes = raceLanes(pool.size, cores, busy());
   if (lanes < 1) return undefined;
-  const wire = createRace(lanes, n);
+  const wire: RaceWire = { ...createRace(lanes, n), ...(awaitLanes ? { awaitLanes } : {}) };
   const state = wire.lanes.map(() => ({ started: false, stop: new AbortController() }));
   let ended = false;
   // Asked for after the calls queued with this one (the other parts of a problem split in time), so
@@ -152,7 +154,7 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1,
       const one = (p: Problem, base: SolveOptions, optionsAtStart: () => SolveOptions): Promise<SolveResult> => {
         let race: ReturnType<typeof racing>;
         const solved = pool.run(async (api, recycle) => {
-          race = racing(pool, p, base, cores, busy);
+          race = racing(pool, p, base, cores, busy, awaiting.has(solver));
           const { onProgress, deadline, ...rest } = optionsAtStart();
           // A deadline crosses as the time left when the call starts (a call may wait for a worker).
           const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
@@ -189,6 +191,16 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1,
   };
   pools.set(solver, pool);
   return solver;
+}
+
+/**
+ * Test hook: the solver's races start each search only once every lane has loaded the problem (or
+ * left the race), so the lanes take part in even a short search whatever the machine's speed
+ * (RaceWire.awaitLanes). Plans are unchanged; only when the runs start. Not for production: a solve
+ * then waits for the lanes' workers.
+ */
+export function awaitLanes(solver: Solver): void {
+  awaiting.add(solver);
 }
 
 /** Test and bench hook: what the solver's last raced search did (undefined before any). */

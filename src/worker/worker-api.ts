@@ -1,6 +1,6 @@
 import { releaseProxy, type Remote } from 'comlink';
 import { solve, solveWithSearch } from '../solve/solve.js';
-import { Engine } from '../solve/wasm/engine.js';
+import { compileEngine, Engine } from '../solve/wasm/engine.js';
 import { closeRace, type RaceWire } from './race-channel.js';
 import { racingSearch, serveLane } from './race.js';
 import { toWire } from './errors.js';
@@ -50,6 +50,10 @@ export function workerApi(exit: () => void): WorkerApi {
     lane(problem: Problem, lane: SharedArrayBuffer, doorbell: SharedArrayBuffer): void {
       laneEngine ??= new Engine();
       serveLane(laneEngine, problem, lane, doorbell);
+    },
+    ready(): true {
+      compileEngine();
+      return true;
     },
     crash(kind: CrashKind): Promise<never> {
       if (kind === 'exit') exit();

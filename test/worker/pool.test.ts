@@ -29,18 +29,44 @@ class FakeWorker implements WorkerHandle {
   }
 }
 
+/** A fake worker that is ready (WorkerHandle.ready) only when the test says so. */
+class SlowStart extends FakeWorker {
+  static override born: SlowStart[] = [];
+  override readonly api = {} as Remote<WorkerApi>;
+  private started: () => void = () => undefined;
+  private readonly isReady = new Promise<void>((r) => (this.started = r));
+  constructor() {
+    super();
+    SlowStart.born.push(this);
+  }
+  ready(): Promise<void> {
+    return this.isReady;
+  }
+  start(): void {
+    this.started();
+  }
+}
+
 /** A task that resolves when the test says so, and tells which worker ran it. */
-function deferred(): { task: (api: Remote<WorkerApi>) => Promise<string>; resolve: (v: string) => void; started: () => boolean } {
+function deferred(): {
+  task: (api: Remote<WorkerApi>) => Promise<string>;
+  resolve: (v: string) => void;
+  started: () => boolean;
+  ranOn: () => Remote<WorkerApi> | undefined;
+} {
   let resolve: (v: string) => void = () => undefined;
   let started = false;
+  let on: Remote<WorkerApi> | undefined;
   const p = new Promise<string>((r) => (resolve = r));
   return {
-    task: () => {
+    task: (api) => {
       started = true;
+      on = api;
       return p;
     },
     resolve: (v) => resolve(v),
     started: () => started,
+    ranOn: () => on,
   };
 }
 
@@ -155,6 +181,75 @@ describe('Pool', () => {
     expect(FakeWorker.born[0]!.terminated).toBe(true);
     expect(await pool.run(async () => 'y')).toBe('y');
     expect(FakeWorker.born).toHaveLength(2);
+  });
+
+  it('hands a call only to a ready worker: one that frees up takes it before a worker still starting', async () => {
+    SlowStart.born = [];
+    const pool = new Pool(() => new SlowStart(), 2);
+    const first = deferred();
+    const p1 = pool.run(first.task);
+    await tick();
+    // The first call waits for its worker to be ready (nothing else can run it).
+    expect([SlowStart.born.length, first.started()]).toEqual([1, false]);
+    SlowStart.born[0]!.start();
+    await tick();
+    expect(first.started()).toBe(true);
+    // A second call finds no ready worker free: a second worker starts, the call is not bound to it...
+    const second = deferred();
+    const p2 = pool.run(second.task);
+    await tick();
+    expect([SlowStart.born.length, second.started(), SlowStart.born[1]!.held]).toEqual([2, false, true]);
+    // ...and the first worker, free first, takes it.
+    first.resolve('a');
+    await tick();
+    expect(second.started()).toBe(true);
+    expect(second.ranOn()).toBe(SlowStart.born[0]!.api);
+    // The second worker, ready later, waits idle (not holding the process) and takes the next call.
+    SlowStart.born[1]!.start();
+    await tick();
+    expect(SlowStart.born[1]!.held).toBe(false);
+    const third = deferred();
+    const p3 = pool.run(third.task);
+    await tick();
+    expect(third.ranOn()).toBe(SlowStart.born[1]!.api);
+    second.resolve('b');
+    third.resolve('c');
+    expect(await Promise.all([p1, p2, p3])).toEqual(['a', 'b', 'c']);
+    expect(SlowStart.born).toHaveLength(2);
+  });
+
+  it('a worker that dies before it is ready rejects the first waiting call with the reason; the next call starts another', async () => {
+    SlowStart.born = [];
+    const pool = new Pool(() => new SlowStart(), 1);
+    const a = deferred();
+    const b = deferred();
+    const pa = pool.run(a.task);
+    const pb = pool.run(b.task);
+    await tick();
+    SlowStart.born[0]!.die('the worker script failed to load');
+    await expect(pa).rejects.toThrow('failed to load');
+    // The call behind it starts a new worker, which takes it once ready.
+    await tick();
+    expect(SlowStart.born).toHaveLength(2);
+    SlowStart.born[1]!.start();
+    await tick();
+    expect(b.started()).toBe(true);
+    b.resolve('b');
+    expect(await pb).toBe('b');
+  });
+
+  it('a worker that cannot be created rejects the calls waiting for it, one each, and the pool goes on', async () => {
+    let fail = true;
+    const pool = new Pool(() => {
+      if (fail) throw new Error('ERR_WORKER_INVALID_EXEC_ARGV');
+      return new FakeWorker();
+    }, 1);
+    const a = pool.run(async () => 'a');
+    const b = pool.run(async () => 'b');
+    await expect(a).rejects.toThrow('ERR_WORKER_INVALID_EXEC_ARGV');
+    await expect(b).rejects.toThrow('ERR_WORKER_INVALID_EXEC_ARGV');
+    fail = false;
+    expect(await pool.run(async () => 'c')).toBe('c');
   });
 
   it('close() rejects running and queued calls and terminates the workers', async () => {

@@ -5,7 +5,7 @@ import { RUN_WORK_PER_NODE, Restarts } from '../../src/solve/restarts.js';
 import { engineMask, resolveSwitches } from '../../src/solve/switches.js';
 import { solve, type SolveOptions, type SolveResult } from '../../src/solve/solve.js';
 import { createSolver } from '../../src/worker/node.js';
-import { lastRace } from '../../src/worker/solver.js';
+import { awaitLanes, lastRace } from '../../src/worker/solver.js';
 import { planOf, sideBySide, tightProblem } from '../helpers/problems.js';
 
 /** Offsets of every other buffer aligned to 64 bytes: the optimum (1056) is above the live bound (1024). */
@@ -17,14 +17,19 @@ const alignedTight: Problem = {
 // (Told that no other process uses the cores: the race runs whatever the machine is doing, raceLanes.)
 const racing = createSolver({ size: 2, busy: () => 0 });
 const single = createSolver({ size: 1 });
-// Both workers started before the tests (workers start on first use): a race's driver never waits for
-// a lane, so a lane still starting its worker would take no part in a short search.
+// The same, but each race's first run waits for the lane to load the problem (a test hook): a race's
+// driver never waits for a lane otherwise, so whether a lane takes part in a short search would depend
+// on the machine's speed. Used where a test asserts that the lanes took part.
+const awaited = createSolver({ size: 2, busy: () => 0 });
+awaitLanes(awaited);
+// Both workers started before the tests (workers start on first use).
 beforeAll(async () => {
-  await Promise.all([0, 1].map(() => racing.solve(tightProblem(30, 1), { method: 'heuristic' })));
+  await Promise.all([racing, awaited].flatMap((s) => [0, 1].map(() => s.solve(tightProblem(30, 1), { method: 'heuristic' }))));
 });
 afterAll(() => {
   racing.close();
   single.close();
+  awaited.close();
 });
 
 /** Everything of a result that does not depend on the clock. */
@@ -124,14 +129,16 @@ describe('racing the exact search in workers (createSolver, 2 workers)', () => {
     it(`gives the inline plan: ${name}`, async () => {
       const opts: SolveOptions = { ...options, timeLimitMs: 120_000 };
       const inline = solve(problem, opts);
-      const raced = await racing.solve(problem, opts);
+      const raced = await awaited.solve(problem, opts);
       expect(verifyPlan(problem, raced.offsets, raced.peak).valid).toBe(true);
       expect(outcome(raced)).toEqual(outcome(inline));
+      // (Without the hook too: the lanes join when they are ready.)
+      expect(outcome(await racing.solve(problem, opts))).toEqual(outcome(inline));
       if (problem === alignedTight) expect([inline.status, inline.bound, inline.proof]).toEqual(['infeasible', 1056, expect.stringContaining('multiple of 16')]);
       // The race ran: the lane (idle when the solve started) took part, and every committed run is one
       // of the inline search's.
       expect(inline.searchNodes).toBeGreaterThan(0);
-      const stats = lastRace(racing)!;
+      const stats = lastRace(awaited)!;
       expect(stats.byLanes).toBeGreaterThan(0);
       expect(stats.committed).toBeGreaterThan(0);
       // Each static order stays with one worker at a cap: a run goes to the worker that took the run of

@@ -137,6 +137,14 @@ function decodeBase64(text: string): Uint8Array {
 let compiled: WebAssembly.Module | undefined;
 
 /**
+ * Compiles the engine's WASM module now (once per thread; every Engine shares it), so that the first
+ * solve does not pay for it: a worker does it when it starts (WorkerApi.ready).
+ */
+export function compileEngine(): void {
+  compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+}
+
+/**
  * Pairs of buffers overlapping in time up to which the engine keeps the conflict graph (8 bytes a
  * pair: 128 MiB). Past it the exact search does not run; the heuristics run without the graph.
  */
@@ -206,10 +214,10 @@ export class Engine {
   resumed = { runs: 0, nodes: 0, work: 0 };
 
   constructor() {
-    compiled ??= new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+    compileEngine();
     // The engine's one import: asked every 64 children and every TICK_WORK of work of a search; non-zero stops it.
     const env = { tick: (nodes: number, exact: number): number => (this.onTick(nodes, exact !== 0) ? 0 : 1) };
-    this.x = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
+    this.x = new WebAssembly.Instance(compiled!, { env }).exports as unknown as Exports;
   }
 
   /**
