@@ -1,12 +1,9 @@
 /** The command line's memory tiers: `plan FILE --memory NAME=SIZE[:COST] ...` (issue #13). */
-import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
+import { formatTieredReport, tieredOutText, tieredPlanToJson } from './export/tiers.js';
 import { printable, terminalSafe } from './format/printable.js';
-import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
 import type { MemoryTier } from './problem/types.js';
 import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
-import type { Deadline } from './solve/deadline.js';
-import type { SolveOptions } from './solve/solve.js';
-import { planTiers, type TieredPlan } from './solve/tiers/index.js';
+import type { TieredPlan } from './solve/tiers/index.js';
 import { importOptions, type PlanOptions } from './cli-model.js';
 import { timeLimitMs } from './cli-io.js';
 import { tieredHeader } from './export/tiers-header.js';
@@ -22,41 +19,9 @@ import { subgraphTitle } from './export/labels.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
 
 export { memoryOption } from './cli-flags.js';
+// The CSV/JSON side lives in its own module, which loads none of the model readers (a CSV run starts faster).
+export { problemTiersJson, problemTiersText, runPlanTiers, type TiersRunOptions } from './cli-tiers-problem.js';
 
-/** What the tiers run takes from the plan command's options. */
-export interface TiersRunOptions {
-  solve: SolveOptions;
-  deadline: Deadline;
-  json?: boolean;
-  out?: string;
-}
-
-/**
- * Plans a CSV/JSON problem over `memories` and writes the outputs: the report (or `--json`), and
- * `--out` (a `.csv`: the solution with a `memory` column; else the JSON). Exit 3 when no plan fits.
- */
-export async function runPlanTiers(file: string, read: ReadProblem, memories: readonly MemoryTier[], opts: TiersRunOptions): Promise<number> {
-  const plan = await planTiers(read.problem, memories, { ...opts.solve, deadline: opts.deadline });
-  const { whole, json } = problemTiersJson(read, plan);
-  if (opts.out !== undefined) {
-    if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
-    writeAllAtomic([[opts.out, tieredOutText(opts.out, read.all, whole, json)]]);
-  }
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(terminalSafe(problemTiersText(file, read, plan)));
-  return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
-}
-
-/** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
-export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
-  // Without a plan, the 0-byte buffers may use the first memory (where they go with a plan), and are no reason.
-  const unplaced = plan.unplaced !== undefined ? { allowed: allValues(read, plan.unplaced.allowed, [0]), reason: allValues<string | undefined>(read, plan.unplaced.reason, undefined) } : undefined;
-  const whole: TieredPlan = plan.memory.length === 0 ? { ...plan, ...(unplaced !== undefined ? { unplaced } : {}) } : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
-  return { whole, json: tieredPlanToJson(read.all, whole) };
-}
-
-/** A CSV/JSON problem's tiered report. */
-export const problemTiersText = (file: string, read: ReadProblem, plan: TieredPlan): string => formatTieredReport(read.problem, plan, file) + emptyBuffersNote(read);
 
 /**
  * The model's tiered plans as JSON: the memories (stacked over the subgraphs), the total cost, and per

@@ -148,7 +148,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
                 : 'GLPK\'s models plan one arena; memory tiers use their own model';
       throw new UsageError(`${given[0]} does not go with memory tiers (${opts.memory ? '--memory' : `the "memories" of ${file}`}): ${tail}`);
     }
-    return (await import('./cli-tiers.js')).runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
+    return (await import('./cli-tiers-problem.js')).runPlanTiers(file, read, memories, { solve: { method: opts.method as Exclude<typeof opts.method, 'glpk'>, seed: opts.seed, iterations: opts.iterations }, deadline, json: opts.json, out: opts.out });
   }
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);

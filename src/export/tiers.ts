@@ -111,6 +111,7 @@ const HOW_TEXT: Record<TieredPlan['how'], string> = {
   glpk: 'GLPK assignment, each memory placed',
   greedy: 'greedy by traffic per byte + local search',
   'fill-fastest-first': 'the fill-fastest-first baseline',
+  bands: 'one arena cut into the memories by address (the time limit)',
 };
 
 const percent = (cost: number, bound: number): string => (bound > 0 ? `${(((cost - bound) / bound) * 100).toFixed(2)}%` : '-');

@@ -236,9 +236,10 @@ export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): 
  * that is free of every buffer there that overlaps it in time. No capacity is looked at: for an
  * unbounded memory. Writes `offsets[i]` of each added buffer and returns the memory's peak (bytes).
  * O(n log n) plus what the placements read (PlacedByTime), no solve: what the tiers planner ends with
- * when the time limit comes before every memory places (src/solve/tiers/planner.ts).
+ * when the time limit comes before every memory places, or when it cuts one arena into bands
+ * (src/solve/tiers/planner.ts). Only the problem and the memories of `inst` are read.
  */
-export function firstFitInto(inst: TierInstance, m: number, placed: readonly number[], add: readonly number[], offsets: number[]): number {
+export function firstFitInto(inst: Pick<TierInstance, 'problem' | 'memories'>, m: number, placed: readonly number[], add: readonly number[], offsets: number[]): number {
   const bs = inst.problem.buffers;
   const tree = new PlacedByTime(bs);
   let peak = 0;

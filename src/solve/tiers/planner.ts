@@ -29,6 +29,7 @@ import { demoteAll, fillFastestFirst, fillFastestFirstUntil, firstFitInto, greed
 import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type TierInstance } from './instance.js';
 import { maxOf } from '../../problem/extent.js';
 import { Deadline } from '../deadline.js';
+import { bandsOpen, bandsPlan } from './bands.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -60,7 +61,9 @@ export type TiersHow =
   /** greedy by traffic per byte and local search */
   | 'greedy'
   /** the fill-fastest-first baseline, which cost less */
-  | 'fill-fastest-first';
+  | 'fill-fastest-first'
+  /** the time limit left too little for the others: one arena cut into the memories by address (./bands.ts) */
+  | 'bands';
 
 /** A plan over memory tiers. */
 export interface TieredPlan {
@@ -178,6 +181,17 @@ const IMPROVE_SHARE = 0.5;
 /** The share of the time left the fill-fastest-first baseline may take before it is given up. */
 const BASELINE_SHARE = 0.3;
 
+/**
+ * Milliseconds per buffer the heuristic's way takes from the instance to the verified plan (the live
+ * sets and rows, the bound, the greedy assignment and its local search, a round of placements, the
+ * buffers above a capacity first fit into the last memory, the verifier), an estimate measured here:
+ * 10^5 buffers over 3 memories, 8.4 s under --cpu-prof on a loaded 2-core machine. When the time left
+ * is below this estimate, the planner cuts one arena into bands instead (./bands.ts).
+ */
+export const HEURISTIC_MS_PER_BUFFER = 0.085;
+/** Buffers below which the heuristic's way always runs (its rounds take a fraction of a second there). */
+export const BANDS_MIN_BUFFERS = 4096;
+
 /** The units in memory m, ascending. */
 const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatMap((x, u) => (x === m ? [u] : []));
 
@@ -211,8 +225,19 @@ export function* tiersPlanner(
   const left = (): number => Math.max(50, deadline.leftMs());
   options = { ...options, deadline };
   const limitCuts: string[] = [];
-  const inst = tierInstance(problem, memories);
   const k = memories.length;
+  // 2. (asked first) Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
+  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && memories[0]!.cost < memories[1]!.cost && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+  // 0. Outside fit's case (which keeps to the limit on its own), when the time left is below what the
+  // heuristic's way takes at this size (HEURISTIC_MS_PER_BUFFER; 10^5 buffers over three memories took
+  // 2.8 x a 3 s limit): one arena placed by greedy-size, cut into the memories by address (./bands.ts).
+  // The clock decides this, so the plan may then differ from one machine to another (the report says so).
+  if (!fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories)) {
+    const whole = yield { problem: { buffers: problem.buffers }, options: { ...options, method: 'greedy-size', deadline: given, validated: true } };
+    const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${((n * HEURISTIC_MS_PER_BUFFER) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
+    return bandsPlan(problem, memories, whole, cut, t0);
+  }
+  const inst = tierInstance(problem, memories);
   // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
   // its models alone take longer than any time limit (10^5 buffers: 6 s for the LP bound), so the
   // heuristic plans it alone (a count, not the clock: the same plan on every machine); below that
@@ -353,8 +378,6 @@ export function* tiersPlanner(
     return finish(memory, offsets, placed, how, rounds);
   };
 
-  // 2. (asked first) Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
-  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && inst.cost[0]! < inst.cost[1]! && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
   // 1. Everything in the first memory, when it is the cheapest and every buffer may live there. Outside fit's
   // case (which reports the lowest peak of that solve) not when the live bound is above its capacity: no plan
   // of them all fits it then, and the solve would only say so (10^5 buffers: ~1.5 s of the time limit).

@@ -1,0 +1,108 @@
+// Memory tiers when the time limit leaves too little for the heuristic's way (issue #10, "Scale and
+// limits": 10^5 buffers over three memories took 2.8 x a 3 s limit): one arena cut into the memories by
+// address (src/solve/tiers/bands.ts). The time left comes from a clock the test moves: no test waits on the real one.
+import { describe, expect, it } from 'vitest';
+import { liveBound } from '../../src/problem/bounds.js';
+import type { MemoryTier, Problem } from '../../src/problem/types.js';
+import { verifyTieredPlan } from '../../src/problem/verify.js';
+import { Deadline } from '../../src/solve/deadline.js';
+import { solve } from '../../src/solve/solve.js';
+import { bandsOpen, bandsPlan } from '../../src/solve/tiers/bands.js';
+import { planTiersWith } from '../../src/solve/tiers/index.js';
+import { BANDS_MIN_BUFFERS, HEURISTIC_MS_PER_BUFFER } from '../../src/solve/tiers/planner.js';
+import { formatTieredReport } from '../../src/export/tiers.js';
+import { scatteredProblem } from '../helpers/problems.js';
+
+/** tcm (1/4 of the live bound), sram (1/2) and an unbounded ddr, costs 1, 2 and 10 (as bench limits's three memories). */
+function threeMemories(p: Problem, align?: number): MemoryTier[] {
+  const lb = liveBound(p);
+  return [
+    { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1, ...(align !== undefined ? { align } : {}) },
+    { name: 'sram', capacity: Math.floor(lb / 2), cost: 2, ...(align !== undefined ? { align } : {}) },
+    { name: 'ddr', cost: 10, ...(align !== undefined ? { align } : {}) },
+  ];
+}
+
+/** A deadline `ms` away on a clock that never moves. */
+const frozen = (ms: number): Deadline => new Deadline(ms, () => 0);
+
+const verified = (p: Problem, plan: ReturnType<typeof planTiersWith>): string[] => verifyTieredPlan(p, plan.memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors;
+
+describe('memory tiers: one arena cut into bands when the time left is short', () => {
+  const n = BANDS_MIN_BUFFERS + 904;
+  const p = scatteredProblem(n, 3);
+  const memories = threeMemories(p);
+
+  it('below the heuristic\'s estimate: one solve of every buffer, cut by address, verified, and the report says the limit chose it', () => {
+    // The clock stands still until the first solve, then jumps past the end (without the bands: one round, then the rest first fit).
+    let now = 0;
+    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
+    const solved: number[] = [];
+    const plan = planTiersWith(p, memories, { deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+    expect(solved).toEqual([n]);
+    expect(plan.how).toBe('bands');
+    expect(plan.memory.length).toBe(n);
+    expect(verified(p, plan)).toEqual([]);
+    plan.usage.forEach((u) => {
+      if (u.capacity !== undefined) expect(u.used, u.name).toBeLessThanOrEqual(u.capacity);
+      expect(u.bound, u.name).toBeLessThanOrEqual(u.used);
+      expect(u.buffers, u.name).toBeGreaterThan(0);
+    });
+    expect(plan.usage.reduce((s, u) => s + u.buffers, 0)).toBe(n);
+    expect(plan.bound).toBeLessThanOrEqual(plan.cost);
+    expect(plan.limitCuts).toHaveLength(1);
+    expect(plan.limitCuts![0]).toMatch(/^the time limit left too little for the heuristic over memories at 5000 buffers .*: one arena placed by greedy-size, cut into the memories by address; the \d+ buffers across a band's edge went to ddr, placed first fit among those there$/);
+    expect(formatTieredReport(p, plan, 'p')).toContain('note: the time limit left too little for the heuristic over memories');
+  });
+
+  it('with the time the estimate asks for, the heuristic\'s way runs as before (several solves, no bands)', () => {
+    // The clock stands still until the first solve, then jumps past the end: the rounds end after the first.
+    let now = 0;
+    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 1.1, () => now);
+    const solved: number[] = [];
+    const plan = planTiersWith(p, memories, { method: 'greedy-size', deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+    // The heuristic's plan, or the baseline's when it costs less (the baseline ran while the clock stood still).
+    expect(['greedy', 'fill-fastest-first']).toContain(plan.how);
+    expect(solved.length).toBe(3);
+    expect(verified(p, plan)).toEqual([]);
+  });
+
+  it('below BANDS_MIN_BUFFERS buffers, and in fit\'s case (two memories as --capacity), never', () => {
+    const small = scatteredProblem(BANDS_MIN_BUFFERS - 1, 3);
+    expect(planTiersWith(small, threeMemories(small), { method: 'greedy-size', deadline: frozen(0) }).how).not.toBe('bands');
+    const two: MemoryTier[] = [memories[0]!, memories[2]!];
+    expect(planTiersWith(p, two, { method: 'greedy-size', deadline: frozen(0) }).how).not.toBe('bands');
+  });
+
+  it('a buffer across a band\'s edge or off the memory\'s alignment there goes to the last memory; what stays keeps its offset less the band\'s start', () => {
+    const aligned = threeMemories(p, 64);
+    // One arena of every buffer, each on top of the one before: many cross an edge, many are off 64 bytes.
+    const offsets: number[] = [];
+    let top = 0;
+    for (const b of p.buffers) (offsets.push(top), (top += b.size));
+    const whole = { ...solve({ buffers: p.buffers.slice(0, 1) }), offsets, method: 'stacked' };
+    const plan = bandsPlan(p, aligned, whole, 'test', 0);
+    expect(verified(p, plan)).toEqual([]);
+    const starts = [0, aligned[0]!.capacity!, aligned[0]!.capacity! + aligned[1]!.capacity!];
+    let moved = 0;
+    p.buffers.forEach((b, i) => {
+      const m = plan.memory[i]!;
+      const band = offsets[i]! >= starts[2]! ? 2 : offsets[i]! >= starts[1]! ? 1 : 0;
+      const stays = (offsets[i]! - starts[band]!) % 64 === 0 && (band === 2 || offsets[i]! - starts[band]! + b.size <= aligned[band]!.capacity!);
+      if (stays) expect([m, plan.offsets[i]], b.id).toEqual([band, offsets[i]! - starts[band]!]);
+      else (expect(m, b.id).toBe(2), moved++);
+    });
+    expect(moved).toBeGreaterThan(0);
+    expect(plan.usage[2]!.method).toBe('stacked + first fit');
+  });
+
+  it('bandsOpen: not with a read-only or bounded last memory, a pinned buffer or one that names its memories', () => {
+    expect(bandsOpen(p, memories)).toBe(true);
+    expect(bandsOpen(p, memories.slice(0, 2))).toBe(false);
+    expect(bandsOpen(p, [...memories.slice(0, 2), { name: 'flash', cost: 1, readOnly: true, capacity: 1 << 30 }, memories[2]!])).toBe(false);
+    const with1 = (extra: Partial<Problem['buffers'][number]>): Problem => ({ buffers: [{ ...p.buffers[0]!, ...extra }, ...p.buffers.slice(1)] });
+    expect(bandsOpen(with1({ offset: 0 }), memories)).toBe(false);
+    expect(bandsOpen(with1({ spillable: false }), memories)).toBe(false);
+    expect(bandsOpen(with1({ memories: ['ddr'] }), memories)).toBe(false);
+  });
+});
