@@ -5,7 +5,7 @@ import type { ConvertOptions, InspectOptions, PlanOptions } from './cli-model.js
 import { memoryOption, withModelFlags } from './cli-flags.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { writeJsonPieces } from './export/json-stream.js';
-import { formatReport } from './export/report.js';
+import { fixedOffsetsLine, formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { problemTrace, traceText } from './export/trace.js';
 import { panelsSvg, problemPanels } from './export/svg.js';
@@ -193,7 +193,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
     writeJsonPieces(json as unknown as Record<string, unknown>, (piece) => void process.stdout.write(piece));
     process.stdout.write('\n');
   }
-  else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read)));
+  else process.stdout.write(terminalSafe(formatReport(problem, plan, file, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), preface: [fixedOffsetsLine(problem)].filter((l) => l !== undefined) }) + emptyBuffersNote(read)));
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }
 
@@ -203,7 +203,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('Fit the working memory of a neural network into on-chip SRAM.')
     .version(packageVersion(), '-V, --version', 'print the version of arenapack')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // The parser's own errors quote the argument as given (`unknown option '-\x1b[2J.csv'`): escaped as ours are.
+    .configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(namesShown(s, argv))) });
   const plan = program
     .command('plan')
     .description('plan the buffers of FILE (.csv MiniMalloc, .json Problem, .tflite or .onnx model) and report the arena it needs')

@@ -29,6 +29,19 @@ describe('file names with control characters are shown escaped', () => {
   const csv = file(`spill${BAD}.csv`, 'id,lower,upper,size\nimg,0,2,24576\nc1,1,3,40960\nc2,2,4,32768\nres,1,5,16384\nhead,4,6,8192\n');
   const model = file(`model${BAD}.tflite`, buildTflite(FIXTURES.chain()));
 
+  it("the argument parser's own errors: an unknown option, command or choice quoting what was given", () => {
+    for (const [args, shown] of [
+      [['plan', `-${BAD}.csv`], `unknown option '-${SHOWN}.csv'`],
+      [[`pl${BAD}an`, 'a.csv'], `unknown command 'pl${SHOWN}an'`],
+      [['plan', '--method', BAD, 'a.csv'], `argument '${SHOWN}' is invalid`],
+    ] as const) {
+      const r = run(...args);
+      expect(r.code).toBe(2);
+      clean(r.err);
+      expect(r.err).toContain(shown);
+    }
+  });
+
   it('a CSV: the report, the SVG, the trace; an error in the file; a missing file; --out on the input', () => {
     const r = run('plan', csv, '--capacity', '64KiB', '--svg', join(dir, 'p.svg'), '--trace', join(dir, 'p.trace.json'));
     expect(r.code).toBe(0);

@@ -279,6 +279,10 @@ describe('plan --capacity on a model that does not fit', () => {
     }
     // Each case spilled (the round trip is about the DDR rows).
     expect(spilled.every((n) => n > 0)).toBe(true);
+    // The report read back says which offsets the file fixed (its proofs hold with them in place); a plain CSV's says nothing.
+    const readBack = run('plan', join(dir, 'first-64KiB-spill.csv'), '--capacity', '64KiB');
+    expect(readBack.out).toContain('fixed offsets   4 buffers at the offsets the file gives');
+    expect(run('plan', file('plain.csv', SPILL_CSV)).out).not.toContain('fixed offsets');
   });
 });
 

@@ -264,6 +264,18 @@ function methodLines(result: PlanResult, out: string[]): void {
 }
 
 /**
+ * The report's line for a buffer list whose file fixes some offsets (a CSV's `offset` column, a JSON
+ * buffer's `offset`: a solution read back, say), undefined when it fixes none: the plan, its bound and
+ * any proof hold with those buffers in place, which a reader of "proven optimal" must know.
+ */
+export function fixedOffsetsLine(problem: Problem): string | undefined {
+  let fixed = 0;
+  for (const b of problem.buffers) if (b.offset !== undefined) fixed++;
+  if (fixed === 0) return undefined;
+  return `  fixed offsets   ${plural(fixed, 'buffer')} at the offsets the file gives (offset column or field): the plan, its bound and proofs are with them in place`;
+}
+
+/**
  * The human report, answer first: the arena the plan needs, the lower bound and whether the plan
  * meets it, the capacity and whether it fits, where the peak is (step, buffers live there) and the
  * plan of a named baseline ("before"); then, when it does not fit, what would make it fit; after
