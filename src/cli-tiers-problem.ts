@@ -6,7 +6,7 @@
 import { formatTieredReport, tieredOutText, tieredPlanToJson, type TieredPlanJson } from './export/tiers.js';
 import { terminalSafe } from './format/printable.js';
 import { allOffsets, allValues, emptyBuffersNote, type ReadProblem } from './import/index.js';
-import type { MemoryTier } from './problem/types.js';
+import type { Buffer, MemoryTier } from './problem/types.js';
 import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
 import type { Deadline } from './solve/deadline.js';
 import type { SolveOptions } from './solve/solve.js';
@@ -36,11 +36,36 @@ export async function runPlanTiers(file: string, read: ReadProblem, memories: re
   return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
 }
 
-/** A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones in the first memory, at offset 0), and its JSON. */
+/**
+ * The memory a 0-byte buffer of the file is shown in (it takes no room; the planner never sees it): the
+ * first of `memories` it may use — one it names (a buffer's `memories`), else the first memory.
+ */
+function emptyBufferMemory(buffer: Buffer, memories: readonly MemoryTier[]): number {
+  if (buffer.memories === undefined) return 0;
+  const m = memories.findIndex((mem) => buffer.memories!.includes(mem.name));
+  return m < 0 ? 0 : m;
+}
+
+/**
+ * A CSV/JSON problem's tiered plan over every buffer of the file (0-byte ones at offset 0, in the first
+ * memory they may use: emptyBufferMemory), and its JSON.
+ */
 export function problemTiersJson(read: ReadProblem, plan: TieredPlan): { whole: TieredPlan; json: TieredPlanJson } {
-  // Without a plan, the 0-byte buffers may use the first memory (where they go with a plan), and are no reason.
-  const unplaced = plan.unplaced !== undefined ? { allowed: allValues(read, plan.unplaced.allowed, [0]), reason: allValues<string | undefined>(read, plan.unplaced.reason, undefined) } : undefined;
-  const whole: TieredPlan = plan.memory.length === 0 ? { ...plan, ...(unplaced !== undefined ? { unplaced } : {}) } : { ...plan, memory: allValues(read, plan.memory, 0), offsets: allOffsets(read, plan.offsets) };
+  const shownIn = (i: number): number => emptyBufferMemory(read.all.buffers[i]!, plan.memories);
+  // Without a plan, a 0-byte buffer may use that memory, and is no reason.
+  let unplaced: TieredPlan['unplaced'];
+  if (plan.unplaced !== undefined) {
+    const allowed = allValues(read, plan.unplaced.allowed, [0]);
+    for (const i of read.empty) allowed[i] = [shownIn(i)];
+    unplaced = { allowed, reason: allValues<string | undefined>(read, plan.unplaced.reason, undefined) };
+  }
+  let whole: TieredPlan;
+  if (plan.memory.length === 0) whole = { ...plan, ...(unplaced !== undefined ? { unplaced } : {}) };
+  else {
+    const memory = allValues(read, plan.memory, 0);
+    for (const i of read.empty) memory[i] = shownIn(i);
+    whole = { ...plan, memory, offsets: allOffsets(read, plan.offsets) };
+  }
   return { whole, json: tieredPlanToJson(read.all, whole) };
 }
 

@@ -158,6 +158,7 @@ describe('plan --memory (CSV and JSON problems)', () => {
         { id: 'big', start: 1, end: 3, size: 5000 },
         { id: 'only-fast', start: 2, end: 4, size: 50, memories: ['sram'] },
         { id: 'z', start: 0, end: 1, size: 0 },
+        { id: 'z-ddr', start: 0, end: 1, size: 0, memories: ['ddr'] },
       ],
     };
     const json = file('unplaced.json', JSON.stringify(problem));
@@ -172,7 +173,16 @@ describe('plan --memory (CSV and JSON problems)', () => {
       { id: 'big', offset: null, size: 5000, start: 1, end: 3, weight: 5000, memory: null, allowed: ['sram', 'ddr'], reason: why },
       { id: 'only-fast', offset: null, size: 50, start: 2, end: 4, weight: 50, memory: null, allowed: ['sram'] },
       { id: 'z', offset: null, size: 0, start: 0, end: 1, weight: 0, memory: null, allowed: ['sram'] },
+      { id: 'z-ddr', offset: null, size: 0, start: 0, end: 1, weight: 0, memory: null, allowed: ['ddr'] },
     ]);
+    // With a plan, a 0-byte buffer is shown in the first memory it may use (never one it may not), in --json and --out.
+    const fits = file('fits.json', JSON.stringify({ buffers: problem.buffers.filter((b) => b.id !== 'big') }));
+    const csv = join(dir, 'fits.csv');
+    const planned = run('plan', fits, '--memory', 'sram=1KiB:1', '--memory', 'ddr=4KiB:10', '--json', '--out', csv);
+    expect(planned.code).toBe(0);
+    const memoryOf = new Map((JSON.parse(planned.out) as { buffers: { id: string; memory: string }[] }).buffers.map((b) => [b.id, b.memory]));
+    expect([memoryOf.get('z'), memoryOf.get('z-ddr'), memoryOf.get('only-fast')]).toEqual(['sram', 'ddr', 'sram']);
+    expect(readFileSync(csv, 'utf8')).toContain('\nz-ddr,0,1,0,0,ddr\n');
     // Infeasible by a step over both memories: every buffer listed, none blamed alone.
     const step = run('plan', file('step.csv', 'id,lower,upper,size\na,0,2,1000\nb,1,3,1000\n'), '--memory', 'sram=512:1', '--memory', 'ddr=1KiB:10', '--json');
     expect(step.code).toBe(3);
