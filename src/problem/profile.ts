@@ -1,3 +1,4 @@
+import { Heap } from 'heap-js';
 import { indicesByKey } from './sweep.js';
 import { blocksOf, footprint, hasTies, liveRects } from './relative.js';
 import type { Bytes, Problem, Step } from './types.js';
@@ -14,52 +15,31 @@ export interface StepProfile {
   end: Step;
 }
 
-/** Lazy-deletion max-heap of numbers (values with multiplicity). */
-class MaxHeap {
-  private readonly items: number[] = [];
+/**
+ * The largest of a multiset of numbers under pushes and removals: a max-heap (heap-js) whose removals
+ * are recorded and applied when the removed value reaches the top (lazy deletion), so a removal costs
+ * O(log n) amortized instead of heap-js's O(n) search.
+ */
+class LazyMax {
+  private readonly heap = new Heap<number>(Heap.maxComparator);
   private readonly removed = new Map<number, number>();
   push(v: number): void {
-    const a = this.items;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! >= a[i]!) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
+    this.heap.push(v);
   }
+  /** Records that one copy of `v` (pushed before) is gone. */
   remove(v: number): void {
     this.removed.set(v, (this.removed.get(v) ?? 0) + 1);
   }
   /** Largest value still present, or 0. */
   top(): number {
-    const a = this.items;
-    while (a.length > 0) {
-      const v = a[0]!;
+    for (;;) {
+      const v = this.heap.peek();
+      if (v === undefined) return 0;
       const r = this.removed.get(v) ?? 0;
       if (r === 0) return v;
       if (r === 1) this.removed.delete(v);
       else this.removed.set(v, r - 1);
-      this.pop();
-    }
-    return 0;
-  }
-  private pop(): void {
-    const a = this.items;
-    const last = a.pop()!;
-    if (a.length === 0) return;
-    a[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < a.length && a[l]! > a[m]!) m = l;
-      if (r < a.length && a[r]! > a[m]!) m = r;
-      if (m === i) return;
-      [a[m], a[i]] = [a[i]!, a[m]!];
-      i = m;
+      this.heap.pop();
     }
   }
 }
@@ -155,7 +135,7 @@ export function highWaterProfile(problem: Problem, offsets: readonly Bytes[]): S
   const byEnd = indicesByKey(end);
   const n = start.length;
   const steps = [...new Set<Step>([...changeSteps(problem), ...start, ...end])].sort((x, y) => x - y);
-  const heap = new MaxHeap();
+  const heap = new LazyMax();
   const values: Bytes[] = [];
   let s = 0;
   let e = 0;

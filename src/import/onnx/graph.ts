@@ -1,4 +1,5 @@
 /** The structure of an ONNX graph: who produces and reads what, in which order the nodes run. */
+import { Heap } from 'heap-js';
 import { InputError } from '../../problem/errors.js';
 import type { OnnxGraph, OnnxNode } from './types.js';
 
@@ -103,15 +104,15 @@ export function executionOrder(graph: OnnxGraph, outer: ReadonlySet<string>, whe
   const stored = nodes.map((_, i) => i);
   if (deps.every((d, i) => d.every((p) => p < i))) return { order: stored, sorted: false };
 
-  // Kahn's algorithm, always taking the ready node that comes first in the file (a binary min-heap).
+  // Kahn's algorithm, always taking the ready node that comes first in the file (a min-heap of node indices).
   const waiting = deps.map((d) => new Set(d).size);
   const readers: number[][] = nodes.map(() => []);
   deps.forEach((d, i) => new Set(d).forEach((p) => readers[p]!.push(i)));
-  const heap = new MinHeap();
+  const heap = new Heap<number>((a, b) => a - b);
   stored.forEach((i) => waiting[i] === 0 && heap.push(i));
   const order: number[] = [];
-  while (heap.size > 0) {
-    const i = heap.pop();
+  while (heap.size() > 0) {
+    const i = heap.pop()!;
     order.push(i);
     for (const r of readers[i]!) if (--waiting[r]! === 0) heap.push(r);
   }
@@ -120,45 +121,4 @@ export function executionOrder(graph: OnnxGraph, outer: ReadonlySet<string>, whe
     throw new InputError(`${nodeLabel(nodes[stuck]!, stuck, where)}: the graph has a cycle through this node`);
   }
   return { order, sorted: true };
-}
-
-/** A binary min-heap of node indices. */
-class MinHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(v: number): void {
-    const a = this.items;
-    a.push(v);
-    let k = a.length - 1;
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if (a[parent]! <= v) break;
-      a[k] = a[parent]!;
-      k = parent;
-    }
-    a[k] = v;
-  }
-
-  pop(): number {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        if (l >= a.length) break;
-        const c = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
-        if (a[c]! >= last) break;
-        a[k] = a[c]!;
-        k = c;
-      }
-      a[k] = last;
-    }
-    return top;
-  }
 }
