@@ -65,12 +65,38 @@ function expectSame(r: ReturnType<typeof both>, cap: number): void {
   expect(tiers.map((b) => b.offset)).toEqual(r.capacity.buffers.map((b) => b.offset));
 }
 
+/**
+ * A scratch fixture's model file, its plan with no capacity, and `plan --json --method heuristic --memory
+ * sram=HEAD+TAIL:1 --memory ddr:10 --write-tflite OUT` on it (everything in the first memory): made
+ * once per fixture (by whichever test asks first), read by the tests that check that run's JSON and by
+ * the one that runs its OUT in TFLM.
+ */
+interface FixtureRuns {
+  path: string;
+  free: CapacityJson;
+  /** The everything-in-sram run, its --write-tflite file and the memory's size (head + tail), bytes. */
+  all: { run: { code: number; out: string; err: string }; out: string; cap: number };
+}
+const fixtureRuns = new Map<string, FixtureRuns>();
+function runsOf(fx: ReturnType<typeof scratchFixtures>[number]): FixtureRuns {
+  let r = fixtureRuns.get(fx.name);
+  if (r === undefined) {
+    const path = file(`${fx.name}.tflite`, buildTflite(fx.spec));
+    const free = json<CapacityJson>(run('plan', path, '--json', '--method', 'heuristic'));
+    const cap = free.arena.tflm.head + free.arena.tflm.tail.bytes;
+    const out = join(dir, `${fx.name}-all.tflite`);
+    const all = run('plan', path, '--json', '--method', 'heuristic', '--memory', `sram=${cap}:1`, '--memory', 'ddr:10', '--write-tflite', out);
+    r = { path, free, all: { run: all, out, cap } };
+    fixtureRuns.set(fx.name, r);
+  }
+  return r;
+}
+
 describe('memory tiers on a TFLite model: TFLM tail and kernel scratch in the first memory', () => {
   for (const fx of scratchFixtures()) {
-    const path = file(`${fx.name}.tflite`, buildTflite(fx.spec));
+    const { path, free, all } = runsOf(fx);
     const problem = importTflite(new Uint8Array(readFileSync(path)), path).subgraphs[0]!.problem;
     const scratch = fx.scratch.reduce((a, b) => a + alignUp(b, 16), 0);
-    const free = json<CapacityJson>(run('plan', path, '--json', '--method', 'heuristic'));
     const tail = free.arena.tflm.tail.bytes;
     const head = free.arena.tflm.head;
 
@@ -115,9 +141,8 @@ describe('memory tiers on a TFLite model: TFLM tail and kernel scratch in the fi
     });
 
     it(`${fx.name}: everything in the first memory: --write-tflite writes a model whose head is the one reported`, () => {
-      const cap = tail + head;
-      const out = join(dir, `${fx.name}-all.tflite`);
-      const r = run('plan', path, '--json', '--method', 'heuristic', '--memory', `sram=${cap}:1`, '--memory', 'ddr:10', '--write-tflite', out);
+      const { cap, out, run: r } = all;
+      expect(cap).toBe(tail + head);
       expect(r.code, r.err).toBe(0);
       const t = json<TiersJson>(r).tflm!;
       expect(t.single).toBe(true);
@@ -182,11 +207,10 @@ describe('--memory --write-tflite, everything in the first memory: TFLM runs the
     const reported = new Map<string, number>();
     const pairs: [string, string][] = [];
     for (const fx of scratchFixtures()) {
-      const path = file(`run-${fx.name}.tflite`, buildTflite(fx.spec));
-      const free = json<CapacityJson>(run('plan', path, '--json', '--method', 'heuristic'));
-      const cap = free.arena.tflm.total;
-      const out = join(dir, `run-${fx.name}-tiers.tflite`);
-      const r = run('plan', path, '--json', '--method', 'heuristic', '--memory', `sram=${cap}:1`, '--memory', 'ddr:10', '--write-tflite', out);
+      // The run the tests above check (sram = the whole TFLM arena, head + tail): its written model.
+      const { path, free, all } = runsOf(fx);
+      expect(all.cap).toBe(free.arena.tflm.total);
+      const { out, run: r } = all;
       expect(r.code, r.err).toBe(0);
       reported.set(out, json<TiersJson>(r).tflm!.head);
       pairs.push([path, out]);

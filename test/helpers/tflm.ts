@@ -4,7 +4,8 @@
  * arenapack writes for it (--write-tflite, default and --reorder), made in process.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
@@ -51,8 +52,26 @@ export interface TflmRun {
  * Runs `files` in TFLM (3 Invokes, seeded inputs; `args`: more of scripts/tflm_run.py's options, e.g.
  * `--bool true`) in as few Python processes as it can: one, unless
  * the runtime crashes on a model — that model is reported as crashed and the rest run in a new process.
+ * Files with the same bytes run once (the first of them): each model gets its own interpreter and the
+ * same seeded inputs, so TFLM gives a copy the same run (e.g. a --reorder that keeps the order writes the
+ * default's bytes); each file still gets its own result, under its own name.
  */
 export function runInTflm(python: string, files: readonly string[], invokes = 3, args: readonly string[] = []): Map<string, TflmRun> {
+  const firstOf = new Map<string, string>();
+  const sameAs = new Map<string, string>();
+  for (const f of files) {
+    const hash = createHash('sha256').update(readFileSync(f)).digest('hex');
+    const first = firstOf.get(hash);
+    if (first === undefined) firstOf.set(hash, f);
+    else if (first !== f) sameAs.set(f, first);
+  }
+  const out = runEachInTflm(python, [...firstOf.values()], invokes, args);
+  for (const [f, first] of sameAs) out.set(f, { ...out.get(first)!, file: f });
+  return out;
+}
+
+/** runInTflm on files that all run (no two the same bytes). */
+function runEachInTflm(python: string, files: readonly string[], invokes: number, args: readonly string[]): Map<string, TflmRun> {
   const out = new Map<string, TflmRun>();
   let rest = [...files];
   while (rest.length > 0) {
