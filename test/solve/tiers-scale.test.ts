@@ -209,6 +209,25 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
     expect(plan.limitCuts?.at(-1)).toMatch(/^the time limit came before every memory placed: the \d+ buffers above the capacities of tcm and sram went to ddr, placed first fit among those there$/);
   });
 
+  it('with a bounded last memory that holds them, the rounds end at once too (first fit there, within its capacity)', () => {
+    // As above, ddr bounded at 4 x the live bound: before, a bounded last memory let the rounds go on past the limit.
+    const p = scatteredProblem(2000, 1);
+    const lb = liveBound(p);
+    const memories: MemoryTier[] = [
+      { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
+      { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
+      { name: 'ddr', capacity: 4 * lb, cost: 10 },
+    ];
+    const solved: number[] = [];
+    const plan = planTiersWith(p, memories, { deadline: expired() }, (q, o) => (solved.push(q.buffers.length), solve(q, o)));
+    expect(solved.length).toBe(3);
+    expect(plan.rounds).toBe(1);
+    expect(plan.how).toBe('greedy');
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    plan.usage.forEach((u) => expect(u.used, u.name).toBeLessThanOrEqual(u.capacity!));
+    expect(plan.limitCuts?.at(-1)).toMatch(/^the time limit came before every memory placed: the \d+ buffers above the capacities of tcm and sram went to ddr, placed first fit among those there$/);
+  });
+
   it('no solve of every buffer in the first memory when the live bound is above its capacity (outside fit\'s case)', () => {
     const p = scatteredProblem(600, 4);
     const lb = liveBound(p);

@@ -1,8 +1,9 @@
 /**
  * Memory tiers when the time limit leaves too little for the heuristic's way (src/solve/tiers/planner.ts):
  * one arena of every buffer, placed once, cut by address into the memories, fastest first — memory 0
- * takes the band [0, C0), memory 1 the band [C0, C0 + C1), ..., the last (unbounded) memory everything
- * from the sum of the others' capacities up. A buffer that lies within one band keeps its offset there
+ * takes the band [0, C0), memory 1 the band [C0, C0 + C1), ..., the last memory everything from the sum
+ * of the others' capacities up (when the last is bounded too, the plan holds only if that top part, with
+ * the buffers moved there, fits its capacity; bandsPlan says when not). A buffer that lies within one band keeps its offset there
  * (less the band's start), so each memory's buffers are a part of a valid placement, itself valid; a buffer
  * across a band's edge (or off its alignment there) goes to the last memory, first fit among those there
  * (firstFitInto). One solve and two passes over the buffers: no live sets, no rounds of placements.
@@ -18,12 +19,13 @@ import type { TieredPlan } from './planner.js';
 
 /**
  * Whether the bands are open to `problem` over `memories`: every memory but the last bounded, the last
- * unbounded, none read-only, and no buffer that names its memories, has a fixed offset or may not leave
+ * bounded or not, none read-only, and no buffer that names its memories, has a fixed offset or may not leave
  * the first memory (without gaps or aliases: the caller checks that). Any buffer may then live in any memory.
+ * With a bounded last memory, whether the cut fits it is known only once the arena is placed (bandsPlan).
  */
 export function bandsOpen(problem: Problem, memories: readonly MemoryTier[]): boolean {
   const k = memories.length;
-  if (k < 2 || memories[k - 1]!.capacity !== undefined || memories.some((m, j) => m.readOnly === true || (j < k - 1 && m.capacity === undefined))) return false;
+  if (k < 2 || memories.some((m, j) => m.readOnly === true || (j < k - 1 && m.capacity === undefined))) return false;
   return problem.buffers.every((b) => b.memories === undefined && b.offset === undefined && b.spillable !== false);
 }
 
@@ -32,9 +34,11 @@ export function bandsOpen(problem: Problem, memories: readonly MemoryTier[]): bo
  * arena (its offsets in the order of the buffers). `cut` is the line that says why the limit chose the
  * bands (TieredPlan.limitCuts); `t0` the planner's start (performance.now(), ms). The lower bound on the
  * cost is every buffer's traffic at the cheapest memory's cost; each memory's bound is the live bound of
- * its buffers. Checked by verifyTieredPlan (throws an internal error when invalid).
+ * its buffers. Checked by verifyTieredPlan (throws an internal error when invalid). Undefined when the last
+ * memory is bounded and what goes there (the top of the arena and the buffers across an edge) does not fit
+ * its capacity: the bands give no plan then.
  */
-export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], whole: SolveResult, cut: string, t0: number): TieredPlan {
+export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], whole: SolveResult, cut: string, t0: number): TieredPlan | undefined {
   const bs = problem.buffers;
   const k = memories.length;
   const last = k - 1;
@@ -62,6 +66,8 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
     peaks[last] = Math.max(peaks[last]!, firstFitInto({ problem, memories }, last, members[last]!, across, offsets));
     members[last]!.push(...across);
   }
+  const lastCapacity = memories[last]!.capacity;
+  if (lastCapacity !== undefined && peaks[last]! > lastCapacity) return undefined;
   const verdict = verifyTieredPlan(problem, memories, memory, offsets, peaks);
   if (!verdict.valid) throw new Error(`internal error: the tiered plan of bands is invalid:\n  ${verdict.errors.join('\n  ')}`);
   const weight = (i: number): number => bs[i]!.weight ?? bs[i]!.size;

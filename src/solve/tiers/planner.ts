@@ -235,7 +235,10 @@ export function* tiersPlanner(
   if (!fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories)) {
     const whole = yield { problem: { buffers: problem.buffers }, options: { ...options, method: 'greedy-size', deadline: given, validated: true } };
     const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${((n * HEURISTIC_MS_PER_BUFFER) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
-    return bandsPlan(problem, memories, whole, cut, t0);
+    const bands = bandsPlan(problem, memories, whole, cut, t0);
+    if (bands !== undefined) return bands;
+    // A bounded last memory that the top of the arena does not fit: the heuristic's way, in the time left.
+    limitCuts.push(`the time limit left too little for the heuristic over memories at ${n} buffers, but one arena cut into the memories by address did not fit ${memories[k - 1]!.name}'s capacity: the heuristic ran in the time left`);
   }
   const inst = tierInstance(problem, memories);
   // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
@@ -453,15 +456,16 @@ export function* tiersPlanner(
    * The end of the rounds when the time limit has come and some memories did not place (`failed`):
    * each failed memory keeps the buffers of this round's placement that lie within its capacity, at
    * their offsets (a part of a valid placement is one), and the buffers above it go to the last memory,
-   * unbounded, first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
+   * first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
    * pass, where more rounds (each places every memory again: ~1.5 s at 10^5 buffers) would run past
-   * the limit. Undefined when that is not open: the last memory bounded or read-only, gaps or aliases
+   * the limit. Undefined when that is not open: the last memory read-only, or bounded and not holding
+   * them within its capacity, gaps or aliases
    * (units of several buffers), or a buffer to move that is pinned or may not live there; the rounds
    * then go on (demoting every buffer above a capacity at once, as before).
    */
   const closeInLast = (unitMemory: number[], results: readonly (SolveResult | undefined)[], failed: readonly number[]): TieredPlan | undefined => {
     const last = k - 1;
-    if (tied || memories[last]!.capacity !== undefined || memories[last]!.readOnly === true) return undefined;
+    if (tied || memories[last]!.readOnly === true) return undefined;
     const offsets = new Array<number>(n).fill(0);
     const kept: number[][] = [];
     const moved: number[] = [];
@@ -483,6 +487,8 @@ export function* tiersPlanner(
     const memory = unitMemory.slice();
     for (const i of moved) memory[inst.unitOf[i]!] = last;
     const lastPeak = firstFitInto(inst, last, kept[last]!, moved, offsets);
+    // A bounded last memory must hold them all (else the rounds go on).
+    if (lastPeak > (memories[last]!.capacity ?? Infinity)) return undefined;
     const placed = memories.map((mem, m) => {
       const r = results[m];
       if (mem.readOnly === true) return readOnlyPlaced(kept[m]!);
