@@ -7,7 +7,8 @@ import type { MemoryTier, Problem } from '../../src/problem/types.js';
 import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
-import { bandsOpen, bandsPlan } from '../../src/solve/tiers/bands.js';
+import { bandsOpen, bandsPlan, meetingAny } from '../../src/solve/tiers/bands.js';
+import { firstFitInto } from '../../src/solve/tiers/greedy.js';
 import { planTiersWith } from '../../src/solve/tiers/index.js';
 import { BANDS_MIN_BUFFERS, HEURISTIC_MS_PER_BUFFER } from '../../src/solve/tiers/planner.js';
 import { formatTieredReport } from '../../src/export/tiers.js';
@@ -138,12 +139,34 @@ describe('memory tiers: one arena cut into bands when the time left is short', (
 
   it('bandsOpen: not with a read-only memory, a bounded one before the last, a pinned buffer or one that names its memories', () => {
     expect(bandsOpen(p, memories)).toBe(true);
-    expect(bandsOpen(p, memories.slice(0, 2))).toBe(true);
+    // Every memory bounded: open when their capacities together reach the live bound (else no plan fits at all).
+    expect(bandsOpen(p, memories.slice(0, 2))).toBe(false);
+    expect(bandsOpen(p, [memories[0]!, { ...memories[1]!, capacity: liveBound(p) }])).toBe(true);
     expect(bandsOpen(p, [memories[0]!, memories[2]!, memories[1]!])).toBe(false);
     expect(bandsOpen(p, [...memories.slice(0, 2), { name: 'flash', cost: 1, readOnly: true, capacity: 1 << 30 }, memories[2]!])).toBe(false);
     const with1 = (extra: Partial<Problem['buffers'][number]>): Problem => ({ buffers: [{ ...p.buffers[0]!, ...extra }, ...p.buffers.slice(1)] });
     expect(bandsOpen(with1({ offset: 0 }), memories)).toBe(false);
     expect(bandsOpen(with1({ spillable: false }), memories)).toBe(false);
     expect(bandsOpen(with1({ memories: ['ddr'] }), memories)).toBe(false);
+  });
+
+  it('meetingAny: the placed buffers whose range meets some added one\'s, as the scan of every pair finds them; first fit among them places as among all', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const q = scatteredProblem(600, seed, 150);
+      const placed = q.buffers.flatMap((_, i) => (i % 7 !== 0 ? [i] : []));
+      const add = q.buffers.flatMap((_, i) => (i % 7 === 0 && i % 3 === 0 ? [i] : []));
+      const meets = (i: number, j: number): boolean => q.buffers[i]!.start < q.buffers[j]!.end && q.buffers[j]!.start < q.buffers[i]!.end;
+      expect(meetingAny(q, placed, add)).toEqual(placed.filter((i) => add.some((j) => meets(i, j))));
+      // Offsets of the placed ones: stacked in order (valid: no two share a byte).
+      const base: number[] = new Array<number>(q.buffers.length).fill(0);
+      let top = 0;
+      for (const i of placed) (base[i] = top, (top += q.buffers[i]!.size));
+      const a = base.slice();
+      const b = base.slice();
+      const mems: MemoryTier[] = [{ name: 'ddr', cost: 1, align: 16 }];
+      firstFitInto({ problem: q, memories: mems }, 0, placed, add, a);
+      firstFitInto({ problem: q, memories: mems }, 0, meetingAny(q, placed, add), add, b);
+      expect(b).toEqual(a);
+    }
   });
 });
