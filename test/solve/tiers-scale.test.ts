@@ -178,8 +178,8 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
     expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
     // The live bound (20) is what a and b hold together: the bands were tried first (4,096 buffers), and did not fit b.
     expect(tieredPlanToJson(p, plan).limitCuts).toEqual([
-      'the time limit left too little for the heuristic over memories at 4096 buffers, but one arena cut into the memories by address did not fit b\'s capacity: the heuristic ran in the time left',
       'the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan',
+      'the time limit left too little for the heuristic over memories at 4096 buffers, but one arena cut into the memories by address did not fit b\'s capacity: the heuristic ran in the time left',
     ]);
   });
 
