@@ -2,8 +2,8 @@
 // "Scale and limits": the command must end within the limit + 10%), on the cases the issue names:
 // the heuristics at 10^4 and 10^5 buffers, a capacity that does not fit (spill) at 10^4, 10^5 and
 // 10^6, greedy-size at 10^6 (report and --json), memory tiers at 10^5 and three memories at 8,000,
-// GLPK on MiniMalloc's A, a 10^5 problem split in time, the fit hints after a 10^5 spill, and four
-// 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
+// GLPK on MiniMalloc's A, a 10^5 problem split in time, the fit hints after a 10^5 spill, three
+// memories at 20,000 buffers with the last bounded or not, and four 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
 // its wall time from spawn to exit, the ratio to the limit, and the exit code. The inputs come from
 // the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
 // ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches; ARENAPACK_BENCH_CLI=path times another
@@ -42,6 +42,13 @@ const cap80 = (p: Problem | undefined): string[] => ['--capacity', String(Math.f
  */
 const threeMemories = (): string[] => ['--memory', 'tcm=512KiB:1', '--memory', 'sram=1MiB:2', '--memory', 'ddr:10'];
 
+/**
+ * The issue's three memories with a bounded last one (sram 64 KiB, psram 1 MiB, ddr 64 MiB; costs 1, 4,
+ * 20), over 20,000 buffers of 1 B..64 KiB living 1..16 steps from 0..5,000 (a live bound of about 1.5 MiB):
+ * short of time, the bands (one arena cut by address) when ddr holds the top of that arena.
+ */
+const boundedMemories = (): string[] => ['--memory', 'sram=64KiB:1', '--memory', 'psram=1MiB:4', '--memory', 'ddr=64MiB:20'];
+
 /** The cases of the issue (see the file's head); the 10^6 cases are the issue's "Done when". */
 export function limitCases(shared: string): LimitCase[] {
   return [
@@ -59,6 +66,8 @@ export function limitCases(shared: string): LimitCase[] {
     { name: '8e3 three memories', input: () => scatteredProblem(8_000, 1), flags: threeMemories, limit: 1 },
     { name: '1e6 heuristic', input: () => scatteredProblem(1_000_000, 1), flags: () => ['--method', 'heuristic'], limit: 10 },
     { name: '1e5 three memories', input: () => scatteredProblem(100_000, 1), flags: threeMemories, limit: 3 },
+    { name: '2e4 three memories, ddr bounded', input: () => scatteredProblem(20_000, 1, 5000), flags: boundedMemories, limit: 1 },
+    { name: '2e4 three memories, ddr unbounded', input: () => scatteredProblem(20_000, 1, 5000), flags: () => boundedMemories().slice(0, 5).concat('ddr:20'), limit: 1 },
     { name: '4 files x 1e5 --jobs 2', input: () => [1, 2, 3, 4].map((k) => scatteredProblem(100_000, k)), flags: () => ['--jobs', '2'], limit: 5 },
   ];
 }

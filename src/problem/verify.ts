@@ -185,7 +185,8 @@ export function verifyTieredPlan(
     }
     const align = mem.align ?? 1;
     const v = verifyPlan(
-      { buffers: idx.map((i) => ({ ...bs[i]!, align: Math.max(bs[i]!.align ?? 1, align) })) },
+      // The memory's alignment on each buffer (a copy only where it adds to the buffer's own).
+      { buffers: idx.map((i) => (align <= (bs[i]!.align ?? 1) ? bs[i]! : { ...bs[i]!, align })) },
       idx.map((i) => offsets[i]!),
     );
     for (const e of v.errors) errors.push(`memory "${mem.name}": ${e}`);

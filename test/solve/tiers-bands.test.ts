@@ -7,7 +7,8 @@ import type { MemoryTier, Problem } from '../../src/problem/types.js';
 import { verifyTieredPlan } from '../../src/problem/verify.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { solve } from '../../src/solve/solve.js';
-import { bandsOpen, bandsPlan } from '../../src/solve/tiers/bands.js';
+import { bandsOpen, bandsPlan, meetingAny } from '../../src/solve/tiers/bands.js';
+import { firstFitInto } from '../../src/solve/tiers/greedy.js';
 import { planTiersWith } from '../../src/solve/tiers/index.js';
 import { BANDS_MIN_BUFFERS, HEURISTIC_MS_PER_BUFFER } from '../../src/solve/tiers/planner.js';
 import { formatTieredReport } from '../../src/export/tiers.js';
@@ -81,7 +82,7 @@ describe('memory tiers: one arena cut into bands when the time left is short', (
     let top = 0;
     for (const b of p.buffers) (offsets.push(top), (top += b.size));
     const whole = { ...solve({ buffers: p.buffers.slice(0, 1) }), offsets, method: 'stacked' };
-    const plan = bandsPlan(p, aligned, whole, 'test', 0);
+    const plan = bandsPlan(p, aligned, whole, 'test', 0)!;
     expect(verified(p, plan)).toEqual([]);
     const starts = [0, aligned[0]!.capacity!, aligned[0]!.capacity! + aligned[1]!.capacity!];
     let moved = 0;
@@ -96,13 +97,76 @@ describe('memory tiers: one arena cut into bands when the time left is short', (
     expect(plan.usage[2]!.method).toBe('stacked + first fit');
   });
 
-  it('bandsOpen: not with a read-only or bounded last memory, a pinned buffer or one that names its memories', () => {
+  it('a bounded last memory that holds the top of the arena: the bands too (issue #10: 20,000 buffers over three bounded memories took 2.6-2.9 x a 1 s limit)', () => {
+    const lb = liveBound(p);
+    const bounded: MemoryTier[] = [memories[0]!, memories[1]!, { name: 'ddr', capacity: 4 * lb, cost: 10 }];
+    let now = 0;
+    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
+    const solved: number[] = [];
+    const plan = planTiersWith(p, bounded, { deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+    expect(solved).toEqual([n]);
+    expect(plan.how).toBe('bands');
+    expect(verified(p, plan)).toEqual([]);
+    plan.usage.forEach((u) => expect(u.used, u.name).toBeLessThanOrEqual(u.capacity!));
+    expect(plan.limitCuts![0]).toMatch(/^the time limit left too little for the heuristic over memories/);
+  });
+
+  it('a bounded last memory too small for the top of the arena: no bands plan; the planner says so and goes the heuristic\'s way, verified', () => {
+    const lb = liveBound(p);
+    // Every buffer stacked on the one before: the top of that arena is far above 2 x the live bound.
+    const offsets: number[] = [];
+    let top = 0;
+    for (const b of p.buffers) (offsets.push(top), (top += b.size));
+    const whole = { ...solve({ buffers: p.buffers.slice(0, 1) }), offsets, method: 'stacked' };
+    const small: MemoryTier[] = [memories[0]!, memories[1]!, { name: 'ddr', capacity: 2 * lb, cost: 10 }];
+    expect(bandsPlan(p, small, whole, 'test', 0)).toBeUndefined();
+    // Through the planner, the one arena stacked as above (the first solve), then the heuristic's own solves.
+    let now = 0;
+    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
+    const solved: number[] = [];
+    const plan = planTiersWith(p, small, { method: 'greedy-size', deadline }, (q, o) => {
+      solved.push(q.buffers.length);
+      if (solved.length === 1) return { ...solve(q, o), offsets };
+      now = 1e12;
+      return solve(q, o);
+    });
+    expect(solved[0]).toBe(n);
+    expect(solved.length).toBeGreaterThan(1);
+    expect(plan.how).not.toBe('bands');
+    expect(plan.limitCuts![0]).toBe(`the time limit left too little for the heuristic over memories at ${n} buffers, but one arena cut into the memories by address did not fit ddr's capacity: the heuristic ran in the time left`);
+    if (plan.memory.length > 0) expect(verified(p, plan)).toEqual([]);
+  });
+
+  it('bandsOpen: not with a read-only memory, a bounded one before the last, a pinned buffer or one that names its memories', () => {
     expect(bandsOpen(p, memories)).toBe(true);
+    // Every memory bounded: open when their capacities together reach the live bound (else no plan fits at all).
     expect(bandsOpen(p, memories.slice(0, 2))).toBe(false);
+    expect(bandsOpen(p, [memories[0]!, { ...memories[1]!, capacity: liveBound(p) }])).toBe(true);
+    expect(bandsOpen(p, [memories[0]!, memories[2]!, memories[1]!])).toBe(false);
     expect(bandsOpen(p, [...memories.slice(0, 2), { name: 'flash', cost: 1, readOnly: true, capacity: 1 << 30 }, memories[2]!])).toBe(false);
     const with1 = (extra: Partial<Problem['buffers'][number]>): Problem => ({ buffers: [{ ...p.buffers[0]!, ...extra }, ...p.buffers.slice(1)] });
     expect(bandsOpen(with1({ offset: 0 }), memories)).toBe(false);
     expect(bandsOpen(with1({ spillable: false }), memories)).toBe(false);
     expect(bandsOpen(with1({ memories: ['ddr'] }), memories)).toBe(false);
+  });
+
+  it('meetingAny: the placed buffers whose range meets some added one\'s, as the scan of every pair finds them; first fit among them places as among all', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const q = scatteredProblem(600, seed, 150);
+      const placed = q.buffers.flatMap((_, i) => (i % 7 !== 0 ? [i] : []));
+      const add = q.buffers.flatMap((_, i) => (i % 7 === 0 && i % 3 === 0 ? [i] : []));
+      const meets = (i: number, j: number): boolean => q.buffers[i]!.start < q.buffers[j]!.end && q.buffers[j]!.start < q.buffers[i]!.end;
+      expect(meetingAny(q, placed, add)).toEqual(placed.filter((i) => add.some((j) => meets(i, j))));
+      // Offsets of the placed ones: stacked in order (valid: no two share a byte).
+      const base: number[] = new Array<number>(q.buffers.length).fill(0);
+      let top = 0;
+      for (const i of placed) (base[i] = top, (top += q.buffers[i]!.size));
+      const a = base.slice();
+      const b = base.slice();
+      const mems: MemoryTier[] = [{ name: 'ddr', cost: 1, align: 16 }];
+      firstFitInto({ problem: q, memories: mems }, 0, placed, add, a);
+      firstFitInto({ problem: q, memories: mems }, 0, meetingAny(q, placed, add), add, b);
+      expect(b).toEqual(a);
+    }
   });
 });

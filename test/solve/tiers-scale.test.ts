@@ -176,7 +176,11 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
     expect(plan.how).toBe('fill-fastest-first');
     expect(plan.memory.length).toBe(p.buffers.length);
     expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
-    expect(tieredPlanToJson(p, plan).limitCuts).toEqual(['the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan']);
+    // The live bound (20) is what a and b hold together: the bands were tried first (4,096 buffers), and did not fit b.
+    expect(tieredPlanToJson(p, plan).limitCuts).toEqual([
+      'the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan',
+      'the time limit left too little for the heuristic over memories at 4096 buffers, but one arena cut into the memories by address did not fit b\'s capacity: the heuristic ran in the time left',
+    ]);
   });
 
   it('when the limit comes before every memory placed, the rounds end at once: what is above a capacity goes to the last memory, first fit, and the plan verifies', () => {
@@ -206,6 +210,25 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
       expect(u.bound, u.name).toBeGreaterThanOrEqual(liveBound({ buffers: p.buffers.filter((_, i) => plan.memory[i] === m) }));
     });
     expect(plan.usage[2]!.method).toMatch(/\+ first fit$/);
+    expect(plan.limitCuts?.at(-1)).toMatch(/^the time limit came before every memory placed: the \d+ buffers above the capacities of tcm and sram went to ddr, placed first fit among those there$/);
+  });
+
+  it('with a bounded last memory that holds them, the rounds end at once too (first fit there, within its capacity)', () => {
+    // As above, ddr bounded at 4 x the live bound: before, a bounded last memory let the rounds go on past the limit.
+    const p = scatteredProblem(2000, 1);
+    const lb = liveBound(p);
+    const memories: MemoryTier[] = [
+      { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
+      { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
+      { name: 'ddr', capacity: 4 * lb, cost: 10 },
+    ];
+    const solved: number[] = [];
+    const plan = planTiersWith(p, memories, { deadline: expired() }, (q, o) => (solved.push(q.buffers.length), solve(q, o)));
+    expect(solved.length).toBe(3);
+    expect(plan.rounds).toBe(1);
+    expect(plan.how).toBe('greedy');
+    expect(verifyTieredPlan(p, memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors).toEqual([]);
+    plan.usage.forEach((u) => expect(u.used, u.name).toBeLessThanOrEqual(u.capacity!));
     expect(plan.limitCuts?.at(-1)).toMatch(/^the time limit came before every memory placed: the \d+ buffers above the capacities of tcm and sram went to ddr, placed first fit among those there$/);
   });
 

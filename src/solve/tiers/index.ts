@@ -9,7 +9,7 @@ import { chooseTiers, relaxedBound } from '../ilp/tiers.js';
 import { loadGlpk } from '../ilp/glpk.js';
 import { solve, type SolveOptions, type SolveResult } from '../solve.js';
 import { spillPlanner } from '../spill.js';
-import { tiersPlanner, type TierExact, type TieredPlan } from './planner.js';
+import { tiersPlanner, tiersTakeBands, type TierExact, type TieredPlan } from './planner.js';
 
 export { tiersPlanner, type TieredPlan, type TierUsage, type TiersHow, type TierExact, type TiersKnown } from './planner.js';
 export { fillFastestFirst, greedyByDensity, improveAssignment } from './greedy.js';
@@ -35,12 +35,18 @@ export async function planTiers(
   solveOne: (p: Problem, o: SolveOptions) => SolveResult | Promise<SolveResult> = solve,
 ): Promise<TieredPlan> {
   validateMemories(problem, memories);
-  const glpk = await loadGlpk();
-  const exact: TierExact = {
-    choose: (inst, cuts, ms) => chooseTiers(glpk, inst, cuts, ms),
-    relaxed: (inst, ms) => relaxedBound(glpk, inst, ms),
-  };
-  const run = tiersPlanner(problem, memories, options, exact, { spill: spillPlanner });
+  const known = { spill: spillPlanner };
+  // Short of time, the planner cuts one arena into bands and asks nothing of GLPK: not loaded then (if
+  // those do not fit a bounded last memory, the heuristic follows without GLPK, as short of time it would).
+  let exact: TierExact | undefined;
+  if (!tiersTakeBands(problem, memories, options, known)) {
+    const glpk = await loadGlpk();
+    exact = {
+      choose: (inst, cuts, ms) => chooseTiers(glpk, inst, cuts, ms),
+      relaxed: (inst, ms) => relaxedBound(glpk, inst, ms),
+    };
+  }
+  const run = tiersPlanner(problem, memories, options, exact, known);
   let step = run.next();
   while (!step.done) step = run.next(await solveOne(step.value.problem, step.value.options));
   return step.value;

@@ -192,6 +192,36 @@ export const HEURISTIC_MS_PER_BUFFER = 0.085;
 /** Buffers below which the heuristic's way always runs (its rounds take a fraction of a second there). */
 export const BANDS_MIN_BUFFERS = 4096;
 
+/** 2. (asked first) Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory. */
+function isFitCase(problem: Problem, memories: readonly MemoryTier[], known: TiersKnown, tied: boolean): boolean {
+  const k = memories.length;
+  return known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && memories[0]!.cost < memories[1]!.cost && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+}
+
+/**
+ * 0. Whether the planner cuts one arena into bands (./bands.ts): outside fit's case (which keeps to the
+ * limit on its own) and without gaps or aliases, from BANDS_MIN_BUFFERS buffers, when the time left
+ * before `given` is below what the heuristic's way takes at this size (HEURISTIC_MS_PER_BUFFER; 10^5
+ * buffers over three memories took 2.8 x a 3 s limit), and bandsOpen. The clock decides this, so the
+ * plan may then differ from one machine to another (the report says so).
+ */
+function bandsAhead(problem: Problem, memories: readonly MemoryTier[], given: Deadline, fitCase: boolean, tied: boolean): boolean {
+  const n = problem.buffers.length;
+  return !fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories);
+}
+
+/**
+ * Whether tiersPlanner(problem, memories, options, _, known) would, asked now, start by cutting one arena into
+ * bands (bandsAhead): it then needs no GLPK, which planTiers does not load (its module and WASM: time the
+ * limit counts). Memories are assumed valid (validateMemories).
+ */
+export function tiersTakeBands(problem: Problem, memories: readonly MemoryTier[], options: SolveOptions, known: TiersKnown): boolean {
+  const tied = hasTies(problem);
+  if (tied) return false;
+  const given = options.deadline?.within(options.timeLimitMs ?? Infinity) ?? Deadline.in(options.timeLimitMs ?? 10_000);
+  return bandsAhead(problem, memories, given, isFitCase(problem, memories, known, tied), tied);
+}
+
 /** The units in memory m, ascending. */
 const unitsIn = (memory: readonly number[], m: number): number[] => memory.flatMap((x, u) => (x === m ? [u] : []));
 
@@ -226,16 +256,16 @@ export function* tiersPlanner(
   options = { ...options, deadline };
   const limitCuts: string[] = [];
   const k = memories.length;
-  // 2. (asked first) Fit's case: two memories, on chip then an unbounded, dearer DDR; nothing pinned by name or aligned by memory.
-  const fitCase = known.spill !== undefined && !tied && k === 2 && memories[1]!.capacity === undefined && memories[0]!.cost < memories[1]!.cost && (memories[0]!.align ?? 1) === 1 && (memories[1]!.align ?? 1) === 1 && problem.buffers.every((b) => b.memories === undefined);
+  const fitCase = isFitCase(problem, memories, known, tied);
   // 0. Outside fit's case (which keeps to the limit on its own), when the time left is below what the
-  // heuristic's way takes at this size (HEURISTIC_MS_PER_BUFFER; 10^5 buffers over three memories took
-  // 2.8 x a 3 s limit): one arena placed by greedy-size, cut into the memories by address (./bands.ts).
-  // The clock decides this, so the plan may then differ from one machine to another (the report says so).
-  if (!fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories)) {
+  // heuristic's way takes at this size: one arena cut into the memories by address (bandsAhead).
+  if (bandsAhead(problem, memories, given, fitCase, tied)) {
     const whole = yield { problem: { buffers: problem.buffers }, options: { ...options, method: 'greedy-size', deadline: given, validated: true } };
     const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${((n * HEURISTIC_MS_PER_BUFFER) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
-    return bandsPlan(problem, memories, whole, cut, t0);
+    const bands = bandsPlan(problem, memories, whole, cut, t0);
+    if (bands !== undefined) return bands;
+    // A bounded last memory that the top of the arena does not fit: the heuristic's way, in the time left.
+    limitCuts.push(`the time limit left too little for the heuristic over memories at ${n} buffers, but one arena cut into the memories by address did not fit ${memories[k - 1]!.name}'s capacity: the heuristic ran in the time left`);
   }
   const inst = tierInstance(problem, memories);
   // GLPK cannot be stopped while it loads a model, and runs on past its own limit: on a large instance
@@ -453,15 +483,16 @@ export function* tiersPlanner(
    * The end of the rounds when the time limit has come and some memories did not place (`failed`):
    * each failed memory keeps the buffers of this round's placement that lie within its capacity, at
    * their offsets (a part of a valid placement is one), and the buffers above it go to the last memory,
-   * unbounded, first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
+   * first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
    * pass, where more rounds (each places every memory again: ~1.5 s at 10^5 buffers) would run past
-   * the limit. Undefined when that is not open: the last memory bounded or read-only, gaps or aliases
+   * the limit. Undefined when that is not open: the last memory read-only, or bounded and not holding
+   * them within its capacity, gaps or aliases
    * (units of several buffers), or a buffer to move that is pinned or may not live there; the rounds
    * then go on (demoting every buffer above a capacity at once, as before).
    */
   const closeInLast = (unitMemory: number[], results: readonly (SolveResult | undefined)[], failed: readonly number[]): TieredPlan | undefined => {
     const last = k - 1;
-    if (tied || memories[last]!.capacity !== undefined || memories[last]!.readOnly === true) return undefined;
+    if (tied || memories[last]!.readOnly === true) return undefined;
     const offsets = new Array<number>(n).fill(0);
     const kept: number[][] = [];
     const moved: number[] = [];
@@ -483,6 +514,8 @@ export function* tiersPlanner(
     const memory = unitMemory.slice();
     for (const i of moved) memory[inst.unitOf[i]!] = last;
     const lastPeak = firstFitInto(inst, last, kept[last]!, moved, offsets);
+    // A bounded last memory must hold them all (else the rounds go on).
+    if (lastPeak > (memories[last]!.capacity ?? Infinity)) return undefined;
     const placed = memories.map((mem, m) => {
       const r = results[m];
       if (mem.readOnly === true) return readOnlyPlaced(kept[m]!);
