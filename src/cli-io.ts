@@ -259,7 +259,13 @@ export function readInput(file: string): Uint8Array {
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return fail(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    // Node decodes the command line as UTF-8, each invalid byte becoming U+FFFD: a file whose name is not
+    // valid UTF-8 (`bad\xff.csv`) is looked for under another name, and is not found.
+    if (code === 'ENOENT' && file.includes('\ufffd')) {
+      return fail('cannot read: the file name is not valid UTF-8 as given (each invalid byte shows as \ufffd), which arenapack cannot open by that name; rename the file (e.g. with convmv or mv) and try again');
+    }
+    return fail(`cannot read (${code})`);
   }
   try {
     const st = fstatSync(fd);

@@ -5,7 +5,8 @@
  * files whose names hold those characters. The JSON carries the name as given (as it carries tensor
  * names), JSON's own escapes keeping every control character out of the text.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliRunner } from './helpers/cli.js';
@@ -125,5 +126,18 @@ describe('JSON outputs escape C1 controls and bidi marks (issue #10: JSON.string
     expect(ids(spill.out)).toEqual([ID, 'b']);
     expect(ids(tiers.out)).toEqual([ID, 'b']);
     expect((JSON.parse(several.out) as { plan: { buffers: { id: string }[] } }[]).map((e) => e.plan.buffers[0]!.id)).toEqual([ID, ID]);
+  });
+});
+
+describe('a file name that is not valid UTF-8 (issue #10: reported as ENOENT though the file exists)', () => {
+  it('says so plainly: the name is not valid UTF-8, rename it (exit 2)', () => {
+    const { cli, dir: where } = cliRunner('arenapack-utf8-');
+    // The name's bytes as the shell passes them: b a d 0xff . c s v (Node decodes 0xff as U+FFFD).
+    writeFileSync(Buffer.concat([Buffer.from(`${where}/bad`), Buffer.from([0xff]), Buffer.from('.csv')]), 'id,lower,upper,size\na,0,2,10\n');
+    const r = spawnSync('sh', ['-c', `"$0" "$1" plan "$(printf '%s/bad\\377.csv' "$2")"`, process.execPath, cli, where], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bad\ufffd.csv: cannot read: the file name is not valid UTF-8 as given');
+    expect(r.stderr).toContain('rename the file');
+    expect(r.stderr).not.toContain('ENOENT');
   });
 });
