@@ -4,7 +4,7 @@
  * the model readers, GLPK, the tiers planner and the workers only when a command needs them.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { alignOption, batchOption, repeatable, UsageError } from './cli-io.js';
+import { alignOption, batchOption, leaveParseNote, repeatable, UsageError } from './cli-io.js';
 import { parseMemorySpec } from './format/memory-spec.js';
 import { INPLACE_KINDS, type InplaceKind } from './graph/inplace.js';
 import type { MemoryTier } from './problem/types.js';
@@ -12,7 +12,10 @@ import type { MemoryTier } from './problem/types.js';
 /** One `--memory` flag (see parseMemorySpec), added to the ones before it. Memories are listed fastest first. */
 export const memoryOption = repeatable(function memoryOption(value: string, all: MemoryTier[] = []): MemoryTier[] {
   try {
-    return [...all, parseMemorySpec(value, all.length)];
+    const notes: string[] = [];
+    const mem = parseMemorySpec(value, all.length, notes);
+    for (const note of notes) leaveParseNote(`--${note}`);
+    return [...all, mem];
   } catch (e) {
     const msg = (e as Error).message;
     throw new UsageError(`--memory${msg.startsWith('"') ? ':' : ''} ${msg}`);

@@ -2,7 +2,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isPrefix, MAX_PREFIX } from './export/c-header.js';
-import { formatBytes, formatBytesExact, parseSize } from './format/bytes.js';
+import { formatBytesExact, parseSize, sizeUnitNote } from './format/bytes.js';
 import { excerpt, printable, terminalSafe } from './format/printable.js';
 import { InputError } from './problem/errors.js';
 import type { MemoryTier, Problem } from './problem/types.js';
@@ -154,6 +154,24 @@ export function refuseRepeatedOptions(cmd: Command): Command {
   return cmd;
 }
 
+/**
+ * Notes the flags' parsers leave for the command to print (a size's unit, sizeUnitNote): printed by
+ * takeParseNotes once every flag is parsed, so a command line refused while parsing (`--capacity 1K
+ * --capacity 2K`: given twice) prints its refusal alone.
+ */
+const parseNotes: string[] = [];
+
+/** Leaves a note for the command to print once its flags are parsed (see takeParseNotes). */
+export function leaveParseNote(note: string | undefined): void {
+  if (note !== undefined) parseNotes.push(note);
+}
+
+/** The notes the flags' parsers left, in the order given, and forgets them. */
+export function takeParseNotes(): string[] {
+  return parseNotes.splice(0, parseNotes.length);
+}
+
+/** The parser of --capacity: a size (parseSize), its unit's note left for the command (capacityUnitNote). */
 export function sizeOption(value: string): number {
   let bytes: number;
   try {
@@ -161,8 +179,7 @@ export function sizeOption(value: string): number {
   } catch (e) {
     throw new UsageError(`--capacity: ${(e as Error).message}`);
   }
-  const note = capacityUnitNote(value, bytes);
-  if (note !== undefined) process.stderr.write(`arenapack: note: ${note}\n`);
+  leaveParseNote(capacityUnitNote(value, bytes));
   return bytes;
 }
 
@@ -173,11 +190,7 @@ export function sizeOption(value: string): number {
  * and for KiB, MiB, GiB (one reading).
  */
 export function capacityUnitNote(value: string, bytes: number): string | undefined {
-  const unit = /([a-zA-Z]+)\s*$/.exec(value)?.[1]?.toLowerCase();
-  const other: Record<string, string> = { kb: 'KiB (x 1024)', mb: 'MiB (x 1024^2)', gb: 'GiB (x 1024^3)', k: 'KB (x 1000)', m: 'MB (x 1000^2)', g: 'GB (x 1000^3)' };
-  if (unit === undefined || other[unit] === undefined) return undefined;
-  const decimal = unit.endsWith('b');
-  return `--capacity ${value.trim()} is ${bytes} B (${formatBytes(bytes)}): ${unit.toUpperCase()} is ${decimal ? 'decimal' : 'binary, as linker scripts read it'}; write ${other[unit]} for the ${decimal ? 'binary' : 'decimal'} size`;
+  return sizeUnitNote('--capacity', value, bytes);
 }
 
 /** The largest --time-limit, seconds: about 11.6 days (timers in Node and browsers hold at most 2^31 - 1 ms). */
@@ -246,7 +259,13 @@ export function readInput(file: string): Uint8Array {
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return fail(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    // Node decodes the command line as UTF-8, each invalid byte becoming U+FFFD: a file whose name is not
+    // valid UTF-8 (`bad\xff.csv`) is looked for under another name, and is not found.
+    if (code === 'ENOENT' && file.includes('\ufffd')) {
+      return fail('cannot read: the file name is not valid UTF-8 as given (each invalid byte shows as \ufffd), which arenapack cannot open by that name; rename the file (e.g. with convmv or mv) and try again');
+    }
+    return fail(`cannot read (${code})`);
   }
   try {
     const st = fstatSync(fd);

@@ -32,6 +32,8 @@ import { progressReporter } from './cli-progress.js';
 import type { InplaceKind } from './graph/inplace.js';
 import { formatInplaceSaving, inplaceSaving, type InplaceSaving } from './export/inplace-report.js';
 import { checkOutputPaths, EXIT_NO_FIT, readInput, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
+import { plural, verb } from './format/plural.js';
+import { stringifyJson } from './format/json-text.js';
 
 /** Options of the model importers, as the command line gives them. */
 export interface ModelFlags {
@@ -155,7 +157,7 @@ export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions,
   if (opts.writeTflite !== undefined && spilled >= 0) {
     // TFLM's offline plan holds one arena offset per tensor: it has no notion of a second memory.
     throw new UsageError(
-      `--write-tflite: subgraph ${spilled} spills ${planned.results[spilled]!.spill!.spilled.length} buffer(s) to DDR to fit --capacity, ` +
+      `--write-tflite: subgraph ${spilled} spills ${plural(planned.results[spilled]!.spill!.spilled.length, 'buffer')} to DDR to fit --capacity, ` +
         `and TFLite Micro's offline plan has no place for a DDR arena; nothing was written. ` +
         `Write the plan without --capacity (or with one it fits), or use --header / --out for the two arenas`,
     );
@@ -208,7 +210,7 @@ export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions,
   // --inplace: the same model planned without it, the same way, for the bytes it saved.
   const inplace = opts.inplace !== undefined && opts.inplace.length > 0 ? inplaceSavingOf(path, bytes, model, opts, method, planned, end) : undefined;
   if (inplace !== undefined) Object.assign(json, { inplace });
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  if (opts.json) process.stdout.write(stringifyJson(json, undefined, 2) + '\n');
   else {
     const heads = tflm ? { head: tflm.head, runtimeDefault: tflm.runtimeDefault } : undefined;
     process.stdout.write(terminalSafe(formatModelReport(model, results, baselines, heads, { verbose: opts.verbose ?? false, hints: hints.map((h) => h.text), arena: arenaOpts, offsets })));
@@ -224,7 +226,7 @@ export function warnUnaligned(written: string, offsets: readonly (readonly numbe
   const unaligned = offsets.flat().filter((o) => o >= 0 && o % TFLM_ALIGNMENT !== 0).length;
   if (unaligned === 0) return;
   process.stderr.write(
-    `WARNING: ${written}: ${unaligned} tensor offset(s) are not multiples of ${TFLM_ALIGNMENT} (planned with --align ${align}); ` +
+    `WARNING: ${written}: ${plural(unaligned, 'tensor offset')} ${verb(unaligned, 'is not a multiple', 'are not multiples')} of ${TFLM_ALIGNMENT} (planned with --align ${align}); ` +
       `TensorFlow Lite Micro expects ${TFLM_ALIGNMENT}-byte-aligned tensor data: plan with the default --align ${TFLM_ALIGNMENT}\n`,
   );
 }
@@ -313,7 +315,7 @@ export function runInspect(file: string, opts: InspectOptions): number {
       }),
       operators: sg.operators ?? [],
     }));
-    process.stdout.write(JSON.stringify({ model: model.file, format: model.format, subgraphs }, null, 2) + '\n');
+    process.stdout.write(stringifyJson({ model: model.file, format: model.format, subgraphs }, undefined, 2) + '\n');
   } else process.stdout.write(terminalSafe(formatInspect(model, view)));
   return 0;
 }

@@ -19,6 +19,7 @@ import { Deadline, defaultTimeLimitMs } from './solve/deadline.js';
 import type { MethodName, Portfolio } from './solve/methods.js';
 import { checkOutputPaths, timeLimitMs, UsageError, writeAllAtomic } from './cli-io.js';
 import { planTflm, planWithProgress, readModel, warnUnaligned, type PlanOptions } from './cli-model.js';
+import { stringifyJson } from './format/json-text.js';
 
 /** The plan command's options as --shared-arena sees them (the flags it refuses included). */
 export interface SharedArenaOptions extends PlanOptions {
@@ -141,7 +142,7 @@ export function runPlanSharedArena(files: readonly string[], opts: SharedArenaOp
   if (opts.header !== undefined) outputs.push([opts.header, sharedArenaHeader(shared, opts.prefix ?? SHARED_PREFIX, models.map((m) => m.header))]);
   for (const [i, path] of (written ?? []).entries()) outputs.push([path, models[i]!.written!]);
   writeAllAtomic(outputs);
-  if (opts.json) process.stdout.write(JSON.stringify(sharedArenaJson(shared, pointerBits, models.map((m) => m.json)), null, 2) + '\n');
+  if (opts.json) process.stdout.write(stringifyJson(sharedArenaJson(shared, pointerBits, models.map((m) => m.json)), undefined, 2) + '\n');
   else process.stdout.write(terminalSafe(formatSharedArenaReport(shared, pointerBits)));
   return 0;
 }

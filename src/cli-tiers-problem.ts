@@ -11,6 +11,7 @@ import { EXIT_NO_FIT, UsageError, writeAllAtomic } from './cli-io.js';
 import type { Deadline } from './solve/deadline.js';
 import type { SolveOptions } from './solve/solve.js';
 import { planTiers, type TieredPlan } from './solve/tiers/index.js';
+import { stringifyJson } from './format/json-text.js';
 
 /** What the tiers run takes from the plan command's options. */
 export interface TiersRunOptions {
@@ -31,7 +32,7 @@ export async function runPlanTiers(file: string, read: ReadProblem, memories: re
     if (plan.memory.length === 0) throw new UsageError(`--out ${opts.out}: no plan over the memories to write (${plan.failure ?? plan.status}); nothing was written`);
     writeAllAtomic([[opts.out, tieredOutText(opts.out, read.all, whole, json)]]);
   }
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  if (opts.json) process.stdout.write(stringifyJson(json, undefined, 2) + '\n');
   else process.stdout.write(terminalSafe(problemTiersText(file, read, plan)));
   return plan.memory.length === 0 ? EXIT_NO_FIT : 0;
 }

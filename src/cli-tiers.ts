@@ -17,6 +17,8 @@ import { firstMemoryPlans, isWeightBuffer, planModelTiers, tailFillsFirst, tflmT
 import { formatBytesExact } from './format/bytes.js';
 import { subgraphTitle } from './export/labels.js';
 import { Deadline as DeadlineClock, defaultTimeLimitMs } from './solve/deadline.js';
+import { plural, verb } from './format/plural.js';
+import { stringifyJson } from './format/json-text.js';
 
 export { memoryOption } from './cli-flags.js';
 // The CSV/JSON side lives in its own module, which loads none of the model readers (a CSV run starts faster).
@@ -103,7 +105,7 @@ export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: P
     if (opts.out !== undefined) {
       const sg0 = withTraffic(model.subgraphs[0]!, memories);
       const csv = opts.out.toLowerCase().endsWith('.csv');
-      outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : JSON.stringify(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
+      outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : stringifyJson(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
     if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans, tflm)]);
     if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm !== undefined ? { tflm } : {}) })]);
@@ -116,7 +118,7 @@ export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: P
       }
       if (elsewhere > 0) {
         throw new UsageError(
-          `--write-tflite: ${elsewhere} buffer(s) live outside the first memory "${first}", and TFLite Micro's offline plan has one arena; nothing was written. ` +
+          `--write-tflite: ${plural(elsewhere, 'buffer')} ${verb(elsewhere, 'lives', 'live')} outside the first memory "${first}", and TFLite Micro's offline plan has one arena; nothing was written. ` +
             `Use --header for each tensor's memory and offset (runtimes with several arenas), or give "${first}" room for everything`,
         );
       }
@@ -132,7 +134,7 @@ export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: P
     process.stderr.write(`arenapack: ${terminalSafe(message)}\n`);
   }
   writeAllAtomic(outputs);
-  if (opts.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  if (opts.json) process.stdout.write(stringifyJson(json, undefined, 2) + '\n');
   else process.stdout.write(terminalSafe(modelTiersText(file, model, plans, opts.weights === true || opts.includeWeights === true, tflm)));
   return ok && tflm?.fits !== false ? 0 : EXIT_NO_FIT;
 }
@@ -143,7 +145,7 @@ export const tiersTflmOptions = (opts: Pick<PlanOptions, 'pointerBits' | 'kernel
 /** The lines that say how a TFLite model's TFLM arena sits in the first memory (tflmTiers). */
 function tflmLines(t: TflmTiers): string[] {
   const unknown = t.tailUnknown.length > 0 ? `, a lower bound: no rule for ${t.tailUnknown.join(', ')}` : '';
-  const scratch = t.scratchRequests > 0 ? ` with the kernels' scratch (${t.scratchRequests} request(s))` : '';
+  const scratch = t.scratchRequests > 0 ? ` with the kernels' scratch (${plural(t.scratchRequests, 'request')})` : '';
   const where = t.single ? "TFLM's head" : `the arena in "${t.memory}" (the subgraphs stacked, room kept for the scratch)`;
   const lines = [
     `TFLite Micro's arena is in "${t.memory}": ${where}${scratch} ${formatBytesExact(t.head)} + tail ${formatBytesExact(t.tail)} (estimate${unknown}) = ${formatBytesExact(t.total)}` +
@@ -166,7 +168,7 @@ export function modelTiersText(file: string, model: ImportedModel, plans: readon
   if (ok) {
     const elsewhere = plans.reduce((s, p) => s + p.memory.filter((m) => m !== 0 && memories[m]!.readOnly !== true).length, 0);
     const copied = plans.reduce((s, p) => s + (p.copyInBytes ?? 0), 0);
-    tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${model.subgraphs.length} subgraph(s) (weights: size x (1 + readers) per tensor${constants ? ', size x readers per constant' : ''})`);
+    tail.push(`${file}: traffic cost ${plans.reduce((s, p) => s + p.cost, 0)} over ${plural(model.subgraphs.length, 'subgraph')} (weights: size x (1 + readers) per tensor${constants ? ', size x readers per constant' : ''})`);
     const flash = memories.find((mem) => mem.readOnly === true);
     if (flash !== undefined) {
       const stay = plans.reduce((s, p) => s + p.memory.filter((m) => memories[m]!.readOnly === true).length, 0);
@@ -180,7 +182,7 @@ export function modelTiersText(file: string, model: ImportedModel, plans: readon
           ? "TFLite Micro reads weights in place from the model: with weights copied out of flash, --write-tflite is refused: --header gives each tensor's memory and offset"
           : elsewhere === 0
             ? `TFLite Micro: everything is in "${memories[0]!.name}": --write-tflite writes the offline plan as usual`
-            : `TFLite Micro: ${elsewhere} buffer(s) live outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
+            : `TFLite Micro: ${plural(elsewhere, 'buffer')} ${verb(elsewhere, 'lives', 'live')} outside "${memories[0]!.name}"; its offline plan has one arena, so --write-tflite is refused: --header gives each tensor's memory and offset`,
       );
     }
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkCapacities, checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
+import { takeParseNotes, checkCapacities, checkOutputPaths, planDeadline, EXIT_INPUT, internalErrorText, EXIT_NO_FIT, intOption, MAX_SEED, noSpillWithoutCapacity, prefixOption, readInput, refuseRepeatedOptions, secondsOption, sizeOption, timeLimitMs, UsageError, withoutStdout, writeAllAtomic } from './cli-io.js';
 import type { ConvertOptions, InspectOptions, PlanOptions } from './cli-model.js';
 import { memoryOption, withModelFlags } from './cli-flags.js';
 import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
@@ -121,6 +121,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
     if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);
+  for (const note of read.notes) process.stderr.write(`arenapack: note: ${note}\n`);
   const problem = read.problem;
   // Memory tiers: from --memory flags, or the JSON problem's own "memories".
   const memories = opts.memory ?? problem.memories;
@@ -254,6 +255,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
     if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
+    // How the sizes' units were read (--capacity, --memory), once every flag is parsed: a refused command line prints none.
+    for (const note of takeParseNotes()) process.stderr.write(`arenapack: note: ${note}\n`);
     if (opts.sharedArena) {
       code = (await import('./cli-shared-arena.js')).runPlanSharedArena(files, opts);
       return;

@@ -223,7 +223,7 @@ function tailFillsPlan(memories: readonly MemoryTier[], capacity: number, tail: 
     bound: Infinity,
     gap: Infinity,
     status: 'infeasible',
-    how: 'all-first',
+    how: 'checked',
     rounds: 0,
     baselineCost: Infinity,
     failure:

@@ -5,7 +5,8 @@
  * files whose names hold those characters. The JSON carries the name as given (as it carries tensor
  * names), JSON's own escapes keeping every control character out of the text.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliRunner } from './helpers/cli.js';
@@ -90,5 +91,53 @@ describe('file names with control characters are shown escaped', () => {
     clean(r.err);
     expect(r.out).toContain(`spill${SHOWN}.csv`);
     expect(r.out).toContain(`model${SHOWN}.tflite`);
+  });
+});
+
+describe('JSON outputs escape C1 controls and bidi marks (issue #10: JSON.stringify leaves them raw)', () => {
+  /** An id with NEL and CSI (C1), a right-to-left override, an isolate, DEL. */
+  const ID = 'r\u0085s\u009b2J\u202et\u2066u\u007fv';
+  /** Characters that must not stand raw in a JSON text the CLI writes. */
+  const RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const csv = file('c1.csv', `id,lower,upper,size\n${ID},0,2,64\nb,1,3,32\n`);
+  const ids = (text: string): string[] => (JSON.parse(text) as { buffers: { id: string }[] }).buffers.map((b) => b.id);
+
+  it('plan --json, --out .json, --trace: escaped as \\uXXXX, the id the same when parsed', () => {
+    const out = join(dir, 'c1.plan.json');
+    const trace = join(dir, 'c1.trace.json');
+    const r = run('plan', csv, '--json', '--out', out, '--trace', trace);
+    expect(r.code).toBe(0);
+    for (const text of [r.out, readFileSync(out, 'utf8'), readFileSync(trace, 'utf8')]) expect(text).not.toMatch(RAW);
+    for (const text of [r.out, readFileSync(out, 'utf8')]) expect(text).toContain('r\\u0085s\\u009b2J\\u202et\\u2066u\\u007fv');
+    expect(ids(r.out)).toEqual([ID, 'b']);
+    expect(ids(readFileSync(out, 'utf8'))).toEqual([ID, 'b']);
+    JSON.parse(readFileSync(trace, 'utf8'));
+  });
+
+  it('--capacity, memory tiers, several files with --json: the same', () => {
+    const spill = run('plan', csv, '--capacity', '64', '--json');
+    const tiers = run('plan', csv, '--memory', 'sram=64:1', '--memory', 'ddr:5', '--json');
+    const several = run('plan', csv, csv, '--json');
+    for (const r of [spill, tiers, several]) {
+      expect(r.code).toBe(0);
+      expect(r.out).not.toMatch(RAW);
+      expect(r.out).toContain('r\\u0085s\\u009b2J\\u202et\\u2066u\\u007fv');
+    }
+    expect(ids(spill.out)).toEqual([ID, 'b']);
+    expect(ids(tiers.out)).toEqual([ID, 'b']);
+    expect((JSON.parse(several.out) as { plan: { buffers: { id: string }[] } }[]).map((e) => e.plan.buffers[0]!.id)).toEqual([ID, ID]);
+  });
+});
+
+describe('a file name that is not valid UTF-8 (issue #10: reported as ENOENT though the file exists)', () => {
+  it('says so plainly: the name is not valid UTF-8, rename it (exit 2)', () => {
+    const { cli, dir: where } = cliRunner('arenapack-utf8-');
+    // The name's bytes as the shell passes them: b a d 0xff . c s v (Node decodes 0xff as U+FFFD).
+    writeFileSync(Buffer.concat([Buffer.from(`${where}/bad`), Buffer.from([0xff]), Buffer.from('.csv')]), 'id,lower,upper,size\na,0,2,10\n');
+    const r = spawnSync('sh', ['-c', `"$0" "$1" plan "$(printf '%s/bad\\377.csv' "$2")"`, process.execPath, cli, where], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bad\ufffd.csv: cannot read: the file name is not valid UTF-8 as given');
+    expect(r.stderr).toContain('rename the file');
+    expect(r.stderr).not.toContain('ENOENT');
   });
 });

@@ -106,6 +106,30 @@ describe('--capacity in a unit read two ways (issue #10: 2M as linker scripts vs
     for (const plain of ['2MiB', '1536KiB', '2097152', '2097152B']) expect(capacityUnitNote(plain, 1)).toBeUndefined();
   });
 
+  it('one rule and one note for every size: --memory, a JSON problem\'s "capacity" and memories; a refused command line prints no note', () => {
+    const { run, file } = cliRunner('arenapack-units-all-');
+    const csv = file('u.csv', 'id,lower,upper,size\na,0,2,1000\nb,1,3,2000\n');
+    const mem = run('plan', csv, '--memory', 'sram=2M:1', '--memory', 'ddr=4mb:5', '--memory', 'psram:20');
+    expect(mem.code).toBe(0);
+    expect(mem.err).toBe(
+      'arenapack: note: --memory sram: 2M is 2097152 B (2.00 MiB): M is binary, as linker scripts read it; write MB (x 1000^2) for the decimal size\n' +
+        'arenapack: note: --memory ddr: 4mb is 4000000 B (3.81 MiB): MB is decimal; write MiB (x 1024^2) for the binary size\n',
+    );
+    const cap = file('c.json', JSON.stringify({ capacity: '2M', buffers: [{ id: 'a', start: 0, end: 2, size: 1000 }] }));
+    const c = run('plan', cap, '--json');
+    expect(c.code).toBe(0);
+    expect(c.err).toBe(`arenapack: note: ${cap}: "capacity" 2M is 2097152 B (2.00 MiB): M is binary, as linker scripts read it; write MB (x 1000^2) for the decimal size\n`);
+    expect((JSON.parse(c.out) as { capacity: number }).capacity).toBe(2097152);
+    const mems = file('m.json', JSON.stringify({ memories: [{ name: 'sram', capacity: '64KB', cost: 1 }, { name: 'ddr', cost: 5 }], buffers: [{ id: 'a', start: 0, end: 2, size: 1000 }] }));
+    const m = run('plan', mems);
+    expect(m.code).toBe(0);
+    expect(m.err).toBe(`arenapack: note: ${mems}: memory "sram" "capacity" 64KB is 64000 B (62.50 KiB): KB is decimal; write KiB (x 1024) for the binary size\n`);
+    const twice = run('plan', csv, '--capacity', '1K', '--capacity', '2K');
+    expect(twice.code).toBe(2);
+    expect(twice.err).not.toMatch(/note/);
+    expect(twice.err).toMatch(/--capacity is given twice/);
+  });
+
   it('the report shows the capacity in bytes, and a note on stderr what 4MB and 2M were taken as', () => {
     const { run, file } = cliRunner('arenapack-units-');
     const csv = file('u.csv', 'id,lower,upper,size\na,0,2,1000\nb,1,3,2000\n');

@@ -361,6 +361,10 @@ describe('plan A B ... --memory --jobs N', () => {
     const none = run('plan', csv, model, '--memory', 'a=16:1', '--memory', 'b=16:2', '--jobs', '2');
     expect(none.code).toBe(3);
     expect(none.out).toMatch(/does NOT fit/);
+    // No plan, no arena and no bound on one: '-' in the summary, not 0 B (issue #10).
+    const summary = none.out.slice(none.out.indexOf('summary:'));
+    for (const name of ['jobs.csv', 'jobs.tflite']) expect(summary).toMatch(new RegExp(`${name} +- +- +(infeasible|unknown) +does NOT fit`));
+    expect(summary).not.toMatch(/\b0 B/);
     expect(run('plan', csv, model, ...mems, '--capacity', '1KiB').err).toMatch(/--capacity does not go with --memory/);
   });
 });

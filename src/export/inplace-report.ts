@@ -1,6 +1,7 @@
 import { formatBytesBoth } from '../format/bytes.js';
 import type { InplaceKind } from '../graph/inplace.js';
 import type { ImportedModel } from '../import/model.js';
+import { plural } from '../format/plural.js';
 
 /** What `--inplace` saved on a model: the arena with and without it, planned the same way (bytes). */
 export interface InplaceSaving {
@@ -28,7 +29,7 @@ export function inplaceSaving(model: ImportedModel, kinds: readonly InplaceKind[
  * `  --inplace elementwise: 3 tensor(s); arena 768 B, 1.00 KiB (1024 B) without: 256 B saved`.
  */
 export function formatInplaceSaving(file: string, s: InplaceSaving): string {
-  const what = s.kinds.map((k) => `--inplace ${k}: ${s.tensors[k] ?? 0} tensor(s)`).join(', ');
+  const what = s.kinds.map((k) => `--inplace ${k}: ${plural(s.tensors[k] ?? 0, 'tensor')}`).join(', ');
   const verdict = s.saved > 0 ? `${formatBytesBoth(s.saved)} saved` : s.saved === 0 ? 'nothing saved' : `${formatBytesBoth(-s.saved)} more (the heuristics placed the tied blocks worse)`;
   return `${file}: in place (the model planned again without --inplace, the same way)\n  ${what}; arena ${formatBytesBoth(s.with)}, ${formatBytesBoth(s.without)} without: ${verdict}\n`;
 }

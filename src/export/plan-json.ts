@@ -4,6 +4,7 @@ import type { Gap, Memory, MethodResult, PlanStatus, Problem } from '../problem/
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
 import { peakFacts, problemBaseline, type Baseline } from './report.js';
+import { stringifyJson } from '../format/json-text.js';
 
 /** One "to fit" hint in the JSON (src/problem-fit-hints.ts, src/model-fit-hints.ts). */
 export interface FitHintJson {
@@ -132,7 +133,7 @@ export function planToJson(problem: Problem, result: PlanResult, baseline?: Base
  * writes the same bytes (the timings stay in `--json` on stdout).
  */
 function planFileText(json: object): string {
-  return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
+  return stringifyJson(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
 }
 
 /**

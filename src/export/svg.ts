@@ -347,7 +347,7 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
       panels.push({
         ...base,
         head,
-        figures: `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${n(bufs.length)}, ${maxOf(bufs.map((b) => b.end), 0)} steps`,
+        figures: `arena ${formatBytesExact(plan.peak)}, lower bound ${formatBytes(bound)}, ${n(bufs.length)}, ${plural(maxOf(bufs.map((b) => b.end), 0), 'step')}`,
         id: `subgraph-${s}`,
         idx: all,
         peak: plan.peak,

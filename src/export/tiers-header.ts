@@ -68,7 +68,7 @@ export function tieredHeader(model: ImportedModel, plans: readonly TieredPlan[],
   model.subgraphs.forEach((sg, s) => {
     const plan = plans[s]!;
     lines.push('');
-    lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${sg.problem.buffers.length} buffers, traffic cost ${plan.cost} (${plan.status === 'optimal' ? 'proven best' : `feasible, lower bound ${plan.bound}`}) */`);
+    lines.push(`/* subgraph ${s}${sg.name ? ` "${comment(sg.name)}"` : ''}: ${plural(sg.problem.buffers.length, 'buffer')}, traffic cost ${plan.cost} (${plan.status === 'optimal' ? 'proven best' : `feasible, lower bound ${plan.bound}`}) */`);
     const bases = memories.map((_, m) => tierBase(plans.slice(0, s), m));
     memories.forEach((mem, m) => {
       if (mem.readOnly === true) return;

@@ -7,6 +7,7 @@ import type { Problem } from '../problem/types.js';
 import type { TieredPlan, TierUsage } from '../solve/tiers/planner.js';
 import { solutionToCsv } from './csv.js';
 import { plural } from '../format/plural.js';
+import { stringifyJson } from '../format/json-text.js';
 
 /** A tiered plan as `--json` prints it. Keys beyond these may be added, never taken away. */
 export interface TieredPlanJson {
@@ -102,7 +103,7 @@ export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlan
 export function tieredOutText(path: string, problem: Problem, plan: TieredPlan, json: TieredPlanJson): string {
   // A buffer in a read-only memory (flash) has no planned offset: -1, as TFLM's offline plan writes for constants.
   if (path.toLowerCase().endsWith('.csv')) return solutionToCsv(problem, plan.offsets.map((o, i) => (plan.memories[plan.memory[i]!]!.readOnly === true ? -1 : o)), memoryNames(plan));
-  return JSON.stringify(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
+  return stringifyJson(json, (key, value: unknown) => (key === 'timeMs' ? undefined : value), 2) + '\n';
 }
 
 const HOW_TEXT: Record<TieredPlan['how'], string> = {
@@ -112,6 +113,7 @@ const HOW_TEXT: Record<TieredPlan['how'], string> = {
   greedy: 'greedy by traffic per byte + local search',
   'fill-fastest-first': 'the fill-fastest-first baseline',
   bands: 'one arena cut into the memories by address (the time limit)',
+  checked: 'proven before any search',
 };
 
 const percent = (cost: number, bound: number): string => (bound > 0 ? `${(((cost - bound) / bound) * 100).toFixed(2)}%` : '-');

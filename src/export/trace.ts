@@ -16,6 +16,7 @@ import type { Bytes, Problem } from '../problem/types.js';
 import { printable } from '../format/printable.js';
 import { baseName } from './labels.js';
 import { maxOf, pushAll } from '../problem/extent.js';
+import { stringifyJson } from '../format/json-text.js';
 
 /** Microseconds per step on the trace's time axis: a step reads as 1 ms in the viewer. */
 export const TRACE_US_PER_STEP = 1000;
@@ -170,4 +171,4 @@ export function modelTrace(model: ImportedModel, plans: readonly TracePlan[]): T
 
 /** The trace as the file's text: JSON, one event per line. */
 export const traceText = (t: Trace): string =>
-  `{"traceEvents":[\n${t.traceEvents.map((e) => JSON.stringify(e)).join(',\n')}\n],"displayTimeUnit":${JSON.stringify(t.displayTimeUnit)},"otherData":${JSON.stringify(t.otherData)}}\n`;
+  `{"traceEvents":[\n${t.traceEvents.map((e) => stringifyJson(e)).join(',\n')}\n],"displayTimeUnit":${stringifyJson(t.displayTimeUnit)},"otherData":${stringifyJson(t.otherData)}}\n`;

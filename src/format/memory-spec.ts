@@ -7,7 +7,7 @@
  */
 import type { MemoryTier } from '../problem/types.js';
 import { MEMORY_NAME } from '../problem/validate.js';
-import { parseSize } from './bytes.js';
+import { parseSize, sizeUnitNote } from './bytes.js';
 import { plural } from './plural.js';
 
 /** A cost as written: digits, then an optional fraction (`.` and digits). */
@@ -29,8 +29,9 @@ const shown = (field: string): string => (field === '' ? 'an empty field' : `"${
  * a size parseSize refuses (`-0`, `0`, `lots`), a cost that is not digits with an optional fraction
  * (`-0`, `+1`, `1e3`, `0x10`, ` 1`, `Infinity`).
  * Throws an Error naming the spec and the field that is wrong (a size's error names the memory).
+ * `notes`, when given, receives the note for a size written with a unit read two ways (sizeUnitNote).
  */
-export function parseMemorySpec(value: string, position: number): MemoryTier {
+export function parseMemorySpec(value: string, position: number, notes?: string[]): MemoryTier {
   const spec = value.trim();
   const fail = (why: string): never => {
     throw new Error(`"${spec}": ${why} (NAME=SIZE[:COST] or NAME:COST, e.g. dtcm=64KiB:1, psram:20)`);
@@ -72,6 +73,8 @@ export function parseMemorySpec(value: string, position: number): MemoryTier {
     } catch (e) {
       throw new Error(`${name}: ${(e as Error).message}`);
     }
+    const note = sizeUnitNote(`memory ${name}:`, size, mem.capacity);
+    if (note !== undefined) notes?.push(note);
   }
   if (cost !== undefined) {
     if (!COST.test(cost)) fail(`the cost "${cost}" is not a non-negative number written with digits (0, 20, 2.5: no sign, exponent or spaces)`);
@@ -85,12 +88,12 @@ export function parseMemorySpec(value: string, position: number): MemoryTier {
 /**
  * A comma-separated list of memories, fastest first: `dtcm=64KiB:1, sram=512KiB:2, psram:20`. Blank
  * text is no memories; an empty item between commas (`a:1,,b:2`, a comma first or last) is an error
- * naming its place, as each spec's own errors are (parseMemorySpec).
+ * naming its place, as each spec's own errors are (parseMemorySpec). `notes`: as parseMemorySpec's.
  */
-export function parseMemoryList(text: string): MemoryTier[] {
+export function parseMemoryList(text: string, notes?: string[]): MemoryTier[] {
   if (text.trim() === '') return [];
   const items = text.split(',');
   const blank = items.findIndex((s) => s.trim() === '');
   if (blank >= 0) throw new Error(`"${text.trim()}": memory ${blank + 1} of ${items.length} is empty (a comma ${blank === 0 ? 'first' : blank === items.length - 1 ? 'last' : 'after another'}); list NAME=SIZE[:COST] items separated by single commas`);
-  return items.map((s, k) => parseMemorySpec(s, k));
+  return items.map((s, k) => parseMemorySpec(s, k, notes));
 }

@@ -3,6 +3,7 @@ import { excerpt } from '../format/printable.js';
 import { InputError } from '../problem/errors.js';
 import type { Buffer, Problem } from '../problem/types.js';
 import { parseGaps } from '../format/gaps.js';
+import { plural } from '../format/plural.js';
 
 const COLUMN_NAMES: Record<string, string> = {
   id: 'id',
@@ -165,7 +166,7 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r]!;
     if (cells.length !== width) {
-      throw new InputError(`${file}:${line}: ${cells.length} fields, the header has ${width}`, { file });
+      throw new InputError(`${file}:${line}: ${plural(cells.length, 'field')}, the header has ${width}`, { file });
     }
     const id = cells[iId]!;
     const start = intCell(cells[iLower]!, 'lower', file, line, id);

@@ -21,6 +21,8 @@ export interface ReadProblem {
   all: Problem;
   /** Indices into `all.buffers` of the 0-byte buffers. */
   empty: number[];
+  /** Notes on how the file was read, for the user (a JSON size written with a unit read two ways: sizeUnitNote). */
+  notes: string[];
 }
 
 /** Prefixes an InputError's message with the file name, and the buffer's line when `lineOf` knows it. */
@@ -49,6 +51,7 @@ const isZeroSize = (b: unknown): boolean => b !== null && typeof b === 'object' 
  */
 export function readProblem(text: string, file: string): ReadProblem {
   const lower = file.toLowerCase();
+  const notes: string[] = [];
   let all: Problem;
   // Each buffer's line in a CSV (file order); a message about a buffer names the last line with its id.
   const lines: number[] = [];
@@ -57,9 +60,9 @@ export function readProblem(text: string, file: string): ReadProblem {
     return undefined;
   };
   if (lower.endsWith('.csv')) all = parseCsv(text, file, lines);
-  else if (lower.endsWith('.json')) all = parseJson(text, file);
+  else if (lower.endsWith('.json')) all = parseJson(text, file, notes);
   else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
-  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [] }), lineOf);
+  if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [], notes }), lineOf);
   const empty: number[] = [];
   for (let i = 0; i < all.buffers.length; i++) if (isZeroSize(all.buffers[i])) empty.push(i);
   const problem: Problem = empty.length === 0 ? all : { ...all, buffers: all.buffers.filter((b) => !isZeroSize(b)) };
@@ -75,7 +78,7 @@ export function readProblem(text: string, file: string): ReadProblem {
         if (ids.has(id)) throw new InputError(`buffer "${id}": id is used twice (buffer #${i} has 0 bytes)`, { buffer: id, field: 'id' });
       }
     }
-    return { problem, all, empty };
+    return { problem, all, empty, notes };
   }, lineOf);
 }
 

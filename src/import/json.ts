@@ -1,7 +1,8 @@
-import { parseSize } from '../format/bytes.js';
+import { parseSize, sizeUnitNote } from '../format/bytes.js';
 import { InputError } from '../problem/errors.js';
 import type { Problem } from '../problem/types.js';
 import { parseGaps } from '../format/gaps.js';
+import { excerpt } from '../format/printable.js';
 
 /** A buffer's fields: the problem's (src/problem/types.ts Buffer, MiniMalloc's alias names) and `memory` of a plan written by --out. */
 const BUFFER_FIELDS = new Set(['id', 'size', 'start', 'end', 'align', 'offset', 'weight', 'spillable', 'memories', 'gaps', 'hint', 'aliasOf', 'aliasOffset', 'alias_of', 'alias_offset', 'memory']);
@@ -35,9 +36,10 @@ function checkFields(obj: object, known: ReadonlySet<string>, where: string, fil
  * `"hint"`, `"aliasOf"` and `"aliasOffset"` (or `alias_of`, `alias_offset`). Field checks are validateProblem's.
  * A plan JSON written by `plan --out` reads back as its problem with the plan's offsets fixed; as in the
  * CSV reader, an offset is kept only for a buffer with no `memory` or `memory: "chip"` (others are offsets
- * in another memory's arena). A field the format does not have is an InputError naming it.
+ * in another memory's arena). A field the format does not have is an InputError naming it. `notes`,
+ * when given, receives the note for each size written with a unit read two ways (sizeUnitNote).
  */
-export function parseJson(text: string, file = '<json>'): Problem {
+export function parseJson(text: string, file = '<json>', notes?: string[]): Problem {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -89,11 +91,13 @@ export function parseJson(text: string, file = '<json>'): Problem {
       } catch (e) {
         throw new InputError(`${file}: capacity ${(e as Error).message}`, { file, field: 'capacity' });
       }
+      const note = sizeUnitNote(`${file}: "capacity"`, obj.capacity, problem.capacity);
+      if (note !== undefined) notes?.push(note);
     } else {
       problem.capacity = obj.capacity as number;
     }
   }
-  if (obj.memories !== undefined) problem.memories = parseMemories(obj.memories, file);
+  if (obj.memories !== undefined) problem.memories = parseMemories(obj.memories, file, notes);
   return problem;
 }
 
@@ -133,7 +137,7 @@ function refuseOtherPlans(data: unknown, file: string): void {
  * A JSON problem's `memories`: `[{ "name", "capacity"?, "align"?, "cost", "readOnly"? }]`, fastest first; a
  * capacity may be bytes or a string such as "512KiB". Field checks are validateMemories'.
  */
-function parseMemories(value: unknown, file: string): NonNullable<Problem['memories']> {
+function parseMemories(value: unknown, file: string, notes?: string[]): NonNullable<Problem['memories']> {
   if (!Array.isArray(value)) throw new InputError(`${file}: "memories" must be an array of { name, capacity?, align?, cost }`, { file, field: 'memories' });
   return value.map((m: unknown, k) => {
     if (m === null || typeof m !== 'object') throw new InputError(`${file}: memory #${k} must be an object`, { file, field: 'memories' });
@@ -145,7 +149,10 @@ function parseMemories(value: unknown, file: string): NonNullable<Problem['memor
     if (mem.capacity === null) delete mem.capacity;
     if (typeof mem.capacity === 'string') {
       try {
-        mem.capacity = parseSize(mem.capacity);
+        const written = mem.capacity;
+        mem.capacity = parseSize(written);
+        const note = sizeUnitNote(`${file}: memory ${typeof mem.name === 'string' ? `"${excerpt(mem.name)}"` : `#${k}`} "capacity"`, written, mem.capacity as number);
+        if (note !== undefined) notes?.push(note);
       } catch (e) {
         throw new InputError(`${file}: memory #${k}: capacity ${(e as Error).message}`, { file, field: 'memories.capacity' });
       }

@@ -21,6 +21,9 @@
 import { InputError } from './errors.js';
 import type { Buffer, Bytes, Gap, Problem, Step } from './types.js';
 
+/** `n bytes`, `1 byte` (src/problem depends on nothing: not format/plural.ts). */
+const bytes = (n: number): string => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+
 /** Whether any buffer has gaps or aliases (then the problem is planned as blocks; hints alone do not count). */
 export function hasTies(problem: Pick<Problem, 'buffers'>): boolean {
   return problem.buffers.some((b) => (b.gaps !== undefined && b.gaps.length > 0) || b.aliasOf !== undefined);
@@ -216,7 +219,7 @@ export function validateTies(problem: Problem): void {
     if (!isSafeInt(k) || k < 0) fail(b, 'alias_offset', `must be a non-negative safe integer, got ${show(b.aliasOffset)}`);
     const target = bs[t]!;
     if (k + b.size > target.size) {
-      fail(b, 'alias_offset', `${k} puts its ${b.size} bytes outside "${target.id}" (${target.size} bytes): an alias lies inside what it aliases`);
+      fail(b, 'alias_offset', `${k} puts its ${bytes(b.size)} outside "${target.id}" (${bytes(target.size)}): an alias lies inside what it aliases`);
     }
   }
   // Cycles: walk each chain, marking the buffers on the current path.
@@ -243,7 +246,7 @@ export function validateTies(problem: Problem): void {
     const a = b.align ?? 1;
     const r = bs[root[i]!]!;
     if (delta[i]! % a !== 0) {
-      fail(b, 'alias_offset', `puts it ${delta[i]} bytes from the start of "${r.id}", not a multiple of its alignment ${a}`);
+      fail(b, 'alias_offset', `puts it ${bytes(delta[i]!)} from the start of "${r.id}", not a multiple of its alignment ${a}`);
     }
   });
   // Fixed offsets: one base per block, the same from every fixed member.

@@ -15,6 +15,7 @@ import { BLOCKS_EXACT_MAX_RECTS, DEFAULT_BLOCK_NODES, DEFAULT_BLOCK_WORK, search
 import { DEFAULT_MAX_PAIRS, Engine, type DecodeKernel, type SearchOutcome, type SearchProgress } from './wasm/engine.js';
 import { resolveSwitches, type SearchSwitches } from './switches.js';
 import { subInstanceBound } from './sub-bound.js';
+import { plural } from '../format/plural.js';
 
 export interface SolveOptions {
   /** A portfolio (`auto` default, `heuristic`, `search`, `exact`) or one method by name. */
@@ -334,7 +335,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       const d = eng.decode(kernel, () => !stopAt.passed(), kernel !== 'inorder' && !eng.canSearch());
       if (d.placed < d.total) {
         cut = true;
-        notes.push(`${name} cut by the time limit after ${d.placed} of ${d.total} buffers: the rest stacked above them by size class`);
+        notes.push(`${name} cut by the time limit after ${d.placed} of ${plural(d.total, 'buffer')}: the rest stacked above them by size class`);
       }
       res = d;
     } else res = eng.run(KERNELS[name]);
@@ -423,7 +424,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       if (r.proof !== undefined && r.proof.bound > bound) {
         bound = r.proof.bound;
         const multiple = bound > r.proof.above + 1 ? `, and every plan's peak is a multiple of ${granularity}` : '';
-        proof = `exact search: no plan with peak <= ${r.proof.above}${multiple} (${r.proof.nodes} nodes)`;
+        proof = `exact search: no plan with peak <= ${r.proof.above}${multiple} (${plural(r.proof.nodes, 'node')})`;
       }
       if (!r.found) methods.push({ method: 'search', peak: NaN, timeMs: r.timeMs });
     }
@@ -507,10 +508,10 @@ function solveTied(
       if (out.plan !== undefined && out.plan.peak < best.peak) best = { ...fromBases(problem, blocks, out.plan.bases), method: 'blocks-exact' };
       if (out.exhausted && out.provenAbove! + 1 > bound) {
         bound = out.provenAbove! + 1;
-        proof = `block search: no plan with peak <= ${out.provenAbove} (${out.nodes} nodes)`;
+        proof = `block search: no plan with peak <= ${out.provenAbove} (${plural(out.nodes, 'node')})`;
       } else if (!out.exhausted && best.peak > bound) {
         const why = out.nodes >= maxNodes ? 'its node budget' : out.work >= maxWork ? 'its budget of work' : 'the time limit';
-        notes.push(`block search stopped after ${out.nodes} nodes (${why}), its tree not exhausted`);
+        notes.push(`block search stopped after ${plural(out.nodes, 'node')} (${why}), its tree not exhausted`);
       }
     }
   }
@@ -535,7 +536,7 @@ function solveMerged(problem: Problem, m: MergedRectangles, options: SolveOption
   const verdict = verifyPlan(problem, offsets, peak);
   if (!verdict.valid) throw new Error(`internal error: ${inner.method} produced an invalid plan of merged blocks:\n  ${verdict.errors.join('\n  ')}`);
   if (peak !== inner.peak) throw new Error(`internal error: merged blocks reach ${peak}, their plan ${inner.peak}`);
-  const note = `aliases: ${m.blocks.filter((b) => b.members.length > 1).length} tied block(s), each a rectangle, planned as one buffer each (${m.merged.buffers.length} buffers)`;
+  const note = `aliases: ${plural(m.blocks.filter((b) => b.members.length > 1).length, 'tied block')}, each a rectangle, planned as one buffer each (${plural(m.merged.buffers.length, 'buffer')})`;
   return { ...inner, offsets, peak, timeMs: clock() - t0, notes: [note, ...(inner.notes ?? [])] };
 }
 

@@ -34,6 +34,7 @@ import { formatBytes } from '../format/bytes.js';
 import { plural } from '../format/plural.js';
 import { modelFitHintsWith } from '../model-fit-hints.js';
 import { bestHint, hintsToJson, problemFitHintsWith, type FitHint } from '../problem-fit-hints.js';
+import { stringifyJson } from '../format/json-text.js';
 
 export interface PlanFilesOptions {
   /** Worker threads solving at once (default 2). */
@@ -85,13 +86,14 @@ interface FileOutcome {
 
 /** One file in the summary table that ends a multi-file run. */
 export interface SummaryRow {
-  /** The arena the runtime will use (TFLite: TFLM's head), bytes; after spilling, the on-chip one. */
-  arena: number;
+  /** The arena the runtime will use (TFLite: TFLM's head), bytes; after spilling, the on-chip one. Undefined without a plan (shown `-`). */
+  arena: number | undefined;
   /**
    * A lower bound on `arena`, bytes: subgraph 0's bound for a model; after spilling, the bound of the
    * buffers kept on chip (never the all-on-chip bound, which the on-chip arena may well be under).
+   * Undefined without a plan (shown `-`): a bound on an arena that does not exist says nothing.
    */
-  bound: number;
+  bound: number | undefined;
   /** `optimal`, `gap x%`, `spilled`, `infeasible`, `unknown`. */
   status: string;
   /** With a capacity: `fits`, `fits after spilling`, `does NOT fit`; else '-'. */
@@ -145,7 +147,8 @@ export function summaryTable(files: readonly string[], outcomes: readonly Pick<F
   const hinted = outcomes.some((o) => o.row !== undefined && o.row.toFit !== '-');
   const rows = files.map((f, i) => {
     const o = outcomes[i]!;
-    const row = o.row ? [f, formatBytes(o.row.arena), formatBytes(o.row.bound), o.row.status, o.row.fits, o.row.toFit] : [f, '-', '-', `error (exit ${o.code})`, '-', '-'];
+    const bytes = (v: number | undefined): string => (v === undefined ? '-' : formatBytes(v));
+    const row = o.row ? [f, bytes(o.row.arena), bytes(o.row.bound), o.row.status, o.row.fits, o.row.toFit] : [f, '-', '-', `error (exit ${o.code})`, '-', '-'];
     return hinted ? row : row.slice(0, 5);
   });
   const head = ['file', 'arena', 'lower bound', 'status', 'capacity', ...(hinted ? ['to fit'] : [])];
@@ -222,6 +225,7 @@ async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadli
     };
   }
   const read = readProblem(new TextDecoder().decode(bytes), file);
+  for (const note of read.notes) process.stderr.write(`arenapack: note: ${note}\n`);
   const problem = read.problem;
   const memories = o.memories ?? problem.memories;
   for (const note of checkCapacities(file, problem, { ...(o.memories ? { memory: o.memories } : {}), ...(o.capacity !== undefined ? { capacity: o.capacity } : {}) })) {
@@ -275,7 +279,8 @@ function tiersOutcome(plan: TieredPlan | readonly TieredPlan[], text: string, js
   const status = !ok ? plans[plans.length - 1]!.status : plans.every((p) => p.status === 'optimal') ? 'optimal' : `traffic gap ${(((cost - bound) / Math.max(bound, 1)) * 100).toFixed(1)}%`;
   const first = plans.map((p) => p.usage[0]!);
   return {
-    row: { arena: Math.max(...first.map((u) => u.used)), bound: Math.max(...first.map((u) => u.bound)), status, fits: ok ? `fits ${plans[0]!.memories.length} memories` : 'does NOT fit', toFit: '-' },
+    // Without a plan (infeasible, unknown) no arena and no bound on it: '-', as for a file that failed.
+    row: { arena: ok ? Math.max(...first.map((u) => u.used)) : undefined, bound: ok ? Math.max(...first.map((u) => u.bound)) : undefined, status, fits: ok ? `fits ${plural(plans[0]!.memories.length, 'memory', 'memories')}` : 'does NOT fit', toFit: '-' },
     text,
     json,
     code: ok ? 0 : EXIT_NO_FIT,
@@ -292,7 +297,8 @@ async function planOneModelTiers(solver: Solver, path: string, bytes: Uint8Array
   const complete = plans.length === model.subgraphs.length;
   const tflm = complete && plans.every((p) => p.memory.length > 0) ? tflmTiers(model, plans, memories, how) : undefined;
   const outcome = tiersOutcome(plans, modelTiersText(file, model, plans, o.weights === true || o.model?.includeWeights === true, tflm), modelTiersJson(model, plans, tflm));
-  return complete && tflm?.fits !== false ? outcome : { ...outcome, code: EXIT_NO_FIT };
+  // Every subgraph planned but TFLM's arena (head and tail) over the first memory: the plans stand, the file does not fit.
+  return complete && tflm?.fits !== false ? outcome : { ...outcome, code: EXIT_NO_FIT, row: { ...outcome.row!, fits: 'does NOT fit' } };
 }
 
 function failure(file: string, e: unknown): FileOutcome {
@@ -342,7 +348,7 @@ export async function planFiles(files: readonly string[], options: PlanFilesOpti
       json.push(r.error !== undefined ? r.json : { file: files[i], plan: r.json });
       if (code === 0) code = r.code;
     }
-    if (options.json) output.out(JSON.stringify(json, null, 2) + '\n');
+    if (options.json) output.out(stringifyJson(json, undefined, 2) + '\n');
     else if (files.length > 1) output.out(terminalSafe('\n' + summaryTable(files.map((f) => printable(f)), outcomes)));
     return code;
   } finally {

@@ -29,6 +29,7 @@ describe('MiniMalloc CSV', () => {
     ['id,lower,size\n', /exactly one of "upper"/],
     ['id,lower,upper,size,colour\n', /unknown column "colour"/],
     ['id,lower,upper,size\na,0,1\n', /f.csv:2: 3 fields, the header has 4/],
+    ['id,lower,upper,size\na\n', /f.csv:2: 1 field, the header has 4/],
     ['id,lower,upper,size\na,0,1,big\n', /f.csv:2: buffer "a": size "big" is not a safe integer/],
     ['id,lower,upper,size\na,0,1,99999999999999999999\n', /not a safe integer/],
     ['id,lower,upper,size,gaps\na,0,9,4,1-2-3\n', /f.csv:2: buffer "a": gap "1-2-3" is not lo-hi/],

@@ -119,7 +119,7 @@ describe("solve(): the search's proofs rounded up to the plans' granularity", ()
     const r = solve(ALIGNED, { method: 'search', maxNodes: 3 });
     expect(r.bound).toBe(20);
     expect(r.status).toBe('feasible');
-    expect(r.proof).toBe("exact search: no plan with peak <= 18, and every plan's peak is a multiple of 2 (1 nodes)");
+    expect(r.proof).toBe("exact search: no plan with peak <= 18, and every plan's peak is a multiple of 2 (1 node)");
     // Given the nodes, the search reaches the optimum and its proof needs no rounding.
     const full = solve(ALIGNED, { method: 'search', maxNodes: 100 });
     expect(full).toMatchObject({ peak: 22, bound: 22, status: 'optimal', proof: 'exact search: no plan with peak <= 21 (8 nodes)' });

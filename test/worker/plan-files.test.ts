@@ -162,7 +162,7 @@ describe('summaryRow compares like with like after spilling (issue #10 trial: an
     const row = summaryRow([spilled], spilled.peak, 64, 0, []);
     expect(row.arena).toBe(64);
     expect(row.bound).toBe(spilled.bound);
-    expect(row.bound).toBeLessThanOrEqual(row.arena);
+    expect(row.bound).toBeLessThanOrEqual(row.arena!);
   });
 });
 

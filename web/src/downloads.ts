@@ -10,6 +10,7 @@ import { sha256Hex } from '../../src/format/sha256.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
 import type { Input } from './input.js';
+import { stringifyJson } from '../../src/format/json-text.js';
 
 let urls: string[] = [];
 
@@ -58,7 +59,7 @@ export function showDownloads(input: Input, results: readonly PlanResult[], capa
   const base = stem(input.file);
   if (input.model) {
     const model = input.model;
-    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => JSON.stringify(modelPlanToJson(model, results, capacity, tflm), null, 2) + '\n', 'application/json', true));
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => stringifyJson(modelPlanToJson(model, results, capacity, tflm), undefined, 2) + '\n', 'application/json', true));
     box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes), ...(tflm ? { tflm } : {}) }), 'text/x-c'));
     // TFLM's offline plan has one arena: a plan that spilled to DDR has no offline plan (as on the command line).
     if (model.format === 'tflite' && results.every((r) => r.spill === undefined)) {
@@ -67,7 +68,7 @@ export function showDownloads(input: Input, results: readonly PlanResult[], capa
     }
   } else {
     const problem = input.parts[0]!.problem;
-    const json = (): string => JSON.stringify(planToJson(capacity !== undefined ? { ...problem, capacity } : problem, results[0]!), null, 2) + '\n';
+    const json = (): string => stringifyJson(planToJson(capacity !== undefined ? { ...problem, capacity } : problem, results[0]!), undefined, 2) + '\n';
     box.append(link(`${base}.plan.json`, 'Plan (JSON)', json, 'application/json', true));
   }
   const picture = (): string =>

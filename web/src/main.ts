@@ -1,5 +1,5 @@
 /** The page: read a file, plan it in a worker (progress, cancel), show and export the plan. */
-import { formatBytes, parseSize } from '../../src/format/bytes.js';
+import { formatBytes, parseSize, sizeUnitNote } from '../../src/format/bytes.js';
 import { printable, terminalSafe } from '../../src/format/printable.js';
 import type { SolveResult } from '../../src/solve/solve.js';
 import { spilledArenaOptions, spillSubgraphsWith } from '../../src/plan-model.js';
@@ -61,7 +61,14 @@ function message(text: string, error = false): void {
 function capacity(): number | undefined {
   const v = $<HTMLSelectElement>('capacity').value;
   if (v === '') return undefined;
-  if (v === 'custom') return parseSize($<HTMLInputElement>('custom').value.trim());
+  $('custom-note').textContent = '';
+  if (v === 'custom') {
+    // The command line's rule and note (KB decimal, K binary: src/format/bytes.ts sizeUnitNote).
+    const text = $<HTMLInputElement>('custom').value.trim();
+    const bytes = parseSize(text);
+    $('custom-note').textContent = sizeUnitNote('capacity', text, bytes) ?? '';
+    return bytes;
+  }
   return Number(v);
 }
 

@@ -30,7 +30,10 @@ export const MEMORY_PRESETS: [string, string][] = [
 export function chosenMemories(): MemoryTier[] | undefined {
   const v = $<HTMLSelectElement>('memories').value;
   if (v === '') return undefined;
-  const memories = parseMemoryList(v === 'custom' ? $<HTMLInputElement>('memories-custom').value : v);
+  const notes: string[] = [];
+  const memories = parseMemoryList(v === 'custom' ? $<HTMLInputElement>('memories-custom').value : v, notes);
+  // How a size's unit was read (KB decimal, K binary), as the command line notes it.
+  $('memories-note').textContent = notes.join('; ');
   return memories.some(isFlash) ? weightTiers(memories, $<HTMLInputElement>('weights').checked) : memories;
 }
 

@@ -2,6 +2,7 @@
 import { InputError } from '../../problem/errors.js';
 import { nodeLabel, readsOf } from './graph.js';
 import type { GraphShapes } from './infer.js';
+import {  } from '../../format/plural.js';
 
 /** Throws an InputError unless `order` lists the nodes of `shapes.order` once each, producers before readers. */
 export function checkNodeOrder(shapes: GraphShapes, order: readonly number[], index: number): void {
@@ -9,7 +10,7 @@ export function checkNodeOrder(shapes: GraphShapes, order: readonly number[], in
   const stepOf = new Map<number, number>();
   order.forEach((i, k) => stepOf.set(i, k));
   if (order.length !== shapes.order.length || stepOf.size !== order.length || shapes.order.some((i) => !stepOf.has(i))) {
-    throw new InputError(`${shapes.where}subgraph ${index}: the node order must list each of its ${shapes.order.length} nodes exactly once`);
+    throw new InputError(`${shapes.where}subgraph ${index}: the node order must list ${shapes.order.length === 1 ? 'its node' : `each of its ${shapes.order.length} nodes`} exactly once`);
   }
   const producer = new Map<string, number>();
   for (const i of order) for (const o of graph.nodes[i]!.outputs) if (o) producer.set(o, i);

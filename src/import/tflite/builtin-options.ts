@@ -28,6 +28,7 @@ export const BUILTIN_OPTIONS = {
 
 export type { BuiltinOptions, OperatorOptions, Padding, WindowOptions } from '../../graph/operator-options.js';
 import type { BuiltinOptions, OperatorOptions, Padding } from '../../graph/operator-options.js';
+import { plural, verb } from '../../format/plural.js';
 
 const PADDING: readonly Padding[] = ['SAME', 'VALID'];
 
@@ -113,7 +114,7 @@ export function decodeFlexbuffer(bytes: Uint8Array, file: string, where: string)
   const fail = (why: string): never => {
     throw new InputError(`${file}: ${where}: custom options ${why}`, { file, buffer: where });
   };
-  if (bytes.length < 3) fail(`of ${bytes.length} bytes are too short for a flexbuffer`);
+  if (bytes.length < 3) fail(`of ${plural(bytes.length, 'byte')} ${verb(bytes.length, 'is', 'are')} too short for a flexbuffer`);
   try {
     return toObject(Uint8Array.from(bytes).buffer); // a copy: a Node Buffer's slice() shares its pool
   } catch (e) {

@@ -4,6 +4,7 @@ import { isPermutation } from '../../problem/validate.js';
 import type { TensorKind } from '../model.js';
 import { tensorSteps, type TensorSteps } from '../../graph/live-ranges.js';
 import { bufferHasData, type TfliteModel, type TfliteSubgraph } from './types.js';
+import {  } from '../../format/plural.js';
 
 /** Whether the tensor's data is in the file (a weight): the runtime does not place it in the arena. */
 export function isConstant(model: TfliteModel, sg: TfliteSubgraph, t: number): boolean {
@@ -55,7 +56,7 @@ export function checkOperatorOrder(model: TfliteModel, s: number, order: readonl
   const sg = model.subgraphs[s]!;
   const n = sg.operators.length;
   if (!isPermutation(order, n)) {
-    throw new InputError(`${model.file}: subgraph ${s}: the operator order must list each of its ${n} operators exactly once`, {
+    throw new InputError(`${model.file}: subgraph ${s}: the operator order must list ${n === 1 ? 'its operator' : `each of its ${n} operators`} exactly once`, {
       file: model.file,
       buffer: `subgraph ${s}`,
     });

@@ -1,6 +1,7 @@
 import { InputError } from '../../problem/errors.js';
 import { OFFLINE_PLAN_METADATA } from './schema.js';
 import type { TfliteModel } from './types.js';
+import { plural } from '../../format/plural.js';
 
 /**
  * An offline plan the model already carries (metadata "OfflineMemoryAllocation", e.g. written by
@@ -17,12 +18,12 @@ export function existingOfflinePlan(model: TfliteModel): number[][] | undefined 
   const fail = (why: string): never => {
     throw new InputError(`${model.file}: metadata "${OFFLINE_PLAN_METADATA}" (buffer ${md.buffer}) ${why}`, { file: model.file, field: OFFLINE_PLAN_METADATA });
   };
-  if (data.length < 12 || data.length % 4 !== 0) fail(`has ${data.length} bytes: not an int32 offline plan`);
+  if (data.length < 12 || data.length % 4 !== 0) fail(`has ${plural(data.length, 'byte')}: not an int32 offline plan`);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const at = (i: number): number => dv.getInt32(4 * i, true);
   const total = model.subgraphs.reduce((a, sg) => a + sg.tensors.length, 0);
   if (at(0) !== 0) fail(`has version ${at(0)}; TFLM reads version 0`);
-  if (at(2) !== total || data.length / 4 !== 3 + total) fail(`lists ${at(2)} offsets (${data.length / 4 - 3} stored) for the model's ${total} tensors`);
+  if (at(2) !== total || data.length / 4 !== 3 + total) fail(`lists ${plural(at(2), 'offset')} (${data.length / 4 - 3} stored) for the model's ${plural(total, 'tensor')}`);
   const out: number[][] = [];
   let k = 3;
   model.subgraphs.forEach((sg, s) => {

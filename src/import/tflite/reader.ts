@@ -13,10 +13,11 @@ import type {
   TfliteTensor,
   ShapeOptions,
 } from './types.js';
+import { plural, verb } from '../../format/plural.js';
 
 /** Checks the size and the "TFL3" identifier; returns the root Model table. */
 export function modelTable(view: FlatView): TableRef {
-  if (view.size < 8) view.fail('header', `${view.size} bytes is too short for a TFLite model (truncated?)`);
+  if (view.size < 8) view.fail('header', `${plural(view.size, 'byte')} ${verb(view.size, 'is', 'are')} too short for a TFLite model (truncated?)`);
   if (!view.bb.__has_identifier(TFLITE_IDENTIFIER)) {
     const id = new TextDecoder('latin1').decode(view.bytes.subarray(4, 8));
     view.fail('header', `not a TFLite model: file identifier ${JSON.stringify(id)} at bytes 4..7, expected "TFL3"`);
@@ -42,7 +43,7 @@ export function readTflite(bytes: Uint8Array, file: string): TfliteModel {
   const metadata = view.tables(m, MODEL.metadata, 'metadata').map((pos, i): TfliteMetadata => {
     const t = view.table(pos, `metadata ${i}`);
     const md = { name: view.string(t, METADATA.name, 'name') ?? '', buffer: view.u32(t, METADATA.buffer, 0) };
-    if (md.buffer >= buffers.length) view.fail(t.where, `buffer ${md.buffer} is out of range (${buffers.length} buffers)`);
+    if (md.buffer >= buffers.length) view.fail(t.where, `buffer ${md.buffer} is out of range (${plural(buffers.length, 'buffer')})`);
     return md;
   });
   const counts = { buffers: buffers.length, codes: operatorCodes.length };
@@ -74,7 +75,7 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
   const n = tensors.length;
   const checkIndices = (list: number[], what: string, optional: boolean): number[] => {
     for (const x of list) {
-      if (!(x >= 0 && x < n) && !(optional && x === -1)) view.fail(where, `${what} refers to tensor ${x}, out of range (${n} tensors)`);
+      if (!(x >= 0 && x < n) && !(optional && x === -1)) view.fail(where, `${what} refers to tensor ${x}, out of range (${plural(n, 'tensor')})`);
     }
     return list;
   };
@@ -126,7 +127,7 @@ function readTensor(view: FlatView, pos: number, where: string, nBuffers: number
     if (scales > 0 && zeroPoints > 0) tensor.zeroPoints = zeroPoints;
   }
   if (tensor.buffer !== 0 && tensor.buffer >= nBuffers) {
-    throw new InputError(`${view.file}: ${w}: buffer ${tensor.buffer} is out of range (${nBuffers} buffers)`, {
+    throw new InputError(`${view.file}: ${w}: buffer ${tensor.buffer} is out of range (${plural(nBuffers, 'buffer')})`, {
       file: view.file,
       buffer: w,
       field: 'buffer',
@@ -147,7 +148,7 @@ function calledSubgraphs(view: FlatView, o: TableRef, nSubgraphs: number): numbe
   const t = view.table(pos, `${o.where}: ${kind.name}`);
   return kind.slots.map((slot) => {
     const s = view.i32(t, slot, 0);
-    if (!(s >= 0 && s < nSubgraphs)) view.fail(o.where, `${kind.name} names subgraph ${s}, out of range (${nSubgraphs} subgraphs)`);
+    if (!(s >= 0 && s < nSubgraphs)) view.fail(o.where, `${kind.name} names subgraph ${s}, out of range (${plural(nSubgraphs, 'subgraph')})`);
     return s;
   });
 }

@@ -1,5 +1,6 @@
 import * as flatbuffers from 'flatbuffers';
 import { InputError } from '../../problem/errors.js';
+import { plural } from '../../format/plural.js';
 
 /** A table found in the file: where it starts and the bounds its vtable gives. */
 export interface TableRef {
@@ -39,7 +40,7 @@ export class FlatView {
   /** Checks that [pos, pos + len) lies in the file. */
   need(pos: number, len: number, where: string, what: string): void {
     if (!(pos >= 0 && len >= 0 && pos + len <= this.size)) {
-      this.fail(where, `${what} at byte ${pos} (+${len}) lies outside the file of ${this.size} bytes (truncated or corrupt)`);
+      this.fail(where, `${what} at byte ${pos} (+${len}) lies outside the file of ${plural(this.size, 'byte')} (truncated or corrupt)`);
     }
   }
 

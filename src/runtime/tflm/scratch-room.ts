@@ -14,6 +14,7 @@ import type { PlanResult } from '../../solve/spill.js';
 import { tflmGraph, type TflmGraph } from './graph.js';
 import { modelScratch, tflmHead, type KernelLibrary, type ModelScratch } from './head.js';
 import { withScratchBuffers } from './shape-plan.js';
+import { plural } from '../../format/plural.js';
 
 /** A TFLite model's kernel scratch and the graph TFLM runs (operators in the planned order). */
 export interface ScratchRoom {
@@ -77,7 +78,7 @@ export function tensorsOfSpilled(problem: Problem, withScratch: Problem, plan: P
   const scratch = withScratch.buffers.slice(n);
   const bytes = scratch.reduce((a, b) => a + b.size, 0);
   const note =
-    `spill: the on-chip arena keeps room for the kernels' scratch: ${scratch.length} request(s), ${bytes} B (each rounded up to 16), ` +
+    `spill: the on-chip arena keeps room for the kernels' scratch: ${plural(scratch.length, 'request')}, ${bytes} B (each rounded up to 16), ` +
     `never spilled, at their operators' steps (the on-chip arena with it: ${plan.peak} B; the tensors alone: ${check.peak} B); ` +
     `the plan of every buffer on chip above holds the scratch too`;
   return { ...plan, offsets, spill: { ...plan.spill, memory }, notes: [...(plan.notes ?? []), note] };

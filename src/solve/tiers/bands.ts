@@ -16,6 +16,7 @@ import type { SolveResult } from '../solve.js';
 import { firstFitInto } from './greedy.js';
 import { alignIn } from './instance.js';
 import type { TieredPlan } from './planner.js';
+import {  } from '../../format/plural.js';
 
 /**
  * Whether the bands are open to `problem` over `memories`: every memory but the last bounded, the last
@@ -106,7 +107,7 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
     rounds: 1,
     baselineCost: Infinity,
     baselineCut: true,
-    limitCuts: [`${cut}; the ${across.length} buffers across a band's edge went to ${memories[last]!.name}, placed first fit among those there`],
+    limitCuts: [`${cut}; ${across.length === 1 ? 'the buffer' : `the ${across.length} buffers`} across a band's edge went to ${memories[last]!.name}, placed first fit among those there`],
     timeMs: performance.now() - t0,
   };
 }

@@ -30,6 +30,7 @@ import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type
 import { maxOf } from '../../problem/extent.js';
 import { Deadline } from '../deadline.js';
 import { bandsOpen, bandsPlan } from './bands.js';
+import {  } from '../../format/plural.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -63,7 +64,9 @@ export type TiersHow =
   /** the fill-fastest-first baseline, which cost less */
   | 'fill-fastest-first'
   /** the time limit left too little for the others: one arena cut into the memories by address (./bands.ts) */
-  | 'bands';
+  | 'bands'
+  /** no plan, proven before any search by a simple fact (./infeasibility.ts): a buffer larger than every memory it may use, a step over the memories' capacities; rounds 0 */
+  | 'checked';
 
 /** A plan over memory tiers. */
 export interface TieredPlan {
@@ -309,7 +312,7 @@ export function* tiersPlanner(
     return { results, failed: results.flatMap((r, m) => (r !== undefined && r.fits === false ? [m] : [])) };
   }
 
-  const failure = (status: 'infeasible' | 'unknown', why: string, rounds: number): TieredPlan => ({
+  const failure = (status: 'infeasible' | 'unknown', why: string, rounds: number, how: TiersHow = exact !== undefined ? 'glpk' : 'greedy'): TieredPlan => ({
     memories: [...memories],
     memory: [],
     offsets: [],
@@ -318,7 +321,7 @@ export function* tiersPlanner(
     bound: status === 'infeasible' ? Infinity : bound,
     gap: Infinity,
     status,
-    how: exact !== undefined ? 'glpk' : 'greedy',
+    how,
     rounds,
     baselineCost,
     ...cutNote,
@@ -333,7 +336,7 @@ export function* tiersPlanner(
   // A buffer larger than every memory it may use, or a step over all of them together: named before any search.
   const alone = unitTooLarge(inst);
   const certain = tiersInfeasibility(inst);
-  if (certain !== undefined) return failure('infeasible', certain, 0);
+  if (certain !== undefined) return failure('infeasible', certain, 0, 'checked');
 
   /** A read-only memory's row: no arena (offsets 0, not planned); its buffers are read in place. */
   const readOnlyPlaced = (idx: readonly number[]): { method: string; bound: number; peak: number } => ({ method: idx.length > 0 ? 'in place' : '-', bound: 0, peak: 0 });
@@ -530,7 +533,7 @@ export function* tiersPlanner(
     });
     const names = failed.map((m) => memories[m]!.name);
     const where = names.length === 1 ? `${names[0]}'s capacity` : `the capacities of ${names.join(' and ')}`;
-    return finish(memory, offsets, placed, 'greedy', rounds, `the time limit came before every memory placed: the ${moved.length} buffers above ${where} went to ${memories[last]!.name}, placed first fit among those there`);
+    return finish(memory, offsets, placed, 'greedy', rounds, `the time limit came before every memory placed: ${moved.length === 1 ? 'the buffer' : `the ${moved.length} buffers`} above ${where} went to ${memories[last]!.name}, placed first fit among those there`);
   };
 
   for (;;) {

@@ -68,7 +68,8 @@ describe('readTflite on malformed files: a clear InputError naming the file and 
   };
 
   it('too short, wrong identifier', () => {
-    fails(good.slice(0, 6), /bad\.tflite: header: 6 bytes is too short/);
+    fails(good.slice(0, 6), /bad\.tflite: header: 6 bytes are too short/);
+    fails(good.slice(0, 1), /bad\.tflite: header: 1 byte is too short/);
     const wrong = good.slice();
     wrong.set([0x54, 0x46, 0x4c, 0x32], 4);
     fails(wrong, /bad\.tflite: header: not a TFLite model: file identifier "TFL2" at bytes 4\.\.7, expected "TFL3"/);

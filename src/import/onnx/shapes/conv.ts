@@ -1,6 +1,7 @@
 /** Shape rules of convolutions and pooling (layout N, C, spatial...). */
 import { DataType } from '../types.js';
 import { attrInt, attrInts, attrString, fail, show, size, type OpContext, type ShapeRule, type TensorInfo } from './context.js';
+import { plural } from '../../../format/plural.js';
 
 interface Window {
   kernel: number[];
@@ -21,7 +22,7 @@ function window(ctx: OpContext, x: TensorInfo, kernel: number[] | undefined): Wi
   if (!k || k.length !== spatial) fail(`kernel_shape ${k ? show(k) : 'missing'} does not match input ${show(x.shape)}`);
   const fill = (v: number[] | undefined, n: number, d: number, what: string): number[] => {
     if (v === undefined || v.length === 0) return new Array<number>(n).fill(d);
-    if (v.length !== n) fail(`${what} ${show(v)} should have ${n} values`);
+    if (v.length !== n) fail(`${what} ${show(v)} should have ${plural(n, 'value')}`);
     return v;
   };
   return {

@@ -1,6 +1,7 @@
 /** Shape rules of operators that cut, join, pick or repeat elements: Concat, Split, Slice, Gather, Pad, Expand, Tile. */
 import { FOLD_LIMIT } from '../decode.js';
 import { attrInt, attrInts, axis, broadcast, constValue, elements, fail, fold, presentInputs, show, size, strides, withValue, type ShapeRule, type TensorInfo } from './context.js';
+import { plural } from '../../../format/plural.js';
 
 const concat: ShapeRule = (ctx) => {
   const xs = presentInputs(ctx);
@@ -40,7 +41,7 @@ const split: ShapeRule = (ctx) => {
   let parts: number[] | undefined = fromInput ? (ctx.input(1) ? constValue(ctx, 1, 'split') : undefined) : attrInts(ctx, 'split');
   if (parts === undefined || parts.length === 0) {
     const count = ctx.version >= 18 ? attrInt(ctx, 'num_outputs', n) : n;
-    if (count !== n) fail(`num_outputs ${count} does not match the node's ${n} outputs`);
+    if (count !== n) fail(`num_outputs ${count} does not match the node's ${plural(n, 'output')}`);
     // Equal parts; from version 18 the last may be smaller.
     if (ctx.version < 18 && dim % count !== 0) fail(`axis ${a} of ${show(x.shape)} does not split into ${count} equal parts`);
     const chunk = Math.ceil(dim / count);
