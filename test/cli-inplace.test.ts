@@ -9,7 +9,7 @@ describe('arenapack plan --inplace', () => {
   it('reports the tensors placed and the bytes saved against the same plan without it', () => {
     const r = run('plan', model, '--inplace', 'elementwise', '--inplace', 'concat');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/mix.tflite: in place \(the model planned again without --inplace, the same way\)\n  --inplace elementwise: 3 tensor\(s\), --inplace concat: 2 tensor\(s\); arena 768 B, 1.00 KiB \(1024 B\) without: 256 B saved/);
+    expect(r.out).toMatch(/mix.tflite: in place \(the model planned again without --inplace, the same way\)\n  --inplace elementwise: 3 tensors, --inplace concat: 2 tensors; arena 768 B, 1.00 KiB \(1024 B\) without: 256 B saved/);
     const j = run('plan', model, '--inplace', 'concat', '--inplace', 'elementwise', '--json');
     expect(j.code, j.err).toBe(0);
     expect(JSON.parse(j.out).inplace).toEqual({ kinds: ['concat', 'elementwise'], tensors: { concat: 2, elementwise: 3 }, without: 1024, with: 768, saved: 256 });

@@ -26,7 +26,7 @@ export function inplaceSaving(model: ImportedModel, kinds: readonly InplaceKind[
 
 /**
  * The report's lines: `FILE: in place (the model planned again without --inplace, the same way)` then
- * `  --inplace elementwise: 3 tensor(s); arena 768 B, 1.00 KiB (1024 B) without: 256 B saved`.
+ * `  --inplace elementwise: 3 tensors; arena 768 B, 1.00 KiB (1024 B) without: 256 B saved`.
  */
 export function formatInplaceSaving(file: string, s: InplaceSaving): string {
   const what = s.kinds.map((k) => `--inplace ${k}: ${plural(s.tensors[k] ?? 0, 'tensor')}`).join(', ');
