@@ -33,6 +33,23 @@ export class Deadline {
     return new Deadline(ms, performanceClock);
   }
 
+  /**
+   * A deadline at `epochMs` on the timeline every thread shares (performance.timeOrigin +
+   * performance.now(), ms): how a deadline crosses to a worker, whose performance.now() counts from
+   * its own start (see toEpochMs).
+   */
+  static atEpoch(epochMs: number): Deadline {
+    return new Deadline(epochMs - performance.timeOrigin, performanceClock);
+  }
+
+  /**
+   * This deadline on the timeline every thread shares (ms; see atEpoch), or undefined when it is on a
+   * clock of its own (a test's): only a deadline on the real clock can cross to a worker so.
+   */
+  toEpochMs(): number | undefined {
+    return this.clock === performanceClock ? performance.timeOrigin + this.endMs : undefined;
+  }
+
   /** Now, on this deadline's clock (ms). */
   now(): number {
     return this.clock();

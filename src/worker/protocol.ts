@@ -4,8 +4,18 @@ import type { WireError } from './errors.js';
 import type { RaceWire } from './race-channel.js';
 import type { RaceStats } from './race.js';
 
-/** solve()'s options that cross to a worker: everything but the callback and the deadline (a clock). */
-export type WireSolveOptions = Omit<SolveOptions, 'onProgress' | 'deadline'>;
+/**
+ * solve()'s options that cross to a worker: everything but the callback and the deadline (a clock),
+ * which crosses as `endsAtEpochMs` when it is on the real clock.
+ */
+export type WireSolveOptions = Omit<SolveOptions, 'onProgress' | 'deadline'> & {
+  /**
+   * The caller's deadline on the timeline every thread shares (Deadline.toEpochMs, ms): the worker
+   * ends by it, the time the problem took to cross (copying it out, waiting, copying it in) counted.
+   * A time limit alone would start when the worker starts the solve.
+   */
+  endsAtEpochMs?: number;
+};
 
 /** One progress report of a running solve (see SolveOptions.onProgress). */
 export type Progress = Parameters<NonNullable<SolveOptions['onProgress']>>[0];

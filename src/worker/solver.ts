@@ -157,7 +157,11 @@ export function solverOver(spawn: Spawn, options: SolverOptions = {}, cores = 1,
           race = racing(pool, p, base, cores, busy, awaiting.has(solver));
           const { onProgress, deadline, ...rest } = optionsAtStart();
           // A deadline crosses as the time left when the call starts (a call may wait for a worker).
-          const wire: WireSolveOptions = deadline ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()) } : rest;
+          // On the real clock it crosses as its end too, so the time in transit counts (WireSolveOptions.endsAtEpochMs).
+          const epoch = deadline?.toEpochMs();
+          const wire: WireSolveOptions = deadline
+            ? { ...rest, timeLimitMs: Math.min(rest.timeLimitMs ?? Infinity, deadline.leftMs()), ...(epoch !== undefined ? { endsAtEpochMs: epoch } : {}) }
+            : rest;
           const outcome = await api.solve(p, wire, onProgress ? proxy(onProgress) : undefined, race?.wire);
           if (outcome.ok) {
             if (outcome.race !== undefined && outcome.race.searches > 0) races.set(solver, outcome.race);

@@ -1,5 +1,6 @@
 import { releaseProxy, type Remote } from 'comlink';
-import { solve, solveWithSearch } from '../solve/solve.js';
+import { solve, solveWithSearch, type SolveOptions } from '../solve/solve.js';
+import { Deadline } from '../solve/deadline.js';
 import { compileEngine, Engine } from '../solve/wasm/engine.js';
 import { closeRace, type RaceWire } from './race-channel.js';
 import { racingSearch, serveLane } from './race.js';
@@ -33,7 +34,10 @@ export function workerApi(exit: () => void): WorkerApi {
             void Promise.resolve(onProgress(p)).catch(() => undefined);
           }
         : undefined;
-      const opts = forward ? { ...options, onProgress: forward } : options;
+      // The caller's deadline on this thread's clock: the time the problem took to arrive is counted.
+      const { endsAtEpochMs, ...plain } = options;
+      const base: SolveOptions = endsAtEpochMs !== undefined ? { ...plain, deadline: Deadline.atEpoch(endsAtEpochMs) } : plain;
+      const opts = forward ? { ...base, onProgress: forward } : base;
       try {
         if (race === undefined) return { ok: true, result: solve(problem, opts) };
         const racing = racingSearch(race);

@@ -10,7 +10,8 @@ import type { Memory } from '../../src/problem/types.js';
 import { verifyPlan, verifySpilledPlan } from '../../src/problem/verify.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
-import { fileDeadline, planFiles, summaryRow } from '../../src/worker/plan-files.js';
+import { fileDeadline, outputsReserveMs, planFiles, REPORT_MS_PER_BUFFER, summaryRow } from '../../src/worker/plan-files.js';
+import { JSON_OUTPUT_MS_PER_BUFFER } from '../../src/cli-io.js';
 import { Deadline } from '../../src/solve/deadline.js';
 import { randomProblem } from '../helpers/problems.js';
 import { FIXTURES, buildTflite } from '../helpers/tflite-builder.js';
@@ -181,5 +182,19 @@ describe('fileDeadline', () => {
     const d = fileDeadline(end, 0, 4, 2);
     expect(d.endMs).toBe(4000);
     expect(d.leftMs()).toBe(1000);
+  });
+});
+
+describe('outputsReserveMs', () => {
+  it("keeps back the outputs the main thread writes after the last round's solves: every file's JSON, the other files' reports", () => {
+    // One file at the end: its report is in what solve() keeps back; its JSON is not.
+    expect(outputsReserveMs(100_000, 1, false)).toBe(0);
+    expect(outputsReserveMs(100_000, 1, true)).toBeCloseTo(100_000 * JSON_OUTPUT_MS_PER_BUFFER);
+    // Two files end together: one more report, and both JSONs.
+    expect(outputsReserveMs(100_000, 2, false)).toBeCloseTo(100_000 * REPORT_MS_PER_BUFFER);
+    expect(outputsReserveMs(100_000, 2, true)).toBeCloseTo(100_000 * (2 * JSON_OUTPUT_MS_PER_BUFFER + REPORT_MS_PER_BUFFER));
+    // Grows with the buffers and the files of the round.
+    expect(outputsReserveMs(200_000, 3, false)).toBeCloseTo(4 * outputsReserveMs(100_000, 2, false));
+    expect(outputsReserveMs(0, 4, true)).toBe(0);
   });
 });
