@@ -29,6 +29,18 @@ const frozen = (ms: number): Deadline => new Deadline(ms, () => 0);
 
 const verified = (p: Problem, plan: ReturnType<typeof planTiersWith>): string[] => verifyTieredPlan(p, plan.memories, plan.memory, plan.offsets, plan.usage.map((u) => u.used)).errors;
 
+/**
+ * planTiersWith() with 90% of the heuristic's estimate for `n` buffers left, on a clock that stands
+ * still until the first solve and then jumps past the end; `solved` lists each solve's buffers.
+ */
+function shortOfTime(p: Problem, memories: MemoryTier[], n: number): { plan: ReturnType<typeof planTiersWith>; solved: number[] } {
+  let now = 0;
+  const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
+  const solved: number[] = [];
+  const plan = planTiersWith(p, memories, { deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+  return { plan, solved };
+}
+
 describe('memory tiers: one arena cut into bands when the time left is short', () => {
   const n = BANDS_MIN_BUFFERS + 904;
   const p = scatteredProblem(n, 3);
@@ -36,10 +48,7 @@ describe('memory tiers: one arena cut into bands when the time left is short', (
 
   it('below the heuristic\'s estimate: one solve of every buffer, cut by address, verified, and the report says the limit chose it', () => {
     // The clock stands still until the first solve, then jumps past the end (without the bands: one round, then the rest first fit).
-    let now = 0;
-    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
-    const solved: number[] = [];
-    const plan = planTiersWith(p, memories, { deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+    const { plan, solved } = shortOfTime(p, memories, n);
     expect(solved).toEqual([n]);
     expect(plan.how).toBe('bands');
     expect(plan.memory.length).toBe(n);
@@ -100,10 +109,7 @@ describe('memory tiers: one arena cut into bands when the time left is short', (
   it('a bounded last memory that holds the top of the arena: the bands too (issue #10: 20,000 buffers over three bounded memories took 2.6-2.9 x a 1 s limit)', () => {
     const lb = liveBound(p);
     const bounded: MemoryTier[] = [memories[0]!, memories[1]!, { name: 'ddr', capacity: 4 * lb, cost: 10 }];
-    let now = 0;
-    const deadline = new Deadline(n * HEURISTIC_MS_PER_BUFFER * 0.9, () => now);
-    const solved: number[] = [];
-    const plan = planTiersWith(p, bounded, { deadline }, (q, o) => ((now = 1e12), solved.push(q.buffers.length), solve(q, o)));
+    const { plan, solved } = shortOfTime(p, bounded, n);
     expect(solved).toEqual([n]);
     expect(plan.how).toBe('bands');
     expect(verified(p, plan)).toEqual([]);

@@ -36,6 +36,16 @@ function mixedProblem(n: number, seed: number): Problem {
   return { buffers };
 }
 
+
+/** tcm (1/4 of the live bound), sram (1/2) and ddr (`ddr` bytes, or unbounded), costs 1, 2 and 10. */
+function tcmSramDdr(p: Problem, ddr?: number): MemoryTier[] {
+  const lb = liveBound(p);
+  return [
+    { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
+    { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
+    { name: 'ddr', ...(ddr !== undefined ? { capacity: ddr } : {}), cost: 10 },
+  ];
+}
 describe('liveSets: one sweep', () => {
   it('gives the sets of its definition, in step order, each ascending', () => {
     for (let seed = 1; seed <= 60; seed++) {
@@ -188,12 +198,7 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
     // the capacity rows, but its placement in tcm and sram goes above them. With the deadline passed, another
     // round (each places every memory again: seconds at 10^5 buffers) would run past the limit.
     const p = scatteredProblem(2000, 1);
-    const lb = liveBound(p);
-    const memories: MemoryTier[] = [
-      { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
-      { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
-      { name: 'ddr', cost: 10 },
-    ];
+    const memories = tcmSramDdr(p);
     const solved: number[] = [];
     const plan = planTiersWith(p, memories, { deadline: expired() }, (q, o) => (solved.push(q.buffers.length), solve(q, o)));
     // One round of the three memories, no more (and no solve of every buffer in tcm: its capacity is below the live bound).
@@ -216,12 +221,7 @@ describe('memory tiers: the baseline keeps to the time limit', () => {
   it('with a bounded last memory that holds them, the rounds end at once too (first fit there, within its capacity)', () => {
     // As above, ddr bounded at 4 x the live bound: before, a bounded last memory let the rounds go on past the limit.
     const p = scatteredProblem(2000, 1);
-    const lb = liveBound(p);
-    const memories: MemoryTier[] = [
-      { name: 'tcm', capacity: Math.floor(lb / 4), cost: 1 },
-      { name: 'sram', capacity: Math.floor(lb / 2), cost: 2 },
-      { name: 'ddr', capacity: 4 * lb, cost: 10 },
-    ];
+    const memories = tcmSramDdr(p, 4 * liveBound(p));
     const solved: number[] = [];
     const plan = planTiersWith(p, memories, { deadline: expired() }, (q, o) => (solved.push(q.buffers.length), solve(q, o)));
     expect(solved.length).toBe(3);
