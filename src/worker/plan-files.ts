@@ -339,8 +339,9 @@ export const REPORT_MS_PER_BUFFER = 0.002;
  * the last solves end (ms): the last round's files end together, and their outputs are written one
  * after another: every one's JSON (--json, JSON_OUTPUT_MS_PER_BUFFER) and the other files' reports
  * (REPORT_MS_PER_BUFFER; its own report is in what solve() keeps back). Taken as if every file of
- * the round were as large as this one. Without it 4 files of 10^5 with --jobs 2 under 5 s ended at
- * 5.2-6.0 s.
+ * the round were as large as this one. 4 files of 10^5 with --jobs 2 under 5 s (2 cores, quiet):
+ * 5.6-5.8 s before (6.4-6.7 s with --json); with this reserve 5.4 s (5.8 s); with it and the
+ * deadline crossing to the workers as a shared time (WireSolveOptions.endsAtEpochMs) 5.2 s (5.1 s).
  */
 export function outputsReserveMs(buffers: number, atEnd: number, json: boolean): number {
   return buffers * ((json ? atEnd * JSON_OUTPUT_MS_PER_BUFFER : 0) + Math.max(0, atEnd - 1) * REPORT_MS_PER_BUFFER);
