@@ -2,7 +2,6 @@
 import { InputError } from '../../problem/errors.js';
 import { nodeLabel, readsOf } from './graph.js';
 import type { GraphShapes } from './infer.js';
-import {  } from '../../format/plural.js';
 
 /** Throws an InputError unless `order` lists the nodes of `shapes.order` once each, producers before readers. */
 export function checkNodeOrder(shapes: GraphShapes, order: readonly number[], index: number): void {

@@ -4,7 +4,6 @@ import { isPermutation } from '../../problem/validate.js';
 import type { TensorKind } from '../model.js';
 import { tensorSteps, type TensorSteps } from '../../graph/live-ranges.js';
 import { bufferHasData, type TfliteModel, type TfliteSubgraph } from './types.js';
-import {  } from '../../format/plural.js';
 
 /** Whether the tensor's data is in the file (a weight): the runtime does not place it in the arena. */
 export function isConstant(model: TfliteModel, sg: TfliteSubgraph, t: number): boolean {

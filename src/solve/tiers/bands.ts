@@ -16,7 +16,6 @@ import type { SolveResult } from '../solve.js';
 import { firstFitInto } from './greedy.js';
 import { alignIn } from './instance.js';
 import type { TieredPlan } from './planner.js';
-import {  } from '../../format/plural.js';
 
 /**
  * Whether the bands are open to `problem` over `memories`: every memory but the last bounded, the last

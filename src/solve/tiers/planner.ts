@@ -30,7 +30,6 @@ import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type
 import { maxOf } from '../../problem/extent.js';
 import { Deadline } from '../deadline.js';
 import { bandsOpen, bandsPlan } from './bands.js';
-import {  } from '../../format/plural.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
