@@ -69,6 +69,8 @@ function restrictedStep(inst: TierInstance): string | undefined {
   const all = 2 ** k - 1;
   const mask = inst.allowed.map((row) => row.reduce((s, a, m) => (a ? s | (1 << m) : s), 0));
   const bounded = memories.reduce((s, m, i) => (m.capacity !== undefined ? s | (1 << i) : s), 0);
+  // No unit kept from any memory: nothing to check (and no pass over every step's live units).
+  if (mask.every((a) => a === all)) return undefined;
   for (const set of inst.sets) {
     const masks = [...new Set(set.map((e) => mask[e.unit]!))].filter((a) => a !== all && a !== 0 && (a & bounded) === a).sort((x, y) => x - y);
     for (const a of masks) {
