@@ -319,9 +319,6 @@ export async function solveInPartsAsync(
  */
 export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number, end: Deadline = deadlineOf(options)): PartsPlan {
   const method = options.method ?? 'auto';
-  const cheap = bounds(problem);
-  // A capacity below the cheap bound is out of reach: the parts go for the lowest peak instead.
-  const capacity = problem.capacity !== undefined && cheap.bound > problem.capacity ? undefined : problem.capacity;
   const notes: string[] = [];
   const withNotes = (r: SolveResult): SolveResult => {
     if (notes.length > 0) r.notes = [...(r.notes ?? []), ...notes];
@@ -332,14 +329,23 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   const names: MethodName[] = method === 'search' ? ['greedy-size'] : HEURISTIC_ORDER.filter((m) => m !== 'local-search');
   const methods: MethodResult[] = [];
   let best: { offsets: number[]; peak: number; method: string } | undefined;
-  const row = (name: MethodName): PartAsk => ({ problem, options: { method: name }, weight: 0, timeOnly: false, reserveMs: 0 });
+  // The rows plan `problem` itself, which solve() validated (or its caller did) before splitting it.
+  const row = (name: MethodName): PartAsk => ({ problem, options: { method: name, validated: true }, weight: 0, timeOnly: false, reserveMs: 0 });
   const takeRows = (rows: readonly SolveResult[], of: readonly MethodName[]): void =>
     rows.forEach((r, i) => {
       const name = of[i]!;
       methods.push({ method: name, peak: r.peak, timeMs: r.timeMs });
       if (best === undefined || r.peak < best.peak) best = { offsets: r.offsets, peak: r.peak, method: name };
     });
-  takeRows(yield [row(names[0]!)], names.slice(0, 1));
+  const firstRow = yield [row(names[0]!)];
+  takeRows(firstRow, names.slice(0, 1));
+  // The whole's cheap bounds (src/problem/bounds.ts), as the first row found them: a single heuristic's
+  // solve proves nothing more (no search, no sub-instance bound), so its bound and proof are bounds(problem)'s,
+  // without a second sweep over every buffer here.
+  const r0 = firstRow[0]!;
+  const cheap = { bound: r0.bound, proof: r0.proof, live: r0.liveBound, largest: r0.largest };
+  // A capacity below the cheap bound is out of reach: the parts go for the lowest peak instead.
+  const capacity = problem.capacity !== undefined && cheap.bound > problem.capacity ? undefined : problem.capacity;
   /** What one greedy decode of every buffer costs (ms), about: greedy-size's row. */
   const greedyMs = methods[0]!.timeMs;
   // The other rows, as many as fit in half the time left (the parts need the rest), each costed as greedy-size.
