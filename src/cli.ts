@@ -7,8 +7,6 @@ import { planOfAll, planOutText, planToJson } from './export/plan-json.js';
 import { writeJsonPieces } from './export/json-stream.js';
 import { fixedOffsetsLine, formatReport } from './export/report.js';
 import { baseName } from './export/labels.js';
-import { problemTrace, traceText } from './export/trace.js';
-import { panelsSvg, problemPanels } from './export/svg.js';
 import { capMessage, namesShown, printable, terminalSafe } from './format/printable.js';
 import { emptyBuffersNote, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-kind.js';
@@ -20,13 +18,14 @@ import { planWithSpill, spillOptions, type PlanResult } from './solve/spill.js';
 import { progressReporter } from './cli-progress.js';
 import type { MemoryTier } from './problem/types.js';
 import { readFileSync } from 'node:fs';
+import { plural } from './format/plural.js';
 
 // What a command needs only for some inputs is loaded when it is needed (a dynamic import): the model
-// readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers planner, GLPK's models and the worker
-// pool, and the fit hints only with a capacity (a problem's: src/problem-fit-hints.ts, which loads no
-// model reader). A CSV or JSON problem
-// planned on one thread without a capacity loads none of them: a smaller fixed cost, paid from the
-// command's --time-limit (which counts from the process's start). test/cli-lazy.test.ts keeps it so.
+// readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers commands, GLPK's models and the worker
+// pool, the picture (--svg) and the trace (--trace), and the fit hints only with a capacity (a
+// problem's: src/problem-fit-hints.ts, which loads no model reader). A CSV or JSON problem planned on
+// one thread without a capacity loads none of them: a smaller fixed cost, paid from the command's
+// --time-limit (which counts from the process's start). test/cli-lazy.test.ts keeps it so.
 
 /** The package's version, from its package.json (two folders up from build/js/cli.js and build/dist/cli.js). */
 function packageVersion(): string {
@@ -92,6 +91,17 @@ function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): vo
   }
 }
 
+/**
+ * The note of a command whose plan was ready only after the time it had (`planEnd`: the command's
+ * `deadline` less what its outputs keep back): the time limit is below the least time a plan of
+ * `buffers` buffers takes on this machine now (reading, the bounds, the first chunk of a heuristic,
+ * the verifier, the outputs), so the command ends past it.
+ */
+function belowLeastTime(deadline: Deadline, buffers: number, planEnd: Deadline): string {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  return `the time limit (${s(deadline.endMs)}) is below the least time a plan of ${plural(buffers, 'buffer')} takes here (reading, the bounds, a first plan, the verifier, the outputs): the plan was ready ${s(planEnd.now() - planEnd.endMs)} after the time it had (the command's end less its outputs' time), so the command ends past the limit`;
+}
+
 async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
   checkOutputPaths(
     [path],
@@ -120,7 +130,10 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
     if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
   }
+  // How long reading takes on this machine now: the JSON outputs' time is reckoned from it (planDeadline).
+  const readStart = performance.now();
   const read = readProblem(new TextDecoder().decode(bytes), file);
+  const readMs = performance.now() - readStart;
   for (const note of read.notes) process.stderr.write(`arenapack: note: ${note}\n`);
   const problem = read.problem;
   // Memory tiers: from --memory flags, or the JSON problem's own "memories".
@@ -154,7 +167,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   if (opts.capacity !== undefined) problem.capacity = read.all.capacity = opts.capacity;
   if (opts.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
   // The plan (solve, spill, hints) leaves the JSON outputs their time.
-  const planEnd = planDeadline(deadline, problem.buffers.length, opts);
+  const planEnd = planDeadline(deadline, problem.buffers.length, opts, readMs);
   let result: SolveResult;
   const glpk = opts.method === 'glpk' || opts.emitLp !== undefined ? await import('./solve/ilp/solve-glpk.js') : undefined;
   if (opts.method === 'glpk') {
@@ -173,21 +186,29 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   const solveOpts = { ...(opts.method !== 'glpk' ? { method: opts.method } : {}), deadline: planEnd, seed: opts.seed, iterations: opts.iterations };
   // When the whole set does not fit: a plan over two memories, what stays on chip and what spills to DDR.
   const plan: PlanResult = opts.spill === false ? result : planWithSpill(problem, result, spillOptions(solveOpts, result));
-  // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
-  const whole = planOfAll(read, plan);
-  // The JSON form of the plan (an object per buffer) only when an output needs it.
-  const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   // What would make it fit, in the JSON printed and the one written (--out), as for a model.
   // (Loaded only with a capacity; a model's hints, src/model-fit-hints.ts, which load the model readers, never here.)
   const fitHints = problem.capacity !== undefined ? await import('./problem-fit-hints.js') : undefined;
   const hints = fitHints !== undefined ? fitHints.problemFitHints(problem, plan, problem.capacity!, solveOpts) : [];
+  // Every phase cut to its least and still past the time the plan had: said plainly, never a silent overrun.
+  if (planEnd.passed()) (plan.notes ??= []).push(belowLeastTime(deadline, problem.buffers.length, planEnd));
+  // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
+  const whole = planOfAll(read, plan);
+  // The JSON form of the plan (an object per buffer) only when an output needs it.
+  const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole) : undefined;
   if (hints.length > 0 && json !== undefined) json.hints = fitHints!.hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);
   if (opts.emitLp !== undefined) outputs.push([opts.emitLp, await withoutStdout(() => glpk!.placeModelLp(problem))]);
-  if (opts.trace !== undefined) outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(path)))]);
+  if (opts.trace !== undefined) {
+    const { problemTrace, traceText } = await import('./export/trace.js');
+    outputs.push([opts.trace, traceText(problemTrace(problem, plan, baseName(path)))]);
+  }
   // The picture: the on-chip panel (and DDR's after spilling) with the memory profile, as for a model.
-  if (opts.svg !== undefined) outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, path, problem.capacity))]);
+  if (opts.svg !== undefined) {
+    const { panelsSvg, problemPanels } = await import('./export/svg.js');
+    outputs.push([opts.svg, panelsSvg(problemPanels(problem, plan, path, problem.capacity))]);
+  }
   writeAllAtomic(outputs);
   // The JSON in pieces (the bytes of JSON.stringify(json, null, 2)): a million buffers' ~134 MB never one string.
   if (opts.json) {

@@ -49,12 +49,12 @@ describe('the CLI loads the model readers, GLPK, the tiers commands and the work
     expect(staticImports(text)).toEqual(['./x.js', 'commander', './y.js', './z.js']);
   });
 
-  it('build/js/cli.js: no model reader, GLPK, tiers command, fit hint or worker among its static imports', () => {
+  it('build/js/cli.js: no model reader, GLPK, tiers command, fit hint, picture, trace or worker among its static imports', () => {
     const { files, packages } = staticGraph(builtCli);
     expect(heavy(packages)).toEqual([]);
     const js = join(repoRoot, 'build', 'js');
     const loaded = [...files].map((f) => f.slice(js.length + 1));
-    expect(loaded.filter((f) => /^(import\/(onnx|tflite)\/(index|reader|decode)\.js|import\/model-file\.js|worker\/|solve\/ilp\/(?!sections\.js)|cli-(model|tiers|shared-arena)\.js|plan-model|problem-fit-hints|model-fit-hints|order\/model)/.test(f))).toEqual([]);
+    expect(loaded.filter((f) => /^(import\/(onnx|tflite)\/(index|reader|decode)\.js|import\/model-file\.js|worker\/|solve\/ilp\/(?!sections\.js)|cli-(model|tiers|shared-arena)\.js|plan-model|problem-fit-hints|model-fit-hints|order\/model|export\/(svg|trace)\.js)/.test(f))).toEqual([]);
     // The CSV path is still there (a check that the walk follows the imports).
     expect(loaded).toContain('import/csv.js');
     expect(loaded).toContain('solve/solve.js');
