@@ -381,14 +381,26 @@ export const timeLimitMs = (opts: { timeLimit?: number }): number | undefined =>
 export const JSON_OUTPUT_MS_PER_BUFFER = 0.0025;
 
 /**
- * The deadline the plan of `buffers` buffers must meet so that the command's `deadline` holds: the
- * command's, less what its JSON outputs will take (JSON_OUTPUT_MS_PER_BUFFER for each of --json and
- * --out; the text report is in what solve() keeps back for itself). A million buffers with --json:
- * 2.5 s kept back (the 10 s command ended at 13-16 s).
+ * Time to write a buffer list's plan as JSON, per output, as a multiple of the time reading the file
+ * took (parsing its text and validating the problem: a pass that makes an object and strings per
+ * buffer, as building and writing the JSON does, so it slows down with the machine as the JSON will).
+ * Measured at 10^6 buffers with `node --cpu-prof` on `plan --method greedy-size --json` (2 cores,
+ * quiet): readProblem 1.18 s, planToJson and the writing 3.02 s: 2.6.
  */
-export function planDeadline(deadline: Deadline, buffers: number, opts: { json?: boolean; out?: string }): Deadline {
+export const JSON_OUTPUT_PER_READ = 2.6;
+
+/**
+ * The deadline the plan of `buffers` buffers must meet so that the command's `deadline` holds: the
+ * command's, less what its JSON outputs will take (each of --json and --out; the text report is in
+ * what solve() keeps back for itself): JSON_OUTPUT_MS_PER_BUFFER a buffer, or JSON_OUTPUT_PER_READ
+ * times `readMs` (the time reading the file took, ms, measured by the caller) when that is more — a
+ * machine busy with other work, which writes the JSON slower too. A million buffers with --json: 2.5 s
+ * kept back at least (the 10 s command ended at 13-16 s without it; 10.5-11.2 s with the constant alone).
+ * Machine speed then changes the plan only where the time limit cuts the solve short (its notes say so).
+ */
+export function planDeadline(deadline: Deadline, buffers: number, opts: { json?: boolean; out?: string }, readMs = 0): Deadline {
   const outputs = (opts.json === true ? 1 : 0) + (opts.out !== undefined ? 1 : 0);
-  return outputs === 0 ? deadline : deadline.before(buffers * outputs * JSON_OUTPUT_MS_PER_BUFFER);
+  return outputs === 0 ? deadline : deadline.before(outputs * Math.max(buffers * JSON_OUTPUT_MS_PER_BUFFER, readMs * JSON_OUTPUT_PER_READ));
 }
 
 /**

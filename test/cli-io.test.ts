@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { capacityUnitNote, internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, planDeadline, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
+import { capacityUnitNote, internalErrorText, JSON_OUTPUT_MS_PER_BUFFER, JSON_OUTPUT_PER_READ, planDeadline, secondsOption, UsageError, writeAllAtomic } from '../src/cli-io.js';
 import { cliRunner } from './helpers/cli.js';
 import { Deadline } from '../src/solve/deadline.js';
 import { InputError } from '../src/problem/errors.js';
@@ -80,6 +80,17 @@ describe('planDeadline', () => {
     expect(JSON_OUTPUT_MS_PER_BUFFER * 1_000_000).toBe(2500);
     // The same clock: what is left is read on it.
     expect(planDeadline(end, 1000, { out: 'x.csv' }).leftMs()).toBe(10_000 - 2.5);
+  });
+
+  it('keeps back more when reading the file took long (a busy machine writes the JSON slower too), never less than the constant', () => {
+    const end = new Deadline(10_000, () => 0);
+    // Reading a million buffers took 1.5 s: 2.6 x 1.5 s = 3.9 s a JSON output, over the constant's 2.5 s.
+    expect(planDeadline(end, 1_000_000, { json: true }, 1500).endMs).toBeCloseTo(10_000 - 1500 * JSON_OUTPUT_PER_READ, 6);
+    expect(planDeadline(end, 1_000_000, { json: true, out: 'p.json' }, 1500).endMs).toBeCloseTo(10_000 - 2 * 1500 * JSON_OUTPUT_PER_READ, 6);
+    expect(JSON_OUTPUT_PER_READ * 1500).toBeGreaterThan(JSON_OUTPUT_MS_PER_BUFFER * 1_000_000);
+    // A quick read (0.5 s): the constant per buffer still holds; no JSON output, nothing kept back.
+    expect(planDeadline(end, 1_000_000, { json: true }, 500).endMs).toBe(10_000 - 1_000_000 * JSON_OUTPUT_MS_PER_BUFFER);
+    expect(planDeadline(end, 1_000_000, {}, 1500).endMs).toBe(10_000);
   });
 });
 

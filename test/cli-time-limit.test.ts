@@ -45,3 +45,22 @@ describe('--time-limit counts from the process start with several files', () => 
     for (const m of models) expect(m.methods.map((x) => x.method)).toEqual(['greedy-size']);
   });
 });
+
+describe('--time-limit below the least time a plan takes', () => {
+  // One file planned after its limit has passed: the plan is the first method's alone, and the command
+  // ends past the limit whatever it does, so it says so (the report's notes, and limitCuts in --json).
+  it('one CSV: the report and --json say the limit is below the least time, and list what it cut', () => {
+    const a = file('late.csv', 'id,lower,upper,size\na,0,2,64\nb,1,3,32\nc,2,4,48\n');
+    const text = runLate('plan', a, '--time-limit', '1');
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/note: the time limit \(1\.00 s\) is below the least time a plan of 3 buffers takes here .*: the plan was ready \d+\.\d\d s after the time it had .*so the command ends past the limit/);
+    const json = runLate('plan', a, '--time-limit', '1', '--json');
+    expect(json.code, json.err).toBe(0);
+    const plan = JSON.parse(json.out) as { method: string; limitCuts?: string[] };
+    expect(plan.method).toBe('greedy-size');
+    expect(plan.limitCuts).toBeDefined();
+    expect(plan.limitCuts!.some((c) => c.startsWith('the time limit (1.00 s) is below the least time a plan of 3 buffers takes here'))).toBe(true);
+    expect(plan.limitCuts).toContain('naive left out: the time limit was reached');
+    for (const c of plan.limitCuts!) expect(c).toMatch(/time limit/);
+  });
+});
