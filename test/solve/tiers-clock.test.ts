@@ -14,7 +14,7 @@ import { spillPlanner } from '../../src/solve/spill.js';
 import { bandsPlan } from '../../src/solve/tiers/bands.js';
 import { moveUp } from '../../src/solve/tiers/greedy.js';
 import { planTiersWith, tiersPlanner, type TierExact, type TieredPlan } from '../../src/solve/tiers/index.js';
-import { HEURISTIC_MS_PER_BUFFER } from '../../src/solve/tiers/planner.js';
+import { HEURISTIC_MS_PER_BUFFER, heuristicEstimateMs, tiersTakeBands } from '../../src/solve/tiers/planner.js';
 import { limitCutsOf } from '../../src/export/tiers.js';
 import { scatteredProblem } from '../helpers/problems.js';
 
@@ -134,6 +134,13 @@ describe('solve() says when the clock stopped its local search (what the tiers p
 });
 
 describe('memory tiers: the heuristic\'s rounds have a hard end (issue #10: 8,000 buffers over three memories took 0.60 x a 1 s limit in one run, 1.12 x in another)', () => {
+  it('8,000 buffers with 1 s left: the bands (the heuristic\'s way has a fixed cost besides its cost per buffer: 1.5 s under a 1.2 s limit)', () => {
+    const p = scatteredProblem(8000, 1);
+    expect(tiersTakeBands(p, threeMemories(p), { deadline: new Deadline(1000, () => 0) }, { spill: spillPlanner })).toBe(true);
+    // With the time the estimate asks for: the heuristic's way.
+    expect(tiersTakeBands(p, threeMemories(p), { deadline: new Deadline(heuristicEstimateMs(8000) * 1.1, () => 0) }, { spill: spillPlanner })).toBe(false);
+  });
+
   it('when what is left is less than a round took, no further round: what is above a capacity goes to the last memory at once, said, verified', () => {
     // 2,000 buffers: the greedy assignment fits the capacity rows, but its placement in tcm and sram goes above them.
     // Each solve takes 100 ms on this clock (it stands still otherwise): a round of three, 300 ms; the deadline

@@ -218,6 +218,15 @@ const BASELINE_SHARE = 0.3;
  * is below this estimate, the planner cuts one arena into bands instead (./bands.ts).
  */
 export const HEURISTIC_MS_PER_BUFFER = 0.085;
+/**
+ * Milliseconds the heuristic's way takes whatever the size, beside HEURISTIC_MS_PER_BUFFER: GLPK loaded for
+ * it, the first solves' start. Measured here: 8,000 buffers over three memories under --time-limit 1.2
+ * ran the heuristic's way with ~0.85 s left for 0.68 s estimated, and ended at 1.50-1.58 s.
+ */
+export const HEURISTIC_FIXED_MS = 600;
+
+/** What the heuristic's way is estimated to take at `n` buffers (ms): HEURISTIC_FIXED_MS + n x HEURISTIC_MS_PER_BUFFER. */
+export const heuristicEstimateMs = (n: number): number => HEURISTIC_FIXED_MS + n * HEURISTIC_MS_PER_BUFFER;
 /** Buffers below which the heuristic's way always runs (its rounds take a fraction of a second there). */
 export const BANDS_MIN_BUFFERS = 4096;
 
@@ -230,13 +239,13 @@ function isFitCase(problem: Problem, memories: readonly MemoryTier[], known: Tie
 /**
  * 0. Whether the planner cuts one arena into bands (./bands.ts): outside fit's case (which keeps to the
  * limit on its own) and without gaps or aliases, from BANDS_MIN_BUFFERS buffers, when the time left
- * before `given` is below what the heuristic's way takes at this size (HEURISTIC_MS_PER_BUFFER; 10^5
+ * before `given` is below what the heuristic's way takes at this size (heuristicEstimateMs; 10^5
  * buffers over three memories took 2.8 x a 3 s limit), and bandsOpen. The clock decides this, so the
  * plan may then differ from one machine to another (the report says so).
  */
 function bandsAhead(problem: Problem, memories: readonly MemoryTier[], given: Deadline, fitCase: boolean, tied: boolean): boolean {
   const n = problem.buffers.length;
-  return !fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories);
+  return !fitCase && !tied && n >= BANDS_MIN_BUFFERS && heuristicEstimateMs(n) > given.leftMs() && bandsOpen(problem, memories);
 }
 
 /**
@@ -325,9 +334,10 @@ export function* tiersPlanner(
   // heuristic's way takes at this size: one arena cut into the memories by address (bandsAhead).
   if (bandsAhead(problem, memories, given, fitCase, tied)) {
     const whole = yield { problem: { buffers: problem.buffers }, options: { ...options, method: 'greedy-size', deadline: given, validated: true } };
-    const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${((n * HEURISTIC_MS_PER_BUFFER) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
-    // Buffers then move up into the faster memories until the deadline (the time kept for the end aside).
-    const bands = bandsPlan(problem, memories, whole, cut, t0, () => deadline.passed());
+    const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${(heuristicEstimateMs(n) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
+    // Buffers then move up into the faster memories in half the time left (the time kept for the end aside).
+    const raiseEnd = deadline.share(0.5);
+    const bands = bandsPlan(problem, memories, whole, cut, t0, () => raiseEnd.passed());
     if (bands !== undefined) return bands;
     // A bounded last memory that the top of the arena does not fit: the heuristic's way, in the time left.
     limitCuts.push(`the time limit left too little for the heuristic over memories at ${n} buffers, but one arena cut into the memories by address did not fit ${memories[k - 1]!.name}'s capacity: the heuristic ran in the time left`);
