@@ -125,7 +125,8 @@ describe('memory tiers: what the clock decides is said, and nothing else depends
 
 describe('solve() says when the clock stopped its local search (what the tiers planner reads)', () => {
   it('clockStopped: set when the clock ended the local search, absent when its budget did', () => {
-    const p = scatteredProblem(300, 2);
+    // 2,000 buffers: the local search does not reach the bound in its first chunk of moves, so it asks the clock.
+    const p = scatteredProblem(2000, 1);
     expect(solve(p, { method: 'local-search', deadline: new Deadline(600_000, () => 0) }).clockStopped).toBeUndefined();
     // Every look at this clock moves it 10 s: the local search's first look at it says stop.
     let t = 0;
