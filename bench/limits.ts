@@ -4,7 +4,7 @@
 // 10^6, greedy-size at 10^6 (report and --json), memory tiers at 10^5 and three memories at 8,000,
 // GLPK on MiniMalloc's A, a 10^5 problem split in time, the fit hints after a 10^5 spill, three
 // memories at 20,000 buffers with the last bounded or not, and four 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
-// its wall time from spawn to exit, the ratio to the limit, and the exit code. The inputs come from
+// its wall time from spawn to exit, the ratio to the limit, the exit code, and over memory tiers the plan's traffic cost. The inputs come from
 // the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
 // ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches; ARENAPACK_BENCH_CLI=path times another
 // build of the command (e.g. a copy of main's build/js, for a before / after table).
@@ -113,12 +113,14 @@ export function benchLimits(shared: string, only?: RegExp): void {
       const s = (performance.now() - t) / 1000;
       const peakMb = existsSync(rssFile) ? (Number(readFileSync(rssFile, 'utf8')) / 1024).toFixed(0) : '-';
       const cut = (r.stdout ?? '').split('\n').filter((l) => /time limit/.test(l)).length;
-      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut), peakMb]);
+      // Memory tiers: the plan's traffic cost (the report's line), what the time limit costs in quality.
+      const traffic = /traffic cost\s+(\d+)/.exec(r.stdout ?? '')?.[1] ?? '-';
+      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut), traffic, peakMb]);
       console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}, peak ${peakMb} MiB`);
       if (p !== undefined) for (const f of files) rmSync(f);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit', 'peak MiB (max RSS)'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit', 'traffic cost (tiers)', 'peak MiB (max RSS)'], rows);
 }

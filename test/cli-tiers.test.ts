@@ -175,6 +175,16 @@ describe('plan --memory (CSV and JSON problems)', () => {
       { id: 'z', offset: null, size: 0, start: 0, end: 1, weight: 0, memory: null, allowed: ['sram'] },
       { id: 'z-ddr', offset: null, size: 0, start: 0, end: 1, weight: 0, memory: null, allowed: ['ddr'] },
     ]);
+    // No arena was planned: each memory's used bytes, bound and counts are null, not 0 (issue #10), and '-' in the report.
+    const mems = (JSON.parse(r.out) as { memories: Record<string, unknown>[] }).memories;
+    expect(mems.map((m) => [m['name'], m['capacity'], m['used'], m['bound'], m['buffers'], m['bytes'], m['traffic'], m['method']])).toEqual([
+      ['sram', 1024, null, null, null, null, null, '-'],
+      ['ddr', 4096, null, null, null, null, null, '-'],
+    ]);
+    const report = run('plan', json, '--memory', 'sram=1KiB:1', '--memory', 'ddr=4KiB:10');
+    expect(report.code).toBe(3);
+    expect(report.out).toMatch(/\n {2}sram +1\.00 KiB +1 +- +- +- +- +-\n {2}ddr +4\.00 KiB +10 +- +- +- +- +-\n/);
+    expect(report.out).not.toMatch(/\b0 B\b/);
     // With a plan, a 0-byte buffer is shown in the first memory it may use (never one it may not), in --json and --out.
     const fits = file('fits.json', JSON.stringify({ buffers: problem.buffers.filter((b) => b.id !== 'big') }));
     const csv = join(dir, 'fits.csv');
@@ -365,6 +375,9 @@ describe('plan A B ... --memory --jobs N', () => {
     const summary = none.out.slice(none.out.indexOf('summary:'));
     for (const name of ['jobs.csv', 'jobs.tflite']) expect(summary).toMatch(new RegExp(`${name} +- +- +(infeasible|unknown) +does NOT fit`));
     expect(summary).not.toMatch(/\b0 B/);
+    // Nor in each file's report above the summary: its memories' rows show '-' (no arena was planned).
+    expect(none.out).not.toMatch(/\b0 B\b/);
+    expect(none.out.match(/\n {2}a +16 B +1 +- +- +- +- +-\n/g)?.length).toBe(2);
     expect(run('plan', csv, model, ...mems, '--capacity', '1KiB').err).toMatch(/--capacity does not go with --memory/);
   });
 });

@@ -28,8 +28,8 @@ export interface TieredPlanJson {
   failure?: string;
   /** What the time limit cut (the baseline, GLPK, the local search), a line each; absent when nothing was. */
   limitCuts?: string[];
-  /** Per memory, fastest first: `capacity` null when unbounded, `used` the arena's bytes, `bound` a lower bound on them. */
-  memories: (Omit<TierUsage, 'capacity'> & { capacity: number | null })[];
+  /** Per memory, fastest first (TierUsageJson). */
+  memories: TierUsageJson[];
   /**
    * Per buffer (0-byte ones too, in the first memory at 0): its memory's name and its offset in that
    * memory's arena; `offset` null in a read-only memory (flash: the buffer stays where it is stored).
@@ -40,6 +40,20 @@ export interface TieredPlanJson {
   buffers: TieredBufferJson[];
   timeMs: number;
 }
+
+/**
+ * One memory of a tiered plan's JSON (TieredPlanJson.memories): TierUsage's fields, `capacity` null when
+ * unbounded, `used` the arena's bytes, `bound` a lower bound on them. Without a plan (`failure` set) no
+ * arena was planned and no buffer placed: `used`, `bound`, `buffers`, `bytes` and `traffic` are null.
+ */
+export type TierUsageJson = Omit<TierUsage, 'capacity' | 'used' | 'bound' | 'buffers' | 'bytes' | 'traffic'> & {
+  capacity: number | null;
+  used: number | null;
+  bound: number | null;
+  buffers: number | null;
+  bytes: number | null;
+  traffic: number | null;
+};
 
 /** One buffer of a tiered plan's JSON (TieredPlanJson.buffers). */
 export interface TieredBufferJson {
@@ -86,7 +100,9 @@ export function tieredPlanToJson(problem: Problem, plan: TieredPlan): TieredPlan
     ...(plan.copyInBytes !== undefined ? { copyInBytes: plan.copyInBytes } : {}),
     ...(plan.failure !== undefined ? { failure: plan.failure } : {}),
     ...(limitCutsOf(plan).length > 0 ? { limitCuts: limitCutsOf(plan) } : {}),
-    memories: plan.usage.map(({ name, capacity, ...rest }) => ({ name, capacity: capacity ?? null, ...rest })),
+    memories: plan.usage.map(({ name, capacity, ...rest }) =>
+      plan.memory.length > 0 ? { name, capacity: capacity ?? null, ...rest } : { name, capacity: capacity ?? null, ...rest, used: null, bound: null, buffers: null, bytes: null, traffic: null },
+    ),
     buffers:
       plan.memory.length > 0
         ? problem.buffers.map((b, i) => ({ id: b.id, offset: plan.memories[plan.memory[i]!]!.readOnly === true ? null : plan.offsets[i]!, size: b.size, start: b.start, end: b.end, weight: b.weight ?? b.size, memory: names[i]! }))
@@ -121,14 +137,16 @@ const percent = (cost: number, bound: number): string => (bound > 0 ? `${(((cost
 /** The text report of a tiered plan: one row per memory, the traffic cost, its bound and the baseline's. */
 export function formatTieredReport(problem: Problem, plan: TieredPlan, title: string): string {
   const out: string[] = [`${title}: ${plural(problem.buffers.length, 'buffer')} over ${plural(plan.memories.length, 'memory', 'memories')}`, ''];
+  // Without a plan no arena was planned and no buffer placed: '-' for what would count them.
+  const planned = plan.memory.length > 0;
   const rows = plan.usage.map((u) => [
     u.name,
     u.capacity === undefined ? 'unbounded' : formatBytes(u.capacity),
     String(u.cost),
-    plan.memories[plan.usage.indexOf(u)]?.readOnly === true ? 'in place' : formatBytes(u.used),
-    String(u.buffers),
-    formatBytes(u.bytes),
-    String(u.traffic),
+    !planned ? '-' : plan.memories[plan.usage.indexOf(u)]?.readOnly === true ? 'in place' : formatBytes(u.used),
+    planned ? String(u.buffers) : '-',
+    planned ? formatBytes(u.bytes) : '-',
+    planned ? String(u.traffic) : '-',
     u.method,
   ]);
   const head = ['memory', 'capacity', 'cost', 'used', 'buffers', 'bytes', 'traffic', 'placed by'];

@@ -320,6 +320,8 @@ export async function solveInPartsAsync(
 export function* partsPlan(problem: Problem, parts: Part[], options: SolveOptions, finishPlan: FinishPlan, t0: number, end: Deadline = deadlineOf(options)): PartsPlan {
   const method = options.method ?? 'auto';
   const notes: string[] = [];
+  /** Set when the clock stopped a part's local search or search (SolveResult.clockStopped). */
+  let clockStopped = false;
   const withNotes = (r: SolveResult): SolveResult => {
     if (notes.length > 0) r.notes = [...(r.notes ?? []), ...notes];
     return r;
@@ -408,6 +410,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
     s.part.indices.forEach((i, k) => (peak = Math.max(peak, offsets[k]! + problem.buffers[i]!.size)));
     s.searchNodes += r.searchNodes ?? 0;
     nodesDone += r.searchNodes ?? 0;
+    if (r.clockStopped === true) clockStopped = true;
     s.timeMs += r.timeMs;
     let outcome: 'lower' | 'proven' | 'none' = 'none';
     if (peak < s.peak) {
@@ -469,6 +472,7 @@ export function* partsPlan(problem: Problem, parts: Part[], options: SolveOption
   const result = withNotes(finishPlan(problem, best!, { bound: bestBound, proof, live: cheap.live, largest: cheap.largest }, methods, t0));
   const searchNodes = states.reduce((t, s) => t + s.searchNodes, 0);
   if (searchNodes > 0) result.searchNodes = searchNodes;
+  if (clockStopped) result.clockStopped = true;
   result.parts = states.map((s) => ({
     buffers: s.part.indices.length,
     start: s.part.start,

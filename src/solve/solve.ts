@@ -124,6 +124,12 @@ export interface SolveResult extends Plan {
    * phases the time limit ended before they started. Absent when nothing was.
    */
   notes?: string[];
+  /**
+   * Set when the clock (the time limit or a deadline) stopped a local search or the exact search before
+   * its budgets of moves, nodes and work did: the plan may then differ from one machine to another (the
+   * tiers planner says so). A phase the clock left out, or a decode it cut, is a note instead.
+   */
+  clockStopped?: true;
   /** Wall time of the whole solve, milliseconds. */
   timeMs: number;
   /** When the problem was split in time and solved part by part (src/solve/decompose.ts): each part. */
@@ -295,6 +301,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   };
   /** Set when the time limit cut a decode short: nothing else runs then. */
   let cut = false;
+  /** Set when the clock stopped the local search or the search (SolveResult.clockStopped). */
+  let clockStopped = false;
   let phase: SolvePhase | undefined;
   let reported = -Infinity;
   /** A progress report now when the phase changes, else at most every PROGRESS_EVERY_MS. */
@@ -321,7 +329,9 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
     report(name === 'local-search' ? 'local search' : 'heuristics');
     const more = (): boolean => {
       report('local search');
-      return !until.passed();
+      if (!until.passed()) return true;
+      clockStopped = true;
+      return false;
     };
     let res: { offsets: number[]; peak: number };
     if (name === 'local-search') res = eng.localSearch(seed, bound, iterations, more, lsWork);
@@ -421,6 +431,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
       const searchEnd = lsAfterSearch && timeOnly ? reach.share(0.9) : reach;
       const r = runSearch(eng, search, options, { bound, switches, best: best!, capacity: searchCapacity, maxNodes, searchWork, end: searchEnd, keep, now, t0, granularity });
       searchNodes = r.nodes;
+      if (r.clockStopped) clockStopped = true;
       if (r.proof !== undefined && r.proof.bound > bound) {
         bound = r.proof.bound;
         const multiple = bound > r.proof.above + 1 ? `, and every plan's peak is a multiple of ${granularity}` : '';
@@ -443,6 +454,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   const result = finishPlan(problem, b, { bound, proof, live, largest }, methods, t0, clock);
   if (searchNodes !== undefined) result.searchNodes = searchNodes;
   if (notes.length > 0) result.notes = notes;
+  if (clockStopped) result.clockStopped = true;
   return result;
 }
 
@@ -572,6 +584,8 @@ interface SearchPhases {
    * so none below `bound`: above + 1 rounded up to the plans' granularity (src/problem/granularity.ts).
    */
   proof?: { above: number; bound: number; nodes: number };
+  /** Whether the clock stopped a run (its `more` said no) before its budgets did. */
+  clockStopped: boolean;
   timeMs: number;
 }
 
@@ -608,9 +622,12 @@ function runSearch(
   let nodes = 0;
   let proof: { above: number; bound: number; nodes: number } | undefined;
   let phaseEnd = end;
+  let clockStopped = false;
   const more = (p: SearchProgress): boolean => {
     options.onProgress?.({ ...p, phase: 'search', nodes: nodes + p.nodes, bound, elapsedMs: now() - ctx.t0 });
-    return !phaseEnd.passed();
+    if (!phaseEnd.passed()) return true;
+    clockStopped = true;
+    return false;
   };
   options.onProgress?.({ phase: 'search', nodes: 0, bound, best: bestPeak, elapsedMs: t - ctx.t0 });
   const phases: number[] = [];
@@ -641,7 +658,7 @@ function runSearch(
     }
     if (bestPeak <= bound) break;
   }
-  return { nodes, found, ...(proof !== undefined ? { proof } : {}), timeMs: now() - t };
+  return { nodes, found, ...(proof !== undefined ? { proof } : {}), clockStopped, timeMs: now() - t };
 }
 
 /**

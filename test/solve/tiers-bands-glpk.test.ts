@@ -15,7 +15,7 @@ vi.mock('../../src/solve/ilp/glpk.js', async (importOriginal) => {
 
 const { loadGlpk } = await import('../../src/solve/ilp/glpk.js');
 const { planTiers } = await import('../../src/solve/tiers/index.js');
-const { BANDS_MIN_BUFFERS, HEURISTIC_MS_PER_BUFFER, tiersTakeBands } = await import('../../src/solve/tiers/planner.js');
+const { BANDS_MIN_BUFFERS, HEURISTIC_MS_PER_BUFFER, heuristicEstimateMs, tiersTakeBands } = await import('../../src/solve/tiers/planner.js');
 const { spillPlanner } = await import('../../src/solve/spill.js');
 
 describe('planTiers loads GLPK only when the planner may ask it', () => {
@@ -40,7 +40,7 @@ describe('planTiers loads GLPK only when the planner may ask it', () => {
   });
 
   it('with the time the heuristic\'s estimate asks for (or below BANDS_MIN_BUFFERS buffers): loaded, as before', async () => {
-    const deadline = stillAt(n * HEURISTIC_MS_PER_BUFFER * 1.1);
+    const deadline = stillAt(heuristicEstimateMs(n) * 1.1);
     expect(tiersTakeBands(p, memories, { deadline }, { spill: spillPlanner })).toBe(false);
     // 12 buffers: GLPK's models are small (each of its calls ends by its own work, the clock standing still).
     const small = scatteredProblem(12, 3, 4);

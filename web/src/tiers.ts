@@ -76,7 +76,8 @@ export function showTiers(input: Input, plans: readonly TieredPlan[] | undefined
     ...plans[0]!.memories.map((mem, m) => {
       const tr = document.createElement('tr');
       const used = plans.map((p) => p.usage[m]?.used ?? 0);
-      const cells = [mem.name, mem.capacity === undefined ? 'unbounded' : formatBytes(mem.capacity), String(mem.cost), formatBytes(Math.max(...used)), String(plans.reduce((s, p) => s + (p.usage[m]?.buffers ?? 0), 0))];
+      // Without a plan no arena was planned and no buffer placed: '-', not 0 B and 0 buffers.
+      const cells = [mem.name, mem.capacity === undefined ? 'unbounded' : formatBytes(mem.capacity), String(mem.cost), ok ? formatBytes(Math.max(...used)) : '-', ok ? String(plans.reduce((s, p) => s + (p.usage[m]?.buffers ?? 0), 0)) : '-'];
       for (const c of cells) {
         const td = document.createElement('td');
         td.textContent = c;

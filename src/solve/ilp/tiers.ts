@@ -47,7 +47,11 @@ export function tiersModel(inst: TierInstance, glpk: GLPK, cuts: readonly TierCu
 export interface TierChoice {
   /** memory[u]: the memory of unit u; absent when no assignment was found. */
   memory?: number[];
-  /** optimal: the least cost over assignments that satisfy the rows and cuts; infeasible: none does. */
+  /**
+   * optimal: the least cost over assignments that satisfy the rows and cuts; infeasible: none does;
+   * feasible / unknown: GLPK stopped before proving either (its time limit: the only other end it has
+   * here), with / without an assignment — which then depends on the machine's speed.
+   */
   outcome: 'optimal' | 'feasible' | 'infeasible' | 'unknown';
   /** The objective of `memory` (its traffic cost). */
   cost: number;
@@ -64,10 +68,13 @@ export function chooseTiers(glpk: GLPK, inst: TierInstance, cuts: readonly TierC
   return { memory, outcome, cost: costOf(inst, memory) };
 }
 
-/** The LP relaxation's optimum: a lower bound on the traffic cost (Infinity when even it is infeasible; 0 when unknown). */
-export function relaxedBound(glpk: GLPK, inst: TierInstance, timeLimitMs: number): number {
+/**
+ * The LP relaxation's optimum: a lower bound on the traffic cost (Infinity when even it is infeasible;
+ * undefined when GLPK stopped before its optimum: its time limit).
+ */
+export function relaxedBound(glpk: GLPK, inst: TierInstance, timeLimitMs: number): number | undefined {
   const result = solveMip(glpk, tiersModel(inst, glpk, [], true), timeLimitMs);
   const outcome = outcomeOf(glpk, result);
   if (outcome === 'infeasible') return Infinity;
-  return outcome === 'optimal' ? result.result.z : 0;
+  return outcome === 'optimal' ? result.result.z : undefined;
 }

@@ -6,14 +6,16 @@
  * the buffers moved there, fits its capacity; bandsPlan says when not). A buffer that lies within one band keeps its offset there
  * (less the band's start), so each memory's buffers are a part of a valid placement, itself valid; a buffer
  * across a band's edge (or off its alignment there) goes to the last memory, first fit among those there
- * (firstFitInto). One solve and two passes over the buffers: no live sets, no rounds of placements.
+ * (firstFitInto). One solve and two passes over the buffers: no live sets, no rounds of placements. Then,
+ * in the time left, buffers move up into the faster memories where they fit (greedy.ts moveUp): the cut
+ * alone leaves the first memory what lies lowest in the arena (1 buffer of 64 KiB's room at 20,000 buffers).
  */
 import { liveBound } from '../../problem/bounds.js';
 import { maxOf } from '../../problem/extent.js';
 import type { MemoryTier, Problem } from '../../problem/types.js';
 import { verifyTieredPlan } from '../../problem/verify.js';
 import type { SolveResult } from '../solve.js';
-import { firstFitInto } from './greedy.js';
+import { firstFitInto, moveUp } from './greedy.js';
 import { alignIn } from './instance.js';
 import type { TieredPlan } from './planner.js';
 
@@ -35,13 +37,15 @@ export function bandsOpen(problem: Problem, memories: readonly MemoryTier[]): bo
 /**
  * The plan of the bands (see the file's head) from `whole`, a placement of every buffer of `problem` in one
  * arena (its offsets in the order of the buffers). `cut` is the line that says why the limit chose the
- * bands (TieredPlan.limitCuts); `t0` the planner's start (performance.now(), ms). The lower bound on the
+ * bands (TieredPlan.limitCuts); `t0` the planner's start (performance.now(), ms). With `raise` (the
+ * planner's: when the time is up), buffers then move up into faster memories where they fit (moveUp), until
+ * `raise()` says the time is up (the line says so); without it, the cut alone. The lower bound on the
  * cost is every buffer's traffic at the cheapest memory's cost; each memory's bound is the live bound of
  * its buffers. Checked by verifyTieredPlan (throws an internal error when invalid). Undefined when the last
  * memory is bounded and what goes there (the top of the arena and the buffers across an edge) does not fit
  * its capacity: the bands give no plan then.
  */
-export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], whole: SolveResult, cut: string, t0: number): TieredPlan | undefined {
+export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], whole: SolveResult, cut: string, t0: number, raise?: () => boolean): TieredPlan | undefined {
   const bs = problem.buffers;
   const k = memories.length;
   const last = k - 1;
@@ -73,6 +77,22 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
   }
   const lastCapacity = memories[last]!.capacity;
   if (lastCapacity !== undefined && peaks[last]! > lastCapacity) return undefined;
+  // Up into the faster memories where they fit, by benefit: each memory's buffers and peak again after.
+  const gained = memories.map(() => false);
+  let raised = '';
+  if (raise !== undefined) {
+    const before = memory.slice();
+    const up = moveUp({ problem, memories }, memory, offsets, raise);
+    for (const idx of members) idx.length = 0;
+    memory.forEach((m, i) => {
+      members[m]!.push(i);
+      if (m !== before[i]) gained[m] = true;
+    });
+    members.forEach((idx, m) => (peaks[m] = maxOf(idx.map((i) => offsets[i]! + bs[i]!.size), 0)));
+    raised =
+      `; then ${up.moved === 1 ? '1 buffer' : `${up.moved} buffers`} moved up into faster memories where ${up.moved === 1 ? 'it fits' : 'they fit'} (first fit over the live range, by benefit)` +
+      (up.cut ? ', until the time limit stopped it' : '');
+  }
   const verdict = verifyTieredPlan(problem, memories, memory, offsets, peaks);
   if (!verdict.valid) throw new Error(`internal error: the tiered plan of bands is invalid:\n  ${verdict.errors.join('\n  ')}`);
   const weight = (i: number): number => bs[i]!.weight ?? bs[i]!.size;
@@ -92,7 +112,7 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
         cost: mem.cost,
         used: peaks[m]!,
         bound: liveBound({ buffers: idx.map((i) => bs[i]!) }),
-        method: idx.length === 0 ? '-' : m === last && across.length > 0 ? `${whole.method} + first fit` : whole.method,
+        method: idx.length === 0 ? '-' : (m === last && across.length > 0) || gained[m] ? `${whole.method} + first fit` : whole.method,
         buffers: idx.length,
         bytes: idx.reduce((s, i) => s + bs[i]!.size, 0),
         traffic: idx.reduce((s, i) => s + weight(i), 0),
@@ -106,7 +126,7 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
     rounds: 1,
     baselineCost: Infinity,
     baselineCut: true,
-    limitCuts: [`${cut}; ${across.length === 1 ? 'the buffer' : `the ${across.length} buffers`} across a band's edge went to ${memories[last]!.name}, placed first fit among those there`],
+    limitCuts: [`${cut}; ${across.length === 1 ? 'the buffer' : `the ${across.length} buffers`} across a band's edge went to ${memories[last]!.name}, placed first fit among those there${raised}`],
     timeMs: performance.now() - t0,
   };
 }

@@ -264,6 +264,62 @@ export function firstFitInto(inst: Pick<TierInstance, 'problem' | 'memories'>, m
   return peak;
 }
 
+/** Buffers moveUp tries between two looks at its `stop`. */
+const MOVE_UP_STOP_EVERY = 1024;
+
+/**
+ * Moves buffers up into faster (cheaper) memories where they fit, after a plan that leaves those partly
+ * empty (the bands, src/solve/tiers/bands.ts: one arena cut by address puts in the first memory only what
+ * lies low in that arena). The buffers some cheaper memory could take, by benefit — weight (default size)
+ * x the cost saved in the cheapest memory, largest first; ties: smaller, then earlier index — each into the
+ * cheapest memory, then the next, where it fits: at the lowest offset aligned for that memory that is free
+ * of the buffers there overlapping it in time, its top within the capacity (first fit over its live
+ * range). What a buffer leaves is free for the buffers after it. Changes `memory` and `offsets` (indices
+ * into inst.problem's buffers; each valid before, so after: every move keeps the plan valid). Returns the
+ * buffers moved, and `cut` when `stop()` said so (asked every MOVE_UP_STOP_EVERY buffers; the moves made
+ * stand). For plain buffers (no gaps or aliases), none pinned or naming its memories, no read-only memory:
+ * the bands' case (bandsOpen). Deterministic: no clock but `stop`.
+ */
+export function moveUp(inst: Pick<TierInstance, 'problem' | 'memories'>, memory: number[], offsets: number[], stop: () => boolean): { moved: number; cut: boolean } {
+  const bs = inst.problem.buffers;
+  const mems = inst.memories;
+  const byCost = mems.map((_, m) => m).sort((x, y) => mems[x]!.cost - mems[y]!.cost || x - y);
+  const cheapest = mems[byCost[0]!]!.cost;
+  const dearest = Math.max(...mems.map((m) => m.cost));
+  // A tree of the buffers in each memory that may take others (not the dearest ones); a buffer that moved out
+  // stays listed where it was, and is skipped there (its memory is no longer that one).
+  const trees = mems.map((mem) => (mem.cost < dearest ? new PlacedByTime(bs) : undefined));
+  bs.forEach((_, i) => trees[memory[i]!]?.add(i));
+  const gain = bs.map((b, i) => (b.weight ?? b.size) * (mems[memory[i]!]!.cost - cheapest));
+  const order = bs.map((_, i) => i).filter((i) => gain[i]! > 0).sort((x, y) => gain[y]! - gain[x]! || bs[x]!.size - bs[y]!.size || x - y);
+  let moved = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (k % MOVE_UP_STOP_EVERY === MOVE_UP_STOP_EVERY - 1 && stop()) return { moved, cut: true };
+    const i = order[k]!;
+    const b = bs[i]!;
+    const from = memory[i]!;
+    for (const m of byCost) {
+      if (mems[m]!.cost >= mems[from]!.cost) break;
+      const cap = mems[m]!.capacity ?? Infinity;
+      if (b.size > cap) continue;
+      const a = alignIn(inst.problem, i, mems[m]!);
+      const others = trees[m]!.overlapping(b.start, b.end).filter((j) => memory[j] === m).sort((x, y) => offsets[x]! - offsets[y]!);
+      let at = 0;
+      for (const j of others) {
+        if (at + b.size <= offsets[j]!) break;
+        at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
+      }
+      if (at + b.size > cap) continue;
+      memory[i] = m;
+      offsets[i] = at;
+      trees[m]!.add(i);
+      moved++;
+      break;
+    }
+  }
+  return { moved, cut: false };
+}
+
 /**
  * The buffers placed in one memory, found by their live ranges: a segment tree over the steps where
  * buffers start or end, each buffer listed at the O(log T) nodes that cover its range exactly, each

@@ -9,7 +9,8 @@
  * buffers to memories (src/solve/ilp/tiers.ts), each memory's set placed by the same solve(); a set
  * that does not place is cut away and the assignment made again. When GLPK runs out of time or
  * rounds (or is not at hand), greedy by traffic per byte and a local search, each memory's set
- * placed, buffers above a capacity moved down a tier until all place. The lower bound is the LP
+ * placed, buffers above a capacity moved down a tier until all place. GLPK stopped by its time limit
+ * (it has no budget of work) before a proof is set aside: the heuristic plans, the same on every machine. The lower bound is the LP
  * relaxation, the per-step bound, or GLPK's optimum when every cut was proven. The plan is checked
  * by verifyTieredPlan; the fill-fastest-first baseline is computed too, and taken when it costs less.
  *
@@ -30,6 +31,7 @@ import { alignIn, bufferMemory, buffersIn, costOf, stepBound, tierInstance, type
 import { maxOf } from '../../problem/extent.js';
 import { Deadline } from '../deadline.js';
 import { bandsOpen, bandsPlan } from './bands.js';
+import { plural } from '../../format/plural.js';
 
 /** One memory of a tiered plan, as the outputs show it. */
 export interface TierUsage {
@@ -38,7 +40,11 @@ export interface TierUsage {
   capacity?: number;
   /** Cost per byte of traffic. */
   cost: number;
-  /** Bytes of its arena (the peak of the buffers placed there; 0 when none, and for a read-only memory: no arena). */
+  /**
+   * Bytes of its arena (the peak of the buffers placed there; 0 when none, and for a read-only memory: no
+   * arena). Without a plan (TieredPlan.memory empty) this and the counts below are 0, meaning nothing: the
+   * outputs show '-' (report) and null (JSON) then (src/export/tiers.ts).
+   */
   used: number;
   /** A proven lower bound on `used` for the buffers placed there (the placement's bound). */
   bound: number;
@@ -95,8 +101,10 @@ export interface TieredPlan {
    */
   baselineCut?: true;
   /**
-   * What else the time limit cut, one line each (GLPK left out, the local search stopped early):
-   * the plan may then differ from one machine to another; absent when nothing was cut.
+   * What else the clock cut or decided, one line each (the bands, GLPK left out or stopped at its time
+   * limit, the local search stopped early, a placement whose phases the time limit ended, the rounds'
+   * end): the plan may then differ from one machine to another. Absent when nothing was: the plan is
+   * then the same on every machine (every other end is a budget of work or a count).
    */
   limitCuts?: string[];
   /**
@@ -120,9 +128,10 @@ export interface TieredPlan {
 
 /** GLPK's side of the exact solve, bound to a loaded GLPK (planTiers in ./index.ts), on the planner's instance. */
 export interface TierExact {
+  /** GLPK's assignment within `timeLimitMs`: outcome `feasible` or `unknown` when it stopped before a proof (its time ran out). */
   choose(inst: TierInstance, cuts: readonly TierCut[], timeLimitMs: number): TierChoice;
-  /** The LP relaxation's optimum. */
-  relaxed(inst: TierInstance, timeLimitMs: number): number;
+  /** The LP relaxation's optimum (Infinity: infeasible); undefined when GLPK's time ran out before it. */
+  relaxed(inst: TierInstance, timeLimitMs: number): number | undefined;
 }
 
 /**
@@ -135,6 +144,24 @@ export interface TiersKnown {
   spill?: (problem: Problem, capacity: number, whole: SolveResult, options: SolveOptions) => Generator<SolveRequest, PlanResult, SolveResult>;
   firstFails?: boolean;
 }
+
+/** The note of the rounds when the time limit came before every memory placed and closeInLast was not open. */
+const DEMOTED_AT_ONCE = 'the time limit came before every memory placed: every buffer above a capacity was moved down a memory at once, not one at a time';
+
+/**
+ * Buffers the heuristic's rounds may place (each round places every buffer once) while a memory that
+ * does not place gives up one unit a round (the least traffic per byte); past it, every unit above its
+ * capacity moves down at once, so the rounds end soon. A budget of work, not the clock: the same rounds
+ * on every machine. Before it the clock decided ("while there is time"): 2,000 buffers over three
+ * memories under --time-limit 30 ran one round after another (~2 s each) until the limit.
+ */
+const ONE_AT_A_TIME_PLACEMENTS = 10_000;
+
+/**
+ * Units past which GLPK's assignment (a MIP) is not asked: at 2,000 buffers over three memories it found
+ * no assignment in 18 s (its LP bound still is: a count, not the clock, as GLPK_TIERS_MAX_NONZEROS).
+ */
+const GLPK_MIP_MAX_UNITS = 1500;
 
 /** Assignments tried by GLPK before the heuristic. */
 const MAX_ROUNDS = 20;
@@ -191,6 +218,15 @@ const BASELINE_SHARE = 0.3;
  * is below this estimate, the planner cuts one arena into bands instead (./bands.ts).
  */
 export const HEURISTIC_MS_PER_BUFFER = 0.085;
+/**
+ * Milliseconds the heuristic's way takes whatever the size, beside HEURISTIC_MS_PER_BUFFER: GLPK loaded for
+ * it, the first solves' start. Measured here: 8,000 buffers over three memories under --time-limit 1.2
+ * ran the heuristic's way with ~0.85 s left for 0.68 s estimated, and ended at 1.50-1.58 s.
+ */
+export const HEURISTIC_FIXED_MS = 600;
+
+/** What the heuristic's way is estimated to take at `n` buffers (ms): HEURISTIC_FIXED_MS + n x HEURISTIC_MS_PER_BUFFER. */
+export const heuristicEstimateMs = (n: number): number => HEURISTIC_FIXED_MS + n * HEURISTIC_MS_PER_BUFFER;
 /** Buffers below which the heuristic's way always runs (its rounds take a fraction of a second there). */
 export const BANDS_MIN_BUFFERS = 4096;
 
@@ -203,13 +239,13 @@ function isFitCase(problem: Problem, memories: readonly MemoryTier[], known: Tie
 /**
  * 0. Whether the planner cuts one arena into bands (./bands.ts): outside fit's case (which keeps to the
  * limit on its own) and without gaps or aliases, from BANDS_MIN_BUFFERS buffers, when the time left
- * before `given` is below what the heuristic's way takes at this size (HEURISTIC_MS_PER_BUFFER; 10^5
+ * before `given` is below what the heuristic's way takes at this size (heuristicEstimateMs; 10^5
  * buffers over three memories took 2.8 x a 3 s limit), and bandsOpen. The clock decides this, so the
  * plan may then differ from one machine to another (the report says so).
  */
 function bandsAhead(problem: Problem, memories: readonly MemoryTier[], given: Deadline, fitCase: boolean, tied: boolean): boolean {
   const n = problem.buffers.length;
-  return !fitCase && !tied && n >= BANDS_MIN_BUFFERS && n * HEURISTIC_MS_PER_BUFFER > given.leftMs() && bandsOpen(problem, memories);
+  return !fitCase && !tied && n >= BANDS_MIN_BUFFERS && heuristicEstimateMs(n) > given.leftMs() && bandsOpen(problem, memories);
 }
 
 /**
@@ -222,6 +258,41 @@ export function tiersTakeBands(problem: Problem, memories: readonly MemoryTier[]
   if (tied) return false;
   const given = options.deadline?.within(options.timeLimitMs ?? Infinity) ?? Deadline.in(options.timeLimitMs ?? 10_000);
   return bandsAhead(problem, memories, given, isFitCase(problem, memories, known, tied), tied);
+}
+
+/**
+ * The end of a solve asked with `options`, as solve() takes them (`timeLimitMs` from now, or the deadline
+ * when earlier), on the deadline's clock; undefined without either (no clock ends it).
+ */
+function solveEnd(options: SolveOptions): Deadline | undefined {
+  if (options.deadline === undefined) return options.timeLimitMs === undefined ? undefined : Deadline.in(options.timeLimitMs);
+  return options.deadline.within(options.timeLimitMs ?? Infinity);
+}
+
+/**
+ * Why the clock ended some part of a solve that ended by `end` (solveEnd), or undefined when it did not:
+ * solve() notes a phase the time limit left out or a decode it cut (a note naming the time limit), says
+ * the clock stopped its local search or search (clockStopped), or came back at or after its end (so
+ * anything else timed is caught too). Otherwise it ended by its budgets: the same on every machine.
+ */
+function clockEnded(result: SolveResult, end: Deadline | undefined): string | undefined {
+  const note = (result.notes ?? []).find((line) => line.includes('time limit'));
+  if (note !== undefined) return note;
+  if (result.clockStopped === true) return 'a local search or the exact search stopped by the clock';
+  return end !== undefined && end.passed() ? 'it ran until its time was up' : undefined;
+}
+
+/** Passes on the solves of `run` and returns its value; `ended(why)` for each solve the clock ended part of (clockEnded). */
+function* watched<T>(run: Generator<SolveRequest, T, SolveResult>, ended: (why: string) => void): Generator<SolveRequest, T, SolveResult> {
+  let step = run.next();
+  while (!step.done) {
+    const end = solveEnd(step.value.options);
+    const result = yield step.value;
+    const why = clockEnded(result, end);
+    if (why !== undefined) ended(why);
+    step = run.next(result);
+  }
+  return step.value;
 }
 
 /** The units in memory m, ascending. */
@@ -263,8 +334,10 @@ export function* tiersPlanner(
   // heuristic's way takes at this size: one arena cut into the memories by address (bandsAhead).
   if (bandsAhead(problem, memories, given, fitCase, tied)) {
     const whole = yield { problem: { buffers: problem.buffers }, options: { ...options, method: 'greedy-size', deadline: given, validated: true } };
-    const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${((n * HEURISTIC_MS_PER_BUFFER) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
-    const bands = bandsPlan(problem, memories, whole, cut, t0);
+    const cut = `the time limit left too little for the heuristic over memories at ${n} buffers (about ${(heuristicEstimateMs(n) / 1000).toFixed(1)} s): one arena placed by ${whole.method}, cut into the memories by address`;
+    // Buffers then move up into the faster memories in half the time left (the time kept for the end aside).
+    const raiseEnd = deadline.share(0.5);
+    const bands = bandsPlan(problem, memories, whole, cut, t0, () => raiseEnd.passed());
     if (bands !== undefined) return bands;
     // A bounded last memory that the top of the arena does not fit: the heuristic's way, in the time left.
     limitCuts.push(`the time limit left too little for the heuristic over memories at ${n} buffers, but one arena cut into the memories by address did not fit ${memories[k - 1]!.name}'s capacity: the heuristic ran in the time left`);
@@ -280,7 +353,11 @@ export function* tiersPlanner(
     limitCuts.push(`GLPK's assignment and LP bound left out: its models (${glpkNonzeros(inst)} coefficients) would take longer than the time limit leaves`);
   }
   let bound = stepBound(inst);
-  if (exact !== undefined && bound < Infinity) bound = Math.max(bound, exact.relaxed(inst, left() / 8));
+  if (exact !== undefined && bound < Infinity) {
+    const relaxed = exact.relaxed(inst, left() / 8);
+    if (relaxed === undefined) limitCuts.push("GLPK's LP bound was left unfinished: its time ran out (the lower bound is the per-step one)");
+    else bound = Math.max(bound, relaxed);
+  }
   // The baseline may take BASELINE_SHARE of the time left (10^5 buffers: seconds); past it, none.
   const baseEnd = deadline.share(BASELINE_SHARE);
   const base = fillFastestFirstUntil(inst, () => baseEnd.passed());
@@ -299,14 +376,31 @@ export function* tiersPlanner(
     return baseline;
   };
 
-  /** Places every memory's set; the results (undefined for an empty memory) and the memories that did not fit. */
-  function* place(memory: readonly number[], share = 2 * k): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
+  /** Memories whose placement the clock ended part of (said once each in limitCuts). */
+  const clockPlaced = new Set<number>();
+  /**
+   * Places every memory's set (`round`: which assignment, for the notes); the results (undefined for an
+   * empty memory) and the memories that did not fit. A placement the clock ended part of is said in limitCuts.
+   */
+  function* place(memory: readonly number[], round: number, share = 2 * k): Generator<SolveRequest, { results: (SolveResult | undefined)[]; failed: number[] }, SolveResult> {
     const results: (SolveResult | undefined)[] = [];
     for (let m = 0; m < k; m++) {
       const idx = buffersIn(inst, memory, m);
       // A read-only memory plans no arena: its buffers stay where they are.
+      if (idx.length === 0 || memories[m]!.readOnly === true) {
+        results.push(undefined);
+        continue;
+      }
       // validateMemories checked the problem and the memories: the sub-problems are valid (alignments the memory's).
-      results.push(idx.length === 0 || memories[m]!.readOnly === true ? undefined : yield { problem: memoryProblem(inst, m, idx), options: { ...options, validated: true, timeLimitMs: left() / share } });
+      const request: SolveRequest = { problem: memoryProblem(inst, m, idx), options: { ...options, validated: true, timeLimitMs: left() / share } };
+      const end = solveEnd(request.options);
+      const result = yield request;
+      const why = clockEnded(result, end);
+      if (why !== undefined && !clockPlaced.has(m)) {
+        clockPlaced.add(m);
+        limitCuts.push(`the time limit ended part of the placement of ${idx.length === n && n > 1 ? 'every buffer' : plural(idx.length, 'buffer')} in ${memories[m]!.name} (round ${round}: ${why})`);
+      }
+      results.push(result);
     }
     return { results, failed: results.flatMap((r, m) => (r !== undefined && r.fits === false ? [m] : [])) };
   }
@@ -356,8 +450,9 @@ export function* tiersPlanner(
         return { method: 'fill-fastest-first', bound: liveBound(sub), peak: maxOf(idx.map((i) => offsets[i]! + problem.buffers[i]!.size), 0) };
       });
     }
-    // `cut`: what the limit cut in making this plan, said only when it is the plan kept.
-    const cuts = cut !== undefined && how !== 'fill-fastest-first' ? [...limitCuts, cut] : limitCuts;
+    // `cut`: what the limit cut in making this plan; said too when the baseline cost less and is kept
+    // (the heuristic's plan, not cut, might have cost less still: the clock decided).
+    const cuts = cut === undefined ? limitCuts : [...limitCuts, how === 'fill-fastest-first' ? `${cut}; the fill-fastest-first baseline cost less and was kept` : cut];
     const memory = bufferMemory(inst, unitMemory);
     const verdict = verifyTieredPlan(problem, memories, memory, offsets, placed.map((p) => p.peak));
     if (!verdict.valid) throw new Error(`internal error: the tiered plan is invalid:\n  ${verdict.errors.join('\n  ')}`);
@@ -420,14 +515,18 @@ export function* tiersPlanner(
   if (firstCheapest) {
     // Every buffer in one arena: the solve --capacity runs first (all the time there is, as there).
     const all = inst.units.map(() => 0);
-    const { results, failed } = yield* place(all, 1);
+    const { results, failed } = yield* place(all, 1, 1);
     if (failed.length === 0) return fromResults(all, results, 'all-first', 1);
     whole = results[0];
   }
 
   // 2. Fit's case (fitCase above).
   if (fitCase && whole !== undefined && known.spill !== undefined) {
-    const plan = yield* known.spill({ buffers: problem.buffers, capacity: memories[0]!.capacity! }, memories[0]!.capacity!, whole, { ...options, timeLimitMs: left() });
+    let spillClock: string | undefined;
+    const plan = yield* watched(known.spill({ buffers: problem.buffers, capacity: memories[0]!.capacity! }, memories[0]!.capacity!, whole, { ...options, timeLimitMs: left() }), (why) => (spillClock ??= why));
+    if (spillClock !== undefined) limitCuts.push(`the time limit ended part of a placement of the spill procedure (${spillClock})`);
+    if (plan.spill?.fallback === 'time') limitCuts.push('the spill procedure\'s choice search was stopped by the time limit: its greedy fallback chose what stays in the first memory');
+    if (plan.spill?.greedyCut === true) limitCuts.push('the spill procedure\'s greedy fallback was cut by the time limit: every buffer above the capacity went to the second memory at once');
     if (plan.spill === undefined) return failure(plan.spillFailure?.startsWith('even') ? 'infeasible' : 'unknown', plan.spillFailure ?? 'no plan', 1);
     const memory = plan.spill.memory.map((x) => (x === 'chip' ? 0 : 1));
     if (plan.spill.choice === 'optimal') bound = Math.max(bound, costOf(inst, memory));
@@ -445,28 +544,38 @@ export function* tiersPlanner(
     );
   }
 
-  // 3. GLPK's assignment, each memory placed; cuts for the sets that do not place.
+  // 3. GLPK's assignment, each memory placed; cuts for the sets that do not place (up to GLPK_MIP_MAX_UNITS units).
   let rounds = 0;
-  if (exact !== undefined) {
+  if (exact !== undefined && inst.units.length <= GLPK_MIP_MAX_UNITS) {
     const cuts: TierCut[] = [];
     let provenCuts = true;
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       rounds = round;
       // Most of the time goes to the assignment: placements mostly end by their budgets, not the clock.
-      const choice = exact.choose(inst, cuts, left() * 0.6);
+      const glpkMs = left() * 0.6;
+      const choice = exact.choose(inst, cuts, glpkMs);
       if (choice.outcome === 'infeasible') {
         if (provenCuts) return failure('infeasible', round === 1 ? 'no assignment of the buffers fits the memories\' capacities at every step' : 'no assignment left places in every memory (each was proven not to)', round);
         break;
       }
-      if (choice.outcome === 'unknown' || choice.memory === undefined) break;
+      if (choice.outcome !== 'optimal' || choice.memory === undefined) {
+        // GLPK stopped at its time limit: what it has then depends on the machine's speed, so it is set
+        // aside, and the heuristic (budgets of work, the same plan on every machine) plans instead.
+        const had = choice.memory !== undefined ? 'an assignment not proven the least cost, set aside' : 'no assignment';
+        limitCuts.push(`GLPK's assignment (round ${round}) stopped at its time limit (${(glpkMs / 1000).toFixed(1)} s) with ${had}: the heuristic planned`);
+        break;
+      }
       if (choice.outcome === 'optimal' && provenCuts) bound = Math.max(bound, choice.cost);
-      const { results, failed } = yield* place(choice.memory);
+      const { results, failed } = yield* place(choice.memory, round);
       if (failed.length === 0) return fromResults(choice.memory, results, 'glpk', round);
       for (const m of failed) {
         cuts.push({ memory: m, units: unitsIn(choice.memory, m) });
         if (results[m]!.status !== 'infeasible') provenCuts = false;
       }
-      if (deadline.passed()) break;
+      if (deadline.passed()) {
+        limitCuts.push(`the time limit ended GLPK's rounds after round ${round} (its assignment did not place in every memory): the heuristic planned`);
+        break;
+      }
     }
   }
 
@@ -482,7 +591,8 @@ export function* tiersPlanner(
     limitCuts.push('the local search over memories (moves and swaps) stopped early: the time limit was reached');
   }
   /**
-   * The end of the rounds when the time limit has come and some memories did not place (`failed`):
+   * The end of the rounds when the time limit has come, or what is left of it is less than a round
+   * takes, and some memories did not place (`failed`; `when` says which, the note's start):
    * each failed memory keeps the buffers of this round's placement that lie within its capacity, at
    * their offsets (a part of a valid placement is one), and the buffers above it go to the last memory,
    * first fit among the buffers placed there (firstFitInto): a valid plan at the cost of one
@@ -490,9 +600,10 @@ export function* tiersPlanner(
    * the limit. Undefined when that is not open: the last memory read-only, or bounded and not holding
    * them within its capacity, gaps or aliases
    * (units of several buffers), or a buffer to move that is pinned or may not live there; the rounds
-   * then go on (demoting every buffer above a capacity at once, as before).
+   * then go on (demoting every buffer above a capacity at once, as before), unless the baseline has a
+   * plan: the best verified plan there is, taken then (said in limitCuts).
    */
-  const closeInLast = (unitMemory: number[], results: readonly (SolveResult | undefined)[], failed: readonly number[]): TieredPlan | undefined => {
+  const closeInLast = (unitMemory: number[], results: readonly (SolveResult | undefined)[], failed: readonly number[], when: string): TieredPlan | undefined => {
     const last = k - 1;
     if (tied || memories[last]!.readOnly === true) return undefined;
     const offsets = new Array<number>(n).fill(0);
@@ -532,16 +643,28 @@ export function* tiersPlanner(
     });
     const names = failed.map((m) => memories[m]!.name);
     const where = names.length === 1 ? `${names[0]}'s capacity` : `the capacities of ${names.join(' and ')}`;
-    return finish(memory, offsets, placed, 'greedy', rounds, `the time limit came before every memory placed: ${moved.length === 1 ? 'the buffer' : `the ${moved.length} buffers`} above ${where} went to ${memories[last]!.name}, placed first fit among those there`);
+    return finish(memory, offsets, placed, 'greedy', rounds, `${when}: ${moved.length === 1 ? 'the buffer' : `the ${moved.length} buffers`} above ${where} went to ${memories[last]!.name}, placed first fit among those there`);
   };
 
   for (;;) {
     rounds++;
-    const { results, failed } = yield* place(memory);
+    const roundStart = deadline.now();
+    const { results, failed } = yield* place(memory, rounds);
     if (failed.length === 0) return fromResults(memory, results, 'greedy', rounds);
-    if (deadline.passed()) {
-      const closed = closeInLast(memory, results, failed);
+    // A hard end: the deadline has come, or what is left of it is less than this round took (the next
+    // one, placing every memory again, would end past it).
+    const roundMs = deadline.now() - roundStart;
+    if (deadline.passed() || deadline.leftMs() < roundMs) {
+      const when = deadline.passed()
+        ? 'the time limit came before every memory placed'
+        : `the time limit left less than a round of placements takes (${(roundMs / 1000).toFixed(2)} s) before every memory placed`;
+      const closed = closeInLast(memory, results, failed, when);
       if (closed !== undefined) return closed;
+      // Not open (see closeInLast): the best verified plan there is, the baseline's, when it has one.
+      if (baseline !== undefined) {
+        limitCuts.push(`${when}: the fill-fastest-first baseline's plan, as the buffers above a capacity could not all go to the last memory`);
+        return finish(baseline.unitMemory, baseline.offsets, [], 'fill-fastest-first', rounds);
+      }
     }
     let moved = false;
     for (const m of failed) {
@@ -554,8 +677,12 @@ export function* tiersPlanner(
       const pool = above.length > 0 ? above : unitsIn(memory, m).filter(movable);
       if (pool.length === 0) continue;
       const rate = (u: number): number => inst.weight[u]! / inst.size[u]!;
-      // One at a time while there is time; then every one above the capacity at once (always ends).
-      const batch = deadline.passed() && above.length > 0 ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
+      // One at a time within a budget of work (ONE_AT_A_TIME_PLACEMENTS: the same rounds on every machine),
+      // or, should the time limit come first, until then; after it every one above the capacity at once (always ends).
+      const budgetSpent = rounds * n > ONE_AT_A_TIME_PLACEMENTS;
+      const atOnce = (budgetSpent || deadline.passed()) && above.length > 0;
+      if (atOnce && !budgetSpent && !limitCuts.includes(DEMOTED_AT_ONCE)) limitCuts.push(DEMOTED_AT_ONCE);
+      const batch = atOnce ? above : [pool.reduce((a, b) => (rate(b) < rate(a) ? b : a))];
       moved = demoteAll(inst, memory, batch) || moved;
     }
     if (!moved) {
