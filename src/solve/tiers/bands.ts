@@ -10,6 +10,7 @@
  * in the time left, buffers move up into the faster memories where they fit (greedy.ts moveUp): the cut
  * alone leaves the first memory what lies lowest in the arena (1 buffer of 64 KiB's room at 20,000 buffers).
  */
+import { plural, verb } from '../../format/plural.js';
 import { liveBound } from '../../problem/bounds.js';
 import { maxOf } from '../../problem/extent.js';
 import type { MemoryTier, Problem } from '../../problem/types.js';
@@ -90,7 +91,7 @@ export function bandsPlan(problem: Problem, memories: readonly MemoryTier[], who
     });
     members.forEach((idx, m) => (peaks[m] = maxOf(idx.map((i) => offsets[i]! + bs[i]!.size), 0)));
     raised =
-      `; then ${up.moved === 1 ? '1 buffer' : `${up.moved} buffers`} moved up into faster memories where ${up.moved === 1 ? 'it fits' : 'they fit'} (first fit over the live range, by benefit)` +
+      `; then ${plural(up.moved, 'buffer')} moved up into faster memories where ${verb(up.moved, 'it fits', 'they fit')} (first fit over the live range, by benefit)` +
       (up.cut ? ', until the time limit stopped it' : '');
   }
   const verdict = verifyTieredPlan(problem, memories, memory, offsets, peaks);

@@ -4,6 +4,7 @@
  * over the per-step capacity rows (placement is checked after, by solve()); and the baseline the
  * bench measures against: fill-fastest-first, what ExecuTorch's banked planner does.
  */
+import type { Buffer } from '../../problem/types.js';
 import { blocksOf, hasTies } from '../../problem/relative.js';
 import { fromBases, lowestBase } from '../blocks.js';
 import { alignIn, bufferMemory, type TierInstance } from './instance.js';
@@ -180,6 +181,20 @@ const STOP_EVERY = 1024;
 const STOP_EVERY_BLOCKS = 16;
 
 /**
+ * The lowest offset, a multiple of `align` (bytes), where `size` bytes are free of the buffers `others`
+ * (indices into `bs`, at `offsets`, sorted by offset): the first-fit scan every placement here makes
+ * over the buffers of a memory that overlap the one placed in time.
+ */
+function lowestFree(bs: readonly Buffer[], offsets: readonly number[], others: readonly number[], size: number, align: number): number {
+  let at = 0;
+  for (const j of others) {
+    if (at + size <= offsets[j]!) break;
+    at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / align) * align);
+  }
+  return at;
+}
+
+/**
  * fillFastestFirst, given up when `stop()` says so (it is asked every STOP_EVERY buffers, every
  * STOP_EVERY_BLOCKS blocks with gaps or aliases): `cut` then. What a command's deadline calls on 10^5
  * buffers and more, where the baseline alone takes seconds.
@@ -211,13 +226,7 @@ export function fillFastestFirstUntil(inst: TierInstance, stop: () => boolean): 
       const others = placed[m]!.overlapping(b.start, b.end).sort((x, y) => offsets[x]! - offsets[y]!);
       let at: number | undefined;
       if (b.offset !== undefined) at = others.every((j) => b.offset! + b.size <= offsets[j]! || offsets[j]! + bs[j]!.size <= b.offset!) ? b.offset : undefined;
-      else {
-        at = 0;
-        for (const j of others) {
-          if (at + b.size <= offsets[j]!) break;
-          at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
-        }
-      }
+      else at = lowestFree(bs, offsets, others, b.size, a);
       if (at === undefined || (mem.capacity !== undefined && at + b.size > mem.capacity)) continue;
       memory[i] = m;
       offsets[i] = at;
@@ -251,12 +260,7 @@ export function firstFitInto(inst: Pick<TierInstance, 'problem' | 'memories'>, m
   for (const i of order) {
     const b = bs[i]!;
     const a = alignIn(inst.problem, i, inst.memories[m]!);
-    const others = tree.overlapping(b.start, b.end).sort((x, y) => offsets[x]! - offsets[y]!);
-    let at = 0;
-    for (const j of others) {
-      if (at + b.size <= offsets[j]!) break;
-      at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
-    }
+    const at = lowestFree(bs, offsets, tree.overlapping(b.start, b.end).sort((x, y) => offsets[x]! - offsets[y]!), b.size, a);
     offsets[i] = at;
     tree.add(i);
     peak = Math.max(peak, at + b.size);
@@ -304,11 +308,7 @@ export function moveUp(inst: Pick<TierInstance, 'problem' | 'memories'>, memory:
       if (b.size > cap) continue;
       const a = alignIn(inst.problem, i, mems[m]!);
       const others = trees[m]!.overlapping(b.start, b.end).filter((j) => memory[j] === m).sort((x, y) => offsets[x]! - offsets[y]!);
-      let at = 0;
-      for (const j of others) {
-        if (at + b.size <= offsets[j]!) break;
-        at = Math.max(at, Math.ceil((offsets[j]! + bs[j]!.size) / a) * a);
-      }
+      const at = lowestFree(bs, offsets, others, b.size, a);
       if (at + b.size > cap) continue;
       memory[i] = m;
       offsets[i] = at;
