@@ -74,8 +74,8 @@ export function limitCases(shared: string): LimitCase[] {
 
 /**
  * Runs each case (limitCases) as `node build/js/cli.js plan FILE FLAGS --time-limit L` and prints
- * the table: case, limit, wall time, wall / limit, exit code, and the report's lines that say a phase
- * was cut by the limit. A case whose file is missing (no ../shared) is left out with a note.
+ * the table: case, limit, wall time, wall / limit, exit code, the report's lines that say a phase
+ * was cut by the limit, and whether the command said it was late (and why). A case whose file is missing (no ../shared) is left out with a note.
  */
 export function benchLimits(shared: string, only?: RegExp): void {
   const cli = process.env.ARENAPACK_BENCH_CLI ?? join(here, '..', 'build', 'js', 'cli.js');
@@ -115,12 +115,22 @@ export function benchLimits(shared: string, only?: RegExp): void {
       const cut = (r.stdout ?? '').split('\n').filter((l) => /time limit/.test(l)).length;
       // Memory tiers: the plan's traffic cost (the report's line), what the time limit costs in quality.
       const traffic = /traffic cost\s+(\d+)/.exec(r.stdout ?? '')?.[1] ?? '-';
-      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut), traffic, peakMb]);
+      // What the command itself said of being late: its stderr note past 10% (src/cli-overrun.ts), with the
+      // cause it measured, or the plan's note that the limit is below the least time.
+      const err = r.stderr ?? '';
+      const said = /it had the CPU for/.test(err)
+        ? 'over 10%: waited for the CPU'
+        : /on the CPU all along/.test(err)
+          ? 'over 10%: least work'
+          : /below the least time/.test(r.stdout ?? '')
+            ? 'below the least time'
+            : '-';
+      rows.push([c.name, String(c.limit), s.toFixed(2), (s / c.limit).toFixed(2), r.status === null ? `killed at ${killAt} s` : String(r.status), String(cut), said, traffic, peakMb]);
       console.log(`${c.name}: ${s.toFixed(2)} s (limit ${c.limit} s), exit ${r.status}, peak ${peakMb} MiB`);
       if (p !== undefined) for (const f of files) rmSync(f);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit', 'traffic cost (tiers)', 'peak MiB (max RSS)'], rows);
+  printTable('arenapack plan against --time-limit: wall time of the whole command (spawn to exit; must be <= 1.1 x limit)', ['case', 'limit s', 'wall s', 'wall / limit', 'exit', 'lines naming the time limit', 'the command said it was late', 'traffic cost (tiers)', 'peak MiB (max RSS)'], rows);
 }

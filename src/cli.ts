@@ -19,6 +19,7 @@ import { progressReporter } from './cli-progress.js';
 import type { MemoryTier } from './problem/types.js';
 import { readFileSync } from 'node:fs';
 import { plural } from './format/plural.js';
+import { sayOverrun } from './cli-overrun.js';
 
 // What a command needs only for some inputs is loaded when it is needed (a dynamic import): the model
 // readers (protobufjs, flatbuffers; src/cli-model.ts), the tiers commands, GLPK's models and the worker
@@ -219,6 +220,72 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   return plan.fits === false ? EXIT_NO_FIT : 0;
 }
 
+/** The `plan` command: one file (runPlan), several (--jobs), or --shared-arena; returns the exit code. */
+async function planCommand(files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }): Promise<number> {
+  // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
+  for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
+    if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
+      throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
+    }
+  }
+  // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
+  if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
+  // How the sizes' units were read (--capacity, --memory), once every flag is parsed: a refused command line prints none.
+  for (const note of takeParseNotes()) process.stderr.write(`arenapack: note: ${note}\n`);
+  if (opts.sharedArena) {
+    return (await import('./cli-shared-arena.js')).runPlanSharedArena(files, opts);
+  }
+  // --no-spill without a capacity: refused before any work, unless a JSON problem may carry its own.
+  if (opts.spill === false && opts.capacity === undefined && opts.memory === undefined && !files.some((f) => /\.json$/i.test(f))) noSpillWithoutCapacity();
+  // One file plans on the main thread whatever --jobs says: the same plan, report and JSON shape, --out allowed.
+  if (files.length === 1) {
+    return await runPlan(files[0]!, opts);
+  }
+  const single: [string, unknown][] = [
+    ['--out', opts.out],
+    ['--svg', opts.svg],
+    ['--trace', opts.trace],
+    ['--header', opts.header],
+    ['--prefix', opts.prefix],
+    ['--write-tflite', opts.writeTflite],
+    ['--emit-lp', opts.emitLp],
+    ['--reorder', opts.reorder],
+  ];
+  for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
+  if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
+  checkModelFlagsOfFiles(files, opts);
+  if (opts.memory !== undefined) {
+    // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
+    const clash: [string, boolean][] = [
+      ['--capacity', opts.capacity !== undefined],
+      ['--no-spill', opts.spill === false],
+    ];
+    const given = clash.find(([, on]) => on);
+    if (given) throw new UsageError(`${given[0]} does not go with --memory`);
+    if (opts.weights === true) (await import('./plan-model-tiers.js')).weightTiers(opts.memory, true);
+  } else if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
+  const { planFiles } = await import('./worker/plan-files.js');
+  const { importOptions } = await import('./cli-model.js');
+  return await planFiles(files, {
+    jobs: opts.jobs,
+    method: opts.method,
+    capacity: opts.capacity,
+    timeLimitMs: timeLimitMs(opts),
+    // One deadline for the whole command, from the process's start (as for one file).
+    deadline: Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method)),
+    seed: opts.seed,
+    iterations: opts.iterations,
+    json: opts.json,
+    verbose: opts.verbose ?? false,
+    spill: opts.spill !== false,
+    model: importOptions(opts),
+    ...(opts.memory !== undefined ? { memories: opts.memory } : {}),
+    ...(opts.weights === true ? { weights: true } : {}),
+    ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
+    ...(opts.pointerBits !== undefined ? { pointerBits: opts.pointerBits } : {}),
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('arenapack')
@@ -268,70 +335,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--emit-lp <file>', 'write the placement model as CPLEX LP text, for another MIP solver')
     .option('--shared-arena', 'TFLite: the models run one after another in ONE TFLM arena (its head shared, each tail apart); --header FILE, --write-tflite FOLDER');
   refuseRepeatedOptions(withModelFlags(plan)).action(async (files: string[], opts: PlanOptions & { jobs?: number; memory?: MemoryTier[]; sharedArena?: boolean }) => {
-    // --seed and --iterations steer the local search: with a method that never runs it they mean nothing.
-    for (const [flag, given] of [['--seed', opts.seed], ['--iterations', opts.iterations]] as const) {
-      if (given !== undefined && !LOCAL_SEARCH_METHODS.includes(opts.method)) {
-        throw new UsageError(`${flag} does not go with --method ${opts.method}: only the local search uses it (--method ${LOCAL_SEARCH_METHODS.join(', ')})`);
-      }
-    }
-    // --verbose shapes the text report; the JSON holds it all already: said once, on stderr (stdout stays JSON).
-    if (opts.verbose === true && opts.json === true) process.stderr.write(`arenapack: note: ${VERBOSE_WITH_JSON}\n`);
-    // How the sizes' units were read (--capacity, --memory), once every flag is parsed: a refused command line prints none.
-    for (const note of takeParseNotes()) process.stderr.write(`arenapack: note: ${note}\n`);
-    if (opts.sharedArena) {
-      code = (await import('./cli-shared-arena.js')).runPlanSharedArena(files, opts);
-      return;
-    }
-    // --no-spill without a capacity: refused before any work, unless a JSON problem may carry its own.
-    if (opts.spill === false && opts.capacity === undefined && opts.memory === undefined && !files.some((f) => /\.json$/i.test(f))) noSpillWithoutCapacity();
-    // One file plans on the main thread whatever --jobs says: the same plan, report and JSON shape, --out allowed.
-    if (files.length === 1) {
-      code = await runPlan(files[0]!, opts);
-      return;
-    }
-    const single: [string, unknown][] = [
-      ['--out', opts.out],
-      ['--svg', opts.svg],
-      ['--trace', opts.trace],
-      ['--header', opts.header],
-      ['--prefix', opts.prefix],
-      ['--write-tflite', opts.writeTflite],
-      ['--emit-lp', opts.emitLp],
-      ['--reorder', opts.reorder],
-    ];
-    for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
-    if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
-    checkModelFlagsOfFiles(files, opts);
-    if (opts.memory !== undefined) {
-      // Memory tiers for every file: the flags a tiers plan does not take are refused as for one file.
-      const clash: [string, boolean][] = [
-        ['--capacity', opts.capacity !== undefined],
-        ['--no-spill', opts.spill === false],
-      ];
-      const given = clash.find(([, on]) => on);
-      if (given) throw new UsageError(`${given[0]} does not go with --memory`);
-      if (opts.weights === true) (await import('./plan-model-tiers.js')).weightTiers(opts.memory, true);
-    } else if (opts.weights === true) throw new UsageError('--weights goes with --memory (e.g. --memory sram=512KiB:2 --memory flash::8 --memory psram:20)');
-    const { planFiles } = await import('./worker/plan-files.js');
-    const { importOptions } = await import('./cli-model.js');
-    code = await planFiles(files, {
-      jobs: opts.jobs,
-      method: opts.method,
-      capacity: opts.capacity,
-      timeLimitMs: timeLimitMs(opts),
-      // One deadline for the whole command, from the process's start (as for one file).
-      deadline: Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method)),
-      seed: opts.seed,
-      iterations: opts.iterations,
-      json: opts.json,
-      verbose: opts.verbose ?? false,
-      spill: opts.spill !== false,
-      model: importOptions(opts),
-      ...(opts.memory !== undefined ? { memories: opts.memory } : {}),
-      ...(opts.weights === true ? { weights: true } : {}),
-      ...(opts.kernels !== undefined ? { kernels: opts.kernels } : {}),
-      ...(opts.pointerBits !== undefined ? { pointerBits: opts.pointerBits } : {}),
-    });
+    code = await planCommand(files, opts);
+    // Ended past its time limit by more than 10%: said on stderr, never in silence.
+    sayOverrun(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   });
   const inspect = program
     .command('inspect')

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { builtCli, cliRunner, repoRoot } from './helpers/cli.js';
 import { buildTflite, FIXTURES } from './helpers/tflite-builder.js';
+import { overrunNote } from '../src/cli-overrun.js';
 
 const { file } = cliRunner('arenapack-time-limit-');
 /** A preloaded module that keeps the process busy for 1.2 s before anything else runs. */
@@ -62,5 +63,53 @@ describe('--time-limit below the least time a plan takes', () => {
     expect(plan.limitCuts!.some((c) => c.startsWith('the time limit (1.00 s) is below the least time a plan of 3 buffers takes here'))).toBe(true);
     expect(plan.limitCuts).toContain('naive left out: the time limit was reached');
     for (const c of plan.limitCuts!) expect(c).toMatch(/time limit/);
+  });
+});
+
+describe('a command that ends more than 10% past its time limit says so', () => {
+  it('overrunNote: nothing within 10%; past it, the cause it measured (waiting for the CPU, or work)', () => {
+    expect(overrunNote(1000, 1100, 1100)).toBeUndefined();
+    expect(overrunNote(1000, 900, 100)).toBeUndefined();
+    expect(overrunNote(1000, 1101, 1101)).toMatch(/^the command took 1\.10 s, over its time limit \(1\.00 s\) by more than 10%, on the CPU all along: /);
+    expect(overrunNote(1000, 2000, 1599)).toMatch(/^the command took 2\.00 s, .*: it had the CPU for 1\.60 s of them \(other processes held the cores\)/);
+    expect(overrunNote(1000, 2000, 1600)).toMatch(/on the CPU all along/);
+  });
+
+  // The plan is ready in time (3 buffers) and its outputs then take 1.5 s: the plan's own note (which
+  // looks before the outputs) cannot see it, the command's last check does.
+  const slowOut = file('slow-out.cjs', [
+    'const write = process.stdout.write.bind(process.stdout);',
+    'let first = true;',
+    'process.stdout.write = (...a) => { if (first) { first = false; const t = Date.now(); while (Date.now() - t < 1500) {} } return write(...a); };',
+    '',
+  ].join('\n'));
+  const sleep = file('sleep.cjs', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\n');
+  const csv = file('small.csv', 'id,lower,upper,size\na,0,2,64\nb,1,3,32\nc,2,4,48\n');
+  const run = (preload: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--require', preload, builtCli, ...args], { encoding: 'utf8', cwd: repoRoot });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  };
+
+  // Which cause the note gives depends on the machine's load (the busy loop may wait for a core while
+  // other tests run): overrunNote's test checks the causes, this one that the note comes.
+  it('outputs that make the command late: a note on stderr, the report unchanged', () => {
+    const r = run(slowOut, 'plan', csv, '--time-limit', '1');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(/below the least time/);
+    expect(r.out).toMatch(/arena needed/);
+    expect(r.err).toMatch(/^arenapack: note: the command took \d+\.\d\d s, over its time limit \(1\.00 s\) by more than 10%(, on the CPU all along: |: it had the CPU for )/m);
+  });
+
+  it('a process that waited for the CPU: the note says how little of the time it had', () => {
+    const r = run(sleep, 'plan', csv, '--time-limit', '1', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(() => JSON.parse(r.out) as unknown).not.toThrow();
+    expect(r.err).toMatch(/^arenapack: note: the command took \d+\.\d\d s, over its time limit \(1\.00 s\) by more than 10%: it had the CPU for \d+\.\d\d s of them/m);
+  });
+
+  it('within the limit: no note', () => {
+    const r = spawnSync(process.execPath, [builtCli, 'plan', csv, '--time-limit', '30'], { encoding: 'utf8', cwd: repoRoot });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/over its time limit/);
   });
 });
