@@ -5,6 +5,7 @@
 import { formatBytes, formatBytesExact } from '../format/bytes.js';
 import type { Problem } from '../problem/types.js';
 import type { TieredPlan, TierUsage } from '../solve/tiers/planner.js';
+import { timeLimitCuts } from '../solve/tiers/limit-cuts.js';
 import { solutionToCsv } from './csv.js';
 import { plural } from '../format/plural.js';
 import { stringifyJson } from '../format/json-text.js';
@@ -77,11 +78,8 @@ export interface TieredBufferJson {
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** Every cut the time limit made in `plan`, a line each: the baseline's (baselineCut) first, then limitCuts. */
-export const limitCutsOf = (plan: TieredPlan): string[] => [
-  ...(plan.baselineCut === true ? [Number.isFinite(plan.baselineCost) ? 'the fill-fastest-first baseline was cut by the time limit, then run to its end: the heuristic had no plan' : 'the fill-fastest-first baseline was left out: the time limit was reached'] : []),
-  ...(plan.limitCuts ?? []),
-];
+/** Every cut the time limit made in `plan`, a line each: see timeLimitCuts (src/solve/tiers/planner.ts). */
+export const limitCutsOf = timeLimitCuts;
 
 /** The memory name of every buffer of `problem` (a plan of it, or every buffer of a file: `memory` spread over it). */
 export const memoryNames = (plan: TieredPlan, memory: readonly number[] = plan.memory): string[] => memory.map((m) => plan.memories[m]!.name);

@@ -20,6 +20,7 @@ import { bestKeptSet, mustStay, spillKey, weightOf } from './spill-choice.js';
 import { fillFastestFirstUntil } from './tiers/greedy.js';
 import { tierInstance } from './tiers/instance.js';
 import { tiersPlanner } from './tiers/planner.js';
+import { timeLimitCuts } from './tiers/limit-cuts.js';
 
 /** What spilling decided, beside the on-chip plan. */
 export interface SpillInfo {
@@ -425,7 +426,12 @@ function* spillBlocks(problem: Problem, capacity: number, whole: SolveResult, op
     proof: same ? chipResult!.proof : chip.used <= chip.bound ? 'live bound of the blocks kept on chip' : 'none (the fill-fastest-first baseline placed them)',
     fits: true,
     timeMs: whole.timeMs + (now() - t0),
-    notes: [...(whole.notes ?? []), 'spill: gaps or aliases whose blocks are not all rectangles: each block stays on chip or spills whole, chosen by the tiers heuristic (greedy by weight per byte, moves and swaps), proven best only when it meets the per-step bound of the blocks\' live bytes'],
+    notes: [
+      ...(whole.notes ?? []),
+      'spill: gaps or aliases whose blocks are not all rectangles: each block stays on chip or spills whole, chosen by the tiers heuristic (greedy by weight per byte, moves and swaps), proven best only when it meets the per-step bound of the blocks\' live bytes',
+      // What the clock cut in the tiers heuristic (each names the time limit: the plan's limitCuts).
+      ...timeLimitCuts(plan).map((c) => `spill (blocks): ${c}`),
+    ],
     spill,
   };
 }

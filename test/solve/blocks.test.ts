@@ -14,6 +14,8 @@ import { blocksOf } from '../../src/problem/relative.js';
 import { solveWithGlpk } from '../../src/solve/ilp/solve-glpk.js';
 import { solve } from '../../src/solve/solve.js';
 import { planWithSpill } from '../../src/solve/spill.js';
+import { Deadline } from '../../src/solve/deadline.js';
+import { planToJson } from '../../src/export/plan-json.js';
 import { rng, tightProblem } from '../helpers/problems.js';
 import { bruteForceTiedMinPeak, gridValid, validTied } from '../helpers/tied-oracle.js';
 
@@ -173,6 +175,21 @@ describe('solve() on gaps and aliases', () => {
     expect(verifySpilledPlan(p, memory, res.offsets, 100, { chipPeak: res.peak, ddrPeak: res.spill!.ddrPeak }).errors).toEqual([]);
     // view is the upper half of sum: they spill or stay together.
     expect(memory[p.buffers.findIndex((b) => b.id === 'view')]).toBe(memory[p.buffers.findIndex((b) => b.id === 'sum')]);
+  });
+
+  it('spilling block by block when the time limit has passed: what the clock cut in the tiers heuristic reaches the plan (limitCuts)', () => {
+    const p = importProblem(readFileSync(example, 'utf8'), 'gaps.csv');
+    const whole = solve({ ...p, capacity: 100 });
+    // A clock past the deadline from the start: every phase the deadline can cut is cut.
+    const late = new Deadline(0, () => 1);
+    const res = planWithSpill({ ...p, capacity: 100 }, whole, { deadline: late });
+    expect(res.spill?.how).toBe('blocks');
+    expect(verifySpilledPlan(p, res.spill!.memory, res.offsets, 100, { chipPeak: res.peak, ddrPeak: res.spill!.ddrPeak }).errors).toEqual([]);
+    const cuts = planToJson(p, res).limitCuts ?? [];
+    expect(cuts.some((c) => c.startsWith('spill (blocks): '))).toBe(true);
+    // On a clock that never moves, nothing is cut, nothing said.
+    const still = planWithSpill({ ...p, capacity: 100 }, whole, { deadline: new Deadline(600_000, () => 0) });
+    expect((planToJson(p, still).limitCuts ?? []).filter((c) => c.startsWith('spill (blocks): '))).toEqual([]);
   });
 
   it("refuses GLPK's models for such a problem", async () => {
