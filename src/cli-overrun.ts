@@ -21,8 +21,9 @@ export const WAITED_BELOW = 0.8;
  * The note of a command that ended more than OVERRUN_TOLERANCE past its limit, or undefined when it
  * did not. `limitMs`: the command's time limit (ms, > 0); `wallMs`: the time from the process's start
  * to now (ms); `cpuMs`: the CPU time the process had meanwhile (ms, user + system, every thread).
- * The note says which of the two causes it measured: the process waited for the CPU (cpuMs below
- * WAITED_BELOW of wallMs), or it ran all along and its least work is longer than the limit.
+ * The note says which of the two it measured: the process waited for the CPU (cpuMs below
+ * WAITED_BELOW of wallMs), or it ran all along (then what the limit cannot cut, or a phase that
+ * stopped late, took the time: the plan's own note says when its least work is past the limit).
  */
 export function overrunNote(limitMs: number, wallMs: number, cpuMs: number): string | undefined {
   if (!(wallMs > limitMs * (1 + OVERRUN_TOLERANCE))) return undefined;
@@ -31,7 +32,7 @@ export function overrunNote(limitMs: number, wallMs: number, cpuMs: number): str
   if (cpuMs < wallMs * WAITED_BELOW) {
     return `${head}: it had the CPU for ${s(cpuMs)} of them (other processes held the cores); the same command on an idle machine ends sooner`;
   }
-  return `${head}, on the CPU all along: the least work a plan of this input takes (reading, a first plan, the verifier, the outputs) is longer than the limit; give a longer --time-limit`;
+  return `${head}, on the CPU all along: what the limit cannot cut (reading, a first plan, the verifier, the outputs), or a phase that stopped late, took longer than it allows`;
 }
 
 /**

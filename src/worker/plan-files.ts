@@ -7,7 +7,7 @@ import { checkCapacities, JSON_OUTPUT_MS_PER_BUFFER, EXIT_INPUT, EXIT_NO_FIT, no
 import { modelPlanToJson } from '../export/model-json.js';
 import { formatModelReport } from '../export/model-report.js';
 import { planOfAll, planToJson } from '../export/plan-json.js';
-import { formatReport } from '../export/report.js';
+import { formatReport, problemBefore } from '../export/report.js';
 import { tensorOffsets } from '../export/tensor-offsets.js';
 import { tflmArenaOptions, type PointerBits } from '../runtime/tflm/arena.js';
 import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
@@ -243,6 +243,8 @@ async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadli
   }
   if (o.capacity !== undefined) problem.capacity = read.all.capacity = o.capacity;
   if (o.spill === false && problem.capacity === undefined) noSpillWithoutCapacity(file);
+  // The "before" line's baseline now, within the time limit, as for one file (cli.ts).
+  const before = problemBefore(problem);
   // The last round's files end with the command, and the main thread writes their outputs one after another.
   if (atEnd > 0) opts.deadline = deadline.before(outputsReserveMs(problem.buffers.length, atEnd, o.json === true));
   const whole: SolveResult = await solver.solve(problem, opts);
@@ -251,11 +253,11 @@ async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadli
   const code = result.fits === false ? EXIT_NO_FIT : 0;
   const hints = problem.capacity !== undefined ? await problemFitHintsWith(problem, result, problem.capacity, opts, (p, so) => solver.solve(p, so)) : [];
   // The plan JSON only for --json (its profile and a million objects: ~0.5 s a 10^5-buffer file, on the main thread).
-  const json = o.json === true ? planToJson(read.all, planOfAll(read, result)) : undefined;
+  const json = o.json === true ? planToJson(read.all, planOfAll(read, result), typeof before === 'string' ? null : before) : undefined;
   if (json !== undefined && hints.length > 0) json.hints = hintsToJson(hints);
   return {
     row: summaryRow([result], result.peak, o.capacity, code, hints),
-    text: formatReport(problem, result, file, { verbose: o.verbose ?? false, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read),
+    text: formatReport(problem, result, file, { verbose: o.verbose ?? false, baseline: before, hints: hints.map((h) => h.text) }) + emptyBuffersNote(read),
     json,
     code,
   };

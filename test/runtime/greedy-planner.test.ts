@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASELINE_MAX_BUFFERS, problemBaseline } from '../../src/export/report.js';
+import { BASELINE_MAX_BUFFERS, BASELINE_MAX_WORK, problemBaseline, problemBefore } from '../../src/export/report.js';
 import { GREEDY_PLANNER_NAME } from '../../src/runtime/tflm/greedy-planner.js';
 import { greedyPlan, type PlannerBuffer } from '../../src/runtime/tflm/greedy-planner.js';
 import { greedyPlanOfProblem } from '../../src/runtime/tflm/greedy-planner.js';
@@ -161,5 +161,20 @@ describe('the report\'s "before" line at scale', () => {
     const buffers = (n: number): Problem['buffers'] => Array.from({ length: n }, (_, i) => ({ id: `b${i}`, size: 16, start: i, end: i + 1 }));
     expect(problemBaseline({ buffers: buffers(100) })).toEqual({ name: GREEDY_PLANNER_NAME, peak: 16 });
     expect(problemBaseline({ buffers: buffers(BASELINE_MAX_BUFFERS + 1) })).toBeNull();
+  });
+
+  it('is left out past BASELINE_MAX_WORK (many buffers live at once), by its work, not the clock', () => {
+    // 3,000 buffers all live at once: each meets every other (~4.5e6) and sorts the placed (~k log k): past 2^23.
+    const dense: Problem = { buffers: Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, size: 1 + (i % 97), start: 0, end: 5 })) };
+    expect(problemBaseline(dense)).toBeNull();
+    expect(problemBefore(dense)).toMatch(/^TFLite's greedy planner is left out past 2\^23 units of its work \(a second full placement; 3000 buffers, many live at once\)$/);
+    // The same number of buffers one after another: far below it, computed.
+    const chain: Problem = { buffers: dense.buffers.map((b, i) => ({ ...b, start: i, end: i + 1 })) };
+    expect(problemBefore(chain)).toEqual({ name: GREEDY_PLANNER_NAME, peak: 97 });
+    // greedyPlan with a work cap: the same plan as without when under it, undefined past it.
+    const planner = (p: Problem): PlannerBuffer[] => p.buffers.map((b) => ({ size: b.size, first: b.start, last: b.end - 1 }));
+    expect(greedyPlan(planner(chain), BASELINE_MAX_WORK)).toEqual(greedyPlan(planner(chain)));
+    expect(greedyPlan(planner(dense), BASELINE_MAX_WORK)).toBeUndefined();
+    expect(greedyPlan(planner(dense)).size).toBeGreaterThan(0);
   });
 });

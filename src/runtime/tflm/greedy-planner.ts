@@ -72,7 +72,14 @@ function firstGap(lo: Float64Array, hi: Float64Array, k: number, size: number): 
  * TimeIndex and sorts only those by offset, which gives the same offsets (the first gap in offset
  * order does not depend on the order among equal offsets): a million buffers in seconds.
  */
-export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
+export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult;
+export function greedyPlan(buffers: readonly PlannerBuffer[], maxWork: number): PlannerResult | undefined;
+/**
+ * With `maxWork`: undefined once the placement has done more than that much work (a unit per buffer met while gathering a buffer's live neighbours, and per
+ * comparison-sized step of sorting those placed by offset) — a bound on its time that does not depend on
+ * the machine, for a baseline that must not take the time of the plan itself.
+ */
+export function greedyPlan(buffers: readonly PlannerBuffer[], maxWork = Infinity): PlannerResult | undefined {
   const n = buffers.length;
   if (n === 0) return { offsets: [], size: 0 };
   const offline: number[] = [];
@@ -117,7 +124,10 @@ export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
   let k = 0;
   let wantFirst = 0;
   let wantLast = 0;
+  /** Buffers met by gather() so far: the TimeIndex's visits. */
+  let met = 0;
   const gather = (j: number): void => {
+    met++;
     if (placed[j] === 0 || first[j]! > wantLast || wantFirst > last[j]!) return;
     if (k === lo.length) {
       const grow = (a: Float64Array): Float64Array => {
@@ -134,6 +144,8 @@ export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
   };
 
   const offsets = new Array<number>(n);
+  /** The sorts' work so far: k log2(k + 2) for k placed neighbours sorted by offset. */
+  let sorted = 0;
   for (const id of order) {
     const r = rankOf[id]!;
     const want = buffers[id]!;
@@ -144,6 +156,8 @@ export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult {
       wantLast = last[r]!;
       index.forEachLive(lower[r]!, upper[r]!, gather);
       offs[r] = firstGap(lo, hi, k, size[r]!);
+      sorted += k * Math.ceil(Math.log2(k + 2));
+      if (met + sorted > maxWork) return undefined;
     }
     offsets[id] = offs[r]!;
     placed[r] = 1;
@@ -162,7 +176,10 @@ export const GREEDY_PLANNER_NAME = "greedy by size, first fit (TFLite's and TFLM
  * every buffer to 16, so each offset stays aligned), live range [start, end) as the inclusive
  * [start, end - 1], a fixed offset kept as an offline one. `size` is in the rounded sizes.
  */
-export function greedyPlanOfProblem(problem: Problem): PlannerResult {
+export function greedyPlanOfProblem(problem: Problem): PlannerResult;
+export function greedyPlanOfProblem(problem: Problem, maxWork: number): PlannerResult | undefined;
+/** With `maxWork`: undefined once the placement passes that much work (greedyPlan's). */
+export function greedyPlanOfProblem(problem: Problem, maxWork = Infinity): PlannerResult | undefined {
   const align = problem.buffers.reduce((a, b) => Math.max(a, b.align ?? 1), 1);
   return greedyPlan(
     problem.buffers.map((b) => ({
@@ -171,5 +188,6 @@ export function greedyPlanOfProblem(problem: Problem): PlannerResult {
       last: b.end - 1,
       ...(b.offset !== undefined ? { offline: b.offset } : {}),
     })),
+    maxWork,
   );
 }
