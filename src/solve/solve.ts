@@ -151,6 +151,29 @@ const DEFAULT_MAX_NODES = 500_000;
 const DEFAULT_LS_WORK = 150e6;
 const DEFAULT_SEARCH_WORK = 1500e6;
 /**
+ * Bytes of the exact search's memory up to which a unit of its work costs what it cost on the problems
+ * DEFAULT_SEARCH_WORK was set on (~2.2 ns here: MiniMalloc's instances, the model corpus): searchUnitCost.
+ */
+const SEARCH_CACHED_BYTES = 256 * 1024;
+
+/**
+ * What a unit of the exact search's work costs on a problem of `buffers` buffers with `pairs` pairs of
+ * them overlapping in time, as a multiple of its cost on the problems DEFAULT_SEARCH_WORK was set on:
+ * 1 while the search's memory (8 bytes a pair, 64 a buffer) is at most SEARCH_CACHED_BYTES, then one
+ * more for each doubling (a node reads every buffer of its part, out of cache on larger problems). The
+ * default work budget is divided by it, so that the budget, not the clock, ends the search there too:
+ * the same plan on every machine. Depends on the input alone. Measured (ns a unit, 2 cores, a helper
+ * running): MiniMalloc's A, D, K 2.1-2.5 (cost 1); 700-3,000 buffers with ~200-250 pairs each
+ * 5.8-9.7 (modelled 3.2-5.6); 5,000-10,000 buffers with 30-100 pairs each 10.3-12.0 (4.3-5.1). Before
+ * it, 2,000 buffers live within 60 steps searched 8 s, until the 10 s clock (issue #10: a different plan
+ * each run and with --jobs).
+ */
+export function searchUnitCost(buffers: number, pairs: number): number {
+  const bytes = 8 * pairs + 64 * buffers;
+  return bytes <= SEARCH_CACHED_BYTES ? 1 : 1 + Math.log2(bytes / SEARCH_CACHED_BYTES);
+}
+
+/**
  * The local search is left out when one move may cost more than this share of its work budget (a
  * move re-places up to the whole order): it could try only a handful of moves. Deterministic: the
  * cost is the greedy decode's work, counted by the engine.
@@ -273,7 +296,8 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   const seed = options.seed ?? 1;
   const iterations = options.iterations ?? 20000;
   const lsWork = options.iterations === undefined ? DEFAULT_LS_WORK : Infinity;
-  const searchWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_SEARCH_WORK : Infinity;
+  // (Divided by what a unit costs on this problem, once the engine has it loaded: searchUnitCost.)
+  let searchWork = options.maxNodes === undefined && method !== 'exact' ? DEFAULT_SEARCH_WORK : Infinity;
   const cheap = bounds(problem);
   const { live, largest } = cheap;
   let bound = cheap.bound;
@@ -287,6 +311,7 @@ function solveWhole(problem: Problem, options: SolveOptions, validated = false, 
   const eng = engine;
   const maxPairs = options.maxPairs ?? DEFAULT_MAX_PAIRS;
   eng.load(problem, maxPairs);
+  searchWork /= searchUnitCost(problem.buffers.length, eng.conflictPairs());
   const methods: MethodResult[] = [];
   let best: Best | undefined;
   /** Whether the local search waits for the search (switches.searchFirst). */
