@@ -3,7 +3,7 @@
 // the heuristics at 10^4 and 10^5 buffers, a capacity that does not fit (spill) at 10^4, 10^5 and
 // 10^6, greedy-size at 10^6 (report and --json), memory tiers at 10^5 and three memories at 8,000,
 // GLPK on MiniMalloc's A, a 10^5 problem split in time, the fit hints after a 10^5 spill, three
-// memories at 20,000 buffers with the last bounded or not, and four 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
+// memories at 20,000 buffers with the last bounded or not, 10,000 and 2,000 buffers densely live, and four 10^5 files with --jobs 2. Each case is one process (`node build/js/cli.js plan ...`, build first):
 // its wall time from spawn to exit, the ratio to the limit, the exit code, and over memory tiers the plan's traffic cost. The inputs come from
 // the seeded generators of the tests (test/helpers/problems.ts), so every run plans the same files.
 // ARENAPACK_BENCH_ONLY=regexp runs the cases whose name matches; ARENAPACK_BENCH_CLI=path times another
@@ -68,6 +68,11 @@ export function limitCases(shared: string): LimitCase[] {
     { name: '1e5 three memories', input: () => scatteredProblem(100_000, 1), flags: threeMemories, limit: 3 },
     { name: '2e4 three memories, ddr bounded', input: () => scatteredProblem(20_000, 1, 5000), flags: boundedMemories, limit: 1 },
     { name: '2e4 three memories, ddr unbounded', input: () => scatteredProblem(20_000, 1, 5000), flags: () => boundedMemories().slice(0, 5).concat('ddr:20'), limit: 1 },
+    // Dense (issue #10's audit): 10,000 buffers live within ~116 steps (the report's "before" took 1.8 s
+    // past the deadline: 12 s under 10), and 2,000 within ~76 under the default limit (the search ran
+    // until the clock: another plan each run).
+    { name: '1e4 dense (~116 steps)', input: () => scatteredProblem(10_000, 5, 100), flags: () => [], limit: 10 },
+    { name: '2e3 dense (~76 steps), default limit', input: () => scatteredProblem(2_000, 11, 60), flags: () => [], limit: 10 },
     { name: '4 files x 1e5 --jobs 2', input: () => [1, 2, 3, 4].map((k) => scatteredProblem(100_000, k)), flags: () => ['--jobs', '2'], limit: 5 },
   ];
 }
