@@ -141,3 +141,12 @@ describe('a file name that is not valid UTF-8 (issue #10: reported as ENOENT tho
     expect(r.stderr).not.toContain('ENOENT');
   });
 });
+
+describe('`-` as the input (standard input to many tools)', () => {
+  it('says arenapack reads named files only, and how to save it (exit 2, no ENOENT)', () => {
+    const { cli, dir: where } = cliRunner('arenapack-stdin-');
+    const r = spawnSync(process.execPath, [cli, 'plan', '-'], { encoding: 'utf8', cwd: where, input: 'id,lower,upper,size\na,0,2,10\n' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("arenapack: -: no such file: arenapack does not read standard input (a file's format comes from its name): save it to a file first, e.g. `cat > problem.csv`\n");
+  });
+});

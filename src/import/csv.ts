@@ -104,10 +104,11 @@ export function csvParseRecords(text: string, file: string): CsvRecord[] {
  * solution's `memory` column (`chip` / `ddr`, or a tiered plan's memory names) is read back too: a row's
  * offset in another memory than `chip` is in that memory's arena, so it is not taken as a fixed (on-chip)
  * offset. When `lines` is given, it gets each buffer's line (in file order), for messages about a
- * buffer found later (validateProblem's).
+ * buffer found later (validateProblem's); `notes` gets a note per memory other than `chip` whose rows
+ * give offsets (those are planned anew: said, never silent).
  */
-export function parseCsv(text: string, file = '<csv>', lines?: number[]): Problem {
-  return plainCsvProblem(text, lines) ?? parseCsvRecords(text, file, lines);
+export function parseCsv(text: string, file = '<csv>', lines?: number[], notes?: string[]): Problem {
+  return plainCsvProblem(text, lines) ?? parseCsvRecords(text, file, lines, notes);
 }
 
 /**
@@ -133,7 +134,7 @@ function refuseLongHeader(text: string, file: string): void {
 }
 
 /** parseCsv() through csvRecords(), for any text: every column, every error. */
-export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]): Problem {
+export function parseCsvRecords(text: string, file = '<csv>', lines?: number[], notes?: string[]): Problem {
   refuseLongHeader(text, file);
   const records = csvRecords(text, file);
   if (records.length === 0) throw new InputError(`${file}: empty file, expected a header "id,lower,upper,size"`, { file });
@@ -163,6 +164,8 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
   ).map(at) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
   const hasEnd = iEnd >= 0;
   const width = header.length;
+  /** Rows with an offset in another memory than chip, by memory: how many, and the first one's id and line. */
+  const elsewhere = new Map<string, { rows: number; id: string; line: number }>();
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r]!;
     if (cells.length !== width) {
@@ -185,6 +188,11 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
     if (iOffset >= 0 && !noneCell(cells[iOffset]!)) {
       const offset = intCell(cells[iOffset]!, 'offset', file, line, id);
       if (memory === undefined || /^(chip|)$/i.test(memory)) b.offset = offset;
+      else {
+        const seen = elsewhere.get(memory);
+        if (seen === undefined) elsewhere.set(memory, { rows: 1, id, line });
+        else seen.rows++;
+      }
     }
     if (iWeight >= 0) rowExtras(b, cells[iWeight]!, 'weight', file, line);
     if (iSpill >= 0) rowExtras(b, cells[iSpill]!, 'spillable', file, line);
@@ -194,6 +202,11 @@ export function parseCsvRecords(text: string, file = '<csv>', lines?: number[]):
     if (iAliasOffset >= 0 && cells[iAliasOffset]! !== '') b.aliasOffset = intCell(cells[iAliasOffset]!, 'alias_offset', file, line, id);
     buffers.push(b);
     lines?.push(line);
+  }
+  for (const [memory, { rows, id, line }] of elsewhere) {
+    notes?.push(
+      `${file}: ${plural(rows, 'buffer')} with an offset in memory "${memory}" (the memory column; the first "${excerpt(id)}", line ${line}) ${rows === 1 ? 'is' : 'are'} planned anew: only offsets on chip (no memory, or chip) are kept as fixed`,
+    );
   }
   return { buffers };
 }

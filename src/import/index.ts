@@ -59,7 +59,7 @@ export function readProblem(text: string, file: string): ReadProblem {
     for (let i = lines.length - 1; i >= 0; i--) if (all.buffers[i]?.id === id) return lines[i];
     return undefined;
   };
-  if (lower.endsWith('.csv')) all = parseCsv(text, file, lines);
+  if (lower.endsWith('.csv')) all = parseCsv(text, file, lines, notes);
   else if (lower.endsWith('.json')) all = parseJson(text, file, notes);
   else throw new InputError(`${file}: not a format arenapack reads; it reads ${READ_FORMATS.join(', ')}`, { file });
   if (!Array.isArray(all.buffers)) return inFile(file, () => ({ problem: validateProblem(all), all, empty: [], notes }), lineOf);

@@ -93,6 +93,20 @@ describe('MiniMalloc CSV', () => {
   });
 });
 
+describe('CSV: offsets in another memory than chip (the memory column)', () => {
+  it('are planned anew, and a note per memory says so (never silently); chip and no memory stay fixed', () => {
+    const text = 'id,lower,upper,size,offset,memory\na,0,2,64,0,flash\nb,1,3,32,64,chip\nc,0,3,16,128,\nd,2,4,8,0,ddr\ne,3,5,8,8,ddr\n';
+    const read = readProblem(text, 'mem.csv');
+    expect(read.problem.buffers.map((b) => b.offset)).toEqual([undefined, 64, 128, undefined, undefined]);
+    expect(read.notes).toEqual([
+      'mem.csv: 1 buffer with an offset in memory "flash" (the memory column; the first "a", line 2) is planned anew: only offsets on chip (no memory, or chip) are kept as fixed',
+      'mem.csv: 2 buffers with an offset in memory "ddr" (the memory column; the first "d", line 5) are planned anew: only offsets on chip (no memory, or chip) are kept as fixed',
+    ]);
+    // No memory column, or every offset on chip: no note.
+    expect(readProblem('id,lower,upper,size,offset,memory\nb,1,3,32,64,chip\n', 'm.csv').notes).toEqual([]);
+  });
+});
+
 describe('CSV records: the plain-text path', () => {
   // Texts of the pieces a CSV is made of; with quotes, non-ASCII or mixed line breaks they go to
   // csv-parse, else to the split: both must give the same records and lines.
