@@ -8,7 +8,7 @@ import { writeJsonPieces } from './export/json-stream.js';
 import { fixedOffsetsLine, formatReport, problemBefore } from './export/report.js';
 import { baseName } from './export/labels.js';
 import { capMessage, namesShown, printable, terminalSafe } from './format/printable.js';
-import { emptyBuffersNote, readProblem } from './import/index.js';
+import { emptyBuffersNote, problemText, readProblem } from './import/index.js';
 import { modelFormat } from './import/model-kind.js';
 import { InputError } from './problem/errors.js';
 import { ASSIGN_METHODS, PLACE_METHODS, PORTFOLIOS } from './solve/methods.js';
@@ -133,7 +133,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   }
   // How long reading takes on this machine now: the JSON outputs' time is reckoned from it (planDeadline).
   const readStart = performance.now();
-  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const read = readProblem(problemText(bytes, file), file);
   const readMs = performance.now() - readStart;
   for (const note of read.notes) process.stderr.write(`arenapack: note: ${note}\n`);
   const problem = read.problem;

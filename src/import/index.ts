@@ -44,6 +44,52 @@ function inFile<T>(file: string, run: () => T, lineOf?: (id: string) => number |
 const isZeroSize = (b: unknown): boolean => b !== null && typeof b === 'object' && (b as { size?: unknown }).size === 0;
 
 /**
+ * The text of a CSV or JSON problem file: its bytes as UTF-8 (a leading byte-order mark dropped).
+ * Throws an InputError naming the file, the line and the column (bytes) of the first byte that is not
+ * UTF-8 (a Latin-1 `é`, say), rather than reading it as U+FFFD: an id read so would be written back
+ * changed in every output.
+ */
+export function problemText(bytes: Uint8Array, file: string): string {
+  const decodes = (d: TextDecoder, b: Uint8Array): boolean => {
+    try {
+      d.decode(b);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // A line at a time (a newline byte is never inside a multi-byte character): the first that fails.
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const nl = bytes.indexOf(0x0a, start);
+      const end = nl < 0 ? bytes.length : nl;
+      if (!decodes(strict, bytes.subarray(start, end))) {
+        // The column: walk the line a character at a time (1 to 4 bytes each) to the first that is none.
+        let ok = 0;
+        for (;;) {
+          const at = start + ok;
+          const k = bytes[at]! < 0x80 ? 1 : [2, 3, 4].find((w) => at + w <= end && decodes(strict, bytes.subarray(at, at + w)));
+          if (k === undefined) break;
+          ok += k;
+        }
+        const byte = bytes[start + ok] ?? 0;
+        throw new InputError(
+          `${file}:${line}: not UTF-8 text: byte 0x${byte.toString(16).padStart(2, '0')} at column ${ok + 1} (bytes) — arenapack reads CSV and JSON problems as UTF-8; convert the file first (e.g. iconv -f latin1 -t utf-8)`,
+          { file },
+        );
+      }
+      if (nl < 0) break;
+      start = nl + 1;
+    }
+    throw new InputError(`${file}: not UTF-8 text`, { file });
+  }
+}
+
+/**
  * Reads a problem from a file's text, choosing the format by the file name's extension, sets its
  * 0-byte buffers aside (models' importers skip 0-byte tensors the same way) and validates the rest.
  * A 0-byte buffer must still have a unique id and a live range with start < end; it gets offset 0 in

@@ -14,7 +14,7 @@ import { formatTflmReport, tflmToJson } from '../export/tflm-report.js';
 import type { KernelLibrary } from '../runtime/tflm/head.js';
 import { planForTflmAsync } from '../runtime/tflm/model-head.js';
 import { planModelWith, spilledArenaOptions } from '../plan-model.js';
-import { emptyBuffersNote, readProblem } from '../import/index.js';
+import { emptyBuffersNote, problemText, readProblem } from '../import/index.js';
 import { importModelFile, modelFormat } from '../import/model-file.js';
 import type { ModelImportOptions } from '../import/model.js';
 import type { OnnxImportOptions } from '../import/onnx/index.js';
@@ -224,7 +224,7 @@ async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadli
       code,
     };
   }
-  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const read = readProblem(problemText(bytes, file), file);
   for (const note of read.notes) process.stderr.write(`arenapack: note: ${note}\n`);
   const problem = read.problem;
   const memories = o.memories ?? problem.memories;

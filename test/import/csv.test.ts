@@ -3,7 +3,7 @@ import { InputError } from '../../src/problem/errors.js';
 import { problemToCsv, solutionToCsv } from '../../src/export/csv.js';
 import fc from 'fast-check';
 import { csvParseRecords, csvRecords, parseCsv, parseCsvRecords, plainCsvProblem } from '../../src/import/csv.js';
-import { allOffsets, emptyBuffersNote, importProblem, readProblem } from '../../src/import/index.js';
+import { allOffsets, emptyBuffersNote, importProblem, problemText, readProblem } from '../../src/import/index.js';
 
 describe('MiniMalloc CSV', () => {
   it('reads id,lower,upper,size with upper exclusive and ids as strings', () => {
@@ -104,6 +104,19 @@ describe('CSV: offsets in another memory than chip (the memory column)', () => {
     ]);
     // No memory column, or every offset on chip: no note.
     expect(readProblem('id,lower,upper,size,offset,memory\nb,1,3,32,64,chip\n', 'm.csv').notes).toEqual([]);
+  });
+});
+
+describe('problem files that are not UTF-8 (problemText)', () => {
+  it('are refused with the file, line and column of the first byte that is not (never read as U+FFFD)', () => {
+    const latin1 = Uint8Array.from([...Buffer.from('id,lower,upper,size\na,0,2,64\n'), 0xe9, 0x74, 0xe9, ...Buffer.from(',1,3,32\n')]);
+    expect(() => problemText(latin1, 'lat.csv')).toThrow(InputError);
+    expect(() => problemText(latin1, 'lat.csv')).toThrow(/^lat\.csv:3: not UTF-8 text: byte 0xe9 at column 1 \(bytes\) — arenapack reads CSV and JSON problems as UTF-8; convert the file first/);
+    // A valid character before the bad byte: the column counts bytes.
+    const mixed = Uint8Array.from([...Buffer.from('{"buffers":[{"id":"ok\u00e9'), 0xff, ...Buffer.from('","size":4,"start":0,"end":1}]}')]);
+    expect(() => problemText(mixed, 'm.json')).toThrow(/^m\.json:1: not UTF-8 text: byte 0xff at column 24 \(bytes\)/);
+    // UTF-8 (with a byte-order mark): the text, the mark dropped.
+    expect(problemText(Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from('id,\u00e9')]), 'u.csv')).toBe('id,\u00e9');
   });
 });
 

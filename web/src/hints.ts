@@ -5,7 +5,7 @@
  */
 import { modelFitHints } from '../../src/model-fit-hints.js';
 import { problemFitHints, type FitHint } from '../../src/problem-fit-hints.js';
-import { readProblem } from '../../src/import/index.js';
+import { problemText, readProblem } from '../../src/import/index.js';
 import { modelFormat } from '../../src/import/model-file.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { tflmArena, type TflmArena } from '../../src/runtime/tflm/arena.js';
@@ -27,7 +27,7 @@ export function inputFitHints(file: string, bytes: Uint8Array, options: PageImpo
   const deadline = Deadline.in(solveOptions.timeLimitMs ?? defaultTimeLimitMs(solveOptions.method));
   if (results.length === 0) return [];
   if (modelFormat(file, bytes) === undefined) {
-    const problem = readProblem(new TextDecoder().decode(bytes), file).problem;
+    const problem = readProblem(problemText(bytes, file), file).problem;
     return problemFitHints({ ...problem, capacity }, results[0]!, capacity, { ...solveOptions, deadline });
   }
   const { reorder, ...importOptions } = options;

@@ -1,5 +1,5 @@
 /** Reads what the user dropped: a model (.tflite, .onnx) or a buffer list (.csv, .json), with the import options. */
-import { emptyBuffersNote, readProblem } from '../../src/import/index.js';
+import { emptyBuffersNote, problemText, readProblem } from '../../src/import/index.js';
 import type { ImportedModel, ModelImportOptions, ModelSubgraph } from '../../src/import/model.js';
 import { importModelFile, modelFormat } from '../../src/import/model-file.js';
 import { decodeOnnx } from '../../src/import/onnx/decode.js';
@@ -108,7 +108,7 @@ export function readInput(file: string, bytes: Uint8Array, options: PageImportOp
   if (!lower.endsWith('.csv') && !lower.endsWith('.json')) {
     throw new InputError(`${file}: not a file arenapack reads (expected .tflite, .onnx, .csv or .json)`, { file });
   }
-  const read = readProblem(new TextDecoder().decode(bytes), file);
+  const read = readProblem(problemText(bytes, file), file);
   const problem = read.problem;
   const parts: Part[] = [{ title: 'buffers', problem, labels: problem.buffers.map((b) => printable(b.id)) }];
   const steps = maxOf(problem.buffers.map((b) => b.end)) - minOf(problem.buffers.map((b) => b.start));
