@@ -201,6 +201,9 @@ export function modelPlanToJson(
     json.capacity = capacity;
     delete json.room;
   }
+  // Nothing on chip is the model's verdict only when no subgraph keeps a buffer there.
+  if (subgraphs.every((sg) => sg.nothingOnChip === true)) json.nothingOnChip = true;
+  else delete json.nothingOnChip;
   if (arena.fits !== undefined) json.fits = arena.fits;
   if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
   else if (arena.fits === false) json.status = subgraphs.some((sg) => sg.status === 'infeasible') || (arena.tflm?.tail.bytes ?? 0) >= capacity! ? 'infeasible' : 'unknown';
