@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/import/csv.js';
@@ -141,6 +141,32 @@ describe("the header's SHA-256 is that of the model shipped", () => {
     expect(run('plan', model, '--header', h, '--write-tflite', out).code).toBe(0);
     expect(sha(out)).not.toBe(sha(model));
     expect(headerSha(h)).toBe(sha(out));
+  });
+
+  it('with memory tiers (--memory) and --write-tflite: the same', () => {
+    const model = file('tiers.tflite', buildTflite(FIXTURES.plainFloat()));
+    const h = join(dir, 'tiers.h');
+    const out = join(dir, 'tiers.planned.tflite');
+    const r = run('plan', model, '--memory', 'sram=64KiB:0', '--memory', 'ddr:1', '--header', h, '--write-tflite', out);
+    expect(r.code, r.err).toBe(0);
+    expect(sha(out)).not.toBe(sha(model));
+    expect(headerSha(h)).toBe(sha(out));
+  });
+
+  it('with --shared-arena and --write-tflite DIR: each model\'s macro is the hash of its file written', () => {
+    const shared = mkdtempSync(join(dir, 'shared-'));
+    const a = file('sa_a.tflite', buildTflite(FIXTURES.plainFloat()));
+    const b = file('sa_b.tflite', buildTflite(FIXTURES.chain()));
+    const h = join(dir, 'shared.h');
+    const r = run('plan', a, b, '--shared-arena', '--header', h, '--write-tflite', shared);
+    expect(r.code, r.err).toBe(0);
+    const text = readFileSync(h, 'utf8');
+    for (const [name, input] of [['SA_A', a], ['SA_B', b]] as const) {
+      const got = new RegExp(`${name}_MODEL_SHA256 "([0-9a-f]{64})"`).exec(text)![1];
+      const written = join(shared, input.slice(input.lastIndexOf('/') + 1));
+      expect(got).toBe(sha(written));
+      expect(got).not.toBe(sha(input));
+    }
   });
 
   it('without it: the input hashes as the header says', () => {
