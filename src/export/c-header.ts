@@ -102,7 +102,7 @@ function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[
 }
 
 export interface HeaderOptions {
-  /** SHA-256 (hex) of the model file the plan was made for. */
+  /** SHA-256 (hex) of the model to ship: the command line gives the model it writes with --write-tflite, else the input. */
   sha256: string;
   /** Prefix of every macro and of the include guard (default: headerPrefix(model.file)); see isPrefix. */
   prefix?: string;
