@@ -105,6 +105,28 @@ describe('every tensor the device uses has one offset in --json, --out CSV, --he
     expect(o.report).toMatch(/tensors +4 tensors \(2 planned in 2 buffers, 2 keep the model's own offline-plan offsets, 0 constant\)/);
   });
 
+  it('a partial offline plan spilled (--capacity 1000: TFLM\'s tail leaves 104 B on chip): kept tensors on chip, a and b in DDR, the same in each output', () => {
+    const model = file('spilled.tflite', withPlan([48, -1, -1, 0]));
+    const h = join(dir, 'spilled.h');
+    const csv = join(dir, 'spilled.csv');
+    const r = run('plan', model, '--capacity', '1000', '--json', '--header', h, '--out', csv);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { status: string; tensorOffsets: TensorJson[] };
+    expect(j.status).toBe('spilled');
+    const text = readFileSync(h, 'utf8');
+    const macros = [...text.matchAll(/^#define \w+_SG0_T(\d+)\w*?(_DDR)?_OFFSET (\d+)/gm)].map((m) => [Number(m[1]), m[2] ? 'ddr' : 'chip', Number(m[3])]);
+    expect(j.tensorOffsets.map((t) => [t.tensor, t.memory, t.offset])).toEqual(macros);
+    expect(macros).toEqual([
+      [0, 'chip', 48],
+      [1, 'ddr', macros[1]![2]],
+      [2, 'ddr', macros[2]![2]],
+      [3, 'chip', 0],
+    ]);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const byId = new Map(rows.map((c) => [c[0]!, [c[c.length - 1], Number(c[c.length - 2])]]));
+    for (const [t, memory, offset] of macros) expect(byId.get(String(t))).toEqual([memory, offset]);
+  });
+
   it('convert: the kept tensors are rows tied to the reserved block at their stored offsets', () => {
     const model = file('conv.tflite', withPlan([48, -1, -1, 0]));
     const r = run('convert', model);
