@@ -133,6 +133,13 @@ describe('plan --capacity on a CSV that does not fit', () => {
     verifyJson(problem, j, 1536);
     // With something on chip the flag is absent.
     expect(JSON.parse(run('plan', spill, '--capacity', '64KiB', '--json').out)).not.toHaveProperty('nothingOnChip');
+    // The picture says it too: an on-chip panel with no buffer, not "0 B live in 0 buffers".
+    const svg = join(dir, 'all-spilled.svg');
+    expect(run('plan', spill, '--capacity', '1.5KiB', '--svg', svg).code).toBe(0);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toContain('on chip: nothing, every buffer (5) spilled to DDR');
+    expect(picture).toContain('No buffer in this memory: no peak');
+    expect(picture).not.toMatch(/0 buffers/);
   });
 
   it('cap.csv with --method greedy-size --capacity 112: one story, in the report, the JSON and the exit code', () => {
