@@ -10,11 +10,12 @@ import { formatTflmReport, tflmToJson } from './export/tflm-report.js';
 import { layoutSvg } from './export/svg.js';
 import { modelTrace, traceText } from './export/trace.js';
 import { printable, terminalSafe } from './format/printable.js';
-import { tensorOffsets } from './export/tensor-offsets.js';
+import { keptBuffers, keptOffsets, modelPlacements, tensorOffsets, tensorPlacements, type TensorPlacement } from './export/tensor-offsets.js';
+import type { Memory, Problem } from './problem/types.js';
 import { tflmArenaOptions, type PointerBits } from './runtime/tflm/arena.js';
 import { shapePatches, writeOfflinePlan } from './export/tflm-offline-plan.js';
 import { sha256Hex } from './format/sha256.js';
-import type { ImportedModel, ModelImportOptions } from './import/model.js';
+import type { ImportedModel, ModelImportOptions, ModelSubgraph } from './import/model.js';
 import { importModelFile, modelFormat } from './import/model-file.js';
 import { parseDims, parseInputShapes, type OnnxImportOptions } from './import/onnx/index.js';
 import { reorderModel, type ReorderedModel } from './order/model.js';
@@ -170,9 +171,11 @@ export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions,
   const results = tflm?.plans ?? planned.results;
   // Every tensor's offset, once: the report, the JSON, the header and the written model all show them.
   const offsets = tensorOffsets(model, results);
+  // And every tensor the device places (after spilling, in DDR too), once: the JSON's, the CSV's kept rows and the header's table.
+  const placements = modelPlacements(model, results, offsets);
   // After spilling (no TFLM facts): the tail estimate the plan was spilled beside, its scratch requests counted.
   const arenaOpts = tflm !== undefined || model.format !== 'tflite' ? tflmArenaOptions(tflm, opts.pointerBits) : spilledArenaOptions(model, planned.results, modelPlanOptions(opts));
-  const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault, offsets);
+  const json = modelPlanToJson(model, results, opts.capacity, arenaOpts, tflm?.runtimeDefault, offsets, placements);
   const hints =
     opts.capacity !== undefined
       ? modelFitHints({
@@ -196,13 +199,13 @@ export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions,
     Object.assign(json, storedJson(stored, 0));
   }
   const outputs: [string, string | Uint8Array][] = [];
-  if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, model.subgraphs[0]!.problem, results[0]!, json)]);
+  if (opts.out !== undefined) outputs.push([opts.out, modelOutText(opts.out, model.subgraphs[0]!, results[0]!, placements[0]!, json)]);
   if (opts.svg !== undefined) outputs.push([opts.svg, layoutSvg(model, results, opts.capacity)]);
   if (opts.trace !== undefined) outputs.push([opts.trace, traceText(modelTrace(model, results))]);
   const written = opts.writeTflite !== undefined ? writeOfflinePlan(bytes, file, offsets, orders, shapePatches(model)) : undefined;
-  // With --reorder the offsets hold for the model written in the new order, so the header names that file.
-  const headerModel = reordered !== undefined && written !== undefined ? written : bytes;
-  const header = { sha256: sha256Hex(headerModel), offsets, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), tflm: arenaOpts };
+  // The header names the model to ship: the one written when --write-tflite is given (its offline plan, and
+  // with --reorder its new order, are what the offsets hold for), else the input.
+  const header = { sha256: sha256Hex(written ?? bytes), offsets, placements, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), tflm: arenaOpts };
   if (opts.header !== undefined) outputs.push([opts.header, cHeader(model, results, header)]);
   if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   writeAllAtomic(outputs);
@@ -219,6 +222,19 @@ export function runPlanModel(path: string, bytes: Uint8Array, opts: PlanOptions,
     if (tflm) process.stdout.write(terminalSafe('\n' + formatTflmReport(file, tflm)));
   }
   return json.arena.fits === false ? EXIT_NO_FIT : 0;
+}
+
+/**
+ * A model's `--out` file (planOutText, subgraph 0): as CSV, the plan's rows and, when a kept offline plan
+ * reserves its block there, a row per tensor it places at its offset (keptBuffers: tied to the block, as
+ * the header and the written model have them); as JSON, `json`.
+ */
+function modelOutText(path: string, sg: ModelSubgraph, result: PlanResult, placements: readonly TensorPlacement[], json: object): string {
+  const kept = keptBuffers(sg, placements);
+  if (kept.length === 0) return planOutText(path, sg.problem, result, json);
+  const problem = { ...sg.problem, buffers: [...sg.problem.buffers, ...kept] };
+  const memory = result.spill?.memory !== undefined ? [...result.spill.memory, ...kept.map((): Memory => 'chip')] : undefined;
+  return planOutText(path, problem, { offsets: [...result.offsets, ...kept.map((b) => b.aliasOffset ?? 0)], ...(memory ? { spill: { ...result.spill!, memory } } : {}) }, json);
 }
 
 /** A warning on stderr when a written model's offline plan has offsets TFLM's 16-byte alignment does not allow. */
@@ -342,17 +358,24 @@ export function runConvert(file: string, opts: ConvertOptions): number {
     if (model.subgraphs.length > 1) {
       throw new UsageError(`${printable(file)} has ${model.subgraphs.length} subgraphs, one CSV each: give --csv FILE (subgraph k > 0 goes to FILE.sgk.csv); stdout holds one CSV`);
     }
-    process.stdout.write(problemToCsv(model.subgraphs[0]!.problem));
+    process.stdout.write(problemToCsv(withKept(model, 0)));
     return 0;
   }
   const csv = opts.csv;
   checkOutputPaths([file], [['--csv', csv]]);
   const { model } = readModel(file, opts);
-  const outputs = model.subgraphs.map((sg, s): [string, string] => [subgraphCsvName(csv, s), problemToCsv(sg.problem)]);
+  const outputs = model.subgraphs.map((_, s): [string, string] => [subgraphCsvName(csv, s), problemToCsv(withKept(model, s))]);
   checkOutputPaths([file], outputs.map(([path]) => ['--csv', path] as const));
   writeAllAtomic(outputs);
   for (const [path] of outputs) process.stdout.write(`wrote ${printable(path)}\n`);
   return 0;
+}
+
+/** Subgraph `s`'s problem with a row per tensor a kept offline plan places (keptBuffers, from keptOffsets: nothing is planned yet). */
+function withKept(model: ImportedModel, s: number): Problem {
+  const sg = model.subgraphs[s]!;
+  const kept = keptBuffers(sg, tensorPlacements(model, keptOffsets(model))[s]!);
+  return kept.length === 0 ? sg.problem : { ...sg.problem, buffers: [...sg.problem.buffers, ...kept] };
 }
 
 export { withModelFlags } from './cli-flags.js';

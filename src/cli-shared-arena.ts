@@ -106,11 +106,13 @@ function planOne(file: string, bytes: Uint8Array, model: ImportedModel, opts: Sh
   }
   const json = modelPlanToJson(model, tflm.plans, undefined, arenaOpts, tflm.runtimeDefault, offsets);
   Object.assign(json, { tflm: tflmToJson(tflm) });
-  const header = cHeader(model, tflm.plans, { sha256: sha256Hex(bytes), offsets, tflm: arenaOpts });
+  // The model with its offline plan, when written: the header names it (its SHA-256), not the input.
+  const written = writeTo !== undefined ? writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model)) : undefined;
+  const header = cHeader(model, tflm.plans, { sha256: sha256Hex(written ?? bytes), offsets, tflm: arenaOpts });
   const out: PlannedModel = { json, arena: json.arena.tflm!, header };
-  if (writeTo !== undefined) {
-    out.written = writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model));
-    warnUnaligned(writeTo, offsets, opts.align);
+  if (written !== undefined) {
+    out.written = written;
+    warnUnaligned(writeTo!, offsets, opts.align);
   }
   return out;
 }

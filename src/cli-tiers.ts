@@ -108,7 +108,7 @@ export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: P
       outputs.push([opts.out, csv ? tieredOutText(opts.out, sg0, plans[0]!, tieredPlanToJson(sg0, plans[0]!)) : stringifyJson(json, (k, v: unknown) => (k === 'timeMs' ? undefined : v), 2) + '\n']);
     }
     if (opts.svg !== undefined) outputs.push([opts.svg, tieredLayoutSvg(model, plans, tflm)]);
-    if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm !== undefined ? { tflm } : {}) })]);
+    let written: Uint8Array | undefined;
     if (opts.writeTflite !== undefined) {
       if (copied > 0) {
         throw new UsageError(
@@ -124,8 +124,11 @@ export async function runPlanModelTiers(path: string, bytes: Uint8Array, opts: P
       }
       // Everything in the first memory: TFLM runs the written model there, its head tflm.head (the report's).
       const offsets = tensorOffsets(model, firstMemoryPlans(plans));
-      outputs.push([opts.writeTflite, writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model))]);
+      written = writeOfflinePlan(bytes, file, offsets, undefined, shapePatches(model));
     }
+    // The header names the model to ship: the one written with --write-tflite, else the input.
+    if (opts.header !== undefined) outputs.push([opts.header, tieredHeader(model, plans, { sha256: sha256Hex(written ?? bytes), ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}), ...(tflm !== undefined ? { tflm } : {}) })]);
+    if (opts.writeTflite !== undefined && written !== undefined) outputs.push([opts.writeTflite, written]);
   } else if (opts.out !== undefined || opts.header !== undefined || opts.svg !== undefined || opts.writeTflite !== undefined) {
     const last = plans[plans.length - 1]!;
     const message = `subgraph ${plans.length - 1}: no plan over the memories (${last.failure ?? last.status}); nothing was written`;

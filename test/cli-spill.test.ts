@@ -113,6 +113,35 @@ describe('plan --capacity on a CSV that does not fit', () => {
     expect(j.status).toBe('infeasible');
   });
 
+  it('spill.csv under 1.5 KiB (every buffer larger): the report and --json say plainly that nothing stays on chip; a valid plan, exit 0', () => {
+    const text = run('plan', spill, '--capacity', '1.5KiB');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/capacity +1\.50 KiB \(1536 B\): does NOT fit all on chip \(86\.50 KiB over\); fits only after spilling every buffer \(5\) to DDR: nothing stays on chip\n/);
+    expect(text.out).toMatch(/peak on chip +none: nothing stays on chip \(every buffer spilled to DDR\)\n/);
+    expect(text.out).toMatch(/status: fits after spilling every buffer to DDR: nothing stays on chip \(/);
+    expect(text.out).toMatch(/on chip: nothing \(0 B of the 1\.50 KiB capacity used\)\n/);
+    // No empty list of buffers, no method for an arena nobody placed.
+    expect(text.out).not.toMatch(/live in 0 buffers|by -/);
+    const r = run('plan', spill, '--capacity', '1.5KiB', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as JsonPlan & { nothingOnChip?: boolean };
+    expect(j.nothingOnChip).toBe(true);
+    expect(j.status).toBe('spilled');
+    expect(j.fits).toBe(true);
+    expect(j.peak).toBe(0);
+    expect(j.buffers.every((b) => b.memory === 'ddr')).toBe(true);
+    verifyJson(problem, j, 1536);
+    // With something on chip the flag is absent.
+    expect(JSON.parse(run('plan', spill, '--capacity', '64KiB', '--json').out)).not.toHaveProperty('nothingOnChip');
+    // The picture says it too: an on-chip panel with no buffer, not "0 B live in 0 buffers".
+    const svg = join(dir, 'all-spilled.svg');
+    expect(run('plan', spill, '--capacity', '1.5KiB', '--svg', svg).code).toBe(0);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toContain('on chip: nothing, every buffer (5) spilled to DDR');
+    expect(picture).toContain('No buffer in this memory: no peak');
+    expect(picture).not.toMatch(/0 buffers/);
+  });
+
   it('cap.csv with --method greedy-size --capacity 112: one story, in the report, the JSON and the exit code', () => {
     const cap = file('cap.csv', CAP_CSV);
     const capProblem = parseCsv(CAP_CSV, 'cap.csv');

@@ -6,7 +6,7 @@ import { printable } from '../format/printable.js';
 import { baseName } from './labels.js';
 import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { HOST_POINTER_BYTES, TARGET32_POINTER_BYTES } from '../runtime/tflm/operator.js';
-import { ddrPeaks, ddrTensorOffsets, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { ddrPeaks, modelArena, modelArenaSize, modelPlacements, subgraphBases, tensorOffsets, type TensorPlacement } from './tensor-offsets.js';
 import type { SpillInfo } from '../solve/spill.js';
 
 /** C identifiers stay within the 63 significant characters C99 guarantees. */
@@ -102,7 +102,7 @@ function arenaLines(model: ImportedModel, offsets: readonly (readonly number[])[
 }
 
 export interface HeaderOptions {
-  /** SHA-256 (hex) of the model file the plan was made for. */
+  /** SHA-256 (hex) of the model to ship: the command line gives the model it writes with --write-tflite, else the input. */
   sha256: string;
   /** Prefix of every macro and of the include guard (default: headerPrefix(model.file)); see isPrefix. */
   prefix?: string;
@@ -114,6 +114,8 @@ export interface HeaderOptions {
   tflm?: TflmArenaOptions;
   /** tensorOffsets(model, plans), when the caller has them already (computed once per plan). */
   offsets?: readonly (readonly number[])[];
+  /** modelPlacements(model, plans, offsets), when the caller has them already: the macros per tensor. */
+  placements?: readonly (readonly TensorPlacement[])[];
 }
 
 /**
@@ -137,7 +139,7 @@ export function cHeader(
   const bases = layout.bases;
   // After spilling, a second arena in DDR: its size, each subgraph's base and size, and *_DDR_OFFSET per tensor in it.
   const spilled = plans.some((p) => p.spill !== undefined);
-  const ddrOffsets = spilled ? ddrTensorOffsets(model, plans) : undefined;
+  const placements = opts.placements ?? modelPlacements(model, plans, offsets);
   const ddrBases = subgraphBases(ddrPeaks(plans));
   const used = new Set<string>();
   const guard = unique(`${prefix}_PLAN_H`, used);
@@ -164,18 +166,12 @@ export function cHeader(
       lines.push(`#define ${unique(`${prefix}_SG${s}_DDR_BASE`, used)} ${ddrBases[s]}`);
       lines.push(`#define ${unique(`${prefix}_SG${s}_DDR_SIZE`, used)} ${plan.spill.ddrPeak}`);
     }
-    const names = sg.tensors;
-    offsets[s]!.forEach((chipOffset, t) => {
-      const ddr = ddrOffsets?.[s]![t]! ?? -1;
-      const offset = chipOffset >= 0 ? chipOffset : ddr;
-      if (offset < 0) return;
-      const name = names?.[t]?.name ?? '';
-      const base = `${prefix}_SG${s}_T${t}${name ? `_${cIdentifier(name)}` : ''}`;
-      const suffix = chipOffset >= 0 ? '_OFFSET' : '_DDR_OFFSET';
+    for (const t of placements[s]!) {
+      const base = `${prefix}_SG${s}_T${t.tensor}${t.name ? `_${cIdentifier(t.name)}` : ''}`;
+      const suffix = t.memory === 'chip' ? '_OFFSET' : '_DDR_OFFSET';
       const id = unique(`${base.slice(0, MAX_IDENT - suffix.length)}${suffix}`, used);
-      const size = names?.[t]?.bytes;
-      lines.push(`#define ${id} ${offset}${name || size !== undefined ? ` /* ${comment(name)}${size !== undefined ? `, ${size} B` : ''} */` : ''}`);
-    });
+      lines.push(`#define ${id} ${t.offset}${t.name || t.size !== undefined ? ` /* ${comment(t.name)}${t.size !== undefined ? `, ${t.size} B` : ''} */` : ''}`);
+    }
   });
   lines.push('', `#endif /* ${guard} */`, '');
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { operatorAtStep } from './labels.js';
-import { arenaFits, ddrPeaks, modelArena, modelArenaSize, subgraphBases, tensorOffsets } from './tensor-offsets.js';
+import { OFFLINE_PLAN_ID } from '../graph/problem.js';
+import { arenaFits, ddrPeaks, modelArena, modelArenaSize, modelPlacements, subgraphBases, tensorOffsets, type TensorPlacement } from './tensor-offsets.js';
 import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import type { Memory } from '../problem/types.js';
@@ -21,6 +22,21 @@ export interface ModelBufferJson {
   memory?: Memory;
 }
 
+/**
+ * A tensor the device places, as the C header's macro and the written offline plan give it (one table:
+ * tensor-offsets.ts tensorPlacements): its index in the subgraph, name, stored bytes, offset (bytes from
+ * the start of the model's arena in `memory`, the subgraph's base included), and `kept` when the offset
+ * is the model's own offline plan's.
+ */
+export interface TensorOffsetJson {
+  tensor: number;
+  name: string;
+  size?: number;
+  offset: number;
+  memory: Memory;
+  kept?: true;
+}
+
 /** One subgraph's plan: the keys of a CSV plan, plus which subgraph and what it holds. */
 export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
   /**
@@ -34,6 +50,12 @@ export interface SubgraphPlanJson extends Omit<PlanJson, 'buffers'> {
   operatorCount: number;
   notes: string[];
   buffers: ModelBufferJson[];
+  /**
+   * Every tensor the device places (constants and tensors not planned left out), in tensor order, with
+   * its model-wide offset: the header's `_OFFSET` / `_DDR_OFFSET` macros one for one, the tensors a
+   * kept offline plan places (`kept`) included.
+   */
+  tensorOffsets: TensorOffsetJson[];
   /** The operator order the plan follows (order[k] runs at step k), when not the stored one (--reorder). */
   order?: number[];
   /** The operator at `peakStep` (a step is an operator). */
@@ -78,9 +100,13 @@ export interface ModelPlanJson extends Omit<SubgraphPlanJson, 'spilled' | 'spill
   arena: { size: number; bases: number[]; capacity?: number; fits?: boolean; ddr?: { size: number; bases: number[] }; tflm?: TflmArena };
 }
 
-/** `tflite`: the baseline is the model's (TFLM's own head), not each subgraph's. */
-function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined, tflite: boolean): SubgraphPlanJson {
+/**
+ * `tflite`: the baseline is the model's (TFLM's own head), not each subgraph's. `placements`: the
+ * subgraph's row of tensorPlacements.
+ */
+function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: number | undefined, tflite: boolean, placements: readonly TensorPlacement[]): SubgraphPlanJson {
   const base = planToJson(capacity !== undefined ? { ...sg.problem, capacity } : sg.problem, result, tflite ? null : undefined);
+  const kept = placements.filter((t) => t.kept);
   const op = operatorAtStep(sg, base.peakStep);
   return {
     ...base,
@@ -89,7 +115,12 @@ function subgraphPlanToJson(sg: ModelSubgraph, result: PlanResult, capacity: num
     tensorCount: sg.tensorCount,
     operatorCount: sg.operatorCount,
     notes: sg.notes,
-    buffers: base.buffers.map((b, i) => ({ ...b, name: sg.names[i]!, tensors: sg.tensorsOf[i]! })),
+    buffers: base.buffers.map((b, i) => ({ ...b, name: sg.names[i]!, tensors: b.id === OFFLINE_PLAN_ID ? kept.map((t) => t.tensor) : sg.tensorsOf[i]! })),
+    tensorOffsets: placements.map((t) => {
+      const entry: TensorOffsetJson = { tensor: t.tensor, name: t.name, ...(t.size !== undefined ? { size: t.size } : {}), offset: t.offset, memory: t.memory };
+      if (t.kept) entry.kept = true;
+      return entry;
+    }),
     ...(op !== undefined ? { peakOperator: { index: op.index, type: op.type, name: op.name } } : {}),
     ...(sg.order !== undefined ? { order: sg.order } : {}),
   };
@@ -123,7 +154,9 @@ function subgraphVerdicts(subgraphs: SubgraphPlanJson[], capacity: number, tail:
  * the scratch requests and the pointer size of the tail estimate (src/runtime/tflm/arena.ts).
  * `runtimeDefault`: TFLite, the head TFLM's own planner needs on the model as given (the report's
  * "before"; `baseline` at the top level, where `peak` is then TFLM's head, not a plan's peak).
- * `offsets`: tensorOffsets(model, results), when the caller has them already (computed once per plan).
+ * `offsets`: tensorOffsets(model, results), when the caller has them already (computed once per plan);
+ * `placements`: tensorPlacements of them (and of the DDR offsets after spilling), likewise: the
+ * `tensorOffsets` of each subgraph, the C header's table.
  */
 export function modelPlanToJson(
   model: ImportedModel,
@@ -132,8 +165,9 @@ export function modelPlanToJson(
   tflm: TflmArenaOptions = {},
   runtimeDefault?: number,
   offsets: readonly (readonly number[])[] = tensorOffsets(model, results),
+  placements: readonly (readonly TensorPlacement[])[] = modelPlacements(model, results, offsets),
 ): ModelPlanJson {
-  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite'));
+  const subgraphs = model.subgraphs.map((sg, s) => subgraphPlanToJson(sg, results[s]!, capacity, model.format === 'tflite', placements[s]!));
   const layout = modelArena(model, results);
   const arena: ModelPlanJson['arena'] = { size: layout.size, bases: layout.bases };
   if (model.format === 'tflite') arena.tflm = tflmArena(model, offsets, tflm);
@@ -167,6 +201,9 @@ export function modelPlanToJson(
     json.capacity = capacity;
     delete json.room;
   }
+  // Nothing on chip is the model's verdict only when no subgraph keeps a buffer there.
+  if (subgraphs.every((sg) => sg.nothingOnChip === true)) json.nothingOnChip = true;
+  else delete json.nothingOnChip;
   if (arena.fits !== undefined) json.fits = arena.fits;
   if (results.some((r) => r.spill !== undefined && r.spill.spilled.length > 0)) json.status = 'spilled';
   else if (arena.fits === false) json.status = subgraphs.some((sg) => sg.status === 'infeasible') || (arena.tflm?.tail.bytes ?? 0) >= capacity! ? 'infeasible' : 'unknown';

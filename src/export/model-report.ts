@@ -5,10 +5,11 @@ import type { PlanResult } from '../solve/spill.js';
 import { printable, quoted } from '../format/printable.js';
 import { operatorAtStep, subgraphTitle } from './labels.js';
 import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
-import { plural } from '../format/plural.js';
+import { plural, verb } from '../format/plural.js';
 import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
 import { modelArena, tensorOffsets } from './tensor-offsets.js';
+import { OFFLINE_PLAN_ID } from '../graph/problem.js';
 
 /** Peaks the report compares the best plan with (--verbose): no reuse at all, and shared slots in execution order. */
 export interface Baselines {
@@ -55,10 +56,18 @@ export function tflmDefaultName(model: Pick<ImportedModel, 'offlinePlan'>): stri
   return "TFLM on the model as stored, with its own offline plan (OfflineMemoryAllocation, the one --replace-offline-plan replaces) and its GreedyMemoryPlanner for the rest (largest first, first gap)";
 }
 
+/**
+ * The tensors line: how many tensors are planned in how many buffers, how many keep the offsets of the
+ * model's own offline plan (kept: in the block it reserves, not counted as a planned buffer) and how many are constants.
+ */
 function counts(sg: ModelSubgraph): string {
   const planned = sg.tensorsOf.reduce((a, ts) => a + ts.length, 0);
+  const kept = sg.tensors?.filter((t) => t.fixedOffset !== undefined).length ?? 0;
+  const buffers = sg.problem.buffers.filter((b) => b.id !== OFFLINE_PLAN_ID).length;
   const constants = sg.tensors?.filter((t) => t.kind === 'constant').length;
-  return `${plural(sg.tensorCount, 'tensor')} (${planned} planned in ${plural(sg.problem.buffers.length, 'buffer')}${constants !== undefined ? `, ${constants} constant` : ''}), ${plural(sg.operatorCount, 'operator')}`;
+  const keptPart = kept > 0 ? `, ${kept} ${verb(kept, 'keeps', 'keep')} the model's own offline-plan offsets` : '';
+  const plannedPart = planned === 0 && buffers === 0 ? '0 planned' : `${planned} planned in ${plural(buffers, 'buffer')}`;
+  return `${plural(sg.tensorCount, 'tensor')} (${plannedPart}${keptPart}${constants !== undefined ? `, ${constants} constant` : ''}), ${plural(sg.operatorCount, 'operator')}`;
 }
 
 /** A long tensor name (TFLite's run to hundreds of characters) cut in its middle to at most 48 characters. */

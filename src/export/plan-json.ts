@@ -3,7 +3,7 @@ import { solutionToCsv } from './csv.js';
 import type { Gap, Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
-import { peakFacts, problemBaseline, type Baseline } from './report.js';
+import { allSpilled, peakFacts, problemBaseline, type Baseline } from './report.js';
 import { stringifyJson } from '../format/json-text.js';
 
 /** One "to fit" hint in the JSON (src/problem-fit-hints.ts, src/model-fit-hints.ts). */
@@ -46,6 +46,11 @@ export interface PlanJson {
   ddrTraffic?: number;
   /** When something spills: how the choice was made and the DDR arena. */
   spill?: Omit<SpillInfo, 'memory' | 'spilled' | 'spilledBytes' | 'ddrTraffic'>;
+  /**
+   * After spilling, when every buffer went to DDR: nothing stays on chip (the on-chip arena is empty:
+   * `peak` 0, `method` "-"). A valid plan all the same (`fits`, exit 0). Absent otherwise.
+   */
+  nothingOnChip?: true;
   /** Why no spill plan was found (the plan is then the one-arena plan, which does not fit). */
   spillFailure?: string;
   methods: MethodResult[];
@@ -129,6 +134,7 @@ export function planToJson(problem: Problem, result: PlanResult, baseline?: Base
       out.spilledBytes = spilledBytes;
       out.ddrTraffic = ddrTraffic;
       out.spill = rest;
+      if (allSpilled(result.spill)) out.nothingOnChip = true;
     }
     if (result.spillFailure !== undefined) out.spillFailure = result.spillFailure;
   }

@@ -226,14 +226,23 @@ export function spillHow(spill: SpillInfo): string {
   }
 }
 
+/** What the report says of a plan that spilled every buffer (a valid plan: exit 0, the README's exit codes). */
+export const NOTHING_ON_CHIP = 'nothing stays on chip (every buffer spilled to DDR)';
+
+/** Whether spilling left no buffer on chip (the on-chip arena is empty: peak 0, no method placed it). */
+export const allSpilled = (spill: Pick<SpillInfo, 'memory'>): boolean => spill.memory.length > 0 && spill.memory.every((m) => m !== 'chip');
+
 /** After spilling: the one-arena plan that did not fit, then the two arenas of the plan emitted. */
 function spillLines(problem: Problem, result: PlanResult, spill: SpillInfo, labels: ReportLabels, out: string[]): void {
   const cap = spill.capacity;
-  out.push(`  status: ${STATUS_TEXT.spilled} (${CHOICE_TEXT[spill.choice]}; ${spillHow(spill)})`);
   const kept = spill.memory.filter((m) => m === 'chip').length;
+  const none = allSpilled(spill);
+  out.push(`  status: ${STATUS_TEXT.spilled}${none ? ' every buffer to DDR: nothing stays on chip' : ''} (${CHOICE_TEXT[spill.choice]}; ${spillHow(spill)})`);
   out.push(
-    `  on chip: ${exact(result.peak)} by ${result.method}, ${plural(kept, 'buffer')} within ${formatBytes(cap)} (${formatBytes(cap - result.peak)} to spare)` +
-      (result.peak <= result.bound ? '' : `, gap ${pct(result.peak, result.bound)} over its bound ${formatBytes(result.bound)}`),
+    none
+      ? `  on chip: nothing (0 B of the ${formatBytes(cap)} capacity used)`
+      : `  on chip: ${exact(result.peak)} by ${result.method}, ${plural(kept, 'buffer')} within ${formatBytes(cap)} (${formatBytes(cap - result.peak)} to spare)` +
+          (result.peak <= result.bound ? '' : `, gap ${pct(result.peak, result.bound)} over its bound ${formatBytes(result.bound)}`),
   );
   out.push(
     `  DDR:     ${exact(spill.ddrPeak)} by ${spill.ddrMethod}, ${plural(spill.spilled.length, 'buffer')} spilled (${formatBytes(spill.spilledBytes)}), ` +
@@ -317,7 +326,10 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
   if (capacity !== undefined) {
     // In bytes too: a capacity written 4MB (4,000,000 B) reads 3.81 MiB, and the bytes say which was meant.
     const c = exact(capacity);
-    if (spill) out.push(`  ${(options.spilledCapacityName ?? 'capacity').padEnd(16)}${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`);
+    if (spill) {
+      const what = allSpilled(spill) ? `fits only after spilling every buffer (${spill.spilled.length}) to DDR: nothing stays on chip` : `fits after spilling ${plural(spill.spilled.length, 'buffer')} to DDR`;
+      out.push(`  ${(options.spilledCapacityName ?? 'capacity').padEnd(16)}${c}: does NOT fit all on chip (${formatBytes(whole.peak - capacity)} over); ${what}`);
+    }
     else if (options.fitJudgedBy !== undefined) out.push(`  capacity        ${c}: ${options.fitJudgedBy}; this plan alone: ${formatBytes(result.peak)}`);
     else if (result.peak <= capacity) out.push(`  capacity        ${c}: fits, ${formatBytes(capacity - result.peak)} to spare`);
     else {
@@ -326,7 +338,8 @@ export function formatReport(problem: Problem, result: PlanResult, title: string
     }
   }
   if (problem.buffers.length > 0) {
-    out.push(`  ${(spill ? 'peak on chip' : 'peak').padEnd(16)}${peakLine(problem, peakFacts(problem, result), labels)}`);
+    const line = spill !== undefined && allSpilled(spill) ? `none: ${NOTHING_ON_CHIP}` : peakLine(problem, peakFacts(problem, result), labels);
+    out.push(`  ${(spill ? 'peak on chip' : 'peak').padEnd(16)}${line}`);
   }
   const baseline = options.baseline === undefined ? problemBefore(problem) : options.baseline;
   if (typeof baseline === 'string') out.push(`  before          not computed: ${baseline}`);

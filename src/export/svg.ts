@@ -211,7 +211,8 @@ export function drawPanel(p: PanelSpec, y0: number): string[] {
   const what = p.stepName?.(peakStep);
   const list = at.map((i) => `${p.labels[i]!.split(' = ').map(shortName).join(' = ')} ${formatBytes(bufs[i]!.size)}`);
   const ty = fy + PROFILE_H + 20;
-  const headLine = `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveThere)} live in ${plural(at.length, 'buffer')}`;
+  const headLine =
+    p.idx.length === 0 ? 'No buffer in this memory: no peak' : `At peak step ${peakStep}${what ? ` (${what})` : ''}: ${formatBytes(liveThere)} live in ${plural(at.length, 'buffer')}`;
   out.push(`<text class="at-peak" x="12" y="${ty}" font-weight="bold">${esc(fit(headLine, W - 24))}</text>`);
   out.push(...wrapList(list, W - 24, PEAK_LINES - 1).map((t, k) => `<text class="at-peak" x="12" y="${ty + LINE_H * (k + 1)}">${esc(t)}</text>`));
   out.push(...legend(y0 + PANEL_H - GAP - 8, p.capacity !== undefined, new Set(p.idx.map((i) => p.roles[i] ?? 'activation'))));
@@ -361,7 +362,7 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
     panels.push({
       ...base,
       head,
-      figures: `on chip: ${formatBytesExact(plan.peak)}, ${n(chip.length)}, after spilling ${ddr.length} to DDR`,
+      figures: chipFigures(plan.peak, chip.length, ddr.length),
       id: `subgraph-${s}-chip`,
       idx: chip,
       peak: plan.peak,
@@ -373,6 +374,11 @@ export function modelPanels(model: ImportedModel, plans: readonly PicturedPlan[]
     panels.push({ ...base, memory: 'DDR', head, figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${n(ddr.length)} spilled`, id: `subgraph-${s}-ddr`, idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) });
   });
   return panels;
+}
+
+/** The on-chip panel's figures after spilling `spilled` buffers and keeping `kept` in `peak` bytes (the report's words when none is kept). */
+function chipFigures(peak: Bytes, kept: number, spilled: number): string {
+  return kept === 0 ? `on chip: nothing, every buffer (${spilled}) spilled to DDR` : `on chip: ${formatBytesExact(peak)}, ${plural(kept, 'buffer')}, after spilling ${spilled} to DDR`;
 }
 
 /** The panels of a buffer list's plan (CSV, JSON): on chip, and DDR when it spilled. `file` heads them. */
@@ -391,7 +397,7 @@ export function problemPanels(problem: Problem, plan: PicturedPlan, file: string
   const chip = all.filter((i) => plan.spill!.memory[i] === 'chip');
   const ddr = all.filter((i) => plan.spill!.memory[i] === 'ddr');
   return [
-    { ...base, figures: `on chip: ${formatBytesExact(plan.peak)}, ${plural(chip.length, 'buffer')}, after spilling ${ddr.length} to DDR`, id: 'buffers-chip', idx: chip, peak: plan.peak, bound: liveOf(chip), capacity: plan.spill.capacity },
+    { ...base, figures: chipFigures(plan.peak, chip.length, ddr.length), id: 'buffers-chip', idx: chip, peak: plan.peak, bound: liveOf(chip), capacity: plan.spill.capacity },
     { ...base, memory: 'DDR', figures: `DDR: ${formatBytesExact(plan.spill.ddrPeak)}, ${plural(ddr.length, 'buffer')} spilled`, id: 'buffers-ddr', idx: ddr, peak: plan.spill.ddrPeak, bound: liveOf(ddr) },
   ];
 }

@@ -1,8 +1,9 @@
 import { alignUp } from '../format/bytes.js';
-import type { ImportedModel } from '../import/model.js';
+import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import { TFLM_ALIGNMENT } from '../runtime/tflm/allocation.js';
 import { calledSubgraphBases } from '../runtime/tflm/subgraph-layout.js';
-import type { Memory, Plan } from '../problem/types.js';
+import type { Buffer, Memory, Plan } from '../problem/types.js';
+import { OFFLINE_PLAN_ID } from '../graph/problem.js';
 
 /** Alignment of each subgraph's base in a model-wide plan (TFLM's buffer alignment). */
 export const SUBGRAPH_ALIGN = TFLM_ALIGNMENT;
@@ -60,14 +61,27 @@ export function arenaFits(plans: readonly (TensorPlan & { fits?: boolean })[], c
 /** The DDR arena's bytes of each subgraph's plan (0 when nothing spilled), to stack like the on-chip arena. */
 export const ddrPeaks = (plans: readonly TensorPlan[]): Pick<Plan, 'peak'>[] => plans.map((p) => ({ peak: p.spill?.ddrPeak ?? 0 }));
 
+/**
+ * The offsets the model's own offline plan gives, where it is kept (ModelTensor.fixedOffset: bytes,
+ * model-wide as stored), per subgraph and tensor; -1 for every other tensor. Where tensorOffsets starts,
+ * and what `convert` writes of a kept plan before anything is planned.
+ */
+export function keptOffsets(model: Pick<ImportedModel, 'subgraphs'>): number[][] {
+  return model.subgraphs.map((sg) => {
+    const out = new Array<number>(sg.tensorCount).fill(-1);
+    for (const t of sg.tensors ?? []) if (t.fixedOffset !== undefined) out[t.index] = t.fixedOffset;
+    return out;
+  });
+}
+
 function offsetsIn(model: ImportedModel, plans: readonly TensorPlan[], memory: Memory): number[][] {
   if (plans.length !== model.subgraphs.length) throw new Error(`${plans.length} plans for ${model.subgraphs.length} subgraphs`);
   const bases = memory === 'chip' ? modelArena(model, plans).bases : subgraphBases(ddrPeaks(plans));
+  // Tensors the model's own offline plan places (kept) keep its offsets, model-wide as stored.
+  const kept = memory === 'chip' ? keptOffsets(model) : undefined;
   return model.subgraphs.map((sg, s) => {
-    const out = new Array<number>(sg.tensorCount).fill(-1);
+    const out = kept?.[s] ?? new Array<number>(sg.tensorCount).fill(-1);
     const plan = plans[s]!;
-    // Tensors the model's own offline plan places (kept) keep its offsets, model-wide as stored.
-    if (memory === 'chip') for (const t of sg.tensors ?? []) if (t.fixedOffset !== undefined) out[t.index] = t.fixedOffset;
     sg.tensorsOf.forEach((tensors, b) => {
       if ((plan.spill?.memory[b] ?? 'chip') !== memory) return;
       for (const t of tensors) {
@@ -96,4 +110,65 @@ export function tensorOffsets(model: ImportedModel, plans: readonly TensorPlan[]
  */
 export function ddrTensorOffsets(model: ImportedModel, plans: readonly TensorPlan[]): number[][] {
   return offsetsIn(model, plans, 'ddr');
+}
+
+/** One tensor as the device gets it: where the header's `_OFFSET` / `_DDR_OFFSET` macro and the offline plan put it. */
+export interface TensorPlacement {
+  /** The tensor's index in its subgraph. */
+  tensor: number;
+  /** Its name in the model ('' when it has none). */
+  name: string;
+  /** Its bytes as the model stores them, when known. */
+  size?: number;
+  /** Bytes from the start of the model's arena in `memory` (subgraph base included: model-wide, as the header and the offline plan give it). */
+  offset: number;
+  /** `chip`, or `ddr` after spilling (the DDR arena's offset, ddrTensorOffsets). */
+  memory: Memory;
+  /** The offset is the model's own offline plan's, kept (ModelTensor.fixedOffset), not one arenapack planned. */
+  kept: boolean;
+}
+
+/**
+ * Every tensor the device places, per subgraph in tensor order: the one table the C header, the JSON
+ * (`tensorOffsets`) and the CSV's kept rows are written from. `offsets` = tensorOffsets(model, plans);
+ * `ddr` = ddrTensorOffsets(model, plans) after spilling. A tensor with -1 in both (constants, tensors
+ * not planned) is left out.
+ */
+export function tensorPlacements(model: ImportedModel, offsets: readonly (readonly number[])[], ddr?: readonly (readonly number[])[]): TensorPlacement[][] {
+  return model.subgraphs.map((sg, s) => {
+    const out: TensorPlacement[] = [];
+    offsets[s]!.forEach((chip, t) => {
+      const far = ddr?.[s]?.[t] ?? -1;
+      if (chip < 0 && far < 0) return;
+      const tensor = sg.tensors?.[t];
+      const p: TensorPlacement = { tensor: t, name: tensor?.name ?? '', offset: chip >= 0 ? chip : far, memory: chip >= 0 ? 'chip' : 'ddr', kept: chip >= 0 && tensor?.fixedOffset !== undefined };
+      if (tensor?.bytes !== undefined) p.size = tensor.bytes;
+      out.push(p);
+    });
+    return out;
+  });
+}
+
+/** tensorPlacements of a model's plans: `offsets` on chip (default tensorOffsets), and the DDR offsets when any subgraph spilled. */
+export function modelPlacements(model: ImportedModel, plans: readonly TensorPlan[], offsets: readonly (readonly number[])[] = tensorOffsets(model, plans)): TensorPlacement[][] {
+  return tensorPlacements(model, offsets, plans.some((p) => p.spill !== undefined) ? ddrTensorOffsets(model, plans) : undefined);
+}
+
+/**
+ * The tensors a kept offline plan places in `sg` (the `kept` rows of its tensorPlacements), as rows
+ * for a CSV beside the reserved block: each buffer `id` = the tensor's index, its stored bytes, its
+ * live range (the whole run where it has none), tied to the block (`aliasOf` OFFLINE_PLAN_ID,
+ * `aliasOffset` = its offset: the block is at 0 in subgraph 0, whose base is 0), so that the file
+ * reads back as the problem with the kept tensors inside the block (Vela's may overlap: aliases of one
+ * block may share bytes). Empty for a subgraph without the block (the block is only in subgraph 0).
+ */
+export function keptBuffers(sg: Pick<ModelSubgraph, 'problem' | 'tensors'>, placements: readonly TensorPlacement[]): Buffer[] {
+  const block = sg.problem.buffers.find((b) => b.id === OFFLINE_PLAN_ID);
+  if (block === undefined) return [];
+  return placements
+    .filter((t) => t.kept)
+    .map((t) => {
+      const tensor = sg.tensors?.[t.tensor];
+      return { id: String(t.tensor), size: t.size ?? 0, start: tensor?.start ?? block.start, end: tensor?.end ?? block.end, aliasOf: OFFLINE_PLAN_ID, aliasOffset: t.offset };
+    });
 }

@@ -44,6 +44,9 @@ export interface ProblemOptions {
   inplace?: { kinds: readonly InplaceKind[]; elementwise: ReadonlySet<string>; source: string };
 }
 
+/** The id of the buffer a kept offline plan reserves in subgraph 0: fixed at offset 0 for the whole run. */
+export const OFFLINE_PLAN_ID = 'offline-plan';
+
 /** Kinds whose tensors move with the operator order. */
 const MOVING: ReadonlySet<TensorKind> = new Set(['input', 'output', 'activation', 'intermediate']);
 
@@ -180,7 +183,7 @@ export function subgraphProblem(model: Pick<ModelGraph, 'format' | 'file' | 'off
   const reserve = model.offlinePlan?.kept === true && graph.index === 0 ? model.offlinePlan.extent : 0;
   if (reserve > 0) {
     // The kept offline plan's tensors (Vela's may overlap on purpose) as one fixed whole-run block.
-    buffers.push(aligned({ id: 'offline-plan', size: reserve, start: 0, end: steps, offset: 0 }, options.align));
+    buffers.push(aligned({ id: OFFLINE_PLAN_ID, size: reserve, start: 0, end: steps, offset: 0 }, options.align));
     tensorsOf.push([]);
     names.push("the model's own offline plan (kept)");
   }

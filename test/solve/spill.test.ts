@@ -283,9 +283,9 @@ describe('the report after spilling says how, true in every branch', () => {
     const r = spillWith(problem, 65536, failingFirst(Infinity));
     expect(r.spill).toMatchObject({ how: 'greedy', fallback: 'rounds', tried: 20 });
     expect(r.spill!.greedyCut).toBeUndefined();
-    // Nothing places under this solver: the greedy fallback spills one at a time down to nothing kept.
+    // Nothing places under this solver: the greedy fallback spills one at a time down to nothing kept, and the status says so.
     expect(statusLine(r)).toBe(
-      `  status: fits after spilling (feasible choice, not proven best; greedy fallback (none of the 20 sets the choice search proposed placed within the capacity): ${r.spill!.rounds} greedy placements)`,
+      `  status: fits after spilling every buffer to DDR: nothing stays on chip (feasible choice, not proven best; greedy fallback (none of the 20 sets the choice search proposed placed within the capacity): ${r.spill!.rounds} greedy placements)`,
     );
     expect(r.notes ?? []).not.toContainEqual(expect.stringMatching(/time limit/));
   });

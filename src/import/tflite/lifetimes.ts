@@ -27,7 +27,9 @@ export function tensorKinds(model: TfliteModel, s: number): TensorKind[] {
   const twice = firstRewrite(sg, touched);
   if (twice !== undefined) {
     const { t, producer, rewriter } = twice;
-    throw new InputError(`${where(model, s, t)}: written by operators ${producer} and ${rewriter}; a tensor has one producer`, {
+    // One operator listing the tensor twice among its outputs is named once.
+    const by = producer === rewriter ? `listed twice among the outputs of operator ${producer}` : `written by operators ${producer} and ${rewriter}`;
+    throw new InputError(`${where(model, s, t)}: ${by}; a tensor has one producer`, {
       file: model.file,
       buffer: `subgraph ${s}, tensor ${t}`,
     });

@@ -73,14 +73,15 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
   const t = view.table(pos, where);
   const tensors = view.tables(t, SUBGRAPH.tensors, 'tensors').map((p, i) => readTensor(view, p, `${where}, tensor ${i}`, counts.buffers));
   const n = tensors.length;
-  const checkIndices = (list: number[], what: string, optional: boolean): number[] => {
+  // `at`: the place the message names (the subgraph, or one of its operators), given once.
+  const checkIndices = (list: number[], at: string, what: string, optional: boolean): number[] => {
     for (const x of list) {
-      if (!(x >= 0 && x < n) && !(optional && x === -1)) view.fail(where, `${what} refers to tensor ${x}, out of range (${plural(n, 'tensor')})`);
+      if (!(x >= 0 && x < n) && !(optional && x === -1)) view.fail(at, `${what} refers to tensor ${x}, out of range (${plural(n, 'tensor')})`);
     }
     return list;
   };
-  const inputs = checkIndices(view.ints(t, SUBGRAPH.inputs, 'inputs'), 'graph input', false);
-  const outputs = checkIndices(view.ints(t, SUBGRAPH.outputs, 'outputs'), 'graph output', false);
+  const inputs = checkIndices(view.ints(t, SUBGRAPH.inputs, 'inputs'), where, 'graph input', false);
+  const outputs = checkIndices(view.ints(t, SUBGRAPH.outputs, 'outputs'), where, 'graph output', false);
   const operators = view.tables(t, SUBGRAPH.operators, 'operators').map((p, i): TfliteOperator => {
     const w = `${where}, operator ${i}`;
     const o = view.table(p, w);
@@ -96,9 +97,9 @@ function readSubgraph(view: FlatView, pos: number, s: number, counts: { buffers:
     const calls = calledSubgraphs(view, o, counts.subgraphs);
     if (calls !== undefined) op.calls = calls;
     if (op.opcodeIndex >= counts.codes) view.fail(w, `opcode index ${op.opcodeIndex} is out of range (${counts.codes} operator codes)`);
-    checkIndices(op.inputs, `${w}: input`, true);
-    checkIndices(op.outputs, `${w}: output`, false);
-    checkIndices(op.intermediates, `${w}: intermediate`, false);
+    checkIndices(op.inputs, w, 'input', true);
+    checkIndices(op.outputs, w, 'output', false);
+    checkIndices(op.intermediates, w, 'intermediate', false);
     return op;
   });
   return { name: view.string(t, SUBGRAPH.name, 'name') ?? '', tensors, inputs, outputs, operators };

@@ -74,6 +74,13 @@ describe('tensor kinds and live ranges (tensorKinds, the importer)', () => {
     expect(() => lives(spec)).toThrow(/tensor 2 "conv": written by operators 0 and 1/);
   });
 
+  it('a tensor one operator lists twice among its outputs names that operator once (not "operators 0 and 0")', () => {
+    const spec = FIXTURES.chain();
+    spec.subgraphs[0]!.operators[0]!.outputs = [2, 2];
+    expect(() => lives(spec)).toThrow(InputError);
+    expect(() => lives(spec)).toThrow(/tensor 2 "conv": listed twice among the outputs of operator 0; a tensor has one producer/);
+  });
+
   it('no operators: inputs and outputs live for one step', () => {
     const spec: ModelSpec = { subgraphs: [{ tensors: [{ shape: [4] }], inputs: [0], outputs: [0], operators: [] }] };
     expect(lives(spec)).toEqual([{ kind: 'input', start: 0, end: 1 }]);

@@ -95,7 +95,8 @@ describe('readTflite on malformed files: a clear InputError naming the file and 
   it('indices out of range name the subgraph and operator or tensor', () => {
     const input = FIXTURES.chain();
     input.subgraphs[0]!.operators[1]!.inputs = [99];
-    fails(buildTflite(input), /subgraph 0: subgraph 0, operator 1: input refers to tensor 99, out of range \(5 tensors\)/);
+    // The place named once (it was "subgraph 0: subgraph 0, operator 1: input ...").
+    fails(buildTflite(input), /\.tflite: subgraph 0, operator 1: input refers to tensor 99, out of range \(5 tensors\)$/);
     const opcode = FIXTURES.chain();
     opcode.subgraphs[0]!.operators[2]!.opcodeIndex = 7;
     fails(buildTflite(opcode), /subgraph 0, operator 2: opcode index 7 is out of range \(2 operator codes\)/);
@@ -107,7 +108,7 @@ describe('readTflite on malformed files: a clear InputError naming the file and 
     fails(buildTflite(graphOut), /subgraph 0: graph output refers to tensor 5, out of range/);
     const inter = FIXTURES.intermediate();
     inter.subgraphs[0]!.operators[0]!.intermediates = [-1];
-    fails(buildTflite(inter), /operator 0: intermediate refers to tensor -1/);
+    fails(buildTflite(inter), /\.tflite: subgraph 0, operator 0: intermediate refers to tensor -1/);
   });
 
   it('a corrupt offset is an InputError naming what it points at', () => {
