@@ -18,7 +18,7 @@ import { cHeader } from '../../src/export/c-header.js';
 import { problemToCsv } from '../../src/export/csv.js';
 import { modelArenaSize, tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { defaultTimeLimitMs } from '../../src/solve/deadline.js';
-import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import { parseCsv } from '../../src/import/csv.js';
 import { importProblem } from '../../src/import/index.js';
@@ -283,9 +283,11 @@ describe('the page in Chromium', () => {
     // The command line's header: TFLM's head with the kernels' scratch (none here), as planForTflm gives it.
     const facts = planForTflm({ model, plans: nodeResults, solve: (p) => solve(p, { method: 'auto' }), offsets: (plans) => tensorOffsets(model, plans) });
     expect(facts.plans).toEqual(nodeResults);
-    expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(bytes), tflm: tflmArenaOptions(facts) }));
     const planned = await download('chain.planned.tflite');
-    expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults)));
+    expect(new Uint8Array(planned)).toEqual(writeOfflinePlan(bytes, 'chain.tflite', tensorOffsets(model, nodeResults), undefined, shapePatches(model)));
+    // The header names the model to ship: the planned .tflite offered beside it (as --write-tflite), not the input.
+    expect(sha256Hex(new Uint8Array(planned))).not.toBe(sha256Hex(bytes));
+    expect(header.toString('utf8')).toBe(cHeader(model, nodeResults, { sha256: sha256Hex(new Uint8Array(planned)), tflm: tflmArenaOptions(facts) }));
     // The picture is the command line's --svg; the trace is --trace's.
     expect((await download('chain.layout.svg')).toString('utf8')).toBe(layoutSvg(model, nodeResults, 4 * 1024 * 1024));
     expect((await download('chain.trace.json')).toString('utf8')).toBe(traceText(modelTrace(model, nodeResults)));
@@ -338,6 +340,16 @@ describe('the page in Chromium', () => {
     expect(modelShown.subgraphs.map(planOf)).toEqual(modelCli.subgraphs.map(planOf));
     const files = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
     expect(files).toEqual(['chain.plan.json', 'chain_arena.h', 'chain.layout.svg', 'chain.trace.json']); // no offline plan for a spilled plan
+    // Under 1.5 KiB every buffer of spill.csv spills: the page says nothing stays on chip, as the command line does.
+    await withCapacity('1536', async () => page.fill('#custom', '1.5KiB'));
+    await upload('spill.csv', SPILL_CSV);
+    expect(await page.locator('#status').getAttribute('data-status')).toBe('spilled');
+    expect(await page.locator('#peak-where').textContent()).toBe('Peak on chip: none: nothing stays on chip (every buffer spilled to DDR).');
+    expect(await page.locator('#peak-body tr').count()).toBe(0);
+    expect(await page.locator('#peak-bytes').textContent()).toBe('0 bytes · nothing stays on chip (every buffer spilled to DDR)');
+    const none = cliJson('spill.csv', SPILL_CSV, '--capacity', '1.5KiB', '--time-limit', '10') as unknown as Record<string, unknown>;
+    expect(none['nothingOnChip']).toBe(true);
+    expect(planOf((await downloadedPlan()) as unknown as Record<string, unknown>)).toEqual(planOf(none));
     await page.selectOption('#time', '');
     await withCapacity('2097152', () => page.selectOption('#capacity', '2097152'));
   });

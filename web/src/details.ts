@@ -2,7 +2,7 @@
 import { formatBytes } from '../../src/format/bytes.js';
 import { profileSvg } from '../../src/export/svg.js';
 import { plural } from '../../src/format/plural.js';
-import { peakFacts } from '../../src/export/report.js';
+import { allSpilled, NOTHING_ON_CHIP, peakFacts } from '../../src/export/report.js';
 import type { FitHint } from '../../src/problem-fit-hints.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { Part } from './input.js';
@@ -21,9 +21,17 @@ const cell = (text: string, cls?: string): HTMLTableCellElement => {
  * is set; on chip after spilling), what runs there, and the buffers live there, largest first.
  */
 export function showPeak(part: Part, result: PlanResult): void {
+  const where = byId('peak-where');
+  // Every buffer spilled to DDR: no peak on chip to show (as the command line's report says).
+  if (result.spill !== undefined && allSpilled(result.spill)) {
+    where.textContent = `Peak on chip: none: ${NOTHING_ON_CHIP}.`;
+    delete where.dataset['step'];
+    delete where.dataset['operator'];
+    byId('peak-body').replaceChildren();
+    return;
+  }
   const { step, top, live: bytes, buffers: live } = peakFacts(part.problem, result);
   const what = part.stepNames?.[step];
-  const where = byId('peak-where');
   where.textContent =
     `Peak at step ${step}${what ? `, ${what}` : ''}: ${formatBytes(bytes)} live in ${plural(live.length, 'buffer')}` +
     (top > bytes ? ` (the plan's top, ${formatBytes(top)}, is set there: ${formatBytes(top - bytes)} above what is live).` : ` (the plan's arena: ${formatBytes(result.peak)}).`);

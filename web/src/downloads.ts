@@ -5,7 +5,7 @@ import { planToJson } from '../../src/export/plan-json.js';
 import { tensorOffsets } from '../../src/export/tensor-offsets.js';
 import { layoutSvg, panelsSvg, problemPanels } from '../../src/export/svg.js';
 import { modelTrace, problemTrace, traceText } from '../../src/export/trace.js';
-import { writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
+import { shapePatches, writeOfflinePlan } from '../../src/export/tflm-offline-plan.js';
 import { sha256Hex } from '../../src/format/sha256.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { TflmArenaOptions } from '../../src/runtime/tflm/arena.js';
@@ -59,13 +59,16 @@ export function showDownloads(input: Input, results: readonly PlanResult[], capa
   const base = stem(input.file);
   if (input.model) {
     const model = input.model;
-    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => stringifyJson(modelPlanToJson(model, results, capacity, tflm), undefined, 2) + '\n', 'application/json', true));
-    box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(input.bytes), ...(tflm ? { tflm } : {}) }), 'text/x-c'));
     // TFLM's offline plan has one arena: a plan that spilled to DDR has no offline plan (as on the command line).
-    if (model.format === 'tflite' && results.every((r) => r.spill === undefined)) {
-      const rewrite = (): Uint8Array => writeOfflinePlan(input.bytes, input.file, tensorOffsets(model, results));
-      box.append(link(`${base}.planned.tflite`, '.tflite with offline plan', rewrite, 'application/octet-stream'));
-    }
+    const rewrite =
+      model.format === 'tflite' && results.every((r) => r.spill === undefined)
+        ? (): Uint8Array => writeOfflinePlan(input.bytes, input.file, tensorOffsets(model, results), undefined, shapePatches(model))
+        : undefined;
+    box.append(link(`${base}.plan.json`, 'Plan (JSON)', () => stringifyJson(modelPlanToJson(model, results, capacity, tflm), undefined, 2) + '\n', 'application/json', true));
+    // The header names the model to ship (its SHA-256): the .tflite with the offline plan when one is
+    // offered, where its offsets hold (as --write-tflite does on the command line), else the input.
+    box.append(link(`${base}_arena.h`, 'C header', () => cHeader(model, results, { sha256: sha256Hex(rewrite?.() ?? input.bytes), ...(tflm ? { tflm } : {}) }), 'text/x-c'));
+    if (rewrite !== undefined) box.append(link(`${base}.planned.tflite`, '.tflite with offline plan', rewrite, 'application/octet-stream'));
   } else {
     const problem = input.parts[0]!.problem;
     const json = (): string => stringifyJson(planToJson(capacity !== undefined ? { ...problem, capacity } : problem, results[0]!), undefined, 2) + '\n';

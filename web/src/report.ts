@@ -3,6 +3,7 @@ import { plural } from '../../src/format/plural.js';
 import { formatBytes } from '../../src/format/bytes.js';
 import type { PlanResult } from '../../src/solve/spill.js';
 import type { TflmArena } from '../../src/runtime/tflm/arena.js';
+import { allSpilled, NOTHING_ON_CHIP } from '../../src/export/report.js';
 
 type SolveResult = PlanResult;
 
@@ -36,7 +37,9 @@ export function showSummary(result: SolveResult, tflm?: Pick<TflmArena, 'head' |
   byId('peak-bytes').textContent =
     tflm !== undefined
       ? `${needed.toLocaleString('en-US')} bytes TFLM head (plan ${formatBytes(result.peak)}, ${result.method}) + tail ~${formatBytes(tflm.tail.bytes)} (an estimate): kTensorArenaSize ~ ${formatBytes(tflm.total)}`
-      : `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
+      : result.spill !== undefined && allSpilled(result.spill)
+        ? `0 bytes · ${NOTHING_ON_CHIP}`
+        : `${result.peak.toLocaleString('en-US')} bytes · ${result.method}`;
   if (result.spill) {
     // After spilling the plan is the on-chip arena; the bound shown stays that of every buffer.
     byId('bound').textContent = formatBytes(result.spill.whole.bound);
