@@ -44,7 +44,14 @@ export function parseJson(text: string, file = '<json>', notes?: string[]): Prob
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, { file });
+    // V8 names a character position; the message names its line and column, as the CSV reader's do.
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    if (at === null) throw new InputError(`${file}: not valid JSON (${message})`, { file });
+    const pos = Math.min(Number(at[1]), text.length);
+    const line = text.slice(0, pos).split('\n').length;
+    const column = pos - (text.lastIndexOf('\n', pos - 1) + 1) + 1;
+    throw new InputError(`${file}:${line}:${column}: not valid JSON (${message.replace(/ (in JSON )?at position \d+.*$/, '')})`, { file });
   }
   refuseOtherPlans(data, file);
   const obj: { buffers?: unknown; capacity?: unknown; memories?: unknown } = Array.isArray(data) ? { buffers: data } : (data as object);

@@ -9,7 +9,9 @@ describe('JSON problems', () => {
     expect(parseJson('[{"id":"a","size":1,"start":0,"end":1}]').buffers).toHaveLength(1);
   });
   it('says what is wrong and where', () => {
-    expect(() => parseJson('{', 'p.json')).toThrow(/p.json: not valid JSON/);
+    expect(() => parseJson('{', 'p.json')).toThrow(/^p\.json:1:2: not valid JSON/);
+    // A syntax error V8 places: its line and column (1-based), as CSV errors give their line.
+    expect(() => parseJson('{"buffers":[\n{"id":"a","size":4,\n"start":0 "end":1}]}', 'p.json')).toThrow(/^p\.json:3:11: not valid JSON \(Expected ',' or '}' after property value\)$/);
     expect(() => parseJson('{"bufs":[]}', 'p.json')).toThrow(/p.json: expected an object with a "buffers" array/);
     expect(() => parseJson('{"capacity":"lots","buffers":[]}', 'p.json')).toThrow(/p.json: capacity/);
     expect(() => importProblem('{"buffers":[{"id":"a","size":-1,"start":0,"end":1}]}', 'p.json')).toThrow(
