@@ -71,8 +71,13 @@ const MODEL_ONLY: [keyof PlanOptions, string][] = [
 const VERBOSE_WITH_JSON = "--verbose changes the text report only: --json always carries every method's peak and time, the bound, the proof and every buffer";
 
 /** Model flags for one format only (the others in MODEL_ONLY take either). */
-const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan'];
+const TFLITE_ONLY: readonly (keyof PlanOptions)[] = ['prepared', 'kernels', 'pointerBits', 'replaceOfflinePlan', 'writeTflite'];
 const ONNX_ONLY: readonly (keyof PlanOptions)[] = ['inputShape', 'dim'];
+
+/** The files a model flag applies to, as its messages name them. */
+function filesOfFlag(key: keyof PlanOptions): string {
+  return TFLITE_ONLY.includes(key) ? 'TFLite models (.tflite)' : ONNX_ONLY.includes(key) ? 'ONNX models (.onnx)' : 'model files (.tflite, .onnx)';
+}
 
 /**
  * Several files: a model flag that applies to no file given is refused (exit 2), as it is for one file,
@@ -87,7 +92,7 @@ function checkModelFlagsOfFiles(files: readonly string[], opts: PlanOptions): vo
     if (!given) continue;
     const want = TFLITE_ONLY.includes(key) ? 'tflite' : ONNX_ONLY.includes(key) ? 'onnx' : undefined;
     if (want === undefined ? !kinds.has('tflite') && !kinds.has('onnx') : !kinds.has(want)) {
-      throw new UsageError(`${flag} applies to ${want === 'tflite' ? 'TFLite models (.tflite)' : want === 'onnx' ? 'ONNX models (.onnx)' : 'model files (.tflite, .onnx)'}: none of the ${files.length} files given is one`);
+      throw new UsageError(`${flag} applies to ${filesOfFlag(key)}: none of the ${files.length} files given is one`);
     }
   }
 }
@@ -129,7 +134,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   }
   for (const [key, flag] of MODEL_ONLY) {
     const given = flag.startsWith('--no-') ? opts[key] === false : opts[key] !== undefined;
-    if (given) throw new UsageError(`${flag} applies to model files (.tflite, .onnx), not to ${file}`);
+    if (given) throw new UsageError(`${flag} applies to ${filesOfFlag(key)}, not to ${file}`);
   }
   // How long reading takes on this machine now: the JSON outputs' time is reckoned from it (planDeadline).
   const readStart = performance.now();

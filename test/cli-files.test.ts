@@ -263,6 +263,11 @@ describe('C headers of two models in one firmware', () => {
     }
     expect(run(['plan', a, '--prefix', 'X']).err).toMatch(/--prefix .* give --header too/);
     expect(run(['plan', file('p.csv', CSV), '--prefix', 'X']).err).toMatch(/--prefix applies to model files/);
+    // --write-tflite writes TFLite only: its message says so (ONNX is refused on its own).
+    const w = run(['plan', file('p.csv', CSV), '--write-tflite', join(dir, 'w.tflite')]);
+    expect(w.code).toBe(2);
+    expect(w.err).toMatch(/--write-tflite applies to TFLite models \(\.tflite\), not to /);
+    expect(existsSync(join(dir, 'w.tflite'))).toBe(false);
     expect(existsSync(join(dir, 'bad.h'))).toBe(false);
   });
 

@@ -247,7 +247,7 @@ describe('arenapack on models (.tflite)', () => {
     [['plan', 'DYN', '--align', '0x10'], /--align: "0x10" is not a power of two/],
     [['plan', 'DYN', '--align', '1e1'], /--align: "1e1" is not a power of two/],
     [['plan', 'CSV', '--align', '16'], /--align applies to model files/],
-    [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to model files/],
+    [['plan', 'CSV', '--no-prepared'], /--no-prepared applies to TFLite models \(\.tflite\), not to /],
     [['plan', 'UNDERFILE'], /ok\.csv\/x\.csv: cannot read \(ENOTDIR\)/],
     [['plan', 'M.onnx', '--no-prepared'], /--no-prepared applies to TFLite models, not to .*M\.onnx/],
     [['inspect', 'UNK'], /unknown dimension/],
