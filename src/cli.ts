@@ -108,18 +108,18 @@ function belowLeastTime(deadline: Deadline, buffers: number, planEnd: Deadline):
   return `the time limit (${s(deadline.endMs)}) is below the least time a plan of ${plural(buffers, 'buffer')} takes here (reading, the bounds, a first plan, the verifier, the outputs): the plan was ready ${s(planEnd.now() - planEnd.endMs)} after the time it had (the command's end less its outputs' time), so the command ends past the limit`;
 }
 
+/** The files `plan` writes, each with its flag: refused on the input or on one path twice (one file), or with several files. */
+const outputFiles = (opts: PlanOptions): [string, string | undefined][] => [
+  ['--out', opts.out],
+  ['--svg', opts.svg],
+  ['--trace', opts.trace],
+  ['--header', opts.header],
+  ['--write-tflite', opts.writeTflite],
+  ['--emit-lp', opts.emitLp],
+];
+
 async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[] }): Promise<number> {
-  checkOutputPaths(
-    [path],
-    [
-      ['--out', opts.out],
-      ['--svg', opts.svg],
-      ['--trace', opts.trace],
-      ['--header', opts.header],
-      ['--write-tflite', opts.writeTflite],
-      ['--emit-lp', opts.emitLp],
-    ],
-  );
+  checkOutputPaths([path], outputFiles(opts));
   // One deadline for the whole command, from the process's start: reading, solving and choosing what to spill share it.
   const deadline = Deadline.sinceStart(timeLimitMs(opts) ?? defaultTimeLimitMs(opts.method));
   const bytes = readInput(path);
@@ -251,16 +251,7 @@ async function planCommand(files: string[], opts: PlanOptions & { jobs?: number;
   if (files.length === 1) {
     return await runPlan(files[0]!, opts);
   }
-  const single: [string, unknown][] = [
-    ['--out', opts.out],
-    ['--svg', opts.svg],
-    ['--trace', opts.trace],
-    ['--header', opts.header],
-    ['--prefix', opts.prefix],
-    ['--write-tflite', opts.writeTflite],
-    ['--emit-lp', opts.emitLp],
-    ['--reorder', opts.reorder],
-  ];
+  const single: [string, unknown][] = [...outputFiles(opts), ['--prefix', opts.prefix], ['--reorder', opts.reorder]];
   for (const [flag, v] of single) if (v !== undefined && v !== false) throw new UsageError(`${flag} takes a single input file`);
   if (opts.method === 'glpk') throw new UsageError('--method glpk takes a single input file');
   checkModelFlagsOfFiles(files, opts);
