@@ -87,7 +87,14 @@ describe('arenapack plan', () => {
     const pinned = file('pinned.csv', 'id,lower,upper,size,spillable\na,0,2,8,false\nb,1,3,8,false\nc,0,3,4,\n');
     const none = run('plan', pinned, '--capacity', '12');
     expect(none.code).toBe(3);
-    expect(none.out).toMatch(/spill: even the buffers that may not spill do not fit the capacity/);
+    expect(none.out).toMatch(/spill: even the buffers that may not spill do not fit the capacity\n/);
+    // A fixed offset that ends above the capacity: the plainest cause, named (with where it is fixed),
+    // whichever way the spill procedure finds no plan (here: no set it tried placed).
+    const fixed = run('plan', file('fixed.csv', 'id,lower,upper,size,offset\na,0,2,8,0\nres,1,3,8,16\nc,0,3,4,\n'), '--capacity', '20', '--json');
+    expect(fixed.code).toBe(3);
+    expect((JSON.parse(fixed.out) as { spillFailure: string }).spillFailure).toBe(
+      'no plan found that keeps the buffers that may not spill within the capacity: 1 buffer with a fixed offset ends above it ("res" at 16..24)',
+    );
   });
 
   it('writes --out as a MiniMalloc solution CSV or as JSON', () => {

@@ -173,7 +173,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const choice = bestKeptSet(problem, knapsack, cuts);
     if (choice.kept === undefined) {
       if (round === 1 && choice.complete) {
-        return { ...whole, spillFailure: 'even the buffers that may not spill do not fit the capacity' };
+        return { ...whole, spillFailure: mustStayFailure(problem, capacity, 'even the buffers that may not spill do not fit the capacity') };
       }
       fallback = 'no-set';
       break;
@@ -228,7 +228,7 @@ export function* spillPlanner(problem: Problem, capacity: number, whole: SolveRe
     const spillable = idx.filter((i) => !mustStay(problem, i));
     const above = idx.filter((i, k) => chip.offsets[k]! + problem.buffers[i]!.size > capacity && !mustStay(problem, i));
     const pool = above.length > 0 ? above : spillable;
-    if (pool.length === 0) return { ...whole, spillFailure: 'no plan found that keeps the buffers that may not spill within the capacity' };
+    if (pool.length === 0) return { ...whole, spillFailure: mustStayFailure(problem, capacity, 'no plan found that keeps the buffers that may not spill within the capacity') };
     const rate = (i: number): number => weightOf(problem, i) / problem.buffers[i]!.size;
     // One at a time while there is time; then every one above the capacity at once (always ends).
     if (hurry() && above.length > 0) {
@@ -434,6 +434,17 @@ function* spillBlocks(problem: Problem, capacity: number, whole: SolveResult, op
     ],
     spill,
   };
+}
+
+/**
+ * Why no set of buffers to spill can help (`why`), and, when some buffers' fixed offsets end above
+ * `capacity` (the plainest cause: they can neither spill nor move), up to three of them by name.
+ */
+function mustStayFailure(problem: Problem, capacity: number, why: string): string {
+  const above = problem.buffers.filter((b) => b.offset !== undefined && b.offset + b.size > capacity);
+  if (above.length === 0) return why;
+  const named = above.slice(0, 3).map((b) => `"${b.id}" at ${b.offset}..${b.offset! + b.size}`).join(', ');
+  return `${why}: ${plural(above.length, 'buffer')} with a fixed offset ${above.length === 1 ? 'ends' : 'end'} above it (${named}${above.length > 3 ? ', ...' : ''})`;
 }
 
 /**
