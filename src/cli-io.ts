@@ -260,12 +260,12 @@ export function readInput(file: string): Uint8Array {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    // Node decodes the command line as UTF-8, each invalid byte becoming U+FFFD: a file whose name is not
-    // valid UTF-8 (`bad\xff.csv`) is looked for under another name, and is not found.
     // `-` is standard input to many tools; arenapack reads named files only (the format comes from the name).
     if (code === 'ENOENT' && file === '-') {
       return fail('no such file: arenapack does not read standard input (a file\'s format comes from its name): save it to a file first, e.g. `cat > problem.csv`');
     }
+    // Node decodes the command line as UTF-8, each invalid byte becoming U+FFFD: a file whose name is not
+    // valid UTF-8 (`bad\xff.csv`) is looked for under another name, and is not found.
     if (code === 'ENOENT' && file.includes('\ufffd')) {
       return fail('cannot read: the file name is not valid UTF-8 as given (each invalid byte shows as \ufffd), which arenapack cannot open by that name; rename the file (e.g. with convmv or mv) and try again');
     }

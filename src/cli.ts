@@ -206,7 +206,7 @@ async function runPlan(path: string, opts: PlanOptions & { memory?: MemoryTier[]
   // The outputs list every buffer of the file, 0-byte ones too (offset 0, on chip).
   const whole = planOfAll(read, plan);
   // The JSON form of the plan (an object per buffer) only when an output needs it.
-  const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole, typeof before === 'string' ? null : before) : undefined;
+  const json = opts.out !== undefined || opts.json ? planToJson(read.all, whole, before) : undefined;
   if (hints.length > 0 && json !== undefined) json.hints = fitHints!.hintsToJson(hints);
   const outputs: [string, string][] = [];
   if (opts.out !== undefined) outputs.push([opts.out, planOutText(opts.out, read.all, whole, json!)]);

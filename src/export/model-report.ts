@@ -4,7 +4,7 @@ import type { ImportedModel, ModelSubgraph } from '../import/model.js';
 import type { PlanResult } from '../solve/spill.js';
 import { printable, quoted } from '../format/printable.js';
 import { operatorAtStep, subgraphTitle } from './labels.js';
-import { formatReport, lessThan, problemBaseline, type Baseline, type ReportLabels } from './report.js';
+import { formatReport, lessThan, problemBefore, type Baseline, type ReportLabels } from './report.js';
 import { plural, verb } from '../format/plural.js';
 import { tailLabel, tflmArena, type TflmArenaOptions } from '../runtime/tflm/arena.js';
 import { GREEDY_PLANNER_NAME } from '../runtime/tflm/greedy-planner.js';
@@ -162,8 +162,9 @@ export function formatModelReport(
     const r = results[s]!;
     const b = baselines[s]!;
     // The baselines compare plans of every buffer in one arena: after spilling, the one that did not fit.
-    const onnx = model.format === 'tflite' ? null : problemBaseline(sg.problem);
-    const baseline: Baseline | null = onnx === null ? null : { ...onnx, name: `${GREEDY_PLANNER_NAME}; ONNX Runtime's own arena allocator is not modelled` };
+    // ONNX: TFLite's greedy planner on the subgraph, when problemBefore made it; TFLite: the model's own line.
+    const onnx = model.format === 'tflite' ? null : problemBefore(sg.problem);
+    const baseline: Baseline | null = onnx === null || typeof onnx === 'string' ? null : { ...onnx, name: `${GREEDY_PLANNER_NAME}; ONNX Runtime's own arena allocator is not modelled` };
     const details = [
       `  no reuse        ${formatBytesExact(b.naive)}`,
       `  slots-inorder   ${formatBytesExact(b.before)}  shared slots in execution order`,

@@ -3,7 +3,7 @@ import { solutionToCsv } from './csv.js';
 import type { Gap, Memory, MethodResult, PlanStatus, Problem } from '../problem/types.js';
 import type { PlanResult, SpillInfo } from '../solve/spill.js';
 import { planProfile, type PlanProfile } from '../problem/profile.js';
-import { allSpilled, peakFacts, problemBaseline, type Baseline } from './report.js';
+import { allSpilled, peakFacts, problemBefore, type Baseline } from './report.js';
 import { stringifyJson } from '../format/json-text.js';
 
 /** One "to fit" hint in the JSON (src/problem-fit-hints.ts, src/model-fit-hints.ts). */
@@ -88,9 +88,9 @@ export function planOfAll(read: ReadProblem, plan: PlanResult): PlanResult {
 
 /**
  * The plan as JSON. `baseline`: the report's "before" (default: TFLite's greedy rule on the buffers,
- * problemBaseline; null leaves it out).
+ * problemBefore); null, or a string (why it was left out: problemBefore's), leaves it out.
  */
-export function planToJson(problem: Problem, result: PlanResult, baseline?: Baseline | null): PlanJson {
+export function planToJson(problem: Problem, result: PlanResult, baseline?: Baseline | string | null): PlanJson {
   const memory = result.spill?.memory;
   const facts = peakFacts(problem, result);
   const chip = problem.buffers.flatMap((_, i) => (memory === undefined || memory[i] === 'chip' ? [i] : []));
@@ -123,8 +123,8 @@ export function planToJson(problem: Problem, result: PlanResult, baseline?: Base
       return entry;
     }),
   };
-  const before = baseline === undefined ? problemBaseline(problem) : baseline;
-  if (before !== null) out.baseline = before;
+  const before = baseline === undefined ? problemBefore(problem) : baseline;
+  if (before !== null && typeof before !== 'string') out.baseline = before;
   if (capacity !== undefined) {
     out.capacity = capacity;
     out.fits = result.fits ?? result.peak <= capacity;

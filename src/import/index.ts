@@ -58,11 +58,11 @@ export function problemText(bytes: Uint8Array, file: string): string {
       return false;
     }
   };
+  const strict = new TextDecoder('utf-8', { fatal: true });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strict.decode(bytes);
   } catch {
     // A line at a time (a newline byte is never inside a multi-byte character): the first that fails.
-    const strict = new TextDecoder('utf-8', { fatal: true });
     let start = 0;
     for (let line = 1; ; line++) {
       const nl = bytes.indexOf(0x0a, start);

@@ -162,9 +162,10 @@ const SEARCH_CACHED_BYTES = 256 * 1024;
  * 1 while the search's memory (8 bytes a pair, 64 a buffer) is at most SEARCH_CACHED_BYTES, then one
  * more for each doubling (a node reads every buffer of its part, out of cache on larger problems). The
  * default work budget is divided by it, so that the budget, not the clock, ends the search there too:
- * the same plan on every machine. Depends on the input alone. Measured (ns a unit, 2 cores, a helper
- * running): MiniMalloc's A, D, K 2.1-2.5 (cost 1); 700-3,000 buffers with ~200-250 pairs each
- * 5.8-9.7 (modelled 3.2-5.6); 5,000-10,000 buffers with 30-100 pairs each 10.3-12.0 (4.3-5.1). Before
+ * the same plan on every machine. Depends on the input alone. Measured here (ns a unit, 2 cores, a
+ * helper running): MiniMalloc's A, D, K 2.1-2.5 (cost 1); 700-3,000 buffers with ~200-250 pairs each
+ * 5.8-9.7, i.e. 2.5-4.2 times that (modelled 3.2-5.6); 5,000-10,000 buffers with 30-100 pairs each
+ * 10.3-12.0, 4.5-5.2 times (modelled 4.3-5.1). Before
  * it, 2,000 buffers live within 60 steps searched 8 s, until the 10 s clock (issue #10: a different plan
  * each run and with --jobs).
  */

@@ -253,7 +253,7 @@ async function planOne(solver: Solver, path: string, o: PlanFilesOptions, deadli
   const code = result.fits === false ? EXIT_NO_FIT : 0;
   const hints = problem.capacity !== undefined ? await problemFitHintsWith(problem, result, problem.capacity, opts, (p, so) => solver.solve(p, so)) : [];
   // The plan JSON only for --json (its profile and a million objects: ~0.5 s a 10^5-buffer file, on the main thread).
-  const json = o.json === true ? planToJson(read.all, planOfAll(read, result), typeof before === 'string' ? null : before) : undefined;
+  const json = o.json === true ? planToJson(read.all, planOfAll(read, result), before) : undefined;
   if (json !== undefined && hints.length > 0) json.hints = hintsToJson(hints);
   return {
     row: summaryRow([result], result.peak, o.capacity, code, hints),

@@ -73,12 +73,13 @@ function firstGap(lo: Float64Array, hi: Float64Array, k: number, size: number): 
  * order does not depend on the order among equal offsets): a million buffers in seconds.
  */
 export function greedyPlan(buffers: readonly PlannerBuffer[]): PlannerResult;
-export function greedyPlan(buffers: readonly PlannerBuffer[], maxWork: number): PlannerResult | undefined;
 /**
- * With `maxWork`: undefined once the placement has done more than that much work (a unit per buffer met while gathering a buffer's live neighbours, and per
- * comparison-sized step of sorting those placed by offset) — a bound on its time that does not depend on
- * the machine, for a baseline that must not take the time of the plan itself.
+ * greedyPlan with a budget: undefined once the placement has done more than `maxWork` work (a unit per
+ * buffer met while gathering a buffer's live neighbours, and k log2(k + 2) for sorting the k placed ones
+ * by offset) — a bound on its time that does not depend on the machine, for a baseline that must not
+ * take the time of the plan itself.
  */
+export function greedyPlan(buffers: readonly PlannerBuffer[], maxWork: number): PlannerResult | undefined;
 export function greedyPlan(buffers: readonly PlannerBuffer[], maxWork = Infinity): PlannerResult | undefined {
   const n = buffers.length;
   if (n === 0) return { offsets: [], size: 0 };
@@ -177,8 +178,8 @@ export const GREEDY_PLANNER_NAME = "greedy by size, first fit (TFLite's and TFLM
  * [start, end - 1], a fixed offset kept as an offline one. `size` is in the rounded sizes.
  */
 export function greedyPlanOfProblem(problem: Problem): PlannerResult;
+/** greedyPlanOfProblem with a budget: undefined once the placement passes `maxWork` work (greedyPlan's). */
 export function greedyPlanOfProblem(problem: Problem, maxWork: number): PlannerResult | undefined;
-/** With `maxWork`: undefined once the placement passes that much work (greedyPlan's). */
 export function greedyPlanOfProblem(problem: Problem, maxWork = Infinity): PlannerResult | undefined {
   const align = problem.buffers.reduce((a, b) => Math.max(a, b.align ?? 1), 1);
   return greedyPlan(
